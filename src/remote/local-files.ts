@@ -1,0 +1,112 @@
+// WalFiles on the local disk: for `raftroll wal` run on the host itself, and for tests.
+
+import { constants } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { DirEntry, FileStat, WalWriter } from '../wal/files.js';
+
+const CHUNK = 1 << 20;
+const MAX_DEPTH = 8;
+
+function kindOf(s: { isFile(): boolean; isDirectory(): boolean }): DirEntry['kind'] {
+  return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export class LocalFiles implements WalWriter {
+  readonly where = 'local';
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await stat(path, { bigint: true });
+      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  async list(dir: string): Promise<DirEntry[]> {
+    const names = await readdir(dir);
+    const out: DirEntry[] = [];
+    for (const name of names) {
+      const s = await lstat(join(dir, name));
+      out.push({ name, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
+    }
+    return out;
+  }
+
+  async findWalDirs(root: string): Promise<string[]> {
+    const found: string[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true });
+      if (entries.some((e) => e.isFile() && e.name.endsWith('.wal'))) found.push(dir);
+      if (depth >= MAX_DEPTH) return;
+      // Symbolic links are not followed: a loop must not hang a verify.
+      for (const e of entries
+        .filter((e) => e.isDirectory())
+        .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        await walk(join(dir, e.name), depth + 1);
+      }
+    };
+    await walk(root, 0);
+    return found;
+  }
+
+  async *read(path: string, start = 0, end?: number): AsyncIterable<Uint8Array> {
+    const fh = await open(path, 'r');
+    try {
+      let pos = start;
+      const stop = end ?? Number.POSITIVE_INFINITY;
+      while (pos < stop) {
+        const len = Math.min(CHUNK, stop - pos);
+        const buf = Buffer.allocUnsafe(len);
+        const { bytesRead } = await fh.read(buf, 0, len, pos);
+        if (bytesRead === 0) break;
+        yield buf.subarray(0, bytesRead);
+        pos += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async copyNew(src: string, dst: string): Promise<void> {
+    // O_EXCL: never overwrite an existing backup, even one created a moment ago.
+    const out = await open(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      let pos = 0;
+      for await (const chunk of this.read(src)) {
+        let off = 0;
+        while (off < chunk.length) {
+          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
+          off += bytesWritten;
+          pos += bytesWritten;
+        }
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fsyncDir(dirname(dst));
+  }
+
+  async truncate(path: string, size: number): Promise<void> {
+    const fh = await open(path, 'r+');
+    try {
+      await fh.truncate(size);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsyncDir(dirname(path));
+  }
+}

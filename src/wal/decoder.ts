@@ -1,0 +1,220 @@
+// The record decoder: etcd's decodeRecord, one segment at a time, over a ByteCursor.
+//
+// A segment is a run of frames. Each frame is an 8-byte little-endian length word (low 56
+// bits: record size; top bit set: the low 3 bits of the top byte give the zero padding that
+// aligns the next frame to 8 bytes) followed by a walpb.Record and its padding. A zero length
+// word means "nothing more in this segment" (preallocated space).
+
+import { crc32cUpdate } from './crc32c.js';
+import type { ByteCursor } from './cursor.js';
+import { type ProtoFailure, type Varint, walkMessage } from './proto.js';
+import type { EtcdRules } from './versions.js';
+
+export const FRAME_BYTES = 8;
+export const SECTOR_BYTES = 512;
+
+export const RecordType = {
+  metadata: 1,
+  entry: 2,
+  state: 3,
+  crc: 4,
+  snapshot: 5,
+} as const;
+
+/** A decode failure in etcd's terms, with where it happened. */
+export interface DecodeFailure extends ProtoFailure {
+  /** Set when Go would return an error that wraps io.ErrUnexpectedEOF without being it. */
+  wrapsEof?: boolean;
+  /** Offset of the frame that failed, in its segment (etcd's lastValidOff). */
+  offset: number;
+  /** 0-based index of the failing record within its segment. */
+  recordIndex: number;
+  /** The frame's declared sizes, when the length word was read whole. */
+  frame?: { recBytes: number; padBytes: number };
+  /** Why etcd called it torn, when it did. */
+  torn?: 'short-read' | 'zero-sector' | 'short-frame' | 'proto-eof';
+}
+
+export interface DecodedRecord {
+  /** walpb.Record.type as Go's int64 (two halves). */
+  type: Varint;
+  crc: number;
+  buf: Uint8Array;
+  dataStart: number;
+  dataEnd: number;
+  /** Frame offset in the segment. */
+  offset: number;
+  recordIndex: number;
+  /** Bytes the frame occupies (length word, record, padding). */
+  size: number;
+}
+
+export type SegmentEnd =
+  | { kind: 'end'; offset: number; reason: 'zero-frame' | 'eof'; records: number }
+  | { kind: 'fail'; failure: DecodeFailure; records: number };
+
+/** Mutable decoder state that outlives one segment: the running checksum. */
+export interface DecoderState {
+  crc: number;
+}
+
+const RECORD_FIELDS = { 1: 'varint', 2: 'varint', 3: 'bytes' } as const;
+const TWO32 = 0x1_0000_0000;
+
+// Reused by every record: the visitor writes into it, the decoder reads it back.
+const scratch = { typeLo: 0, typeHi: 0, crc: 0, dataStart: -1, dataEnd: -1 };
+const recordVisitor = {
+  varint(field: number, v: Varint) {
+    if (field === 1) {
+      scratch.typeLo = v.lo;
+      scratch.typeHi = v.hi;
+    } else {
+      // Crc is a uint32 in Go: bits shifted past 31 are lost.
+      scratch.crc = v.lo;
+    }
+  },
+  bytes(_field: number, start: number, end: number) {
+    scratch.dataStart = start;
+    scratch.dataEnd = end;
+  },
+};
+
+/**
+ * Decodes one segment. onRecord sees every record that decodes and passes its checksum (the
+ * buffer is only valid during the call); returning a failure stops the segment there.
+ * The cursor is left at the failing frame, or at the zero frame / end of file.
+ */
+export async function decodeSegment(
+  cursor: ByteCursor,
+  segmentSize: number,
+  isLast: boolean,
+  state: DecoderState,
+  rules: EtcdRules,
+  onRecord: (rec: DecodedRecord) => Omit<DecodeFailure, 'offset' | 'recordIndex'> | undefined,
+): Promise<SegmentEnd> {
+  let records = 0;
+  let lastValidOff = cursor.offset;
+  const fail = (f: Omit<DecodeFailure, 'offset' | 'recordIndex'>): SegmentEnd => ({
+    kind: 'fail',
+    failure: { ...f, offset: lastValidOff, recordIndex: records },
+    records,
+  });
+
+  for (;;) {
+    if (cursor.available < FRAME_BYTES) await cursor.fill(FRAME_BYTES);
+    const have = cursor.available;
+    if (have === 0) return { kind: 'end', offset: lastValidOff, reason: 'eof', records };
+    if (have < FRAME_BYTES) {
+      return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'short-frame' });
+    }
+    const b = cursor.buf;
+    const p = cursor.pos;
+    const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    const hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+    if (lo === 0 && hi === 0) {
+      return { kind: 'end', offset: lastValidOff, reason: 'zero-frame', records };
+    }
+    const recBytes = (hi & 0xffffff) * TWO32 + lo;
+    const padBytes = hi >= 0x8000_0000 ? (hi >>> 24) & 7 : 0;
+    const frame = { recBytes, padBytes };
+    const remaining = segmentSize - lastValidOff - FRAME_BYTES;
+
+    const sizeFailure = rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff);
+    if (sizeFailure) return fail({ ...sizeFailure, frame });
+
+    const need = recBytes + padBytes;
+    if (need > remaining) {
+      // ReadFull runs out of file: io.ErrUnexpectedEOF, whichever segment this is.
+      return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'short-read', frame });
+    }
+    if (cursor.available < FRAME_BYTES + need && !(await cursor.fill(FRAME_BYTES + need))) {
+      // The file was shorter than its size said (it changed under us, or a short remote read).
+      return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'short-read', frame });
+    }
+    const buf = cursor.buf;
+    const bodyStart = cursor.pos + FRAME_BYTES;
+    const bodyEnd = bodyStart + recBytes;
+
+    if (rules.resetRecord) {
+      scratch.typeLo = 0;
+      scratch.typeHi = 0;
+      scratch.crc = 0;
+      scratch.dataStart = -1;
+      scratch.dataEnd = -1;
+    }
+    const protoFailure = walkMessage(
+      buf,
+      bodyStart,
+      bodyEnd,
+      RECORD_FIELDS,
+      rules.skip,
+      recordVisitor,
+      'Record',
+    );
+    if (protoFailure) {
+      if (
+        protoFailure.kind !== 'panic' &&
+        isLast &&
+        isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)
+      ) {
+        return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'zero-sector', frame });
+      }
+      return fail({
+        ...protoFailure,
+        torn: protoFailure.kind === 'eof' ? 'proto-eof' : undefined,
+        frame,
+      });
+    }
+    const dataStart = scratch.dataStart < 0 ? bodyStart : scratch.dataStart;
+    const dataEnd = scratch.dataStart < 0 ? bodyStart : scratch.dataEnd;
+    const isCrcRecord = scratch.typeHi === 0 && scratch.typeLo === RecordType.crc;
+    if (!isCrcRecord) {
+      state.crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
+      if (scratch.crc !== state.crc) {
+        if (isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
+          return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'zero-sector', frame });
+        }
+        return fail({ kind: 'error', message: 'walpb: crc mismatch', frame });
+      }
+    }
+    const rec: DecodedRecord = {
+      type: { lo: scratch.typeLo, hi: scratch.typeHi },
+      crc: scratch.crc,
+      buf,
+      dataStart,
+      dataEnd,
+      offset: lastValidOff,
+      recordIndex: records,
+      size: FRAME_BYTES + need,
+    };
+    const stop = onRecord(rec);
+    if (stop) return fail(stop);
+    cursor.pos += FRAME_BYTES + need;
+    lastValidOff += FRAME_BYTES + need;
+    records++;
+  }
+}
+
+/**
+ * etcd's torn-write rule: a record that fails to decode is torn when any of its 512-byte
+ * sector pieces is all zeros, because a sector the disk never wrote reads back as zeros.
+ * Only the last segment can hold a torn write.
+ */
+export function isTorn(buf: Uint8Array, start: number, end: number, fileOffset: number): boolean {
+  let off = fileOffset;
+  let i = start;
+  while (i < end) {
+    const chunkLen = Math.min(SECTOR_BYTES - (off % SECTOR_BYTES), end - i);
+    let zero = true;
+    for (let k = i; k < i + chunkLen; k++) {
+      if (buf[k] !== 0) {
+        zero = false;
+        break;
+      }
+    }
+    if (zero) return true;
+    off += chunkLen;
+    i += chunkLen;
+  }
+  return false;
+}

@@ -1,0 +1,43 @@
+// What the WAL engine needs from the place the bytes live. The engine itself is pure; a local
+// disk and a remote host over SSH both implement this interface at the I/O edge.
+
+export interface DirEntry {
+  name: string;
+  kind: 'file' | 'dir' | 'other';
+  /** Size in bytes for regular files. */
+  size: number;
+}
+
+export interface FileStat {
+  kind: 'file' | 'dir' | 'other';
+  size: number;
+  /** Modification time in nanoseconds since the epoch, as a decimal string (exact). */
+  mtimeNs: string;
+}
+
+export interface WalFiles {
+  /** A short label for messages, e.g. "local" or "db-2 (10.0.0.12)". */
+  readonly where: string;
+  /** Stat a path; undefined when it does not exist. Throws when it cannot be read. */
+  stat(path: string): Promise<FileStat | undefined>;
+  list(dir: string): Promise<DirEntry[]>;
+  /** Every directory below root (root included) that holds at least one "*.wal" file. */
+  findWalDirs(root: string): Promise<string[]>;
+  /** Stream bytes [start, end) of a file in chunks. */
+  read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array>;
+}
+
+/** The writes a repair makes. Each call is durable (fsynced) when it returns. */
+export interface WalWriter extends WalFiles {
+  /**
+   * Copies src to dst, which must not exist (never overwrite a backup), then fsyncs dst and
+   * its directory. Fails if dst appears meanwhile.
+   */
+  copyNew(src: string, dst: string): Promise<void>;
+  /** Truncates path to size, then fsyncs the file and its directory. */
+  truncate(path: string, size: number): Promise<void>;
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
+}
