@@ -23,8 +23,6 @@ export const RecordType = {
 
 /** A decode failure in etcd's terms, with where it happened. */
 export interface DecodeFailure extends ProtoFailure {
-  /** Set when Go would return an error that wraps io.ErrUnexpectedEOF without being it. */
-  wrapsEof?: boolean;
   /** Offset of the frame that failed, in its segment (etcd's lastValidOff). */
   offset: number;
   /** 0-based index of the failing record within its segment. */
@@ -135,13 +133,12 @@ export async function decodeSegment(
     const bodyStart = cursor.pos + FRAME_BYTES;
     const bodyEnd = bodyStart + recBytes;
 
-    if (rules.resetRecord) {
-      scratch.typeLo = 0;
-      scratch.typeHi = 0;
-      scratch.crc = 0;
-      scratch.dataStart = -1;
-      scratch.dataEnd = -1;
-    }
+    // Every etcd release resets the record before each Unmarshal: nothing carries over.
+    scratch.typeLo = 0;
+    scratch.typeHi = 0;
+    scratch.crc = 0;
+    scratch.dataStart = -1;
+    scratch.dataEnd = -1;
     const protoFailure = walkMessage(
       buf,
       bodyStart,

@@ -110,7 +110,13 @@ export function readAllRecord(
       return undefined;
     }
     case RecordType.snapshot: {
-      const snap = decodeSnapshotRef(rec.buf, rec.dataStart, rec.dataEnd, rules.skip);
+      const snap = decodeSnapshotRef(
+        rec.buf,
+        rec.dataStart,
+        rec.dataEnd,
+        rules.skip,
+        rules.snapshotConfState,
+      );
       if (isFailure(snap)) return { kind: 'panic', message: `unmarshal snapshot: ${snap.message}` };
       s.snapshots++;
       if (snap.index === s.startIndex) {

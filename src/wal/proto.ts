@@ -13,14 +13,19 @@ export interface ProtoFailure {
 }
 
 /**
- * How unknown fields are skipped. gogo's generator changed between the etcd 3.4 and 3.5
- * builds: the older code skips groups recursively and never checks the bounds of a
- * length-delimited skip for overflow; the newer code counts group depth and rejects an
- * end-group tag with no open group.
+ * Which generated code decodes the messages:
+ * - gogo-recursive: etcd 3.4's older gogo output. Skips unknown groups by recursion and does
+ *   not guard offset arithmetic, so an overflowing length makes Go panic.
+ * - gogo-depth: gogo 1.3.2 (etcd 3.5, 3.6). Counts group depth, turns overflow into a
+ *   "negative length" error.
+ * - protobuf-go: google.golang.org/protobuf (etcd 3.7). Never reports io.ErrUnexpectedEOF,
+ *   skips a known field sent with the wrong wire type as if it were unknown, and is stricter
+ *   about field numbers, 10-byte varints and group ends.
  */
-export type SkipStyle = 'gogo-recursive' | 'gogo-depth';
+export type SkipStyle = 'gogo-recursive' | 'gogo-depth' | 'protobuf-go';
 
-export type WireKind = 'varint' | 'bytes';
+/** `repeated` is a repeated varint field, which may arrive plain or packed. */
+export type WireKind = 'varint' | 'bytes' | 'repeated';
 
 /** A 64-bit varint as two unsigned 32-bit halves, accumulated the way Go's shifts do. */
 export interface Varint {
@@ -95,6 +100,7 @@ export function walkMessage(
   visit: FieldVisitor,
   name = 'message',
 ): ProtoFailure | undefined {
+  if (style === 'protobuf-go') return walkProtobufGo(buf, start, end, known, visit);
   const r = new Reader(buf, start, end);
   const l = end - start;
   while (r.i < end) {
@@ -143,6 +149,27 @@ export function walkMessage(
       if (rel + byteLen > l) return EOF;
       visit.bytes(fieldNum, r.i, r.i + byteLen);
       r.i += byteLen;
+    } else if (kind === 'repeated') {
+      if (wireType === 0) {
+        const v = r.varint();
+        if (v) return v;
+      } else if (wireType === 2) {
+        const v = r.varint();
+        if (v) return v;
+        const packedLen = r.intValue();
+        if (packedLen < 0 || r.i - start + packedLen > INT64_MAX) return NEGATIVE;
+        const post = r.i + packedLen;
+        if (post > end) return EOF;
+        while (r.i < post) {
+          const e = r.varint();
+          if (e) return e;
+        }
+      } else {
+        return {
+          kind: 'error',
+          message: `proto: wrong wireType = ${wireType} for field ${fieldNum}`,
+        };
+      }
     } else {
       const skipped =
         style === 'gogo-recursive' ? skipRecursive(buf, pre, end) : skipDepth(buf, pre, end);
@@ -255,4 +282,119 @@ export function toUint64(v: Varint): number {
 /** Go's int64 equality against a small non-negative constant. */
 export function int64Equals(v: Varint, n: number): boolean {
   return v.hi === 0 && v.lo === n;
+}
+
+// ---- google.golang.org/protobuf ----------------------------------------------------------
+
+const DECODE: ProtoFailure = {
+  kind: 'error',
+  message: 'proto: cannot parse invalid wire-format data',
+};
+const MAX_FIELD = 2 ** 29 - 1;
+const RECURSION_LIMIT = 10_000;
+
+/** protowire.ConsumeVarint: at most 10 bytes, and the 10th may only be 0 or 1. */
+function consumeVarint(r: Reader): boolean {
+  let lo = 0;
+  let hi = 0;
+  for (let k = 0; k < 10; k++) {
+    if (r.i >= r.end) return false;
+    const b = r.buf[r.i++]!;
+    const shift = k * 7;
+    const bits = b & 0x7f;
+    if (k === 9 && b > 1) return false;
+    if (shift < 32) {
+      lo |= bits << shift;
+      if (shift > 25) hi |= bits >>> (32 - shift);
+    } else {
+      hi |= bits << (shift - 32);
+    }
+    if (b < 0x80) {
+      r.lo = lo >>> 0;
+      r.hi = hi >>> 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The tag's field number, or -1 when it is outside what protobuf-go accepts. */
+function tagNumber(r: Reader): number {
+  if (r.hi >= 4) return -1; // tag >> 3 > MaxInt32
+  return (r.lo >>> 3) + r.hi * 2 ** 29;
+}
+
+/** protowire.ConsumeFieldValue; returns false on any error. */
+function consumeField(r: Reader, num: number, wireType: number, depth: number): boolean {
+  switch (wireType) {
+    case 0:
+      return consumeVarint(r);
+    case 1:
+      r.i += 8;
+      return r.i <= r.end;
+    case 5:
+      r.i += 4;
+      return r.i <= r.end;
+    case 2: {
+      if (!consumeVarint(r)) return false;
+      if (r.hi !== 0 || r.lo > r.end - r.i) return false;
+      r.i += r.lo;
+      return true;
+    }
+    case 3: {
+      if (depth < 0) return false;
+      for (;;) {
+        if (!consumeVarint(r)) return false;
+        const num2 = tagNumber(r);
+        const type2 = r.lo & 7;
+        if (num2 < 1) return false;
+        if (type2 === 4) return num2 === num;
+        if (!consumeField(r, num2, type2, depth - 1)) return false;
+      }
+    }
+    default:
+      return false;
+  }
+}
+
+function walkProtobufGo(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  known: Readonly<Record<number, WireKind>>,
+  visit: FieldVisitor,
+): ProtoFailure | undefined {
+  const r = new Reader(buf, start, end);
+  while (r.i < end) {
+    if (!consumeVarint(r)) return DECODE;
+    const num = tagNumber(r);
+    const wireType = r.lo & 7;
+    if (num < 1 || num > MAX_FIELD) return DECODE;
+    if (wireType === 4) return DECODE;
+    const kind = known[num];
+    if (kind === 'varint' && wireType === 0) {
+      if (!consumeVarint(r)) return DECODE;
+      visit.varint(num, { lo: r.lo, hi: r.hi });
+    } else if (kind === 'bytes' && wireType === 2) {
+      if (!consumeVarint(r)) return DECODE;
+      if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
+      visit.bytes(num, r.i, r.i + r.lo);
+      r.i += r.lo;
+    } else if (kind === 'repeated' && wireType === 2) {
+      if (!consumeVarint(r)) return DECODE;
+      if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
+      const post = r.i + r.lo;
+      while (r.i < post) {
+        const sub = new Reader(buf, r.i, post);
+        if (!consumeVarint(sub)) return DECODE;
+        r.i = sub.i;
+      }
+    } else if (kind === 'repeated' && wireType === 0) {
+      if (!consumeVarint(r)) return DECODE;
+    } else if (!consumeField(r, num, wireType, RECURSION_LIMIT)) {
+      // Unknown fields, and known ones with another wire type, are skipped alike.
+      return DECODE;
+    }
+  }
+  return undefined;
 }

@@ -25,6 +25,7 @@ export interface SnapshotRef {
 const ENTRY_FIELDS = { 1: 'varint', 2: 'varint', 3: 'varint', 4: 'bytes' } as const;
 const STATE_FIELDS = { 1: 'varint', 2: 'varint', 3: 'varint' } as const;
 const SNAPSHOT_FIELDS = { 1: 'varint', 2: 'varint', 3: 'bytes' } as const;
+const SNAPSHOT_FIELDS_34 = { 1: 'varint', 2: 'varint' } as const;
 
 const entry: EntryHeader = { term: 0, index: 0, type: 0 };
 const entryVisitor = {
@@ -76,32 +77,60 @@ export function decodeHardState(
 }
 
 /**
- * walpb.Snapshot: index and term (3.5+ adds conf_state as field 3; older builds skip it as an
- * unknown field, which parses the same way).
+ * walpb.Snapshot: index and term, and from etcd 3.5 on a conf_state (field 3) that must parse
+ * as a raftpb.ConfState; 3.4 skips field 3 as unknown.
  */
 export function decodeSnapshotRef(
   buf: Uint8Array,
   start: number,
   end: number,
   style: SkipStyle,
+  confState: boolean,
 ): SnapshotRef | ProtoFailure {
   const s: SnapshotRef = { index: 0, term: 0 };
+  let conf: [number, number] | undefined;
   const f = walkMessage(
     buf,
     start,
     end,
-    SNAPSHOT_FIELDS,
+    confState ? SNAPSHOT_FIELDS : SNAPSHOT_FIELDS_34,
     style,
     {
       varint(field, v) {
         if (field === 1) s.index = toUint64(v);
         else if (field === 2) s.term = toUint64(v);
       },
-      bytes() {},
+      bytes(_field, a, b) {
+        conf = [a, b];
+      },
     },
     'Snapshot',
   );
-  return f ?? s;
+  if (f) return f;
+  if (conf) {
+    const c = checkConfState(buf, conf[0], conf[1], style);
+    if (c) return c;
+  }
+  return s;
+}
+
+// raftpb.ConfState: voters, learners, voters_outgoing, learners_next (repeated uint64, plain
+// or packed) and auto_leave (bool). Only whether it parses matters here.
+const CONF_FIELDS = {
+  1: 'repeated',
+  2: 'repeated',
+  3: 'repeated',
+  4: 'repeated',
+  5: 'varint',
+} as const;
+
+function checkConfState(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  style: SkipStyle,
+): ProtoFailure | undefined {
+  return walkMessage(buf, start, end, CONF_FIELDS, style, { varint() {}, bytes() {} }, 'ConfState');
 }
 
 export function isFailure(x: object): x is ProtoFailure {

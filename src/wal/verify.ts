@@ -255,7 +255,7 @@ export async function verifyDir(
     judgeCleanEnd(report, pass!, last.seg.name);
   } else {
     report.problem = problemOf(end.failure, failedSeg.seg.name);
-    const startupRepairs = end.failure.kind === 'eof' || (end.failure.wrapsEof ?? false);
+    const startupRepairs = end.failure.kind === 'eof';
     if (!startupRepairs) {
       report.etcdVerdict = 'corrupt';
       report.verdict = 'corrupt';
@@ -348,8 +348,7 @@ async function judgeTorn(
   let truncateAt: number | undefined;
   if (repairEnd.kind === 'fail') {
     const f = repairEnd.failure;
-    const repairs = f.kind === 'eof' || (rules.repairMatchesWrappedEof && (f.wrapsEof ?? false));
-    if (!repairs) {
+    if (f.kind !== 'eof') {
       report.etcdVerdict = 'corrupt';
       report.verdict = 'corrupt';
       report.reason = `etcd's loader hits an unexpected EOF in ${failedName} at offset ${failure.offset}, but wal.Repair fails on ${last.seg.name} at offset ${f.offset} (${describe(f)})`;
@@ -422,8 +421,7 @@ async function judgeTorn(
 function problemOf(f: DecodeFailure, segment: string): Problem {
   return {
     etcdError: f.kind === 'panic' ? `panic: ${f.message}` : f.message,
-    kind:
-      f.kind === 'eof' || f.wrapsEof ? 'unexpected-eof' : f.kind === 'panic' ? 'panic' : 'error',
+    kind: f.kind === 'eof' ? 'unexpected-eof' : f.kind === 'panic' ? 'panic' : 'error',
     segment,
     offset: f.offset,
     recordIndex: f.recordIndex,

@@ -47,7 +47,7 @@ function target(
 function edit(
   which: 'last' | 'middle',
   pick: 'last' | 'middle' | 'first',
-  fn: (buf: Buffer, f: Frame, path: string) => boolean | undefined,
+  fn: (buf: Buffer, f: Frame, path: string) => boolean | undefined | void,
 ): (dir: string) => boolean {
   return (dir) => {
     const path = seg(dir, which);
@@ -88,6 +88,10 @@ function zeroBodySector(buf: Buffer, f: Frame, piece: 'first' | 'last'): void {
     const from = Math.max(start, Math.floor((end - 1) / 512) * 512);
     buf.fill(0, from, end);
   }
+}
+
+function flip(buf: Buffer, i: number, mask: number): void {
+  buf[i] = buf[i]! ^ mask;
 }
 
 function setLength(buf: Buffer, f: Frame, recBytes: number, pad = 0): void {
@@ -154,37 +158,35 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'bit flip in the last record data',
-    apply: edit('last', 'last', (b, f) => void (b[f.end - f.padBytes - 1]! ^= 0x10)),
+    apply: edit('last', 'last', (b, f) => flip(b, f.end - f.padBytes - 1, 0x10)),
     expect: 'corrupt',
   },
   {
     name: 'bit flip in a middle record data',
-    apply: edit('last', 'middle', (b, f) => void (b[f.end - f.padBytes - 2]! ^= 0x01)),
+    apply: edit('last', 'middle', (b, f) => flip(b, f.end - f.padBytes - 2, 0x01)),
     expect: 'corrupt',
   },
   {
     name: 'bit flip in padding',
-    apply: edit('last', 'middle', (b, f) =>
-      f.padBytes > 0 ? void (b[f.end - 1]! ^= 0xff) : false,
-    ),
+    apply: edit('last', 'middle', (b, f) => (f.padBytes > 0 ? flip(b, f.end - 1, 0xff) : false)),
     expect: 'clean',
   },
   {
     name: 'bit flip in the record type',
-    apply: edit('last', 'middle', (b, f) => void (b[f.offset + 9]! ^= 0x08)),
+    apply: edit('last', 'middle', (b, f) => flip(b, f.offset + 9, 0x08)),
     expect: 'corrupt',
   },
   {
     name: 'length word low bit flipped (last record)',
-    apply: edit('last', 'last', (b, f) => void (b[f.offset]! ^= 0x01)),
+    apply: edit('last', 'last', (b, f) => flip(b, f.offset, 0x01)),
   },
   {
     name: 'length word low bit flipped (middle record)',
-    apply: edit('last', 'middle', (b, f) => void (b[f.offset]! ^= 0x01)),
+    apply: edit('last', 'middle', (b, f) => flip(b, f.offset, 0x01)),
   },
   {
     name: 'length word bit 20 flipped (last record)',
-    apply: edit('last', 'last', (b, f) => void (b[f.offset + 2]! ^= 0x10)),
+    apply: edit('last', 'last', (b, f) => flip(b, f.offset + 2, 0x10)),
   },
   {
     name: 'huge length 2^40 in the last record',
@@ -215,7 +217,7 @@ export const MUTATIONS: Mutation[] = [
     apply: edit('last', 'first', (b, f) => {
       const fs = frames(b);
       if (fs[0]!.offset !== f.offset) return false;
-      b[f.offset + 8 + 3]! ^= 0x01;
+      flip(b, f.offset + 8 + 3, 0x01);
     }),
   },
   {
@@ -223,7 +225,7 @@ export const MUTATIONS: Mutation[] = [
     apply: (dir) => {
       const path = seg(dir, 'first')!;
       const b = readFileSync(path);
-      b[8 + 3]! ^= 0x01;
+      flip(b, 8 + 3, 0x01);
       writeFileSync(path, b);
       return true;
     },
@@ -254,7 +256,9 @@ export const MUTATIONS: Mutation[] = [
   },
   {
     name: 'zeroed length word of a middle record',
-    apply: edit('last', 'middle', (b, f) => void b.fill(0, f.offset, f.offset + 8)),
+    apply: edit('last', 'middle', (b, f) => {
+      b.fill(0, f.offset, f.offset + 8);
+    }),
     expect: 'data-after-end',
   },
   {
