@@ -45,7 +45,7 @@ const NEGATIVE: ProtoFailure = {
 };
 const EOF: ProtoFailure = { kind: 'eof', message: 'unexpected EOF' };
 const TWO32 = 0x1_0000_0000;
-const INT64_MAX = 2 ** 63 - 1;
+const INT64_MAX_BIG = (1n << 63n) - 1n;
 
 class Reader {
   i = 0;
@@ -84,6 +84,12 @@ class Reader {
   /** Go's `int` view of the last varint: negative when the top bit is set. */
   intValue(): number {
     return this.hi >= 0x8000_0000 ? -1 : this.hi * TWO32 + this.lo;
+  }
+
+  /** Whether `offset + <last varint as int>` overflows Go's int64. Exact, unlike floats. */
+  addOverflows(offset: number): boolean {
+    if (this.hi < 0x0020_0000) return false; // below 2^53: a sum with a file offset fits
+    return ((BigInt(this.hi) << 32n) | BigInt(this.lo)) + BigInt(offset) > INT64_MAX_BIG;
   }
 }
 
@@ -139,7 +145,7 @@ export function walkMessage(
       const byteLen = r.intValue();
       if (byteLen < 0) return NEGATIVE;
       const rel = r.i - start;
-      if (rel + byteLen > INT64_MAX) {
+      if (r.addOverflows(rel)) {
         // The sum wraps negative in Go. The newer generator checks for that; the older one
         // slices with the negative bound and panics.
         return style === 'gogo-recursive'
@@ -157,7 +163,7 @@ export function walkMessage(
         const v = r.varint();
         if (v) return v;
         const packedLen = r.intValue();
-        if (packedLen < 0 || r.i - start + packedLen > INT64_MAX) return NEGATIVE;
+        if (packedLen < 0 || r.addOverflows(r.i - start)) return NEGATIVE;
         const post = r.i + packedLen;
         if (post > end) return EOF;
         while (r.i < post) {
@@ -204,8 +210,7 @@ function skipRecursive(buf: Uint8Array, start: number, end: number): number | Pr
       const length = r.intValue();
       // The generated code adds before it checks the sign.
       if (length < 0) return NEGATIVE;
-      const n = r.i - start + length;
-      return n > INT64_MAX ? -1 : n;
+      return r.addOverflows(r.i - start) ? -1 : r.i - start + length;
     }
     case 3: {
       for (;;) {
@@ -251,8 +256,7 @@ function skipDepth(buf: Uint8Array, start: number, end: number): number | ProtoF
         const v = r.varint();
         if (v) return v;
         const length = r.intValue();
-        if (length < 0) return NEGATIVE;
-        if (r.i - start + length > INT64_MAX) return NEGATIVE;
+        if (length < 0 || r.addOverflows(r.i - start)) return NEGATIVE;
         r.i += length;
         break;
       }
