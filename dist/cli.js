@@ -3532,18 +3532,27 @@ var LocalFiles = class {
   }
   async *read(path, start = 0, end) {
     const fh = await open(path, "r");
+    const stop = end ?? Number.POSITIVE_INFINITY;
+    const pool = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    let turn = 0;
+    const readAt = (pos) => {
+      const len = Math.min(CHUNK, stop - pos);
+      return fh.read(pool[turn++ % 3], 0, len, pos);
+    };
+    let pending;
     try {
       let pos = start;
-      const stop = end ?? Number.POSITIVE_INFINITY;
-      while (pos < stop) {
-        const len = Math.min(CHUNK, stop - pos);
-        const buf = Buffer.allocUnsafe(len);
-        const { bytesRead } = await fh.read(buf, 0, len, pos);
+      pending = pos < stop ? readAt(pos) : void 0;
+      while (pending) {
+        const { bytesRead, buffer } = await pending;
+        pending = void 0;
         if (bytesRead === 0) break;
-        yield buf.subarray(0, bytesRead);
         pos += bytesRead;
+        if (pos < stop) pending = readAt(pos);
+        yield buffer.subarray(0, bytesRead);
       }
     } finally {
+      await pending?.catch(() => void 0);
       await fh.close();
     }
   }
@@ -3621,7 +3630,7 @@ var ByteCursor = class {
       const need = n - have;
       const take = chunk.length <= need ? chunk : chunk.subarray(0, need);
       if (take !== chunk) this.pending.unshift(chunk.subarray(need));
-      const joined = new Uint8Array(have + take.length);
+      const joined = Buffer.allocUnsafe(have + take.length);
       joined.set(this.buf.subarray(this.pos), 0);
       joined.set(take, have);
       this.base += this.pos;
@@ -3671,6 +3680,7 @@ var ByteCursor = class {
 };
 
 // src/wal/crc32c.ts
+import { createRequire } from "node:module";
 var POLY = 2197175160;
 var TABLES = (() => {
   const t0 = new Int32Array(256);
@@ -3688,7 +3698,25 @@ var TABLES = (() => {
   }
   return tables;
 })();
+function loadNative() {
+  if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
+  try {
+    const req = createRequire(import.meta.url);
+    const mod = req("@node-rs/crc32");
+    const f = mod.crc32c;
+    if (f && f(Buffer.from("123456789"), 0) === 3808858755) return f;
+  } catch {
+  }
+  return void 0;
+}
+var native = loadNative();
 function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
+  if (native && end - start >= 384) {
+    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  }
+  return crc32cTable(crc, buf, start, end);
+}
+function crc32cTable(crc, buf, start = 0, end = buf.length) {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let c = ~crc;
   let i = start;
@@ -3710,7 +3738,7 @@ var NEGATIVE = {
 };
 var EOF = { kind: "eof", message: "unexpected EOF" };
 var TWO32 = 4294967296;
-var INT64_MAX = 2 ** 63 - 1;
+var INT64_MAX_BIG = (1n << 63n) - 1n;
 var Reader = class {
   constructor(buf, start, end) {
     this.buf = buf;
@@ -3749,8 +3777,14 @@ var Reader = class {
   intValue() {
     return this.hi >= 2147483648 ? -1 : this.hi * TWO32 + this.lo;
   }
+  /** Whether `offset + <last varint as int>` overflows Go's int64. Exact, unlike floats. */
+  addOverflows(offset) {
+    if (this.hi < 2097152) return false;
+    return (BigInt(this.hi) << 32n | BigInt(this.lo)) + BigInt(offset) > INT64_MAX_BIG;
+  }
 };
 function walkMessage(buf, start, end, known, style, visit, name = "message") {
+  if (style === "protobuf-go") return walkProtobufGo(buf, start, end, known, visit);
   const r = new Reader(buf, start, end);
   const l = end - start;
   while (r.i < end) {
@@ -3788,12 +3822,33 @@ function walkMessage(buf, start, end, known, style, visit, name = "message") {
       const byteLen = r.intValue();
       if (byteLen < 0) return NEGATIVE;
       const rel = r.i - start;
-      if (rel + byteLen > INT64_MAX) {
+      if (r.addOverflows(rel)) {
         return style === "gogo-recursive" ? { kind: "panic", message: "runtime error: slice bounds out of range" } : NEGATIVE;
       }
       if (rel + byteLen > l) return EOF;
       visit.bytes(fieldNum, r.i, r.i + byteLen);
       r.i += byteLen;
+    } else if (kind === "repeated") {
+      if (wireType === 0) {
+        const v = r.varint();
+        if (v) return v;
+      } else if (wireType === 2) {
+        const v = r.varint();
+        if (v) return v;
+        const packedLen = r.intValue();
+        if (packedLen < 0 || r.addOverflows(r.i - start)) return NEGATIVE;
+        const post = r.i + packedLen;
+        if (post > end) return EOF;
+        while (r.i < post) {
+          const e = r.varint();
+          if (e) return e;
+        }
+      } else {
+        return {
+          kind: "error",
+          message: `proto: wrong wireType = ${wireType} for field ${fieldNum}`
+        };
+      }
     } else {
       const skipped = style === "gogo-recursive" ? skipRecursive(buf, pre, end) : skipDepth(buf, pre, end);
       if (typeof skipped !== "number") return skipped;
@@ -3823,8 +3878,7 @@ function skipRecursive(buf, start, end) {
       if (v) return v;
       const length = r.intValue();
       if (length < 0) return NEGATIVE;
-      const n = r.i - start + length;
-      return n > INT64_MAX ? -1 : n;
+      return r.addOverflows(r.i - start) ? -1 : r.i - start + length;
     }
     case 3: {
       for (; ; ) {
@@ -3867,8 +3921,7 @@ function skipDepth(buf, start, end) {
         const v = r.varint();
         if (v) return v;
         const length = r.intValue();
-        if (length < 0) return NEGATIVE;
-        if (r.i - start + length > INT64_MAX) return NEGATIVE;
+        if (length < 0 || r.addOverflows(r.i - start)) return NEGATIVE;
         r.i += length;
         break;
       }
@@ -3891,6 +3944,104 @@ function skipDepth(buf, start, end) {
 }
 function toUint64(v) {
   return v.hi * TWO32 + v.lo;
+}
+var DECODE = {
+  kind: "error",
+  message: "proto: cannot parse invalid wire-format data"
+};
+var MAX_FIELD = 2 ** 29 - 1;
+var RECURSION_LIMIT = 1e4;
+function consumeVarint(r) {
+  let lo = 0;
+  let hi = 0;
+  for (let k = 0; k < 10; k++) {
+    if (r.i >= r.end) return false;
+    const b = r.buf[r.i++];
+    const shift = k * 7;
+    const bits = b & 127;
+    if (k === 9 && b > 1) return false;
+    if (shift < 32) {
+      lo |= bits << shift;
+      if (shift > 25) hi |= bits >>> 32 - shift;
+    } else {
+      hi |= bits << shift - 32;
+    }
+    if (b < 128) {
+      r.lo = lo >>> 0;
+      r.hi = hi >>> 0;
+      return true;
+    }
+  }
+  return false;
+}
+function tagNumber(r) {
+  if (r.hi >= 4) return -1;
+  return (r.lo >>> 3) + r.hi * 2 ** 29;
+}
+function consumeField(r, num, wireType, depth) {
+  switch (wireType) {
+    case 0:
+      return consumeVarint(r);
+    case 1:
+      r.i += 8;
+      return r.i <= r.end;
+    case 5:
+      r.i += 4;
+      return r.i <= r.end;
+    case 2: {
+      if (!consumeVarint(r)) return false;
+      if (r.hi !== 0 || r.lo > r.end - r.i) return false;
+      r.i += r.lo;
+      return true;
+    }
+    case 3: {
+      if (depth < 0) return false;
+      for (; ; ) {
+        if (!consumeVarint(r)) return false;
+        const num2 = tagNumber(r);
+        const type2 = r.lo & 7;
+        if (num2 < 1) return false;
+        if (type2 === 4) return num2 === num;
+        if (!consumeField(r, num2, type2, depth - 1)) return false;
+      }
+    }
+    default:
+      return false;
+  }
+}
+function walkProtobufGo(buf, start, end, known, visit) {
+  const r = new Reader(buf, start, end);
+  while (r.i < end) {
+    if (!consumeVarint(r)) return DECODE;
+    const num = tagNumber(r);
+    const wireType = r.lo & 7;
+    if (num < 1 || num > MAX_FIELD) return DECODE;
+    if (wireType === 4) return DECODE;
+    const kind = known[num];
+    if (kind === "varint" && wireType === 0) {
+      if (!consumeVarint(r)) return DECODE;
+      visit.varint(num, { lo: r.lo, hi: r.hi });
+    } else if (kind === "bytes" && wireType === 2) {
+      if (!consumeVarint(r)) return DECODE;
+      if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
+      visit.bytes(num, r.i, r.i + r.lo);
+      r.i += r.lo;
+    } else if (kind === "repeated" && wireType === 2) {
+      if (!consumeVarint(r)) return DECODE;
+      if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
+      const post = r.i + r.lo;
+      while (r.i < post) {
+        const sub = new Reader(buf, r.i, post);
+        if (!consumeVarint(sub)) return DECODE;
+        r.i = sub.i;
+      }
+    } else if (kind === "repeated" && wireType === 0) {
+      if (!consumeVarint(r)) return DECODE;
+    } else if (!consumeField(r, num, wireType, RECURSION_LIMIT)) {
+      return DECODE;
+    }
+  }
+  return void 0;
 }
 
 // src/wal/decoder.ts
@@ -3923,6 +4074,16 @@ var recordVisitor = {
 async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord) {
   let records = 0;
   let lastValidOff = cursor.offset;
+  const rec = {
+    type: { lo: 0, hi: 0 },
+    crc: 0,
+    buf: cursor.buf,
+    dataStart: 0,
+    dataEnd: 0,
+    offset: 0,
+    recordIndex: 0,
+    size: 0
+  };
   const fail = (f) => ({
     kind: "fail",
     failure: { ...f, offset: lastValidOff, recordIndex: records },
@@ -3958,13 +4119,11 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
     const buf = cursor.buf;
     const bodyStart = cursor.pos + FRAME_BYTES;
     const bodyEnd = bodyStart + recBytes;
-    if (rules.resetRecord) {
-      scratch.typeLo = 0;
-      scratch.typeHi = 0;
-      scratch.crc = 0;
-      scratch.dataStart = -1;
-      scratch.dataEnd = -1;
-    }
+    scratch.typeLo = 0;
+    scratch.typeHi = 0;
+    scratch.crc = 0;
+    scratch.dataStart = -1;
+    scratch.dataEnd = -1;
     const protoFailure = walkMessage(
       buf,
       bodyStart,
@@ -3996,16 +4155,15 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
         return fail({ kind: "error", message: "walpb: crc mismatch", frame });
       }
     }
-    const rec = {
-      type: { lo: scratch.typeLo, hi: scratch.typeHi },
-      crc: scratch.crc,
-      buf,
-      dataStart,
-      dataEnd,
-      offset: lastValidOff,
-      recordIndex: records,
-      size: FRAME_BYTES + need
-    };
+    rec.type.lo = scratch.typeLo;
+    rec.type.hi = scratch.typeHi;
+    rec.crc = scratch.crc;
+    rec.buf = buf;
+    rec.dataStart = dataStart;
+    rec.dataEnd = dataEnd;
+    rec.offset = lastValidOff;
+    rec.recordIndex = records;
+    rec.size = FRAME_BYTES + need;
     const stop = onRecord(rec);
     if (stop) return fail(stop);
     cursor.pos += FRAME_BYTES + need;
@@ -4036,6 +4194,7 @@ function isTorn(buf, start, end, fileOffset) {
 var ENTRY_FIELDS = { 1: "varint", 2: "varint", 3: "varint", 4: "bytes" };
 var STATE_FIELDS = { 1: "varint", 2: "varint", 3: "varint" };
 var SNAPSHOT_FIELDS = { 1: "varint", 2: "varint", 3: "bytes" };
+var SNAPSHOT_FIELDS_34 = { 1: "varint", 2: "varint" };
 var entry = { term: 0, index: 0, type: 0 };
 var entryVisitor = {
   varint(field, v) {
@@ -4050,7 +4209,37 @@ function decodeEntry(buf, start, end, style) {
   entry.term = 0;
   entry.index = 0;
   entry.type = 0;
+  if (canonicalEntry(buf, start, end)) return entry;
   return walkMessage(buf, start, end, ENTRY_FIELDS, style, entryVisitor, "Entry") ?? entry;
+}
+var varintEnd = 0;
+function shortVarint(b, i, end) {
+  let v = 0;
+  for (let k = 0; k < 7 && i < end; k++) {
+    const x = b[i++];
+    v += (x & 127) * 2 ** (7 * k);
+    if (x < 128) {
+      varintEnd = i;
+      return v;
+    }
+  }
+  return -1;
+}
+function canonicalEntry(b, start, end) {
+  if (end - start < 6 || b[start] !== 8 || b[start + 1] >= 128 || b[start + 2] !== 16) return false;
+  const term = shortVarint(b, start + 3, end);
+  if (term < 0 || b[varintEnd] !== 24) return false;
+  const index = shortVarint(b, varintEnd + 1, end);
+  if (index < 0) return false;
+  if (varintEnd < end) {
+    if (b[varintEnd] !== 34) return false;
+    const len = shortVarint(b, varintEnd + 1, end);
+    if (len < 0 || varintEnd + len !== end) return false;
+  }
+  entry.type = b[start + 1];
+  entry.term = term;
+  entry.index = index;
+  return true;
 }
 function decodeHardState(buf, start, end, style) {
   const s = { term: 0, vote: 0, commit: 0 };
@@ -4073,25 +4262,44 @@ function decodeHardState(buf, start, end, style) {
   );
   return f ?? s;
 }
-function decodeSnapshotRef(buf, start, end, style) {
+function decodeSnapshotRef(buf, start, end, style, confState) {
   const s = { index: 0, term: 0 };
+  let conf;
   const f = walkMessage(
     buf,
     start,
     end,
-    SNAPSHOT_FIELDS,
+    confState ? SNAPSHOT_FIELDS : SNAPSHOT_FIELDS_34,
     style,
     {
       varint(field, v) {
         if (field === 1) s.index = toUint64(v);
         else if (field === 2) s.term = toUint64(v);
       },
-      bytes() {
+      bytes(_field, a, b) {
+        conf = [a, b];
       }
     },
     "Snapshot"
   );
-  return f ?? s;
+  if (f) return f;
+  if (conf) {
+    const c = checkConfState(buf, conf[0], conf[1], style);
+    if (c) return c;
+  }
+  return s;
+}
+var CONF_FIELDS = {
+  1: "repeated",
+  2: "repeated",
+  3: "repeated",
+  4: "repeated",
+  5: "varint"
+};
+function checkConfState(buf, start, end, style) {
+  return walkMessage(buf, start, end, CONF_FIELDS, style, { varint() {
+  }, bytes() {
+  } }, "ConfState");
 }
 function isFailure(x) {
   return "kind" in x && "message" in x;
@@ -4154,7 +4362,7 @@ function readAllRecord(s, rec, rules) {
       if (s.metadata !== void 0 && !bytesEqual(s.metadata, data)) {
         return { kind: "error", message: "wal: conflicting metadata found" };
       }
-      if (s.metadata === void 0) s.metadata = data.slice();
+      if (s.metadata === void 0) s.metadata = Uint8Array.prototype.slice.call(data);
       return void 0;
     }
     case RecordType.crc: {
@@ -4165,7 +4373,13 @@ function readAllRecord(s, rec, rules) {
       return void 0;
     }
     case RecordType.snapshot: {
-      const snap = decodeSnapshotRef(rec.buf, rec.dataStart, rec.dataEnd, rules.skip);
+      const snap = decodeSnapshotRef(
+        rec.buf,
+        rec.dataStart,
+        rec.dataEnd,
+        rules.skip,
+        rules.snapshotConfState
+      );
       if (isFailure(snap)) return { kind: "panic", message: `unmarshal snapshot: ${snap.message}` };
       s.snapshots++;
       if (snap.index === s.startIndex) {
@@ -4309,8 +4523,7 @@ async function scanTail(cursor, from, segmentSize, rules) {
     }
     const buf = cursor.buf;
     const base = cursor.offset - cursor.pos;
-    let i = cursor.pos;
-    while (i < buf.length && buf[i] === 0) i++;
+    const i = firstNonZero(buf, cursor.pos);
     const word = Math.floor((base + i) / FRAME_BYTES) * FRAME_BYTES;
     if (word > q) {
       q = Math.min(word, segmentSize);
@@ -4328,6 +4541,17 @@ async function scanTail(cursor, from, segmentSize, rules) {
     q += step;
   }
   return scan;
+}
+var ZEROS = new Uint8Array(64 * 1024);
+function firstNonZero(buf, from) {
+  let i = from;
+  while (i < buf.length) {
+    const n = Math.min(ZEROS.length, buf.length - i);
+    if (Buffer.compare(buf.subarray(i, i + n), ZEROS.subarray(0, n)) !== 0) break;
+    i += n;
+  }
+  while (i < buf.length && buf[i] === 0) i++;
+  return i;
 }
 function readU32(buf, p) {
   if (p + 4 > buf.length) return 0;
@@ -4478,7 +4702,7 @@ async function verifyDir(files, dir, rules) {
     judgeCleanEnd(report, pass, last.seg.name);
   } else {
     report.problem = problemOf(end.failure, failedSeg.seg.name);
-    const startupRepairs = end.failure.kind === "eof" || (end.failure.wrapsEof ?? false);
+    const startupRepairs = end.failure.kind === "eof";
     if (!startupRepairs) {
       report.etcdVerdict = "corrupt";
       report.verdict = "corrupt";
@@ -4556,8 +4780,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
   let truncateAt;
   if (repairEnd.kind === "fail") {
     const f = repairEnd.failure;
-    const repairs = f.kind === "eof" || rules.repairMatchesWrappedEof && (f.wrapsEof ?? false);
-    if (!repairs) {
+    if (f.kind !== "eof") {
       report.etcdVerdict = "corrupt";
       report.verdict = "corrupt";
       report.reason = `etcd's loader hits an unexpected EOF in ${failedName} at offset ${failure.offset}, but wal.Repair fails on ${last.seg.name} at offset ${f.offset} (${describe(f)})`;
@@ -4622,7 +4845,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
 function problemOf(f, segment) {
   return {
     etcdError: f.kind === "panic" ? `panic: ${f.message}` : f.message,
-    kind: f.kind === "eof" || f.wrapsEof ? "unexpected-eof" : f.kind === "panic" ? "panic" : "error",
+    kind: f.kind === "eof" ? "unexpected-eof" : f.kind === "panic" ? "panic" : "error",
     segment,
     offset: f.offset,
     recordIndex: f.recordIndex,
@@ -4771,44 +4994,28 @@ async function freeBackupName(files, path) {
 var ETCD_VERSIONS = ["3.4", "3.5", "3.6", "3.7"];
 var DEFAULT_ETCD_VERSION = "3.7";
 var MAX_ENTRY = 10 * 1024 * 1024;
-function limit10MiB(recBytes, padBytes) {
+function cap10MiB(recBytes, padBytes) {
   if (recBytes >= MAX_ENTRY - padBytes) {
+    return { kind: "error", message: "wal: max entry size limit exceeded" };
+  }
+  return void 0;
+}
+function capFileSize(recBytes, padBytes, segmentSize, lastValidOff) {
+  const limit = segmentSize - lastValidOff - padBytes;
+  if (recBytes > limit) {
     return {
-      kind: "error",
-      message: `wal: max entry size limit exceeded (record of ${recBytes} bytes)`
+      kind: "eof",
+      message: `[wal] max entry size limit exceeded: recBytes ${recBytes} > ${limit} left in the file: unexpected EOF`,
+      torn: "short-read"
     };
   }
   return void 0;
 }
 var RULES = {
-  "3.4": {
-    version: "3.4",
-    skip: "gogo-recursive",
-    resetRecord: true,
-    checkFrame: limit10MiB,
-    repairMatchesWrappedEof: false
-  },
-  "3.5": {
-    version: "3.5",
-    skip: "gogo-depth",
-    resetRecord: true,
-    checkFrame: limit10MiB,
-    repairMatchesWrappedEof: false
-  },
-  "3.6": {
-    version: "3.6",
-    skip: "gogo-depth",
-    resetRecord: true,
-    checkFrame: limit10MiB,
-    repairMatchesWrappedEof: false
-  },
-  "3.7": {
-    version: "3.7",
-    skip: "gogo-depth",
-    resetRecord: true,
-    checkFrame: limit10MiB,
-    repairMatchesWrappedEof: false
-  }
+  "3.4": { version: "3.4", skip: "gogo-recursive", snapshotConfState: false, checkFrame: cap10MiB },
+  "3.5": { version: "3.5", skip: "gogo-depth", snapshotConfState: true, checkFrame: capFileSize },
+  "3.6": { version: "3.6", skip: "gogo-depth", snapshotConfState: true, checkFrame: capFileSize },
+  "3.7": { version: "3.7", skip: "protobuf-go", snapshotConfState: true, checkFrame: capFileSize }
 };
 function rulesFor(version) {
   const r = RULES[version];

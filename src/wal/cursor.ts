@@ -45,7 +45,7 @@ export class ByteCursor {
       const need = n - have;
       const take = chunk.length <= need ? chunk : chunk.subarray(0, need);
       if (take !== chunk) this.pending.unshift(chunk.subarray(need));
-      const joined = new Uint8Array(have + take.length);
+      const joined = Buffer.allocUnsafe(have + take.length);
       joined.set(this.buf.subarray(this.pos), 0);
       joined.set(take, have);
       this.base += this.pos;

@@ -92,6 +92,17 @@ export async function decodeSegment(
 ): Promise<SegmentEnd> {
   let records = 0;
   let lastValidOff = cursor.offset;
+  // One record object for the whole segment: onRecord must not keep it.
+  const rec: DecodedRecord = {
+    type: { lo: 0, hi: 0 },
+    crc: 0,
+    buf: cursor.buf,
+    dataStart: 0,
+    dataEnd: 0,
+    offset: 0,
+    recordIndex: 0,
+    size: 0,
+  };
   const fail = (f: Omit<DecodeFailure, 'offset' | 'recordIndex'>): SegmentEnd => ({
     kind: 'fail',
     failure: { ...f, offset: lastValidOff, recordIndex: records },
@@ -174,22 +185,62 @@ export async function decodeSegment(
         return fail({ kind: 'error', message: 'walpb: crc mismatch', frame });
       }
     }
-    const rec: DecodedRecord = {
-      type: { lo: scratch.typeLo, hi: scratch.typeHi },
-      crc: scratch.crc,
-      buf,
-      dataStart,
-      dataEnd,
-      offset: lastValidOff,
-      recordIndex: records,
-      size: FRAME_BYTES + need,
-    };
+    rec.type.lo = scratch.typeLo;
+    rec.type.hi = scratch.typeHi;
+    rec.crc = scratch.crc;
+    rec.buf = buf;
+    rec.dataStart = dataStart;
+    rec.dataEnd = dataEnd;
+    rec.offset = lastValidOff;
+    rec.recordIndex = records;
+    rec.size = FRAME_BYTES + need;
     const stop = onRecord(rec);
     if (stop) return fail(stop);
     cursor.pos += FRAME_BYTES + need;
     lastValidOff += FRAME_BYTES + need;
     records++;
   }
+}
+
+/**
+ * The exact layout etcd's encoder writes: type, crc and (optionally) data, each once, in that
+ * order, with short varints, data ending where the record ends. Every generated decoder reads
+ * such bytes identically, so they skip the general walk. Fills `scratch`; false otherwise.
+ */
+function canonicalRecord(b: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  if (end - i < 4 || b[i] !== 0x08 || b[i + 1]! >= 0x80 || b[i + 2] !== 0x10) return false;
+  const type = b[i + 1]!;
+  i += 3;
+  let crc = 0;
+  for (let k = 0; ; k++) {
+    if (k === 5 || i >= end) return false;
+    const x = b[i++]!;
+    if (k === 4 && x >= 0x10) return false;
+    crc += (x & 0x7f) * 2 ** (7 * k);
+    if (x < 0x80) break;
+  }
+  let dataStart = -1;
+  let dataEnd = -1;
+  if (i < end) {
+    if (b[i++] !== 0x1a) return false;
+    let len = 0;
+    for (let k = 0; ; k++) {
+      if (k === 4 || i >= end) return false;
+      const x = b[i++]!;
+      len += (x & 0x7f) * 2 ** (7 * k);
+      if (x < 0x80) break;
+    }
+    if (i + len !== end) return false;
+    dataStart = i;
+    dataEnd = end;
+  }
+  scratch.typeLo = type;
+  scratch.typeHi = 0;
+  scratch.crc = crc >>> 0;
+  scratch.dataStart = dataStart;
+  scratch.dataEnd = dataEnd;
+  return true;
 }
 
 /**

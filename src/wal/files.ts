@@ -23,7 +23,11 @@ export interface WalFiles {
   list(dir: string): Promise<DirEntry[]>;
   /** Every directory below root (root included) that holds at least one "*.wal" file. */
   findWalDirs(root: string): Promise<string[]>;
-  /** Stream bytes [start, end) of a file in chunks. */
+  /**
+   * Stream bytes [start, end) of a file in chunks. A chunk's memory may be reused: it stays
+   * valid only until the consumer asks for the second chunk after it (ByteCursor holds at most
+   * one chunk when it asks for the next, and copies anything it keeps longer).
+   */
   read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array>;
 }
 

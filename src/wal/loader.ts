@@ -98,7 +98,8 @@ export function readAllRecord(
       if (s.metadata !== undefined && !bytesEqual(s.metadata, data)) {
         return { kind: 'error', message: 'wal: conflicting metadata found' };
       }
-      if (s.metadata === undefined) s.metadata = data.slice();
+      // A copy: the record's buffer is reused once the decoder moves on.
+      if (s.metadata === undefined) s.metadata = Uint8Array.prototype.slice.call(data);
       return undefined;
     }
     case RecordType.crc: {

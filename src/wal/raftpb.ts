@@ -47,7 +47,48 @@ export function decodeEntry(
   entry.term = 0;
   entry.index = 0;
   entry.type = 0;
+  if (canonicalEntry(buf, start, end)) return entry;
   return walkMessage(buf, start, end, ENTRY_FIELDS, style, entryVisitor, 'Entry') ?? entry;
+}
+
+// Position after the last shortVarint call; a module variable avoids allocating a tuple
+// per entry on the hot path.
+let varintEnd = 0;
+
+/** Reads a varint of at most 7 bytes (< 2^49) at i into varintEnd; -1 when it is not one. */
+function shortVarint(b: Uint8Array, i: number, end: number): number {
+  let v = 0;
+  for (let k = 0; k < 7 && i < end; k++) {
+    const x = b[i++]!;
+    v += (x & 0x7f) * 2 ** (7 * k);
+    if (x < 0x80) {
+      varintEnd = i;
+      return v;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The layout etcd writes for an Entry: type, term, index, then data, each once and in order.
+ * Any generated decoder reads it the same way, so it skips the general walk.
+ */
+function canonicalEntry(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 6 || b[start] !== 0x08 || b[start + 1]! >= 0x80 || b[start + 2] !== 0x10)
+    return false;
+  const term = shortVarint(b, start + 3, end);
+  if (term < 0 || b[varintEnd] !== 0x18) return false;
+  const index = shortVarint(b, varintEnd + 1, end);
+  if (index < 0) return false;
+  if (varintEnd < end) {
+    if (b[varintEnd] !== 0x22) return false;
+    const len = shortVarint(b, varintEnd + 1, end);
+    if (len < 0 || varintEnd + len !== end) return false;
+  }
+  entry.type = b[start + 1]!;
+  entry.term = term;
+  entry.index = index;
+  return true;
 }
 
 export function decodeHardState(

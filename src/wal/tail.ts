@@ -120,8 +120,7 @@ export async function scanTail(
     }
     const buf = cursor.buf;
     const base = cursor.offset - cursor.pos;
-    let i = cursor.pos;
-    while (i < buf.length && buf[i] === 0) i++;
+    const i = firstNonZero(buf, cursor.pos);
     const word = Math.floor((base + i) / FRAME_BYTES) * FRAME_BYTES;
     if (word > q) {
       // All zeros up to `word`: jump there; the next round reads the word itself.
@@ -140,6 +139,20 @@ export async function scanTail(
     q += step;
   }
   return scan;
+}
+
+const ZEROS = new Uint8Array(64 * 1024);
+
+/** Index of the first non-zero byte at or after `from`, or buf.length. memcmp does the bulk. */
+function firstNonZero(buf: Uint8Array, from: number): number {
+  let i = from;
+  while (i < buf.length) {
+    const n = Math.min(ZEROS.length, buf.length - i);
+    if (Buffer.compare(buf.subarray(i, i + n), ZEROS.subarray(0, n)) !== 0) break;
+    i += n;
+  }
+  while (i < buf.length && buf[i] === 0) i++;
+  return i;
 }
 
 function readU32(buf: Uint8Array, p: number): number {

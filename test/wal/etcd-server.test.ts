@@ -16,7 +16,7 @@ const files = new LocalFiles();
 const rules = rulesFor('3.4');
 
 describe('a WAL written by etcd-server', () => {
-  it('is clean after a graceful stop, finds the data dir\'s member/wal, and matches etcd', async () => {
+  it("is clean after a graceful stop, finds the data dir's member/wal, and matches etcd", async () => {
     const data = join(tmp(), 'etcd');
     const etcd = await startEtcd(data);
     for (let i = 0; i < 300; i++) await etcd.put(`key-${i}`, `value-${i}-${'x'.repeat(i % 50)}`);
@@ -26,7 +26,10 @@ describe('a WAL written by etcd-server', () => {
     expect(r.dirs.map((d) => d.dir)).toEqual([join(data, 'member/wal')]);
     expect(r.etcdVerdict).toBe('clean');
     expect(r.verdict).toBe('clean');
-    const etcdLoad = walref<LoadResult>('load', copyDir(join(data, 'member/wal'), join(tmp(), 'wal')));
+    const etcdLoad = walref<LoadResult>(
+      'load',
+      copyDir(join(data, 'member/wal'), join(tmp(), 'wal')),
+    );
     expect(etcdLoad.verdict).toBe('clean');
     // Same entries as etcd's ReadAll returns, and the commit index of the last hard state.
     expect(r.dirs[0]!.summary.entries.last).toBe(etcdLoad.first.lastIndex);
@@ -37,7 +40,9 @@ describe('a WAL written by etcd-server', () => {
   it('killed with SIGKILL under write load, then torn by hand: repaired exactly as etcd repairs it', async () => {
     const data = join(tmp(), 'etcd');
     const etcd = await startEtcd(data);
-    const writes = Array.from({ length: 400 }, (_, i) => etcd.put(`k${i}`, 'v'.repeat(200)).catch(() => {}));
+    const writes = Array.from({ length: 400 }, (_, i) =>
+      etcd.put(`k${i}`, 'v'.repeat(200)).catch(() => {}),
+    );
     await Promise.all(writes.slice(0, 200));
     await etcd.stop('SIGKILL');
     await Promise.all(writes);

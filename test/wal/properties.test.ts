@@ -28,37 +28,44 @@ class CountingFiles extends LocalFiles {
 afterAll(cleanupTmp);
 
 describe('arbitrary bytes as a segment', () => {
-  it.each(['3.4', '3.5', '3.6', '3.7'])('etcd %s: never throws, reads each byte a bounded number of times', async (v) => {
-    const rules = rulesFor(v);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          fc.uint8Array({ maxLength: 4096 }),
-          // Mostly-valid frames: small length words followed by noise, the decoder's hard case.
-          fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.uint8Array({ maxLength: 300 })), { maxLength: 20 }).map(
-            (parts) =>
-              Buffer.concat(
-                parts.map(([len, body]) => {
-                  const head = Buffer.alloc(8);
-                  head.writeUInt32LE(len, 0);
-                  return Buffer.concat([head, body]);
-                }),
+  it.each(['3.4', '3.5', '3.6', '3.7'])(
+    'etcd %s: never throws, reads each byte a bounded number of times',
+    async (v) => {
+      const rules = rulesFor(v);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 4096 }),
+            // Mostly-valid frames: small length words followed by noise, the decoder's hard case.
+            fc
+              .array(
+                fc.tuple(fc.integer({ min: 0, max: 300 }), fc.uint8Array({ maxLength: 300 })),
+                { maxLength: 20 },
+              )
+              .map((parts) =>
+                Buffer.concat(
+                  parts.map(([len, body]) => {
+                    const head = Buffer.alloc(8);
+                    head.writeUInt32LE(len, 0);
+                    return Buffer.concat([head, body]);
+                  }),
+                ),
               ),
           ),
+          async (bytes) => {
+            const dir = tmp();
+            writeFileSync(join(dir, SEGMENT), bytes);
+            const files = new CountingFiles();
+            const r = await verifyPath(files, dir, rules);
+            expect(['clean', 'torn', 'corrupt']).toContain(r.etcdVerdict);
+            // Pass 1, Repair's pass and the second ReadAll: at most three reads of the file.
+            expect(files.bytesRead).toBeLessThanOrEqual(3 * bytes.length);
+          },
         ),
-        async (bytes) => {
-          const dir = tmp();
-          writeFileSync(join(dir, SEGMENT), bytes);
-          const files = new CountingFiles();
-          const r = await verifyPath(files, dir, rules);
-          expect(['clean', 'torn', 'corrupt']).toContain(r.etcdVerdict);
-          // Pass 1, Repair's pass and the second ReadAll: at most three reads of the file.
-          expect(files.bytesRead).toBeLessThanOrEqual(3 * bytes.length);
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
+        { numRuns: 150 },
+      );
+    },
+  );
 });
 
 interface Edit {
@@ -129,6 +136,7 @@ describe('random damage to an etcd-written WAL', () => {
       { numRuns: 250 },
     );
     // The generator must reach every kind of verdict, or the property proves little.
-    for (const v of ['clean', 'torn', 'corrupt']) expect(seen.get(v), `verdicts seen: ${[...seen]}`).toBeGreaterThan(5);
+    for (const v of ['clean', 'torn', 'corrupt'])
+      expect(seen.get(v), `verdicts seen: ${[...seen]}`).toBeGreaterThan(5);
   });
 });
