@@ -40,6 +40,8 @@ export interface DecodedRecord {
   buf: Uint8Array;
   dataStart: number;
   dataEnd: number;
+  /** Whether the Data field was present (Go: non-nil), even if empty. */
+  hasData: boolean;
   /** Frame offset in the segment. */
   offset: number;
   recordIndex: number;
@@ -99,6 +101,7 @@ export async function decodeSegment(
     buf: cursor.buf,
     dataStart: 0,
     dataEnd: 0,
+    hasData: false,
     offset: 0,
     recordIndex: 0,
     size: 0,
@@ -191,6 +194,7 @@ export async function decodeSegment(
     rec.buf = buf;
     rec.dataStart = dataStart;
     rec.dataEnd = dataEnd;
+    rec.hasData = scratch.dataStart >= 0;
     rec.offset = lastValidOff;
     rec.recordIndex = records;
     rec.size = FRAME_BYTES + need;

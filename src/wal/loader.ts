@@ -98,8 +98,11 @@ export function readAllRecord(
       if (s.metadata !== undefined && !bytesEqual(s.metadata, data)) {
         return { kind: 'error', message: 'wal: conflicting metadata found' };
       }
-      // A copy: the record's buffer is reused once the decoder moves on.
-      if (s.metadata === undefined) s.metadata = Uint8Array.prototype.slice.call(data);
+      // ReadAll keeps the last record's Data; a record without one makes it nil again, and
+      // the next metadata record is then not compared at all. A copy, because the record's
+      // buffer is reused once the decoder moves on.
+      if (!rec.hasData) s.metadata = undefined;
+      else if (s.metadata === undefined) s.metadata = Uint8Array.prototype.slice.call(data);
       return undefined;
     }
     case RecordType.crc: {

@@ -120,6 +120,22 @@ const CASES: Case[] = [
     expect: { '3.4': 'clean', '3.5': 'corrupt', '3.6': 'corrupt', '3.7': 'corrupt' },
   },
   {
+    name: 'empty metadata, a metadata record without Data, then other metadata (nil is never compared)',
+    build: () =>
+      new SegmentBuilder(0, '')
+        .entries(1, 20)
+        .add({ type: T.metadata })
+        .add({ type: T.metadata, data: Buffer.from('other') })
+        .entries(21, 22)
+        .build(PREALLOC),
+    expect: { '3.4': 'clean', '3.5': 'clean', '3.6': 'clean', '3.7': 'clean' },
+  },
+  {
+    name: 'conflicting metadata',
+    build: () => base().add({ type: T.metadata, data: Buffer.from('other') }).build(PREALLOC),
+    expect: { '3.4': 'corrupt', '3.5': 'corrupt', '3.6': 'corrupt', '3.7': 'corrupt' },
+  },
+  {
     name: 'Data length that overflows when added to the offset',
     build: () => withRaw((crc) => [...header(crc), 0x1a, ...Array(8).fill(0xff), 0x7f]),
     expect: { '3.4': 'corrupt', '3.5': 'corrupt', '3.6': 'corrupt', '3.7': 'corrupt' },
