@@ -3533,11 +3533,14 @@ var LocalFiles = class {
   async *read(path, start = 0, end) {
     const fh = await open(path, "r");
     const stop = end ?? Number.POSITIVE_INFINITY;
-    const pool = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const size = Math.max(1, Math.min(CHUNK, stop - start));
+    const pool = [];
     let turn = 0;
     const readAt = (pos) => {
-      const len = Math.min(CHUNK, stop - pos);
-      return fh.read(pool[turn++ % 3], 0, len, pos);
+      const len = Math.min(size, stop - pos);
+      const slot = turn++ % 3;
+      pool[slot] ??= Buffer.allocUnsafe(size);
+      return fh.read(pool[slot], 0, len, pos);
     };
     let pending;
     try {
@@ -4080,6 +4083,7 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
     buf: cursor.buf,
     dataStart: 0,
     dataEnd: 0,
+    hasData: false,
     offset: 0,
     recordIndex: 0,
     size: 0
@@ -4161,6 +4165,7 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
     rec.buf = buf;
     rec.dataStart = dataStart;
     rec.dataEnd = dataEnd;
+    rec.hasData = scratch.dataStart >= 0;
     rec.offset = lastValidOff;
     rec.recordIndex = records;
     rec.size = FRAME_BYTES + need;
@@ -4215,18 +4220,21 @@ function decodeEntry(buf, start, end, style) {
 var varintEnd = 0;
 function shortVarint(b, i, end) {
   let v = 0;
+  let mul = 1;
   for (let k = 0; k < 7 && i < end; k++) {
     const x = b[i++];
-    v += (x & 127) * 2 ** (7 * k);
+    v += (x & 127) * mul;
     if (x < 128) {
       varintEnd = i;
       return v;
     }
+    mul *= 128;
   }
   return -1;
 }
 function canonicalEntry(b, start, end) {
-  if (end - start < 6 || b[start] !== 8 || b[start + 1] >= 128 || b[start + 2] !== 16) return false;
+  if (end - start < 6 || b[start] !== 8 || b[start + 1] >= 128 || b[start + 2] !== 16)
+    return false;
   const term = shortVarint(b, start + 3, end);
   if (term < 0 || b[varintEnd] !== 24) return false;
   const index = shortVarint(b, varintEnd + 1, end);
@@ -4362,7 +4370,8 @@ function readAllRecord(s, rec, rules) {
       if (s.metadata !== void 0 && !bytesEqual(s.metadata, data)) {
         return { kind: "error", message: "wal: conflicting metadata found" };
       }
-      if (s.metadata === void 0) s.metadata = Uint8Array.prototype.slice.call(data);
+      if (!rec.hasData) s.metadata = void 0;
+      else if (s.metadata === void 0) s.metadata = Uint8Array.prototype.slice.call(data);
       return void 0;
     }
     case RecordType.crc: {

@@ -66,11 +66,14 @@ export class LocalFiles implements WalWriter {
     const stop = end ?? Number.POSITIVE_INFINITY;
     // Three buffers in rotation (see WalFiles.read): allocating a fresh megabyte per chunk
     // doubled both the time and the memory of a verify.
-    const pool = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+    const size = Math.max(1, Math.min(CHUNK, stop - start));
+    const pool: Buffer[] = [];
     let turn = 0;
     const readAt = (pos: number) => {
-      const len = Math.min(CHUNK, stop - pos);
-      return fh.read(pool[turn++ % 3]!, 0, len, pos);
+      const len = Math.min(size, stop - pos);
+      const slot = turn++ % 3;
+      pool[slot] ??= Buffer.allocUnsafe(size);
+      return fh.read(pool[slot]!, 0, len, pos);
     };
     let pending: ReturnType<typeof readAt> | undefined;
     try {

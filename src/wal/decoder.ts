@@ -217,23 +217,27 @@ function canonicalRecord(b: Uint8Array, start: number, end: number): boolean {
   const type = b[i + 1]!;
   i += 3;
   let crc = 0;
+  let mul = 1;
   for (let k = 0; ; k++) {
     if (k === 5 || i >= end) return false;
     const x = b[i++]!;
     if (k === 4 && x >= 0x10) return false;
-    crc += (x & 0x7f) * 2 ** (7 * k);
+    crc += (x & 0x7f) * mul;
     if (x < 0x80) break;
+    mul *= 128;
   }
   let dataStart = -1;
   let dataEnd = -1;
   if (i < end) {
     if (b[i++] !== 0x1a) return false;
     let len = 0;
+    let mul = 1;
     for (let k = 0; ; k++) {
       if (k === 4 || i >= end) return false;
       const x = b[i++]!;
-      len += (x & 0x7f) * 2 ** (7 * k);
+      len += (x & 0x7f) * mul;
       if (x < 0x80) break;
+      mul *= 128;
     }
     if (i + len !== end) return false;
     dataStart = i;

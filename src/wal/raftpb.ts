@@ -58,13 +58,15 @@ let varintEnd = 0;
 /** Reads a varint of at most 7 bytes (< 2^49) at i into varintEnd; -1 when it is not one. */
 function shortVarint(b: Uint8Array, i: number, end: number): number {
   let v = 0;
+  let mul = 1;
   for (let k = 0; k < 7 && i < end; k++) {
     const x = b[i++]!;
-    v += (x & 0x7f) * 2 ** (7 * k);
+    v += (x & 0x7f) * mul;
     if (x < 0x80) {
       varintEnd = i;
       return v;
     }
+    mul *= 128;
   }
   return -1;
 }

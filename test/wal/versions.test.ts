@@ -132,7 +132,10 @@ const CASES: Case[] = [
   },
   {
     name: 'conflicting metadata',
-    build: () => base().add({ type: T.metadata, data: Buffer.from('other') }).build(PREALLOC),
+    build: () =>
+      base()
+        .add({ type: T.metadata, data: Buffer.from('other') })
+        .build(PREALLOC),
     expect: { '3.4': 'corrupt', '3.5': 'corrupt', '3.6': 'corrupt', '3.7': 'corrupt' },
   },
   {

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"go.etcd.io/etcd/raft/raftpb"
@@ -112,6 +113,7 @@ type result struct {
 	LastIndex uint64 `json:"lastIndex"`
 	Commit    uint64 `json:"commit"`
 	Millis    int64  `json:"millis"`
+	MaxRSSKB  int64  `json:"maxRssKb"`
 }
 
 // readAll opens the WAL for writing (as a node does) and reads everything once.
@@ -122,6 +124,10 @@ func readAll(dir string) (r result) {
 			r = result{Result: "panic", Error: fmt.Sprint(p)}
 		}
 		r.Millis = time.Since(began).Milliseconds()
+		var ru syscall.Rusage
+		if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+			r.MaxRSSKB = ru.Maxrss
+		}
 	}()
 	w, err := wal.Open(zap.NewNop(), dir, startSnapshot(dir))
 	if err != nil {

@@ -1,0 +1,2 @@
+export function walrefBinary(): string;
+export function walref<T = unknown>(cmd: string, dir: string, ...args: string[]): T;
