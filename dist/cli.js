@@ -4250,7 +4250,7 @@ function canonicalEntry(b, start, end) {
   return true;
 }
 function decodeHardState(buf, start, end, style) {
-  const s = { term: 0, vote: 0, commit: 0 };
+  const s = { term: 0, vote: "0", commit: 0 };
   const f = walkMessage(
     buf,
     start,
@@ -4260,7 +4260,7 @@ function decodeHardState(buf, start, end, style) {
     {
       varint(field, v) {
         if (field === 1) s.term = toUint64(v);
-        else if (field === 2) s.vote = toUint64(v);
+        else if (field === 2) s.vote = (BigInt(v.hi) << 32n | BigInt(v.lo)).toString();
         else s.commit = toUint64(v);
       },
       bytes() {
@@ -4576,6 +4576,7 @@ function countNonZero(buf, start, end) {
 var WalInputError = class extends Error {
   name = "WalInputError";
 };
+var HEADER_RECORDS = 2;
 async function verifyDir(files, dir, rules) {
   const entries2 = await files.list(dir);
   const { segments, ignored } = selectSegments(entries2.map((e) => e.name));
@@ -4839,6 +4840,11 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
     recordsDropped: (pass.tornRecord?.recordLike ? 1 : 0) + (t?.recordLike ?? 0),
     entriesDropped: dropped
   };
+  if (failure.recordIndex < HEADER_RECORDS) {
+    report.verdict = "corrupt";
+    report.reason = `${last.seg.name}: the damage is in record ${failure.recordIndex} at offset ${failure.offset}, inside the segment's header that etcd syncs before use; that is not a torn write, and raftroll will not truncate the segment to ${cut} bytes`;
+    return;
+  }
   const extentTrusted = failure.frame !== void 0 && t !== void 0 && t.from === failure.offset + FRAME_BYTES + failure.frame.recBytes + failure.frame.padBytes;
   const dataAfter = t !== void 0 && (extentTrusted ? t.firstNonZero !== void 0 : t.recordLike > 0);
   report.repair.nonZeroBytesDropped = t?.nonZeroBytes ?? 0;

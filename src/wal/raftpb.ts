@@ -13,7 +13,8 @@ export interface EntryHeader {
 
 export interface HardState {
   term: number;
-  vote: number;
+  /** A member ID: 64 random bits, so kept exact as a decimal string. */
+  vote: string;
   commit: number;
 }
 
@@ -99,7 +100,7 @@ export function decodeHardState(
   end: number,
   style: SkipStyle,
 ): HardState | ProtoFailure {
-  const s: HardState = { term: 0, vote: 0, commit: 0 };
+  const s: HardState = { term: 0, vote: '0', commit: 0 };
   const f = walkMessage(
     buf,
     start,
@@ -109,7 +110,7 @@ export function decodeHardState(
     {
       varint(field, v) {
         if (field === 1) s.term = toUint64(v);
-        else if (field === 2) s.vote = toUint64(v);
+        else if (field === 2) s.vote = ((BigInt(v.hi) << 32n) | BigInt(v.lo)).toString();
         else s.commit = toUint64(v);
       },
       bytes() {},

@@ -104,6 +104,9 @@ export class WalInputError extends Error {
   override name = 'WalInputError';
 }
 
+/** The crc and metadata records that open every segment. */
+const HEADER_RECORDS = 2;
+
 interface Pass {
   end: SegmentEnd;
   segmentIndex: number;
@@ -399,6 +402,14 @@ async function judgeTorn(
     recordsDropped: (pass.tornRecord?.recordLike ? 1 : 0) + (t?.recordLike ?? 0),
     entriesDropped: dropped,
   };
+  if (failure.recordIndex < HEADER_RECORDS) {
+    // etcd writes and syncs a segment's crc and metadata records before it uses the segment,
+    // so a torn write cannot reach them. Damage there is something else; "repairing" it
+    // would truncate the whole segment (a text file named *.wal would be emptied).
+    report.verdict = 'corrupt';
+    report.reason = `${last.seg.name}: the damage is in record ${failure.recordIndex} at offset ${failure.offset}, inside the segment's header that etcd syncs before use; that is not a torn write, and raftroll will not truncate the segment to ${cut} bytes`;
+    return;
+  }
   const extentTrusted =
     failure.frame !== undefined &&
     t !== undefined &&
