@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 
 const entries = {
   cli: 'src/cli/main.ts',
+  wal: 'src/actions/wal/index.ts',
 };
 
 const check = process.argv.includes('--check');
