@@ -1,0 +1,20 @@
+// A plain walk over a WAL segment's frames (8-byte length word, record, padding), used by the
+// lab's faults and the tests to aim damage at real records. Deliberately independent of the
+// engine under test.
+
+export function frames(buf) {
+  const out = [];
+  let off = 0;
+  while (off + 8 <= buf.length) {
+    const lo = buf.readUInt32LE(off);
+    const hi = buf.readUInt32LE(off + 4);
+    if (lo === 0 && hi === 0) break;
+    const recBytes = lo + (hi & 0xffffff) * 2 ** 32;
+    const padBytes = hi & 0x80000000 ? (hi >>> 24) & 7 : 0;
+    const end = off + 8 + recBytes + padBytes;
+    if (end > buf.length) break;
+    out.push({ offset: off, recBytes, padBytes, end });
+    off = end;
+  }
+  return out;
+}
