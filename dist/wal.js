@@ -21265,7 +21265,9 @@ async function run() {
       try {
         const r = await repairPath(files, s.path, rules, { allowLossy: s.allowLossyRepair });
         for (const a of r.actions) {
-          info(`repaired ${a.dir}/${a.segment}: backup ${a.backup}, truncated at ${a.truncatedAt}, ${a.bytesDropped} bytes dropped`);
+          info(
+            `repaired ${a.dir}/${a.segment}: backup ${a.backup}, truncated at ${a.truncatedAt}, ${a.bytesDropped} bytes dropped`
+          );
         }
         report = r.after;
       } catch (e) {
@@ -21284,7 +21286,8 @@ async function run() {
     setOutput("report", s.reportPath);
     await summary.addRaw(walSummaryMarkdown(report), true).write();
     for (const d of report.dirs) {
-      if (d.verdict !== "clean") error(`${d.dir}: ${d.verdict}: ${d.reason}`, { title: `WAL ${d.verdict}` });
+      if (d.verdict !== "clean")
+        error(`${d.dir}: ${d.verdict}: ${d.reason}`, { title: `WAL ${d.verdict}` });
       for (const h of d.hazards) warning(`${d.dir}: ${h.message}`, { title: `WAL ${h.kind}` });
     }
     if (refused) setFailed(refused);
