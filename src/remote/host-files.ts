@@ -1,0 +1,96 @@
+// WalFiles on a Host, with nothing but coreutils and findutils on the other side: the WAL
+// engine reads a remote log as a byte stream, and a repair is a few commands there.
+
+import { posix } from 'node:path';
+import type { DirEntry, FileStat, WalWriter } from '../wal/files.js';
+import type { Host } from './host.js';
+
+const KINDS: Record<string, DirEntry['kind']> = { f: 'file', d: 'dir' };
+
+export class HostFiles implements WalWriter {
+  constructor(private readonly host: Host) {}
+
+  get where(): string {
+    return `${this.host.name} (${this.host.address})`;
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    const r = await this.host.run(['find', path, '-maxdepth', '0', '-printf', '%y %s %T@\\n'], {
+      allowFailure: true,
+    });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return undefined;
+      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
+    }
+    const [type, size, mtime] = r.stdout.trim().split(' ');
+    return { kind: KINDS[type!] ?? 'other', size: Number(size), mtimeNs: mtime ?? '' };
+  }
+
+  async list(dir: string): Promise<DirEntry[]> {
+    // NUL-separated: a file name may hold any byte but NUL and '/'.
+    const r = await this.host.run([
+      'find',
+      dir,
+      '-mindepth',
+      '1',
+      '-maxdepth',
+      '1',
+      '-printf',
+      '%y %s %f\\0',
+    ]);
+    return r.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => {
+        const a = line.indexOf(' ');
+        const b = line.indexOf(' ', a + 1);
+        return {
+          kind: KINDS[line.slice(0, a)] ?? 'other',
+          size: Number(line.slice(a + 1, b)),
+          name: line.slice(b + 1),
+        };
+      });
+  }
+
+  async findWalDirs(root: string): Promise<string[]> {
+    const r = await this.host.run([
+      'find',
+      root,
+      '-maxdepth',
+      '8',
+      '-type',
+      'f',
+      '-name',
+      '*.wal',
+      '-printf',
+      '%h\\0',
+    ]);
+    return [...new Set(r.stdout.split('\0').filter(Boolean))].sort();
+  }
+
+  read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
+    return this.host.readStream(path, start, end);
+  }
+
+  async copyNew(src: string, dst: string): Promise<void> {
+    const exists = await this.host.run(['test', '-e', dst], { allowFailure: true });
+    if (exists.code === 0)
+      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
+    await this.host.run([
+      'cp',
+      '--no-clobber',
+      '--preserve=mode,ownership,timestamps',
+      '--',
+      src,
+      dst,
+    ]);
+    // cp -n is silent when dst appeared meanwhile: compare, so the backup is known to be ours.
+    await this.host.run(['cmp', '--', src, dst]);
+    await this.host.run(['sync', '--', dst, posix.dirname(dst)]);
+  }
+
+  async truncate(path: string, size: number): Promise<void> {
+    await this.host.run(['truncate', '--no-create', `--size=${size}`, '--', path]);
+    await this.host.run(['sync', '--', path, posix.dirname(path)]);
+  }
+}
