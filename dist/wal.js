@@ -20298,15 +20298,7 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
     scratch.crc = 0;
     scratch.dataStart = -1;
     scratch.dataEnd = -1;
-    const protoFailure = walkMessage(
-      buf,
-      bodyStart,
-      bodyEnd,
-      RECORD_FIELDS,
-      rules.skip,
-      recordVisitor,
-      "Record"
-    );
+    const protoFailure = canonicalRecord(buf, bodyStart, bodyEnd) ? void 0 : walkMessage(buf, bodyStart, bodyEnd, RECORD_FIELDS, rules.skip, recordVisitor, "Record");
     if (protoFailure) {
       if (protoFailure.kind !== "panic" && isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
         return fail({ kind: "eof", message: "unexpected EOF", torn: "zero-sector", frame });
@@ -20345,6 +20337,45 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
     lastValidOff += FRAME_BYTES + need;
     records++;
   }
+}
+function canonicalRecord(b, start, end) {
+  let i = start;
+  if (end - i < 4 || b[i] !== 8 || b[i + 1] >= 128 || b[i + 2] !== 16) return false;
+  const type = b[i + 1];
+  i += 3;
+  let crc = 0;
+  let mul = 1;
+  for (let k = 0; ; k++) {
+    if (k === 5 || i >= end) return false;
+    const x = b[i++];
+    if (k === 4 && x >= 16) return false;
+    crc += (x & 127) * mul;
+    if (x < 128) break;
+    mul *= 128;
+  }
+  let dataStart = -1;
+  let dataEnd = -1;
+  if (i < end) {
+    if (b[i++] !== 26) return false;
+    let len = 0;
+    let mul2 = 1;
+    for (let k = 0; ; k++) {
+      if (k === 4 || i >= end) return false;
+      const x = b[i++];
+      len += (x & 127) * mul2;
+      if (x < 128) break;
+      mul2 *= 128;
+    }
+    if (i + len !== end) return false;
+    dataStart = i;
+    dataEnd = end;
+  }
+  scratch.typeLo = type;
+  scratch.typeHi = 0;
+  scratch.crc = crc >>> 0;
+  scratch.dataStart = dataStart;
+  scratch.dataEnd = dataEnd;
+  return true;
 }
 function isTorn(buf, start, end, fileOffset) {
   let off = fileOffset;

@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { $ } from 'zx';
-import { HOST_DATA, hostIp, hostPaths, RUN, SSH } from './config.mjs';
+import { HOST_DATA, hostIp, hostPaths, SSH } from './config.mjs';
 
 export function pidOf(pidFile) {
   try {

@@ -173,15 +173,16 @@ export class SshHost implements Host {
       for await (const chunk of child.stdout) yield chunk as Buffer;
       finished = true;
     } finally {
+      // The consumer may stop early (a verdict needs no more bytes): end the transfer.
       if (!finished) child.kill('SIGTERM');
-      const code = await closed;
-      if (finished && code !== 0) {
-        throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
-          code,
-          stdout: '',
-          stderr: Buffer.concat(err).toString(),
-        });
-      }
+    }
+    const code = await closed;
+    if (code !== 0) {
+      throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
+        code,
+        stdout: '',
+        stderr: Buffer.concat(err).toString(),
+      });
     }
   }
 

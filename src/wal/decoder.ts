@@ -153,15 +153,9 @@ export async function decodeSegment(
     scratch.crc = 0;
     scratch.dataStart = -1;
     scratch.dataEnd = -1;
-    const protoFailure = walkMessage(
-      buf,
-      bodyStart,
-      bodyEnd,
-      RECORD_FIELDS,
-      rules.skip,
-      recordVisitor,
-      'Record',
-    );
+    const protoFailure = canonicalRecord(buf, bodyStart, bodyEnd)
+      ? undefined
+      : walkMessage(buf, bodyStart, bodyEnd, RECORD_FIELDS, rules.skip, recordVisitor, 'Record');
     if (protoFailure) {
       if (
         protoFailure.kind !== 'panic' &&

@@ -177,7 +177,7 @@ describe('the lab', () => {
   it('partition cuts a node off from its peers (only), and heal lets it catch up', async () => {
     const rows = status();
     const victim = rows.findIndex((r) => r.raft?.role === 'follower') + 1;
-    const other = rows.findIndex((r, k) => k !== victim - 1) + 1;
+    const other = rows.findIndex((_r, k) => k !== victim - 1) + 1;
     lab('fault', 'partition', `n${victim}`);
     try {
       lab('load', 'start', '--rate', '100');
