@@ -3,24 +3,12 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { LAB, lab } from '../helpers/lab.js';
 import { cleanupTmp, copyDir, tmp } from '../helpers/tmp.js';
 import { type ReadAllResult, walref } from '../helpers/walref.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const LAB = join(ROOT, '.lab');
-
-function lab(...args: string[]): string {
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/lab.mjs'), ...args], {
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (r.status !== 0)
-    throw new Error(`lab ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 function ssh(host: number, command: string, extra: string[] = []) {
   return spawnSync(

@@ -1,0 +1,179 @@
+// Docker commands as argv arrays. Pure: a test of "what would we run" needs no Docker. Nothing
+// here ever removes a running container: stops are graceful (SIGTERM, then a grace period).
+
+import { createHash } from 'node:crypto';
+import { quoteArg } from '../remote/quote.js';
+import type { Env } from './env.js';
+
+export const LABEL = {
+  managed: 'org.raftroll.managed',
+  fingerprint: 'org.raftroll.fingerprint',
+  previousImage: 'org.raftroll.previous-image',
+  previousFingerprint: 'org.raftroll.previous-fingerprint',
+} as const;
+
+export interface RunSpec {
+  name: string;
+  image: string;
+  restart?: string;
+  network?: string;
+  /** Docker memory limit, e.g. "2500m"; undefined for none. */
+  memory?: string;
+  user?: string;
+  volumes: string[];
+  labels: Record<string, string>;
+  env: Env;
+  args: string[];
+}
+
+export const inspectContainer = (name: string) => ['docker', 'container', 'inspect', '--', name];
+export const inspectImage = (image: string) => [
+  'docker',
+  'image',
+  'inspect',
+  '--format',
+  '{{.Id}}',
+  '--',
+  image,
+];
+export const pullImage = (image: string) => ['docker', 'pull', '--quiet', '--', image];
+export const stopContainer = (name: string, graceSeconds: number) => [
+  'docker',
+  'stop',
+  '--time',
+  String(graceSeconds),
+  '--',
+  name,
+];
+export const startContainer = (name: string) => ['docker', 'start', '--', name];
+/** Removes a stopped container; without --force Docker refuses a running one. */
+export const removeContainer = (name: string) => ['docker', 'rm', '--', name];
+export const renameContainer = (from: string, to: string) => ['docker', 'rename', from, to];
+export const containerLogs = (name: string, tail: number) => [
+  'docker',
+  'logs',
+  '--tail',
+  String(tail),
+  '--',
+  name,
+];
+
+/**
+ * `docker run` with the environment passed by name only (`--env KEY`): Docker then takes the
+ * values from its own environment, which withEnvFile fills from a root-only file. So values
+ * never appear in argv, `ps` or logs.
+ */
+export function runContainer(spec: RunSpec): string[] {
+  const argv = ['docker', 'run', '--detach', '--name', spec.name];
+  if (spec.restart) argv.push('--restart', spec.restart);
+  if (spec.network) argv.push('--network', spec.network);
+  if (spec.memory) argv.push('--memory', spec.memory, '--memory-swap', spec.memory);
+  if (spec.user) argv.push('--user', spec.user);
+  for (const v of spec.volumes) argv.push('--volume', v);
+  for (const [k, v] of Object.entries(spec.labels).sort(([a], [b]) => (a < b ? -1 : 1)))
+    argv.push('--label', `${k}=${v}`);
+  for (const k of Object.keys(spec.env).sort()) argv.push('--env', k);
+  argv.push('--', spec.image, ...spec.args);
+  return argv;
+}
+
+// Sources the env file (exporting every assignment), deletes it, then runs the command with
+// those variables in its environment. A constant script: the file name and the command come
+// in as positional parameters, never spliced into it.
+const ENV_LOADER = 'set -a && . "$1" && set +a && rm -f -- "$1" && shift && exec "$@"';
+
+export function withEnvFile(envFile: string, argv: readonly string[]): string[] {
+  return ['sh', '-c', ENV_LOADER, 'raftroll-env', envFile, ...argv];
+}
+
+/** The env file's text: one shell assignment per variable, each value quoted by quoteArg. */
+export function envFileText(env: Env): string {
+  return Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${quoteArg(env[k]!)}\n`)
+    .join('');
+}
+
+/** Creates an empty root-only file for the env (mktemp makes it 0600). */
+export const makeEnvFile = () => ['mktemp', '-t', 'raftroll-env.XXXXXXXXXX'];
+/** Writes stdin into an existing file (the values travel on stdin, not in argv). */
+export const writeStdinTo = (path: string) => [
+  'sh',
+  '-c',
+  'umask 077 && cat > "$1"',
+  'raftroll-write',
+  path,
+];
+
+/** sha256 over the canonical run spec: equal fingerprints mean an identical container. */
+export function fingerprint(spec: RunSpec): string {
+  const labels = Object.fromEntries(
+    Object.entries(spec.labels)
+      .filter(([k]) => !k.startsWith('org.raftroll.'))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  const env = Object.fromEntries(Object.entries(spec.env).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const canonical = JSON.stringify({
+    name: spec.name,
+    image: spec.image,
+    restart: spec.restart ?? null,
+    network: spec.network ?? null,
+    memory: spec.memory ?? null,
+    user: spec.user ?? null,
+    volumes: spec.volumes,
+    labels,
+    env,
+    args: spec.args,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  imageId: string;
+  labels: Record<string, string>;
+  state: {
+    status: string;
+    running: boolean;
+    restarting: boolean;
+    oomKilled: boolean;
+    exitCode: number;
+    startedAt: string;
+    finishedAt: string;
+  };
+  restartCount: number;
+  /** Bytes; 0 when there is no limit. */
+  memory: number;
+  env: Env;
+}
+
+/** Reads what `docker container inspect` prints for one container. */
+export function parseInspect(json: string): ContainerInfo {
+  const c = JSON.parse(json)[0];
+  const env: Env = {};
+  for (const e of (c.Config?.Env ?? []) as string[]) {
+    const i = e.indexOf('=');
+    if (i > 0) env[e.slice(0, i)] = e.slice(i + 1);
+  }
+  return {
+    id: c.Id,
+    name: String(c.Name ?? '').replace(/^\//, ''),
+    image: c.Config?.Image ?? '',
+    imageId: c.Image ?? '',
+    labels: c.Config?.Labels ?? {},
+    state: {
+      status: c.State?.Status ?? 'unknown',
+      running: !!c.State?.Running,
+      restarting: !!c.State?.Restarting,
+      oomKilled: !!c.State?.OOMKilled,
+      exitCode: c.State?.ExitCode ?? 0,
+      startedAt: c.State?.StartedAt ?? '',
+      finishedAt: c.State?.FinishedAt ?? '',
+    },
+    restartCount: c.RestartCount ?? 0,
+    memory: c.HostConfig?.Memory ?? 0,
+    env,
+  };
+}

@@ -1,0 +1,52 @@
+// Containers started through the builders on a lab host's real Docker engine.
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as containers from '../../src/runtime/containers.js';
+import { fingerprint, LABEL, type RunSpec } from '../../src/runtime/docker.js';
+import { freshLab, lab, labSsh } from '../helpers/lab.js';
+
+const host = labSsh(1);
+beforeAll(() => freshLab(), 240_000);
+afterAll(async () => {
+  await host.close();
+  lab('down');
+}, 120_000);
+
+it('starts exactly the memory limit, env and labels asked for, values full of shell metacharacters', async () => {
+  const nasty = `a'b"c $(touch /tmp/pwned) \`id\` ; | && \n second line \\ é✓ =x= `;
+  const spec: RunSpec = {
+    name: 'raftroll-builder-test',
+    image: 'raftroll-lab/etcd:a',
+    restart: 'no',
+    network: 'host',
+    memory: '300m',
+    volumes: [],
+    labels: { 'org.example.team': 'db; rm -rf /' },
+    env: { GOMEMLIMIT: '200MiB', NASTY: nasty, EMPTY: '' },
+    args: ['--version'],
+  };
+  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  await containers.run(host, spec);
+  const c = await containers.inspect(host, spec.name);
+  expect(c).toBeDefined();
+  expect(c!.memory).toBe(300 * 1024 * 1024);
+  expect(c!.env.NASTY).toBe(nasty);
+  expect(c!.env.GOMEMLIMIT).toBe('200MiB');
+  expect(c!.env.EMPTY).toBe('');
+  expect(c!.labels['org.example.team']).toBe('db; rm -rf /');
+  expect(c!.labels[LABEL.fingerprint]).toBe(fingerprint(spec));
+  // Nothing was interpreted by a shell, and the env file is gone.
+  expect(
+    (await host.run(['sh', '-c', 'ls /tmp/pwned /tmp/raftroll-env.* 2>/dev/null || true'])).stdout,
+  ).toBe('');
+  // The value never reached any process's argv.
+  await host.run(['docker', 'rm', '--', spec.name]);
+});
+
+it('stops a node gracefully and reports its state', async () => {
+  await containers.stop(host, 'etcd', 10);
+  const c = await containers.inspect(host, 'etcd');
+  expect(c!.state.running).toBe(false);
+  expect(c!.state.exitCode).toBe(0); // SIGTERM: etcd shut down cleanly
+  expect(await containers.inspect(host, 'no-such-container')).toBeUndefined();
+});
