@@ -1,0 +1,185 @@
+// elastickv's RaftAdmin messages on the wire (message and field numbers as in its
+// proto/service.proto). Few and flat, so encoded by hand and decoded with the WAL engine's
+// protobuf reader, as Go's protobuf runtime would read them.
+
+import { type FieldVisitor, toUint64, type Varint, walkMessage } from '../wal/proto.js';
+
+export const SERVICE = 'RaftAdmin';
+
+export const STATE_NAMES: Record<number, string> = {
+  0: 'unknown',
+  1: 'follower',
+  2: 'candidate',
+  3: 'leader',
+  4: 'shutdown',
+};
+
+function varint(n: number | bigint): number[] {
+  let v = BigInt(n);
+  const out: number[] = [];
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) b |= 0x80;
+    out.push(b);
+  } while (v > 0n);
+  return out;
+}
+
+function str(field: number, s: string | undefined): number[] {
+  if (!s) return [];
+  const b = Buffer.from(s);
+  return [...varint((field << 3) | 2), ...varint(b.length), ...b];
+}
+
+function num(field: number, n: number | bigint | boolean | undefined): number[] {
+  if (!n) return [];
+  return [...varint(field << 3), ...varint(typeof n === 'boolean' ? 1 : n)];
+}
+
+function decode(
+  buf: Buffer,
+  fields: Record<number, 'varint' | 'bytes'>,
+  what: string,
+  visit: FieldVisitor,
+): void {
+  const f = walkMessage(buf, 0, buf.length, fields, 'protobuf-go', visit, what);
+  if (f) throw new Error(`${what}: ${f.message}`);
+}
+
+export interface StatusResponse {
+  state: number;
+  leaderId: string;
+  leaderAddress: string;
+  term: number;
+  commitIndex: number;
+  appliedIndex: number;
+  lastLogIndex: number;
+  lastSnapshotIndex: number;
+  numPeers: number;
+}
+
+const STATUS_NUMBERS: Record<number, keyof StatusResponse> = {
+  1: 'state',
+  4: 'term',
+  5: 'commitIndex',
+  6: 'appliedIndex',
+  7: 'lastLogIndex',
+  8: 'lastSnapshotIndex',
+  10: 'numPeers',
+};
+
+export function encodeStatus(s: Partial<StatusResponse>): Buffer {
+  return Buffer.from([
+    ...num(1, s.state),
+    ...str(2, s.leaderId),
+    ...str(3, s.leaderAddress),
+    ...num(4, s.term),
+    ...num(5, s.commitIndex),
+    ...num(6, s.appliedIndex),
+    ...num(7, s.lastLogIndex),
+    ...num(8, s.lastSnapshotIndex),
+    ...num(10, s.numPeers),
+  ]);
+}
+
+export function decodeStatus(buf: Buffer): StatusResponse {
+  const s: StatusResponse = {
+    state: 0,
+    leaderId: '',
+    leaderAddress: '',
+    term: 0,
+    commitIndex: 0,
+    appliedIndex: 0,
+    lastLogIndex: 0,
+    lastSnapshotIndex: 0,
+    numPeers: 0,
+  };
+  const fields = {
+    1: 'varint',
+    2: 'bytes',
+    3: 'bytes',
+    4: 'varint',
+    5: 'varint',
+    6: 'varint',
+    7: 'varint',
+    8: 'varint',
+    9: 'varint',
+    10: 'varint',
+    11: 'varint',
+    12: 'varint',
+    13: 'varint',
+  } as const;
+  decode(buf, fields, 'RaftAdminStatusResponse', {
+    varint(field: number, v: Varint) {
+      const k = STATUS_NUMBERS[field];
+      if (k) (s as unknown as Record<string, number>)[k] = toUint64(v);
+    },
+    bytes(field, a, b) {
+      const text = buf.subarray(a, b).toString();
+      if (field === 2) s.leaderId = text;
+      else if (field === 3) s.leaderAddress = text;
+    },
+  });
+  return s;
+}
+
+export interface AdminMember {
+  id: string;
+  address: string;
+  suffrage: string;
+}
+
+export function encodeConfiguration(servers: AdminMember[]): Buffer {
+  return Buffer.from(
+    servers.flatMap((m) => {
+      const body = [...str(1, m.id), ...str(2, m.address), ...str(3, m.suffrage)];
+      return [...varint((1 << 3) | 2), ...varint(body.length), ...body];
+    }),
+  );
+}
+
+export function decodeConfiguration(buf: Buffer): AdminMember[] {
+  const out: AdminMember[] = [];
+  decode(buf, { 1: 'bytes' }, 'RaftAdminConfigurationResponse', {
+    varint() {},
+    bytes(_field, a, b) {
+      const sub = buf.subarray(a, b);
+      const m: AdminMember = { id: '', address: '', suffrage: '' };
+      decode(sub, { 1: 'bytes', 2: 'bytes', 3: 'bytes' }, 'RaftAdminMember', {
+        varint() {},
+        bytes(field, x, y) {
+          const text = sub.subarray(x, y).toString();
+          if (field === 1) m.id = text;
+          else if (field === 2) m.address = text;
+          else m.suffrage = text;
+        },
+      });
+      out.push(m);
+    },
+  });
+  return out;
+}
+
+export function encodeTransfer(targetId: string, targetAddress: string): Buffer {
+  return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
+}
+
+export function decodeTransfer(buf: Buffer): { targetId: string; targetAddress: string } {
+  const t = { targetId: '', targetAddress: '' };
+  decode(
+    buf,
+    { 1: 'bytes', 2: 'bytes', 3: 'varint', 4: 'varint', 5: 'bytes' },
+    'RaftAdminTransferLeadershipRequest',
+    {
+      varint() {},
+      bytes(field, a, b) {
+        if (field === 1) t.targetId = buf.subarray(a, b).toString();
+        else if (field === 2) t.targetAddress = buf.subarray(a, b).toString();
+      },
+    },
+  );
+  return t;
+}
+
+export const empty = (): Buffer => Buffer.alloc(0);

@@ -1,0 +1,101 @@
+// elastickv through its gRPC service RaftAdmin (plaintext HTTP/2 on the node's --address),
+// reached through the node's SSH tunnel.
+
+import * as grpc from '@grpc/grpc-js';
+import type { Tunnel } from '../remote/host.js';
+import * as pb from './elastickv-pb.js';
+import {
+  type Member,
+  type NodeStatus,
+  RaftAdminError,
+  type RaftClient,
+  type Role,
+} from './engine.js';
+
+const ident = (b: Buffer) => b;
+
+export class ElastickvClient implements RaftClient {
+  private readonly client: grpc.Client;
+
+  constructor(
+    private readonly tunnel: Tunnel,
+    private readonly label: string,
+    /** This node's raft id, which Status does not report. */
+    private readonly selfId: string,
+  ) {
+    this.client = new grpc.Client(`unix://${tunnel.socketPath}`, grpc.credentials.createInsecure());
+  }
+
+  private call<T>(
+    method: string,
+    request: Buffer,
+    decode: (b: Buffer) => T,
+    timeoutMs: number,
+  ): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        `/${pb.SERVICE}/${method}`,
+        ident,
+        ident,
+        request,
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err, value) => {
+          if (err) {
+            const code = grpc.status[err.code] ?? String(err.code);
+            reject(
+              new RaftAdminError(
+                `${this.label}: RaftAdmin/${method}: ${code}: ${err.details || err.message}`,
+                code,
+              ),
+            );
+          } else {
+            try {
+              resolve(decode(value ?? Buffer.alloc(0)));
+            } catch (e) {
+              reject(new Error(`${this.label}: RaftAdmin/${method}: ${(e as Error).message}`));
+            }
+          }
+        },
+      );
+    });
+  }
+
+  async status(timeoutMs = 3000): Promise<NodeStatus> {
+    const s = await this.call('Status', pb.empty(), pb.decodeStatus, timeoutMs);
+    return {
+      id: this.selfId,
+      role: (pb.STATE_NAMES[s.state] ?? 'unknown') as Role,
+      leaderId: s.leaderId || undefined,
+      term: s.term,
+      commitIndex: s.commitIndex,
+      appliedIndex: s.appliedIndex,
+      lastLogIndex: s.lastLogIndex,
+    };
+  }
+
+  async members(timeoutMs = 3000): Promise<Member[]> {
+    const servers = await this.call('Configuration', pb.empty(), pb.decodeConfiguration, timeoutMs);
+    return servers.map((m) => ({
+      id: m.id,
+      name: m.id,
+      address: m.address,
+      voter: m.suffrage.toLowerCase() !== 'nonvoter' && m.suffrage.toLowerCase() !== 'learner',
+    }));
+  }
+
+  async transferLeadership(target: Member, timeoutMs = 15_000): Promise<void> {
+    // The server blocks until the target leads (or the transfer aborts); the deadline bounds it.
+    await this.call(
+      'TransferLeadership',
+      pb.encodeTransfer(target.id, target.address),
+      () => undefined,
+      timeoutMs,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+    await this.tunnel.close();
+  }
+}

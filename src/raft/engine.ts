@@ -1,0 +1,44 @@
+// What raftroll asks a Raft cluster, whatever the engine: one client per node, reached through
+// that node's Host tunnel.
+
+export type Role = 'leader' | 'follower' | 'candidate' | 'learner' | 'shutdown' | 'unknown';
+
+export interface NodeStatus {
+  /** The engine's id for this member (etcd: decimal member id; elastickv: raft id). */
+  id: string;
+  role: Role;
+  /** The leader this node follows; undefined when it knows none. */
+  leaderId: string | undefined;
+  term: number;
+  commitIndex: number;
+  appliedIndex: number;
+  /** Highest log index this node holds, where the engine reports it. */
+  lastLogIndex: number | undefined;
+}
+
+export interface Member {
+  id: string;
+  name: string;
+  /** Where peers reach it (etcd peer URL, elastickv raft address). */
+  address: string;
+  voter: boolean;
+}
+
+export interface RaftClient {
+  status(timeoutMs?: number): Promise<NodeStatus>;
+  members(timeoutMs?: number): Promise<Member[]>;
+  /** Asks this node (which must lead) to hand leadership to target, and waits until it has. */
+  transferLeadership(target: Member, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The engine refused (not leader, target lagging, aborted...): a clear message, no retry implied. */
+export class RaftAdminError extends Error {
+  override name = 'RaftAdminError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

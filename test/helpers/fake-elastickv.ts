@@ -1,0 +1,121 @@
+// A stand-in for elastickv's RaftAdmin service, because elastickv itself cannot run here. It
+// speaks the real wire protocol: gRPC over HTTP/2, the service path /RaftAdmin/<Method>, and
+// protobuf messages with the field numbers of elastickv's proto/service.proto, and it fails the
+// way elastickv's server fails (status codes and messages from its admin server).
+
+import * as grpc from '@grpc/grpc-js';
+import * as pb from '../../src/raft/elastickv-pb.js';
+
+export interface FakeNode {
+  id: string;
+  address: string;
+  applied: number;
+  /** When true, a transfer to this node aborts as elastickv's does for a lagging target. */
+  lagging?: boolean;
+}
+
+export class FakeCluster {
+  term = 3;
+  commit = 100;
+  leader: string;
+  private servers: grpc.Server[] = [];
+  readonly ports = new Map<string, number>();
+
+  constructor(readonly nodes: FakeNode[]) {
+    this.leader = nodes[0]!.id;
+  }
+
+  async start(): Promise<void> {
+    for (const node of this.nodes) {
+      const server = new grpc.Server();
+      const unary = (method: string) => ({
+        path: `/${pb.SERVICE}/${method}`,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (b: Buffer) => b,
+        responseDeserialize: (b: Buffer) => b,
+      });
+      server.addService(
+        {
+          Status: unary('Status'),
+          Configuration: unary('Configuration'),
+          TransferLeadership: unary('TransferLeadership'),
+        },
+        {
+          Status: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
+            const leader = this.nodes.find((n) => n.id === this.leader)!;
+            cb(
+              null,
+              pb.encodeStatus({
+                state: node.id === this.leader ? 3 : 1,
+                leaderId: leader.id,
+                leaderAddress: leader.address,
+                term: this.term,
+                commitIndex: this.commit,
+                appliedIndex: node.applied,
+                lastLogIndex: node.applied,
+                numPeers: this.nodes.length - 1,
+              }),
+            );
+          },
+          Configuration: (
+            _call: grpc.ServerUnaryCall<Buffer, Buffer>,
+            cb: grpc.sendUnaryData<Buffer>,
+          ) => {
+            cb(
+              null,
+              pb.encodeConfiguration(
+                this.nodes.map((n) => ({ id: n.id, address: n.address, suffrage: 'voter' })),
+              ),
+            );
+          },
+          TransferLeadership: (
+            call: grpc.ServerUnaryCall<Buffer, Buffer>,
+            cb: grpc.sendUnaryData<Buffer>,
+          ) => {
+            const req = pb.decodeTransfer(call.request);
+            const fail = (message: string) =>
+              cb(
+                { code: grpc.status.FAILED_PRECONDITION, details: message } as grpc.ServiceError,
+                null,
+              );
+            if ((req.targetId === '') !== (req.targetAddress === '')) {
+              cb(
+                {
+                  code: grpc.status.INVALID_ARGUMENT,
+                  details: 'target_id and target_address must be provided together',
+                } as grpc.ServiceError,
+                null,
+              );
+              return;
+            }
+            if (node.id !== this.leader) return fail('etcd raft engine is not leader');
+            const target = this.nodes.find((n) => n.id === req.targetId);
+            if (!target) return fail(`id="${req.targetId}": etcd raft peer is not configured`);
+            if (target.id === node.id)
+              return fail('etcd raft leadership transfer target is required');
+            setTimeout(() => {
+              if (target.lagging) return fail('etcd raft leadership transfer aborted');
+              this.leader = target.id;
+              this.term++;
+              cb(null, pb.empty());
+            }, 50);
+          },
+        },
+      );
+      const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
+          e ? reject(e) : resolve(p),
+        ),
+      );
+      this.ports.set(node.id, port);
+      this.servers.push(server);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.tryShutdown(() => r()))));
+  }
+}

@@ -1,0 +1,88 @@
+// The elastickv adapter over real gRPC (HTTP/2, protobuf) through a tunnel, against a fake
+// RaftAdmin server: elastickv itself cannot run here (see test/helpers/fake-elastickv.ts).
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ElastickvClient } from '../../src/raft/elastickv.js';
+import { RaftAdminError } from '../../src/raft/engine.js';
+import { LocalHost } from '../../src/remote/local-host.js';
+import { FakeCluster } from '../helpers/fake-elastickv.js';
+
+const cluster = new FakeCluster([
+  { id: 'n1', address: '10.0.0.1:50051', applied: 100 },
+  { id: 'n2', address: '10.0.0.2:50051', applied: 99 },
+  { id: 'n3', address: '10.0.0.3:50051', applied: 40, lagging: true },
+]);
+const clients = new Map<string, ElastickvClient>();
+
+beforeAll(async () => {
+  await cluster.start();
+  const host = new LocalHost();
+  for (const n of cluster.nodes) {
+    clients.set(
+      n.id,
+      new ElastickvClient(
+        await host.tunnel('127.0.0.1', cluster.ports.get(n.id)!),
+        `node ${n.id}`,
+        n.id,
+      ),
+    );
+  }
+});
+afterAll(async () => {
+  for (const c of clients.values()) await c.close();
+  await cluster.stop();
+});
+
+it('reads Status: role, leader, term and indexes', async () => {
+  const s1 = await clients.get('n1')!.status();
+  expect(s1).toEqual({
+    id: 'n1',
+    role: 'leader',
+    leaderId: 'n1',
+    term: 3,
+    commitIndex: 100,
+    appliedIndex: 100,
+    lastLogIndex: 100,
+  });
+  const s3 = await clients.get('n3')!.status();
+  expect(s3).toMatchObject({ role: 'follower', leaderId: 'n1', appliedIndex: 40 });
+});
+
+it('reads the Configuration', async () => {
+  const m = await clients.get('n2')!.members();
+  expect(m.map((x) => `${x.id}@${x.address}:${x.voter}`)).toEqual([
+    'n1@10.0.0.1:50051:true',
+    'n2@10.0.0.2:50051:true',
+    'n3@10.0.0.3:50051:true',
+  ]);
+});
+
+it('transfers leadership and sees the new leader', async () => {
+  const members = await clients.get('n1')!.members();
+  await clients.get('n1')!.transferLeadership(members[1]!);
+  expect((await clients.get('n2')!.status()).role).toBe('leader');
+  expect((await clients.get('n1')!.status()).leaderId).toBe('n2');
+});
+
+it('reports elastickv refusals with their status code and message', async () => {
+  const members = await clients.get('n1')!.members();
+  const notLeader = await clients
+    .get('n1')!
+    .transferLeadership(members[2]!)
+    .catch((e) => e);
+  expect(notLeader).toBeInstanceOf(RaftAdminError);
+  expect(notLeader.code).toBe('FAILED_PRECONDITION');
+  expect(notLeader.message).toMatch(/not leader/);
+
+  const lagging = await clients
+    .get('n2')!
+    .transferLeadership(members[2]!)
+    .catch((e) => e);
+  expect(lagging.message).toMatch(/FAILED_PRECONDITION: etcd raft leadership transfer aborted/);
+
+  const unknown = await clients
+    .get('n2')!
+    .transferLeadership({ id: 'n9', name: 'n9', address: '10.0.0.9:50051', voter: true })
+    .catch((e) => e);
+  expect(unknown.message).toMatch(/id="n9": etcd raft peer is not configured/);
+});
