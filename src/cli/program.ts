@@ -1,10 +1,14 @@
 // raftroll's command line: each command parses its options, calls the engine, and renders.
 
 import { Command, CommanderError, Option } from 'commander';
+import { observe } from '../cluster/observe.js';
+import { ClusterSession } from '../cluster/session.js';
+import { InventoryError, loadInventory, selectNodes } from '../inventory/load.js';
 import { LocalFiles } from '../remote/local-files.js';
 import { RepairRefusedError, repairPath, verifyPath } from '../wal/engine.js';
 import { WalInputError } from '../wal/verify.js';
 import { DEFAULT_ETCD_VERSION, ETCD_VERSIONS, rulesFor } from '../wal/versions.js';
+import { statusLine } from './status-text.js';
 import { repairText, verifyText } from './wal-text.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, torn: 3, refused: 4 } as const;
@@ -94,6 +98,37 @@ export function buildProgram(): Command {
       },
     );
 
+  program
+    .command('status')
+    .description(
+      'one line per node: reachable, container, image, memory settings, Raft role, indexes and lag',
+    )
+    .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
+    .option('--nodes <ids>', 'only these nodes (comma-separated ids)')
+    .option('--json', 'print the observation as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every node answered, 1 some node is unreachable or has no Raft status, 2 bad input.',
+    )
+    .action(async (o: { inventory: string; nodes?: string; json?: boolean }) => {
+      const inv = await loadInventory(o.inventory);
+      const nodes = selectNodes(
+        inv,
+        o.nodes
+          ?.split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      );
+      const session = await ClusterSession.open(inv);
+      try {
+        const views = await observe(session, nodes);
+        print(!!o.json, views, views.map(statusLine).join('\n'));
+        if (views.some((v) => !v.reachable || !v.raft)) throw new ExitError(EXIT.failed, '');
+      } finally {
+        await session.close();
+      }
+    });
+
   return program;
 }
 
@@ -110,7 +145,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof WalInputError) {
+    if (e instanceof WalInputError || e instanceof InventoryError) {
       process.stderr.write(`raftroll: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -46,9 +46,22 @@ export class RemoteCommandError extends Error {
     readonly result: RunResult,
   ) {
     super(
-      `${host}: \`${argv.slice(0, 3).join(' ')}${argv.length > 3 ? ' ...' : ''}\` exited ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ') || '(no error output)'}`,
+      `${host}: \`${argv.slice(0, 3).join(' ')}${argv.length > 3 ? ' ...' : ''}\` exited ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' | ') || '(no error output)'}${hint(argv, result)}`,
     );
   }
+}
+
+function hint(argv: readonly string[], r: RunResult): string {
+  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
+    return '; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false';
+  }
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    return `; is ${argv[0] === 'sh' ? 'the program' : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
+  }
+  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
+    return '; this user may not use Docker: add it to the docker group or set ssh.sudo: true';
+  }
+  return '';
 }
 
 /** The host could not be reached (after retries); nothing ran. */

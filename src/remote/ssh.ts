@@ -141,7 +141,8 @@ export class SshHost implements Host {
         resolve({
           code: code ?? (signal ? 124 : 1),
           stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
+          // ssh writes some of its own messages with CRLF.
+          stderr: Buffer.concat(err).toString('utf8').replace(/\r\n?/g, '\n'),
         });
       });
       child.stdin.on('error', () => {}); // the remote side may not read its stdin

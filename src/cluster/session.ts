@@ -1,0 +1,82 @@
+// One run's connections to a cluster: a Host per node (one multiplexed SSH connection each,
+// control sockets in a private temporary directory) and, on demand, a Raft client per node
+// through that node's tunnel. close() tears all of it down.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Inventory } from '../inventory/load.js';
+import type { NodeInput } from '../inventory/schema.js';
+import { ElastickvClient } from '../raft/elastickv.js';
+import type { RaftClient } from '../raft/engine.js';
+import { EtcdClient } from '../raft/etcd.js';
+import type { Host } from '../remote/host.js';
+import { SshHost } from '../remote/ssh.js';
+
+export class ClusterSession {
+  private readonly hosts = new Map<string, Host>();
+  private readonly clients = new Map<string, Promise<RaftClient>>();
+
+  private constructor(
+    readonly inv: Inventory,
+    private readonly controlDir: string,
+  ) {}
+
+  static async open(inv: Inventory): Promise<ClusterSession> {
+    // 0700 by mkdtemp: control sockets and tunnel sockets are for this process only.
+    return new ClusterSession(inv, await mkdtemp(join(tmpdir(), 'raftroll-')));
+  }
+
+  sshTarget(node: NodeInput): string {
+    if (node.ssh) return node.ssh;
+    const user = this.inv.ssh?.user;
+    return user ? `${user}@${node.host}` : node.host;
+  }
+
+  host(node: NodeInput): Host {
+    let h = this.hosts.get(node.id);
+    if (!h) {
+      const s = this.inv.ssh ?? {};
+      h = new SshHost(node.id, {
+        target: this.sshTarget(node),
+        port: s.port,
+        identityFile: s.identityFile,
+        knownHostsFile: s.knownHostsFile,
+        acceptNewHostKeys: s.acceptNewHostKeys,
+        sudo: s.sudo,
+        options: s.options,
+        connectTimeoutSec: s.connectTimeoutSec,
+        controlDir: this.controlDir,
+      });
+      this.hosts.set(node.id, h);
+    }
+    return h;
+  }
+
+  /** The node's Raft admin endpoint, through its own SSH connection. */
+  raft(node: NodeInput): Promise<RaftClient> {
+    let c = this.clients.get(node.id);
+    if (!c) {
+      const p = this.inv.ports;
+      const port = this.inv.engine === 'etcd' ? p.client! : p.admin!;
+      c = this.host(node)
+        .tunnel(node.host, port)
+        .then((t) =>
+          this.inv.engine === 'etcd'
+            ? new EtcdClient(t, `node ${node.id}`)
+            : new ElastickvClient(t, `node ${node.id}`, node.id),
+        );
+      // A failed tunnel is not cached: the next call tries again.
+      c.catch(() => this.clients.delete(node.id));
+      this.clients.set(node.id, c);
+    }
+    return c;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.clients.values())
+      await (await c.catch(() => undefined))?.close().catch(() => {});
+    for (const h of this.hosts.values()) await h.close().catch(() => {});
+    await rm(this.controlDir, { recursive: true, force: true });
+  }
+}

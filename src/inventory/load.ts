@@ -1,0 +1,109 @@
+// Reads an inventory file (YAML), validates it, and resolves it into a typed Inventory with
+// each node's exact container spec. Errors name the file, the line and the field.
+
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type InventoryInput, InventorySchema } from './schema.js';
+
+export class InventoryError extends Error {
+  override name = 'InventoryError';
+}
+
+export const DEFAULT_MEMORY = '2500m';
+export const DEFAULT_ENV: Record<string, string> = { GOMEMLIMIT: '1800MiB' };
+export const DEFAULT_PORTS = {
+  etcd: { client: 2379, peer: 2380 },
+  elastickv: { admin: 50051, redis: 6379, dynamo: 8000 },
+} as const;
+
+export interface Inventory extends InventoryInput {
+  /** The file it came from, for messages and relative paths. */
+  source: string;
+  ports: NonNullable<InventoryInput['ports']>;
+}
+
+function where(
+  issue: z.core.$ZodIssue,
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+): string {
+  const path = issue.path.map(String);
+  // The deepest node that exists: a missing field is reported at its parent.
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node?.range) {
+      const { line } = lines.linePos(node.range[0]);
+      return `line ${line}`;
+    }
+  }
+  return 'top level';
+}
+
+export function parseInventory(text: string, source: string): Inventory {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new InventoryError(`${source}: not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = InventorySchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const msgs = parsed.error.issues
+      .slice(0, 5)
+      .map(
+        (i) =>
+          `${source}, ${where(i, doc, lines)}: ${i.path.join('.') || '(document)'}: ${i.message}`,
+      );
+    throw new InventoryError(msgs.join('\n'));
+  }
+  const inv = parsed.data;
+  const ids = new Set<string>();
+  for (const n of inv.nodes) {
+    if (ids.has(n.id))
+      throw new InventoryError(`${source}: node id "${n.id}" appears twice; ids must be unique`);
+    ids.add(n.id);
+  }
+  const base = dirname(source);
+  const abs = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(base, p));
+  return {
+    ...inv,
+    source,
+    ssh: inv.ssh
+      ? {
+          ...inv.ssh,
+          identityFile: abs(inv.ssh.identityFile),
+          knownHostsFile: abs(inv.ssh.knownHostsFile),
+        }
+      : undefined,
+    ports: { ...DEFAULT_PORTS[inv.engine], ...inv.ports },
+  };
+}
+
+export async function loadInventory(path: string): Promise<Inventory> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new InventoryError(
+      `cannot read inventory ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  return parseInventory(text, resolve(path));
+}
+
+/** Picks nodes by id, in the order given; an unknown id is an error, never a silent skip. */
+export function selectNodes(inv: Inventory, ids: string[] | undefined): Inventory['nodes'] {
+  if (!ids || ids.length === 0) return inv.nodes;
+  return ids.map((id) => {
+    const n = inv.nodes.find((x) => x.id === id);
+    if (!n)
+      throw new InventoryError(
+        `node "${id}" is not in ${inv.source}: expected one of ${inv.nodes.map((x) => x.id).join(', ')}`,
+      );
+    return n;
+  });
+}

@@ -1,0 +1,112 @@
+// Each node's exact container: the inventory's container section with presets and defaults
+// applied, placeholders filled, memory defaults merged and checked.
+
+import { fingerprint, LABEL, type RunSpec } from '../runtime/docker.js';
+import { type Env, mergeEnv, parseEnvLines } from '../runtime/env.js';
+import { checkMemLimits, parseDockerMemory } from '../runtime/memory.js';
+import { DEFAULT_ENV, DEFAULT_MEMORY, type Inventory } from './load.js';
+import type { NodeInput } from './schema.js';
+import { fill } from './template.js';
+
+const PRESET_ARGS = {
+  etcd: [
+    '--name',
+    '{{id}}',
+    '--data-dir',
+    '{{dataDir}}',
+    '--listen-client-urls',
+    'http://{{host}}:{{ports.client}}',
+    '--advertise-client-urls',
+    'http://{{host}}:{{ports.client}}',
+    '--listen-peer-urls',
+    'http://{{host}}:{{ports.peer}}',
+    '--initial-advertise-peer-urls',
+    'http://{{host}}:{{ports.peer}}',
+    '--initial-cluster',
+    '{{initialCluster}}',
+    '--initial-cluster-state',
+    'existing',
+  ],
+  // The flags elastickv's own rolling-update script passes.
+  elastickv: [
+    '/app',
+    '--address',
+    '{{host}}:{{ports.admin}}',
+    '--redisAddress',
+    '{{host}}:{{ports.redis}}',
+    '--dynamoAddress',
+    '{{host}}:{{ports.dynamo}}',
+    '--raftId',
+    '{{id}}',
+    '--raftEngine',
+    'etcd',
+    '--raftDataDir',
+    '{{dataDir}}',
+    '--raftRedisMap',
+    '{{raftRedisMap}}',
+  ],
+};
+
+export interface Overrides {
+  image?: string;
+  /** Docker memory limit, or "none". */
+  memory?: string;
+  /** Default env as KEY=VALUE lines, or "none". */
+  defaultEnv?: string;
+  /** Extra env as KEY=VALUE lines; a key here replaces the default of the same name. */
+  extraEnv?: string;
+}
+
+function defaultEnvOf(inv: Inventory, o: Overrides): Env {
+  if (o.defaultEnv !== undefined) return parseEnvLines(o.defaultEnv, 'default env');
+  const d = inv.container.defaultEnv;
+  if (d === undefined) return { ...DEFAULT_ENV };
+  if (d === 'none') return {};
+  if (Array.isArray(d)) return parseEnvLines(d.join('\n'), `${inv.source}: container.defaultEnv`);
+  return { ...d };
+}
+
+function contextFor(inv: Inventory, node: NodeInput): Record<string, unknown> {
+  const p = inv.ports;
+  return {
+    id: node.id,
+    host: node.host,
+    dataDir: inv.container.dataDir,
+    ports: p,
+    vars: node.vars ?? {},
+    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(','),
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(','),
+  };
+}
+
+export function nodeSpec(inv: Inventory, node: NodeInput, o: Overrides = {}): RunSpec {
+  const c = inv.container;
+  const ctx = contextFor(inv, node);
+  const at = (what: string) => `${inv.source}: node ${node.id}: ${what}`;
+  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
+  const memory = memorySetting.trim() === 'none' ? undefined : memorySetting.trim();
+  if (memory !== undefined) parseDockerMemory(memory, 'container memory limit');
+  const env = mergeEnv(defaultEnvOf(inv, o), {
+    ...(c.env ?? {}),
+    ...(o.extraEnv ? parseEnvLines(o.extraEnv, 'extra env') : {}),
+  });
+  checkMemLimits(memory, env.GOMEMLIMIT);
+  const spec: RunSpec = {
+    name: c.name,
+    image: o.image ?? c.image,
+    restart: c.restart ?? 'unless-stopped',
+    network: c.network ?? 'host',
+    memory,
+    user: c.user === undefined ? undefined : fill(c.user, ctx, at('container.user')),
+    volumes: (c.volumes ?? ['{{dataDir}}:{{dataDir}}']).map((v, k) =>
+      fill(v, ctx, at(`container.volumes[${k}]`)),
+    ),
+    labels: { ...(c.labels ?? {}), [LABEL.managed]: '1' },
+    env,
+    args: (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) =>
+      fill(a, ctx, at(`container.args[${k}]`)),
+    ),
+  };
+  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  return spec;
+}
