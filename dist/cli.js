@@ -35501,7 +35501,7 @@ async function observe(session, nodes) {
 }
 
 // src/cluster/session.ts
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, rm as rm2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
@@ -36160,7 +36160,10 @@ var SshHost = class {
         return r;
       }
       last = r;
-      if (attempt < attempts) await sleep(500 * 2 ** (attempt - 1));
+      if (attempt < attempts) {
+        this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
+        await sleep(500 * 2 ** (attempt - 1));
+      }
     }
     throw new HostUnreachableError(`${this.explain(last.stderr)} (after ${attempts} attempts)`);
   }
@@ -36277,16 +36280,28 @@ raftroll: timed out after ${timeoutMs} ms
 
 // src/cluster/session.ts
 var ClusterSession = class _ClusterSession {
-  constructor(inv, controlDir) {
+  constructor(inv, controlDir, keyFile, opts) {
     this.inv = inv;
     this.controlDir = controlDir;
+    this.keyFile = keyFile;
+    this.opts = opts;
   }
   inv;
   controlDir;
+  keyFile;
+  opts;
   hosts = /* @__PURE__ */ new Map();
   clients = /* @__PURE__ */ new Map();
-  static async open(inv) {
-    return new _ClusterSession(inv, await mkdtemp(join2(tmpdir(), "raftroll-")));
+  static async open(inv, opts = {}) {
+    const dir = await mkdtemp(join2(tmpdir(), "raftroll-"));
+    let keyFile;
+    if (opts.privateKey) {
+      keyFile = join2(dir, "id");
+      const text = opts.privateKey.endsWith("\n") ? opts.privateKey : `${opts.privateKey}
+`;
+      await writeFile(keyFile, text, { mode: 384 });
+    }
+    return new _ClusterSession(inv, dir, keyFile, opts);
   }
   sshTarget(node2) {
     if (node2.ssh) return node2.ssh;
@@ -36300,13 +36315,14 @@ var ClusterSession = class _ClusterSession {
       h = new SshHost(node2.id, {
         target: this.sshTarget(node2),
         port: s.port,
-        identityFile: s.identityFile,
+        identityFile: this.keyFile ?? s.identityFile,
         knownHostsFile: s.knownHostsFile,
         acceptNewHostKeys: s.acceptNewHostKeys,
         sudo: s.sudo,
         options: s.options,
         connectTimeoutSec: s.connectTimeoutSec,
-        controlDir: this.controlDir
+        controlDir: this.controlDir,
+        onRetry: this.opts.onRetry ? (attempt, reason) => this.opts.onRetry(node2.id, attempt, reason) : void 0
       });
       this.hosts.set(node2.id, h);
     }

@@ -2,7 +2,7 @@
 // control sockets in a private temporary directory) and, on demand, a Raft client per node
 // through that node's tunnel. close() tears all of it down.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
@@ -13,6 +13,13 @@ import { EtcdClient } from '../raft/etcd.js';
 import type { Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
 
+export interface SessionOptions {
+  /** A private key's text (e.g. a GitHub secret): written 0600 for this run, removed by close(). */
+  privateKey?: string;
+  /** Told about each SSH connection retry, so it can be reported. */
+  onRetry?: (node: string, attempt: number, reason: string) => void;
+}
+
 export class ClusterSession {
   private readonly hosts = new Map<string, Host>();
   private readonly clients = new Map<string, Promise<RaftClient>>();
@@ -20,11 +27,20 @@ export class ClusterSession {
   private constructor(
     readonly inv: Inventory,
     private readonly controlDir: string,
+    private readonly keyFile: string | undefined,
+    private readonly opts: SessionOptions,
   ) {}
 
-  static async open(inv: Inventory): Promise<ClusterSession> {
-    // 0700 by mkdtemp: control sockets and tunnel sockets are for this process only.
-    return new ClusterSession(inv, await mkdtemp(join(tmpdir(), 'raftroll-')));
+  static async open(inv: Inventory, opts: SessionOptions = {}): Promise<ClusterSession> {
+    // 0700 by mkdtemp: control sockets, tunnel sockets and the key are for this process only.
+    const dir = await mkdtemp(join(tmpdir(), 'raftroll-'));
+    let keyFile: string | undefined;
+    if (opts.privateKey) {
+      keyFile = join(dir, 'id');
+      const text = opts.privateKey.endsWith('\n') ? opts.privateKey : `${opts.privateKey}\n`;
+      await writeFile(keyFile, text, { mode: 0o600 });
+    }
+    return new ClusterSession(inv, dir, keyFile, opts);
   }
 
   sshTarget(node: NodeInput): string {
@@ -40,13 +56,16 @@ export class ClusterSession {
       h = new SshHost(node.id, {
         target: this.sshTarget(node),
         port: s.port,
-        identityFile: s.identityFile,
+        identityFile: this.keyFile ?? s.identityFile,
         knownHostsFile: s.knownHostsFile,
         acceptNewHostKeys: s.acceptNewHostKeys,
         sudo: s.sudo,
         options: s.options,
         connectTimeoutSec: s.connectTimeoutSec,
         controlDir: this.controlDir,
+        onRetry: this.opts.onRetry
+          ? (attempt, reason) => this.opts.onRetry!(node.id, attempt, reason)
+          : undefined,
       });
       this.hosts.set(node.id, h);
     }

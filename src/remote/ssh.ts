@@ -36,6 +36,8 @@ export interface SshSettings {
   commandTimeoutMs?: number;
   /** Attempts for a connection that fails before the command ran. */
   connectAttempts?: number;
+  /** Called before each retry of a connection that failed before the command ran. */
+  onRetry?: (attempt: number, reason: string) => void;
 }
 
 // What ssh prints when it never got to run the command: safe to try again.
@@ -101,7 +103,10 @@ export class SshHost implements Host {
         return r;
       }
       last = r;
-      if (attempt < attempts) await sleep(500 * 2 ** (attempt - 1));
+      if (attempt < attempts) {
+        this.s.onRetry?.(attempt, r.stderr.trim().split('\n').at(-1) ?? '');
+        await sleep(500 * 2 ** (attempt - 1));
+      }
     }
     throw new HostUnreachableError(`${this.explain(last!.stderr)} (after ${attempts} attempts)`);
   }
