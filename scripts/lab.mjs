@@ -22,7 +22,7 @@ import {
   STATE,
 } from './lab/config.mjs';
 import { FAULTS, fault, removeChain } from './lab/faults.mjs';
-import { ensureKeys, hostUp, startHost, stopHost } from './lab/hosts.mjs';
+import { ensureKeys, ensureUsers, hostUp, removeUsers, startHost, stopHost } from './lab/hosts.mjs';
 import { ensureImages } from './lab/images.mjs';
 import { writeInventory } from './lab/inventory.mjs';
 import { checkLoad, startLoad, stopLoad } from './lab/load.mjs';
@@ -43,6 +43,7 @@ async function up({ hosts: n }) {
   mkdirSync(LAB, { recursive: true });
   writeFileSync(STATE, JSON.stringify({ hosts: count }));
   await ensureKeys(hosts);
+  await ensureUsers();
   await Promise.all(hosts.map(startHost));
   await Promise.all(hosts.map(ensureImages));
   await ensureCluster(hosts);
@@ -61,6 +62,7 @@ async function down() {
   const hosts = Array.from({ length: known ?? MAX_HOSTS }, (_, k) => k + 1);
   await Promise.all(hosts.map(stopHost));
   await removeChain();
+  await removeUsers();
   rmSync(RUN, { recursive: true, force: true });
   try {
     if (existsSync(HOST_DATA)) rmdirSync(HOST_DATA);

@@ -54,8 +54,16 @@ export const SSH = {
   dir: join(LAB, 'ssh'),
   key: join(LAB, 'ssh', 'id_ed25519'),
   knownHosts: join(LAB, 'ssh', 'known_hosts'),
-  authorizedKeys: join(LAB, 'ssh', 'authorized_keys'),
+  // Readable by every lab user (sshd reads it with the user's own rights).
+  authorizedKeys: join(RUN, 'authorized_keys'),
 };
+
+/**
+ * Non-root accounts, as production deploy users usually are: one with passwordless sudo (which
+ * keeps DOCKER_HOST, since each lab host's engine has its own socket), one without.
+ */
+export const USERS = { sudo: 'raftroll-deploy', plain: 'raftroll-nosudo' };
+export const SUDOERS = '/etc/sudoers.d/raftroll-lab';
 
 export const STATE = join(LAB, 'state.json');
 export const INVENTORY = join(LAB, 'inventory.yml');

@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { $ } from 'zx';
-import { HOST_DATA, hostIp, hostPaths, SSH } from './config.mjs';
+import { HOST_DATA, hostIp, hostPaths, RUN, SSH, SUDOERS, USERS } from './config.mjs';
 
 export function pidOf(pidFile) {
   try {
@@ -46,7 +46,8 @@ export async function ensureKeys(hosts) {
   mkdirSync(SSH.dir, { recursive: true, mode: 0o700 });
   if (!existsSync(SSH.key))
     await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${''} -C raftroll-lab -f ${SSH.key}`;
-  writeFileSync(SSH.authorizedKeys, readFileSync(`${SSH.key}.pub`), { mode: 0o600 });
+  mkdirSync(RUN, { recursive: true });
+  writeFileSync(SSH.authorizedKeys, readFileSync(`${SSH.key}.pub`), { mode: 0o644 });
   const known = [];
   for (const i of hosts) {
     const p = hostPaths(i);
@@ -157,4 +158,30 @@ export async function stopHost(i) {
   await killAndWait(p.dockerPid, 15_000);
   await killAndWait(p.sshdPid, 5_000);
   rmSync(p.run, { recursive: true, force: true });
+}
+
+const userExists = async (u) =>
+  (await $({ quiet: true, nothrow: true })`id -u ${u}`).exitCode === 0;
+
+/** The lab's deploy users (see USERS). '*' as password: no password, but not a locked account. */
+export async function ensureUsers() {
+  for (const u of Object.values(USERS)) {
+    if (!(await userExists(u)))
+      await $({
+        quiet: true,
+      })`useradd --system --no-create-home --home-dir / --shell /bin/sh --password ${'*'} ${u}`;
+  }
+  writeFileSync(
+    SUDOERS,
+    `Defaults:${USERS.sudo} env_keep += "DOCKER_HOST"\n${USERS.sudo} ALL=(root) NOPASSWD: ALL\n`,
+    { mode: 0o440 },
+  );
+  await $({ quiet: true })`visudo -c -q -f ${SUDOERS}`;
+}
+
+export async function removeUsers() {
+  rmSync(SUDOERS, { force: true });
+  for (const u of Object.values(USERS)) {
+    if (await userExists(u)) await $({ quiet: true, nothrow: true })`userdel ${u}`;
+  }
 }

@@ -4,9 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { freshLab, LAB, lab, ROOT } from '../helpers/lab.js';
+import { freshLab, LAB, lab, labSsh, ROOT } from '../helpers/lab.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
@@ -88,4 +88,64 @@ it('reports a malformed inventory with its line, and an unknown node by name (ex
   const unknown = raftroll('status', '--inventory', INVENTORY, '--nodes', 'n1,n7');
   expect(unknown.code).toBe(2);
   expect(unknown.err).toMatch(/node "n7" is not in .*expected one of n1, n2, n3/);
+});
+
+describe('a non-root deploy user', () => {
+  const withUser = (user: string, sudo: boolean) => {
+    const inv = parse(readFileSync(INVENTORY, 'utf8'));
+    for (const n of inv.nodes) delete n.ssh;
+    const path = join(tmp(), `inventory-${user}-${sudo}.yml`);
+    writeFileSync(path, stringify({ ...inv, ssh: { ...inv.ssh, user, sudo } }));
+    return path;
+  };
+
+  it('works through sudo -n when the inventory says so', () => {
+    const r = raftroll('status', '--inventory', withUser('raftroll-deploy', true), '--json');
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(JSON.parse(r.out).map((v: { ssh: string }) => v.ssh)).toEqual([
+      'raftroll-deploy@127.0.1.1',
+      'raftroll-deploy@127.0.1.2',
+      'raftroll-deploy@127.0.1.3',
+    ]);
+  });
+
+  it('says when the user has no passwordless sudo', () => {
+    const r = raftroll('status', '--inventory', withUser('raftroll-nosudo', true), '--nodes', 'n1');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^n1 .*UNREACHABLE .*needs passwordless sudo \(sudo -n\)/m);
+  });
+
+  it('says when the user may not use Docker without sudo', () => {
+    const r = raftroll(
+      'status',
+      '--inventory',
+      withUser('raftroll-deploy', false),
+      '--nodes',
+      'n1',
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(
+      /^n1 .*may not use Docker: add it to the docker group or set ssh\.sudo: true/m,
+    );
+  });
+
+  it('reads a root-only WAL through sudo', async () => {
+    const { HostFiles } = await import('../../src/remote/host-files.js');
+    const { verifyPath } = await import('../../src/wal/engine.js');
+    const { rulesFor } = await import('../../src/wal/versions.js');
+    const h = labSsh(3, { target: 'raftroll-deploy@127.0.1.3', sudo: true });
+    try {
+      await h.run(['docker', 'stop', '--time', '10', 'etcd']);
+      const r = await verifyPath(new HostFiles(h), '/var/lib/raftroll-lab/etcd', rulesFor('3.4'));
+      expect(r.verdict).toBe('clean');
+      const denied = await h.run(['ls', '/var/lib/raftroll-lab/etcd/member'], {
+        sudo: false,
+        allowFailure: true,
+      });
+      expect(denied.stderr).toMatch(/Permission denied/);
+      await h.run(['docker', 'start', 'etcd']);
+    } finally {
+      await h.close();
+    }
+  });
 });

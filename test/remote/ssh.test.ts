@@ -103,6 +103,16 @@ describe('commands', () => {
     expect(err.message).toMatch(/key was refused/);
   });
 
+  it('does not retry a host name that does not resolve, and says what to check', async () => {
+    const t = Date.now();
+    const err = await labSsh(1, { target: 'root@no-such-host.invalid' })
+      .run(['true'])
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(HostUnreachableError);
+    expect(err.message).toMatch(/check the host name in the inventory/);
+    expect(Date.now() - t).toBeLessThan(5000);
+  });
+
   it('retries an unreachable host with backoff, then says so', async () => {
     lab('fault', 'ssh-down', 'n3');
     try {
