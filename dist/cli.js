@@ -11057,7 +11057,7 @@ var require_namespace = __commonJS({
       });
       return this;
     };
-    Namespace.prototype.lookup = function lookup(path, filterTypes, parentAlreadyChecked) {
+    Namespace.prototype.lookup = function lookup2(path, filterTypes, parentAlreadyChecked) {
       if (typeof filterTypes === "boolean") {
         parentAlreadyChecked = filterTypes;
         filterTypes = void 0;
@@ -11092,7 +11092,7 @@ var require_namespace = __commonJS({
       }
       return null;
     };
-    Namespace.prototype._lookupImpl = function lookup(path, flatPath) {
+    Namespace.prototype._lookupImpl = function lookup2(path, flatPath) {
       if (Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
         return this._lookupCache[flatPath];
       }
@@ -35363,6 +35363,9 @@ var require_dist = __commonJS({
   }
 });
 
+// src/cli/program.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -35411,6 +35414,9 @@ var HostUnreachableError = class extends Error {
   name = "HostUnreachableError";
 };
 
+// src/runtime/docker.ts
+import { createHash } from "node:crypto";
+
 // src/remote/quote.ts
 var QuoteError = class extends Error {
   name = "QuoteError";
@@ -35430,7 +35436,82 @@ function quoteCommand(argv) {
 }
 
 // src/runtime/docker.ts
+var LABEL = {
+  managed: "org.raftroll.managed",
+  fingerprint: "org.raftroll.fingerprint",
+  previousImage: "org.raftroll.previous-image",
+  previousFingerprint: "org.raftroll.previous-fingerprint"
+};
 var inspectContainer = (name2) => ["docker", "container", "inspect", "--", name2];
+var inspectImage = (image) => [
+  "docker",
+  "image",
+  "inspect",
+  "--format",
+  "{{.Id}}",
+  "--",
+  image
+];
+var pullImage = (image) => ["docker", "pull", "--quiet", "--", image];
+var stopContainer = (name2, graceSeconds) => [
+  "docker",
+  "stop",
+  "--time",
+  String(graceSeconds),
+  "--",
+  name2
+];
+var startContainer = (name2) => ["docker", "start", "--", name2];
+var removeContainer = (name2) => ["docker", "rm", "--", name2];
+var renameContainer = (from, to) => ["docker", "rename", from, to];
+function runContainer(spec) {
+  const argv = ["docker", "run", "--detach", "--name", spec.name];
+  if (spec.restart) argv.push("--restart", spec.restart);
+  if (spec.network) argv.push("--network", spec.network);
+  if (spec.memory) argv.push("--memory", spec.memory, "--memory-swap", spec.memory);
+  if (spec.user) argv.push("--user", spec.user);
+  for (const v of spec.volumes) argv.push("--volume", v);
+  for (const [k, v] of Object.entries(spec.labels).sort(([a], [b]) => a < b ? -1 : 1))
+    argv.push("--label", `${k}=${v}`);
+  for (const k of Object.keys(spec.env).sort()) argv.push("--env", k);
+  argv.push("--", spec.image, ...spec.args);
+  return argv;
+}
+var ENV_LOADER = 'set -a && . "$1" && set +a && rm -f -- "$1" && shift && exec "$@"';
+function withEnvFile(envFile, argv) {
+  return ["sh", "-c", ENV_LOADER, "raftroll-env", envFile, ...argv];
+}
+function envFileText(env) {
+  return Object.keys(env).sort().map((k) => `${k}=${quoteArg(env[k])}
+`).join("");
+}
+var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
+var writeStdinTo = (path) => [
+  "sh",
+  "-c",
+  'umask 077 && cat > "$1"',
+  "raftroll-write",
+  path
+];
+function fingerprint(spec) {
+  const labels = Object.fromEntries(
+    Object.entries(spec.labels).filter(([k]) => !k.startsWith("org.raftroll.")).sort(([a], [b]) => a < b ? -1 : 1)
+  );
+  const env = Object.fromEntries(Object.entries(spec.env).sort(([a], [b]) => a < b ? -1 : 1));
+  const canonical = JSON.stringify({
+    name: spec.name,
+    image: spec.image,
+    restart: spec.restart ?? null,
+    network: spec.network ?? null,
+    memory: spec.memory ?? null,
+    user: spec.user ?? null,
+    volumes: spec.volumes,
+    labels,
+    env,
+    args: spec.args
+  });
+  return createHash("sha256").update(canonical).digest("hex");
+}
 function parseInspect(json2) {
   const c = JSON.parse(json2)[0];
   const env = {};
@@ -35471,6 +35552,23 @@ async function inspect(host, name2) {
     );
   }
   return parseInspect(r.stdout);
+}
+async function run(host, spec) {
+  const envFile = (await host.run(makeEnvFile())).stdout.trim();
+  if (!envFile.startsWith("/"))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected a path`);
+  try {
+    await host.run(writeStdinTo(envFile), { input: envFileText(spec.env) });
+    const r = await host.run(withEnvFile(envFile, runContainer(spec)));
+    return r.stdout.trim();
+  } finally {
+    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
+  }
+}
+async function stop(host, name2, graceSeconds) {
+  await host.run(stopContainer(name2, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1e3
+  });
 }
 
 // src/cluster/observe.ts
@@ -55860,7 +55958,7 @@ function visit(schema, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run(s) {
+  function run2(s) {
     const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -55886,21 +55984,21 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run(oldShape[k]);
+          const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run(def.catchall);
+          newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run(def.element);
+        const mapped = run2(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -55908,14 +56006,14 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run(item);
+          const mapped = run2(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run(def.rest);
+          newRest = run2(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -55923,12 +56021,12 @@ function visit(schema, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run(def.keyType);
-        const newVal = run(def.valueType);
+        const newKey = run2(def.keyType);
+        const newVal = run2(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run(def.valueType);
+        const newVal = run2(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -55936,7 +56034,7 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run(opt);
+          const mapped = run2(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -55944,8 +56042,8 @@ function visit(schema, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run(def.left);
-        const newRight = run(def.right);
+        const newLeft = run2(def.left);
+        const newRight = run2(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -55957,23 +56055,23 @@ function visit(schema, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run(def.innerType);
+        const newInner = run2(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run(def.in);
-        const newOut = run(def.out);
+        const newIn = run2(def.in);
+        const newOut = run2(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run(def.input);
-        const newOutput = run(def.output);
+        const newInput = run2(def.input);
+        const newOutput = run2(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run(original()) });
+        return clone(s, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -56004,7 +56102,7 @@ function visit(schema, fnOrHandlers) {
       }
     }
   }
-  return run(schema);
+  return run2(schema);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -56129,6 +56227,8 @@ var InventorySchema = external_exports.strictObject({
 var InventoryError = class extends Error {
   name = "InventoryError";
 };
+var DEFAULT_MEMORY = "2500m";
+var DEFAULT_ENV = { GOMEMLIMIT: "1800MiB" };
 var DEFAULT_PORTS = {
   etcd: { client: 2379, peer: 2380 },
   elastickv: { admin: 50051, redis: 6379, dynamo: 8e3 }
@@ -56253,12 +56353,12 @@ var LocalFiles = class {
   }
   async *read(path, start = 0, end) {
     const fh = await open2(path, "r");
-    const stop = end ?? Number.POSITIVE_INFINITY;
-    const size = Math.max(1, Math.min(CHUNK, stop - start));
+    const stop2 = end ?? Number.POSITIVE_INFINITY;
+    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
     const pool = [];
     let turn = 0;
     const readAt = (pos) => {
-      const len = Math.min(size, stop - pos);
+      const len = Math.min(size, stop2 - pos);
       const slot = turn++ % 3;
       pool[slot] ??= Buffer.allocUnsafe(size);
       return fh.read(pool[slot], 0, len, pos);
@@ -56266,13 +56366,13 @@ var LocalFiles = class {
     let pending;
     try {
       let pos = start;
-      pending = pos < stop ? readAt(pos) : void 0;
+      pending = pos < stop2 ? readAt(pos) : void 0;
       while (pending) {
         const { bytesRead, buffer } = await pending;
         pending = void 0;
         if (bytesRead === 0) break;
         pos += bytesRead;
-        if (pos < stop) pending = readAt(pos);
+        if (pos < stop2) pending = readAt(pos);
         yield buffer.subarray(0, bytesRead);
       }
     } finally {
@@ -56307,6 +56407,352 @@ var LocalFiles = class {
       await fh.close();
     }
     await fsyncDir(dirname2(path));
+  }
+};
+
+// src/rollout/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+
+// src/rollout/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: events.flatMap(
+      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+    )
+  };
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+  }
+}
+
+// src/runtime/env.ts
+var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var EnvError = class extends Error {
+  name = "EnvError";
+};
+function checkKey(key, where2) {
+  if (!KEY.test(key)) {
+    throw new EnvError(
+      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
+    );
+  }
+}
+function parseEnvLines(text, where2) {
+  const env = {};
+  if (text.trim() === "none") return env;
+  for (const [n, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/^\s+/, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0)
+      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
+    const key = line.slice(0, eq);
+    checkKey(key, `${where2}, line ${n + 1}`);
+    env[key] = line.slice(eq + 1);
+  }
+  return env;
+}
+function mergeEnv(defaults, extra) {
+  const out = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    checkKey(k, "default env");
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    checkKey(k, "extra env");
+    out[k] = v;
+  }
+  return out;
+}
+
+// src/runtime/memory.ts
+var DOCKER_UNITS = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+var GO_UNITS = {
+  "": 1,
+  B: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4
+};
+var MemorySettingError = class extends Error {
+  name = "MemorySettingError";
+};
+function parseDockerMemory(value, what = "memory limit") {
+  const m = /^(\d+)([bkmg]?)$/i.exec(value.trim());
+  if (!m)
+    throw new MemorySettingError(
+      `${what} "${value}" is not a Docker memory size: expected a whole number with b, k, m or g (e.g. 2500m)`
+    );
+  const bytes = Number(m[1]) * DOCKER_UNITS[m[2].toLowerCase()];
+  if (bytes < 6 * 1024 ** 2)
+    throw new MemorySettingError(`${what} "${value}" is below Docker's minimum of 6m`);
+  return bytes;
+}
+function parseGoMemLimit(value) {
+  const m = /^(\d+(?:\.\d+)?)(B|KiB|MiB|GiB|TiB)?$/.exec(value.trim());
+  if (!m)
+    throw new MemorySettingError(
+      `GOMEMLIMIT "${value}" is not a Go memory limit: expected a number with B, KiB, MiB, GiB or TiB (e.g. 1800MiB)`
+    );
+  return Math.floor(Number(m[1]) * GO_UNITS[m[2] ?? ""]);
+}
+var mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 ? 1 : 0)} MiB`;
+function checkMemLimits(memory, goMemLimit) {
+  if (memory === void 0 || goMemLimit === void 0) return;
+  const limit = parseDockerMemory(memory);
+  const go = parseGoMemLimit(goMemLimit);
+  if (go >= limit) {
+    throw new MemorySettingError(
+      `GOMEMLIMIT=${goMemLimit} (${mib(go)}) is not below the container memory limit ${memory} (${mib(limit)}); the kernel would kill the node before Go's collector reacts. Lower GOMEMLIMIT (about 70% of the limit) or raise the limit`
+    );
+  }
+}
+
+// src/inventory/template.ts
+var TemplateError = class extends Error {
+  name = "TemplateError";
+};
+function lookup(ctx, path) {
+  let v = ctx;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
+    v = v[part];
+  }
+  return v;
+}
+function fill(template, ctx, where2) {
+  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
+    const v = lookup(ctx, path);
+    if (v === void 0 || typeof v === "object" && v !== null) {
+      throw new TemplateError(
+        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
+      );
+    }
+    return String(v);
+  });
+}
+
+// src/inventory/spec.ts
+var PRESET_ARGS = {
+  etcd: [
+    "--name",
+    "{{id}}",
+    "--data-dir",
+    "{{dataDir}}",
+    "--listen-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--advertise-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--listen-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-advertise-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-cluster",
+    "{{initialCluster}}",
+    "--initial-cluster-state",
+    "existing"
+  ],
+  // The flags elastickv's own rolling-update script passes.
+  elastickv: [
+    "/app",
+    "--address",
+    "{{host}}:{{ports.admin}}",
+    "--redisAddress",
+    "{{host}}:{{ports.redis}}",
+    "--dynamoAddress",
+    "{{host}}:{{ports.dynamo}}",
+    "--raftId",
+    "{{id}}",
+    "--raftEngine",
+    "etcd",
+    "--raftDataDir",
+    "{{dataDir}}",
+    "--raftRedisMap",
+    "{{raftRedisMap}}"
+  ]
+};
+function defaultEnvOf(inv, o) {
+  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
+  const d = inv.container.defaultEnv;
+  if (d === void 0) return { ...DEFAULT_ENV };
+  if (d === "none") return {};
+  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
+  return { ...d };
+}
+function contextFor(inv, node2) {
+  const p = inv.ports;
+  return {
+    id: node2.id,
+    host: node2.host,
+    dataDir: inv.container.dataDir,
+    ports: p,
+    vars: node2.vars ?? {},
+    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+  };
+}
+function nodeSpec(inv, node2, o = {}) {
+  const c = inv.container;
+  const ctx = contextFor(inv, node2);
+  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
+  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
+  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
+  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
+  const env = mergeEnv(defaultEnvOf(inv, o), {
+    ...c.env ?? {},
+    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
+  });
+  checkMemLimits(memory, env.GOMEMLIMIT);
+  const spec = {
+    name: c.name,
+    image: o.image ?? c.image,
+    restart: c.restart ?? "unless-stopped",
+    network: c.network ?? "host",
+    memory,
+    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
+    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
+      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
+    ),
+    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
+    env,
+    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
+      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
+    )
+  };
+  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  return spec;
+}
+
+// src/remote/host-files.ts
+import { posix } from "node:path";
+var KINDS = { f: "file", d: "dir" };
+var HostFiles = class {
+  constructor(host) {
+    this.host = host;
+  }
+  host;
+  get where() {
+    return `${this.host.name} (${this.host.address})`;
+  }
+  async stat(path) {
+    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
+      allowFailure: true
+    });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return void 0;
+      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
+    }
+    const [type, size, mtime] = r.stdout.trim().split(" ");
+    return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
+  }
+  async list(dir) {
+    const r = await this.host.run([
+      "find",
+      dir,
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-printf",
+      "%y %s %f\\0"
+    ]);
+    return r.stdout.split("\0").filter(Boolean).map((line) => {
+      const a = line.indexOf(" ");
+      const b = line.indexOf(" ", a + 1);
+      return {
+        kind: KINDS[line.slice(0, a)] ?? "other",
+        size: Number(line.slice(a + 1, b)),
+        name: line.slice(b + 1)
+      };
+    });
+  }
+  async findWalDirs(root) {
+    const r = await this.host.run([
+      "find",
+      root,
+      "-maxdepth",
+      "8",
+      "-type",
+      "f",
+      "-name",
+      "*.wal",
+      "-printf",
+      "%h\\0"
+    ]);
+    return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
+  }
+  read(path, start, end) {
+    return this.host.readStream(path, start, end);
+  }
+  async copyNew(src, dst) {
+    const exists = await this.host.run(["test", "-e", dst], { allowFailure: true });
+    if (exists.code === 0)
+      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
+    await this.host.run([
+      "cp",
+      "--no-clobber",
+      "--preserve=mode,ownership,timestamps",
+      "--",
+      src,
+      dst
+    ]);
+    await this.host.run(["cmp", "--", src, dst]);
+    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
+  }
+  async truncate(path, size) {
+    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
+    await this.host.run(["sync", "--", path, posix.dirname(path)]);
   }
 };
 
@@ -56568,8 +57014,8 @@ async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord
     rec.offset = lastValidOff;
     rec.recordIndex = records;
     rec.size = FRAME_BYTES + need;
-    const stop = onRecord(rec);
-    if (stop) return fail(stop);
+    const stop2 = onRecord(rec);
+    if (stop2) return fail(stop2);
     cursor.pos += FRAME_BYTES + need;
     lastValidOff += FRAME_BYTES + need;
     records++;
@@ -57480,12 +57926,416 @@ function rulesFor(version2) {
   return r;
 }
 
+// src/rollout/guards.ts
+function rolloutOrder(ids, views, leaderLast = true) {
+  if (!leaderLast) return [...ids];
+  const leader = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
+}
+function unhealthy(v, t) {
+  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
+  if (!v.container) return `${v.id} has no container`;
+  if (!v.container.state.running || v.container.state.restarting)
+    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
+  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
+  return void 0;
+}
+function quorumGuard(target, views, t) {
+  const leader = views.find((v) => v.raft?.role === "leader");
+  if (!leader)
+    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+  for (const v of views) {
+    if (v.id === target) continue;
+    const why = unhealthy(v, t);
+    if (why) return `peer ${why}; taking ${target} down now could cost the cluster its majority`;
+  }
+  return void 0;
+}
+function handoverCandidates(leaderId, views, t) {
+  return views.filter(
+    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
+  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
+}
+function caughtUp(v, t) {
+  if (!v) return "no observation";
+  if (!v.container?.state.running || v.container.state.restarting)
+    return `container ${v.container?.state.status ?? "missing"}`;
+  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
+  if (!v.raft.leaderId) return "no leader seen yet";
+  if (v.lag === void 0) return "lag unknown";
+  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
+  return void 0;
+}
+
+// src/rollout/rollout.ts
+var DEFAULT_THRESHOLDS = {
+  maxLag: 1e3,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 6e4,
+  catchUpTimeoutMs: 3e5,
+  stabilizeMs: 3e3,
+  handoverTimeoutMs: 3e4,
+  pollMs: 250
+};
+var RolloutError = class extends Error {
+  constructor(message, node2, phase) {
+    super(message);
+    this.node = node2;
+    this.phase = phase;
+  }
+  node;
+  phase;
+  name = "RolloutError";
+};
+var PREVIOUS_SUFFIX = ".raftroll-prev";
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+function withTag(image, tag) {
+  const at = image.indexOf("@");
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf("/");
+  const colon = base.lastIndexOf(":");
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${tag}`;
+}
+var Rollout = class {
+  constructor(inv, session, opts, events) {
+    this.inv = inv;
+    this.session = session;
+    this.opts = opts;
+    this.events = events;
+    this.t = opts.thresholds;
+  }
+  inv;
+  session;
+  opts;
+  events;
+  rows = [];
+  t;
+  phase(node2, phase, detail) {
+    this.events.emit({ type: "phase", at: Date.now(), node: node2, phase, detail });
+  }
+  node(id) {
+    return this.inv.nodes.find((n) => n.id === id);
+  }
+  async run() {
+    const selected = (this.opts.nodes?.length ? this.opts.nodes : this.inv.nodes.map((n) => n.id)).map((id) => {
+      const n = this.inv.nodes.find((x) => x.id === id);
+      if (!n)
+        throw new RolloutError(
+          `node "${id}" is not in the inventory: expected one of ${this.inv.nodes.map((x) => x.id).join(", ")}`
+        );
+      return n.id;
+    });
+    const views = await observe(this.session, this.inv.nodes);
+    const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    this.events.emit({
+      type: "rollout-start",
+      at: Date.now(),
+      image: this.opts.image,
+      order,
+      dryRun: !!this.opts.dryRun
+    });
+    try {
+      if (this.opts.dryRun) {
+        await this.plan(order, views);
+        this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
+        return { result: "success", rows: this.rows };
+      }
+      await this.pullEverywhere(order);
+      for (const id of order) {
+        if (this.opts.signal?.aborted) {
+          const message = `interrupted before ${id}; every node is in a safe state`;
+          this.events.emit({ type: "rollout-end", at: Date.now(), result: "interrupted", message });
+          return { result: "interrupted", rows: this.rows, message };
+        }
+        await this.rollNode(id);
+      }
+      this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
+      return { result: "success", rows: this.rows };
+    } catch (e) {
+      const message = e.message;
+      this.events.emit({ type: "rollout-end", at: Date.now(), result: "failure", message });
+      return { result: "failure", rows: this.rows, message };
+    }
+  }
+  addRow(row) {
+    this.rows.push(row);
+    this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
+  }
+  /** Every host has the image before any node is touched: no node waits on a download. */
+  async pullEverywhere(order) {
+    await Promise.all(
+      order.map(async (id) => {
+        const host = this.session.host(this.node(id));
+        const have = await host.run(inspectImage(this.opts.image), { allowFailure: true });
+        if (have.code !== 0) {
+          const r = await host.run(pullImage(this.opts.image), {
+            allowFailure: true,
+            timeoutMs: 9e5
+          });
+          if (r.code !== 0)
+            throw new RolloutError(
+              `${id}: cannot pull ${this.opts.image}: ${r.stderr.trim()}; nothing was touched`,
+              id,
+              "observe"
+            );
+        }
+        this.events.emit({
+          type: "pull",
+          at: Date.now(),
+          node: id,
+          image: this.opts.image,
+          pulled: have.code !== 0
+        });
+      })
+    );
+  }
+  async imageId(id) {
+    const r = await this.session.host(this.node(id)).run(inspectImage(this.opts.image), { allowFailure: true });
+    return r.code === 0 ? r.stdout.trim() : "";
+  }
+  spec(id, previous) {
+    const spec = nodeSpec(this.inv, this.node(id), {
+      ...this.opts.overrides,
+      image: this.opts.image
+    });
+    if (previous) {
+      spec.labels[LABEL.previousImage] = previous.imageId;
+      const fp = previous.labels[LABEL.fingerprint];
+      if (fp) spec.labels[LABEL.previousFingerprint] = fp;
+    }
+    return spec;
+  }
+  async view(id) {
+    const views = await observe(this.session, this.inv.nodes);
+    return { views, v: views.find((x) => x.id === id) };
+  }
+  async plan(order, views) {
+    for (const id of order) {
+      const v = views.find((x) => x.id === id);
+      const spec = this.spec(id, v.container);
+      const host = this.session.host(this.node(id));
+      const disk = await host.run(["df", "-Pk", "--", this.inv.container.dataDir], {
+        allowFailure: true
+      });
+      const freeKb = Number(disk.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3] ?? Number.NaN);
+      const imageId = await this.imageId(id);
+      const guard = quorumGuard(id, views, this.t);
+      const actions = [
+        ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
+        stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
+        `verify the WAL under ${this.inv.container.dataDir} (repair only a torn tail)`,
+        renameContainer(spec.name, `${spec.name}${PREVIOUS_SUFFIX}`).join(" "),
+        `${runContainer(spec).join(" ")}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
+        `wait until caught up (lag <= ${this.t.maxLag}) for ${this.t.stabilizeMs} ms`
+      ];
+      const notes = [
+        v.reachable ? "" : `unreachable: ${v.error}`,
+        Number.isFinite(freeKb) ? `${Math.round(freeKb / 1024)} MiB free for the data dir` : `data dir: ${disk.stderr.trim()}`,
+        imageId ? "image present" : `image not present on the host; it will be pulled`,
+        guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
+      ].filter(Boolean);
+      this.addRow({
+        node: id,
+        result: "planned",
+        roleBefore: v.raft?.role ?? "unknown",
+        imageBefore: v.container?.image ?? "none",
+        imageAfter: this.opts.image,
+        wal: "not checked (dry run)",
+        handover: v.raft?.role === "leader" ? "planned" : "not needed",
+        finalLag: v.lag,
+        message: notes.join("; "),
+        actions
+      });
+    }
+  }
+  async rollNode(id) {
+    const node2 = this.node(id);
+    const host = this.session.host(node2);
+    const name2 = this.inv.container.name;
+    this.phase(id, "observe");
+    const { views, v } = await this.view(id);
+    const spec = this.spec(id, v.container);
+    const targetImage = await this.imageId(id);
+    const row = {
+      node: id,
+      result: "updated",
+      roleBefore: v.raft?.role ?? "unknown",
+      imageBefore: v.container?.image ?? "none",
+      imageAfter: this.opts.image,
+      wal: "not checked",
+      handover: "not needed"
+    };
+    const sameSpec = v.container?.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint];
+    if (v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
+      this.phase(id, "skip", "image and configuration unchanged, caught up");
+      this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
+      return;
+    }
+    this.phase(id, "guard");
+    const refused = quorumGuard(id, views, this.t);
+    if (refused)
+      throw new RolloutError(
+        `${id}: refused: ${refused}. Nothing was touched on ${id}.`,
+        id,
+        "guard"
+      );
+    if (v.raft?.role === "leader") row.handover = await this.handover(id, views);
+    const stoppedAt = Date.now();
+    this.phase(id, "stop", `docker stop --time ${this.t.stopGraceSeconds}`);
+    if (v.container) await stop(host, name2, this.t.stopGraceSeconds);
+    this.phase(id, "wal");
+    row.wal = await this.checkWal(id);
+    let previous = false;
+    try {
+      this.phase(id, "start", this.opts.image);
+      if (v.container) {
+        await host.run(["docker", "rm", "--", `${name2}${PREVIOUS_SUFFIX}`], { allowFailure: true });
+        await host.run(renameContainer(name2, `${name2}${PREVIOUS_SUFFIX}`));
+        previous = true;
+      }
+      await run(host, spec);
+      this.phase(id, "catch-up");
+      const lag = await this.waitCaughtUp(id, Date.now());
+      row.downtimeMs = Date.now() - stoppedAt;
+      row.finalLag = lag;
+    } catch (e) {
+      const why = e.message;
+      this.phase(id, "rollback", why);
+      const back = previous ? await this.rollback(id).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+      this.addRow({
+        ...row,
+        result: previous ? "rolled-back" : "failed",
+        message: `${why}; ${back}`,
+        downtimeMs: Date.now() - stoppedAt
+      });
+      throw new RolloutError(
+        `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
+        id,
+        "start"
+      );
+    }
+    if (previous)
+      await host.run(removeContainer(`${name2}${PREVIOUS_SUFFIX}`), { allowFailure: true });
+    this.phase(id, "done");
+    this.addRow(row);
+  }
+  /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
+  async handover(id, views) {
+    this.phase(id, "handover");
+    const leaderClient = await this.session.raft(this.node(id));
+    const members2 = await leaderClient.members();
+    const tried = [];
+    for (const cand of handoverCandidates(id, views, this.t)) {
+      const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
+      if (!member) continue;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
+          const deadline = Date.now() + this.t.handoverTimeoutMs;
+          while (Date.now() < deadline) {
+            const s = await leaderClient.status().catch(() => void 0);
+            if (s && s.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
+            await sleep2(this.t.pollMs);
+          }
+          throw new Error("no other node took over in time");
+        } catch (e) {
+          tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
+          this.events.emit({
+            type: "warning",
+            at: Date.now(),
+            node: id,
+            message: `leadership transfer to ${cand.id} failed: ${e.message}`
+          });
+          await sleep2(500 * 2 ** (attempt - 1));
+        }
+      }
+    }
+    throw new RolloutError(
+      `${id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+      id,
+      "handover"
+    );
+  }
+  async checkWal(id) {
+    const files = new HostFiles(this.session.host(this.node(id)));
+    const rules = rulesFor(this.opts.etcdVersion ?? "3.7");
+    const dir = this.inv.container.dataDir;
+    const report = await verifyPath(files, dir, rules);
+    if (report.verdict === "clean") return "clean";
+    if (report.verdict === "torn") {
+      const r = await repairPath(files, dir, rules);
+      const a = r.actions[0];
+      this.events.emit({
+        type: "warning",
+        at: Date.now(),
+        node: id,
+        message: `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`
+      });
+      return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+    }
+    const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
+    const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset}` : d.dir;
+    throw new RolloutError(
+      `${id}: WAL ${d.verdict} in ${where2}: ${d.reason}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+      id,
+      "wal"
+    );
+  }
+  /** Polls until the node is caught up and stays so for the stabilization window. */
+  async waitCaughtUp(id, startedAt, baselineRestarts = 0) {
+    let stableSince;
+    let last = "";
+    for (; ; ) {
+      const { v } = await this.view(id);
+      const c = v.container;
+      if (c && (c.restartCount > baselineRestarts || c.state.restarting)) {
+        throw new Error(
+          `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+        );
+      }
+      if (c && c.state.status === "exited")
+        throw new Error(`the new container exited with code ${c.state.exitCode}`);
+      const why = caughtUp(v, this.t);
+      const now = Date.now();
+      if (why === void 0) {
+        stableSince ??= now;
+        if (now - stableSince >= this.t.stabilizeMs) return v.lag;
+      } else {
+        stableSince = void 0;
+        last = why;
+      }
+      const limit = v.raft ? this.t.catchUpTimeoutMs : this.t.startTimeoutMs;
+      if (now - startedAt > limit)
+        throw new Error(`not caught up after ${Math.round((now - startedAt) / 1e3)} s: ${last}`);
+      await sleep2(this.t.pollMs);
+    }
+  }
+  async rollback(id) {
+    const host = this.session.host(this.node(id));
+    const name2 = this.inv.container.name;
+    const cur = await inspect(host, name2);
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name2, this.t.stopGraceSeconds);
+      await host.run(removeContainer(name2));
+    }
+    await host.run(renameContainer(`${name2}${PREVIOUS_SUFFIX}`, name2));
+    const before = await inspect(host, name2);
+    await host.run(startContainer(name2));
+    await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+    return "the previous container is back and caught up";
+  }
+};
+
 // src/cli/status-text.ts
-var mib = (b) => b ? `${Math.round(b / 1024 ** 2)}MiB` : "unlimited";
+var mib2 = (b) => b ? `${Math.round(b / 1024 ** 2)}MiB` : "unlimited";
 function statusLine(v) {
   if (!v.reachable) return `${v.id}  ${v.ssh}  UNREACHABLE  ${v.error}`;
   const c = v.container;
-  const box = c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""}${c.restartCount ? ` restarts=${c.restartCount}` : ""}  ${c.image}  memory=${mib(c.memory)}  GOMEMLIMIT=${c.env.GOMEMLIMIT ?? "unset"}` : "no container";
+  const box = c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""}${c.restartCount ? ` restarts=${c.restartCount}` : ""}  ${c.image}  memory=${mib2(c.memory)}  GOMEMLIMIT=${c.env.GOMEMLIMIT ?? "unset"}` : "no container";
   const r = v.raft;
   const raft = r ? `${r.role}  term=${r.term}  commit=${r.commitIndex}  applied=${r.appliedIndex}  lag=${v.lag ?? "?"}` : `raft unreachable (${v.raftError})`;
   return `${v.id}  ${v.ssh}  ${box}  ${raft}`;
@@ -57608,6 +58458,125 @@ function buildProgram() {
       await session.close();
     }
   });
+  const rolloutCommand = (name2) => program2.command(name2).description(
+    name2 === "plan" ? "dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing" : "roll the cluster to a new image, one node at a time, quorum-safe, with rollback"
+  ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--image-tag <tag>", "the new tag for the inventory's image").option("--image <ref>", "the full new image reference (instead of --image-tag)").option("--nodes <ids>", "only these nodes, in this order (comma-separated ids)").option("--memory <size>", "container memory limit (default 2500m; 'none' to switch off)").option(
+    "--default-env <lines>",
+    "default env as KEY=VALUE lines (default GOMEMLIMIT=1800MiB; 'none' for none)"
+  ).option(
+    "--extra-env <lines>",
+    "extra env as KEY=VALUE lines; a key here replaces the default of the same name"
+  ).option(
+    "--max-lag <n>",
+    "entries a node may trail the leader and count as caught up",
+    String(DEFAULT_THRESHOLDS.maxLag)
+  ).option(
+    "--stop-grace <seconds>",
+    "SIGTERM grace period before docker kills the node",
+    String(DEFAULT_THRESHOLDS.stopGraceSeconds)
+  ).option(
+    "--catch-up-timeout <seconds>",
+    "how long a restarted node may take to catch up",
+    String(DEFAULT_THRESHOLDS.catchUpTimeoutMs / 1e3)
+  ).option(
+    "--stabilize <seconds>",
+    "how long a node must stay caught up before the next one",
+    String(DEFAULT_THRESHOLDS.stabilizeMs / 1e3)
+  ).option("--no-leader-last", "keep the given order instead of moving the leader last").option("--etcd <version>", "etcd release whose WAL rules apply (elastickv ships 3.7)", "3.7").option("--json-report <file>", "write the report as JSON to this file").addHelpText(
+    "after",
+    "\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted."
+  ).action(async (o) => {
+    const inv = await loadInventory(String(o.inventory));
+    if (!o.image && !o.imageTag)
+      throw new ExitError(EXIT.usage, "give --image-tag <tag> or --image <ref>");
+    const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
+    const num = (k) => {
+      const n = Number(o[k]);
+      if (!Number.isFinite(n) || n < 0)
+        throw new ExitError(EXIT.usage, `--${k} is "${o[k]}": expected a non-negative number`);
+      return n;
+    };
+    const nodes = o.nodes ? selectNodes(
+      inv,
+      String(o.nodes).split(",").map((x) => x.trim()).filter(Boolean)
+    ).map((n) => n.id) : void 0;
+    const events = new Events();
+    const t0 = Date.now();
+    events.on((e) => {
+      const line = progressLine(e, t0);
+      if (line) process.stdout.write(`${line}
+`);
+    });
+    const abort = new AbortController();
+    const onSigint = () => {
+      if (abort.signal.aborted) return;
+      process.stderr.write(
+        "raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n"
+      );
+      abort.abort();
+    };
+    process.on("SIGINT", onSigint);
+    const session = await ClusterSession.open(inv, {
+      onRetry: (node2, attempt, reason) => events.emit({
+        type: "warning",
+        at: Date.now(),
+        node: node2,
+        message: `SSH connection retry ${attempt}: ${reason}`
+      })
+    });
+    try {
+      const r = await new Rollout(
+        inv,
+        session,
+        {
+          image,
+          nodes,
+          dryRun: name2 === "plan",
+          overrides: {
+            memory: o.memory,
+            defaultEnv: o.defaultEnv,
+            extraEnv: o.extraEnv
+          },
+          leaderLast: o.leaderLast !== false,
+          etcdVersion: String(o.etcd),
+          thresholds: {
+            ...DEFAULT_THRESHOLDS,
+            maxLag: num("maxLag"),
+            stopGraceSeconds: num("stopGrace"),
+            catchUpTimeoutMs: num("catchUpTimeout") * 1e3,
+            stabilizeMs: num("stabilize") * 1e3
+          },
+          signal: abort.signal
+        },
+        events
+      ).run();
+      if (name2 === "plan") {
+        for (const row of r.rows) {
+          process.stdout.write(
+            `
+${row.node} (${row.roleBefore}): ${row.message}
+${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
+`
+          );
+        }
+      }
+      if (o.jsonReport)
+        await writeFile2(
+          String(o.jsonReport),
+          `${JSON.stringify(buildReport(events.log), null, 2)}
+`,
+          { mode: 384 }
+        );
+      if (r.result === "interrupted") throw new ExitError(130, r.message ?? "interrupted");
+      if (r.result !== "success")
+        throw new ExitError(EXIT.failed, r.message ?? "the rollout failed");
+    } finally {
+      process.off("SIGINT", onSigint);
+      await session.close();
+    }
+  });
+  rolloutCommand("plan");
+  rolloutCommand("roll");
   return program2;
 }
 async function main(argv) {

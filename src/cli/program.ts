@@ -1,10 +1,14 @@
 // raftroll's command line: each command parses its options, calls the engine, and renders.
 
+import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
 import { InventoryError, loadInventory, selectNodes } from '../inventory/load.js';
 import { LocalFiles } from '../remote/local-files.js';
+import { Events } from '../rollout/events.js';
+import { buildReport, progressLine } from '../rollout/report.js';
+import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../rollout/rollout.js';
 import { RepairRefusedError, repairPath, verifyPath } from '../wal/engine.js';
 import { WalInputError } from '../wal/verify.js';
 import { DEFAULT_ETCD_VERSION, ETCD_VERSIONS, rulesFor } from '../wal/versions.js';
@@ -128,6 +132,148 @@ export function buildProgram(): Command {
         await session.close();
       }
     });
+
+  const rolloutCommand = (name: 'plan' | 'roll') =>
+    program
+      .command(name)
+      .description(
+        name === 'plan'
+          ? 'dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing'
+          : 'roll the cluster to a new image, one node at a time, quorum-safe, with rollback',
+      )
+      .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
+      .option('--image-tag <tag>', "the new tag for the inventory's image")
+      .option('--image <ref>', 'the full new image reference (instead of --image-tag)')
+      .option('--nodes <ids>', 'only these nodes, in this order (comma-separated ids)')
+      .option('--memory <size>', "container memory limit (default 2500m; 'none' to switch off)")
+      .option(
+        '--default-env <lines>',
+        "default env as KEY=VALUE lines (default GOMEMLIMIT=1800MiB; 'none' for none)",
+      )
+      .option(
+        '--extra-env <lines>',
+        'extra env as KEY=VALUE lines; a key here replaces the default of the same name',
+      )
+      .option(
+        '--max-lag <n>',
+        'entries a node may trail the leader and count as caught up',
+        String(DEFAULT_THRESHOLDS.maxLag),
+      )
+      .option(
+        '--stop-grace <seconds>',
+        'SIGTERM grace period before docker kills the node',
+        String(DEFAULT_THRESHOLDS.stopGraceSeconds),
+      )
+      .option(
+        '--catch-up-timeout <seconds>',
+        'how long a restarted node may take to catch up',
+        String(DEFAULT_THRESHOLDS.catchUpTimeoutMs / 1000),
+      )
+      .option(
+        '--stabilize <seconds>',
+        'how long a node must stay caught up before the next one',
+        String(DEFAULT_THRESHOLDS.stabilizeMs / 1000),
+      )
+      .option('--no-leader-last', 'keep the given order instead of moving the leader last')
+      .option('--etcd <version>', 'etcd release whose WAL rules apply (elastickv ships 3.7)', '3.7')
+      .option('--json-report <file>', 'write the report as JSON to this file')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted.',
+      )
+      .action(async (o: Record<string, string | boolean | undefined>) => {
+        const inv = await loadInventory(String(o.inventory));
+        if (!o.image && !o.imageTag)
+          throw new ExitError(EXIT.usage, 'give --image-tag <tag> or --image <ref>');
+        const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
+        const num = (k: string) => {
+          const n = Number(o[k]);
+          if (!Number.isFinite(n) || n < 0)
+            throw new ExitError(EXIT.usage, `--${k} is "${o[k]}": expected a non-negative number`);
+          return n;
+        };
+        const nodes = o.nodes
+          ? selectNodes(
+              inv,
+              String(o.nodes)
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            ).map((n) => n.id)
+          : undefined;
+        const events = new Events();
+        const t0 = Date.now();
+        events.on((e) => {
+          const line = progressLine(e, t0);
+          if (line) process.stdout.write(`${line}\n`);
+        });
+        const abort = new AbortController();
+        const onSigint = () => {
+          if (abort.signal.aborted) return;
+          process.stderr.write(
+            'raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n',
+          );
+          abort.abort();
+        };
+        process.on('SIGINT', onSigint);
+        const session = await ClusterSession.open(inv, {
+          onRetry: (node, attempt, reason) =>
+            events.emit({
+              type: 'warning',
+              at: Date.now(),
+              node,
+              message: `SSH connection retry ${attempt}: ${reason}`,
+            }),
+        });
+        try {
+          const r = await new Rollout(
+            inv,
+            session,
+            {
+              image,
+              nodes,
+              dryRun: name === 'plan',
+              overrides: {
+                memory: o.memory as string | undefined,
+                defaultEnv: o.defaultEnv as string | undefined,
+                extraEnv: o.extraEnv as string | undefined,
+              },
+              leaderLast: o.leaderLast !== false,
+              etcdVersion: String(o.etcd),
+              thresholds: {
+                ...DEFAULT_THRESHOLDS,
+                maxLag: num('maxLag'),
+                stopGraceSeconds: num('stopGrace'),
+                catchUpTimeoutMs: num('catchUpTimeout') * 1000,
+                stabilizeMs: num('stabilize') * 1000,
+              },
+              signal: abort.signal,
+            },
+            events,
+          ).run();
+          if (name === 'plan') {
+            for (const row of r.rows) {
+              process.stdout.write(
+                `\n${row.node} (${row.roleBefore}): ${row.message}\n${(row.actions ?? []).map((a) => `    ${a}`).join('\n')}\n`,
+              );
+            }
+          }
+          if (o.jsonReport)
+            await writeFile(
+              String(o.jsonReport),
+              `${JSON.stringify(buildReport(events.log), null, 2)}\n`,
+              { mode: 0o600 },
+            );
+          if (r.result === 'interrupted') throw new ExitError(130, r.message ?? 'interrupted');
+          if (r.result !== 'success')
+            throw new ExitError(EXIT.failed, r.message ?? 'the rollout failed');
+        } finally {
+          process.off('SIGINT', onSigint);
+          await session.close();
+        }
+      });
+  rolloutCommand('plan');
+  rolloutCommand('roll');
 
   return program;
 }

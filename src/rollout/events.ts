@@ -1,0 +1,59 @@
+// Everything a rollout does is told as events. The CLI's progress lines, the JSON report, the
+// job summary and annotations are renderers of these events and compute nothing of their own.
+
+export type Phase =
+  | 'observe'
+  | 'skip'
+  | 'guard'
+  | 'handover'
+  | 'stop'
+  | 'wal'
+  | 'start'
+  | 'catch-up'
+  | 'rollback'
+  | 'done';
+
+export type RolloutEvent =
+  | { type: 'rollout-start'; at: number; image: string; order: string[]; dryRun: boolean }
+  | { type: 'pull'; at: number; node: string; image: string; pulled: boolean }
+  | { type: 'phase'; at: number; node: string; phase: Phase; detail?: string }
+  | { type: 'warning'; at: number; node?: string; message: string }
+  | { type: 'node-result'; at: number; node: string; row: NodeRow }
+  | {
+      type: 'rollout-end';
+      at: number;
+      result: 'success' | 'failure' | 'interrupted';
+      message?: string;
+    };
+
+export interface NodeRow {
+  node: string;
+  result: 'updated' | 'skipped' | 'failed' | 'rolled-back' | 'planned';
+  roleBefore: string;
+  imageBefore: string;
+  imageAfter: string;
+  wal: string;
+  handover: string;
+  /** From the stop to caught up, in milliseconds (the node's unavoidable time). */
+  downtimeMs?: number;
+  finalLag?: number;
+  message?: string;
+  /** The docker argv a real run executes (dry run), secrets masked. */
+  actions?: string[];
+}
+
+export type Listener = (e: RolloutEvent) => void;
+
+export class Events {
+  private listeners: Listener[] = [];
+  readonly log: RolloutEvent[] = [];
+
+  on(l: Listener): void {
+    this.listeners.push(l);
+  }
+
+  emit(e: RolloutEvent): void {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+}

@@ -1,0 +1,448 @@
+// The rolling update: one node at a time, never without a working majority, never a leader
+// without a handover, never a start on a corrupt log, never the next node before this one has
+// caught up. A node that does not come back gets its previous container back.
+
+import { type NodeView, observe } from '../cluster/observe.js';
+import type { ClusterSession } from '../cluster/session.js';
+import type { Inventory } from '../inventory/load.js';
+import type { NodeInput } from '../inventory/schema.js';
+import { nodeSpec, type Overrides } from '../inventory/spec.js';
+import { HostFiles } from '../remote/host-files.js';
+import * as containers from '../runtime/containers.js';
+import * as docker from '../runtime/docker.js';
+import { repairPath, verifyPath } from '../wal/engine.js';
+import { rulesFor } from '../wal/versions.js';
+import type { Events, NodeRow, Phase } from './events.js';
+import {
+  caughtUp,
+  handoverCandidates,
+  quorumGuard,
+  rolloutOrder,
+  type Thresholds,
+} from './guards.js';
+
+export interface RolloutOptions {
+  image: string;
+  nodes?: string[];
+  dryRun?: boolean;
+  overrides?: Overrides;
+  leaderLast?: boolean;
+  etcdVersion?: string;
+  thresholds: Thresholds & {
+    stopGraceSeconds: number;
+    startTimeoutMs: number;
+    catchUpTimeoutMs: number;
+    stabilizeMs: number;
+    handoverTimeoutMs: number;
+    pollMs: number;
+  };
+  /** Set when the user asks to stop (Ctrl-C): the current node is finished or rolled back first. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_THRESHOLDS: RolloutOptions['thresholds'] = {
+  maxLag: 1000,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 60_000,
+  catchUpTimeoutMs: 300_000,
+  stabilizeMs: 3_000,
+  handoverTimeoutMs: 30_000,
+  pollMs: 250,
+};
+
+export class RolloutError extends Error {
+  override name = 'RolloutError';
+  constructor(
+    message: string,
+    readonly node?: string,
+    readonly phase?: Phase,
+  ) {
+    super(message);
+  }
+}
+
+export const PREVIOUS_SUFFIX = '.raftroll-prev';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** image:tag with the tag replaced (a digest or tag on the original is dropped). */
+export function withTag(image: string, tag: string): string {
+  const at = image.indexOf('@');
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${tag}`;
+}
+
+export interface RolloutResult {
+  result: 'success' | 'failure' | 'interrupted';
+  rows: NodeRow[];
+  message?: string;
+}
+
+export class Rollout {
+  private readonly rows: NodeRow[] = [];
+  private readonly t: RolloutOptions['thresholds'];
+
+  constructor(
+    private readonly inv: Inventory,
+    private readonly session: ClusterSession,
+    private readonly opts: RolloutOptions,
+    private readonly events: Events,
+  ) {
+    this.t = opts.thresholds;
+  }
+
+  private phase(node: string, phase: Phase, detail?: string): void {
+    this.events.emit({ type: 'phase', at: Date.now(), node, phase, detail });
+  }
+
+  private node(id: string): NodeInput {
+    return this.inv.nodes.find((n) => n.id === id)!;
+  }
+
+  async run(): Promise<RolloutResult> {
+    const selected = (
+      this.opts.nodes?.length ? this.opts.nodes : this.inv.nodes.map((n) => n.id)
+    ).map((id) => {
+      const n = this.inv.nodes.find((x) => x.id === id);
+      if (!n)
+        throw new RolloutError(
+          `node "${id}" is not in the inventory: expected one of ${this.inv.nodes.map((x) => x.id).join(', ')}`,
+        );
+      return n.id;
+    });
+    const views = await observe(this.session, this.inv.nodes);
+    const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    this.events.emit({
+      type: 'rollout-start',
+      at: Date.now(),
+      image: this.opts.image,
+      order,
+      dryRun: !!this.opts.dryRun,
+    });
+    try {
+      if (this.opts.dryRun) {
+        await this.plan(order, views);
+        this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
+        return { result: 'success', rows: this.rows };
+      }
+      await this.pullEverywhere(order);
+      for (const id of order) {
+        if (this.opts.signal?.aborted) {
+          const message = `interrupted before ${id}; every node is in a safe state`;
+          this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'interrupted', message });
+          return { result: 'interrupted', rows: this.rows, message };
+        }
+        await this.rollNode(id);
+      }
+      this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
+      return { result: 'success', rows: this.rows };
+    } catch (e) {
+      const message = (e as Error).message;
+      this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'failure', message });
+      return { result: 'failure', rows: this.rows, message };
+    }
+  }
+
+  private addRow(row: NodeRow): void {
+    this.rows.push(row);
+    this.events.emit({ type: 'node-result', at: Date.now(), node: row.node, row });
+  }
+
+  /** Every host has the image before any node is touched: no node waits on a download. */
+  private async pullEverywhere(order: string[]): Promise<void> {
+    await Promise.all(
+      order.map(async (id) => {
+        const host = this.session.host(this.node(id));
+        const have = await host.run(docker.inspectImage(this.opts.image), { allowFailure: true });
+        if (have.code !== 0) {
+          const r = await host.run(docker.pullImage(this.opts.image), {
+            allowFailure: true,
+            timeoutMs: 900_000,
+          });
+          if (r.code !== 0)
+            throw new RolloutError(
+              `${id}: cannot pull ${this.opts.image}: ${r.stderr.trim()}; nothing was touched`,
+              id,
+              'observe',
+            );
+        }
+        this.events.emit({
+          type: 'pull',
+          at: Date.now(),
+          node: id,
+          image: this.opts.image,
+          pulled: have.code !== 0,
+        });
+      }),
+    );
+  }
+
+  private async imageId(id: string): Promise<string> {
+    const r = await this.session
+      .host(this.node(id))
+      .run(docker.inspectImage(this.opts.image), { allowFailure: true });
+    return r.code === 0 ? r.stdout.trim() : '';
+  }
+
+  private spec(id: string, previous?: docker.ContainerInfo): docker.RunSpec {
+    const spec = nodeSpec(this.inv, this.node(id), {
+      ...this.opts.overrides,
+      image: this.opts.image,
+    });
+    if (previous) {
+      spec.labels[docker.LABEL.previousImage] = previous.imageId;
+      const fp = previous.labels[docker.LABEL.fingerprint];
+      if (fp) spec.labels[docker.LABEL.previousFingerprint] = fp;
+    }
+    return spec;
+  }
+
+  private async view(id: string): Promise<{ views: NodeView[]; v: NodeView }> {
+    const views = await observe(this.session, this.inv.nodes);
+    return { views, v: views.find((x) => x.id === id)! };
+  }
+
+  private async plan(order: string[], views: NodeView[]): Promise<void> {
+    for (const id of order) {
+      const v = views.find((x) => x.id === id)!;
+      const spec = this.spec(id, v.container);
+      const host = this.session.host(this.node(id));
+      const disk = await host.run(['df', '-Pk', '--', this.inv.container.dataDir], {
+        allowFailure: true,
+      });
+      const freeKb = Number(disk.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3] ?? Number.NaN);
+      const imageId = await this.imageId(id);
+      const guard = quorumGuard(id, views, this.t);
+      const actions = [
+        ...(v.raft?.role === 'leader'
+          ? ['transfer leadership to the most caught-up healthy follower']
+          : []),
+        docker.stopContainer(spec.name, this.t.stopGraceSeconds).join(' '),
+        `verify the WAL under ${this.inv.container.dataDir} (repair only a torn tail)`,
+        docker.renameContainer(spec.name, `${spec.name}${PREVIOUS_SUFFIX}`).join(' '),
+        `${docker.runContainer(spec).join(' ')}   # env: ${Object.keys(spec.env).join(', ') || 'none'} (values from a root-only file)`,
+        `wait until caught up (lag <= ${this.t.maxLag}) for ${this.t.stabilizeMs} ms`,
+      ];
+      const notes = [
+        v.reachable ? '' : `unreachable: ${v.error}`,
+        Number.isFinite(freeKb)
+          ? `${Math.round(freeKb / 1024)} MiB free for the data dir`
+          : `data dir: ${disk.stderr.trim()}`,
+        imageId ? 'image present' : `image not present on the host; it will be pulled`,
+        guard ? `guard would refuse now: ${guard}` : 'quorum guard passes',
+      ].filter(Boolean);
+      this.addRow({
+        node: id,
+        result: 'planned',
+        roleBefore: v.raft?.role ?? 'unknown',
+        imageBefore: v.container?.image ?? 'none',
+        imageAfter: this.opts.image,
+        wal: 'not checked (dry run)',
+        handover: v.raft?.role === 'leader' ? 'planned' : 'not needed',
+        finalLag: v.lag,
+        message: notes.join('; '),
+        actions,
+      });
+    }
+  }
+
+  private async rollNode(id: string): Promise<void> {
+    const node = this.node(id);
+    const host = this.session.host(node);
+    const name = this.inv.container.name;
+    this.phase(id, 'observe');
+    const { views, v } = await this.view(id);
+    const spec = this.spec(id, v.container);
+    const targetImage = await this.imageId(id);
+    const row: NodeRow = {
+      node: id,
+      result: 'updated',
+      roleBefore: v.raft?.role ?? 'unknown',
+      imageBefore: v.container?.image ?? 'none',
+      imageAfter: this.opts.image,
+      wal: 'not checked',
+      handover: 'not needed',
+    };
+
+    const sameSpec =
+      v.container?.labels[docker.LABEL.fingerprint] === spec.labels[docker.LABEL.fingerprint];
+    if (
+      v.container?.state.running &&
+      v.container.imageId === targetImage &&
+      sameSpec &&
+      !caughtUp(v, this.t)
+    ) {
+      this.phase(id, 'skip', 'image and configuration unchanged, caught up');
+      this.addRow({ ...row, result: 'skipped', wal: 'not touched', finalLag: v.lag });
+      return;
+    }
+
+    this.phase(id, 'guard');
+    const refused = quorumGuard(id, views, this.t);
+    if (refused)
+      throw new RolloutError(
+        `${id}: refused: ${refused}. Nothing was touched on ${id}.`,
+        id,
+        'guard',
+      );
+
+    if (v.raft?.role === 'leader') row.handover = await this.handover(id, views);
+
+    const stoppedAt = Date.now();
+    this.phase(id, 'stop', `docker stop --time ${this.t.stopGraceSeconds}`);
+    if (v.container) await containers.stop(host, name, this.t.stopGraceSeconds);
+
+    this.phase(id, 'wal');
+    row.wal = await this.checkWal(id);
+
+    // From here on, any failure puts the previous container back.
+    let previous = false;
+    try {
+      this.phase(id, 'start', this.opts.image);
+      if (v.container) {
+        await host.run(['docker', 'rm', '--', `${name}${PREVIOUS_SUFFIX}`], { allowFailure: true });
+        await host.run(docker.renameContainer(name, `${name}${PREVIOUS_SUFFIX}`));
+        previous = true;
+      }
+      await containers.run(host, spec);
+      this.phase(id, 'catch-up');
+      const lag = await this.waitCaughtUp(id, Date.now());
+      row.downtimeMs = Date.now() - stoppedAt;
+      row.finalLag = lag;
+    } catch (e) {
+      const why = (e as Error).message;
+      this.phase(id, 'rollback', why);
+      const back = previous
+        ? await this.rollback(id).catch((r: Error) => `rollback failed too: ${r.message}`)
+        : 'there was no previous container to restore';
+      this.addRow({
+        ...row,
+        result: previous ? 'rolled-back' : 'failed',
+        message: `${why}; ${back}`,
+        downtimeMs: Date.now() - stoppedAt,
+      });
+      throw new RolloutError(
+        `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
+        id,
+        'start',
+      );
+    }
+    if (previous)
+      await host.run(docker.removeContainer(`${name}${PREVIOUS_SUFFIX}`), { allowFailure: true });
+    this.phase(id, 'done');
+    this.addRow(row);
+  }
+
+  /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
+  private async handover(id: string, views: NodeView[]): Promise<string> {
+    this.phase(id, 'handover');
+    const leaderClient = await this.session.raft(this.node(id));
+    const members = await leaderClient.members();
+    const tried: string[] = [];
+    for (const cand of handoverCandidates(id, views, this.t)) {
+      const member = members.find((m) => m.id === cand.raft!.id || m.name === cand.id);
+      if (!member) continue;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
+          const deadline = Date.now() + this.t.handoverTimeoutMs;
+          while (Date.now() < deadline) {
+            const s = await leaderClient.status().catch(() => undefined);
+            if (s && s.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
+            await sleep(this.t.pollMs);
+          }
+          throw new Error('no other node took over in time');
+        } catch (e) {
+          tried.push(`${cand.id} (attempt ${attempt}: ${(e as Error).message})`);
+          this.events.emit({
+            type: 'warning',
+            at: Date.now(),
+            node: id,
+            message: `leadership transfer to ${cand.id} failed: ${(e as Error).message}`,
+          });
+          await sleep(500 * 2 ** (attempt - 1));
+        }
+      }
+    }
+    throw new RolloutError(
+      `${id}: could not hand leadership over; tried ${tried.join('; ') || 'no healthy follower'}. Nothing was stopped.`,
+      id,
+      'handover',
+    );
+  }
+
+  private async checkWal(id: string): Promise<string> {
+    const files = new HostFiles(this.session.host(this.node(id)));
+    const rules = rulesFor(this.opts.etcdVersion ?? '3.7');
+    const dir = this.inv.container.dataDir;
+    const report = await verifyPath(files, dir, rules);
+    if (report.verdict === 'clean') return 'clean';
+    if (report.verdict === 'torn') {
+      const r = await repairPath(files, dir, rules);
+      const a = r.actions[0]!;
+      this.events.emit({
+        type: 'warning',
+        at: Date.now(),
+        node: id,
+        message: `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`,
+      });
+      return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+    }
+    const d = report.dirs.find((x) => x.verdict !== 'clean' && x.verdict !== 'torn')!;
+    const where = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset}` : d.dir;
+    throw new RolloutError(
+      `${id}: WAL ${d.verdict} in ${where}: ${d.reason}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+      id,
+      'wal',
+    );
+  }
+
+  /** Polls until the node is caught up and stays so for the stabilization window. */
+  private async waitCaughtUp(id: string, startedAt: number, baselineRestarts = 0): Promise<number> {
+    let stableSince: number | undefined;
+    let last = '';
+    for (;;) {
+      const { v } = await this.view(id);
+      const c = v.container;
+      // A container that restarts, or stops, while we wait for it is crashing.
+      if (c && (c.restartCount > baselineRestarts || c.state.restarting)) {
+        throw new Error(
+          `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`,
+        );
+      }
+      if (c && c.state.status === 'exited')
+        throw new Error(`the new container exited with code ${c.state.exitCode}`);
+      const why = caughtUp(v, this.t);
+      const now = Date.now();
+      if (why === undefined) {
+        stableSince ??= now;
+        if (now - stableSince >= this.t.stabilizeMs) return v.lag!;
+      } else {
+        stableSince = undefined;
+        last = why;
+      }
+      const limit = v.raft ? this.t.catchUpTimeoutMs : this.t.startTimeoutMs;
+      if (now - startedAt > limit)
+        throw new Error(`not caught up after ${Math.round((now - startedAt) / 1000)} s: ${last}`);
+      await sleep(this.t.pollMs);
+    }
+  }
+
+  private async rollback(id: string): Promise<string> {
+    const host = this.session.host(this.node(id));
+    const name = this.inv.container.name;
+    const cur = await containers.inspect(host, name);
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await containers.stop(host, name, this.t.stopGraceSeconds);
+      await host.run(docker.removeContainer(name));
+    }
+    await host.run(docker.renameContainer(`${name}${PREVIOUS_SUFFIX}`, name));
+    const before = await containers.inspect(host, name);
+    await host.run(docker.startContainer(name));
+    await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+    return 'the previous container is back and caught up';
+  }
+}
