@@ -391,9 +391,11 @@ export class Rollout {
       return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
     }
     const d = report.dirs.find((x) => x.verdict !== 'clean' && x.verdict !== 'torn')!;
-    const where = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset}` : d.dir;
+    const where = d.problem
+      ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})`
+      : `${d.dir} (${d.reason})`;
     throw new RolloutError(
-      `${id}: WAL ${d.verdict} in ${where}: ${d.reason}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+      `${id}: WAL ${d.verdict} in ${where}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
       id,
       'wal',
     );
