@@ -58237,7 +58237,7 @@ var Rollout = class {
           const deadline = Date.now() + this.t.handoverTimeoutMs;
           while (Date.now() < deadline) {
             const s = await leaderClient.status().catch(() => void 0);
-            if (s && s.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
+            if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
             await sleep2(this.t.pollMs);
           }
           throw new Error("no other node took over in time");

@@ -350,7 +350,7 @@ export class Rollout {
           const deadline = Date.now() + this.t.handoverTimeoutMs;
           while (Date.now() < deadline) {
             const s = await leaderClient.status().catch(() => undefined);
-            if (s && s.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
+            if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
             await sleep(this.t.pollMs);
           }
           throw new Error('no other node took over in time');

@@ -47,7 +47,7 @@ function target(
 function edit(
   which: 'last' | 'middle',
   pick: 'last' | 'middle' | 'first',
-  fn: (buf: Buffer, f: Frame, path: string) => boolean | undefined | void,
+  fn: (buf: Buffer, f: Frame, path: string) => unknown,
 ): (dir: string) => boolean {
   return (dir) => {
     const path = seg(dir, which);
