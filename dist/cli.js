@@ -36391,7 +36391,7 @@ var ClusterSession = class _ClusterSession {
   hosts = /* @__PURE__ */ new Map();
   clients = /* @__PURE__ */ new Map();
   static async open(inv, opts = {}) {
-    const dir = await mkdtemp(join2(tmpdir(), "raftroll-"));
+    const dir = await mkdtemp(join2(opts.baseDir ?? tmpdir(), "raftroll-"));
     let keyFile;
     if (opts.privateKey) {
       keyFile = join2(dir, "id");
@@ -36399,7 +36399,22 @@ var ClusterSession = class _ClusterSession {
 `;
       await writeFile(keyFile, text, { mode: 384 });
     }
-    return new _ClusterSession(inv, dir, keyFile, opts);
+    let inventory = inv;
+    if (opts.knownHosts) {
+      const file2 = join2(dir, "known_hosts");
+      await writeFile(
+        file2,
+        opts.knownHosts.endsWith("\n") ? opts.knownHosts : `${opts.knownHosts}
+`,
+        { mode: 384 }
+      );
+      inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
+    }
+    return new _ClusterSession(inventory, dir, keyFile, opts);
+  }
+  /** The private directory holding sockets and key material (removed by close()). */
+  get dir() {
+    return this.controlDir;
   }
   sshTarget(node2) {
     if (node2.ssh) return node2.ssh;

@@ -10,6 +10,8 @@ import { build } from 'esbuild';
 const entries = {
   cli: 'src/cli/main.ts',
   wal: 'src/actions/wal/index.ts',
+  rollout: 'src/actions/rollout/index.ts',
+  'rollout-post': 'src/actions/rollout/post.ts',
 };
 
 const check = process.argv.includes('--check');

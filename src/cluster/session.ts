@@ -18,6 +18,10 @@ export interface SessionOptions {
   privateKey?: string;
   /** Told about each SSH connection retry, so it can be reported. */
   onRetry?: (node: string, attempt: number, reason: string) => void;
+  /** Where to make the private directory (default: the system's temporary directory). */
+  baseDir?: string;
+  /** known_hosts content (e.g. from a secret or an input): written 0600 for this run. */
+  knownHosts?: string;
 }
 
 export class ClusterSession {
@@ -33,14 +37,29 @@ export class ClusterSession {
 
   static async open(inv: Inventory, opts: SessionOptions = {}): Promise<ClusterSession> {
     // 0700 by mkdtemp: control sockets, tunnel sockets and the key are for this process only.
-    const dir = await mkdtemp(join(tmpdir(), 'raftroll-'));
+    const dir = await mkdtemp(join(opts.baseDir ?? tmpdir(), 'raftroll-'));
     let keyFile: string | undefined;
     if (opts.privateKey) {
       keyFile = join(dir, 'id');
       const text = opts.privateKey.endsWith('\n') ? opts.privateKey : `${opts.privateKey}\n`;
       await writeFile(keyFile, text, { mode: 0o600 });
     }
-    return new ClusterSession(inv, dir, keyFile, opts);
+    let inventory = inv;
+    if (opts.knownHosts) {
+      const file = join(dir, 'known_hosts');
+      await writeFile(
+        file,
+        opts.knownHosts.endsWith('\n') ? opts.knownHosts : `${opts.knownHosts}\n`,
+        { mode: 0o600 },
+      );
+      inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file } };
+    }
+    return new ClusterSession(inventory, dir, keyFile, opts);
+  }
+
+  /** The private directory holding sockets and key material (removed by close()). */
+  get dir(): string {
+    return this.controlDir;
   }
 
   sshTarget(node: NodeInput): string {

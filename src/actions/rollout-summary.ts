@@ -1,0 +1,29 @@
+// The job summary of a rollout: one row per node and the totals, drawn from the report only.
+
+import type { RolloutReport } from '../rollout/report.js';
+
+const cell = (s: string | number | undefined) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
+const secs = (ms: number | undefined) => (ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
+
+export function rolloutSummaryMarkdown(r: RolloutReport): string {
+  const head = `### raftroll ${r.dryRun ? 'plan' : 'rollout'} to \`${r.image}\`: ${r.result}`;
+  const rows = r.nodes.map(
+    (n) =>
+      `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} → ${cell(n.imageAfter)} | ${cell(n.wal)} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ''} |`,
+  );
+  const t = r.totals;
+  return [
+    head,
+    '',
+    r.message ? `> ${cell(r.message)}\n` : '',
+    '| node | role before | image | WAL | leader handover | down (stop → caught up) | final lag | result |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `**Totals:** ${t.updated} updated, ${t.skipped} skipped, ${t.failed + t.rolledBack} failed (${t.rolledBack} rolled back)${r.dryRun ? `, ${t.planned} planned` : ''} in ${secs(r.durationMs)}.`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,105 @@
+// The rollout action: read inputs, run the same engine as `raftroll roll`, and render its events
+// as log groups, annotations, outputs and a job summary.
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { ClusterSession } from '../../cluster/session.js';
+import { loadInventory, parseInventory } from '../../inventory/load.js';
+import { Events } from '../../rollout/events.js';
+import { buildReport, progressLine } from '../../rollout/report.js';
+import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../../rollout/rollout.js';
+import { rolloutSummaryMarkdown } from '../rollout-summary.js';
+import { readSettings } from './inputs.js';
+
+export const STATE_DIR = 'raftroll-private-dir';
+
+export async function run(): Promise<void> {
+  let session: ClusterSession | undefined;
+  try {
+    const s = readSettings();
+    const base = process.env.RUNNER_TEMP || tmpdir();
+    const inv = s.inventory.includes('\n')
+      ? parseInventory(
+          s.inventory,
+          join(await mkdtemp(join(base, 'raftroll-inventory-')), 'inventory.yml'),
+        )
+      : await loadInventory(s.inventory);
+    const image = s.image ?? withTag(inv.container.image, s.imageTag!);
+    const events = new Events();
+    const t0 = Date.now();
+    let group: string | undefined;
+    events.on((e) => {
+      const node = 'node' in e ? e.node : undefined;
+      if (e.type === 'phase' && node !== group) {
+        if (group) core.endGroup();
+        group = node;
+        core.startGroup(`node ${node}`);
+      }
+      if (e.type === 'rollout-end' && group) {
+        core.endGroup();
+        group = undefined;
+      }
+      const line = progressLine(e, t0);
+      if (line) core.info(line);
+      if (e.type === 'warning')
+        core.warning(e.message, { title: `raftroll ${e.node ?? ''}`.trim() });
+    });
+    session = await ClusterSession.open(inv, {
+      privateKey: s.sshKey,
+      knownHosts: s.knownHosts,
+      baseDir: base,
+      onRetry: (node, attempt, reason) =>
+        events.emit({
+          type: 'warning',
+          at: Date.now(),
+          node,
+          message: `SSH connection retry ${attempt}: ${reason}`,
+        }),
+    });
+    // The post step removes key material even if this process is killed.
+    core.saveState(STATE_DIR, session.dir);
+    const result = await new Rollout(
+      inv,
+      session,
+      {
+        image,
+        nodes: s.nodes,
+        dryRun: s.dryRun,
+        overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
+        etcdVersion: s.etcdVersion,
+        thresholds: {
+          ...DEFAULT_THRESHOLDS,
+          maxLag: s.maxLag,
+          stopGraceSeconds: s.stopGraceSeconds,
+          catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
+          stabilizeMs: s.stabilizeSeconds * 1000,
+        },
+      },
+      events,
+    ).run();
+    const report = buildReport(events.log);
+    await writeFile(s.reportPath, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+    core.setOutput('result', report.result);
+    core.setOutput('updated', String(report.totals.updated));
+    core.setOutput('skipped', String(report.totals.skipped));
+    core.setOutput('failed', String(report.totals.failed + report.totals.rolledBack));
+    core.setOutput('report', s.reportPath);
+    await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+    if (result.result !== 'success') {
+      const failedRow = report.nodes.find(
+        (n) => n.result === 'failed' || n.result === 'rolled-back',
+      );
+      const node = failedRow?.node ?? /^(\S+?):/.exec(result.message ?? '')?.[1];
+      core.error(result.message ?? 'the rollout failed', {
+        title: `raftroll: ${node ?? 'rollout'} failed`,
+      });
+      core.setFailed(result.message ?? 'the rollout failed');
+    }
+  } catch (e) {
+    core.setFailed(e instanceof Error ? e.message : String(e));
+  } finally {
+    await session?.close().catch((e: Error) => core.warning(`cleanup: ${e.message}`));
+  }
+}
