@@ -58071,8 +58071,15 @@ var Rollout = class {
       return { result: "success", rows: this.rows };
     } catch (e) {
       const message = e.message;
-      this.events.emit({ type: "rollout-end", at: Date.now(), result: "failure", message });
-      return { result: "failure", rows: this.rows, message };
+      const where2 = e instanceof RolloutError ? { node: e.node, phase: e.phase } : {};
+      this.events.emit({
+        type: "rollout-end",
+        at: Date.now(),
+        result: "failure",
+        message,
+        ...where2
+      });
+      return { result: "failure", rows: this.rows, message, ...where2 };
     }
   }
   addRow(row) {
@@ -58229,7 +58236,7 @@ var Rollout = class {
       throw new RolloutError(
         `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
         id,
-        "start"
+        "catch-up"
       );
     }
     if (previous)

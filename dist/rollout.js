@@ -74138,8 +74138,15 @@ var Rollout = class {
       return { result: "success", rows: this.rows };
     } catch (e) {
       const message = e.message;
-      this.events.emit({ type: "rollout-end", at: Date.now(), result: "failure", message });
-      return { result: "failure", rows: this.rows, message };
+      const where2 = e instanceof RolloutError ? { node: e.node, phase: e.phase } : {};
+      this.events.emit({
+        type: "rollout-end",
+        at: Date.now(),
+        result: "failure",
+        message,
+        ...where2
+      });
+      return { result: "failure", rows: this.rows, message, ...where2 };
     }
   }
   addRow(row) {
@@ -74296,7 +74303,7 @@ var Rollout = class {
       throw new RolloutError(
         `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
         id,
-        "start"
+        "catch-up"
       );
     }
     if (previous)
@@ -74570,14 +74577,9 @@ async function run2() {
     setOutput("report", s.reportPath);
     await summary.addRaw(rolloutSummaryMarkdown(report), true).write();
     if (result.result !== "success") {
-      const failedRow = report.nodes.find(
-        (n) => n.result === "failed" || n.result === "rolled-back"
-      );
-      const node2 = failedRow?.node ?? /^(\S+?):/.exec(result.message ?? "")?.[1];
-      error(result.message ?? "the rollout failed", {
-        title: `raftroll: ${node2 ?? "rollout"} failed`
-      });
-      setFailed(result.message ?? "the rollout failed");
+      const where2 = result.node ? `${result.node} failed${result.phase ? ` at ${result.phase}` : ""}` : "rollout failed";
+      error(result.message ?? "the rollout failed", { title: `raftroll: ${where2}` });
+      process.exitCode = 1;
     }
   } catch (e) {
     setFailed(e instanceof Error ? e.message : String(e));

@@ -78,6 +78,9 @@ export interface RolloutResult {
   result: 'success' | 'failure' | 'interrupted';
   rows: NodeRow[];
   message?: string;
+  /** Where it failed, when it did. */
+  node?: string;
+  phase?: Phase;
 }
 
 export class Rollout {
@@ -140,8 +143,15 @@ export class Rollout {
       return { result: 'success', rows: this.rows };
     } catch (e) {
       const message = (e as Error).message;
-      this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'failure', message });
-      return { result: 'failure', rows: this.rows, message };
+      const where = e instanceof RolloutError ? { node: e.node, phase: e.phase } : {};
+      this.events.emit({
+        type: 'rollout-end',
+        at: Date.now(),
+        result: 'failure',
+        message,
+        ...where,
+      });
+      return { result: 'failure', rows: this.rows, message, ...where };
     }
   }
 
@@ -326,7 +336,7 @@ export class Rollout {
       throw new RolloutError(
         `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
         id,
-        'start',
+        'catch-up',
       );
     }
     if (previous)

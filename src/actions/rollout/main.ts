@@ -88,14 +88,12 @@ export async function run(): Promise<void> {
     core.setOutput('report', s.reportPath);
     await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write();
     if (result.result !== 'success') {
-      const failedRow = report.nodes.find(
-        (n) => n.result === 'failed' || n.result === 'rolled-back',
-      );
-      const node = failedRow?.node ?? /^(\S+?):/.exec(result.message ?? '')?.[1];
-      core.error(result.message ?? 'the rollout failed', {
-        title: `raftroll: ${node ?? 'rollout'} failed`,
-      });
-      core.setFailed(result.message ?? 'the rollout failed');
+      const where = result.node
+        ? `${result.node} failed${result.phase ? ` at ${result.phase}` : ''}`
+        : 'rollout failed';
+      // One annotation, titled with the node and phase (setFailed would add a second, untitled).
+      core.error(result.message ?? 'the rollout failed', { title: `raftroll: ${where}` });
+      process.exitCode = 1;
     }
   } catch (e) {
     core.setFailed(e instanceof Error ? e.message : String(e));

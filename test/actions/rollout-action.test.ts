@@ -1,0 +1,148 @@
+// The bundled rollout action, run the way a GitHub runner runs it (a node process with INPUT_*
+// variables, GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files), against the lab.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { freshLab, LAB, lab, ROOT } from '../helpers/lab.js';
+import { cleanupTmp, tmp } from '../helpers/tmp.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  summary: string;
+}
+
+function fileCommands(path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of readFileSync(path, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
+    out[m[1]!] = m[3]!;
+  return out;
+}
+
+function runStep(
+  script: string,
+  inputs: Record<string, string>,
+  state: Record<string, string> = {},
+): Run {
+  const dir = tmp();
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  };
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    RUNNER_TEMP: dir,
+    ...files,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', script)], {
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    outputs: fileCommands(files.GITHUB_OUTPUT),
+    state: fileCommands(files.GITHUB_STATE),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+  };
+}
+
+let inlineInventory: string;
+let key: string;
+let knownHosts: string;
+
+beforeAll(() => {
+  freshLab();
+  // The inventory as a user would keep it in a repository: no key path, no known_hosts path;
+  // those come in as secrets.
+  const inv = parse(readFileSync(join(LAB, 'inventory.yml'), 'utf8'));
+  inv.ssh = { sudo: false };
+  inlineInventory = stringify(inv);
+  key = readFileSync(join(LAB, 'ssh/id_ed25519'), 'utf8');
+  knownHosts = readFileSync(join(LAB, 'ssh/known_hosts'), 'utf8');
+}, 240_000);
+afterAll(() => {
+  lab('down');
+  cleanupTmp();
+}, 120_000);
+
+const base = () => ({
+  inventory: inlineInventory,
+  'ssh-key': key,
+  'known-hosts': knownHosts,
+  'etcd-version': '3.4',
+  'stabilize-seconds': '1',
+});
+
+it('plans by default (dry-run), masks the key, and its post step removes the key material', () => {
+  const r = runStep('rollout.js', { ...base(), 'image-tag': 'b' });
+  expect(r.code, r.stdout).toBe(0);
+  expect(r.outputs).toMatchObject({ result: 'success', updated: '0', failed: '0' });
+  expect(r.summary).toMatch(/raftroll plan to `raftroll-lab\/etcd:b`: success/);
+  expect(r.summary.match(/\| planned: /g)).toHaveLength(3);
+  expect(r.stdout).toMatch(/::add-mask::-----BEGIN OPENSSH PRIVATE KEY-----/);
+  const body = key.split('\n')[1]!;
+  // The runner swallows ::add-mask:: commands; nothing else may carry the key.
+  const shown = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+  expect(shown.join('\n')).not.toContain(body);
+  const dir = r.state['raftroll-private-dir']!;
+  expect(dir).toBeTruthy();
+  expect(existsSync(dir)).toBe(false); // the main step's own cleanup already ran
+  const post = runStep('rollout-post.js', {}, { 'raftroll-private-dir': dir });
+  expect(post.code).toBe(0);
+  const containers = JSON.parse(lab('status', '--json')).map(
+    (s: { container: { image: string } }) => s.container.image,
+  );
+  expect(containers).toEqual(['raftroll-lab/etcd:a', 'raftroll-lab/etcd:a', 'raftroll-lab/etcd:a']);
+});
+
+it('rolls a node for real, with a log group per node and a summary row', () => {
+  const r = runStep('rollout.js', { ...base(), 'image-tag': 'b', nodes: 'n1', 'dry-run': 'false' });
+  expect(r.code, r.stdout).toBe(0);
+  expect(r.outputs).toMatchObject({ result: 'success', updated: '1', skipped: '0', failed: '0' });
+  expect(r.stdout).toContain('::group::node n1');
+  expect(r.summary).toMatch(
+    /\| n1 \| (leader|follower) \| raftroll-lab\/etcd:a → raftroll-lab\/etcd:b \| clean \|/,
+  );
+  const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
+  expect(report.nodes[0]).toMatchObject({ node: 'n1', result: 'updated' });
+}, 120_000);
+
+it('fails with an annotation naming the node and the phase', () => {
+  const r = runStep('rollout.js', {
+    ...base(),
+    'image-tag': 'broken',
+    nodes: 'n2',
+    'dry-run': 'false',
+  });
+  expect(r.code).toBe(1);
+  expect(r.outputs).toMatchObject({ result: 'failure', failed: '1' });
+  // Property values escape ':' as %3A.
+  expect(r.stdout).toMatch(
+    /::error title=raftroll%3A n2 failed at catch-up::n2: the new container is crash-looping/,
+  );
+  expect(r.stdout.match(/^::error/gm)).toHaveLength(1);
+}, 120_000);
+
+it('names bad inputs and what was expected', () => {
+  expect(runStep('rollout.js', { ...base(), 'image-tag': 'b', nodes: 'n1,n9' }).stdout).toMatch(
+    /node "n9" is not in .*expected one of n1, n2, n3/,
+  );
+  expect(runStep('rollout.js', { ...base() }).stdout).toMatch(
+    /input image-tag \(or image\) is required/,
+  );
+  expect(runStep('rollout.js', { ...base(), 'image-tag': 'b', 'dry-run': 'yes' }).stdout).toMatch(
+    /input dry-run is "yes"; expected true or false/,
+  );
+});
