@@ -5874,11 +5874,11 @@ var require_subchannel_address = __commonJS({
       }
     }
     var DEFAULT_PORT = 443;
-    function stringToSubchannelAddress(addressString, port) {
+    function stringToSubchannelAddress(addressString, port2) {
       if ((0, net_1.isIP)(addressString)) {
         return {
           host: addressString,
-          port: port !== null && port !== void 0 ? port : DEFAULT_PORT
+          port: port2 !== null && port2 !== void 0 ? port2 : DEFAULT_PORT
         };
       } else {
         return {
@@ -19419,12 +19419,12 @@ var require_http_proxy = __commonJS({
         }
       }
       const hostname3 = proxyUrl.hostname;
-      let port = proxyUrl.port;
-      if (port === "") {
-        port = "80";
+      let port2 = proxyUrl.port;
+      if (port2 === "") {
+        port2 = "80";
       }
       const result = {
-        address: `${hostname3}:${port}`
+        address: `${hostname3}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -24651,7 +24651,7 @@ var require_server = __commonJS({
             this.unregister(attrs.path);
           });
         }
-        bind(port, creds) {
+        bind(port2, creds) {
           throw new Error("Not implemented. Use bindAsync() instead");
         }
         /**
@@ -24814,7 +24814,7 @@ var require_server = __commonJS({
             throw new Error(`${errorString} errors: [${bindResult.errors.join(",")}]`);
           }
         }
-        resolvePort(port) {
+        resolvePort(port2) {
           return new Promise((resolve2, reject) => {
             let seenResolution = false;
             const resolverListener = (endpointList, attributes, serviceConfig, resolutionNote) => {
@@ -24828,18 +24828,18 @@ var require_server = __commonJS({
               }
               const addressList = [].concat(...endpointList.value.map((endpoint) => endpoint.addresses));
               if (addressList.length === 0) {
-                reject(new Error(`No addresses resolved for port ${port}`));
+                reject(new Error(`No addresses resolved for port ${port2}`));
                 return true;
               }
               resolve2(addressList);
               return true;
             };
-            const resolver = (0, resolver_1.createResolver)(port, resolverListener, this.options);
+            const resolver = (0, resolver_1.createResolver)(port2, resolverListener, this.options);
             resolver.updateResolution();
           });
         }
-        async bindPort(port, boundPortObject) {
-          const addressList = await this.resolvePort(port);
+        async bindPort(port2, boundPortObject) {
+          const addressList = await this.resolvePort(port2);
           if (boundPortObject.cancelled) {
             this.completeUnbind(boundPortObject);
             throw new Error("bindAsync operation cancelled by unbind call");
@@ -24851,22 +24851,22 @@ var require_server = __commonJS({
           }
           return portNumber;
         }
-        normalizePort(port) {
-          const initialPortUri = (0, uri_parser_1.parseUri)(port);
+        normalizePort(port2) {
+          const initialPortUri = (0, uri_parser_1.parseUri)(port2);
           if (initialPortUri === null) {
-            throw new Error(`Could not parse port "${port}"`);
+            throw new Error(`Could not parse port "${port2}"`);
           }
           const portUri = (0, resolver_1.mapUriDefaultScheme)(initialPortUri);
           if (portUri === null) {
-            throw new Error(`Could not get a default scheme for port "${port}"`);
+            throw new Error(`Could not get a default scheme for port "${port2}"`);
           }
           return portUri;
         }
-        bindAsync(port, creds, callback) {
+        bindAsync(port2, creds, callback) {
           if (this.shutdown) {
             throw new Error("bindAsync called after shutdown");
           }
-          if (typeof port !== "string") {
+          if (typeof port2 !== "string") {
             throw new TypeError("port must be a string");
           }
           if (creds === null || !(creds instanceof server_credentials_1.ServerCredentials)) {
@@ -24875,15 +24875,15 @@ var require_server = __commonJS({
           if (typeof callback !== "function") {
             throw new TypeError("callback must be a function");
           }
-          this.trace("bindAsync port=" + port);
-          const portUri = this.normalizePort(port);
-          const deferredCallback = (error62, port2) => {
-            process.nextTick(() => callback(error62, port2));
+          this.trace("bindAsync port=" + port2);
+          const portUri = this.normalizePort(port2);
+          const deferredCallback = (error62, port3) => {
+            process.nextTick(() => callback(error62, port3));
           };
           let boundPortObject = this.boundPorts.get((0, uri_parser_1.uriToString)(portUri));
           if (boundPortObject) {
             if (!creds._equals(boundPortObject.credentials)) {
-              deferredCallback(new Error(`${port} already bound with incompatible credentials`), 0);
+              deferredCallback(new Error(`${port2} already bound with incompatible credentials`), 0);
               return;
             }
             boundPortObject.cancelled = false;
@@ -25054,9 +25054,9 @@ var require_server = __commonJS({
          * bound port result was 54321, it can be unbound as "localhost:54321".
          * @param port
          */
-        unbind(port) {
-          this.trace("unbind port=" + port);
-          const portUri = this.normalizePort(port);
+        unbind(port2) {
+          this.trace("unbind port=" + port2);
+          const portUri = this.normalizePort(port2);
           const splitPort = (0, uri_parser_1.splitHostPort)(portUri.path);
           if ((splitPort === null || splitPort === void 0 ? void 0 : splitPort.port) === 0) {
             throw new Error("Cannot unbind port 0");
@@ -25082,10 +25082,10 @@ var require_server = __commonJS({
          * @param graceTimeMs
          * @returns
          */
-        drain(port, graceTimeMs) {
+        drain(port2, graceTimeMs) {
           var _b, _c;
-          this.trace("drain port=" + port + " graceTimeMs=" + graceTimeMs);
-          const portUri = this.normalizePort(port);
+          this.trace("drain port=" + port2 + " graceTimeMs=" + graceTimeMs);
+          const portUri = this.normalizePort(port2);
           const splitPort = (0, uri_parser_1.splitHostPort)(portUri.path);
           if ((splitPort === null || splitPort === void 0 ? void 0 : splitPort.port) === 0) {
             throw new Error("Cannot drain port 0");
@@ -30686,8 +30686,8 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
-      pairs2.tag = "tag:yaml.org,2002:pairs";
+      const pairs3 = new YAMLSeq.YAMLSeq(schema);
+      pairs3.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
@@ -30711,11 +30711,11 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key, value, ctx));
         }
-      return pairs2;
+      return pairs3;
     }
-    var pairs = {
+    var pairs2 = {
       collection: "seq",
       default: false,
       tag: "tag:yaml.org,2002:pairs",
@@ -30723,7 +30723,7 @@ ${cn.comment}` : item.comment;
       createNode: createPairs
     };
     exports.createPairs = createPairs;
-    exports.pairs = pairs;
+    exports.pairs = pairs2;
     exports.resolvePairs = resolvePairs;
   }
 });
@@ -30736,7 +30736,7 @@ var require_omap = __commonJS({
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
       constructor() {
         super();
@@ -30772,7 +30772,7 @@ var require_omap = __commonJS({
         return map2;
       }
       static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const pairs$1 = pairs2.createPairs(schema, iterable, ctx);
         const omap2 = new this();
         omap2.items = pairs$1.items;
         return omap2;
@@ -30786,7 +30786,7 @@ var require_omap = __commonJS({
       default: false,
       tag: "tag:yaml.org,2002:omap",
       resolve(seq, onError) {
-        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const pairs$1 = pairs2.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
           if (identity.isScalar(key)) {
@@ -31157,7 +31157,7 @@ var require_schema3 = __commonJS({
     var int2 = require_int2();
     var merge2 = require_merge();
     var omap = require_omap();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var set2 = require_set();
     var timestamp = require_timestamp();
     var schema = [
@@ -31177,7 +31177,7 @@ var require_schema3 = __commonJS({
       binary.binary,
       merge2.merge,
       omap.omap,
-      pairs.pairs,
+      pairs2.pairs,
       set2.set,
       timestamp.intTime,
       timestamp.floatTime,
@@ -31203,7 +31203,7 @@ var require_tags = __commonJS({
     var binary = require_binary();
     var merge2 = require_merge();
     var omap = require_omap();
-    var pairs = require_pairs();
+    var pairs2 = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
     var timestamp = require_timestamp();
@@ -31229,7 +31229,7 @@ var require_tags = __commonJS({
       merge: merge2.merge,
       null: _null4.nullTag,
       omap: omap.omap,
-      pairs: pairs.pairs,
+      pairs: pairs2.pairs,
       seq: seq.seq,
       set: set2.set,
       timestamp: timestamp.timestamp
@@ -31238,7 +31238,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:binary": binary.binary,
       "tag:yaml.org,2002:merge": merge2.merge,
       "tag:yaml.org,2002:omap": omap.omap,
-      "tag:yaml.org,2002:pairs": pairs.pairs,
+      "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set2.set,
       "tag:yaml.org,2002:timestamp": timestamp.timestamp
     };
@@ -36446,8 +36446,8 @@ var ClusterSession = class _ClusterSession {
     let c = this.clients.get(node2.id);
     if (!c) {
       const p = this.inv.ports;
-      const port = this.inv.engine === "etcd" ? p.client : p.admin;
-      c = this.host(node2).tunnel(node2.host, port).then(
+      const port2 = this.inv.engine === "etcd" ? p.client : p.admin;
+      c = this.host(node2).tunnel(node2.host, port2).then(
         (t) => this.inv.engine === "etcd" ? new EtcdClient(t, `node ${node2.id}`) : new ElastickvClient(t, `node ${node2.id}`, node2.id)
       );
       c.catch(() => this.clients.delete(node2.id));
@@ -56316,6 +56316,114 @@ function selectNodes(inv, ids) {
   });
 }
 
+// src/inventory/script-env.ts
+function pairs(text, what) {
+  return text.split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
+    const eq = p.indexOf("=");
+    if (eq <= 0 || eq === p.length - 1)
+      throw new InventoryError(`${what}: "${p}" is not id=value`);
+    return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
+  });
+}
+function port(env, name2, fallback) {
+  const v = env[name2];
+  if (v === void 0 || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InventoryError(`${name2} is "${v}": expected a port number`);
+  return n;
+}
+var envWords = (v) => v.split(/\s+/).filter(Boolean).join("\n");
+function inventoryFromScriptEnv(env) {
+  if (!env.NODES?.trim())
+    throw new InventoryError(
+      'NODES is not set: expected "raftId=host,raftId=host,..." (or give --inventory)'
+    );
+  const nodes = pairs(env.NODES, "NODES");
+  const ids = /* @__PURE__ */ new Set();
+  for (const [id] of nodes) {
+    if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
+    ids.add(id);
+  }
+  const targets = new Map(pairs(env.SSH_TARGETS ?? "", "SSH_TARGETS"));
+  for (const id of targets.keys())
+    if (!ids.has(id))
+      throw new InventoryError(
+        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
+      );
+  const user = env.SSH_USER || env.USER;
+  const order = (env.ROLLING_ORDER ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const seen = /* @__PURE__ */ new Set();
+  for (const id of order) {
+    if (!ids.has(id))
+      throw new InventoryError(
+        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids].join(", ")})`
+      );
+    if (seen.has(id)) throw new InventoryError(`ROLLING_ORDER names "${id}" twice`);
+    seen.add(id);
+  }
+  const strict = env.SSH_STRICT_HOST_KEY_CHECKING ?? "yes";
+  if (strict !== "yes" && strict !== "accept-new") {
+    throw new InventoryError(
+      `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`
+    );
+  }
+  const dataDir = env.DATA_DIR || "/var/lib/elastickv";
+  const inv = {
+    source: "the rolling-update.sh environment",
+    engine: "elastickv",
+    nodes: nodes.map(([id, host]) => {
+      const t = targets.get(id);
+      return {
+        id,
+        host,
+        ssh: t ? t.includes("@") || !user ? t : `${user}@${t}` : user ? `${user}@${host}` : host
+      };
+    }),
+    ssh: {
+      acceptNewHostKeys: strict === "accept-new",
+      sudo: true,
+      connectTimeoutSec: env.SSH_CONNECT_TIMEOUT_SECONDS ? Number(env.SSH_CONNECT_TIMEOUT_SECONDS) : void 0
+    },
+    container: {
+      name: env.CONTAINER_NAME || "elastickv",
+      image: env.IMAGE || "ghcr.io/bootjp/elastickv:latest",
+      dataDir,
+      restart: "unless-stopped",
+      network: "host",
+      volumes: ["{{dataDir}}:{{dataDir}}"],
+      args: [
+        env.SERVER_ENTRYPOINT || "/app",
+        "--address",
+        "{{host}}:{{ports.admin}}",
+        "--redisAddress",
+        "{{host}}:{{ports.redis}}",
+        "--dynamoAddress",
+        "{{host}}:{{ports.dynamo}}",
+        "--raftId",
+        "{{id}}",
+        "--raftEngine",
+        env.RAFT_ENGINE || "etcd",
+        "--raftDataDir",
+        "{{dataDir}}",
+        "--raftRedisMap",
+        "{{raftRedisMap}}"
+      ]
+    },
+    ports: {
+      admin: port(env, "RAFT_PORT", DEFAULT_PORTS.elastickv.admin),
+      redis: port(env, "REDIS_PORT", DEFAULT_PORTS.elastickv.redis),
+      dynamo: port(env, "DYNAMO_PORT", DEFAULT_PORTS.elastickv.dynamo)
+    }
+  };
+  const overrides = {
+    memory: env.CONTAINER_MEMORY_LIMIT === void 0 ? void 0 : env.CONTAINER_MEMORY_LIMIT.trim() || "none",
+    defaultEnv: env.DEFAULT_EXTRA_ENV === void 0 ? void 0 : envWords(env.DEFAULT_EXTRA_ENV) || "none",
+    extraEnv: env.EXTRA_ENV ? envWords(env.EXTRA_ENV) : void 0
+  };
+  return { inv, order: order.length ? order : nodes.map(([id]) => id), overrides };
+}
+
 // src/remote/local-files.ts
 import { constants } from "node:fs";
 import { lstat, open as open2, readdir, stat } from "node:fs/promises";
@@ -58482,7 +58590,10 @@ function buildProgram() {
   });
   const rolloutCommand = (name2) => program2.command(name2).description(
     name2 === "plan" ? "dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing" : "roll the cluster to a new image, one node at a time, quorum-safe, with rollback"
-  ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--image-tag <tag>", "the new tag for the inventory's image").option("--image <ref>", "the full new image reference (instead of --image-tag)").option("--nodes <ids>", "only these nodes, in this order (comma-separated ids)").option("--memory <size>", "container memory limit (default 2500m; 'none' to switch off)").option(
+  ).option("-i, --inventory <file>", "the cluster inventory (YAML)").option(
+    "--from-script-env",
+    "read the cluster from rolling-update.sh's variables (NODES, SSH_TARGETS, ROLLING_ORDER, IMAGE, ...) instead of an inventory"
+  ).option("--image-tag <tag>", "the new tag for the inventory's image").option("--image <ref>", "the full new image reference (instead of --image-tag)").option("--nodes <ids>", "only these nodes, in this order (comma-separated ids)").option("--memory <size>", "container memory limit (default 2500m; 'none' to switch off)").option(
     "--default-env <lines>",
     "default env as KEY=VALUE lines (default GOMEMLIMIT=1800MiB; 'none' for none)"
   ).option(
@@ -58508,7 +58619,14 @@ function buildProgram() {
     "after",
     "\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted."
   ).action(async (o) => {
-    const inv = await loadInventory(String(o.inventory));
+    if (!o.inventory === !o.fromScriptEnv)
+      throw new ExitError(
+        EXIT.usage,
+        "give --inventory <file> or --from-script-env (one of them)"
+      );
+    const fromEnv = o.fromScriptEnv ? inventoryFromScriptEnv(process.env) : void 0;
+    const inv = fromEnv?.inv ?? await loadInventory(String(o.inventory));
+    if (!o.image && !o.imageTag && fromEnv && process.env.IMAGE) o.image = process.env.IMAGE;
     if (!o.image && !o.imageTag)
       throw new ExitError(EXIT.usage, "give --image-tag <tag> or --image <ref>");
     const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
@@ -58518,7 +58636,7 @@ function buildProgram() {
         throw new ExitError(EXIT.usage, `--${k} is "${o[k]}": expected a non-negative number`);
       return n;
     };
-    const nodes = o.nodes ? selectNodes(
+    const nodes = !o.nodes && fromEnv ? fromEnv.order : o.nodes ? selectNodes(
       inv,
       String(o.nodes).split(",").map((x) => x.trim()).filter(Boolean)
     ).map((n) => n.id) : void 0;
@@ -58555,9 +58673,9 @@ function buildProgram() {
           nodes,
           dryRun: name2 === "plan",
           overrides: {
-            memory: o.memory,
-            defaultEnv: o.defaultEnv,
-            extraEnv: o.extraEnv
+            memory: o.memory ?? fromEnv?.overrides.memory,
+            defaultEnv: o.defaultEnv ?? fromEnv?.overrides.defaultEnv,
+            extraEnv: o.extraEnv ?? fromEnv?.overrides.extraEnv
           },
           leaderLast: o.leaderLast !== false,
           etcdVersion: String(o.etcd),

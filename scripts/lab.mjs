@@ -13,7 +13,9 @@ import {
   INVENTORY,
   LAB,
   labHosts,
+  labOwner,
   MAX_HOSTS,
+  OWNER,
   parseNode,
   ROOT,
   RUN,
@@ -35,6 +37,12 @@ async function up({ hosts: n }) {
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
     throw new Error(`--hosts is "${n}": expected a whole number from 1 to ${MAX_HOSTS}`);
   }
+  const owner = labOwner();
+  if (owner && owner !== ROOT) {
+    throw new Error(
+      `a lab started from ${owner} is running on this machine; run 'npm run lab -- down' there first (or 'down --force' here)`,
+    );
+  }
   const running = labHosts();
   if (running && running !== count)
     throw new Error(`a lab of ${running} hosts is up; run 'npm run lab -- down' first`);
@@ -42,6 +50,8 @@ async function up({ hosts: n }) {
   const hosts = Array.from({ length: count }, (_, k) => k + 1);
   mkdirSync(LAB, { recursive: true });
   writeFileSync(STATE, JSON.stringify({ hosts: count }));
+  mkdirSync(RUN, { recursive: true });
+  writeFileSync(OWNER, `${ROOT}\n`);
   await ensureKeys(hosts);
   await ensureUsers();
   await Promise.all(hosts.map(startHost));
@@ -55,8 +65,15 @@ async function up({ hosts: n }) {
   );
 }
 
-async function down() {
+async function down({ force } = {}) {
   const t = Date.now();
+  const owner = labOwner();
+  if (owner && owner !== ROOT && !force) {
+    console.log(
+      `the running lab belongs to ${owner}; not touching it (use --force to take it down anyway)`,
+    );
+    return;
+  }
   await stopLoad().catch(() => {});
   const known = labHosts();
   const hosts = Array.from({ length: known ?? MAX_HOSTS }, (_, k) => k + 1);
@@ -101,7 +118,11 @@ program
   .description('start hosts, engines and the etcd cluster (idempotent)')
   .option('--hosts <n>', 'how many hosts', '3')
   .action(up);
-program.command('down').description('stop and remove everything the lab started').action(down);
+program
+  .command('down')
+  .description('stop and remove everything the lab started')
+  .option('--force', 'also take down a lab started from another checkout')
+  .action(down);
 program
   .command('status')
   .description('hosts, containers, and Raft leader and indexes per node')

@@ -66,6 +66,12 @@ export const USERS = { sudo: 'raftroll-deploy', plain: 'raftroll-nosudo' };
 export const SUDOERS = '/etc/sudoers.d/raftroll-lab';
 
 export const STATE = join(LAB, 'state.json');
+/** Which checkout's lab is running: the machine-wide paths above are shared by all checkouts. */
+export const OWNER = join(RUN, 'owner');
+
+export function labOwner() {
+  return existsSync(OWNER) ? readFileSync(OWNER, 'utf8').trim() : undefined;
+}
 export const INVENTORY = join(LAB, 'inventory.yml');
 
 /** The host count of the running lab (from `up`), or undefined. */

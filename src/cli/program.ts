@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
 import { InventoryError, loadInventory, selectNodes } from '../inventory/load.js';
+import { inventoryFromScriptEnv } from '../inventory/script-env.js';
 import { LocalFiles } from '../remote/local-files.js';
 import { Events } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
@@ -141,7 +142,11 @@ export function buildProgram(): Command {
           ? 'dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing'
           : 'roll the cluster to a new image, one node at a time, quorum-safe, with rollback',
       )
-      .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
+      .option('-i, --inventory <file>', 'the cluster inventory (YAML)')
+      .option(
+        '--from-script-env',
+        "read the cluster from rolling-update.sh's variables (NODES, SSH_TARGETS, ROLLING_ORDER, IMAGE, ...) instead of an inventory",
+      )
       .option('--image-tag <tag>', "the new tag for the inventory's image")
       .option('--image <ref>', 'the full new image reference (instead of --image-tag)')
       .option('--nodes <ids>', 'only these nodes, in this order (comma-separated ids)')
@@ -182,7 +187,14 @@ export function buildProgram(): Command {
         '\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted.',
       )
       .action(async (o: Record<string, string | boolean | undefined>) => {
-        const inv = await loadInventory(String(o.inventory));
+        if (!o.inventory === !o.fromScriptEnv)
+          throw new ExitError(
+            EXIT.usage,
+            'give --inventory <file> or --from-script-env (one of them)',
+          );
+        const fromEnv = o.fromScriptEnv ? inventoryFromScriptEnv(process.env) : undefined;
+        const inv = fromEnv?.inv ?? (await loadInventory(String(o.inventory)));
+        if (!o.image && !o.imageTag && fromEnv && process.env.IMAGE) o.image = process.env.IMAGE;
         if (!o.image && !o.imageTag)
           throw new ExitError(EXIT.usage, 'give --image-tag <tag> or --image <ref>');
         const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
@@ -192,15 +204,18 @@ export function buildProgram(): Command {
             throw new ExitError(EXIT.usage, `--${k} is "${o[k]}": expected a non-negative number`);
           return n;
         };
-        const nodes = o.nodes
-          ? selectNodes(
-              inv,
-              String(o.nodes)
-                .split(',')
-                .map((x) => x.trim())
-                .filter(Boolean),
-            ).map((n) => n.id)
-          : undefined;
+        const nodes =
+          !o.nodes && fromEnv
+            ? fromEnv.order
+            : o.nodes
+              ? selectNodes(
+                  inv,
+                  String(o.nodes)
+                    .split(',')
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                ).map((n) => n.id)
+              : undefined;
         const events = new Events();
         const t0 = Date.now();
         events.on((e) => {
@@ -234,9 +249,9 @@ export function buildProgram(): Command {
               nodes,
               dryRun: name === 'plan',
               overrides: {
-                memory: o.memory as string | undefined,
-                defaultEnv: o.defaultEnv as string | undefined,
-                extraEnv: o.extraEnv as string | undefined,
+                memory: (o.memory as string | undefined) ?? fromEnv?.overrides.memory,
+                defaultEnv: (o.defaultEnv as string | undefined) ?? fromEnv?.overrides.defaultEnv,
+                extraEnv: (o.extraEnv as string | undefined) ?? fromEnv?.overrides.extraEnv,
               },
               leaderLast: o.leaderLast !== false,
               etcdVersion: String(o.etcd),
