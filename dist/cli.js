@@ -56590,8 +56590,8 @@ function progressLine(e, t0) {
       return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
     case "node-result": {
       const r = e.row;
-      const down = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
     }
     case "rollout-end":
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
@@ -58055,24 +58055,35 @@ function rolloutOrder(ids, views, leaderLast = true) {
   const leader = views.find((v) => v.raft?.role === "leader")?.id;
   return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
 }
-function unhealthy(v, t) {
+function down(v) {
   if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
   if (!v.container) return `${v.id} has no container`;
-  if (!v.container.state.running || v.container.state.restarting)
+  if (!v.container.state.running || v.container.state.restarting) {
     return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  }
   if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return void 0;
+}
+function unhealthy(v, t) {
+  const d = down(v);
+  if (d) return d;
   if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
   if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
   return void 0;
 }
 function quorumGuard(target, views, t) {
-  const leader = views.find((v) => v.raft?.role === "leader");
-  if (!leader)
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  if (!views.some((v) => v.raft?.role === "leader")) {
     return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
-  for (const v of views) {
-    if (v.id === target) continue;
+  }
+  for (const v of peers) {
     const why = unhealthy(v, t);
-    if (why) return `peer ${why}; taking ${target} down now could cost the cluster its majority`;
+    if (why) return `peer ${why}; ${risk}`;
   }
   return void 0;
 }
@@ -58649,7 +58660,12 @@ function buildProgram() {
     });
     const abort = new AbortController();
     const onSigint = () => {
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) {
+        process.stderr.write(
+          "raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n"
+        );
+        process.exit(130);
+      }
       process.stderr.write(
         "raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n"
       );

@@ -224,7 +224,12 @@ export function buildProgram(): Command {
         });
         const abort = new AbortController();
         const onSigint = () => {
-          if (abort.signal.aborted) return;
+          if (abort.signal.aborted) {
+            process.stderr.write(
+              'raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n',
+            );
+            process.exit(130);
+          }
           process.stderr.write(
             'raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n',
           );

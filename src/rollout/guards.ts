@@ -15,30 +15,44 @@ export function rolloutOrder(ids: string[], views: NodeView[], leaderLast = true
   return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
 }
 
-function unhealthy(v: NodeView, t: Thresholds): string | undefined {
+/** Whether a node is up at all: reachable, running, answering Raft. */
+function down(v: NodeView): string | undefined {
   if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
   if (!v.container) return `${v.id} has no container`;
-  if (!v.container.state.running || v.container.state.restarting)
+  if (!v.container.state.running || v.container.state.restarting) {
     return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? ' (restarting)' : ''}`;
+  }
   if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return undefined;
+}
+
+function unhealthy(v: NodeView, t: Thresholds): string | undefined {
+  const d = down(v);
+  if (d) return d;
   if (v.lag === undefined) return `${v.id}'s lag is unknown (no leader seen)`;
   if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
   return undefined;
 }
 
 /**
- * Before a node is touched: the cluster has a leader and every other voter is healthy and
- * within maxLag, so that taking this node down still leaves a working majority.
- * Returns why not, or undefined.
+ * Before a node is touched: every other voter is up, the cluster has a leader, and every other
+ * voter is within maxLag, so that taking this node down still leaves a working majority.
+ * Returns why not, or undefined. A peer that is down is named first: a missing leader (or an
+ * unknown lag) is often only its consequence.
  */
 export function quorumGuard(target: string, views: NodeView[], t: Thresholds): string | undefined {
-  const leader = views.find((v) => v.raft?.role === 'leader');
-  if (!leader)
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  if (!views.some((v) => v.raft?.role === 'leader')) {
     return 'the cluster has no leader; nothing is touched while it elects or has lost quorum';
-  for (const v of views) {
-    if (v.id === target) continue;
+  }
+  for (const v of peers) {
     const why = unhealthy(v, t);
-    if (why) return `peer ${why}; taking ${target} down now could cost the cluster its majority`;
+    if (why) return `peer ${why}; ${risk}`;
   }
   return undefined;
 }

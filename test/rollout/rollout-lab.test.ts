@@ -209,6 +209,44 @@ it('repairs a torn tail found on a node, reports it, and brings the node back ca
   expect(container(2)).toMatchObject({ running: true, image: 'raftroll-lab/etcd:a' });
 }, 120_000);
 
+it('on Ctrl-C finishes the node in progress, then stops: no node is left half-done', async () => {
+  const { spawn } = await import('node:child_process');
+  const before = boxes();
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'dist/cli.js'),
+      'roll',
+      '--inventory',
+      INVENTORY,
+      '--image-tag',
+      'b',
+      '--stabilize',
+      '1',
+      '--etcd',
+      '3.4',
+      '--nodes',
+      'n1,n2',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      // Interrupt while the first node is between its stop and its catch-up.
+      if (/ n1 +start:/.test(out) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', resolve);
+  });
+  expect(code, out).toBe(130);
+  expect(out).toMatch(/n1 +updated: /); // n1 was finished, not abandoned
+  expect(out).toMatch(/interrupted: interrupted before n2/);
+  const after = boxes();
+  expect(after[0]).toMatchObject({ running: true, image: 'raftroll-lab/etcd:b' });
+  expect(after[1]).toEqual(before[1]); // n2 untouched
+}, 120_000);
+
 it('stops before starting anything on a corrupt WAL, leaves its bytes alone, and keeps quorum', () => {
   lab('fault', 'corrupt', 'n3');
   const digest = walDigest(3);

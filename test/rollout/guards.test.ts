@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeView } from '../../src/cluster/observe.js';
+import {
+  caughtUp,
+  handoverCandidates,
+  quorumGuard,
+  rolloutOrder,
+} from '../../src/rollout/guards.js';
+
+const running = {
+  status: 'running',
+  running: true,
+  restarting: false,
+  oomKilled: false,
+  exitCode: 0,
+  startedAt: '',
+  finishedAt: '',
+};
+function view(
+  id: string,
+  role: 'leader' | 'follower',
+  applied: number,
+  lag: number | undefined,
+  over: Partial<NodeView> = {},
+): NodeView {
+  return {
+    id,
+    ssh: id,
+    reachable: true,
+    container: {
+      id,
+      name: 'etcd',
+      image: 'x',
+      imageId: 'sha',
+      labels: {},
+      state: running,
+      restartCount: 0,
+      memory: 0,
+      env: {},
+    },
+    raft: {
+      id: `m-${id}`,
+      role,
+      leaderId: 'm-n1',
+      term: 2,
+      commitIndex: 100,
+      appliedIndex: applied,
+      lastLogIndex: undefined,
+    },
+    lag,
+    ...over,
+  };
+}
+const t = { maxLag: 10 };
+
+describe('quorum guard', () => {
+  const healthy = [
+    view('n1', 'leader', 100, 0),
+    view('n2', 'follower', 99, 1),
+    view('n3', 'follower', 95, 5),
+  ];
+
+  it('lets a node go when every other voter is up and caught up', () => {
+    expect(quorumGuard('n2', healthy, t)).toBeUndefined();
+  });
+
+  it('names a peer that is down first, even when that also hides the leader', () => {
+    const views = [
+      view('n1', 'leader', 0, undefined, {
+        reachable: false,
+        error: 'ssh: connect refused',
+        raft: undefined,
+      }),
+      view('n2', 'follower', 99, undefined),
+      view('n3', 'follower', 95, undefined),
+    ];
+    expect(quorumGuard('n2', views, t)).toMatch(
+      /^peer n1 is unreachable \(ssh: connect refused\); taking n2 down now could cost the cluster its majority/,
+    );
+  });
+
+  it('refuses without a leader, and with a lagging peer', () => {
+    const noLeader = healthy.map((v) => ({
+      ...v,
+      raft: { ...v.raft!, role: 'follower' as const },
+    }));
+    expect(quorumGuard('n2', noLeader, t)).toMatch(/no leader/);
+    const lagging = [healthy[0]!, healthy[1]!, view('n3', 'follower', 50, 50)];
+    expect(quorumGuard('n2', lagging, t)).toMatch(
+      /peer n3 trails the leader by 50 entries \(max 10\)/,
+    );
+    // The lagging node itself may be rolled: only the others must hold the majority.
+    expect(quorumGuard('n3', lagging, t)).toBeUndefined();
+  });
+});
+
+describe('order and handover', () => {
+  const views = [
+    view('n1', 'follower', 99, 1),
+    view('n2', 'leader', 100, 0),
+    view('n3', 'follower', 100, 0),
+  ];
+  it('moves the leader last unless told not to', () => {
+    expect(rolloutOrder(['n1', 'n2', 'n3'], views)).toEqual(['n1', 'n3', 'n2']);
+    expect(rolloutOrder(['n2', 'n1'], views)).toEqual(['n1', 'n2']);
+    expect(rolloutOrder(['n1', 'n2', 'n3'], views, false)).toEqual(['n1', 'n2', 'n3']);
+  });
+  it('hands over to the most caught-up healthy follower, never a stale one', () => {
+    expect(handoverCandidates('n2', views, t).map((v) => v.id)).toEqual(['n3', 'n1']);
+    const stale = [view('n1', 'follower', 50, 50), views[1]!, views[2]!];
+    expect(handoverCandidates('n2', stale, t).map((v) => v.id)).toEqual(['n3']);
+  });
+  it('calls a node caught up only when running, answering, led and within max lag', () => {
+    expect(caughtUp(views[0], t)).toBeUndefined();
+    expect(caughtUp(view('n1', 'follower', 10, 90), t)).toMatch(/trails by 90/);
+    expect(
+      caughtUp({ ...views[0]!, raft: { ...views[0]!.raft!, leaderId: undefined } }, t),
+    ).toMatch(/no leader/);
+  });
+});
