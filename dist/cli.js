@@ -58211,7 +58211,8 @@ var Rollout = class {
       order.map(async (id) => {
         const host = this.session.host(this.node(id));
         const have = await host.run(inspectImage(this.opts.image), { allowFailure: true });
-        if (have.code !== 0) {
+        if (have.code === 0) this.imageIds.set(id, have.stdout.trim());
+        else {
           const r = await host.run(pullImage(this.opts.image), {
             allowFailure: true,
             timeoutMs: 9e5
@@ -58233,9 +58234,15 @@ var Rollout = class {
       })
     );
   }
+  imageIds = /* @__PURE__ */ new Map();
+  /** The target image's ID on a node's host (an image does not change during a run). */
   async imageId(id) {
+    const known = this.imageIds.get(id);
+    if (known) return known;
     const r = await this.session.host(this.node(id)).run(inspectImage(this.opts.image), { allowFailure: true });
-    return r.code === 0 ? r.stdout.trim() : "";
+    const found = r.code === 0 ? r.stdout.trim() : "";
+    if (found) this.imageIds.set(id, found);
+    return found;
   }
   spec(id, previous) {
     const spec = nodeSpec(this.inv, this.node(id), {
@@ -58249,8 +58256,14 @@ var Rollout = class {
     }
     return spec;
   }
-  async view(id) {
-    const views = await observe(this.session, this.inv.nodes);
+  /** The last observation of the whole cluster and when it was made. */
+  last;
+  async view(id, maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.inv.nodes) };
+    }
+    const views = this.last.views;
     return { views, v: views.find((x) => x.id === id) };
   }
   async plan(order, views) {
@@ -58297,7 +58310,7 @@ var Rollout = class {
     const host = this.session.host(node2);
     const name2 = this.inv.container.name;
     this.phase(id, "observe");
-    const { views, v } = await this.view(id);
+    const { views, v } = await this.view(id, 1e3);
     const spec = this.spec(id, v.container);
     const targetImage = await this.imageId(id);
     const row = {

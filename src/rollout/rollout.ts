@@ -166,7 +166,8 @@ export class Rollout {
       order.map(async (id) => {
         const host = this.session.host(this.node(id));
         const have = await host.run(docker.inspectImage(this.opts.image), { allowFailure: true });
-        if (have.code !== 0) {
+        if (have.code === 0) this.imageIds.set(id, have.stdout.trim());
+        else {
           const r = await host.run(docker.pullImage(this.opts.image), {
             allowFailure: true,
             timeoutMs: 900_000,
@@ -189,11 +190,18 @@ export class Rollout {
     );
   }
 
+  private readonly imageIds = new Map<string, string>();
+
+  /** The target image's ID on a node's host (an image does not change during a run). */
   private async imageId(id: string): Promise<string> {
+    const known = this.imageIds.get(id);
+    if (known) return known;
     const r = await this.session
       .host(this.node(id))
       .run(docker.inspectImage(this.opts.image), { allowFailure: true });
-    return r.code === 0 ? r.stdout.trim() : '';
+    const found = r.code === 0 ? r.stdout.trim() : '';
+    if (found) this.imageIds.set(id, found);
+    return found;
   }
 
   private spec(id: string, previous?: docker.ContainerInfo): docker.RunSpec {
@@ -209,8 +217,15 @@ export class Rollout {
     return spec;
   }
 
-  private async view(id: string): Promise<{ views: NodeView[]; v: NodeView }> {
-    const views = await observe(this.session, this.inv.nodes);
+  /** The last observation of the whole cluster and when it was made. */
+  private last: { at: number; views: NodeView[] } | undefined;
+
+  private async view(id: string, maxAgeMs = 0): Promise<{ views: NodeView[]; v: NodeView }> {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.inv.nodes) };
+    }
+    const views = this.last.views;
     return { views, v: views.find((x) => x.id === id)! };
   }
 
@@ -263,7 +278,8 @@ export class Rollout {
     const host = this.session.host(node);
     const name = this.inv.container.name;
     this.phase(id, 'observe');
-    const { views, v } = await this.view(id);
+    // The previous node's last check (a moment ago, all nodes caught up) serves as this one's.
+    const { views, v } = await this.view(id, 1000);
     const spec = this.spec(id, v.container);
     const targetImage = await this.imageId(id);
     const row: NodeRow = {
