@@ -36204,7 +36204,7 @@ var EtcdClient = class {
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|Connection (closed|reset) by .* port \d+|kex_exchange_identification|Connection timed out during banner exchange|mux_client_request_session: (read from master failed|session request failed)|Control socket connect.*: Connection refused/;
+var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
 var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 var SshHost = class {
@@ -56189,10 +56189,11 @@ function date4(params) {
 
 // src/inventory/schema.ts
 var name = external_exports.string().min(1);
+var hostName = external_exports.string().min(1).regex(/^[^-\s]/, 'must not start with "-" or a space');
 var NodeSchema = external_exports.strictObject({
   id: name.describe("the node id (elastickv --raftId, etcd member name)"),
-  host: name.describe("the address peers and clients use"),
-  ssh: name.optional().describe("ssh target (user@host or an ssh_config alias); default: host"),
+  host: hostName.describe("the address peers and clients use"),
+  ssh: hostName.optional().describe("ssh target (user@host or an ssh_config alias); default: host"),
   vars: external_exports.record(external_exports.string(), external_exports.string()).optional()
 });
 var SshSchema = external_exports.strictObject({
@@ -56235,7 +56236,9 @@ var InventorySchema = external_exports.strictObject({
   nodes: external_exports.array(NodeSchema).min(1),
   ssh: SshSchema.optional(),
   container: ContainerSchema,
-  ports: PortsSchema.optional()
+  ports: PortsSchema.optional(),
+  /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
+  etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional()
 });
 
 // src/inventory/load.ts
@@ -56303,6 +56306,15 @@ async function loadInventory(path) {
     );
   }
   return parseInventory(text, resolve(path));
+}
+function walRulesVersion(inv, explicit) {
+  const v = explicit || inv.etcdVersion || (inv.engine === "elastickv" ? "3.7" : void 0);
+  if (!v) {
+    throw new InventoryError(
+      `${inv.source}: engine etcd: give etcdVersion (3.4, 3.5, 3.6 or 3.7) in the inventory, or --etcd: the WAL rules differ between releases`
+    );
+  }
+  return v;
 }
 function selectNodes(inv, ids) {
   if (!ids || ids.length === 0) return inv.nodes;
@@ -58140,6 +58152,7 @@ var Rollout = class {
     this.opts = opts;
     this.events = events;
     this.t = opts.thresholds;
+    rulesFor(opts.etcdVersion ?? "3.7");
   }
   inv;
   session;
@@ -58309,6 +58322,7 @@ var Rollout = class {
     const node2 = this.node(id);
     const host = this.session.host(node2);
     const name2 = this.inv.container.name;
+    const prevName = `${name2}${PREVIOUS_SUFFIX}`;
     this.phase(id, "observe");
     const { views, v } = await this.view(id, 1e3);
     const spec = this.spec(id, v.container);
@@ -58329,28 +58343,53 @@ var Rollout = class {
       return;
     }
     this.phase(id, "guard");
-    const refused = quorumGuard(id, views, this.t);
-    if (refused)
-      throw new RolloutError(
-        `${id}: refused: ${refused}. Nothing was touched on ${id}.`,
-        id,
-        "guard"
+    const refuse = (why) => {
+      throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
+    };
+    if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
+    const guard = quorumGuard(id, views, this.t);
+    if (guard) refuse(guard);
+    const leftover = await inspect(host, prevName);
+    if (leftover?.state.running || leftover?.state.restarting) {
+      refuse(
+        `${prevName} (left by an earlier run) is running on ${id} and may be using the data directory; stop it or remove it`
       );
-    if (v.raft?.role === "leader") row.handover = await this.handover(id, views);
+    }
+    if (leftover) await host.run(removeContainer(prevName));
+    const now = await (await this.session.raft(node2)).status().catch(() => void 0);
+    if (now?.role === "leader" || now === void 0 && v.raft?.role === "leader") {
+      row.handover = await this.handover(id, views);
+    }
     const stoppedAt = Date.now();
     this.phase(id, "stop", `docker stop --time ${this.t.stopGraceSeconds}`);
     if (v.container) await stop(host, name2, this.t.stopGraceSeconds);
+    const stopped = await inspect(host, name2);
+    if (stopped?.state.running || stopped?.state.restarting) {
+      await this.restartOriginal(id);
+      throw new RolloutError(
+        `${id}: ${name2} is still running after docker stop; started it again and stopped the rollout`,
+        id,
+        "stop"
+      );
+    }
     this.phase(id, "wal");
-    row.wal = await this.checkWal(id);
-    let previous = false;
+    try {
+      row.wal = await this.checkWal(id);
+    } catch (e) {
+      if (e instanceof RolloutError && e.phase === "wal") throw e;
+      const back = await this.restartOriginal(id);
+      throw new RolloutError(
+        `${id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
+        id,
+        "wal"
+      );
+    }
+    let phase = "start";
     try {
       this.phase(id, "start", this.opts.image);
-      if (v.container) {
-        await host.run(["docker", "rm", "--", `${name2}${PREVIOUS_SUFFIX}`], { allowFailure: true });
-        await host.run(renameContainer(name2, `${name2}${PREVIOUS_SUFFIX}`));
-        previous = true;
-      }
+      if (v.container) await host.run(renameContainer(name2, prevName));
       await run(host, spec);
+      phase = "catch-up";
       this.phase(id, "catch-up");
       const lag = await this.waitCaughtUp(id, Date.now());
       row.downtimeMs = Date.now() - stoppedAt;
@@ -58358,23 +58397,44 @@ var Rollout = class {
     } catch (e) {
       const why = e.message;
       this.phase(id, "rollback", why);
-      const back = previous ? await this.rollback(id).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+      const back = v.container ? await this.rollback(id).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
       this.addRow({
         ...row,
-        result: previous ? "rolled-back" : "failed",
+        result: v.container ? "rolled-back" : "failed",
         message: `${why}; ${back}`,
         downtimeMs: Date.now() - stoppedAt
       });
       throw new RolloutError(
         `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
         id,
-        "catch-up"
+        phase
       );
     }
-    if (previous)
-      await host.run(removeContainer(`${name2}${PREVIOUS_SUFFIX}`), { allowFailure: true });
+    const removed = await host.run(removeContainer(prevName), { allowFailure: true });
+    if (removed.code !== 0 && !/No such container/i.test(removed.stderr)) {
+      this.events.emit({
+        type: "warning",
+        at: Date.now(),
+        node: id,
+        message: `could not remove ${prevName}: ${removed.stderr.trim()}`
+      });
+    }
     this.phase(id, "done");
     this.addRow(row);
+  }
+  /** Starts the node's original container again (it was only stopped). */
+  async restartOriginal(id) {
+    const host = this.session.host(this.node(id));
+    const name2 = this.inv.container.name;
+    const before = await inspect(host, name2).catch(() => void 0);
+    if (!before) return "the node has no container to start again";
+    try {
+      if (!before.state.running) await host.run(startContainer(name2));
+      await this.waitCaughtUp(id, Date.now(), before.restartCount);
+      return "the original container was started again and caught up";
+    } catch (e) {
+      return `starting the original container again failed: ${e.message}`;
+    }
   }
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
   async handover(id, views) {
@@ -58421,6 +58481,21 @@ var Rollout = class {
     if (report.verdict === "clean") return "clean";
     if (report.verdict === "torn") {
       const r = await repairPath(files, dir, rules);
+      if (r.after.verdict !== "clean") {
+        throw new RolloutError(
+          `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+          id,
+          "wal"
+        );
+      }
+      for (const x of r.actions.slice(1)) {
+        this.events.emit({
+          type: "warning",
+          at: Date.now(),
+          node: id,
+          message: `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`
+        });
+      }
       const a = r.actions[0];
       this.events.emit({
         type: "warning",
@@ -58470,17 +58545,24 @@ var Rollout = class {
   async rollback(id) {
     const host = this.session.host(this.node(id));
     const name2 = this.inv.container.name;
+    const prevName = `${name2}${PREVIOUS_SUFFIX}`;
+    const prev = await inspect(host, prevName);
     const cur = await inspect(host, name2);
-    if (cur) {
-      if (cur.state.running || cur.state.restarting)
-        await stop(host, name2, this.t.stopGraceSeconds);
-      await host.run(removeContainer(name2));
+    if (prev) {
+      if (cur) {
+        if (cur.state.running || cur.state.restarting)
+          await stop(host, name2, this.t.stopGraceSeconds);
+        await host.run(removeContainer(name2));
+      }
+      await host.run(renameContainer(prevName, name2));
+    } else if (!cur || cur.labels[LABEL.fingerprint] === this.spec(id).labels[LABEL.fingerprint]) {
+      return "the previous container is gone; nothing to restore";
     }
-    await host.run(renameContainer(`${name2}${PREVIOUS_SUFFIX}`, name2));
+    const wal = await this.checkWal(id);
     const before = await inspect(host, name2);
     await host.run(startContainer(name2));
     await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
-    return "the previous container is back and caught up";
+    return `the previous container is back and caught up (WAL ${wal})`;
   }
 };
 
@@ -58551,6 +58633,13 @@ function print(json2, value, text) {
 ` : `${text}
 `);
 }
+function redactEnv(v) {
+  if (!v.container) return v;
+  const env = Object.fromEntries(
+    Object.entries(v.container.env).map(([k, x]) => [k, k === "GOMEMLIMIT" ? x : "(set)"])
+  );
+  return { ...v, container: { ...v.container, env } };
+}
 function buildProgram() {
   const program2 = new Command("raftroll").description(
     "Rolling updates and remediation for Raft clusters (elastickv, etcd) in Docker over SSH"
@@ -58606,7 +58695,7 @@ function buildProgram() {
     const session = await ClusterSession.open(inv);
     try {
       const views = await observe(session, nodes);
-      print(!!o.json, views, views.map(statusLine).join("\n"));
+      print(!!o.json, views.map(redactEnv), views.map(statusLine).join("\n"));
       if (views.some((v) => !v.reachable || !v.raft)) throw new ExitError(EXIT.failed, "");
     } finally {
       await session.close();
@@ -58629,8 +58718,7 @@ function buildProgram() {
     String(DEFAULT_THRESHOLDS.maxLag)
   ).option(
     "--stop-grace <seconds>",
-    "SIGTERM grace period before docker kills the node",
-    String(DEFAULT_THRESHOLDS.stopGraceSeconds)
+    "SIGTERM grace period before docker kills the node (default: the inventory's container.stopGraceSeconds, else 30)"
   ).option(
     "--catch-up-timeout <seconds>",
     "how long a restarted node may take to catch up",
@@ -58639,7 +58727,12 @@ function buildProgram() {
     "--stabilize <seconds>",
     "how long a node must stay caught up before the next one",
     String(DEFAULT_THRESHOLDS.stabilizeMs / 1e3)
-  ).option("--no-leader-last", "keep the given order instead of moving the leader last").option("--etcd <version>", "etcd release whose WAL rules apply (elastickv ships 3.7)", "3.7").option("--json-report <file>", "write the report as JSON to this file").addHelpText(
+  ).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(
+    new Option(
+      "--etcd <version>",
+      "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
+    ).choices([...ETCD_VERSIONS])
+  ).option("--json-report <file>", "write the report as JSON to this file").addHelpText(
     "after",
     "\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted."
   ).action(async (o) => {
@@ -58707,11 +58800,11 @@ function buildProgram() {
             extraEnv: o.extraEnv ?? fromEnv?.overrides.extraEnv
           },
           leaderLast: o.leaderLast !== false,
-          etcdVersion: String(o.etcd),
+          etcdVersion: walRulesVersion(inv, o.etcd),
           thresholds: {
             ...DEFAULT_THRESHOLDS,
             maxLag: num("maxLag"),
-            stopGraceSeconds: num("stopGrace"),
+            stopGraceSeconds: o.stopGrace === void 0 ? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds : num("stopGrace"),
             catchUpTimeoutMs: num("catchUpTimeout") * 1e3,
             stabilizeMs: num("stabilize") * 1e3
           },

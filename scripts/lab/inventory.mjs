@@ -19,6 +19,8 @@ import { image } from './images.mjs';
 export function inventory(hosts) {
   return {
     engine: 'etcd',
+    // Debian's etcd, which the lab runs.
+    etcdVersion: '3.4',
     nodes: hosts.map((i) => ({
       id: nodeId(i),
       host: hostIp(i),

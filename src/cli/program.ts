@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
-import { InventoryError, loadInventory, selectNodes } from '../inventory/load.js';
+import { InventoryError, loadInventory, selectNodes, walRulesVersion } from '../inventory/load.js';
 import { inventoryFromScriptEnv } from '../inventory/script-env.js';
 import { LocalFiles } from '../remote/local-files.js';
 import { Events } from '../rollout/events.js';
@@ -38,6 +38,15 @@ function etcdOption(): Option {
 
 function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+}
+
+/** Container env values can be secrets: JSON output keeps GOMEMLIMIT and only the names of the rest. */
+function redactEnv<T extends { container?: { env: Record<string, string> } }>(v: T): T {
+  if (!v.container) return v;
+  const env = Object.fromEntries(
+    Object.entries(v.container.env).map(([k, x]) => [k, k === 'GOMEMLIMIT' ? x : '(set)']),
+  );
+  return { ...v, container: { ...v.container, env } };
 }
 
 export function buildProgram(): Command {
@@ -127,7 +136,7 @@ export function buildProgram(): Command {
       const session = await ClusterSession.open(inv);
       try {
         const views = await observe(session, nodes);
-        print(!!o.json, views, views.map(statusLine).join('\n'));
+        print(!!o.json, views.map(redactEnv), views.map(statusLine).join('\n'));
         if (views.some((v) => !v.reachable || !v.raft)) throw new ExitError(EXIT.failed, '');
       } finally {
         await session.close();
@@ -166,8 +175,7 @@ export function buildProgram(): Command {
       )
       .option(
         '--stop-grace <seconds>',
-        'SIGTERM grace period before docker kills the node',
-        String(DEFAULT_THRESHOLDS.stopGraceSeconds),
+        "SIGTERM grace period before docker kills the node (default: the inventory's container.stopGraceSeconds, else 30)",
       )
       .option(
         '--catch-up-timeout <seconds>',
@@ -180,7 +188,12 @@ export function buildProgram(): Command {
         String(DEFAULT_THRESHOLDS.stabilizeMs / 1000),
       )
       .option('--no-leader-last', 'keep the given order instead of moving the leader last')
-      .option('--etcd <version>', 'etcd release whose WAL rules apply (elastickv ships 3.7)', '3.7')
+      .addOption(
+        new Option(
+          '--etcd <version>',
+          "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
+        ).choices([...ETCD_VERSIONS]),
+      )
       .option('--json-report <file>', 'write the report as JSON to this file')
       .addHelpText(
         'after',
@@ -259,11 +272,14 @@ export function buildProgram(): Command {
                 extraEnv: (o.extraEnv as string | undefined) ?? fromEnv?.overrides.extraEnv,
               },
               leaderLast: o.leaderLast !== false,
-              etcdVersion: String(o.etcd),
+              etcdVersion: walRulesVersion(inv, o.etcd as string | undefined),
               thresholds: {
                 ...DEFAULT_THRESHOLDS,
                 maxLag: num('maxLag'),
-                stopGraceSeconds: num('stopGrace'),
+                stopGraceSeconds:
+                  o.stopGrace === undefined
+                    ? (inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds)
+                    : num('stopGrace'),
                 catchUpTimeoutMs: num('catchUpTimeout') * 1000,
                 stabilizeMs: num('stabilize') * 1000,
               },

@@ -95,6 +95,21 @@ export async function loadInventory(path: string): Promise<Inventory> {
   return parseInventory(text, resolve(path));
 }
 
+/**
+ * The etcd release whose WAL rules judge this cluster's logs: what the caller says, else the
+ * inventory, else 3.7 for elastickv (the release it ships). For etcd itself there is no safe
+ * guess: 3.4 calls corrupt some logs that 3.5+ repairs, so it must be said.
+ */
+export function walRulesVersion(inv: Inventory, explicit?: string): string {
+  const v = explicit || inv.etcdVersion || (inv.engine === 'elastickv' ? '3.7' : undefined);
+  if (!v) {
+    throw new InventoryError(
+      `${inv.source}: engine etcd: give etcdVersion (3.4, 3.5, 3.6 or 3.7) in the inventory, or --etcd: the WAL rules differ between releases`,
+    );
+  }
+  return v;
+}
+
 /** Picks nodes by id, in the order given; an unknown id is an error, never a silent skip. */
 export function selectNodes(inv: Inventory, ids: string[] | undefined): Inventory['nodes'] {
   if (!ids || ids.length === 0) return inv.nodes;

@@ -4,11 +4,16 @@
 import { z } from 'zod';
 
 const name = z.string().min(1);
+// ssh reads an argument starting with '-' as an option (-oProxyCommand=...): never a host.
+const hostName = z
+  .string()
+  .min(1)
+  .regex(/^[^-\s]/, 'must not start with "-" or a space');
 
 export const NodeSchema = z.strictObject({
   id: name.describe('the node id (elastickv --raftId, etcd member name)'),
-  host: name.describe('the address peers and clients use'),
-  ssh: name.optional().describe('ssh target (user@host or an ssh_config alias); default: host'),
+  host: hostName.describe('the address peers and clients use'),
+  ssh: hostName.optional().describe('ssh target (user@host or an ssh_config alias); default: host'),
   vars: z.record(z.string(), z.string()).optional(),
 });
 
@@ -57,6 +62,8 @@ export const InventorySchema = z.strictObject({
   ssh: SshSchema.optional(),
   container: ContainerSchema,
   ports: PortsSchema.optional(),
+  /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
+  etcdVersion: z.enum(['3.4', '3.5', '3.6', '3.7']).optional(),
 });
 
 export type InventoryInput = z.infer<typeof InventorySchema>;

@@ -41,8 +41,10 @@ export interface SshSettings {
 }
 
 // What ssh prints when it never got to run the command: safe to try again.
+// Only failures that come before the remote command can have started: a reset or a lost
+// master mid-session might follow a command that already ran, and must not repeat it.
 const TRANSIENT =
-  /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|Connection (closed|reset) by .* port \d+|kex_exchange_identification|Connection timed out during banner exchange|mux_client_request_session: (read from master failed|session request failed)|Control socket connect.*: Connection refused/;
+  /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
 // What must never be retried: the answer will not change, and retrying a key mismatch is unsafe.
 const FATAL =
   /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;

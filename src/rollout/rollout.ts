@@ -94,6 +94,8 @@ export class Rollout {
     private readonly events: Events,
   ) {
     this.t = opts.thresholds;
+    // Refuse an unknown release before anything is touched, not after the first stop.
+    rulesFor(opts.etcdVersion ?? '3.7');
   }
 
   private phase(node: string, phase: Phase, detail?: string): void {
@@ -277,8 +279,10 @@ export class Rollout {
     const node = this.node(id);
     const host = this.session.host(node);
     const name = this.inv.container.name;
+    const prevName = `${name}${PREVIOUS_SUFFIX}`;
     this.phase(id, 'observe');
-    // The previous node's last check (a moment ago, all nodes caught up) serves as this one's.
+    // The previous node's last check (a moment ago, all nodes caught up) serves for the skip
+    // decision and the guard; whether this node leads is asked again right before its stop.
     const { views, v } = await this.view(id, 1000);
     const spec = this.spec(id, v.container);
     const targetImage = await this.imageId(id);
@@ -306,33 +310,65 @@ export class Rollout {
     }
 
     this.phase(id, 'guard');
-    const refused = quorumGuard(id, views, this.t);
-    if (refused)
-      throw new RolloutError(
-        `${id}: refused: ${refused}. Nothing was touched on ${id}.`,
-        id,
-        'guard',
+    const refuse = (why: string): never => {
+      throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, 'guard');
+    };
+    // The node itself must be seen clearly: a WAL is only read once its container is known
+    // to be stopped.
+    if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
+    const guard = quorumGuard(id, views, this.t);
+    if (guard) refuse(guard);
+    // A leftover previous container from an interrupted run: it must not be running (it would
+    // hold the data directory), and it must go before this run can keep its own.
+    const leftover = await containers.inspect(host, prevName);
+    if (leftover?.state.running || leftover?.state.restarting) {
+      refuse(
+        `${prevName} (left by an earlier run) is running on ${id} and may be using the data directory; stop it or remove it`,
       );
+    }
+    if (leftover) await host.run(docker.removeContainer(prevName));
 
-    if (v.raft?.role === 'leader') row.handover = await this.handover(id, views);
+    // Ask the node itself now: leadership may have moved since the observation.
+    const now = await (await this.session.raft(node)).status().catch(() => undefined);
+    if (now?.role === 'leader' || (now === undefined && v.raft?.role === 'leader')) {
+      row.handover = await this.handover(id, views);
+    }
 
     const stoppedAt = Date.now();
     this.phase(id, 'stop', `docker stop --time ${this.t.stopGraceSeconds}`);
     if (v.container) await containers.stop(host, name, this.t.stopGraceSeconds);
+    const stopped = await containers.inspect(host, name);
+    if (stopped?.state.running || stopped?.state.restarting) {
+      await this.restartOriginal(id);
+      throw new RolloutError(
+        `${id}: ${name} is still running after docker stop; started it again and stopped the rollout`,
+        id,
+        'stop',
+      );
+    }
 
     this.phase(id, 'wal');
-    row.wal = await this.checkWal(id);
+    try {
+      row.wal = await this.checkWal(id);
+    } catch (e) {
+      // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
+      // lost connection) must not leave a healthy node down.
+      if (e instanceof RolloutError && e.phase === 'wal') throw e;
+      const back = await this.restartOriginal(id);
+      throw new RolloutError(
+        `${id}: the WAL check failed: ${(e as Error).message}; ${back}. The rollout stopped.`,
+        id,
+        'wal',
+      );
+    }
 
     // From here on, any failure puts the previous container back.
-    let previous = false;
+    let phase: Phase = 'start';
     try {
       this.phase(id, 'start', this.opts.image);
-      if (v.container) {
-        await host.run(['docker', 'rm', '--', `${name}${PREVIOUS_SUFFIX}`], { allowFailure: true });
-        await host.run(docker.renameContainer(name, `${name}${PREVIOUS_SUFFIX}`));
-        previous = true;
-      }
+      if (v.container) await host.run(docker.renameContainer(name, prevName));
       await containers.run(host, spec);
+      phase = 'catch-up';
       this.phase(id, 'catch-up');
       const lag = await this.waitCaughtUp(id, Date.now());
       row.downtimeMs = Date.now() - stoppedAt;
@@ -340,25 +376,47 @@ export class Rollout {
     } catch (e) {
       const why = (e as Error).message;
       this.phase(id, 'rollback', why);
-      const back = previous
+      const back = v.container
         ? await this.rollback(id).catch((r: Error) => `rollback failed too: ${r.message}`)
         : 'there was no previous container to restore';
       this.addRow({
         ...row,
-        result: previous ? 'rolled-back' : 'failed',
+        result: v.container ? 'rolled-back' : 'failed',
         message: `${why}; ${back}`,
         downtimeMs: Date.now() - stoppedAt,
       });
       throw new RolloutError(
         `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
         id,
-        'catch-up',
+        phase,
       );
     }
-    if (previous)
-      await host.run(docker.removeContainer(`${name}${PREVIOUS_SUFFIX}`), { allowFailure: true });
+    const removed = await host.run(docker.removeContainer(prevName), { allowFailure: true });
+    if (removed.code !== 0 && !/No such container/i.test(removed.stderr)) {
+      this.events.emit({
+        type: 'warning',
+        at: Date.now(),
+        node: id,
+        message: `could not remove ${prevName}: ${removed.stderr.trim()}`,
+      });
+    }
     this.phase(id, 'done');
     this.addRow(row);
+  }
+
+  /** Starts the node's original container again (it was only stopped). */
+  private async restartOriginal(id: string): Promise<string> {
+    const host = this.session.host(this.node(id));
+    const name = this.inv.container.name;
+    const before = await containers.inspect(host, name).catch(() => undefined);
+    if (!before) return 'the node has no container to start again';
+    try {
+      if (!before.state.running) await host.run(docker.startContainer(name));
+      await this.waitCaughtUp(id, Date.now(), before.restartCount);
+      return 'the original container was started again and caught up';
+    } catch (e) {
+      return `starting the original container again failed: ${(e as Error).message}`;
+    }
   }
 
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
@@ -407,6 +465,21 @@ export class Rollout {
     if (report.verdict === 'clean') return 'clean';
     if (report.verdict === 'torn') {
       const r = await repairPath(files, dir, rules);
+      if (r.after.verdict !== 'clean') {
+        throw new RolloutError(
+          `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+          id,
+          'wal',
+        );
+      }
+      for (const x of r.actions.slice(1)) {
+        this.events.emit({
+          type: 'warning',
+          at: Date.now(),
+          node: id,
+          message: `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`,
+        });
+      }
       const a = r.actions[0]!;
       this.events.emit({
         type: 'warning',
@@ -461,16 +534,28 @@ export class Rollout {
   private async rollback(id: string): Promise<string> {
     const host = this.session.host(this.node(id));
     const name = this.inv.container.name;
+    const prevName = `${name}${PREVIOUS_SUFFIX}`;
+    const prev = await containers.inspect(host, prevName);
     const cur = await containers.inspect(host, name);
-    if (cur) {
-      if (cur.state.running || cur.state.restarting)
-        await containers.stop(host, name, this.t.stopGraceSeconds);
-      await host.run(docker.removeContainer(name));
+    if (prev) {
+      // The new container (if it was created) goes; the old one gets its name back.
+      if (cur) {
+        if (cur.state.running || cur.state.restarting)
+          await containers.stop(host, name, this.t.stopGraceSeconds);
+        await host.run(docker.removeContainer(name));
+      }
+      await host.run(docker.renameContainer(prevName, name));
+    } else if (
+      !cur ||
+      cur.labels[docker.LABEL.fingerprint] === this.spec(id).labels[docker.LABEL.fingerprint]
+    ) {
+      return 'the previous container is gone; nothing to restore';
     }
-    await host.run(docker.renameContainer(`${name}${PREVIOUS_SUFFIX}`, name));
+    // The failed container may have written to the log: the old one starts only on a good one.
+    const wal = await this.checkWal(id);
     const before = await containers.inspect(host, name);
     await host.run(docker.startContainer(name));
     await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
-    return 'the previous container is back and caught up';
+    return `the previous container is back and caught up (WAL ${wal})`;
   }
 }

@@ -15,12 +15,12 @@ export interface RolloutSettings {
   defaultEnv?: string;
   extraEnv?: string;
   maxLag: number;
-  stopGraceSeconds: number;
+  stopGraceSeconds: number | undefined;
   catchUpTimeoutSeconds: number;
   stabilizeSeconds: number;
   sshKey?: string;
   knownHosts?: string;
-  etcdVersion: string;
+  etcdVersion: string | undefined;
   reportPath: string;
 }
 
@@ -51,8 +51,8 @@ export function readSettings(): RolloutSettings {
     throw new Error('input image-tag (or image) is required: the version to roll out');
   if (imageTag && image)
     throw new Error('inputs image-tag and image are both set; give one of them');
-  const etcdVersion = opt('etcd-version') ?? '3.7';
-  if (!(ETCD_VERSIONS as readonly string[]).includes(etcdVersion)) {
+  const etcdVersion = opt('etcd-version');
+  if (etcdVersion !== undefined && !(ETCD_VERSIONS as readonly string[]).includes(etcdVersion)) {
     throw new Error(
       `input etcd-version is "${etcdVersion}"; expected one of ${ETCD_VERSIONS.join(', ')}`,
     );
@@ -81,7 +81,8 @@ export function readSettings(): RolloutSettings {
     defaultEnv: opt('default-env'),
     extraEnv,
     maxLag: num('max-lag', 1000),
-    stopGraceSeconds: num('stop-grace-seconds', 30),
+    stopGraceSeconds:
+      opt('stop-grace-seconds') === undefined ? undefined : num('stop-grace-seconds', 30),
     catchUpTimeoutSeconds: num('catch-up-timeout-seconds', 300),
     stabilizeSeconds: num('stabilize-seconds', 3),
     sshKey,

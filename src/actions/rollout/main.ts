@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { ClusterSession } from '../../cluster/session.js';
-import { loadInventory, parseInventory } from '../../inventory/load.js';
+import { loadInventory, parseInventory, walRulesVersion } from '../../inventory/load.js';
 import { Events } from '../../rollout/events.js';
 import { buildReport, progressLine } from '../../rollout/report.js';
 import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../../rollout/rollout.js';
@@ -60,6 +60,14 @@ export async function run(): Promise<void> {
     });
     // The post step removes key material even if this process is killed.
     core.saveState(STATE_DIR, session.dir);
+    // A cancelled workflow sends SIGINT, then SIGTERM: finish (or roll back) the current node.
+    const abort = new AbortController();
+    const stop = (sig: string) => () => {
+      core.warning(`${sig}: finishing the current node, then stopping`);
+      abort.abort();
+    };
+    process.once('SIGINT', stop('SIGINT'));
+    process.once('SIGTERM', stop('SIGTERM'));
     const result = await new Rollout(
       inv,
       session,
@@ -68,11 +76,15 @@ export async function run(): Promise<void> {
         nodes: s.nodes,
         dryRun: s.dryRun,
         overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
-        etcdVersion: s.etcdVersion,
+        etcdVersion: walRulesVersion(inv, s.etcdVersion),
+        signal: abort.signal,
         thresholds: {
           ...DEFAULT_THRESHOLDS,
           maxLag: s.maxLag,
-          stopGraceSeconds: s.stopGraceSeconds,
+          stopGraceSeconds:
+            s.stopGraceSeconds ??
+            inv.container.stopGraceSeconds ??
+            DEFAULT_THRESHOLDS.stopGraceSeconds,
           catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
           stabilizeMs: s.stabilizeSeconds * 1000,
         },
