@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InventoryError, parseInventory, selectNodes } from '../../src/inventory/load.js';
+import {
+  InventoryError,
+  parseInventory,
+  selectNodes,
+  walRulesVersion,
+} from '../../src/inventory/load.js';
 import { nodeSpec } from '../../src/inventory/spec.js';
 import { runContainer } from '../../src/runtime/docker.js';
 
@@ -112,6 +117,25 @@ describe('inventory', () => {
   ])('reports bad input with the line and the field (%#)', (text, message) => {
     expect(() => parseInventory(text, 'inv.yml')).toThrow(InventoryError);
     expect(() => parseInventory(text, 'inv.yml')).toThrow(message);
+  });
+
+  it('takes the WAL rules from the caller, then the inventory; for etcd it will not guess', () => {
+    expect(walRulesVersion(inv)).toBe('3.7'); // elastickv ships 3.7
+    const etcd = parseInventory(
+      'engine: etcd\nnodes: [{id: a, host: h}]\ncontainer: {name: a, image: b, dataDir: c}\n',
+      'e.yml',
+    );
+    expect(() => walRulesVersion(etcd)).toThrow(/engine etcd: give etcdVersion/);
+    expect(walRulesVersion(etcd, '3.5')).toBe('3.5');
+    expect(walRulesVersion({ ...etcd, etcdVersion: '3.4' })).toBe('3.4');
+  });
+
+  it('refuses a host that ssh would read as an option', () => {
+    const bad =
+      'engine: etcd\nnodes: [{id: a, host: "-oProxyCommand=touch /tmp/x"}]\ncontainer: {name: a, image: b, dataDir: c}\n';
+    expect(() => parseInventory(bad, 'x.yml')).toThrow(
+      /line 2: nodes\.0\.host: must not start with "-"/,
+    );
   });
 
   it('reports an unknown placeholder with the node and the field', () => {

@@ -183,6 +183,35 @@ it('refuses at the quorum check when a peer host is unreachable, and restarts no
   }
 });
 
+it('refuses a node whose leftover previous container is running (it may hold the data directory)', () => {
+  const sock = 'unix:///run/raftroll-lab/h1/docker.sock';
+  spawnSync('docker', [
+    '-H',
+    sock,
+    'run',
+    '-d',
+    '--name',
+    'etcd.raftroll-prev',
+    '--network',
+    'none',
+    'raftroll-lab/etcd:a',
+    '--data-dir',
+    '/tmp/leftover',
+  ]);
+  try {
+    const before = boxes();
+    const r = roll('--image-tag', 'a', '--nodes', 'n1');
+    expect(r.code).toBe(1);
+    expect(r.report.message).toMatch(
+      /n1: refused: etcd\.raftroll-prev \(left by an earlier run\) is running on n1/,
+    );
+    expect(boxes()).toEqual(before);
+  } finally {
+    spawnSync('docker', ['-H', sock, 'stop', 'etcd.raftroll-prev']);
+    spawnSync('docker', ['-H', sock, 'rm', 'etcd.raftroll-prev']);
+  }
+});
+
 it('rolls the first node back when the new image does not come up, and leaves the others alone', () => {
   const before = boxes();
   const r = roll('--image-tag', 'broken');
