@@ -56328,288 +56328,6 @@ function selectNodes(inv, ids) {
   });
 }
 
-// src/inventory/script-env.ts
-function pairs(text, what) {
-  return text.split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
-    const eq = p.indexOf("=");
-    if (eq <= 0 || eq === p.length - 1)
-      throw new InventoryError(`${what}: "${p}" is not id=value`);
-    return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
-  });
-}
-function port(env, name2, fallback) {
-  const v = env[name2];
-  if (v === void 0 || v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new InventoryError(`${name2} is "${v}": expected a port number`);
-  return n;
-}
-var envWords = (v) => v.split(/\s+/).filter(Boolean).join("\n");
-function inventoryFromScriptEnv(env) {
-  if (!env.NODES?.trim())
-    throw new InventoryError(
-      'NODES is not set: expected "raftId=host,raftId=host,..." (or give --inventory)'
-    );
-  const nodes = pairs(env.NODES, "NODES");
-  const ids = /* @__PURE__ */ new Set();
-  for (const [id] of nodes) {
-    if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
-    ids.add(id);
-  }
-  const targets = new Map(pairs(env.SSH_TARGETS ?? "", "SSH_TARGETS"));
-  for (const id of targets.keys())
-    if (!ids.has(id))
-      throw new InventoryError(
-        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
-      );
-  const user = env.SSH_USER || env.USER;
-  const order = (env.ROLLING_ORDER ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-  const seen = /* @__PURE__ */ new Set();
-  for (const id of order) {
-    if (!ids.has(id))
-      throw new InventoryError(
-        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids].join(", ")})`
-      );
-    if (seen.has(id)) throw new InventoryError(`ROLLING_ORDER names "${id}" twice`);
-    seen.add(id);
-  }
-  const strict = env.SSH_STRICT_HOST_KEY_CHECKING ?? "yes";
-  if (strict !== "yes" && strict !== "accept-new") {
-    throw new InventoryError(
-      `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`
-    );
-  }
-  const dataDir = env.DATA_DIR || "/var/lib/elastickv";
-  const inv = {
-    source: "the rolling-update.sh environment",
-    engine: "elastickv",
-    nodes: nodes.map(([id, host]) => {
-      const t = targets.get(id);
-      return {
-        id,
-        host,
-        ssh: t ? t.includes("@") || !user ? t : `${user}@${t}` : user ? `${user}@${host}` : host
-      };
-    }),
-    ssh: {
-      acceptNewHostKeys: strict === "accept-new",
-      sudo: true,
-      connectTimeoutSec: env.SSH_CONNECT_TIMEOUT_SECONDS ? Number(env.SSH_CONNECT_TIMEOUT_SECONDS) : void 0
-    },
-    container: {
-      name: env.CONTAINER_NAME || "elastickv",
-      image: env.IMAGE || "ghcr.io/bootjp/elastickv:latest",
-      dataDir,
-      restart: "unless-stopped",
-      network: "host",
-      volumes: ["{{dataDir}}:{{dataDir}}"],
-      args: [
-        env.SERVER_ENTRYPOINT || "/app",
-        "--address",
-        "{{host}}:{{ports.admin}}",
-        "--redisAddress",
-        "{{host}}:{{ports.redis}}",
-        "--dynamoAddress",
-        "{{host}}:{{ports.dynamo}}",
-        "--raftId",
-        "{{id}}",
-        "--raftEngine",
-        env.RAFT_ENGINE || "etcd",
-        "--raftDataDir",
-        "{{dataDir}}",
-        "--raftRedisMap",
-        "{{raftRedisMap}}"
-      ]
-    },
-    ports: {
-      admin: port(env, "RAFT_PORT", DEFAULT_PORTS.elastickv.admin),
-      redis: port(env, "REDIS_PORT", DEFAULT_PORTS.elastickv.redis),
-      dynamo: port(env, "DYNAMO_PORT", DEFAULT_PORTS.elastickv.dynamo)
-    }
-  };
-  const overrides = {
-    memory: env.CONTAINER_MEMORY_LIMIT === void 0 ? void 0 : env.CONTAINER_MEMORY_LIMIT.trim() || "none",
-    defaultEnv: env.DEFAULT_EXTRA_ENV === void 0 ? void 0 : envWords(env.DEFAULT_EXTRA_ENV) || "none",
-    extraEnv: env.EXTRA_ENV ? envWords(env.EXTRA_ENV) : void 0
-  };
-  return { inv, order: order.length ? order : nodes.map(([id]) => id), overrides };
-}
-
-// src/remote/local-files.ts
-import { constants } from "node:fs";
-import { lstat, open as open2, readdir, stat } from "node:fs/promises";
-import { dirname as dirname2, join as join3 } from "node:path";
-var CHUNK = 1 << 20;
-var MAX_DEPTH = 8;
-function kindOf(s) {
-  return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
-}
-async function fsyncDir(dir) {
-  const fh = await open2(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-var LocalFiles = class {
-  where = "local";
-  async stat(path) {
-    try {
-      const s = await stat(path, { bigint: true });
-      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
-    } catch (e) {
-      if (e.code === "ENOENT") return void 0;
-      throw e;
-    }
-  }
-  async list(dir) {
-    const names = await readdir(dir);
-    const out = [];
-    for (const name2 of names) {
-      const s = await lstat(join3(dir, name2));
-      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
-    }
-    return out;
-  }
-  async findWalDirs(root) {
-    const found = [];
-    const walk = async (dir, depth) => {
-      const entries2 = await readdir(dir, { withFileTypes: true });
-      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
-      if (depth >= MAX_DEPTH) return;
-      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
-        await walk(join3(dir, e.name), depth + 1);
-      }
-    };
-    await walk(root, 0);
-    return found;
-  }
-  async *read(path, start = 0, end) {
-    const fh = await open2(path, "r");
-    const stop2 = end ?? Number.POSITIVE_INFINITY;
-    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
-    const pool = [];
-    let turn = 0;
-    const readAt = (pos) => {
-      const len = Math.min(size, stop2 - pos);
-      const slot = turn++ % 3;
-      pool[slot] ??= Buffer.allocUnsafe(size);
-      return fh.read(pool[slot], 0, len, pos);
-    };
-    let pending;
-    try {
-      let pos = start;
-      pending = pos < stop2 ? readAt(pos) : void 0;
-      while (pending) {
-        const { bytesRead, buffer } = await pending;
-        pending = void 0;
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        if (pos < stop2) pending = readAt(pos);
-        yield buffer.subarray(0, bytesRead);
-      }
-    } finally {
-      await pending?.catch(() => void 0);
-      await fh.close();
-    }
-  }
-  async copyNew(src, dst) {
-    const out = await open2(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 384);
-    try {
-      let pos = 0;
-      for await (const chunk of this.read(src)) {
-        let off = 0;
-        while (off < chunk.length) {
-          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
-          off += bytesWritten;
-          pos += bytesWritten;
-        }
-      }
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await fsyncDir(dirname2(dst));
-  }
-  async truncate(path, size) {
-    const fh = await open2(path, "r+");
-    try {
-      await fh.truncate(size);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsyncDir(dirname2(path));
-  }
-};
-
-// src/rollout/events.ts
-var Events = class {
-  listeners = [];
-  log = [];
-  on(l) {
-    this.listeners.push(l);
-  }
-  emit(e) {
-    this.log.push(e);
-    for (const l of this.listeners) l(e);
-  }
-};
-
-// src/rollout/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
-  const t0 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
-  return {
-    result: end?.type === "rollout-end" ? end.result : "failure",
-    image: start?.type === "rollout-start" ? start.image : "",
-    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
-    order: start?.type === "rollout-start" ? start.order : [],
-    startedAt: new Date(t0).toISOString(),
-    durationMs: (end?.at ?? t0) - t0,
-    message: end?.type === "rollout-end" ? end.message : void 0,
-    totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
-    },
-    nodes: rows,
-    warnings: events.flatMap(
-      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
-    ),
-    timeline: events.flatMap(
-      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-    )
-  };
-}
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-  }
-}
-
 // src/runtime/env.ts
 var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var EnvError = class extends Error {
@@ -56807,6 +56525,275 @@ function nodeSpec(inv, node2, o = {}) {
   };
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
+}
+
+// src/inventory/script-env.ts
+function pairs(text, what) {
+  return text.split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
+    const eq = p.indexOf("=");
+    if (eq <= 0 || eq === p.length - 1)
+      throw new InventoryError(`${what}: "${p}" is not id=value`);
+    return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
+  });
+}
+function port(env, name2, fallback) {
+  const v = env[name2];
+  if (v === void 0 || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InventoryError(`${name2} is "${v}": expected a port number`);
+  return n;
+}
+var envWords = (v) => v.split(/\s+/).filter(Boolean).join("\n");
+function inventoryFromScriptEnv(env) {
+  if (!env.NODES?.trim())
+    throw new InventoryError(
+      'NODES is not set: expected "raftId=host,raftId=host,..." (or give --inventory)'
+    );
+  const nodes = pairs(env.NODES, "NODES");
+  const ids = /* @__PURE__ */ new Set();
+  for (const [id] of nodes) {
+    if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
+    ids.add(id);
+  }
+  const targets = new Map(pairs(env.SSH_TARGETS ?? "", "SSH_TARGETS"));
+  for (const id of targets.keys())
+    if (!ids.has(id))
+      throw new InventoryError(
+        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
+      );
+  const user = env.SSH_USER || env.USER;
+  const order = (env.ROLLING_ORDER ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const seen = /* @__PURE__ */ new Set();
+  for (const id of order) {
+    if (!ids.has(id))
+      throw new InventoryError(
+        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids].join(", ")})`
+      );
+    if (seen.has(id)) throw new InventoryError(`ROLLING_ORDER names "${id}" twice`);
+    seen.add(id);
+  }
+  const strict = env.SSH_STRICT_HOST_KEY_CHECKING ?? "yes";
+  if (strict !== "yes" && strict !== "accept-new") {
+    throw new InventoryError(
+      `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`
+    );
+  }
+  const dataDir = env.DATA_DIR || "/var/lib/elastickv";
+  const inv = {
+    source: "the rolling-update.sh environment",
+    engine: "elastickv",
+    nodes: nodes.map(([id, host]) => {
+      const t = targets.get(id);
+      return {
+        id,
+        host,
+        ssh: t ? t.includes("@") || !user ? t : `${user}@${t}` : user ? `${user}@${host}` : host
+      };
+    }),
+    ssh: {
+      acceptNewHostKeys: strict === "accept-new",
+      sudo: true,
+      connectTimeoutSec: env.SSH_CONNECT_TIMEOUT_SECONDS ? Number(env.SSH_CONNECT_TIMEOUT_SECONDS) : void 0
+    },
+    container: {
+      name: env.CONTAINER_NAME || "elastickv",
+      image: env.IMAGE || "ghcr.io/bootjp/elastickv:latest",
+      dataDir,
+      restart: "unless-stopped",
+      network: "host",
+      volumes: ["{{dataDir}}:{{dataDir}}"],
+      // The preset is what the script passes; only the entrypoint and engine are variables there.
+      args: PRESET_ARGS.elastickv.map(
+        (arg, k, all) => k === 0 ? env.SERVER_ENTRYPOINT || arg : all[k - 1] === "--raftEngine" ? env.RAFT_ENGINE || arg : arg
+      )
+    },
+    ports: {
+      admin: port(env, "RAFT_PORT", DEFAULT_PORTS.elastickv.admin),
+      redis: port(env, "REDIS_PORT", DEFAULT_PORTS.elastickv.redis),
+      dynamo: port(env, "DYNAMO_PORT", DEFAULT_PORTS.elastickv.dynamo)
+    }
+  };
+  const overrides = {
+    memory: env.CONTAINER_MEMORY_LIMIT === void 0 ? void 0 : env.CONTAINER_MEMORY_LIMIT.trim() || "none",
+    defaultEnv: env.DEFAULT_EXTRA_ENV === void 0 ? void 0 : envWords(env.DEFAULT_EXTRA_ENV) || "none",
+    extraEnv: env.EXTRA_ENV ? envWords(env.EXTRA_ENV) : void 0
+  };
+  return { inv, order: order.length ? order : nodes.map(([id]) => id), overrides };
+}
+
+// src/remote/local-files.ts
+import { constants } from "node:fs";
+import { lstat, open as open2, readdir, stat } from "node:fs/promises";
+import { dirname as dirname2, join as join3 } from "node:path";
+var CHUNK = 1 << 20;
+var MAX_DEPTH = 8;
+function kindOf(s) {
+  return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
+}
+async function fsyncDir(dir) {
+  const fh = await open2(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+var LocalFiles = class {
+  where = "local";
+  async stat(path) {
+    try {
+      const s = await stat(path, { bigint: true });
+      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
+    } catch (e) {
+      if (e.code === "ENOENT") return void 0;
+      throw e;
+    }
+  }
+  async list(dir) {
+    const names = await readdir(dir);
+    const out = [];
+    for (const name2 of names) {
+      const s = await lstat(join3(dir, name2));
+      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
+    }
+    return out;
+  }
+  async findWalDirs(root) {
+    const found = [];
+    const walk = async (dir, depth) => {
+      const entries2 = await readdir(dir, { withFileTypes: true });
+      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
+      if (depth >= MAX_DEPTH) return;
+      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
+        await walk(join3(dir, e.name), depth + 1);
+      }
+    };
+    await walk(root, 0);
+    return found;
+  }
+  async *read(path, start = 0, end) {
+    const fh = await open2(path, "r");
+    const stop2 = end ?? Number.POSITIVE_INFINITY;
+    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
+    const pool = [];
+    let turn = 0;
+    const readAt = (pos) => {
+      const len = Math.min(size, stop2 - pos);
+      const slot = turn++ % 3;
+      pool[slot] ??= Buffer.allocUnsafe(size);
+      return fh.read(pool[slot], 0, len, pos);
+    };
+    let pending;
+    try {
+      let pos = start;
+      pending = pos < stop2 ? readAt(pos) : void 0;
+      while (pending) {
+        const { bytesRead, buffer } = await pending;
+        pending = void 0;
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        if (pos < stop2) pending = readAt(pos);
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await pending?.catch(() => void 0);
+      await fh.close();
+    }
+  }
+  async copyNew(src, dst) {
+    const out = await open2(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 384);
+    try {
+      let pos = 0;
+      for await (const chunk of this.read(src)) {
+        let off = 0;
+        while (off < chunk.length) {
+          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
+          off += bytesWritten;
+          pos += bytesWritten;
+        }
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fsyncDir(dirname2(dst));
+  }
+  async truncate(path, size) {
+    const fh = await open2(path, "r+");
+    try {
+      await fh.truncate(size);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsyncDir(dirname2(path));
+  }
+};
+
+// src/rollout/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+
+// src/rollout/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: events.flatMap(
+      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+    )
+  };
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+  }
 }
 
 // src/remote/host-files.ts

@@ -46185,7 +46185,7 @@ var require_schema = __commonJS({
     var _null4 = require_null();
     var seq = require_seq();
     var string4 = require_string();
-    var bool2 = require_bool();
+    var bool = require_bool();
     var float = require_float2();
     var int2 = require_int();
     var schema = [
@@ -46193,7 +46193,7 @@ var require_schema = __commonJS({
       seq.seq,
       string4.string,
       _null4.nullTag,
-      bool2.boolTag,
+      bool.boolTag,
       int2.intOct,
       int2.int,
       int2.intHex,
@@ -46840,7 +46840,7 @@ var require_schema3 = __commonJS({
     var seq = require_seq();
     var string4 = require_string();
     var binary = require_binary();
-    var bool2 = require_bool2();
+    var bool = require_bool2();
     var float = require_float3();
     var int2 = require_int2();
     var merge2 = require_merge();
@@ -46853,8 +46853,8 @@ var require_schema3 = __commonJS({
       seq.seq,
       string4.string,
       _null4.nullTag,
-      bool2.trueTag,
-      bool2.falseTag,
+      bool.trueTag,
+      bool.falseTag,
       int2.intBin,
       int2.intOct,
       int2.int,
@@ -46883,7 +46883,7 @@ var require_tags = __commonJS({
     var _null4 = require_null();
     var seq = require_seq();
     var string4 = require_string();
-    var bool2 = require_bool();
+    var bool = require_bool();
     var float = require_float2();
     var int2 = require_int();
     var schema = require_schema();
@@ -46904,7 +46904,7 @@ var require_tags = __commonJS({
     ]);
     var tagsByName = {
       binary: binary.binary,
-      bool: bool2.boolTag,
+      bool: bool.boolTag,
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
@@ -74548,15 +74548,17 @@ function rolloutSummaryMarkdown(r) {
   ].join("\n");
 }
 
-// src/actions/rollout/inputs.ts
-var opt = (name2) => getInput(name2).trim() || void 0;
-function bool(name2, fallback) {
+// src/actions/input-helpers.ts
+function boolInput(name2, fallback) {
   const v = getInput(name2).trim().toLowerCase();
   if (v === "") return fallback;
   if (v === "true") return true;
   if (v === "false") return false;
   throw new Error(`input ${name2} is "${v}"; expected true or false`);
 }
+
+// src/actions/rollout/inputs.ts
+var opt = (name2) => getInput(name2).trim() || void 0;
 function num(name2, fallback) {
   const v = getInput(name2).trim();
   if (v === "") return fallback;
@@ -74596,7 +74598,7 @@ function readSettings() {
     imageTag,
     image,
     nodes: opt("nodes")?.split(/[\s,]+/).filter(Boolean),
-    dryRun: bool("dry-run", true),
+    dryRun: boolInput("dry-run", true),
     memory: opt("memory-limit"),
     defaultEnv: opt("default-env"),
     extraEnv,

@@ -21260,6 +21260,15 @@ function walSummaryMarkdown(r) {
   ].join("\n");
 }
 
+// src/actions/input-helpers.ts
+function boolInput(name, fallback) {
+  const v = getInput(name).trim().toLowerCase();
+  if (v === "") return fallback;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new Error(`input ${name} is "${v}"; expected true or false`);
+}
+
 // src/actions/wal/inputs.ts
 function oneOf(name, value, allowed) {
   if (!allowed.includes(value)) {
@@ -21267,18 +21276,11 @@ function oneOf(name, value, allowed) {
   }
   return value;
 }
-function bool(name, fallback) {
-  const v = getInput(name).trim().toLowerCase();
-  if (v === "") return fallback;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  throw new Error(`input ${name} is "${v}"; expected true or false`);
-}
 function readSettings() {
   const path = getInput("path", { required: true });
   const mode = oneOf("mode", getInput("mode") || "verify", ["verify", "repair"]);
   const etcdVersion = oneOf("etcd-version", getInput("etcd-version") || "3.7", ETCD_VERSIONS);
-  const allowLossyRepair = bool("allow-lossy-repair", false);
+  const allowLossyRepair = boolInput("allow-lossy-repair", false);
   const temp = process.env.RUNNER_TEMP || "/tmp";
   const reportPath = getInput("report") || `${temp}/raftroll-wal-report.json`;
   return { path, mode, etcdVersion, allowLossyRepair, reportPath };

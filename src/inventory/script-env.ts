@@ -3,7 +3,7 @@
 // this is strict: an unknown or repeated node id is an error, never a silent skip.
 
 import { DEFAULT_PORTS, type Inventory, InventoryError } from './load.js';
-import type { Overrides } from './spec.js';
+import { type Overrides, PRESET_ARGS } from './spec.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -99,23 +99,14 @@ export function inventoryFromScriptEnv(env: Env): {
       restart: 'unless-stopped',
       network: 'host',
       volumes: ['{{dataDir}}:{{dataDir}}'],
-      args: [
-        env.SERVER_ENTRYPOINT || '/app',
-        '--address',
-        '{{host}}:{{ports.admin}}',
-        '--redisAddress',
-        '{{host}}:{{ports.redis}}',
-        '--dynamoAddress',
-        '{{host}}:{{ports.dynamo}}',
-        '--raftId',
-        '{{id}}',
-        '--raftEngine',
-        env.RAFT_ENGINE || 'etcd',
-        '--raftDataDir',
-        '{{dataDir}}',
-        '--raftRedisMap',
-        '{{raftRedisMap}}',
-      ],
+      // The preset is what the script passes; only the entrypoint and engine are variables there.
+      args: PRESET_ARGS.elastickv.map((arg, k, all) =>
+        k === 0
+          ? env.SERVER_ENTRYPOINT || arg
+          : all[k - 1] === '--raftEngine'
+            ? env.RAFT_ENGINE || arg
+            : arg,
+      ),
     },
     ports: {
       admin: port(env, 'RAFT_PORT', DEFAULT_PORTS.elastickv.admin),

@@ -8,7 +8,7 @@ import { DEFAULT_ENV, DEFAULT_MEMORY, type Inventory } from './load.js';
 import type { NodeInput } from './schema.js';
 import { fill } from './template.js';
 
-const PRESET_ARGS = {
+export const PRESET_ARGS = {
   etcd: [
     '--name',
     '{{id}}',

@@ -35,7 +35,7 @@ function inputsReadBy(dir: string): string[] {
   const names = new Set<string>();
   for (const f of readdirSync(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
-    for (const m of text.matchAll(/(?:getInput|opt|bool|num)\('([a-z-]+)'/g)) names.add(m[1]!);
+    for (const m of text.matchAll(/(?:getInput|opt|boolInput|num)\('([a-z-]+)'/g)) names.add(m[1]!);
   }
   return [...names].sort();
 }

@@ -3,6 +3,7 @@
 
 import * as core from '@actions/core';
 import { ETCD_VERSIONS } from '../../wal/versions.js';
+import { boolInput } from '../input-helpers.js';
 
 export interface RolloutSettings {
   /** A path to the inventory, or the inventory itself (YAML) when it spans several lines. */
@@ -25,14 +26,6 @@ export interface RolloutSettings {
 }
 
 const opt = (name: string) => core.getInput(name).trim() || undefined;
-
-function bool(name: string, fallback: boolean): boolean {
-  const v = core.getInput(name).trim().toLowerCase();
-  if (v === '') return fallback;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new Error(`input ${name} is "${v}"; expected true or false`);
-}
 
 function num(name: string, fallback: number): number {
   const v = core.getInput(name).trim();
@@ -76,7 +69,7 @@ export function readSettings(): RolloutSettings {
     nodes: opt('nodes')
       ?.split(/[\s,]+/)
       .filter(Boolean),
-    dryRun: bool('dry-run', true),
+    dryRun: boolInput('dry-run', true),
     memory: opt('memory-limit'),
     defaultEnv: opt('default-env'),
     extraEnv,

@@ -1,6 +1,7 @@
 // The wal action's inputs, read and checked once into a typed settings object.
 import * as core from '@actions/core';
 import { ETCD_VERSIONS, type EtcdVersion } from '../../wal/versions.js';
+import { boolInput } from '../input-helpers.js';
 
 export interface WalActionSettings {
   path: string;
@@ -17,19 +18,11 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
-function bool(name: string, fallback: boolean): boolean {
-  const v = core.getInput(name).trim().toLowerCase();
-  if (v === '') return fallback;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new Error(`input ${name} is "${v}"; expected true or false`);
-}
-
 export function readSettings(): WalActionSettings {
   const path = core.getInput('path', { required: true });
   const mode = oneOf('mode', core.getInput('mode') || 'verify', ['verify', 'repair'] as const);
   const etcdVersion = oneOf('etcd-version', core.getInput('etcd-version') || '3.7', ETCD_VERSIONS);
-  const allowLossyRepair = bool('allow-lossy-repair', false);
+  const allowLossyRepair = boolInput('allow-lossy-repair', false);
   const temp = process.env.RUNNER_TEMP || '/tmp';
   const reportPath = core.getInput('report') || `${temp}/raftroll-wal-report.json`;
   return { path, mode, etcdVersion, allowLossyRepair, reportPath };
