@@ -56622,180 +56622,6 @@ function inventoryFromScriptEnv(env) {
   return { inv, order: order.length ? order : nodes.map(([id]) => id), overrides };
 }
 
-// src/remote/local-files.ts
-import { constants } from "node:fs";
-import { lstat, open as open2, readdir, stat } from "node:fs/promises";
-import { dirname as dirname2, join as join3 } from "node:path";
-var CHUNK = 1 << 20;
-var MAX_DEPTH = 8;
-function kindOf(s) {
-  return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
-}
-async function fsyncDir(dir) {
-  const fh = await open2(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-var LocalFiles = class {
-  where = "local";
-  async stat(path) {
-    try {
-      const s = await stat(path, { bigint: true });
-      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
-    } catch (e) {
-      if (e.code === "ENOENT") return void 0;
-      throw e;
-    }
-  }
-  async list(dir) {
-    const names = await readdir(dir);
-    const out = [];
-    for (const name2 of names) {
-      const s = await lstat(join3(dir, name2));
-      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
-    }
-    return out;
-  }
-  async findWalDirs(root) {
-    const found = [];
-    const walk = async (dir, depth) => {
-      const entries2 = await readdir(dir, { withFileTypes: true });
-      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
-      if (depth >= MAX_DEPTH) return;
-      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
-        await walk(join3(dir, e.name), depth + 1);
-      }
-    };
-    await walk(root, 0);
-    return found;
-  }
-  async *read(path, start = 0, end) {
-    const fh = await open2(path, "r");
-    const stop2 = end ?? Number.POSITIVE_INFINITY;
-    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
-    const pool = [];
-    let turn = 0;
-    const readAt = (pos) => {
-      const len = Math.min(size, stop2 - pos);
-      const slot = turn++ % 3;
-      pool[slot] ??= Buffer.allocUnsafe(size);
-      return fh.read(pool[slot], 0, len, pos);
-    };
-    let pending;
-    try {
-      let pos = start;
-      pending = pos < stop2 ? readAt(pos) : void 0;
-      while (pending) {
-        const { bytesRead, buffer } = await pending;
-        pending = void 0;
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        if (pos < stop2) pending = readAt(pos);
-        yield buffer.subarray(0, bytesRead);
-      }
-    } finally {
-      await pending?.catch(() => void 0);
-      await fh.close();
-    }
-  }
-  async copyNew(src, dst) {
-    const out = await open2(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 384);
-    try {
-      let pos = 0;
-      for await (const chunk of this.read(src)) {
-        let off = 0;
-        while (off < chunk.length) {
-          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
-          off += bytesWritten;
-          pos += bytesWritten;
-        }
-      }
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await fsyncDir(dirname2(dst));
-  }
-  async truncate(path, size) {
-    const fh = await open2(path, "r+");
-    try {
-      await fh.truncate(size);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsyncDir(dirname2(path));
-  }
-};
-
-// src/rollout/events.ts
-var Events = class {
-  listeners = [];
-  log = [];
-  on(l) {
-    this.listeners.push(l);
-  }
-  emit(e) {
-    this.log.push(e);
-    for (const l of this.listeners) l(e);
-  }
-};
-
-// src/rollout/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
-  const t0 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
-  return {
-    result: end?.type === "rollout-end" ? end.result : "failure",
-    image: start?.type === "rollout-start" ? start.image : "",
-    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
-    order: start?.type === "rollout-start" ? start.order : [],
-    startedAt: new Date(t0).toISOString(),
-    durationMs: (end?.at ?? t0) - t0,
-    message: end?.type === "rollout-end" ? end.message : void 0,
-    totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
-    },
-    nodes: rows,
-    warnings: events.flatMap(
-      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
-    ),
-    timeline: events.flatMap(
-      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-    )
-  };
-}
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-  }
-}
-
 // src/remote/host-files.ts
 import { posix } from "node:path";
 var KINDS = { f: "file", d: "dir" };
@@ -58048,6 +57874,333 @@ function rulesFor(version2) {
   return r;
 }
 
+// src/remediate/classify.ts
+var PRIORITY = [
+  "unreachable",
+  "corrupt-wal",
+  "torn-wal",
+  "crash-looping",
+  "oom-killed",
+  "memory-pressure",
+  "lagging",
+  "healthy"
+];
+function classify(f, t, defaultsEffective) {
+  const v = f.view;
+  const c = v.container;
+  const reasons = /* @__PURE__ */ new Map();
+  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
+  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
+  if (walDir && walDir.verdict !== "torn") {
+    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
+    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
+  } else if (walDir) {
+    reasons.set("torn-wal", walDir.reason);
+  }
+  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running)) {
+    reasons.set(
+      "crash-looping",
+      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
+    );
+  }
+  if (c?.state.oomKilled)
+    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
+  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
+    reasons.set(
+      "memory-pressure",
+      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
+    );
+  }
+  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
+    reasons.set("lagging", `${v.lag} entries behind the leader`);
+  if (reasons.size === 0)
+    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
+  const all = PRIORITY.filter((k) => reasons.has(k));
+  const cls = all[0];
+  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
+  return {
+    node: v.id,
+    class: cls,
+    all,
+    action: actionFor(cls, applied, all),
+    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
+    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
+  };
+}
+function actionFor(cls, defaultsApplied, all) {
+  switch (cls) {
+    case "unreachable":
+      return "report";
+    case "corrupt-wal":
+      return "reseed";
+    case "torn-wal":
+      return "repair-and-restart";
+    case "crash-looping":
+      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
+    case "oom-killed":
+      return defaultsApplied ? "report" : "recreate-with-defaults";
+    case "memory-pressure":
+      return "graceful-restart";
+    case "lagging":
+      return "wait";
+    case "healthy":
+      return "none";
+  }
+}
+
+// src/remediate/diagnose.ts
+var UNITS = {
+  B: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9
+};
+function parseMemUsage(text) {
+  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
+  if (!m || UNITS[m[2]] === void 0) return void 0;
+  return Math.round(Number(m[1]) * UNITS[m[2]]);
+}
+async function facts(session, node2, view, etcdVersion) {
+  const f = { view, staleBackups: [] };
+  if (!view.reachable) return f;
+  const host = session.host(node2);
+  const name2 = session.inv.container.name;
+  const dataDir = session.inv.container.dataDir;
+  const c = view.container;
+  if (c?.state.running) {
+    const s = await host.run(
+      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
+      { allowFailure: true }
+    );
+    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
+  } else {
+    f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion)).catch(
+      () => void 0
+    );
+  }
+  const broken = await host.run(
+    ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
+    { allowFailure: true }
+  );
+  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
+  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
+  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  if (c) {
+    const k = await host.run(["dmesg"], { allowFailure: true });
+    if (k.code === 0)
+      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
+  }
+  return f;
+}
+async function diagnose(session, nodes, t, etcdVersion) {
+  const views = await observe(session, session.inv.nodes);
+  return Promise.all(
+    nodes.map(async (node2) => {
+      const view = views.find((v) => v.id === node2.id);
+      const f = await facts(session, node2, view, etcdVersion);
+      const finding = classify(f, t);
+      const gml = finding.memoryDefaults.gomemlimit;
+      let effective = finding.memoryDefaults.applied;
+      try {
+        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
+      } catch {
+        effective = false;
+      }
+      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
+      return {
+        ...fixed,
+        facts: {
+          memoryUsage: f.memoryUsage,
+          staleBackups: f.staleBackups,
+          diskFree: f.diskFree,
+          kernelOom: f.kernelOom,
+          walVerdict: f.wal?.verdict,
+          container: view.container ? `${view.container.state.status}${view.container.state.oomKilled ? " OOMKilled" : ""} restarts=${view.container.restartCount}` : void 0
+        }
+      };
+    })
+  );
+}
+
+// src/remote/local-files.ts
+import { constants } from "node:fs";
+import { lstat, open as open2, readdir, stat } from "node:fs/promises";
+import { dirname as dirname2, join as join3 } from "node:path";
+var CHUNK = 1 << 20;
+var MAX_DEPTH = 8;
+function kindOf(s) {
+  return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
+}
+async function fsyncDir(dir) {
+  const fh = await open2(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+var LocalFiles = class {
+  where = "local";
+  async stat(path) {
+    try {
+      const s = await stat(path, { bigint: true });
+      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
+    } catch (e) {
+      if (e.code === "ENOENT") return void 0;
+      throw e;
+    }
+  }
+  async list(dir) {
+    const names = await readdir(dir);
+    const out = [];
+    for (const name2 of names) {
+      const s = await lstat(join3(dir, name2));
+      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
+    }
+    return out;
+  }
+  async findWalDirs(root) {
+    const found = [];
+    const walk = async (dir, depth) => {
+      const entries2 = await readdir(dir, { withFileTypes: true });
+      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
+      if (depth >= MAX_DEPTH) return;
+      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
+        await walk(join3(dir, e.name), depth + 1);
+      }
+    };
+    await walk(root, 0);
+    return found;
+  }
+  async *read(path, start = 0, end) {
+    const fh = await open2(path, "r");
+    const stop2 = end ?? Number.POSITIVE_INFINITY;
+    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
+    const pool = [];
+    let turn = 0;
+    const readAt = (pos) => {
+      const len = Math.min(size, stop2 - pos);
+      const slot = turn++ % 3;
+      pool[slot] ??= Buffer.allocUnsafe(size);
+      return fh.read(pool[slot], 0, len, pos);
+    };
+    let pending;
+    try {
+      let pos = start;
+      pending = pos < stop2 ? readAt(pos) : void 0;
+      while (pending) {
+        const { bytesRead, buffer } = await pending;
+        pending = void 0;
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        if (pos < stop2) pending = readAt(pos);
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await pending?.catch(() => void 0);
+      await fh.close();
+    }
+  }
+  async copyNew(src, dst) {
+    const out = await open2(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 384);
+    try {
+      let pos = 0;
+      for await (const chunk of this.read(src)) {
+        let off = 0;
+        while (off < chunk.length) {
+          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
+          off += bytesWritten;
+          pos += bytesWritten;
+        }
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fsyncDir(dirname2(dst));
+  }
+  async truncate(path, size) {
+    const fh = await open2(path, "r+");
+    try {
+      await fh.truncate(size);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsyncDir(dirname2(path));
+  }
+};
+
+// src/rollout/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+
+// src/rollout/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: events.flatMap(
+      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+    )
+  };
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+  }
+}
+
 // src/rollout/guards.ts
 function rolloutOrder(ids, views, leaderLast = true) {
   if (!leaderLast) return [...ids];
@@ -58826,6 +58979,56 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
   });
   rolloutCommand("plan");
   rolloutCommand("roll");
+  program2.command("diagnose").description(
+    "read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix"
+  ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--nodes <ids>", "only these nodes (comma-separated ids)").option(
+    "--max-lag <n>",
+    "entries a node may trail the leader before it counts as lagging",
+    "1000"
+  ).option(
+    "--memory-pressure <fraction>",
+    "memory use above this fraction of the limit is pressure",
+    "0.9"
+  ).addOption(
+    new Option(
+      "--etcd <version>",
+      "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
+    ).choices([...ETCD_VERSIONS])
+  ).option("--json", "print the findings as JSON").addHelpText(
+    "after",
+    "\nExit codes: 0 every node healthy, 1 some node needs attention, 2 bad input."
+  ).action(
+    async (o) => {
+      const inv = await loadInventory(o.inventory);
+      const nodes = selectNodes(
+        inv,
+        o.nodes?.split(",").map((x) => x.trim()).filter(Boolean)
+      );
+      const session = await ClusterSession.open(inv);
+      try {
+        const found = await diagnose(
+          session,
+          nodes,
+          {
+            maxLag: Number(o.maxLag),
+            memoryPressure: Number(o.memoryPressure),
+            crashLoopRestarts: 3
+          },
+          walRulesVersion(inv, o.etcd)
+        );
+        print(
+          !!o.json,
+          found,
+          found.map(
+            (d) => `${d.node}  ${d.class}  -> ${d.action}   ${d.why}${d.facts.staleBackups.length ? `; stale backups: ${d.facts.staleBackups.join(", ")}` : ""}`
+          ).join("\n")
+        );
+        if (found.some((d) => d.class !== "healthy")) throw new ExitError(EXIT.failed, "");
+      } finally {
+        await session.close();
+      }
+    }
+  );
   return program2;
 }
 async function main(argv) {

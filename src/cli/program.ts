@@ -6,6 +6,7 @@ import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
 import { InventoryError, loadInventory, selectNodes, walRulesVersion } from '../inventory/load.js';
 import { inventoryFromScriptEnv } from '../inventory/script-env.js';
+import { diagnose } from '../remediate/diagnose.js';
 import { LocalFiles } from '../remote/local-files.js';
 import { Events } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
@@ -310,6 +311,80 @@ export function buildProgram(): Command {
       });
   rolloutCommand('plan');
   rolloutCommand('roll');
+
+  program
+    .command('diagnose')
+    .description(
+      'read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix',
+    )
+    .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
+    .option('--nodes <ids>', 'only these nodes (comma-separated ids)')
+    .option(
+      '--max-lag <n>',
+      'entries a node may trail the leader before it counts as lagging',
+      '1000',
+    )
+    .option(
+      '--memory-pressure <fraction>',
+      'memory use above this fraction of the limit is pressure',
+      '0.9',
+    )
+    .addOption(
+      new Option(
+        '--etcd <version>',
+        "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
+      ).choices([...ETCD_VERSIONS]),
+    )
+    .option('--json', 'print the findings as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every node healthy, 1 some node needs attention, 2 bad input.',
+    )
+    .action(
+      async (o: {
+        inventory: string;
+        nodes?: string;
+        maxLag: string;
+        memoryPressure: string;
+        etcd?: string;
+        json?: boolean;
+      }) => {
+        const inv = await loadInventory(o.inventory);
+        const nodes = selectNodes(
+          inv,
+          o.nodes
+            ?.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        );
+        const session = await ClusterSession.open(inv);
+        try {
+          const found = await diagnose(
+            session,
+            nodes,
+            {
+              maxLag: Number(o.maxLag),
+              memoryPressure: Number(o.memoryPressure),
+              crashLoopRestarts: 3,
+            },
+            walRulesVersion(inv, o.etcd),
+          );
+          print(
+            !!o.json,
+            found,
+            found
+              .map(
+                (d) =>
+                  `${d.node}  ${d.class}  -> ${d.action}   ${d.why}${d.facts.staleBackups.length ? `; stale backups: ${d.facts.staleBackups.join(', ')}` : ''}`,
+              )
+              .join('\n'),
+          );
+          if (found.some((d) => d.class !== 'healthy')) throw new ExitError(EXIT.failed, '');
+        } finally {
+          await session.close();
+        }
+      },
+    );
 
   return program;
 }

@@ -1,0 +1,116 @@
+// Diagnose: read-only. Gathers each node's facts over SSH (container, memory use, kernel OOM
+// evidence, disk, Raft position, WAL verdict when the node is already down, stale backups) and
+// classifies them. Never stops, starts or writes anything.
+
+import { observe } from '../cluster/observe.js';
+import type { ClusterSession } from '../cluster/session.js';
+import type { NodeInput } from '../inventory/schema.js';
+import { HostFiles } from '../remote/host-files.js';
+import { parseGoMemLimit } from '../runtime/memory.js';
+import { verifyPath } from '../wal/engine.js';
+import { rulesFor } from '../wal/versions.js';
+import { classify, type Finding, type NodeFacts, type Thresholds } from './classify.js';
+
+const UNITS: Record<string, number> = {
+  B: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+};
+
+/** "123.4MiB / 2.441GiB" (docker stats) -> bytes in use. */
+export function parseMemUsage(text: string): number | undefined {
+  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
+  if (!m || UNITS[m[2]!] === undefined) return undefined;
+  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
+}
+
+export interface Diagnosis extends Finding {
+  facts: Omit<NodeFacts, 'view' | 'wal'> & { walVerdict?: string; container?: string };
+}
+
+async function facts(
+  session: ClusterSession,
+  node: NodeInput,
+  view: NodeFacts['view'],
+  etcdVersion: string,
+): Promise<NodeFacts> {
+  const f: NodeFacts = { view, staleBackups: [] };
+  if (!view.reachable) return f;
+  const host = session.host(node);
+  const name = session.inv.container.name;
+  const dataDir = session.inv.container.dataDir;
+  const c = view.container;
+  if (c?.state.running) {
+    const s = await host.run(
+      ['docker', 'stats', '--no-stream', '--format', '{{.MemUsage}}', name],
+      { allowFailure: true },
+    );
+    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
+  } else {
+    // Only a node that is already down has its WAL read: a running node's log is in use.
+    f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion)).catch(
+      () => undefined,
+    );
+  }
+  const broken = await host.run(
+    ['find', dataDir, '-maxdepth', '8', '-name', '*.wal.broken*', '-printf', '%p\\0'],
+    { allowFailure: true },
+  );
+  f.staleBackups = broken.stdout.split('\0').filter(Boolean);
+  const df = await host.run(['df', '-Pk', '--', dataDir], { allowFailure: true });
+  const free = Number(df.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3]);
+  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  if (c) {
+    // The kernel names the container's cgroup in its OOM report; reading it may need privileges.
+    const k = await host.run(['dmesg'], { allowFailure: true });
+    if (k.code === 0)
+      f.kernelOom = k.stdout
+        .split('\n')
+        .filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
+  }
+  return f;
+}
+
+export async function diagnose(
+  session: ClusterSession,
+  nodes: NodeInput[],
+  t: Thresholds,
+  etcdVersion: string,
+): Promise<Diagnosis[]> {
+  const views = await observe(session, session.inv.nodes);
+  return Promise.all(
+    nodes.map(async (node) => {
+      const view = views.find((v) => v.id === node.id)!;
+      const f = await facts(session, node, view, etcdVersion);
+      const finding = classify(f, t);
+      // Memory defaults count as applied only when GOMEMLIMIT sits below the limit.
+      const gml = finding.memoryDefaults.gomemlimit;
+      let effective = finding.memoryDefaults.applied;
+      try {
+        effective &&= gml !== undefined && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
+      } catch {
+        effective = false;
+      }
+      const fixed =
+        effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
+      return {
+        ...fixed,
+        facts: {
+          memoryUsage: f.memoryUsage,
+          staleBackups: f.staleBackups,
+          diskFree: f.diskFree,
+          kernelOom: f.kernelOom,
+          walVerdict: f.wal?.verdict,
+          container: view.container
+            ? `${view.container.state.status}${view.container.state.oomKilled ? ' OOMKilled' : ''} restarts=${view.container.restartCount}`
+            : undefined,
+        },
+      };
+    }),
+  );
+}

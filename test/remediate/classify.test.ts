@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { NodeView } from '../../src/cluster/observe.js';
+import { classify } from '../../src/remediate/classify.js';
+import { parseMemUsage } from '../../src/remediate/diagnose.js';
+import type { PathReport } from '../../src/wal/engine.js';
+
+const t = { maxLag: 100, memoryPressure: 0.9, crashLoopRestarts: 3 };
+const MiB = 2 ** 20;
+
+type Box = NonNullable<NodeView['container']>;
+function view(
+  over: Partial<Omit<Box, 'state'>> & { state?: Partial<Box['state']> } = {},
+  lag = 0,
+): NodeView {
+  const { state, ...rest } = over;
+  return {
+    id: 'n1',
+    ssh: 'n1',
+    reachable: true,
+    container: {
+      id: 'abc123def456789',
+      name: 'etcd',
+      image: 'x',
+      imageId: 'sha',
+      labels: {},
+      restartCount: 0,
+      memory: 2500 * MiB,
+      env: { GOMEMLIMIT: '1800MiB' },
+      ...rest,
+      state: {
+        status: 'running',
+        running: true,
+        restarting: false,
+        oomKilled: false,
+        exitCode: 0,
+        startedAt: '',
+        finishedAt: '',
+        ...state,
+      },
+    },
+    raft: {
+      id: '1',
+      role: 'follower',
+      leaderId: '2',
+      term: 2,
+      commitIndex: 10,
+      appliedIndex: 10,
+      lastLogIndex: undefined,
+    },
+    lag,
+  };
+}
+const wal = (verdict: string): PathReport => ({
+  path: '/d',
+  etcdVersion: '3.4',
+  etcdVerdict: verdict === 'torn' ? 'torn' : 'corrupt',
+  verdict: verdict as PathReport['verdict'],
+  repairable: verdict === 'torn',
+  dirs: [
+    {
+      dir: '/d/member/wal',
+      verdict,
+      reason: `it is ${verdict}`,
+      problem: { segment: 's.wal', offset: 512 },
+    } as never,
+  ],
+});
+
+describe('classify', () => {
+  it('calls a running, caught-up node healthy', () => {
+    expect(classify({ view: view(), staleBackups: [] }, t)).toMatchObject({
+      class: 'healthy',
+      action: 'none',
+    });
+  });
+
+  it('recreates an OOM-killed node that lacks the memory defaults; only reports one that has them', () => {
+    const noDefaults = view({
+      memory: 0,
+      env: {},
+      restartCount: 5,
+      state: {
+        oomKilled: true,
+        running: false,
+        restarting: true,
+        status: 'restarting',
+        exitCode: 137,
+      },
+    });
+    const f = classify({ view: noDefaults, staleBackups: [] }, t);
+    expect(f.all).toEqual(['crash-looping', 'oom-killed']);
+    expect(f.action).toBe('recreate-with-defaults');
+    const withDefaults = view({ state: { oomKilled: true, exitCode: 137 } });
+    expect(classify({ view: withDefaults, staleBackups: [] }, t)).toMatchObject({
+      class: 'oom-killed',
+      action: 'report',
+    });
+  });
+
+  it('puts the WAL first: torn means repair, corrupt means re-seed (never truncate)', () => {
+    const down = view({ state: { running: false, status: 'exited' } });
+    expect(classify({ view: down, wal: wal('torn'), staleBackups: [] }, t)).toMatchObject({
+      class: 'torn-wal',
+      action: 'repair-and-restart',
+    });
+    const c = classify({ view: down, wal: wal('corrupt'), staleBackups: [] }, t);
+    expect(c).toMatchObject({ class: 'corrupt-wal', action: 'reseed' });
+    expect(c.why).toMatch(/s\.wal at offset 512/);
+  });
+
+  it('sees memory pressure and lag', () => {
+    expect(classify({ view: view(), memoryUsage: 2400 * MiB, staleBackups: [] }, t)).toMatchObject({
+      class: 'memory-pressure',
+      action: 'graceful-restart',
+    });
+    expect(classify({ view: view({}, 500), staleBackups: [] }, t)).toMatchObject({
+      class: 'lagging',
+      action: 'wait',
+    });
+  });
+
+  it('reports an unreachable node', () => {
+    expect(
+      classify(
+        { view: { id: 'n1', ssh: 'n1', reachable: false, error: 'timed out' }, staleBackups: [] },
+        t,
+      ),
+    ).toMatchObject({ class: 'unreachable', action: 'report' });
+  });
+
+  it('reads docker stats memory figures', () => {
+    expect(parseMemUsage('123.5MiB / 2.441GiB')).toBe(Math.round(123.5 * MiB));
+    expect(parseMemUsage('1.2GiB / 2.441GiB')).toBe(Math.round(1.2 * 2 ** 30));
+    expect(parseMemUsage('--')).toBeUndefined();
+  });
+});
