@@ -57903,8 +57903,12 @@ function classify(f, t, defaultsEffective) {
       `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
     );
   }
-  if (c?.state.oomKilled)
+  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
+  if (c?.state.oomKilled) {
     reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
+  } else if (kills > 0) {
+    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
+  }
   if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
     reasons.set(
       "memory-pressure",
@@ -58027,115 +58031,6 @@ async function diagnose(session, nodes, t, etcdVersion) {
   );
 }
 
-// src/remote/local-files.ts
-import { constants } from "node:fs";
-import { lstat, open as open2, readdir, stat } from "node:fs/promises";
-import { dirname as dirname2, join as join3 } from "node:path";
-var CHUNK = 1 << 20;
-var MAX_DEPTH = 8;
-function kindOf(s) {
-  return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
-}
-async function fsyncDir(dir) {
-  const fh = await open2(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-var LocalFiles = class {
-  where = "local";
-  async stat(path) {
-    try {
-      const s = await stat(path, { bigint: true });
-      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
-    } catch (e) {
-      if (e.code === "ENOENT") return void 0;
-      throw e;
-    }
-  }
-  async list(dir) {
-    const names = await readdir(dir);
-    const out = [];
-    for (const name2 of names) {
-      const s = await lstat(join3(dir, name2));
-      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
-    }
-    return out;
-  }
-  async findWalDirs(root) {
-    const found = [];
-    const walk = async (dir, depth) => {
-      const entries2 = await readdir(dir, { withFileTypes: true });
-      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
-      if (depth >= MAX_DEPTH) return;
-      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
-        await walk(join3(dir, e.name), depth + 1);
-      }
-    };
-    await walk(root, 0);
-    return found;
-  }
-  async *read(path, start = 0, end) {
-    const fh = await open2(path, "r");
-    const stop2 = end ?? Number.POSITIVE_INFINITY;
-    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
-    const pool = [];
-    let turn = 0;
-    const readAt = (pos) => {
-      const len = Math.min(size, stop2 - pos);
-      const slot = turn++ % 3;
-      pool[slot] ??= Buffer.allocUnsafe(size);
-      return fh.read(pool[slot], 0, len, pos);
-    };
-    let pending;
-    try {
-      let pos = start;
-      pending = pos < stop2 ? readAt(pos) : void 0;
-      while (pending) {
-        const { bytesRead, buffer } = await pending;
-        pending = void 0;
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        if (pos < stop2) pending = readAt(pos);
-        yield buffer.subarray(0, bytesRead);
-      }
-    } finally {
-      await pending?.catch(() => void 0);
-      await fh.close();
-    }
-  }
-  async copyNew(src, dst) {
-    const out = await open2(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 384);
-    try {
-      let pos = 0;
-      for await (const chunk of this.read(src)) {
-        let off = 0;
-        while (off < chunk.length) {
-          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
-          off += bytesWritten;
-          pos += bytesWritten;
-        }
-      }
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await fsyncDir(dirname2(dst));
-  }
-  async truncate(path, size) {
-    const fh = await open2(path, "r+");
-    try {
-      await fh.truncate(size);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsyncDir(dirname2(path));
-  }
-};
-
 // src/rollout/events.ts
 var Events = class {
   listeners = [];
@@ -58148,58 +58043,6 @@ var Events = class {
     for (const l of this.listeners) l(e);
   }
 };
-
-// src/rollout/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
-  const t0 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
-  return {
-    result: end?.type === "rollout-end" ? end.result : "failure",
-    image: start?.type === "rollout-start" ? start.image : "",
-    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
-    order: start?.type === "rollout-start" ? start.order : [],
-    startedAt: new Date(t0).toISOString(),
-    durationMs: (end?.at ?? t0) - t0,
-    message: end?.type === "rollout-end" ? end.message : void 0,
-    totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
-    },
-    nodes: rows,
-    warnings: events.flatMap(
-      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
-    ),
-    timeline: events.flatMap(
-      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-    )
-  };
-}
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-  }
-}
 
 // src/rollout/guards.ts
 function rolloutOrder(ids, views, leaderLast = true) {
@@ -58477,7 +58320,7 @@ var Rollout = class {
       handover: "not needed"
     };
     const sameSpec = v.container?.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint];
-    if (v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
+    if (!this.opts.force && v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
       this.phase(id, "skip", "image and configuration unchanged, caught up");
       this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
       return;
@@ -58705,6 +58548,208 @@ var Rollout = class {
     return `the previous container is back and caught up (WAL ${wal})`;
   }
 };
+
+// src/remediate/heal.ts
+var FIXABLE = /* @__PURE__ */ new Set(["repair-and-restart", "recreate-with-defaults", "graceful-restart"]);
+async function heal(session, findings, opts) {
+  const results = [];
+  for (const f of findings) {
+    const base = { node: f.node, class: f.class, action: f.action };
+    if (f.action === "none") {
+      results.push({ ...base, outcome: "nothing-to-do", message: "healthy" });
+      continue;
+    }
+    if (!FIXABLE.has(f.action)) {
+      const hint2 = f.action === "reseed" ? " Never truncated. The safe path: remove the member, empty its data directory, and add it back so it catches up from the leader." : "";
+      results.push({ ...base, outcome: "reported", message: `${f.why}.${hint2}` });
+      continue;
+    }
+    const node2 = session.inv.nodes.find((n) => n.id === f.node);
+    const [view] = await observe(session, [node2]);
+    const image = view?.container?.image ?? session.inv.container.image;
+    const events = opts.events ?? new Events();
+    const r = await new Rollout(
+      session.inv,
+      session,
+      {
+        image,
+        nodes: [f.node],
+        force: true,
+        etcdVersion: opts.etcdVersion,
+        thresholds: { ...DEFAULT_THRESHOLDS, ...opts.thresholds }
+      },
+      events
+    ).run();
+    results.push({
+      ...base,
+      outcome: r.result === "success" ? "healed" : "failed",
+      message: r.message ?? `${f.action} done`
+    });
+    if (r.result !== "success") break;
+  }
+  return results;
+}
+
+// src/remote/local-files.ts
+import { constants } from "node:fs";
+import { lstat, open as open2, readdir, stat } from "node:fs/promises";
+import { dirname as dirname2, join as join3 } from "node:path";
+var CHUNK = 1 << 20;
+var MAX_DEPTH = 8;
+function kindOf(s) {
+  return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
+}
+async function fsyncDir(dir) {
+  const fh = await open2(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+var LocalFiles = class {
+  where = "local";
+  async stat(path) {
+    try {
+      const s = await stat(path, { bigint: true });
+      return { kind: kindOf(s), size: Number(s.size), mtimeNs: s.mtimeNs.toString() };
+    } catch (e) {
+      if (e.code === "ENOENT") return void 0;
+      throw e;
+    }
+  }
+  async list(dir) {
+    const names = await readdir(dir);
+    const out = [];
+    for (const name2 of names) {
+      const s = await lstat(join3(dir, name2));
+      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
+    }
+    return out;
+  }
+  async findWalDirs(root) {
+    const found = [];
+    const walk = async (dir, depth) => {
+      const entries2 = await readdir(dir, { withFileTypes: true });
+      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
+      if (depth >= MAX_DEPTH) return;
+      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
+        await walk(join3(dir, e.name), depth + 1);
+      }
+    };
+    await walk(root, 0);
+    return found;
+  }
+  async *read(path, start = 0, end) {
+    const fh = await open2(path, "r");
+    const stop2 = end ?? Number.POSITIVE_INFINITY;
+    const size = Math.max(1, Math.min(CHUNK, stop2 - start));
+    const pool = [];
+    let turn = 0;
+    const readAt = (pos) => {
+      const len = Math.min(size, stop2 - pos);
+      const slot = turn++ % 3;
+      pool[slot] ??= Buffer.allocUnsafe(size);
+      return fh.read(pool[slot], 0, len, pos);
+    };
+    let pending;
+    try {
+      let pos = start;
+      pending = pos < stop2 ? readAt(pos) : void 0;
+      while (pending) {
+        const { bytesRead, buffer } = await pending;
+        pending = void 0;
+        if (bytesRead === 0) break;
+        pos += bytesRead;
+        if (pos < stop2) pending = readAt(pos);
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await pending?.catch(() => void 0);
+      await fh.close();
+    }
+  }
+  async copyNew(src, dst) {
+    const out = await open2(dst, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 384);
+    try {
+      let pos = 0;
+      for await (const chunk of this.read(src)) {
+        let off = 0;
+        while (off < chunk.length) {
+          const { bytesWritten } = await out.write(chunk, off, chunk.length - off, pos);
+          off += bytesWritten;
+          pos += bytesWritten;
+        }
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await fsyncDir(dirname2(dst));
+  }
+  async truncate(path, size) {
+    const fh = await open2(path, "r+");
+    try {
+      await fh.truncate(size);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsyncDir(dirname2(path));
+  }
+};
+
+// src/rollout/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: events.flatMap(
+      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+    )
+  };
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+  }
+}
 
 // src/cli/status-text.ts
 var mib2 = (b) => b ? `${Math.round(b / 1024 ** 2)}MiB` : "unlimited";
@@ -58979,6 +59024,74 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
   });
   rolloutCommand("plan");
   rolloutCommand("roll");
+  program2.command("remediate").description(
+    "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard"
+  ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--nodes <ids>", "only these nodes (comma-separated ids)").addOption(
+    new Option("--mode <mode>", "diagnose only reports; auto heals").choices(["diagnose", "auto"]).default("diagnose")
+  ).option("--max-lag <n>", "entries a node may trail the leader", "1000").option(
+    "--memory-pressure <fraction>",
+    "memory use above this fraction of the limit is pressure",
+    "0.9"
+  ).option(
+    "--stabilize <seconds>",
+    "how long a healed node must stay caught up",
+    String(DEFAULT_THRESHOLDS.stabilizeMs / 1e3)
+  ).addOption(
+    new Option(
+      "--etcd <version>",
+      "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
+    ).choices([...ETCD_VERSIONS])
+  ).option("--json", "print findings and actions as JSON").addHelpText(
+    "after",
+    "\nExit codes: 0 nothing left to fix, 1 something could not be (or was not) fixed, 2 bad input."
+  ).action(
+    async (o) => {
+      const inv = await loadInventory(o.inventory);
+      const nodes = selectNodes(
+        inv,
+        o.nodes?.split(",").map((x) => x.trim()).filter(Boolean)
+      );
+      const etcdVersion = walRulesVersion(inv, o.etcd);
+      const session = await ClusterSession.open(inv);
+      try {
+        const found = await diagnose(
+          session,
+          nodes,
+          {
+            maxLag: Number(o.maxLag),
+            memoryPressure: Number(o.memoryPressure),
+            crashLoopRestarts: 3
+          },
+          etcdVersion
+        );
+        const events = new Events();
+        const t0 = Date.now();
+        if (!o.json) {
+          for (const d of found)
+            process.stdout.write(`${d.node}  ${d.class}  -> ${d.action}   ${d.why}
+`);
+          events.on((e) => {
+            const line = progressLine(e, t0);
+            if (line) process.stdout.write(`${line}
+`);
+          });
+        }
+        const healed = o.mode === "auto" ? await heal(session, found, {
+          etcdVersion,
+          thresholds: { maxLag: Number(o.maxLag), stabilizeMs: Number(o.stabilize) * 1e3 },
+          events
+        }) : [];
+        if (o.json) print(true, { findings: found, actions: healed }, "");
+        else
+          for (const h of healed) process.stdout.write(`${h.node}: ${h.outcome}: ${h.message}
+`);
+        const open3 = o.mode === "auto" ? healed.some((h) => h.outcome === "failed" || h.outcome === "reported") || healed.length < found.filter((d) => d.action !== "none").length : found.some((d) => d.class !== "healthy");
+        if (open3) throw new ExitError(EXIT.failed, "");
+      } finally {
+        await session.close();
+      }
+    }
+  );
   program2.command("diagnose").description(
     "read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix"
   ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--nodes <ids>", "only these nodes (comma-separated ids)").option(

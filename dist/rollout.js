@@ -74296,7 +74296,7 @@ var Rollout = class {
       handover: "not needed"
     };
     const sameSpec = v.container?.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint];
-    if (v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
+    if (!this.opts.force && v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
       this.phase(id, "skip", "image and configuration unchanged, caught up");
       this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
       return;

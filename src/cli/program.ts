@@ -7,6 +7,7 @@ import { ClusterSession } from '../cluster/session.js';
 import { InventoryError, loadInventory, selectNodes, walRulesVersion } from '../inventory/load.js';
 import { inventoryFromScriptEnv } from '../inventory/script-env.js';
 import { diagnose } from '../remediate/diagnose.js';
+import { heal } from '../remediate/heal.js';
 import { LocalFiles } from '../remote/local-files.js';
 import { Events } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
@@ -311,6 +312,105 @@ export function buildProgram(): Command {
       });
   rolloutCommand('plan');
   rolloutCommand('roll');
+
+  program
+    .command('remediate')
+    .description(
+      "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard",
+    )
+    .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
+    .option('--nodes <ids>', 'only these nodes (comma-separated ids)')
+    .addOption(
+      new Option('--mode <mode>', 'diagnose only reports; auto heals')
+        .choices(['diagnose', 'auto'])
+        .default('diagnose'),
+    )
+    .option('--max-lag <n>', 'entries a node may trail the leader', '1000')
+    .option(
+      '--memory-pressure <fraction>',
+      'memory use above this fraction of the limit is pressure',
+      '0.9',
+    )
+    .option(
+      '--stabilize <seconds>',
+      'how long a healed node must stay caught up',
+      String(DEFAULT_THRESHOLDS.stabilizeMs / 1000),
+    )
+    .addOption(
+      new Option(
+        '--etcd <version>',
+        "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
+      ).choices([...ETCD_VERSIONS]),
+    )
+    .option('--json', 'print findings and actions as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing left to fix, 1 something could not be (or was not) fixed, 2 bad input.',
+    )
+    .action(
+      async (o: {
+        inventory: string;
+        nodes?: string;
+        mode: string;
+        maxLag: string;
+        memoryPressure: string;
+        stabilize: string;
+        etcd?: string;
+        json?: boolean;
+      }) => {
+        const inv = await loadInventory(o.inventory);
+        const nodes = selectNodes(
+          inv,
+          o.nodes
+            ?.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        );
+        const etcdVersion = walRulesVersion(inv, o.etcd);
+        const session = await ClusterSession.open(inv);
+        try {
+          const found = await diagnose(
+            session,
+            nodes,
+            {
+              maxLag: Number(o.maxLag),
+              memoryPressure: Number(o.memoryPressure),
+              crashLoopRestarts: 3,
+            },
+            etcdVersion,
+          );
+          const events = new Events();
+          const t0 = Date.now();
+          if (!o.json) {
+            for (const d of found)
+              process.stdout.write(`${d.node}  ${d.class}  -> ${d.action}   ${d.why}\n`);
+            events.on((e) => {
+              const line = progressLine(e, t0);
+              if (line) process.stdout.write(`${line}\n`);
+            });
+          }
+          const healed =
+            o.mode === 'auto'
+              ? await heal(session, found, {
+                  etcdVersion,
+                  thresholds: { maxLag: Number(o.maxLag), stabilizeMs: Number(o.stabilize) * 1000 },
+                  events,
+                })
+              : [];
+          if (o.json) print(true, { findings: found, actions: healed }, '');
+          else
+            for (const h of healed) process.stdout.write(`${h.node}: ${h.outcome}: ${h.message}\n`);
+          const open =
+            o.mode === 'auto'
+              ? healed.some((h) => h.outcome === 'failed' || h.outcome === 'reported') ||
+                healed.length < found.filter((d) => d.action !== 'none').length
+              : found.some((d) => d.class !== 'healthy');
+          if (open) throw new ExitError(EXIT.failed, '');
+        } finally {
+          await session.close();
+        }
+      },
+    );
 
   program
     .command('diagnose')

@@ -86,8 +86,13 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
       `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`,
     );
   }
-  if (c?.state.oomKilled)
+  // Docker's flag only tells of the last exit; the kernel's log remembers every kill.
+  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
+  if (c?.state.oomKilled) {
     reasons.set('oom-killed', `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
+  } else if (kills > 0) {
+    reasons.set('oom-killed', `the kernel log shows ${kills} OOM kill(s) of this container`);
+  }
   if (c?.memory && f.memoryUsage !== undefined && f.memoryUsage > t.memoryPressure * c.memory) {
     reasons.set(
       'memory-pressure',

@@ -27,6 +27,8 @@ export interface RolloutOptions {
   dryRun?: boolean;
   overrides?: Overrides;
   leaderLast?: boolean;
+  /** Restart nodes even when image and configuration already match (a graceful restart). */
+  force?: boolean;
   etcdVersion?: string;
   thresholds: Thresholds & {
     stopGraceSeconds: number;
@@ -299,6 +301,7 @@ export class Rollout {
     const sameSpec =
       v.container?.labels[docker.LABEL.fingerprint] === spec.labels[docker.LABEL.fingerprint];
     if (
+      !this.opts.force &&
       v.container?.state.running &&
       v.container.imageId === targetImage &&
       sameSpec &&

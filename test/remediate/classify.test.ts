@@ -134,3 +134,14 @@ describe('classify', () => {
     expect(parseMemUsage('--')).toBeUndefined();
   });
 });
+
+describe('kernel evidence', () => {
+  it('counts OOM kills the kernel logged for this container even after Docker forgot them', () => {
+    const lines = [
+      '[ 1.0] oom-kill:constraint=CONSTRAINT_MEMCG,oom_memcg=/docker/abc123def456789,task_memcg=/docker/abc123def456789,task=etcd,pid=1,uid=10001',
+    ];
+    const f = classify({ view: view(), kernelOom: lines, staleBackups: [] }, t);
+    expect(f.all).toContain('oom-killed');
+    expect(f.why).toMatch(/kernel log shows 1 OOM kill/);
+  });
+});
