@@ -1,7 +1,7 @@
 // Faults, each as real as this machine allows: real signals, a real kernel OOM kill inside the
 // container's cgroup, real bytes cut from a real WAL, a real sshd stopped, real packets dropped.
 
-import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { inspect, runArgs } from './cluster.mjs';
@@ -70,9 +70,12 @@ function lastSegment(i) {
 }
 
 /**
- * With the node stopped, damage the last record of its last segment the way a kill inside a
- * write does: cut inside its framing (never in the zero padding after it, where etcd would
- * see a clean end), or with `sector`, zero one 512-byte sector piece of its body.
+ * With the node stopped, leave its last segment as a kill inside a write leaves it: one more
+ * record, begun but not finished, after the last durable one. Its framing is cut (the file ends
+ * inside it, never in the zero padding, where etcd would see a clean end), or with `sector` it
+ * is whole but one 512-byte sector piece of it never reached the disk. Only the record that was
+ * being written is damaged: a record the node had already synced (and acknowledged to the
+ * leader) is never lost, exactly as in a real torn write.
  */
 async function tornTail(i, { sector = false } = {}) {
   await stopped(i);
@@ -81,16 +84,23 @@ async function tornTail(i, { sector = false } = {}) {
   const fs = frames(buf);
   const last = fs.at(-1);
   if (!last || fs.length < 4) throw new Error(`${path} has too few records to tear`);
+  // The record being written when the kill came: here, a copy of the last one.
+  const record = buf.subarray(last.offset, last.end);
+  const at = last.end;
   if (sector) {
-    const start = last.offset + 8;
-    const from = Math.max(start, Math.floor((last.end - 1) / 512) * 512);
-    buf.fill(0, from, last.end);
-    writeFileSync(path, buf);
-    return { segment: path, zeroed: [from, last.end] };
+    if (at + record.length > buf.length)
+      throw new Error(`${path} has no preallocated space left for a torn record`);
+    record.copy(buf, at);
+    const end = at + record.length;
+    const from = Math.max(at + 8, Math.floor((end - 1) / 512) * 512);
+    buf.fill(0, from, end);
+    writeFileSync(path, buf.subarray(0, Math.max(buf.length, end)));
+    return { segment: path, recordAt: at, zeroed: [from, end] };
   }
-  const cut = last.offset + 8 + Math.max(1, Math.floor(last.recBytes / 2));
-  truncateSync(path, cut);
-  return { segment: path, cutAt: cut, recordAt: last.offset };
+  const cut = at + 8 + Math.max(1, Math.floor(last.recBytes / 2));
+  const torn = Buffer.concat([buf.subarray(0, at), record.subarray(0, cut - at)]);
+  writeFileSync(path, torn);
+  return { segment: path, cutAt: cut, recordAt: at };
 }
 
 /** With the node stopped, flip one byte inside a middle record's data: a CRC mismatch. */
