@@ -58825,6 +58825,20 @@ function redactEnv(v) {
   );
   return { ...v, container: { ...v.container, env } };
 }
+function clusterEtcdOption() {
+  return new Option(
+    "--etcd <version>",
+    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
+  ).choices([...ETCD_VERSIONS]);
+}
+async function inventoryAndNodes(file2, ids) {
+  const inv = await loadInventory(file2);
+  const nodes = selectNodes(
+    inv,
+    ids?.split(",").map((x) => x.trim()).filter(Boolean)
+  );
+  return { inv, nodes };
+}
 function buildProgram() {
   const program2 = new Command("raftroll").description(
     "Rolling updates and remediation for Raft clusters (elastickv, etcd) in Docker over SSH"
@@ -58872,11 +58886,7 @@ function buildProgram() {
     "after",
     "\nExit codes: 0 every node answered, 1 some node is unreachable or has no Raft status, 2 bad input."
   ).action(async (o) => {
-    const inv = await loadInventory(o.inventory);
-    const nodes = selectNodes(
-      inv,
-      o.nodes?.split(",").map((x) => x.trim()).filter(Boolean)
-    );
+    const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
     const session = await ClusterSession.open(inv);
     try {
       const views = await observe(session, nodes);
@@ -58912,12 +58922,7 @@ function buildProgram() {
     "--stabilize <seconds>",
     "how long a node must stay caught up before the next one",
     String(DEFAULT_THRESHOLDS.stabilizeMs / 1e3)
-  ).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(
-    new Option(
-      "--etcd <version>",
-      "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
-    ).choices([...ETCD_VERSIONS])
-  ).option("--json-report <file>", "write the report as JSON to this file").addHelpText(
+  ).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(clusterEtcdOption()).option("--json-report <file>", "write the report as JSON to this file").addHelpText(
     "after",
     "\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted."
   ).action(async (o) => {
@@ -59036,21 +59041,12 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
     "--stabilize <seconds>",
     "how long a healed node must stay caught up",
     String(DEFAULT_THRESHOLDS.stabilizeMs / 1e3)
-  ).addOption(
-    new Option(
-      "--etcd <version>",
-      "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
-    ).choices([...ETCD_VERSIONS])
-  ).option("--json", "print findings and actions as JSON").addHelpText(
+  ).addOption(clusterEtcdOption()).option("--json", "print findings and actions as JSON").addHelpText(
     "after",
     "\nExit codes: 0 nothing left to fix, 1 something could not be (or was not) fixed, 2 bad input."
   ).action(
     async (o) => {
-      const inv = await loadInventory(o.inventory);
-      const nodes = selectNodes(
-        inv,
-        o.nodes?.split(",").map((x) => x.trim()).filter(Boolean)
-      );
+      const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
       const etcdVersion = walRulesVersion(inv, o.etcd);
       const session = await ClusterSession.open(inv);
       try {
@@ -59102,21 +59098,12 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
     "--memory-pressure <fraction>",
     "memory use above this fraction of the limit is pressure",
     "0.9"
-  ).addOption(
-    new Option(
-      "--etcd <version>",
-      "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
-    ).choices([...ETCD_VERSIONS])
-  ).option("--json", "print the findings as JSON").addHelpText(
+  ).addOption(clusterEtcdOption()).option("--json", "print the findings as JSON").addHelpText(
     "after",
     "\nExit codes: 0 every node healthy, 1 some node needs attention, 2 bad input."
   ).action(
     async (o) => {
-      const inv = await loadInventory(o.inventory);
-      const nodes = selectNodes(
-        inv,
-        o.nodes?.split(",").map((x) => x.trim()).filter(Boolean)
-      );
+      const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
       const session = await ClusterSession.open(inv);
       try {
         const found = await diagnose(

@@ -51,6 +51,27 @@ function redactEnv<T extends { container?: { env: Record<string, string> } }>(v:
   return { ...v, container: { ...v.container, env } };
 }
 
+/** --etcd for commands that read a cluster: the inventory decides unless this says otherwise. */
+function clusterEtcdOption(): Option {
+  return new Option(
+    '--etcd <version>',
+    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
+  ).choices([...ETCD_VERSIONS]);
+}
+
+/** The inventory and the nodes a --nodes list picks from it (all when none is given). */
+async function inventoryAndNodes(file: string, ids?: string) {
+  const inv = await loadInventory(file);
+  const nodes = selectNodes(
+    inv,
+    ids
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+  return { inv, nodes };
+}
+
 export function buildProgram(): Command {
   const program = new Command('raftroll')
     .description(
@@ -127,14 +148,7 @@ export function buildProgram(): Command {
       '\nExit codes: 0 every node answered, 1 some node is unreachable or has no Raft status, 2 bad input.',
     )
     .action(async (o: { inventory: string; nodes?: string; json?: boolean }) => {
-      const inv = await loadInventory(o.inventory);
-      const nodes = selectNodes(
-        inv,
-        o.nodes
-          ?.split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      );
+      const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
       const session = await ClusterSession.open(inv);
       try {
         const views = await observe(session, nodes);
@@ -190,12 +204,7 @@ export function buildProgram(): Command {
         String(DEFAULT_THRESHOLDS.stabilizeMs / 1000),
       )
       .option('--no-leader-last', 'keep the given order instead of moving the leader last')
-      .addOption(
-        new Option(
-          '--etcd <version>',
-          "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
-        ).choices([...ETCD_VERSIONS]),
-      )
+      .addOption(clusterEtcdOption())
       .option('--json-report <file>', 'write the report as JSON to this file')
       .addHelpText(
         'after',
@@ -336,12 +345,7 @@ export function buildProgram(): Command {
       'how long a healed node must stay caught up',
       String(DEFAULT_THRESHOLDS.stabilizeMs / 1000),
     )
-    .addOption(
-      new Option(
-        '--etcd <version>',
-        "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
-      ).choices([...ETCD_VERSIONS]),
-    )
+    .addOption(clusterEtcdOption())
     .option('--json', 'print findings and actions as JSON')
     .addHelpText(
       'after',
@@ -358,14 +362,7 @@ export function buildProgram(): Command {
         etcd?: string;
         json?: boolean;
       }) => {
-        const inv = await loadInventory(o.inventory);
-        const nodes = selectNodes(
-          inv,
-          o.nodes
-            ?.split(',')
-            .map((x) => x.trim())
-            .filter(Boolean),
-        );
+        const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
         const etcdVersion = walRulesVersion(inv, o.etcd);
         const session = await ClusterSession.open(inv);
         try {
@@ -429,12 +426,7 @@ export function buildProgram(): Command {
       'memory use above this fraction of the limit is pressure',
       '0.9',
     )
-    .addOption(
-      new Option(
-        '--etcd <version>',
-        "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
-      ).choices([...ETCD_VERSIONS]),
-    )
+    .addOption(clusterEtcdOption())
     .option('--json', 'print the findings as JSON')
     .addHelpText(
       'after',
@@ -449,14 +441,7 @@ export function buildProgram(): Command {
         etcd?: string;
         json?: boolean;
       }) => {
-        const inv = await loadInventory(o.inventory);
-        const nodes = selectNodes(
-          inv,
-          o.nodes
-            ?.split(',')
-            .map((x) => x.trim())
-            .filter(Boolean),
-        );
+        const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
         const session = await ClusterSession.open(inv);
         try {
           const found = await diagnose(

@@ -1,7 +1,8 @@
 // Access to the lab from tests: bring it up fresh, reach its hosts the way raftroll does.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SshHost, type SshSettings } from '../../src/remote/ssh.js';
@@ -34,4 +35,44 @@ export function labSsh(i: number, over: Partial<SshSettings> = {}): SshHost {
     connectTimeoutSec: 5,
     ...over,
   });
+}
+
+export interface LabContainer {
+  id: string;
+  image: string;
+  startedAt: string;
+  running: boolean;
+  memory: number;
+  env: string[];
+}
+
+/** Host i's `etcd` container, read straight from its engine (not through raftroll). */
+export function labContainer(i: number): LabContainer {
+  const r = spawnSync(
+    'docker',
+    ['-H', `unix:///run/raftroll-lab/h${i}/docker.sock`, 'inspect', 'etcd'],
+    { encoding: 'utf8' },
+  );
+  const c = JSON.parse(r.stdout)[0];
+  return {
+    id: c.Id,
+    image: c.Config.Image,
+    startedAt: c.State.StartedAt,
+    running: c.State.Running,
+    memory: c.HostConfig.Memory,
+    env: c.Config.Env,
+  };
+}
+
+/** sha256 of every file in host i's WAL directory: proves a log was left byte-for-byte alone. */
+export function labWalDigest(i: number): string[] {
+  const dir = join(LAB, `hosts/h${i}/data/etcd/member/wal`);
+  return readdirSync(dir)
+    .sort()
+    .map(
+      (n) =>
+        `${n}:${createHash('sha256')
+          .update(readFileSync(join(dir, n)))
+          .digest('hex')}`,
+    );
 }

@@ -2,24 +2,12 @@
 // Read-only: nothing may change on any node.
 
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshLab, LAB, lab, ROOT } from '../helpers/lab.js';
+import { freshLab, LAB, lab, labWalDigest, ROOT } from '../helpers/lab.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
-const walDigest = (i: number) => {
-  const dir = join(LAB, `hosts/h${i}/data/etcd/member/wal`);
-  return readdirSync(dir)
-    .sort()
-    .map(
-      (n) =>
-        `${n}:${createHash('sha256')
-          .update(readFileSync(join(dir, n)))
-          .digest('hex')}`,
-    );
-};
+const walDigest = labWalDigest;
 
 beforeAll(() => freshLab(), 240_000);
 afterAll(() => lab('down'), 120_000);

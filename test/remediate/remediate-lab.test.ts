@@ -5,27 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshLab, LAB, lab, ROOT } from '../helpers/lab.js';
+import { freshLab, LAB, lab, labContainer, ROOT } from '../helpers/lab.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
 
 beforeAll(() => freshLab(), 240_000);
 afterAll(() => lab('down'), 120_000);
-
-function inspect(i: number) {
-  const r = spawnSync(
-    'docker',
-    ['-H', `unix:///run/raftroll-lab/h${i}/docker.sock`, 'inspect', 'etcd'],
-    { encoding: 'utf8' },
-  );
-  const c = JSON.parse(r.stdout)[0];
-  return {
-    running: c.State.Running,
-    memory: c.HostConfig.Memory,
-    env: c.Config.Env as string[],
-    restarts: c.RestartCount,
-  };
-}
 
 it('heals an OOM-killed node with a torn tail: repaired, memory defaults back, caught up, nothing lost', () => {
   lab('load', 'start', '--rate', '150');
@@ -61,7 +46,7 @@ it('heals an OOM-killed node with a torn tail: repaired, memory defaults back, c
   } finally {
     lab('load', 'stop');
   }
-  const c = inspect(1);
+  const c = labContainer(1);
   expect(c.running).toBe(true);
   expect(c.memory).toBe(2500 * 1024 * 1024);
   expect(c.env).toContain('GOMEMLIMIT=1800MiB');

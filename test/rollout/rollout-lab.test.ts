@@ -2,12 +2,11 @@
 // their own Docker engines, under a write load that proves nothing acknowledged is lost.
 
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RolloutReport } from '../../src/rollout/report.js';
-import { freshLab, LAB, lab, ROOT } from '../helpers/lab.js';
+import { freshLab, LAB, lab, labContainer, labWalDigest, ROOT } from '../helpers/lab.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
@@ -44,47 +43,13 @@ function roll(...args: string[]): {
   };
 }
 
-interface Box {
-  id: string;
-  image: string;
-  startedAt: string;
-  running: boolean;
-  memory: number;
-  env: string[];
-}
-
-function container(i: number): Box {
-  const r = spawnSync(
-    'docker',
-    ['-H', `unix:///run/raftroll-lab/h${i}/docker.sock`, 'inspect', 'etcd'],
-    { encoding: 'utf8' },
-  );
-  const c = JSON.parse(r.stdout)[0];
-  return {
-    id: c.Id,
-    image: c.Config.Image,
-    startedAt: c.State.StartedAt,
-    running: c.State.Running,
-    memory: c.HostConfig.Memory,
-    env: c.Config.Env,
-  };
-}
+const container = labContainer;
 const boxes = () => [1, 2, 3].map(container);
 const leaderIndex = () =>
   JSON.parse(lab('status', '--json')).findIndex(
     (r: { raft?: { role?: string } }) => r.raft?.role === 'leader',
   ) + 1;
-const walDigest = (i: number) => {
-  const dir = join(LAB, `hosts/h${i}/data/etcd/member/wal`);
-  return readdirSync(dir)
-    .sort()
-    .map(
-      (n) =>
-        `${n}:${createHash('sha256')
-          .update(readFileSync(join(dir, n)))
-          .digest('hex')}`,
-    );
-};
+const walDigest = labWalDigest;
 
 beforeAll(() => freshLab(), 240_000);
 afterAll(() => {
