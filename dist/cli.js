@@ -19681,8 +19681,8 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name2, num] of Object.entries(os.constants.errno)) {
-        if (num === errno) {
+      for (const [name2, num2] of Object.entries(os.constants.errno)) {
+        if (num2 === errno) {
           return name2;
         }
       }
@@ -30378,9 +30378,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num))
-        return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -30420,8 +30420,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -30860,8 +30860,8 @@ var require_float3 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
-        const num = Number(node2.value);
-        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -31063,23 +31063,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num(-1);
+        value *= num2(-1);
       }
-      const _60 = num(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -35854,7 +35854,7 @@ function tagNumber(r) {
   if (r.hi >= 4) return -1;
   return (r.lo >>> 3) + r.hi * 2 ** 29;
 }
-function consumeField(r, num, wireType, depth) {
+function consumeField(r, num2, wireType, depth) {
   switch (wireType) {
     case 0:
       return consumeVarint(r);
@@ -35874,11 +35874,11 @@ function consumeField(r, num, wireType, depth) {
       if (depth < 0) return false;
       for (; ; ) {
         if (!consumeVarint(r)) return false;
-        const num2 = tagNumber(r);
+        const num22 = tagNumber(r);
         const type2 = r.lo & 7;
-        if (num2 < 1) return false;
-        if (type2 === 4) return num2 === num;
-        if (!consumeField(r, num2, type2, depth - 1)) return false;
+        if (num22 < 1) return false;
+        if (type2 === 4) return num22 === num2;
+        if (!consumeField(r, num22, type2, depth - 1)) return false;
       }
     }
     default:
@@ -35889,18 +35889,18 @@ function walkProtobufGo(buf, start, end, known, visit2) {
   const r = new Reader(buf, start, end);
   while (r.i < end) {
     if (!consumeVarint(r)) return DECODE;
-    const num = tagNumber(r);
+    const num2 = tagNumber(r);
     const wireType = r.lo & 7;
-    if (num < 1 || num > MAX_FIELD) return DECODE;
+    if (num2 < 1 || num2 > MAX_FIELD) return DECODE;
     if (wireType === 4) return DECODE;
-    const kind = known[num];
+    const kind = known[num2];
     if (kind === "varint" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-      visit2.varint(num, { lo: r.lo, hi: r.hi });
+      visit2.varint(num2, { lo: r.lo, hi: r.hi });
     } else if (kind === "bytes" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
       if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
-      visit2.bytes(num, r.i, r.i + r.lo);
+      visit2.bytes(num2, r.i, r.i + r.lo);
       r.i += r.lo;
     } else if (kind === "repeated" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
@@ -35913,7 +35913,7 @@ function walkProtobufGo(buf, start, end, known, visit2) {
       }
     } else if (kind === "repeated" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-    } else if (!consumeField(r, num, wireType, RECURSION_LIMIT)) {
+    } else if (!consumeField(r, num2, wireType, RECURSION_LIMIT)) {
       return DECODE;
     }
   }
@@ -35944,6 +35944,10 @@ function str(field, s) {
   if (!s) return [];
   const b = Buffer.from(s);
   return [...varint(field << 3 | 2), ...varint(b.length), ...b];
+}
+function num(field, n) {
+  if (!n) return [];
+  return [...varint(field << 3), ...varint(typeof n === "boolean" ? 1 : n)];
 }
 function decode(buf, fields, what, visit2) {
   const f = walkMessage(buf, 0, buf.length, fields, "protobuf-go", visit2, what);
@@ -36025,6 +36029,20 @@ function encodeTransfer(targetId, targetAddress) {
   return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
 }
 var empty = () => Buffer.alloc(0);
+var encodeRemove = (id) => Buffer.from(str(1, id));
+var encodeAddLearner = (id, address) => Buffer.from([...str(1, id), ...str(2, address)]);
+var encodePromote = (id, minAppliedIndex) => Buffer.from([...str(1, id), ...num(3, minAppliedIndex)]);
+function decodeChange(buf) {
+  const r = { index: 0 };
+  decode(buf, { 1: "varint" }, "RaftAdminConfigurationChangeResponse", {
+    varint(field, v) {
+      if (field === 1) r.index = toUint64(v);
+    },
+    bytes() {
+    }
+  });
+  return r;
+}
 
 // src/raft/engine.ts
 var RaftAdminError = class extends Error {
@@ -36104,6 +36122,21 @@ var ElastickvClient = class {
       "TransferLeadership",
       encodeTransfer(target.id, target.address),
       () => void 0,
+      timeoutMs
+    );
+  }
+  async removeMember(member, timeoutMs = 1e4) {
+    await this.call("RemoveServer", encodeRemove(member.id), decodeChange, timeoutMs);
+  }
+  async addLearner(name2, address, timeoutMs = 1e4) {
+    await this.call("AddLearner", encodeAddLearner(name2, address), decodeChange, timeoutMs);
+    return { id: name2, name: name2, address, voter: false };
+  }
+  async promoteLearner(member, minAppliedIndex, timeoutMs = 1e4) {
+    await this.call(
+      "PromoteLearner",
+      encodePromote(member.id, minAppliedIndex),
+      decodeChange,
       timeoutMs
     );
   }
@@ -36194,6 +36227,21 @@ var EtcdClient = class {
   }
   async transferLeadership(target, timeoutMs = 15e3) {
     await this.call("/v3/maintenance/transfer-leadership", { targetID: target.id }, timeoutMs);
+  }
+  async removeMember(member, timeoutMs = 1e4) {
+    await this.call("/v3/cluster/member/remove", { ID: member.id }, timeoutMs);
+  }
+  async addLearner(name2, address, timeoutMs = 1e4) {
+    const r = await this.call(
+      "/v3/cluster/member/add",
+      { peerURLs: [address], isLearner: true },
+      timeoutMs
+    );
+    if (!r.member?.ID) throw new Error(`${this.label}: member add answered without a member id`);
+    return { id: r.member.ID, name: name2, address, voter: false };
+  }
+  async promoteLearner(member, _minAppliedIndex, timeoutMs = 1e4) {
+    await this.call("/v3/cluster/member/promote", { ID: member.id }, timeoutMs);
   }
   async close() {
     await this.tunnel.close();
@@ -56526,6 +56574,25 @@ function nodeSpec(inv, node2, o = {}) {
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
 }
+function joiningSpec(engine, spec) {
+  const args = [];
+  const src = spec.args;
+  for (let k = 0; k < src.length; k++) {
+    const a = src[k];
+    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
+      if (!a.includes("=")) k++;
+      continue;
+    }
+    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
+      continue;
+    }
+    args.push(a);
+  }
+  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL.fingerprint] = fingerprint(out);
+  return out;
+}
 
 // src/inventory/script-env.ts
 function pairs(text, what) {
@@ -56620,6 +56687,77 @@ function inventoryFromScriptEnv(env) {
     extraEnv: env.EXTRA_ENV ? envWords(env.EXTRA_ENV) : void 0
   };
   return { inv, order: order.length ? order : nodes.map(([id]) => id), overrides };
+}
+
+// src/rollout/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+
+// src/rollout/guards.ts
+function rolloutOrder(ids, views, leaderLast = true) {
+  if (!leaderLast) return [...ids];
+  const leader = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
+}
+function down(v) {
+  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
+  if (!v.container) return `${v.id} has no container`;
+  if (!v.container.state.running || v.container.state.restarting) {
+    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  }
+  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return void 0;
+}
+function unhealthy(v, t) {
+  const d = down(v);
+  if (d) return d;
+  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
+  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
+  return void 0;
+}
+function quorumGuard(target, views, t) {
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  if (!views.some((v) => v.raft?.role === "leader")) {
+    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+  }
+  for (const v of peers) {
+    const why = unhealthy(v, t);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  return void 0;
+}
+function alreadyDown(v) {
+  if (!v?.reachable) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
+function handoverCandidates(leaderId, views, t) {
+  return views.filter(
+    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
+  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
+}
+function caughtUp(v, t) {
+  if (!v) return "no observation";
+  if (!v.container?.state.running || v.container.state.restarting)
+    return `container ${v.container?.state.status ?? "missing"}`;
+  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
+  if (!v.raft.leaderId) return "no leader seen yet";
+  if (v.lag === void 0) return "lag unknown";
+  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
+  return void 0;
 }
 
 // src/remote/host-files.ts
@@ -57882,6 +58020,7 @@ var PRIORITY = [
   "crash-looping",
   "oom-killed",
   "memory-pressure",
+  "stopped",
   "lagging",
   "healthy"
 ];
@@ -57915,6 +58054,13 @@ function classify(f, t, defaultsEffective) {
       `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
     );
   }
+  if (v.reachable && !c) reasons.set("stopped", "has no container");
+  else if (c && !c.state.running && !c.state.restarting) {
+    reasons.set(
+      "stopped",
+      `${c.state.status} with exit code ${c.state.exitCode}${stoppedOnPurpose(c.state.exitCode) ? " (a clean stop, as by docker stop)" : ""}`
+    );
+  }
   if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
     reasons.set("lagging", `${v.lag} entries behind the leader`);
   if (reasons.size === 0)
@@ -57926,12 +58072,15 @@ function classify(f, t, defaultsEffective) {
     node: v.id,
     class: cls,
     all,
-    action: actionFor(cls, applied, all),
+    action: actionFor(cls, applied, all, c?.state.exitCode),
     why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
     memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
   };
 }
-function actionFor(cls, defaultsApplied, all) {
+function stoppedOnPurpose(code) {
+  return code === 0 || code === 143 || code === 130;
+}
+function actionFor(cls, defaultsApplied, all, exitCode) {
   switch (cls) {
     case "unreachable":
       return "report";
@@ -57945,6 +58094,8 @@ function actionFor(cls, defaultsApplied, all) {
       return defaultsApplied ? "report" : "recreate-with-defaults";
     case "memory-pressure":
       return "graceful-restart";
+    case "stopped":
+      return exitCode === void 0 || stoppedOnPurpose(exitCode) ? "report" : "start";
     case "lagging":
       return "wait";
     case "healthy":
@@ -58016,86 +58167,55 @@ async function diagnose(session, nodes, t, etcdVersion) {
         effective = false;
       }
       const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
+      const c = view.container;
       return {
         ...fixed,
+        down: alreadyDown(view),
+        role: view.raft?.role ?? "unknown",
         facts: {
           memoryUsage: f.memoryUsage,
           staleBackups: f.staleBackups,
           diskFree: f.diskFree,
           kernelOom: f.kernelOom,
           walVerdict: f.wal?.verdict,
-          container: view.container ? `${view.container.state.status}${view.container.state.oomKilled ? " OOMKilled" : ""} restarts=${view.container.restartCount}` : void 0
+          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
         }
       };
     })
   );
 }
 
-// src/rollout/events.ts
-var Events = class {
-  listeners = [];
-  log = [];
-  on(l) {
-    this.listeners.push(l);
+// src/rollout/catch-up.ts
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let last = "";
+  for (; ; ) {
+    const views = await observe(session, session.inv.nodes);
+    o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      if (now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    await sleep2(t.pollMs);
   }
-  emit(e) {
-    this.log.push(e);
-    for (const l of this.listeners) l(e);
-  }
-};
-
-// src/rollout/guards.ts
-function rolloutOrder(ids, views, leaderLast = true) {
-  if (!leaderLast) return [...ids];
-  const leader = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
-}
-function down(v) {
-  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
-  if (!v.container) return `${v.id} has no container`;
-  if (!v.container.state.running || v.container.state.restarting) {
-    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
-  }
-  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
-  return void 0;
-}
-function unhealthy(v, t) {
-  const d = down(v);
-  if (d) return d;
-  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
-  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
-  return void 0;
-}
-function quorumGuard(target, views, t) {
-  const peers = views.filter((v) => v.id !== target);
-  const risk = `taking ${target} down now could cost the cluster its majority`;
-  for (const v of peers) {
-    const why = down(v);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  if (!views.some((v) => v.raft?.role === "leader")) {
-    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
-  }
-  for (const v of peers) {
-    const why = unhealthy(v, t);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  return void 0;
-}
-function handoverCandidates(leaderId, views, t) {
-  return views.filter(
-    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
-  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
-}
-function caughtUp(v, t) {
-  if (!v) return "no observation";
-  if (!v.container?.state.running || v.container.state.restarting)
-    return `container ${v.container?.state.status ?? "missing"}`;
-  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
-  if (!v.raft.leaderId) return "no leader seen yet";
-  if (v.lag === void 0) return "lag unknown";
-  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
-  return void 0;
 }
 
 // src/rollout/rollout.ts
@@ -58119,7 +58239,7 @@ var RolloutError = class extends Error {
   name = "RolloutError";
 };
 var PREVIOUS_SUFFIX = ".raftroll-prev";
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 function withTag(image, tag) {
   const at = image.indexOf("@");
   const base = at >= 0 ? image.slice(0, at) : image;
@@ -58330,7 +58450,7 @@ var Rollout = class {
       throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
     };
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard = quorumGuard(id, views, this.t);
+    const guard = this.opts.allowDownTarget && alreadyDown(v) ? void 0 : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     const leftover = await inspect(host, prevName);
     if (leftover?.state.running || leftover?.state.restarting) {
@@ -58422,20 +58542,20 @@ var Rollout = class {
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
   async handover(id, views) {
     this.phase(id, "handover");
-    const leaderClient = await this.session.raft(this.node(id));
-    const members2 = await leaderClient.members();
+    const leaderClient2 = await this.session.raft(this.node(id));
+    const members2 = await leaderClient2.members();
     const tried = [];
     for (const cand of handoverCandidates(id, views, this.t)) {
       const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
       if (!member) continue;
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
+          await leaderClient2.transferLeadership(member, this.t.handoverTimeoutMs);
           const deadline = Date.now() + this.t.handoverTimeoutMs;
           while (Date.now() < deadline) {
-            const s = await leaderClient.status().catch(() => void 0);
+            const s = await leaderClient2.status().catch(() => void 0);
             if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-            await sleep2(this.t.pollMs);
+            await sleep3(this.t.pollMs);
           }
           throw new Error("no other node took over in time");
         } catch (e) {
@@ -58446,7 +58566,7 @@ var Rollout = class {
             node: id,
             message: `leadership transfer to ${cand.id} failed: ${e.message}`
           });
-          await sleep2(500 * 2 ** (attempt - 1));
+          await sleep3(500 * 2 ** (attempt - 1));
         }
       }
     }
@@ -58496,34 +58616,14 @@ var Rollout = class {
       "wal"
     );
   }
-  /** Polls until the node is caught up and stays so for the stabilization window. */
-  async waitCaughtUp(id, startedAt, baselineRestarts = 0) {
-    let stableSince;
-    let last = "";
-    for (; ; ) {
-      const { v } = await this.view(id);
-      const c = v.container;
-      if (c && (c.restartCount > baselineRestarts || c.state.restarting)) {
-        throw new Error(
-          `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
-        );
+  waitCaughtUp(id, startedAt, baselineRestarts = 0) {
+    return waitCaughtUp(this.session, id, this.t, {
+      startedAt,
+      baselineRestarts,
+      onViews: (views) => {
+        this.last = { at: Date.now(), views };
       }
-      if (c && c.state.status === "exited")
-        throw new Error(`the new container exited with code ${c.state.exitCode}`);
-      const why = caughtUp(v, this.t);
-      const now = Date.now();
-      if (why === void 0) {
-        stableSince ??= now;
-        if (now - stableSince >= this.t.stabilizeMs) return v.lag;
-      } else {
-        stableSince = void 0;
-        last = why;
-      }
-      const limit = v.raft ? this.t.catchUpTimeoutMs : this.t.startTimeoutMs;
-      if (now - startedAt > limit)
-        throw new Error(`not caught up after ${Math.round((now - startedAt) / 1e3)} s: ${last}`);
-      await sleep2(this.t.pollMs);
-    }
+    });
   }
   async rollback(id) {
     const host = this.session.host(this.node(id));
@@ -58549,25 +58649,188 @@ var Rollout = class {
   }
 };
 
+// src/remediate/reseed.ts
+var ASIDE_SUFFIX = ".raftroll-reseed-";
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+function peerAddress(session, host) {
+  const p = session.inv.ports;
+  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+}
+async function leaderClient(session) {
+  const views = await observe(session, session.inv.nodes);
+  const leader = views.find((v) => v.raft?.role === "leader");
+  if (!leader) throw new Error("the cluster has no leader");
+  const node2 = session.inv.nodes.find((n) => n.id === leader.id);
+  return { id: leader.id, client: await session.raft(node2) };
+}
+async function onLeader(session, what, f, timeoutMs, pollMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (; ; ) {
+    try {
+      return await f((await leaderClient(session)).client);
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
+    await sleep4(Math.max(pollMs, 500));
+  }
+}
+async function moveAside(host, dir) {
+  const stat2 = await host.run(["stat", "-c", "%u:%g:%a", "--", dir]);
+  const [uid, gid, mode] = stat2.stdout.trim().split(":");
+  const aside = `${dir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
+  await host.run(["mv", "-n", "-T", "--", dir, aside]);
+  await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dir]);
+  return aside;
+}
+async function moveBack(host, dir, aside) {
+  await host.run(["rmdir", "--", dir]);
+  await host.run(["mv", "-n", "-T", "--", aside, dir]);
+}
+async function reseed(session, id, o) {
+  const t = o.thresholds;
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const host = session.host(node2);
+  const name2 = session.inv.container.name;
+  const dataDir = session.inv.container.dataDir;
+  const phase = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
+  const refused = (why) => ({
+    outcome: "refused",
+    message: `${id}: re-seed refused: ${why}. Nothing was touched on ${id}.`
+  });
+  phase("guard");
+  const views = await observe(session, session.inv.nodes);
+  const v = views.find((x) => x.id === id);
+  if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
+  if (!alreadyDown(v)) return refused(`${id} is running; only a node that is down is re-seeded`);
+  const guard = quorumGuard(id, views, t);
+  if (guard) return refused(guard);
+  if (v.container?.state.restarting) await stop(host, name2, t.stopGraceSeconds);
+  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
+  if (report.verdict === "clean" || report.verdict === "torn")
+    return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
+  phase(`move ${dataDir} aside`);
+  const aside = await moveAside(host, dataDir);
+  const keep = `the old data directory is kept at ${aside}`;
+  phase("remove the member");
+  const before = await (await leaderClient(session)).client.members();
+  const old = before.find((m) => m.name === id || m.address === peerAddress(session, node2.host));
+  const address = old?.address || peerAddress(session, node2.host);
+  if (old) {
+    try {
+      await onLeader(session, "member remove", (c) => c.removeMember(old), 15e3, t.pollMs);
+    } catch (e) {
+      await moveBack(host, dataDir, aside);
+      return {
+        outcome: "failed",
+        message: `${id}: could not remove the member (${e.message}); its data directory is back in place and nothing else changed`
+      };
+    }
+  }
+  phase("add it back as a learner");
+  let learner;
+  try {
+    learner = await onLeader(
+      session,
+      "member add",
+      (c) => c.addLearner(id, address),
+      3e4,
+      t.pollMs
+    );
+  } catch (e) {
+    return {
+      outcome: "failed",
+      message: `${id}: removed from the cluster, but adding it back failed (${e.message}). The cluster runs without ${id}; ${keep}. Add a learner at ${address} named ${id} and run remediate again.`
+    };
+  }
+  phase("start empty");
+  const image = v.container?.image ?? session.inv.container.image;
+  const spec = joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }));
+  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  const stale = await inspect(host, prev);
+  if (stale) await host.run(removeContainer(prev));
+  if (v.container) await host.run(renameContainer(name2, prev));
+  const started = Date.now();
+  let promoted = false;
+  try {
+    await run(host, spec);
+    phase("catch up as a learner");
+    await waitCaughtUp(session, id, t, { startedAt: started });
+    phase("promote to voter");
+    await onLeader(
+      session,
+      "learner promotion",
+      async (c) => c.promoteLearner(learner, (await c.status()).commitIndex),
+      t.catchUpTimeoutMs,
+      t.pollMs
+    );
+    promoted = true;
+    const lag = await waitCaughtUp(session, id, t, {
+      startedAt: Date.now(),
+      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
+    });
+    await host.run(removeContainer(prev), { allowFailure: true });
+    return {
+      outcome: "healed",
+      message: `re-seeded: member removed and added back empty, caught up (lag ${lag}) and a voter again; ${keep}`
+    };
+  } catch (e) {
+    return {
+      outcome: "failed",
+      message: `${id}: re-seed did not finish: ${e.message}. ${promoted ? `${id} is a voter again but not caught up` : `${id} is a learner (no vote), so the majority is unaffected`}; ${keep}, and the old container is ${prev}.`
+    };
+  }
+}
+
 // src/remediate/heal.ts
-var FIXABLE = /* @__PURE__ */ new Set(["repair-and-restart", "recreate-with-defaults", "graceful-restart"]);
+var RESTARTS = /* @__PURE__ */ new Set([
+  "repair-and-restart",
+  "recreate-with-defaults",
+  "graceful-restart",
+  "start"
+]);
+function healOrder(findings) {
+  const rank = (f) => f.down ? 0 : f.role === "leader" ? 2 : 1;
+  return [...findings].sort((a, b) => rank(a) - rank(b));
+}
 async function heal(session, findings, opts) {
   const results = [];
-  for (const f of findings) {
+  const events = opts.events ?? new Events();
+  const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  let stopped;
+  for (const f of healOrder(findings)) {
     const base = { node: f.node, class: f.class, action: f.action };
+    const done = (r2) => {
+      results.push(r2);
+      events.emit({ type: "heal-result", at: Date.now(), node: f.node, result: r2 });
+    };
     if (f.action === "none") {
-      results.push({ ...base, outcome: "nothing-to-do", message: "healthy" });
+      done({ ...base, outcome: "nothing-to-do", message: "healthy" });
       continue;
     }
-    if (!FIXABLE.has(f.action)) {
-      const hint2 = f.action === "reseed" ? " Never truncated. The safe path: remove the member, empty its data directory, and add it back so it catches up from the leader." : "";
-      results.push({ ...base, outcome: "reported", message: `${f.why}.${hint2}` });
+    if (stopped) {
+      done({ ...base, outcome: "not-reached", message: `not tried: ${stopped} failed first` });
+      continue;
+    }
+    if (f.action === "reseed" && opts.reseed) {
+      const r2 = await reseed(session, f.node, {
+        etcdVersion: opts.etcdVersion,
+        thresholds,
+        events
+      });
+      done({ ...base, ...r2 });
+      if (r2.outcome === "failed") stopped = f.node;
+      continue;
+    }
+    if (!RESTARTS.has(f.action)) {
+      const hint2 = f.action === "reseed" ? " The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed)." : "";
+      done({ ...base, outcome: "reported", message: `${f.why}.${hint2}` });
       continue;
     }
     const node2 = session.inv.nodes.find((n) => n.id === f.node);
     const [view] = await observe(session, [node2]);
     const image = view?.container?.image ?? session.inv.container.image;
-    const events = opts.events ?? new Events();
     const r = await new Rollout(
       session.inv,
       session,
@@ -58575,19 +58838,56 @@ async function heal(session, findings, opts) {
         image,
         nodes: [f.node],
         force: true,
+        allowDownTarget: true,
         etcdVersion: opts.etcdVersion,
-        thresholds: { ...DEFAULT_THRESHOLDS, ...opts.thresholds }
+        thresholds
       },
       events
     ).run();
-    results.push({
-      ...base,
-      outcome: r.result === "success" ? "healed" : "failed",
-      message: r.message ?? `${f.action} done`
-    });
-    if (r.result !== "success") break;
+    if (r.result === "success") {
+      done({ ...base, outcome: "healed", message: `${f.action} done` });
+    } else if (r.phase === "guard") {
+      done({ ...base, outcome: "refused", message: r.message ?? "refused by the quorum guard" });
+    } else {
+      done({ ...base, outcome: "failed", message: r.message ?? `${f.action} failed` });
+      stopped = f.node;
+    }
   }
   return results;
+}
+
+// src/remediate/remediate.ts
+var DEFAULT_DIAGNOSE_THRESHOLDS = {
+  maxLag: 1e3,
+  memoryPressure: 0.9,
+  crashLoopRestarts: 3
+};
+async function remediate(session, nodes, o) {
+  const t0 = Date.now();
+  const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
+  const events = o.events ?? new Events();
+  const timeline = () => events.log.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
+  for (const f of findings)
+    events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
+  if (o.mode === "diagnose") {
+    const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
+    return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+  }
+  const actions = await heal(session, findings, {
+    etcdVersion: o.etcdVersion,
+    thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+    reseed: o.reseed,
+    events
+  });
+  let result;
+  if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
+  else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))
+    result = "attention";
+  else if (actions.some((a) => a.outcome === "healed")) result = "healed";
+  else result = "healthy";
+  return { result, mode: o.mode, findings, actions, timeline: timeline() };
 }
 
 // src/remote/local-files.ts
@@ -58748,6 +59048,10 @@ function progressLine(e, t0) {
     }
     case "rollout-end":
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why}`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
   }
 }
 
@@ -58937,7 +59241,7 @@ function buildProgram() {
     if (!o.image && !o.imageTag)
       throw new ExitError(EXIT.usage, "give --image-tag <tag> or --image <ref>");
     const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
-    const num = (k) => {
+    const num2 = (k) => {
       const n = Number(o[k]);
       if (!Number.isFinite(n) || n < 0)
         throw new ExitError(EXIT.usage, `--${k} is "${o[k]}": expected a non-negative number`);
@@ -58993,10 +59297,10 @@ function buildProgram() {
           etcdVersion: walRulesVersion(inv, o.etcd),
           thresholds: {
             ...DEFAULT_THRESHOLDS,
-            maxLag: num("maxLag"),
-            stopGraceSeconds: o.stopGrace === void 0 ? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds : num("stopGrace"),
-            catchUpTimeoutMs: num("catchUpTimeout") * 1e3,
-            stabilizeMs: num("stabilize") * 1e3
+            maxLag: num2("maxLag"),
+            stopGraceSeconds: o.stopGrace === void 0 ? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds : num2("stopGrace"),
+            catchUpTimeoutMs: num2("catchUpTimeout") * 1e3,
+            stabilizeMs: num2("stabilize") * 1e3
           },
           signal: abort.signal
         },
@@ -59029,106 +59333,95 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
   });
   rolloutCommand("plan");
   rolloutCommand("roll");
-  program2.command("remediate").description(
-    "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard"
-  ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--nodes <ids>", "only these nodes (comma-separated ids)").addOption(
+  const remediation = (name2, description, exits) => {
+    const cmd = program2.command(name2).description(description).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--nodes <ids>", "only these nodes (comma-separated ids)").option(
+      "--max-lag <n>",
+      "entries a node may trail the leader before it counts as lagging",
+      String(DEFAULT_DIAGNOSE_THRESHOLDS.maxLag)
+    ).option(
+      "--memory-pressure <fraction>",
+      "memory use above this fraction of the limit is pressure",
+      String(DEFAULT_DIAGNOSE_THRESHOLDS.memoryPressure)
+    ).option(
+      "--crash-loop-restarts <n>",
+      "restarts that make a stopped container crash-looping",
+      String(DEFAULT_DIAGNOSE_THRESHOLDS.crashLoopRestarts)
+    ).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").addHelpText("after", `
+Exit codes: ${exits}`);
+    return cmd;
+  };
+  const runRemediation = async (o, mode, findingsOnly = false) => {
+    const num2 = (k, flag, max = Number.POSITIVE_INFINITY) => {
+      const n = Number(o[k]);
+      if (o[k] === "" || !Number.isFinite(n) || n < 0 || n > max)
+        throw new ExitError(
+          EXIT.usage,
+          `--${flag} is "${o[k]}": expected a number from 0 to ${max === Number.POSITIVE_INFINITY ? "any" : max}`
+        );
+      return n;
+    };
+    const thresholds = {
+      maxLag: num2("maxLag", "max-lag"),
+      memoryPressure: num2("memoryPressure", "memory-pressure", 1),
+      crashLoopRestarts: num2("crashLoopRestarts", "crash-loop-restarts")
+    };
+    const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes);
+    const etcdVersion = walRulesVersion(inv, o.etcd);
+    const session = await ClusterSession.open(inv);
+    try {
+      const events = new Events();
+      const t0 = Date.now();
+      if (!o.json)
+        events.on((e) => {
+          const line = progressLine(e, t0);
+          if (line) process.stdout.write(`${line}
+`);
+        });
+      const r = await remediate(session, nodes, {
+        mode,
+        etcdVersion,
+        thresholds,
+        rollout: mode === "auto" ? {
+          maxLag: thresholds.maxLag,
+          stabilizeMs: num2("stabilize", "stabilize") * 1e3,
+          stopGraceSeconds: inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds
+        } : void 0,
+        reseed: !!o.allowReseed,
+        events
+      });
+      if (o.json) print(true, findingsOnly ? r.findings : r, "");
+      else {
+        for (const d of r.findings)
+          if (d.facts.staleBackups.length)
+            process.stdout.write(`${d.node}: stale backups: ${d.facts.staleBackups.join(", ")}
+`);
+        process.stdout.write(`${r.result}
+`);
+      }
+      if (r.result !== "healthy" && r.result !== "healed") throw new ExitError(EXIT.failed, "");
+    } finally {
+      await session.close();
+    }
+  };
+  remediation(
+    "remediate",
+    "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard",
+    "0 healthy or healed, 1 something is still wrong (or a fix failed or was refused), 2 bad input."
+  ).addOption(
     new Option("--mode <mode>", "diagnose only reports; auto heals").choices(["diagnose", "auto"]).default("diagnose")
-  ).option("--max-lag <n>", "entries a node may trail the leader", "1000").option(
-    "--memory-pressure <fraction>",
-    "memory use above this fraction of the limit is pressure",
-    "0.9"
   ).option(
     "--stabilize <seconds>",
     "how long a healed node must stay caught up",
     String(DEFAULT_THRESHOLDS.stabilizeMs / 1e3)
-  ).addOption(clusterEtcdOption()).option("--json", "print findings and actions as JSON").addHelpText(
-    "after",
-    "\nExit codes: 0 nothing left to fix, 1 something could not be (or was not) fixed, 2 bad input."
-  ).action(
-    async (o) => {
-      const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
-      const etcdVersion = walRulesVersion(inv, o.etcd);
-      const session = await ClusterSession.open(inv);
-      try {
-        const found = await diagnose(
-          session,
-          nodes,
-          {
-            maxLag: Number(o.maxLag),
-            memoryPressure: Number(o.memoryPressure),
-            crashLoopRestarts: 3
-          },
-          etcdVersion
-        );
-        const events = new Events();
-        const t0 = Date.now();
-        if (!o.json) {
-          for (const d of found)
-            process.stdout.write(`${d.node}  ${d.class}  -> ${d.action}   ${d.why}
-`);
-          events.on((e) => {
-            const line = progressLine(e, t0);
-            if (line) process.stdout.write(`${line}
-`);
-          });
-        }
-        const healed = o.mode === "auto" ? await heal(session, found, {
-          etcdVersion,
-          thresholds: { maxLag: Number(o.maxLag), stabilizeMs: Number(o.stabilize) * 1e3 },
-          events
-        }) : [];
-        if (o.json) print(true, { findings: found, actions: healed }, "");
-        else
-          for (const h of healed) process.stdout.write(`${h.node}: ${h.outcome}: ${h.message}
-`);
-        const open3 = o.mode === "auto" ? healed.some((h) => h.outcome === "failed" || h.outcome === "reported") || healed.length < found.filter((d) => d.action !== "none").length : found.some((d) => d.class !== "healthy");
-        if (open3) throw new ExitError(EXIT.failed, "");
-      } finally {
-        await session.close();
-      }
-    }
-  );
-  program2.command("diagnose").description(
-    "read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix"
-  ).requiredOption("-i, --inventory <file>", "the cluster inventory (YAML)").option("--nodes <ids>", "only these nodes (comma-separated ids)").option(
-    "--max-lag <n>",
-    "entries a node may trail the leader before it counts as lagging",
-    "1000"
   ).option(
-    "--memory-pressure <fraction>",
-    "memory use above this fraction of the limit is pressure",
-    "0.9"
-  ).addOption(clusterEtcdOption()).option("--json", "print the findings as JSON").addHelpText(
-    "after",
-    "\nExit codes: 0 every node healthy, 1 some node needs attention, 2 bad input."
-  ).action(
-    async (o) => {
-      const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
-      const session = await ClusterSession.open(inv);
-      try {
-        const found = await diagnose(
-          session,
-          nodes,
-          {
-            maxLag: Number(o.maxLag),
-            memoryPressure: Number(o.memoryPressure),
-            crashLoopRestarts: 3
-          },
-          walRulesVersion(inv, o.etcd)
-        );
-        print(
-          !!o.json,
-          found,
-          found.map(
-            (d) => `${d.node}  ${d.class}  -> ${d.action}   ${d.why}${d.facts.staleBackups.length ? `; stale backups: ${d.facts.staleBackups.join(", ")}` : ""}`
-          ).join("\n")
-        );
-        if (found.some((d) => d.class !== "healthy")) throw new ExitError(EXIT.failed, "");
-      } finally {
-        await session.close();
-      }
-    }
-  );
+    "--allow-reseed",
+    "a corrupt-WAL member may be removed, its data moved aside, and added back empty (only while the others keep quorum)"
+  ).action((o) => runRemediation(o, o.mode));
+  remediation(
+    "diagnose",
+    "read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix",
+    "0 every node healthy, 1 some node needs attention, 2 bad input."
+  ).action((o) => runRemediation(o, "diagnose", true));
   return program2;
 }
 async function main(argv) {

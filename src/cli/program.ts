@@ -6,8 +6,7 @@ import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
 import { InventoryError, loadInventory, selectNodes, walRulesVersion } from '../inventory/load.js';
 import { inventoryFromScriptEnv } from '../inventory/script-env.js';
-import { diagnose } from '../remediate/diagnose.js';
-import { heal } from '../remediate/heal.js';
+import { DEFAULT_DIAGNOSE_THRESHOLDS, type Mode, remediate } from '../remediate/remediate.js';
 import { LocalFiles } from '../remote/local-files.js';
 import { Events } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
@@ -322,154 +321,118 @@ export function buildProgram(): Command {
   rolloutCommand('plan');
   rolloutCommand('roll');
 
-  program
-    .command('remediate')
-    .description(
-      "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard",
-    )
-    .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
-    .option('--nodes <ids>', 'only these nodes (comma-separated ids)')
+  const remediation = (name: string, description: string, exits: string) => {
+    const cmd = program
+      .command(name)
+      .description(description)
+      .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
+      .option('--nodes <ids>', 'only these nodes (comma-separated ids)')
+      .option(
+        '--max-lag <n>',
+        'entries a node may trail the leader before it counts as lagging',
+        String(DEFAULT_DIAGNOSE_THRESHOLDS.maxLag),
+      )
+      .option(
+        '--memory-pressure <fraction>',
+        'memory use above this fraction of the limit is pressure',
+        String(DEFAULT_DIAGNOSE_THRESHOLDS.memoryPressure),
+      )
+      .option(
+        '--crash-loop-restarts <n>',
+        'restarts that make a stopped container crash-looping',
+        String(DEFAULT_DIAGNOSE_THRESHOLDS.crashLoopRestarts),
+      )
+      .addOption(clusterEtcdOption())
+      .option('--json', 'print findings (and actions) as JSON')
+      .addHelpText('after', `\nExit codes: ${exits}`);
+    return cmd;
+  };
+
+  const runRemediation = async (
+    o: Record<string, string | boolean | undefined>,
+    mode: Mode,
+    findingsOnly = false,
+  ) => {
+    const num = (k: string, flag: string, max = Number.POSITIVE_INFINITY) => {
+      const n = Number(o[k]);
+      if (o[k] === '' || !Number.isFinite(n) || n < 0 || n > max)
+        throw new ExitError(
+          EXIT.usage,
+          `--${flag} is "${o[k]}": expected a number from 0 to ${max === Number.POSITIVE_INFINITY ? 'any' : max}`,
+        );
+      return n;
+    };
+    const thresholds = {
+      maxLag: num('maxLag', 'max-lag'),
+      memoryPressure: num('memoryPressure', 'memory-pressure', 1),
+      crashLoopRestarts: num('crashLoopRestarts', 'crash-loop-restarts'),
+    };
+    const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes as string);
+    const etcdVersion = walRulesVersion(inv, o.etcd as string | undefined);
+    const session = await ClusterSession.open(inv);
+    try {
+      const events = new Events();
+      const t0 = Date.now();
+      if (!o.json)
+        events.on((e) => {
+          const line = progressLine(e, t0);
+          if (line) process.stdout.write(`${line}\n`);
+        });
+      const r = await remediate(session, nodes, {
+        mode,
+        etcdVersion,
+        thresholds,
+        rollout:
+          mode === 'auto'
+            ? {
+                maxLag: thresholds.maxLag,
+                stabilizeMs: num('stabilize', 'stabilize') * 1000,
+                stopGraceSeconds:
+                  inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds,
+              }
+            : undefined,
+        reseed: !!o.allowReseed,
+        events,
+      });
+      if (o.json) print(true, findingsOnly ? r.findings : r, '');
+      else {
+        for (const d of r.findings)
+          if (d.facts.staleBackups.length)
+            process.stdout.write(`${d.node}: stale backups: ${d.facts.staleBackups.join(', ')}\n`);
+        process.stdout.write(`${r.result}\n`);
+      }
+      if (r.result !== 'healthy' && r.result !== 'healed') throw new ExitError(EXIT.failed, '');
+    } finally {
+      await session.close();
+    }
+  };
+
+  remediation(
+    'remediate',
+    "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard",
+    '0 healthy or healed, 1 something is still wrong (or a fix failed or was refused), 2 bad input.',
+  )
     .addOption(
       new Option('--mode <mode>', 'diagnose only reports; auto heals')
         .choices(['diagnose', 'auto'])
         .default('diagnose'),
-    )
-    .option('--max-lag <n>', 'entries a node may trail the leader', '1000')
-    .option(
-      '--memory-pressure <fraction>',
-      'memory use above this fraction of the limit is pressure',
-      '0.9',
     )
     .option(
       '--stabilize <seconds>',
       'how long a healed node must stay caught up',
       String(DEFAULT_THRESHOLDS.stabilizeMs / 1000),
     )
-    .addOption(clusterEtcdOption())
-    .option('--json', 'print findings and actions as JSON')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 nothing left to fix, 1 something could not be (or was not) fixed, 2 bad input.',
+    .option(
+      '--allow-reseed',
+      'a corrupt-WAL member may be removed, its data moved aside, and added back empty (only while the others keep quorum)',
     )
-    .action(
-      async (o: {
-        inventory: string;
-        nodes?: string;
-        mode: string;
-        maxLag: string;
-        memoryPressure: string;
-        stabilize: string;
-        etcd?: string;
-        json?: boolean;
-      }) => {
-        const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
-        const etcdVersion = walRulesVersion(inv, o.etcd);
-        const session = await ClusterSession.open(inv);
-        try {
-          const found = await diagnose(
-            session,
-            nodes,
-            {
-              maxLag: Number(o.maxLag),
-              memoryPressure: Number(o.memoryPressure),
-              crashLoopRestarts: 3,
-            },
-            etcdVersion,
-          );
-          const events = new Events();
-          const t0 = Date.now();
-          if (!o.json) {
-            for (const d of found)
-              process.stdout.write(`${d.node}  ${d.class}  -> ${d.action}   ${d.why}\n`);
-            events.on((e) => {
-              const line = progressLine(e, t0);
-              if (line) process.stdout.write(`${line}\n`);
-            });
-          }
-          const healed =
-            o.mode === 'auto'
-              ? await heal(session, found, {
-                  etcdVersion,
-                  thresholds: { maxLag: Number(o.maxLag), stabilizeMs: Number(o.stabilize) * 1000 },
-                  events,
-                })
-              : [];
-          if (o.json) print(true, { findings: found, actions: healed }, '');
-          else
-            for (const h of healed) process.stdout.write(`${h.node}: ${h.outcome}: ${h.message}\n`);
-          const open =
-            o.mode === 'auto'
-              ? healed.some((h) => h.outcome === 'failed' || h.outcome === 'reported') ||
-                healed.length < found.filter((d) => d.action !== 'none').length
-              : found.some((d) => d.class !== 'healthy');
-          if (open) throw new ExitError(EXIT.failed, '');
-        } finally {
-          await session.close();
-        }
-      },
-    );
+    .action((o) => runRemediation(o, o.mode as Mode));
 
-  program
-    .command('diagnose')
-    .description(
-      'read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix',
-    )
-    .requiredOption('-i, --inventory <file>', 'the cluster inventory (YAML)')
-    .option('--nodes <ids>', 'only these nodes (comma-separated ids)')
-    .option(
-      '--max-lag <n>',
-      'entries a node may trail the leader before it counts as lagging',
-      '1000',
-    )
-    .option(
-      '--memory-pressure <fraction>',
-      'memory use above this fraction of the limit is pressure',
-      '0.9',
-    )
-    .addOption(clusterEtcdOption())
-    .option('--json', 'print the findings as JSON')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 every node healthy, 1 some node needs attention, 2 bad input.',
-    )
-    .action(
-      async (o: {
-        inventory: string;
-        nodes?: string;
-        maxLag: string;
-        memoryPressure: string;
-        etcd?: string;
-        json?: boolean;
-      }) => {
-        const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
-        const session = await ClusterSession.open(inv);
-        try {
-          const found = await diagnose(
-            session,
-            nodes,
-            {
-              maxLag: Number(o.maxLag),
-              memoryPressure: Number(o.memoryPressure),
-              crashLoopRestarts: 3,
-            },
-            walRulesVersion(inv, o.etcd),
-          );
-          print(
-            !!o.json,
-            found,
-            found
-              .map(
-                (d) =>
-                  `${d.node}  ${d.class}  -> ${d.action}   ${d.why}${d.facts.staleBackups.length ? `; stale backups: ${d.facts.staleBackups.join(', ')}` : ''}`,
-              )
-              .join('\n'),
-          );
-          if (found.some((d) => d.class !== 'healthy')) throw new ExitError(EXIT.failed, '');
-        } finally {
-          await session.close();
-        }
-      },
-    );
+  remediation(
+    'diagnose',
+    'read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix',
+    '0 every node healthy, 1 some node needs attention, 2 bad input.',
+  ).action((o) => runRemediation(o, 'diagnose', true));
 
   return program;
 }

@@ -183,3 +183,43 @@ export function decodeTransfer(buf: Buffer): { targetId: string; targetAddress: 
 }
 
 export const empty = (): Buffer => Buffer.alloc(0);
+
+// Configuration changes: RemoveServer {id=1}, AddLearner {id=1, address=2},
+// PromoteLearner {id=1, min_applied_index=3}; each answers {index=1}.
+export const encodeRemove = (id: string): Buffer => Buffer.from(str(1, id));
+export const encodeAddLearner = (id: string, address: string): Buffer =>
+  Buffer.from([...str(1, id), ...str(2, address)]);
+export const encodePromote = (id: string, minAppliedIndex: number): Buffer =>
+  Buffer.from([...str(1, id), ...num(3, minAppliedIndex)]);
+
+/** The fields of a change request, as the stand-in server reads them. */
+export function decodeChangeRequest(buf: Buffer): {
+  id: string;
+  address: string;
+  minAppliedIndex: number;
+} {
+  const r = { id: '', address: '', minAppliedIndex: 0 };
+  decode(buf, { 1: 'bytes', 2: 'bytes', 3: 'varint', 4: 'varint' }, 'RaftAdminChangeRequest', {
+    varint(field, v) {
+      if (field === 3) r.minAppliedIndex = toUint64(v);
+    },
+    bytes(field, a, b) {
+      if (field === 1) r.id = buf.subarray(a, b).toString();
+      else if (field === 2) r.address = buf.subarray(a, b).toString();
+    },
+  });
+  return r;
+}
+
+export const encodeChange = (index: number): Buffer => Buffer.from(num(1, index));
+
+export function decodeChange(buf: Buffer): { index: number } {
+  const r = { index: 0 };
+  decode(buf, { 1: 'varint' }, 'RaftAdminConfigurationChangeResponse', {
+    varint(field, v) {
+      if (field === 1) r.index = toUint64(v);
+    },
+    bytes() {},
+  });
+  return r;
+}

@@ -94,6 +94,26 @@ export class ElastickvClient implements RaftClient {
     );
   }
 
+  async removeMember(member: Member, timeoutMs = 10_000): Promise<void> {
+    await this.call('RemoveServer', pb.encodeRemove(member.id), pb.decodeChange, timeoutMs);
+  }
+
+  async addLearner(name: string, address: string, timeoutMs = 10_000): Promise<Member> {
+    // elastickv names a member by its raft id.
+    await this.call('AddLearner', pb.encodeAddLearner(name, address), pb.decodeChange, timeoutMs);
+    return { id: name, name, address, voter: false };
+  }
+
+  async promoteLearner(member: Member, minAppliedIndex: number, timeoutMs = 10_000): Promise<void> {
+    // The server refuses a promotion without a catch-up floor; give it the leader's commit.
+    await this.call(
+      'PromoteLearner',
+      pb.encodePromote(member.id, minAppliedIndex),
+      pb.decodeChange,
+      timeoutMs,
+    );
+  }
+
   async close(): Promise<void> {
     this.client.close();
     await this.tunnel.close();

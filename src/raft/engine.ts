@@ -29,6 +29,12 @@ export interface RaftClient {
   members(timeoutMs?: number): Promise<Member[]>;
   /** Asks this node (which must lead) to hand leadership to target, and waits until it has. */
   transferLeadership(target: Member, timeoutMs?: number): Promise<void>;
+  // Membership changes, asked of the leader (used only by the opt-in re-seed of a member).
+  removeMember(member: Member, timeoutMs?: number): Promise<void>;
+  /** Adds a non-voting learner; it gains a vote only through promoteLearner. */
+  addLearner(name: string, address: string, timeoutMs?: number): Promise<Member>;
+  /** Promotes a learner once its log reaches minAppliedIndex (the engine refuses it earlier). */
+  promoteLearner(member: Member, minAppliedIndex: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 

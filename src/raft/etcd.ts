@@ -77,6 +77,30 @@ export class EtcdClient implements RaftClient {
     await this.call('/v3/maintenance/transfer-leadership', { targetID: target.id }, timeoutMs);
   }
 
+  async removeMember(member: Member, timeoutMs = 10_000): Promise<void> {
+    await this.call('/v3/cluster/member/remove', { ID: member.id }, timeoutMs);
+  }
+
+  async addLearner(name: string, address: string, timeoutMs = 10_000): Promise<Member> {
+    const r = await this.call<{ member?: MemberJson }>(
+      '/v3/cluster/member/add',
+      { peerURLs: [address], isLearner: true },
+      timeoutMs,
+    );
+    if (!r.member?.ID) throw new Error(`${this.label}: member add answered without a member id`);
+    // etcd learns the name only when the new member first starts.
+    return { id: r.member.ID, name, address, voter: false };
+  }
+
+  async promoteLearner(
+    member: Member,
+    _minAppliedIndex: number,
+    timeoutMs = 10_000,
+  ): Promise<void> {
+    // etcd checks the learner is in sync itself and refuses otherwise.
+    await this.call('/v3/cluster/member/promote', { ID: member.id }, timeoutMs);
+  }
+
   async close(): Promise<void> {
     await this.tunnel.close();
   }

@@ -11,6 +11,7 @@ export type NodeClass =
   | 'crash-looping'
   | 'oom-killed'
   | 'memory-pressure'
+  | 'stopped'
   | 'lagging'
   | 'healthy';
 
@@ -22,6 +23,7 @@ export const PRIORITY: NodeClass[] = [
   'crash-looping',
   'oom-killed',
   'memory-pressure',
+  'stopped',
   'lagging',
   'healthy',
 ];
@@ -33,6 +35,7 @@ export type Action =
   | 'repair-and-restart'
   | 'recreate-with-defaults'
   | 'graceful-restart'
+  | 'start'
   | 'reseed';
 
 export interface NodeFacts {
@@ -99,6 +102,13 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
       `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`,
     );
   }
+  if (v.reachable && !c) reasons.set('stopped', 'has no container');
+  else if (c && !c.state.running && !c.state.restarting) {
+    reasons.set(
+      'stopped',
+      `${c.state.status} with exit code ${c.state.exitCode}${stoppedOnPurpose(c.state.exitCode) ? ' (a clean stop, as by docker stop)' : ''}`,
+    );
+  }
   if (c?.state.running && v.lag !== undefined && v.lag > t.maxLag)
     reasons.set('lagging', `${v.lag} entries behind the leader`);
   if (reasons.size === 0)
@@ -110,13 +120,23 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
     node: v.id,
     class: cls,
     all,
-    action: actionFor(cls, applied, all),
+    action: actionFor(cls, applied, all, c?.state.exitCode),
     why: all.map((k) => `${k}: ${reasons.get(k)}`).join('; '),
     memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied },
   };
 }
 
-function actionFor(cls: NodeClass, defaultsApplied: boolean, all: NodeClass[]): Action {
+/** Exit codes of a stop someone asked for (0; 128+SIGTERM, 128+SIGINT): not a crash. */
+function stoppedOnPurpose(code: number | undefined): boolean {
+  return code === 0 || code === 143 || code === 130;
+}
+
+function actionFor(
+  cls: NodeClass,
+  defaultsApplied: boolean,
+  all: NodeClass[],
+  exitCode: number | undefined,
+): Action {
   switch (cls) {
     case 'unreachable':
       return 'report';
@@ -131,6 +151,11 @@ function actionFor(cls: NodeClass, defaultsApplied: boolean, all: NodeClass[]): 
       return defaultsApplied ? 'report' : 'recreate-with-defaults';
     case 'memory-pressure':
       return 'graceful-restart';
+    case 'stopped':
+      // Someone may have stopped it for maintenance: that is reported, not undone. A node that
+      // died on its own is started (after its WAL is checked).
+      // A missing container is reported too: raftroll does not create nodes.
+      return exitCode === undefined || stoppedOnPurpose(exitCode) ? 'report' : 'start';
     case 'lagging':
       return 'wait';
     case 'healthy':

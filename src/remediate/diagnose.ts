@@ -3,6 +3,7 @@
 // classifies them. Never stops, starts or writes anything.
 
 import { observe } from '../cluster/observe.js';
+import { alreadyDown } from '../rollout/guards.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { HostFiles } from '../remote/host-files.js';
@@ -30,6 +31,10 @@ export function parseMemUsage(text: string): number | undefined {
 }
 
 export interface Diagnosis extends Finding {
+  /** Reachable, and its container is missing, stopped or restarting: touching it cannot cost
+   * the cluster a working member. */
+  down: boolean;
+  role: string;
   facts: Omit<NodeFacts, 'view' | 'wal'> & { walVerdict?: string; container?: string };
 }
 
@@ -98,16 +103,19 @@ export async function diagnose(
       }
       const fixed =
         effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
+      const c = view.container;
       return {
         ...fixed,
+        down: alreadyDown(view),
+        role: view.raft?.role ?? 'unknown',
         facts: {
           memoryUsage: f.memoryUsage,
           staleBackups: f.staleBackups,
           diskFree: f.diskFree,
           kernelOom: f.kernelOom,
           walVerdict: f.wal?.verdict,
-          container: view.container
-            ? `${view.container.state.status}${view.container.state.oomKilled ? ' OOMKilled' : ''} restarts=${view.container.restartCount}`
+          container: c
+            ? `${c.state.status}${c.state.oomKilled ? ' OOMKilled' : ''} restarts=${c.restartCount}`
             : undefined,
         },
       };

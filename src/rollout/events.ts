@@ -1,6 +1,9 @@
 // Everything a rollout does is told as events. The CLI's progress lines, the JSON report, the
 // job summary and annotations are renderers of these events and compute nothing of their own.
 
+import type { Diagnosis } from '../remediate/diagnose.js';
+import type { HealResult } from '../remediate/heal.js';
+
 export type Phase =
   | 'observe'
   | 'skip'
@@ -11,6 +14,7 @@ export type Phase =
   | 'start'
   | 'catch-up'
   | 'rollback'
+  | 'reseed'
   | 'done';
 
 export type RolloutEvent =
@@ -19,6 +23,8 @@ export type RolloutEvent =
   | { type: 'phase'; at: number; node: string; phase: Phase; detail?: string }
   | { type: 'warning'; at: number; node?: string; message: string }
   | { type: 'node-result'; at: number; node: string; row: NodeRow }
+  | { type: 'finding'; at: number; node: string; finding: Diagnosis }
+  | { type: 'heal-result'; at: number; node: string; result: HealResult }
   | {
       type: 'rollout-end';
       at: number;

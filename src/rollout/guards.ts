@@ -57,6 +57,15 @@ export function quorumGuard(target: string, views: NodeView[], t: Thresholds): s
   return undefined;
 }
 
+/**
+ * A node that is reachable but already out of the cluster's working set (no container, stopped,
+ * or restarting): working on it takes nothing away from the majority, whatever its peers' state.
+ */
+export function alreadyDown(v: NodeView | undefined): boolean {
+  if (!v?.reachable) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
+
 /** Handover candidates: healthy followers, most caught-up first (never a stale one). */
 export function handoverCandidates(leaderId: string, views: NodeView[], t: Thresholds): NodeView[] {
   return views

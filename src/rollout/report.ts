@@ -69,5 +69,9 @@ export function progressLine(e: RolloutEvent, t0: number): string | undefined {
     }
     case 'rollout-end':
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ''}`;
+    case 'finding':
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why}`;
+    case 'heal-result':
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
   }
 }

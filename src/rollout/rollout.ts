@@ -12,8 +12,10 @@ import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
 import { repairPath, verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
+import { waitCaughtUp } from './catch-up.js';
 import type { Events, NodeRow, Phase } from './events.js';
 import {
+  alreadyDown,
   caughtUp,
   handoverCandidates,
   quorumGuard,
@@ -29,6 +31,12 @@ export interface RolloutOptions {
   leaderLast?: boolean;
   /** Restart nodes even when image and configuration already match (a graceful restart). */
   force?: boolean;
+  /**
+   * Remediation: a target that is already down may be worked on even when peers are down too,
+   * since that cannot cost a working member (it may restore the majority). A running target
+   * still needs every peer up.
+   */
+  allowDownTarget?: boolean;
   etcdVersion?: string;
   thresholds: Thresholds & {
     stopGraceSeconds: number;
@@ -319,7 +327,8 @@ export class Rollout {
     // The node itself must be seen clearly: a WAL is only read once its container is known
     // to be stopped.
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard = quorumGuard(id, views, this.t);
+    const guard =
+      this.opts.allowDownTarget && alreadyDown(v) ? undefined : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     // A leftover previous container from an interrupted run: it must not be running (it would
     // hold the data directory), and it must go before this run can keep its own.
@@ -503,35 +512,14 @@ export class Rollout {
     );
   }
 
-  /** Polls until the node is caught up and stays so for the stabilization window. */
-  private async waitCaughtUp(id: string, startedAt: number, baselineRestarts = 0): Promise<number> {
-    let stableSince: number | undefined;
-    let last = '';
-    for (;;) {
-      const { v } = await this.view(id);
-      const c = v.container;
-      // A container that restarts, or stops, while we wait for it is crashing.
-      if (c && (c.restartCount > baselineRestarts || c.state.restarting)) {
-        throw new Error(
-          `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`,
-        );
-      }
-      if (c && c.state.status === 'exited')
-        throw new Error(`the new container exited with code ${c.state.exitCode}`);
-      const why = caughtUp(v, this.t);
-      const now = Date.now();
-      if (why === undefined) {
-        stableSince ??= now;
-        if (now - stableSince >= this.t.stabilizeMs) return v.lag!;
-      } else {
-        stableSince = undefined;
-        last = why;
-      }
-      const limit = v.raft ? this.t.catchUpTimeoutMs : this.t.startTimeoutMs;
-      if (now - startedAt > limit)
-        throw new Error(`not caught up after ${Math.round((now - startedAt) / 1000)} s: ${last}`);
-      await sleep(this.t.pollMs);
-    }
+  private waitCaughtUp(id: string, startedAt: number, baselineRestarts = 0): Promise<number> {
+    return waitCaughtUp(this.session, id, this.t, {
+      startedAt,
+      baselineRestarts,
+      onViews: (views) => {
+        this.last = { at: Date.now(), views };
+      },
+    });
   }
 
   private async rollback(id: string): Promise<string> {

@@ -46,14 +46,19 @@ export interface LabContainer {
   env: string[];
 }
 
+/** docker on host i's own engine, straight (not through raftroll); throws when it fails. */
+export function labDocker(i: number, ...args: string[]): string {
+  const r = spawnSync('docker', ['-H', `unix:///run/raftroll-lab/h${i}/docker.sock`, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`docker ${args.join(' ')} on h${i}: ${r.stderr}`);
+  return r.stdout;
+}
+
 /** Host i's `etcd` container, read straight from its engine (not through raftroll). */
 export function labContainer(i: number): LabContainer {
-  const r = spawnSync(
-    'docker',
-    ['-H', `unix:///run/raftroll-lab/h${i}/docker.sock`, 'inspect', 'etcd'],
-    { encoding: 'utf8' },
-  );
-  const c = JSON.parse(r.stdout)[0];
+  const c = JSON.parse(labDocker(i, 'inspect', 'etcd'))[0];
   return {
     id: c.Id,
     image: c.Config.Image,
@@ -64,9 +69,12 @@ export function labContainer(i: number): LabContainer {
   };
 }
 
+/** Host i's data directory (for etcd: member/wal and member/snap below it), seen from here. */
+export const labDataDir = (i: number) => join(LAB, `hosts/h${i}/data/etcd`);
+
 /** sha256 of every file in host i's WAL directory: proves a log was left byte-for-byte alone. */
-export function labWalDigest(i: number): string[] {
-  const dir = join(LAB, `hosts/h${i}/data/etcd/member/wal`);
+export function labWalDigest(i: number, dataDir = labDataDir(i)): string[] {
+  const dir = join(dataDir, 'member/wal');
   return readdirSync(dir)
     .sort()
     .map(
@@ -76,3 +84,19 @@ export function labWalDigest(i: number): string[] {
           .digest('hex')}`,
     );
 }
+
+/** The built CLI, run as a user runs it. */
+export function raftroll(args: string[], timeoutMs = 240_000) {
+  return spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+}
+
+export interface LabNodeStatus {
+  node: string;
+  raft: { role?: string; member_id?: string; error?: string; raftAppliedIndex?: string };
+}
+
+/** `lab status --json`: each node's container and Raft view, as the lab itself sees it. */
+export const labStatus = (): LabNodeStatus[] => JSON.parse(lab('status', '--json'));

@@ -119,6 +119,24 @@ describe('classify', () => {
     });
   });
 
+  it('starts a node that died on its own, but only reports one stopped on purpose or missing', () => {
+    const died = view({ state: { running: false, status: 'exited', exitCode: 2 } });
+    expect(classify({ view: died, staleBackups: [] }, t)).toMatchObject({
+      class: 'stopped',
+      action: 'start',
+    });
+    for (const exitCode of [0, 143]) {
+      const stopped = view({ state: { running: false, status: 'exited', exitCode } });
+      const f = classify({ view: stopped, staleBackups: [] }, t);
+      expect(f).toMatchObject({ class: 'stopped', action: 'report' });
+    }
+    const none = { ...view(), container: undefined, raft: undefined };
+    expect(classify({ view: none, staleBackups: [] }, t)).toMatchObject({
+      class: 'stopped',
+      action: 'report',
+    });
+  });
+
   it('reports an unreachable node', () => {
     expect(
       classify(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
 import {
+  alreadyDown,
   caughtUp,
   handoverCandidates,
   quorumGuard,
@@ -52,6 +53,35 @@ function view(
   };
 }
 const t = { maxLag: 10 };
+
+describe('already down (remediation may work on it whatever its peers)', () => {
+  const stopped = (id: string): NodeView => {
+    const v = view(id, 'follower', 0, undefined, { raft: undefined });
+    return {
+      ...v,
+      container: { ...v.container!, state: { ...running, running: false, status: 'exited' } },
+    };
+  };
+  it('counts stopped, restarting and missing containers, never a running or unseen node', () => {
+    expect(alreadyDown(stopped('n2'))).toBe(true);
+    const r = view('n2', 'follower', 0, undefined);
+    expect(
+      alreadyDown({
+        ...r,
+        container: { ...r.container!, state: { ...running, restarting: true } },
+      }),
+    ).toBe(true);
+    expect(alreadyDown({ ...r, container: undefined })).toBe(true);
+    expect(alreadyDown(view('n2', 'follower', 100, 0))).toBe(false);
+    // Running but silent to Raft: it may still be voting, so it is not down.
+    expect(alreadyDown(view('n2', 'follower', 0, undefined, { raft: undefined }))).toBe(false);
+    expect(alreadyDown({ ...stopped('n2'), reachable: false })).toBe(false);
+  });
+  it('leaves the quorum guard itself unchanged: the healthy third of a 1-up cluster is refused', () => {
+    const views = [stopped('n1'), stopped('n2'), view('n3', 'follower', 100, undefined)];
+    expect(quorumGuard('n3', views, t)).toMatch(/peer n1/);
+  });
+});
 
 describe('quorum guard', () => {
   const healthy = [

@@ -1,0 +1,81 @@
+// One entry point for every surface (CLI, action): diagnose read-only, then in mode auto heal
+// one node at a time, and say in one word where the cluster stands afterwards.
+
+import type { ClusterSession } from '../cluster/session.js';
+import type { NodeInput } from '../inventory/schema.js';
+import { Events } from '../rollout/events.js';
+import type { RolloutOptions } from '../rollout/rollout.js';
+import type { Thresholds } from './classify.js';
+import { type Diagnosis, diagnose } from './diagnose.js';
+import { type HealResult, heal } from './heal.js';
+
+export type Mode = 'diagnose' | 'auto';
+
+export interface RemediateOptions {
+  mode: Mode;
+  etcdVersion: string;
+  /** What counts as lagging, memory pressure and a crash loop. */
+  thresholds: Thresholds;
+  /** Timings for the healing steps (the rollout's defaults where unset). */
+  rollout?: Partial<RolloutOptions['thresholds']>;
+  /** Opt-in: a corrupt-WAL node may be removed, emptied (its data kept aside) and re-added. */
+  reseed?: boolean;
+  events?: Events;
+}
+
+/**
+ * healthy: nothing was wrong. healed: everything found was fixed. attention: something is
+ * still wrong (diagnose mode, or a finding auto does not fix). failed: a fix was tried and did
+ * not work, or was refused by the guard.
+ */
+export type RemediateResultKind = 'healthy' | 'healed' | 'attention' | 'failed';
+
+export interface RemediateResult {
+  result: RemediateResultKind;
+  mode: Mode;
+  findings: Diagnosis[];
+  actions: HealResult[];
+  /** Every step taken, in order, with its time since the start (ms). */
+  timeline: { node: string; phase: string; atMs: number; detail?: string }[];
+}
+
+export const DEFAULT_DIAGNOSE_THRESHOLDS: Thresholds = {
+  maxLag: 1000,
+  memoryPressure: 0.9,
+  crashLoopRestarts: 3,
+};
+
+export async function remediate(
+  session: ClusterSession,
+  nodes: NodeInput[],
+  o: RemediateOptions,
+): Promise<RemediateResult> {
+  const t0 = Date.now();
+  const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
+  const events = o.events ?? new Events();
+  const timeline = () =>
+    events.log.flatMap((e) =>
+      e.type === 'phase'
+        ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }]
+        : [],
+    );
+  for (const f of findings)
+    events.emit({ type: 'finding', at: Date.now(), node: f.node, finding: f });
+  if (o.mode === 'diagnose') {
+    const result = findings.every((f) => f.class === 'healthy') ? 'healthy' : 'attention';
+    return { result, mode: o.mode, findings, actions: [], timeline: [] };
+  }
+  const actions = await heal(session, findings, {
+    etcdVersion: o.etcdVersion,
+    thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+    reseed: o.reseed,
+    events,
+  });
+  let result: RemediateResultKind;
+  if (actions.some((a) => a.outcome === 'failed' || a.outcome === 'refused')) result = 'failed';
+  else if (actions.some((a) => a.outcome === 'reported' || a.outcome === 'not-reached'))
+    result = 'attention';
+  else if (actions.some((a) => a.outcome === 'healed')) result = 'healed';
+  else result = 'healthy';
+  return { result, mode: o.mode, findings, actions, timeline: timeline() };
+}
