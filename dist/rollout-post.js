@@ -19151,7 +19151,7 @@ var require_undici = __commonJS({
   }
 });
 
-// src/actions/rollout/post.ts
+// src/actions/private-dir.ts
 import { rm as rm2 } from "node:fs/promises";
 
 // node_modules/@actions/core/lib/command.js
@@ -19599,9 +19599,11 @@ function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 
-// src/actions/rollout/post.ts
-var dir = getState("raftroll-private-dir");
-if (dir) {
+// src/actions/private-dir.ts
+var STATE_DIR = "raftroll-private-dir";
+async function removePrivateDir() {
+  const dir = getState(STATE_DIR);
+  if (!dir) return;
   try {
     await rm2(dir, { recursive: true, force: true });
     info("removed the SSH key material of this run");
@@ -19609,3 +19611,6 @@ if (dir) {
     warning(`could not remove ${dir}: ${e.message}`);
   }
 }
+
+// src/actions/rollout/post.ts
+await removePrivateDir();

@@ -17051,8 +17051,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -17121,7 +17121,7 @@ var require_frame = __commonJS({
       }
       createFrame(opcode) {
         const frameData = this.frameData;
-        const maskKey = generateMask();
+        const maskKey2 = generateMask();
         const bodyLength = frameData?.byteLength ?? 0;
         let payloadLength = bodyLength;
         let offset = 6;
@@ -17136,10 +17136,10 @@ var require_frame = __commonJS({
         buffer2[0] = buffer2[1] = 0;
         buffer2[0] |= 128;
         buffer2[0] = (buffer2[0] & 240) + opcode;
-        buffer2[offset - 4] = maskKey[0];
-        buffer2[offset - 3] = maskKey[1];
-        buffer2[offset - 2] = maskKey[2];
-        buffer2[offset - 1] = maskKey[3];
+        buffer2[offset - 4] = maskKey2[0];
+        buffer2[offset - 3] = maskKey2[1];
+        buffer2[offset - 2] = maskKey2[2];
+        buffer2[offset - 1] = maskKey2[3];
         buffer2[1] = payloadLength;
         if (payloadLength === 126) {
           buffer2.writeUInt16BE(bodyLength, 2);
@@ -17149,7 +17149,7 @@ var require_frame = __commonJS({
         }
         buffer2[1] |= 128;
         for (let i = 0; i < bodyLength; ++i) {
-          buffer2[offset + i] = frameData[i] ^ maskKey[i & 3];
+          buffer2[offset + i] = frameData[i] ^ maskKey2[i & 3];
         }
         return buffer2;
       }
@@ -35369,8 +35369,8 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants6();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name2, num2] of Object.entries(os5.constants.errno)) {
-        if (num2 === errno) {
+      for (const [name2, num3] of Object.entries(os5.constants.errno)) {
+        if (num3 === errno) {
           return name2;
         }
       }
@@ -46066,9 +46066,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -46108,8 +46108,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -46548,8 +46548,8 @@ var require_float3 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -46751,23 +46751,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -51052,9 +51052,8 @@ var require_dist = __commonJS({
 });
 
 // src/actions/rollout/main.ts
-import { mkdtemp as mkdtemp2, writeFile as writeFile3 } from "node:fs/promises";
+import { writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -51827,7 +51826,7 @@ function tagNumber(r) {
   if (r.hi >= 4) return -1;
   return (r.lo >>> 3) + r.hi * 2 ** 29;
 }
-function consumeField(r, num2, wireType, depth) {
+function consumeField(r, num3, wireType, depth) {
   switch (wireType) {
     case 0:
       return consumeVarint(r);
@@ -51850,7 +51849,7 @@ function consumeField(r, num2, wireType, depth) {
         const num22 = tagNumber(r);
         const type2 = r.lo & 7;
         if (num22 < 1) return false;
-        if (type2 === 4) return num22 === num2;
+        if (type2 === 4) return num22 === num3;
         if (!consumeField(r, num22, type2, depth - 1)) return false;
       }
     }
@@ -51862,18 +51861,18 @@ function walkProtobufGo(buf, start, end, known, visit2) {
   const r = new Reader(buf, start, end);
   while (r.i < end) {
     if (!consumeVarint(r)) return DECODE;
-    const num2 = tagNumber(r);
+    const num3 = tagNumber(r);
     const wireType = r.lo & 7;
-    if (num2 < 1 || num2 > MAX_FIELD) return DECODE;
+    if (num3 < 1 || num3 > MAX_FIELD) return DECODE;
     if (wireType === 4) return DECODE;
-    const kind = known[num2];
+    const kind = known[num3];
     if (kind === "varint" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-      visit2.varint(num2, { lo: r.lo, hi: r.hi });
+      visit2.varint(num3, { lo: r.lo, hi: r.hi });
     } else if (kind === "bytes" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
       if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
-      visit2.bytes(num2, r.i, r.i + r.lo);
+      visit2.bytes(num3, r.i, r.i + r.lo);
       r.i += r.lo;
     } else if (kind === "repeated" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
@@ -51886,7 +51885,7 @@ function walkProtobufGo(buf, start, end, known, visit2) {
       }
     } else if (kind === "repeated" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-    } else if (!consumeField(r, num2, wireType, RECURSION_LIMIT)) {
+    } else if (!consumeField(r, num3, wireType, RECURSION_LIMIT)) {
       return DECODE;
     }
   }
@@ -51917,6 +51916,10 @@ function str(field, s) {
   if (!s) return [];
   const b = Buffer.from(s);
   return [...varint(field << 3 | 2), ...varint(b.length), ...b];
+}
+function num(field, n) {
+  if (!n) return [];
+  return [...varint(field << 3), ...varint(typeof n === "boolean" ? 1 : n)];
 }
 function decode(buf, fields, what, visit2) {
   const f = walkMessage(buf, 0, buf.length, fields, "protobuf-go", visit2, what);
@@ -51998,6 +52001,20 @@ function encodeTransfer(targetId, targetAddress) {
   return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
 }
 var empty = () => Buffer.alloc(0);
+var encodeRemove = (id) => Buffer.from(str(1, id));
+var encodeAddLearner = (id, address) => Buffer.from([...str(1, id), ...str(2, address)]);
+var encodePromote = (id, minAppliedIndex) => Buffer.from([...str(1, id), ...num(3, minAppliedIndex)]);
+function decodeChange(buf) {
+  const r = { index: 0 };
+  decode(buf, { 1: "varint" }, "RaftAdminConfigurationChangeResponse", {
+    varint(field, v) {
+      if (field === 1) r.index = toUint64(v);
+    },
+    bytes() {
+    }
+  });
+  return r;
+}
 
 // src/raft/engine.ts
 var RaftAdminError = class extends Error {
@@ -52077,6 +52094,21 @@ var ElastickvClient = class {
       "TransferLeadership",
       encodeTransfer(target.id, target.address),
       () => void 0,
+      timeoutMs
+    );
+  }
+  async removeMember(member, timeoutMs = 1e4) {
+    await this.call("RemoveServer", encodeRemove(member.id), decodeChange, timeoutMs);
+  }
+  async addLearner(name2, address, timeoutMs = 1e4) {
+    await this.call("AddLearner", encodeAddLearner(name2, address), decodeChange, timeoutMs);
+    return { id: name2, name: name2, address, voter: false };
+  }
+  async promoteLearner(member, minAppliedIndex, timeoutMs = 1e4) {
+    await this.call(
+      "PromoteLearner",
+      encodePromote(member.id, minAppliedIndex),
+      decodeChange,
       timeoutMs
     );
   }
@@ -52167,6 +52199,21 @@ var EtcdClient = class {
   }
   async transferLeadership(target, timeoutMs = 15e3) {
     await this.call("/v3/maintenance/transfer-leadership", { targetID: target.id }, timeoutMs);
+  }
+  async removeMember(member, timeoutMs = 1e4) {
+    await this.call("/v3/cluster/member/remove", { ID: member.id }, timeoutMs);
+  }
+  async addLearner(name2, address, timeoutMs = 1e4) {
+    const r = await this.call(
+      "/v3/cluster/member/add",
+      { peerURLs: [address], isLearner: true },
+      timeoutMs
+    );
+    if (!r.member?.ID) throw new Error(`${this.label}: member add answered without a member id`);
+    return { id: r.member.ID, name: name2, address, voter: false };
+  }
+  async promoteLearner(member, _minAppliedIndex, timeoutMs = 1e4) {
+    await this.call("/v3/cluster/member/promote", { ID: member.id }, timeoutMs);
   }
   async close() {
     await this.tunnel.close();
@@ -72403,6 +72450,10 @@ function progressLine(e, t0) {
     }
     case "rollout-end":
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why}`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
   }
 }
 
@@ -74058,6 +74109,10 @@ function quorumGuard(target, views, t) {
   }
   return void 0;
 }
+function alreadyDown(v) {
+  if (!v?.reachable) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
 function handoverCandidates(leaderId, views, t) {
   return views.filter(
     (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
@@ -74072,6 +74127,39 @@ function caughtUp(v, t) {
   if (v.lag === void 0) return "lag unknown";
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return void 0;
+}
+
+// src/rollout/catch-up.ts
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let last = "";
+  for (; ; ) {
+    const views = await observe(session, session.inv.nodes);
+    o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      if (now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    await sleep2(t.pollMs);
+  }
 }
 
 // src/rollout/rollout.ts
@@ -74095,7 +74183,7 @@ var RolloutError = class extends Error {
   name = "RolloutError";
 };
 var PREVIOUS_SUFFIX = ".raftroll-prev";
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 function withTag(image, tag) {
   const at = image.indexOf("@");
   const base = at >= 0 ? image.slice(0, at) : image;
@@ -74306,7 +74394,7 @@ var Rollout = class {
       throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
     };
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard = quorumGuard(id, views, this.t);
+    const guard = this.opts.allowDownTarget && alreadyDown(v) ? void 0 : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     const leftover = await inspect(host, prevName);
     if (leftover?.state.running || leftover?.state.restarting) {
@@ -74411,7 +74499,7 @@ var Rollout = class {
           while (Date.now() < deadline) {
             const s = await leaderClient.status().catch(() => void 0);
             if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-            await sleep2(this.t.pollMs);
+            await sleep3(this.t.pollMs);
           }
           throw new Error("no other node took over in time");
         } catch (e) {
@@ -74422,7 +74510,7 @@ var Rollout = class {
             node: id,
             message: `leadership transfer to ${cand.id} failed: ${e.message}`
           });
-          await sleep2(500 * 2 ** (attempt - 1));
+          await sleep3(500 * 2 ** (attempt - 1));
         }
       }
     }
@@ -74472,34 +74560,14 @@ var Rollout = class {
       "wal"
     );
   }
-  /** Polls until the node is caught up and stays so for the stabilization window. */
-  async waitCaughtUp(id, startedAt, baselineRestarts = 0) {
-    let stableSince;
-    let last = "";
-    for (; ; ) {
-      const { v } = await this.view(id);
-      const c = v.container;
-      if (c && (c.restartCount > baselineRestarts || c.state.restarting)) {
-        throw new Error(
-          `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
-        );
+  waitCaughtUp(id, startedAt, baselineRestarts = 0) {
+    return waitCaughtUp(this.session, id, this.t, {
+      startedAt,
+      baselineRestarts,
+      onViews: (views) => {
+        this.last = { at: Date.now(), views };
       }
-      if (c && c.state.status === "exited")
-        throw new Error(`the new container exited with code ${c.state.exitCode}`);
-      const why = caughtUp(v, this.t);
-      const now = Date.now();
-      if (why === void 0) {
-        stableSince ??= now;
-        if (now - stableSince >= this.t.stabilizeMs) return v.lag;
-      } else {
-        stableSince = void 0;
-        last = why;
-      }
-      const limit = v.raft ? this.t.catchUpTimeoutMs : this.t.startTimeoutMs;
-      if (now - startedAt > limit)
-        throw new Error(`not caught up after ${Math.round((now - startedAt) / 1e3)} s: ${last}`);
-      await sleep2(this.t.pollMs);
-    }
+    });
   }
   async rollback(id) {
     const host = this.session.host(this.node(id));
@@ -74525,6 +74593,18 @@ var Rollout = class {
   }
 };
 
+// src/actions/inventory-input.ts
+import { mkdtemp as mkdtemp2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+async function inventoryFromInput(value, baseDir) {
+  if (!value.includes("\n")) return loadInventory(value.trim());
+  const dir = await mkdtemp2(join3(baseDir, "raftroll-inventory-"));
+  return parseInventory(value, join3(dir, "inventory.yml"));
+}
+
+// src/actions/private-dir.ts
+var STATE_DIR = "raftroll-private-dir";
+
 // src/actions/rollout-summary.ts
 var cell = (s) => String(s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
 var secs = (ms) => ms === void 0 ? "" : `${(ms / 1e3).toFixed(1)} s`;
@@ -74549,6 +74629,7 @@ function rolloutSummaryMarkdown(r) {
 }
 
 // src/actions/input-helpers.ts
+var opt = (name2) => getInput(name2).trim() || void 0;
 function boolInput(name2, fallback) {
   const v = getInput(name2).trim().toLowerCase();
   if (v === "") return fallback;
@@ -74556,17 +74637,21 @@ function boolInput(name2, fallback) {
   if (v === "false") return false;
   throw new Error(`input ${name2} is "${v}"; expected true or false`);
 }
-
-// src/actions/rollout/inputs.ts
-var opt = (name2) => getInput(name2).trim() || void 0;
-function num(name2, fallback) {
+function num2(name2, fallback, ok = (n) => n >= 0, expected = "a non-negative number") {
   const v = getInput(name2).trim();
   if (v === "") return fallback;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new Error(`input ${name2} is "${v}"; expected a non-negative number`);
+  if (!Number.isFinite(n) || !ok(n))
+    throw new Error(`input ${name2} is "${v}"; expected ${expected}`);
   return n;
 }
+function maskKey(key) {
+  if (!key) return;
+  for (const line of [key, ...key.split("\n")])
+    if (line.trim().length > 8) setSecret(line.trim());
+}
+
+// src/actions/rollout/inputs.ts
 function readSettings() {
   const inventory = getInput("inventory", { required: true });
   const imageTag = opt("image-tag");
@@ -74582,10 +74667,7 @@ function readSettings() {
     );
   }
   const sshKey = getInput("ssh-key") || void 0;
-  if (sshKey) {
-    for (const line of [sshKey, ...sshKey.split("\n")])
-      if (line.trim().length > 8) setSecret(line.trim());
-  }
+  maskKey(sshKey);
   const extraEnv = opt("extra-env");
   if (extraEnv) {
     for (const line of extraEnv.split("\n")) {
@@ -74602,10 +74684,10 @@ function readSettings() {
     memory: opt("memory-limit"),
     defaultEnv: opt("default-env"),
     extraEnv,
-    maxLag: num("max-lag", 1e3),
-    stopGraceSeconds: opt("stop-grace-seconds") === void 0 ? void 0 : num("stop-grace-seconds", 30),
-    catchUpTimeoutSeconds: num("catch-up-timeout-seconds", 300),
-    stabilizeSeconds: num("stabilize-seconds", 3),
+    maxLag: num2("max-lag", 1e3),
+    stopGraceSeconds: opt("stop-grace-seconds") === void 0 ? void 0 : num2("stop-grace-seconds", 30),
+    catchUpTimeoutSeconds: num2("catch-up-timeout-seconds", 300),
+    stabilizeSeconds: num2("stabilize-seconds", 3),
     sshKey,
     knownHosts: getInput("known-hosts") || void 0,
     etcdVersion,
@@ -74614,16 +74696,12 @@ function readSettings() {
 }
 
 // src/actions/rollout/main.ts
-var STATE_DIR = "raftroll-private-dir";
 async function run2() {
   let session;
   try {
     const s = readSettings();
     const base = process.env.RUNNER_TEMP || tmpdir2();
-    const inv = s.inventory.includes("\n") ? parseInventory(
-      s.inventory,
-      join3(await mkdtemp2(join3(base, "raftroll-inventory-")), "inventory.yml")
-    ) : await loadInventory(s.inventory);
+    const inv = await inventoryFromInput(s.inventory, base);
     const image = s.image ?? withTag(inv.container.image, s.imageTag);
     const events = new Events();
     const t0 = Date.now();

@@ -12,6 +12,8 @@ const entries = {
   wal: 'src/actions/wal/index.ts',
   rollout: 'src/actions/rollout/index.ts',
   'rollout-post': 'src/actions/rollout/post.ts',
+  remediate: 'src/actions/remediate/index.ts',
+  'remediate-post': 'src/actions/remediate/post.ts',
 };
 
 const check = process.argv.includes('--check');

@@ -1,62 +1,13 @@
 // The bundled rollout action, run the way a GitHub runner runs it (a node process with INPUT_*
 // variables, GITHUB_OUTPUT, GITHUB_STATE and GITHUB_STEP_SUMMARY files), against the lab.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { freshLab, LAB, lab, ROOT } from '../helpers/lab.js';
-import { cleanupTmp, tmp } from '../helpers/tmp.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  state: Record<string, string>;
-  summary: string;
-}
-
-function fileCommands(path: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of readFileSync(path, 'utf8').matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))
-    out[m[1]!] = m[3]!;
-  return out;
-}
-
-function runStep(
-  script: string,
-  inputs: Record<string, string>,
-  state: Record<string, string> = {},
-): Run {
-  const dir = tmp();
-  const files = {
-    GITHUB_OUTPUT: join(dir, 'output'),
-    GITHUB_STATE: join(dir, 'state'),
-    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-  };
-  for (const f of Object.values(files)) writeFileSync(f, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/root',
-    RUNNER_TEMP: dir,
-    ...files,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  for (const [k, v] of Object.entries(state)) env[`STATE_${k}`] = v;
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', script)], {
-    env,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  return {
-    code: r.status,
-    stdout: r.stdout,
-    outputs: fileCommands(files.GITHUB_OUTPUT),
-    state: fileCommands(files.GITHUB_STATE),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-  };
-}
+import { runStep } from '../helpers/action-step.js';
+import { freshLab, LAB, lab } from '../helpers/lab.js';
+import { cleanupTmp } from '../helpers/tmp.js';
 
 let inlineInventory: string;
 let key: string;

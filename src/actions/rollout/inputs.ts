@@ -3,7 +3,7 @@
 
 import * as core from '@actions/core';
 import { ETCD_VERSIONS } from '../../wal/versions.js';
-import { boolInput } from '../input-helpers.js';
+import { boolInput, maskKey, num, opt } from '../input-helpers.js';
 
 export interface RolloutSettings {
   /** A path to the inventory, or the inventory itself (YAML) when it spans several lines. */
@@ -25,17 +25,6 @@ export interface RolloutSettings {
   reportPath: string;
 }
 
-const opt = (name: string) => core.getInput(name).trim() || undefined;
-
-function num(name: string, fallback: number): number {
-  const v = core.getInput(name).trim();
-  if (v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0)
-    throw new Error(`input ${name} is "${v}"; expected a non-negative number`);
-  return n;
-}
-
 export function readSettings(): RolloutSettings {
   const inventory = core.getInput('inventory', { required: true });
   const imageTag = opt('image-tag');
@@ -51,10 +40,7 @@ export function readSettings(): RolloutSettings {
     );
   }
   const sshKey = core.getInput('ssh-key') || undefined;
-  // Mask before anything could print it; each line too, since a key spans many.
-  if (sshKey)
-    for (const line of [sshKey, ...sshKey.split('\n')])
-      if (line.trim().length > 8) core.setSecret(line.trim());
+  maskKey(sshKey);
   const extraEnv = opt('extra-env');
   if (extraEnv) {
     for (const line of extraEnv.split('\n')) {

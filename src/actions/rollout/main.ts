@@ -1,31 +1,25 @@
 // The rollout action: read inputs, run the same engine as `raftroll roll`, and render its events
 // as log groups, annotations, outputs and a job summary.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as core from '@actions/core';
 import { ClusterSession } from '../../cluster/session.js';
-import { loadInventory, parseInventory, walRulesVersion } from '../../inventory/load.js';
+import { walRulesVersion } from '../../inventory/load.js';
 import { Events } from '../../rollout/events.js';
 import { buildReport, progressLine } from '../../rollout/report.js';
 import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../../rollout/rollout.js';
+import { inventoryFromInput } from '../inventory-input.js';
+import { STATE_DIR } from '../private-dir.js';
 import { rolloutSummaryMarkdown } from '../rollout-summary.js';
 import { readSettings } from './inputs.js';
-
-export const STATE_DIR = 'raftroll-private-dir';
 
 export async function run(): Promise<void> {
   let session: ClusterSession | undefined;
   try {
     const s = readSettings();
     const base = process.env.RUNNER_TEMP || tmpdir();
-    const inv = s.inventory.includes('\n')
-      ? parseInventory(
-          s.inventory,
-          join(await mkdtemp(join(base, 'raftroll-inventory-')), 'inventory.yml'),
-        )
-      : await loadInventory(s.inventory);
+    const inv = await inventoryFromInput(s.inventory, base);
     const image = s.image ?? withTag(inv.container.image, s.imageTag!);
     const events = new Events();
     const t0 = Date.now();

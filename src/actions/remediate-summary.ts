@@ -1,0 +1,111 @@
+// The job summary of a remediation: mode, reason and result, then one row per node drawn from
+// the findings and the heal results only. Pure: the same result always gives the same text.
+
+/** What a row needs of a finding (a Diagnosis has more). */
+export interface SummaryFinding {
+  node: string;
+  class: string;
+  all: string[];
+  action: string;
+  why: string;
+}
+
+/** What a row needs of a heal result (a HealResult). */
+export interface SummaryAction {
+  node: string;
+  class: string;
+  action: string;
+  outcome: string;
+  message: string;
+}
+
+export interface RemediationSummaryInput {
+  result: string;
+  mode: string;
+  findings: SummaryFinding[];
+  actions: SummaryAction[];
+  /** Free text from whoever asked: untrusted, shown escaped and shortened. */
+  reason?: string;
+}
+
+/** The longest reason shown; the report keeps all of it. */
+export const REASON_LIMIT = 500;
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '@': '&#64;',
+};
+
+/**
+ * Text that renders as itself inside a line or a table cell: no HTML, no links, images,
+ * emphasis, code, mentions or cell breaks, and on one line (block syntax such as `#` or `>`
+ * only counts at the start of a line, and this text never starts one).
+ */
+export function escapeMarkdown(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`)
+      .replace(/[&<>"'@]/g, (c) => ENTITIES[c]!)
+  );
+}
+
+function shorten(text: string, limit: number): string {
+  const chars = [...text];
+  return chars.length <= limit ? text : `${chars.slice(0, limit).join('')}…`;
+}
+
+const RESULT_LINE: Record<string, string> = {
+  healthy: 'Nothing was wrong.',
+  healed: 'Everything found was fixed.',
+  attention: 'Something is still wrong and needs a person.',
+  failed: 'A fix was tried and did not work, or the quorum guard refused it.',
+};
+
+function classes(f: SummaryFinding): string {
+  const others = f.all.filter((c) => c !== f.class);
+  return others.length > 0 ? `${f.class} (also ${others.join(', ')})` : f.class;
+}
+
+function outcome(a: SummaryAction | undefined, f: SummaryFinding | undefined, mode: string) {
+  if (a) return `${a.outcome}${a.message ? `: ${a.message}` : ''}`;
+  if (f && f.class !== 'healthy' && mode === 'diagnose') return 'not changed (diagnose)';
+  return '';
+}
+
+export function remediationSummaryMarkdown(r: RemediationSummaryInput): string {
+  const md = escapeMarkdown;
+  const rows: string[] = [];
+  const byNode = new Map(r.actions.map((a) => [a.node, a]));
+  for (const f of r.findings) {
+    const a = byNode.get(f.node);
+    rows.push(
+      `| ${md(f.node)} | ${md(classes(f))} | ${md(f.action)} | ${md(outcome(a, f, r.mode))} | ${md(f.why)} |`,
+    );
+  }
+  const found = new Set(r.findings.map((f) => f.node));
+  for (const a of r.actions.filter((x) => !found.has(x.node))) {
+    rows.push(
+      `| ${md(a.node)} | ${md(a.class)} | ${md(a.action)} | ${md(outcome(a, undefined, r.mode))} |  |`,
+    );
+  }
+  const reason = r.reason?.trim();
+  return [
+    `### raftroll remediation (${md(r.mode)}): ${md(r.result)}`,
+    '',
+    `**Mode:** ${md(r.mode)}${r.mode === 'diagnose' ? ' (read only: nothing was changed)' : ''}  `,
+    `**Reason:** ${reason ? md(shorten(reason, REASON_LIMIT)) : '(none given)'}  `,
+    `**Result:** ${md(r.result)}${RESULT_LINE[r.result] ? `: ${RESULT_LINE[r.result]}` : ''}`,
+    '',
+    '| node | class | action | outcome | why |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,162 @@
+// The remediation action: read inputs, run the same engine as `raftroll remediate`, and render
+// its result as log lines, one annotation, outputs, a JSON report and a job summary.
+
+import { chmod, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as core from '@actions/core';
+import { ClusterSession } from '../../cluster/session.js';
+import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
+import {
+  DEFAULT_DIAGNOSE_THRESHOLDS,
+  type RemediateResult,
+  remediate,
+} from '../../remediate/remediate.js';
+import { Events } from '../../rollout/events.js';
+import { progressLine } from '../../rollout/report.js';
+import { DEFAULT_THRESHOLDS } from '../../rollout/rollout.js';
+import { inventoryFromInput } from '../inventory-input.js';
+import { STATE_DIR } from '../private-dir.js';
+import { remediationSummaryMarkdown } from '../remediate-summary.js';
+import { readSettings } from './inputs.js';
+
+const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ');
+
+/** The nodes still wrong after the run, with a word on each: what the failure annotation says. */
+export function openItems(r: RemediateResult): string[] {
+  if (r.mode === 'diagnose')
+    return r.findings
+      .filter((f) => f.class !== 'healthy')
+      .map((f) => `${f.node}: ${f.class} (${f.action}): ${f.why}`);
+  return r.actions
+    .filter((a) => ['failed', 'refused', 'reported', 'not-reached'].includes(a.outcome))
+    .map((a) => `${a.node}: ${a.class} ${a.outcome}: ${a.message}`);
+}
+
+function inputNodes(inv: Inventory, ids: string[] | undefined): Inventory['nodes'] {
+  try {
+    return selectNodes(inv, ids);
+  } catch (e) {
+    throw new Error(`input nodes: ${(e as Error).message}`);
+  }
+}
+
+export async function run(): Promise<void> {
+  let session: ClusterSession | undefined;
+  try {
+    const s = readSettings();
+    const base = process.env.RUNNER_TEMP || tmpdir();
+    const inv = await inventoryFromInput(s.inventory, base);
+    const etcdVersion = walRulesVersion(inv, s.etcdVersion);
+    const nodes = inputNodes(inv, s.nodes);
+    core.info(`raftroll remediation, mode ${s.mode}, nodes ${nodes.map((n) => n.id).join(', ')}`);
+    // Untrusted text: quoted on one line, so it can never start a workflow command.
+    if (s.reason) core.info(`reason: ${JSON.stringify(s.reason)}`);
+    const events = new Events();
+    const t0 = Date.now();
+    let group: string | undefined;
+    events.on((e) => {
+      const node = 'node' in e ? e.node : undefined;
+      if (e.type === 'phase' && node !== group) {
+        if (group) core.endGroup();
+        group = node;
+        core.startGroup(`heal ${node}`);
+      }
+      const line = progressLine(e, t0);
+      if (line) core.info(oneLine(line));
+      if (e.type === 'warning')
+        core.warning(e.message, { title: `raftroll ${e.node ?? ''}`.trim() });
+    });
+    session = await ClusterSession.open(inv, {
+      privateKey: s.sshKey,
+      knownHosts: s.knownHosts,
+      baseDir: base,
+      onRetry: (node, attempt, reason) =>
+        events.emit({
+          type: 'warning',
+          at: Date.now(),
+          node,
+          message: `SSH connection retry ${attempt}: ${reason}`,
+        }),
+    });
+    // The post step removes key material even if this process is killed.
+    core.saveState(STATE_DIR, session.dir);
+    const startedAt = new Date();
+    const r = await remediate(session, nodes, {
+      mode: s.mode,
+      etcdVersion,
+      thresholds: {
+        ...DEFAULT_DIAGNOSE_THRESHOLDS,
+        maxLag: s.maxLag,
+        memoryPressure: s.memoryPressure,
+        crashLoopRestarts: s.crashLoopRestarts,
+      },
+      rollout: {
+        stabilizeMs: s.stabilizeSeconds * 1000,
+        catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
+        stopGraceSeconds:
+          s.stopGraceSeconds ??
+          inv.container.stopGraceSeconds ??
+          DEFAULT_THRESHOLDS.stopGraceSeconds,
+      },
+      reseed: s.allowReseed,
+      events,
+    });
+    if (group) core.endGroup();
+    const report = {
+      result: r.result,
+      mode: r.mode,
+      reason: s.reason ?? null,
+      allowReseed: s.allowReseed,
+      nodes: nodes.map((n) => n.id),
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      findings: r.findings,
+      actions: r.actions,
+      timeline: r.timeline,
+    };
+    await writeFile(s.reportPath, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
+    await chmod(s.reportPath, 0o600); // an existing file keeps its mode otherwise
+    core.setOutput('result', r.result);
+    core.setOutput(
+      'findings',
+      JSON.stringify(
+        r.findings.map((f) => ({
+          node: f.node,
+          class: f.class,
+          all: f.all,
+          action: f.action,
+          why: f.why,
+        })),
+      ),
+    );
+    core.setOutput('actions', JSON.stringify(r.actions));
+    core.setOutput('report', s.reportPath);
+    await core.summary
+      .addRaw(
+        remediationSummaryMarkdown({
+          result: r.result,
+          mode: r.mode,
+          reason: s.reason,
+          findings: r.findings,
+          actions: r.actions,
+        }),
+        true,
+      )
+      .write();
+    // A sweep that finds something goes red so someone is told; healthy and healed are green.
+    if (r.result === 'failed' || r.result === 'attention') {
+      const open = openItems(r);
+      const title =
+        r.result === 'failed'
+          ? 'raftroll: remediation failed'
+          : `raftroll: ${open.length} node${open.length === 1 ? '' : 's'} need${open.length === 1 ? 's' : ''} attention`;
+      // One annotation, titled (setFailed would add a second, untitled).
+      core.error(open.map(oneLine).join('\n') || `remediation result: ${r.result}`, { title });
+      process.exitCode = 1;
+    }
+  } catch (e) {
+    core.setFailed(e instanceof Error ? e.message : String(e));
+  } finally {
+    await session?.close().catch((e: Error) => core.warning(`cleanup: ${e.message}`));
+  }
+}
