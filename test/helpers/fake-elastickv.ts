@@ -12,7 +12,16 @@ export interface FakeNode {
   applied: number;
   /** When true, a transfer to this node aborts as elastickv's does for a lagging target. */
   lagging?: boolean;
+  /** "voter" (the default) or "learner", as elastickv's Configuration reports it. */
+  suffrage?: string;
 }
+
+type Call = grpc.ServerUnaryCall<Buffer, Buffer>;
+type Reply = grpc.sendUnaryData<Buffer>;
+const fail = (code: grpc.status, details: string) => ({ code, details }) as grpc.ServiceError;
+const invalid = (details: string) => fail(grpc.status.INVALID_ARGUMENT, details);
+const precondition = (details: string) => fail(grpc.status.FAILED_PRECONDITION, details);
+const notLeader = () => precondition('etcd raft engine is not leader');
 
 export class FakeCluster {
   term = 3;
@@ -42,6 +51,9 @@ export class FakeCluster {
           Status: unary('Status'),
           Configuration: unary('Configuration'),
           TransferLeadership: unary('TransferLeadership'),
+          RemoveServer: unary('RemoveServer'),
+          AddLearner: unary('AddLearner'),
+          PromoteLearner: unary('PromoteLearner'),
         },
         {
           Status: (_call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
@@ -67,9 +79,53 @@ export class FakeCluster {
             cb(
               null,
               pb.encodeConfiguration(
-                this.nodes.map((n) => ({ id: n.id, address: n.address, suffrage: 'voter' })),
+                this.nodes.map((n) => ({
+                  id: n.id,
+                  address: n.address,
+                  suffrage: n.suffrage ?? 'voter',
+                })),
               ),
             );
+          },
+          RemoveServer: (call: Call, cb: Reply) => {
+            const req = pb.decodeChangeRequest(call.request);
+            if (!req.id) return cb(invalid('id is required'), null);
+            if (node.id !== this.leader) return cb(notLeader(), null);
+            const k = this.nodes.findIndex((n) => n.id === req.id);
+            if (k < 0)
+              return cb(precondition(`id="${req.id}": etcd raft peer is not configured`), null);
+            this.nodes.splice(k, 1);
+            cb(null, pb.encodeChange(++this.commit));
+          },
+          AddLearner: (call: Call, cb: Reply) => {
+            const req = pb.decodeChangeRequest(call.request);
+            if (!req.id || !req.address) return cb(invalid('id and address are required'), null);
+            if (node.id !== this.leader) return cb(notLeader(), null);
+            this.nodes.push({ id: req.id, address: req.address, applied: 0, suffrage: 'learner' });
+            cb(null, pb.encodeChange(++this.commit));
+          },
+          PromoteLearner: (call: Call, cb: Reply) => {
+            const req = pb.decodeChangeRequest(call.request);
+            if (!req.id) return cb(invalid('id is required'), null);
+            if (node.id !== this.leader) return cb(notLeader(), null);
+            if (req.minAppliedIndex === 0)
+              return cb(
+                precondition(
+                  'etcd raft promote-learner requires min_applied_index>0 unless skip_min_applied_check is set',
+                ),
+                null,
+              );
+            const learner = this.nodes.find((n) => n.id === req.id && n.suffrage === 'learner');
+            if (!learner) return cb(precondition(`id="${req.id}": not a learner`), null);
+            if (learner.applied < req.minAppliedIndex)
+              return cb(
+                precondition(
+                  'etcd raft promote-learner target has not caught up to min_applied_index',
+                ),
+                null,
+              );
+            learner.suffrage = 'voter';
+            cb(null, pb.encodeChange(++this.commit));
           },
           TransferLeadership: (
             call: grpc.ServerUnaryCall<Buffer, Buffer>,

@@ -5,7 +5,7 @@ import {
   selectNodes,
   walRulesVersion,
 } from '../../src/inventory/load.js';
-import { nodeSpec } from '../../src/inventory/spec.js';
+import { joiningSpec, nodeSpec } from '../../src/inventory/spec.js';
 import { runContainer } from '../../src/runtime/docker.js';
 
 const ELASTICKV = `
@@ -128,6 +128,35 @@ describe('inventory', () => {
     expect(() => walRulesVersion(etcd)).toThrow(/engine etcd: give etcdVersion/);
     expect(walRulesVersion(etcd, '3.5')).toBe('3.5');
     expect(walRulesVersion({ ...etcd, etcdVersion: '3.4' })).toBe('3.4');
+  });
+
+  it('a re-seeded member joins the running cluster instead of founding a new one', () => {
+    const etcd = parseInventory(
+      'engine: etcd\nnodes: [{id: a, host: h}]\ncontainer: {name: a, image: b, dataDir: /d}\n',
+      'e.yml',
+    );
+    // The preset itself joins (`existing`); an inventory that founds the cluster says `new`.
+    const preset = nodeSpec(etcd, etcd.nodes[0]!);
+    const founding = {
+      ...preset,
+      args: [
+        ...preset.args.map((x) => (x === 'existing' ? 'new' : x)),
+        '--initial-cluster-state=new',
+      ],
+    };
+    const joined = joiningSpec('etcd', founding);
+    expect(joined.args).toEqual(preset.args);
+    expect(joined.args.slice(-2)).toEqual(['--initial-cluster-state', 'existing']);
+    // The fingerprint follows the args actually run.
+    expect(joined.labels['org.raftroll.fingerprint']).toBe(
+      preset.labels['org.raftroll.fingerprint'],
+    );
+    const ekv = nodeSpec(inv, inv.nodes[0]!);
+    const withBootstrap = {
+      ...ekv,
+      args: [...ekv.args, '--raftBootstrap', '--raftBootstrap=true'],
+    };
+    expect(joiningSpec('elastickv', withBootstrap).args).toEqual(ekv.args);
   });
 
   it('refuses a host that ssh would read as an option', () => {

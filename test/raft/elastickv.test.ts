@@ -86,3 +86,29 @@ it('reports elastickv refusals with their status code and message', async () => 
     .catch((e) => e);
   expect(unknown.message).toMatch(/id="n9": etcd raft peer is not configured/);
 });
+
+it('removes a member, adds it back as a learner, and promotes it only once caught up', async () => {
+  const leader = clients.get(cluster.leader)!;
+  const follower = [...clients.keys()].find((id) => id !== cluster.leader)!;
+  const n3 = (await leader.members()).find((m) => m.id === 'n3')!;
+  const notLeader = await clients
+    .get(follower)!
+    .removeMember(n3)
+    .catch((e) => e);
+  expect(notLeader.message).toMatch(/FAILED_PRECONDITION: etcd raft engine is not leader/);
+
+  await leader.removeMember(n3);
+  expect((await leader.members()).map((m) => m.id)).not.toContain('n3');
+
+  const learner = await leader.addLearner('n3', '10.0.0.3:50051');
+  expect(learner).toEqual({ id: 'n3', name: 'n3', address: '10.0.0.3:50051', voter: false });
+  expect((await leader.members()).find((m) => m.id === 'n3')).toMatchObject({ voter: false });
+
+  // Not yet caught up: elastickv refuses; then it has, and the promotion goes through.
+  const commit = (await leader.status()).commitIndex;
+  const early = await leader.promoteLearner(learner, commit).catch((e) => e);
+  expect(early.message).toMatch(/has not caught up to min_applied_index/);
+  cluster.nodes.find((n) => n.id === 'n3')!.applied = commit;
+  await leader.promoteLearner(learner, commit);
+  expect((await leader.members()).find((m) => m.id === 'n3')).toMatchObject({ voter: true });
+});
