@@ -3,10 +3,10 @@
 // classifies them. Never stops, starts or writes anything.
 
 import { observe } from '../cluster/observe.js';
-import { alreadyDown } from '../rollout/guards.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { HostFiles } from '../remote/host-files.js';
+import { alreadyDown } from '../rollout/guards.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
