@@ -35535,6 +35535,7 @@ function parseInspect(json2) {
       finishedAt: c.State?.FinishedAt ?? ""
     },
     restartCount: c.RestartCount ?? 0,
+    restartPolicy: c.HostConfig?.RestartPolicy?.Name ?? "",
     memory: c.HostConfig?.Memory ?? 0,
     env
   };
@@ -35591,9 +35592,9 @@ async function observe(session, nodes) {
       return v;
     })
   );
-  const leader = views.find((v) => v.raft?.role === "leader")?.raft;
+  const leader2 = views.find((v) => v.raft?.role === "leader")?.raft;
   for (const v of views) {
-    if (leader && v.raft) v.lag = Math.max(0, leader.commitIndex - v.raft.appliedIndex);
+    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
   }
   return views;
 }
@@ -36205,11 +36206,11 @@ var EtcdClient = class {
   async status(timeoutMs = 3e3) {
     const s = await this.call("/v3/maintenance/status", {}, timeoutMs);
     const id = s.header?.member_id ?? "";
-    const leader = s.leader && s.leader !== "0" ? s.leader : void 0;
+    const leader2 = s.leader && s.leader !== "0" ? s.leader : void 0;
     return {
       id,
-      role: s.isLearner ? "learner" : leader === void 0 ? "unknown" : leader === id ? "leader" : "follower",
-      leaderId: leader,
+      role: s.isLearner ? "learner" : leader2 === void 0 ? "unknown" : leader2 === id ? "leader" : "follower",
+      leaderId: leader2,
       term: Number(s.raftTerm ?? 0),
       commitIndex: Number(s.raftIndex ?? 0),
       appliedIndex: Number(s.raftAppliedIndex ?? 0),
@@ -56702,6 +56703,9 @@ var Events = class {
   }
 };
 
+// src/remediate/diagnose.ts
+import { basename, dirname as dirname2 } from "node:path/posix";
+
 // src/remote/host-files.ts
 import { posix } from "node:path";
 var KINDS = { f: "file", d: "dir" };
@@ -56787,8 +56791,8 @@ var HostFiles = class {
 // src/rollout/guards.ts
 function rolloutOrder(ids, views, leaderLast = true) {
   if (!leaderLast) return [...ids];
-  const leader = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
+  const leader2 = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader2 && ids.includes(leader2) ? [...ids.filter((id) => id !== leader2), leader2] : [...ids];
 }
 function down(v) {
   if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
@@ -56823,7 +56827,7 @@ function quorumGuard(target, views, t) {
   return void 0;
 }
 function alreadyDown(v) {
-  if (!v?.reachable) return false;
+  if (!v?.reachable || v.raft) return false;
   return !v.container?.state.running || v.container.state.restarting;
 }
 function handoverCandidates(leaderId, views, t) {
@@ -58012,179 +58016,6 @@ function rulesFor(version2) {
   return r;
 }
 
-// src/remediate/classify.ts
-var PRIORITY = [
-  "unreachable",
-  "corrupt-wal",
-  "torn-wal",
-  "crash-looping",
-  "oom-killed",
-  "memory-pressure",
-  "stopped",
-  "lagging",
-  "healthy"
-];
-function classify(f, t, defaultsEffective) {
-  const v = f.view;
-  const c = v.container;
-  const reasons = /* @__PURE__ */ new Map();
-  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
-  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
-  if (walDir && walDir.verdict !== "torn") {
-    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
-    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
-  } else if (walDir) {
-    reasons.set("torn-wal", walDir.reason);
-  }
-  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running)) {
-    reasons.set(
-      "crash-looping",
-      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
-    );
-  }
-  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
-  if (c?.state.oomKilled) {
-    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
-  } else if (kills > 0) {
-    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
-  }
-  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
-    reasons.set(
-      "memory-pressure",
-      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
-    );
-  }
-  if (v.reachable && !c) reasons.set("stopped", "has no container");
-  else if (c && !c.state.running && !c.state.restarting) {
-    reasons.set(
-      "stopped",
-      `${c.state.status} with exit code ${c.state.exitCode}${stoppedOnPurpose(c.state.exitCode) ? " (a clean stop, as by docker stop)" : ""}`
-    );
-  }
-  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
-    reasons.set("lagging", `${v.lag} entries behind the leader`);
-  if (reasons.size === 0)
-    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
-  const all = PRIORITY.filter((k) => reasons.has(k));
-  const cls = all[0];
-  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
-  return {
-    node: v.id,
-    class: cls,
-    all,
-    action: actionFor(cls, applied, all, c?.state.exitCode),
-    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
-    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
-  };
-}
-function stoppedOnPurpose(code) {
-  return code === 0 || code === 143 || code === 130;
-}
-function actionFor(cls, defaultsApplied, all, exitCode) {
-  switch (cls) {
-    case "unreachable":
-      return "report";
-    case "corrupt-wal":
-      return "reseed";
-    case "torn-wal":
-      return "repair-and-restart";
-    case "crash-looping":
-      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
-    case "oom-killed":
-      return defaultsApplied ? "report" : "recreate-with-defaults";
-    case "memory-pressure":
-      return "graceful-restart";
-    case "stopped":
-      return exitCode === void 0 || stoppedOnPurpose(exitCode) ? "report" : "start";
-    case "lagging":
-      return "wait";
-    case "healthy":
-      return "none";
-  }
-}
-
-// src/remediate/diagnose.ts
-var UNITS = {
-  B: 1,
-  KiB: 2 ** 10,
-  MiB: 2 ** 20,
-  GiB: 2 ** 30,
-  TiB: 2 ** 40,
-  kB: 1e3,
-  MB: 1e6,
-  GB: 1e9
-};
-function parseMemUsage(text) {
-  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
-  if (!m || UNITS[m[2]] === void 0) return void 0;
-  return Math.round(Number(m[1]) * UNITS[m[2]]);
-}
-async function facts(session, node2, view, etcdVersion) {
-  const f = { view, staleBackups: [] };
-  if (!view.reachable) return f;
-  const host = session.host(node2);
-  const name2 = session.inv.container.name;
-  const dataDir = session.inv.container.dataDir;
-  const c = view.container;
-  if (c?.state.running) {
-    const s = await host.run(
-      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
-      { allowFailure: true }
-    );
-    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
-  } else {
-    f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion)).catch(
-      () => void 0
-    );
-  }
-  const broken = await host.run(
-    ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
-    { allowFailure: true }
-  );
-  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
-  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
-  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  if (Number.isFinite(free)) f.diskFree = free * 1024;
-  if (c) {
-    const k = await host.run(["dmesg"], { allowFailure: true });
-    if (k.code === 0)
-      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
-  }
-  return f;
-}
-async function diagnose(session, nodes, t, etcdVersion) {
-  const views = await observe(session, session.inv.nodes);
-  return Promise.all(
-    nodes.map(async (node2) => {
-      const view = views.find((v) => v.id === node2.id);
-      const f = await facts(session, node2, view, etcdVersion);
-      const finding = classify(f, t);
-      const gml = finding.memoryDefaults.gomemlimit;
-      let effective = finding.memoryDefaults.applied;
-      try {
-        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
-      } catch {
-        effective = false;
-      }
-      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
-      const c = view.container;
-      return {
-        ...fixed,
-        down: alreadyDown(view),
-        role: view.raft?.role ?? "unknown",
-        facts: {
-          memoryUsage: f.memoryUsage,
-          staleBackups: f.staleBackups,
-          diskFree: f.diskFree,
-          kernelOom: f.kernelOom,
-          walVerdict: f.wal?.verdict,
-          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
-        }
-      };
-    })
-  );
-}
-
 // src/rollout/catch-up.ts
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
@@ -58450,7 +58281,8 @@ var Rollout = class {
       throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
     };
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard = this.opts.allowDownTarget && alreadyDown(v) ? void 0 : quorumGuard(id, views, this.t);
+    const wasDown = alreadyDown(v);
+    const guard = this.opts.allowDownTarget && wasDown ? void 0 : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     const leftover = await inspect(host, prevName);
     if (leftover?.state.running || leftover?.state.restarting) {
@@ -58460,6 +58292,10 @@ var Rollout = class {
     }
     if (leftover) await host.run(removeContainer(prevName));
     const now = await (await this.session.raft(node2)).status().catch(() => void 0);
+    if (now && this.opts.allowDownTarget && wasDown) {
+      const fresh = quorumGuard(id, (await this.view(id)).views, this.t);
+      if (fresh) refuse(`${id} answers Raft again, and ${fresh}`);
+    }
     if (now?.role === "leader" || now === void 0 && v.raft?.role === "leader") {
       row.handover = await this.handover(id, views);
     }
@@ -58480,7 +58316,7 @@ var Rollout = class {
       row.wal = await this.checkWal(id);
     } catch (e) {
       if (e instanceof RolloutError && e.phase === "wal") throw e;
-      const back = await this.restartOriginal(id);
+      const back = wasDown ? "it was down before and stays down" : await this.restartOriginal(id);
       throw new RolloutError(
         `${id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
         id,
@@ -58542,18 +58378,18 @@ var Rollout = class {
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
   async handover(id, views) {
     this.phase(id, "handover");
-    const leaderClient2 = await this.session.raft(this.node(id));
-    const members2 = await leaderClient2.members();
+    const leaderClient = await this.session.raft(this.node(id));
+    const members2 = await leaderClient.members();
     const tried = [];
     for (const cand of handoverCandidates(id, views, this.t)) {
       const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
       if (!member) continue;
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-          await leaderClient2.transferLeadership(member, this.t.handoverTimeoutMs);
+          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
           const deadline = Date.now() + this.t.handoverTimeoutMs;
           while (Date.now() < deadline) {
-            const s = await leaderClient2.status().catch(() => void 0);
+            const s = await leaderClient.status().catch(() => void 0);
             if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
             await sleep3(this.t.pollMs);
           }
@@ -58649,6 +58485,118 @@ var Rollout = class {
   }
 };
 
+// src/remediate/classify.ts
+var PRIORITY = [
+  "unreachable",
+  "corrupt-wal",
+  "wal-unreadable",
+  "torn-wal",
+  "crash-looping",
+  "oom-killed",
+  "memory-pressure",
+  "stopped",
+  "raft-unhealthy",
+  "lagging",
+  "healthy"
+];
+function classify(f, t, defaultsEffective) {
+  const v = f.view;
+  const c = v.container;
+  const reasons = /* @__PURE__ */ new Map();
+  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
+  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
+  if (walDir && walDir.verdict !== "torn") {
+    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
+    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
+  } else if (walDir) {
+    reasons.set("torn-wal", walDir.reason);
+  }
+  if (f.walError) {
+    const left = f.reseedLeftovers?.length ? `; a re-seed did not finish (old data kept at ${f.reseedLeftovers.join(", ")})` : "";
+    reasons.set("wal-unreadable", `${f.walError}${left}`);
+  }
+  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running)) {
+    reasons.set(
+      "crash-looping",
+      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
+    );
+  }
+  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
+  if (c?.state.oomKilled) {
+    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
+  } else if (kills > 0) {
+    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
+  }
+  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
+    reasons.set(
+      "memory-pressure",
+      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
+    );
+  }
+  if (v.reachable && !c) {
+    reasons.set(
+      "stopped",
+      f.leftoverPrevious && !f.reseedLeftovers?.length ? `has no container, but ${f.leftoverPrevious} exists: an interrupted run left it; rename it back (docker rename) and start it, after checking its WAL` : "has no container"
+    );
+  } else if (c && !c.state.running && !c.state.restarting) {
+    reasons.set(
+      "stopped",
+      `${c.state.status} with exit code ${c.state.exitCode}, restart policy ${c.restartPolicy || "unknown"}${diedOnItsOwn(c) ? "" : " (stopped by someone, or given up on by Docker)"}`
+    );
+  }
+  if (c?.state.running && !c.state.restarting) {
+    if (!v.raft)
+      reasons.set("raft-unhealthy", `Raft does not answer (${v.raftError ?? "no answer"})`);
+    else if (v.raft.role === "learner")
+      reasons.set("raft-unhealthy", "is a learner (no vote): a re-seed may not have finished");
+    else if (!v.raft.leaderId) reasons.set("raft-unhealthy", "sees no leader");
+  }
+  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
+    reasons.set("lagging", `${v.lag} entries behind the leader`);
+  if (reasons.size === 0)
+    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
+  const all = PRIORITY.filter((k) => reasons.has(k));
+  const cls = all[0];
+  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
+  return {
+    node: v.id,
+    class: cls,
+    all,
+    action: actionFor(cls, applied, all, c),
+    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
+    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
+  };
+}
+function diedOnItsOwn(c) {
+  if ([0, 130, 137, 143].includes(c.state.exitCode)) return false;
+  return c.restartPolicy === "no" || c.restartPolicy === "on-failure" || c.restartPolicy === "";
+}
+function actionFor(cls, defaultsApplied, all, c) {
+  switch (cls) {
+    case "unreachable":
+      return "report";
+    case "corrupt-wal":
+      return "reseed";
+    case "torn-wal":
+      return "repair-and-restart";
+    case "crash-looping":
+      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
+    case "oom-killed":
+      return defaultsApplied ? "report" : "recreate-with-defaults";
+    case "memory-pressure":
+      return "graceful-restart";
+    case "stopped":
+      return c && diedOnItsOwn(c) ? "start" : "report";
+    case "wal-unreadable":
+    case "raft-unhealthy":
+      return "report";
+    case "lagging":
+      return "wait";
+    case "healthy":
+      return "none";
+  }
+}
+
 // src/remediate/reseed.ts
 var ASIDE_SUFFIX = ".raftroll-reseed-";
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -58656,131 +58604,295 @@ function peerAddress(session, host) {
   const p = session.inv.ports;
   return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
 }
-async function leaderClient(session) {
+async function leader(session) {
   const views = await observe(session, session.inv.nodes);
-  const leader = views.find((v) => v.raft?.role === "leader");
-  if (!leader) throw new Error("the cluster has no leader");
-  const node2 = session.inv.nodes.find((n) => n.id === leader.id);
-  return { id: leader.id, client: await session.raft(node2) };
+  const l = views.find((v) => v.raft?.role === "leader");
+  if (!l) throw new Error("the cluster has no leader right now (an election, or lost quorum)");
+  return session.raft(session.inv.nodes.find((n) => n.id === l.id));
 }
-async function onLeader(session, what, f, timeoutMs, pollMs) {
+async function change(session, what, done, act, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   for (; ; ) {
     try {
-      return await f((await leaderClient(session)).client);
+      const c = await leader(session);
+      const already = done(await c.members());
+      if (already !== void 0) return already;
+      await act(c);
     } catch (e) {
       last = e.message;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep4(Math.max(pollMs, 500));
+    await sleep4(500);
   }
 }
-async function moveAside(host, dir) {
-  const stat2 = await host.run(["stat", "-c", "%u:%g:%a", "--", dir]);
-  const [uid, gid, mode] = stat2.stdout.trim().split(":");
-  const aside = `${dir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-  await host.run(["mv", "-n", "-T", "--", dir, aside]);
-  await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dir]);
-  return aside;
+function stateOf(id, p, prev, address, dataDir) {
+  const parts = [];
+  if (p.promoted) parts.push(`${id} is a voter again but has not caught up; watch it or re-run`);
+  else if (p.learner)
+    parts.push(
+      `${id} is a learner (no vote, so the majority is unaffected)${p.started ? " and running" : " not yet started"}; start it empty with the joining flags and promote it once caught up, or remove the learner`
+    );
+  else if (p.removed)
+    parts.push(
+      `${id} is no longer a member; the cluster runs without it. Add it back as a learner named ${id} at ${address}, then start it empty`
+    );
+  else parts.push(`${id} is still a member, down`);
+  if (p.aside)
+    parts.push(`its old data directory is kept at ${p.aside} (${dataDir} is new and empty)`);
+  else parts.push(`its data directory ${dataDir} is unchanged`);
+  if (p.renamed) parts.push(`its old container is ${prev}`);
+  return parts.join("; ");
 }
-async function moveBack(host, dir, aside) {
-  await host.run(["rmdir", "--", dir]);
-  await host.run(["mv", "-n", "-T", "--", aside, dir]);
+async function checkRoom(host, dir) {
+  const mount = (await host.run(["stat", "-c", "%m", "--", dir])).stdout.trim();
+  if (mount === dir.replace(/\/+$/, ""))
+    return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
+  const used = Number((await host.run(["du", "-sxb", "--", dir])).stdout.split(/\s+/)[0]);
+  const df = await host.run(["df", "-Pk", "--", dir]);
+  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]) * 1024;
+  if (Number.isFinite(used) && Number.isFinite(free) && free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(free / 2 ** 20)} MiB is free`;
+  return void 0;
 }
 async function reseed(session, id, o) {
   const t = o.thresholds;
   const node2 = session.inv.nodes.find((n) => n.id === id);
   const host = session.host(node2);
   const name2 = session.inv.container.name;
+  const prev = `${name2}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
   const phase = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
-  const refused = (why) => ({
-    outcome: "refused",
-    message: `${id}: re-seed refused: ${why}. Nothing was touched on ${id}.`
-  });
+  const p = {
+    stoppedByUs: false,
+    renamed: false,
+    removed: false,
+    started: false,
+    promoted: false
+  };
   phase("guard");
   const views = await observe(session, session.inv.nodes);
   const v = views.find((x) => x.id === id);
+  const refused = async (why) => {
+    if (p.stoppedByUs) await host.run(startContainer(name2), { allowFailure: true });
+    return {
+      outcome: "refused",
+      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name2} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
+    };
+  };
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
-  if (!alreadyDown(v)) return refused(`${id} is running; only a node that is down is re-seeded`);
+  if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   const guard = quorumGuard(id, views, t);
   if (guard) return refused(guard);
-  if (v.container?.state.restarting) await stop(host, name2, t.stopGraceSeconds);
+  const stale = await inspect(host, prev);
+  if (stale)
+    return refused(
+      `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`
+    );
+  if (v.container?.state.restarting || v.container?.state.running) {
+    await stop(host, name2, t.stopGraceSeconds);
+    p.stoppedByUs = true;
+  }
   const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
   if (report.verdict === "clean" || report.verdict === "torn")
     return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
-  phase(`move ${dataDir} aside`);
-  const aside = await moveAside(host, dataDir);
-  const keep = `the old data directory is kept at ${aside}`;
-  phase("remove the member");
-  const before = await (await leaderClient(session)).client.members();
-  const old = before.find((m) => m.name === id || m.address === peerAddress(session, node2.host));
-  const address = old?.address || peerAddress(session, node2.host);
-  if (old) {
-    try {
-      await onLeader(session, "member remove", (c) => c.removeMember(old), 15e3, t.pollMs);
-    } catch (e) {
-      await moveBack(host, dataDir, aside);
-      return {
-        outcome: "failed",
-        message: `${id}: could not remove the member (${e.message}); its data directory is back in place and nothing else changed`
-      };
+  const room = await checkRoom(host, dataDir);
+  if (room) return refused(room);
+  const before = await (await leader(session)).members();
+  const address = before.find((m) => m.name === id)?.address || peerAddress(session, node2.host);
+  const isOld = (m) => m.name === id || m.address === address;
+  try {
+    if (v.container) {
+      await host.run(renameContainer(name2, prev));
+      p.renamed = true;
     }
-  }
-  phase("add it back as a learner");
-  let learner;
-  try {
-    learner = await onLeader(
+    phase("remove the member");
+    const old = before.find(isOld);
+    if (old) {
+      try {
+        await change(
+          session,
+          "removing the member",
+          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+          (c) => c.removeMember(old),
+          15e3
+        );
+      } catch (e) {
+        const still = (await (await leader(session)).members().catch(() => before)).some(
+          (m) => m.id === old.id
+        );
+        if (still) {
+          if (p.renamed) await host.run(renameContainer(prev, name2));
+          p.renamed = false;
+          throw new Error(`could not remove the member: ${e.message}`);
+        }
+      }
+    }
+    p.removed = true;
+    phase(`move ${dataDir} aside`);
+    const stat2 = (await host.run(["stat", "-c", "%u:%g:%a", "--", dataDir])).stdout.trim();
+    const [uid, gid, mode] = stat2.split(":");
+    const aside = `${dataDir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
+    await host.run(["mv", "-n", "-T", "--", dataDir, aside]);
+    p.aside = aside;
+    o.events.emit({
+      type: "warning",
+      at: Date.now(),
+      node: id,
+      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`
+    });
+    await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
+    phase("add it back as a learner");
+    p.learner = await change(
       session,
-      "member add",
+      "adding the learner",
+      (ms) => ms.find((m) => m.address === address && !m.voter),
       (c) => c.addLearner(id, address),
-      3e4,
-      t.pollMs
+      3e4
     );
-  } catch (e) {
-    return {
-      outcome: "failed",
-      message: `${id}: removed from the cluster, but adding it back failed (${e.message}). The cluster runs without ${id}; ${keep}. Add a learner at ${address} named ${id} and run remediate again.`
-    };
-  }
-  phase("start empty");
-  const image = v.container?.image ?? session.inv.container.image;
-  const spec = joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }));
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
-  const stale = await inspect(host, prev);
-  if (stale) await host.run(removeContainer(prev));
-  if (v.container) await host.run(renameContainer(name2, prev));
-  const started = Date.now();
-  let promoted = false;
-  try {
-    await run(host, spec);
+    phase("start empty");
+    const image = o.image ?? v.container?.imageId ?? session.inv.container.image;
+    await run(
+      host,
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }))
+    );
+    p.started = true;
     phase("catch up as a learner");
-    await waitCaughtUp(session, id, t, { startedAt: started });
+    let floor = 0;
+    const remember = (vs) => {
+      floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
+    };
+    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
     phase("promote to voter");
-    await onLeader(
+    const learner = p.learner;
+    await change(
       session,
-      "learner promotion",
-      async (c) => c.promoteLearner(learner, (await c.status()).commitIndex),
-      t.catchUpTimeoutMs,
-      t.pollMs
+      "promoting the learner",
+      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, floor),
+      t.catchUpTimeoutMs
     );
-    promoted = true;
+    p.promoted = true;
     const lag = await waitCaughtUp(session, id, t, {
       startedAt: Date.now(),
       also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
     });
-    await host.run(removeContainer(prev), { allowFailure: true });
+    if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
     return {
       outcome: "healed",
-      message: `re-seeded: member removed and added back empty, caught up (lag ${lag}) and a voter again; ${keep}`
+      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`
     };
   } catch (e) {
     return {
       outcome: "failed",
-      message: `${id}: re-seed did not finish: ${e.message}. ${promoted ? `${id} is a voter again but not caught up` : `${id} is a learner (no vote), so the majority is unaffected`}; ${keep}, and the old container is ${prev}.`
+      message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`
     };
   }
+}
+
+// src/remediate/diagnose.ts
+var UNITS = {
+  B: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9
+};
+function parseMemUsage(text) {
+  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
+  if (!m || UNITS[m[2]] === void 0) return void 0;
+  return Math.round(Number(m[1]) * UNITS[m[2]]);
+}
+async function facts(session, node2, view, etcdVersion) {
+  const f = { view, staleBackups: [] };
+  if (!view.reachable) return f;
+  const host = session.host(node2);
+  const name2 = session.inv.container.name;
+  const dataDir = session.inv.container.dataDir;
+  const c = view.container;
+  if (c?.state.running && !c.state.restarting) {
+    const s = await host.run(
+      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
+      { allowFailure: true }
+    );
+    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
+  } else {
+    try {
+      f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion));
+    } catch (e) {
+      f.walError = e.message;
+    }
+  }
+  const aside = await host.run(
+    [
+      "find",
+      dirname2(dataDir),
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-name",
+      `${basename(dataDir)}${ASIDE_SUFFIX}*`,
+      "-printf",
+      "%p\\0"
+    ],
+    { allowFailure: true }
+  );
+  f.reseedLeftovers = aside.stdout.split("\0").filter(Boolean);
+  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
+  const broken = await host.run(
+    ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
+    { allowFailure: true }
+  );
+  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
+  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
+  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  if (c) {
+    const k = await host.run(["dmesg"], { allowFailure: true });
+    if (k.code === 0)
+      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
+  }
+  return f;
+}
+async function diagnose(session, nodes, t, etcdVersion) {
+  const views = await observe(session, session.inv.nodes);
+  return Promise.all(
+    nodes.map(async (node2) => {
+      const view = views.find((v) => v.id === node2.id);
+      const f = await facts(session, node2, view, etcdVersion);
+      const finding = classify(f, t);
+      const gml = finding.memoryDefaults.gomemlimit;
+      let effective = finding.memoryDefaults.applied;
+      try {
+        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
+      } catch {
+        effective = false;
+      }
+      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
+      const c = view.container;
+      return {
+        ...fixed,
+        down: alreadyDown(view),
+        role: view.raft?.role ?? "unknown",
+        facts: {
+          memoryUsage: f.memoryUsage,
+          staleBackups: f.staleBackups,
+          diskFree: f.diskFree,
+          kernelOom: f.kernelOom,
+          walVerdict: f.wal?.verdict ?? (f.walError ? "unreadable" : void 0),
+          reseedLeftovers: f.reseedLeftovers,
+          leftoverPrevious: f.leftoverPrevious,
+          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
+        }
+      };
+    })
+  );
 }
 
 // src/remediate/heal.ts
@@ -58791,7 +58903,7 @@ var RESTARTS = /* @__PURE__ */ new Set([
   "start"
 ]);
 function healOrder(findings) {
-  const rank = (f) => f.down ? 0 : f.role === "leader" ? 2 : 1;
+  const rank = (f) => f.action === "reseed" ? 3 : f.down ? 0 : f.role === "leader" ? 2 : 1;
   return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 async function heal(session, findings, opts) {
@@ -58801,59 +58913,72 @@ async function heal(session, findings, opts) {
   let stopped;
   for (const f of healOrder(findings)) {
     const base = { node: f.node, class: f.class, action: f.action };
-    const done = (r2) => {
-      results.push(r2);
-      events.emit({ type: "heal-result", at: Date.now(), node: f.node, result: r2 });
+    const done = (r) => {
+      const result = { ...base, ...r };
+      results.push(result);
+      events.emit({ type: "heal-result", at: Date.now(), node: f.node, result });
     };
     if (f.action === "none") {
-      done({ ...base, outcome: "nothing-to-do", message: "healthy" });
+      done({ outcome: "nothing-to-do", message: "healthy" });
       continue;
     }
-    if (stopped) {
-      done({ ...base, outcome: "not-reached", message: `not tried: ${stopped} failed first` });
+    if (stopped || opts.signal?.aborted) {
+      const why = stopped ? `${stopped} failed first` : "the run was interrupted";
+      done({ outcome: "not-reached", message: `not tried: ${why}` });
       continue;
     }
-    if (f.action === "reseed" && opts.reseed) {
-      const r2 = await reseed(session, f.node, {
-        etcdVersion: opts.etcdVersion,
-        thresholds,
-        events
-      });
-      done({ ...base, ...r2 });
-      if (r2.outcome === "failed") stopped = f.node;
-      continue;
-    }
-    if (!RESTARTS.has(f.action)) {
-      const hint2 = f.action === "reseed" ? " The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed)." : "";
-      done({ ...base, outcome: "reported", message: `${f.why}.${hint2}` });
-      continue;
-    }
-    const node2 = session.inv.nodes.find((n) => n.id === f.node);
-    const [view] = await observe(session, [node2]);
-    const image = view?.container?.image ?? session.inv.container.image;
-    const r = await new Rollout(
-      session.inv,
-      session,
-      {
-        image,
-        nodes: [f.node],
-        force: true,
-        allowDownTarget: true,
-        etcdVersion: opts.etcdVersion,
-        thresholds
-      },
-      events
-    ).run();
-    if (r.result === "success") {
-      done({ ...base, outcome: "healed", message: `${f.action} done` });
-    } else if (r.phase === "guard") {
-      done({ ...base, outcome: "refused", message: r.message ?? "refused by the quorum guard" });
-    } else {
-      done({ ...base, outcome: "failed", message: r.message ?? `${f.action} failed` });
+    try {
+      const r = await healOne(session, f, { ...opts, events }, thresholds);
+      done(r);
+      if (r.outcome === "failed") stopped = f.node;
+    } catch (e) {
+      done({ outcome: "failed", message: `${f.node}: ${e.message}` });
       stopped = f.node;
     }
   }
   return results;
+}
+async function healOne(session, f, opts, thresholds) {
+  const events = opts.events ?? new Events();
+  const node2 = session.inv.nodes.find((n) => n.id === f.node);
+  const [view] = await observe(session, [node2]);
+  const image = await sameImage(session, f.node, view?.container, events);
+  if (f.action === "reseed" && opts.reseed)
+    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+  if (!RESTARTS.has(f.action)) {
+    const hint2 = f.action === "reseed" ? " The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed)." : "";
+    return { outcome: "reported", message: `${f.why}.${hint2}` };
+  }
+  const r = await new Rollout(
+    session.inv,
+    session,
+    {
+      image,
+      nodes: [f.node],
+      force: true,
+      allowDownTarget: true,
+      etcdVersion: opts.etcdVersion,
+      thresholds
+    },
+    events
+  ).run();
+  if (r.result === "success") return { outcome: "healed", message: `${f.action} done` };
+  if (r.phase === "guard")
+    return { outcome: "refused", message: r.message ?? "refused by the quorum guard" };
+  return { outcome: "failed", message: r.message ?? `${f.action} failed` };
+}
+async function sameImage(session, id, c, events) {
+  if (!c) return session.inv.container.image;
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const r = await session.host(node2).run(inspectImage(c.image), { allowFailure: true });
+  if (r.code === 0 && r.stdout.trim() === c.imageId) return c.image;
+  events.emit({
+    type: "warning",
+    at: Date.now(),
+    node: id,
+    message: `${c.image} now names another image on ${id}'s host (or none); healing with the image it ran, ${c.imageId}`
+  });
+  return c.imageId;
 }
 
 // src/remediate/remediate.ts
@@ -58879,7 +59004,8 @@ async function remediate(session, nodes, o) {
     etcdVersion: o.etcdVersion,
     thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
     reseed: o.reseed,
-    events
+    events,
+    signal: o.signal
   });
   let result;
   if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
@@ -58893,7 +59019,7 @@ async function remediate(session, nodes, o) {
 // src/remote/local-files.ts
 import { constants } from "node:fs";
 import { lstat, open as open2, readdir, stat } from "node:fs/promises";
-import { dirname as dirname2, join as join3 } from "node:path";
+import { dirname as dirname3, join as join3 } from "node:path";
 var CHUNK = 1 << 20;
 var MAX_DEPTH = 8;
 function kindOf(s) {
@@ -58985,7 +59111,7 @@ var LocalFiles = class {
     } finally {
       await out.close();
     }
-    await fsyncDir(dirname2(dst));
+    await fsyncDir(dirname3(dst));
   }
   async truncate(path, size) {
     const fh = await open2(path, "r+");
@@ -58995,7 +59121,7 @@ var LocalFiles = class {
     } finally {
       await fh.close();
     }
-    await fsyncDir(dirname2(path));
+    await fsyncDir(dirname3(path));
   }
 };
 
@@ -59143,6 +59269,30 @@ async function inventoryAndNodes(file2, ids) {
   );
   return { inv, nodes };
 }
+function onInterrupt() {
+  const abort = new AbortController();
+  const handler = () => {
+    if (abort.signal.aborted) {
+      process.stderr.write(
+        "raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n"
+      );
+      process.exit(130);
+    }
+    process.stderr.write(
+      "raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n"
+    );
+    abort.abort();
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    signal: abort.signal,
+    dispose: () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    }
+  };
+}
 function buildProgram() {
   const program2 = new Command("raftroll").description(
     "Rolling updates and remediation for Raft clusters (elastickv, etcd) in Docker over SSH"
@@ -59258,20 +59408,7 @@ function buildProgram() {
       if (line) process.stdout.write(`${line}
 `);
     });
-    const abort = new AbortController();
-    const onSigint = () => {
-      if (abort.signal.aborted) {
-        process.stderr.write(
-          "raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n"
-        );
-        process.exit(130);
-      }
-      process.stderr.write(
-        "raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n"
-      );
-      abort.abort();
-    };
-    process.on("SIGINT", onSigint);
+    const interrupt = onInterrupt();
     const session = await ClusterSession.open(inv, {
       onRetry: (node2, attempt, reason) => events.emit({
         type: "warning",
@@ -59302,7 +59439,7 @@ function buildProgram() {
             catchUpTimeoutMs: num2("catchUpTimeout") * 1e3,
             stabilizeMs: num2("stabilize") * 1e3
           },
-          signal: abort.signal
+          signal: interrupt.signal
         },
         events
       ).run();
@@ -59327,7 +59464,7 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
       if (r.result !== "success")
         throw new ExitError(EXIT.failed, r.message ?? "the rollout failed");
     } finally {
-      process.off("SIGINT", onSigint);
+      interrupt.dispose();
       await session.close();
     }
   });
@@ -59368,6 +59505,7 @@ Exit codes: ${exits}`);
     const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes);
     const etcdVersion = walRulesVersion(inv, o.etcd);
     const session = await ClusterSession.open(inv);
+    const interrupt = onInterrupt();
     try {
       const events = new Events();
       const t0 = Date.now();
@@ -59387,7 +59525,8 @@ Exit codes: ${exits}`);
           stopGraceSeconds: inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds
         } : void 0,
         reseed: !!o.allowReseed,
-        events
+        events,
+        signal: interrupt.signal
       });
       if (o.json) print(true, findingsOnly ? r.findings : r, "");
       else {
@@ -59398,8 +59537,11 @@ Exit codes: ${exits}`);
         process.stdout.write(`${r.result}
 `);
       }
+      if (interrupt.signal.aborted)
+        throw new ExitError(130, "interrupted; the node being healed was finished first");
       if (r.result !== "healthy" && r.result !== "healed") throw new ExitError(EXIT.failed, "");
     } finally {
+      interrupt.dispose();
       await session.close();
     }
   };

@@ -52177,11 +52177,11 @@ var EtcdClient = class {
   async status(timeoutMs = 3e3) {
     const s = await this.call("/v3/maintenance/status", {}, timeoutMs);
     const id = s.header?.member_id ?? "";
-    const leader = s.leader && s.leader !== "0" ? s.leader : void 0;
+    const leader2 = s.leader && s.leader !== "0" ? s.leader : void 0;
     return {
       id,
-      role: s.isLearner ? "learner" : leader === void 0 ? "unknown" : leader === id ? "leader" : "follower",
-      leaderId: leader,
+      role: s.isLearner ? "learner" : leader2 === void 0 ? "unknown" : leader2 === id ? "leader" : "follower",
+      leaderId: leader2,
       term: Number(s.raftTerm ?? 0),
       commitIndex: Number(s.raftIndex ?? 0),
       appliedIndex: Number(s.raftAppliedIndex ?? 0),
@@ -72412,6 +72412,9 @@ var Events = class {
   }
 };
 
+// src/remediate/diagnose.ts
+import { basename, dirname as dirname2 } from "node:path/posix";
+
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
 var LABEL = {
@@ -72513,6 +72516,7 @@ function parseInspect(json2) {
       finishedAt: c.State?.FinishedAt ?? ""
     },
     restartCount: c.RestartCount ?? 0,
+    restartPolicy: c.HostConfig?.RestartPolicy?.Name ?? "",
     memory: c.HostConfig?.Memory ?? 0,
     env
   };
@@ -72569,9 +72573,9 @@ async function observe(session, nodes) {
       return v;
     })
   );
-  const leader = views.find((v) => v.raft?.role === "leader")?.raft;
+  const leader2 = views.find((v) => v.raft?.role === "leader")?.raft;
   for (const v of views) {
-    if (leader && v.raft) v.lag = Math.max(0, leader.commitIndex - v.raft.appliedIndex);
+    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
   }
   return views;
 }
@@ -72661,8 +72665,8 @@ var HostFiles = class {
 // src/rollout/guards.ts
 function rolloutOrder(ids, views, leaderLast = true) {
   if (!leaderLast) return [...ids];
-  const leader = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
+  const leader2 = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader2 && ids.includes(leader2) ? [...ids.filter((id) => id !== leader2), leader2] : [...ids];
 }
 function down(v) {
   if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
@@ -72697,7 +72701,7 @@ function quorumGuard(target, views, t) {
   return void 0;
 }
 function alreadyDown(v) {
-  if (!v?.reachable) return false;
+  if (!v?.reachable || v.raft) return false;
   return !v.container?.state.running || v.container.state.restarting;
 }
 function handoverCandidates(leaderId, views, t) {
@@ -72714,6 +72718,46 @@ function caughtUp(v, t) {
   if (v.lag === void 0) return "lag unknown";
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return void 0;
+}
+
+// src/runtime/env.ts
+var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var EnvError = class extends Error {
+  name = "EnvError";
+};
+function checkKey(key, where2) {
+  if (!KEY.test(key)) {
+    throw new EnvError(
+      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
+    );
+  }
+}
+function parseEnvLines(text, where2) {
+  const env = {};
+  if (text.trim() === "none") return env;
+  for (const [n, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/^\s+/, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0)
+      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
+    const key = line.slice(0, eq);
+    checkKey(key, `${where2}, line ${n + 1}`);
+    env[key] = line.slice(eq + 1);
+  }
+  return env;
+}
+function mergeEnv(defaults, extra) {
+  const out = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    checkKey(k, "default env");
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    checkKey(k, "extra env");
+    out[k] = v;
+  }
+  return out;
 }
 
 // src/runtime/memory.ts
@@ -72758,6 +72802,140 @@ function checkMemLimits(memory, goMemLimit) {
       `GOMEMLIMIT=${goMemLimit} (${mib(go)}) is not below the container memory limit ${memory} (${mib(limit)}); the kernel would kill the node before Go's collector reacts. Lower GOMEMLIMIT (about 70% of the limit) or raise the limit`
     );
   }
+}
+
+// src/inventory/template.ts
+var TemplateError = class extends Error {
+  name = "TemplateError";
+};
+function lookup(ctx, path) {
+  let v = ctx;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
+    v = v[part];
+  }
+  return v;
+}
+function fill(template, ctx, where2) {
+  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
+    const v = lookup(ctx, path);
+    if (v === void 0 || typeof v === "object" && v !== null) {
+      throw new TemplateError(
+        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
+      );
+    }
+    return String(v);
+  });
+}
+
+// src/inventory/spec.ts
+var PRESET_ARGS = {
+  etcd: [
+    "--name",
+    "{{id}}",
+    "--data-dir",
+    "{{dataDir}}",
+    "--listen-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--advertise-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--listen-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-advertise-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-cluster",
+    "{{initialCluster}}",
+    "--initial-cluster-state",
+    "existing"
+  ],
+  // The flags elastickv's own rolling-update script passes.
+  elastickv: [
+    "/app",
+    "--address",
+    "{{host}}:{{ports.admin}}",
+    "--redisAddress",
+    "{{host}}:{{ports.redis}}",
+    "--dynamoAddress",
+    "{{host}}:{{ports.dynamo}}",
+    "--raftId",
+    "{{id}}",
+    "--raftEngine",
+    "etcd",
+    "--raftDataDir",
+    "{{dataDir}}",
+    "--raftRedisMap",
+    "{{raftRedisMap}}"
+  ]
+};
+function defaultEnvOf(inv, o) {
+  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
+  const d = inv.container.defaultEnv;
+  if (d === void 0) return { ...DEFAULT_ENV };
+  if (d === "none") return {};
+  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
+  return { ...d };
+}
+function contextFor(inv, node2) {
+  const p = inv.ports;
+  return {
+    id: node2.id,
+    host: node2.host,
+    dataDir: inv.container.dataDir,
+    ports: p,
+    vars: node2.vars ?? {},
+    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+  };
+}
+function nodeSpec(inv, node2, o = {}) {
+  const c = inv.container;
+  const ctx = contextFor(inv, node2);
+  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
+  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
+  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
+  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
+  const env = mergeEnv(defaultEnvOf(inv, o), {
+    ...c.env ?? {},
+    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
+  });
+  checkMemLimits(memory, env.GOMEMLIMIT);
+  const spec = {
+    name: c.name,
+    image: o.image ?? c.image,
+    restart: c.restart ?? "unless-stopped",
+    network: c.network ?? "host",
+    memory,
+    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
+    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
+      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
+    ),
+    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
+    env,
+    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
+      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
+    )
+  };
+  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  return spec;
+}
+function joiningSpec(engine, spec) {
+  const args = [];
+  const src = spec.args;
+  for (let k = 0; k < src.length; k++) {
+    const a = src[k];
+    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
+      if (!a.includes("=")) k++;
+      continue;
+    }
+    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
+      continue;
+    }
+    args.push(a);
+  }
+  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL.fingerprint] = fingerprint(out);
+  return out;
 }
 
 // src/wal/files.ts
@@ -73929,353 +74107,6 @@ function rulesFor(version2) {
   return r;
 }
 
-// src/remediate/classify.ts
-var PRIORITY = [
-  "unreachable",
-  "corrupt-wal",
-  "torn-wal",
-  "crash-looping",
-  "oom-killed",
-  "memory-pressure",
-  "stopped",
-  "lagging",
-  "healthy"
-];
-function classify(f, t, defaultsEffective) {
-  const v = f.view;
-  const c = v.container;
-  const reasons = /* @__PURE__ */ new Map();
-  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
-  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
-  if (walDir && walDir.verdict !== "torn") {
-    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
-    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
-  } else if (walDir) {
-    reasons.set("torn-wal", walDir.reason);
-  }
-  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running)) {
-    reasons.set(
-      "crash-looping",
-      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
-    );
-  }
-  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
-  if (c?.state.oomKilled) {
-    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
-  } else if (kills > 0) {
-    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
-  }
-  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
-    reasons.set(
-      "memory-pressure",
-      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
-    );
-  }
-  if (v.reachable && !c) reasons.set("stopped", "has no container");
-  else if (c && !c.state.running && !c.state.restarting) {
-    reasons.set(
-      "stopped",
-      `${c.state.status} with exit code ${c.state.exitCode}${stoppedOnPurpose(c.state.exitCode) ? " (a clean stop, as by docker stop)" : ""}`
-    );
-  }
-  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
-    reasons.set("lagging", `${v.lag} entries behind the leader`);
-  if (reasons.size === 0)
-    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
-  const all = PRIORITY.filter((k) => reasons.has(k));
-  const cls = all[0];
-  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
-  return {
-    node: v.id,
-    class: cls,
-    all,
-    action: actionFor(cls, applied, all, c?.state.exitCode),
-    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
-    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
-  };
-}
-function stoppedOnPurpose(code) {
-  return code === 0 || code === 143 || code === 130;
-}
-function actionFor(cls, defaultsApplied, all, exitCode) {
-  switch (cls) {
-    case "unreachable":
-      return "report";
-    case "corrupt-wal":
-      return "reseed";
-    case "torn-wal":
-      return "repair-and-restart";
-    case "crash-looping":
-      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
-    case "oom-killed":
-      return defaultsApplied ? "report" : "recreate-with-defaults";
-    case "memory-pressure":
-      return "graceful-restart";
-    case "stopped":
-      return exitCode === void 0 || stoppedOnPurpose(exitCode) ? "report" : "start";
-    case "lagging":
-      return "wait";
-    case "healthy":
-      return "none";
-  }
-}
-
-// src/remediate/diagnose.ts
-var UNITS = {
-  B: 1,
-  KiB: 2 ** 10,
-  MiB: 2 ** 20,
-  GiB: 2 ** 30,
-  TiB: 2 ** 40,
-  kB: 1e3,
-  MB: 1e6,
-  GB: 1e9
-};
-function parseMemUsage(text) {
-  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
-  if (!m || UNITS[m[2]] === void 0) return void 0;
-  return Math.round(Number(m[1]) * UNITS[m[2]]);
-}
-async function facts(session, node2, view, etcdVersion) {
-  const f = { view, staleBackups: [] };
-  if (!view.reachable) return f;
-  const host = session.host(node2);
-  const name2 = session.inv.container.name;
-  const dataDir = session.inv.container.dataDir;
-  const c = view.container;
-  if (c?.state.running) {
-    const s = await host.run(
-      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
-      { allowFailure: true }
-    );
-    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
-  } else {
-    f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion)).catch(
-      () => void 0
-    );
-  }
-  const broken = await host.run(
-    ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
-    { allowFailure: true }
-  );
-  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
-  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
-  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  if (Number.isFinite(free)) f.diskFree = free * 1024;
-  if (c) {
-    const k = await host.run(["dmesg"], { allowFailure: true });
-    if (k.code === 0)
-      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
-  }
-  return f;
-}
-async function diagnose(session, nodes, t, etcdVersion) {
-  const views = await observe(session, session.inv.nodes);
-  return Promise.all(
-    nodes.map(async (node2) => {
-      const view = views.find((v) => v.id === node2.id);
-      const f = await facts(session, node2, view, etcdVersion);
-      const finding = classify(f, t);
-      const gml = finding.memoryDefaults.gomemlimit;
-      let effective = finding.memoryDefaults.applied;
-      try {
-        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
-      } catch {
-        effective = false;
-      }
-      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
-      const c = view.container;
-      return {
-        ...fixed,
-        down: alreadyDown(view),
-        role: view.raft?.role ?? "unknown",
-        facts: {
-          memoryUsage: f.memoryUsage,
-          staleBackups: f.staleBackups,
-          diskFree: f.diskFree,
-          kernelOom: f.kernelOom,
-          walVerdict: f.wal?.verdict,
-          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
-        }
-      };
-    })
-  );
-}
-
-// src/runtime/env.ts
-var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var EnvError = class extends Error {
-  name = "EnvError";
-};
-function checkKey(key, where2) {
-  if (!KEY.test(key)) {
-    throw new EnvError(
-      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
-    );
-  }
-}
-function parseEnvLines(text, where2) {
-  const env = {};
-  if (text.trim() === "none") return env;
-  for (const [n, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.replace(/^\s+/, "");
-    if (line === "" || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0)
-      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
-    const key = line.slice(0, eq);
-    checkKey(key, `${where2}, line ${n + 1}`);
-    env[key] = line.slice(eq + 1);
-  }
-  return env;
-}
-function mergeEnv(defaults, extra) {
-  const out = {};
-  for (const [k, v] of Object.entries(defaults)) {
-    checkKey(k, "default env");
-    out[k] = v;
-  }
-  for (const [k, v] of Object.entries(extra)) {
-    checkKey(k, "extra env");
-    out[k] = v;
-  }
-  return out;
-}
-
-// src/inventory/template.ts
-var TemplateError = class extends Error {
-  name = "TemplateError";
-};
-function lookup(ctx, path) {
-  let v = ctx;
-  for (const part of path.split(".")) {
-    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
-    v = v[part];
-  }
-  return v;
-}
-function fill(template, ctx, where2) {
-  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
-    const v = lookup(ctx, path);
-    if (v === void 0 || typeof v === "object" && v !== null) {
-      throw new TemplateError(
-        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
-      );
-    }
-    return String(v);
-  });
-}
-
-// src/inventory/spec.ts
-var PRESET_ARGS = {
-  etcd: [
-    "--name",
-    "{{id}}",
-    "--data-dir",
-    "{{dataDir}}",
-    "--listen-client-urls",
-    "http://{{host}}:{{ports.client}}",
-    "--advertise-client-urls",
-    "http://{{host}}:{{ports.client}}",
-    "--listen-peer-urls",
-    "http://{{host}}:{{ports.peer}}",
-    "--initial-advertise-peer-urls",
-    "http://{{host}}:{{ports.peer}}",
-    "--initial-cluster",
-    "{{initialCluster}}",
-    "--initial-cluster-state",
-    "existing"
-  ],
-  // The flags elastickv's own rolling-update script passes.
-  elastickv: [
-    "/app",
-    "--address",
-    "{{host}}:{{ports.admin}}",
-    "--redisAddress",
-    "{{host}}:{{ports.redis}}",
-    "--dynamoAddress",
-    "{{host}}:{{ports.dynamo}}",
-    "--raftId",
-    "{{id}}",
-    "--raftEngine",
-    "etcd",
-    "--raftDataDir",
-    "{{dataDir}}",
-    "--raftRedisMap",
-    "{{raftRedisMap}}"
-  ]
-};
-function defaultEnvOf(inv, o) {
-  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
-  const d = inv.container.defaultEnv;
-  if (d === void 0) return { ...DEFAULT_ENV };
-  if (d === "none") return {};
-  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
-  return { ...d };
-}
-function contextFor(inv, node2) {
-  const p = inv.ports;
-  return {
-    id: node2.id,
-    host: node2.host,
-    dataDir: inv.container.dataDir,
-    ports: p,
-    vars: node2.vars ?? {},
-    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
-    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
-  };
-}
-function nodeSpec(inv, node2, o = {}) {
-  const c = inv.container;
-  const ctx = contextFor(inv, node2);
-  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
-  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
-  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
-  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
-  const env = mergeEnv(defaultEnvOf(inv, o), {
-    ...c.env ?? {},
-    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
-  });
-  checkMemLimits(memory, env.GOMEMLIMIT);
-  const spec = {
-    name: c.name,
-    image: o.image ?? c.image,
-    restart: c.restart ?? "unless-stopped",
-    network: c.network ?? "host",
-    memory,
-    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
-    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
-      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
-    ),
-    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
-    env,
-    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
-      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
-    )
-  };
-  spec.labels[LABEL.fingerprint] = fingerprint(spec);
-  return spec;
-}
-function joiningSpec(engine, spec) {
-  const args = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k];
-    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes("=")) k++;
-      continue;
-    }
-    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
-  const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
-  return out;
-}
-
 // src/rollout/catch-up.ts
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
@@ -74533,7 +74364,8 @@ var Rollout = class {
       throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
     };
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard = this.opts.allowDownTarget && alreadyDown(v) ? void 0 : quorumGuard(id, views, this.t);
+    const wasDown = alreadyDown(v);
+    const guard = this.opts.allowDownTarget && wasDown ? void 0 : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     const leftover = await inspect(host, prevName);
     if (leftover?.state.running || leftover?.state.restarting) {
@@ -74543,6 +74375,10 @@ var Rollout = class {
     }
     if (leftover) await host.run(removeContainer(prevName));
     const now = await (await this.session.raft(node2)).status().catch(() => void 0);
+    if (now && this.opts.allowDownTarget && wasDown) {
+      const fresh = quorumGuard(id, (await this.view(id)).views, this.t);
+      if (fresh) refuse(`${id} answers Raft again, and ${fresh}`);
+    }
     if (now?.role === "leader" || now === void 0 && v.raft?.role === "leader") {
       row.handover = await this.handover(id, views);
     }
@@ -74563,7 +74399,7 @@ var Rollout = class {
       row.wal = await this.checkWal(id);
     } catch (e) {
       if (e instanceof RolloutError && e.phase === "wal") throw e;
-      const back = await this.restartOriginal(id);
+      const back = wasDown ? "it was down before and stays down" : await this.restartOriginal(id);
       throw new RolloutError(
         `${id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
         id,
@@ -74625,18 +74461,18 @@ var Rollout = class {
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
   async handover(id, views) {
     this.phase(id, "handover");
-    const leaderClient2 = await this.session.raft(this.node(id));
-    const members2 = await leaderClient2.members();
+    const leaderClient = await this.session.raft(this.node(id));
+    const members2 = await leaderClient.members();
     const tried = [];
     for (const cand of handoverCandidates(id, views, this.t)) {
       const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
       if (!member) continue;
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
-          await leaderClient2.transferLeadership(member, this.t.handoverTimeoutMs);
+          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
           const deadline = Date.now() + this.t.handoverTimeoutMs;
           while (Date.now() < deadline) {
-            const s = await leaderClient2.status().catch(() => void 0);
+            const s = await leaderClient.status().catch(() => void 0);
             if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
             await sleep3(this.t.pollMs);
           }
@@ -74732,6 +74568,118 @@ var Rollout = class {
   }
 };
 
+// src/remediate/classify.ts
+var PRIORITY = [
+  "unreachable",
+  "corrupt-wal",
+  "wal-unreadable",
+  "torn-wal",
+  "crash-looping",
+  "oom-killed",
+  "memory-pressure",
+  "stopped",
+  "raft-unhealthy",
+  "lagging",
+  "healthy"
+];
+function classify(f, t, defaultsEffective) {
+  const v = f.view;
+  const c = v.container;
+  const reasons = /* @__PURE__ */ new Map();
+  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
+  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
+  if (walDir && walDir.verdict !== "torn") {
+    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
+    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
+  } else if (walDir) {
+    reasons.set("torn-wal", walDir.reason);
+  }
+  if (f.walError) {
+    const left = f.reseedLeftovers?.length ? `; a re-seed did not finish (old data kept at ${f.reseedLeftovers.join(", ")})` : "";
+    reasons.set("wal-unreadable", `${f.walError}${left}`);
+  }
+  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running)) {
+    reasons.set(
+      "crash-looping",
+      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
+    );
+  }
+  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
+  if (c?.state.oomKilled) {
+    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
+  } else if (kills > 0) {
+    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
+  }
+  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
+    reasons.set(
+      "memory-pressure",
+      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
+    );
+  }
+  if (v.reachable && !c) {
+    reasons.set(
+      "stopped",
+      f.leftoverPrevious && !f.reseedLeftovers?.length ? `has no container, but ${f.leftoverPrevious} exists: an interrupted run left it; rename it back (docker rename) and start it, after checking its WAL` : "has no container"
+    );
+  } else if (c && !c.state.running && !c.state.restarting) {
+    reasons.set(
+      "stopped",
+      `${c.state.status} with exit code ${c.state.exitCode}, restart policy ${c.restartPolicy || "unknown"}${diedOnItsOwn(c) ? "" : " (stopped by someone, or given up on by Docker)"}`
+    );
+  }
+  if (c?.state.running && !c.state.restarting) {
+    if (!v.raft)
+      reasons.set("raft-unhealthy", `Raft does not answer (${v.raftError ?? "no answer"})`);
+    else if (v.raft.role === "learner")
+      reasons.set("raft-unhealthy", "is a learner (no vote): a re-seed may not have finished");
+    else if (!v.raft.leaderId) reasons.set("raft-unhealthy", "sees no leader");
+  }
+  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
+    reasons.set("lagging", `${v.lag} entries behind the leader`);
+  if (reasons.size === 0)
+    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
+  const all = PRIORITY.filter((k) => reasons.has(k));
+  const cls = all[0];
+  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
+  return {
+    node: v.id,
+    class: cls,
+    all,
+    action: actionFor(cls, applied, all, c),
+    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
+    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
+  };
+}
+function diedOnItsOwn(c) {
+  if ([0, 130, 137, 143].includes(c.state.exitCode)) return false;
+  return c.restartPolicy === "no" || c.restartPolicy === "on-failure" || c.restartPolicy === "";
+}
+function actionFor(cls, defaultsApplied, all, c) {
+  switch (cls) {
+    case "unreachable":
+      return "report";
+    case "corrupt-wal":
+      return "reseed";
+    case "torn-wal":
+      return "repair-and-restart";
+    case "crash-looping":
+      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
+    case "oom-killed":
+      return defaultsApplied ? "report" : "recreate-with-defaults";
+    case "memory-pressure":
+      return "graceful-restart";
+    case "stopped":
+      return c && diedOnItsOwn(c) ? "start" : "report";
+    case "wal-unreadable":
+    case "raft-unhealthy":
+      return "report";
+    case "lagging":
+      return "wait";
+    case "healthy":
+      return "none";
+  }
+}
+
 // src/remediate/reseed.ts
 var ASIDE_SUFFIX = ".raftroll-reseed-";
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -74739,131 +74687,295 @@ function peerAddress(session, host) {
   const p = session.inv.ports;
   return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
 }
-async function leaderClient(session) {
+async function leader(session) {
   const views = await observe(session, session.inv.nodes);
-  const leader = views.find((v) => v.raft?.role === "leader");
-  if (!leader) throw new Error("the cluster has no leader");
-  const node2 = session.inv.nodes.find((n) => n.id === leader.id);
-  return { id: leader.id, client: await session.raft(node2) };
+  const l = views.find((v) => v.raft?.role === "leader");
+  if (!l) throw new Error("the cluster has no leader right now (an election, or lost quorum)");
+  return session.raft(session.inv.nodes.find((n) => n.id === l.id));
 }
-async function onLeader(session, what, f, timeoutMs, pollMs) {
+async function change(session, what, done, act, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   for (; ; ) {
     try {
-      return await f((await leaderClient(session)).client);
+      const c = await leader(session);
+      const already = done(await c.members());
+      if (already !== void 0) return already;
+      await act(c);
     } catch (e) {
       last = e.message;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep4(Math.max(pollMs, 500));
+    await sleep4(500);
   }
 }
-async function moveAside(host, dir) {
-  const stat2 = await host.run(["stat", "-c", "%u:%g:%a", "--", dir]);
-  const [uid, gid, mode] = stat2.stdout.trim().split(":");
-  const aside = `${dir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-  await host.run(["mv", "-n", "-T", "--", dir, aside]);
-  await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dir]);
-  return aside;
+function stateOf(id, p, prev, address, dataDir) {
+  const parts = [];
+  if (p.promoted) parts.push(`${id} is a voter again but has not caught up; watch it or re-run`);
+  else if (p.learner)
+    parts.push(
+      `${id} is a learner (no vote, so the majority is unaffected)${p.started ? " and running" : " not yet started"}; start it empty with the joining flags and promote it once caught up, or remove the learner`
+    );
+  else if (p.removed)
+    parts.push(
+      `${id} is no longer a member; the cluster runs without it. Add it back as a learner named ${id} at ${address}, then start it empty`
+    );
+  else parts.push(`${id} is still a member, down`);
+  if (p.aside)
+    parts.push(`its old data directory is kept at ${p.aside} (${dataDir} is new and empty)`);
+  else parts.push(`its data directory ${dataDir} is unchanged`);
+  if (p.renamed) parts.push(`its old container is ${prev}`);
+  return parts.join("; ");
 }
-async function moveBack(host, dir, aside) {
-  await host.run(["rmdir", "--", dir]);
-  await host.run(["mv", "-n", "-T", "--", aside, dir]);
+async function checkRoom(host, dir) {
+  const mount = (await host.run(["stat", "-c", "%m", "--", dir])).stdout.trim();
+  if (mount === dir.replace(/\/+$/, ""))
+    return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
+  const used = Number((await host.run(["du", "-sxb", "--", dir])).stdout.split(/\s+/)[0]);
+  const df = await host.run(["df", "-Pk", "--", dir]);
+  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]) * 1024;
+  if (Number.isFinite(used) && Number.isFinite(free) && free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(free / 2 ** 20)} MiB is free`;
+  return void 0;
 }
 async function reseed(session, id, o) {
   const t = o.thresholds;
   const node2 = session.inv.nodes.find((n) => n.id === id);
   const host = session.host(node2);
   const name2 = session.inv.container.name;
+  const prev = `${name2}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
   const phase = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
-  const refused = (why) => ({
-    outcome: "refused",
-    message: `${id}: re-seed refused: ${why}. Nothing was touched on ${id}.`
-  });
+  const p = {
+    stoppedByUs: false,
+    renamed: false,
+    removed: false,
+    started: false,
+    promoted: false
+  };
   phase("guard");
   const views = await observe(session, session.inv.nodes);
   const v = views.find((x) => x.id === id);
+  const refused = async (why) => {
+    if (p.stoppedByUs) await host.run(startContainer(name2), { allowFailure: true });
+    return {
+      outcome: "refused",
+      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name2} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
+    };
+  };
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
-  if (!alreadyDown(v)) return refused(`${id} is running; only a node that is down is re-seeded`);
+  if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   const guard = quorumGuard(id, views, t);
   if (guard) return refused(guard);
-  if (v.container?.state.restarting) await stop(host, name2, t.stopGraceSeconds);
+  const stale = await inspect(host, prev);
+  if (stale)
+    return refused(
+      `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`
+    );
+  if (v.container?.state.restarting || v.container?.state.running) {
+    await stop(host, name2, t.stopGraceSeconds);
+    p.stoppedByUs = true;
+  }
   const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
   if (report.verdict === "clean" || report.verdict === "torn")
     return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
-  phase(`move ${dataDir} aside`);
-  const aside = await moveAside(host, dataDir);
-  const keep = `the old data directory is kept at ${aside}`;
-  phase("remove the member");
-  const before = await (await leaderClient(session)).client.members();
-  const old = before.find((m) => m.name === id || m.address === peerAddress(session, node2.host));
-  const address = old?.address || peerAddress(session, node2.host);
-  if (old) {
-    try {
-      await onLeader(session, "member remove", (c) => c.removeMember(old), 15e3, t.pollMs);
-    } catch (e) {
-      await moveBack(host, dataDir, aside);
-      return {
-        outcome: "failed",
-        message: `${id}: could not remove the member (${e.message}); its data directory is back in place and nothing else changed`
-      };
+  const room = await checkRoom(host, dataDir);
+  if (room) return refused(room);
+  const before = await (await leader(session)).members();
+  const address = before.find((m) => m.name === id)?.address || peerAddress(session, node2.host);
+  const isOld = (m) => m.name === id || m.address === address;
+  try {
+    if (v.container) {
+      await host.run(renameContainer(name2, prev));
+      p.renamed = true;
     }
-  }
-  phase("add it back as a learner");
-  let learner;
-  try {
-    learner = await onLeader(
+    phase("remove the member");
+    const old = before.find(isOld);
+    if (old) {
+      try {
+        await change(
+          session,
+          "removing the member",
+          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+          (c) => c.removeMember(old),
+          15e3
+        );
+      } catch (e) {
+        const still = (await (await leader(session)).members().catch(() => before)).some(
+          (m) => m.id === old.id
+        );
+        if (still) {
+          if (p.renamed) await host.run(renameContainer(prev, name2));
+          p.renamed = false;
+          throw new Error(`could not remove the member: ${e.message}`);
+        }
+      }
+    }
+    p.removed = true;
+    phase(`move ${dataDir} aside`);
+    const stat2 = (await host.run(["stat", "-c", "%u:%g:%a", "--", dataDir])).stdout.trim();
+    const [uid, gid, mode] = stat2.split(":");
+    const aside = `${dataDir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
+    await host.run(["mv", "-n", "-T", "--", dataDir, aside]);
+    p.aside = aside;
+    o.events.emit({
+      type: "warning",
+      at: Date.now(),
+      node: id,
+      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`
+    });
+    await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
+    phase("add it back as a learner");
+    p.learner = await change(
       session,
-      "member add",
+      "adding the learner",
+      (ms) => ms.find((m) => m.address === address && !m.voter),
       (c) => c.addLearner(id, address),
-      3e4,
-      t.pollMs
+      3e4
     );
-  } catch (e) {
-    return {
-      outcome: "failed",
-      message: `${id}: removed from the cluster, but adding it back failed (${e.message}). The cluster runs without ${id}; ${keep}. Add a learner at ${address} named ${id} and run remediate again.`
-    };
-  }
-  phase("start empty");
-  const image = v.container?.image ?? session.inv.container.image;
-  const spec = joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }));
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
-  const stale = await inspect(host, prev);
-  if (stale) await host.run(removeContainer(prev));
-  if (v.container) await host.run(renameContainer(name2, prev));
-  const started = Date.now();
-  let promoted = false;
-  try {
-    await run(host, spec);
+    phase("start empty");
+    const image = o.image ?? v.container?.imageId ?? session.inv.container.image;
+    await run(
+      host,
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }))
+    );
+    p.started = true;
     phase("catch up as a learner");
-    await waitCaughtUp(session, id, t, { startedAt: started });
+    let floor = 0;
+    const remember = (vs) => {
+      floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
+    };
+    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
     phase("promote to voter");
-    await onLeader(
+    const learner = p.learner;
+    await change(
       session,
-      "learner promotion",
-      async (c) => c.promoteLearner(learner, (await c.status()).commitIndex),
-      t.catchUpTimeoutMs,
-      t.pollMs
+      "promoting the learner",
+      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, floor),
+      t.catchUpTimeoutMs
     );
-    promoted = true;
+    p.promoted = true;
     const lag = await waitCaughtUp(session, id, t, {
       startedAt: Date.now(),
       also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
     });
-    await host.run(removeContainer(prev), { allowFailure: true });
+    if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
     return {
       outcome: "healed",
-      message: `re-seeded: member removed and added back empty, caught up (lag ${lag}) and a voter again; ${keep}`
+      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`
     };
   } catch (e) {
     return {
       outcome: "failed",
-      message: `${id}: re-seed did not finish: ${e.message}. ${promoted ? `${id} is a voter again but not caught up` : `${id} is a learner (no vote), so the majority is unaffected`}; ${keep}, and the old container is ${prev}.`
+      message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`
     };
   }
+}
+
+// src/remediate/diagnose.ts
+var UNITS = {
+  B: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9
+};
+function parseMemUsage(text) {
+  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
+  if (!m || UNITS[m[2]] === void 0) return void 0;
+  return Math.round(Number(m[1]) * UNITS[m[2]]);
+}
+async function facts(session, node2, view, etcdVersion) {
+  const f = { view, staleBackups: [] };
+  if (!view.reachable) return f;
+  const host = session.host(node2);
+  const name2 = session.inv.container.name;
+  const dataDir = session.inv.container.dataDir;
+  const c = view.container;
+  if (c?.state.running && !c.state.restarting) {
+    const s = await host.run(
+      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
+      { allowFailure: true }
+    );
+    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
+  } else {
+    try {
+      f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion));
+    } catch (e) {
+      f.walError = e.message;
+    }
+  }
+  const aside = await host.run(
+    [
+      "find",
+      dirname2(dataDir),
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-name",
+      `${basename(dataDir)}${ASIDE_SUFFIX}*`,
+      "-printf",
+      "%p\\0"
+    ],
+    { allowFailure: true }
+  );
+  f.reseedLeftovers = aside.stdout.split("\0").filter(Boolean);
+  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
+  const broken = await host.run(
+    ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
+    { allowFailure: true }
+  );
+  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
+  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
+  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  if (c) {
+    const k = await host.run(["dmesg"], { allowFailure: true });
+    if (k.code === 0)
+      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
+  }
+  return f;
+}
+async function diagnose(session, nodes, t, etcdVersion) {
+  const views = await observe(session, session.inv.nodes);
+  return Promise.all(
+    nodes.map(async (node2) => {
+      const view = views.find((v) => v.id === node2.id);
+      const f = await facts(session, node2, view, etcdVersion);
+      const finding = classify(f, t);
+      const gml = finding.memoryDefaults.gomemlimit;
+      let effective = finding.memoryDefaults.applied;
+      try {
+        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
+      } catch {
+        effective = false;
+      }
+      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
+      const c = view.container;
+      return {
+        ...fixed,
+        down: alreadyDown(view),
+        role: view.raft?.role ?? "unknown",
+        facts: {
+          memoryUsage: f.memoryUsage,
+          staleBackups: f.staleBackups,
+          diskFree: f.diskFree,
+          kernelOom: f.kernelOom,
+          walVerdict: f.wal?.verdict ?? (f.walError ? "unreadable" : void 0),
+          reseedLeftovers: f.reseedLeftovers,
+          leftoverPrevious: f.leftoverPrevious,
+          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
+        }
+      };
+    })
+  );
 }
 
 // src/remediate/heal.ts
@@ -74874,7 +74986,7 @@ var RESTARTS = /* @__PURE__ */ new Set([
   "start"
 ]);
 function healOrder(findings) {
-  const rank = (f) => f.down ? 0 : f.role === "leader" ? 2 : 1;
+  const rank = (f) => f.action === "reseed" ? 3 : f.down ? 0 : f.role === "leader" ? 2 : 1;
   return [...findings].sort((a, b) => rank(a) - rank(b));
 }
 async function heal(session, findings, opts) {
@@ -74884,59 +74996,72 @@ async function heal(session, findings, opts) {
   let stopped;
   for (const f of healOrder(findings)) {
     const base = { node: f.node, class: f.class, action: f.action };
-    const done = (r2) => {
-      results.push(r2);
-      events.emit({ type: "heal-result", at: Date.now(), node: f.node, result: r2 });
+    const done = (r) => {
+      const result = { ...base, ...r };
+      results.push(result);
+      events.emit({ type: "heal-result", at: Date.now(), node: f.node, result });
     };
     if (f.action === "none") {
-      done({ ...base, outcome: "nothing-to-do", message: "healthy" });
+      done({ outcome: "nothing-to-do", message: "healthy" });
       continue;
     }
-    if (stopped) {
-      done({ ...base, outcome: "not-reached", message: `not tried: ${stopped} failed first` });
+    if (stopped || opts.signal?.aborted) {
+      const why = stopped ? `${stopped} failed first` : "the run was interrupted";
+      done({ outcome: "not-reached", message: `not tried: ${why}` });
       continue;
     }
-    if (f.action === "reseed" && opts.reseed) {
-      const r2 = await reseed(session, f.node, {
-        etcdVersion: opts.etcdVersion,
-        thresholds,
-        events
-      });
-      done({ ...base, ...r2 });
-      if (r2.outcome === "failed") stopped = f.node;
-      continue;
-    }
-    if (!RESTARTS.has(f.action)) {
-      const hint2 = f.action === "reseed" ? " The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed)." : "";
-      done({ ...base, outcome: "reported", message: `${f.why}.${hint2}` });
-      continue;
-    }
-    const node2 = session.inv.nodes.find((n) => n.id === f.node);
-    const [view] = await observe(session, [node2]);
-    const image = view?.container?.image ?? session.inv.container.image;
-    const r = await new Rollout(
-      session.inv,
-      session,
-      {
-        image,
-        nodes: [f.node],
-        force: true,
-        allowDownTarget: true,
-        etcdVersion: opts.etcdVersion,
-        thresholds
-      },
-      events
-    ).run();
-    if (r.result === "success") {
-      done({ ...base, outcome: "healed", message: `${f.action} done` });
-    } else if (r.phase === "guard") {
-      done({ ...base, outcome: "refused", message: r.message ?? "refused by the quorum guard" });
-    } else {
-      done({ ...base, outcome: "failed", message: r.message ?? `${f.action} failed` });
+    try {
+      const r = await healOne(session, f, { ...opts, events }, thresholds);
+      done(r);
+      if (r.outcome === "failed") stopped = f.node;
+    } catch (e) {
+      done({ outcome: "failed", message: `${f.node}: ${e.message}` });
       stopped = f.node;
     }
   }
   return results;
+}
+async function healOne(session, f, opts, thresholds) {
+  const events = opts.events ?? new Events();
+  const node2 = session.inv.nodes.find((n) => n.id === f.node);
+  const [view] = await observe(session, [node2]);
+  const image = await sameImage(session, f.node, view?.container, events);
+  if (f.action === "reseed" && opts.reseed)
+    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+  if (!RESTARTS.has(f.action)) {
+    const hint2 = f.action === "reseed" ? " The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed)." : "";
+    return { outcome: "reported", message: `${f.why}.${hint2}` };
+  }
+  const r = await new Rollout(
+    session.inv,
+    session,
+    {
+      image,
+      nodes: [f.node],
+      force: true,
+      allowDownTarget: true,
+      etcdVersion: opts.etcdVersion,
+      thresholds
+    },
+    events
+  ).run();
+  if (r.result === "success") return { outcome: "healed", message: `${f.action} done` };
+  if (r.phase === "guard")
+    return { outcome: "refused", message: r.message ?? "refused by the quorum guard" };
+  return { outcome: "failed", message: r.message ?? `${f.action} failed` };
+}
+async function sameImage(session, id, c, events) {
+  if (!c) return session.inv.container.image;
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const r = await session.host(node2).run(inspectImage(c.image), { allowFailure: true });
+  if (r.code === 0 && r.stdout.trim() === c.imageId) return c.image;
+  events.emit({
+    type: "warning",
+    at: Date.now(),
+    node: id,
+    message: `${c.image} now names another image on ${id}'s host (or none); healing with the image it ran, ${c.imageId}`
+  });
+  return c.imageId;
 }
 
 // src/remediate/remediate.ts
@@ -74962,7 +75087,8 @@ async function remediate(session, nodes, o) {
     etcdVersion: o.etcdVersion,
     thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
     reseed: o.reseed,
-    events
+    events,
+    signal: o.signal
   });
   let result;
   if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
@@ -74999,6 +75125,18 @@ function progressLine(e, t0) {
   }
 }
 
+// src/actions/cancel.ts
+function cancelSignal() {
+  const abort = new AbortController();
+  const stop2 = (sig) => () => {
+    warning(`${sig}: finishing the current node, then stopping`);
+    abort.abort();
+  };
+  process.once("SIGINT", stop2("SIGINT"));
+  process.once("SIGTERM", stop2("SIGTERM"));
+  return abort.signal;
+}
+
 // src/actions/inventory-input.ts
 import { mkdtemp as mkdtemp2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -75022,7 +75160,7 @@ var ENTITIES = {
   "@": "&#64;"
 };
 function escapeMarkdown(text) {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`).replace(/[&<>"'@]/g, (c) => ENTITIES[c]);
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`).replace(/[&<>"'@]/g, (c) => ENTITIES[c]).replace(/:\/\//g, "&#58;//").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
 }
 function shorten(text, limit) {
   const chars = [...text];
@@ -75193,6 +75331,7 @@ async function run2() {
       })
     });
     saveState(STATE_DIR, session.dir);
+    const signal = cancelSignal();
     const startedAt = /* @__PURE__ */ new Date();
     const r = await remediate(session, nodes, {
       mode: s.mode,
@@ -75209,7 +75348,8 @@ async function run2() {
         stopGraceSeconds: s.stopGraceSeconds ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds
       },
       reseed: s.allowReseed,
-      events
+      events,
+      signal
     });
     if (group) endGroup();
     const report = {

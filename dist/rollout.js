@@ -72558,6 +72558,7 @@ function parseInspect(json2) {
       finishedAt: c.State?.FinishedAt ?? ""
     },
     restartCount: c.RestartCount ?? 0,
+    restartPolicy: c.HostConfig?.RestartPolicy?.Name ?? "",
     memory: c.HostConfig?.Memory ?? 0,
     env
   };
@@ -74110,7 +74111,7 @@ function quorumGuard(target, views, t) {
   return void 0;
 }
 function alreadyDown(v) {
-  if (!v?.reachable) return false;
+  if (!v?.reachable || v.raft) return false;
   return !v.container?.state.running || v.container.state.restarting;
 }
 function handoverCandidates(leaderId, views, t) {
@@ -74394,7 +74395,8 @@ var Rollout = class {
       throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
     };
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard = this.opts.allowDownTarget && alreadyDown(v) ? void 0 : quorumGuard(id, views, this.t);
+    const wasDown = alreadyDown(v);
+    const guard = this.opts.allowDownTarget && wasDown ? void 0 : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     const leftover = await inspect(host, prevName);
     if (leftover?.state.running || leftover?.state.restarting) {
@@ -74404,6 +74406,10 @@ var Rollout = class {
     }
     if (leftover) await host.run(removeContainer(prevName));
     const now = await (await this.session.raft(node2)).status().catch(() => void 0);
+    if (now && this.opts.allowDownTarget && wasDown) {
+      const fresh = quorumGuard(id, (await this.view(id)).views, this.t);
+      if (fresh) refuse(`${id} answers Raft again, and ${fresh}`);
+    }
     if (now?.role === "leader" || now === void 0 && v.raft?.role === "leader") {
       row.handover = await this.handover(id, views);
     }
@@ -74424,7 +74430,7 @@ var Rollout = class {
       row.wal = await this.checkWal(id);
     } catch (e) {
       if (e instanceof RolloutError && e.phase === "wal") throw e;
-      const back = await this.restartOriginal(id);
+      const back = wasDown ? "it was down before and stays down" : await this.restartOriginal(id);
       throw new RolloutError(
         `${id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
         id,
@@ -74593,6 +74599,18 @@ var Rollout = class {
   }
 };
 
+// src/actions/cancel.ts
+function cancelSignal() {
+  const abort = new AbortController();
+  const stop2 = (sig) => () => {
+    warning(`${sig}: finishing the current node, then stopping`);
+    abort.abort();
+  };
+  process.once("SIGINT", stop2("SIGINT"));
+  process.once("SIGTERM", stop2("SIGTERM"));
+  return abort.signal;
+}
+
 // src/actions/inventory-input.ts
 import { mkdtemp as mkdtemp2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -74734,13 +74752,7 @@ async function run2() {
       })
     });
     saveState(STATE_DIR, session.dir);
-    const abort = new AbortController();
-    const stop2 = (sig) => () => {
-      warning(`${sig}: finishing the current node, then stopping`);
-      abort.abort();
-    };
-    process.once("SIGINT", stop2("SIGINT"));
-    process.once("SIGTERM", stop2("SIGTERM"));
+    const signal = cancelSignal();
     const result = await new Rollout(
       inv,
       session,
@@ -74750,7 +74762,7 @@ async function run2() {
         dryRun: s.dryRun,
         overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
         etcdVersion: walRulesVersion(inv, s.etcdVersion),
-        signal: abort.signal,
+        signal,
         thresholds: {
           ...DEFAULT_THRESHOLDS,
           maxLag: s.maxLag,

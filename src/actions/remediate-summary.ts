@@ -41,9 +41,10 @@ const ENTITIES: Record<string, string> = {
 };
 
 /**
- * Text that renders as itself inside a line or a table cell: no HTML, no links, images,
- * emphasis, code, mentions or cell breaks, and on one line (block syntax such as `#` or `>`
- * only counts at the start of a line, and this text never starts one).
+ * Text that renders as itself inside a line or a table cell: no HTML, no links (bare URLs
+ * included: GitHub links them on `://` and `www.`), images, emphasis, code, mentions or cell
+ * breaks, and on one line (block syntax such as `#` or `>` only counts at the start of a line,
+ * and this text never starts one).
  */
 export function escapeMarkdown(text: string): string {
   return (
@@ -53,6 +54,9 @@ export function escapeMarkdown(text: string): string {
       .replace(/\s*[\r\n]+\s*/g, ' ')
       .replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`)
       .replace(/[&<>"'@]/g, (c) => ENTITIES[c]!)
+      // An entity is not the character the autolinker looks for, yet renders as it.
+      .replace(/:\/\//g, '&#58;//')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`)
   );
 }
 

@@ -71,6 +71,32 @@ async function inventoryAndNodes(file: string, ids?: string) {
   return { inv, nodes };
 }
 
+/** Ctrl-C once: finish (or roll back) the current node, then stop. Twice: stop now. */
+function onInterrupt(): { signal: AbortSignal; dispose: () => void } {
+  const abort = new AbortController();
+  const handler = () => {
+    if (abort.signal.aborted) {
+      process.stderr.write(
+        'raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n',
+      );
+      process.exit(130);
+    }
+    process.stderr.write(
+      'raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n',
+    );
+    abort.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: abort.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command('raftroll')
     .description(
@@ -245,20 +271,7 @@ export function buildProgram(): Command {
           const line = progressLine(e, t0);
           if (line) process.stdout.write(`${line}\n`);
         });
-        const abort = new AbortController();
-        const onSigint = () => {
-          if (abort.signal.aborted) {
-            process.stderr.write(
-              'raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n',
-            );
-            process.exit(130);
-          }
-          process.stderr.write(
-            'raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n',
-          );
-          abort.abort();
-        };
-        process.on('SIGINT', onSigint);
+        const interrupt = onInterrupt();
         const session = await ClusterSession.open(inv, {
           onRetry: (node, attempt, reason) =>
             events.emit({
@@ -293,7 +306,7 @@ export function buildProgram(): Command {
                 catchUpTimeoutMs: num('catchUpTimeout') * 1000,
                 stabilizeMs: num('stabilize') * 1000,
               },
-              signal: abort.signal,
+              signal: interrupt.signal,
             },
             events,
           ).run();
@@ -314,7 +327,7 @@ export function buildProgram(): Command {
           if (r.result !== 'success')
             throw new ExitError(EXIT.failed, r.message ?? 'the rollout failed');
         } finally {
-          process.off('SIGINT', onSigint);
+          interrupt.dispose();
           await session.close();
         }
       });
@@ -370,6 +383,7 @@ export function buildProgram(): Command {
     const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes as string);
     const etcdVersion = walRulesVersion(inv, o.etcd as string | undefined);
     const session = await ClusterSession.open(inv);
+    const interrupt = onInterrupt();
     try {
       const events = new Events();
       const t0 = Date.now();
@@ -393,6 +407,7 @@ export function buildProgram(): Command {
             : undefined,
         reseed: !!o.allowReseed,
         events,
+        signal: interrupt.signal,
       });
       if (o.json) print(true, findingsOnly ? r.findings : r, '');
       else {
@@ -401,8 +416,11 @@ export function buildProgram(): Command {
             process.stdout.write(`${d.node}: stale backups: ${d.facts.staleBackups.join(', ')}\n`);
         process.stdout.write(`${r.result}\n`);
       }
+      if (interrupt.signal.aborted)
+        throw new ExitError(130, 'interrupted; the node being healed was finished first');
       if (r.result !== 'healthy' && r.result !== 'healed') throw new ExitError(EXIT.failed, '');
     } finally {
+      interrupt.dispose();
       await session.close();
     }
   };

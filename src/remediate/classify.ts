@@ -7,11 +7,13 @@ import type { PathReport } from '../wal/engine.js';
 export type NodeClass =
   | 'unreachable'
   | 'corrupt-wal'
+  | 'wal-unreadable'
   | 'torn-wal'
   | 'crash-looping'
   | 'oom-killed'
   | 'memory-pressure'
   | 'stopped'
+  | 'raft-unhealthy'
   | 'lagging'
   | 'healthy';
 
@@ -19,11 +21,13 @@ export type NodeClass =
 export const PRIORITY: NodeClass[] = [
   'unreachable',
   'corrupt-wal',
+  'wal-unreadable',
   'torn-wal',
   'crash-looping',
   'oom-killed',
   'memory-pressure',
   'stopped',
+  'raft-unhealthy',
   'lagging',
   'healthy',
 ];
@@ -44,6 +48,12 @@ export interface NodeFacts {
   memoryUsage?: number;
   /** The WAL verdict, read only, when the container was already down; undefined otherwise. */
   wal?: PathReport;
+  /** Why the WAL of a down node could not be judged at all (no WAL, unreadable). */
+  walError?: string;
+  /** Traces of a re-seed that did not finish (data directories moved aside). */
+  reseedLeftovers?: string[];
+  /** The previous container an interrupted rollout, heal or re-seed left behind, by name. */
+  leftoverPrevious?: string;
   /** Stale repair backups (`*.wal.broken*`) under the data directory. */
   staleBackups: string[];
   /** Free bytes on the data directory's file system. */
@@ -83,6 +93,12 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
   } else if (walDir) {
     reasons.set('torn-wal', walDir.reason);
   }
+  if (f.walError) {
+    const left = f.reseedLeftovers?.length
+      ? `; a re-seed did not finish (old data kept at ${f.reseedLeftovers.join(', ')})`
+      : '';
+    reasons.set('wal-unreadable', `${f.walError}${left}`);
+  }
   if (c && (c.state.restarting || (c.restartCount >= t.crashLoopRestarts && !c.state.running))) {
     reasons.set(
       'crash-looping',
@@ -102,12 +118,26 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
       `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`,
     );
   }
-  if (v.reachable && !c) reasons.set('stopped', 'has no container');
-  else if (c && !c.state.running && !c.state.restarting) {
+  if (v.reachable && !c) {
     reasons.set(
       'stopped',
-      `${c.state.status} with exit code ${c.state.exitCode}${stoppedOnPurpose(c.state.exitCode) ? ' (a clean stop, as by docker stop)' : ''}`,
+      f.leftoverPrevious && !f.reseedLeftovers?.length
+        ? `has no container, but ${f.leftoverPrevious} exists: an interrupted run left it; rename it back (docker rename) and start it, after checking its WAL`
+        : 'has no container',
     );
+  } else if (c && !c.state.running && !c.state.restarting) {
+    reasons.set(
+      'stopped',
+      `${c.state.status} with exit code ${c.state.exitCode}, restart policy ${c.restartPolicy || 'unknown'}${diedOnItsOwn(c) ? '' : ' (stopped by someone, or given up on by Docker)'}`,
+    );
+  }
+  // A running container is only healthy if Raft says so.
+  if (c?.state.running && !c.state.restarting) {
+    if (!v.raft)
+      reasons.set('raft-unhealthy', `Raft does not answer (${v.raftError ?? 'no answer'})`);
+    else if (v.raft.role === 'learner')
+      reasons.set('raft-unhealthy', 'is a learner (no vote): a re-seed may not have finished');
+    else if (!v.raft.leaderId) reasons.set('raft-unhealthy', 'sees no leader');
   }
   if (c?.state.running && v.lag !== undefined && v.lag > t.maxLag)
     reasons.set('lagging', `${v.lag} entries behind the leader`);
@@ -120,22 +150,28 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
     node: v.id,
     class: cls,
     all,
-    action: actionFor(cls, applied, all, c?.state.exitCode),
+    action: actionFor(cls, applied, all, c),
     why: all.map((k) => `${k}: ${reasons.get(k)}`).join('; '),
     memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied },
   };
 }
 
-/** Exit codes of a stop someone asked for (0; 128+SIGTERM, 128+SIGINT): not a crash. */
-function stoppedOnPurpose(code: number | undefined): boolean {
-  return code === 0 || code === 143 || code === 130;
+/**
+ * A container that died by itself and that nobody stopped: a non-zero exit that is not a signal
+ * someone sends (SIGTERM, SIGINT, SIGKILL from docker stop/kill), under a restart policy that
+ * would not have brought it back. Under always or unless-stopped, an exited container means
+ * someone stopped it; on-failure may have given up after its retries.
+ */
+function diedOnItsOwn(c: NonNullable<NodeFacts['view']['container']>): boolean {
+  if ([0, 130, 137, 143].includes(c.state.exitCode)) return false;
+  return c.restartPolicy === 'no' || c.restartPolicy === 'on-failure' || c.restartPolicy === '';
 }
 
 function actionFor(
   cls: NodeClass,
   defaultsApplied: boolean,
   all: NodeClass[],
-  exitCode: number | undefined,
+  c: NodeFacts['view']['container'],
 ): Action {
   switch (cls) {
     case 'unreachable':
@@ -155,7 +191,10 @@ function actionFor(
       // Someone may have stopped it for maintenance: that is reported, not undone. A node that
       // died on its own is started (after its WAL is checked).
       // A missing container is reported too: raftroll does not create nodes.
-      return exitCode === undefined || stoppedOnPurpose(exitCode) ? 'report' : 'start';
+      return c && diedOnItsOwn(c) ? 'start' : 'report';
+    case 'wal-unreadable':
+    case 'raft-unhealthy':
+      return 'report';
     case 'lagging':
       return 'wait';
     case 'healthy':

@@ -2,15 +2,19 @@
 // evidence, disk, Raft position, WAL verdict when the node is already down, stale backups) and
 // classifies them. Never stops, starts or writes anything.
 
+import { basename, dirname } from 'node:path/posix';
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { HostFiles } from '../remote/host-files.js';
 import { alreadyDown } from '../rollout/guards.js';
+import { PREVIOUS_SUFFIX } from '../rollout/rollout.js';
+import * as containers from '../runtime/containers.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
 import { classify, type Finding, type NodeFacts, type Thresholds } from './classify.js';
+import { ASIDE_SUFFIX } from './reseed.js';
 
 const UNITS: Record<string, number> = {
   B: 1,
@@ -50,18 +54,40 @@ async function facts(
   const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
   const c = view.container;
-  if (c?.state.running) {
+  // Docker reports Running while a container is restarting: a crash loop is a node that is down.
+  if (c?.state.running && !c.state.restarting) {
     const s = await host.run(
       ['docker', 'stats', '--no-stream', '--format', '{{.MemUsage}}', name],
       { allowFailure: true },
     );
     if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
   } else {
-    // Only a node that is already down has its WAL read: a running node's log is in use.
-    f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion)).catch(
-      () => undefined,
-    );
+    // Only a node that is already down has its WAL read: a running node's log is in use. The
+    // heal reads it again once the container is certainly stopped.
+    try {
+      f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion));
+    } catch (e) {
+      f.walError = (e as Error).message;
+    }
   }
+  const aside = await host.run(
+    [
+      'find',
+      dirname(dataDir),
+      '-mindepth',
+      '1',
+      '-maxdepth',
+      '1',
+      '-name',
+      `${basename(dataDir)}${ASIDE_SUFFIX}*`,
+      '-printf',
+      '%p\\0',
+    ],
+    { allowFailure: true },
+  );
+  f.reseedLeftovers = aside.stdout.split('\0').filter(Boolean);
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
+  if (await containers.inspect(host, prev).catch(() => undefined)) f.leftoverPrevious = prev;
   const broken = await host.run(
     ['find', dataDir, '-maxdepth', '8', '-name', '*.wal.broken*', '-printf', '%p\\0'],
     { allowFailure: true },
@@ -113,7 +139,9 @@ export async function diagnose(
           staleBackups: f.staleBackups,
           diskFree: f.diskFree,
           kernelOom: f.kernelOom,
-          walVerdict: f.wal?.verdict,
+          walVerdict: f.wal?.verdict ?? (f.walError ? 'unreadable' : undefined),
+          reseedLeftovers: f.reseedLeftovers,
+          leftoverPrevious: f.leftoverPrevious,
           container: c
             ? `${c.state.status}${c.state.oomKilled ? ' OOMKilled' : ''} restarts=${c.restartCount}`
             : undefined,

@@ -21,6 +21,8 @@ export interface RemediateOptions {
   /** Opt-in: a corrupt-WAL node may be removed, emptied (its data kept aside) and re-added. */
   reseed?: boolean;
   events?: Events;
+  /** Ctrl-C or a cancelled job: the node being healed is finished, no other is begun. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function remediate(
     thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
     reseed: o.reseed,
     events,
+    signal: o.signal,
   });
   let result: RemediateResultKind;
   if (actions.some((a) => a.outcome === 'failed' || a.outcome === 'refused')) result = 'failed';

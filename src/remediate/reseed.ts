@@ -2,8 +2,13 @@
 // (kept, never deleted), it is added back as a learner, started empty so it catches up from the
 // leader, and promoted to a voter once in sync. Only on a node that is already down, only while
 // every other member is up and caught up, and only if the log is still corrupt when we look again.
+//
+// The order keeps every interruption safe: the old container is renamed first (nothing can start
+// it on a moved directory), the member is removed before its data moves (an empty directory is
+// never a voter), and the learner has no vote until it has caught up. Every step checks the
+// cluster's membership first, so a retry after a lost answer does not fail on its own success.
 
-import { observe } from '../cluster/observe.js';
+import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import { joiningSpec, nodeSpec } from '../inventory/spec.js';
 import type { Member, RaftClient } from '../raft/engine.js';
@@ -20,7 +25,7 @@ import { rulesFor } from '../wal/versions.js';
 
 export const ASIDE_SUFFIX = '.raftroll-reseed-';
 
-interface Outcome {
+export interface ReseedOutcome {
   outcome: 'healed' | 'failed' | 'refused';
   message: string;
 }
@@ -33,152 +38,236 @@ function peerAddress(session: ClusterSession, host: string): string {
   return session.inv.engine === 'etcd' ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
 }
 
-async function leaderClient(session: ClusterSession): Promise<{ id: string; client: RaftClient }> {
+async function leader(session: ClusterSession): Promise<RaftClient> {
   const views = await observe(session, session.inv.nodes);
-  const leader = views.find((v) => v.raft?.role === 'leader');
-  if (!leader) throw new Error('the cluster has no leader');
-  const node = session.inv.nodes.find((n) => n.id === leader.id)!;
-  return { id: leader.id, client: await session.raft(node) };
+  const l = views.find((v) => v.raft?.role === 'leader');
+  if (!l) throw new Error('the cluster has no leader right now (an election, or lost quorum)');
+  return session.raft(session.inv.nodes.find((n) => n.id === l.id)!);
 }
 
-/** Runs a membership change on the leader, retrying while leadership moves. */
-async function onLeader<T>(
+/**
+ * A membership change on the current leader. `done` reads the membership first: a change that
+ * took effect although its answer was lost is not asked for again.
+ */
+async function change<T>(
   session: ClusterSession,
   what: string,
-  f: (c: RaftClient) => Promise<T>,
+  done: (members: Member[]) => T | undefined,
+  act: (c: RaftClient) => Promise<unknown>,
   timeoutMs: number,
-  pollMs: number,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     try {
-      return await f((await leaderClient(session)).client);
+      const c = await leader(session);
+      const already = done(await c.members());
+      if (already !== undefined) return already;
+      await act(c);
     } catch (e) {
       last = (e as Error).message;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep(Math.max(pollMs, 500));
+    await sleep(500);
   }
 }
 
-async function moveAside(host: Host, dir: string): Promise<string> {
-  const stat = await host.run(['stat', '-c', '%u:%g:%a', '--', dir]);
-  const [uid, gid, mode] = stat.stdout.trim().split(':');
-  const aside = `${dir}${ASIDE_SUFFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  // -T: never move into an existing directory of that name; -n: never replace anything.
-  await host.run(['mv', '-n', '-T', '--', dir, aside]);
-  await host.run(['install', '-d', '-o', uid!, '-g', gid!, '-m', mode!, '--', dir]);
-  return aside;
+interface Progress {
+  stoppedByUs: boolean;
+  renamed: boolean;
+  removed: boolean;
+  aside?: string;
+  learner?: Member;
+  started: boolean;
+  promoted: boolean;
 }
 
-async function moveBack(host: Host, dir: string, aside: string): Promise<void> {
-  await host.run(['rmdir', '--', dir]);
-  await host.run(['mv', '-n', '-T', '--', aside, dir]);
+/** Where things stand after a failure, and what the operator does next. */
+function stateOf(id: string, p: Progress, prev: string, address: string, dataDir: string): string {
+  const parts: string[] = [];
+  if (p.promoted) parts.push(`${id} is a voter again but has not caught up; watch it or re-run`);
+  else if (p.learner)
+    parts.push(
+      `${id} is a learner (no vote, so the majority is unaffected)${p.started ? ' and running' : ' not yet started'}; start it empty with the joining flags and promote it once caught up, or remove the learner`,
+    );
+  else if (p.removed)
+    parts.push(
+      `${id} is no longer a member; the cluster runs without it. Add it back as a learner named ${id} at ${address}, then start it empty`,
+    );
+  else parts.push(`${id} is still a member, down`);
+  if (p.aside)
+    parts.push(`its old data directory is kept at ${p.aside} (${dataDir} is new and empty)`);
+  else parts.push(`its data directory ${dataDir} is unchanged`);
+  if (p.renamed) parts.push(`its old container is ${prev}`);
+  return parts.join('; ');
+}
+
+async function checkRoom(host: Host, dir: string): Promise<string | undefined> {
+  const mount = (await host.run(['stat', '-c', '%m', '--', dir])).stdout.trim();
+  if (mount === dir.replace(/\/+$/, ''))
+    return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
+  const used = Number((await host.run(['du', '-sxb', '--', dir])).stdout.split(/\s+/)[0]);
+  const df = await host.run(['df', '-Pk', '--', dir]);
+  const free = Number(df.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3]) * 1024;
+  if (Number.isFinite(used) && Number.isFinite(free) && free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(free / 2 ** 20)} MiB is free`;
+  return undefined;
 }
 
 export async function reseed(
   session: ClusterSession,
   id: string,
-  o: { etcdVersion: string; thresholds: RolloutOptions['thresholds']; events: Events },
-): Promise<Outcome> {
+  o: {
+    etcdVersion: string;
+    thresholds: RolloutOptions['thresholds'];
+    events: Events;
+    image?: string;
+  },
+): Promise<ReseedOutcome> {
   const t = o.thresholds;
   const node = session.inv.nodes.find((n) => n.id === id)!;
   const host = session.host(node);
   const name = session.inv.container.name;
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
   const phase = (detail: string) =>
     o.events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'reseed', detail });
-  const refused = (why: string): Outcome => ({
-    outcome: 'refused',
-    message: `${id}: re-seed refused: ${why}. Nothing was touched on ${id}.`,
-  });
+  const p: Progress = {
+    stoppedByUs: false,
+    renamed: false,
+    removed: false,
+    started: false,
+    promoted: false,
+  };
 
   phase('guard');
   const views = await observe(session, session.inv.nodes);
   const v = views.find((x) => x.id === id)!;
+  const refused = async (why: string): Promise<ReseedOutcome> => {
+    // A crash-looping container we stopped to read its log goes back to what it was doing.
+    if (p.stoppedByUs) await host.run(docker.startContainer(name), { allowFailure: true });
+    return {
+      outcome: 'refused',
+      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`,
+    };
+  };
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
-  if (!alreadyDown(v)) return refused(`${id} is running; only a node that is down is re-seeded`);
+  if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   // Removing the member shrinks the cluster: every other member must be up and caught up.
   const guard = quorumGuard(id, views, t);
   if (guard) return refused(guard);
-  if (v.container?.state.restarting) await containers.stop(host, name, t.stopGraceSeconds);
+  const stale = await containers.inspect(host, prev);
+  if (stale)
+    return refused(
+      `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`,
+    );
+  if (v.container?.state.restarting || v.container?.state.running) {
+    await containers.stop(host, name, t.stopGraceSeconds);
+    p.stoppedByUs = true;
+  }
   const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
   if (report.verdict === 'clean' || report.verdict === 'torn')
     return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
+  const room = await checkRoom(host, dataDir);
+  if (room) return refused(room);
 
-  phase(`move ${dataDir} aside`);
-  const aside = await moveAside(host, dataDir);
-  const keep = `the old data directory is kept at ${aside}`;
+  const before = await (await leader(session)).members();
+  const address = before.find((m) => m.name === id)?.address || peerAddress(session, node.host);
+  const isOld = (m: Member) => m.name === id || m.address === address;
 
-  phase('remove the member');
-  const before = await (await leaderClient(session)).client.members();
-  const old = before.find((m) => m.name === id || m.address === peerAddress(session, node.host));
-  const address = old?.address || peerAddress(session, node.host);
-  if (old) {
-    try {
-      await onLeader(session, 'member remove', (c) => c.removeMember(old), 15_000, t.pollMs);
-    } catch (e) {
-      await moveBack(host, dataDir, aside);
-      return {
-        outcome: 'failed',
-        message: `${id}: could not remove the member (${(e as Error).message}); its data directory is back in place and nothing else changed`,
-      };
-    }
-  }
-
-  phase('add it back as a learner');
-  let learner: Member;
   try {
-    learner = await onLeader(
+    // Nothing may start the old container on a moved directory, by hand or by a restart policy.
+    if (v.container) {
+      await host.run(docker.renameContainer(name, prev));
+      p.renamed = true;
+    }
+
+    phase('remove the member');
+    const old = before.find(isOld);
+    if (old) {
+      try {
+        await change(
+          session,
+          'removing the member',
+          (ms) => (ms.some((m) => m.id === old.id) ? undefined : true),
+          (c) => c.removeMember(old),
+          15_000,
+        );
+      } catch (e) {
+        const still = (await (await leader(session)).members().catch(() => before)).some(
+          (m) => m.id === old.id,
+        );
+        if (still) {
+          if (p.renamed) await host.run(docker.renameContainer(prev, name));
+          p.renamed = false;
+          throw new Error(`could not remove the member: ${(e as Error).message}`);
+        }
+      }
+    }
+    p.removed = true;
+
+    phase(`move ${dataDir} aside`);
+    const stat = (await host.run(['stat', '-c', '%u:%g:%a', '--', dataDir])).stdout.trim();
+    const [uid, gid, mode] = stat.split(':');
+    const aside = `${dataDir}${ASIDE_SUFFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // -T: never into an existing directory of that name; -n: never over anything.
+    await host.run(['mv', '-n', '-T', '--', dataDir, aside]);
+    p.aside = aside;
+    o.events.emit({
+      type: 'warning',
+      at: Date.now(),
+      node: id,
+      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`,
+    });
+    await host.run(['install', '-d', '-o', uid!, '-g', gid!, '-m', mode!, '--', dataDir]);
+
+    phase('add it back as a learner');
+    p.learner = await change(
       session,
-      'member add',
+      'adding the learner',
+      (ms) => ms.find((m) => m.address === address && !m.voter),
       (c) => c.addLearner(id, address),
       30_000,
-      t.pollMs,
     );
-  } catch (e) {
-    return {
-      outcome: 'failed',
-      message: `${id}: removed from the cluster, but adding it back failed (${(e as Error).message}). The cluster runs without ${id}; ${keep}. Add a learner at ${address} named ${id} and run remediate again.`,
-    };
-  }
 
-  phase('start empty');
-  const image = v.container?.image ?? session.inv.container.image;
-  const spec = joiningSpec(session.inv.engine, nodeSpec(session.inv, node, { image }));
-  const prev = `${name}${PREVIOUS_SUFFIX}`;
-  const stale = await containers.inspect(host, prev);
-  if (stale) await host.run(docker.removeContainer(prev));
-  if (v.container) await host.run(docker.renameContainer(name, prev));
-  const started = Date.now();
-  let promoted = false;
-  try {
-    await containers.run(host, spec);
-    phase('catch up as a learner');
-    await waitCaughtUp(session, id, t, { startedAt: started });
-    phase('promote to voter');
-    await onLeader(
-      session,
-      'learner promotion',
-      async (c) => c.promoteLearner(learner, (await c.status()).commitIndex),
-      t.catchUpTimeoutMs,
-      t.pollMs,
+    phase('start empty');
+    const image = o.image ?? v.container?.imageId ?? session.inv.container.image;
+    await containers.run(
+      host,
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node, { image })),
     );
-    promoted = true;
+    p.started = true;
+    phase('catch up as a learner');
+    let floor = 0;
+    const remember = (vs: NodeView[]) => {
+      floor = vs.find((x) => x.raft?.role === 'leader')?.raft?.commitIndex ?? floor;
+    };
+    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
+
+    phase('promote to voter');
+    const learner = p.learner;
+    await change(
+      session,
+      'promoting the learner',
+      (ms) => (ms.some((m) => m.id === learner.id && m.voter) ? true : undefined),
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, floor),
+      t.catchUpTimeoutMs,
+    );
+    p.promoted = true;
     const lag = await waitCaughtUp(session, id, t, {
       startedAt: Date.now(),
       also: (x) => (x.raft?.role === 'learner' ? 'still a learner' : undefined),
     });
-    await host.run(docker.removeContainer(prev), { allowFailure: true });
+    if (p.renamed) await host.run(docker.removeContainer(prev), { allowFailure: true });
     return {
       outcome: 'healed',
-      message: `re-seeded: member removed and added back empty, caught up (lag ${lag}) and a voter again; ${keep}`,
+      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`,
     };
   } catch (e) {
     return {
       outcome: 'failed',
-      message: `${id}: re-seed did not finish: ${(e as Error).message}. ${promoted ? `${id} is a voter again but not caught up` : `${id} is a learner (no vote), so the majority is unaffected`}; ${keep}, and the old container is ${prev}.`,
+      message: `${id}: the re-seed stopped: ${(e as Error).message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`,
     };
   }
 }

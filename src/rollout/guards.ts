@@ -59,10 +59,11 @@ export function quorumGuard(target: string, views: NodeView[], t: Thresholds): s
 
 /**
  * A node that is reachable but already out of the cluster's working set (no container, stopped,
- * or restarting): working on it takes nothing away from the majority, whatever its peers' state.
+ * or restarting) and silent to Raft: working on it takes nothing away from the majority, whatever
+ * its peers' state. A restarting container that answers Raft may be voting between crashes.
  */
 export function alreadyDown(v: NodeView | undefined): boolean {
-  if (!v?.reachable) return false;
+  if (!v?.reachable || v.raft) return false;
   return !v.container?.state.running || v.container.state.restarting;
 }
 

@@ -327,8 +327,8 @@ export class Rollout {
     // The node itself must be seen clearly: a WAL is only read once its container is known
     // to be stopped.
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const guard =
-      this.opts.allowDownTarget && alreadyDown(v) ? undefined : quorumGuard(id, views, this.t);
+    const wasDown = alreadyDown(v);
+    const guard = this.opts.allowDownTarget && wasDown ? undefined : quorumGuard(id, views, this.t);
     if (guard) refuse(guard);
     // A leftover previous container from an interrupted run: it must not be running (it would
     // hold the data directory), and it must go before this run can keep its own.
@@ -342,6 +342,11 @@ export class Rollout {
 
     // Ask the node itself now: leadership may have moved since the observation.
     const now = await (await this.session.raft(node)).status().catch(() => undefined);
+    // A node let through as already down that answers now may be voting: the full guard applies.
+    if (now && this.opts.allowDownTarget && wasDown) {
+      const fresh = quorumGuard(id, (await this.view(id)).views, this.t);
+      if (fresh) refuse(`${id} answers Raft again, and ${fresh}`);
+    }
     if (now?.role === 'leader' || (now === undefined && v.raft?.role === 'leader')) {
       row.handover = await this.handover(id, views);
     }
@@ -364,9 +369,10 @@ export class Rollout {
       row.wal = await this.checkWal(id);
     } catch (e) {
       // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
-      // lost connection) must not leave a healthy node down.
+      // lost connection) must not leave a healthy node down. A node that was down already stays
+      // down: its log was never judged, and it may be an empty directory that must not vote.
       if (e instanceof RolloutError && e.phase === 'wal') throw e;
-      const back = await this.restartOriginal(id);
+      const back = wasDown ? 'it was down before and stays down' : await this.restartOriginal(id);
       throw new RolloutError(
         `${id}: the WAL check failed: ${(e as Error).message}; ${back}. The rollout stopped.`,
         id,

@@ -144,6 +144,8 @@ export interface ContainerInfo {
     finishedAt: string;
   };
   restartCount: number;
+  /** Docker's restart policy name: no, always, unless-stopped, on-failure ('' when unknown). */
+  restartPolicy: string;
   /** Bytes; 0 when there is no limit. */
   memory: number;
   env: Env;
@@ -173,6 +175,7 @@ export function parseInspect(json: string): ContainerInfo {
       finishedAt: c.State?.FinishedAt ?? '',
     },
     restartCount: c.RestartCount ?? 0,
+    restartPolicy: c.HostConfig?.RestartPolicy?.Name ?? '',
     memory: c.HostConfig?.Memory ?? 0,
     env,
   };

@@ -79,7 +79,7 @@ describe('remediationSummaryMarkdown', () => {
     const md = remediationSummaryMarkdown({ ...diagnosed, reason });
     const line = md.split('\n').find((l) => l.startsWith('**Reason:**'))!;
     expect(line).toBe(
-      '**Reason:** &lt;img src=x onerror=alert\\(1\\)&gt; \\[click\\]\\(https://evil.example\\) \\`rm -rf /\\` \\*\\*bold\\*\\* \\| cell &#64;team ## heading &lt;script&gt;x&lt;/script&gt; &amp;amp;  ',
+      '**Reason:** &lt;img src=x onerror=alert\\(1\\)&gt; \\[click\\]\\(https&#58;//evil.example\\) \\`rm -rf /\\` \\*\\*bold\\*\\* \\| cell &#64;team ## heading &lt;script&gt;x&lt;/script&gt; &amp;amp;  ',
     );
     expect(md).not.toMatch(/<(img|script)/);
     expect(md.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(1);
@@ -113,6 +113,11 @@ describe('remediationSummaryMarkdown', () => {
 });
 
 describe('escapeMarkdown', () => {
+  it('keeps bare URLs from becoming links', () => {
+    expect(escapeMarkdown('see https://evil.example/x or www.evil.example')).toBe(
+      'see https&#58;//evil.example/x or www&#46;evil.example',
+    );
+  });
   it('leaves plain text alone and removes control characters', () => {
     expect(escapeMarkdown('n2 is 1500 entries behind the leader')).toBe(
       'n2 is 1500 entries behind the leader',

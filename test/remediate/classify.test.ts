@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
 import { classify } from '../../src/remediate/classify.js';
+import type { Diagnosis } from '../../src/remediate/diagnose.js';
 import { parseMemUsage } from '../../src/remediate/diagnose.js';
+import { healOrder } from '../../src/remediate/heal.js';
 import type { PathReport } from '../../src/wal/engine.js';
 
 const t = { maxLag: 100, memoryPressure: 0.9, crashLoopRestarts: 3 };
@@ -24,6 +26,7 @@ function view(
       imageId: 'sha',
       labels: {},
       restartCount: 0,
+      restartPolicy: 'no',
       memory: 2500 * MiB,
       env: { GOMEMLIMIT: '1800MiB' },
       ...rest,
@@ -137,6 +140,48 @@ describe('classify', () => {
     });
   });
 
+  it('never undoes a stop someone made: SIGKILL, or an exit under a policy that would restart it', () => {
+    const killed = view({ state: { running: false, status: 'exited', exitCode: 137 } });
+    expect(classify({ view: killed, staleBackups: [] }, t).action).toBe('report');
+    const policy = view({
+      restartPolicy: 'unless-stopped',
+      state: { running: false, status: 'exited', exitCode: 2 },
+    });
+    expect(classify({ view: policy, staleBackups: [] }, t)).toMatchObject({
+      class: 'stopped',
+      action: 'report',
+    });
+  });
+
+  it('asks Raft too: a running container that does not answer, sees no leader, or is a learner', () => {
+    const silent = { ...view(), raft: undefined, raftError: 'connection refused', lag: undefined };
+    const f = classify({ view: silent, staleBackups: [] }, t);
+    expect(f).toMatchObject({ class: 'raft-unhealthy', action: 'report' });
+    expect(f.why).toMatch(/connection refused/);
+    const base = view();
+    const noLeader = { ...base, raft: { ...base.raft!, leaderId: undefined }, lag: undefined };
+    expect(classify({ view: noLeader, staleBackups: [] }, t).why).toMatch(/sees no leader/);
+    const learner = { ...base, raft: { ...base.raft!, role: 'learner' as const } };
+    expect(classify({ view: learner, staleBackups: [] }, t).why).toMatch(/learner/);
+  });
+
+  it('reports a down node whose WAL cannot be judged, and the traces of an unfinished re-seed', () => {
+    const down = view({ state: { running: false, status: 'exited', exitCode: 1 } });
+    const f = classify(
+      {
+        view: down,
+        walError: '/var/lib/etcd holds no WAL',
+        reseedLeftovers: ['/var/lib/etcd.raftroll-reseed-2026'],
+        staleBackups: [],
+      },
+      t,
+    );
+    expect(f).toMatchObject({ class: 'wal-unreadable', action: 'report' });
+    expect(f.why).toMatch(
+      /holds no WAL; a re-seed did not finish \(old data kept at \/var\/lib\/etcd\.raftroll-reseed-2026\)/,
+    );
+  });
+
   it('reports an unreachable node', () => {
     expect(
       classify(
@@ -161,5 +206,19 @@ describe('kernel evidence', () => {
     const f = classify({ view: view(), kernelOom: lines, staleBackups: [] }, t);
     expect(f.all).toContain('oom-killed');
     expect(f.why).toMatch(/kernel log shows 1 OOM kill/);
+  });
+});
+
+describe('heal order', () => {
+  it('down nodes first, then running ones, the leader last, a re-seed at the very end', () => {
+    const d = (node: string, down: boolean, role: string, action = 'start') =>
+      ({ node, down, role, action }) as unknown as Diagnosis;
+    const order = healOrder([
+      d('lead', false, 'leader', 'graceful-restart'),
+      d('corrupt', true, 'unknown', 'reseed'),
+      d('follower', false, 'follower', 'graceful-restart'),
+      d('torn', true, 'unknown', 'repair-and-restart'),
+    ]).map((x) => x.node);
+    expect(order).toEqual(['torn', 'follower', 'lead', 'corrupt']);
   });
 });

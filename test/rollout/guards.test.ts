@@ -36,6 +36,7 @@ function view(
       labels: {},
       state: running,
       restartCount: 0,
+      restartPolicy: 'unless-stopped',
       memory: 0,
       env: {},
     },
@@ -65,13 +66,11 @@ describe('already down (remediation may work on it whatever its peers)', () => {
   it('counts stopped, restarting and missing containers, never a running or unseen node', () => {
     expect(alreadyDown(stopped('n2'))).toBe(true);
     const r = view('n2', 'follower', 0, undefined);
-    expect(
-      alreadyDown({
-        ...r,
-        container: { ...r.container!, state: { ...running, restarting: true } },
-      }),
-    ).toBe(true);
-    expect(alreadyDown({ ...r, container: undefined })).toBe(true);
+    const restarting = { ...r.container!, state: { ...running, restarting: true } };
+    expect(alreadyDown({ ...r, raft: undefined, container: restarting })).toBe(true);
+    // Between two crashes it may answer Raft, and vote: then it is not down.
+    expect(alreadyDown({ ...r, container: restarting })).toBe(false);
+    expect(alreadyDown({ ...r, raft: undefined, container: undefined })).toBe(true);
     expect(alreadyDown(view('n2', 'follower', 100, 0))).toBe(false);
     // Running but silent to Raft: it may still be voting, so it is not down.
     expect(alreadyDown(view('n2', 'follower', 0, undefined, { raft: undefined }))).toBe(false);

@@ -14,6 +14,7 @@ import {
 import { Events } from '../../rollout/events.js';
 import { progressLine } from '../../rollout/report.js';
 import { DEFAULT_THRESHOLDS } from '../../rollout/rollout.js';
+import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { STATE_DIR } from '../private-dir.js';
 import { remediationSummaryMarkdown } from '../remediate-summary.js';
@@ -80,6 +81,7 @@ export async function run(): Promise<void> {
     });
     // The post step removes key material even if this process is killed.
     core.saveState(STATE_DIR, session.dir);
+    const signal = cancelSignal();
     const startedAt = new Date();
     const r = await remediate(session, nodes, {
       mode: s.mode,
@@ -100,6 +102,7 @@ export async function run(): Promise<void> {
       },
       reseed: s.allowReseed,
       events,
+      signal,
     });
     if (group) core.endGroup();
     const report = {

@@ -9,6 +9,7 @@ import { walRulesVersion } from '../../inventory/load.js';
 import { Events } from '../../rollout/events.js';
 import { buildReport, progressLine } from '../../rollout/report.js';
 import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../../rollout/rollout.js';
+import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { STATE_DIR } from '../private-dir.js';
 import { rolloutSummaryMarkdown } from '../rollout-summary.js';
@@ -54,14 +55,7 @@ export async function run(): Promise<void> {
     });
     // The post step removes key material even if this process is killed.
     core.saveState(STATE_DIR, session.dir);
-    // A cancelled workflow sends SIGINT, then SIGTERM: finish (or roll back) the current node.
-    const abort = new AbortController();
-    const stop = (sig: string) => () => {
-      core.warning(`${sig}: finishing the current node, then stopping`);
-      abort.abort();
-    };
-    process.once('SIGINT', stop('SIGINT'));
-    process.once('SIGTERM', stop('SIGTERM'));
+    const signal = cancelSignal();
     const result = await new Rollout(
       inv,
       session,
@@ -71,7 +65,7 @@ export async function run(): Promise<void> {
         dryRun: s.dryRun,
         overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
         etcdVersion: walRulesVersion(inv, s.etcdVersion),
-        signal: abort.signal,
+        signal,
         thresholds: {
           ...DEFAULT_THRESHOLDS,
           maxLag: s.maxLag,
