@@ -42,6 +42,7 @@ export interface LabContainer {
   image: string;
   startedAt: string;
   running: boolean;
+  restartCount: number;
   memory: number;
   env: string[];
 }
@@ -64,6 +65,7 @@ export function labContainer(i: number): LabContainer {
     image: c.Config.Image,
     startedAt: c.State.StartedAt,
     running: c.State.Running,
+    restartCount: c.RestartCount,
     memory: c.HostConfig.Memory,
     env: c.Config.Env,
   };

@@ -6,12 +6,28 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freshLab, LAB, lab, labContainer, labWalDigest, raftroll } from '../helpers/lab.js';
+import {
+  freshLab,
+  LAB,
+  lab,
+  labContainer,
+  labDocker,
+  labWalDigest,
+  raftroll,
+} from '../helpers/lab.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
 
 beforeAll(() => freshLab(), 240_000);
 afterAll(() => lab('down'), 120_000);
+
+async function waitFor(ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the lab');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 /** The member list, from etcd's own JSON gateway on n1 (not through raftroll). */
 async function members(): Promise<{ ID: string; name: string; isLearner?: boolean }[]> {
@@ -28,7 +44,10 @@ it('reports a corrupt WAL without touching it, and re-seeds the member only when
   try {
     const fault = JSON.parse(lab('fault', 'corrupt', 'n3'));
     const digest = labWalDigest(3);
-    const stoppedAt = labContainer(3).startedAt;
+    // Started again, etcd fails on the log and its restart policy keeps restarting it: a crash
+    // loop, whose log must still be judged (Docker reports such a container as running).
+    labDocker(3, 'start', 'etcd');
+    await waitFor(() => labContainer(3).restartCount >= 2, 60_000);
     const idBefore = (await members()).find((m) => m.name === 'n3')!.ID;
 
     const plain = raftroll(['remediate', '--inventory', INVENTORY, '--mode', 'auto', '--json']);
@@ -42,8 +61,8 @@ it('reports a corrupt WAL without touching it, and re-seeds the member only when
     expect(out.actions.find((a: { node: string }) => a.node === 'n3')).toMatchObject({
       outcome: 'reported',
     });
+    expect(f.all).toContain('crash-looping');
     expect(labWalDigest(3)).toEqual(digest);
-    expect(labContainer(3)).toMatchObject({ running: false, startedAt: stoppedAt });
 
     const writesBefore = JSON.parse(lab('load', 'check', '--json')).writes;
     const r = raftroll([
