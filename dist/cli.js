@@ -56702,6 +56702,14 @@ var Events = class {
     for (const l of this.listeners) l(e);
   }
 };
+function retryWarnings(events) {
+  return (node2, attempt, reason) => events.emit({
+    type: "warning",
+    at: Date.now(),
+    node: node2,
+    message: `SSH connection retry ${attempt}: ${reason}`
+  });
+}
 
 // src/remediate/diagnose.ts
 import { basename, dirname as dirname2 } from "node:path/posix";
@@ -59410,12 +59418,7 @@ function buildProgram() {
     });
     const interrupt = onInterrupt();
     const session = await ClusterSession.open(inv, {
-      onRetry: (node2, attempt, reason) => events.emit({
-        type: "warning",
-        at: Date.now(),
-        node: node2,
-        message: `SSH connection retry ${attempt}: ${reason}`
-      })
+      onRetry: retryWarnings(events)
     });
     try {
       const r = await new Rollout(
@@ -59504,10 +59507,10 @@ Exit codes: ${exits}`);
     };
     const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes);
     const etcdVersion = walRulesVersion(inv, o.etcd);
-    const session = await ClusterSession.open(inv);
+    const events = new Events();
+    const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
     const interrupt = onInterrupt();
     try {
-      const events = new Events();
       const t0 = Date.now();
       if (!o.json)
         events.on((e) => {

@@ -8,7 +8,7 @@ import { InventoryError, loadInventory, selectNodes, walRulesVersion } from '../
 import { inventoryFromScriptEnv } from '../inventory/script-env.js';
 import { DEFAULT_DIAGNOSE_THRESHOLDS, type Mode, remediate } from '../remediate/remediate.js';
 import { LocalFiles } from '../remote/local-files.js';
-import { Events } from '../rollout/events.js';
+import { Events, retryWarnings } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
 import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../rollout/rollout.js';
 import { RepairRefusedError, repairPath, verifyPath } from '../wal/engine.js';
@@ -273,13 +273,7 @@ export function buildProgram(): Command {
         });
         const interrupt = onInterrupt();
         const session = await ClusterSession.open(inv, {
-          onRetry: (node, attempt, reason) =>
-            events.emit({
-              type: 'warning',
-              at: Date.now(),
-              node,
-              message: `SSH connection retry ${attempt}: ${reason}`,
-            }),
+          onRetry: retryWarnings(events),
         });
         try {
           const r = await new Rollout(
@@ -382,10 +376,10 @@ export function buildProgram(): Command {
     };
     const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes as string);
     const etcdVersion = walRulesVersion(inv, o.etcd as string | undefined);
-    const session = await ClusterSession.open(inv);
+    const events = new Events();
+    const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
     const interrupt = onInterrupt();
     try {
-      const events = new Events();
       const t0 = Date.now();
       if (!o.json)
         events.on((e) => {

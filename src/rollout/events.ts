@@ -63,3 +63,14 @@ export class Events {
     for (const l of this.listeners) l(e);
   }
 }
+
+/** SSH connection retries, told as warnings (for ClusterSession's onRetry). */
+export function retryWarnings(events: Events) {
+  return (node: string, attempt: number, reason: string) =>
+    events.emit({
+      type: 'warning',
+      at: Date.now(),
+      node,
+      message: `SSH connection retry ${attempt}: ${reason}`,
+    });
+}

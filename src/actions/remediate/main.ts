@@ -4,7 +4,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { ClusterSession } from '../../cluster/session.js';
+import type { ClusterSession } from '../../cluster/session.js';
 import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
 import {
   DEFAULT_DIAGNOSE_THRESHOLDS,
@@ -12,15 +12,12 @@ import {
   remediate,
 } from '../../remediate/remediate.js';
 import { Events } from '../../rollout/events.js';
-import { progressLine } from '../../rollout/report.js';
 import { DEFAULT_THRESHOLDS } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
-import { STATE_DIR } from '../private-dir.js';
+import { logEvents, oneLine, openSession } from '../job-log.js';
 import { remediationSummaryMarkdown } from '../remediate-summary.js';
 import { readSettings } from './inputs.js';
-
-const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ');
 
 /** The nodes still wrong after the run, with a word on each: what the failure annotation says. */
 export function openItems(r: RemediateResult): string[] {
@@ -53,34 +50,8 @@ export async function run(): Promise<void> {
     // Untrusted text: quoted on one line, so it can never start a workflow command.
     if (s.reason) core.info(`reason: ${JSON.stringify(s.reason)}`);
     const events = new Events();
-    const t0 = Date.now();
-    let group: string | undefined;
-    events.on((e) => {
-      const node = 'node' in e ? e.node : undefined;
-      if (e.type === 'phase' && node !== group) {
-        if (group) core.endGroup();
-        group = node;
-        core.startGroup(`heal ${node}`);
-      }
-      const line = progressLine(e, t0);
-      if (line) core.info(oneLine(line));
-      if (e.type === 'warning')
-        core.warning(e.message, { title: `raftroll ${e.node ?? ''}`.trim() });
-    });
-    session = await ClusterSession.open(inv, {
-      privateKey: s.sshKey,
-      knownHosts: s.knownHosts,
-      baseDir: base,
-      onRetry: (node, attempt, reason) =>
-        events.emit({
-          type: 'warning',
-          at: Date.now(),
-          node,
-          message: `SSH connection retry ${attempt}: ${reason}`,
-        }),
-    });
-    // The post step removes key material even if this process is killed.
-    core.saveState(STATE_DIR, session.dir);
+    const closeGroup = logEvents(events, (node) => `heal ${node}`);
+    session = await openSession(inv, s, base, events);
     const signal = cancelSignal();
     const startedAt = new Date();
     const r = await remediate(session, nodes, {
@@ -104,7 +75,7 @@ export async function run(): Promise<void> {
       events,
       signal,
     });
-    if (group) core.endGroup();
+    closeGroup();
     const report = {
       result: r.result,
       mode: r.mode,

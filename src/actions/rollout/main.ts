@@ -4,14 +4,14 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
-import { ClusterSession } from '../../cluster/session.js';
+import type { ClusterSession } from '../../cluster/session.js';
 import { walRulesVersion } from '../../inventory/load.js';
 import { Events } from '../../rollout/events.js';
-import { buildReport, progressLine } from '../../rollout/report.js';
+import { buildReport } from '../../rollout/report.js';
 import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
-import { STATE_DIR } from '../private-dir.js';
+import { logEvents, openSession } from '../job-log.js';
 import { rolloutSummaryMarkdown } from '../rollout-summary.js';
 import { readSettings } from './inputs.js';
 
@@ -23,38 +23,8 @@ export async function run(): Promise<void> {
     const inv = await inventoryFromInput(s.inventory, base);
     const image = s.image ?? withTag(inv.container.image, s.imageTag!);
     const events = new Events();
-    const t0 = Date.now();
-    let group: string | undefined;
-    events.on((e) => {
-      const node = 'node' in e ? e.node : undefined;
-      if (e.type === 'phase' && node !== group) {
-        if (group) core.endGroup();
-        group = node;
-        core.startGroup(`node ${node}`);
-      }
-      if (e.type === 'rollout-end' && group) {
-        core.endGroup();
-        group = undefined;
-      }
-      const line = progressLine(e, t0);
-      if (line) core.info(line);
-      if (e.type === 'warning')
-        core.warning(e.message, { title: `raftroll ${e.node ?? ''}`.trim() });
-    });
-    session = await ClusterSession.open(inv, {
-      privateKey: s.sshKey,
-      knownHosts: s.knownHosts,
-      baseDir: base,
-      onRetry: (node, attempt, reason) =>
-        events.emit({
-          type: 'warning',
-          at: Date.now(),
-          node,
-          message: `SSH connection retry ${attempt}: ${reason}`,
-        }),
-    });
-    // The post step removes key material even if this process is killed.
-    core.saveState(STATE_DIR, session.dir);
+    logEvents(events, (node) => `node ${node}`);
+    session = await openSession(inv, s, base, events);
     const signal = cancelSignal();
     const result = await new Rollout(
       inv,
