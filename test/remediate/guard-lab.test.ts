@@ -12,6 +12,8 @@ import {
   labContainer,
   labDocker,
   labStatus,
+  labWalDigest,
+  ROOT,
   raftroll,
 } from '../helpers/lab.js';
 
@@ -124,3 +126,39 @@ it('with two nodes down refuses to touch the healthy third, and still brings bac
   expect(labContainer(2).running).toBe(false);
   expect(labContainer(1).running).toBe(true);
 }, 300_000);
+
+it('on Ctrl-C finishes the node being healed and begins no other', async () => {
+  const { spawn } = await import('node:child_process');
+  lab('fault', 'torn-tail', 'n1');
+  lab('fault', 'torn-tail', 'n2');
+  const n2 = labWalDigest(2);
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'dist/cli.js'),
+      'remediate',
+      '--inventory',
+      INVENTORY,
+      '--mode',
+      'auto',
+      '--stabilize',
+      '1',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      // Interrupt while the first node is between its WAL repair and its catch-up.
+      if (/ n1 +start:/.test(out) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', resolve);
+  });
+  expect(code, out).toBe(130);
+  expect(out).toMatch(/ n1 +healed: repair-and-restart done/);
+  expect(out).toMatch(/ n2 +not-reached: not tried: the run was interrupted/);
+  expect(labContainer(1).running).toBe(true);
+  expect(labContainer(2).running).toBe(false);
+  expect(labWalDigest(2)).toEqual(n2);
+}, 180_000);
