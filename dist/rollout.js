@@ -73509,6 +73509,9 @@ function quorumGuard(target, views, t) {
     if (why) return `peer ${why}; ${risk}`;
   }
   if (!views.some((v) => v.raft?.role === "leader")) {
+    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
+    if (seen)
+      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
     return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
   }
   for (const v of peers) {
@@ -73535,6 +73538,23 @@ function caughtUp(v, t) {
   if (v.lag === void 0) return "lag unknown";
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return void 0;
+}
+function hostOf(address) {
+  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
+  const v6 = /^\[([^\]]+)\]/.exec(rest);
+  if (v6) return v6[1];
+  const colon = rest.lastIndexOf(":");
+  return colon >= 0 ? rest.slice(0, colon) : rest;
+}
+function membershipGuard(members2, nodes) {
+  const unknown2 = members2.filter(
+    (m) => m.voter && !nodes.some(
+      (n) => m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "")
+    )
+  );
+  if (!unknown2.length) return void 0;
+  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
 // src/rollout/catch-up.ts
@@ -73744,7 +73764,7 @@ var Rollout = class {
       });
       const freeKb = Number(disk.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3] ?? Number.NaN);
       const imageId = await this.imageId(id);
-      const guard = quorumGuard(id, views, this.t);
+      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
       const actions = [
         ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
         stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
@@ -73803,8 +73823,10 @@ var Rollout = class {
     };
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
     const wasDown = alreadyDown(v);
-    const guard = this.opts.allowDownTarget && wasDown ? void 0 : quorumGuard(id, views, this.t);
-    if (guard) refuse(guard);
+    if (!(this.opts.allowDownTarget && wasDown)) {
+      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
+      if (guard) refuse(guard);
+    }
     const leftover = await inspect(host, prevName);
     if (leftover?.state.running || leftover?.state.restarting) {
       refuse(
@@ -73895,6 +73917,14 @@ var Rollout = class {
     } catch (e) {
       return `starting the original container again failed: ${e.message}`;
     }
+  }
+  /** The leader's member list against the inventory (see membershipGuard). */
+  async membership(views) {
+    const leader = views.find((x) => x.raft?.role === "leader");
+    if (!leader) return "the cluster has no leader";
+    const members2 = await (await this.session.raft(this.node(leader.id))).members().catch((e) => e);
+    if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
+    return membershipGuard(members2, this.inv.nodes);
   }
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
   async handover(id, views) {

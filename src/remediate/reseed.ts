@@ -16,7 +16,7 @@ import type { Host } from '../remote/host.js';
 import { HostFiles } from '../remote/host-files.js';
 import { waitCaughtUp } from '../rollout/catch-up.js';
 import type { Events } from '../rollout/events.js';
-import { alreadyDown, quorumGuard } from '../rollout/guards.js';
+import { alreadyDown, membershipGuard, quorumGuard } from '../rollout/guards.js';
 import { PREVIOUS_SUFFIX, type RolloutOptions } from '../rollout/rollout.js';
 import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
@@ -172,6 +172,8 @@ export async function reseed(
   if (room) return refused(room);
 
   const before = await (await leader(session)).members();
+  const unseen = membershipGuard(before, session.inv.nodes);
+  if (unseen) return refused(unseen);
   const address = before.find((m) => m.name === id)?.address || peerAddress(session, node.host);
   const isOld = (m: Member) => m.name === id || m.address === address;
 

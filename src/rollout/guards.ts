@@ -2,6 +2,7 @@
 // guard, the handover target, and "is this node caught up".
 
 import type { NodeView } from '../cluster/observe.js';
+import type { Member } from '../raft/engine.js';
 
 export interface Thresholds {
   /** Entries a node may trail the leader's commit index and still count as caught up. */
@@ -48,6 +49,9 @@ export function quorumGuard(target: string, views: NodeView[], t: Thresholds): s
     if (why) return `peer ${why}; ${risk}`;
   }
   if (!views.some((v) => v.raft?.role === 'leader')) {
+    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
+    if (seen)
+      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
     return 'the cluster has no leader; nothing is touched while it elects or has lost quorum';
   }
   for (const v of peers) {
@@ -86,4 +90,35 @@ export function caughtUp(v: NodeView | undefined, t: Thresholds): string | undef
   if (v.lag === undefined) return 'lag unknown';
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return undefined;
+}
+
+/** The host part of a peer address: `http://10.0.0.1:2380`, `10.0.0.1:50051`, `[fd00::1]:2380`. */
+export function hostOf(address: string): string {
+  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
+  const v6 = /^\[([^\]]+)\]/.exec(rest);
+  if (v6) return v6[1]!;
+  const colon = rest.lastIndexOf(':');
+  return colon >= 0 ? rest.slice(0, colon) : rest;
+}
+
+/**
+ * Voting members the inventory does not describe (by name, id or peer host). The quorum guard
+ * sees only inventory nodes; a voter it cannot see may be down, so the majority cannot be vouched
+ * for. Returns why not, or undefined.
+ */
+export function membershipGuard(
+  members: Member[],
+  nodes: { id: string; host: string }[],
+): string | undefined {
+  const unknown = members.filter(
+    (m) =>
+      m.voter &&
+      !nodes.some(
+        (n) =>
+          m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, ''),
+      ),
+  );
+  if (!unknown.length) return undefined;
+  const list = unknown.map((m) => `${m.name || m.id} (${m.address})`).join(', ');
+  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }

@@ -18,6 +18,7 @@ import {
   alreadyDown,
   caughtUp,
   handoverCandidates,
+  membershipGuard,
   quorumGuard,
   rolloutOrder,
   type Thresholds,
@@ -251,7 +252,7 @@ export class Rollout {
       });
       const freeKb = Number(disk.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3] ?? Number.NaN);
       const imageId = await this.imageId(id);
-      const guard = quorumGuard(id, views, this.t);
+      const guard = quorumGuard(id, views, this.t) ?? (await this.membership(views));
       const actions = [
         ...(v.raft?.role === 'leader'
           ? ['transfer leadership to the most caught-up healthy follower']
@@ -328,8 +329,10 @@ export class Rollout {
     // to be stopped.
     if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
     const wasDown = alreadyDown(v);
-    const guard = this.opts.allowDownTarget && wasDown ? undefined : quorumGuard(id, views, this.t);
-    if (guard) refuse(guard);
+    if (!(this.opts.allowDownTarget && wasDown)) {
+      const guard = quorumGuard(id, views, this.t) ?? (await this.membership(views));
+      if (guard) refuse(guard);
+    }
     // A leftover previous container from an interrupted run: it must not be running (it would
     // hold the data directory), and it must go before this run can keep its own.
     const leftover = await containers.inspect(host, prevName);
@@ -435,6 +438,17 @@ export class Rollout {
     } catch (e) {
       return `starting the original container again failed: ${(e as Error).message}`;
     }
+  }
+
+  /** The leader's member list against the inventory (see membershipGuard). */
+  private async membership(views: NodeView[]): Promise<string | undefined> {
+    const leader = views.find((x) => x.raft?.role === 'leader');
+    if (!leader) return 'the cluster has no leader';
+    const members = await (await this.session.raft(this.node(leader.id)))
+      .members()
+      .catch((e: Error) => e);
+    if (members instanceof Error) return `cannot read the member list: ${members.message}`;
+    return membershipGuard(members, this.inv.nodes);
   }
 
   /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */

@@ -4,6 +4,8 @@ import {
   alreadyDown,
   caughtUp,
   handoverCandidates,
+  hostOf,
+  membershipGuard,
   quorumGuard,
   rolloutOrder,
 } from '../../src/rollout/guards.js';
@@ -111,9 +113,17 @@ describe('quorum guard', () => {
   it('refuses without a leader, and with a lagging peer', () => {
     const noLeader = healthy.map((v) => ({
       ...v,
-      raft: { ...v.raft!, role: 'follower' as const },
+      raft: { ...v.raft!, role: 'follower' as const, leaderId: undefined },
     }));
     expect(quorumGuard('n2', noLeader, t)).toMatch(/no leader/);
+    // Led by a member no inventory node is: the guard is blind to it, and says so.
+    const hidden = healthy.map((v) => ({
+      ...v,
+      raft: { ...v.raft!, role: 'follower' as const, leaderId: 'm-n9' },
+    }));
+    expect(quorumGuard('n2', hidden, t)).toMatch(
+      /leader \(member m-n9\) is not a node of the inventory/,
+    );
     const lagging = [healthy[0]!, healthy[1]!, view('n3', 'follower', 50, 50)];
     expect(quorumGuard('n2', lagging, t)).toMatch(
       /peer n3 trails the leader by 50 entries \(max 10\)/,
@@ -145,5 +155,43 @@ describe('order and handover', () => {
     expect(
       caughtUp({ ...views[0]!, raft: { ...views[0]!.raft!, leaderId: undefined } }, t),
     ).toMatch(/no leader/);
+  });
+});
+
+describe('membership guard', () => {
+  const nodes = [
+    { id: 'n1', host: '10.0.0.1' },
+    { id: 'n2', host: 'db2.example' },
+    { id: 'n3', host: 'fd00::3' },
+  ];
+  const m = (name: string, address: string, voter = true) => ({
+    id: `x${name}`,
+    name,
+    address,
+    voter,
+  });
+  it('reads the host of every peer address form', () => {
+    expect(hostOf('http://10.0.0.1:2380')).toBe('10.0.0.1');
+    expect(hostOf('10.0.0.1:50051')).toBe('10.0.0.1');
+    expect(hostOf('https://[fd00::3]:2380/')).toBe('fd00::3');
+    expect(hostOf('db2.example')).toBe('db2.example');
+  });
+  it('passes when every voter is an inventory node, by name, id or host; learners do not count', () => {
+    expect(
+      membershipGuard(
+        [
+          m('n1', 'http://10.0.0.9:2380'),
+          m('etcd-b', 'http://db2.example:2380'),
+          m('', 'https://[fd00::3]:2380'),
+          m('spare', 'http://10.0.0.7:2380', false),
+        ],
+        nodes,
+      ),
+    ).toBeUndefined();
+  });
+  it('refuses when a voter is missing from the inventory, and names it', () => {
+    expect(
+      membershipGuard([m('n1', 'http://10.0.0.1:2380'), m('n4', 'http://10.0.0.4:2380')], nodes),
+    ).toMatch(/voting member\(s\) the inventory does not list: n4 \(http:\/\/10\.0\.0\.4:2380\)/);
   });
 });

@@ -2,9 +2,10 @@
 // their own Docker engines, under a write load that proves nothing acknowledged is lost.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import type { RolloutReport } from '../../src/rollout/report.js';
 import { freshLab, LAB, lab, labContainer, labWalDigest, ROOT } from '../helpers/lab.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
@@ -146,6 +147,35 @@ it('refuses at the quorum check when a peer host is unreachable, and restarts no
   } finally {
     lab('fault', 'ssh-up', 'n3');
   }
+});
+
+it('refuses when the cluster has a voter the inventory does not list, and restarts nothing', () => {
+  // The same cluster described with only two of its three members: the guard cannot see n3.
+  const inv = parse(readFileSync(INVENTORY, 'utf8'));
+  inv.nodes = inv.nodes.filter((n: { id: string }) => n.id !== 'n3');
+  const partial = join(tmp(), 'two-of-three.yml');
+  writeFileSync(partial, stringify(inv));
+  const before = boxes();
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'dist/cli.js'),
+      'roll',
+      '--inventory',
+      partial,
+      '--image-tag',
+      'b',
+      '--etcd',
+      '3.4',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  expect(r.status, r.stdout + r.stderr).toBe(1);
+  // Whether n3 leads decides which of the two refusals comes first; both name the blind spot.
+  expect(r.stdout + r.stderr).toMatch(
+    /refused: (the cluster has voting member\(s\) the inventory does not list: n3 \(http:\/\/127\.0\.1\.3:2380\)|the cluster's leader \(member \d+\) is not a node of the inventory)/,
+  );
+  expect(boxes()).toEqual(before);
 });
 
 it('refuses a node whose leftover previous container is running (it may hold the data directory)', () => {
