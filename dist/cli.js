@@ -35364,7 +35364,7 @@ var require_dist = __commonJS({
 });
 
 // src/cli/program.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
+import { readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -58115,6 +58115,7 @@ var Rollout = class {
     this.events = events;
     this.t = opts.thresholds;
     rulesFor(opts.etcdVersion ?? "3.7");
+    for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
   inv;
   session;
@@ -59309,6 +59310,18 @@ async function inventoryAndNodes(file2, ids) {
   );
   return { inv, nodes };
 }
+async function extraEnvOf(o) {
+  if (o.extraEnv !== void 0 && o.extraEnvFile !== void 0)
+    throw new ExitError(EXIT.usage, "give --extra-env or --extra-env-file, not both");
+  if (o.extraEnvFile === void 0) return o.extraEnv;
+  const file2 = String(o.extraEnvFile);
+  return readFile2(file2, "utf8").catch((e) => {
+    throw new ExitError(
+      EXIT.usage,
+      `--extra-env-file ${file2}: ${e.code === "ENOENT" ? "no such file" : e.message}; expected a file of KEY=VALUE lines`
+    );
+  });
+}
 function onInterrupt() {
   const abort = new AbortController();
   const handler = () => {
@@ -59400,7 +59413,10 @@ function buildProgram() {
     "default env as KEY=VALUE lines (default GOMEMLIMIT=1800MiB; 'none' for none)"
   ).option(
     "--extra-env <lines>",
-    "extra env as KEY=VALUE lines; a key here replaces the default of the same name"
+    "extra env as KEY=VALUE lines; a key here replaces the default of the same name. Other local users can read argv (ps): give secrets with --extra-env-file"
+  ).option(
+    "--extra-env-file <file>",
+    "extra env as KEY=VALUE lines read from a file (for secrets: the values never reach any argv)"
   ).option(
     "--max-lag <n>",
     "entries a node may trail the leader and count as caught up",
@@ -59463,7 +59479,7 @@ function buildProgram() {
           overrides: {
             memory: o.memory ?? fromEnv?.overrides.memory,
             defaultEnv: o.defaultEnv ?? fromEnv?.overrides.defaultEnv,
-            extraEnv: o.extraEnv ?? fromEnv?.overrides.extraEnv
+            extraEnv: await extraEnvOf(o) ?? fromEnv?.overrides.extraEnv
           },
           leaderLast: o.leaderLast !== false,
           etcdVersion: walRulesVersion(inv, o.etcd),
@@ -59614,7 +59630,7 @@ async function main(argv) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof WalInputError || e instanceof InventoryError) {
+    if (e instanceof WalInputError || e instanceof InventoryError || e instanceof EnvError || e instanceof MemorySettingError) {
       process.stderr.write(`raftroll: ${e.message}
 `);
       return EXIT.usage;

@@ -73628,6 +73628,7 @@ var Rollout = class {
     this.events = events;
     this.t = opts.thresholds;
     rulesFor(opts.etcdVersion ?? "3.7");
+    for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
   inv;
   session;

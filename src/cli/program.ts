@@ -1,6 +1,6 @@
 // raftroll's command line: each command parses its options, calls the engine, and renders.
 
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
@@ -11,6 +11,8 @@ import { LocalFiles } from '../remote/local-files.js';
 import { Events, retryWarnings } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
 import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../rollout/rollout.js';
+import { EnvError } from '../runtime/env.js';
+import { MemorySettingError } from '../runtime/memory.js';
 import { RepairRefusedError, repairPath, verifyPath } from '../wal/engine.js';
 import { WalInputError } from '../wal/verify.js';
 import { DEFAULT_ETCD_VERSION, ETCD_VERSIONS, rulesFor } from '../wal/versions.js';
@@ -69,6 +71,20 @@ async function inventoryAndNodes(file: string, ids?: string) {
       .filter(Boolean),
   );
   return { inv, nodes };
+}
+
+/** --extra-env or --extra-env-file (one of them): KEY=VALUE lines, or undefined. */
+async function extraEnvOf(o: Record<string, unknown>): Promise<string | undefined> {
+  if (o.extraEnv !== undefined && o.extraEnvFile !== undefined)
+    throw new ExitError(EXIT.usage, 'give --extra-env or --extra-env-file, not both');
+  if (o.extraEnvFile === undefined) return o.extraEnv as string | undefined;
+  const file = String(o.extraEnvFile);
+  return readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new ExitError(
+      EXIT.usage,
+      `--extra-env-file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}; expected a file of KEY=VALUE lines`,
+    );
+  });
 }
 
 /** Ctrl-C once: finish (or roll back) the current node, then stop. Twice: stop now. */
@@ -207,7 +223,11 @@ export function buildProgram(): Command {
       )
       .option(
         '--extra-env <lines>',
-        'extra env as KEY=VALUE lines; a key here replaces the default of the same name',
+        'extra env as KEY=VALUE lines; a key here replaces the default of the same name. Other local users can read argv (ps): give secrets with --extra-env-file',
+      )
+      .option(
+        '--extra-env-file <file>',
+        'extra env as KEY=VALUE lines read from a file (for secrets: the values never reach any argv)',
       )
       .option(
         '--max-lag <n>',
@@ -286,7 +306,7 @@ export function buildProgram(): Command {
               overrides: {
                 memory: (o.memory as string | undefined) ?? fromEnv?.overrides.memory,
                 defaultEnv: (o.defaultEnv as string | undefined) ?? fromEnv?.overrides.defaultEnv,
-                extraEnv: (o.extraEnv as string | undefined) ?? fromEnv?.overrides.extraEnv,
+                extraEnv: (await extraEnvOf(o)) ?? fromEnv?.overrides.extraEnv,
               },
               leaderLast: o.leaderLast !== false,
               etcdVersion: walRulesVersion(inv, o.etcd as string | undefined),
@@ -462,7 +482,12 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (e instanceof WalInputError || e instanceof InventoryError) {
+    if (
+      e instanceof WalInputError ||
+      e instanceof InventoryError ||
+      e instanceof EnvError ||
+      e instanceof MemorySettingError
+    ) {
       process.stderr.write(`raftroll: ${e.message}\n`);
       return EXIT.usage;
     }

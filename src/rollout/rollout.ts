@@ -105,8 +105,10 @@ export class Rollout {
     private readonly events: Events,
   ) {
     this.t = opts.thresholds;
-    // Refuse an unknown release before anything is touched, not after the first stop.
+    // Refuse bad input before anything is touched, not after the first stop: an unknown release,
+    // and any node's container spec (memory, env lines, placeholders) that cannot be built.
     rulesFor(opts.etcdVersion ?? '3.7');
+    for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
 
   private phase(node: string, phase: Phase, detail?: string): void {

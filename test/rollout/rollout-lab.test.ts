@@ -106,6 +106,9 @@ it('re-running a finished rollout restarts nothing', () => {
 });
 
 it('applies memory overrides, and "none" switches both defaults off', () => {
+  // From a file, as secrets are given: nothing of it reaches any argv.
+  const envFile = join(tmp(), 'extra.env');
+  writeFileSync(envFile, 'GOMEMLIMIT=2GiB\nTEAM=db\n', { mode: 0o600 });
   const over = roll(
     '--image-tag',
     'b',
@@ -113,8 +116,8 @@ it('applies memory overrides, and "none" switches both defaults off', () => {
     'n1',
     '--memory',
     '3g',
-    '--extra-env',
-    'GOMEMLIMIT=2GiB\nTEAM=db',
+    '--extra-env-file',
+    envFile,
   );
   expect(over.code, over.out + over.err).toBe(0);
   expect(container(1)).toMatchObject({ memory: 3 * 1024 ** 3 });
