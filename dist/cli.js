@@ -56863,12 +56863,11 @@ function hostOf(address) {
   const colon = rest.lastIndexOf(":");
   return colon >= 0 ? rest.slice(0, colon) : rest;
 }
+function isMemberOf(m, n) {
+  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
+}
 function membershipGuard(members2, nodes) {
-  const unknown2 = members2.filter(
-    (m) => m.voter && !nodes.some(
-      (n) => m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "")
-    )
-  );
+  const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
   if (!unknown2.length) return void 0;
   const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
   return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
@@ -58354,6 +58353,23 @@ var Rollout = class {
         "wal"
       );
     }
+    if (this.opts.restartInPlace && v.container) {
+      this.phase(id, "start", "the same container again");
+      const before = await inspect(host, name2);
+      await host.run(startContainer(name2));
+      this.phase(id, "catch-up");
+      try {
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+      } catch (e) {
+        const message = `${id}: started again, but ${e.message}`;
+        this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
+        throw new RolloutError(`${message}. Nothing after ${id} was touched.`, id, "catch-up");
+      }
+      row.downtimeMs = Date.now() - stoppedAt;
+      this.phase(id, "done");
+      this.addRow(row);
+      return;
+    }
     let phase = "start";
     try {
       this.phase(id, "start", this.opts.image);
@@ -58533,11 +58549,13 @@ var PRIORITY = [
   "crash-looping",
   "oom-killed",
   "memory-pressure",
+  "disk-low",
   "stopped",
   "raft-unhealthy",
   "lagging",
   "healthy"
 ];
+var DISK_LOW = 1024 * 2 ** 20;
 function classify(f, t, defaultsEffective) {
   const v = f.view;
   const c = v.container;
@@ -58572,6 +58590,11 @@ function classify(f, t, defaultsEffective) {
       `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
     );
   }
+  if (f.diskFree !== void 0 && f.diskFree < DISK_LOW)
+    reasons.set(
+      "disk-low",
+      `only ${Math.round(f.diskFree / 2 ** 20)} MiB free on the data directory's disk: free some before anything else`
+    );
   if (v.reachable && !c) {
     reasons.set(
       "stopped",
@@ -58628,6 +58651,7 @@ function actionFor(cls, defaultsApplied, all, c) {
       return c && diedOnItsOwn(c) ? "start" : "report";
     case "wal-unreadable":
     case "raft-unhealthy":
+    case "disk-low":
       return "report";
     case "lagging":
       return "wait";
@@ -58740,15 +58764,19 @@ async function reseed(session, id, o) {
   const before = await (await leader(session)).members();
   const unseen = membershipGuard(before, session.inv.nodes);
   if (unseen) return refused(unseen);
-  const address = before.find((m) => m.name === id)?.address || peerAddress(session, node2.host);
-  const isOld = (m) => m.name === id || m.address === address;
+  const mine = before.filter((m) => isMemberOf(m, node2));
+  if (mine.length > 1)
+    return refused(
+      `more than one member matches ${id}: ${mine.map((m) => `${m.name || m.id} (${m.address})`).join(", ")}`
+    );
+  const address = mine[0]?.address || peerAddress(session, node2.host);
   try {
     if (v.container) {
       await host.run(renameContainer(name2, prev));
       p.renamed = true;
     }
     phase("remove the member");
-    const old = before.find(isOld);
+    const old = mine[0];
     if (old) {
       try {
         await change(
@@ -58848,6 +58876,22 @@ function parseMemUsage(text) {
   if (!m || UNITS[m[2]] === void 0) return void 0;
   return Math.round(Number(m[1]) * UNITS[m[2]]);
 }
+var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function factsLine(d) {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== void 0)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
+  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join("; ");
+}
 async function facts(session, node2, view, etcdVersion) {
   const f = { view, staleBackups: [] };
   if (!view.reachable) return f;
@@ -58928,6 +58972,8 @@ async function diagnose(session, nodes, t, etcdVersion) {
           kernelOom: f.kernelOom,
           walVerdict: f.wal?.verdict ?? (f.walError ? "unreadable" : void 0),
           reseedLeftovers: f.reseedLeftovers,
+          lag: view.lag,
+          memoryLimit: c?.memory || void 0,
           leftoverPrevious: f.leftoverPrevious,
           container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
         }
@@ -58986,9 +59032,26 @@ async function healOne(session, f, opts, thresholds) {
   const image = await sameImage(session, f.node, view?.container, events);
   if (f.action === "reseed" && opts.reseed)
     return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+  if (f.action === "wait") {
+    try {
+      const lag = await waitCaughtUp(session, f.node, thresholds, { startedAt: Date.now() });
+      return { outcome: "healed", message: `caught up on its own (lag ${lag})` };
+    } catch (e) {
+      return { outcome: "reported", message: `still lagging: ${e.message}` };
+    }
+  }
   if (!RESTARTS.has(f.action)) {
     const hint2 = f.action === "reseed" ? " The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed)." : "";
     return { outcome: "reported", message: `${f.why}.${hint2}` };
+  }
+  const recreate = f.action === "recreate-with-defaults" || f.all.includes("oom-killed") && !f.memoryDefaults.applied;
+  if (recreate) {
+    const spec = nodeSpec(session.inv, node2, { image });
+    if (!spec.memory || !spec.env.GOMEMLIMIT)
+      return {
+        outcome: "reported",
+        message: `${f.why}. The inventory switches the memory defaults off, so recreating the container would not add them; set container.memory and GOMEMLIMIT in the inventory`
+      };
   }
   const r = await new Rollout(
     session.inv,
@@ -58998,6 +59061,7 @@ async function healOne(session, f, opts, thresholds) {
       nodes: [f.node],
       force: true,
       allowDownTarget: true,
+      restartInPlace: !recreate,
       etcdVersion: opts.etcdVersion,
       thresholds
     },
@@ -59216,7 +59280,7 @@ function progressLine(e, t0) {
     case "rollout-end":
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
     case "finding":
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why}`;
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
     case "heal-result":
       return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
   }

@@ -71443,62 +71443,6 @@ function retryWarnings(events) {
   });
 }
 
-// src/rollout/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
-  const t0 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
-  return {
-    result: end?.type === "rollout-end" ? end.result : "failure",
-    image: start?.type === "rollout-start" ? start.image : "",
-    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
-    order: start?.type === "rollout-start" ? start.order : [],
-    startedAt: new Date(t0).toISOString(),
-    durationMs: (end?.at ?? t0) - t0,
-    message: end?.type === "rollout-end" ? end.message : void 0,
-    totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
-    },
-    nodes: rows,
-    warnings: events.flatMap(
-      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
-    ),
-    timeline: events.flatMap(
-      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-    )
-  };
-}
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-    case "finding":
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why}`;
-    case "heal-result":
-      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
-  }
-}
-
 // src/remote/host.ts
 var RemoteCommandError = class extends Error {
   constructor(host, argv, result) {
@@ -71715,6 +71659,165 @@ async function observe(session, nodes) {
   return views;
 }
 
+// src/remote/host-files.ts
+import { posix } from "node:path";
+var KINDS = { f: "file", d: "dir" };
+var HostFiles = class {
+  constructor(host) {
+    this.host = host;
+  }
+  host;
+  get where() {
+    return `${this.host.name} (${this.host.address})`;
+  }
+  async stat(path) {
+    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
+      allowFailure: true
+    });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return void 0;
+      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
+    }
+    const [type, size, mtime] = r.stdout.trim().split(" ");
+    return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
+  }
+  async list(dir) {
+    const r = await this.host.run([
+      "find",
+      dir,
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-printf",
+      "%y %s %f\\0"
+    ]);
+    return r.stdout.split("\0").filter(Boolean).map((line) => {
+      const a = line.indexOf(" ");
+      const b = line.indexOf(" ", a + 1);
+      return {
+        kind: KINDS[line.slice(0, a)] ?? "other",
+        size: Number(line.slice(a + 1, b)),
+        name: line.slice(b + 1)
+      };
+    });
+  }
+  async findWalDirs(root) {
+    const r = await this.host.run([
+      "find",
+      root,
+      "-maxdepth",
+      "8",
+      "-type",
+      "f",
+      "-name",
+      "*.wal",
+      "-printf",
+      "%h\\0"
+    ]);
+    return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
+  }
+  read(path, start, end) {
+    return this.host.readStream(path, start, end);
+  }
+  async copyNew(src, dst) {
+    const exists2 = await this.host.run(["test", "-e", dst], { allowFailure: true });
+    if (exists2.code === 0)
+      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
+    await this.host.run([
+      "cp",
+      "--no-clobber",
+      "--preserve=mode,ownership,timestamps",
+      "--",
+      src,
+      dst
+    ]);
+    await this.host.run(["cmp", "--", src, dst]);
+    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
+  }
+  async truncate(path, size) {
+    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
+    await this.host.run(["sync", "--", path, posix.dirname(path)]);
+  }
+};
+
+// src/rollout/guards.ts
+function rolloutOrder(ids, views, leaderLast = true) {
+  if (!leaderLast) return [...ids];
+  const leader = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
+}
+function down(v) {
+  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
+  if (!v.container) return `${v.id} has no container`;
+  if (!v.container.state.running || v.container.state.restarting) {
+    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  }
+  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return void 0;
+}
+function unhealthy(v, t) {
+  const d = down(v);
+  if (d) return d;
+  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
+  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
+  return void 0;
+}
+function quorumGuard(target, views, t) {
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  if (!views.some((v) => v.raft?.role === "leader")) {
+    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
+    if (seen)
+      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
+    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+  }
+  for (const v of peers) {
+    const why = unhealthy(v, t);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  return void 0;
+}
+function alreadyDown(v) {
+  if (!v?.reachable || v.raft) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
+function handoverCandidates(leaderId, views, t) {
+  return views.filter(
+    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
+  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
+}
+function caughtUp(v, t) {
+  if (!v) return "no observation";
+  if (!v.container?.state.running || v.container.state.restarting)
+    return `container ${v.container?.state.status ?? "missing"}`;
+  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
+  if (!v.raft.leaderId) return "no leader seen yet";
+  if (v.lag === void 0) return "lag unknown";
+  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
+  return void 0;
+}
+function hostOf(address) {
+  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
+  const v6 = /^\[([^\]]+)\]/.exec(rest);
+  if (v6) return v6[1];
+  const colon = rest.lastIndexOf(":");
+  return colon >= 0 ? rest.slice(0, colon) : rest;
+}
+function isMemberOf(m, n) {
+  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
+}
+function membershipGuard(members2, nodes) {
+  const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
+  if (!unknown2.length) return void 0;
+  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+}
+
 // src/runtime/env.ts
 var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var EnvError = class extends Error {
@@ -71913,88 +72016,6 @@ function nodeSpec(inv, node2, o = {}) {
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
 }
-
-// src/remote/host-files.ts
-import { posix } from "node:path";
-var KINDS = { f: "file", d: "dir" };
-var HostFiles = class {
-  constructor(host) {
-    this.host = host;
-  }
-  host;
-  get where() {
-    return `${this.host.name} (${this.host.address})`;
-  }
-  async stat(path) {
-    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
-      allowFailure: true
-    });
-    if (r.code !== 0) {
-      if (/No such file or directory/.test(r.stderr)) return void 0;
-      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
-    }
-    const [type, size, mtime] = r.stdout.trim().split(" ");
-    return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
-  }
-  async list(dir) {
-    const r = await this.host.run([
-      "find",
-      dir,
-      "-mindepth",
-      "1",
-      "-maxdepth",
-      "1",
-      "-printf",
-      "%y %s %f\\0"
-    ]);
-    return r.stdout.split("\0").filter(Boolean).map((line) => {
-      const a = line.indexOf(" ");
-      const b = line.indexOf(" ", a + 1);
-      return {
-        kind: KINDS[line.slice(0, a)] ?? "other",
-        size: Number(line.slice(a + 1, b)),
-        name: line.slice(b + 1)
-      };
-    });
-  }
-  async findWalDirs(root) {
-    const r = await this.host.run([
-      "find",
-      root,
-      "-maxdepth",
-      "8",
-      "-type",
-      "f",
-      "-name",
-      "*.wal",
-      "-printf",
-      "%h\\0"
-    ]);
-    return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
-  }
-  read(path, start, end) {
-    return this.host.readStream(path, start, end);
-  }
-  async copyNew(src, dst) {
-    const exists2 = await this.host.run(["test", "-e", dst], { allowFailure: true });
-    if (exists2.code === 0)
-      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
-    await this.host.run([
-      "cp",
-      "--no-clobber",
-      "--preserve=mode,ownership,timestamps",
-      "--",
-      src,
-      dst
-    ]);
-    await this.host.run(["cmp", "--", src, dst]);
-    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
-  }
-  async truncate(path, size) {
-    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix.dirname(path)]);
-  }
-};
 
 // src/wal/files.ts
 function joinPath(dir, name2) {
@@ -73479,84 +73500,6 @@ function rulesFor(version2) {
   return r;
 }
 
-// src/rollout/guards.ts
-function rolloutOrder(ids, views, leaderLast = true) {
-  if (!leaderLast) return [...ids];
-  const leader = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
-}
-function down(v) {
-  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
-  if (!v.container) return `${v.id} has no container`;
-  if (!v.container.state.running || v.container.state.restarting) {
-    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
-  }
-  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
-  return void 0;
-}
-function unhealthy(v, t) {
-  const d = down(v);
-  if (d) return d;
-  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
-  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
-  return void 0;
-}
-function quorumGuard(target, views, t) {
-  const peers = views.filter((v) => v.id !== target);
-  const risk = `taking ${target} down now could cost the cluster its majority`;
-  for (const v of peers) {
-    const why = down(v);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  if (!views.some((v) => v.raft?.role === "leader")) {
-    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
-    if (seen)
-      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
-    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
-  }
-  for (const v of peers) {
-    const why = unhealthy(v, t);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  return void 0;
-}
-function alreadyDown(v) {
-  if (!v?.reachable || v.raft) return false;
-  return !v.container?.state.running || v.container.state.restarting;
-}
-function handoverCandidates(leaderId, views, t) {
-  return views.filter(
-    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
-  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
-}
-function caughtUp(v, t) {
-  if (!v) return "no observation";
-  if (!v.container?.state.running || v.container.state.restarting)
-    return `container ${v.container?.state.status ?? "missing"}`;
-  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
-  if (!v.raft.leaderId) return "no leader seen yet";
-  if (v.lag === void 0) return "lag unknown";
-  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
-  return void 0;
-}
-function hostOf(address) {
-  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
-  const v6 = /^\[([^\]]+)\]/.exec(rest);
-  if (v6) return v6[1];
-  const colon = rest.lastIndexOf(":");
-  return colon >= 0 ? rest.slice(0, colon) : rest;
-}
-function membershipGuard(members2, nodes) {
-  const unknown2 = members2.filter(
-    (m) => m.voter && !nodes.some(
-      (n) => m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "")
-    )
-  );
-  if (!unknown2.length) return void 0;
-  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
-  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
-}
-
 // src/rollout/catch-up.ts
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
@@ -73867,6 +73810,23 @@ var Rollout = class {
         "wal"
       );
     }
+    if (this.opts.restartInPlace && v.container) {
+      this.phase(id, "start", "the same container again");
+      const before = await inspect(host, name2);
+      await host.run(startContainer(name2));
+      this.phase(id, "catch-up");
+      try {
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+      } catch (e) {
+        const message = `${id}: started again, but ${e.message}`;
+        this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
+        throw new RolloutError(`${message}. Nothing after ${id} was touched.`, id, "catch-up");
+      }
+      row.downtimeMs = Date.now() - stoppedAt;
+      this.phase(id, "done");
+      this.addRow(row);
+      return;
+    }
     let phase = "start";
     try {
       this.phase(id, "start", this.opts.image);
@@ -74037,11 +73997,100 @@ var Rollout = class {
   }
 };
 
+// src/remediate/classify.ts
+var DISK_LOW = 1024 * 2 ** 20;
+
+// src/remediate/diagnose.ts
+var UNITS = {
+  B: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9
+};
+var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function factsLine(d) {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== void 0)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
+  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join("; ");
+}
+
+// src/rollout/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: events.flatMap(
+      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+    )
+  };
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
+}
+
 // src/actions/cancel.ts
 function cancelSignal() {
   const abort = new AbortController();
   const stop2 = (sig) => () => {
-    warning(`${sig}: finishing the current node, then stopping`);
+    warning(
+      `${sig}: no further node will be started; the current one is being finished, which GitHub may cut short`
+    );
     abort.abort();
   };
   process.once("SIGINT", stop2("SIGINT"));

@@ -1,12 +1,15 @@
-// A cancelled workflow sends SIGINT, then SIGTERM. Either one asks the run to finish (or roll
-// back) the node it is working on and then stop, never to leave a node half-done.
+// A cancelled workflow sends SIGINT, then SIGTERM a few seconds later, then kills the process.
+// Either signal asks the run to begin no other node; the step in flight is finished if GitHub
+// leaves it the time, and the next diagnosis shows whatever a kill left behind.
 
 import * as core from '@actions/core';
 
 export function cancelSignal(): AbortSignal {
   const abort = new AbortController();
   const stop = (sig: string) => () => {
-    core.warning(`${sig}: finishing the current node, then stopping`);
+    core.warning(
+      `${sig}: no further node will be started; the current one is being finished, which GitHub may cut short`,
+    );
     abort.abort();
   };
   process.once('SIGINT', stop('SIGINT'));

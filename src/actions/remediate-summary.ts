@@ -8,6 +8,8 @@ export interface SummaryFinding {
   all: string[];
   action: string;
   why: string;
+  /** The facts behind it in one line (role, lag, memory, disk, WAL, backups). */
+  facts?: string;
 }
 
 /** What a row needs of a heal result (a HealResult). */
@@ -90,13 +92,13 @@ export function remediationSummaryMarkdown(r: RemediationSummaryInput): string {
   for (const f of r.findings) {
     const a = byNode.get(f.node);
     rows.push(
-      `| ${md(f.node)} | ${md(classes(f))} | ${md(f.action)} | ${md(outcome(a, f, r.mode))} | ${md(f.why)} |`,
+      `| ${md(f.node)} | ${md(classes(f))} | ${md(f.action)} | ${md(outcome(a, f, r.mode))} | ${md(f.why)} | ${md(f.facts ?? '')} |`,
     );
   }
   const found = new Set(r.findings.map((f) => f.node));
   for (const a of r.actions.filter((x) => !found.has(x.node))) {
     rows.push(
-      `| ${md(a.node)} | ${md(a.class)} | ${md(a.action)} | ${md(outcome(a, undefined, r.mode))} |  |`,
+      `| ${md(a.node)} | ${md(a.class)} | ${md(a.action)} | ${md(outcome(a, undefined, r.mode))} |  |  |`,
     );
   }
   const reason = r.reason?.trim();
@@ -107,8 +109,8 @@ export function remediationSummaryMarkdown(r: RemediationSummaryInput): string {
     `**Reason:** ${reason ? md(shorten(reason, REASON_LIMIT)) : '(none given)'}  `,
     `**Result:** ${md(r.result)}${RESULT_LINE[r.result] ? `: ${RESULT_LINE[r.result]}` : ''}`,
     '',
-    '| node | class | action | outcome | why |',
-    '|---|---|---|---|---|',
+    '| node | class | action | outcome | why | facts |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

@@ -12,6 +12,7 @@ export type NodeClass =
   | 'crash-looping'
   | 'oom-killed'
   | 'memory-pressure'
+  | 'disk-low'
   | 'stopped'
   | 'raft-unhealthy'
   | 'lagging'
@@ -26,6 +27,7 @@ export const PRIORITY: NodeClass[] = [
   'crash-looping',
   'oom-killed',
   'memory-pressure',
+  'disk-low',
   'stopped',
   'raft-unhealthy',
   'lagging',
@@ -79,6 +81,9 @@ export interface Finding {
   memoryDefaults: { limit: number; gomemlimit: string | undefined; applied: boolean };
 }
 
+/** Free space on the data directory's disk below which nothing else is worth trying. */
+export const DISK_LOW = 1024 * 2 ** 20;
+
 export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolean): Finding {
   const v = f.view;
   const c = v.container;
@@ -118,6 +123,12 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
       `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`,
     );
   }
+  // A full disk stops a WAL write as surely as a kill does; a restart would not help.
+  if (f.diskFree !== undefined && f.diskFree < DISK_LOW)
+    reasons.set(
+      'disk-low',
+      `only ${Math.round(f.diskFree / 2 ** 20)} MiB free on the data directory's disk: free some before anything else`,
+    );
   if (v.reachable && !c) {
     reasons.set(
       'stopped',
@@ -194,6 +205,7 @@ function actionFor(
       return c && diedOnItsOwn(c) ? 'start' : 'report';
     case 'wal-unreadable':
     case 'raft-unhealthy':
+    case 'disk-low':
       return 'report';
     case 'lagging':
       return 'wait';

@@ -39,7 +39,31 @@ export interface Diagnosis extends Finding {
    * the cluster a working member. */
   down: boolean;
   role: string;
-  facts: Omit<NodeFacts, 'view' | 'wal'> & { walVerdict?: string; container?: string };
+  facts: Omit<NodeFacts, 'view' | 'wal'> & {
+    walVerdict?: string;
+    container?: string;
+    lag?: number;
+    memoryLimit?: number;
+  };
+}
+
+const MiB = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+
+/** The facts behind a finding, in one line: what the summary table shows next to the class. */
+export function factsLine(d: Diagnosis): string {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== undefined ? `, lag ${f.lag}` : ''}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== undefined)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : 'no limit'}`,
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? 'on' : 'off'}`);
+  if (f.diskFree !== undefined) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(', ')}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join('; ');
 }
 
 async function facts(
@@ -141,6 +165,8 @@ export async function diagnose(
           kernelOom: f.kernelOom,
           walVerdict: f.wal?.verdict ?? (f.walError ? 'unreadable' : undefined),
           reseedLeftovers: f.reseedLeftovers,
+          lag: view.lag,
+          memoryLimit: c?.memory || undefined,
           leftoverPrevious: f.leftoverPrevious,
           container: c
             ? `${c.state.status}${c.state.oomKilled ? ' OOMKilled' : ''} restarts=${c.restartCount}`

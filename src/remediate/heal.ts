@@ -6,6 +6,8 @@
 
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
+import { nodeSpec } from '../inventory/spec.js';
+import { waitCaughtUp } from '../rollout/catch-up.js';
 import { Events } from '../rollout/events.js';
 import { DEFAULT_THRESHOLDS, Rollout, type RolloutOptions } from '../rollout/rollout.js';
 import * as docker from '../runtime/docker.js';
@@ -35,7 +37,8 @@ export interface HealOptions {
   signal?: AbortSignal;
 }
 
-const RESTARTS = new Set<Action>([
+/** The actions that start a node's container again (after the rollout's guard and WAL check). */
+export const RESTARTS = new Set<Action>([
   'repair-and-restart',
   'recreate-with-defaults',
   'graceful-restart',
@@ -103,12 +106,34 @@ async function healOne(
   const image = await sameImage(session, f.node, view?.container, events);
   if (f.action === 'reseed' && opts.reseed)
     return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+  if (f.action === 'wait') {
+    // Lagging: nothing to restart; give it the catch-up time and say where it ended.
+    try {
+      const lag = await waitCaughtUp(session, f.node, thresholds, { startedAt: Date.now() });
+      return { outcome: 'healed', message: `caught up on its own (lag ${lag})` };
+    } catch (e) {
+      return { outcome: 'reported', message: `still lagging: ${(e as Error).message}` };
+    }
+  }
   if (!RESTARTS.has(f.action)) {
     const hint =
       f.action === 'reseed'
         ? ' The log was not touched. The safe path: remove the member, move its data directory aside, and add it back empty so it catches up from the leader (opt in with allow-reseed).'
         : '';
     return { outcome: 'reported', message: `${f.why}.${hint}` };
+  }
+  // Only missing memory defaults need a new container (from the inventory, which has them);
+  // every other fix starts the node's own container again, exactly as it was.
+  const recreate =
+    f.action === 'recreate-with-defaults' ||
+    (f.all.includes('oom-killed') && !f.memoryDefaults.applied);
+  if (recreate) {
+    const spec = nodeSpec(session.inv, node, { image });
+    if (!spec.memory || !spec.env.GOMEMLIMIT)
+      return {
+        outcome: 'reported',
+        message: `${f.why}. The inventory switches the memory defaults off, so recreating the container would not add them; set container.memory and GOMEMLIMIT in the inventory`,
+      };
   }
   const r = await new Rollout(
     session.inv,
@@ -118,6 +143,7 @@ async function healOne(
       nodes: [f.node],
       force: true,
       allowDownTarget: true,
+      restartInPlace: !recreate,
       etcdVersion: opts.etcdVersion,
       thresholds,
     },

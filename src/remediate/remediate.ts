@@ -7,7 +7,7 @@ import { Events } from '../rollout/events.js';
 import type { RolloutOptions } from '../rollout/rollout.js';
 import type { Thresholds } from './classify.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
-import { type HealResult, heal } from './heal.js';
+import { type HealResult, heal, RESTARTS } from './heal.js';
 
 export type Mode = 'diagnose' | 'auto';
 
@@ -39,6 +39,13 @@ export interface RemediateResult {
   actions: HealResult[];
   /** Every step taken, in order, with its time since the start (ms). */
   timeline: { node: string; phase: string; atMs: number; detail?: string }[];
+}
+
+/** Whether mode auto would try to change something for these findings (not only report). */
+export function fixable(findings: Diagnosis[], reseed: boolean): boolean {
+  return findings.some(
+    (f) => RESTARTS.has(f.action) || f.action === 'wait' || (f.action === 'reseed' && reseed),
+  );
 }
 
 export const DEFAULT_DIAGNOSE_THRESHOLDS: Thresholds = {

@@ -16,7 +16,7 @@ import type { Host } from '../remote/host.js';
 import { HostFiles } from '../remote/host-files.js';
 import { waitCaughtUp } from '../rollout/catch-up.js';
 import type { Events } from '../rollout/events.js';
-import { alreadyDown, membershipGuard, quorumGuard } from '../rollout/guards.js';
+import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../rollout/guards.js';
 import { PREVIOUS_SUFFIX, type RolloutOptions } from '../rollout/rollout.js';
 import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
@@ -174,8 +174,13 @@ export async function reseed(
   const before = await (await leader(session)).members();
   const unseen = membershipGuard(before, session.inv.nodes);
   if (unseen) return refused(unseen);
-  const address = before.find((m) => m.name === id)?.address || peerAddress(session, node.host);
-  const isOld = (m: Member) => m.name === id || m.address === address;
+  // The same rule that matched members to inventory nodes for the guard.
+  const mine = before.filter((m) => isMemberOf(m, node));
+  if (mine.length > 1)
+    return refused(
+      `more than one member matches ${id}: ${mine.map((m) => `${m.name || m.id} (${m.address})`).join(', ')}`,
+    );
+  const address = mine[0]?.address || peerAddress(session, node.host);
 
   try {
     // Nothing may start the old container on a moved directory, by hand or by a restart policy.
@@ -185,7 +190,7 @@ export async function reseed(
     }
 
     phase('remove the member');
-    const old = before.find(isOld);
+    const old = mine[0];
     if (old) {
       try {
         await change(

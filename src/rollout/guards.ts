@@ -101,6 +101,11 @@ export function hostOf(address: string): string {
   return colon >= 0 ? rest.slice(0, colon) : rest;
 }
 
+/** Whether a member is this inventory node: by name, by id, or by the host of its address. */
+export function isMemberOf(m: Member, n: { id: string; host: string }): boolean {
+  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, '');
+}
+
 /**
  * Voting members the inventory does not describe (by name, id or peer host). The quorum guard
  * sees only inventory nodes; a voter it cannot see may be down, so the majority cannot be vouched
@@ -110,14 +115,7 @@ export function membershipGuard(
   members: Member[],
   nodes: { id: string; host: string }[],
 ): string | undefined {
-  const unknown = members.filter(
-    (m) =>
-      m.voter &&
-      !nodes.some(
-        (n) =>
-          m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, ''),
-      ),
-  );
+  const unknown = members.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
   if (!unknown.length) return undefined;
   const list = unknown.map((m) => `${m.name || m.id} (${m.address})`).join(', ');
   return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;

@@ -1,5 +1,6 @@
 // The JSON report and the terminal's progress lines: two renderers of the same events.
 
+import { factsLine } from '../remediate/diagnose.js';
 import type { NodeRow, RolloutEvent } from './events.js';
 
 export interface RolloutReport {
@@ -70,7 +71,7 @@ export function progressLine(e: RolloutEvent, t0: number): string | undefined {
     case 'rollout-end':
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ''}`;
     case 'finding':
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why}`;
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
     case 'heal-result':
       return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
   }

@@ -38,6 +38,11 @@ export interface RolloutOptions {
    * still needs every peer up.
    */
   allowDownTarget?: boolean;
+  /**
+   * Remediation: stop and start the node's own container (after the WAL check) instead of
+   * creating a new one from the inventory: a restart that keeps whatever the node ran with.
+   */
+  restartInPlace?: boolean;
   etcdVersion?: string;
   thresholds: Thresholds & {
     stopGraceSeconds: number;
@@ -383,6 +388,25 @@ export class Rollout {
         id,
         'wal',
       );
+    }
+
+    if (this.opts.restartInPlace && v.container) {
+      // The same container, started again: its exact spec, image and env stay as they were.
+      this.phase(id, 'start', 'the same container again');
+      const before = await containers.inspect(host, name);
+      await host.run(docker.startContainer(name));
+      this.phase(id, 'catch-up');
+      try {
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+      } catch (e) {
+        const message = `${id}: started again, but ${(e as Error).message}`;
+        this.addRow({ ...row, result: 'failed', message, downtimeMs: Date.now() - stoppedAt });
+        throw new RolloutError(`${message}. Nothing after ${id} was touched.`, id, 'catch-up');
+      }
+      row.downtimeMs = Date.now() - stoppedAt;
+      this.phase(id, 'done');
+      this.addRow(row);
+      return;
     }
 
     // From here on, any failure puts the previous container back.

@@ -33,6 +33,7 @@ it('a sweep of a healthy cluster: result healthy, a finding per node, nothing ch
   const r = runStep('remediate.js', { ...base, reason: 'scheduled sweep' });
   expect(r.code, r.stdout).toBe(0);
   expect(r.outputs.result).toBe('healthy');
+  expect(r.outputs.fixable).toBe('false');
   const findings = JSON.parse(r.outputs.findings!);
   expect(findings.map((f: { node: string; class: string }) => `${f.node}:${f.class}`)).toEqual([
     'n1:healthy',

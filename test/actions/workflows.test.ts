@@ -49,13 +49,24 @@ describe('workflows', async () => {
         const groups = wf.concurrency
           ? [wf.concurrency]
           : Object.values(wf.jobs).map((j) => (j as { concurrency: unknown }).concurrency);
-        for (const c of groups) expect(c).toEqual({ group, 'cancel-in-progress': false });
+        // A scheduled sweep has a group of its own, so it never replaces a pending heal or
+        // rollout; every other run shares the rollout's.
+        const sweep = `${group}${expr("github.event_name == 'schedule' && '-sweep' || ''")}`;
+        for (const c of groups)
+          expect([
+            { group, 'cancel-in-progress': false },
+            { group: sweep, 'cancel-in-progress': false },
+          ]).toContainEqual(c);
+        expect(wf.jobs.heal.concurrency ?? wf.concurrency).toBeDefined();
+        if (wf.jobs.heal.concurrency) expect(wf.jobs.heal.concurrency.group).toBe(group);
         const rolling = parse(readFileSync(join(ROOT, 'workflows/rolling-update.yml'), 'utf8'));
         expect(rolling.concurrency.group).toBe(group);
       });
 
-      it('diagnoses without an environment, and only diagnoses', () => {
-        expect(wf.jobs.diagnose.environment).toBeUndefined();
+      it('diagnoses in its own environment (no reviewers, secrets off the repository), and only diagnoses', () => {
+        expect(wf.jobs.diagnose.environment).toBe(
+          file.startsWith('.github') ? expr('inputs.diagnose_environment') : 'raftroll-diagnose',
+        );
         expect(wf.jobs.diagnose.if).toBeUndefined();
         expect(remediateSteps('diagnose').map((st) => st.with?.mode)).toEqual(['diagnose']);
       });
@@ -69,6 +80,8 @@ describe('workflows', async () => {
         const cond = heal.if.replace(/\s+/g, ' ');
         expect(cond).toContain("github.event_name != 'schedule' &&");
         expect(cond).toContain("needs.diagnose.outputs.result == 'attention'");
+        expect(cond).toContain("needs.diagnose.outputs.fixable == 'true'");
+        expect(wf.jobs.diagnose.outputs.fixable).toBe(expr('steps.diagnose.outputs.fixable'));
         expect(cond).toMatch(/inputs\.mode == 'auto'/);
         expect(remediateSteps('heal').map((st) => st.with?.mode)).toEqual(['auto']);
         // Only the heal job may change anything.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
 import { classify } from '../../src/remediate/classify.js';
 import type { Diagnosis } from '../../src/remediate/diagnose.js';
-import { parseMemUsage } from '../../src/remediate/diagnose.js';
+import { factsLine, parseMemUsage } from '../../src/remediate/diagnose.js';
 import { healOrder } from '../../src/remediate/heal.js';
 import type { PathReport } from '../../src/wal/engine.js';
 
@@ -182,6 +182,15 @@ describe('classify', () => {
     );
   });
 
+  it('reports a data disk that is nearly full, before any restart', () => {
+    const f = classify({ view: view(), diskFree: 200 * MiB, staleBackups: [] }, t);
+    expect(f).toMatchObject({ class: 'disk-low', action: 'report' });
+    expect(f.why).toMatch(/only 200 MiB free/);
+    expect(classify({ view: view(), diskFree: 50_000 * MiB, staleBackups: [] }, t).class).toBe(
+      'healthy',
+    );
+  });
+
   it('reports an unreachable node', () => {
     expect(
       classify(
@@ -220,5 +229,27 @@ describe('heal order', () => {
       d('torn', true, 'unknown', 'repair-and-restart'),
     ]).map((x) => x.node);
     expect(order).toEqual(['torn', 'follower', 'lead', 'corrupt']);
+  });
+});
+
+describe('facts line', () => {
+  it('shows role, lag, memory, disk, WAL and backups: the facts behind a class', () => {
+    const d = {
+      role: 'follower',
+      memoryDefaults: { applied: true },
+      facts: {
+        lag: 3,
+        container: 'running restarts=0',
+        memoryUsage: 1200 * MiB,
+        memoryLimit: 2500 * MiB,
+        diskFree: 40_000 * MiB,
+        walVerdict: 'torn',
+        staleBackups: ['/d/member/wal/0.wal.broken'],
+        kernelOom: ['oom-kill: ...'],
+      },
+    } as unknown as Diagnosis;
+    expect(factsLine(d)).toBe(
+      'follower, lag 3; running restarts=0; memory 1200 MiB of 2500 MiB; memory defaults on; 40000 MiB free on the data disk; WAL torn; stale backups: /d/member/wal/0.wal.broken; 1 kernel OOM line(s)',
+    );
   });
 });

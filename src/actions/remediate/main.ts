@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import type { ClusterSession } from '../../cluster/session.js';
 import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
+import { factsLine } from '../../remediate/diagnose.js';
 import {
   DEFAULT_DIAGNOSE_THRESHOLDS,
+  fixable,
   type RemediateResult,
   remediate,
 } from '../../remediate/remediate.js';
@@ -100,10 +102,12 @@ export async function run(): Promise<void> {
           all: f.all,
           action: f.action,
           why: f.why,
+          facts: factsLine(f),
         })),
       ),
     );
     core.setOutput('actions', JSON.stringify(r.actions));
+    core.setOutput('fixable', String(fixable(r.findings, s.allowReseed)));
     core.setOutput('report', s.reportPath);
     await core.summary
       .addRaw(
@@ -111,7 +115,7 @@ export async function run(): Promise<void> {
           result: r.result,
           mode: r.mode,
           reason: s.reason,
-          findings: r.findings,
+          findings: r.findings.map((f) => ({ ...f, facts: factsLine(f) })),
           actions: r.actions,
         }),
         true,
