@@ -4264,8 +4264,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a3, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname3 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname3}/${serviceName}`;
+      const hostname4 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname4}/${serviceName}`;
     }
   }
 });
@@ -5116,8 +5116,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname3 of validatedConfig.clientHostname) {
-            if (hostname3 === os.hostname()) {
+          for (const hostname4 of validatedConfig.clientHostname) {
+            if (hostname4 === os.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -19199,8 +19199,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname3 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname3);
+          const hostname4 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname4);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -19223,7 +19223,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname3);
+            this.pendingTxtPromise = this.resolveTxt(hostname4);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -19265,12 +19265,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname3) {
+      async lookup(hostname4) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname3),
-            this.alternativeResolver.resolve6(hostname3)
+            this.alternativeResolver.resolve4(hostname4),
+            this.alternativeResolver.resolve6(hostname4)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -19282,15 +19282,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname3, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname4, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname3) {
+      async resolveTxt(hostname4) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname3);
+          return this.alternativeResolver.resolveTxt(hostname4);
         }
-        return dns_1.promises.resolveTxt(hostname3);
+        return dns_1.promises.resolveTxt(hostname4);
       }
       startNextResolutionTimer() {
         var _a3, _b;
@@ -19418,13 +19418,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname3 = proxyUrl.hostname;
+      const hostname4 = proxyUrl.hostname;
       let port2 = proxyUrl.port;
       if (port2 === "") {
         port2 = "80";
       }
       const result = {
-        address: `${hostname3}:${port2}`
+        address: `${hostname4}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -35383,36 +35383,9 @@ var {
   Help
 } = import_index.default;
 
-// src/remote/host.ts
-var RemoteCommandError = class extends Error {
-  constructor(host, argv, result) {
-    super(
-      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
-    );
-    this.host = host;
-    this.argv = argv;
-    this.result = result;
-  }
-  host;
-  argv;
-  result;
-  name = "RemoteCommandError";
-};
-function hint(argv, r) {
-  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
-    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
-  }
-  if (r.code === 127 || /command not found/.test(r.stderr)) {
-    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
-  }
-  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
-    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
-  }
-  return "";
-}
-var HostUnreachableError = class extends Error {
-  name = "HostUnreachableError";
-};
+// src/cluster/lock.ts
+import { hostname, userInfo } from "node:os";
+import { dirname } from "node:path/posix";
 
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
@@ -35540,6 +35513,91 @@ function parseInspect(json2) {
     env
   };
 }
+
+// src/cluster/lock.ts
+var LOCK_NAME = ".raftroll-lock";
+var ClusterLockedError = class extends Error {
+  name = "ClusterLockedError";
+};
+function lockPath(dataDir) {
+  return `${dirname(dataDir.replace(/\/+$/, ""))}/${LOCK_NAME}`;
+}
+function owner(purpose) {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+  }
+  const run2 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
+  return `${purpose} by ${user}@${hostname()} pid ${process.pid}${run2} since ${(/* @__PURE__ */ new Date()).toISOString()}
+`;
+}
+async function release(host, path, note) {
+  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
+}
+async function lockCluster(session, purpose) {
+  const path = lockPath(session.inv.container.dataDir);
+  const note = owner(purpose);
+  const held = [];
+  const undo = async () => {
+    for (const h of held.reverse()) await release(h, path, note).catch(() => {
+    });
+  };
+  for (const node2 of session.inv.nodes) {
+    const host = session.host(node2);
+    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
+    if (!made) continue;
+    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
+      await undo();
+      throw new Error(
+        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+      );
+    }
+    if (made.code !== 0) {
+      const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+      await undo();
+      const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+      throw new ClusterLockedError(
+        `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
+      );
+    }
+    held.push(host);
+    await host.run(writeStdinTo(`${path}/owner`), { input: note });
+  }
+  return undo;
+}
+
+// src/remote/host.ts
+var RemoteCommandError = class extends Error {
+  constructor(host, argv, result) {
+    super(
+      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
+    );
+    this.host = host;
+    this.argv = argv;
+    this.result = result;
+  }
+  host;
+  argv;
+  result;
+  name = "RemoteCommandError";
+};
+function hint(argv, r) {
+  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
+    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
+  }
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
+  }
+  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
+    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
+  }
+  return "";
+}
+var HostUnreachableError = class extends Error {
+  name = "HostUnreachableError";
+};
 
 // src/runtime/containers.ts
 async function inspect(host, name2) {
@@ -36517,7 +36575,7 @@ var ClusterSession = class _ClusterSession {
 // src/inventory/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname as dirname2, isAbsolute, resolve } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -36663,7 +36721,7 @@ __export(external_exports, {
   guid: () => guid2,
   hash: () => hash,
   hex: () => hex2,
-  hostname: () => hostname2,
+  hostname: () => hostname3,
   httpUrl: () => httpUrl,
   iban: () => iban2,
   includes: () => _includes,
@@ -38454,7 +38512,7 @@ __export(regexes_exports, {
   extendedDuration: () => extendedDuration,
   guid: () => guid,
   hex: () => hex,
-  hostname: () => hostname,
+  hostname: () => hostname2,
   html5Email: () => html5Email,
   httpProtocol: () => httpProtocol,
   iban: () => iban,
@@ -38537,7 +38595,7 @@ var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]
 var cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
 var base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
 var base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-var hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+var hostname2 = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
 var domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
 var httpProtocol = /^https?$/;
 var e164 = /^\+[1-9]\d{6,14}$/;
@@ -39345,9 +39403,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -53602,7 +53660,7 @@ __export(schemas_exports2, {
   guid: () => guid2,
   hash: () => hash,
   hex: () => hex2,
-  hostname: () => hostname2,
+  hostname: () => hostname3,
   httpUrl: () => httpUrl,
   iban: () => iban2,
   instanceof: () => _instanceof,
@@ -54291,8 +54349,8 @@ var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat"
 function stringFormat(format, fnOrRegex, _params = {}) {
   return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
 }
-function hostname2(_params) {
-  return _stringFormat(ZodCustomStringFormat, "hostname", hostname, _params);
+function hostname3(_params) {
+  return _stringFormat(ZodCustomStringFormat, "hostname", hostname2, _params);
 }
 function hex2(_params) {
   return _stringFormat(ZodCustomStringFormat, "hex", hex, _params);
@@ -56332,7 +56390,7 @@ function parseInventory(text, source) {
       throw new InventoryError(`${source}: node id "${n.id}" appears twice; ids must be unique`);
     ids.add(n.id);
   }
-  const base = dirname(source);
+  const base = dirname2(source);
   const abs = (p) => p === void 0 || isAbsolute(p) ? p : resolve(base, p);
   return {
     ...inv,
@@ -56712,7 +56770,7 @@ function retryWarnings(events) {
 }
 
 // src/remediate/diagnose.ts
-import { basename, dirname as dirname2 } from "node:path/posix";
+import { basename, dirname as dirname3 } from "node:path/posix";
 
 // src/remote/host-files.ts
 import { posix } from "node:path";
@@ -58146,12 +58204,15 @@ var Rollout = class {
       order,
       dryRun: !!this.opts.dryRun
     });
+    let unlock;
     try {
       if (this.opts.dryRun) {
         await this.plan(order, views);
         this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
         return { result: "success", rows: this.rows };
       }
+      if (this.opts.lock ?? true)
+        unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       await this.pullEverywhere(order);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
@@ -58174,6 +58235,8 @@ var Rollout = class {
         ...where2
       });
       return { result: "failure", rows: this.rows, message, ...where2 };
+    } finally {
+      await unlock?.();
     }
   }
   addRow(row) {
@@ -58915,7 +58978,7 @@ async function facts(session, node2, view, etcdVersion) {
   const aside = await host.run(
     [
       "find",
-      dirname2(dataDir),
+      dirname3(dataDir),
       "-mindepth",
       "1",
       "-maxdepth",
@@ -59061,6 +59124,7 @@ async function healOne(session, f, opts, thresholds) {
       nodes: [f.node],
       force: true,
       allowDownTarget: true,
+      lock: false,
       restartInPlace: !recreate,
       etcdVersion: opts.etcdVersion,
       thresholds
@@ -59105,13 +59169,14 @@ async function remediate(session, nodes, o) {
     const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
     return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
   }
+  const unlock = await lockCluster(session, "raftroll remediate");
   const actions = await heal(session, findings, {
     etcdVersion: o.etcdVersion,
     thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
     reseed: o.reseed,
     events,
     signal: o.signal
-  });
+  }).finally(unlock);
   let result;
   if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
   else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))
@@ -59124,7 +59189,7 @@ async function remediate(session, nodes, o) {
 // src/remote/local-files.ts
 import { constants } from "node:fs";
 import { lstat, open as open2, readdir, stat } from "node:fs/promises";
-import { dirname as dirname3, join as join3 } from "node:path";
+import { dirname as dirname4, join as join3 } from "node:path";
 var CHUNK = 1 << 20;
 var MAX_DEPTH = 8;
 function kindOf(s) {
@@ -59216,7 +59281,7 @@ var LocalFiles = class {
     } finally {
       await out.close();
     }
-    await fsyncDir(dirname3(dst));
+    await fsyncDir(dirname4(dst));
   }
   async truncate(path, size) {
     const fh = await open2(path, "r+");
@@ -59226,7 +59291,7 @@ var LocalFiles = class {
     } finally {
       await fh.close();
     }
-    await fsyncDir(dirname3(path));
+    await fsyncDir(dirname4(path));
   }
 };
 
@@ -59698,6 +59763,11 @@ async function main(argv) {
       process.stderr.write(`raftroll: ${e.message}
 `);
       return EXIT.usage;
+    }
+    if (e instanceof ClusterLockedError) {
+      process.stderr.write(`raftroll: ${e.message}
+`);
+      return EXIT.failed;
     }
     const err = e;
     if (err.code && err.path) {

@@ -2583,14 +2583,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname3;
+          const sessionKey = servername || hostname4;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2606,7 +2606,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname3
+            host: hostname4
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2620,14 +2620,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname3
+            host: hostname4
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7095,8 +7095,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
+      const { hostname: hostname4, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request2.aborted) {
@@ -7936,20 +7936,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname3, protocol, port } = client[kUrl];
-      if (hostname3[0] === "[") {
-        const idx = hostname3.indexOf("]");
+      let { host, hostname: hostname4, protocol, port } = client[kUrl];
+      if (hostname4[0] === "[") {
+        const idx = hostname4.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname3.substring(1, idx);
+        const ip = hostname4.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname3 = ip;
+        hostname4 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7963,7 +7963,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname3,
+            hostname: hostname4,
             protocol,
             port,
             servername: client[kServerName],
@@ -7996,7 +7996,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8017,7 +8017,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname3,
+              hostname: hostname4,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8992,10 +8992,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname3, port } = url2;
-        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname4, port } = url2;
+        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS2[protocol] || 0;
-        if (!this.#shouldProxy(hostname3, port)) {
+        if (!this.#shouldProxy(hostname4, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9003,7 +9003,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname3, port) {
+      #shouldProxy(hostname4, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9019,11 +9019,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry2.hostname)) {
-            if (hostname3 === entry2.hostname) {
+            if (hostname4 === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname3.endsWith(entry2.hostname.replace(/^\*/, ""))) {
+            if (hostname4.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -27282,8 +27282,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a3, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname3 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname3}/${serviceName}`;
+      const hostname4 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname4}/${serviceName}`;
     }
   }
 });
@@ -28134,8 +28134,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname3 of validatedConfig.clientHostname) {
-            if (hostname3 === os5.hostname()) {
+          for (const hostname4 of validatedConfig.clientHostname) {
+            if (hostname4 === os5.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -42217,8 +42217,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname3 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname3);
+          const hostname4 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname4);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -42241,7 +42241,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname3);
+            this.pendingTxtPromise = this.resolveTxt(hostname4);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -42283,12 +42283,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname3) {
+      async lookup(hostname4) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname3),
-            this.alternativeResolver.resolve6(hostname3)
+            this.alternativeResolver.resolve4(hostname4),
+            this.alternativeResolver.resolve6(hostname4)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -42300,15 +42300,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname3, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname4, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname3) {
+      async resolveTxt(hostname4) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname3);
+          return this.alternativeResolver.resolveTxt(hostname4);
         }
-        return dns_1.promises.resolveTxt(hostname3);
+        return dns_1.promises.resolveTxt(hostname4);
       }
       startNextResolutionTimer() {
         var _a3, _b;
@@ -42436,13 +42436,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname3 = proxyUrl.hostname;
+      const hostname4 = proxyUrl.hostname;
       let port = proxyUrl.port;
       if (port === "") {
         port = "80";
       }
       const result = {
-        address: `${hostname3}:${port}`
+        address: `${hostname4}:${port}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -54401,9 +54401,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname3) {
-  hostname3.lastIndex = 0;
-  return hostname3.test(url2.hostname);
+function urlHostnameOk(url2, hostname4) {
+  hostname4.lastIndex = 0;
+  return hostname4.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -71434,7 +71434,7 @@ function selectNodes(inv, ids) {
 }
 
 // src/remediate/diagnose.ts
-import { basename, dirname as dirname2 } from "node:path/posix";
+import { basename, dirname as dirname3 } from "node:path/posix";
 
 // src/remote/host.ts
 var RemoteCommandError = class extends Error {
@@ -71809,6 +71809,62 @@ function membershipGuard(members2, nodes) {
   if (!unknown2.length) return void 0;
   const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
   return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+}
+
+// src/cluster/lock.ts
+import { hostname as hostname3, userInfo } from "node:os";
+import { dirname as dirname2 } from "node:path/posix";
+var LOCK_NAME = ".raftroll-lock";
+var ClusterLockedError = class extends Error {
+  name = "ClusterLockedError";
+};
+function lockPath(dataDir) {
+  return `${dirname2(dataDir.replace(/\/+$/, ""))}/${LOCK_NAME}`;
+}
+function owner(purpose) {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+  }
+  const run3 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
+  return `${purpose} by ${user}@${hostname3()} pid ${process.pid}${run3} since ${(/* @__PURE__ */ new Date()).toISOString()}
+`;
+}
+async function release(host, path, note) {
+  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
+}
+async function lockCluster(session, purpose) {
+  const path = lockPath(session.inv.container.dataDir);
+  const note = owner(purpose);
+  const held = [];
+  const undo = async () => {
+    for (const h of held.reverse()) await release(h, path, note).catch(() => {
+    });
+  };
+  for (const node2 of session.inv.nodes) {
+    const host = session.host(node2);
+    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
+    if (!made) continue;
+    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
+      await undo();
+      throw new Error(
+        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+      );
+    }
+    if (made.code !== 0) {
+      const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+      await undo();
+      const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+      throw new ClusterLockedError(
+        `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
+      );
+    }
+    held.push(host);
+    await host.run(writeStdinTo(`${path}/owner`), { input: note });
+  }
+  return undo;
 }
 
 // src/runtime/env.ts
@@ -73607,12 +73663,15 @@ var Rollout = class {
       order,
       dryRun: !!this.opts.dryRun
     });
+    let unlock;
     try {
       if (this.opts.dryRun) {
         await this.plan(order, views);
         this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
         return { result: "success", rows: this.rows };
       }
+      if (this.opts.lock ?? true)
+        unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       await this.pullEverywhere(order);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
@@ -73635,6 +73694,8 @@ var Rollout = class {
         ...where2
       });
       return { result: "failure", rows: this.rows, message, ...where2 };
+    } finally {
+      await unlock?.();
     }
   }
   addRow(row) {
@@ -74376,7 +74437,7 @@ async function facts(session, node2, view, etcdVersion) {
   const aside = await host.run(
     [
       "find",
-      dirname2(dataDir),
+      dirname3(dataDir),
       "-mindepth",
       "1",
       "-maxdepth",
@@ -74543,6 +74604,7 @@ async function healOne(session, f, opts, thresholds) {
       nodes: [f.node],
       force: true,
       allowDownTarget: true,
+      lock: false,
       restartInPlace: !recreate,
       etcdVersion: opts.etcdVersion,
       thresholds
@@ -74592,13 +74654,14 @@ async function remediate(session, nodes, o) {
     const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
     return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
   }
+  const unlock = await lockCluster(session, "raftroll remediate");
   const actions = await heal(session, findings, {
     etcdVersion: o.etcdVersion,
     thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
     reseed: o.reseed,
     events,
     signal: o.signal
-  });
+  }).finally(unlock);
   let result;
   if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
   else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))

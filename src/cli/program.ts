@@ -2,6 +2,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
+import { ClusterLockedError } from '../cluster/lock.js';
 import { observe } from '../cluster/observe.js';
 import { ClusterSession } from '../cluster/session.js';
 import { InventoryError, loadInventory, selectNodes, walRulesVersion } from '../inventory/load.js';
@@ -490,6 +491,10 @@ export async function main(argv: string[]): Promise<number> {
     ) {
       process.stderr.write(`raftroll: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof ClusterLockedError) {
+      process.stderr.write(`raftroll: ${e.message}\n`);
+      return EXIT.failed;
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code && err.path) {

@@ -143,6 +143,7 @@ async function healOne(
       nodes: [f.node],
       force: true,
       allowDownTarget: true,
+      lock: false,
       restartInPlace: !recreate,
       etcdVersion: opts.etcdVersion,
       thresholds,

@@ -1,6 +1,7 @@
 // One entry point for every surface (CLI, action): diagnose read-only, then in mode auto heal
 // one node at a time, and say in one word where the cluster stands afterwards.
 
+import { lockCluster } from '../cluster/lock.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { Events } from '../rollout/events.js';
@@ -74,13 +75,15 @@ export async function remediate(
     const result = findings.every((f) => f.class === 'healthy') ? 'healthy' : 'attention';
     return { result, mode: o.mode, findings, actions: [], timeline: [] };
   }
+  // One change at a time per cluster, whoever starts it; released however the heal ends.
+  const unlock = await lockCluster(session, 'raftroll remediate');
   const actions = await heal(session, findings, {
     etcdVersion: o.etcdVersion,
     thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
     reseed: o.reseed,
     events,
     signal: o.signal,
-  });
+  }).finally(unlock);
   let result: RemediateResultKind;
   if (actions.some((a) => a.outcome === 'failed' || a.outcome === 'refused')) result = 'failed';
   else if (actions.some((a) => a.outcome === 'reported' || a.outcome === 'not-reached'))

@@ -2,6 +2,7 @@
 // without a handover, never a start on a corrupt log, never the next node before this one has
 // caught up. A node that does not come back gets its previous container back.
 
+import { lockCluster } from '../cluster/lock.js';
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Inventory } from '../inventory/load.js';
@@ -54,6 +55,8 @@ export interface RolloutOptions {
   };
   /** Set when the user asks to stop (Ctrl-C): the current node is finished or rolled back first. */
   signal?: AbortSignal;
+  /** Take the cluster lock for the run (default: unless a dry run). Off when the caller holds it. */
+  lock?: boolean;
 }
 
 export const DEFAULT_THRESHOLDS: RolloutOptions['thresholds'] = {
@@ -144,12 +147,15 @@ export class Rollout {
       order,
       dryRun: !!this.opts.dryRun,
     });
+    let unlock: (() => Promise<void>) | undefined;
     try {
       if (this.opts.dryRun) {
         await this.plan(order, views);
         this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
         return { result: 'success', rows: this.rows };
       }
+      if (this.opts.lock ?? true)
+        unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       await this.pullEverywhere(order);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
@@ -172,6 +178,8 @@ export class Rollout {
         ...where,
       });
       return { result: 'failure', rows: this.rows, message, ...where };
+    } finally {
+      await unlock?.();
     }
   }
 

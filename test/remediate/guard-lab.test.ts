@@ -3,6 +3,7 @@
 // healthy third is never touched, while a node that is already down may still be brought back
 // (that can only add to the majority).
 
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import {
@@ -161,4 +162,45 @@ it('on Ctrl-C finishes the node being healed and begins no other', async () => {
   expect(labContainer(1).running).toBe(true);
   expect(labContainer(2).running).toBe(false);
   expect(labWalDigest(2)).toEqual(n2);
+}, 180_000);
+
+it('one change at a time: a second run is refused while another holds the cluster lock', () => {
+  // Another run's lock, as it sits on a host while that run works (here on n2 only).
+  const lock = join(LAB, 'hosts/h2/data/.raftroll-lock');
+  mkdirSync(lock, { mode: 0o700 });
+  writeFileSync(
+    join(lock, 'owner'),
+    'raftroll roll x:1 by ci@runner pid 42 since 2026-11-27T00:00:00Z\n',
+  );
+  const before = [1, 2, 3].map((i) => labContainer(i).startedAt);
+  const r = raftroll(['roll', '--inventory', INVENTORY, '--image-tag', 'b', '--etcd', '3.4']);
+  expect(r.status, r.stdout + r.stderr).toBe(1);
+  expect(r.stdout + r.stderr).toMatch(
+    /locked by another raftroll run: raftroll roll x:1 by ci@runner pid 42 since 2026-11-27T00:00:00Z \(.*\.raftroll-lock on n2\)/,
+  );
+  const m = raftroll(['remediate', '--inventory', INVENTORY, '--mode', 'auto']);
+  expect(m.status).toBe(1);
+  expect(m.stderr).toMatch(/locked by another raftroll run/);
+  expect([1, 2, 3].map((i) => labContainer(i).startedAt)).toEqual(before);
+  // The refused runs took nothing: n1's lock (taken first) was given back.
+  expect(existsSync(join(LAB, 'hosts/h1/data/.raftroll-lock'))).toBe(false);
+  rmSync(lock, { recursive: true });
+  // Diagnosis only reads: it needs no lock. A real run takes the lock and gives it back.
+  expect(raftroll(['diagnose', '--inventory', INVENTORY]).status).toBe(0);
+  const ok = raftroll([
+    'roll',
+    '--inventory',
+    INVENTORY,
+    '--image-tag',
+    'b',
+    '--etcd',
+    '3.4',
+    '--nodes',
+    'n1',
+    '--stabilize',
+    '1',
+  ]);
+  expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+  for (const i of [1, 2, 3])
+    expect(existsSync(join(LAB, `hosts/h${i}/data/.raftroll-lock`))).toBe(false);
 }, 180_000);
