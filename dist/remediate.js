@@ -74312,11 +74312,7 @@ async function reseed(session, id, o) {
         const still = (await (await leader(session)).members().catch(() => before)).some(
           (m) => m.id === old.id
         );
-        if (still) {
-          if (p.renamed) await host.run(renameContainer(prev, name2));
-          p.renamed = false;
-          throw new Error(`could not remove the member: ${e.message}`);
-        }
+        if (still) throw new Error(`could not remove the member: ${e.message}`);
       }
     }
     p.removed = true;
@@ -74375,6 +74371,10 @@ async function reseed(session, id, o) {
       message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`
     };
   } catch (e) {
+    if (p.renamed && !p.removed) {
+      const back = await host.run(renameContainer(prev, name2), { allowFailure: true });
+      if (back.code === 0) p.renamed = false;
+    }
     return {
       outcome: "failed",
       message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`

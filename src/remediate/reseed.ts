@@ -204,11 +204,7 @@ export async function reseed(
         const still = (await (await leader(session)).members().catch(() => before)).some(
           (m) => m.id === old.id,
         );
-        if (still) {
-          if (p.renamed) await host.run(docker.renameContainer(prev, name));
-          p.renamed = false;
-          throw new Error(`could not remove the member: ${(e as Error).message}`);
-        }
+        if (still) throw new Error(`could not remove the member: ${(e as Error).message}`);
       }
     }
     p.removed = true;
@@ -272,6 +268,11 @@ export async function reseed(
       message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`,
     };
   } catch (e) {
+    // Before the member is gone nothing else has changed: the old container gets its name back.
+    if (p.renamed && !p.removed) {
+      const back = await host.run(docker.renameContainer(prev, name), { allowFailure: true });
+      if (back.code === 0) p.renamed = false;
+    }
     return {
       outcome: 'failed',
       message: `${id}: the re-seed stopped: ${(e as Error).message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`,
