@@ -102,3 +102,23 @@ export interface LabNodeStatus {
 
 /** `lab status --json`: each node's container and Raft view, as the lab itself sees it. */
 export const labStatus = (): LabNodeStatus[] => JSON.parse(lab('status', '--json'));
+
+/** Runs the built CLI and sends it Ctrl-C (SIGINT) once its output matches `when`. */
+export async function raftrollInterrupted(
+  args: string[],
+  when: RegExp,
+): Promise<{ code: number | null; out: string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d;
+      if (when.test(out) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', resolve);
+  });
+  return { code, out };
+}

@@ -14,8 +14,8 @@ import {
   labDocker,
   labStatus,
   labWalDigest,
-  ROOT,
   raftroll,
+  raftrollInterrupted,
 } from '../helpers/lab.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
@@ -129,33 +129,14 @@ it('with two nodes down refuses to touch the healthy third, and still brings bac
 }, 300_000);
 
 it('on Ctrl-C finishes the node being healed and begins no other', async () => {
-  const { spawn } = await import('node:child_process');
   lab('fault', 'torn-tail', 'n1');
   lab('fault', 'torn-tail', 'n2');
   const n2 = labWalDigest(2);
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'dist/cli.js'),
-      'remediate',
-      '--inventory',
-      INVENTORY,
-      '--mode',
-      'auto',
-      '--stabilize',
-      '1',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  // Interrupt while the first node is between its WAL repair and its catch-up.
+  const { code, out } = await raftrollInterrupted(
+    ['remediate', '--inventory', INVENTORY, '--mode', 'auto', '--stabilize', '1'],
+    / n1 +start:/,
   );
-  let out = '';
-  const code = await new Promise<number | null>((resolve) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      // Interrupt while the first node is between its WAL repair and its catch-up.
-      if (/ n1 +start:/.test(out) && !child.killed) child.kill('SIGINT');
-    });
-    child.on('close', resolve);
-  });
   expect(code, out).toBe(130);
   expect(out).toMatch(/ n1 +healed: repair-and-restart done/);
   expect(out).toMatch(/ n2 +not-reached: not tried: the run was interrupted/);

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { RolloutReport } from '../../src/rollout/report.js';
-import { freshLab, LAB, lab, labContainer, labWalDigest, ROOT } from '../helpers/lab.js';
+import {
+  freshLab,
+  LAB,
+  lab,
+  labContainer,
+  labWalDigest,
+  ROOT,
+  raftrollInterrupted,
+} from '../helpers/lab.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
@@ -237,12 +245,10 @@ it('repairs a torn tail found on a node, reports it, and brings the node back ca
 }, 120_000);
 
 it('on Ctrl-C finishes the node in progress, then stops: no node is left half-done', async () => {
-  const { spawn } = await import('node:child_process');
   const before = boxes();
-  const child = spawn(
-    process.execPath,
+  // Interrupt while the first node is between its stop and its catch-up.
+  const { code, out } = await raftrollInterrupted(
     [
-      join(ROOT, 'dist/cli.js'),
       'roll',
       '--inventory',
       INVENTORY,
@@ -255,17 +261,8 @@ it('on Ctrl-C finishes the node in progress, then stops: no node is left half-do
       '--nodes',
       'n1,n2',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    / n1 +start:/,
   );
-  let out = '';
-  const code = await new Promise<number | null>((resolve) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d;
-      // Interrupt while the first node is between its stop and its catch-up.
-      if (/ n1 +start:/.test(out) && !child.killed) child.kill('SIGINT');
-    });
-    child.on('close', resolve);
-  });
   expect(code, out).toBe(130);
   expect(out).toMatch(/n1 +updated: /); // n1 was finished, not abandoned
   expect(out).toMatch(/interrupted: interrupted before n2/);
