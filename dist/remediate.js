@@ -74572,9 +74572,11 @@ async function healOne(session, f, opts, thresholds) {
   const events = opts.events ?? new Events();
   const node2 = session.inv.nodes.find((n) => n.id === f.node);
   const [view] = await observe(session, [node2]);
-  const image = await sameImage(session, f.node, view?.container, events);
-  if (f.action === "reseed" && opts.reseed)
-    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+  const c = view?.container;
+  if (f.action === "reseed" && opts.reseed) {
+    const image2 = await sameImage(session, f.node, c, events);
+    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image: image2 });
+  }
   if (f.action === "wait") {
     try {
       const lag = await waitCaughtUp(session, f.node, thresholds, { startedAt: Date.now() });
@@ -74588,6 +74590,7 @@ async function healOne(session, f, opts, thresholds) {
     return { outcome: "reported", message: `${f.why}.${hint2}` };
   }
   const recreate = f.action === "recreate-with-defaults" || f.all.includes("oom-killed") && !f.memoryDefaults.applied;
+  const image = recreate ? await sameImage(session, f.node, c, events) : c?.imageId ?? session.inv.container.image;
   if (recreate) {
     const spec = nodeSpec(session.inv, node2, { image });
     if (!spec.memory || !spec.env.GOMEMLIMIT)

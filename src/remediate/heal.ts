@@ -103,9 +103,11 @@ async function healOne(
   const events = opts.events ?? new Events();
   const node = session.inv.nodes.find((n) => n.id === f.node)!;
   const [view] = await observe(session, [node]);
-  const image = await sameImage(session, f.node, view?.container, events);
-  if (f.action === 'reseed' && opts.reseed)
+  const c = view?.container;
+  if (f.action === 'reseed' && opts.reseed) {
+    const image = await sameImage(session, f.node, c, events);
     return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+  }
   if (f.action === 'wait') {
     // Lagging: nothing to restart; give it the catch-up time and say where it ended.
     try {
@@ -127,6 +129,10 @@ async function healOne(
   const recreate =
     f.action === 'recreate-with-defaults' ||
     (f.all.includes('oom-killed') && !f.memoryDefaults.applied);
+  // In place, the image is the one the container already has (present on its host by id).
+  const image = recreate
+    ? await sameImage(session, f.node, c, events)
+    : (c?.imageId ?? session.inv.container.image);
   if (recreate) {
     const spec = nodeSpec(session.inv, node, { image });
     if (!spec.memory || !spec.env.GOMEMLIMIT)
