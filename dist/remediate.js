@@ -74077,6 +74077,13 @@ var PRIORITY = [
   "lagging",
   "healthy"
 ];
+var RECENT_START_MS = 12e4;
+function loopingWhileUp(v, t, now) {
+  const c = v.container;
+  if (!c?.state.running || c.state.restarting || v.raft) return false;
+  const started = Date.parse(c.state.startedAt);
+  return now !== void 0 && c.restartCount >= t.crashLoopRestarts && Number.isFinite(started) && now - started < RECENT_START_MS;
+}
 var DISK_LOW = 1024 * 2 ** 20;
 function classify(f, t, defaultsEffective) {
   const v = f.view;
@@ -74094,7 +74101,7 @@ function classify(f, t, defaultsEffective) {
     const left = f.reseedLeftovers?.length ? `; a re-seed did not finish (old data kept at ${f.reseedLeftovers.join(", ")})` : "";
     reasons.set("wal-unreadable", `${f.walError}${left}`);
   }
-  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running)) {
+  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running || loopingWhileUp(v, t, f.observedAt))) {
     reasons.set(
       "crash-looping",
       `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
@@ -74414,14 +74421,14 @@ function factsLine(d) {
   if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
   return parts.join("; ");
 }
-async function facts(session, node2, view, etcdVersion) {
-  const f = { view, staleBackups: [] };
+async function facts(session, node2, view, etcdVersion, t) {
+  const f = { view, staleBackups: [], observedAt: Date.now() };
   if (!view.reachable) return f;
   const host = session.host(node2);
   const name2 = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
   const c = view.container;
-  if (c?.state.running && !c.state.restarting) {
+  if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(
       ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
       { allowFailure: true }
@@ -74472,7 +74479,7 @@ async function diagnose(session, nodes, t, etcdVersion) {
   return Promise.all(
     nodes.map(async (node2) => {
       const view = views.find((v) => v.id === node2.id);
-      const f = await facts(session, node2, view, etcdVersion);
+      const f = await facts(session, node2, view, etcdVersion, t);
       const finding = classify(f, t);
       const gml = finding.memoryDefaults.gomemlimit;
       let effective = finding.memoryDefaults.applied;
@@ -74634,10 +74641,10 @@ async function sameImage(session, id, c, events) {
 }
 
 // src/remediate/remediate.ts
-function fixable(findings, reseed2) {
-  return findings.some(
+function fixableNodes(findings, reseed2) {
+  return findings.filter(
     (f) => RESTARTS.has(f.action) || f.action === "wait" || f.action === "reseed" && reseed2
-  );
+  ).map((f) => f.node);
 }
 var DEFAULT_DIAGNOSE_THRESHOLDS = {
   maxLag: 1e3,
@@ -75569,7 +75576,9 @@ async function run2() {
       )
     );
     setOutput("actions", JSON.stringify(r.actions));
-    setOutput("fixable", String(fixable(r.findings, s.allowReseed)));
+    const fix = fixableNodes(r.findings, s.allowReseed);
+    setOutput("fixable", String(fix.length > 0));
+    setOutput("fixable-nodes", fix.join(","));
     setOutput("report", s.reportPath);
     await summary.addRaw(
       remediationSummaryMarkdown({

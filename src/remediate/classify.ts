@@ -56,6 +56,8 @@ export interface NodeFacts {
   reseedLeftovers?: string[];
   /** The previous container an interrupted rollout, heal or re-seed left behind, by name. */
   leftoverPrevious?: string;
+  /** When the facts were gathered (ms since the epoch): classify reads no clock of its own. */
+  observedAt?: number;
   /** Stale repair backups (`*.wal.broken*`) under the data directory. */
   staleBackups: string[];
   /** Free bytes on the data directory's file system. */
@@ -81,6 +83,25 @@ export interface Finding {
   memoryDefaults: { limit: number; gomemlimit: string | undefined; applied: boolean };
 }
 
+/** How recently a restarted container must have started to count as still looping. */
+export const RECENT_START_MS = 120_000;
+
+/**
+ * A crash loop caught while its process is up: restarted often, started moments ago, and not
+ * answering Raft yet (a node that replays a long log and then fails spends most of its loop up).
+ */
+export function loopingWhileUp(v: NodeView, t: Thresholds, now?: number): boolean {
+  const c = v.container;
+  if (!c?.state.running || c.state.restarting || v.raft) return false;
+  const started = Date.parse(c.state.startedAt);
+  return (
+    now !== undefined &&
+    c.restartCount >= t.crashLoopRestarts &&
+    Number.isFinite(started) &&
+    now - started < RECENT_START_MS
+  );
+}
+
 /** Free space on the data directory's disk below which nothing else is worth trying. */
 export const DISK_LOW = 1024 * 2 ** 20;
 
@@ -104,7 +125,12 @@ export function classify(f: NodeFacts, t: Thresholds, defaultsEffective?: boolea
       : '';
     reasons.set('wal-unreadable', `${f.walError}${left}`);
   }
-  if (c && (c.state.restarting || (c.restartCount >= t.crashLoopRestarts && !c.state.running))) {
+  if (
+    c &&
+    (c.state.restarting ||
+      (c.restartCount >= t.crashLoopRestarts && !c.state.running) ||
+      loopingWhileUp(v, t, f.observedAt))
+  ) {
     reasons.set(
       'crash-looping',
       `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`,

@@ -13,7 +13,13 @@ import * as containers from '../runtime/containers.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
-import { classify, type Finding, type NodeFacts, type Thresholds } from './classify.js';
+import {
+  classify,
+  type Finding,
+  loopingWhileUp,
+  type NodeFacts,
+  type Thresholds,
+} from './classify.js';
 import { ASIDE_SUFFIX } from './reseed.js';
 
 const UNITS: Record<string, number> = {
@@ -71,23 +77,24 @@ async function facts(
   node: NodeInput,
   view: NodeFacts['view'],
   etcdVersion: string,
+  t: Thresholds,
 ): Promise<NodeFacts> {
-  const f: NodeFacts = { view, staleBackups: [] };
+  const f: NodeFacts = { view, staleBackups: [], observedAt: Date.now() };
   if (!view.reachable) return f;
   const host = session.host(node);
   const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
   const c = view.container;
   // Docker reports Running while a container is restarting: a crash loop is a node that is down.
-  if (c?.state.running && !c.state.restarting) {
+  if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(
       ['docker', 'stats', '--no-stream', '--format', '{{.MemUsage}}', name],
       { allowFailure: true },
     );
     if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
   } else {
-    // Only a node that is already down has its WAL read: a running node's log is in use. The
-    // heal reads it again once the container is certainly stopped.
+    // Only a node that is down, or crash-looping, has its WAL read: a healthy node's log is in
+    // use. The heal reads it again once the container is certainly stopped.
     try {
       f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion));
     } catch (e) {
@@ -141,7 +148,7 @@ export async function diagnose(
   return Promise.all(
     nodes.map(async (node) => {
       const view = views.find((v) => v.id === node.id)!;
-      const f = await facts(session, node, view, etcdVersion);
+      const f = await facts(session, node, view, etcdVersion, t);
       const finding = classify(f, t);
       // Memory defaults count as applied only when GOMEMLIMIT sits below the limit.
       const gml = finding.memoryDefaults.gomemlimit;

@@ -42,11 +42,13 @@ export interface RemediateResult {
   timeline: { node: string; phase: string; atMs: number; detail?: string }[];
 }
 
-/** Whether mode auto would try to change something for these findings (not only report). */
-export function fixable(findings: Diagnosis[], reseed: boolean): boolean {
-  return findings.some(
-    (f) => RESTARTS.has(f.action) || f.action === 'wait' || (f.action === 'reseed' && reseed),
-  );
+/** The nodes mode auto would try to change (not only report), in the findings' order. */
+export function fixableNodes(findings: Diagnosis[], reseed: boolean): string[] {
+  return findings
+    .filter(
+      (f) => RESTARTS.has(f.action) || f.action === 'wait' || (f.action === 'reseed' && reseed),
+    )
+    .map((f) => f.node);
 }
 
 export const DEFAULT_DIAGNOSE_THRESHOLDS: Thresholds = {

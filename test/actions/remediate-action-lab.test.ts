@@ -34,6 +34,7 @@ it('a sweep of a healthy cluster: result healthy, a finding per node, nothing ch
   expect(r.code, r.stdout).toBe(0);
   expect(r.outputs.result).toBe('healthy');
   expect(r.outputs.fixable).toBe('false');
+  expect(r.outputs['fixable-nodes']).toBe('');
   const findings = JSON.parse(r.outputs.findings!);
   expect(findings.map((f: { node: string; class: string }) => `${f.node}:${f.class}`)).toEqual([
     'n1:healthy',
@@ -55,6 +56,7 @@ it('mode auto heals a torn tail, reports it per node, and keeps the report priva
   });
   expect(r.code, r.stdout).toBe(0);
   expect(r.outputs.result).toBe('healed');
+  expect(r.outputs['fixable-nodes']).toBe('n2');
   const actions = JSON.parse(r.outputs.actions!);
   expect(actions.find((a: { node: string }) => a.node === 'n2')).toMatchObject({
     class: 'torn-wal',

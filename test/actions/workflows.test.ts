@@ -84,6 +84,13 @@ describe('workflows', async () => {
         expect(wf.jobs.diagnose.outputs.fixable).toBe(expr('steps.diagnose.outputs.fixable'));
         expect(cond).toMatch(/inputs\.mode == 'auto'/);
         expect(remediateSteps('heal').map((st) => st.with?.mode)).toEqual(['auto']);
+        // The heal is limited to the nodes the approved diagnosis found something to fix on.
+        expect(remediateSteps('heal').map((st) => st.with?.nodes)).toEqual([
+          expr('needs.diagnose.outputs.fixable_nodes'),
+        ]);
+        expect(wf.jobs.diagnose.outputs.fixable_nodes).toBe(
+          expr('steps.diagnose.outputs.fixable-nodes'),
+        );
         // Only the heal job may change anything.
         const jobs = Object.keys(wf.jobs).filter((j) =>
           remediateSteps(j).some((st) => st.with?.mode !== 'diagnose'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
-import { classify } from '../../src/remediate/classify.js';
+import { classify, loopingWhileUp } from '../../src/remediate/classify.js';
 import type { Diagnosis } from '../../src/remediate/diagnose.js';
 import { factsLine, parseMemUsage } from '../../src/remediate/diagnose.js';
 import { healOrder } from '../../src/remediate/heal.js';
@@ -189,6 +189,36 @@ describe('classify', () => {
     expect(classify({ view: view(), diskFree: 50_000 * MiB, staleBackups: [] }, t).class).toBe(
       'healthy',
     );
+  });
+
+  it('sees a crash loop while its process happens to be up: restarted often, just started, silent', () => {
+    const now = Date.parse('2026-11-27T02:00:00Z');
+    const looping = {
+      ...view({ restartCount: 7, state: { startedAt: '2026-11-27T01:59:30Z' } }),
+      raft: undefined,
+      lag: undefined,
+    };
+    expect(loopingWhileUp(looping, t, now)).toBe(true);
+    const f = classify({ view: looping, staleBackups: [], observedAt: now }, t);
+    expect(f.all).toContain('crash-looping');
+    // Up for long, answering Raft, or restarted rarely: not a loop.
+    expect(
+      loopingWhileUp(
+        {
+          ...looping,
+          container: {
+            ...looping.container!,
+            state: { ...looping.container!.state, startedAt: '2026-11-27T01:00:00Z' },
+          },
+        },
+        t,
+        now,
+      ),
+    ).toBe(false);
+    expect(loopingWhileUp({ ...looping, raft: view().raft }, t, now)).toBe(false);
+    expect(
+      loopingWhileUp({ ...looping, container: { ...looping.container!, restartCount: 1 } }, t, now),
+    ).toBe(false);
   });
 
   it('reports an unreachable node', () => {

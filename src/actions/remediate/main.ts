@@ -9,7 +9,7 @@ import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/lo
 import { factsLine } from '../../remediate/diagnose.js';
 import {
   DEFAULT_DIAGNOSE_THRESHOLDS,
-  fixable,
+  fixableNodes,
   type RemediateResult,
   remediate,
 } from '../../remediate/remediate.js';
@@ -107,7 +107,9 @@ export async function run(): Promise<void> {
       ),
     );
     core.setOutput('actions', JSON.stringify(r.actions));
-    core.setOutput('fixable', String(fixable(r.findings, s.allowReseed)));
+    const fix = fixableNodes(r.findings, s.allowReseed);
+    core.setOutput('fixable', String(fix.length > 0));
+    core.setOutput('fixable-nodes', fix.join(','));
     core.setOutput('report', s.reportPath);
     await core.summary
       .addRaw(
