@@ -74751,13 +74751,41 @@ var ClusterSession = class _ClusterSession {
     if (!c) {
       const p = this.inv.ports;
       const port = this.inv.engine === "etcd" ? p.client : p.admin;
-      c = this.host(node2).tunnel(node2.host, port).then(
-        (t) => this.inv.engine === "etcd" ? new EtcdClient(t, `node ${node2.id}`) : new ElastickvClient(t, `node ${node2.id}`, node2.id)
+      const made = this.host(node2).tunnel(node2.host, port).then(
+        (t) => this.forgetOnFailure(
+          node2.id,
+          this.inv.engine === "etcd" ? new EtcdClient(t, `node ${node2.id}`) : new ElastickvClient(t, `node ${node2.id}`, node2.id),
+          () => made
+        )
       );
+      c = made;
       c.catch(() => this.clients.delete(node2.id));
       this.clients.set(node2.id, c);
     }
     return c;
+  }
+  /**
+   * A client whose call fails for any reason but the engine's own refusal is dropped, so the
+   * next call builds a new tunnel: the SSH connection under it may have died and been replaced.
+   */
+  forgetOnFailure(id, client, self2) {
+    const guard = (f) => (...a) => f(...a).catch((e) => {
+      if (!(e instanceof RaftAdminError) && this.clients.get(id) === self2()) {
+        this.clients.delete(id);
+        void client.close().catch(() => {
+        });
+      }
+      throw e;
+    });
+    return {
+      status: guard(client.status.bind(client)),
+      members: guard(client.members.bind(client)),
+      transferLeadership: guard(client.transferLeadership.bind(client)),
+      removeMember: guard(client.removeMember.bind(client)),
+      addLearner: guard(client.addLearner.bind(client)),
+      promoteLearner: guard(client.promoteLearner.bind(client)),
+      close: () => client.close()
+    };
   }
   async close() {
     for (const c of this.clients.values())

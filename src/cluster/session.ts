@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { ElastickvClient } from '../raft/elastickv.js';
-import type { RaftClient } from '../raft/engine.js';
+import { RaftAdminError, type RaftClient } from '../raft/engine.js';
 import { EtcdClient } from '../raft/etcd.js';
 import type { Host } from '../remote/host.js';
 import { SshHost } from '../remote/ssh.js';
@@ -97,18 +97,53 @@ export class ClusterSession {
     if (!c) {
       const p = this.inv.ports;
       const port = this.inv.engine === 'etcd' ? p.client! : p.admin!;
-      c = this.host(node)
+      const made: Promise<RaftClient> = this.host(node)
         .tunnel(node.host, port)
         .then((t) =>
-          this.inv.engine === 'etcd'
-            ? new EtcdClient(t, `node ${node.id}`)
-            : new ElastickvClient(t, `node ${node.id}`, node.id),
+          this.forgetOnFailure(
+            node.id,
+            this.inv.engine === 'etcd'
+              ? new EtcdClient(t, `node ${node.id}`)
+              : new ElastickvClient(t, `node ${node.id}`, node.id),
+            () => made,
+          ),
         );
+      c = made;
       // A failed tunnel is not cached: the next call tries again.
       c.catch(() => this.clients.delete(node.id));
       this.clients.set(node.id, c);
     }
     return c;
+  }
+
+  /**
+   * A client whose call fails for any reason but the engine's own refusal is dropped, so the
+   * next call builds a new tunnel: the SSH connection under it may have died and been replaced.
+   */
+  private forgetOnFailure(
+    id: string,
+    client: RaftClient,
+    self: () => Promise<RaftClient>,
+  ): RaftClient {
+    const guard =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+      (...a: A): Promise<R> =>
+        f(...a).catch((e: unknown) => {
+          if (!(e instanceof RaftAdminError) && this.clients.get(id) === self()) {
+            this.clients.delete(id);
+            void client.close().catch(() => {});
+          }
+          throw e;
+        });
+    return {
+      status: guard(client.status.bind(client)),
+      members: guard(client.members.bind(client)),
+      transferLeadership: guard(client.transferLeadership.bind(client)),
+      removeMember: guard(client.removeMember.bind(client)),
+      addLearner: guard(client.addLearner.bind(client)),
+      promoteLearner: guard(client.promoteLearner.bind(client)),
+      close: () => client.close(),
+    };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // The SSH layer against the lab's real sshd: quoting, host keys, retries, streams, repair and
 // tunnels, exactly as raftroll will use them in production.
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -67,6 +68,19 @@ describe('commands', () => {
   it('refuses a NUL byte with a clear error, before anything runs', async () => {
     await expect(host.run(['printf', 'a\0b'])).rejects.toThrow(QuoteError);
     await expect(host.run(['printf', 'a\0b'])).rejects.toThrow(/NUL byte/);
+  });
+
+  it('makes a new connection when its shared one dies in the middle of a run', async () => {
+    expect((await host.run(['echo', 'before'])).stdout).toBe('before\n');
+    // Kill the master connection the way a network drop or an OOM kill of ssh would.
+    const check = spawnSync('ssh', [...host.sshArgs(), '-O', 'check', 'root@127.0.1.1'], {
+      encoding: 'utf8',
+    });
+    const pid = Number(/pid=(\d+)/.exec(check.stderr)?.[1]);
+    expect(pid, check.stderr).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await host.run(['echo', 'after'])).stdout).toBe('after\n');
   });
 
   it("does not retry a command's own failure", async () => {
