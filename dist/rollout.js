@@ -71776,6 +71776,11 @@ function quorumGuard(target, views, t) {
       return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
     return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
   }
+  const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
+  if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
+    const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
+    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
+  }
   for (const v of peers) {
     const why = unhealthy(v, t);
     if (why) return `peer ${why}; ${risk}`;

@@ -54,6 +54,16 @@ export function quorumGuard(target: string, views: NodeView[], t: Thresholds): s
       return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
     return 'the cluster has no leader; nothing is touched while it elects or has lost quorum';
   }
+  // Everyone must follow the same leader: two claims, or followers still on an old one, are an
+  // election in progress, and a majority counted now may not hold a moment later.
+  const leaders = new Set(views.flatMap((v) => (v.raft?.leaderId ? [v.raft.leaderId] : [])));
+  if (views.filter((v) => v.raft?.role === 'leader').length > 1 || leaders.size > 1) {
+    const seen = views
+      .filter((v) => v.raft)
+      .map((v) => `${v.id} follows ${v.raft!.leaderId ?? 'none'} (term ${v.raft!.term})`)
+      .join(', ');
+    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
+  }
   for (const v of peers) {
     const why = unhealthy(v, t);
     if (why) return `peer ${why}; ${risk}`;

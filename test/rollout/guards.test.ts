@@ -121,6 +121,14 @@ describe('quorum guard', () => {
       ...v,
       raft: { ...v.raft!, role: 'follower' as const, leaderId: 'm-n9' },
     }));
+    // Mid-election: one node still follows the old leader.
+    const split = healthy.map((v, k) => ({
+      ...v,
+      raft: { ...v.raft!, leaderId: k === 2 ? 'm-n2' : 'm-n1', term: k === 2 ? 3 : 2 },
+    }));
+    expect(quorumGuard('n2', split, t)).toMatch(
+      /do not agree on the leader \(n1 follows m-n1 \(term 2\), n2 follows m-n1 \(term 2\), n3 follows m-n2 \(term 3\)\)/,
+    );
     expect(quorumGuard('n2', hidden, t)).toMatch(
       /leader \(member m-n9\) is not a node of the inventory/,
     );
