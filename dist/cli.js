@@ -36484,6 +36484,8 @@ raftroll: timed out after ${timeoutMs} ms
 };
 
 // src/cluster/session.ts
+var withNewline = (s) => s.endsWith("\n") ? s : `${s}
+`;
 var ClusterSession = class _ClusterSession {
   constructor(inv, controlDir, keyFile, opts) {
     this.inv = inv;
@@ -36502,19 +36504,12 @@ var ClusterSession = class _ClusterSession {
     let keyFile;
     if (opts.privateKey) {
       keyFile = join2(dir, "id");
-      const text = opts.privateKey.endsWith("\n") ? opts.privateKey : `${opts.privateKey}
-`;
-      await writeFile(keyFile, text, { mode: 384 });
+      await writeFile(keyFile, withNewline(opts.privateKey), { mode: 384 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
       const file2 = join2(dir, "known_hosts");
-      await writeFile(
-        file2,
-        opts.knownHosts.endsWith("\n") ? opts.knownHosts : `${opts.knownHosts}
-`,
-        { mode: 384 }
-      );
+      await writeFile(file2, withNewline(opts.knownHosts), { mode: 384 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
     }
     return new _ClusterSession(inventory, dir, keyFile, opts);
@@ -56964,6 +56959,13 @@ function membershipGuard(members2, nodes) {
   return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+}
+
 // src/wal/files.ts
 function joinPath(dir, name2) {
   return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
@@ -58177,6 +58179,9 @@ var DEFAULT_THRESHOLDS = {
   handoverTimeoutMs: 3e4,
   pollMs: 250
 };
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
 var RolloutError = class extends Error {
   constructor(message, node2, phase) {
     super(message);
@@ -58204,7 +58209,7 @@ var Rollout = class {
     this.opts = opts;
     this.events = events;
     this.t = opts.thresholds;
-    rulesFor(opts.etcdVersion ?? "3.7");
+    this.rules = rulesFor(opts.etcdVersion ?? "3.7");
     for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
   inv;
@@ -58213,6 +58218,7 @@ var Rollout = class {
   events;
   rows = [];
   t;
+  rules;
   phase(node2, phase, detail) {
     this.events.emit({ type: "phase", at: Date.now(), node: node2, phase, detail });
   }
@@ -58281,9 +58287,8 @@ var Rollout = class {
     await Promise.all(
       order.map(async (id) => {
         const host = this.session.host(this.node(id));
-        const have = await host.run(inspectImage(this.opts.image), { allowFailure: true });
-        if (have.code === 0) this.imageIds.set(id, have.stdout.trim());
-        else {
+        const have = await this.imageId(id);
+        if (!have) {
           const r = await host.run(pullImage(this.opts.image), {
             allowFailure: true,
             timeoutMs: 9e5
@@ -58300,7 +58305,7 @@ var Rollout = class {
           at: Date.now(),
           node: id,
           image: this.opts.image,
-          pulled: have.code !== 0
+          pulled: !have
         });
       })
     );
@@ -58338,16 +58343,18 @@ var Rollout = class {
     return { views, v: views.find((x) => x.id === id) };
   }
   async plan(order, views) {
+    let unseen;
     for (const id of order) {
       const v = views.find((x) => x.id === id);
       const spec = this.spec(id, v.container);
       const host = this.session.host(this.node(id));
-      const disk = await host.run(["df", "-Pk", "--", this.inv.container.dataDir], {
-        allowFailure: true
-      });
-      const freeKb = Number(disk.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3] ?? Number.NaN);
+      const disk = await freeBytes(host, this.inv.container.dataDir);
       const imageId = await this.imageId(id);
-      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
+      let guard = quorumGuard(id, views, this.t);
+      if (!guard) {
+        unseen ??= this.membership(views);
+        guard = await unseen;
+      }
       const actions = [
         ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
         stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
@@ -58358,7 +58365,7 @@ var Rollout = class {
       ];
       const notes = [
         v.reachable ? "" : `unreachable: ${v.error}`,
-        Number.isFinite(freeKb) ? `${Math.round(freeKb / 1024)} MiB free for the data dir` : `data dir: ${disk.stderr.trim()}`,
+        "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
         imageId ? "image present" : `image not present on the host; it will be pulled`,
         guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
       ].filter(Boolean);
@@ -58451,11 +58458,10 @@ var Rollout = class {
     }
     if (this.opts.restartInPlace && v.container) {
       this.phase(id, "start", "the same container again");
-      const before = await inspect(host, name2);
       await host.run(startContainer(name2));
       this.phase(id, "catch-up");
       try {
-        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), stopped?.restartCount ?? 0);
       } catch (e) {
         const message = `${id}: started again, but ${e.message}`;
         this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
@@ -58565,7 +58571,7 @@ var Rollout = class {
   }
   async checkWal(id) {
     const files = new HostFiles(this.session.host(this.node(id)));
-    const rules = rulesFor(this.opts.etcdVersion ?? "3.7");
+    const rules = this.rules;
     const dir = this.inv.container.dataDir;
     const report = await verifyPath(files, dir, rules);
     if (report.verdict === "clean") return "clean";
@@ -58629,9 +58635,8 @@ var Rollout = class {
       return "the previous container is gone; nothing to restore";
     }
     const wal = await this.checkWal(id);
-    const before = await inspect(host, name2);
     await host.run(startContainer(name2));
-    await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+    await this.waitCaughtUp(id, Date.now(), (prev ?? cur).restartCount);
     return `the previous container is back and caught up (WAL ${wal})`;
   }
 };
@@ -58815,10 +58820,10 @@ async function checkRoom(host, dir) {
   if (mount === dir.replace(/\/+$/, ""))
     return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
   const used = Number((await host.run(["du", "-sxb", "--", dir])).stdout.split(/\s+/)[0]);
-  const df = await host.run(["df", "-Pk", "--", dir]);
-  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]) * 1024;
-  if (Number.isFinite(used) && Number.isFinite(free) && free < used)
-    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(free / 2 ** 20)} MiB is free`;
+  const disk = await freeBytes(host, dir);
+  if ("error" in disk) return `cannot read the free space for ${dir}: ${disk.error}`;
+  if (Number.isFinite(used) && disk.free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
   return void 0;
 }
 async function reseed(session, id, o) {
@@ -58919,10 +58924,9 @@ async function reseed(session, id, o) {
       3e4
     );
     phase("start empty");
-    const image = o.image ?? v.container?.imageId ?? session.inv.container.image;
     await run(
       host,
-      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }))
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image: o.image }))
     );
     p.started = true;
     phase("catch up as a learner");
@@ -59038,9 +59042,8 @@ async function facts(session, node2, view, etcdVersion, t) {
     { allowFailure: true }
   );
   f.staleBackups = broken.stdout.split("\0").filter(Boolean);
-  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
-  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  const disk = await freeBytes(host, dataDir);
+  if ("free" in disk) f.diskFree = disk.free;
   if (c) {
     const k = await host.run(["dmesg"], { allowFailure: true });
     if (k.code === 0)
@@ -59054,18 +59057,14 @@ async function diagnose(session, nodes, t, etcdVersion) {
     nodes.map(async (node2) => {
       const view = views.find((v) => v.id === node2.id);
       const f = await facts(session, node2, view, etcdVersion, t);
-      const finding = classify(f, t);
-      const gml = finding.memoryDefaults.gomemlimit;
-      let effective = finding.memoryDefaults.applied;
-      try {
-        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
-      } catch {
-        effective = false;
-      }
-      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
       const c = view.container;
+      let effective = false;
+      try {
+        effective = !!c?.memory && !!c.env.GOMEMLIMIT && parseGoMemLimit(c.env.GOMEMLIMIT) < c.memory;
+      } catch {
+      }
       return {
-        ...fixed,
+        ...classify(f, t, effective),
         down: alreadyDown(view),
         role: view.raft?.role ?? "unknown",
         facts: {
@@ -59083,6 +59082,65 @@ async function diagnose(session, nodes, t, etcdVersion) {
       };
     })
   );
+}
+
+// src/rollout/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: phaseTimeline(events, t0)
+  };
+}
+function phaseTimeline(events, t0) {
+  return events.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
 }
 
 // src/remediate/heal.ts
@@ -59129,7 +59187,7 @@ async function heal(session, findings, opts) {
   return results;
 }
 async function healOne(session, f, opts, thresholds) {
-  const events = opts.events ?? new Events();
+  const events = opts.events;
   const node2 = session.inv.nodes.find((n) => n.id === f.node);
   const [view] = await observe(session, [node2]);
   const c = view?.container;
@@ -59203,9 +59261,6 @@ async function remediate(session, nodes, o) {
   const t0 = Date.now();
   const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
   const events = o.events ?? new Events();
-  const timeline = () => events.log.flatMap(
-    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-  );
   for (const f of findings)
     events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
   if (o.mode === "diagnose") {
@@ -59226,7 +59281,7 @@ async function remediate(session, nodes, o) {
     result = "attention";
   else if (actions.some((a) => a.outcome === "healed")) result = "healed";
   else result = "healthy";
-  return { result, mode: o.mode, findings, actions, timeline: timeline() };
+  return { result, mode: o.mode, findings, actions, timeline: phaseTimeline(events.log, t0) };
 }
 
 // src/remote/local-files.ts
@@ -59337,62 +59392,6 @@ var LocalFiles = class {
     await fsyncDir(dirname4(path));
   }
 };
-
-// src/rollout/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
-  const t0 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
-  return {
-    result: end?.type === "rollout-end" ? end.result : "failure",
-    image: start?.type === "rollout-start" ? start.image : "",
-    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
-    order: start?.type === "rollout-start" ? start.order : [],
-    startedAt: new Date(t0).toISOString(),
-    durationMs: (end?.at ?? t0) - t0,
-    message: end?.type === "rollout-end" ? end.message : void 0,
-    totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
-    },
-    nodes: rows,
-    warnings: events.flatMap(
-      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
-    ),
-    timeline: events.flatMap(
-      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-    )
-  };
-}
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-    case "finding":
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
-    case "heal-result":
-      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
-  }
-}
 
 // src/cli/status-text.ts
 var mib2 = (b) => b ? `${Math.round(b / 1024 ** 2)}MiB` : "unlimited";
@@ -59658,7 +59657,10 @@ function buildProgram() {
           thresholds: {
             ...DEFAULT_THRESHOLDS,
             maxLag: num2("maxLag"),
-            stopGraceSeconds: o.stopGrace === void 0 ? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds : num2("stopGrace"),
+            stopGraceSeconds: stopGraceOf(
+              inv,
+              o.stopGrace === void 0 ? void 0 : num2("stopGrace")
+            ),
             catchUpTimeoutMs: num2("catchUpTimeout") * 1e3,
             stabilizeMs: num2("stabilize") * 1e3
           },
@@ -59743,9 +59745,8 @@ Exit codes: ${exits}`);
         etcdVersion,
         thresholds,
         rollout: mode === "auto" ? {
-          maxLag: thresholds.maxLag,
           stabilizeMs: num2("stabilize", "stabilize") * 1e3,
-          stopGraceSeconds: inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds
+          stopGraceSeconds: stopGraceOf(inv)
         } : void 0,
         reseed: !!o.allowReseed,
         events,

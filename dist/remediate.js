@@ -72090,6 +72090,13 @@ function joiningSpec(engine, spec) {
   return out;
 }
 
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+}
+
 // src/wal/files.ts
 function joinPath(dir, name2) {
   return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
@@ -73616,6 +73623,9 @@ var DEFAULT_THRESHOLDS = {
   handoverTimeoutMs: 3e4,
   pollMs: 250
 };
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
 var RolloutError = class extends Error {
   constructor(message, node2, phase) {
     super(message);
@@ -73635,7 +73645,7 @@ var Rollout = class {
     this.opts = opts;
     this.events = events;
     this.t = opts.thresholds;
-    rulesFor(opts.etcdVersion ?? "3.7");
+    this.rules = rulesFor(opts.etcdVersion ?? "3.7");
     for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
   inv;
@@ -73644,6 +73654,7 @@ var Rollout = class {
   events;
   rows = [];
   t;
+  rules;
   phase(node2, phase, detail) {
     this.events.emit({ type: "phase", at: Date.now(), node: node2, phase, detail });
   }
@@ -73712,9 +73723,8 @@ var Rollout = class {
     await Promise.all(
       order.map(async (id) => {
         const host = this.session.host(this.node(id));
-        const have = await host.run(inspectImage(this.opts.image), { allowFailure: true });
-        if (have.code === 0) this.imageIds.set(id, have.stdout.trim());
-        else {
+        const have = await this.imageId(id);
+        if (!have) {
           const r = await host.run(pullImage(this.opts.image), {
             allowFailure: true,
             timeoutMs: 9e5
@@ -73731,7 +73741,7 @@ var Rollout = class {
           at: Date.now(),
           node: id,
           image: this.opts.image,
-          pulled: have.code !== 0
+          pulled: !have
         });
       })
     );
@@ -73769,16 +73779,18 @@ var Rollout = class {
     return { views, v: views.find((x) => x.id === id) };
   }
   async plan(order, views) {
+    let unseen;
     for (const id of order) {
       const v = views.find((x) => x.id === id);
       const spec = this.spec(id, v.container);
       const host = this.session.host(this.node(id));
-      const disk = await host.run(["df", "-Pk", "--", this.inv.container.dataDir], {
-        allowFailure: true
-      });
-      const freeKb = Number(disk.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3] ?? Number.NaN);
+      const disk = await freeBytes(host, this.inv.container.dataDir);
       const imageId = await this.imageId(id);
-      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
+      let guard = quorumGuard(id, views, this.t);
+      if (!guard) {
+        unseen ??= this.membership(views);
+        guard = await unseen;
+      }
       const actions = [
         ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
         stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
@@ -73789,7 +73801,7 @@ var Rollout = class {
       ];
       const notes = [
         v.reachable ? "" : `unreachable: ${v.error}`,
-        Number.isFinite(freeKb) ? `${Math.round(freeKb / 1024)} MiB free for the data dir` : `data dir: ${disk.stderr.trim()}`,
+        "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
         imageId ? "image present" : `image not present on the host; it will be pulled`,
         guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
       ].filter(Boolean);
@@ -73882,11 +73894,10 @@ var Rollout = class {
     }
     if (this.opts.restartInPlace && v.container) {
       this.phase(id, "start", "the same container again");
-      const before = await inspect(host, name2);
       await host.run(startContainer(name2));
       this.phase(id, "catch-up");
       try {
-        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), stopped?.restartCount ?? 0);
       } catch (e) {
         const message = `${id}: started again, but ${e.message}`;
         this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
@@ -73996,7 +74007,7 @@ var Rollout = class {
   }
   async checkWal(id) {
     const files = new HostFiles(this.session.host(this.node(id)));
-    const rules = rulesFor(this.opts.etcdVersion ?? "3.7");
+    const rules = this.rules;
     const dir = this.inv.container.dataDir;
     const report = await verifyPath(files, dir, rules);
     if (report.verdict === "clean") return "clean";
@@ -74060,9 +74071,8 @@ var Rollout = class {
       return "the previous container is gone; nothing to restore";
     }
     const wal = await this.checkWal(id);
-    const before = await inspect(host, name2);
     await host.run(startContainer(name2));
-    await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+    await this.waitCaughtUp(id, Date.now(), (prev ?? cur).restartCount);
     return `the previous container is back and caught up (WAL ${wal})`;
   }
 };
@@ -74246,10 +74256,10 @@ async function checkRoom(host, dir) {
   if (mount === dir.replace(/\/+$/, ""))
     return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
   const used = Number((await host.run(["du", "-sxb", "--", dir])).stdout.split(/\s+/)[0]);
-  const df = await host.run(["df", "-Pk", "--", dir]);
-  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]) * 1024;
-  if (Number.isFinite(used) && Number.isFinite(free) && free < used)
-    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(free / 2 ** 20)} MiB is free`;
+  const disk = await freeBytes(host, dir);
+  if ("error" in disk) return `cannot read the free space for ${dir}: ${disk.error}`;
+  if (Number.isFinite(used) && disk.free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
   return void 0;
 }
 async function reseed(session, id, o) {
@@ -74350,10 +74360,9 @@ async function reseed(session, id, o) {
       3e4
     );
     phase("start empty");
-    const image = o.image ?? v.container?.imageId ?? session.inv.container.image;
     await run(
       host,
-      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image }))
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image: o.image }))
     );
     p.started = true;
     phase("catch up as a learner");
@@ -74469,9 +74478,8 @@ async function facts(session, node2, view, etcdVersion, t) {
     { allowFailure: true }
   );
   f.staleBackups = broken.stdout.split("\0").filter(Boolean);
-  const df = await host.run(["df", "-Pk", "--", dataDir], { allowFailure: true });
-  const free = Number(df.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  const disk = await freeBytes(host, dataDir);
+  if ("free" in disk) f.diskFree = disk.free;
   if (c) {
     const k = await host.run(["dmesg"], { allowFailure: true });
     if (k.code === 0)
@@ -74485,18 +74493,14 @@ async function diagnose(session, nodes, t, etcdVersion) {
     nodes.map(async (node2) => {
       const view = views.find((v) => v.id === node2.id);
       const f = await facts(session, node2, view, etcdVersion, t);
-      const finding = classify(f, t);
-      const gml = finding.memoryDefaults.gomemlimit;
-      let effective = finding.memoryDefaults.applied;
-      try {
-        effective &&= gml !== void 0 && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
-      } catch {
-        effective = false;
-      }
-      const fixed = effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
       const c = view.container;
+      let effective = false;
+      try {
+        effective = !!c?.memory && !!c.env.GOMEMLIMIT && parseGoMemLimit(c.env.GOMEMLIMIT) < c.memory;
+      } catch {
+      }
       return {
-        ...fixed,
+        ...classify(f, t, effective),
         down: alreadyDown(view),
         role: view.raft?.role ?? "unknown",
         facts: {
@@ -74535,6 +74539,37 @@ function retryWarnings(events) {
     node: node2,
     message: `SSH connection retry ${attempt}: ${reason}`
   });
+}
+
+// src/rollout/report.ts
+function phaseTimeline(events, t0) {
+  return events.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
 }
 
 // src/remediate/heal.ts
@@ -74581,7 +74616,7 @@ async function heal(session, findings, opts) {
   return results;
 }
 async function healOne(session, f, opts, thresholds) {
-  const events = opts.events ?? new Events();
+  const events = opts.events;
   const node2 = session.inv.nodes.find((n) => n.id === f.node);
   const [view] = await observe(session, [node2]);
   const c = view?.container;
@@ -74651,18 +74686,10 @@ function fixableNodes(findings, reseed2) {
     (f) => RESTARTS.has(f.action) || f.action === "wait" || f.action === "reseed" && reseed2
   ).map((f) => f.node);
 }
-var DEFAULT_DIAGNOSE_THRESHOLDS = {
-  maxLag: 1e3,
-  memoryPressure: 0.9,
-  crashLoopRestarts: 3
-};
 async function remediate(session, nodes, o) {
   const t0 = Date.now();
   const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
   const events = o.events ?? new Events();
-  const timeline = () => events.log.flatMap(
-    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-  );
   for (const f of findings)
     events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
   if (o.mode === "diagnose") {
@@ -74683,7 +74710,7 @@ async function remediate(session, nodes, o) {
     result = "attention";
   else if (actions.some((a) => a.outcome === "healed")) result = "healed";
   else result = "healthy";
-  return { result, mode: o.mode, findings, actions, timeline: timeline() };
+  return { result, mode: o.mode, findings, actions, timeline: phaseTimeline(events.log, t0) };
 }
 
 // src/actions/cancel.ts
@@ -75222,6 +75249,8 @@ raftroll: timed out after ${timeoutMs} ms
 };
 
 // src/cluster/session.ts
+var withNewline = (s) => s.endsWith("\n") ? s : `${s}
+`;
 var ClusterSession = class _ClusterSession {
   constructor(inv, controlDir, keyFile, opts) {
     this.inv = inv;
@@ -75240,19 +75269,12 @@ var ClusterSession = class _ClusterSession {
     let keyFile;
     if (opts.privateKey) {
       keyFile = join3(dir, "id");
-      const text = opts.privateKey.endsWith("\n") ? opts.privateKey : `${opts.privateKey}
-`;
-      await writeFile2(keyFile, text, { mode: 384 });
+      await writeFile2(keyFile, withNewline(opts.privateKey), { mode: 384 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
       const file2 = join3(dir, "known_hosts");
-      await writeFile2(
-        file2,
-        opts.knownHosts.endsWith("\n") ? opts.knownHosts : `${opts.knownHosts}
-`,
-        { mode: 384 }
-      );
+      await writeFile2(file2, withNewline(opts.knownHosts), { mode: 384 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
     }
     return new _ClusterSession(inventory, dir, keyFile, opts);
@@ -75337,32 +75359,6 @@ var ClusterSession = class _ClusterSession {
     await rm3(this.controlDir, { recursive: true, force: true });
   }
 };
-
-// src/rollout/report.ts
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-    case "finding":
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
-    case "heal-result":
-      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
-  }
-}
 
 // src/actions/private-dir.ts
 var STATE_DIR = "raftroll-private-dir";
@@ -75564,7 +75560,6 @@ async function run2() {
       mode: s.mode,
       etcdVersion,
       thresholds: {
-        ...DEFAULT_DIAGNOSE_THRESHOLDS,
         maxLag: s.maxLag,
         memoryPressure: s.memoryPressure,
         crashLoopRestarts: s.crashLoopRestarts
@@ -75572,7 +75567,7 @@ async function run2() {
       rollout: {
         stabilizeMs: s.stabilizeSeconds * 1e3,
         catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
-        stopGraceSeconds: s.stopGraceSeconds ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds
+        stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds)
       },
       reseed: s.allowReseed,
       events,

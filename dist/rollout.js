@@ -72078,6 +72078,13 @@ function nodeSpec(inv, node2, o = {}) {
   return spec;
 }
 
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+}
+
 // src/wal/files.ts
 function joinPath(dir, name2) {
   return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
@@ -73604,6 +73611,9 @@ var DEFAULT_THRESHOLDS = {
   handoverTimeoutMs: 3e4,
   pollMs: 250
 };
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
 var RolloutError = class extends Error {
   constructor(message, node2, phase) {
     super(message);
@@ -73631,7 +73641,7 @@ var Rollout = class {
     this.opts = opts;
     this.events = events;
     this.t = opts.thresholds;
-    rulesFor(opts.etcdVersion ?? "3.7");
+    this.rules = rulesFor(opts.etcdVersion ?? "3.7");
     for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
   inv;
@@ -73640,6 +73650,7 @@ var Rollout = class {
   events;
   rows = [];
   t;
+  rules;
   phase(node2, phase, detail) {
     this.events.emit({ type: "phase", at: Date.now(), node: node2, phase, detail });
   }
@@ -73708,9 +73719,8 @@ var Rollout = class {
     await Promise.all(
       order.map(async (id) => {
         const host = this.session.host(this.node(id));
-        const have = await host.run(inspectImage(this.opts.image), { allowFailure: true });
-        if (have.code === 0) this.imageIds.set(id, have.stdout.trim());
-        else {
+        const have = await this.imageId(id);
+        if (!have) {
           const r = await host.run(pullImage(this.opts.image), {
             allowFailure: true,
             timeoutMs: 9e5
@@ -73727,7 +73737,7 @@ var Rollout = class {
           at: Date.now(),
           node: id,
           image: this.opts.image,
-          pulled: have.code !== 0
+          pulled: !have
         });
       })
     );
@@ -73765,16 +73775,18 @@ var Rollout = class {
     return { views, v: views.find((x) => x.id === id) };
   }
   async plan(order, views) {
+    let unseen;
     for (const id of order) {
       const v = views.find((x) => x.id === id);
       const spec = this.spec(id, v.container);
       const host = this.session.host(this.node(id));
-      const disk = await host.run(["df", "-Pk", "--", this.inv.container.dataDir], {
-        allowFailure: true
-      });
-      const freeKb = Number(disk.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3] ?? Number.NaN);
+      const disk = await freeBytes(host, this.inv.container.dataDir);
       const imageId = await this.imageId(id);
-      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
+      let guard = quorumGuard(id, views, this.t);
+      if (!guard) {
+        unseen ??= this.membership(views);
+        guard = await unseen;
+      }
       const actions = [
         ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
         stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
@@ -73785,7 +73797,7 @@ var Rollout = class {
       ];
       const notes = [
         v.reachable ? "" : `unreachable: ${v.error}`,
-        Number.isFinite(freeKb) ? `${Math.round(freeKb / 1024)} MiB free for the data dir` : `data dir: ${disk.stderr.trim()}`,
+        "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
         imageId ? "image present" : `image not present on the host; it will be pulled`,
         guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
       ].filter(Boolean);
@@ -73878,11 +73890,10 @@ var Rollout = class {
     }
     if (this.opts.restartInPlace && v.container) {
       this.phase(id, "start", "the same container again");
-      const before = await inspect(host, name2);
       await host.run(startContainer(name2));
       this.phase(id, "catch-up");
       try {
-        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), stopped?.restartCount ?? 0);
       } catch (e) {
         const message = `${id}: started again, but ${e.message}`;
         this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
@@ -73992,7 +74003,7 @@ var Rollout = class {
   }
   async checkWal(id) {
     const files = new HostFiles(this.session.host(this.node(id)));
-    const rules = rulesFor(this.opts.etcdVersion ?? "3.7");
+    const rules = this.rules;
     const dir = this.inv.container.dataDir;
     const report = await verifyPath(files, dir, rules);
     if (report.verdict === "clean") return "clean";
@@ -74056,9 +74067,8 @@ var Rollout = class {
       return "the previous container is gone; nothing to restore";
     }
     const wal = await this.checkWal(id);
-    const before = await inspect(host, name2);
     await host.run(startContainer(name2));
-    await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+    await this.waitCaughtUp(id, Date.now(), (prev ?? cur).restartCount);
     return `the previous container is back and caught up (WAL ${wal})`;
   }
 };
@@ -74120,10 +74130,13 @@ function buildReport(events) {
     warnings: events.flatMap(
       (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
     ),
-    timeline: events.flatMap(
-      (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-    )
+    timeline: phaseTimeline(events, t0)
   };
+}
+function phaseTimeline(events, t0) {
+  return events.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
 }
 function progressLine(e, t0) {
   const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
@@ -74686,6 +74699,8 @@ raftroll: timed out after ${timeoutMs} ms
 };
 
 // src/cluster/session.ts
+var withNewline = (s) => s.endsWith("\n") ? s : `${s}
+`;
 var ClusterSession = class _ClusterSession {
   constructor(inv, controlDir, keyFile, opts) {
     this.inv = inv;
@@ -74704,19 +74719,12 @@ var ClusterSession = class _ClusterSession {
     let keyFile;
     if (opts.privateKey) {
       keyFile = join3(dir, "id");
-      const text = opts.privateKey.endsWith("\n") ? opts.privateKey : `${opts.privateKey}
-`;
-      await writeFile2(keyFile, text, { mode: 384 });
+      await writeFile2(keyFile, withNewline(opts.privateKey), { mode: 384 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
       const file2 = join3(dir, "known_hosts");
-      await writeFile2(
-        file2,
-        opts.knownHosts.endsWith("\n") ? opts.knownHosts : `${opts.knownHosts}
-`,
-        { mode: 384 }
-      );
+      await writeFile2(file2, withNewline(opts.knownHosts), { mode: 384 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
     }
     return new _ClusterSession(inventory, dir, keyFile, opts);
@@ -74954,7 +74962,7 @@ async function run2() {
         thresholds: {
           ...DEFAULT_THRESHOLDS,
           maxLag: s.maxLag,
-          stopGraceSeconds: s.stopGraceSeconds ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds,
+          stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
           catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
           stabilizeMs: s.stabilizeSeconds * 1e3
         }

@@ -11,7 +11,7 @@ import { DEFAULT_DIAGNOSE_THRESHOLDS, type Mode, remediate } from '../remediate/
 import { LocalFiles } from '../remote/local-files.js';
 import { Events, retryWarnings } from '../rollout/events.js';
 import { buildReport, progressLine } from '../rollout/report.js';
-import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../rollout/rollout.js';
+import { DEFAULT_THRESHOLDS, Rollout, stopGraceOf, withTag } from '../rollout/rollout.js';
 import { EnvError } from '../runtime/env.js';
 import { MemorySettingError } from '../runtime/memory.js';
 import { RepairRefusedError, repairPath, verifyPath } from '../wal/engine.js';
@@ -314,10 +314,10 @@ export function buildProgram(): Command {
               thresholds: {
                 ...DEFAULT_THRESHOLDS,
                 maxLag: num('maxLag'),
-                stopGraceSeconds:
-                  o.stopGrace === undefined
-                    ? (inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds)
-                    : num('stopGrace'),
+                stopGraceSeconds: stopGraceOf(
+                  inv,
+                  o.stopGrace === undefined ? undefined : num('stopGrace'),
+                ),
                 catchUpTimeoutMs: num('catchUpTimeout') * 1000,
                 stabilizeMs: num('stabilize') * 1000,
               },
@@ -414,10 +414,8 @@ export function buildProgram(): Command {
         rollout:
           mode === 'auto'
             ? {
-                maxLag: thresholds.maxLag,
                 stabilizeMs: num('stabilize', 'stabilize') * 1000,
-                stopGraceSeconds:
-                  inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds,
+                stopGraceSeconds: stopGraceOf(inv),
               }
             : undefined,
         reseed: !!o.allowReseed,

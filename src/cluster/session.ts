@@ -24,6 +24,8 @@ export interface SessionOptions {
   knownHosts?: string;
 }
 
+const withNewline = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
+
 export class ClusterSession {
   private readonly hosts = new Map<string, Host>();
   private readonly clients = new Map<string, Promise<RaftClient>>();
@@ -41,17 +43,12 @@ export class ClusterSession {
     let keyFile: string | undefined;
     if (opts.privateKey) {
       keyFile = join(dir, 'id');
-      const text = opts.privateKey.endsWith('\n') ? opts.privateKey : `${opts.privateKey}\n`;
-      await writeFile(keyFile, text, { mode: 0o600 });
+      await writeFile(keyFile, withNewline(opts.privateKey), { mode: 0o600 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
       const file = join(dir, 'known_hosts');
-      await writeFile(
-        file,
-        opts.knownHosts.endsWith('\n') ? opts.knownHosts : `${opts.knownHosts}\n`,
-        { mode: 0o600 },
-      );
+      await writeFile(file, withNewline(opts.knownHosts), { mode: 0o600 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file } };
     }
     return new ClusterSession(inventory, dir, keyFile, opts);

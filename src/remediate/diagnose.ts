@@ -10,6 +10,7 @@ import { HostFiles } from '../remote/host-files.js';
 import { alreadyDown } from '../rollout/guards.js';
 import { PREVIOUS_SUFFIX } from '../rollout/rollout.js';
 import * as containers from '../runtime/containers.js';
+import { freeBytes } from '../runtime/disk.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
@@ -124,9 +125,8 @@ async function facts(
     { allowFailure: true },
   );
   f.staleBackups = broken.stdout.split('\0').filter(Boolean);
-  const df = await host.run(['df', '-Pk', '--', dataDir], { allowFailure: true });
-  const free = Number(df.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3]);
-  if (Number.isFinite(free)) f.diskFree = free * 1024;
+  const disk = await freeBytes(host, dataDir);
+  if ('free' in disk) f.diskFree = disk.free;
   if (c) {
     // The kernel names the container's cgroup in its OOM report; reading it may need privileges.
     const k = await host.run(['dmesg'], { allowFailure: true });
@@ -149,20 +149,15 @@ export async function diagnose(
     nodes.map(async (node) => {
       const view = views.find((v) => v.id === node.id)!;
       const f = await facts(session, node, view, etcdVersion, t);
-      const finding = classify(f, t);
-      // Memory defaults count as applied only when GOMEMLIMIT sits below the limit.
-      const gml = finding.memoryDefaults.gomemlimit;
-      let effective = finding.memoryDefaults.applied;
-      try {
-        effective &&= gml !== undefined && parseGoMemLimit(gml) < finding.memoryDefaults.limit;
-      } catch {
-        effective = false;
-      }
-      const fixed =
-        effective === finding.memoryDefaults.applied ? finding : classify(f, t, effective);
       const c = view.container;
+      // Memory defaults count as applied only when GOMEMLIMIT sits below the limit.
+      let effective = false;
+      try {
+        effective =
+          !!c?.memory && !!c.env.GOMEMLIMIT && parseGoMemLimit(c.env.GOMEMLIMIT) < c.memory;
+      } catch {}
       return {
-        ...fixed,
+        ...classify(f, t, effective),
         down: alreadyDown(view),
         role: view.raft?.role ?? 'unknown',
         facts: {

@@ -100,7 +100,7 @@ async function healOne(
   opts: HealOptions,
   thresholds: RolloutOptions['thresholds'],
 ): Promise<Pick<HealResult, 'outcome' | 'message'>> {
-  const events = opts.events ?? new Events();
+  const events = opts.events!; // heal() always passes its own
   const node = session.inv.nodes.find((n) => n.id === f.node)!;
   const [view] = await observe(session, [node]);
   const c = view?.container;

@@ -5,6 +5,7 @@ import { lockCluster } from '../cluster/lock.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { Events } from '../rollout/events.js';
+import { phaseTimeline, type Timeline } from '../rollout/report.js';
 import type { RolloutOptions } from '../rollout/rollout.js';
 import type { Thresholds } from './classify.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
@@ -39,7 +40,7 @@ export interface RemediateResult {
   findings: Diagnosis[];
   actions: HealResult[];
   /** Every step taken, in order, with its time since the start (ms). */
-  timeline: { node: string; phase: string; atMs: number; detail?: string }[];
+  timeline: Timeline;
 }
 
 /** The nodes mode auto would try to change (not only report), in the findings' order. */
@@ -65,12 +66,6 @@ export async function remediate(
   const t0 = Date.now();
   const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
   const events = o.events ?? new Events();
-  const timeline = () =>
-    events.log.flatMap((e) =>
-      e.type === 'phase'
-        ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }]
-        : [],
-    );
   for (const f of findings)
     events.emit({ type: 'finding', at: Date.now(), node: f.node, finding: f });
   if (o.mode === 'diagnose') {
@@ -92,5 +87,5 @@ export async function remediate(
     result = 'attention';
   else if (actions.some((a) => a.outcome === 'healed')) result = 'healed';
   else result = 'healthy';
-  return { result, mode: o.mode, findings, actions, timeline: timeline() };
+  return { result, mode: o.mode, findings, actions, timeline: phaseTimeline(events.log, t0) };
 }

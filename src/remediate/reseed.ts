@@ -19,6 +19,7 @@ import type { Events } from '../rollout/events.js';
 import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../rollout/guards.js';
 import { PREVIOUS_SUFFIX, type RolloutOptions } from '../rollout/rollout.js';
 import * as containers from '../runtime/containers.js';
+import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
@@ -107,10 +108,10 @@ async function checkRoom(host: Host, dir: string): Promise<string | undefined> {
   if (mount === dir.replace(/\/+$/, ''))
     return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
   const used = Number((await host.run(['du', '-sxb', '--', dir])).stdout.split(/\s+/)[0]);
-  const df = await host.run(['df', '-Pk', '--', dir]);
-  const free = Number(df.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3]) * 1024;
-  if (Number.isFinite(used) && Number.isFinite(free) && free < used)
-    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(free / 2 ** 20)} MiB is free`;
+  const disk = await freeBytes(host, dir);
+  if ('error' in disk) return `cannot read the free space for ${dir}: ${disk.error}`;
+  if (Number.isFinite(used) && disk.free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
   return undefined;
 }
 
@@ -121,7 +122,8 @@ export async function reseed(
     etcdVersion: string;
     thresholds: RolloutOptions['thresholds'];
     events: Events;
-    image?: string;
+    /** The image the node ran (heal resolves a moved tag). */
+    image: string;
   },
 ): Promise<ReseedOutcome> {
   const t = o.thresholds;
@@ -234,10 +236,9 @@ export async function reseed(
     );
 
     phase('start empty');
-    const image = o.image ?? v.container?.imageId ?? session.inv.container.image;
     await containers.run(
       host,
-      joiningSpec(session.inv.engine, nodeSpec(session.inv, node, { image })),
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node, { image: o.image })),
     );
     p.started = true;
     phase('catch up as a learner');

@@ -15,7 +15,7 @@ export interface RolloutReport {
   nodes: NodeRow[];
   warnings: { node?: string; message: string }[];
   /** Each node's phases with their times (ms since the start). */
-  timeline: { node: string; phase: string; atMs: number; detail?: string }[];
+  timeline: Timeline;
 }
 
 export function buildReport(events: RolloutEvent[]): RolloutReport {
@@ -43,12 +43,17 @@ export function buildReport(events: RolloutEvent[]): RolloutReport {
     warnings: events.flatMap((e) =>
       e.type === 'warning' ? [{ node: e.node, message: e.message }] : [],
     ),
-    timeline: events.flatMap((e) =>
-      e.type === 'phase'
-        ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }]
-        : [],
-    ),
+    timeline: phaseTimeline(events, t0),
   };
+}
+
+export type Timeline = { node: string; phase: string; atMs: number; detail?: string }[];
+
+/** Each node's phases with their times since t0 (ms). */
+export function phaseTimeline(events: RolloutEvent[], t0: number): Timeline {
+  return events.flatMap((e) =>
+    e.type === 'phase' ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : [],
+  );
 }
 
 /** One progress line per event, as the CLI prints them. */

@@ -10,10 +10,11 @@ import type { NodeInput } from '../inventory/schema.js';
 import { nodeSpec, type Overrides } from '../inventory/spec.js';
 import { HostFiles } from '../remote/host-files.js';
 import * as containers from '../runtime/containers.js';
+import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import { repairPath, verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
-import { waitCaughtUp } from './catch-up.js';
+import { type CatchUpTimings, waitCaughtUp } from './catch-up.js';
 import type { Events, NodeRow, Phase } from './events.js';
 import {
   alreadyDown,
@@ -22,7 +23,6 @@ import {
   membershipGuard,
   quorumGuard,
   rolloutOrder,
-  type Thresholds,
 } from './guards.js';
 
 export interface RolloutOptions {
@@ -45,14 +45,7 @@ export interface RolloutOptions {
    */
   restartInPlace?: boolean;
   etcdVersion?: string;
-  thresholds: Thresholds & {
-    stopGraceSeconds: number;
-    startTimeoutMs: number;
-    catchUpTimeoutMs: number;
-    stabilizeMs: number;
-    handoverTimeoutMs: number;
-    pollMs: number;
-  };
+  thresholds: CatchUpTimings & { stopGraceSeconds: number; handoverTimeoutMs: number };
   /** Set when the user asks to stop (Ctrl-C): the current node is finished or rolled back first. */
   signal?: AbortSignal;
   /** Take the cluster lock for the run (default: unless a dry run). Off when the caller holds it. */
@@ -68,6 +61,11 @@ export const DEFAULT_THRESHOLDS: RolloutOptions['thresholds'] = {
   handoverTimeoutMs: 30_000,
   pollMs: 250,
 };
+
+/** The SIGTERM grace: as given, else the inventory's, else the default. */
+export function stopGraceOf(inv: Inventory, given?: number): number {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
 
 export class RolloutError extends Error {
   override name = 'RolloutError';
@@ -105,6 +103,7 @@ export interface RolloutResult {
 export class Rollout {
   private readonly rows: NodeRow[] = [];
   private readonly t: RolloutOptions['thresholds'];
+  private readonly rules: ReturnType<typeof rulesFor>;
 
   constructor(
     private readonly inv: Inventory,
@@ -115,7 +114,7 @@ export class Rollout {
     this.t = opts.thresholds;
     // Refuse bad input before anything is touched, not after the first stop: an unknown release,
     // and any node's container spec (memory, env lines, placeholders) that cannot be built.
-    rulesFor(opts.etcdVersion ?? '3.7');
+    this.rules = rulesFor(opts.etcdVersion ?? '3.7');
     for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
   }
 
@@ -193,9 +192,8 @@ export class Rollout {
     await Promise.all(
       order.map(async (id) => {
         const host = this.session.host(this.node(id));
-        const have = await host.run(docker.inspectImage(this.opts.image), { allowFailure: true });
-        if (have.code === 0) this.imageIds.set(id, have.stdout.trim());
-        else {
+        const have = await this.imageId(id);
+        if (!have) {
           const r = await host.run(docker.pullImage(this.opts.image), {
             allowFailure: true,
             timeoutMs: 900_000,
@@ -212,7 +210,7 @@ export class Rollout {
           at: Date.now(),
           node: id,
           image: this.opts.image,
-          pulled: have.code !== 0,
+          pulled: !have,
         });
       }),
     );
@@ -258,16 +256,19 @@ export class Rollout {
   }
 
   private async plan(order: string[], views: NodeView[]): Promise<void> {
+    let unseen: Promise<string | undefined> | undefined;
     for (const id of order) {
       const v = views.find((x) => x.id === id)!;
       const spec = this.spec(id, v.container);
       const host = this.session.host(this.node(id));
-      const disk = await host.run(['df', '-Pk', '--', this.inv.container.dataDir], {
-        allowFailure: true,
-      });
-      const freeKb = Number(disk.stdout.trim().split('\n').at(-1)?.split(/\s+/)[3] ?? Number.NaN);
+      const disk = await freeBytes(host, this.inv.container.dataDir);
       const imageId = await this.imageId(id);
-      const guard = quorumGuard(id, views, this.t) ?? (await this.membership(views));
+      // One member list for the whole plan: the views do not change while it is drawn.
+      let guard = quorumGuard(id, views, this.t);
+      if (!guard) {
+        unseen ??= this.membership(views);
+        guard = await unseen;
+      }
       const actions = [
         ...(v.raft?.role === 'leader'
           ? ['transfer leadership to the most caught-up healthy follower']
@@ -280,9 +281,9 @@ export class Rollout {
       ];
       const notes = [
         v.reachable ? '' : `unreachable: ${v.error}`,
-        Number.isFinite(freeKb)
-          ? `${Math.round(freeKb / 1024)} MiB free for the data dir`
-          : `data dir: ${disk.stderr.trim()}`,
+        'free' in disk
+          ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir`
+          : `data dir: ${disk.error}`,
         imageId ? 'image present' : `image not present on the host; it will be pulled`,
         guard ? `guard would refuse now: ${guard}` : 'quorum guard passes',
       ].filter(Boolean);
@@ -401,11 +402,11 @@ export class Rollout {
     if (this.opts.restartInPlace && v.container) {
       // The same container, started again: its exact spec, image and env stay as they were.
       this.phase(id, 'start', 'the same container again');
-      const before = await containers.inspect(host, name);
       await host.run(docker.startContainer(name));
       this.phase(id, 'catch-up');
       try {
-        row.finalLag = await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+        // Stopped since `stopped` was read: its restart count is still that one.
+        row.finalLag = await this.waitCaughtUp(id, Date.now(), stopped?.restartCount ?? 0);
       } catch (e) {
         const message = `${id}: started again, but ${(e as Error).message}`;
         this.addRow({ ...row, result: 'failed', message, downtimeMs: Date.now() - stoppedAt });
@@ -525,7 +526,7 @@ export class Rollout {
 
   private async checkWal(id: string): Promise<string> {
     const files = new HostFiles(this.session.host(this.node(id)));
-    const rules = rulesFor(this.opts.etcdVersion ?? '3.7');
+    const rules = this.rules;
     const dir = this.inv.container.dataDir;
     const report = await verifyPath(files, dir, rules);
     if (report.verdict === 'clean') return 'clean';
@@ -598,9 +599,9 @@ export class Rollout {
     }
     // The failed container may have written to the log: the old one starts only on a good one.
     const wal = await this.checkWal(id);
-    const before = await containers.inspect(host, name);
     await host.run(docker.startContainer(name));
-    await this.waitCaughtUp(id, Date.now(), before?.restartCount ?? 0);
+    // The container now named `name` is the one inspected above (renaming keeps its count).
+    await this.waitCaughtUp(id, Date.now(), (prev ?? cur)!.restartCount);
     return `the previous container is back and caught up (WAL ${wal})`;
   }
 }

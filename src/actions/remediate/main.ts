@@ -7,14 +7,9 @@ import * as core from '@actions/core';
 import type { ClusterSession } from '../../cluster/session.js';
 import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
 import { factsLine } from '../../remediate/diagnose.js';
-import {
-  DEFAULT_DIAGNOSE_THRESHOLDS,
-  fixableNodes,
-  type RemediateResult,
-  remediate,
-} from '../../remediate/remediate.js';
+import { fixableNodes, type RemediateResult, remediate } from '../../remediate/remediate.js';
 import { Events } from '../../rollout/events.js';
-import { DEFAULT_THRESHOLDS } from '../../rollout/rollout.js';
+import { stopGraceOf } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, oneLine, openSession } from '../job-log.js';
@@ -60,7 +55,6 @@ export async function run(): Promise<void> {
       mode: s.mode,
       etcdVersion,
       thresholds: {
-        ...DEFAULT_DIAGNOSE_THRESHOLDS,
         maxLag: s.maxLag,
         memoryPressure: s.memoryPressure,
         crashLoopRestarts: s.crashLoopRestarts,
@@ -68,10 +62,7 @@ export async function run(): Promise<void> {
       rollout: {
         stabilizeMs: s.stabilizeSeconds * 1000,
         catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
-        stopGraceSeconds:
-          s.stopGraceSeconds ??
-          inv.container.stopGraceSeconds ??
-          DEFAULT_THRESHOLDS.stopGraceSeconds,
+        stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
       },
       reseed: s.allowReseed,
       events,

@@ -8,7 +8,7 @@ import type { ClusterSession } from '../../cluster/session.js';
 import { walRulesVersion } from '../../inventory/load.js';
 import { Events } from '../../rollout/events.js';
 import { buildReport } from '../../rollout/report.js';
-import { DEFAULT_THRESHOLDS, Rollout, withTag } from '../../rollout/rollout.js';
+import { DEFAULT_THRESHOLDS, Rollout, stopGraceOf, withTag } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, openSession } from '../job-log.js';
@@ -39,10 +39,7 @@ export async function run(): Promise<void> {
         thresholds: {
           ...DEFAULT_THRESHOLDS,
           maxLag: s.maxLag,
-          stopGraceSeconds:
-            s.stopGraceSeconds ??
-            inv.container.stopGraceSeconds ??
-            DEFAULT_THRESHOLDS.stopGraceSeconds,
+          stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
           catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
           stabilizeMs: s.stabilizeSeconds * 1000,
         },
