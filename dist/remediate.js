@@ -19235,7 +19235,7 @@ var require_visit = __commonJS({
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
+        replaceNode2(key, path, ctrl);
         return visit_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
@@ -19283,7 +19283,7 @@ var require_visit = __commonJS({
     async function visitAsync_(key, node2, visitor, path) {
       const ctrl = await callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
+        replaceNode2(key, path, ctrl);
         return visitAsync_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
@@ -19349,7 +19349,7 @@ var require_visit = __commonJS({
         return visitor.Alias?.(key, node2, path);
       return void 0;
     }
-    function replaceNode(key, path, node2) {
+    function replaceNode2(key, path, node2) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
@@ -20800,7 +20800,7 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn2(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
           node_process.emitWarning(warning2);
@@ -20809,7 +20809,7 @@ var require_log = __commonJS({
       }
     }
     exports.debug = debug2;
-    exports.warn = warn;
+    exports.warn = warn2;
   }
 });
 
@@ -51570,6 +51570,74 @@ function saveState(name2, value) {
   issueCommand("save-state", { name: name2 }, toCommandValue(value));
 }
 
+// src/events/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+function retryWarnings(events) {
+  return (node2, attempt, reason) => events.emit({
+    type: "warning",
+    at: Date.now(),
+    node: node2,
+    message: `SSH connection retry ${attempt}: ${reason}`
+  });
+}
+
+// src/events/report.ts
+function phaseTimeline(events, t0) {
+  return events.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
+}
+var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function factsLine(d) {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== void 0)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
+  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join("; ");
+}
+
 // src/inventory/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
@@ -71433,39 +71501,23 @@ function selectNodes(inv, ids) {
   });
 }
 
-// src/remediate/diagnose.ts
-import { basename, dirname as dirname3 } from "node:path/posix";
-
-// src/remote/host.ts
-var RemoteCommandError = class extends Error {
-  constructor(host, argv, result) {
-    super(
-      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
-    );
-    this.host = host;
-    this.argv = argv;
-    this.result = result;
-  }
-  host;
-  argv;
-  result;
-  name = "RemoteCommandError";
+// src/node/thresholds.ts
+var DEFAULT_THRESHOLDS = {
+  maxLag: 1e3,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 6e4,
+  catchUpTimeoutMs: 3e5,
+  stabilizeMs: 3e3,
+  handoverTimeoutMs: 3e4,
+  pollMs: 250
 };
-function hint(argv, r) {
-  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
-    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
-  }
-  if (r.code === 127 || /command not found/.test(r.stderr)) {
-    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
-  }
-  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
-    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
-  }
-  return "";
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
 }
-var HostUnreachableError = class extends Error {
-  name = "HostUnreachableError";
-};
+
+// src/cluster/lock.ts
+import { hostname as hostname3, userInfo } from "node:os";
+import { dirname as dirname2 } from "node:path/posix";
 
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
@@ -71505,7 +71557,6 @@ var inspectImage = (image) => [
   "--",
   image
 ];
-var pullImage = (image) => ["docker", "pull", "--quiet", "--", image];
 var stopContainer = (name2, graceSeconds) => [
   "docker",
   "stop",
@@ -71594,6 +71645,94 @@ function parseInspect(json2) {
   };
 }
 
+// src/cluster/lock.ts
+var LOCK_NAME = ".raftroll-lock";
+var ClusterLockedError = class extends Error {
+  name = "ClusterLockedError";
+};
+function lockPath(dataDir) {
+  return `${dirname2(dataDir.replace(/\/+$/, ""))}/${LOCK_NAME}`;
+}
+function owner(purpose) {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+  }
+  const run3 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
+  return `${purpose} by ${user}@${hostname3()} pid ${process.pid}${run3} since ${(/* @__PURE__ */ new Date()).toISOString()}
+`;
+}
+async function release(host, path, note) {
+  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
+}
+async function lockCluster(session, purpose) {
+  const path = lockPath(session.inv.container.dataDir);
+  const note = owner(purpose);
+  const held = [];
+  const undo = async () => {
+    for (const h of held.reverse()) await release(h, path, note).catch(() => {
+    });
+  };
+  for (const node2 of session.inv.nodes) {
+    const host = session.host(node2);
+    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
+    if (!made) continue;
+    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
+      await undo();
+      throw new Error(
+        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+      );
+    }
+    if (made.code !== 0) {
+      const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+      await undo();
+      const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+      throw new ClusterLockedError(
+        `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
+      );
+    }
+    held.push(host);
+    await host.run(writeStdinTo(`${path}/owner`), { input: note });
+  }
+  return undo;
+}
+
+// src/remediate/diagnose.ts
+import { basename, dirname as dirname3 } from "node:path/posix";
+
+// src/remote/host.ts
+var RemoteCommandError = class extends Error {
+  constructor(host, argv, result) {
+    super(
+      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
+    );
+    this.host = host;
+    this.argv = argv;
+    this.result = result;
+  }
+  host;
+  argv;
+  result;
+  name = "RemoteCommandError";
+};
+function hint(argv, r) {
+  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
+    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
+  }
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
+  }
+  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
+    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
+  }
+  return "";
+}
+var HostUnreachableError = class extends Error {
+  name = "HostUnreachableError";
+};
+
 // src/runtime/containers.ts
 async function inspect(host, name2) {
   const r = await host.run(inspectContainer(name2), { allowFailure: true });
@@ -71650,6 +71789,98 @@ async function observe(session, nodes) {
     if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
   }
   return views;
+}
+
+// src/node/guards.ts
+function down(v) {
+  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
+  if (!v.container) return `${v.id} has no container`;
+  if (!v.container.state.running || v.container.state.restarting) {
+    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  }
+  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return void 0;
+}
+function unhealthy(v, t) {
+  const d = down(v);
+  if (d) return d;
+  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
+  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
+  return void 0;
+}
+function quorumGuard(target, views, t) {
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  if (!views.some((v) => v.raft?.role === "leader")) {
+    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
+    if (seen)
+      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
+    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+  }
+  const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
+  if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
+    const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
+    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
+  }
+  for (const v of peers) {
+    const why = unhealthy(v, t);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  return void 0;
+}
+function alreadyDown(v) {
+  if (!v?.reachable || v.raft) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
+function handoverCandidates(leaderId, views, t) {
+  return views.filter(
+    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
+  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
+}
+function caughtUp(v, t) {
+  if (!v) return "no observation";
+  if (!v.container?.state.running || v.container.state.restarting)
+    return `container ${v.container?.state.status ?? "missing"}`;
+  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
+  if (!v.raft.leaderId) return "no leader seen yet";
+  if (v.lag === void 0) return "lag unknown";
+  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
+  return void 0;
+}
+function hostOf(address) {
+  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
+  const v6 = /^\[([^\]]+)\]/.exec(rest);
+  if (v6) return v6[1];
+  const colon = rest.lastIndexOf(":");
+  return colon >= 0 ? rest.slice(0, colon) : rest;
+}
+function isMemberOf(m, n) {
+  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
+}
+function membershipGuard(members2, nodes) {
+  const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
+  if (!unknown2.length) return void 0;
+  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+}
+
+// src/node/spec.ts
+var PREVIOUS_SUFFIX = ".raftroll-prev";
+var ASIDE_SUFFIX = ".raftroll-reseed-";
+var previousName = (name2) => `${name2}${PREVIOUS_SUFFIX}`;
+function withPrevious(spec, previous) {
+  if (!previous) return spec;
+  const labels = {
+    ...spec.labels,
+    [LABEL.previousImage]: previous.imageId
+  };
+  const fp = previous.labels[LABEL.fingerprint];
+  if (fp) labels[LABEL.previousFingerprint] = fp;
+  return { ...spec, labels };
 }
 
 // src/remote/host-files.ts
@@ -71734,182 +71965,11 @@ var HostFiles = class {
   }
 };
 
-// src/rollout/guards.ts
-function rolloutOrder(ids, views, leaderLast = true) {
-  if (!leaderLast) return [...ids];
-  const leader2 = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader2 && ids.includes(leader2) ? [...ids.filter((id) => id !== leader2), leader2] : [...ids];
-}
-function down(v) {
-  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
-  if (!v.container) return `${v.id} has no container`;
-  if (!v.container.state.running || v.container.state.restarting) {
-    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
-  }
-  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
-  return void 0;
-}
-function unhealthy(v, t) {
-  const d = down(v);
-  if (d) return d;
-  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
-  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
-  return void 0;
-}
-function quorumGuard(target, views, t) {
-  const peers = views.filter((v) => v.id !== target);
-  const risk = `taking ${target} down now could cost the cluster its majority`;
-  for (const v of peers) {
-    const why = down(v);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  if (!views.some((v) => v.raft?.role === "leader")) {
-    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
-    if (seen)
-      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
-    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
-  }
-  const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
-  if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
-    const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
-    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
-  }
-  for (const v of peers) {
-    const why = unhealthy(v, t);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  return void 0;
-}
-function alreadyDown(v) {
-  if (!v?.reachable || v.raft) return false;
-  return !v.container?.state.running || v.container.state.restarting;
-}
-function handoverCandidates(leaderId, views, t) {
-  return views.filter(
-    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
-  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
-}
-function caughtUp(v, t) {
-  if (!v) return "no observation";
-  if (!v.container?.state.running || v.container.state.restarting)
-    return `container ${v.container?.state.status ?? "missing"}`;
-  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
-  if (!v.raft.leaderId) return "no leader seen yet";
-  if (v.lag === void 0) return "lag unknown";
-  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
-  return void 0;
-}
-function hostOf(address) {
-  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
-  const v6 = /^\[([^\]]+)\]/.exec(rest);
-  if (v6) return v6[1];
-  const colon = rest.lastIndexOf(":");
-  return colon >= 0 ? rest.slice(0, colon) : rest;
-}
-function isMemberOf(m, n) {
-  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
-}
-function membershipGuard(members2, nodes) {
-  const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
-  if (!unknown2.length) return void 0;
-  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
-  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
-}
-
-// src/cluster/lock.ts
-import { hostname as hostname3, userInfo } from "node:os";
-import { dirname as dirname2 } from "node:path/posix";
-var LOCK_NAME = ".raftroll-lock";
-var ClusterLockedError = class extends Error {
-  name = "ClusterLockedError";
-};
-function lockPath(dataDir) {
-  return `${dirname2(dataDir.replace(/\/+$/, ""))}/${LOCK_NAME}`;
-}
-function owner(purpose) {
-  let user = "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-  }
-  const run3 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
-  return `${purpose} by ${user}@${hostname3()} pid ${process.pid}${run3} since ${(/* @__PURE__ */ new Date()).toISOString()}
-`;
-}
-async function release(host, path, note) {
-  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
-}
-async function lockCluster(session, purpose) {
-  const path = lockPath(session.inv.container.dataDir);
-  const note = owner(purpose);
-  const held = [];
-  const undo = async () => {
-    for (const h of held.reverse()) await release(h, path, note).catch(() => {
-    });
-  };
-  for (const node2 of session.inv.nodes) {
-    const host = session.host(node2);
-    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
-    if (!made) continue;
-    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
-      await undo();
-      throw new Error(
-        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
-      );
-    }
-    if (made.code !== 0) {
-      const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-      await undo();
-      const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
-      throw new ClusterLockedError(
-        `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
-      );
-    }
-    held.push(host);
-    await host.run(writeStdinTo(`${path}/owner`), { input: note });
-  }
-  return undo;
-}
-
-// src/runtime/env.ts
-var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var EnvError = class extends Error {
-  name = "EnvError";
-};
-function checkKey(key, where2) {
-  if (!KEY.test(key)) {
-    throw new EnvError(
-      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
-    );
-  }
-}
-function parseEnvLines(text, where2) {
-  const env = {};
-  if (text.trim() === "none") return env;
-  for (const [n, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.replace(/^\s+/, "");
-    if (line === "" || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0)
-      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
-    const key = line.slice(0, eq);
-    checkKey(key, `${where2}, line ${n + 1}`);
-    env[key] = line.slice(eq + 1);
-  }
-  return env;
-}
-function mergeEnv(defaults, extra) {
-  const out = {};
-  for (const [k, v] of Object.entries(defaults)) {
-    checkKey(k, "default env");
-    out[k] = v;
-  }
-  for (const [k, v] of Object.entries(extra)) {
-    checkKey(k, "extra env");
-    out[k] = v;
-  }
-  return out;
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
 }
 
 // src/runtime/memory.ts
@@ -71954,147 +72014,6 @@ function checkMemLimits(memory, goMemLimit) {
       `GOMEMLIMIT=${goMemLimit} (${mib(go)}) is not below the container memory limit ${memory} (${mib(limit)}); the kernel would kill the node before Go's collector reacts. Lower GOMEMLIMIT (about 70% of the limit) or raise the limit`
     );
   }
-}
-
-// src/inventory/template.ts
-var TemplateError = class extends Error {
-  name = "TemplateError";
-};
-function lookup(ctx, path) {
-  let v = ctx;
-  for (const part of path.split(".")) {
-    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
-    v = v[part];
-  }
-  return v;
-}
-function fill(template, ctx, where2) {
-  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
-    const v = lookup(ctx, path);
-    if (v === void 0 || typeof v === "object" && v !== null) {
-      throw new TemplateError(
-        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
-      );
-    }
-    return String(v);
-  });
-}
-
-// src/inventory/spec.ts
-var PRESET_ARGS = {
-  etcd: [
-    "--name",
-    "{{id}}",
-    "--data-dir",
-    "{{dataDir}}",
-    "--listen-client-urls",
-    "http://{{host}}:{{ports.client}}",
-    "--advertise-client-urls",
-    "http://{{host}}:{{ports.client}}",
-    "--listen-peer-urls",
-    "http://{{host}}:{{ports.peer}}",
-    "--initial-advertise-peer-urls",
-    "http://{{host}}:{{ports.peer}}",
-    "--initial-cluster",
-    "{{initialCluster}}",
-    "--initial-cluster-state",
-    "existing"
-  ],
-  // The flags elastickv's own rolling-update script passes.
-  elastickv: [
-    "/app",
-    "--address",
-    "{{host}}:{{ports.admin}}",
-    "--redisAddress",
-    "{{host}}:{{ports.redis}}",
-    "--dynamoAddress",
-    "{{host}}:{{ports.dynamo}}",
-    "--raftId",
-    "{{id}}",
-    "--raftEngine",
-    "etcd",
-    "--raftDataDir",
-    "{{dataDir}}",
-    "--raftRedisMap",
-    "{{raftRedisMap}}"
-  ]
-};
-function defaultEnvOf(inv, o) {
-  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
-  const d = inv.container.defaultEnv;
-  if (d === void 0) return { ...DEFAULT_ENV };
-  if (d === "none") return {};
-  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
-  return { ...d };
-}
-function contextFor(inv, node2) {
-  const p = inv.ports;
-  return {
-    id: node2.id,
-    host: node2.host,
-    dataDir: inv.container.dataDir,
-    ports: p,
-    vars: node2.vars ?? {},
-    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
-    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
-  };
-}
-function nodeSpec(inv, node2, o = {}) {
-  const c = inv.container;
-  const ctx = contextFor(inv, node2);
-  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
-  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
-  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
-  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
-  const env = mergeEnv(defaultEnvOf(inv, o), {
-    ...c.env ?? {},
-    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
-  });
-  checkMemLimits(memory, env.GOMEMLIMIT);
-  const spec = {
-    name: c.name,
-    image: o.image ?? c.image,
-    restart: c.restart ?? "unless-stopped",
-    network: c.network ?? "host",
-    memory,
-    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
-    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
-      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
-    ),
-    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
-    env,
-    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
-      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
-    )
-  };
-  spec.labels[LABEL.fingerprint] = fingerprint(spec);
-  return spec;
-}
-function joiningSpec(engine, spec) {
-  const args = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k];
-    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes("=")) k++;
-      continue;
-    }
-    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
-  const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
-  return out;
-}
-
-// src/runtime/disk.ts
-async function freeBytes(host, dir) {
-  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
-  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
 }
 
 // src/wal/files.ts
@@ -73580,503 +73499,6 @@ function rulesFor(version2) {
   return r;
 }
 
-// src/rollout/catch-up.ts
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitCaughtUp(session, id, t, o) {
-  let stableSince;
-  let last = "";
-  for (; ; ) {
-    const views = await observe(session, session.inv.nodes);
-    o.onViews?.(views);
-    const v = views.find((x) => x.id === id);
-    const c = v.container;
-    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
-      throw new Error(
-        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
-      );
-    }
-    if (c && c.state.status === "exited")
-      throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? o.also?.(v);
-    const now = Date.now();
-    if (why === void 0) {
-      stableSince ??= now;
-      if (now - stableSince >= t.stabilizeMs) return v.lag;
-    } else {
-      stableSince = void 0;
-      last = why;
-    }
-    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
-    if (now - o.startedAt > limit)
-      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep(t.pollMs);
-  }
-}
-
-// src/rollout/rollout.ts
-var DEFAULT_THRESHOLDS = {
-  maxLag: 1e3,
-  stopGraceSeconds: 30,
-  startTimeoutMs: 6e4,
-  catchUpTimeoutMs: 3e5,
-  stabilizeMs: 3e3,
-  handoverTimeoutMs: 3e4,
-  pollMs: 250
-};
-function stopGraceOf(inv, given) {
-  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
-}
-var RolloutError = class extends Error {
-  constructor(message, node2, phase) {
-    super(message);
-    this.node = node2;
-    this.phase = phase;
-  }
-  node;
-  phase;
-  name = "RolloutError";
-};
-var PREVIOUS_SUFFIX = ".raftroll-prev";
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-var Rollout = class {
-  constructor(inv, session, opts, events) {
-    this.inv = inv;
-    this.session = session;
-    this.opts = opts;
-    this.events = events;
-    this.t = opts.thresholds;
-    this.rules = rulesFor(opts.etcdVersion ?? "3.7");
-    for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
-  }
-  inv;
-  session;
-  opts;
-  events;
-  rows = [];
-  t;
-  rules;
-  phase(node2, phase, detail) {
-    this.events.emit({ type: "phase", at: Date.now(), node: node2, phase, detail });
-  }
-  node(id) {
-    return this.inv.nodes.find((n) => n.id === id);
-  }
-  async run() {
-    const selected = (this.opts.nodes?.length ? this.opts.nodes : this.inv.nodes.map((n) => n.id)).map((id) => {
-      const n = this.inv.nodes.find((x) => x.id === id);
-      if (!n)
-        throw new RolloutError(
-          `node "${id}" is not in the inventory: expected one of ${this.inv.nodes.map((x) => x.id).join(", ")}`
-        );
-      return n.id;
-    });
-    const views = await observe(this.session, this.inv.nodes);
-    const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
-    this.events.emit({
-      type: "rollout-start",
-      at: Date.now(),
-      image: this.opts.image,
-      order,
-      dryRun: !!this.opts.dryRun
-    });
-    let unlock;
-    try {
-      if (this.opts.dryRun) {
-        await this.plan(order, views);
-        this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
-        return { result: "success", rows: this.rows };
-      }
-      if (this.opts.lock ?? true)
-        unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
-      await this.pullEverywhere(order);
-      for (const id of order) {
-        if (this.opts.signal?.aborted) {
-          const message = `interrupted before ${id}; every node is in a safe state`;
-          this.events.emit({ type: "rollout-end", at: Date.now(), result: "interrupted", message });
-          return { result: "interrupted", rows: this.rows, message };
-        }
-        await this.rollNode(id);
-      }
-      this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
-      return { result: "success", rows: this.rows };
-    } catch (e) {
-      const message = e.message;
-      const where2 = e instanceof RolloutError ? { node: e.node, phase: e.phase } : {};
-      this.events.emit({
-        type: "rollout-end",
-        at: Date.now(),
-        result: "failure",
-        message,
-        ...where2
-      });
-      return { result: "failure", rows: this.rows, message, ...where2 };
-    } finally {
-      await unlock?.();
-    }
-  }
-  addRow(row) {
-    this.rows.push(row);
-    this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
-  }
-  /** Every host has the image before any node is touched: no node waits on a download. */
-  async pullEverywhere(order) {
-    await Promise.all(
-      order.map(async (id) => {
-        const host = this.session.host(this.node(id));
-        const have = await this.imageId(id);
-        if (!have) {
-          const r = await host.run(pullImage(this.opts.image), {
-            allowFailure: true,
-            timeoutMs: 9e5
-          });
-          if (r.code !== 0)
-            throw new RolloutError(
-              `${id}: cannot pull ${this.opts.image}: ${r.stderr.trim()}; nothing was touched`,
-              id,
-              "observe"
-            );
-        }
-        this.events.emit({
-          type: "pull",
-          at: Date.now(),
-          node: id,
-          image: this.opts.image,
-          pulled: !have
-        });
-      })
-    );
-  }
-  imageIds = /* @__PURE__ */ new Map();
-  /** The target image's ID on a node's host (an image does not change during a run). */
-  async imageId(id) {
-    const known = this.imageIds.get(id);
-    if (known) return known;
-    const r = await this.session.host(this.node(id)).run(inspectImage(this.opts.image), { allowFailure: true });
-    const found = r.code === 0 ? r.stdout.trim() : "";
-    if (found) this.imageIds.set(id, found);
-    return found;
-  }
-  spec(id, previous) {
-    const spec = nodeSpec(this.inv, this.node(id), {
-      ...this.opts.overrides,
-      image: this.opts.image
-    });
-    if (previous) {
-      spec.labels[LABEL.previousImage] = previous.imageId;
-      const fp = previous.labels[LABEL.fingerprint];
-      if (fp) spec.labels[LABEL.previousFingerprint] = fp;
-    }
-    return spec;
-  }
-  /** The last observation of the whole cluster and when it was made. */
-  last;
-  async view(id, maxAgeMs = 0) {
-    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
-      const at = Date.now();
-      this.last = { at, views: await observe(this.session, this.inv.nodes) };
-    }
-    const views = this.last.views;
-    return { views, v: views.find((x) => x.id === id) };
-  }
-  async plan(order, views) {
-    let unseen;
-    for (const id of order) {
-      const v = views.find((x) => x.id === id);
-      const spec = this.spec(id, v.container);
-      const host = this.session.host(this.node(id));
-      const disk = await freeBytes(host, this.inv.container.dataDir);
-      const imageId = await this.imageId(id);
-      let guard = quorumGuard(id, views, this.t);
-      if (!guard) {
-        unseen ??= this.membership(views);
-        guard = await unseen;
-      }
-      const actions = [
-        ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
-        stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
-        `verify the WAL under ${this.inv.container.dataDir} (repair only a torn tail)`,
-        renameContainer(spec.name, `${spec.name}${PREVIOUS_SUFFIX}`).join(" "),
-        `${runContainer(spec).join(" ")}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
-        `wait until caught up (lag <= ${this.t.maxLag}) for ${this.t.stabilizeMs} ms`
-      ];
-      const notes = [
-        v.reachable ? "" : `unreachable: ${v.error}`,
-        "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
-        imageId ? "image present" : `image not present on the host; it will be pulled`,
-        guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
-      ].filter(Boolean);
-      this.addRow({
-        node: id,
-        result: "planned",
-        roleBefore: v.raft?.role ?? "unknown",
-        imageBefore: v.container?.image ?? "none",
-        imageAfter: this.opts.image,
-        wal: "not checked (dry run)",
-        handover: v.raft?.role === "leader" ? "planned" : "not needed",
-        finalLag: v.lag,
-        message: notes.join("; "),
-        actions
-      });
-    }
-  }
-  async rollNode(id) {
-    const node2 = this.node(id);
-    const host = this.session.host(node2);
-    const name2 = this.inv.container.name;
-    const prevName = `${name2}${PREVIOUS_SUFFIX}`;
-    this.phase(id, "observe");
-    const { views, v } = await this.view(id, 1e3);
-    const spec = this.spec(id, v.container);
-    const targetImage = await this.imageId(id);
-    const row = {
-      node: id,
-      result: "updated",
-      roleBefore: v.raft?.role ?? "unknown",
-      imageBefore: v.container?.image ?? "none",
-      imageAfter: this.opts.image,
-      wal: "not checked",
-      handover: "not needed"
-    };
-    const sameSpec = v.container?.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint];
-    if (!this.opts.force && v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
-      this.phase(id, "skip", "image and configuration unchanged, caught up");
-      this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
-      return;
-    }
-    this.phase(id, "guard");
-    const refuse = (why) => {
-      throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
-    };
-    if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const wasDown = alreadyDown(v);
-    if (!(this.opts.allowDownTarget && wasDown)) {
-      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
-      if (guard) refuse(guard);
-    }
-    const leftover = await inspect(host, prevName);
-    if (leftover?.state.running || leftover?.state.restarting) {
-      refuse(
-        `${prevName} (left by an earlier run) is running on ${id} and may be using the data directory; stop it or remove it`
-      );
-    }
-    if (leftover) await host.run(removeContainer(prevName));
-    const now = await (await this.session.raft(node2)).status().catch(() => void 0);
-    if (now && this.opts.allowDownTarget && wasDown) {
-      const fresh = quorumGuard(id, (await this.view(id)).views, this.t);
-      if (fresh) refuse(`${id} answers Raft again, and ${fresh}`);
-    }
-    if (now?.role === "leader" || now === void 0 && v.raft?.role === "leader") {
-      row.handover = await this.handover(id, views);
-    }
-    const stoppedAt = Date.now();
-    this.phase(id, "stop", `docker stop --time ${this.t.stopGraceSeconds}`);
-    if (v.container) await stop(host, name2, this.t.stopGraceSeconds);
-    const stopped = await inspect(host, name2);
-    if (stopped?.state.running || stopped?.state.restarting) {
-      await this.restartOriginal(id);
-      throw new RolloutError(
-        `${id}: ${name2} is still running after docker stop; started it again and stopped the rollout`,
-        id,
-        "stop"
-      );
-    }
-    this.phase(id, "wal");
-    try {
-      row.wal = await this.checkWal(id);
-    } catch (e) {
-      if (e instanceof RolloutError && e.phase === "wal") throw e;
-      const back = wasDown ? "it was down before and stays down" : await this.restartOriginal(id);
-      throw new RolloutError(
-        `${id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
-        id,
-        "wal"
-      );
-    }
-    if (this.opts.restartInPlace && v.container) {
-      this.phase(id, "start", "the same container again");
-      await host.run(startContainer(name2));
-      this.phase(id, "catch-up");
-      try {
-        row.finalLag = await this.waitCaughtUp(id, Date.now(), stopped?.restartCount ?? 0);
-      } catch (e) {
-        const message = `${id}: started again, but ${e.message}`;
-        this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
-        throw new RolloutError(`${message}. Nothing after ${id} was touched.`, id, "catch-up");
-      }
-      row.downtimeMs = Date.now() - stoppedAt;
-      this.phase(id, "done");
-      this.addRow(row);
-      return;
-    }
-    let phase = "start";
-    try {
-      this.phase(id, "start", this.opts.image);
-      if (v.container) await host.run(renameContainer(name2, prevName));
-      await run(host, spec);
-      phase = "catch-up";
-      this.phase(id, "catch-up");
-      const lag = await this.waitCaughtUp(id, Date.now());
-      row.downtimeMs = Date.now() - stoppedAt;
-      row.finalLag = lag;
-    } catch (e) {
-      const why = e.message;
-      this.phase(id, "rollback", why);
-      const back = v.container ? await this.rollback(id).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
-      this.addRow({
-        ...row,
-        result: v.container ? "rolled-back" : "failed",
-        message: `${why}; ${back}`,
-        downtimeMs: Date.now() - stoppedAt
-      });
-      throw new RolloutError(
-        `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
-        id,
-        phase
-      );
-    }
-    const removed = await host.run(removeContainer(prevName), { allowFailure: true });
-    if (removed.code !== 0 && !/No such container/i.test(removed.stderr)) {
-      this.events.emit({
-        type: "warning",
-        at: Date.now(),
-        node: id,
-        message: `could not remove ${prevName}: ${removed.stderr.trim()}`
-      });
-    }
-    this.phase(id, "done");
-    this.addRow(row);
-  }
-  /** Starts the node's original container again (it was only stopped). */
-  async restartOriginal(id) {
-    const host = this.session.host(this.node(id));
-    const name2 = this.inv.container.name;
-    const before = await inspect(host, name2).catch(() => void 0);
-    if (!before) return "the node has no container to start again";
-    try {
-      if (!before.state.running) await host.run(startContainer(name2));
-      await this.waitCaughtUp(id, Date.now(), before.restartCount);
-      return "the original container was started again and caught up";
-    } catch (e) {
-      return `starting the original container again failed: ${e.message}`;
-    }
-  }
-  /** The leader's member list against the inventory (see membershipGuard). */
-  async membership(views) {
-    const leader2 = views.find((x) => x.raft?.role === "leader");
-    if (!leader2) return "the cluster has no leader";
-    const members2 = await (await this.session.raft(this.node(leader2.id))).members().catch((e) => e);
-    if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
-    return membershipGuard(members2, this.inv.nodes);
-  }
-  /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
-  async handover(id, views) {
-    this.phase(id, "handover");
-    const leaderClient = await this.session.raft(this.node(id));
-    const members2 = await leaderClient.members();
-    const tried = [];
-    for (const cand of handoverCandidates(id, views, this.t)) {
-      const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
-      if (!member) continue;
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        try {
-          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
-          const deadline = Date.now() + this.t.handoverTimeoutMs;
-          while (Date.now() < deadline) {
-            const s = await leaderClient.status().catch(() => void 0);
-            if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-            await sleep2(this.t.pollMs);
-          }
-          throw new Error("no other node took over in time");
-        } catch (e) {
-          tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
-          this.events.emit({
-            type: "warning",
-            at: Date.now(),
-            node: id,
-            message: `leadership transfer to ${cand.id} failed: ${e.message}`
-          });
-          await sleep2(500 * 2 ** (attempt - 1));
-        }
-      }
-    }
-    throw new RolloutError(
-      `${id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
-      id,
-      "handover"
-    );
-  }
-  async checkWal(id) {
-    const files = new HostFiles(this.session.host(this.node(id)));
-    const rules = this.rules;
-    const dir = this.inv.container.dataDir;
-    const report = await verifyPath(files, dir, rules);
-    if (report.verdict === "clean") return "clean";
-    if (report.verdict === "torn") {
-      const r = await repairPath(files, dir, rules);
-      if (r.after.verdict !== "clean") {
-        throw new RolloutError(
-          `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
-          id,
-          "wal"
-        );
-      }
-      for (const x of r.actions.slice(1)) {
-        this.events.emit({
-          type: "warning",
-          at: Date.now(),
-          node: id,
-          message: `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`
-        });
-      }
-      const a = r.actions[0];
-      this.events.emit({
-        type: "warning",
-        at: Date.now(),
-        node: id,
-        message: `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`
-      });
-      return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
-    }
-    const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
-    const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
-    throw new RolloutError(
-      `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
-      id,
-      "wal"
-    );
-  }
-  waitCaughtUp(id, startedAt, baselineRestarts = 0) {
-    return waitCaughtUp(this.session, id, this.t, {
-      startedAt,
-      baselineRestarts,
-      onViews: (views) => {
-        this.last = { at: Date.now(), views };
-      }
-    });
-  }
-  async rollback(id) {
-    const host = this.session.host(this.node(id));
-    const name2 = this.inv.container.name;
-    const prevName = `${name2}${PREVIOUS_SUFFIX}`;
-    const prev = await inspect(host, prevName);
-    const cur = await inspect(host, name2);
-    if (prev) {
-      if (cur) {
-        if (cur.state.running || cur.state.restarting)
-          await stop(host, name2, this.t.stopGraceSeconds);
-        await host.run(removeContainer(name2));
-      }
-      await host.run(renameContainer(prevName, name2));
-    } else if (!cur || cur.labels[LABEL.fingerprint] === this.spec(id).labels[LABEL.fingerprint]) {
-      return "the previous container is gone; nothing to restore";
-    }
-    const wal = await this.checkWal(id);
-    await host.run(startContainer(name2));
-    await this.waitCaughtUp(id, Date.now(), (prev ?? cur).restartCount);
-    return `the previous container is back and caught up (WAL ${wal})`;
-  }
-};
-
 // src/remediate/classify.ts
 var PRIORITY = [
   "unreachable",
@@ -74204,205 +73626,6 @@ function actionFor(cls, defaultsApplied, all, c) {
   }
 }
 
-// src/remediate/reseed.ts
-var ASIDE_SUFFIX = ".raftroll-reseed-";
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-function peerAddress(session, host) {
-  const p = session.inv.ports;
-  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
-}
-async function leader(session) {
-  const views = await observe(session, session.inv.nodes);
-  const l = views.find((v) => v.raft?.role === "leader");
-  if (!l) throw new Error("the cluster has no leader right now (an election, or lost quorum)");
-  return session.raft(session.inv.nodes.find((n) => n.id === l.id));
-}
-async function change(session, what, done, act, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  for (; ; ) {
-    try {
-      const c = await leader(session);
-      const already = done(await c.members());
-      if (already !== void 0) return already;
-      await act(c);
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep3(500);
-  }
-}
-function stateOf(id, p, prev, address, dataDir) {
-  const parts = [];
-  if (p.promoted) parts.push(`${id} is a voter again but has not caught up; watch it or re-run`);
-  else if (p.learner)
-    parts.push(
-      `${id} is a learner (no vote, so the majority is unaffected)${p.started ? " and running" : " not yet started"}; start it empty with the joining flags and promote it once caught up, or remove the learner`
-    );
-  else if (p.removed)
-    parts.push(
-      `${id} is no longer a member; the cluster runs without it. Add it back as a learner named ${id} at ${address}, then start it empty`
-    );
-  else parts.push(`${id} is still a member, down`);
-  if (p.aside)
-    parts.push(`its old data directory is kept at ${p.aside} (${dataDir} is new and empty)`);
-  else parts.push(`its data directory ${dataDir} is unchanged`);
-  if (p.renamed) parts.push(`its old container is ${prev}`);
-  return parts.join("; ");
-}
-async function checkRoom(host, dir) {
-  const mount = (await host.run(["stat", "-c", "%m", "--", dir])).stdout.trim();
-  if (mount === dir.replace(/\/+$/, ""))
-    return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
-  const used = Number((await host.run(["du", "-sxb", "--", dir])).stdout.split(/\s+/)[0]);
-  const disk = await freeBytes(host, dir);
-  if ("error" in disk) return `cannot read the free space for ${dir}: ${disk.error}`;
-  if (Number.isFinite(used) && disk.free < used)
-    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
-  return void 0;
-}
-async function reseed(session, id, o) {
-  const t = o.thresholds;
-  const node2 = session.inv.nodes.find((n) => n.id === id);
-  const host = session.host(node2);
-  const name2 = session.inv.container.name;
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
-  const dataDir = session.inv.container.dataDir;
-  const phase = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
-  const p = {
-    stoppedByUs: false,
-    renamed: false,
-    removed: false,
-    started: false,
-    promoted: false
-  };
-  phase("guard");
-  const views = await observe(session, session.inv.nodes);
-  const v = views.find((x) => x.id === id);
-  const refused = async (why) => {
-    if (p.stoppedByUs) await host.run(startContainer(name2), { allowFailure: true });
-    return {
-      outcome: "refused",
-      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name2} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
-    };
-  };
-  if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
-  if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
-  const guard = quorumGuard(id, views, t);
-  if (guard) return refused(guard);
-  const stale = await inspect(host, prev);
-  if (stale)
-    return refused(
-      `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`
-    );
-  if (v.container?.state.restarting || v.container?.state.running) {
-    await stop(host, name2, t.stopGraceSeconds);
-    p.stoppedByUs = true;
-  }
-  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
-  if (report.verdict === "clean" || report.verdict === "torn")
-    return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
-  const room = await checkRoom(host, dataDir);
-  if (room) return refused(room);
-  const before = await (await leader(session)).members();
-  const unseen = membershipGuard(before, session.inv.nodes);
-  if (unseen) return refused(unseen);
-  const mine = before.filter((m) => isMemberOf(m, node2));
-  if (mine.length > 1)
-    return refused(
-      `more than one member matches ${id}: ${mine.map((m) => `${m.name || m.id} (${m.address})`).join(", ")}`
-    );
-  const address = mine[0]?.address || peerAddress(session, node2.host);
-  try {
-    if (v.container) {
-      await host.run(renameContainer(name2, prev));
-      p.renamed = true;
-    }
-    phase("remove the member");
-    const old = mine[0];
-    if (old) {
-      try {
-        await change(
-          session,
-          "removing the member",
-          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
-          (c) => c.removeMember(old),
-          15e3
-        );
-      } catch (e) {
-        const still = (await (await leader(session)).members().catch(() => before)).some(
-          (m) => m.id === old.id
-        );
-        if (still) throw new Error(`could not remove the member: ${e.message}`);
-      }
-    }
-    p.removed = true;
-    phase(`move ${dataDir} aside`);
-    const stat2 = (await host.run(["stat", "-c", "%u:%g:%a", "--", dataDir])).stdout.trim();
-    const [uid, gid, mode] = stat2.split(":");
-    const aside = `${dataDir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-    await host.run(["mv", "-n", "-T", "--", dataDir, aside]);
-    p.aside = aside;
-    o.events.emit({
-      type: "warning",
-      at: Date.now(),
-      node: id,
-      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`
-    });
-    await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
-    phase("add it back as a learner");
-    p.learner = await change(
-      session,
-      "adding the learner",
-      (ms) => ms.find((m) => m.address === address && !m.voter),
-      (c) => c.addLearner(id, address),
-      3e4
-    );
-    phase("start empty");
-    await run(
-      host,
-      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image: o.image }))
-    );
-    p.started = true;
-    phase("catch up as a learner");
-    let floor = 0;
-    const remember = (vs) => {
-      floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
-    };
-    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
-    phase("promote to voter");
-    const learner = p.learner;
-    await change(
-      session,
-      "promoting the learner",
-      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
-      // The floor is a commit index the learner has already reached.
-      (c) => c.promoteLearner(learner, floor),
-      t.catchUpTimeoutMs
-    );
-    p.promoted = true;
-    const lag = await waitCaughtUp(session, id, t, {
-      startedAt: Date.now(),
-      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
-    });
-    if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
-    return {
-      outcome: "healed",
-      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`
-    };
-  } catch (e) {
-    if (p.renamed && !p.removed) {
-      const back = await host.run(renameContainer(prev, name2), { allowFailure: true });
-      if (back.code === 0) p.renamed = false;
-    }
-    return {
-      outcome: "failed",
-      message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`
-    };
-  }
-}
-
 // src/remediate/diagnose.ts
 var UNITS = {
   B: 1,
@@ -74418,22 +73641,6 @@ function parseMemUsage(text) {
   const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
   if (!m || UNITS[m[2]] === void 0) return void 0;
   return Math.round(Number(m[1]) * UNITS[m[2]]);
-}
-var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
-function factsLine(d) {
-  const f = d.facts;
-  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
-  if (f.container) parts.push(f.container);
-  if (f.memoryUsage !== void 0)
-    parts.push(
-      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
-    );
-  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
-  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
-  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
-  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
-  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
-  return parts.join("; ");
 }
 async function facts(session, node2, view, etcdVersion, t) {
   const f = { view, staleBackups: [], observedAt: Date.now() };
@@ -74520,55 +73727,703 @@ async function diagnose(session, nodes, t, etcdVersion) {
   );
 }
 
-// src/rollout/events.ts
-var Events = class {
-  listeners = [];
-  log = [];
-  on(l) {
-    this.listeners.push(l);
-  }
-  emit(e) {
-    this.log.push(e);
-    for (const l of this.listeners) l(e);
-  }
+// src/runtime/env.ts
+var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var EnvError = class extends Error {
+  name = "EnvError";
 };
-function retryWarnings(events) {
-  return (node2, attempt, reason) => events.emit({
-    type: "warning",
-    at: Date.now(),
-    node: node2,
-    message: `SSH connection retry ${attempt}: ${reason}`
+function checkKey(key, where2) {
+  if (!KEY.test(key)) {
+    throw new EnvError(
+      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
+    );
+  }
+}
+function parseEnvLines(text, where2) {
+  const env = {};
+  if (text.trim() === "none") return env;
+  for (const [n, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.replace(/^\s+/, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0)
+      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
+    const key = line.slice(0, eq);
+    checkKey(key, `${where2}, line ${n + 1}`);
+    env[key] = line.slice(eq + 1);
+  }
+  return env;
+}
+function mergeEnv(defaults, extra) {
+  const out = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    checkKey(k, "default env");
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    checkKey(k, "extra env");
+    out[k] = v;
+  }
+  return out;
+}
+
+// src/inventory/template.ts
+var TemplateError = class extends Error {
+  name = "TemplateError";
+};
+function lookup(ctx, path) {
+  let v = ctx;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
+    v = v[part];
+  }
+  return v;
+}
+function fill(template, ctx, where2) {
+  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
+    const v = lookup(ctx, path);
+    if (v === void 0 || typeof v === "object" && v !== null) {
+      throw new TemplateError(
+        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
+      );
+    }
+    return String(v);
   });
 }
 
-// src/rollout/report.ts
-function phaseTimeline(events, t0) {
-  return events.flatMap(
-    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+// src/inventory/spec.ts
+var PRESET_ARGS = {
+  etcd: [
+    "--name",
+    "{{id}}",
+    "--data-dir",
+    "{{dataDir}}",
+    "--listen-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--advertise-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--listen-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-advertise-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-cluster",
+    "{{initialCluster}}",
+    "--initial-cluster-state",
+    "existing"
+  ],
+  // The flags elastickv's own rolling-update script passes.
+  elastickv: [
+    "/app",
+    "--address",
+    "{{host}}:{{ports.admin}}",
+    "--redisAddress",
+    "{{host}}:{{ports.redis}}",
+    "--dynamoAddress",
+    "{{host}}:{{ports.dynamo}}",
+    "--raftId",
+    "{{id}}",
+    "--raftEngine",
+    "etcd",
+    "--raftDataDir",
+    "{{dataDir}}",
+    "--raftRedisMap",
+    "{{raftRedisMap}}"
+  ]
+};
+function defaultEnvOf(inv, o) {
+  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
+  const d = inv.container.defaultEnv;
+  if (d === void 0) return { ...DEFAULT_ENV };
+  if (d === "none") return {};
+  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
+  return { ...d };
+}
+function contextFor(inv, node2) {
+  const p = inv.ports;
+  return {
+    id: node2.id,
+    host: node2.host,
+    dataDir: inv.container.dataDir,
+    ports: p,
+    vars: node2.vars ?? {},
+    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+  };
+}
+function nodeSpec(inv, node2, o = {}) {
+  const c = inv.container;
+  const ctx = contextFor(inv, node2);
+  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
+  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
+  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
+  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
+  const env = mergeEnv(defaultEnvOf(inv, o), {
+    ...c.env ?? {},
+    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
+  });
+  checkMemLimits(memory, env.GOMEMLIMIT);
+  const spec = {
+    name: c.name,
+    image: o.image ?? c.image,
+    restart: c.restart ?? "unless-stopped",
+    network: c.network ?? "host",
+    memory,
+    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
+    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
+      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
+    ),
+    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
+    env,
+    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
+      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
+    )
+  };
+  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  return spec;
+}
+function joiningSpec(engine, spec) {
+  const args = [];
+  const src = spec.args;
+  for (let k = 0; k < src.length; k++) {
+    const a = src[k];
+    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
+      if (!a.includes("=")) k++;
+      continue;
+    }
+    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
+      continue;
+    }
+    args.push(a);
+  }
+  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL.fingerprint] = fingerprint(out);
+  return out;
+}
+
+// src/node/catch-up.ts
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let last = "";
+  for (; ; ) {
+    const views = await observe(session, session.inv.nodes);
+    o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      if (now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    await sleep(t.pollMs);
+  }
+}
+function catchUp(ctx, startedAt, baselineRestarts = 0) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    onViews: (views) => ctx.views.remember(views)
+  });
+}
+
+// src/node/context.ts
+function nodeContext(run3, id, spec) {
+  const inv = run3.session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  if (!node2) throw new Error(`node "${id}" is not in the inventory`);
+  return {
+    ...run3,
+    id,
+    node: node2,
+    host: run3.session.host(node2),
+    name: inv.container.name,
+    prevName: previousName(inv.container.name),
+    dataDir: inv.container.dataDir,
+    spec
+  };
+}
+function phase(ctx, p, detail) {
+  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
+}
+function warn(ctx, message) {
+  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
+}
+
+// src/node/errors.ts
+var StepError = class extends Error {
+  constructor(message, node2, phase2, row) {
+    super(message);
+    this.node = node2;
+    this.phase = phase2;
+    this.row = row;
+  }
+  node;
+  phase;
+  row;
+  name = "StepError";
+};
+
+// src/node/guard.ts
+async function membership(session, views) {
+  const leader2 = views.find((x) => x.raft?.role === "leader");
+  if (!leader2) return "the cluster has no leader";
+  const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
+  const members2 = await (await session.raft(node2)).members().catch((e) => e);
+  if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
+  return membershipGuard(members2, session.inv.nodes);
+}
+function refuse(ctx, why) {
+  throw new StepError(
+    `${ctx.id}: refused: ${why}. Nothing was touched on ${ctx.id}.`,
+    ctx.id,
+    "guard"
   );
 }
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+async function guardNode(ctx, v, views, allowDownTarget) {
+  phase(ctx, "guard");
+  if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
+  const wasDown = alreadyDown(v);
+  if (!(allowDownTarget && wasDown)) {
+    const why = quorumGuard(ctx.id, views, ctx.t) ?? await membership(ctx.session, views);
+    if (why) refuse(ctx, why);
+  }
+  const leftover = await inspect(ctx.host, ctx.prevName);
+  if (leftover?.state.running || leftover?.state.restarting) {
+    refuse(
+      ctx,
+      `${ctx.prevName} (left by an earlier run) is running on ${ctx.id} and may be using the data directory; stop it or remove it`
+    );
+  }
+  if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
+  return wasDown;
+}
+async function leadsNow(ctx, v, letThroughDown) {
+  const now = await (await ctx.session.raft(ctx.node)).status().catch(() => void 0);
+  if (now && letThroughDown) {
+    const fresh = quorumGuard(ctx.id, await ctx.views.get(), ctx.t);
+    if (fresh) refuse(ctx, `${ctx.id} answers Raft again, and ${fresh}`);
+  }
+  return now?.role === "leader" || now === void 0 && v.raft?.role === "leader";
+}
+
+// src/node/handover.ts
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function handover(ctx, views) {
+  phase(ctx, "handover");
+  const t = ctx.t;
+  const leaderClient = await ctx.session.raft(ctx.node);
+  const members2 = await leaderClient.members();
+  const tried = [];
+  for (const cand of handoverCandidates(ctx.id, views, t)) {
+    const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
+    if (!member) continue;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await leaderClient.transferLeadership(member, t.handoverTimeoutMs);
+        const deadline = Date.now() + t.handoverTimeoutMs;
+        while (Date.now() < deadline) {
+          const s = await leaderClient.status().catch(() => void 0);
+          if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
+          await sleep2(t.pollMs);
+        }
+        throw new Error("no other node took over in time");
+      } catch (e) {
+        tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
+        warn(ctx, `leadership transfer to ${cand.id} failed: ${e.message}`);
+        await sleep2(500 * 2 ** (attempt - 1));
+      }
     }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-    case "finding":
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
-    case "heal-result":
-      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
+  throw new StepError(
+    `${ctx.id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    ctx.id,
+    "handover"
+  );
+}
+
+// src/node/wal.ts
+async function checkWal(ctx) {
+  const files = new HostFiles(ctx.host);
+  const { id, dataDir, rules } = ctx;
+  const report = await verifyPath(files, dataDir, rules);
+  if (report.verdict === "clean") return "clean";
+  if (report.verdict === "torn") {
+    const r = await repairPath(files, dataDir, rules);
+    if (r.after.verdict !== "clean") {
+      throw new StepError(
+        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+        id,
+        "wal"
+      );
+    }
+    for (const x of r.actions.slice(1))
+      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
+    const a = r.actions[0];
+    warn(
+      ctx,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`
+    );
+    return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+  }
+  const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
+  const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
+  throw new StepError(
+    `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+    id,
+    "wal"
+  );
+}
+
+// src/node/rollback.ts
+async function restartOriginal(ctx) {
+  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
+  if (!before) return "the node has no container to start again";
+  try {
+    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
+    await catchUp(ctx, Date.now(), before.restartCount);
+    return "the original container was started again and caught up";
+  } catch (e) {
+    return `starting the original container again failed: ${e.message}`;
+  }
+}
+async function rollback(ctx) {
+  const { host, name: name2, prevName } = ctx;
+  const prev = await inspect(host, prevName);
+  const cur = await inspect(host, name2);
+  if (prev) {
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name2, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name2));
+    }
+    await host.run(renameContainer(prevName, name2));
+  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
+    return "the previous container is gone; nothing to restore";
+  }
+  const wal = await checkWal(ctx);
+  await host.run(startContainer(name2));
+  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
+  return `the previous container is back and caught up (WAL ${wal})`;
+}
+
+// src/node/stop.ts
+async function stopNode(ctx, hasContainer) {
+  phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
+  if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
+  const stopped = await inspect(ctx.host, ctx.name);
+  if (stopped?.state.running || stopped?.state.restarting) {
+    await restartOriginal(ctx);
+    throw new StepError(
+      `${ctx.id}: ${ctx.name} is still running after docker stop; started it again and stopped the rollout`,
+      ctx.id,
+      "stop"
+    );
+  }
+  return stopped;
+}
+
+// src/node/procedure.ts
+async function replaceNode(ctx, v, views, row, o = {}) {
+  const allowDown = !!o.allowDownTarget;
+  const wasDown = await guardNode(ctx, v, views, allowDown);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views);
+  const stoppedAt = Date.now();
+  const stopped = await stopNode(ctx, !!v.container);
+  phase(ctx, "wal");
+  try {
+    row.wal = await checkWal(ctx);
+  } catch (e) {
+    if (e instanceof StepError && e.phase === "wal") throw e;
+    const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
+    throw new StepError(
+      `${ctx.id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
+      ctx.id,
+      "wal"
+    );
+  }
+  if (o.inPlace && v.container) {
+    phase(ctx, "start", "the same container again");
+    await ctx.host.run(startContainer(ctx.name));
+    phase(ctx, "catch-up");
+    try {
+      row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
+    } catch (e) {
+      const message = `${ctx.id}: started again, but ${e.message}`;
+      throw new StepError(`${message}. Nothing after ${ctx.id} was touched.`, ctx.id, "catch-up", {
+        ...row,
+        result: "failed",
+        message,
+        downtimeMs: Date.now() - stoppedAt
+      });
+    }
+    row.downtimeMs = Date.now() - stoppedAt;
+    phase(ctx, "done");
+    return row;
+  }
+  let at = "start";
+  try {
+    phase(ctx, "start", ctx.spec.image);
+    if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
+    await run(ctx.host, ctx.spec);
+    at = "catch-up";
+    phase(ctx, "catch-up");
+    row.finalLag = await catchUp(ctx, Date.now());
+    row.downtimeMs = Date.now() - stoppedAt;
+  } catch (e) {
+    const why = e.message;
+    phase(ctx, "rollback", why);
+    const back = v.container ? await rollback(ctx).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+    throw new StepError(
+      `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
+      ctx.id,
+      at,
+      {
+        ...row,
+        result: v.container ? "rolled-back" : "failed",
+        message: `${why}; ${back}`,
+        downtimeMs: Date.now() - stoppedAt
+      }
+    );
+  }
+  const removed = await ctx.host.run(removeContainer(ctx.prevName), {
+    allowFailure: true
+  });
+  if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
+    warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  phase(ctx, "done");
+  return row;
+}
+
+// src/node/views.ts
+var ClusterViews = class {
+  constructor(session) {
+    this.session = session;
+  }
+  session;
+  last;
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+  remember(views) {
+    this.last = { at: Date.now(), views };
+  }
+};
+
+// src/remediate/reseed.ts
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+function peerAddress(session, host) {
+  const p = session.inv.ports;
+  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+}
+async function leader(session) {
+  const views = await observe(session, session.inv.nodes);
+  const l = views.find((v) => v.raft?.role === "leader");
+  if (!l) throw new Error("the cluster has no leader right now (an election, or lost quorum)");
+  return session.raft(session.inv.nodes.find((n) => n.id === l.id));
+}
+async function change(session, what, done, act, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (; ; ) {
+    try {
+      const c = await leader(session);
+      const already = done(await c.members());
+      if (already !== void 0) return already;
+      await act(c);
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
+    await sleep3(500);
+  }
+}
+function stateOf(id, p, prev, address, dataDir) {
+  const parts = [];
+  if (p.promoted) parts.push(`${id} is a voter again but has not caught up; watch it or re-run`);
+  else if (p.learner)
+    parts.push(
+      `${id} is a learner (no vote, so the majority is unaffected)${p.started ? " and running" : " not yet started"}; start it empty with the joining flags and promote it once caught up, or remove the learner`
+    );
+  else if (p.removed)
+    parts.push(
+      `${id} is no longer a member; the cluster runs without it. Add it back as a learner named ${id} at ${address}, then start it empty`
+    );
+  else parts.push(`${id} is still a member, down`);
+  if (p.aside)
+    parts.push(`its old data directory is kept at ${p.aside} (${dataDir} is new and empty)`);
+  else parts.push(`its data directory ${dataDir} is unchanged`);
+  if (p.renamed) parts.push(`its old container is ${prev}`);
+  return parts.join("; ");
+}
+async function checkRoom(host, dir) {
+  const mount = (await host.run(["stat", "-c", "%m", "--", dir])).stdout.trim();
+  if (mount === dir.replace(/\/+$/, ""))
+    return `${dir} is a mount point, so it cannot be moved aside; move its contents aside yourself and re-run`;
+  const used = Number((await host.run(["du", "-sxb", "--", dir])).stdout.split(/\s+/)[0]);
+  const disk = await freeBytes(host, dir);
+  if ("error" in disk) return `cannot read the free space for ${dir}: ${disk.error}`;
+  if (Number.isFinite(used) && disk.free < used)
+    return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
+  return void 0;
+}
+async function reseed(session, id, o) {
+  const t = o.thresholds;
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const host = session.host(node2);
+  const name2 = session.inv.container.name;
+  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  const dataDir = session.inv.container.dataDir;
+  const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
+  const p = {
+    stoppedByUs: false,
+    renamed: false,
+    removed: false,
+    started: false,
+    promoted: false
+  };
+  phase2("guard");
+  const views = await observe(session, session.inv.nodes);
+  const v = views.find((x) => x.id === id);
+  const refused = async (why) => {
+    if (p.stoppedByUs) await host.run(startContainer(name2), { allowFailure: true });
+    return {
+      outcome: "refused",
+      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name2} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
+    };
+  };
+  if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
+  if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
+  const guard = quorumGuard(id, views, t);
+  if (guard) return refused(guard);
+  const stale = await inspect(host, prev);
+  if (stale)
+    return refused(
+      `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`
+    );
+  if (v.container?.state.restarting || v.container?.state.running) {
+    await stop(host, name2, t.stopGraceSeconds);
+    p.stoppedByUs = true;
+  }
+  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
+  if (report.verdict === "clean" || report.verdict === "torn")
+    return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
+  const room = await checkRoom(host, dataDir);
+  if (room) return refused(room);
+  const before = await (await leader(session)).members();
+  const unseen = membershipGuard(before, session.inv.nodes);
+  if (unseen) return refused(unseen);
+  const mine = before.filter((m) => isMemberOf(m, node2));
+  if (mine.length > 1)
+    return refused(
+      `more than one member matches ${id}: ${mine.map((m) => `${m.name || m.id} (${m.address})`).join(", ")}`
+    );
+  const address = mine[0]?.address || peerAddress(session, node2.host);
+  try {
+    if (v.container) {
+      await host.run(renameContainer(name2, prev));
+      p.renamed = true;
+    }
+    phase2("remove the member");
+    const old = mine[0];
+    if (old) {
+      try {
+        await change(
+          session,
+          "removing the member",
+          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+          (c) => c.removeMember(old),
+          15e3
+        );
+      } catch (e) {
+        const still = (await (await leader(session)).members().catch(() => before)).some(
+          (m) => m.id === old.id
+        );
+        if (still) throw new Error(`could not remove the member: ${e.message}`);
+      }
+    }
+    p.removed = true;
+    phase2(`move ${dataDir} aside`);
+    const stat2 = (await host.run(["stat", "-c", "%u:%g:%a", "--", dataDir])).stdout.trim();
+    const [uid, gid, mode] = stat2.split(":");
+    const aside = `${dataDir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
+    await host.run(["mv", "-n", "-T", "--", dataDir, aside]);
+    p.aside = aside;
+    o.events.emit({
+      type: "warning",
+      at: Date.now(),
+      node: id,
+      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`
+    });
+    await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
+    phase2("add it back as a learner");
+    p.learner = await change(
+      session,
+      "adding the learner",
+      (ms) => ms.find((m) => m.address === address && !m.voter),
+      (c) => c.addLearner(id, address),
+      3e4
+    );
+    phase2("start empty");
+    await run(
+      host,
+      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image: o.image }))
+    );
+    p.started = true;
+    phase2("catch up as a learner");
+    let floor = 0;
+    const remember = (vs) => {
+      floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
+    };
+    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
+    phase2("promote to voter");
+    const learner = p.learner;
+    await change(
+      session,
+      "promoting the learner",
+      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, floor),
+      t.catchUpTimeoutMs
+    );
+    p.promoted = true;
+    const lag = await waitCaughtUp(session, id, t, {
+      startedAt: Date.now(),
+      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
+    });
+    if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
+    return {
+      outcome: "healed",
+      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`
+    };
+  } catch (e) {
+    if (p.renamed && !p.removed) {
+      const back = await host.run(renameContainer(prev, name2), { allowFailure: true });
+      if (back.code === 0) p.renamed = false;
+    }
+    return {
+      outcome: "failed",
+      message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`
+    };
   }
 }
 
@@ -74587,6 +74442,13 @@ async function heal(session, findings, opts) {
   const results = [];
   const events = opts.events ?? new Events();
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  const run3 = {
+    session,
+    t: thresholds,
+    rules: rulesFor(opts.etcdVersion),
+    events,
+    views: new ClusterViews(session)
+  };
   let stopped;
   for (const f of healOrder(findings)) {
     const base = { node: f.node, class: f.class, action: f.action };
@@ -74605,7 +74467,7 @@ async function heal(session, findings, opts) {
       continue;
     }
     try {
-      const r = await healOne(session, f, { ...opts, events }, thresholds);
+      const r = await healOne(run3, f, opts);
       done(r);
       if (r.outcome === "failed") stopped = f.node;
     } catch (e) {
@@ -74615,18 +74477,19 @@ async function heal(session, findings, opts) {
   }
   return results;
 }
-async function healOne(session, f, opts, thresholds) {
-  const events = opts.events;
+async function healOne(run3, f, opts) {
+  const { session, events, t } = run3;
   const node2 = session.inv.nodes.find((n) => n.id === f.node);
-  const [view] = await observe(session, [node2]);
-  const c = view?.container;
+  const views = await run3.views.get();
+  const view = views.find((v) => v.id === f.node);
+  const c = view.container;
   if (f.action === "reseed" && opts.reseed) {
     const image2 = await sameImage(session, f.node, c, events);
-    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image: image2 });
+    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds: t, events, image: image2 });
   }
   if (f.action === "wait") {
     try {
-      const lag = await waitCaughtUp(session, f.node, thresholds, { startedAt: Date.now() });
+      const lag = await waitCaughtUp(session, f.node, t, { startedAt: Date.now() });
       return { outcome: "healed", message: `caught up on its own (lag ${lag})` };
     } catch (e) {
       return { outcome: "reported", message: `still lagging: ${e.message}` };
@@ -74638,33 +74501,36 @@ async function healOne(session, f, opts, thresholds) {
   }
   const recreate = f.action === "recreate-with-defaults" || f.all.includes("oom-killed") && !f.memoryDefaults.applied;
   const image = recreate ? await sameImage(session, f.node, c, events) : c?.imageId ?? session.inv.container.image;
-  if (recreate) {
-    const spec = nodeSpec(session.inv, node2, { image });
-    if (!spec.memory || !spec.env.GOMEMLIMIT)
-      return {
-        outcome: "reported",
-        message: `${f.why}. The inventory switches the memory defaults off, so recreating the container would not add them; set container.memory and GOMEMLIMIT in the inventory`
-      };
-  }
-  const r = await new Rollout(
-    session.inv,
-    session,
-    {
-      image,
-      nodes: [f.node],
-      force: true,
+  const spec = nodeSpec(session.inv, node2, { image });
+  if (recreate && (!spec.memory || !spec.env.GOMEMLIMIT))
+    return {
+      outcome: "reported",
+      message: `${f.why}. The inventory switches the memory defaults off, so recreating the container would not add them; set container.memory and GOMEMLIMIT in the inventory`
+    };
+  const ctx = nodeContext(run3, f.node, withPrevious(spec, c));
+  events.emit({ type: "phase", at: Date.now(), node: f.node, phase: "observe" });
+  const row = {
+    node: f.node,
+    result: "updated",
+    roleBefore: view.raft?.role ?? "unknown",
+    imageBefore: c?.image ?? "none",
+    imageAfter: image,
+    wal: "not checked",
+    handover: "not needed"
+  };
+  try {
+    const done = await replaceNode(ctx, view, views, row, {
       allowDownTarget: true,
-      lock: false,
-      restartInPlace: !recreate,
-      etcdVersion: opts.etcdVersion,
-      thresholds
-    },
-    events
-  ).run();
-  if (r.result === "success") return { outcome: "healed", message: `${f.action} done` };
-  if (r.phase === "guard")
-    return { outcome: "refused", message: r.message ?? "refused by the quorum guard" };
-  return { outcome: "failed", message: r.message ?? `${f.action} failed` };
+      inPlace: !recreate
+    });
+    events.emit({ type: "node-result", at: Date.now(), node: f.node, row: done });
+    return { outcome: "healed", message: `${f.action} done` };
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e;
+    if (e.row) events.emit({ type: "node-result", at: Date.now(), node: f.node, row: e.row });
+    if (e.phase === "guard") return { outcome: "refused", message: e.message };
+    return { outcome: "failed", message: e.message };
+  }
 }
 async function sameImage(session, id, c, events) {
   if (!c) return session.inv.container.image;

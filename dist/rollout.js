@@ -19235,7 +19235,7 @@ var require_visit = __commonJS({
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
+        replaceNode2(key, path, ctrl);
         return visit_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
@@ -19283,7 +19283,7 @@ var require_visit = __commonJS({
     async function visitAsync_(key, node2, visitor, path) {
       const ctrl = await callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
+        replaceNode2(key, path, ctrl);
         return visitAsync_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
@@ -19349,7 +19349,7 @@ var require_visit = __commonJS({
         return visitor.Alias?.(key, node2, path);
       return void 0;
     }
-    function replaceNode(key, path, node2) {
+    function replaceNode2(key, path, node2) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
@@ -20800,7 +20800,7 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn2(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
           node_process.emitWarning(warning2);
@@ -20809,7 +20809,7 @@ var require_log = __commonJS({
       }
     }
     exports.debug = debug2;
-    exports.warn = warn;
+    exports.warn = warn2;
   }
 });
 
@@ -51570,6 +51570,102 @@ function saveState(name2, value) {
   issueCommand("save-state", { name: name2 }, toCommandValue(value));
 }
 
+// src/events/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+function retryWarnings(events) {
+  return (node2, attempt, reason) => events.emit({
+    type: "warning",
+    at: Date.now(),
+    node: node2,
+    message: `SSH connection retry ${attempt}: ${reason}`
+  });
+}
+
+// src/events/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: phaseTimeline(events, t0)
+  };
+}
+function phaseTimeline(events, t0) {
+  return events.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
+}
+var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function factsLine(d) {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== void 0)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
+  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join("; ");
+}
+
 // src/inventory/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
@@ -71422,58 +71518,6 @@ function walRulesVersion(inv, explicit) {
   return v;
 }
 
-// src/rollout/events.ts
-var Events = class {
-  listeners = [];
-  log = [];
-  on(l) {
-    this.listeners.push(l);
-  }
-  emit(e) {
-    this.log.push(e);
-    for (const l of this.listeners) l(e);
-  }
-};
-function retryWarnings(events) {
-  return (node2, attempt, reason) => events.emit({
-    type: "warning",
-    at: Date.now(),
-    node: node2,
-    message: `SSH connection retry ${attempt}: ${reason}`
-  });
-}
-
-// src/remote/host.ts
-var RemoteCommandError = class extends Error {
-  constructor(host, argv, result) {
-    super(
-      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
-    );
-    this.host = host;
-    this.argv = argv;
-    this.result = result;
-  }
-  host;
-  argv;
-  result;
-  name = "RemoteCommandError";
-};
-function hint(argv, r) {
-  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
-    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
-  }
-  if (r.code === 127 || /command not found/.test(r.stderr)) {
-    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
-  }
-  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
-    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
-  }
-  return "";
-}
-var HostUnreachableError = class extends Error {
-  name = "HostUnreachableError";
-};
-
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
 
@@ -71601,226 +71645,40 @@ function parseInspect(json2) {
   };
 }
 
-// src/runtime/containers.ts
-async function inspect(host, name2) {
-  const r = await host.run(inspectContainer(name2), { allowFailure: true });
-  if (r.code !== 0) {
-    if (/No such container/i.test(r.stderr)) return void 0;
-    throw new RemoteCommandError(
-      `${host.name} (${host.address})`,
-      inspectContainer(name2),
-      r
-    );
-  }
-  return parseInspect(r.stdout);
+// src/node/spec.ts
+var PREVIOUS_SUFFIX = ".raftroll-prev";
+var previousName = (name2) => `${name2}${PREVIOUS_SUFFIX}`;
+function withPrevious(spec, previous) {
+  if (!previous) return spec;
+  const labels = {
+    ...spec.labels,
+    [LABEL.previousImage]: previous.imageId
+  };
+  const fp = previous.labels[LABEL.fingerprint];
+  if (fp) labels[LABEL.previousFingerprint] = fp;
+  return { ...spec, labels };
 }
-async function run(host, spec) {
-  const envFile = (await host.run(makeEnvFile())).stdout.trim();
-  if (!envFile.startsWith("/"))
-    throw new Error(`${host.name}: mktemp returned "${envFile}", expected a path`);
-  try {
-    await host.run(writeStdinTo(envFile), { input: envFileText(spec.env) });
-    const r = await host.run(withEnvFile(envFile, runContainer(spec)));
-    return r.stdout.trim();
-  } finally {
-    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
-  }
-}
-async function stop(host, name2, graceSeconds) {
-  await host.run(stopContainer(name2, graceSeconds), {
-    timeoutMs: (graceSeconds + 60) * 1e3
-  });
+function withTag(image, tag) {
+  const at = image.indexOf("@");
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf("/");
+  const colon = base.lastIndexOf(":");
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${tag}`;
 }
 
-// src/cluster/observe.ts
-async function observe(session, nodes) {
-  const views = await Promise.all(
-    nodes.map(async (node2) => {
-      const v = { id: node2.id, ssh: session.sshTarget(node2), reachable: false };
-      try {
-        v.container = await inspect(session.host(node2), session.inv.container.name);
-        v.reachable = true;
-      } catch (e) {
-        v.error = e.message;
-        return v;
-      }
-      try {
-        v.raft = await (await session.raft(node2)).status();
-      } catch (e) {
-        v.raftError = e.message;
-      }
-      return v;
-    })
-  );
-  const leader = views.find((v) => v.raft?.role === "leader")?.raft;
-  for (const v of views) {
-    if (leader && v.raft) v.lag = Math.max(0, leader.commitIndex - v.raft.appliedIndex);
-  }
-  return views;
-}
-
-// src/remote/host-files.ts
-import { posix } from "node:path";
-var KINDS = { f: "file", d: "dir" };
-var HostFiles = class {
-  constructor(host) {
-    this.host = host;
-  }
-  host;
-  get where() {
-    return `${this.host.name} (${this.host.address})`;
-  }
-  async stat(path) {
-    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
-      allowFailure: true
-    });
-    if (r.code !== 0) {
-      if (/No such file or directory/.test(r.stderr)) return void 0;
-      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
-    }
-    const [type, size, mtime] = r.stdout.trim().split(" ");
-    return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
-  }
-  async list(dir) {
-    const r = await this.host.run([
-      "find",
-      dir,
-      "-mindepth",
-      "1",
-      "-maxdepth",
-      "1",
-      "-printf",
-      "%y %s %f\\0"
-    ]);
-    return r.stdout.split("\0").filter(Boolean).map((line) => {
-      const a = line.indexOf(" ");
-      const b = line.indexOf(" ", a + 1);
-      return {
-        kind: KINDS[line.slice(0, a)] ?? "other",
-        size: Number(line.slice(a + 1, b)),
-        name: line.slice(b + 1)
-      };
-    });
-  }
-  async findWalDirs(root) {
-    const r = await this.host.run([
-      "find",
-      root,
-      "-maxdepth",
-      "8",
-      "-type",
-      "f",
-      "-name",
-      "*.wal",
-      "-printf",
-      "%h\\0"
-    ]);
-    return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
-  }
-  read(path, start, end) {
-    return this.host.readStream(path, start, end);
-  }
-  async copyNew(src, dst) {
-    const exists2 = await this.host.run(["test", "-e", dst], { allowFailure: true });
-    if (exists2.code === 0)
-      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
-    await this.host.run([
-      "cp",
-      "--no-clobber",
-      "--preserve=mode,ownership,timestamps",
-      "--",
-      src,
-      dst
-    ]);
-    await this.host.run(["cmp", "--", src, dst]);
-    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
-  }
-  async truncate(path, size) {
-    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix.dirname(path)]);
-  }
+// src/node/thresholds.ts
+var DEFAULT_THRESHOLDS = {
+  maxLag: 1e3,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 6e4,
+  catchUpTimeoutMs: 3e5,
+  stabilizeMs: 3e3,
+  handoverTimeoutMs: 3e4,
+  pollMs: 250
 };
-
-// src/rollout/guards.ts
-function rolloutOrder(ids, views, leaderLast = true) {
-  if (!leaderLast) return [...ids];
-  const leader = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
-}
-function down(v) {
-  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
-  if (!v.container) return `${v.id} has no container`;
-  if (!v.container.state.running || v.container.state.restarting) {
-    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
-  }
-  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
-  return void 0;
-}
-function unhealthy(v, t) {
-  const d = down(v);
-  if (d) return d;
-  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
-  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
-  return void 0;
-}
-function quorumGuard(target, views, t) {
-  const peers = views.filter((v) => v.id !== target);
-  const risk = `taking ${target} down now could cost the cluster its majority`;
-  for (const v of peers) {
-    const why = down(v);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  if (!views.some((v) => v.raft?.role === "leader")) {
-    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
-    if (seen)
-      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
-    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
-  }
-  const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
-  if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
-    const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
-    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
-  }
-  for (const v of peers) {
-    const why = unhealthy(v, t);
-    if (why) return `peer ${why}; ${risk}`;
-  }
-  return void 0;
-}
-function alreadyDown(v) {
-  if (!v?.reachable || v.raft) return false;
-  return !v.container?.state.running || v.container.state.restarting;
-}
-function handoverCandidates(leaderId, views, t) {
-  return views.filter(
-    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
-  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
-}
-function caughtUp(v, t) {
-  if (!v) return "no observation";
-  if (!v.container?.state.running || v.container.state.restarting)
-    return `container ${v.container?.state.status ?? "missing"}`;
-  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
-  if (!v.raft.leaderId) return "no leader seen yet";
-  if (v.lag === void 0) return "lag unknown";
-  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
-  return void 0;
-}
-function hostOf(address) {
-  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
-  const v6 = /^\[([^\]]+)\]/.exec(rest);
-  if (v6) return v6[1];
-  const colon = rest.lastIndexOf(":");
-  return colon >= 0 ? rest.slice(0, colon) : rest;
-}
-function isMemberOf(m, n) {
-  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
-}
-function membershipGuard(members2, nodes) {
-  const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
-  if (!unknown2.length) return void 0;
-  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
-  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
 }
 
 // src/cluster/lock.ts
@@ -71877,6 +71735,95 @@ async function lockCluster(session, purpose) {
     await host.run(writeStdinTo(`${path}/owner`), { input: note });
   }
   return undo;
+}
+
+// src/remote/host.ts
+var RemoteCommandError = class extends Error {
+  constructor(host, argv, result) {
+    super(
+      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
+    );
+    this.host = host;
+    this.argv = argv;
+    this.result = result;
+  }
+  host;
+  argv;
+  result;
+  name = "RemoteCommandError";
+};
+function hint(argv, r) {
+  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
+    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
+  }
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
+  }
+  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
+    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
+  }
+  return "";
+}
+var HostUnreachableError = class extends Error {
+  name = "HostUnreachableError";
+};
+
+// src/runtime/containers.ts
+async function inspect(host, name2) {
+  const r = await host.run(inspectContainer(name2), { allowFailure: true });
+  if (r.code !== 0) {
+    if (/No such container/i.test(r.stderr)) return void 0;
+    throw new RemoteCommandError(
+      `${host.name} (${host.address})`,
+      inspectContainer(name2),
+      r
+    );
+  }
+  return parseInspect(r.stdout);
+}
+async function run(host, spec) {
+  const envFile = (await host.run(makeEnvFile())).stdout.trim();
+  if (!envFile.startsWith("/"))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected a path`);
+  try {
+    await host.run(writeStdinTo(envFile), { input: envFileText(spec.env) });
+    const r = await host.run(withEnvFile(envFile, runContainer(spec)));
+    return r.stdout.trim();
+  } finally {
+    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
+  }
+}
+async function stop(host, name2, graceSeconds) {
+  await host.run(stopContainer(name2, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1e3
+  });
+}
+
+// src/cluster/observe.ts
+async function observe(session, nodes) {
+  const views = await Promise.all(
+    nodes.map(async (node2) => {
+      const v = { id: node2.id, ssh: session.sshTarget(node2), reachable: false };
+      try {
+        v.container = await inspect(session.host(node2), session.inv.container.name);
+        v.reachable = true;
+      } catch (e) {
+        v.error = e.message;
+        return v;
+      }
+      try {
+        v.raft = await (await session.raft(node2)).status();
+      } catch (e) {
+        v.raftError = e.message;
+      }
+      return v;
+    })
+  );
+  const leader = views.find((v) => v.raft?.role === "leader")?.raft;
+  for (const v of views) {
+    if (leader && v.raft) v.lag = Math.max(0, leader.commitIndex - v.raft.appliedIndex);
+  }
+  return views;
 }
 
 // src/runtime/env.ts
@@ -72078,12 +72025,319 @@ function nodeSpec(inv, node2, o = {}) {
   return spec;
 }
 
-// src/runtime/disk.ts
-async function freeBytes(host, dir) {
-  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
-  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+// src/node/context.ts
+function nodeContext(run3, id, spec) {
+  const inv = run3.session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  if (!node2) throw new Error(`node "${id}" is not in the inventory`);
+  return {
+    ...run3,
+    id,
+    node: node2,
+    host: run3.session.host(node2),
+    name: inv.container.name,
+    prevName: previousName(inv.container.name),
+    dataDir: inv.container.dataDir,
+    spec
+  };
 }
+function phase(ctx, p, detail) {
+  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
+}
+function warn(ctx, message) {
+  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
+}
+
+// src/node/errors.ts
+var StepError = class extends Error {
+  constructor(message, node2, phase2, row) {
+    super(message);
+    this.node = node2;
+    this.phase = phase2;
+    this.row = row;
+  }
+  node;
+  phase;
+  row;
+  name = "StepError";
+};
+
+// src/node/guards.ts
+function down(v) {
+  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
+  if (!v.container) return `${v.id} has no container`;
+  if (!v.container.state.running || v.container.state.restarting) {
+    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  }
+  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return void 0;
+}
+function unhealthy(v, t) {
+  const d = down(v);
+  if (d) return d;
+  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
+  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
+  return void 0;
+}
+function quorumGuard(target, views, t) {
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  if (!views.some((v) => v.raft?.role === "leader")) {
+    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
+    if (seen)
+      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
+    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+  }
+  const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
+  if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
+    const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
+    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
+  }
+  for (const v of peers) {
+    const why = unhealthy(v, t);
+    if (why) return `peer ${why}; ${risk}`;
+  }
+  return void 0;
+}
+function alreadyDown(v) {
+  if (!v?.reachable || v.raft) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
+function handoverCandidates(leaderId, views, t) {
+  return views.filter(
+    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
+  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
+}
+function caughtUp(v, t) {
+  if (!v) return "no observation";
+  if (!v.container?.state.running || v.container.state.restarting)
+    return `container ${v.container?.state.status ?? "missing"}`;
+  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
+  if (!v.raft.leaderId) return "no leader seen yet";
+  if (v.lag === void 0) return "lag unknown";
+  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
+  return void 0;
+}
+function hostOf(address) {
+  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
+  const v6 = /^\[([^\]]+)\]/.exec(rest);
+  if (v6) return v6[1];
+  const colon = rest.lastIndexOf(":");
+  return colon >= 0 ? rest.slice(0, colon) : rest;
+}
+function isMemberOf(m, n) {
+  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
+}
+function membershipGuard(members2, nodes) {
+  const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
+  if (!unknown2.length) return void 0;
+  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+}
+
+// src/node/catch-up.ts
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let last = "";
+  for (; ; ) {
+    const views = await observe(session, session.inv.nodes);
+    o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      if (now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    await sleep(t.pollMs);
+  }
+}
+function catchUp(ctx, startedAt, baselineRestarts = 0) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    onViews: (views) => ctx.views.remember(views)
+  });
+}
+
+// src/node/guard.ts
+async function membership(session, views) {
+  const leader = views.find((x) => x.raft?.role === "leader");
+  if (!leader) return "the cluster has no leader";
+  const node2 = session.inv.nodes.find((n) => n.id === leader.id);
+  const members2 = await (await session.raft(node2)).members().catch((e) => e);
+  if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
+  return membershipGuard(members2, session.inv.nodes);
+}
+function refuse(ctx, why) {
+  throw new StepError(
+    `${ctx.id}: refused: ${why}. Nothing was touched on ${ctx.id}.`,
+    ctx.id,
+    "guard"
+  );
+}
+async function guardNode(ctx, v, views, allowDownTarget) {
+  phase(ctx, "guard");
+  if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
+  const wasDown = alreadyDown(v);
+  if (!(allowDownTarget && wasDown)) {
+    const why = quorumGuard(ctx.id, views, ctx.t) ?? await membership(ctx.session, views);
+    if (why) refuse(ctx, why);
+  }
+  const leftover = await inspect(ctx.host, ctx.prevName);
+  if (leftover?.state.running || leftover?.state.restarting) {
+    refuse(
+      ctx,
+      `${ctx.prevName} (left by an earlier run) is running on ${ctx.id} and may be using the data directory; stop it or remove it`
+    );
+  }
+  if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
+  return wasDown;
+}
+async function leadsNow(ctx, v, letThroughDown) {
+  const now = await (await ctx.session.raft(ctx.node)).status().catch(() => void 0);
+  if (now && letThroughDown) {
+    const fresh = quorumGuard(ctx.id, await ctx.views.get(), ctx.t);
+    if (fresh) refuse(ctx, `${ctx.id} answers Raft again, and ${fresh}`);
+  }
+  return now?.role === "leader" || now === void 0 && v.raft?.role === "leader";
+}
+
+// src/node/handover.ts
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function handover(ctx, views) {
+  phase(ctx, "handover");
+  const t = ctx.t;
+  const leaderClient = await ctx.session.raft(ctx.node);
+  const members2 = await leaderClient.members();
+  const tried = [];
+  for (const cand of handoverCandidates(ctx.id, views, t)) {
+    const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
+    if (!member) continue;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await leaderClient.transferLeadership(member, t.handoverTimeoutMs);
+        const deadline = Date.now() + t.handoverTimeoutMs;
+        while (Date.now() < deadline) {
+          const s = await leaderClient.status().catch(() => void 0);
+          if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
+          await sleep2(t.pollMs);
+        }
+        throw new Error("no other node took over in time");
+      } catch (e) {
+        tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
+        warn(ctx, `leadership transfer to ${cand.id} failed: ${e.message}`);
+        await sleep2(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+  throw new StepError(
+    `${ctx.id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    ctx.id,
+    "handover"
+  );
+}
+
+// src/remote/host-files.ts
+import { posix } from "node:path";
+var KINDS = { f: "file", d: "dir" };
+var HostFiles = class {
+  constructor(host) {
+    this.host = host;
+  }
+  host;
+  get where() {
+    return `${this.host.name} (${this.host.address})`;
+  }
+  async stat(path) {
+    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
+      allowFailure: true
+    });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return void 0;
+      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
+    }
+    const [type, size, mtime] = r.stdout.trim().split(" ");
+    return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
+  }
+  async list(dir) {
+    const r = await this.host.run([
+      "find",
+      dir,
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-printf",
+      "%y %s %f\\0"
+    ]);
+    return r.stdout.split("\0").filter(Boolean).map((line) => {
+      const a = line.indexOf(" ");
+      const b = line.indexOf(" ", a + 1);
+      return {
+        kind: KINDS[line.slice(0, a)] ?? "other",
+        size: Number(line.slice(a + 1, b)),
+        name: line.slice(b + 1)
+      };
+    });
+  }
+  async findWalDirs(root) {
+    const r = await this.host.run([
+      "find",
+      root,
+      "-maxdepth",
+      "8",
+      "-type",
+      "f",
+      "-name",
+      "*.wal",
+      "-printf",
+      "%h\\0"
+    ]);
+    return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
+  }
+  read(path, start, end) {
+    return this.host.readStream(path, start, end);
+  }
+  async copyNew(src, dst) {
+    const exists2 = await this.host.run(["test", "-e", dst], { allowFailure: true });
+    if (exists2.code === 0)
+      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
+    await this.host.run([
+      "cp",
+      "--no-clobber",
+      "--preserve=mode,ownership,timestamps",
+      "--",
+      src,
+      dst
+    ]);
+    await this.host.run(["cmp", "--", src, dst]);
+    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
+  }
+  async truncate(path, size) {
+    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
+    await this.host.run(["sync", "--", path, posix.dirname(path)]);
+  }
+};
 
 // src/wal/files.ts
 function joinPath(dir, name2) {
@@ -73532,6 +73786,179 @@ async function freeBackupName(files, path) {
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
 }
 
+// src/node/wal.ts
+async function checkWal(ctx) {
+  const files = new HostFiles(ctx.host);
+  const { id, dataDir, rules } = ctx;
+  const report = await verifyPath(files, dataDir, rules);
+  if (report.verdict === "clean") return "clean";
+  if (report.verdict === "torn") {
+    const r = await repairPath(files, dataDir, rules);
+    if (r.after.verdict !== "clean") {
+      throw new StepError(
+        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+        id,
+        "wal"
+      );
+    }
+    for (const x of r.actions.slice(1))
+      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
+    const a = r.actions[0];
+    warn(
+      ctx,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`
+    );
+    return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+  }
+  const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
+  const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
+  throw new StepError(
+    `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+    id,
+    "wal"
+  );
+}
+
+// src/node/rollback.ts
+async function restartOriginal(ctx) {
+  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
+  if (!before) return "the node has no container to start again";
+  try {
+    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
+    await catchUp(ctx, Date.now(), before.restartCount);
+    return "the original container was started again and caught up";
+  } catch (e) {
+    return `starting the original container again failed: ${e.message}`;
+  }
+}
+async function rollback(ctx) {
+  const { host, name: name2, prevName } = ctx;
+  const prev = await inspect(host, prevName);
+  const cur = await inspect(host, name2);
+  if (prev) {
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name2, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name2));
+    }
+    await host.run(renameContainer(prevName, name2));
+  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
+    return "the previous container is gone; nothing to restore";
+  }
+  const wal = await checkWal(ctx);
+  await host.run(startContainer(name2));
+  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
+  return `the previous container is back and caught up (WAL ${wal})`;
+}
+
+// src/node/stop.ts
+async function stopNode(ctx, hasContainer) {
+  phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
+  if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
+  const stopped = await inspect(ctx.host, ctx.name);
+  if (stopped?.state.running || stopped?.state.restarting) {
+    await restartOriginal(ctx);
+    throw new StepError(
+      `${ctx.id}: ${ctx.name} is still running after docker stop; started it again and stopped the rollout`,
+      ctx.id,
+      "stop"
+    );
+  }
+  return stopped;
+}
+
+// src/node/procedure.ts
+async function replaceNode(ctx, v, views, row, o = {}) {
+  const allowDown = !!o.allowDownTarget;
+  const wasDown = await guardNode(ctx, v, views, allowDown);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views);
+  const stoppedAt = Date.now();
+  const stopped = await stopNode(ctx, !!v.container);
+  phase(ctx, "wal");
+  try {
+    row.wal = await checkWal(ctx);
+  } catch (e) {
+    if (e instanceof StepError && e.phase === "wal") throw e;
+    const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
+    throw new StepError(
+      `${ctx.id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
+      ctx.id,
+      "wal"
+    );
+  }
+  if (o.inPlace && v.container) {
+    phase(ctx, "start", "the same container again");
+    await ctx.host.run(startContainer(ctx.name));
+    phase(ctx, "catch-up");
+    try {
+      row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
+    } catch (e) {
+      const message = `${ctx.id}: started again, but ${e.message}`;
+      throw new StepError(`${message}. Nothing after ${ctx.id} was touched.`, ctx.id, "catch-up", {
+        ...row,
+        result: "failed",
+        message,
+        downtimeMs: Date.now() - stoppedAt
+      });
+    }
+    row.downtimeMs = Date.now() - stoppedAt;
+    phase(ctx, "done");
+    return row;
+  }
+  let at = "start";
+  try {
+    phase(ctx, "start", ctx.spec.image);
+    if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
+    await run(ctx.host, ctx.spec);
+    at = "catch-up";
+    phase(ctx, "catch-up");
+    row.finalLag = await catchUp(ctx, Date.now());
+    row.downtimeMs = Date.now() - stoppedAt;
+  } catch (e) {
+    const why = e.message;
+    phase(ctx, "rollback", why);
+    const back = v.container ? await rollback(ctx).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+    throw new StepError(
+      `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
+      ctx.id,
+      at,
+      {
+        ...row,
+        result: v.container ? "rolled-back" : "failed",
+        message: `${why}; ${back}`,
+        downtimeMs: Date.now() - stoppedAt
+      }
+    );
+  }
+  const removed = await ctx.host.run(removeContainer(ctx.prevName), {
+    allowFailure: true
+  });
+  if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
+    warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  phase(ctx, "done");
+  return row;
+}
+
+// src/node/views.ts
+var ClusterViews = class {
+  constructor(session) {
+    this.session = session;
+  }
+  session;
+  last;
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+  remember(views) {
+    this.last = { at: Date.now(), views };
+  }
+};
+
 // src/wal/versions.ts
 var ETCD_VERSIONS = ["3.4", "3.5", "3.6", "3.7"];
 var MAX_ENTRY = 10 * 1024 * 1024;
@@ -73568,100 +73995,143 @@ function rulesFor(version2) {
   return r;
 }
 
-// src/rollout/catch-up.ts
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitCaughtUp(session, id, t, o) {
-  let stableSince;
-  let last = "";
-  for (; ; ) {
-    const views = await observe(session, session.inv.nodes);
-    o.onViews?.(views);
-    const v = views.find((x) => x.id === id);
-    const c = v.container;
-    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
-      throw new Error(
-        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
-      );
-    }
-    if (c && c.state.status === "exited")
-      throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? o.also?.(v);
-    const now = Date.now();
-    if (why === void 0) {
-      stableSince ??= now;
-      if (now - stableSince >= t.stabilizeMs) return v.lag;
-    } else {
-      stableSince = void 0;
-      last = why;
-    }
-    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
-    if (now - o.startedAt > limit)
-      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep(t.pollMs);
+// src/rollout/images.ts
+var TargetImage = class {
+  constructor(session, image) {
+    this.session = session;
+    this.image = image;
   }
+  session;
+  image;
+  ids = /* @__PURE__ */ new Map();
+  host(id) {
+    return this.session.host(this.session.inv.nodes.find((n) => n.id === id));
+  }
+  /** The image's ID on a node's host, or '' when the host does not have it. */
+  async idOn(id) {
+    const known = this.ids.get(id);
+    if (known) return known;
+    const r = await this.host(id).run(inspectImage(this.image), { allowFailure: true });
+    const found = r.code === 0 ? r.stdout.trim() : "";
+    if (found) this.ids.set(id, found);
+    return found;
+  }
+  async pullEverywhere(order, events) {
+    await Promise.all(
+      order.map(async (id) => {
+        const have = await this.idOn(id);
+        if (!have) {
+          const r = await this.host(id).run(pullImage(this.image), {
+            allowFailure: true,
+            timeoutMs: 9e5
+          });
+          if (r.code !== 0)
+            throw new StepError(
+              `${id}: cannot pull ${this.image}: ${r.stderr.trim()}; nothing was touched`,
+              id,
+              "observe"
+            );
+        }
+        events.emit({ type: "pull", at: Date.now(), node: id, image: this.image, pulled: !have });
+      })
+    );
+  }
+};
+
+// src/rollout/order.ts
+function rolloutOrder(ids, views, leaderLast = true) {
+  if (!leaderLast) return [...ids];
+  const leader = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
+}
+
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+}
+
+// src/rollout/plan.ts
+async function planRows(run3, order, views, image, specOf) {
+  const { session, t } = run3;
+  const dataDir = session.inv.container.dataDir;
+  const rows = [];
+  let unseen;
+  for (const id of order) {
+    const v = views.find((x) => x.id === id);
+    const spec = specOf(id, v);
+    const host = session.host(session.inv.nodes.find((n) => n.id === id));
+    const disk = await freeBytes(host, dataDir);
+    const imageId = await image.idOn(id);
+    let guard = quorumGuard(id, views, t);
+    if (!guard) {
+      unseen ??= membership(session, views);
+      guard = await unseen;
+    }
+    const actions = [
+      ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
+      stopContainer(spec.name, t.stopGraceSeconds).join(" "),
+      `verify the WAL under ${dataDir} (repair only a torn tail)`,
+      renameContainer(spec.name, previousName(spec.name)).join(" "),
+      `${runContainer(spec).join(" ")}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
+      `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`
+    ];
+    const notes = [
+      v.reachable ? "" : `unreachable: ${v.error}`,
+      "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
+      imageId ? "image present" : `image not present on the host; it will be pulled`,
+      guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
+    ].filter(Boolean);
+    rows.push({
+      node: id,
+      result: "planned",
+      roleBefore: v.raft?.role ?? "unknown",
+      imageBefore: v.container?.image ?? "none",
+      imageAfter: image.image,
+      wal: "not checked (dry run)",
+      handover: v.raft?.role === "leader" ? "planned" : "not needed",
+      finalLag: v.lag,
+      message: notes.join("; "),
+      actions
+    });
+  }
+  return rows;
 }
 
 // src/rollout/rollout.ts
-var DEFAULT_THRESHOLDS = {
-  maxLag: 1e3,
-  stopGraceSeconds: 30,
-  startTimeoutMs: 6e4,
-  catchUpTimeoutMs: 3e5,
-  stabilizeMs: 3e3,
-  handoverTimeoutMs: 3e4,
-  pollMs: 250
-};
-function stopGraceOf(inv, given) {
-  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
-}
-var RolloutError = class extends Error {
-  constructor(message, node2, phase) {
-    super(message);
-    this.node = node2;
-    this.phase = phase;
-  }
-  node;
-  phase;
-  name = "RolloutError";
-};
-var PREVIOUS_SUFFIX = ".raftroll-prev";
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-function withTag(image, tag) {
-  const at = image.indexOf("@");
-  const base = at >= 0 ? image.slice(0, at) : image;
-  const slash = base.lastIndexOf("/");
-  const colon = base.lastIndexOf(":");
-  const repo = colon > slash ? base.slice(0, colon) : base;
-  return `${repo}:${tag}`;
-}
 var Rollout = class {
   constructor(inv, session, opts, events) {
     this.inv = inv;
     this.session = session;
     this.opts = opts;
     this.events = events;
-    this.t = opts.thresholds;
-    this.rules = rulesFor(opts.etcdVersion ?? "3.7");
-    for (const n of inv.nodes) nodeSpec(inv, n, { ...opts.overrides, image: opts.image });
+    this.run0 = {
+      session,
+      t: opts.thresholds,
+      rules: rulesFor(opts.etcdVersion ?? "3.7"),
+      events,
+      views: new ClusterViews(session)
+    };
+    for (const n of inv.nodes) this.baseSpec(n.id);
+    this.target = new TargetImage(session, opts.image);
   }
   inv;
   session;
   opts;
   events;
   rows = [];
-  t;
-  rules;
-  phase(node2, phase, detail) {
-    this.events.emit({ type: "phase", at: Date.now(), node: node2, phase, detail });
-  }
-  node(id) {
-    return this.inv.nodes.find((n) => n.id === id);
+  run0;
+  target;
+  baseSpec(id) {
+    const node2 = this.inv.nodes.find((n) => n.id === id);
+    return nodeSpec(this.inv, node2, { ...this.opts.overrides, image: this.opts.image });
   }
   async run() {
     const selected = (this.opts.nodes?.length ? this.opts.nodes : this.inv.nodes.map((n) => n.id)).map((id) => {
       const n = this.inv.nodes.find((x) => x.id === id);
       if (!n)
-        throw new RolloutError(
+        throw new StepError(
           `node "${id}" is not in the inventory: expected one of ${this.inv.nodes.map((x) => x.id).join(", ")}`
         );
       return n.id;
@@ -73678,13 +74148,14 @@ var Rollout = class {
     let unlock;
     try {
       if (this.opts.dryRun) {
-        await this.plan(order, views);
+        const specOf = (id, v) => withPrevious(this.baseSpec(id), v.container);
+        for (const row of await planRows(this.run0, order, views, this.target, specOf))
+          this.addRow(row);
         this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
         return { result: "success", rows: this.rows };
       }
-      if (this.opts.lock ?? true)
-        unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
-      await this.pullEverywhere(order);
+      unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
+      await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
           const message = `interrupted before ${id}; every node is in a safe state`;
@@ -73697,7 +74168,7 @@ var Rollout = class {
       return { result: "success", rows: this.rows };
     } catch (e) {
       const message = e.message;
-      const where2 = e instanceof RolloutError ? { node: e.node, phase: e.phase } : {};
+      const where2 = e instanceof StepError ? { node: e.node, phase: e.phase } : {};
       this.events.emit({
         type: "rollout-end",
         at: Date.now(),
@@ -73714,116 +74185,11 @@ var Rollout = class {
     this.rows.push(row);
     this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
   }
-  /** Every host has the image before any node is touched: no node waits on a download. */
-  async pullEverywhere(order) {
-    await Promise.all(
-      order.map(async (id) => {
-        const host = this.session.host(this.node(id));
-        const have = await this.imageId(id);
-        if (!have) {
-          const r = await host.run(pullImage(this.opts.image), {
-            allowFailure: true,
-            timeoutMs: 9e5
-          });
-          if (r.code !== 0)
-            throw new RolloutError(
-              `${id}: cannot pull ${this.opts.image}: ${r.stderr.trim()}; nothing was touched`,
-              id,
-              "observe"
-            );
-        }
-        this.events.emit({
-          type: "pull",
-          at: Date.now(),
-          node: id,
-          image: this.opts.image,
-          pulled: !have
-        });
-      })
-    );
-  }
-  imageIds = /* @__PURE__ */ new Map();
-  /** The target image's ID on a node's host (an image does not change during a run). */
-  async imageId(id) {
-    const known = this.imageIds.get(id);
-    if (known) return known;
-    const r = await this.session.host(this.node(id)).run(inspectImage(this.opts.image), { allowFailure: true });
-    const found = r.code === 0 ? r.stdout.trim() : "";
-    if (found) this.imageIds.set(id, found);
-    return found;
-  }
-  spec(id, previous) {
-    const spec = nodeSpec(this.inv, this.node(id), {
-      ...this.opts.overrides,
-      image: this.opts.image
-    });
-    if (previous) {
-      spec.labels[LABEL.previousImage] = previous.imageId;
-      const fp = previous.labels[LABEL.fingerprint];
-      if (fp) spec.labels[LABEL.previousFingerprint] = fp;
-    }
-    return spec;
-  }
-  /** The last observation of the whole cluster and when it was made. */
-  last;
-  async view(id, maxAgeMs = 0) {
-    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
-      const at = Date.now();
-      this.last = { at, views: await observe(this.session, this.inv.nodes) };
-    }
-    const views = this.last.views;
-    return { views, v: views.find((x) => x.id === id) };
-  }
-  async plan(order, views) {
-    let unseen;
-    for (const id of order) {
-      const v = views.find((x) => x.id === id);
-      const spec = this.spec(id, v.container);
-      const host = this.session.host(this.node(id));
-      const disk = await freeBytes(host, this.inv.container.dataDir);
-      const imageId = await this.imageId(id);
-      let guard = quorumGuard(id, views, this.t);
-      if (!guard) {
-        unseen ??= this.membership(views);
-        guard = await unseen;
-      }
-      const actions = [
-        ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
-        stopContainer(spec.name, this.t.stopGraceSeconds).join(" "),
-        `verify the WAL under ${this.inv.container.dataDir} (repair only a torn tail)`,
-        renameContainer(spec.name, `${spec.name}${PREVIOUS_SUFFIX}`).join(" "),
-        `${runContainer(spec).join(" ")}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
-        `wait until caught up (lag <= ${this.t.maxLag}) for ${this.t.stabilizeMs} ms`
-      ];
-      const notes = [
-        v.reachable ? "" : `unreachable: ${v.error}`,
-        "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
-        imageId ? "image present" : `image not present on the host; it will be pulled`,
-        guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
-      ].filter(Boolean);
-      this.addRow({
-        node: id,
-        result: "planned",
-        roleBefore: v.raft?.role ?? "unknown",
-        imageBefore: v.container?.image ?? "none",
-        imageAfter: this.opts.image,
-        wal: "not checked (dry run)",
-        handover: v.raft?.role === "leader" ? "planned" : "not needed",
-        finalLag: v.lag,
-        message: notes.join("; "),
-        actions
-      });
-    }
-  }
   async rollNode(id) {
-    const node2 = this.node(id);
-    const host = this.session.host(node2);
-    const name2 = this.inv.container.name;
-    const prevName = `${name2}${PREVIOUS_SUFFIX}`;
-    this.phase(id, "observe");
-    const { views, v } = await this.view(id, 1e3);
-    const spec = this.spec(id, v.container);
-    const targetImage = await this.imageId(id);
+    this.events.emit({ type: "phase", at: Date.now(), node: id, phase: "observe" });
+    const views = await this.run0.views.get(1e3);
+    const v = views.find((x) => x.id === id);
+    const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
     const row = {
       node: id,
       result: "updated",
@@ -73833,335 +74199,20 @@ var Rollout = class {
       wal: "not checked",
       handover: "not needed"
     };
-    const sameSpec = v.container?.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint];
-    if (!this.opts.force && v.container?.state.running && v.container.imageId === targetImage && sameSpec && !caughtUp(v, this.t)) {
-      this.phase(id, "skip", "image and configuration unchanged, caught up");
+    const fp = LABEL.fingerprint;
+    if (!this.opts.force && v.container?.state.running && v.container.imageId === await this.target.idOn(id) && v.container.labels[fp] === ctx.spec.labels[fp] && !caughtUp(v, this.run0.t)) {
+      phase(ctx, "skip", "image and configuration unchanged, caught up");
       this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
       return;
     }
-    this.phase(id, "guard");
-    const refuse = (why) => {
-      throw new RolloutError(`${id}: refused: ${why}. Nothing was touched on ${id}.`, id, "guard");
-    };
-    if (!v.reachable) refuse(`${id} cannot be reached (${v.error})`);
-    const wasDown = alreadyDown(v);
-    if (!(this.opts.allowDownTarget && wasDown)) {
-      const guard = quorumGuard(id, views, this.t) ?? await this.membership(views);
-      if (guard) refuse(guard);
-    }
-    const leftover = await inspect(host, prevName);
-    if (leftover?.state.running || leftover?.state.restarting) {
-      refuse(
-        `${prevName} (left by an earlier run) is running on ${id} and may be using the data directory; stop it or remove it`
-      );
-    }
-    if (leftover) await host.run(removeContainer(prevName));
-    const now = await (await this.session.raft(node2)).status().catch(() => void 0);
-    if (now && this.opts.allowDownTarget && wasDown) {
-      const fresh = quorumGuard(id, (await this.view(id)).views, this.t);
-      if (fresh) refuse(`${id} answers Raft again, and ${fresh}`);
-    }
-    if (now?.role === "leader" || now === void 0 && v.raft?.role === "leader") {
-      row.handover = await this.handover(id, views);
-    }
-    const stoppedAt = Date.now();
-    this.phase(id, "stop", `docker stop --time ${this.t.stopGraceSeconds}`);
-    if (v.container) await stop(host, name2, this.t.stopGraceSeconds);
-    const stopped = await inspect(host, name2);
-    if (stopped?.state.running || stopped?.state.restarting) {
-      await this.restartOriginal(id);
-      throw new RolloutError(
-        `${id}: ${name2} is still running after docker stop; started it again and stopped the rollout`,
-        id,
-        "stop"
-      );
-    }
-    this.phase(id, "wal");
     try {
-      row.wal = await this.checkWal(id);
+      this.addRow(await replaceNode(ctx, v, views, row));
     } catch (e) {
-      if (e instanceof RolloutError && e.phase === "wal") throw e;
-      const back = wasDown ? "it was down before and stays down" : await this.restartOriginal(id);
-      throw new RolloutError(
-        `${id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
-        id,
-        "wal"
-      );
+      if (e instanceof StepError && e.row) this.addRow(e.row);
+      throw e;
     }
-    if (this.opts.restartInPlace && v.container) {
-      this.phase(id, "start", "the same container again");
-      await host.run(startContainer(name2));
-      this.phase(id, "catch-up");
-      try {
-        row.finalLag = await this.waitCaughtUp(id, Date.now(), stopped?.restartCount ?? 0);
-      } catch (e) {
-        const message = `${id}: started again, but ${e.message}`;
-        this.addRow({ ...row, result: "failed", message, downtimeMs: Date.now() - stoppedAt });
-        throw new RolloutError(`${message}. Nothing after ${id} was touched.`, id, "catch-up");
-      }
-      row.downtimeMs = Date.now() - stoppedAt;
-      this.phase(id, "done");
-      this.addRow(row);
-      return;
-    }
-    let phase = "start";
-    try {
-      this.phase(id, "start", this.opts.image);
-      if (v.container) await host.run(renameContainer(name2, prevName));
-      await run(host, spec);
-      phase = "catch-up";
-      this.phase(id, "catch-up");
-      const lag = await this.waitCaughtUp(id, Date.now());
-      row.downtimeMs = Date.now() - stoppedAt;
-      row.finalLag = lag;
-    } catch (e) {
-      const why = e.message;
-      this.phase(id, "rollback", why);
-      const back = v.container ? await this.rollback(id).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
-      this.addRow({
-        ...row,
-        result: v.container ? "rolled-back" : "failed",
-        message: `${why}; ${back}`,
-        downtimeMs: Date.now() - stoppedAt
-      });
-      throw new RolloutError(
-        `${id}: ${why}; ${back}. The rollout stopped; the nodes after ${id} were not touched.`,
-        id,
-        phase
-      );
-    }
-    const removed = await host.run(removeContainer(prevName), { allowFailure: true });
-    if (removed.code !== 0 && !/No such container/i.test(removed.stderr)) {
-      this.events.emit({
-        type: "warning",
-        at: Date.now(),
-        node: id,
-        message: `could not remove ${prevName}: ${removed.stderr.trim()}`
-      });
-    }
-    this.phase(id, "done");
-    this.addRow(row);
-  }
-  /** Starts the node's original container again (it was only stopped). */
-  async restartOriginal(id) {
-    const host = this.session.host(this.node(id));
-    const name2 = this.inv.container.name;
-    const before = await inspect(host, name2).catch(() => void 0);
-    if (!before) return "the node has no container to start again";
-    try {
-      if (!before.state.running) await host.run(startContainer(name2));
-      await this.waitCaughtUp(id, Date.now(), before.restartCount);
-      return "the original container was started again and caught up";
-    } catch (e) {
-      return `starting the original container again failed: ${e.message}`;
-    }
-  }
-  /** The leader's member list against the inventory (see membershipGuard). */
-  async membership(views) {
-    const leader = views.find((x) => x.raft?.role === "leader");
-    if (!leader) return "the cluster has no leader";
-    const members2 = await (await this.session.raft(this.node(leader.id))).members().catch((e) => e);
-    if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
-    return membershipGuard(members2, this.inv.nodes);
-  }
-  /** Hands leadership to the most caught-up healthy follower; tries the next one if it fails. */
-  async handover(id, views) {
-    this.phase(id, "handover");
-    const leaderClient = await this.session.raft(this.node(id));
-    const members2 = await leaderClient.members();
-    const tried = [];
-    for (const cand of handoverCandidates(id, views, this.t)) {
-      const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
-      if (!member) continue;
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        try {
-          await leaderClient.transferLeadership(member, this.t.handoverTimeoutMs);
-          const deadline = Date.now() + this.t.handoverTimeoutMs;
-          while (Date.now() < deadline) {
-            const s = await leaderClient.status().catch(() => void 0);
-            if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-            await sleep2(this.t.pollMs);
-          }
-          throw new Error("no other node took over in time");
-        } catch (e) {
-          tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
-          this.events.emit({
-            type: "warning",
-            at: Date.now(),
-            node: id,
-            message: `leadership transfer to ${cand.id} failed: ${e.message}`
-          });
-          await sleep2(500 * 2 ** (attempt - 1));
-        }
-      }
-    }
-    throw new RolloutError(
-      `${id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
-      id,
-      "handover"
-    );
-  }
-  async checkWal(id) {
-    const files = new HostFiles(this.session.host(this.node(id)));
-    const rules = this.rules;
-    const dir = this.inv.container.dataDir;
-    const report = await verifyPath(files, dir, rules);
-    if (report.verdict === "clean") return "clean";
-    if (report.verdict === "torn") {
-      const r = await repairPath(files, dir, rules);
-      if (r.after.verdict !== "clean") {
-        throw new RolloutError(
-          `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
-          id,
-          "wal"
-        );
-      }
-      for (const x of r.actions.slice(1)) {
-        this.events.emit({
-          type: "warning",
-          at: Date.now(),
-          node: id,
-          message: `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`
-        });
-      }
-      const a = r.actions[0];
-      this.events.emit({
-        type: "warning",
-        at: Date.now(),
-        node: id,
-        message: `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`
-      });
-      return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
-    }
-    const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
-    const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
-    throw new RolloutError(
-      `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
-      id,
-      "wal"
-    );
-  }
-  waitCaughtUp(id, startedAt, baselineRestarts = 0) {
-    return waitCaughtUp(this.session, id, this.t, {
-      startedAt,
-      baselineRestarts,
-      onViews: (views) => {
-        this.last = { at: Date.now(), views };
-      }
-    });
-  }
-  async rollback(id) {
-    const host = this.session.host(this.node(id));
-    const name2 = this.inv.container.name;
-    const prevName = `${name2}${PREVIOUS_SUFFIX}`;
-    const prev = await inspect(host, prevName);
-    const cur = await inspect(host, name2);
-    if (prev) {
-      if (cur) {
-        if (cur.state.running || cur.state.restarting)
-          await stop(host, name2, this.t.stopGraceSeconds);
-        await host.run(removeContainer(name2));
-      }
-      await host.run(renameContainer(prevName, name2));
-    } else if (!cur || cur.labels[LABEL.fingerprint] === this.spec(id).labels[LABEL.fingerprint]) {
-      return "the previous container is gone; nothing to restore";
-    }
-    const wal = await this.checkWal(id);
-    await host.run(startContainer(name2));
-    await this.waitCaughtUp(id, Date.now(), (prev ?? cur).restartCount);
-    return `the previous container is back and caught up (WAL ${wal})`;
   }
 };
-
-// src/remediate/classify.ts
-var DISK_LOW = 1024 * 2 ** 20;
-
-// src/remediate/diagnose.ts
-var UNITS = {
-  B: 1,
-  KiB: 2 ** 10,
-  MiB: 2 ** 20,
-  GiB: 2 ** 30,
-  TiB: 2 ** 40,
-  kB: 1e3,
-  MB: 1e6,
-  GB: 1e9
-};
-var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
-function factsLine(d) {
-  const f = d.facts;
-  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
-  if (f.container) parts.push(f.container);
-  if (f.memoryUsage !== void 0)
-    parts.push(
-      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
-    );
-  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
-  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
-  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
-  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
-  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
-  return parts.join("; ");
-}
-
-// src/rollout/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
-  const t0 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
-  return {
-    result: end?.type === "rollout-end" ? end.result : "failure",
-    image: start?.type === "rollout-start" ? start.image : "",
-    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
-    order: start?.type === "rollout-start" ? start.order : [],
-    startedAt: new Date(t0).toISOString(),
-    durationMs: (end?.at ?? t0) - t0,
-    message: end?.type === "rollout-end" ? end.message : void 0,
-    totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
-    },
-    nodes: rows,
-    warnings: events.flatMap(
-      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
-    ),
-    timeline: phaseTimeline(events, t0)
-  };
-}
-function phaseTimeline(events, t0) {
-  return events.flatMap(
-    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
-  );
-}
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
-  switch (e.type) {
-    case "rollout-start":
-      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
-    case "pull":
-      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
-    case "phase":
-      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
-    case "warning":
-      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
-    case "node-result": {
-      const r = e.row;
-      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
-    }
-    case "rollout-end":
-      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
-    case "finding":
-      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
-    case "heal-result":
-      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
-  }
-}
 
 // src/actions/cancel.ts
 function cancelSignal() {

@@ -4,9 +4,9 @@
 
 import * as core from '@actions/core';
 import { ClusterSession } from '../cluster/session.js';
+import { type Events, retryWarnings } from '../events/events.js';
+import { progressLine } from '../events/report.js';
 import type { Inventory } from '../inventory/load.js';
-import { type Events, retryWarnings } from '../rollout/events.js';
-import { progressLine } from '../rollout/report.js';
 import { STATE_DIR } from './private-dir.js';
 
 /** One line, whatever an error message carried: a log line can never start a workflow command. */

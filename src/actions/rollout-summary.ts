@@ -1,6 +1,6 @@
 // The job summary of a rollout: one row per node and the totals, drawn from the report only.
 
-import type { RolloutReport } from '../rollout/report.js';
+import type { RolloutReport } from '../events/report.js';
 
 const cell = (s: string | number | undefined) =>
   String(s ?? '')

@@ -2,21 +2,7 @@
 // the same facts always give the same findings.
 
 import type { NodeView } from '../cluster/observe.js';
-import type { PathReport } from '../wal/engine.js';
-
-export type NodeClass =
-  | 'unreachable'
-  | 'corrupt-wal'
-  | 'wal-unreadable'
-  | 'torn-wal'
-  | 'crash-looping'
-  | 'oom-killed'
-  | 'memory-pressure'
-  | 'disk-low'
-  | 'stopped'
-  | 'raft-unhealthy'
-  | 'lagging'
-  | 'healthy';
+import type { Action, Finding, NodeClass, NodeFacts } from '../events/findings.js';
 
 /** Worst first: a node is classed by the first that applies; every one that applies is listed. */
 export const PRIORITY: NodeClass[] = [
@@ -34,53 +20,12 @@ export const PRIORITY: NodeClass[] = [
   'healthy',
 ];
 
-export type Action =
-  | 'none'
-  | 'wait'
-  | 'report'
-  | 'repair-and-restart'
-  | 'recreate-with-defaults'
-  | 'graceful-restart'
-  | 'start'
-  | 'reseed';
-
-export interface NodeFacts {
-  view: NodeView;
-  /** Bytes in use and the limit, from the container's cgroup (undefined when unknown). */
-  memoryUsage?: number;
-  /** The WAL verdict, read only, when the container was already down; undefined otherwise. */
-  wal?: PathReport;
-  /** Why the WAL of a down node could not be judged at all (no WAL, unreadable). */
-  walError?: string;
-  /** Traces of a re-seed that did not finish (data directories moved aside). */
-  reseedLeftovers?: string[];
-  /** The previous container an interrupted rollout, heal or re-seed left behind, by name. */
-  leftoverPrevious?: string;
-  /** When the facts were gathered (ms since the epoch): classify reads no clock of its own. */
-  observedAt?: number;
-  /** Stale repair backups (`*.wal.broken*`) under the data directory. */
-  staleBackups: string[];
-  /** Free bytes on the data directory's file system. */
-  diskFree?: number;
-  /** Kernel log lines about an OOM kill in this container's cgroup, where readable. */
-  kernelOom?: string[];
-}
-
 export interface Thresholds {
   maxLag: number;
   /** Usage above this fraction of the limit is memory pressure. */
   memoryPressure: number;
   /** Restarts that make a container crash-looping. */
   crashLoopRestarts: number;
-}
-
-export interface Finding {
-  node: string;
-  class: NodeClass;
-  all: NodeClass[];
-  action: Action;
-  why: string;
-  memoryDefaults: { limit: number; gomemlimit: string | undefined; applied: boolean };
 }
 
 /** How recently a restarted container must have started to count as still looping. */

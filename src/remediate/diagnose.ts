@@ -5,23 +5,17 @@
 import { basename, dirname } from 'node:path/posix';
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
+import type { Diagnosis, NodeFacts } from '../events/findings.js';
 import type { NodeInput } from '../inventory/schema.js';
+import { alreadyDown } from '../node/guards.js';
+import { ASIDE_SUFFIX, PREVIOUS_SUFFIX } from '../node/spec.js';
 import { HostFiles } from '../remote/host-files.js';
-import { alreadyDown } from '../rollout/guards.js';
-import { PREVIOUS_SUFFIX } from '../rollout/rollout.js';
 import * as containers from '../runtime/containers.js';
 import { freeBytes } from '../runtime/disk.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
-import {
-  classify,
-  type Finding,
-  loopingWhileUp,
-  type NodeFacts,
-  type Thresholds,
-} from './classify.js';
-import { ASIDE_SUFFIX } from './reseed.js';
+import { classify, loopingWhileUp, type Thresholds } from './classify.js';
 
 const UNITS: Record<string, number> = {
   B: 1,
@@ -39,38 +33,6 @@ export function parseMemUsage(text: string): number | undefined {
   const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
   if (!m || UNITS[m[2]!] === undefined) return undefined;
   return Math.round(Number(m[1]) * UNITS[m[2]!]!);
-}
-
-export interface Diagnosis extends Finding {
-  /** Reachable, and its container is missing, stopped or restarting: touching it cannot cost
-   * the cluster a working member. */
-  down: boolean;
-  role: string;
-  facts: Omit<NodeFacts, 'view' | 'wal'> & {
-    walVerdict?: string;
-    container?: string;
-    lag?: number;
-    memoryLimit?: number;
-  };
-}
-
-const MiB = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
-
-/** The facts behind a finding, in one line: what the summary table shows next to the class. */
-export function factsLine(d: Diagnosis): string {
-  const f = d.facts;
-  const parts = [`${d.role}${f.lag !== undefined ? `, lag ${f.lag}` : ''}`];
-  if (f.container) parts.push(f.container);
-  if (f.memoryUsage !== undefined)
-    parts.push(
-      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : 'no limit'}`,
-    );
-  parts.push(`memory defaults ${d.memoryDefaults.applied ? 'on' : 'off'}`);
-  if (f.diskFree !== undefined) parts.push(`${MiB(f.diskFree)} free on the data disk`);
-  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
-  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(', ')}`);
-  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
-  return parts.join('; ');
 }
 
 async function facts(

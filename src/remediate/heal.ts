@@ -1,36 +1,27 @@
-// Heal (mode auto): the smallest safe fix per node, one node at a time, through the rollout's
-// own per-node step, so every fix passes the same quorum guard, hands leadership over, checks
+// Heal (mode auto): the smallest safe fix per node, one node at a time, through the node
+// procedure the rollout uses too, so every fix passes the same quorum guard, hands leadership over, checks
 // the WAL (repairing only a torn tail), starts with the memory defaults and waits until the
 // node has caught up. Corrupt logs are never truncated: they are reported with the way out,
 // and re-seeded only when the caller opted in.
 
-import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
+import { Events, type NodeRow } from '../events/events.js';
+import type { Action, Diagnosis, HealResult } from '../events/findings.js';
 import { nodeSpec } from '../inventory/spec.js';
-import { waitCaughtUp } from '../rollout/catch-up.js';
-import { Events } from '../rollout/events.js';
-import { DEFAULT_THRESHOLDS, Rollout, type RolloutOptions } from '../rollout/rollout.js';
+import { waitCaughtUp } from '../node/catch-up.js';
+import { nodeContext, type RunContext } from '../node/context.js';
+import { StepError } from '../node/errors.js';
+import { replaceNode } from '../node/procedure.js';
+import { withPrevious } from '../node/spec.js';
+import { DEFAULT_THRESHOLDS, type NodeThresholds } from '../node/thresholds.js';
+import { ClusterViews } from '../node/views.js';
 import * as docker from '../runtime/docker.js';
-import type { Action } from './classify.js';
-import type { Diagnosis } from './diagnose.js';
+import { rulesFor } from '../wal/versions.js';
 import { reseed } from './reseed.js';
-
-export interface HealResult {
-  node: string;
-  class: string;
-  action: Action;
-  /**
-   * healed: fixed and caught up. failed: tried and did not work (the rollout's rollback rules
-   * apply). refused: the guard said no, nothing was touched. reported: not something to fix
-   * automatically. not-reached: an earlier failure, or an interruption, ended the run first.
-   */
-  outcome: 'healed' | 'failed' | 'refused' | 'reported' | 'nothing-to-do' | 'not-reached';
-  message: string;
-}
 
 export interface HealOptions {
   etcdVersion: string;
-  thresholds?: Partial<RolloutOptions['thresholds']>;
+  thresholds?: Partial<NodeThresholds>;
   reseed?: boolean;
   events?: Events;
   /** Set when the user asks to stop: the node being healed is finished, no other is begun. */
@@ -64,6 +55,13 @@ export async function heal(
   const results: HealResult[] = [];
   const events = opts.events ?? new Events();
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  const run: RunContext = {
+    session,
+    t: thresholds,
+    rules: rulesFor(opts.etcdVersion),
+    events,
+    views: new ClusterViews(session),
+  };
   let stopped: string | undefined;
   for (const f of healOrder(findings)) {
     const base = { node: f.node, class: f.class, action: f.action };
@@ -82,7 +80,7 @@ export async function heal(
       continue;
     }
     try {
-      const r = await healOne(session, f, { ...opts, events }, thresholds);
+      const r = await healOne(run, f, opts);
       done(r);
       if (r.outcome === 'failed') stopped = f.node;
     } catch (e) {
@@ -95,23 +93,23 @@ export async function heal(
 }
 
 async function healOne(
-  session: ClusterSession,
+  run: RunContext,
   f: Diagnosis,
   opts: HealOptions,
-  thresholds: RolloutOptions['thresholds'],
 ): Promise<Pick<HealResult, 'outcome' | 'message'>> {
-  const events = opts.events!; // heal() always passes its own
+  const { session, events, t } = run;
   const node = session.inv.nodes.find((n) => n.id === f.node)!;
-  const [view] = await observe(session, [node]);
-  const c = view?.container;
+  const views = await run.views.get();
+  const view = views.find((v) => v.id === f.node)!;
+  const c = view.container;
   if (f.action === 'reseed' && opts.reseed) {
     const image = await sameImage(session, f.node, c, events);
-    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds, events, image });
+    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds: t, events, image });
   }
   if (f.action === 'wait') {
     // Lagging: nothing to restart; give it the catch-up time and say where it ended.
     try {
-      const lag = await waitCaughtUp(session, f.node, thresholds, { startedAt: Date.now() });
+      const lag = await waitCaughtUp(session, f.node, t, { startedAt: Date.now() });
       return { outcome: 'healed', message: `caught up on its own (lag ${lag})` };
     } catch (e) {
       return { outcome: 'reported', message: `still lagging: ${(e as Error).message}` };
@@ -133,34 +131,37 @@ async function healOne(
   const image = recreate
     ? await sameImage(session, f.node, c, events)
     : (c?.imageId ?? session.inv.container.image);
-  if (recreate) {
-    const spec = nodeSpec(session.inv, node, { image });
-    if (!spec.memory || !spec.env.GOMEMLIMIT)
-      return {
-        outcome: 'reported',
-        message: `${f.why}. The inventory switches the memory defaults off, so recreating the container would not add them; set container.memory and GOMEMLIMIT in the inventory`,
-      };
-  }
-  const r = await new Rollout(
-    session.inv,
-    session,
-    {
-      image,
-      nodes: [f.node],
-      force: true,
+  const spec = nodeSpec(session.inv, node, { image });
+  if (recreate && (!spec.memory || !spec.env.GOMEMLIMIT))
+    return {
+      outcome: 'reported',
+      message: `${f.why}. The inventory switches the memory defaults off, so recreating the container would not add them; set container.memory and GOMEMLIMIT in the inventory`,
+    };
+  const ctx = nodeContext(run, f.node, withPrevious(spec, c));
+  events.emit({ type: 'phase', at: Date.now(), node: f.node, phase: 'observe' });
+  const row: NodeRow = {
+    node: f.node,
+    result: 'updated',
+    roleBefore: view.raft?.role ?? 'unknown',
+    imageBefore: c?.image ?? 'none',
+    imageAfter: image,
+    wal: 'not checked',
+    handover: 'not needed',
+  };
+  try {
+    const done = await replaceNode(ctx, view, views, row, {
       allowDownTarget: true,
-      lock: false,
-      restartInPlace: !recreate,
-      etcdVersion: opts.etcdVersion,
-      thresholds,
-    },
-    events,
-  ).run();
-  if (r.result === 'success') return { outcome: 'healed', message: `${f.action} done` };
-  // Refused: nothing was touched; the next node may still be safe to heal (an already-down one).
-  if (r.phase === 'guard')
-    return { outcome: 'refused', message: r.message ?? 'refused by the quorum guard' };
-  return { outcome: 'failed', message: r.message ?? `${f.action} failed` };
+      inPlace: !recreate,
+    });
+    events.emit({ type: 'node-result', at: Date.now(), node: f.node, row: done });
+    return { outcome: 'healed', message: `${f.action} done` };
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e;
+    if (e.row) events.emit({ type: 'node-result', at: Date.now(), node: f.node, row: e.row });
+    // Refused: nothing was touched; the next node may still be safe to heal (an already-down one).
+    if (e.phase === 'guard') return { outcome: 'refused', message: e.message };
+    return { outcome: 'failed', message: e.message };
+  }
 }
 
 /**

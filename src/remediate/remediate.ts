@@ -3,13 +3,14 @@
 
 import { lockCluster } from '../cluster/lock.js';
 import type { ClusterSession } from '../cluster/session.js';
+import { Events } from '../events/events.js';
+import type { Diagnosis, HealResult } from '../events/findings.js';
+import { phaseTimeline, type Timeline } from '../events/report.js';
 import type { NodeInput } from '../inventory/schema.js';
-import { Events } from '../rollout/events.js';
-import { phaseTimeline, type Timeline } from '../rollout/report.js';
-import type { RolloutOptions } from '../rollout/rollout.js';
+import type { NodeThresholds } from '../node/thresholds.js';
 import type { Thresholds } from './classify.js';
-import { type Diagnosis, diagnose } from './diagnose.js';
-import { type HealResult, heal, RESTARTS } from './heal.js';
+import { diagnose } from './diagnose.js';
+import { heal, RESTARTS } from './heal.js';
 
 export type Mode = 'diagnose' | 'auto';
 
@@ -19,7 +20,7 @@ export interface RemediateOptions {
   /** What counts as lagging, memory pressure and a crash loop. */
   thresholds: Thresholds;
   /** Timings for the healing steps (the rollout's defaults where unset). */
-  rollout?: Partial<RolloutOptions['thresholds']>;
+  rollout?: Partial<NodeThresholds>;
   /** Opt-in: a corrupt-WAL node may be removed, emptied (its data kept aside) and re-added. */
   reseed?: boolean;
   events?: Events;

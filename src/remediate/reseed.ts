@@ -10,21 +10,20 @@
 
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
+import type { Events } from '../events/events.js';
 import { joiningSpec, nodeSpec } from '../inventory/spec.js';
+import { waitCaughtUp } from '../node/catch-up.js';
+import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../node/guards.js';
+import { ASIDE_SUFFIX, PREVIOUS_SUFFIX } from '../node/spec.js';
+import type { NodeThresholds } from '../node/thresholds.js';
 import type { Member, RaftClient } from '../raft/engine.js';
 import type { Host } from '../remote/host.js';
 import { HostFiles } from '../remote/host-files.js';
-import { waitCaughtUp } from '../rollout/catch-up.js';
-import type { Events } from '../rollout/events.js';
-import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../rollout/guards.js';
-import { PREVIOUS_SUFFIX, type RolloutOptions } from '../rollout/rollout.js';
 import * as containers from '../runtime/containers.js';
 import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
-
-export const ASIDE_SUFFIX = '.raftroll-reseed-';
 
 export interface ReseedOutcome {
   outcome: 'healed' | 'failed' | 'refused';
@@ -120,7 +119,7 @@ export async function reseed(
   id: string,
   o: {
     etcdVersion: string;
-    thresholds: RolloutOptions['thresholds'];
+    thresholds: NodeThresholds;
     events: Events;
     /** The image the node ran (heal resolves a moved tag). */
     image: string;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
+import type { Diagnosis } from '../../src/events/findings.js';
+import { factsLine } from '../../src/events/report.js';
 import { classify, loopingWhileUp } from '../../src/remediate/classify.js';
-import type { Diagnosis } from '../../src/remediate/diagnose.js';
-import { factsLine, parseMemUsage } from '../../src/remediate/diagnose.js';
+import { parseMemUsage } from '../../src/remediate/diagnose.js';
 import { healOrder } from '../../src/remediate/heal.js';
 import type { PathReport } from '../../src/wal/engine.js';
 

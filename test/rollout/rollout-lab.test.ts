@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { RolloutReport } from '../../src/rollout/report.js';
+import type { RolloutReport } from '../../src/events/report.js';
 import {
   freshLab,
   LAB,

@@ -59,3 +59,21 @@ export async function waitCaughtUp(
     await sleep(t.pollMs);
   }
 }
+
+/** The wait for this node, with every observation kept for the next step to reuse. */
+export function catchUp(
+  ctx: {
+    session: ClusterSession;
+    id: string;
+    t: CatchUpTimings;
+    views: { remember(v: NodeView[]): void };
+  },
+  startedAt: number,
+  baselineRestarts = 0,
+): Promise<number> {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    onViews: (views) => ctx.views.remember(views),
+  });
+}

@@ -1,8 +1,7 @@
 // Everything a rollout does is told as events. The CLI's progress lines, the JSON report, the
 // job summary and annotations are renderers of these events and compute nothing of their own.
 
-import type { Diagnosis } from '../remediate/diagnose.js';
-import type { HealResult } from '../remediate/heal.js';
+import type { Diagnosis, HealResult } from './findings.js';
 
 export type Phase =
   | 'observe'

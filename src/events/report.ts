@@ -1,7 +1,7 @@
 // The JSON report and the terminal's progress lines: two renderers of the same events.
 
-import { factsLine } from '../remediate/diagnose.js';
 import type { NodeRow, RolloutEvent } from './events.js';
+import type { Diagnosis } from './findings.js';
 
 export interface RolloutReport {
   result: 'success' | 'failure' | 'interrupted';
@@ -80,4 +80,23 @@ export function progressLine(e: RolloutEvent, t0: number): string | undefined {
     case 'heal-result':
       return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
   }
+}
+
+const MiB = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+
+/** The facts behind a finding, in one line: what the summary table shows next to the class. */
+export function factsLine(d: Diagnosis): string {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== undefined ? `, lag ${f.lag}` : ''}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== undefined)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : 'no limit'}`,
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? 'on' : 'off'}`);
+  if (f.diskFree !== undefined) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(', ')}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join('; ');
 }

@@ -1,5 +1,5 @@
-// The decisions a rollout makes from what it sees, as pure functions: the order, the quorum
-// guard, the handover target, and "is this node caught up".
+// The decisions made about one node from what is seen of the cluster, as pure functions: the
+// quorum guard, the handover target, "is this node caught up", and who is a member.
 
 import type { NodeView } from '../cluster/observe.js';
 import type { Member } from '../raft/engine.js';
@@ -7,13 +7,6 @@ import type { Member } from '../raft/engine.js';
 export interface Thresholds {
   /** Entries a node may trail the leader's commit index and still count as caught up. */
   maxLag: number;
-}
-
-/** The given order, with the current leader moved last (unless disabled). */
-export function rolloutOrder(ids: string[], views: NodeView[], leaderLast = true): string[] {
-  if (!leaderLast) return [...ids];
-  const leader = views.find((v) => v.raft?.role === 'leader')?.id;
-  return leader && ids.includes(leader) ? [...ids.filter((id) => id !== leader), leader] : [...ids];
 }
 
 /** Whether a node is up at all: reachable, running, answering Raft. */

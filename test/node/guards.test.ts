@@ -7,8 +7,8 @@ import {
   hostOf,
   membershipGuard,
   quorumGuard,
-  rolloutOrder,
-} from '../../src/rollout/guards.js';
+} from '../../src/node/guards.js';
+import { rolloutOrder } from '../../src/rollout/order.js';
 
 const running = {
   status: 'running',

@@ -1,0 +1,58 @@
+// What every step of one node's procedure needs, resolved once per node: the session, the node
+// and its host, the container names, the thresholds, the WAL rules, the spec it is to run, and
+// where events go.
+
+import type { ClusterSession } from '../cluster/session.js';
+import type { Events, Phase } from '../events/events.js';
+import type { NodeInput } from '../inventory/schema.js';
+import type { Host } from '../remote/host.js';
+import type { RunSpec } from '../runtime/docker.js';
+import type { EtcdRules } from '../wal/versions.js';
+import { previousName } from './spec.js';
+import type { NodeThresholds } from './thresholds.js';
+import type { ClusterViews } from './views.js';
+
+/** What stays the same for every node of a run. */
+export interface RunContext {
+  session: ClusterSession;
+  t: NodeThresholds;
+  rules: EtcdRules;
+  events: Events;
+  views: ClusterViews;
+}
+
+export interface NodeContext extends RunContext {
+  id: string;
+  node: NodeInput;
+  host: Host;
+  /** The container's name, and the name the old one keeps during a replacement. */
+  name: string;
+  prevName: string;
+  dataDir: string;
+  /** The container the node is to run (the inventory's, with the caller's overrides). */
+  spec: RunSpec;
+}
+
+export function nodeContext(run: RunContext, id: string, spec: RunSpec): NodeContext {
+  const inv = run.session.inv;
+  const node = inv.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`node "${id}" is not in the inventory`);
+  return {
+    ...run,
+    id,
+    node,
+    host: run.session.host(node),
+    name: inv.container.name,
+    prevName: previousName(inv.container.name),
+    dataDir: inv.container.dataDir,
+    spec,
+  };
+}
+
+export function phase(ctx: NodeContext, p: Phase, detail?: string): void {
+  ctx.events.emit({ type: 'phase', at: Date.now(), node: ctx.id, phase: p, detail });
+}
+
+export function warn(ctx: { events: Events; id: string }, message: string): void {
+  ctx.events.emit({ type: 'warning', at: Date.now(), node: ctx.id, message });
+}

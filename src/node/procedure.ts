@@ -1,0 +1,117 @@
+// What is done to one node, in order: guard, handover (if it leads), graceful stop, WAL check
+// (a torn tail repaired, a corrupt log refused), start (a new container, or its own again),
+// catch-up. A new container that does not come back gets the previous one back. The rollout
+// and the heal both come through here.
+
+import type { NodeView } from '../cluster/observe.js';
+import type { NodeRow, Phase } from '../events/events.js';
+import * as containers from '../runtime/containers.js';
+import * as docker from '../runtime/docker.js';
+import { catchUp } from './catch-up.js';
+import { type NodeContext, phase, warn } from './context.js';
+import { StepError } from './errors.js';
+import { guardNode, leadsNow } from './guard.js';
+import { handover } from './handover.js';
+import { restartOriginal, rollback } from './rollback.js';
+import { stopNode } from './stop.js';
+import { checkWal } from './wal.js';
+
+export interface ReplaceOptions {
+  /** A target that is already down may be worked on while peers are down too. */
+  allowDownTarget?: boolean;
+  /** Start the node's own container again (same image, env and overrides) instead of ctx.spec. */
+  inPlace?: boolean;
+}
+
+/**
+ * Runs the procedure on a node seen as `v` (within `views`); fills and returns `row`. Throws
+ * StepError with the node and phase on any failure, carrying the row once the node was stopped.
+ */
+export async function replaceNode(
+  ctx: NodeContext,
+  v: NodeView,
+  views: NodeView[],
+  row: NodeRow,
+  o: ReplaceOptions = {},
+): Promise<NodeRow> {
+  const allowDown = !!o.allowDownTarget;
+  const wasDown = await guardNode(ctx, v, views, allowDown);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views);
+
+  const stoppedAt = Date.now();
+  const stopped = await stopNode(ctx, !!v.container);
+
+  phase(ctx, 'wal');
+  try {
+    row.wal = await checkWal(ctx);
+  } catch (e) {
+    // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
+    // lost connection) must not leave a healthy node down. A node that was down already stays
+    // down: its log was never judged, and it may be an empty directory that must not vote.
+    if (e instanceof StepError && e.phase === 'wal') throw e;
+    const back = wasDown ? 'it was down before and stays down' : await restartOriginal(ctx);
+    throw new StepError(
+      `${ctx.id}: the WAL check failed: ${(e as Error).message}; ${back}. The rollout stopped.`,
+      ctx.id,
+      'wal',
+    );
+  }
+
+  if (o.inPlace && v.container) {
+    // The same container, started again: its exact spec, image and env stay as they were.
+    phase(ctx, 'start', 'the same container again');
+    await ctx.host.run(docker.startContainer(ctx.name));
+    phase(ctx, 'catch-up');
+    try {
+      // Stopped since `stopped` was read: its restart count is still that one.
+      row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
+    } catch (e) {
+      const message = `${ctx.id}: started again, but ${(e as Error).message}`;
+      throw new StepError(`${message}. Nothing after ${ctx.id} was touched.`, ctx.id, 'catch-up', {
+        ...row,
+        result: 'failed',
+        message,
+        downtimeMs: Date.now() - stoppedAt,
+      });
+    }
+    row.downtimeMs = Date.now() - stoppedAt;
+    phase(ctx, 'done');
+    return row;
+  }
+
+  // From here on, any failure puts the previous container back.
+  let at: Phase = 'start';
+  try {
+    phase(ctx, 'start', ctx.spec.image);
+    if (v.container) await ctx.host.run(docker.renameContainer(ctx.name, ctx.prevName));
+    await containers.run(ctx.host, ctx.spec);
+    at = 'catch-up';
+    phase(ctx, 'catch-up');
+    row.finalLag = await catchUp(ctx, Date.now());
+    row.downtimeMs = Date.now() - stoppedAt;
+  } catch (e) {
+    const why = (e as Error).message;
+    phase(ctx, 'rollback', why);
+    const back = v.container
+      ? await rollback(ctx).catch((r: Error) => `rollback failed too: ${r.message}`)
+      : 'there was no previous container to restore';
+    throw new StepError(
+      `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
+      ctx.id,
+      at,
+      {
+        ...row,
+        result: v.container ? 'rolled-back' : 'failed',
+        message: `${why}; ${back}`,
+        downtimeMs: Date.now() - stoppedAt,
+      },
+    );
+  }
+  const removed = await ctx.host.run(docker.removeContainer(ctx.prevName), {
+    allowFailure: true,
+  });
+  if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
+    warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  phase(ctx, 'done');
+  return row;
+}

@@ -1,0 +1,24 @@
+// The last observation of the whole cluster, shared by the steps of one run: a node that has
+// just been seen caught up need not be looked at again a moment later.
+
+import { type NodeView, observe } from '../cluster/observe.js';
+import type { ClusterSession } from '../cluster/session.js';
+
+export class ClusterViews {
+  private last: { at: number; views: NodeView[] } | undefined;
+
+  constructor(private readonly session: ClusterSession) {}
+
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0): Promise<NodeView[]> {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+
+  remember(views: NodeView[]): void {
+    this.last = { at: Date.now(), views };
+  }
+}

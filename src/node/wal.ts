@@ -1,0 +1,42 @@
+// The WAL step, on a stopped node: clean goes on, a torn tail is backed up and repaired (and
+// must then read clean), anything else keeps the node stopped with its files untouched.
+
+import { HostFiles } from '../remote/host-files.js';
+import { repairPath, verifyPath } from '../wal/engine.js';
+import { type NodeContext, warn } from './context.js';
+import { StepError } from './errors.js';
+
+/** The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log. */
+export async function checkWal(ctx: NodeContext): Promise<string> {
+  const files = new HostFiles(ctx.host);
+  const { id, dataDir, rules } = ctx;
+  const report = await verifyPath(files, dataDir, rules);
+  if (report.verdict === 'clean') return 'clean';
+  if (report.verdict === 'torn') {
+    const r = await repairPath(files, dataDir, rules);
+    if (r.after.verdict !== 'clean') {
+      throw new StepError(
+        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+        id,
+        'wal',
+      );
+    }
+    for (const x of r.actions.slice(1))
+      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
+    const a = r.actions[0]!;
+    warn(
+      ctx,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`,
+    );
+    return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+  }
+  const d = report.dirs.find((x) => x.verdict !== 'clean' && x.verdict !== 'torn')!;
+  const where = d.problem
+    ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})`
+    : `${d.dir} (${d.reason})`;
+  throw new StepError(
+    `${id}: WAL ${d.verdict} in ${where}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+    id,
+    'wal',
+  );
+}
