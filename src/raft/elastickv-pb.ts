@@ -2,7 +2,7 @@
 // proto/service.proto). Few and flat, so encoded by hand and decoded with the WAL engine's
 // protobuf reader, as Go's protobuf runtime would read them.
 
-import { type FieldVisitor, toUint64, type Varint, walkMessage } from '../wal/proto.js';
+import { type FieldVisitor, toUint64, type Varint, walkMessage } from '../base/proto.js';
 
 export const SERVICE = 'RaftAdmin';
 

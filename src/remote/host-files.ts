@@ -2,7 +2,7 @@
 // engine reads a remote log as a byte stream, and a repair is a few commands there.
 
 import { posix } from 'node:path';
-import type { DirEntry, FileStat, WalWriter } from '../wal/files.js';
+import type { DirEntry, FileStat, WalWriter } from '../base/files.js';
 import type { Host } from './host.js';
 
 const KINDS: Record<string, DirEntry['kind']> = { f: 'file', d: 'dir' };

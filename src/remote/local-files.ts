@@ -3,7 +3,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DirEntry, FileStat, WalWriter } from '../wal/files.js';
+import type { DirEntry, FileStat, WalWriter } from '../base/files.js';
 
 const CHUNK = 1 << 20;
 const MAX_DEPTH = 8;

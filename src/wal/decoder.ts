@@ -5,9 +5,10 @@
 // aligns the next frame to 8 bytes) followed by a walpb.Record and its padding. A zero length
 // word means "nothing more in this segment" (preallocated space).
 
+import { type Varint, walkMessage } from '../base/proto.js';
 import { crc32cUpdate } from './crc32c.js';
 import type { ByteCursor } from './cursor.js';
-import { type ProtoFailure, type Varint, walkMessage } from './proto.js';
+import type { DecodeFailure } from './failure.js';
 import type { EtcdRules } from './versions.js';
 
 export const FRAME_BYTES = 8;
@@ -20,18 +21,6 @@ export const RecordType = {
   crc: 4,
   snapshot: 5,
 } as const;
-
-/** A decode failure in etcd's terms, with where it happened. */
-export interface DecodeFailure extends ProtoFailure {
-  /** Offset of the frame that failed, in its segment (etcd's lastValidOff). */
-  offset: number;
-  /** 0-based index of the failing record within its segment. */
-  recordIndex: number;
-  /** The frame's declared sizes, when the length word was read whole. */
-  frame?: { recBytes: number; padBytes: number };
-  /** Why etcd called it torn, when it did. */
-  torn?: 'short-read' | 'zero-sector' | 'short-frame' | 'proto-eof';
-}
 
 export interface DecodedRecord {
   /** walpb.Record.type as Go's int64 (two halves). */

@@ -1,6 +1,6 @@
 // The WAL engine's front door: verify or repair every WAL directory under a path.
 
-import { joinPath, type WalFiles, type WalWriter } from './files.js';
+import { joinPath, type WalFiles, type WalWriter } from '../base/files.js';
 import {
   type DirReport,
   type EtcdVerdict,

@@ -2,8 +2,9 @@
 // wal.Repair does with the last segment. Both run over decodeSegment; they differ only in
 // what they check per record and in where their checksum starts.
 
-import type { DecodedRecord, DecodeFailure, DecoderState } from './decoder.js';
+import type { DecodedRecord, DecoderState } from './decoder.js';
 import { RecordType } from './decoder.js';
+import type { DecodeFailure } from './failure.js';
 import {
   decodeEntry,
   decodeHardState,

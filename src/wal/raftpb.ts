@@ -2,7 +2,13 @@
 // unmarshals them with "must" helpers, so a record that passes its checksum but does not
 // parse crashes the loader; we report that as corruption instead.
 
-import { type ProtoFailure, type SkipStyle, toUint64, type Varint, walkMessage } from './proto.js';
+import {
+  type ProtoFailure,
+  type SkipStyle,
+  toUint64,
+  type Varint,
+  walkMessage,
+} from '../base/proto.js';
 
 export interface EntryHeader {
   term: number;

@@ -3,9 +3,9 @@
 // Repair drops everything after a torn record. Both are only harmless when that space holds
 // nothing that looks like a record; this scanner finds out.
 
+import { walkMessage } from '../base/proto.js';
 import type { ByteCursor } from './cursor.js';
 import { FRAME_BYTES, RecordType } from './decoder.js';
-import { walkMessage } from './proto.js';
 import { decodeEntry, isFailure } from './raftpb.js';
 import type { EtcdRules } from './versions.js';
 

@@ -7,9 +7,10 @@
 //   corrupt  anything else
 // On top of that, raftroll's own verdict refuses what etcd would "fix" by throwing data away.
 
+import { joinPath, type WalFiles } from '../base/files.js';
 import { ByteCursor } from './cursor.js';
-import { type DecodeFailure, decodeSegment, FRAME_BYTES, type SegmentEnd } from './decoder.js';
-import { joinPath, type WalFiles } from './files.js';
+import { decodeSegment, FRAME_BYTES, type SegmentEnd } from './decoder.js';
+import type { DecodeFailure } from './failure.js';
 import {
   cloneLoaderState,
   type LoaderState,

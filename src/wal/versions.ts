@@ -22,8 +22,8 @@
 //        known fields with the wrong wire type are skipped instead of refused; field numbers
 //        >= 2^29, a 10th varint byte above 1 and mismatched group ends are refused.
 
-import type { DecodeFailure } from './decoder.js';
-import type { SkipStyle } from './proto.js';
+import type { SkipStyle } from '../base/proto.js';
+import type { DecodeFailure } from './failure.js';
 
 export const ETCD_VERSIONS = ['3.4', '3.5', '3.6', '3.7'] as const;
 export type EtcdVersion = (typeof ETCD_VERSIONS)[number];
