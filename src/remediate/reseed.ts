@@ -8,15 +8,12 @@
 // never a voter), and the learner has no vote until it has caught up. Every step checks the
 // cluster's membership first, so a retry after a lost answer does not fail on its own success.
 
-import { type NodeView, observe } from '../cluster/observe.js';
+import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events } from '../events/events.js';
-import { joiningSpec, nodeSpec } from '../inventory/spec.js';
-import { waitCaughtUp } from '../node/catch-up.js';
 import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../node/guards.js';
-import { ASIDE_SUFFIX, PREVIOUS_SUFFIX } from '../node/spec.js';
+import { PREVIOUS_SUFFIX } from '../node/spec.js';
 import type { NodeThresholds } from '../node/thresholds.js';
-import type { Member, RaftClient } from '../raft/engine.js';
 import type { Host } from '../remote/host.js';
 import { HostFiles } from '../remote/host-files.js';
 import * as containers from '../runtime/containers.js';
@@ -24,62 +21,18 @@ import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import { verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
+import { leader, type Progress, type Reseed, STEPS, type Step, undo } from './reseed-steps.js';
 
 export interface ReseedOutcome {
   outcome: 'healed' | 'failed' | 'refused';
   message: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Where the member's peers reach it when the cluster no longer lists it. */
 function peerAddress(session: ClusterSession, host: string): string {
   const p = session.inv.ports;
   return session.inv.engine === 'etcd' ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
-}
-
-async function leader(session: ClusterSession): Promise<RaftClient> {
-  const views = await observe(session, session.inv.nodes);
-  const l = views.find((v) => v.raft?.role === 'leader');
-  if (!l) throw new Error('the cluster has no leader right now (an election, or lost quorum)');
-  return session.raft(session.inv.nodes.find((n) => n.id === l.id)!);
-}
-
-/**
- * A membership change on the current leader. `done` reads the membership first: a change that
- * took effect although its answer was lost is not asked for again.
- */
-async function change<T>(
-  session: ClusterSession,
-  what: string,
-  done: (members: Member[]) => T | undefined,
-  act: (c: RaftClient) => Promise<unknown>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const c = await leader(session);
-      const already = done(await c.members());
-      if (already !== undefined) return already;
-      await act(c);
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep(500);
-  }
-}
-
-interface Progress {
-  stoppedByUs: boolean;
-  renamed: boolean;
-  removed: boolean;
-  aside?: string;
-  learner?: Member;
-  started: boolean;
-  promoted: boolean;
 }
 
 /** Where things stand after a failure, and what the operator does next. */
@@ -134,6 +87,7 @@ export async function reseed(
   const phase = (detail: string) =>
     o.events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'reseed', detail });
   const p: Progress = {
+    hasContainer: false,
     stoppedByUs: false,
     renamed: false,
     removed: false,
@@ -182,97 +136,38 @@ export async function reseed(
       `more than one member matches ${id}: ${mine.map((m) => `${m.name || m.id} (${m.address})`).join(', ')}`,
     );
   const address = mine[0]?.address || peerAddress(session, node.host);
+  p.hasContainer = !!v.container;
 
+  const r: Reseed = {
+    session,
+    id,
+    node,
+    host,
+    name,
+    prev,
+    dataDir,
+    address,
+    old: mine[0],
+    image: o.image,
+    t,
+    events: o.events,
+    p,
+  };
+  const done: Step[] = [];
   try {
-    // Nothing may start the old container on a moved directory, by hand or by a restart policy.
-    if (v.container) {
-      await host.run(docker.renameContainer(name, prev));
-      p.renamed = true;
+    for (const step of STEPS) {
+      if (step.when && !step.when(r)) continue;
+      phase(step.phase);
+      await step.run(r);
+      done.push(step);
     }
-
-    phase('remove the member');
-    const old = mine[0];
-    if (old) {
-      try {
-        await change(
-          session,
-          'removing the member',
-          (ms) => (ms.some((m) => m.id === old.id) ? undefined : true),
-          (c) => c.removeMember(old),
-          15_000,
-        );
-      } catch (e) {
-        const still = (await (await leader(session)).members().catch(() => before)).some(
-          (m) => m.id === old.id,
-        );
-        if (still) throw new Error(`could not remove the member: ${(e as Error).message}`);
-      }
-    }
-    p.removed = true;
-
-    phase(`move ${dataDir} aside`);
-    const stat = (await host.run(['stat', '-c', '%u:%g:%a', '--', dataDir])).stdout.trim();
-    const [uid, gid, mode] = stat.split(':');
-    const aside = `${dataDir}${ASIDE_SUFFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    // -T: never into an existing directory of that name; -n: never over anything.
-    await host.run(['mv', '-n', '-T', '--', dataDir, aside]);
-    p.aside = aside;
-    o.events.emit({
-      type: 'warning',
-      at: Date.now(),
-      node: id,
-      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`,
-    });
-    await host.run(['install', '-d', '-o', uid!, '-g', gid!, '-m', mode!, '--', dataDir]);
-
-    phase('add it back as a learner');
-    p.learner = await change(
-      session,
-      'adding the learner',
-      (ms) => ms.find((m) => m.address === address && !m.voter),
-      (c) => c.addLearner(id, address),
-      30_000,
-    );
-
-    phase('start empty');
-    await containers.run(
-      host,
-      joiningSpec(session.inv.engine, nodeSpec(session.inv, node, { image: o.image })),
-    );
-    p.started = true;
-    phase('catch up as a learner');
-    let floor = 0;
-    const remember = (vs: NodeView[]) => {
-      floor = vs.find((x) => x.raft?.role === 'leader')?.raft?.commitIndex ?? floor;
-    };
-    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
-
-    phase('promote to voter');
-    const learner = p.learner;
-    await change(
-      session,
-      'promoting the learner',
-      (ms) => (ms.some((m) => m.id === learner.id && m.voter) ? true : undefined),
-      // The floor is a commit index the learner has already reached.
-      (c) => c.promoteLearner(learner, floor),
-      t.catchUpTimeoutMs,
-    );
-    p.promoted = true;
-    const lag = await waitCaughtUp(session, id, t, {
-      startedAt: Date.now(),
-      also: (x) => (x.raft?.role === 'learner' ? 'still a learner' : undefined),
-    });
     if (p.renamed) await host.run(docker.removeContainer(prev), { allowFailure: true });
     return {
       outcome: 'healed',
-      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`,
+      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again; the old data directory is kept at ${p.aside}`,
     };
   } catch (e) {
-    // Before the member is gone nothing else has changed: the old container gets its name back.
-    if (p.renamed && !p.removed) {
-      const back = await host.run(docker.renameContainer(prev, name), { allowFailure: true });
-      if (back.code === 0) p.renamed = false;
-    }
+    await undo(done, r);
     return {
       outcome: 'failed',
       message: `${id}: the re-seed stopped: ${(e as Error).message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`,

@@ -1,0 +1,213 @@
+// The re-seed's changes, as a table of steps, each with its undo where one exists, so the order
+// and the point of no return (the member's removal) can be read in one place.
+
+import type { NodeView } from '../cluster/observe.js';
+import { observe } from '../cluster/observe.js';
+import type { ClusterSession } from '../cluster/session.js';
+import type { Events } from '../events/events.js';
+import type { NodeInput } from '../inventory/schema.js';
+import { joiningSpec, nodeSpec } from '../inventory/spec.js';
+import { waitCaughtUp } from '../node/catch-up.js';
+import { ASIDE_SUFFIX } from '../node/spec.js';
+import type { NodeThresholds } from '../node/thresholds.js';
+import type { Member, RaftClient } from '../raft/engine.js';
+import type { Host } from '../remote/host.js';
+import * as containers from '../runtime/containers.js';
+import * as docker from '../runtime/docker.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function leader(session: ClusterSession): Promise<RaftClient> {
+  const views = await observe(session, session.inv.nodes);
+  const l = views.find((v) => v.raft?.role === 'leader');
+  if (!l) throw new Error('the cluster has no leader right now (an election, or lost quorum)');
+  return session.raft(session.inv.nodes.find((n) => n.id === l.id)!);
+}
+
+/**
+ * A membership change on the current leader. `done` reads the membership first: a change that
+ * took effect although its answer was lost is not asked for again.
+ */
+export async function change<T>(
+  session: ClusterSession,
+  what: string,
+  done: (members: Member[]) => T | undefined,
+  act: (c: RaftClient) => Promise<unknown>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const c = await leader(session);
+      const already = done(await c.members());
+      if (already !== undefined) return already;
+      await act(c);
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
+    await sleep(500);
+  }
+}
+
+export interface Progress {
+  hasContainer: boolean;
+  stoppedByUs: boolean;
+  renamed: boolean;
+  removed: boolean;
+  aside?: string;
+  learner?: Member;
+  started: boolean;
+  promoted: boolean;
+}
+
+export interface Reseed {
+  session: ClusterSession;
+  id: string;
+  node: NodeInput;
+  host: Host;
+  name: string;
+  prev: string;
+  dataDir: string;
+  /** Where the member's peers reach it. */
+  address: string;
+  /** The member as the cluster lists it now (none when it was already removed). */
+  old?: Member;
+  image: string;
+  t: NodeThresholds;
+  events: Events;
+  p: Progress;
+  /** The lag the node was caught up to at the end. */
+  lag?: number;
+}
+
+/**
+ * One step of the re-seed. `undo` puts it back; a step without one is a point of no return: a
+ * failure after it leaves things where they stand (and says so) rather than half undo them.
+ */
+export interface Step {
+  phase: string;
+  when?: (r: Reseed) => boolean;
+  run: (r: Reseed) => Promise<void>;
+  undo?: (r: Reseed) => Promise<void>;
+}
+
+/** Undoes the finished steps, newest first, up to the first that cannot be undone. */
+export async function undo(done: Step[], r: Reseed): Promise<void> {
+  for (const step of [...done].reverse()) {
+    if (!step.undo) return;
+    await step.undo(r).catch(() => {});
+  }
+}
+
+export const STEPS: Step[] = [
+  {
+    // Nothing may start the old container on a moved directory, by hand or by a restart policy.
+    phase: 'set the old container aside',
+    when: (r) => r.p.hasContainer,
+    run: async (r) => {
+      await r.host.run(docker.renameContainer(r.name, r.prev));
+      r.p.renamed = true;
+    },
+    undo: async (r) => {
+      const back = await r.host.run(docker.renameContainer(r.prev, r.name), {
+        allowFailure: true,
+      });
+      if (back.code === 0) r.p.renamed = false;
+    },
+  },
+  {
+    phase: 'remove the member',
+    run: async (r) => {
+      const old = r.old;
+      if (old) {
+        try {
+          await change(
+            r.session,
+            'removing the member',
+            (ms) => (ms.some((m) => m.id === old.id) ? undefined : true),
+            (c) => c.removeMember(old),
+            15_000,
+          );
+        } catch (e) {
+          const members = await (await leader(r.session)).members().catch(() => undefined);
+          if (!members || members.some((m) => m.id === old.id))
+            throw new Error(`could not remove the member: ${(e as Error).message}`);
+        }
+      }
+      r.p.removed = true;
+    },
+  },
+  {
+    phase: 'move the data directory aside',
+    run: async (r) => {
+      const { host, dataDir } = r;
+      const stat = (await host.run(['stat', '-c', '%u:%g:%a', '--', dataDir])).stdout.trim();
+      const [uid, gid, mode] = stat.split(':');
+      const aside = `${dataDir}${ASIDE_SUFFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      // -T: never into an existing directory of that name; -n: never over anything.
+      await host.run(['mv', '-n', '-T', '--', dataDir, aside]);
+      r.p.aside = aside;
+      r.events.emit({
+        type: 'warning',
+        at: Date.now(),
+        node: r.id,
+        message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`,
+      });
+      await host.run(['install', '-d', '-o', uid!, '-g', gid!, '-m', mode!, '--', dataDir]);
+    },
+  },
+  {
+    phase: 'add it back as a learner',
+    run: async (r) => {
+      r.p.learner = await change(
+        r.session,
+        'adding the learner',
+        (ms) => ms.find((m) => m.address === r.address && !m.voter),
+        (c) => c.addLearner(r.id, r.address),
+        30_000,
+      );
+    },
+  },
+  {
+    phase: 'start empty',
+    run: async (r) => {
+      const inv = r.session.inv;
+      await containers.run(
+        r.host,
+        joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image })),
+      );
+      r.p.started = true;
+    },
+  },
+  {
+    phase: 'catch up as a learner, then promote to voter',
+    run: async (r) => {
+      let floor = 0;
+      const remember = (vs: NodeView[]) => {
+        floor = vs.find((x) => x.raft?.role === 'leader')?.raft?.commitIndex ?? floor;
+      };
+      await waitCaughtUp(r.session, r.id, r.t, { startedAt: Date.now(), onViews: remember });
+      const learner = r.p.learner!;
+      await change(
+        r.session,
+        'promoting the learner',
+        (ms) => (ms.some((m) => m.id === learner.id && m.voter) ? true : undefined),
+        // The floor is a commit index the learner has already reached.
+        (c) => c.promoteLearner(learner, floor),
+        r.t.catchUpTimeoutMs,
+      );
+      r.p.promoted = true;
+    },
+  },
+  {
+    phase: 'catch up as a voter',
+    run: async (r) => {
+      r.lag = await waitCaughtUp(r.session, r.id, r.t, {
+        startedAt: Date.now(),
+        also: (x) => (x.raft?.role === 'learner' ? 'still a learner' : undefined),
+      });
+    },
+  },
+];
