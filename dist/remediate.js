@@ -71671,7 +71671,7 @@ async function lockCluster(session, purpose) {
   const path = lockPath(session.inv.container.dataDir);
   const note = owner(purpose);
   const held = [];
-  const undo = async () => {
+  const undo2 = async () => {
     for (const h of held.reverse()) await release(h, path, note).catch(() => {
     });
   };
@@ -71680,14 +71680,14 @@ async function lockCluster(session, purpose) {
     const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
     if (!made) continue;
     if (made.code !== 0 && !/exists/i.test(made.stderr)) {
-      await undo();
+      await undo2();
       throw new Error(
         `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
       );
     }
     if (made.code !== 0) {
       const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-      await undo();
+      await undo2();
       const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
       throw new ClusterLockedError(
         `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
@@ -71696,7 +71696,7 @@ async function lockCluster(session, purpose) {
     held.push(host);
     await host.run(writeStdinTo(`${path}/owner`), { input: note });
   }
-  return undo;
+  return undo2;
 }
 
 // src/remediate/diagnose.ts
@@ -72016,7 +72016,7 @@ function checkMemLimits(memory, goMemLimit) {
   }
 }
 
-// src/wal/files.ts
+// src/base/files.ts
 function joinPath(dir, name2) {
   return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
 }
@@ -72109,58 +72109,7 @@ var ByteCursor = class {
   }
 };
 
-// src/wal/crc32c.ts
-import { createRequire } from "node:module";
-var POLY = 2197175160;
-var TABLES = (() => {
-  const t0 = new Int32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
-    t0[i] = c;
-  }
-  const tables = [t0];
-  for (let s = 1; s < 8; s++) {
-    const prev = tables[s - 1];
-    const next = new Int32Array(256);
-    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t0[prev[i] & 255];
-    tables.push(next);
-  }
-  return tables;
-})();
-function loadNative() {
-  if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
-  try {
-    const req = createRequire(import.meta.url);
-    const mod = req("@node-rs/crc32");
-    const f = mod.crc32c;
-    if (f && f(Buffer.from("123456789"), 0) === 3808858755) return f;
-  } catch {
-  }
-  return void 0;
-}
-var native = loadNative();
-function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
-  if (native && end - start >= 384) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
-  }
-  return crc32cTable(crc, buf, start, end);
-}
-function crc32cTable(crc, buf, start = 0, end = buf.length) {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
-  let c = ~crc;
-  let i = start;
-  const fast = end - (end - start & 7);
-  while (i < fast) {
-    const a = c ^ (buf[i] | buf[i + 1] << 8 | buf[i + 2] << 16 | buf[i + 3] << 24);
-    c = t7[a & 255] ^ t6[a >>> 8 & 255] ^ t5[a >>> 16 & 255] ^ t4[a >>> 24] ^ t3[buf[i + 4]] ^ t2[buf[i + 5]] ^ t1[buf[i + 6]] ^ t0[buf[i + 7]];
-    i += 8;
-  }
-  while (i < end) c = t0[(c ^ buf[i++]) & 255] ^ c >>> 8;
-  return ~c >>> 0;
-}
-
-// src/wal/proto.ts
+// src/base/proto.ts
 var OVERFLOW = { kind: "error", message: "proto: integer overflow" };
 var NEGATIVE = {
   kind: "error",
@@ -72472,6 +72421,57 @@ function walkProtobufGo(buf, start, end, known, visit2) {
     }
   }
   return void 0;
+}
+
+// src/wal/crc32c.ts
+import { createRequire } from "node:module";
+var POLY = 2197175160;
+var TABLES = (() => {
+  const t0 = new Int32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
+    t0[i] = c;
+  }
+  const tables = [t0];
+  for (let s = 1; s < 8; s++) {
+    const prev = tables[s - 1];
+    const next = new Int32Array(256);
+    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t0[prev[i] & 255];
+    tables.push(next);
+  }
+  return tables;
+})();
+function loadNative() {
+  if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
+  try {
+    const req = createRequire(import.meta.url);
+    const mod = req("@node-rs/crc32");
+    const f = mod.crc32c;
+    if (f && f(Buffer.from("123456789"), 0) === 3808858755) return f;
+  } catch {
+  }
+  return void 0;
+}
+var native = loadNative();
+function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
+  if (native && end - start >= 384) {
+    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  }
+  return crc32cTable(crc, buf, start, end);
+}
+function crc32cTable(crc, buf, start = 0, end = buf.length) {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
+  let c = ~crc;
+  let i = start;
+  const fast = end - (end - start & 7);
+  while (i < fast) {
+    const a = c ^ (buf[i] | buf[i + 1] << 8 | buf[i + 2] << 16 | buf[i + 3] << 24);
+    c = t7[a & 255] ^ t6[a >>> 8 & 255] ^ t5[a >>> 16 & 255] ^ t4[a >>> 24] ^ t3[buf[i + 4]] ^ t2[buf[i + 5]] ^ t1[buf[i + 6]] ^ t0[buf[i + 7]];
+    i += 8;
+  }
+  while (i < end) c = t0[(c ^ buf[i++]) & 255] ^ c >>> 8;
+  return ~c >>> 0;
 }
 
 // src/wal/decoder.ts
@@ -74229,12 +74229,8 @@ var ClusterViews = class {
   }
 };
 
-// src/remediate/reseed.ts
+// src/remediate/reseed-steps.ts
 var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-function peerAddress(session, host) {
-  const p = session.inv.ports;
-  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
-}
 async function leader(session) {
   const views = await observe(session, session.inv.nodes);
   const l = views.find((v) => v.raft?.role === "leader");
@@ -74256,6 +74252,128 @@ async function change(session, what, done, act, timeoutMs) {
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
     await sleep3(500);
   }
+}
+async function undo(done, r) {
+  for (const step of [...done].reverse()) {
+    if (!step.undo) return;
+    await step.undo(r).catch(() => {
+    });
+  }
+}
+var STEPS = [
+  {
+    // Nothing may start the old container on a moved directory, by hand or by a restart policy.
+    phase: "set the old container aside",
+    when: (r) => r.p.hasContainer,
+    run: async (r) => {
+      await r.host.run(renameContainer(r.name, r.prev));
+      r.p.renamed = true;
+    },
+    undo: async (r) => {
+      const back = await r.host.run(renameContainer(r.prev, r.name), {
+        allowFailure: true
+      });
+      if (back.code === 0) r.p.renamed = false;
+    }
+  },
+  {
+    phase: "remove the member",
+    run: async (r) => {
+      const old = r.old;
+      if (old) {
+        try {
+          await change(
+            r.session,
+            "removing the member",
+            (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+            (c) => c.removeMember(old),
+            15e3
+          );
+        } catch (e) {
+          const members2 = await (await leader(r.session)).members().catch(() => void 0);
+          if (!members2 || members2.some((m) => m.id === old.id))
+            throw new Error(`could not remove the member: ${e.message}`);
+        }
+      }
+      r.p.removed = true;
+    }
+  },
+  {
+    phase: "move the data directory aside",
+    run: async (r) => {
+      const { host, dataDir } = r;
+      const stat2 = (await host.run(["stat", "-c", "%u:%g:%a", "--", dataDir])).stdout.trim();
+      const [uid, gid, mode] = stat2.split(":");
+      const aside = `${dataDir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
+      await host.run(["mv", "-n", "-T", "--", dataDir, aside]);
+      r.p.aside = aside;
+      r.events.emit({
+        type: "warning",
+        at: Date.now(),
+        node: r.id,
+        message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`
+      });
+      await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
+    }
+  },
+  {
+    phase: "add it back as a learner",
+    run: async (r) => {
+      r.p.learner = await change(
+        r.session,
+        "adding the learner",
+        (ms) => ms.find((m) => m.address === r.address && !m.voter),
+        (c) => c.addLearner(r.id, r.address),
+        3e4
+      );
+    }
+  },
+  {
+    phase: "start empty",
+    run: async (r) => {
+      const inv = r.session.inv;
+      await run(
+        r.host,
+        joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
+      );
+      r.p.started = true;
+    }
+  },
+  {
+    phase: "catch up as a learner, then promote to voter",
+    run: async (r) => {
+      let floor = 0;
+      const remember = (vs) => {
+        floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
+      };
+      await waitCaughtUp(r.session, r.id, r.t, { startedAt: Date.now(), onViews: remember });
+      const learner = r.p.learner;
+      await change(
+        r.session,
+        "promoting the learner",
+        (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+        // The floor is a commit index the learner has already reached.
+        (c) => c.promoteLearner(learner, floor),
+        r.t.catchUpTimeoutMs
+      );
+      r.p.promoted = true;
+    }
+  },
+  {
+    phase: "catch up as a voter",
+    run: async (r) => {
+      r.lag = await waitCaughtUp(r.session, r.id, r.t, {
+        startedAt: Date.now(),
+        also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
+      });
+    }
+  }
+];
+
+// src/remediate/reseed.ts
+function peerAddress(session, host) {
+  const p = session.inv.ports;
+  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
 }
 function stateOf(id, p, prev, address, dataDir) {
   const parts = [];
@@ -74295,6 +74413,7 @@ async function reseed(session, id, o) {
   const dataDir = session.inv.container.dataDir;
   const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
   const p = {
+    hasContainer: false,
     stoppedByUs: false,
     renamed: false,
     removed: false,
@@ -74338,88 +74457,37 @@ async function reseed(session, id, o) {
       `more than one member matches ${id}: ${mine.map((m) => `${m.name || m.id} (${m.address})`).join(", ")}`
     );
   const address = mine[0]?.address || peerAddress(session, node2.host);
+  p.hasContainer = !!v.container;
+  const r = {
+    session,
+    id,
+    node: node2,
+    host,
+    name: name2,
+    prev,
+    dataDir,
+    address,
+    old: mine[0],
+    image: o.image,
+    t,
+    events: o.events,
+    p
+  };
+  const done = [];
   try {
-    if (v.container) {
-      await host.run(renameContainer(name2, prev));
-      p.renamed = true;
+    for (const step of STEPS) {
+      if (step.when && !step.when(r)) continue;
+      phase2(step.phase);
+      await step.run(r);
+      done.push(step);
     }
-    phase2("remove the member");
-    const old = mine[0];
-    if (old) {
-      try {
-        await change(
-          session,
-          "removing the member",
-          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
-          (c) => c.removeMember(old),
-          15e3
-        );
-      } catch (e) {
-        const still = (await (await leader(session)).members().catch(() => before)).some(
-          (m) => m.id === old.id
-        );
-        if (still) throw new Error(`could not remove the member: ${e.message}`);
-      }
-    }
-    p.removed = true;
-    phase2(`move ${dataDir} aside`);
-    const stat2 = (await host.run(["stat", "-c", "%u:%g:%a", "--", dataDir])).stdout.trim();
-    const [uid, gid, mode] = stat2.split(":");
-    const aside = `${dataDir}${ASIDE_SUFFIX}${(/* @__PURE__ */ new Date()).toISOString().replace(/[:.]/g, "-")}`;
-    await host.run(["mv", "-n", "-T", "--", dataDir, aside]);
-    p.aside = aside;
-    o.events.emit({
-      type: "warning",
-      at: Date.now(),
-      node: id,
-      message: `the corrupt data directory was moved to ${aside} and is kept; remove it once you no longer need it`
-    });
-    await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
-    phase2("add it back as a learner");
-    p.learner = await change(
-      session,
-      "adding the learner",
-      (ms) => ms.find((m) => m.address === address && !m.voter),
-      (c) => c.addLearner(id, address),
-      3e4
-    );
-    phase2("start empty");
-    await run(
-      host,
-      joiningSpec(session.inv.engine, nodeSpec(session.inv, node2, { image: o.image }))
-    );
-    p.started = true;
-    phase2("catch up as a learner");
-    let floor = 0;
-    const remember = (vs) => {
-      floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
-    };
-    await waitCaughtUp(session, id, t, { startedAt: Date.now(), onViews: remember });
-    phase2("promote to voter");
-    const learner = p.learner;
-    await change(
-      session,
-      "promoting the learner",
-      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
-      // The floor is a commit index the learner has already reached.
-      (c) => c.promoteLearner(learner, floor),
-      t.catchUpTimeoutMs
-    );
-    p.promoted = true;
-    const lag = await waitCaughtUp(session, id, t, {
-      startedAt: Date.now(),
-      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
-    });
     if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
     return {
       outcome: "healed",
-      message: `re-seeded: removed, added back empty, caught up (lag ${lag}) and a voter again; the old data directory is kept at ${p.aside}`
+      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again; the old data directory is kept at ${p.aside}`
     };
   } catch (e) {
-    if (p.renamed && !p.removed) {
-      const back = await host.run(renameContainer(prev, name2), { allowFailure: true });
-      if (back.code === 0) p.renamed = false;
-    }
+    await undo(done, r);
     return {
       outcome: "failed",
       message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`

@@ -72339,7 +72339,7 @@ var HostFiles = class {
   }
 };
 
-// src/wal/files.ts
+// src/base/files.ts
 function joinPath(dir, name2) {
   return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
 }
@@ -72432,58 +72432,7 @@ var ByteCursor = class {
   }
 };
 
-// src/wal/crc32c.ts
-import { createRequire } from "node:module";
-var POLY = 2197175160;
-var TABLES = (() => {
-  const t0 = new Int32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
-    t0[i] = c;
-  }
-  const tables = [t0];
-  for (let s = 1; s < 8; s++) {
-    const prev = tables[s - 1];
-    const next = new Int32Array(256);
-    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t0[prev[i] & 255];
-    tables.push(next);
-  }
-  return tables;
-})();
-function loadNative() {
-  if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
-  try {
-    const req = createRequire(import.meta.url);
-    const mod = req("@node-rs/crc32");
-    const f = mod.crc32c;
-    if (f && f(Buffer.from("123456789"), 0) === 3808858755) return f;
-  } catch {
-  }
-  return void 0;
-}
-var native = loadNative();
-function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
-  if (native && end - start >= 384) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
-  }
-  return crc32cTable(crc, buf, start, end);
-}
-function crc32cTable(crc, buf, start = 0, end = buf.length) {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
-  let c = ~crc;
-  let i = start;
-  const fast = end - (end - start & 7);
-  while (i < fast) {
-    const a = c ^ (buf[i] | buf[i + 1] << 8 | buf[i + 2] << 16 | buf[i + 3] << 24);
-    c = t7[a & 255] ^ t6[a >>> 8 & 255] ^ t5[a >>> 16 & 255] ^ t4[a >>> 24] ^ t3[buf[i + 4]] ^ t2[buf[i + 5]] ^ t1[buf[i + 6]] ^ t0[buf[i + 7]];
-    i += 8;
-  }
-  while (i < end) c = t0[(c ^ buf[i++]) & 255] ^ c >>> 8;
-  return ~c >>> 0;
-}
-
-// src/wal/proto.ts
+// src/base/proto.ts
 var OVERFLOW = { kind: "error", message: "proto: integer overflow" };
 var NEGATIVE = {
   kind: "error",
@@ -72795,6 +72744,57 @@ function walkProtobufGo(buf, start, end, known, visit2) {
     }
   }
   return void 0;
+}
+
+// src/wal/crc32c.ts
+import { createRequire } from "node:module";
+var POLY = 2197175160;
+var TABLES = (() => {
+  const t0 = new Int32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
+    t0[i] = c;
+  }
+  const tables = [t0];
+  for (let s = 1; s < 8; s++) {
+    const prev = tables[s - 1];
+    const next = new Int32Array(256);
+    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t0[prev[i] & 255];
+    tables.push(next);
+  }
+  return tables;
+})();
+function loadNative() {
+  if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
+  try {
+    const req = createRequire(import.meta.url);
+    const mod = req("@node-rs/crc32");
+    const f = mod.crc32c;
+    if (f && f(Buffer.from("123456789"), 0) === 3808858755) return f;
+  } catch {
+  }
+  return void 0;
+}
+var native = loadNative();
+function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
+  if (native && end - start >= 384) {
+    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  }
+  return crc32cTable(crc, buf, start, end);
+}
+function crc32cTable(crc, buf, start = 0, end = buf.length) {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
+  let c = ~crc;
+  let i = start;
+  const fast = end - (end - start & 7);
+  while (i < fast) {
+    const a = c ^ (buf[i] | buf[i + 1] << 8 | buf[i + 2] << 16 | buf[i + 3] << 24);
+    c = t7[a & 255] ^ t6[a >>> 8 & 255] ^ t5[a >>> 16 & 255] ^ t4[a >>> 24] ^ t3[buf[i + 4]] ^ t2[buf[i + 5]] ^ t1[buf[i + 6]] ^ t0[buf[i + 7]];
+    i += 8;
+  }
+  while (i < end) c = t0[(c ^ buf[i++]) & 255] ^ c >>> 8;
+  return ~c >>> 0;
 }
 
 // src/wal/decoder.ts

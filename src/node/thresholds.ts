@@ -22,3 +22,10 @@ export const DEFAULT_THRESHOLDS: NodeThresholds = {
 export function stopGraceOf(inv: Inventory, given?: number): number {
   return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
 }
+
+/** How long a started node may take to answer Raft: as given, else by engine (elastickv restores
+ * its FSM before it answers, which takes minutes on large nodes). */
+export function startTimeoutMsOf(inv: Inventory, givenSeconds?: number): number {
+  if (givenSeconds !== undefined) return givenSeconds * 1000;
+  return inv.engine === 'elastickv' ? 300_000 : DEFAULT_THRESHOLDS.startTimeoutMs;
+}

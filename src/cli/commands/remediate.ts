@@ -1,0 +1,111 @@
+// raftroll diagnose|remediate: what is wrong with each node, and (mode auto) the smallest safe fix.
+
+import type { Command } from 'commander';
+import { ClusterSession } from '../../cluster/session.js';
+import { Events, retryWarnings } from '../../events/events.js';
+import { walRulesVersion } from '../../inventory/load.js';
+import { startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
+import { type Mode, remediate } from '../../remediate/remediate.js';
+import { EXIT, ExitError, print } from '../exit.js';
+import { onInterrupt } from '../interrupt.js';
+import {
+  clusterEtcdOption,
+  flag,
+  inventoryAndNodes,
+  inventoryOption,
+  nodesOption,
+  value,
+} from '../options.js';
+import { printProgress } from '../progress.js';
+
+type Opts = Record<string, string | boolean | undefined>;
+
+async function remediateAction(o: Opts, mode: Mode, findingsOnly: boolean): Promise<void> {
+  const thresholds = {
+    maxLag: value('maxLag', o.maxLag)!,
+    memoryPressure: value('memoryPressure', o.memoryPressure)!,
+    crashLoopRestarts: value('crashLoopRestarts', o.crashLoopRestarts)!,
+  };
+  const { inv, nodes } = await inventoryAndNodes(String(o.inventory), o.nodes);
+  const rollout =
+    mode === 'auto'
+      ? {
+          stabilizeMs: value('stabilize', o.stabilize)! * 1000,
+          catchUpTimeoutMs: value('catchUpTimeout', o.catchUpTimeout)! * 1000,
+          startTimeoutMs: startTimeoutMsOf(inv, value('startTimeout', o.startTimeout)),
+          stopGraceSeconds: stopGraceOf(inv, value('stopGrace', o.stopGrace)),
+        }
+      : undefined;
+  const etcdVersion = walRulesVersion(inv, o.etcd as string | undefined);
+  const events = new Events();
+  const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
+  const interrupt = onInterrupt();
+  try {
+    if (!o.json) printProgress(events);
+    const r = await remediate(session, nodes, {
+      mode,
+      etcdVersion,
+      thresholds,
+      rollout,
+      reseed: !!o.allowReseed,
+      events,
+      signal: interrupt.signal,
+    });
+    if (o.json) print(true, findingsOnly ? r.findings : r, '');
+    else {
+      for (const d of r.findings)
+        if (d.facts.staleBackups.length)
+          process.stdout.write(`${d.node}: stale backups: ${d.facts.staleBackups.join(', ')}\n`);
+      process.stdout.write(`${r.result}\n`);
+    }
+    if (interrupt.signal.aborted)
+      throw new ExitError(
+        EXIT.interrupted,
+        'interrupted; the node being healed was finished first',
+      );
+    if (r.result !== 'healthy' && r.result !== 'healed') throw new ExitError(EXIT.failed, '');
+  } finally {
+    interrupt.dispose();
+    await session.close();
+  }
+}
+
+function remediation(program: Command, name: string, description: string, exits: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .addOption(inventoryOption().makeOptionMandatory())
+    .addOption(nodesOption())
+    .addOption(flag('maxLag'))
+    .addOption(flag('memoryPressure'))
+    .addOption(flag('crashLoopRestarts'))
+    .addOption(clusterEtcdOption())
+    .option('--json', 'print findings (and actions) as JSON')
+    .addHelpText('after', `\nExit codes: ${exits}`);
+}
+
+export function remediateCommands(program: Command): void {
+  remediation(
+    program,
+    'remediate',
+    "diagnose, then (with --mode auto) apply the smallest safe fix to each node, one at a time, behind the rollout's quorum guard",
+    '0 healthy or healed, 1 something is still wrong (or a fix failed or was refused), 2 bad input, 130 interrupted.',
+  )
+    .addOption(flag('mode'))
+    .addOption(flag('stopGrace'))
+    .addOption(flag('startTimeout'))
+    .addOption(flag('catchUpTimeout'))
+    .addOption(flag('stabilize'))
+    .option(
+      '--allow-reseed',
+      'a corrupt-WAL member may be removed, its data moved aside, and added back empty (only while the others keep quorum)',
+    )
+    .action((o: Opts) => remediateAction(o, value('mode', o.mode)!, false));
+
+  remediation(
+    program,
+    'diagnose',
+    'read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix',
+    '0 every node healthy, 1 some node needs attention, 2 bad input.',
+  ).action((o: Opts) => remediateAction(o, 'diagnose', true));
+}

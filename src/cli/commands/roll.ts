@@ -1,0 +1,154 @@
+// raftroll plan|roll: the rolling update (plan is its dry run).
+
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ClusterSession } from '../../cluster/session.js';
+import { Events, retryWarnings } from '../../events/events.js';
+import { buildReport } from '../../events/report.js';
+import { loadInventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
+import { inventoryFromScriptEnv } from '../../inventory/script-env.js';
+import { withTag } from '../../node/spec.js';
+import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
+import { Rollout } from '../../rollout/rollout.js';
+import { EXIT, ExitError } from '../exit.js';
+import { onInterrupt } from '../interrupt.js';
+import {
+  clusterEtcdOption,
+  flag,
+  inventoryOption,
+  nodesOption,
+  splitIds,
+  value,
+} from '../options.js';
+import { printProgress } from '../progress.js';
+
+type Opts = Record<string, string | boolean | undefined>;
+
+/** --extra-env or --extra-env-file (one of them): KEY=VALUE lines, or undefined. */
+async function extraEnvOf(o: Opts): Promise<string | undefined> {
+  if (o.extraEnv !== undefined && o.extraEnvFile !== undefined)
+    throw new ExitError(EXIT.usage, 'give --extra-env or --extra-env-file, not both');
+  if (o.extraEnvFile === undefined) return o.extraEnv as string | undefined;
+  const file = String(o.extraEnvFile);
+  return readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new ExitError(
+      EXIT.usage,
+      `--extra-env-file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}; expected a file of KEY=VALUE lines`,
+    );
+  });
+}
+
+async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> {
+  if (!o.inventory === !o.fromScriptEnv)
+    throw new ExitError(EXIT.usage, 'give --inventory <file> or --from-script-env (one of them)');
+  const fromEnv = o.fromScriptEnv ? inventoryFromScriptEnv(process.env) : undefined;
+  const inv = fromEnv?.inv ?? (await loadInventory(String(o.inventory)));
+  if (!o.image && !o.imageTag && fromEnv && process.env.IMAGE) o.image = process.env.IMAGE;
+  if (!o.image && !o.imageTag)
+    throw new ExitError(EXIT.usage, 'give --image-tag <tag> or --image <ref>');
+  const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
+  const nodes =
+    !o.nodes && fromEnv
+      ? fromEnv.order
+      : o.nodes
+        ? selectNodes(inv, splitIds(o.nodes)).map((n) => n.id)
+        : undefined;
+  const thresholds = {
+    ...DEFAULT_THRESHOLDS,
+    maxLag: value('maxLag', o.maxLag)!,
+    stopGraceSeconds: stopGraceOf(inv, value('stopGrace', o.stopGrace)),
+    startTimeoutMs: startTimeoutMsOf(inv, value('startTimeout', o.startTimeout)),
+    catchUpTimeoutMs: value('catchUpTimeout', o.catchUpTimeout)! * 1000,
+    stabilizeMs: value('stabilize', o.stabilize)! * 1000,
+  };
+  const overrides = {
+    memory: (o.memory as string | undefined) ?? fromEnv?.overrides.memory,
+    defaultEnv: (o.defaultEnv as string | undefined) ?? fromEnv?.overrides.defaultEnv,
+    extraEnv: (await extraEnvOf(o)) ?? fromEnv?.overrides.extraEnv,
+  };
+  const events = new Events();
+  printProgress(events);
+  const interrupt = onInterrupt();
+  const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
+  try {
+    const r = await new Rollout(
+      inv,
+      session,
+      {
+        image,
+        nodes,
+        dryRun: name === 'plan',
+        overrides,
+        leaderLast: o.leaderLast !== false,
+        etcdVersion: walRulesVersion(inv, o.etcd as string | undefined),
+        thresholds,
+        signal: interrupt.signal,
+      },
+      events,
+    ).run();
+    if (name === 'plan') {
+      for (const row of r.rows) {
+        process.stdout.write(
+          `\n${row.node} (${row.roleBefore}): ${row.message}\n${(row.actions ?? []).map((a) => `    ${a}`).join('\n')}\n`,
+        );
+      }
+    }
+    if (o.jsonReport)
+      await writeFile(
+        String(o.jsonReport),
+        `${JSON.stringify(buildReport(events.log), null, 2)}\n`,
+        {
+          mode: 0o600,
+        },
+      );
+    if (r.result === 'interrupted')
+      throw new ExitError(EXIT.interrupted, r.message ?? 'interrupted');
+    if (r.result !== 'success') throw new ExitError(EXIT.failed, r.message ?? 'the rollout failed');
+  } finally {
+    interrupt.dispose();
+    await session.close();
+  }
+}
+
+export function rollCommands(program: Command): void {
+  for (const name of ['plan', 'roll'] as const) {
+    program
+      .command(name)
+      .description(
+        name === 'plan'
+          ? 'dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing'
+          : 'roll the cluster to a new image, one node at a time, quorum-safe, with rollback',
+      )
+      .addOption(inventoryOption())
+      .option(
+        '--from-script-env',
+        "read the cluster from rolling-update.sh's variables (NODES, SSH_TARGETS, ROLLING_ORDER, IMAGE, ...) instead of an inventory",
+      )
+      .option('--image-tag <tag>', "the new tag for the inventory's image")
+      .option('--image <ref>', 'the full new image reference (instead of --image-tag)')
+      .addOption(nodesOption('only these nodes, in this order (comma-separated ids)'))
+      .addOption(flag('memory'))
+      .addOption(flag('defaultEnv'))
+      .option(
+        '--extra-env <lines>',
+        'extra env as KEY=VALUE lines; a key here replaces the default of the same name. Other local users can read argv (ps): give secrets with --extra-env-file',
+      )
+      .option(
+        '--extra-env-file <file>',
+        'extra env as KEY=VALUE lines read from a file (for secrets: the values never reach any argv)',
+      )
+      .addOption(flag('maxLag'))
+      .addOption(flag('stopGrace'))
+      .addOption(flag('startTimeout'))
+      .addOption(flag('catchUpTimeout'))
+      .addOption(flag('stabilize'))
+      .option('--no-leader-last', 'keep the given order instead of moving the leader last')
+      .addOption(clusterEtcdOption())
+      .option('--json-report <file>', 'write the report as JSON to this file')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted.',
+      )
+      .action((o: Opts) => rollAction(name, o));
+  }
+}

@@ -1,0 +1,43 @@
+// raftroll status: one line per node, read only.
+
+import type { Command } from 'commander';
+import { observe } from '../../cluster/observe.js';
+import { ClusterSession } from '../../cluster/session.js';
+import { EXIT, ExitError, print } from '../exit.js';
+import { inventoryAndNodes, inventoryOption, nodesOption } from '../options.js';
+import { statusLine } from '../status-text.js';
+
+/** Container env values can be secrets: JSON output keeps GOMEMLIMIT and only the names of the rest. */
+function redactEnv<T extends { container?: { env: Record<string, string> } }>(v: T): T {
+  if (!v.container) return v;
+  const env = Object.fromEntries(
+    Object.entries(v.container.env).map(([k, x]) => [k, k === 'GOMEMLIMIT' ? x : '(set)']),
+  );
+  return { ...v, container: { ...v.container, env } };
+}
+
+export function statusCommand(program: Command): void {
+  program
+    .command('status')
+    .description(
+      'one line per node: reachable, container, image, memory settings, Raft role, indexes and lag',
+    )
+    .addOption(inventoryOption().makeOptionMandatory())
+    .addOption(nodesOption())
+    .option('--json', 'print the observation as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every node answered, 1 some node is unreachable or has no Raft status, 2 bad input.',
+    )
+    .action(async (o: { inventory: string; nodes?: string; json?: boolean }) => {
+      const { inv, nodes } = await inventoryAndNodes(o.inventory, o.nodes);
+      const session = await ClusterSession.open(inv);
+      try {
+        const views = await observe(session, nodes);
+        print(!!o.json, views.map(redactEnv), views.map(statusLine).join('\n'));
+        if (views.some((v) => !v.reachable || !v.raft)) throw new ExitError(EXIT.failed, '');
+      } finally {
+        await session.close();
+      }
+    });
+}

@@ -1,0 +1,56 @@
+// The command line's spelling of the shared options: one commander Option per definition in
+// settings/, and the options every cluster command takes, defined once.
+
+import { Option } from 'commander';
+import { loadInventory, selectNodes } from '../inventory/load.js';
+import { OPTIONS, type OptionName, type OptionValue, readOption } from '../settings/options.js';
+import { DEFAULT_ETCD_VERSION, ETCD_VERSIONS } from '../wal/versions.js';
+
+/** `--flag <arg>` with the shared description (and its default, when it has a fixed one). */
+export function flag(name: OptionName, description?: string): Option {
+  const def = OPTIONS[name];
+  const o = new Option(`--${def.flag} <${def.arg}>`, description ?? def.description);
+  return def.fallback ? o.default(def.fallback) : o;
+}
+
+/** The value of a shared option from commander's raw text, refused in the CLI's words. */
+export function value<K extends OptionName>(name: K, raw: unknown): OptionValue<K> | undefined {
+  return readOption(name, raw === undefined ? undefined : String(raw), (d) => `--${d.flag}`);
+}
+
+/** --etcd for `wal`: which release's loader to reproduce, 3.7 unless told. */
+export function walEtcdOption(): Option {
+  return new Option(
+    '--etcd <version>',
+    'etcd release whose loader to reproduce (elastickv ships 3.7)',
+  )
+    .choices([...ETCD_VERSIONS])
+    .default(DEFAULT_ETCD_VERSION);
+}
+
+/** --etcd for commands that read a cluster: the inventory decides unless this says otherwise. */
+export function clusterEtcdOption(): Option {
+  return new Option(
+    '--etcd <version>',
+    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)",
+  ).choices([...ETCD_VERSIONS]);
+}
+
+export const inventoryOption = () =>
+  new Option('-i, --inventory <file>', 'the cluster inventory (YAML)');
+export const nodesOption = (what = 'only these nodes (comma-separated ids)') =>
+  new Option('--nodes <ids>', what);
+
+export function splitIds(ids: unknown): string[] | undefined {
+  if (ids === undefined) return undefined;
+  return String(ids)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+/** The inventory and the nodes a --nodes list picks from it (all when none is given). */
+export async function inventoryAndNodes(file: string, ids?: unknown) {
+  const inv = await loadInventory(file);
+  return { inv, nodes: selectNodes(inv, splitIds(ids)) };
+}

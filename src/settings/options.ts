@@ -1,0 +1,195 @@
+// Every option a surface takes, defined once: its CLI flag, its action input, what it means,
+// its default, and the rule that checks it. The CLI, both cluster actions and action.yml's
+// documentation (checked by a test) read from here, so a value means the same everywhere and is
+// refused with the same words.
+
+import { ETCD_VERSIONS } from '../wal/versions.js';
+
+export interface OptionDef<T> {
+  /** `--flag` on the command line. */
+  flag: string;
+  /** The GitHub Actions input name. */
+  input: string;
+  /** The placeholder in `--flag <arg>`. */
+  arg: string;
+  description: string;
+  /** The default as documented ('' when the default depends on something else). */
+  fallback: string;
+  /** Turns the raw text into a value, or throws OptionValueError with what was expected. */
+  parse: (raw: string) => T;
+}
+
+/** What a rule expected, thrown by a parser; readOption turns it into a SettingError. */
+class OptionValueError extends Error {
+  constructor(readonly expected: string) {
+    super(expected);
+  }
+}
+
+/** A refused value, named the way the surface names it (`--max-lag`, `input max-lag`). */
+export class SettingError extends Error {
+  override name = 'SettingError';
+}
+
+/** A number within bounds. Durations are bounded so that no timer overflows (Node's ~24.8 days). */
+function between(min: number, max: number, expected: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new OptionValueError(expected);
+    return n;
+  };
+}
+
+/** Above 0, at most 1. */
+function fraction(expected: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1)
+      throw new OptionValueError(expected);
+    return n;
+  };
+}
+
+function whole(min: number, max: number, expected: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+      throw new OptionValueError(expected);
+    return n;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]) {
+  return (raw: string): T => {
+    if (!(values as readonly string[]).includes(raw))
+      throw new OptionValueError(
+        values.length === 2 ? values.join(' or ') : `one of ${values.join(', ')}`,
+      );
+    return raw as T;
+  };
+}
+
+const text = (raw: string) => raw;
+const DAY = 86_400;
+
+export const OPTIONS = {
+  maxLag: {
+    flag: 'max-lag',
+    input: 'max-lag',
+    arg: 'n',
+    description: "Entries a node may trail the leader's commit and still count as caught up.",
+    fallback: '1000',
+    parse: whole(0, Number.MAX_SAFE_INTEGER, 'a whole number of entries, 0 or more'),
+  },
+  stopGrace: {
+    flag: 'stop-grace',
+    input: 'stop-grace-seconds',
+    arg: 'seconds',
+    description:
+      "SIGTERM grace period before Docker kills a node (default: the inventory's container.stopGraceSeconds, else 30).",
+    fallback: '',
+    parse: whole(1, 3600, 'whole seconds from 1 to 3600'),
+  },
+  startTimeout: {
+    flag: 'start-timeout',
+    input: 'start-timeout-seconds',
+    arg: 'seconds',
+    description:
+      'How long a started node may take to answer Raft at all (default 300 for elastickv, whose FSM restore can take minutes; 60 for etcd).',
+    fallback: '',
+    parse: between(1, DAY, 'seconds above 0, at most 86400 (a day)'),
+  },
+  catchUpTimeout: {
+    flag: 'catch-up-timeout',
+    input: 'catch-up-timeout-seconds',
+    arg: 'seconds',
+    description:
+      'How long a started node may take to catch up before it counts as failed (a new container is then rolled back).',
+    fallback: '300',
+    parse: between(1, DAY, 'seconds above 0, at most 86400 (a day)'),
+  },
+  stabilize: {
+    flag: 'stabilize',
+    input: 'stabilize-seconds',
+    arg: 'seconds',
+    description: 'How long a node must stay caught up before the next one is touched.',
+    fallback: '3',
+    parse: between(0, 3600, 'seconds from 0 to 3600'),
+  },
+  memory: {
+    flag: 'memory',
+    input: 'memory-limit',
+    arg: 'size',
+    description: "Container memory limit (default 2500m); 'none' switches it off.",
+    fallback: '',
+    parse: text,
+  },
+  defaultEnv: {
+    flag: 'default-env',
+    input: 'default-env',
+    arg: 'lines',
+    description: "Default env as KEY=VALUE lines (default GOMEMLIMIT=1800MiB); 'none' for none.",
+    fallback: '',
+    parse: text,
+  },
+  memoryPressure: {
+    flag: 'memory-pressure',
+    input: 'memory-pressure',
+    arg: 'fraction',
+    description:
+      "Memory use above this fraction of the container's limit is memory pressure (above 0, at most 1).",
+    fallback: '0.9',
+    parse: fraction('a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)'),
+  },
+  crashLoopRestarts: {
+    flag: 'crash-loop-restarts',
+    input: 'crash-loop-restarts',
+    arg: 'n',
+    description: 'Restarts after which a container that is not running counts as crash-looping.',
+    fallback: '3',
+    parse: whole(1, 1_000_000, 'a whole number, 1 or more'),
+  },
+  etcd: {
+    flag: 'etcd',
+    input: 'etcd-version',
+    arg: 'version',
+    description:
+      "The etcd release whose WAL rules apply: 3.4, 3.5, 3.6 or 3.7. Default: the inventory's etcdVersion; 3.7 for elastickv. Required for etcd clusters.",
+    fallback: '',
+    parse: oneOf(ETCD_VERSIONS),
+  },
+  mode: {
+    flag: 'mode',
+    input: 'mode',
+    arg: 'mode',
+    description: 'diagnose (read only, the default) or auto (heal what can be healed safely).',
+    fallback: 'diagnose',
+    parse: oneOf(['diagnose', 'auto'] as const),
+  },
+} satisfies Record<string, OptionDef<unknown>>;
+
+export type OptionName = keyof typeof OPTIONS;
+export type OptionValue<K extends OptionName> = ReturnType<(typeof OPTIONS)[K]['parse']>;
+
+/**
+ * The option's value from its raw text ('' or undefined: the default, or undefined when it has
+ * none); `label` says how the surface names it (`--max-lag`, `input max-lag`) in the error.
+ */
+export function readOption<K extends OptionName>(
+  name: K,
+  raw: string | undefined,
+  label: (def: OptionDef<unknown>) => string,
+  sep = ':',
+): OptionValue<K> | undefined {
+  const def: OptionDef<unknown> = OPTIONS[name];
+  const given = raw?.trim() ? raw.trim() : def.fallback || undefined;
+  if (given === undefined) return undefined;
+  try {
+    return def.parse(given) as OptionValue<K>;
+  } catch (e) {
+    if (e instanceof OptionValueError)
+      throw new SettingError(`${label(def)} is "${raw}"${sep} expected ${e.expected}`);
+    throw e;
+  }
+}
