@@ -388,4 +388,36 @@ describe('the elastickv stand-in, 3 nodes x 3 Raft groups', () => {
     expect(r.dirs.map((d) => d.dir)).toEqual([join(dir, 'solo', 'wal')]);
     expect(r.verdict).toBe('clean');
   });
+
+  it('on SIGUSR1 allocates until something kills it (here an address-space limit; in a container, the OOM killer)', async () => {
+    const dir = join(tmp('raftroll-standin-'), 'data');
+    const child = spawn(
+      'prlimit',
+      [
+        '--as=1500000000',
+        bin,
+        '--raftId',
+        'hog',
+        '--raftDataDir',
+        dir,
+        '--address',
+        addr(6, 1),
+        '--raftBootstrap',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const log: string[] = [];
+    child.stderr.on('data', (d: Buffer) => log.push(d.toString()));
+    const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    procs.set('hog', { child, log, exit });
+    await waitFor('the node to serve', async () =>
+      log.join('').includes('leader is now hog') ? true : undefined,
+    );
+    child.kill('SIGUSR1');
+    const code = await exit;
+    procs.delete('hog');
+    expect(code).not.toBe(0);
+    expect(log.join('')).toContain('allocated 256 MiB');
+    expect(log.join('')).toContain('out of memory');
+  });
 });
