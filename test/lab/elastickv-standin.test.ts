@@ -4,7 +4,14 @@
 // elastickv client drives them, raftroll's WAL engine judges their logs.
 
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +81,8 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv = {}): void 
   procs.set(name, { child, log, exit });
 }
 
-const startNode = (k: number) => start(NODES[k - 1]!, argsFor(k));
+const startNode = (k: number, extra: string[] = []) =>
+  start(NODES[k - 1]!, [...argsFor(k), ...extra]);
 
 async function stop(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   const p = procs.get(name)!;
@@ -419,5 +427,42 @@ describe('the elastickv stand-in, 3 nodes x 3 Raft groups', () => {
     expect(code).not.toBe(0);
     expect(log.join('')).toContain('allocated 256 MiB');
     expect(log.join('')).toContain('out of memory');
+  });
+
+  it('balances group leaders across nodes, and only observes while the kill-switch file exists', async () => {
+    for (const n of NODES) expect(await stop(n)).toBe(0);
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    const killSwitch = join(tmp('raftroll-standin-'), 'no-balance');
+    writeFileSync(killSwitch, '');
+    const fast = ['Interval', 'GlobalCooldown', 'GroupCooldown', 'StartupGrace'].flatMap((f) => [
+      `--leaderBalance${f}`,
+      '200ms',
+    ]);
+    for (let k = 1; k <= 3; k++)
+      startNode(k, ['--leaderBalance', ...fast, '--leaderBalanceKillSwitchFile', killSwitch]);
+
+    // Every group led by n1: a spread of 3, over the threshold of 2.
+    for (const g of GROUPS) {
+      const leader = await agreedLeader(g);
+      if (leader === 'n1') continue;
+      const c = await client(NODES.indexOf(leader) + 1, g);
+      const n1 = (await c.members()).find((m) => m.id === 'n1')!;
+      await c.transferLeadership(n1);
+      expect(await agreedLeader(g)).toBe('n1');
+    }
+    await waitFor('the balancer to see the kill switch', async () =>
+      procs.get('n1')!.log.join('').includes(`kill switch ${killSwitch} present`)
+        ? true
+        : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const g of GROUPS) expect(await agreedLeader(g)).toBe('n1');
+
+    rmSync(killSwitch);
+    const spread = await waitFor('the leaders to spread out', async () => {
+      const leaders = await Promise.all(GROUPS.map((g) => agreedLeader(g)));
+      return new Set(leaders).size === 3 ? leaders : undefined;
+    });
+    expect([...spread].sort()).toEqual(NODES);
   });
 });
