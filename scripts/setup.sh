@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(golang-go golang-etcd-server-dev etcd-server etcd-client docker.io openssh-server openssh-client iptables util-linux sudo)
+packages=(golang-go golang-etcd-server-dev golang-google-grpc-dev golang-google-protobuf-dev golang-goprotobuf-dev protobuf-compiler protoc-gen-go-grpc etcd-server etcd-client docker.io openssh-server openssh-client iptables util-linux sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
