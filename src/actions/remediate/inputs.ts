@@ -2,10 +2,8 @@
 
 import * as core from '@actions/core';
 import type { Mode } from '../../remediate/remediate.js';
-import { ETCD_VERSIONS } from '../../wal/versions.js';
-import { boolInput, maskKey, num, opt } from '../input-helpers.js';
-
-export const MODES: readonly Mode[] = ['diagnose', 'auto'];
+import { boolInput, maskKey, opt } from '../input-helpers.js';
+import { settingInput } from '../setting-input.js';
 
 export interface RemediateSettings {
   /** A path to the inventory, or the inventory itself (YAML) when it spans several lines. */
@@ -16,6 +14,7 @@ export interface RemediateSettings {
   memoryPressure: number;
   crashLoopRestarts: number;
   stopGraceSeconds: number | undefined;
+  startTimeoutSeconds: number | undefined;
   catchUpTimeoutSeconds: number;
   stabilizeSeconds: number;
   allowReseed: boolean;
@@ -27,47 +26,26 @@ export interface RemediateSettings {
   reportPath: string;
 }
 
-const wholeAtLeast = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
-
 export function readSettings(): RemediateSettings {
   // Mask the key before any check could fail and print anything.
   const sshKey = core.getInput('ssh-key') || undefined;
   maskKey(sshKey);
   const inventory = core.getInput('inventory', { required: true });
-  const mode = (opt('mode') ?? 'diagnose') as Mode;
-  if (!MODES.includes(mode))
-    throw new Error(`input mode is "${mode}"; expected ${MODES.join(' or ')}`);
-  const etcdVersion = opt('etcd-version');
-  if (etcdVersion !== undefined && !(ETCD_VERSIONS as readonly string[]).includes(etcdVersion)) {
-    throw new Error(
-      `input etcd-version is "${etcdVersion}"; expected one of ${ETCD_VERSIONS.join(', ')}`,
-    );
-  }
+  const mode = settingInput('mode')!;
+  const etcdVersion = settingInput('etcd');
   return {
     inventory,
     nodes: opt('nodes')
       ?.split(/[\s,]+/)
       .filter(Boolean),
     mode,
-    maxLag: num('max-lag', 1000, wholeAtLeast(0), 'a whole number of entries, 0 or more'),
-    memoryPressure: num(
-      'memory-pressure',
-      0.9,
-      (n) => n > 0 && n <= 1,
-      'a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)',
-    ),
-    crashLoopRestarts: num('crash-loop-restarts', 3, wholeAtLeast(1), 'a whole number, 1 or more'),
-    stopGraceSeconds:
-      opt('stop-grace-seconds') === undefined
-        ? undefined
-        : num(
-            'stop-grace-seconds',
-            30,
-            (n) => wholeAtLeast(1)(n) && n <= 3600,
-            'whole seconds from 1 to 3600',
-          ),
-    catchUpTimeoutSeconds: num('catch-up-timeout-seconds', 300, (n) => n > 0, 'seconds above 0'),
-    stabilizeSeconds: num('stabilize-seconds', 3),
+    maxLag: settingInput('maxLag')!,
+    memoryPressure: settingInput('memoryPressure')!,
+    crashLoopRestarts: settingInput('crashLoopRestarts')!,
+    stopGraceSeconds: settingInput('stopGrace'),
+    startTimeoutSeconds: settingInput('startTimeout'),
+    catchUpTimeoutSeconds: settingInput('catchUpTimeout')!,
+    stabilizeSeconds: settingInput('stabilize')!,
     allowReseed: boolInput('allow-reseed', false),
     reason: core.getInput('reason') || undefined,
     sshKey,

@@ -8,7 +8,7 @@ import type { ClusterSession } from '../../cluster/session.js';
 import { Events } from '../../events/events.js';
 import { factsLine } from '../../events/report.js';
 import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
-import { stopGraceOf } from '../../node/thresholds.js';
+import { startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { fixableNodes, type RemediateResult, remediate } from '../../remediate/remediate.js';
 import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
@@ -63,6 +63,7 @@ export async function run(): Promise<void> {
         stabilizeMs: s.stabilizeSeconds * 1000,
         catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
         stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
+        startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
       },
       reseed: s.allowReseed,
       events,

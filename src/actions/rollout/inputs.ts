@@ -2,8 +2,8 @@
 // cannot tell "unset" from "empty", so "none" is how a default is switched off.
 
 import * as core from '@actions/core';
-import { ETCD_VERSIONS } from '../../wal/versions.js';
-import { boolInput, maskKey, num, opt } from '../input-helpers.js';
+import { boolInput, maskKey, opt } from '../input-helpers.js';
+import { settingInput } from '../setting-input.js';
 
 export interface RolloutSettings {
   /** A path to the inventory, or the inventory itself (YAML) when it spans several lines. */
@@ -17,6 +17,7 @@ export interface RolloutSettings {
   extraEnv?: string;
   maxLag: number;
   stopGraceSeconds: number | undefined;
+  startTimeoutSeconds: number | undefined;
   catchUpTimeoutSeconds: number;
   stabilizeSeconds: number;
   sshKey?: string;
@@ -33,12 +34,7 @@ export function readSettings(): RolloutSettings {
     throw new Error('input image-tag (or image) is required: the version to roll out');
   if (imageTag && image)
     throw new Error('inputs image-tag and image are both set; give one of them');
-  const etcdVersion = opt('etcd-version');
-  if (etcdVersion !== undefined && !(ETCD_VERSIONS as readonly string[]).includes(etcdVersion)) {
-    throw new Error(
-      `input etcd-version is "${etcdVersion}"; expected one of ${ETCD_VERSIONS.join(', ')}`,
-    );
-  }
+  const etcdVersion = settingInput('etcd');
   const sshKey = core.getInput('ssh-key') || undefined;
   maskKey(sshKey);
   const extraEnv = opt('extra-env');
@@ -56,14 +52,14 @@ export function readSettings(): RolloutSettings {
       ?.split(/[\s,]+/)
       .filter(Boolean),
     dryRun: boolInput('dry-run', true),
-    memory: opt('memory-limit'),
-    defaultEnv: opt('default-env'),
+    memory: settingInput('memory'),
+    defaultEnv: settingInput('defaultEnv'),
     extraEnv,
-    maxLag: num('max-lag', 1000),
-    stopGraceSeconds:
-      opt('stop-grace-seconds') === undefined ? undefined : num('stop-grace-seconds', 30),
-    catchUpTimeoutSeconds: num('catch-up-timeout-seconds', 300),
-    stabilizeSeconds: num('stabilize-seconds', 3),
+    maxLag: settingInput('maxLag')!,
+    stopGraceSeconds: settingInput('stopGrace'),
+    startTimeoutSeconds: settingInput('startTimeout'),
+    catchUpTimeoutSeconds: settingInput('catchUpTimeout')!,
+    stabilizeSeconds: settingInput('stabilize')!,
     sshKey,
     knownHosts: core.getInput('known-hosts') || undefined,
     etcdVersion,

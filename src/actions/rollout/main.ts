@@ -9,7 +9,7 @@ import { Events } from '../../events/events.js';
 import { buildReport } from '../../events/report.js';
 import { walRulesVersion } from '../../inventory/load.js';
 import { withTag } from '../../node/spec.js';
-import { DEFAULT_THRESHOLDS, stopGraceOf } from '../../node/thresholds.js';
+import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { Rollout } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
 import { inventoryFromInput } from '../inventory-input.js';
@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
           ...DEFAULT_THRESHOLDS,
           maxLag: s.maxLag,
           stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
+          startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
           catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
           stabilizeMs: s.stabilizeSeconds * 1000,
         },
