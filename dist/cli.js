@@ -58315,6 +58315,8 @@ async function facts(session, node2, view, etcdVersion, t) {
   const host = session.host(node2);
   const name2 = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
+  if (!dataDir.startsWith("/"))
+    throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
   const c = view.container;
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(
@@ -59244,22 +59246,28 @@ async function sameImage(session, id, c, events) {
 // src/remediate/remediate.ts
 async function remediate(session, nodes, o) {
   const t0 = Date.now();
-  const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
   const events = o.events ?? new Events();
-  for (const f of findings)
-    events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
-  if (o.mode === "diagnose") {
-    const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
-    return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+  const unlock = o.mode === "auto" ? await lockCluster(session, "raftroll remediate") : void 0;
+  let findings;
+  let actions = [];
+  try {
+    findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
+    for (const f of findings)
+      events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
+    if (o.mode === "diagnose") {
+      const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
+      return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+    }
+    actions = await heal(session, findings, {
+      etcdVersion: o.etcdVersion,
+      thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+      reseed: o.reseed,
+      events,
+      signal: o.signal
+    });
+  } finally {
+    await unlock?.();
   }
-  const unlock = await lockCluster(session, "raftroll remediate");
-  const actions = await heal(session, findings, {
-    etcdVersion: o.etcdVersion,
-    thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
-    reseed: o.reseed,
-    events,
-    signal: o.signal
-  }).finally(unlock);
   let result;
   if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
   else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))
@@ -59572,23 +59580,19 @@ function rolloutOrder(ids, views, leaderLast = true) {
 }
 
 // src/rollout/plan.ts
-async function planRows(run2, order, views, image, specOf) {
+async function planRows(run2, order, views, image, specOf, found) {
   const { session, t } = run2;
   const dataDir = session.inv.container.dataDir;
   const rows = [];
-  let unseen;
   for (const id of order) {
     const v = views.find((x) => x.id === id);
     const spec = specOf(id, v);
     const host = session.host(session.inv.nodes.find((n) => n.id === id));
     const disk = await freeBytes(host, dataDir);
     const imageId = await image.idOn(id);
-    let guard = quorumGuard(id, views, t);
-    if (!guard) {
-      unseen ??= membership(session, views);
-      guard = await unseen;
-    }
-    const actions = [
+    const refusals = found.blockers.filter((b) => b.node === id).map((b) => b.why);
+    const skipped = found.skip.has(id);
+    const actions = skipped ? [] : [
       ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
       stopContainer(spec.name, t.stopGraceSeconds).join(" "),
       `verify the WAL under ${dataDir} (repair only a torn tail)`,
@@ -59600,7 +59604,7 @@ async function planRows(run2, order, views, image, specOf) {
       v.reachable ? "" : `unreachable: ${v.error}`,
       "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
       imageId ? "image present" : `image not present on the host; it will be pulled`,
-      guard ? `guard would refuse now: ${guard}` : "quorum guard passes"
+      skipped ? "image and configuration unchanged, caught up: it would be skipped" : refusals.length ? refusals.map((why) => `a roll would refuse now: ${why}`).join("; ") : "quorum guard passes"
     ].filter(Boolean);
     rows.push({
       node: id,
@@ -59616,6 +59620,47 @@ async function planRows(run2, order, views, image, specOf) {
     });
   }
   return rows;
+}
+
+// src/rollout/preflight.ts
+async function dataDirProblem(session, id) {
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const dir = session.inv.container.dataDir;
+  const r = await session.host(node2).run(["stat", "-L", "-c", "%F", "--", dir], { allowFailure: true });
+  if (r.code !== 0)
+    return `its data directory ${dir} does not exist on ${node2.host} (or cannot be read): create it, or fix container.dataDir in the inventory`;
+  if (r.stdout.trim() !== "directory")
+    return `its data directory ${dir} on ${node2.host} is a ${r.stdout.trim()}, not a directory`;
+  return void 0;
+}
+async function blockers(session, order, views, t, o) {
+  const found = [];
+  let members2;
+  for (const id of order) {
+    if (o.skip.has(id)) continue;
+    const v = views.find((x) => x.id === id);
+    if (!v.reachable) {
+      found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
+      continue;
+    }
+    const dir = await dataDirProblem(session, id);
+    if (dir) found.push({ node: id, why: dir });
+    if (!o.guard) continue;
+    let guard = quorumGuard(id, views, t);
+    if (!guard) {
+      members2 ??= membership(session, views);
+      guard = await members2;
+    }
+    if (guard) found.push({ node: id, why: guard });
+  }
+  return found;
+}
+var refusal = (b) => `${b.node}: refused: ${b.why}. Nothing was touched on ${b.node}.`;
+
+// src/rollout/skip.ts
+function upToDate(v, spec, targetImageId, t) {
+  const c = v.container;
+  return !!c?.state.running && !!targetImageId && c.imageId === targetImageId && c.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint] && caughtUp(v, t) === void 0;
 }
 
 // src/rollout/rollout.ts
@@ -59666,13 +59711,23 @@ var Rollout = class {
     });
     let unlock;
     try {
+      const skip = await this.upToDate(order, views);
+      const found = await blockers(this.session, order, views, this.run0.t, {
+        skip,
+        guard: !!this.opts.dryRun
+      });
       if (this.opts.dryRun) {
         const specOf = (id, v) => withPrevious(this.baseSpec(id), v.container);
-        for (const row of await planRows(this.run0, order, views, this.target, specOf))
-          this.addRow(row);
+        const rows = await planRows(this.run0, order, views, this.target, specOf, {
+          skip,
+          blockers: found
+        });
+        for (const row of rows) this.addRow(row);
+        if (found.length) throw new StepError(refusal(found[0]), found[0].node, "guard");
         this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
         return { result: "success", rows: this.rows };
       }
+      if (found.length) throw new StepError(refusal(found[0]), found[0].node, "guard");
       unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
@@ -59700,6 +59755,17 @@ var Rollout = class {
       await unlock?.();
     }
   }
+  /** The nodes a roll would skip as the cluster stands now (none when forced). */
+  async upToDate(order, views) {
+    const skip = /* @__PURE__ */ new Set();
+    if (this.opts.force) return skip;
+    for (const id of order) {
+      const v = views.find((x) => x.id === id);
+      const spec = withPrevious(this.baseSpec(id), v.container);
+      if (v.reachable && upToDate(v, spec, await this.target.idOn(id), this.run0.t)) skip.add(id);
+    }
+    return skip;
+  }
   addRow(row) {
     this.rows.push(row);
     this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
@@ -59718,8 +59784,7 @@ var Rollout = class {
       wal: "not checked",
       handover: "not needed"
     };
-    const fp = LABEL.fingerprint;
-    if (!this.opts.force && v.container?.state.running && v.container.imageId === await this.target.idOn(id) && v.container.labels[fp] === ctx.spec.labels[fp] && !caughtUp(v, this.run0.t)) {
+    if (!this.opts.force && upToDate(v, ctx.spec, await this.target.idOn(id), this.run0.t)) {
       phase(ctx, "skip", "image and configuration unchanged, caught up");
       this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
       return;

@@ -73652,6 +73652,8 @@ async function facts(session, node2, view, etcdVersion, t) {
   const host = session.host(node2);
   const name2 = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
+  if (!dataDir.startsWith("/"))
+    throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
   const c = view.container;
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(
@@ -74626,22 +74628,28 @@ function fixableNodes(findings, reseed2) {
 }
 async function remediate(session, nodes, o) {
   const t0 = Date.now();
-  const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
   const events = o.events ?? new Events();
-  for (const f of findings)
-    events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
-  if (o.mode === "diagnose") {
-    const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
-    return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+  const unlock = o.mode === "auto" ? await lockCluster(session, "raftroll remediate") : void 0;
+  let findings;
+  let actions = [];
+  try {
+    findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
+    for (const f of findings)
+      events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
+    if (o.mode === "diagnose") {
+      const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
+      return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+    }
+    actions = await heal(session, findings, {
+      etcdVersion: o.etcdVersion,
+      thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+      reseed: o.reseed,
+      events,
+      signal: o.signal
+    });
+  } finally {
+    await unlock?.();
   }
-  const unlock = await lockCluster(session, "raftroll remediate");
-  const actions = await heal(session, findings, {
-    etcdVersion: o.etcdVersion,
-    thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
-    reseed: o.reseed,
-    events,
-    signal: o.signal
-  }).finally(unlock);
   let result;
   if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
   else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))

@@ -47,6 +47,10 @@ async function facts(
   const host = session.host(node);
   const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
+  // find reads an operand that starts with '-' as an expression (`-delete` included), and has
+  // no `--` for its paths: it is given absolute paths only.
+  if (!dataDir.startsWith('/'))
+    throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
   const c = view.container;
   // Docker reports Running while a container is restarting: a crash loop is a node that is down.
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {

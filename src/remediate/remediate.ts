@@ -65,23 +65,30 @@ export async function remediate(
   o: RemediateOptions,
 ): Promise<RemediateResult> {
   const t0 = Date.now();
-  const findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
   const events = o.events ?? new Events();
-  for (const f of findings)
-    events.emit({ type: 'finding', at: Date.now(), node: f.node, finding: f });
-  if (o.mode === 'diagnose') {
-    const result = findings.every((f) => f.class === 'healthy') ? 'healthy' : 'attention';
-    return { result, mode: o.mode, findings, actions: [], timeline: [] };
+  // One change at a time per cluster, whoever starts it. The findings a heal acts on are read
+  // under the lock, so no other run can have changed the nodes since.
+  const unlock = o.mode === 'auto' ? await lockCluster(session, 'raftroll remediate') : undefined;
+  let findings: Diagnosis[];
+  let actions: HealResult[] = [];
+  try {
+    findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
+    for (const f of findings)
+      events.emit({ type: 'finding', at: Date.now(), node: f.node, finding: f });
+    if (o.mode === 'diagnose') {
+      const result = findings.every((f) => f.class === 'healthy') ? 'healthy' : 'attention';
+      return { result, mode: o.mode, findings, actions: [], timeline: [] };
+    }
+    actions = await heal(session, findings, {
+      etcdVersion: o.etcdVersion,
+      thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+      reseed: o.reseed,
+      events,
+      signal: o.signal,
+    });
+  } finally {
+    await unlock?.();
   }
-  // One change at a time per cluster, whoever starts it; released however the heal ends.
-  const unlock = await lockCluster(session, 'raftroll remediate');
-  const actions = await heal(session, findings, {
-    etcdVersion: o.etcdVersion,
-    thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
-    reseed: o.reseed,
-    events,
-    signal: o.signal,
-  }).finally(unlock);
   let result: RemediateResultKind;
   if (actions.some((a) => a.outcome === 'failed' || a.outcome === 'refused')) result = 'failed';
   else if (actions.some((a) => a.outcome === 'reported' || a.outcome === 'not-reached'))

@@ -28,7 +28,6 @@ export interface ReseedOutcome {
   message: string;
 }
 
-
 /** Where the member's peers reach it when the cluster no longer lists it. */
 function peerAddress(session: ClusterSession, host: string): string {
   const p = session.inv.ports;

@@ -4,12 +4,11 @@
 import type { NodeView } from '../cluster/observe.js';
 import type { NodeRow } from '../events/events.js';
 import type { RunContext } from '../node/context.js';
-import { membership } from '../node/guard.js';
-import { quorumGuard } from '../node/guards.js';
 import { previousName } from '../node/spec.js';
 import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import type { TargetImage } from './images.js';
+import type { Blocker } from './preflight.js';
 
 export async function planRows(
   run: RunContext,
@@ -17,40 +16,42 @@ export async function planRows(
   views: NodeView[],
   image: TargetImage,
   specOf: (id: string, v: NodeView) => docker.RunSpec,
+  found: { skip: Set<string>; blockers: Blocker[] },
 ): Promise<NodeRow[]> {
   const { session, t } = run;
   const dataDir = session.inv.container.dataDir;
   const rows: NodeRow[] = [];
-  let unseen: Promise<string | undefined> | undefined;
   for (const id of order) {
     const v = views.find((x) => x.id === id)!;
     const spec = specOf(id, v);
     const host = session.host(session.inv.nodes.find((n) => n.id === id)!);
     const disk = await freeBytes(host, dataDir);
     const imageId = await image.idOn(id);
-    // One member list for the whole plan: the views do not change while it is drawn.
-    let guard = quorumGuard(id, views, t);
-    if (!guard) {
-      unseen ??= membership(session, views);
-      guard = await unseen;
-    }
-    const actions = [
-      ...(v.raft?.role === 'leader'
-        ? ['transfer leadership to the most caught-up healthy follower']
-        : []),
-      docker.stopContainer(spec.name, t.stopGraceSeconds).join(' '),
-      `verify the WAL under ${dataDir} (repair only a torn tail)`,
-      docker.renameContainer(spec.name, previousName(spec.name)).join(' '),
-      `${docker.runContainer(spec).join(' ')}   # env: ${Object.keys(spec.env).join(', ') || 'none'} (values from a root-only file)`,
-      `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`,
-    ];
+    const refusals = found.blockers.filter((b) => b.node === id).map((b) => b.why);
+    const skipped = found.skip.has(id);
+    const actions = skipped
+      ? []
+      : [
+          ...(v.raft?.role === 'leader'
+            ? ['transfer leadership to the most caught-up healthy follower']
+            : []),
+          docker.stopContainer(spec.name, t.stopGraceSeconds).join(' '),
+          `verify the WAL under ${dataDir} (repair only a torn tail)`,
+          docker.renameContainer(spec.name, previousName(spec.name)).join(' '),
+          `${docker.runContainer(spec).join(' ')}   # env: ${Object.keys(spec.env).join(', ') || 'none'} (values from a root-only file)`,
+          `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`,
+        ];
     const notes = [
       v.reachable ? '' : `unreachable: ${v.error}`,
       'free' in disk
         ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir`
         : `data dir: ${disk.error}`,
       imageId ? 'image present' : `image not present on the host; it will be pulled`,
-      guard ? `guard would refuse now: ${guard}` : 'quorum guard passes',
+      skipped
+        ? 'image and configuration unchanged, caught up: it would be skipped'
+        : refusals.length
+          ? refusals.map((why) => `a roll would refuse now: ${why}`).join('; ')
+          : 'quorum guard passes',
     ].filter(Boolean);
     rows.push({
       node: id,

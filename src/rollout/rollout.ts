@@ -3,23 +3,24 @@
 // the previous one has caught up. What is done to each node is the node procedure's.
 
 import { lockCluster } from '../cluster/lock.js';
-import { observe } from '../cluster/observe.js';
+import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events, NodeRow, Phase } from '../events/events.js';
 import type { Inventory } from '../inventory/load.js';
 import { nodeSpec, type Overrides } from '../inventory/spec.js';
 import { nodeContext, phase, type RunContext } from '../node/context.js';
 import { StepError } from '../node/errors.js';
-import { caughtUp } from '../node/guards.js';
 import { replaceNode } from '../node/procedure.js';
 import { withPrevious } from '../node/spec.js';
 import type { NodeThresholds } from '../node/thresholds.js';
 import { ClusterViews } from '../node/views.js';
-import * as docker from '../runtime/docker.js';
+import type * as docker from '../runtime/docker.js';
 import { rulesFor } from '../wal/versions.js';
 import { TargetImage } from './images.js';
 import { rolloutOrder } from './order.js';
 import { planRows } from './plan.js';
+import { blockers, refusal } from './preflight.js';
+import { upToDate } from './skip.js';
 
 export interface RolloutOptions {
   image: string;
@@ -95,14 +96,25 @@ export class Rollout {
     });
     let unlock: (() => Promise<void>) | undefined;
     try {
+      const skip = await this.upToDate(order, views);
+      const found = await blockers(this.session, order, views, this.run0.t, {
+        skip,
+        guard: !!this.opts.dryRun,
+      });
       if (this.opts.dryRun) {
         const specOf = (id: string, v: (typeof views)[number]) =>
           withPrevious(this.baseSpec(id), v.container);
-        for (const row of await planRows(this.run0, order, views, this.target, specOf))
-          this.addRow(row);
+        const rows = await planRows(this.run0, order, views, this.target, specOf, {
+          skip,
+          blockers: found,
+        });
+        for (const row of rows) this.addRow(row);
+        // A plan fails exactly when the roll would refuse, with the roll's words.
+        if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
         this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
         return { result: 'success', rows: this.rows };
       }
+      if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
       unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
@@ -131,6 +143,18 @@ export class Rollout {
     }
   }
 
+  /** The nodes a roll would skip as the cluster stands now (none when forced). */
+  private async upToDate(order: string[], views: NodeView[]): Promise<Set<string>> {
+    const skip = new Set<string>();
+    if (this.opts.force) return skip;
+    for (const id of order) {
+      const v = views.find((x) => x.id === id)!;
+      const spec = withPrevious(this.baseSpec(id), v.container);
+      if (v.reachable && upToDate(v, spec, await this.target.idOn(id), this.run0.t)) skip.add(id);
+    }
+    return skip;
+  }
+
   private addRow(row: NodeRow): void {
     this.rows.push(row);
     this.events.emit({ type: 'node-result', at: Date.now(), node: row.node, row });
@@ -152,14 +176,7 @@ export class Rollout {
       wal: 'not checked',
       handover: 'not needed',
     };
-    const fp = docker.LABEL.fingerprint;
-    if (
-      !this.opts.force &&
-      v.container?.state.running &&
-      v.container.imageId === (await this.target.idOn(id)) &&
-      v.container.labels[fp] === ctx.spec.labels[fp] &&
-      !caughtUp(v, this.run0.t)
-    ) {
+    if (!this.opts.force && upToDate(v, ctx.spec, await this.target.idOn(id), this.run0.t)) {
       phase(ctx, 'skip', 'image and configuration unchanged, caught up');
       this.addRow({ ...row, result: 'skipped', wal: 'not touched', finalLag: v.lag });
       return;

@@ -1,0 +1,71 @@
+// What can be checked before the first node is stopped is checked before the first node is
+// stopped: every node reachable, its data directory present, and the guard's answer as the
+// cluster stands now. `plan` fails on the same findings that make `roll` refuse.
+
+import type { NodeView } from '../cluster/observe.js';
+import type { ClusterSession } from '../cluster/session.js';
+import { membership } from '../node/guard.js';
+import { quorumGuard } from '../node/guards.js';
+import type { NodeThresholds } from '../node/thresholds.js';
+
+export interface Blocker {
+  node: string;
+  why: string;
+}
+
+/** Whether the data directory exists on the host, as a directory; why not otherwise. */
+export async function dataDirProblem(
+  session: ClusterSession,
+  id: string,
+): Promise<string | undefined> {
+  const node = session.inv.nodes.find((n) => n.id === id)!;
+  const dir = session.inv.container.dataDir;
+  const r = await session
+    .host(node)
+    .run(['stat', '-L', '-c', '%F', '--', dir], { allowFailure: true });
+  if (r.code !== 0)
+    return `its data directory ${dir} does not exist on ${node.host} (or cannot be read): create it, or fix container.dataDir in the inventory`;
+  if (r.stdout.trim() !== 'directory')
+    return `its data directory ${dir} on ${node.host} is a ${r.stdout.trim()}, not a directory`;
+  return undefined;
+}
+
+/** Every reason, node by node in rollout order, that a roll would refuse now. */
+export async function blockers(
+  session: ClusterSession,
+  order: string[],
+  views: NodeView[],
+  t: NodeThresholds,
+  o: {
+    /** Nodes the roll would leave alone (already up to date): nothing of theirs is checked. */
+    skip: Set<string>;
+    /** Also ask the quorum guard (plan); a roll asks it node by node, right before each stop. */
+    guard: boolean;
+  },
+): Promise<Blocker[]> {
+  const found: Blocker[] = [];
+  let members: Promise<string | undefined> | undefined;
+  for (const id of order) {
+    if (o.skip.has(id)) continue;
+    const v = views.find((x) => x.id === id)!;
+    if (!v.reachable) {
+      found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
+      continue;
+    }
+    const dir = await dataDirProblem(session, id);
+    if (dir) found.push({ node: id, why: dir });
+    if (!o.guard) continue;
+    // One member list for all nodes: the views do not change while they are judged.
+    let guard = quorumGuard(id, views, t);
+    if (!guard) {
+      members ??= membership(session, views);
+      guard = await members;
+    }
+    if (guard) found.push({ node: id, why: guard });
+  }
+  return found;
+}
+
+/** The message a roll gives when it refuses for this reason. */
+export const refusal = (b: Blocker) =>
+  `${b.node}: refused: ${b.why}. Nothing was touched on ${b.node}.`;
