@@ -31,7 +31,7 @@ describe('on a healthy lab', () => {
   it('plans every node and exits 0', () => {
     const r = raftroll(args('plan'));
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.match(/quorum guard passes/g)).toHaveLength(3);
+    expect(r.stdout.match(/^n\d \([a-z]+\): .*quorum guard passes/gm)).toHaveLength(3);
   });
 
   it.each([
