@@ -75432,26 +75432,11 @@ var OptionValueError = class extends Error {
 var SettingError = class extends Error {
   name = "SettingError";
 };
-function between(min, max, expected) {
+function numberRule(o, expected) {
   return (raw) => {
     const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-      throw new OptionValueError(expected);
-    return n;
-  };
-}
-function fraction(expected) {
-  return (raw) => {
-    const n = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1)
-      throw new OptionValueError(expected);
-    return n;
-  };
-}
-function whole(min, max, expected) {
-  return (raw) => {
-    const n = Number(raw);
-    if (raw.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+    const low = o.above ? n > o.min : n >= o.min;
+    if (raw.trim() === "" || !Number.isFinite(n) || !low || n > o.max || o.whole && !Number.isInteger(n))
       throw new OptionValueError(expected);
     return n;
   };
@@ -75474,7 +75459,10 @@ var OPTIONS = {
     arg: "n",
     description: "Entries a node may trail the leader's commit and still count as caught up.",
     fallback: "1000",
-    parse: whole(0, Number.MAX_SAFE_INTEGER, "a whole number of entries, 0 or more")
+    parse: numberRule(
+      { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true },
+      "a whole number of entries, 0 or more"
+    )
   },
   stopGrace: {
     flag: "stop-grace",
@@ -75482,7 +75470,7 @@ var OPTIONS = {
     arg: "seconds",
     description: "SIGTERM grace period before Docker kills a node (default: the inventory's container.stopGraceSeconds, else 30).",
     fallback: "",
-    parse: whole(1, 3600, "whole seconds from 1 to 3600")
+    parse: numberRule({ min: 1, max: 3600, whole: true }, "whole seconds from 1 to 3600")
   },
   startTimeout: {
     flag: "start-timeout",
@@ -75490,7 +75478,7 @@ var OPTIONS = {
     arg: "seconds",
     description: "How long a started node may take to answer Raft at all (default 300 for elastickv, whose FSM restore can take minutes; 60 for etcd).",
     fallback: "",
-    parse: between(1, DAY, "seconds above 0, at most 86400 (a day)")
+    parse: numberRule({ min: 0, max: DAY, above: true }, "seconds above 0, at most 86400 (a day)")
   },
   catchUpTimeout: {
     flag: "catch-up-timeout",
@@ -75498,7 +75486,7 @@ var OPTIONS = {
     arg: "seconds",
     description: "How long a started node may take to catch up before it counts as failed (a new container is then rolled back).",
     fallback: "300",
-    parse: between(1, DAY, "seconds above 0, at most 86400 (a day)")
+    parse: numberRule({ min: 0, max: DAY, above: true }, "seconds above 0, at most 86400 (a day)")
   },
   stabilize: {
     flag: "stabilize",
@@ -75506,7 +75494,7 @@ var OPTIONS = {
     arg: "seconds",
     description: "How long a node must stay caught up before the next one is touched.",
     fallback: "3",
-    parse: between(0, 3600, "seconds from 0 to 3600")
+    parse: numberRule({ min: 0, max: 3600 }, "seconds from 0 to 3600")
   },
   memory: {
     flag: "memory",
@@ -75530,7 +75518,10 @@ var OPTIONS = {
     arg: "fraction",
     description: "Memory use above this fraction of the container's limit is memory pressure (above 0, at most 1).",
     fallback: "0.9",
-    parse: fraction("a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)")
+    parse: numberRule(
+      { min: 0, max: 1, above: true },
+      "a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)"
+    )
   },
   crashLoopRestarts: {
     flag: "crash-loop-restarts",
@@ -75538,7 +75529,7 @@ var OPTIONS = {
     arg: "n",
     description: "Restarts after which a container that is not running counts as crash-looping.",
     fallback: "3",
-    parse: whole(1, 1e6, "a whole number, 1 or more")
+    parse: numberRule({ min: 1, max: 1e6, whole: true }, "a whole number, 1 or more")
   },
   etcd: {
     flag: "etcd",

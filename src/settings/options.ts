@@ -31,30 +31,24 @@ export class SettingError extends Error {
   override name = 'SettingError';
 }
 
-/** A number within bounds. Durations are bounded so that no timer overflows (Node's ~24.8 days). */
-function between(min: number, max: number, expected: string) {
+/**
+ * A number within bounds (`above` excludes the lower bound; `whole` wants an integer). Durations
+ * are bounded so that no timer overflows (Node's limit is about 24.8 days).
+ */
+function numberRule(
+  o: { min: number; max: number; above?: boolean; whole?: boolean },
+  expected: string,
+) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-      throw new OptionValueError(expected);
-    return n;
-  };
-}
-
-/** Above 0, at most 1. */
-function fraction(expected: string) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 1)
-      throw new OptionValueError(expected);
-    return n;
-  };
-}
-
-function whole(min: number, max: number, expected: string) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    const low = o.above ? n > o.min : n >= o.min;
+    if (
+      raw.trim() === '' ||
+      !Number.isFinite(n) ||
+      !low ||
+      n > o.max ||
+      (o.whole && !Number.isInteger(n))
+    )
       throw new OptionValueError(expected);
     return n;
   };
@@ -80,7 +74,10 @@ export const OPTIONS = {
     arg: 'n',
     description: "Entries a node may trail the leader's commit and still count as caught up.",
     fallback: '1000',
-    parse: whole(0, Number.MAX_SAFE_INTEGER, 'a whole number of entries, 0 or more'),
+    parse: numberRule(
+      { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true },
+      'a whole number of entries, 0 or more',
+    ),
   },
   stopGrace: {
     flag: 'stop-grace',
@@ -89,7 +86,7 @@ export const OPTIONS = {
     description:
       "SIGTERM grace period before Docker kills a node (default: the inventory's container.stopGraceSeconds, else 30).",
     fallback: '',
-    parse: whole(1, 3600, 'whole seconds from 1 to 3600'),
+    parse: numberRule({ min: 1, max: 3600, whole: true }, 'whole seconds from 1 to 3600'),
   },
   startTimeout: {
     flag: 'start-timeout',
@@ -98,7 +95,7 @@ export const OPTIONS = {
     description:
       'How long a started node may take to answer Raft at all (default 300 for elastickv, whose FSM restore can take minutes; 60 for etcd).',
     fallback: '',
-    parse: between(1, DAY, 'seconds above 0, at most 86400 (a day)'),
+    parse: numberRule({ min: 0, max: DAY, above: true }, 'seconds above 0, at most 86400 (a day)'),
   },
   catchUpTimeout: {
     flag: 'catch-up-timeout',
@@ -107,7 +104,7 @@ export const OPTIONS = {
     description:
       'How long a started node may take to catch up before it counts as failed (a new container is then rolled back).',
     fallback: '300',
-    parse: between(1, DAY, 'seconds above 0, at most 86400 (a day)'),
+    parse: numberRule({ min: 0, max: DAY, above: true }, 'seconds above 0, at most 86400 (a day)'),
   },
   stabilize: {
     flag: 'stabilize',
@@ -115,7 +112,7 @@ export const OPTIONS = {
     arg: 'seconds',
     description: 'How long a node must stay caught up before the next one is touched.',
     fallback: '3',
-    parse: between(0, 3600, 'seconds from 0 to 3600'),
+    parse: numberRule({ min: 0, max: 3600 }, 'seconds from 0 to 3600'),
   },
   memory: {
     flag: 'memory',
@@ -140,7 +137,10 @@ export const OPTIONS = {
     description:
       "Memory use above this fraction of the container's limit is memory pressure (above 0, at most 1).",
     fallback: '0.9',
-    parse: fraction('a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)'),
+    parse: numberRule(
+      { min: 0, max: 1, above: true },
+      'a fraction of the memory limit, above 0 and at most 1 (0.9 is 90%)',
+    ),
   },
   crashLoopRestarts: {
     flag: 'crash-loop-restarts',
@@ -148,7 +148,7 @@ export const OPTIONS = {
     arg: 'n',
     description: 'Restarts after which a container that is not running counts as crash-looping.',
     fallback: '3',
-    parse: whole(1, 1_000_000, 'a whole number, 1 or more'),
+    parse: numberRule({ min: 1, max: 1_000_000, whole: true }, 'a whole number, 1 or more'),
   },
   etcd: {
     flag: 'etcd',
