@@ -1,8 +1,10 @@
 // raftroll diagnose|remediate: what is wrong with each node, and (mode auto) the smallest safe fix.
 
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ClusterSession } from '../../cluster/session.js';
 import { Events, retryWarnings } from '../../events/events.js';
+import { ganttMarkdown } from '../../events/gantt.js';
 import { walRulesVersion } from '../../inventory/load.js';
 import { startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { type Mode, remediate } from '../../remediate/remediate.js';
@@ -40,6 +42,7 @@ async function remediateAction(o: Opts, mode: Mode, findingsOnly: boolean): Prom
   const events = new Events();
   const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
   const interrupt = onInterrupt();
+  const t0 = Date.now();
   try {
     if (!o.json) printProgress(events);
     const r = await remediate(session, nodes, {
@@ -51,6 +54,11 @@ async function remediateAction(o: Opts, mode: Mode, findingsOnly: boolean): Prom
       events,
       signal: interrupt.signal,
     });
+    if (o.timeline)
+      await writeFile(
+        String(o.timeline),
+        ganttMarkdown(`remediate (${mode})`, r.timeline, Date.now() - t0),
+      );
     if (o.json) print(true, findingsOnly ? r.findings : r, '');
     else {
       for (const d of r.findings)
@@ -81,6 +89,7 @@ function remediation(program: Command, name: string, description: string, exits:
     .addOption(flag('crashLoopRestarts'))
     .addOption(clusterEtcdOption())
     .option('--json', 'print findings (and actions) as JSON')
+    .option('--timeline <file.md>', "write each healed node's phases as a Mermaid gantt chart")
     .addHelpText('after', `\nExit codes: ${exits}`);
 }
 

@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ClusterSession } from '../../cluster/session.js';
 import { Events, retryWarnings } from '../../events/events.js';
+import { ganttMarkdown } from '../../events/gantt.js';
 import { buildReport } from '../../events/report.js';
 import { loadInventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
 import { inventoryFromScriptEnv } from '../../inventory/script-env.js';
@@ -93,13 +94,15 @@ async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> {
         );
       }
     }
+    const report = buildReport(events.log);
     if (o.jsonReport)
+      await writeFile(String(o.jsonReport), `${JSON.stringify(report, null, 2)}\n`, {
+        mode: 0o600,
+      });
+    if (o.timeline)
       await writeFile(
-        String(o.jsonReport),
-        `${JSON.stringify(buildReport(events.log), null, 2)}\n`,
-        {
-          mode: 0o600,
-        },
+        String(o.timeline),
+        ganttMarkdown(`${name} ${report.image}`, report.timeline, report.durationMs),
       );
     if (r.result === 'interrupted')
       throw new ExitError(EXIT.interrupted, r.message ?? 'interrupted');
@@ -145,6 +148,7 @@ export function rollCommands(program: Command): void {
       .option('--no-leader-last', 'keep the given order instead of moving the leader last')
       .addOption(clusterEtcdOption())
       .option('--json-report <file>', 'write the report as JSON to this file')
+      .option('--timeline <file.md>', "write each node's phases as a Mermaid gantt chart")
       .addHelpText(
         'after',
         '\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted.',
