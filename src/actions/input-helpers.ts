@@ -27,9 +27,35 @@ export function num(
   return n;
 }
 
+// The runner replaces every occurrence of a masked string; a fragment this short would star out
+// ordinary log text and hides nothing worth hiding.
+const MIN_MASK = 3;
+
+/**
+ * Masks a secret input before anything could print it: the whole of it, every line (with and
+ * without its surrounding spaces), and for KEY=VALUE lines the value alone too, since a value
+ * may be printed on its own. Lines without '=' are masked as well: a malformed line is often a
+ * secret pasted on the wrong line.
+ */
+export function maskSecretLines(text: string | undefined): void {
+  if (!text) return;
+  const parts = new Set<string>([text, text.trim()]);
+  for (const line of text.split(/\r?\n/)) {
+    parts.add(line.replace(/\r$/, ''));
+    parts.add(line.trim());
+    const eq = line.indexOf('=');
+    if (eq >= 0) {
+      parts.add(line.slice(eq + 1));
+      parts.add(line.slice(eq + 1).trim());
+    }
+  }
+  for (const p of parts) if (p.length >= MIN_MASK) core.setSecret(p);
+}
+
 /** Masks an SSH key before anything could print it: the whole and each line, as keys span many. */
 export function maskKey(key: string | undefined): void {
   if (!key) return;
-  for (const line of [key, ...key.split('\n')])
-    if (line.trim().length > 8) core.setSecret(line.trim());
+  const parts = new Set<string>([key, key.trim()]);
+  for (const line of key.split(/\r?\n/)) parts.add(line.trim());
+  for (const p of parts) if (p.length >= MIN_MASK) core.setSecret(p);
 }

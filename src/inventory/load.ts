@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type InventoryInput, InventorySchema } from './schema.js';
+import { parseSshTarget } from '../remote/ssh.js';
+import { type InventoryInput, InventorySchema, type NodeInput } from './schema.js';
 
 export class InventoryError extends Error {
   override name = 'InventoryError';
@@ -61,12 +62,7 @@ export function parseInventory(text: string, source: string): Inventory {
     throw new InventoryError(msgs.join('\n'));
   }
   const inv = parsed.data;
-  const ids = new Set<string>();
-  for (const n of inv.nodes) {
-    if (ids.has(n.id))
-      throw new InventoryError(`${source}: node id "${n.id}" appears twice; ids must be unique`);
-    ids.add(n.id);
-  }
+  checkNodes(inv, source);
   const base = dirname(source);
   const abs = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(base, p));
   return {
@@ -81,6 +77,61 @@ export function parseInventory(text: string, source: string): Inventory {
       : undefined,
     ports: { ...DEFAULT_PORTS[inv.engine], ...inv.ports },
   };
+}
+
+/**
+ * An id as any file, socket or container name made from it would spell it: case folded and
+ * everything but letters, digits, _ . - replaced. Two ids that agree here are refused, so no
+ * such name can ever make two nodes one.
+ */
+export const safeIdForm = (id: string) => id.toLowerCase().replace(/[^a-z0-9_.-]/g, '_');
+
+/** The ssh target a node is reached at: its own, else the inventory's user at its host. */
+export function sshTargetOf(inv: Pick<InventoryInput, 'ssh'>, node: NodeInput): string {
+  if (node.ssh) return node.ssh;
+  const user = inv.ssh?.user;
+  return user ? `${user}@${node.host}` : node.host;
+}
+
+/**
+ * Refuses nodes that could be taken for one another: ids equal or equal once made safe for
+ * names, one address advertised by two nodes, one ssh destination for two nodes. Each error
+ * names both nodes.
+ */
+export function checkNodes(inv: Pick<InventoryInput, 'nodes' | 'ssh'>, source: string): void {
+  const seen = (what: string) => {
+    const m = new Map<string, string>();
+    return (key: string, id: string, shown: string, fix: string) => {
+      const other = m.get(key);
+      if (other !== undefined)
+        throw new InventoryError(
+          `${source}: nodes ${JSON.stringify(other)} and ${JSON.stringify(id)} have the same ${what} ${shown}: ${fix}`,
+        );
+      m.set(key, id);
+    };
+  };
+  const ids = seen('id');
+  const safeIds = seen('id once made safe for file and socket names,');
+  const hosts = seen('host');
+  const targets = seen('ssh destination');
+  const port = inv.ssh?.port ?? 22;
+  for (const n of inv.nodes) {
+    ids(n.id, n.id, JSON.stringify(n.id), 'ids must be unique');
+    safeIds(
+      safeIdForm(n.id),
+      n.id,
+      JSON.stringify(safeIdForm(n.id)),
+      'give ids that differ in letters, digits, _ . or -, not only in case or other characters',
+    );
+    hosts(n.host.toLowerCase(), n.id, n.host, 'each node needs its own address');
+    const t = parseSshTarget(sshTargetOf(inv, n));
+    targets(
+      `${t.user ?? ''}@${t.host.toLowerCase()}:${port}`,
+      n.id,
+      sshTargetOf(inv, n),
+      'each node must be reached on its own host',
+    );
+  }
 }
 
 export async function loadInventory(path: string): Promise<Inventory> {

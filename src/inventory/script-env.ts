@@ -2,7 +2,14 @@
 // variables, read into an inventory with the elastickv preset. Where the script was lenient,
 // this is strict: an unknown or repeated node id is an error, never a silent skip.
 
-import { DEFAULT_PORTS, type Inventory, InventoryError } from './load.js';
+import {
+  isHostName,
+  isSshUser,
+  MAX_CONNECT_TIMEOUT_SECONDS,
+  parseSshTarget,
+} from '../remote/ssh.js';
+import { checkNodes, DEFAULT_PORTS, type Inventory, InventoryError } from './load.js';
+import { containerNameProblem, imageProblem, nodeIdProblem, remotePathProblem } from './schema.js';
 import { type Overrides, PRESET_ARGS } from './spec.js';
 
 type Env = Record<string, string | undefined>;
@@ -29,6 +36,29 @@ function port(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** A setting that must pass `problem`, refused under its variable's name. */
+function checked(
+  env: Env,
+  name: string,
+  fallback: string,
+  problem: (v: string) => string | undefined,
+): string {
+  const v = env[name] || fallback;
+  const p = problem(v);
+  if (p) throw new InventoryError(`${name} is ${JSON.stringify(v)}: it ${p}`);
+  return v;
+}
+
+function connectTimeout(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > MAX_CONNECT_TIMEOUT_SECONDS)
+    throw new InventoryError(
+      `SSH_CONNECT_TIMEOUT_SECONDS is ${JSON.stringify(v)}: expected whole seconds from 1 to ${MAX_CONNECT_TIMEOUT_SECONDS}`,
+    );
+  return n;
+}
+
 /** Whitespace-separated KEY=VALUE pairs, as the script takes them, as lines. */
 const envWords = (v: string) => v.split(/\s+/).filter(Boolean).join('\n');
 
@@ -43,8 +73,14 @@ export function inventoryFromScriptEnv(env: Env): {
     );
   const nodes = pairs(env.NODES, 'NODES');
   const ids = new Set<string>();
-  for (const [id] of nodes) {
+  for (const [id, host] of nodes) {
     if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
+    const bad = nodeIdProblem(id);
+    if (bad) throw new InventoryError(`NODES: node id ${JSON.stringify(id)} ${bad}`);
+    if (!isHostName(host))
+      throw new InventoryError(
+        `NODES: the host of ${id}, ${JSON.stringify(host)}, is not a DNS name or IP address`,
+      );
     ids.add(id);
   }
   const targets = new Map(pairs(env.SSH_TARGETS ?? '', 'SSH_TARGETS'));
@@ -54,6 +90,17 @@ export function inventoryFromScriptEnv(env: Env): {
         `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(', ')})`,
       );
   const user = env.SSH_USER || env.USER;
+  if (user !== undefined && !isSshUser(user))
+    throw new InventoryError(
+      `${env.SSH_USER ? 'SSH_USER' : 'USER'} is ${JSON.stringify(user)}: expected a login name (letters, digits, _ . -, starting with a letter or _)`,
+    );
+  for (const [id, t] of targets) {
+    try {
+      parseSshTarget(t);
+    } catch (e) {
+      throw new InventoryError(`SSH_TARGETS, node ${id}: ${(e as Error).message}`);
+    }
+  }
   const order = (env.ROLLING_ORDER ?? '')
     .split(',')
     .map((x) => x.trim())
@@ -73,7 +120,7 @@ export function inventoryFromScriptEnv(env: Env): {
       `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`,
     );
   }
-  const dataDir = env.DATA_DIR || '/var/lib/elastickv';
+  const dataDir = checked(env, 'DATA_DIR', '/var/lib/elastickv', remotePathProblem);
   const inv: Inventory = {
     source: 'the rolling-update.sh environment',
     engine: 'elastickv',
@@ -88,13 +135,11 @@ export function inventoryFromScriptEnv(env: Env): {
     ssh: {
       acceptNewHostKeys: strict === 'accept-new',
       sudo: true,
-      connectTimeoutSec: env.SSH_CONNECT_TIMEOUT_SECONDS
-        ? Number(env.SSH_CONNECT_TIMEOUT_SECONDS)
-        : undefined,
+      connectTimeoutSec: connectTimeout(env.SSH_CONNECT_TIMEOUT_SECONDS),
     },
     container: {
-      name: env.CONTAINER_NAME || 'elastickv',
-      image: env.IMAGE || 'ghcr.io/bootjp/elastickv:latest',
+      name: checked(env, 'CONTAINER_NAME', 'elastickv', containerNameProblem),
+      image: checked(env, 'IMAGE', 'ghcr.io/bootjp/elastickv:latest', imageProblem),
       dataDir,
       restart: 'unless-stopped',
       network: 'host',
@@ -114,6 +159,7 @@ export function inventoryFromScriptEnv(env: Env): {
       dynamo: port(env, 'DYNAMO_PORT', DEFAULT_PORTS.elastickv.dynamo),
     },
   };
+  checkNodes(inv, inv.source);
   // The script's "${VAR-default}": unset means the default, set-but-empty means none.
   const overrides: Overrides = {
     memory:

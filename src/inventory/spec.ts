@@ -2,10 +2,10 @@
 // applied, placeholders filled, memory defaults merged and checked.
 
 import { fingerprint, LABEL, type RunSpec } from '../runtime/docker.js';
-import { type Env, mergeEnv, parseEnvLines } from '../runtime/env.js';
+import { checkEnvFileValues, type Env, mergeEnv, parseEnvLines } from '../runtime/env.js';
 import { checkMemLimits, parseDockerMemory } from '../runtime/memory.js';
-import { DEFAULT_ENV, DEFAULT_MEMORY, type Inventory } from './load.js';
-import type { NodeInput } from './schema.js';
+import { DEFAULT_ENV, DEFAULT_MEMORY, type Inventory, InventoryError } from './load.js';
+import { imageProblem, type NodeInput } from './schema.js';
 import { fill } from './template.js';
 
 export const PRESET_ARGS = {
@@ -91,9 +91,14 @@ export function nodeSpec(inv: Inventory, node: NodeInput, o: Overrides = {}): Ru
     ...(o.extraEnv ? parseEnvLines(o.extraEnv, 'extra env') : {}),
   });
   checkMemLimits(memory, env.GOMEMLIMIT);
+  // Here, not when the container starts: by then the old node is already stopped.
+  checkEnvFileValues(env, at('container env'));
+  const image = o.image ?? c.image;
+  const badImage = imageProblem(image);
+  if (badImage) throw new InventoryError(`${at('image')} ${JSON.stringify(image)} ${badImage}`);
   const spec: RunSpec = {
     name: c.name,
-    image: o.image ?? c.image,
+    image,
     restart: c.restart ?? 'unless-stopped',
     network: c.network ?? 'host',
     memory,

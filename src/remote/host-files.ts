@@ -7,6 +7,24 @@ import type { Host } from './host.js';
 
 const KINDS: Record<string, DirEntry['kind']> = { f: 'file', d: 'dir' };
 
+/**
+ * find(1) has no `--`: its first arguments are paths until one looks like an option or an
+ * expression (-delete, !, '('). An absolute, normalized path starts with '/' and so can only
+ * be a path; every path given to a command here goes through this first.
+ */
+export function absolutePath(path: string, what = 'path'): string {
+  if (
+    !path.startsWith('/') ||
+    posix.normalize(path) !== path ||
+    (path.length > 1 && path.endsWith('/')) ||
+    path.includes('\0')
+  )
+    throw new Error(
+      `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`,
+    );
+  return path;
+}
+
 export class HostFiles implements WalWriter {
   constructor(private readonly host: Host) {}
 
@@ -15,9 +33,12 @@ export class HostFiles implements WalWriter {
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
-    const r = await this.host.run(['find', path, '-maxdepth', '0', '-printf', '%y %s %T@\\n'], {
-      allowFailure: true,
-    });
+    const r = await this.host.run(
+      ['find', absolutePath(path), '-maxdepth', '0', '-printf', '%y %s %T@\\n'],
+      {
+        allowFailure: true,
+      },
+    );
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return undefined;
       throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
@@ -30,7 +51,7 @@ export class HostFiles implements WalWriter {
     // NUL-separated: a file name may hold any byte but NUL and '/'.
     const r = await this.host.run([
       'find',
-      dir,
+      absolutePath(dir),
       '-mindepth',
       '1',
       '-maxdepth',
@@ -55,7 +76,7 @@ export class HostFiles implements WalWriter {
   async findWalDirs(root: string): Promise<string[]> {
     const r = await this.host.run([
       'find',
-      root,
+      absolutePath(root),
       '-maxdepth',
       '8',
       '-type',
@@ -69,11 +90,12 @@ export class HostFiles implements WalWriter {
   }
 
   read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
-    return this.host.readStream(path, start, end);
+    return this.host.readStream(absolutePath(path), start, end);
   }
 
   async copyNew(src: string, dst: string): Promise<void> {
-    const exists = await this.host.run(['test', '-e', dst], { allowFailure: true });
+    absolutePath(src);
+    const exists = await this.host.run(['test', '-e', absolutePath(dst)], { allowFailure: true });
     if (exists.code === 0)
       throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
     await this.host.run([
@@ -90,6 +112,7 @@ export class HostFiles implements WalWriter {
   }
 
   async truncate(path: string, size: number): Promise<void> {
+    absolutePath(path);
     await this.host.run(['truncate', '--no-create', `--size=${size}`, '--', path]);
     await this.host.run(['sync', '--', path, posix.dirname(path)]);
   }

@@ -3,8 +3,10 @@
 // its socket in a private temporary directory), strict host key checking, batch mode.
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isIP, isIPv6 } from 'node:net';
+import { isAbsolute, join } from 'node:path';
 import {
   type Host,
   HostUnreachableError,
@@ -51,16 +53,128 @@ const FATAL =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export class SshSettingError extends Error {
+  override name = 'SshSettingError';
+}
+
+// A login name as useradd takes it; never starting with '-', so never an ssh option.
+const USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+// A DNS name (or an ssh_config alias, which may hold '_'): labels of letters, digits, '-' and
+// '_', neither starting nor ending with '-'.
+const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+const DNS_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
+export const MAX_CONNECT_TIMEOUT_SECONDS = 300;
+// ssh expands % and ~ in these paths, splits them at whitespace and reads quotes.
+const UNSAFE_PATH = /[\s%"'\\]/;
+// Unix socket paths hold 107 bytes; ssh's master first binds <ControlPath>.<16 random chars>.
+const SOCKET_MAX = 107;
+const MASTER_SUFFIX = 17;
+
+/** Whether text holds a control character (a line break, NUL, escape...). */
+export function hasControlChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A host ssh can only read as a host: a DNS name, an ssh_config alias, or an IP address. */
+export function isHostName(host: string): boolean {
+  return (host.length <= 253 && DNS_NAME.test(host)) || isIP(host) !== 0;
+}
+
+/** A user name ssh can only read as a user name. */
+export const isSshUser = (user: string): boolean => USER.test(user);
+
+/** Splits user@host, refusing anything ssh could read as an option or a URI. */
+export function parseSshTarget(target: string): { user?: string; host: string } {
+  const at = target.lastIndexOf('@');
+  const user = at < 0 ? undefined : target.slice(0, at);
+  const host = target.slice(at + 1);
+  if (user !== undefined && !isSshUser(user))
+    throw new SshSettingError(
+      `ssh target ${JSON.stringify(target)}: the user is not a login name: expected letters, digits, _ . -, starting with a letter or _`,
+    );
+  if (!isHostName(host))
+    throw new SshSettingError(
+      `ssh target ${JSON.stringify(target)}: ${JSON.stringify(host)} is not a host: expected a DNS name, an ssh_config alias or an IP address`,
+    );
+  return { user, host };
+}
+
+/** The connect timeout in whole seconds, 1 to MAX_CONNECT_TIMEOUT_SECONDS. */
+export function checkConnectTimeout(seconds: number, what = 'ssh connect timeout'): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_CONNECT_TIMEOUT_SECONDS)
+    throw new SshSettingError(
+      `${what} is ${seconds}: expected whole seconds from 1 to ${MAX_CONNECT_TIMEOUT_SECONDS}`,
+    );
+  return seconds;
+}
+
+/** A local path handed to ssh: absolute, with nothing ssh would expand, split or unquote. */
+export function checkSshPath(path: string, what: string): string {
+  if (!isAbsolute(path) || UNSAFE_PATH.test(path) || hasControlChar(path))
+    throw new SshSettingError(
+      `${what} ${JSON.stringify(path)}: expected an absolute path without spaces, quotes, backslashes or %`,
+    );
+  return path;
+}
+
+/** An extra ssh option as Key=Value; ssh would read anything else differently. */
+export function checkSshOption(option: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*=/.test(option) || hasControlChar(option))
+    throw new SshSettingError(
+      `ssh option ${JSON.stringify(option)}: expected Key=Value (e.g. ProxyJump=bastion)`,
+    );
+  return option;
+}
+
 export class SshHost implements Host {
   readonly address: string;
   private readonly control: string;
+  private readonly user?: string;
+  private readonly host: string;
+  // Names this host's sockets: a hash of everything that says where commands go, so two nodes
+  // never share a connection however alike their names are.
+  private readonly tag: string;
+  private tunnels = 0;
 
   constructor(
     readonly name: string,
     private readonly s: SshSettings,
   ) {
     this.address = s.target;
-    this.control = join(s.controlDir, `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.ctl`);
+    ({ user: this.user, host: this.host } = parseSshTarget(s.target));
+    if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535))
+      throw new SshSettingError(`${name}: ssh port ${s.port}: expected 1 to 65535`);
+    if (s.connectTimeoutSec !== undefined)
+      checkConnectTimeout(s.connectTimeoutSec, `${name}: ssh connect timeout`);
+    checkSshPath(s.controlDir, `${name}: ssh control directory`);
+    if (s.identityFile !== undefined) checkSshPath(s.identityFile, `${name}: ssh identity file`);
+    if (s.knownHostsFile !== undefined)
+      checkSshPath(s.knownHostsFile, `${name}: ssh known_hosts file`);
+    for (const o of s.options ?? []) checkSshOption(o);
+    this.tag = createHash('sha256')
+      .update(JSON.stringify([name, this.user ?? '', this.host, s.port ?? 0]))
+      .digest('hex')
+      .slice(0, 16);
+    this.control = this.socket(`${this.tag}.ctl`, MASTER_SUFFIX);
+  }
+
+  /** A socket path in the control directory, refused when it would not fit a unix socket. */
+  private socket(file: string, reserve = 0): string {
+    const path = join(this.s.controlDir, file);
+    if (Buffer.byteLength(path) + reserve > SOCKET_MAX)
+      throw new SshSettingError(
+        `${this.name}: ssh socket path ${path} is too long for a unix socket (${SOCKET_MAX - reserve} bytes at most): use a shorter temporary directory (TMPDIR)`,
+      );
+    return path;
+  }
+
+  /** Where ssh connects, after every option and a `--`, so it cannot be read as one. */
+  private destination(): string[] {
+    return ['--', this.host];
   }
 
   /** ssh's options, the same for every call so all of them share the one connection. */
@@ -79,6 +193,7 @@ export class SshHost implements Host {
       ...o('ServerAliveInterval=15'),
       ...o('ServerAliveCountMax=4'),
       ...(s.options ?? []).flatMap(o),
+      ...(this.user ? ['-l', this.user] : []),
       ...(s.port ? ['-p', String(s.port)] : []),
     ];
   }
@@ -93,7 +208,7 @@ export class SshHost implements Host {
     let last: RunResult | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const r = await this.exec(
-        [...this.sshArgs(), this.s.target, '--', command],
+        [...this.sshArgs(), ...this.destination(), command],
         opts.input,
         opts.timeoutMs ?? this.s.commandTimeoutMs ?? 120_000,
       );
@@ -170,9 +285,13 @@ export class SshHost implements Host {
       `skip=${start}`,
     ];
     if (end !== undefined) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = spawn('ssh', [...this.sshArgs(), this.s.target, '--', this.remote(argv, true)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ssh',
+      [...this.sshArgs(), ...this.destination(), this.remote(argv, true)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const err: Buffer[] = [];
     child.stderr.on('data', (d: Buffer) => err.push(d));
     const closed = new Promise<number>((r) => child.on('close', (code) => r(code ?? 1)));
@@ -196,13 +315,22 @@ export class SshHost implements Host {
 
   async tunnel(remoteHost: string, remotePort: number): Promise<Tunnel> {
     await this.run(['true'], { sudo: false });
-    const socketPath = join(
-      this.s.controlDir,
-      `${this.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${remotePort}-${Date.now().toString(36)}.sock`,
+    if (
+      !isHostName(remoteHost) ||
+      !Number.isInteger(remotePort) ||
+      remotePort < 1 ||
+      remotePort > 65535
+    )
+      throw new SshSettingError(
+        `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`,
+      );
+    const socketPath = this.socket(
+      `${this.tag}-${remotePort}-${Date.now().toString(36)}-${++this.tunnels}.sock`,
     );
-    const spec = `${socketPath}:${remoteHost}:${remotePort}`;
+    const to = isIPv6(remoteHost) ? `[${remoteHost}]` : remoteHost;
+    const spec = `${socketPath}:${to}:${remotePort}`;
     const r = await this.exec(
-      [...this.sshArgs(), '-O', 'forward', '-L', spec, this.s.target],
+      [...this.sshArgs(), '-O', 'forward', '-L', spec, ...this.destination()],
       undefined,
       15_000,
     );
@@ -214,7 +342,7 @@ export class SshHost implements Host {
       socketPath,
       close: async () => {
         await this.exec(
-          [...this.sshArgs(), '-O', 'cancel', '-L', spec, this.s.target],
+          [...this.sshArgs(), '-O', 'cancel', '-L', spec, ...this.destination()],
           undefined,
           10_000,
         );
@@ -224,6 +352,6 @@ export class SshHost implements Host {
   }
 
   async close(): Promise<void> {
-    await this.exec([...this.sshArgs(), '-O', 'exit', this.s.target], undefined, 10_000);
+    await this.exec([...this.sshArgs(), '-O', 'exit', ...this.destination()], undefined, 10_000);
   }
 }

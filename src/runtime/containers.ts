@@ -16,17 +16,24 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
   return docker.parseInspect(r.stdout);
 }
 
-/** Starts a container from a spec; its environment travels through a root-only file. */
+/**
+ * Starts a container from a spec. Its environment goes into a file only the SSH user (root
+ * under sudo) can read, written through stdin, handed to docker with --env-file and removed
+ * afterwards: values stay out of argv and out of the docker client's own environment.
+ */
 export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
+  if (Object.keys(spec.env).length === 0)
+    return (await host.run(docker.runContainer(spec))).stdout.trim();
+  // Checked before anything runs on the host.
+  const text = docker.envFileText(spec.env);
   const envFile = (await host.run(docker.makeEnvFile())).stdout.trim();
-  if (!envFile.startsWith('/'))
-    throw new Error(`${host.name}: mktemp returned "${envFile}", expected a path`);
+  if (!/^\/[^\s]*$/.test(envFile))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
-    await host.run(docker.writeStdinTo(envFile), { input: docker.envFileText(spec.env) });
-    const r = await host.run(docker.withEnvFile(envFile, docker.runContainer(spec)));
+    await host.run(docker.writeStdinTo(envFile), { input: text });
+    const r = await host.run(docker.runContainer(spec, envFile));
     return r.stdout.trim();
   } finally {
-    // The loader deletes the file before exec; this covers a failure before that point.
     await host.run(['rm', '-f', '--', envFile], { allowFailure: true });
   }
 }

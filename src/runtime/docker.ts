@@ -2,8 +2,7 @@
 // here ever removes a running container: stops are graceful (SIGTERM, then a grace period).
 
 import { createHash } from 'node:crypto';
-import { quoteArg } from '../remote/quote.js';
-import type { Env } from './env.js';
+import { checkEnvFileValues, type Env } from './env.js';
 
 export const LABEL = {
   managed: 'org.raftroll.managed',
@@ -37,18 +36,40 @@ export const inspectImage = (image: string) => [
   image,
 ];
 export const pullImage = (image: string) => ['docker', 'pull', '--quiet', '--', image];
+
+/** Bounds of a stop grace period: docker stop waits this long for a clean shutdown. */
+export const MIN_STOP_GRACE_SECONDS = 1;
+export const MAX_STOP_GRACE_SECONDS = 3600;
+
+export class StopGraceError extends Error {
+  override name = 'StopGraceError';
+}
+
+/** Refuses a grace period docker would misread or that would hang a rollout for hours. */
+export function checkStopGrace(seconds: number, what = 'stop grace'): number {
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < MIN_STOP_GRACE_SECONDS ||
+    seconds > MAX_STOP_GRACE_SECONDS
+  )
+    throw new StopGraceError(
+      `${what} is ${seconds}: expected whole seconds from ${MIN_STOP_GRACE_SECONDS} to ${MAX_STOP_GRACE_SECONDS}`,
+    );
+  return seconds;
+}
+
 export const stopContainer = (name: string, graceSeconds: number) => [
   'docker',
   'stop',
   '--time',
-  String(graceSeconds),
+  String(checkStopGrace(graceSeconds)),
   '--',
   name,
 ];
 export const startContainer = (name: string) => ['docker', 'start', '--', name];
 /** Removes a stopped container; without --force Docker refuses a running one. */
 export const removeContainer = (name: string) => ['docker', 'rm', '--', name];
-export const renameContainer = (from: string, to: string) => ['docker', 'rename', from, to];
+export const renameContainer = (from: string, to: string) => ['docker', 'rename', '--', from, to];
 export const containerLogs = (name: string, tail: number) => [
   'docker',
   'logs',
@@ -58,12 +79,15 @@ export const containerLogs = (name: string, tail: number) => [
   name,
 ];
 
+/** Stands for the env file in an argv that is shown rather than run (a dry run). */
+export const ENV_FILE_PLACEHOLDER = '<env-file>';
+
 /**
- * `docker run` with the environment passed by name only (`--env KEY`): Docker then takes the
- * values from its own environment, which withEnvFile fills from a root-only file. So values
- * never appear in argv, `ps` or logs.
+ * `docker run` with the environment read by docker from envFile (`--env-file`), so values
+ * never appear in argv, `ps` or logs, and never touch the environment of the docker client
+ * itself (a container's DOCKER_HOST, PATH or GODEBUG must not steer the client).
  */
-export function runContainer(spec: RunSpec): string[] {
+export function runContainer(spec: RunSpec, envFile: string = ENV_FILE_PLACEHOLDER): string[] {
   const argv = ['docker', 'run', '--detach', '--name', spec.name];
   if (spec.restart) argv.push('--restart', spec.restart);
   if (spec.network) argv.push('--network', spec.network);
@@ -72,29 +96,24 @@ export function runContainer(spec: RunSpec): string[] {
   for (const v of spec.volumes) argv.push('--volume', v);
   for (const [k, v] of Object.entries(spec.labels).sort(([a], [b]) => (a < b ? -1 : 1)))
     argv.push('--label', `${k}=${v}`);
-  for (const k of Object.keys(spec.env).sort()) argv.push('--env', k);
+  if (Object.keys(spec.env).length > 0) argv.push('--env-file', envFile);
   argv.push('--', spec.image, ...spec.args);
   return argv;
 }
 
-// Sources the env file (exporting every assignment), deletes it, then runs the command with
-// those variables in its environment. A constant script: the file name and the command come
-// in as positional parameters, never spliced into it.
-const ENV_LOADER = 'set -a && . "$1" && set +a && rm -f -- "$1" && shift && exec "$@"';
-
-export function withEnvFile(envFile: string, argv: readonly string[]): string[] {
-  return ['sh', '-c', ENV_LOADER, 'raftroll-env', envFile, ...argv];
-}
-
-/** The env file's text: one shell assignment per variable, each value quoted by quoteArg. */
+/**
+ * The env file's text in docker's --env-file format: KEY=VALUE per line, taken literally (no
+ * quoting exists). Throws, naming the key, for a value that format cannot carry.
+ */
 export function envFileText(env: Env): string {
+  checkEnvFileValues(env, 'container env');
   return Object.keys(env)
     .sort()
-    .map((k) => `${k}=${quoteArg(env[k]!)}\n`)
+    .map((k) => `${k}=${env[k]!}\n`)
     .join('');
 }
 
-/** Creates an empty root-only file for the env (mktemp makes it 0600). */
+/** Creates an empty file only its owner can read (mktemp makes it 0600). */
 export const makeEnvFile = () => ['mktemp', '-t', 'raftroll-env.XXXXXXXXXX'];
 /** Writes stdin into an existing file (the values travel on stdin, not in argv). */
 export const writeStdinTo = (path: string) => [

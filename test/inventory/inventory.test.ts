@@ -98,20 +98,20 @@ describe('inventory', () => {
 
   it.each([
     [
-      'engine: etcd\nnodes: []\ncontainer: {name: a, image: b, dataDir: c}\n',
+      'engine: etcd\nnodes: []\ncontainer: {name: db, image: b, dataDir: /c}\n',
       /line 2: nodes: Too small/,
     ],
     [
-      'engine: consul\nnodes: [{id: a, host: b}]\ncontainer: {name: a, image: b, dataDir: c}\n',
+      'engine: consul\nnodes: [{id: a, host: b}]\ncontainer: {name: db, image: b, dataDir: /c}\n',
       /line 1: engine: Invalid option: expected one of "etcd"\|"elastickv"/,
     ],
     [
-      'engine: etcd\nnodes:\n  - id: a\n    hots: b\ncontainer: {name: a, image: b, dataDir: c}\n',
+      'engine: etcd\nnodes:\n  - id: a\n    hots: b\ncontainer: {name: db, image: b, dataDir: /c}\n',
       /line 3: nodes\.0/,
     ],
     [
-      'engine: etcd\nnodes: [{id: a, host: b}, {id: a, host: c}]\ncontainer: {name: a, image: b, dataDir: c}\n',
-      /node id "a" appears twice/,
+      'engine: etcd\nnodes: [{id: a, host: b}, {id: a, host: c}]\ncontainer: {name: db, image: b, dataDir: /c}\n',
+      /inv\.yml: nodes "a" and "a" have the same id "a": ids must be unique/,
     ],
     ['engine: etcd\n  nodes: - [\n', /not valid YAML/],
   ])('reports bad input with the line and the field (%#)', (text, message) => {
@@ -122,7 +122,7 @@ describe('inventory', () => {
   it('takes the WAL rules from the caller, then the inventory; for etcd it will not guess', () => {
     expect(walRulesVersion(inv)).toBe('3.7'); // elastickv ships 3.7
     const etcd = parseInventory(
-      'engine: etcd\nnodes: [{id: a, host: h}]\ncontainer: {name: a, image: b, dataDir: c}\n',
+      'engine: etcd\nnodes: [{id: a, host: h}]\ncontainer: {name: db, image: b, dataDir: /c}\n',
       'e.yml',
     );
     expect(() => walRulesVersion(etcd)).toThrow(/engine etcd: give etcdVersion/);
@@ -132,7 +132,7 @@ describe('inventory', () => {
 
   it('a re-seeded member joins the running cluster instead of founding a new one', () => {
     const etcd = parseInventory(
-      'engine: etcd\nnodes: [{id: a, host: h}]\ncontainer: {name: a, image: b, dataDir: /d}\n',
+      'engine: etcd\nnodes: [{id: a, host: h}]\ncontainer: {name: db, image: b, dataDir: /d}\n',
       'e.yml',
     );
     // The preset itself joins (`existing`); an inventory that founds the cluster says `new`.
@@ -161,9 +161,9 @@ describe('inventory', () => {
 
   it('refuses a host that ssh would read as an option', () => {
     const bad =
-      'engine: etcd\nnodes: [{id: a, host: "-oProxyCommand=touch /tmp/x"}]\ncontainer: {name: a, image: b, dataDir: c}\n';
+      'engine: etcd\nnodes: [{id: a, host: "-oProxyCommand=touch /tmp/x"}]\ncontainer: {name: db, image: b, dataDir: /c}\n';
     expect(() => parseInventory(bad, 'x.yml')).toThrow(
-      /line 2: nodes\.0\.host: must not start with "-"/,
+      /line 2: nodes\.0\.host: must be a DNS name or an IP address \(letters, digits, \. - _; never starting with "-"\)/,
     );
   });
 

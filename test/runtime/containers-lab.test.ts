@@ -13,7 +13,9 @@ afterAll(async () => {
 }, 120_000);
 
 it('starts exactly the memory limit, env and labels asked for, values full of shell metacharacters', async () => {
-  const nasty = `a'b"c $(touch /tmp/pwned) \`id\` ; | && \n second line \\ é✓ =x= `;
+  // Everything an env file carries literally; a line break cannot be carried and is refused
+  // when the spec is built (see the security tests).
+  const nasty = ` a'b"c $(touch /tmp/pwned) \`id\` ; | && \t second \\n \\ é✓ =x= #`;
   const spec: RunSpec = {
     name: 'raftroll-builder-test',
     image: 'raftroll-lab/etcd:a',
@@ -22,7 +24,7 @@ it('starts exactly the memory limit, env and labels asked for, values full of sh
     memory: '300m',
     volumes: [],
     labels: { 'org.example.team': 'db; rm -rf /' },
-    env: { GOMEMLIMIT: '200MiB', NASTY: nasty, EMPTY: '' },
+    env: { GOMEMLIMIT: '200MiB', NASTY: nasty, EMPTY: '', QUOTE: '"' },
     args: ['--version'],
   };
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
@@ -33,6 +35,7 @@ it('starts exactly the memory limit, env and labels asked for, values full of sh
   expect(c!.env.NASTY).toBe(nasty);
   expect(c!.env.GOMEMLIMIT).toBe('200MiB');
   expect(c!.env.EMPTY).toBe('');
+  expect(c!.env.QUOTE).toBe('"');
   expect(c!.labels['org.example.team']).toBe('db; rm -rf /');
   expect(c!.labels[LABEL.fingerprint]).toBe(fingerprint(spec));
   // Nothing was interpreted by a shell, and the env file is gone.

@@ -3,9 +3,10 @@ import {
   envFileText,
   fingerprint,
   type RunSpec,
+  renameContainer,
   runContainer,
+  StopGraceError,
   stopContainer,
-  withEnvFile,
 } from '../../src/runtime/docker.js';
 import { EnvError, mergeEnv, parseEnvLines } from '../../src/runtime/env.js';
 import {
@@ -28,9 +29,10 @@ const spec: RunSpec = {
 };
 
 describe('docker argv', () => {
-  it('passes env by name only: no value in argv', () => {
-    const argv = runContainer(spec);
-    expect(argv).toContain('GOMEMLIMIT');
+  it('passes the env as a file: no key or value in argv, nothing from the client environment', () => {
+    const argv = runContainer(spec, '/tmp/raftroll-env.abc');
+    expect(argv).not.toContain('--env');
+    expect(argv.join(' ')).not.toContain('GOMEMLIMIT');
     expect(argv.join(' ')).not.toContain('1800MiB');
     expect(argv.join(' ')).not.toContain('s3cr3t');
     expect(argv).toEqual([
@@ -53,10 +55,8 @@ describe('docker argv', () => {
       'org.raftroll.fingerprint=x',
       '--label',
       'team=db',
-      '--env',
-      'GOMEMLIMIT',
-      '--env',
-      'SECRET',
+      '--env-file',
+      '/tmp/raftroll-env.abc',
       '--',
       'raftroll-lab/etcd:b',
       '--name',
@@ -64,23 +64,62 @@ describe('docker argv', () => {
     ]);
   });
 
+  it('omits --env-file without variables, and shows a placeholder when no file is given', () => {
+    expect(runContainer({ ...spec, env: {} }, '/tmp/f')).not.toContain('--env-file');
+    const shown = runContainer(spec);
+    expect(shown[shown.indexOf('--env-file') + 1]).toBe('<env-file>');
+  });
+
   it('omits --memory when the limit is switched off', () => {
     expect(runContainer({ ...spec, memory: undefined })).not.toContain('--memory');
   });
 
-  it('stops gracefully, never with rm -f', () => {
+  it('stops gracefully, never with rm -f, and only with a bounded grace', () => {
     expect(stopContainer('etcd', 30)).toEqual(['docker', 'stop', '--time', '30', '--', 'etcd']);
+    for (const bad of [0, -1, 3601, 1e9, 2.5, Number.NaN])
+      expect(() => stopContainer('etcd', bad)).toThrow(StopGraceError);
+    expect(() => stopContainer('etcd', 86400)).toThrow(
+      /stop grace is 86400: expected whole seconds from 1 to 3600/,
+    );
   });
 
-  it('wraps the command in a constant loader script', () => {
-    const a = withEnvFile('/tmp/e1', ['docker', 'ps']);
-    const b = withEnvFile('/tmp/other file', ['docker', 'run', '$(x)']);
-    expect(a[2]).toBe(b[2]);
-    expect(b.slice(3)).toEqual(['raftroll-env', '/tmp/other file', 'docker', 'run', '$(x)']);
+  it('renames after --', () => {
+    expect(renameContainer('etcd', 'etcd.raftroll-prev')).toEqual([
+      'docker',
+      'rename',
+      '--',
+      'etcd',
+      'etcd.raftroll-prev',
+    ]);
   });
 
-  it('quotes env values in the file', () => {
-    expect(envFileText({ B: "it's", A: 'x y\nz' })).toBe("A='x y\nz'\nB='it'\\''s'\n");
+  it("writes the env file in docker's literal format: KEY=value to the end of the line", () => {
+    expect(envFileText({ B: "it's", A: ' x y ', C: '$(id) `id` ; "a" b' })).toBe(
+      'A= x y \nB=it\'s\nC=$(id) `id` ; "a" b\n',
+    );
+  });
+
+  it('refuses what the format cannot carry, naming the key and never the value', () => {
+    const cases: [string, RegExp][] = [
+      ['line1\nline2-s3cr3t', /line break/],
+      ['s3cr3t\r', /carriage return/],
+      ['"s3cr3t"', /starts and ends with "/],
+      ["'s3cr3t'", /starts and ends with '/],
+      ['s3cr3t\uD800', /lone surrogate/],
+      [`s3cr3t${'x'.repeat(70_000)}`, /line limit/],
+    ];
+    for (const [value, why] of cases) {
+      let message = '';
+      try {
+        envFileText({ TOKEN: value });
+      } catch (e) {
+        expect(e).toBeInstanceOf(EnvError);
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(why);
+      expect(message).toMatch(/the value of TOKEN/);
+      expect(message).not.toContain('s3cr3t');
+    }
   });
 
   it("fingerprints the spec, not raftroll's own labels", () => {
@@ -92,6 +131,13 @@ describe('docker argv', () => {
       fingerprint({ ...spec, env: { ...spec.env, SECRET: 'other' } }),
     );
   });
+
+  it('keeps the fingerprint of an unchanged spec: containers started before still match', () => {
+    // Computed by the release that passed env through the client's environment.
+    expect(fingerprint(spec)).toBe(
+      '3650ff74d66fbfb4bd44c2e6f08d301414056ab84d82401c9db85c69e7c3c2c5',
+    );
+  });
 });
 
 describe('memory settings', () => {
@@ -99,7 +145,29 @@ describe('memory settings', () => {
     expect(parseDockerMemory('2500m')).toBe(2500 * 1024 ** 2);
     expect(parseDockerMemory('2g')).toBe(2 * 1024 ** 3);
     expect(parseGoMemLimit('1800MiB')).toBe(1800 * 1024 ** 2);
-    expect(parseGoMemLimit('1.5GiB')).toBe(1.5 * 1024 ** 3);
+    expect(parseGoMemLimit('1536MiB')).toBe(1.5 * 1024 ** 3);
+    expect(parseGoMemLimit('1073741824')).toBe(1024 ** 3);
+  });
+
+  it('refuses what Go refuses at startup, and limits no host could have', () => {
+    for (const bad of [
+      '1.5GiB',
+      ' 1800MiB',
+      '1800MiB ',
+      '+1GiB',
+      '-1',
+      '1 GiB',
+      '1gib',
+      '9999999TiB',
+    ])
+      expect(() => parseGoMemLimit(bad), bad).toThrow(MemorySettingError);
+    expect(() => parseGoMemLimit('1.5GiB')).toThrow(/1.5GiB is 1536MiB/);
+    expect(() => parseDockerMemory('2000000g')).toThrow(/above 1 PiB/);
+    expect(() => parseDockerMemory('99999999999999999999999999m')).toThrow(/above 1 PiB/);
+    expect(parseDockerMemory('1048576g')).toBe(1024 ** 5);
+    expect(() => checkMemLimits(undefined, '1.5GiB')).toThrow(MemorySettingError);
+    expect(() => checkMemLimits(undefined, 'off')).not.toThrow();
+    expect(() => checkMemLimits('2500m', 'off')).toThrow(/GOMEMLIMIT=off under/);
   });
 
   it('rejects GOMEMLIMIT at or above the limit, showing both in MiB', () => {
@@ -115,7 +183,7 @@ describe('memory settings', () => {
       /"2.5GB" is not a Docker memory size: expected a whole number with b, k, m or g/,
     );
     expect(() => parseGoMemLimit('1800M')).toThrow(
-      /expected a number with B, KiB, MiB, GiB or TiB/,
+      /expected a whole number with an optional B, KiB, MiB, GiB or TiB/,
     );
   });
 });
@@ -133,13 +201,14 @@ describe('env', () => {
     expect(parseEnvLines('none', 'default env')).toEqual({});
   });
 
-  it('rejects keys that are not POSIX names, naming the line', () => {
+  it('rejects keys that are not POSIX names, naming the line and never its text', () => {
     expect(() => parseEnvLines('A=1\n1BAD=2', 'extra env')).toThrow(EnvError);
     expect(() => parseEnvLines('A=1\n1BAD=2', 'extra env')).toThrow(
-      /extra env, line 2: "1BAD" is not a valid environment variable name/,
+      /^extra env, line 2: the name before "=" is not a valid environment variable name/,
     );
+    expect(() => parseEnvLines('A=1\n1BAD=2', 'extra env')).not.toThrow(/1BAD/);
     expect(() => parseEnvLines('JUSTTEXT', 'extra env')).toThrow(
-      /line 1: "JUSTTEXT" is not KEY=VALUE/,
+      /^extra env, line 1: expected KEY=VALUE, found no "=" \(the line is not shown\)$/,
     );
   });
 });
