@@ -51,8 +51,10 @@ const status = (): Row[] => JSON.parse(lab('status', '--json'));
 function labLeftovers(): string[] {
   const found: string[] = [];
   const procs = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
+  // Paths only the lab's own processes carry: a bare "raftroll-lab" also matches the
+  // `flock /tmp/raftroll-lab.flock ...` that runs this very test.
   for (const p of procs)
-    if (/raftroll-lab|\.lab\/hosts|load-worker\./.test(p)) found.push(`process: ${p}`);
+    if (/\/run\/raftroll-lab|\.lab\/hosts|load-worker\./.test(p)) found.push(`process: ${p}`);
   for (const m of readFileSync('/proc/mounts', 'utf8').split('\n'))
     if (m.includes('raftroll-lab') || m.includes('.lab/')) found.push(`mount: ${m}`);
   const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
