@@ -11,9 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import { runArgs } from './lab/cluster.mjs';
-import { CONTAINER, hostIp } from './lab/config.mjs';
-import { dockerRun } from './lab/hosts.mjs';
+import { docker, hostIp, labEngine, runNode } from '../build/lab/api.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INVENTORY = join(ROOT, '.lab/inventory.yml');
@@ -44,11 +42,12 @@ async function portOpen(host, port) {
 
 async function naiveRollout(tag) {
   const hosts = [1, 2, 3];
+  const engine = labEngine();
   const t = Date.now();
   for (const i of hosts) {
-    await dockerRun(i, ['rm', '-f', CONTAINER]);
-    await dockerRun(i, runArgs(i, hosts, { tag }));
-    while (!(await portOpen(hostIp(i), 2379))) await sleep(200);
+    await docker(i, ['docker', 'rm', '-f', engine.container]);
+    await runNode(engine, i, hosts, { image: engine.image(tag) });
+    while (!(await portOpen(hostIp(i), Number(new URL(engine.endpoint(i)).port)))) await sleep(200);
     await sleep(2000); // the script's ROLLING_DELAY_SECONDS
   }
   return Date.now() - t;

@@ -1,2 +1,2 @@
 // The tests aim damage with the lab's own independent frame walk.
-export { type Frame, frames } from '../../scripts/lab/wal-frames.mjs';
+export { type Frame, frames } from '../../lab/wal-frames.js';

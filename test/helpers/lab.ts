@@ -4,11 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative } from 'node:path';
+import { hostIp, hostPaths, LAB, nodeId, ROOT, SSH } from '../../lab/config.js';
+import { labEngine } from '../../lab/engines/registry.js';
 import { SshHost, type SshSettings } from '../../src/remote/ssh.js';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
-export const LAB = join(ROOT, '.lab');
+export { LAB, ROOT };
 
 export function lab(...args: string[]): string {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/lab.mjs'), ...args], {
@@ -27,10 +28,10 @@ export function freshLab(): void {
 }
 
 export function labSsh(i: number, over: Partial<SshSettings> = {}): SshHost {
-  return new SshHost(`n${i}`, {
-    target: `root@127.0.1.${i}`,
-    identityFile: join(LAB, 'ssh/id_ed25519'),
-    knownHostsFile: join(LAB, 'ssh/known_hosts'),
+  return new SshHost(nodeId(i), {
+    target: `root@${hostIp(i)}`,
+    identityFile: SSH.key,
+    knownHostsFile: SSH.knownHosts,
     controlDir: mkdtempSync(join(tmpdir(), 'raftroll-ssh-')),
     connectTimeoutSec: 5,
     ...over,
@@ -49,7 +50,7 @@ export interface LabContainer {
 
 /** docker on host i's own engine, straight (not through raftroll); throws when it fails. */
 export function labDocker(i: number, ...args: string[]): string {
-  const r = spawnSync('docker', ['-H', `unix:///run/raftroll-lab/h${i}/docker.sock`, ...args], {
+  const r = spawnSync('docker', ['-H', `unix://${hostPaths(i).dockerSock}`, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -57,9 +58,9 @@ export function labDocker(i: number, ...args: string[]): string {
   return r.stdout;
 }
 
-/** Host i's `etcd` container, read straight from its engine (not through raftroll). */
+/** Host i's database container, read straight from its engine (not through raftroll). */
 export function labContainer(i: number): LabContainer {
-  const c = JSON.parse(labDocker(i, 'inspect', 'etcd'))[0];
+  const c = JSON.parse(labDocker(i, 'inspect', labEngine().container))[0];
   return {
     id: c.Id,
     image: c.Config.Image,
@@ -71,19 +72,28 @@ export function labContainer(i: number): LabContainer {
   };
 }
 
-/** Host i's data directory (for etcd: member/wal and member/snap below it), seen from here. */
-export const labDataDir = (i: number) => join(LAB, `hosts/h${i}/data/etcd`);
+/** Host i's data directory (the WAL directories lie below it), as this machine sees it. */
+export const labDataDir = (i: number) => labEngine().dataDir(i);
 
-/** sha256 of every file in host i's WAL directory: proves a log was left byte-for-byte alone. */
+/** Host i's WAL directories (one per Raft group), as this machine sees them. */
+export const labWalDirs = (i: number) => labEngine().walDirs(i);
+
+/**
+ * sha256 of every file in host i's WAL directories (named relative to dataDir, which may be a
+ * copy moved aside): proves a log was left byte-for-byte alone.
+ */
 export function labWalDigest(i: number, dataDir = labDataDir(i)): string[] {
-  const dir = join(dataDir, 'member/wal');
-  return readdirSync(dir)
-    .sort()
-    .map(
-      (n) =>
-        `${n}:${createHash('sha256')
-          .update(readFileSync(join(dir, n)))
-          .digest('hex')}`,
+  return labEngine()
+    .walDirs(i, dataDir)
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .sort()
+        .map(
+          (n) =>
+            `${relative(dataDir, join(dir, n))}:${createHash('sha256')
+              .update(readFileSync(join(dir, n)))
+              .digest('hex')}`,
+        ),
     );
 }
 
@@ -97,7 +107,7 @@ export function raftroll(args: string[], timeoutMs = 240_000) {
 
 export interface LabNodeStatus {
   node: string;
-  raft: { role?: string; member_id?: string; error?: string; raftAppliedIndex?: string };
+  raft: { role?: string; memberId?: string; error?: string; raftAppliedIndex?: number };
 }
 
 /** `lab status --json`: each node's container and Raft view, as the lab itself sees it. */

@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LAB, lab } from '../helpers/lab.js';
+import { HOST_DATA, hostIp, RUN, SSH } from '../../lab/config.js';
+import { LAB, lab, labWalDirs } from '../helpers/lab.js';
 import { cleanupTmp, copyDir, tmp } from '../helpers/tmp.js';
 import { type ReadAllResult, walref } from '../helpers/walref.js';
 
@@ -15,9 +16,9 @@ function ssh(host: number, command: string, extra: string[] = []) {
     'ssh',
     [
       '-i',
-      join(LAB, 'ssh/id_ed25519'),
+      SSH.key,
       '-o',
-      `UserKnownHostsFile=${join(LAB, 'ssh/known_hosts')}`,
+      `UserKnownHostsFile=${SSH.knownHosts}`,
       '-o',
       'StrictHostKeyChecking=yes',
       '-o',
@@ -25,7 +26,7 @@ function ssh(host: number, command: string, extra: string[] = []) {
       '-o',
       'ConnectTimeout=5',
       ...extra,
-      `root@127.0.1.${host}`,
+      `root@${hostIp(host)}`,
       command,
     ],
     { encoding: 'utf8' },
@@ -50,8 +51,10 @@ const status = (): Row[] => JSON.parse(lab('status', '--json'));
 function labLeftovers(): string[] {
   const found: string[] = [];
   const procs = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
+  // Paths only the lab's own processes carry: a bare "raftroll-lab" also matches the
+  // `flock /tmp/raftroll-lab.flock ...` that runs this very test.
   for (const p of procs)
-    if (/raftroll-lab|\.lab\/hosts|load-worker\.mjs/.test(p)) found.push(`process: ${p}`);
+    if (/\/run\/raftroll-lab|\.lab\/hosts|load-worker\./.test(p)) found.push(`process: ${p}`);
   for (const m of readFileSync('/proc/mounts', 'utf8').split('\n'))
     if (m.includes('raftroll-lab') || m.includes('.lab/')) found.push(`mount: ${m}`);
   const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
@@ -59,8 +62,7 @@ function labLeftovers(): string[] {
     if (/127\.0\.1\.\d+:/.test(l)) found.push(`listener: ${l}`);
   if (execFileSync('iptables', ['-S'], { encoding: 'utf8' }).includes('RAFTROLL-LAB'))
     found.push('iptables chain');
-  for (const p of ['/run/raftroll-lab', '/var/lib/raftroll-lab', LAB])
-    if (existsSync(p)) found.push(`path: ${p}`);
+  for (const p of [RUN, HOST_DATA, LAB]) if (existsSync(p)) found.push(`path: ${p}`);
   return found;
 }
 
@@ -95,7 +97,7 @@ describe('the lab', () => {
       expect(root).toContain(`/h${i}/docker`);
     }
     // A host key that is not the known one is refused, as in production.
-    const other = ssh(1, 'true', ['-o', 'HostKeyAlias=127.0.1.2']);
+    const other = ssh(1, 'true', ['-o', `HostKeyAlias=${hostIp(2)}`]);
     expect(other.status).toBe(255);
     expect(other.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
   });
@@ -103,10 +105,8 @@ describe('the lab', () => {
   it('shows the same data path on every host, each backed by its own directory', () => {
     const ids = [1, 2, 3].map(
       (i) =>
-        ssh(
-          i,
-          'cat /var/lib/raftroll-lab/etcd/member/snap/db >/dev/null && ls -i -d /var/lib/raftroll-lab/etcd',
-        ).stdout,
+        ssh(i, `cat ${HOST_DATA}/etcd/member/snap/db >/dev/null && ls -i -d ${HOST_DATA}/etcd`)
+          .stdout,
     );
     expect(new Set(ids).size).toBe(3);
   });
@@ -208,20 +208,20 @@ describe('the lab', () => {
   it("torn-tail: etcd's own reader reports an unexpected EOF", () => {
     const f = JSON.parse(lab('fault', 'torn-tail', 'n1'));
     expect(f.cutAt).toBeGreaterThan(f.recordAt);
-    const wal = copyDir(join(LAB, 'hosts/h1/data/etcd/member/wal'), join(tmp(), 'wal'));
+    const wal = copyDir(labWalDirs(1)[0]!, join(tmp(), 'wal'));
     const r = walref<ReadAllResult>('readall', wal);
     expect(r.result).toBe('unexpected-eof');
   });
 
   it('torn-tail --sector: a zeroed sector of the last record, also an unexpected EOF for etcd', () => {
     lab('fault', 'torn-tail', 'n2', '--sector');
-    const wal = copyDir(join(LAB, 'hosts/h2/data/etcd/member/wal'), join(tmp(), 'wal'));
+    const wal = copyDir(labWalDirs(2)[0]!, join(tmp(), 'wal'));
     expect(walref<ReadAllResult>('readall', wal).result).toBe('unexpected-eof');
   });
 
   it("corrupt: etcd's own reader reports a CRC mismatch", () => {
     lab('fault', 'corrupt', 'n3');
-    const wal = copyDir(join(LAB, 'hosts/h3/data/etcd/member/wal'), join(tmp(), 'wal'));
+    const wal = copyDir(labWalDirs(3)[0]!, join(tmp(), 'wal'));
     const r = walref<ReadAllResult>('readall', wal);
     expect(r.result).toBe('error');
     expect(r.error).toMatch(/crc mismatch/);

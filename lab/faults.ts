@@ -4,10 +4,14 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
-import { inspect, runArgs } from './cluster.mjs';
-import { CONTAINER, hostPaths, IPTABLES_CHAIN, nodeUid, PEER_PORT } from './config.mjs';
-import { dockerRun, startSshd, stopSshd, waitFor } from './hosts.mjs';
-import { frames } from './wal-frames.mjs';
+import { removeContainer, stopContainer } from '../src/runtime/docker.js';
+import { runNode } from './cluster.js';
+import { IPTABLES_CHAIN, nodeUid } from './config.js';
+import { docker, type Inspected, inspect } from './docker.js';
+import type { LabEngine } from './engine.js';
+import { startSshd, stopSshd } from './hosts.js';
+import { waitFor } from './wait.js';
+import { frames } from './wal-frames.js';
 
 export const FAULTS = [
   'kill',
@@ -18,36 +22,49 @@ export const FAULTS = [
   'ssh-up',
   'partition',
   'heal',
-];
+] as const;
 
-async function running(i) {
-  const c = await inspect(i);
-  if (!c) throw new Error(`node ${i} has no ${CONTAINER} container`);
+export interface FaultOptions {
+  /** torn-tail: zero a sector of the last record instead of cutting it. */
+  sector?: boolean;
+  /** oom: the tiny memory limit. */
+  memory?: string;
+  timeoutMs?: number;
+}
+
+async function existing(engine: LabEngine, i: number): Promise<Inspected> {
+  const c = await inspect(i, engine.container);
+  if (!c) throw new Error(`node ${i} has no ${engine.container} container`);
   return c;
 }
 
 /** SIGKILL the container's process, as the OOM killer does; the restart policy brings it back. */
-async function kill(i) {
-  const c = await running(i);
+async function kill(engine: LabEngine, i: number) {
+  const c = await existing(engine, i);
   if (!c.State.Running) throw new Error(`node ${i}'s container is not running (${c.State.Status})`);
   process.kill(c.State.Pid, 'SIGKILL');
   return { pid: c.State.Pid };
 }
 
 /**
- * Recreates the node with a memory limit far below what etcd needs under load, until Docker
+ * Recreates the node with a memory limit far below what it needs under load, until Docker
  * reports OOMKilled=true. Keeps the node's image, arguments and restart policy.
  */
-async function oom(i, hosts, { memory = '20m', timeoutMs = 90_000 } = {}) {
-  const c = await running(i);
-  await dockerRun(i, ['stop', '-t', '10', CONTAINER]);
-  await dockerRun(i, ['rm', CONTAINER]);
-  await dockerRun(i, runArgs(i, hosts, { imageRef: c.Config.Image, memory }));
+async function oom(
+  engine: LabEngine,
+  i: number,
+  hosts: number[],
+  { memory = '20m', timeoutMs = 90_000 }: FaultOptions,
+) {
+  const c = await existing(engine, i);
+  await docker(i, stopContainer(engine.container, 10));
+  await docker(i, removeContainer(engine.container));
+  await runNode(engine, i, hosts, { image: c.Config.Image, memory });
   const state = await waitFor(
     `node ${i} to be OOM-killed under a ${memory} limit`,
     async () => {
-      const s = (await inspect(i)).State;
-      return s.OOMKilled ? s : undefined;
+      const s = (await inspect(i, engine.container))?.State;
+      return s?.OOMKilled ? s : undefined;
     },
     timeoutMs,
     100,
@@ -55,31 +72,34 @@ async function oom(i, hosts, { memory = '20m', timeoutMs = 90_000 } = {}) {
   return { memory, oomKilled: state.OOMKilled, exitCode: state.ExitCode };
 }
 
-async function stopped(i) {
-  const c = await running(i);
-  if (c.State.Running || c.State.Restarting) await dockerRun(i, ['stop', '-t', '10', CONTAINER]);
+async function stopped(engine: LabEngine, i: number): Promise<void> {
+  const c = await existing(engine, i);
+  if (c.State.Running || c.State.Restarting) await docker(i, stopContainer(engine.container, 10));
 }
 
-function lastSegment(i) {
-  const wal = join(hostPaths(i).etcdData, 'member', 'wal');
+/** The last segment of the WAL directory the engine names first. */
+function lastSegment(engine: LabEngine, i: number): string {
+  const wal = engine.walDirs(i)[0];
+  if (!wal) throw new Error(`the ${engine.name} engine names no WAL directory for node ${i}`);
   const segs = readdirSync(wal)
     .filter((n) => n.endsWith('.wal'))
     .sort();
-  if (!segs.length) throw new Error(`node ${i} has no WAL segment in ${wal}`);
-  return join(wal, segs.at(-1));
+  const last = segs.at(-1);
+  if (!last) throw new Error(`node ${i} has no WAL segment in ${wal}`);
+  return join(wal, last);
 }
 
 /**
  * With the node stopped, leave its last segment as a kill inside a write leaves it: one more
  * record, begun but not finished, after the last durable one. Its framing is cut (the file ends
- * inside it, never in the zero padding, where etcd would see a clean end), or with `sector` it
- * is whole but one 512-byte sector piece of it never reached the disk. Only the record that was
- * being written is damaged: a record the node had already synced (and acknowledged to the
- * leader) is never lost, exactly as in a real torn write.
+ * inside it, never in the zero padding, where the reader would see a clean end), or with
+ * `sector` it is whole but one 512-byte sector piece of it never reached the disk. Only the
+ * record that was being written is damaged: a record the node had already synced (and
+ * acknowledged to the leader) is never lost, exactly as in a real torn write.
  */
-async function tornTail(i, { sector = false } = {}) {
-  await stopped(i);
-  const path = lastSegment(i);
+async function tornTail(engine: LabEngine, i: number, { sector = false }: FaultOptions) {
+  await stopped(engine, i);
+  const path = lastSegment(engine, i);
   const buf = readFileSync(path);
   const fs = frames(buf);
   const last = fs.at(-1);
@@ -104,24 +124,25 @@ async function tornTail(i, { sector = false } = {}) {
 }
 
 /** With the node stopped, flip one byte inside a middle record's data: a CRC mismatch. */
-async function corrupt(i) {
-  await stopped(i);
-  const path = lastSegment(i);
+async function corrupt(engine: LabEngine, i: number) {
+  await stopped(engine, i);
+  const path = lastSegment(engine, i);
   const buf = readFileSync(path);
   const fs = frames(buf);
-  if (fs.length < 8) throw new Error(`${path} has too few records to corrupt one in the middle`);
   const f = fs[Math.floor(fs.length / 2)];
+  if (!f || fs.length < 8)
+    throw new Error(`${path} has too few records to corrupt one in the middle`);
   const at = f.end - f.padBytes - 1;
-  buf[at] ^= 0x5a;
+  buf[at] = buf[at]! ^ 0x5a;
   writeFileSync(path, buf);
   return { segment: path, offset: at, recordAt: f.offset };
 }
 
-async function iptables(args, nothrow = false) {
+async function iptables(args: string[], nothrow = false) {
   return $({ quiet: true, nothrow })`iptables -w ${args}`;
 }
 
-async function ensureChain() {
+async function ensureChain(): Promise<void> {
   if ((await iptables(['-n', '-L', IPTABLES_CHAIN], true)).exitCode !== 0)
     await iptables(['-N', IPTABLES_CHAIN]);
   if ((await iptables(['-C', 'OUTPUT', '-j', IPTABLES_CHAIN], true)).exitCode !== 0) {
@@ -131,50 +152,57 @@ async function ensureChain() {
 
 /**
  * Every node runs as its own uid, so its packets can be told apart on loopback: drop all of
- * the node's peer traffic (its dials to peer ports and its answers from its own peer port).
+ * the node's peer traffic (its dials to peer ports and its answers from its own peer ports).
  * Client traffic stays up, as in a real partition between data-centre links.
  */
-function partitionRules(i) {
+function partitionRules(engine: LabEngine, i: number): string[][] {
   const uid = String(nodeUid(i));
-  return [
-    ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp', '--dport', String(PEER_PORT), '-j', 'DROP'],
-    ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp', '--sport', String(PEER_PORT), '-j', 'DROP'],
-  ];
+  return engine.peerPorts(i).flatMap((port) => [
+    ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp', '--dport', String(port), '-j', 'DROP'],
+    ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp', '--sport', String(port), '-j', 'DROP'],
+  ]);
 }
 
-async function partition(i) {
+async function partition(engine: LabEngine, i: number) {
   await ensureChain();
-  for (const r of partitionRules(i)) {
+  const rules = partitionRules(engine, i);
+  for (const r of rules) {
     if ((await iptables(['-C', IPTABLES_CHAIN, ...r], true)).exitCode !== 0)
       await iptables(['-A', IPTABLES_CHAIN, ...r]);
   }
-  return { rules: partitionRules(i).length };
+  return { rules: rules.length };
 }
 
-async function heal(i) {
-  for (const r of partitionRules(i)) {
+async function heal(engine: LabEngine, i: number) {
+  for (const r of partitionRules(engine, i)) {
     while ((await iptables(['-D', IPTABLES_CHAIN, ...r], true)).exitCode === 0);
   }
   return {};
 }
 
 /** Removes the lab's chain and its jump (lab down). */
-export async function removeChain() {
+export async function removeChain(): Promise<void> {
   while ((await iptables(['-D', 'OUTPUT', '-j', IPTABLES_CHAIN], true)).exitCode === 0);
   await iptables(['-F', IPTABLES_CHAIN], true);
   await iptables(['-X', IPTABLES_CHAIN], true);
 }
 
-export async function fault(kind, i, hosts, opts = {}) {
+export async function fault(
+  engine: LabEngine,
+  kind: string,
+  i: number,
+  hosts: number[],
+  opts: FaultOptions = {},
+): Promise<object> {
   switch (kind) {
     case 'kill':
-      return kill(i);
+      return kill(engine, i);
     case 'oom':
-      return oom(i, hosts, opts);
+      return oom(engine, i, hosts, opts);
     case 'torn-tail':
-      return tornTail(i, opts);
+      return tornTail(engine, i, opts);
     case 'corrupt':
-      return corrupt(i);
+      return corrupt(engine, i);
     case 'ssh-down':
       await stopSshd(i);
       return {};
@@ -182,9 +210,9 @@ export async function fault(kind, i, hosts, opts = {}) {
       await startSshd(i);
       return {};
     case 'partition':
-      return partition(i);
+      return partition(engine, i);
     case 'heal':
-      return heal(i);
+      return heal(engine, i);
     default:
       throw new Error(`unknown fault "${kind}": expected one of ${FAULTS.join(', ')}`);
   }

@@ -1,9 +1,17 @@
 // A plain walk over a WAL segment's frames (8-byte length word, record, padding), used by the
 // lab's faults and the tests to aim damage at real records. Deliberately independent of the
-// engine under test.
+// WAL engine under test.
 
-export function frames(buf) {
-  const out = [];
+export interface Frame {
+  offset: number;
+  recBytes: number;
+  padBytes: number;
+  /** Offset just past the record and its padding. */
+  end: number;
+}
+
+export function frames(buf: Buffer): Frame[] {
+  const out: Frame[] = [];
   let off = 0;
   while (off + 8 <= buf.length) {
     const lo = buf.readUInt32LE(off);

@@ -4,45 +4,12 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { $ } from 'zx';
-import { HOST_DATA, hostIp, hostPaths, RUN, SSH, SUDOERS, USERS } from './config.mjs';
-
-export function pidOf(pidFile) {
-  try {
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function waitFor(what, check, timeoutMs = 30_000, everyMs = 100) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** Runs `docker <args>` against host i's engine. */
-export async function dockerRun(i, args, opts = {}) {
-  const sock = `unix://${hostPaths(i).dockerSock}`;
-  return $({
-    quiet: true,
-    nothrow: opts.nothrow ?? false,
-    input: opts.input,
-  })`docker -H ${sock} ${args}`;
-}
+import { HOST_DATA, hostIp, hostPaths, RUN, SSH, SUDOERS, USERS } from './config.js';
+import { docker } from './docker.js';
+import { pidOf, waitFor } from './wait.js';
 
 /** Generates the client key, each host's key, authorized_keys and known_hosts (once). */
-export async function ensureKeys(hosts) {
+export async function ensureKeys(hosts: number[]): Promise<void> {
   mkdirSync(SSH.dir, { recursive: true, mode: 0o700 });
   if (!existsSync(SSH.key))
     await $({ quiet: true })`ssh-keygen -q -t ed25519 -N ${''} -C raftroll-lab -f ${SSH.key}`;
@@ -60,7 +27,7 @@ export async function ensureKeys(hosts) {
   writeFileSync(SSH.knownHosts, `${known.join('\n')}\n`, { mode: 0o600 });
 }
 
-function sshdConfig(i) {
+function sshdConfig(i: number): string {
   const p = hostPaths(i);
   return [
     `ListenAddress ${hostIp(i)}:22`,
@@ -80,13 +47,13 @@ function sshdConfig(i) {
   ].join('\n');
 }
 
-export function hostUp(i) {
+export function hostUp(i: number): boolean {
   const p = hostPaths(i);
   return pidOf(p.dockerPid) !== undefined && pidOf(p.sshdPid) !== undefined;
 }
 
 /** Starts host i's dockerd and sshd in a fresh mount namespace. Idempotent. */
-export async function startHost(i) {
+export async function startHost(i: number): Promise<void> {
   const p = hostPaths(i);
   if (hostUp(i)) return;
   await stopHost(i);
@@ -104,13 +71,14 @@ export async function startHost(i) {
   await $({ quiet: true })`unshare --mount --propagation private bash -c ${boot}`;
   await waitFor(
     `host ${i}'s docker engine`,
-    async () => (await dockerRun(i, ['version', '--format', '{{.Server.Version}}'])).exitCode === 0,
+    async () =>
+      (await docker(i, ['docker', 'version', '--format', '{{.Server.Version}}'])).exitCode === 0,
   );
   await waitFor(`host ${i}'s sshd`, () => pidOf(p.sshdPid));
 }
 
 /** Restarts only sshd, inside the host's namespace (the `ssh-up` fault). */
-export async function startSshd(i) {
+export async function startSshd(i: number): Promise<void> {
   const p = hostPaths(i);
   if (pidOf(p.sshdPid)) return;
   const ns = pidOf(p.dockerPid);
@@ -121,11 +89,11 @@ export async function startSshd(i) {
   await waitFor(`host ${i}'s sshd`, () => pidOf(p.sshdPid));
 }
 
-export async function stopSshd(i) {
+export async function stopSshd(i: number): Promise<void> {
   await killAndWait(hostPaths(i).sshdPid, 5_000);
 }
 
-async function killAndWait(pidFile, timeoutMs) {
+async function killAndWait(pidFile: string, timeoutMs: number): Promise<void> {
   const pid = pidOf(pidFile);
   if (!pid) return;
   process.kill(pid, 'SIGTERM');
@@ -146,25 +114,25 @@ async function killAndWait(pidFile, timeoutMs) {
 }
 
 /** Removes every container of host i's engine, then stops the engine and sshd. */
-export async function stopHost(i) {
+export async function stopHost(i: number): Promise<void> {
   const p = hostPaths(i);
   if (pidOf(p.dockerPid)) {
-    const ids = (await dockerRun(i, ['ps', '-aq'], { nothrow: true })).stdout
+    const ids = (await docker(i, ['docker', 'ps', '-aq'], { nothrow: true })).stdout
       .split('\n')
       .filter(Boolean);
     // The lab owns this engine and every container in it; a quick kill is fine here.
-    if (ids.length) await dockerRun(i, ['rm', '-f', '-v', ...ids], { nothrow: true });
+    if (ids.length) await docker(i, ['docker', 'rm', '-f', '-v', ...ids], { nothrow: true });
   }
   await killAndWait(p.dockerPid, 15_000);
   await killAndWait(p.sshdPid, 5_000);
   rmSync(p.run, { recursive: true, force: true });
 }
 
-const userExists = async (u) =>
+const userExists = async (u: string) =>
   (await $({ quiet: true, nothrow: true })`id -u ${u}`).exitCode === 0;
 
 /** The lab's deploy users (see USERS). '*' as password: no password, but not a locked account. */
-export async function ensureUsers() {
+export async function ensureUsers(): Promise<void> {
   for (const u of Object.values(USERS)) {
     if (!(await userExists(u)))
       await $({
@@ -179,7 +147,7 @@ export async function ensureUsers() {
   await $({ quiet: true })`visudo -c -q -f ${SUDOERS}`;
 }
 
-export async function removeUsers() {
+export async function removeUsers(): Promise<void> {
   rmSync(SUDOERS, { force: true });
   for (const u of Object.values(USERS)) {
     if (await userExists(u)) await $({ quiet: true, nothrow: true })`userdel ${u}`;

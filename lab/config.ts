@@ -1,36 +1,62 @@
-// Where the lab keeps things, and what it is made of. Everything the lab starts or writes is
-// found from here, so `down` can remove exactly that.
+// Where the lab keeps things, and what every host is made of, whatever engine it runs.
+// Everything the lab starts or writes is found from here, so `down` can remove exactly that,
+// and the tests reach the lab through these same facts.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+/**
+ * The checkout this lab belongs to. Found by walking up to package.json, because this file
+ * runs both from its source folder and bundled into the build folder, at different depths.
+ */
+function checkoutRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir)
+      throw new Error(`no package.json above ${from}: run the lab from a raftroll checkout`);
+  }
+}
+
+export const ROOT = checkoutRoot(import.meta.dirname);
 export const LAB = join(ROOT, '.lab');
 /** Sockets and pid files: a short path, since unix socket paths are limited to 108 bytes. */
 export const RUN = '/run/raftroll-lab';
 /** The data path every host sees; each host's own directory is bind-mounted over it. */
 export const HOST_DATA = '/var/lib/raftroll-lab';
-export const IMAGE_REPO = 'raftroll-lab/etcd';
-export const CONTAINER = 'etcd';
-export const CLIENT_PORT = 2379;
-export const PEER_PORT = 2380;
 export const MAX_HOSTS = 5;
 export const IPTABLES_CHAIN = 'RAFTROLL-LAB';
+/** Marks every container the lab itself starts. */
+export const LAB_LABEL = 'org.raftroll.lab';
 
-export function hostIp(i) {
+export function hostIp(i: number): string {
   return `127.0.1.${i}`;
 }
 
-export function nodeId(i) {
+export function nodeId(i: number): string {
   return `n${i}`;
 }
 
-/** Each node's etcd runs as its own uid, so a partition can pick its packets by owner. */
-export function nodeUid(i) {
+/** Each node runs as its own uid, so a partition can pick its packets by owner. */
+export function nodeUid(i: number): number {
   return 10000 + i;
 }
 
-export function hostPaths(i) {
+export interface HostPaths {
+  dir: string;
+  run: string;
+  dockerData: string;
+  /** What the host shows at HOST_DATA, as this machine's filesystem shows it. */
+  data: string;
+  sshdConfig: string;
+  hostKey: string;
+  sshdPid: string;
+  dockerPid: string;
+  dockerSock: string;
+  dockerLog: string;
+  sshdLog: string;
+}
+
+export function hostPaths(i: number): HostPaths {
   const dir = join(LAB, 'hosts', `h${i}`);
   const run = join(RUN, `h${i}`);
   return {
@@ -45,8 +71,6 @@ export function hostPaths(i) {
     dockerSock: join(run, 'docker.sock'),
     dockerLog: join(dir, 'dockerd.log'),
     sshdLog: join(dir, 'sshd.log'),
-    /** The node's etcd data dir as the host's own filesystem shows it. */
-    etcdData: join(dir, 'data', 'etcd'),
   };
 }
 
@@ -68,29 +92,4 @@ export const SUDOERS = '/etc/sudoers.d/raftroll-lab';
 export const STATE = join(LAB, 'state.json');
 /** Which checkout's lab is running: the machine-wide paths above are shared by all checkouts. */
 export const OWNER = join(RUN, 'owner');
-
-export function labOwner() {
-  return existsSync(OWNER) ? readFileSync(OWNER, 'utf8').trim() : undefined;
-}
 export const INVENTORY = join(LAB, 'inventory.yml');
-
-/** The host count of the running lab (from `up`), or undefined. */
-export function labHosts() {
-  if (!existsSync(STATE)) return undefined;
-  return JSON.parse(readFileSync(STATE, 'utf8')).hosts;
-}
-
-export function requireLab() {
-  const n = labHosts();
-  if (!n) throw new Error("no lab is up: run 'npm run lab -- up' first");
-  return Array.from({ length: n }, (_, k) => k + 1);
-}
-
-export function parseNode(arg, hosts) {
-  const m = /^(?:n|h)?(\d+)$/.exec(String(arg ?? ''));
-  const i = m ? Number(m[1]) : Number.NaN;
-  if (!hosts.includes(i)) {
-    throw new Error(`unknown node "${arg}": expected one of ${hosts.map(nodeId).join(', ')}`);
-  }
-  return i;
-}

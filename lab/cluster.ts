@@ -1,0 +1,116 @@
+// The cluster the lab runs: one container per host, started from the engine's run spec with
+// the product's own `docker run` builder.
+
+import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { runContainer, startContainer } from '../src/runtime/docker.js';
+import { hostIp, LAB_LABEL, nodeId, nodeUid } from './config.js';
+import { docker, inspect } from './docker.js';
+import type { LabEngine, RaftView, RunOptions } from './engine.js';
+import { waitFor } from './wait.js';
+
+/** `docker run` of node i as the engine specifies it, marked as the lab's. */
+export async function runNode(
+  engine: LabEngine,
+  i: number,
+  hosts: number[],
+  opts: RunOptions = {},
+): Promise<void> {
+  const spec = engine.runSpec(i, hosts, opts);
+  spec.labels = { ...spec.labels, [LAB_LABEL]: '1' };
+  await docker(i, runContainer(spec), { env: spec.env });
+}
+
+/** Creates node i's data directory, owned by the node's own uid, then runs the node. */
+export async function startNode(engine: LabEngine, i: number, hosts: number[]): Promise<void> {
+  const dir = engine.dataDir(i);
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, nodeUid(i), nodeUid(i));
+  chmodSync(dir, 0o700);
+  await runNode(engine, i, hosts);
+}
+
+/** Starts every missing node, then waits until all of them agree on a leader. */
+export async function ensureCluster(engine: LabEngine, hosts: number[]): Promise<void> {
+  await Promise.all(
+    hosts.map(async (i) => {
+      const c = await inspect(i, engine.container);
+      if (!c) await startNode(engine, i, hosts);
+      else if (!c.State.Running) await docker(i, startContainer(engine.container));
+    }),
+  );
+  await waitHealthy(engine, hosts);
+}
+
+export async function waitHealthy(
+  engine: LabEngine,
+  hosts: number[],
+  timeoutMs = 45_000,
+): Promise<RaftView[]> {
+  return waitFor(
+    `the ${engine.name} cluster to elect a leader seen by every node`,
+    async () => {
+      const s = await Promise.all(hosts.map((i) => engine.api.status(engine.endpoint(i), 1500)));
+      const leader = s[0]?.leader;
+      return leader && s.every((x) => x.leader === leader) ? s : undefined;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+export interface StatusRow {
+  node: string;
+  host: string;
+  container:
+    | {
+        status: string;
+        running: boolean;
+        restarting: boolean;
+        oomKilled: boolean;
+        exitCode: number;
+        restartCount: number;
+        image: string;
+        imageId: string;
+        memory: number;
+        env: string[];
+      }
+    | undefined;
+  raft: (RaftView & { role: 'leader' | 'follower' }) | { error: string } | undefined;
+  hostUp?: boolean;
+}
+
+/** One row per node: host, container and Raft facts, each fetched independently. */
+export async function clusterStatus(engine: LabEngine, hosts: number[]): Promise<StatusRow[]> {
+  return Promise.all(
+    hosts.map(async (i) => {
+      const row: StatusRow = {
+        node: nodeId(i),
+        host: hostIp(i),
+        container: undefined,
+        raft: undefined,
+      };
+      const c = await inspect(i, engine.container).catch(() => undefined);
+      if (c) {
+        row.container = {
+          status: c.State.Status,
+          running: c.State.Running,
+          restarting: c.State.Restarting,
+          oomKilled: c.State.OOMKilled,
+          exitCode: c.State.ExitCode,
+          restartCount: c.RestartCount,
+          image: c.Config.Image,
+          imageId: c.Image,
+          memory: c.HostConfig.Memory,
+          env: c.Config.Env,
+        };
+      }
+      try {
+        const s = await engine.api.status(engine.endpoint(i), 1500);
+        row.raft = { ...s, role: s.memberId === s.leader ? 'leader' : 'follower' };
+      } catch (e) {
+        row.raft = { error: (e as Error).message };
+      }
+      return row;
+    }),
+  );
+}

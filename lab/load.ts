@@ -1,0 +1,146 @@
+// `lab load start|stop|check`: a background writer and the check that no acknowledged write
+// was lost, with the longest stall between two acknowledgements (availability).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB } from './config.js';
+import type { LabEngine } from './engine.js';
+import { pidOf, waitFor } from './wait.js';
+
+const DIR = join(LAB, 'load');
+const PID = join(DIR, 'worker.pid');
+const JOURNAL = join(DIR, 'journal.jsonl');
+const META = join(DIR, 'run.json');
+/** The worker is bundled next to this file's bundle (see the build script). */
+const WORKER = join(import.meta.dirname, 'load-worker.js');
+
+export interface LoadRun {
+  run: string;
+  prefix: string;
+  rate: number;
+  startedAt: number;
+  endpoints: string[];
+}
+
+interface Acked {
+  k: string;
+  t: number;
+  s: number;
+}
+
+export function loadRunning(): boolean {
+  return pidOf(PID) !== undefined;
+}
+
+export async function startLoad(
+  engine: LabEngine,
+  hosts: number[],
+  { rate = 100 }: { rate?: number } = {},
+): Promise<LoadRun> {
+  if (!(rate > 0)) throw new Error(`--rate is "${rate}": expected writes per second above 0`);
+  if (loadRunning()) return JSON.parse(readFileSync(META, 'utf8')) as LoadRun;
+  if (!existsSync(WORKER))
+    throw new Error(`${WORKER} is missing: run the lab through 'npm run lab', which builds it`);
+  mkdirSync(DIR, { recursive: true });
+  const run = `${Date.now().toString(36)}`;
+  const prefix = `raftroll-load/${run}/`;
+  const endpoints = hosts.map((i) => engine.endpoint(i));
+  rmSync(JOURNAL, { force: true });
+  const log = openSync(join(DIR, 'worker.log'), 'a');
+  const child = spawn(
+    process.execPath,
+    [WORKER, engine.name, JOURNAL, prefix, String(rate), ...endpoints],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  child.unref();
+  writeFileSync(PID, String(child.pid));
+  const meta: LoadRun = { run, prefix, rate, startedAt: Date.now(), endpoints };
+  writeFileSync(META, JSON.stringify(meta));
+  return meta;
+}
+
+export async function stopLoad(): Promise<void> {
+  const pid = pidOf(PID);
+  if (!pid) return;
+  process.kill(pid, 'SIGTERM');
+  await waitFor('the load worker to stop', () => pidOf(PID) === undefined, 10_000, 50);
+}
+
+export function readJournal(): { acked: Acked[]; errors: unknown[] } {
+  if (!existsSync(JOURNAL)) return { acked: [], errors: [] };
+  const acked: Acked[] = [];
+  const errors: unknown[] = [];
+  for (const line of readFileSync(JOURNAL, 'utf8').split('\n')) {
+    if (!line) continue;
+    let r: Partial<Acked>;
+    try {
+      r = JSON.parse(line);
+    } catch {
+      continue; // a line cut by a kill of the worker itself
+    }
+    if (r.k) acked.push(r as Acked);
+    else errors.push(r);
+  }
+  return { acked, errors };
+}
+
+/** The longest time between two consecutive acknowledgements, and when it began. */
+export function longestStall(acked: { t: number }[]): {
+  ms: number;
+  from: number | undefined;
+  to: number | undefined;
+} {
+  let worst: { ms: number; from: number | undefined; to: number | undefined } = {
+    ms: 0,
+    from: undefined,
+    to: undefined,
+  };
+  for (let k = 1; k < acked.length; k++) {
+    const gap = acked[k]!.t - acked[k - 1]!.t;
+    if (gap > worst.ms) worst = { ms: gap, from: acked[k - 1]!.t, to: acked[k]!.t };
+  }
+  return worst;
+}
+
+export interface LoadCheck {
+  run: string;
+  writes: number;
+  errors: number;
+  lost: number;
+  lostKeys: string[];
+  longestStallMs: number;
+  stallFrom: number | undefined;
+  durationMs: number;
+}
+
+/** Reads every acknowledged key back with one linearizable read. */
+export async function checkLoad(engine: LabEngine, hosts: number[]): Promise<LoadCheck> {
+  if (!existsSync(META)) throw new Error("no load has run: 'npm run lab -- load start' first");
+  const meta = JSON.parse(readFileSync(META, 'utf8')) as LoadRun;
+  const { acked, errors } = readJournal();
+  let found: Set<string> | undefined;
+  let lastError: Error | undefined;
+  for (const i of hosts) {
+    try {
+      found = await engine.api.keys(engine.endpoint(i), meta.prefix, 10_000);
+      break;
+    } catch (e) {
+      lastError = e as Error;
+    }
+  }
+  if (!found) throw new Error(`no node answered the read-back: ${lastError?.message}`);
+  const have = found;
+  const lost = acked.filter((a) => !have.has(a.k)).map((a) => a.k);
+  const stall = longestStall(acked);
+  return {
+    run: meta.run,
+    writes: acked.length,
+    errors: errors.length,
+    lost: lost.length,
+    lostKeys: lost.slice(0, 20),
+    longestStallMs: stall.ms,
+    stallFrom: stall.from,
+    durationMs: acked.length ? acked.at(-1)!.t - meta.startedAt : 0,
+  };
+}

@@ -1,0 +1,176 @@
+// npm run lab -- <command>: a staging cluster in a box. N hosts on loopback addresses, each
+// with its own sshd and Docker engine, running a real Raft cluster (etcd by default); faults
+// that break it the way production breaks; a write load that proves nothing acknowledged was
+// lost.
+
+import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { $ } from 'zx';
+import { clusterStatus, ensureCluster } from './cluster.js';
+import {
+  HOST_DATA,
+  hostIp,
+  INVENTORY,
+  LAB,
+  MAX_HOSTS,
+  OWNER,
+  ROOT,
+  RUN,
+  SSH,
+  STATE,
+} from './config.js';
+import { DEFAULT_ENGINE, ENGINE_NAMES, engineNamed, labEngine } from './engines/registry.js';
+import { FAULTS, fault, removeChain } from './faults.js';
+import { ensureKeys, ensureUsers, hostUp, removeUsers, startHost, stopHost } from './hosts.js';
+import { ensureImages } from './images.js';
+import { writeInventory } from './inventory.js';
+import { checkLoad, startLoad, stopLoad } from './load.js';
+import { type LabState, labOwner, labState, parseNode, requireLab } from './state.js';
+
+const seconds = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
+
+async function up({ hosts: n, engine: engineName }: { hosts: string; engine: string }) {
+  const t = Date.now();
+  const engine = engineNamed(engineName);
+  const count = Number(n);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
+    throw new Error(`--hosts is "${n}": expected a whole number from 1 to ${MAX_HOSTS}`);
+  }
+  const owner = labOwner();
+  if (owner && owner !== ROOT) {
+    throw new Error(
+      `a lab started from ${owner} is running on this machine; run 'npm run lab -- down' there first (or 'down --force' here)`,
+    );
+  }
+  const running = labState();
+  if (running && running.hosts !== count)
+    throw new Error(`a lab of ${running.hosts} hosts is up; run 'npm run lab -- down' first`);
+  const runningEngine = running?.engine ?? DEFAULT_ENGINE;
+  if (running && runningEngine !== engine.name)
+    throw new Error(`a lab running ${runningEngine} is up; run 'npm run lab -- down' first`);
+  await $({ stdio: 'inherit' })`bash ${ROOT}/scripts/setup.sh`;
+  const hosts = Array.from({ length: count }, (_, k) => k + 1);
+  mkdirSync(LAB, { recursive: true });
+  const state: LabState = { hosts: count, engine: engine.name };
+  writeFileSync(STATE, JSON.stringify(state));
+  mkdirSync(RUN, { recursive: true });
+  writeFileSync(OWNER, `${ROOT}\n`);
+  await ensureKeys(hosts);
+  await ensureUsers();
+  await Promise.all(hosts.map(startHost));
+  await Promise.all(hosts.map((i) => ensureImages(i, engine)));
+  await ensureCluster(engine, hosts);
+  writeInventory(engine, hosts);
+  console.log(`lab up: ${count} hosts, ${engine.name} cluster healthy (${seconds(t)})`);
+  console.log(`inventory: ${INVENTORY}`);
+  console.log(
+    `try: ssh -i ${SSH.key} -o UserKnownHostsFile=${SSH.knownHosts} -o StrictHostKeyChecking=yes root@${hostIp(1)} docker ps`,
+  );
+}
+
+async function down({ force }: { force?: boolean } = {}) {
+  const t = Date.now();
+  const owner = labOwner();
+  if (owner && owner !== ROOT && !force) {
+    console.log(
+      `the running lab belongs to ${owner}; not touching it (use --force to take it down anyway)`,
+    );
+    return;
+  }
+  await stopLoad().catch(() => {});
+  const known = labState()?.hosts;
+  const hosts = Array.from({ length: known ?? MAX_HOSTS }, (_, k) => k + 1);
+  await Promise.all(hosts.map(stopHost));
+  await removeChain();
+  await removeUsers();
+  rmSync(RUN, { recursive: true, force: true });
+  try {
+    if (existsSync(HOST_DATA)) rmdirSync(HOST_DATA);
+  } catch {
+    // not empty: something else uses it; leave it alone
+  }
+  rmSync(LAB, { recursive: true, force: true });
+  console.log(`lab down (${seconds(t)})`);
+}
+
+async function status({ json }: { json?: boolean }) {
+  const hosts = requireLab();
+  const rows = await clusterStatus(labEngine(), hosts);
+  for (const [k, i] of hosts.entries()) rows[k]!.hostUp = hostUp(i);
+  if (json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return;
+  }
+  for (const r of rows) {
+    const c = r.container;
+    const box = c
+      ? `${c.status}${c.oomKilled ? ' OOMKilled' : ''} restarts=${c.restartCount} ${c.image} mem=${c.memory}`
+      : 'no container';
+    const raft =
+      !r.raft || 'error' in r.raft
+        ? `unreachable (${r.raft?.error})`
+        : `${r.raft.role} term=${r.raft.raftTerm} index=${r.raft.raftIndex} applied=${r.raft.raftAppliedIndex}`;
+    console.log(`${r.node} ${r.host} host=${r.hostUp ? 'up' : 'DOWN'}  ${box}  ${raft}`);
+  }
+}
+
+const program = new Command('lab').description(
+  'a multi-host Raft cluster on this machine, for rehearsals and tests',
+);
+program
+  .command('up')
+  .description('start hosts, engines and the Raft cluster (idempotent)')
+  .option('--hosts <n>', 'how many hosts', '3')
+  .option('--engine <name>', `the database to run: ${ENGINE_NAMES.join(', ')}`, DEFAULT_ENGINE)
+  .action(up);
+program
+  .command('down')
+  .description('stop and remove everything the lab started')
+  .option('--force', 'also take down a lab started from another checkout')
+  .action(down);
+program
+  .command('status')
+  .description('hosts, containers, and Raft leader and indexes per node')
+  .option('--json', 'as JSON')
+  .action(status);
+program
+  .command('fault')
+  .description(`break a node: ${FAULTS.join(', ')}`)
+  .argument('<kind>', FAULTS.join(' | '))
+  .argument('<node>', 'n1, n2, ...')
+  .option('--sector', 'torn-tail: zero a 512-byte sector of the last record instead of cutting it')
+  .option('--memory <size>', 'oom: the tiny memory limit', '20m')
+  .action(async (kind: string, node: string, o: { sector?: boolean; memory: string }) => {
+    const hosts = requireLab();
+    const r = await fault(labEngine(), kind, parseNode(node, hosts), hosts, o);
+    console.log(JSON.stringify({ fault: kind, node, ...r }));
+  });
+const load = program.command('load').description('the write load and its check');
+load
+  .command('start')
+  .option('--rate <n>', 'writes per second', '100')
+  .action(async (o: { rate: string }) =>
+    console.log(
+      JSON.stringify(await startLoad(labEngine(), requireLab(), { rate: Number(o.rate) })),
+    ),
+  );
+load.command('stop').action(stopLoad);
+load
+  .command('check')
+  .option('--json', 'as JSON')
+  .action(async (o: { json?: boolean }) => {
+    const r = await checkLoad(labEngine(), requireLab());
+    console.log(
+      o.json
+        ? JSON.stringify(r)
+        : `writes=${r.writes} errors=${r.errors} lost=${r.lost} longest-stall=${r.longestStallMs}ms`,
+    );
+    if (r.lost > 0) process.exitCode = 1;
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  console.error(`lab: ${(e as Error).message}`);
+  process.exitCode = 1;
+}
