@@ -21,8 +21,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -89,25 +89,25 @@ var require_argument = __commonJS({
        * @param {string} name
        * @param {string} [description]
        */
-      constructor(name2, description) {
+      constructor(name, description) {
         this.description = description || "";
         this.variadic = false;
         this.parseArg = void 0;
         this.defaultValue = void 0;
         this.defaultValueDescription = void 0;
         this.argChoices = void 0;
-        switch (name2[0]) {
+        switch (name[0]) {
           case "<":
             this.required = true;
-            this._name = name2.slice(1, -1);
+            this._name = name.slice(1, -1);
             break;
           case "[":
             this.required = false;
-            this._name = name2.slice(1, -1);
+            this._name = name.slice(1, -1);
             break;
           default:
             this.required = true;
-            this._name = name2;
+            this._name = name;
             break;
         }
         if (this._name.endsWith("...")) {
@@ -914,8 +914,8 @@ var require_option = __commonJS({
        * @param {string} name
        * @return {Option}
        */
-      env(name2) {
-        this.envVar = name2;
+      env(name) {
+        this.envVar = name;
         return this;
       }
       /**
@@ -1218,7 +1218,7 @@ var require_command = __commonJS({
        *
        * @param {string} [name]
        */
-      constructor(name2) {
+      constructor(name) {
         super();
         this.commands = [];
         this.options = [];
@@ -1231,7 +1231,7 @@ var require_command = __commonJS({
         this.rawArgs = [];
         this.processedArgs = [];
         this._scriptPath = null;
-        this._name = name2 || "";
+        this._name = name || "";
         this._optionValues = {};
         this._optionValueSources = {};
         this._storeOptionsAsProperties = false;
@@ -1336,8 +1336,8 @@ var require_command = __commonJS({
           desc = null;
         }
         opts = opts || {};
-        const [, name2, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
-        const cmd = this.createCommand(name2);
+        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name);
         if (desc) {
           cmd.description(desc);
           cmd._executableHandler = true;
@@ -1361,8 +1361,8 @@ var require_command = __commonJS({
        * @param {string} [name]
        * @return {Command} new command
        */
-      createCommand(name2) {
-        return new _Command(name2);
+      createCommand(name) {
+        return new _Command(name);
       }
       /**
        * You can customise the help with a subclass of Help by overriding createHelp,
@@ -1468,8 +1468,8 @@ var require_command = __commonJS({
        * @param {string} [description]
        * @return {Argument} new argument
        */
-      createArgument(name2, description) {
-        return new Argument2(name2, description);
+      createArgument(name, description) {
+        return new Argument2(name, description);
       }
       /**
        * Define argument syntax for command.
@@ -1487,8 +1487,8 @@ var require_command = __commonJS({
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      argument(name2, description, parseArg, defaultValue) {
-        const argument = this.createArgument(name2, description);
+      argument(name, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description);
         if (typeof parseArg === "function") {
           argument.default(defaultValue).argParser(parseArg);
         } else {
@@ -1746,7 +1746,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return [cmd.name()].concat(cmd.aliases());
         };
         const alreadyUsed = knownBy(command).find(
-          (name2) => this._findCommand(name2)
+          (name) => this._findCommand(name)
         );
         if (alreadyUsed) {
           const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
@@ -1767,24 +1767,24 @@ Expecting one of '${allowedValues.join("', '")}'`);
       addOption(option) {
         this._registerOption(option);
         const oname = option.name();
-        const name2 = option.attributeName();
+        const name = option.attributeName();
         if (option.negate) {
           const positiveLongFlag = option.long.replace(/^--no-/, "--");
           if (!this._findOption(positiveLongFlag)) {
             this.setOptionValueWithSource(
-              name2,
+              name,
               option.defaultValue === void 0 ? true : option.defaultValue,
               "default"
             );
           }
         } else if (option.defaultValue !== void 0) {
-          this.setOptionValueWithSource(name2, option.defaultValue, "default");
+          this.setOptionValueWithSource(name, option.defaultValue, "default");
         }
         const handleOptionValue = (val, invalidValueMessage, valueSource) => {
           if (val == null && option.presetArg !== void 0) {
             val = option.presetArg;
           }
-          const oldValue = this.getOptionValue(name2);
+          const oldValue = this.getOptionValue(name);
           if (val !== null && option.parseArg) {
             val = this._callParseArg(option, val, oldValue, invalidValueMessage);
           } else if (val !== null && option.variadic) {
@@ -1799,7 +1799,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               val = "";
             }
           }
-          this.setOptionValueWithSource(name2, val, valueSource);
+          this.setOptionValueWithSource(name, val, valueSource);
         };
         this.on("option:" + oname, (val) => {
           const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
@@ -2575,10 +2575,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        * @return {Command | undefined}
        */
-      _findCommand(name2) {
-        if (!name2) return void 0;
+      _findCommand(name) {
+        if (!name) return void 0;
         return this.commands.find(
-          (cmd) => cmd._name === name2 || cmd._aliases.includes(name2)
+          (cmd) => cmd._name === name || cmd._aliases.includes(name)
         );
       }
       /**
@@ -2859,8 +2859,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} name
        * @private
        */
-      missingArgument(name2) {
-        const message = `error: missing required argument '${name2}'`;
+      missingArgument(name) {
+        const message = `error: missing required argument '${name}'`;
         this.error(message, { code: "commander.missingArgument" });
       }
       /**
@@ -3454,9 +3454,9 @@ var require_commander = __commonJS({
     var { Help: Help2 } = require_help();
     var { Option: Option2 } = require_option();
     exports.program = new Command2();
-    exports.createCommand = (name2) => new Command2(name2);
+    exports.createCommand = (name) => new Command2(name);
     exports.createOption = (flags, description) => new Option2(flags, description);
-    exports.createArgument = (name2, description) => new Argument2(name2, description);
+    exports.createArgument = (name, description) => new Argument2(name, description);
     exports.Command = Command2;
     exports.Option = Option2;
     exports.Argument = Argument2;
@@ -3741,8 +3741,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name2 = parts.shift();
-        switch (name2) {
+        const name = parts.shift();
+        switch (name) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -3770,7 +3770,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name2}`, true);
+            onError(0, `Unknown directive ${name}`, true);
             return false;
         }
       }
@@ -3879,9 +3879,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name2 = `${prefix}${i}`;
-        if (!exclude.has(name2))
-          return name2;
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+          return name;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -4918,8 +4918,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name2} value`);
+        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
       }
       return tagObj;
     }
@@ -6918,11 +6918,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name2) {
+      createAlias(node2, name) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
+          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -7141,9 +7141,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name, pos, code, message) {
         super();
-        this.name = name2;
+        this.name = name;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -7783,8 +7783,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -12258,8 +12258,8 @@ var require_service_config = __commonJS({
       if (!("name" in obj) || !Array.isArray(obj.name)) {
         throw new Error("Invalid method config: invalid name array");
       }
-      for (const name2 of obj.name) {
-        result.name.push(validateName(name2));
+      for (const name of obj.name) {
+        result.name.push(validateName(name));
       }
       if ("waitForReady" in obj) {
         if (typeof obj.waitForReady !== "boolean") {
@@ -12369,13 +12369,13 @@ var require_service_config = __commonJS({
       }
       const seenMethodNames = [];
       for (const methodConfig of result.methodConfig) {
-        for (const name2 of methodConfig.name) {
+        for (const name of methodConfig.name) {
           for (const seenName of seenMethodNames) {
-            if (name2.service === seenName.service && name2.method === seenName.method) {
-              throw new Error(`Invalid service config: duplicate name ${name2.service}/${name2.method}`);
+            if (name.service === seenName.service && name.method === seenName.method) {
+              throw new Error(`Invalid service config: duplicate name ${name.service}/${name.method}`);
             }
           }
-          seenMethodNames.push(name2);
+          seenMethodNames.push(name);
         }
       }
       return result;
@@ -12877,20 +12877,20 @@ var require_resolving_load_balancer = __commonJS({
       "EMPTY"
     ];
     function hasMatchingName(service, method, methodConfig, matchLevel) {
-      for (const name2 of methodConfig.name) {
+      for (const name of methodConfig.name) {
         switch (matchLevel) {
           case "EMPTY":
-            if (!name2.service && !name2.method) {
+            if (!name.service && !name.method) {
               return true;
             }
             break;
           case "SERVICE":
-            if (name2.service === service && !name2.method) {
+            if (name.service === service && !name.method) {
               return true;
             }
             break;
           case "SERVICE_AND_METHOD":
-            if (name2.service === service && name2.method === method) {
+            if (name.service === service && name.method === method) {
               return true;
             }
         }
@@ -15131,13 +15131,13 @@ var require_make_client = __commonJS({
       }
       class ServiceClientImpl extends client_1.Client {
       }
-      Object.keys(methods).forEach((name2) => {
-        if (isPrototypePolluted(name2)) {
+      Object.keys(methods).forEach((name) => {
+        if (isPrototypePolluted(name)) {
           return;
         }
-        const attrs = methods[name2];
+        const attrs = methods[name];
         let methodType;
-        if (typeof name2 === "string" && name2.charAt(0) === "$") {
+        if (typeof name === "string" && name.charAt(0) === "$") {
           throw new Error("Method names cannot start with $");
         }
         if (attrs.requestStream) {
@@ -15156,10 +15156,10 @@ var require_make_client = __commonJS({
         const serialize = attrs.requestSerialize;
         const deserialize = attrs.responseDeserialize;
         const methodFunc = partial2(requesterFuncs[methodType], attrs.path, serialize, deserialize);
-        ServiceClientImpl.prototype[name2] = methodFunc;
-        Object.assign(ServiceClientImpl.prototype[name2], attrs);
+        ServiceClientImpl.prototype[name] = methodFunc;
+        Object.assign(ServiceClientImpl.prototype[name], attrs);
         if (attrs.originalName && !isPrototypePolluted(attrs.originalName)) {
-          ServiceClientImpl.prototype[attrs.originalName] = ServiceClientImpl.prototype[name2];
+          ServiceClientImpl.prototype[attrs.originalName] = ServiceClientImpl.prototype[name];
         }
       });
       ServiceClientImpl.service = methods;
@@ -17261,7 +17261,7 @@ var require_minimal = __commonJS({
     util.lcFirst = function lcFirst(str2) {
       return str2.charAt(0).toLowerCase() + str2.substring(1);
     };
-    function newError2(name2) {
+    function newError2(name) {
       function CustomError(message, properties) {
         if (!(this instanceof CustomError))
           return new CustomError(message, properties);
@@ -17284,7 +17284,7 @@ var require_minimal = __commonJS({
         },
         name: {
           get: function get() {
-            return name2;
+            return name;
           },
           set: void 0,
           enumerable: false,
@@ -17318,9 +17318,9 @@ var require_minimal = __commonJS({
       };
     };
     util.oneOfSetter = function setOneOf(fieldNames) {
-      return function(name2) {
+      return function(name) {
         for (var i = 0; i < fieldNames.length; ++i)
-          if (fieldNames[i] !== name2)
+          if (fieldNames[i] !== name)
             delete this[fieldNames[i]];
       };
     };
@@ -18034,15 +18034,15 @@ var require_codegen = __commonJS({
       return Codegen;
     }
     codegen.verbose = false;
-    function safeFunctionName(name2) {
-      if (!name2)
+    function safeFunctionName(name) {
+      if (!name)
         return "";
-      name2 = String(name2).replace(/[^\w$]/g, "");
-      if (!name2)
+      name = String(name).replace(/[^\w$]/g, "");
+      if (!name)
         return "";
-      if (/^\d/.test(name2))
-        name2 = "_" + name2;
-      return reservedRe.test(name2) ? name2 + "_" : name2;
+      if (/^\d/.test(name))
+        name = "_" + name;
+      return reservedRe.test(name) ? name + "_" : name;
     }
   }
 });
@@ -18120,13 +18120,13 @@ var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
     var path = exports;
-    var isAbsolute2 = (
+    var isAbsolute3 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path.isAbsolute = function isAbsolute3(path2) {
+      path.isAbsolute = function isAbsolute4(path2) {
         return /^(?:\/|\w+:)/.test(path2);
       }
     );
@@ -18138,7 +18138,7 @@ var require_path = __commonJS({
        */
       path.normalize = function normalize2(path2) {
         path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path2.split("/"), absolute = isAbsolute2(path2), prefix = "";
+        var parts = path2.split("/"), absolute = isAbsolute3(path2), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -18160,7 +18160,7 @@ var require_path = __commonJS({
     path.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
-      if (isAbsolute2(includePath))
+      if (isAbsolute3(includePath))
         return includePath;
       if (!alreadyNormalized)
         originPath = normalize(originPath);
@@ -18211,9 +18211,9 @@ var require_namespace = __commonJS({
     var Type;
     var Service;
     var Enum;
-    Namespace.fromJSON = function fromJSON(name2, json2, depth) {
+    Namespace.fromJSON = function fromJSON(name, json2, depth) {
       depth = util.checkDepth(depth);
-      return new Namespace(name2, json2.options).addJSON(json2.nested, depth);
+      return new Namespace(name, json2.options).addJSON(json2.nested, depth);
     };
     function arrayToJSON(array2, toJSONOptions) {
       if (!(array2 && array2.length))
@@ -18232,16 +18232,16 @@ var require_namespace = __commonJS({
       }
       return false;
     };
-    Namespace.isReservedName = function isReservedName(reserved, name2) {
+    Namespace.isReservedName = function isReservedName(reserved, name) {
       if (reserved) {
         for (var i = 0; i < reserved.length; ++i)
-          if (reserved[i] === name2)
+          if (reserved[i] === name)
             return true;
       }
       return false;
     };
-    function Namespace(name2, options) {
-      ReflectionObject.call(this, name2, options);
+    function Namespace(name, options) {
+      ReflectionObject.call(this, name, options);
       this.nested = void 0;
       this._nestedArray = null;
       this._lookupCache = /* @__PURE__ */ Object.create(null);
@@ -18284,13 +18284,13 @@ var require_namespace = __commonJS({
       }
       return this;
     };
-    Namespace.prototype.get = function get(name2) {
-      return this.nested && Object.prototype.hasOwnProperty.call(this.nested, name2) ? this.nested[name2] : null;
+    Namespace.prototype.get = function get(name) {
+      return this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) ? this.nested[name] : null;
     };
-    Namespace.prototype.getEnum = function getEnum(name2) {
-      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name2) && this.nested[name2] instanceof Enum)
-        return this.nested[name2].values;
-      throw Error("no such enum: " + name2);
+    Namespace.prototype.getEnum = function getEnum(name) {
+      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) && this.nested[name] instanceof Enum)
+        return this.nested[name].values;
+      throw Error("no such enum: " + name);
     };
     Namespace.prototype.add = function add(object2) {
       if (!(object2 instanceof Field && object2.extend !== void 0 || object2 instanceof Type || object2 instanceof OneOf || object2 instanceof Enum || object2 instanceof Service || object2 instanceof Namespace))
@@ -18486,16 +18486,16 @@ var require_mapfield = __commonJS({
     ((MapField.prototype = Object.create(Field.prototype)).constructor = MapField).className = "MapField";
     var types = require_types();
     var util = require_util();
-    function MapField(name2, id, keyType, type, options, comment) {
-      Field.call(this, name2, id, type, void 0, void 0, options, comment);
+    function MapField(name, id, keyType, type, options, comment) {
+      Field.call(this, name, id, type, void 0, void 0, options, comment);
       if (!util.isString(keyType))
         throw TypeError("keyType must be a string");
       this.keyType = keyType;
       this.resolvedKeyType = null;
       this.map = true;
     }
-    MapField.fromJSON = function fromJSON(name2, json2) {
-      return new MapField(name2, json2.id, json2.keyType, json2.type, json2.options, json2.comment);
+    MapField.fromJSON = function fromJSON(name, json2) {
+      return new MapField(name, json2.id, json2.keyType, json2.type, json2.options, json2.comment);
     };
     MapField.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -18541,7 +18541,7 @@ var require_method = __commonJS({
     var ReflectionObject = require_object();
     ((Method.prototype = Object.create(ReflectionObject.prototype)).constructor = Method).className = "Method";
     var util = require_util();
-    function Method(name2, type, requestType, responseType, requestStream, responseStream, options, comment, parsedOptions) {
+    function Method(name, type, requestType, responseType, requestStream, responseStream, options, comment, parsedOptions) {
       if (util.isObject(requestStream)) {
         options = requestStream;
         requestStream = responseStream = void 0;
@@ -18555,7 +18555,7 @@ var require_method = __commonJS({
         throw TypeError("requestType must be a string");
       if (!util.isString(responseType))
         throw TypeError("responseType must be a string");
-      ReflectionObject.call(this, name2, options);
+      ReflectionObject.call(this, name, options);
       this.type = type || "rpc";
       this.requestType = requestType;
       this.requestStream = requestStream ? true : void 0;
@@ -18566,8 +18566,8 @@ var require_method = __commonJS({
       this.comment = comment;
       this.parsedOptions = parsedOptions;
     }
-    Method.fromJSON = function fromJSON(name2, json2) {
-      return new Method(name2, json2.type, json2.requestType, json2.responseType, json2.requestStream, json2.responseStream, json2.options, json2.comment, json2.parsedOptions);
+    Method.fromJSON = function fromJSON(name, json2) {
+      return new Method(name, json2.type, json2.requestType, json2.responseType, json2.requestStream, json2.responseStream, json2.options, json2.comment, json2.parsedOptions);
     };
     Method.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -18611,14 +18611,14 @@ var require_service2 = __commonJS({
     var Method = require_method();
     var util = require_util();
     var rpc = require_rpc();
-    function Service(name2, options) {
-      Namespace.call(this, name2, options);
+    function Service(name, options) {
+      Namespace.call(this, name, options);
       this.methods = {};
       this._methodsArray = null;
     }
-    Service.fromJSON = function fromJSON(name2, json2, depth) {
+    Service.fromJSON = function fromJSON(name, json2, depth) {
       depth = util.checkDepth(depth);
-      var service = new Service(name2, json2.options);
+      var service = new Service(name, json2.options);
       if (json2.methods)
         for (var names = Object.keys(json2.methods), i = 0; i < names.length; ++i)
           service.add(Method.fromJSON(names[i], json2.methods[names[i]]));
@@ -18656,8 +18656,8 @@ var require_service2 = __commonJS({
       service._methodsArray = null;
       return service;
     }
-    Service.prototype.get = function get(name2) {
-      return Object.prototype.hasOwnProperty.call(this.methods, name2) ? this.methods[name2] : Namespace.prototype.get.call(this, name2);
+    Service.prototype.get = function get(name) {
+      return Object.prototype.hasOwnProperty.call(this.methods, name) ? this.methods[name] : Namespace.prototype.get.call(this, name);
     };
     Service.prototype.resolveAll = function resolveAll() {
       if (!this._needsRecursiveResolve) return this;
@@ -19140,8 +19140,8 @@ var require_wrappers = __commonJS({
         if (depth > util.recursionLimit)
           throw Error("max depth exceeded");
         if (object2 && object2["@type"]) {
-          var name2 = object2["@type"].substring(object2["@type"].lastIndexOf("/") + 1);
-          var type = this.lookup(name2);
+          var name = object2["@type"].substring(object2["@type"].lastIndexOf("/") + 1);
+          var type = this.lookup(name);
           if (type) {
             var type_url = object2["@type"].charAt(0) === "." ? object2["@type"].slice(1) : object2["@type"];
             if (type_url.indexOf("/") === -1) {
@@ -19162,11 +19162,11 @@ var require_wrappers = __commonJS({
           throw Error("max depth exceeded");
         var googleApi = "type.googleapis.com/";
         var prefix = "";
-        var name2 = "";
+        var name = "";
         if (options && options.json && message.type_url && message.value) {
-          name2 = message.type_url.substring(message.type_url.lastIndexOf("/") + 1);
+          name = message.type_url.substring(message.type_url.lastIndexOf("/") + 1);
           prefix = message.type_url.substring(0, message.type_url.lastIndexOf("/") + 1);
-          var type = this.lookup(name2);
+          var type = this.lookup(name);
           if (type)
             message = type.decode(message.value, void 0, void 0, depth + 1);
         }
@@ -19176,8 +19176,8 @@ var require_wrappers = __commonJS({
           if (prefix === "") {
             prefix = googleApi;
           }
-          name2 = prefix + messageName;
-          object2["@type"] = name2;
+          name = prefix + messageName;
+          object2["@type"] = name;
           return object2;
         }
         return this.toObject(message, options, depth);
@@ -19207,9 +19207,9 @@ var require_type = __commonJS({
     var verifier = require_verifier();
     var converter = require_converter();
     var wrappers = require_wrappers();
-    function Type(name2, options) {
-      name2 = name2.replace(/\W/g, "");
-      Namespace.call(this, name2, options);
+    function Type(name, options) {
+      name = name.replace(/\W/g, "");
+      Namespace.call(this, name, options);
       this.fields = {};
       this.oneofs = void 0;
       this.extensions = void 0;
@@ -19312,12 +19312,12 @@ var require_type = __commonJS({
       delete type.verify;
       return type;
     }
-    Type.fromJSON = function fromJSON(name2, json2, depth) {
+    Type.fromJSON = function fromJSON(name, json2, depth) {
       if (depth === void 0)
         depth = 0;
       if (depth > util.nestingLimit)
         throw Error("max depth exceeded");
-      var type = new Type(name2, json2.options);
+      var type = new Type(name, json2.options);
       type.extensions = json2.extensions;
       type.reserved = json2.reserved;
       var names = Object.keys(json2.fields), i = 0;
@@ -19399,13 +19399,13 @@ var require_type = __commonJS({
       });
       return this;
     };
-    Type.prototype.get = function get(name2) {
-      if (Object.prototype.hasOwnProperty.call(this.fields, name2))
-        return this.fields[name2];
-      if (this.oneofs && Object.prototype.hasOwnProperty.call(this.oneofs, name2))
-        return this.oneofs[name2];
-      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name2))
-        return this.nested[name2];
+    Type.prototype.get = function get(name) {
+      if (Object.prototype.hasOwnProperty.call(this.fields, name))
+        return this.fields[name];
+      if (this.oneofs && Object.prototype.hasOwnProperty.call(this.oneofs, name))
+        return this.oneofs[name];
+      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name))
+        return this.nested[name];
       return null;
     };
     Type.prototype.add = function add(object2) {
@@ -19465,8 +19465,8 @@ var require_type = __commonJS({
     Type.prototype.isReservedId = function isReservedId(id) {
       return Namespace.isReservedId(this.reserved, id);
     };
-    Type.prototype.isReservedName = function isReservedName(name2) {
-      return Namespace.isReservedName(this.reserved, name2);
+    Type.prototype.isReservedName = function isReservedName(name) {
+      return Namespace.isReservedName(this.reserved, name);
     };
     Type.prototype.create = function create(properties) {
       return new this.ctor(properties);
@@ -19834,8 +19834,8 @@ var require_util = __commonJS({
       }
       return object2;
     };
-    util.isReserved = function isReserved(name2) {
-      return reservedRe.test(name2);
+    util.isReserved = function isReserved(name) {
+      return reservedRe.test(name);
     };
     util.safeProp = function safeProp(prop) {
       if (!/^[$\w_]+$/.test(prop) || reservedRe.test(prop))
@@ -20108,14 +20108,14 @@ var require_field = __commonJS({
     var util = require_util();
     var Type;
     var ruleRe = /^required|optional|repeated$/;
-    Field.fromJSON = function fromJSON(name2, json2) {
-      var field = new Field(name2, json2.id, json2.type, json2.rule, json2.extend, json2.options, json2.comment);
+    Field.fromJSON = function fromJSON(name, json2) {
+      var field = new Field(name, json2.id, json2.type, json2.rule, json2.extend, json2.options, json2.comment);
       if (json2.edition)
         field._edition = json2.edition;
       field._defaultEdition = "proto3";
       return field;
     };
-    function Field(name2, id, type, rule, extend2, options, comment) {
+    function Field(name, id, type, rule, extend2, options, comment) {
       if (util.isObject(rule)) {
         comment = extend2;
         options = rule;
@@ -20125,7 +20125,7 @@ var require_field = __commonJS({
         options = extend2;
         extend2 = void 0;
       }
-      ReflectionObject.call(this, name2, options);
+      ReflectionObject.call(this, name, options);
       if (!util.isInteger(id) || id < 0)
         throw TypeError("id must be a non-negative integer");
       if (!util.isString(type))
@@ -20187,8 +20187,8 @@ var require_field = __commonJS({
         this._features.field_presence !== "IMPLICIT";
       }
     });
-    Field.prototype.setOption = function setOption(name2, value2, ifNotSet) {
-      return ReflectionObject.prototype.setOption.call(this, name2, value2, ifNotSet);
+    Field.prototype.setOption = function setOption(name, value2, ifNotSet) {
+      return ReflectionObject.prototype.setOption.call(this, name, value2, ifNotSet);
     };
     Field.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -20302,20 +20302,20 @@ var require_oneof = __commonJS({
     ((OneOf.prototype = Object.create(ReflectionObject.prototype)).constructor = OneOf).className = "OneOf";
     var Field = require_field();
     var util = require_util();
-    function OneOf(name2, fieldNames, options, comment) {
+    function OneOf(name, fieldNames, options, comment) {
       if (!Array.isArray(fieldNames)) {
         options = fieldNames;
         fieldNames = void 0;
       }
-      ReflectionObject.call(this, name2, options);
+      ReflectionObject.call(this, name, options);
       if (!(fieldNames === void 0 || Array.isArray(fieldNames)))
         throw TypeError("fieldNames must be an Array");
       this.oneof = fieldNames || [];
       this.fieldsArray = [];
       this.comment = comment;
     }
-    OneOf.fromJSON = function fromJSON(name2, json2) {
-      return new OneOf(name2, json2.oneof, json2.options, json2.comment);
+    OneOf.fromJSON = function fromJSON(name, json2) {
+      return new OneOf(name, json2.oneof, json2.options, json2.comment);
     };
     OneOf.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -20413,14 +20413,14 @@ var require_object = __commonJS({
     var editions2023Defaults = { enum_type: "OPEN", field_presence: "EXPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY" };
     var proto2Defaults = { enum_type: "CLOSED", field_presence: "EXPLICIT", json_format: "LEGACY_BEST_EFFORT", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "EXPANDED", utf8_validation: "NONE" };
     var proto3Defaults = { enum_type: "OPEN", field_presence: "IMPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY" };
-    function ReflectionObject(name2, options) {
-      if (!util.isString(name2))
+    function ReflectionObject(name, options) {
+      if (!util.isString(name))
         throw TypeError("name must be a string");
       if (options && !util.isObject(options))
         throw TypeError("options must be an object");
       this.options = options;
       this.parsedOptions = null;
-      this.name = name2;
+      this.name = name;
       this._edition = null;
       this._defaultEdition = "proto2";
       this._features = {};
@@ -20537,26 +20537,26 @@ var require_object = __commonJS({
     ReflectionObject.prototype._inferLegacyProtoFeatures = function _inferLegacyProtoFeatures() {
       return {};
     };
-    ReflectionObject.prototype.getOption = function getOption(name2) {
+    ReflectionObject.prototype.getOption = function getOption(name) {
       if (this.options)
-        return this.options[name2];
+        return this.options[name];
       return void 0;
     };
-    ReflectionObject.prototype.setOption = function setOption(name2, value2, ifNotSet) {
-      if (name2 === "__proto__")
+    ReflectionObject.prototype.setOption = function setOption(name, value2, ifNotSet) {
+      if (name === "__proto__")
         return this;
       if (!this.options)
         this.options = {};
-      if (/^features\./.test(name2)) {
-        util.setProperty(this.options, name2, value2, ifNotSet);
-      } else if (!ifNotSet || this.options[name2] === void 0) {
-        if (this.getOption(name2) !== value2) this.resolved = false;
-        this.options[name2] = value2;
+      if (/^features\./.test(name)) {
+        util.setProperty(this.options, name, value2, ifNotSet);
+      } else if (!ifNotSet || this.options[name] === void 0) {
+        if (this.getOption(name) !== value2) this.resolved = false;
+        this.options[name] = value2;
       }
       return this;
     };
-    ReflectionObject.prototype.setParsedOption = function setParsedOption(name2, value2, propName) {
-      if (name2 === "__proto__")
+    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value2, propName) {
+      if (name === "__proto__")
         return this;
       if (!this.parsedOptions) {
         this.parsedOptions = [];
@@ -20564,19 +20564,19 @@ var require_object = __commonJS({
       var parsedOptions = this.parsedOptions;
       if (propName) {
         var opt = parsedOptions.find(function(opt2) {
-          return Object.prototype.hasOwnProperty.call(opt2, name2);
+          return Object.prototype.hasOwnProperty.call(opt2, name);
         });
         if (opt) {
-          var newValue = opt[name2];
+          var newValue = opt[name];
           util.setProperty(newValue, propName, value2);
         } else {
           opt = {};
-          opt[name2] = util.setProperty({}, propName, value2);
+          opt[name] = util.setProperty({}, propName, value2);
           parsedOptions.push(opt);
         }
       } else {
         var newOpt = {};
-        newOpt[name2] = value2;
+        newOpt[name] = value2;
         parsedOptions.push(newOpt);
       }
       return this;
@@ -20614,8 +20614,8 @@ var require_enum = __commonJS({
     ((Enum.prototype = Object.create(ReflectionObject.prototype)).constructor = Enum).className = "Enum";
     var Namespace = require_namespace();
     var util = require_util();
-    function Enum(name2, values, options, comment, comments, valuesOptions) {
-      ReflectionObject.call(this, name2, options);
+    function Enum(name, values, options, comment, comments, valuesOptions) {
+      ReflectionObject.call(this, name, options);
       if (values && typeof values !== "object")
         throw TypeError("values must be an object");
       this.valuesById = {};
@@ -20640,8 +20640,8 @@ var require_enum = __commonJS({
       });
       return this;
     };
-    Enum.fromJSON = function fromJSON(name2, json2) {
-      var enm = new Enum(name2, json2.values, json2.options, json2.comment, json2.comments);
+    Enum.fromJSON = function fromJSON(name, json2) {
+      var enm = new Enum(name, json2.values, json2.options, json2.comment, json2.comments);
       enm.reserved = json2.reserved;
       if (json2.edition)
         enm._edition = json2.edition;
@@ -20667,51 +20667,51 @@ var require_enum = __commonJS({
         keepComments ? this.comments : void 0
       ]);
     };
-    Enum.prototype.add = function add(name2, id, comment, options) {
-      if (!util.isString(name2))
+    Enum.prototype.add = function add(name, id, comment, options) {
+      if (!util.isString(name))
         throw TypeError("name must be a string");
       if (!util.isInteger(id))
         throw TypeError("id must be an integer");
-      if (name2 === "__proto__")
+      if (name === "__proto__")
         return this;
-      if (this.values[name2] !== void 0)
-        throw Error("duplicate name '" + name2 + "' in " + this);
+      if (this.values[name] !== void 0)
+        throw Error("duplicate name '" + name + "' in " + this);
       if (this.isReservedId(id))
         throw Error("id " + id + " is reserved in " + this);
-      if (this.isReservedName(name2))
-        throw Error("name '" + name2 + "' is reserved in " + this);
+      if (this.isReservedName(name))
+        throw Error("name '" + name + "' is reserved in " + this);
       if (this.valuesById[id] !== void 0) {
         if (!(this.options && this.options.allow_alias))
           throw Error("duplicate id " + id + " in " + this);
-        this.values[name2] = id;
+        this.values[name] = id;
       } else
-        this.valuesById[this.values[name2] = id] = name2;
+        this.valuesById[this.values[name] = id] = name;
       if (options) {
         if (this.valuesOptions === void 0)
           this.valuesOptions = {};
-        this.valuesOptions[name2] = options || null;
+        this.valuesOptions[name] = options || null;
       }
-      this.comments[name2] = comment || null;
+      this.comments[name] = comment || null;
       return this;
     };
-    Enum.prototype.remove = function remove(name2) {
-      if (!util.isString(name2))
+    Enum.prototype.remove = function remove(name) {
+      if (!util.isString(name))
         throw TypeError("name must be a string");
-      var val = this.values[name2];
+      var val = this.values[name];
       if (val == null)
-        throw Error("name '" + name2 + "' does not exist in " + this);
+        throw Error("name '" + name + "' does not exist in " + this);
       delete this.valuesById[val];
-      delete this.values[name2];
-      delete this.comments[name2];
+      delete this.values[name];
+      delete this.comments[name];
       if (this.valuesOptions)
-        delete this.valuesOptions[name2];
+        delete this.valuesOptions[name];
       return this;
     };
     Enum.prototype.isReservedId = function isReservedId(id) {
       return Namespace.isReservedId(this.reserved, id);
     };
-    Enum.prototype.isReservedName = function isReservedName(name2) {
-      return Namespace.isReservedName(this.reserved, name2);
+    Enum.prototype.isReservedName = function isReservedName(name) {
+      return Namespace.isReservedName(this.reserved, name);
     };
   }
 });
@@ -21099,8 +21099,8 @@ var require_parse = __commonJS({
       var ptr = root;
       var topLevelObjects = [];
       var topLevelOptions = {};
-      var applyCase = options.keepCase ? function(name2) {
-        return name2;
+      var applyCase = options.keepCase ? function(name) {
+        return name;
       } : util.camelCase;
       function resolveFileFeatures() {
         topLevelObjects.forEach((obj) => {
@@ -21111,11 +21111,11 @@ var require_parse = __commonJS({
           });
         });
       }
-      function illegal(token2, name2, insideTryCatch) {
+      function illegal(token2, name, insideTryCatch) {
         var filename = parse3.filename;
         if (!insideTryCatch)
           parse3.filename = null;
-        return Error("illegal " + (name2 || "token") + " '" + token2 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
+        return Error("illegal " + (name || "token") + " '" + token2 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
       }
       function readString() {
         var values = [], token2;
@@ -21176,9 +21176,9 @@ var require_parse = __commonJS({
           }
         } while (skip(",", true));
         var dummy = { options: void 0 };
-        dummy.setOption = function(name2, value2) {
+        dummy.setOption = function(name, value2) {
           if (this.options === void 0) this.options = {};
-          this.options[name2] = value2;
+          this.options[name] = value2;
         };
         ifBlock(
           dummy,
@@ -21394,12 +21394,12 @@ var require_parse = __commonJS({
         }
         if (!typeRefRe.test(type))
           throw illegal(type, "type");
-        var name2 = next();
-        if (!nameRe.test(name2))
-          throw illegal(name2, "name");
-        name2 = applyCase(name2);
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        name = applyCase(name);
         skip("=");
-        var field = new Field(name2, parseId(next()), type, rule, extend2);
+        var field = new Field(name, parseId(next()), type, rule, extend2);
         ifBlock(field, function parseField_block(token2) {
           if (token2 === "option") {
             parseOption(field, token2);
@@ -21410,7 +21410,7 @@ var require_parse = __commonJS({
           parseInlineOptions(field);
         });
         if (rule === "proto3_optional") {
-          var oneof = new OneOf("_" + name2);
+          var oneof = new OneOf("_" + name);
           field.setOption("proto3_optional", true);
           oneof.add(field);
           parent.add(oneof);
@@ -21429,17 +21429,17 @@ var require_parse = __commonJS({
         if (edition >= 2023) {
           throw illegal("group");
         }
-        var name2 = next();
-        if (!nameRe.test(name2))
-          throw illegal(name2, "name");
-        var fieldName = util.lcFirst(name2);
-        if (name2 === fieldName)
-          name2 = util.ucFirst(name2);
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        var fieldName = util.lcFirst(name);
+        if (name === fieldName)
+          name = util.ucFirst(name);
         skip("=");
         var id = parseId(next());
-        var type = new Type(name2);
+        var type = new Type(name);
         type.group = true;
-        var field = new Field(fieldName, id, name2, rule);
+        var field = new Field(fieldName, id, name, rule);
         field.filename = parse3.filename;
         ifBlock(type, function parseGroup_block(token2) {
           switch (token2) {
@@ -21484,11 +21484,11 @@ var require_parse = __commonJS({
         if (!typeRefRe.test(valueType))
           throw illegal(valueType, "type");
         skip(">");
-        var name2 = next();
-        if (!nameRe.test(name2))
-          throw illegal(name2, "name");
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
         skip("=");
-        var field = new MapField(applyCase(name2), parseId(next()), keyType, valueType);
+        var field = new MapField(applyCase(name), parseId(next()), keyType, valueType);
         ifBlock(field, function parseMapField_block(token2) {
           if (token2 === "option") {
             parseOption(field, token2);
@@ -21545,11 +21545,11 @@ var require_parse = __commonJS({
         var value2 = parseId(next(), true), dummy = {
           options: void 0
         };
-        dummy.getOption = function(name2) {
-          return this.options[name2];
+        dummy.getOption = function(name) {
+          return this.options[name];
         };
-        dummy.setOption = function(name2, value3) {
-          ReflectionObject.prototype.setOption.call(dummy, name2, value3);
+        dummy.setOption = function(name, value3) {
+          ReflectionObject.prototype.setOption.call(dummy, name, value3);
         };
         dummy.setParsedOption = function() {
           return void 0;
@@ -21595,13 +21595,13 @@ var require_parse = __commonJS({
           }
           token2 = next();
         }
-        var name2 = propName ? option.concat(propName) : option;
-        var optionValue = parseOptionValue(parent, name2);
+        var name = propName ? option.concat(propName) : option;
+        var optionValue = parseOptionValue(parent, name);
         propName = propName && propName[0] === "." ? propName.slice(1) : propName;
         option = option && option[option.length - 1] === "." ? option.slice(0, -1) : option;
         setParsedOption(parent, option, optionValue, propName);
       }
-      function parseOptionValue(parent, name2, depth) {
+      function parseOptionValue(parent, name, depth) {
         if (depth === void 0)
           depth = 0;
         if (depth > util.recursionLimit)
@@ -21619,7 +21619,7 @@ var require_parse = __commonJS({
             var propName = token;
             skip(":", true);
             if (peek() === "{") {
-              value2 = parseOptionValue(parent, name2 + "." + token, depth + 1);
+              value2 = parseOptionValue(parent, name + "." + token, depth + 1);
             } else if (peek() === "[") {
               value2 = [];
               var lastValue;
@@ -21630,12 +21630,12 @@ var require_parse = __commonJS({
                 } while (skip(",", true));
                 skip("]");
                 if (typeof lastValue !== "undefined") {
-                  setOption(parent, name2 + "." + token, lastValue);
+                  setOption(parent, name + "." + token, lastValue);
                 }
               }
             } else {
               value2 = readValue(true);
-              setOption(parent, name2 + "." + token, value2);
+              setOption(parent, name + "." + token, value2);
             }
             var prevValue = objectResult[propName];
             if (prevValue)
@@ -21648,20 +21648,20 @@ var require_parse = __commonJS({
           return objectResult;
         }
         var simpleValue = readValue(true);
-        setOption(parent, name2, simpleValue);
+        setOption(parent, name, simpleValue);
         return simpleValue;
       }
-      function setOption(parent, name2, value2) {
-        if (ptr === parent && /^features\./.test(name2)) {
-          topLevelOptions[name2] = value2;
+      function setOption(parent, name, value2) {
+        if (ptr === parent && /^features\./.test(name)) {
+          topLevelOptions[name] = value2;
           return;
         }
         if (parent.setOption)
-          parent.setOption(name2, value2);
+          parent.setOption(name, value2);
       }
-      function setParsedOption(parent, name2, value2, propName) {
+      function setParsedOption(parent, name, value2, propName) {
         if (parent.setParsedOption)
-          parent.setParsedOption(name2, value2, propName);
+          parent.setParsedOption(name, value2, propName);
       }
       function parseInlineOptions(parent) {
         if (skip("[", true)) {
@@ -21699,7 +21699,7 @@ var require_parse = __commonJS({
         var type = token2;
         if (!nameRe.test(token2 = next()))
           throw illegal(token2, "name");
-        var name2 = token2, requestType, requestStream, responseType, responseStream;
+        var name = token2, requestType, requestStream, responseType, responseStream;
         skip("(");
         if (skip("stream", true))
           requestStream = true;
@@ -21715,7 +21715,7 @@ var require_parse = __commonJS({
           throw illegal(token2);
         responseType = token2;
         skip(")");
-        var method = new Method(name2, type, requestType, responseType, requestStream, responseStream);
+        var method = new Method(name, type, requestType, responseType, requestStream, responseStream);
         method.comment = commentText;
         ifBlock(method, function parseMethod_block(token3) {
           if (token3 === "option") {
@@ -21805,12 +21805,12 @@ var require_common = __commonJS({
     "use strict";
     module.exports = common;
     var commonRe = /\/|\./;
-    function common(name2, json2) {
-      if (!commonRe.test(name2)) {
-        name2 = "google/protobuf/" + name2 + ".proto";
+    function common(name, json2) {
+      if (!commonRe.test(name)) {
+        name = "google/protobuf/" + name + ".proto";
         json2 = { nested: { google: { nested: { protobuf: { nested: json2 } } } } };
       }
-      common[name2] = json2;
+      common[name] = json2;
     }
     common("any", {
       /**
@@ -23833,8 +23833,8 @@ var require_descriptor2 = __commonJS({
       var values = {};
       if (descriptor.value)
         for (var i = 0; i < descriptor.value.length; ++i) {
-          var name2 = descriptor.value[i].name, value2 = descriptor.value[i].number || 0;
-          values[name2 && name2.length ? name2 : "NAME" + value2] = value2;
+          var name = descriptor.value[i].name, value2 = descriptor.value[i].number || 0;
+          values[name && name.length ? name : "NAME" + value2] = value2;
         }
       var enm = new Enum(
         descriptor.name && descriptor.name.length ? descriptor.name : "Enum" + unnamedEnumIndex++,
@@ -24589,11 +24589,11 @@ var require_src2 = __commonJS({
       oneofs: true,
       json: true
     };
-    function joinName(baseName, name2) {
+    function joinName(baseName, name) {
       if (baseName === "") {
-        return name2;
+        return name;
       } else {
-        return baseName + "." + name2;
+        return baseName + "." + name;
       }
     }
     function isHandledReflectionObject(obj) {
@@ -24608,8 +24608,8 @@ var require_src2 = __commonJS({
         return [[objName, obj]];
       } else {
         if (isNamespaceBase(obj) && typeof obj.nested !== "undefined") {
-          return Object.keys(obj.nested).map((name2) => {
-            return getAllHandledReflectionObjects(obj.nested[name2], objName);
+          return Object.keys(obj.nested).map((name) => {
+            return getAllHandledReflectionObjects(obj.nested[name], objName);
           }).reduce((accumulator, currentValue) => accumulator.concat(currentValue), []);
         }
       }
@@ -24665,10 +24665,10 @@ var require_src2 = __commonJS({
         options: mapMethodOptions(method.parsedOptions)
       };
     }
-    function createServiceDefinition(service, name2, options, fileDescriptors) {
+    function createServiceDefinition(service, name, options, fileDescriptors) {
       const def = {};
       for (const method of service.methodsArray) {
-        def[method.name] = createMethodDefinition(method, name2, options, fileDescriptors);
+        def[method.name] = createMethodDefinition(method, name, options, fileDescriptors);
       }
       return def;
     }
@@ -24690,9 +24690,9 @@ var require_src2 = __commonJS({
         fileDescriptorProtos: fileDescriptors
       };
     }
-    function createDefinition(obj, name2, options, fileDescriptors) {
+    function createDefinition(obj, name, options, fileDescriptors) {
       if (obj instanceof Protobuf.Service) {
-        return createServiceDefinition(obj, name2, options, fileDescriptors);
+        return createServiceDefinition(obj, name, options, fileDescriptors);
       } else if (obj instanceof Protobuf.Type) {
         return createMessageDefinition(obj, options, fileDescriptors);
       } else if (obj instanceof Protobuf.Enum) {
@@ -24706,8 +24706,8 @@ var require_src2 = __commonJS({
       root.resolveAll();
       const descriptorList = root.toDescriptor("proto3").file;
       const bufferList = descriptorList.map((value2) => Buffer.from(descriptor.FileDescriptorProto.encode(value2).finish()));
-      for (const [name2, obj] of getAllHandledReflectionObjects(root, "")) {
-        def[name2] = createDefinition(obj, name2, options, bufferList);
+      for (const [name, obj] of getAllHandledReflectionObjects(root, "")) {
+        def[name] = createDefinition(obj, name, options, bufferList);
       }
       return def;
     }
@@ -24956,9 +24956,9 @@ var require_channelz = __commonJS({
         return nextId++;
       }
       const entityMap = entityMaps[kind];
-      return (name2, getInfo, channelzEnabled) => {
+      return (name, getInfo, channelzEnabled) => {
         const id = getNextId();
-        const ref = { id, name: name2, kind };
+        const ref = { id, name, kind };
         if (channelzEnabled) {
           entityMap.setElement(id, { ref, getInfo });
         }
@@ -26374,17 +26374,17 @@ var require_subchannel = __commonJS({
       addDataWatcher(dataWatcher) {
         throw new Error("Not implemented");
       }
-      getOrCreateDataProducer(name2, createDataProducer) {
-        const existingProducer = this.dataProducers.get(name2);
+      getOrCreateDataProducer(name, createDataProducer) {
+        const existingProducer = this.dataProducers.get(name);
         if (existingProducer) {
           return existingProducer;
         }
         const newProducer = createDataProducer(this);
-        this.dataProducers.set(name2, newProducer);
+        this.dataProducers.set(name, newProducer);
         return newProducer;
       }
-      removeDataProducer(name2) {
-        this.dataProducers.delete(name2);
+      removeDataProducer(name) {
+        this.dataProducers.delete(name);
       }
     };
     exports.Subchannel = Subchannel;
@@ -27011,9 +27011,9 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name2, num2] of Object.entries(os.constants.errno)) {
+      for (const [name, num2] of Object.entries(os.constants.errno)) {
         if (num2 === errno) {
-          return name2;
+          return name;
         }
       }
       return "Unknown system error " + errno;
@@ -30694,33 +30694,33 @@ var require_orca = __commonJS({
        * @param name
        * @param value
        */
-      recordRequestCostMetric(name2, value2) {
+      recordRequestCostMetric(name, value2) {
         if (!this.message.request_cost) {
           this.message.request_cost = {};
         }
-        this.message.request_cost[name2] = value2;
+        this.message.request_cost[name] = value2;
       }
       /**
        * Records a request cost metric measurement for the call.
        * @param name
        * @param value
        */
-      recordUtilizationMetric(name2, value2) {
+      recordUtilizationMetric(name, value2) {
         if (!this.message.utilization) {
           this.message.utilization = {};
         }
-        this.message.utilization[name2] = value2;
+        this.message.utilization[name] = value2;
       }
       /**
        * Records an opaque named metric measurement for the call.
        * @param name
        * @param value
        */
-      recordNamedMetric(name2, value2) {
+      recordNamedMetric(name, value2) {
         if (!this.message.named_metrics) {
           this.message.named_metrics = {};
         }
-        this.message.named_metrics[name2] = value2;
+        this.message.named_metrics[name] = value2;
       }
       /**
        * Records the CPU utilization metric measurement for the call.
@@ -30779,18 +30779,18 @@ var require_orca = __commonJS({
           }
         };
       }
-      putUtilizationMetric(name2, value2) {
+      putUtilizationMetric(name, value2) {
         if (!this.message.utilization) {
           this.message.utilization = {};
         }
-        this.message.utilization[name2] = value2;
+        this.message.utilization[name] = value2;
       }
       setAllUtilizationMetrics(metrics) {
         this.message.utilization = Object.assign({}, metrics);
       }
-      deleteUtilizationMetric(name2) {
+      deleteUtilizationMetric(name) {
         var _a3;
-        (_a3 = this.message.utilization) === null || _a3 === void 0 ? true : delete _a3[name2];
+        (_a3 = this.message.utilization) === null || _a3 === void 0 ? true : delete _a3[name];
       }
       setCpuUtilizationMetric(value2) {
         this.message.cpu_utilization = value2;
@@ -31939,8 +31939,8 @@ var require_server = __commonJS({
           if (serviceKeys.length === 0) {
             throw new Error("Cannot add an empty service to a server");
           }
-          serviceKeys.forEach((name2) => {
-            const attrs = service[name2];
+          serviceKeys.forEach((name) => {
+            const attrs = service[name];
             let methodType;
             if (attrs.requestStream) {
               if (attrs.responseStream) {
@@ -31955,7 +31955,7 @@ var require_server = __commonJS({
                 methodType = "unary";
               }
             }
-            let implFn = implementation[name2];
+            let implFn = implementation[name];
             let impl;
             if (implFn === void 0 && typeof attrs.originalName === "string") {
               implFn = implementation[attrs.originalName];
@@ -31963,7 +31963,7 @@ var require_server = __commonJS({
             if (implFn !== void 0) {
               impl = implFn.bind(implementation);
             } else {
-              impl = getDefaultHandler(methodType, name2);
+              impl = getDefaultHandler(methodType, name);
             }
             const success2 = this.register(attrs.path, impl, attrs.responseSerialize, attrs.requestDeserialize, methodType);
             if (success2 === false) {
@@ -31976,8 +31976,8 @@ var require_server = __commonJS({
             throw new Error("removeService() requires object as argument");
           }
           const serviceKeys = Object.keys(service);
-          serviceKeys.forEach((name2) => {
-            const attrs = service[name2];
+          serviceKeys.forEach((name) => {
+            const attrs = service[name];
             this.unregister(attrs.path);
           });
         }
@@ -32458,21 +32458,21 @@ var require_server = __commonJS({
           (0, channelz_1.unregisterChannelzRef)(this.channelzRef);
           this.shutdown = true;
         }
-        register(name2, handler, serialize, deserialize, type) {
-          if (this.handlers.has(name2)) {
+        register(name, handler, serialize, deserialize, type) {
+          if (this.handlers.has(name)) {
             return false;
           }
-          this.handlers.set(name2, {
+          this.handlers.set(name, {
             func: handler,
             serialize,
             deserialize,
             type,
-            path: name2
+            path: name
           });
           return true;
         }
-        unregister(name2) {
-          return this.handlers.delete(name2);
+        unregister(name) {
+          return this.handlers.delete(name);
         }
         /**
          * @deprecated No longer needed as of version 1.10.x
@@ -35096,9 +35096,9 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         this.updatesPaused = true;
         this.latestConfig = lbConfig;
         for (const endpoint of maybeEndpointList.value) {
-          const name2 = (0, subchannel_address_1.endpointToString)(endpoint);
-          seenEndpointNames.add(name2);
-          let entry2 = this.children.get(name2);
+          const name = (0, subchannel_address_1.endpointToString)(endpoint);
+          seenEndpointNames.add(name);
+          let entry2 = this.children.get(name);
           if (!entry2) {
             entry2 = {
               child: new load_balancer_pick_first_1.LeafLoadBalancer(endpoint, (0, load_balancer_1.createChildChannelControlHelper)(this.channelControlHelper, {
@@ -35128,7 +35128,7 @@ var require_load_balancer_weighted_round_robin = __commonJS({
               weight: 0,
               oobMetricsListener: null
             };
-            this.children.set(name2, entry2);
+            this.children.set(name, entry2);
           }
           if (lbConfig.getEnableOobLoadReport()) {
             entry2.oobMetricsListener = (loadReport) => {
@@ -35387,22 +35387,70 @@ import { dirname } from "node:path/posix";
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
 
-// src/remote/quote.ts
-var QuoteError = class extends Error {
-  name = "QuoteError";
+// src/runtime/env.ts
+var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var KEY_RULE = "expected letters, digits and _, not starting with a digit";
+var EnvError = class extends Error {
+  name = "EnvError";
 };
-function quoteArg(arg) {
-  if (arg.includes("\0")) {
-    throw new QuoteError(
-      `argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry`
-    );
+function checkKey(key, where2) {
+  if (!KEY.test(key)) {
+    const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}...` : key);
+    throw new EnvError(`${where2}: ${shown} is not a valid environment variable name: ${KEY_RULE}`);
   }
-  if (arg !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
-function quoteCommand(argv) {
-  if (argv.length === 0) throw new QuoteError("empty command: expected at least the program name");
-  return argv.map(quoteArg).join(" ");
+function parseEnvLines(text2, where2) {
+  const env = {};
+  if (text2.trim() === "none") return env;
+  for (const [n, raw] of text2.split(/\r?\n/).entries()) {
+    const line = raw.replace(/^\s+/, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const at = `${where2}, line ${n + 1}`;
+    const eq = line.indexOf("=");
+    if (eq < 0)
+      throw new EnvError(`${at}: expected KEY=VALUE, found no "=" (the line is not shown)`);
+    const key = line.slice(0, eq);
+    if (!KEY.test(key))
+      throw new EnvError(
+        `${at}: the name before "=" is not a valid environment variable name: ${KEY_RULE} (the line is not shown)`
+      );
+    env[key] = line.slice(eq + 1);
+  }
+  return env;
+}
+function mergeEnv(defaults, extra) {
+  const out = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    checkKey(k, "default env");
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    checkKey(k, "extra env");
+    out[k] = v;
+  }
+  return out;
+}
+var MAX_ENV_LINE_BYTES = 60 * 1024;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function envFileProblem(key, value2) {
+  if (value2.includes("\n")) return "contains a line break, which an env file cannot carry";
+  if (value2.endsWith("\r"))
+    return "ends with a carriage return, which docker drops from an env file line";
+  if (value2.includes("\0")) return "contains a NUL byte, which no environment can carry";
+  if (LONE_SURROGATE.test(value2))
+    return "is not valid Unicode (a lone surrogate), which docker refuses in an env file";
+  if (value2.length >= 2 && (value2[0] === '"' || value2[0] === "'") && value2.at(-1) === value2[0])
+    return `starts and ends with ${value2[0]}, which some docker releases strip from env-file values: remove the quotes (values are taken literally)`;
+  if (Buffer.byteLength(`${key}=${value2}`) > MAX_ENV_LINE_BYTES)
+    return `is longer than docker's env file line limit (${MAX_ENV_LINE_BYTES} bytes with its key)`;
+  return void 0;
+}
+function checkEnvFileValues(env, where2) {
+  for (const [k, v] of Object.entries(env)) {
+    checkKey(k, where2);
+    const problem = envFileProblem(k, v);
+    if (problem) throw new EnvError(`${where2}: the value of ${k} ${problem}`);
+  }
 }
 
 // src/runtime/docker.ts
@@ -35412,7 +35460,7 @@ var LABEL = {
   previousImage: "org.raftroll.previous-image",
   previousFingerprint: "org.raftroll.previous-fingerprint"
 };
-var inspectContainer = (name2) => ["docker", "container", "inspect", "--", name2];
+var inspectContainer = (name) => ["docker", "container", "inspect", "--", name];
 var inspectImage = (image) => [
   "docker",
   "image",
@@ -35423,18 +35471,31 @@ var inspectImage = (image) => [
   image
 ];
 var pullImage = (image) => ["docker", "pull", "--quiet", "--", image];
-var stopContainer = (name2, graceSeconds) => [
+var MIN_STOP_GRACE_SECONDS = 1;
+var MAX_STOP_GRACE_SECONDS = 3600;
+var StopGraceError = class extends Error {
+  name = "StopGraceError";
+};
+function checkStopGrace(seconds, what = "stop grace") {
+  if (!Number.isInteger(seconds) || seconds < MIN_STOP_GRACE_SECONDS || seconds > MAX_STOP_GRACE_SECONDS)
+    throw new StopGraceError(
+      `${what} is ${seconds}: expected whole seconds from ${MIN_STOP_GRACE_SECONDS} to ${MAX_STOP_GRACE_SECONDS}`
+    );
+  return seconds;
+}
+var stopContainer = (name, graceSeconds) => [
   "docker",
   "stop",
   "--time",
-  String(graceSeconds),
+  String(checkStopGrace(graceSeconds)),
   "--",
-  name2
+  name
 ];
-var startContainer = (name2) => ["docker", "start", "--", name2];
-var removeContainer = (name2) => ["docker", "rm", "--", name2];
-var renameContainer = (from, to) => ["docker", "rename", from, to];
-function runContainer(spec) {
+var startContainer = (name) => ["docker", "start", "--", name];
+var removeContainer = (name) => ["docker", "rm", "--", name];
+var renameContainer = (from, to) => ["docker", "rename", "--", from, to];
+var ENV_FILE_PLACEHOLDER = "<env-file>";
+function runContainer(spec, envFile = ENV_FILE_PLACEHOLDER) {
   const argv = ["docker", "run", "--detach", "--name", spec.name];
   if (spec.restart) argv.push("--restart", spec.restart);
   if (spec.network) argv.push("--network", spec.network);
@@ -35443,16 +35504,13 @@ function runContainer(spec) {
   for (const v of spec.volumes) argv.push("--volume", v);
   for (const [k, v] of Object.entries(spec.labels).sort(([a], [b]) => a < b ? -1 : 1))
     argv.push("--label", `${k}=${v}`);
-  for (const k of Object.keys(spec.env).sort()) argv.push("--env", k);
+  if (Object.keys(spec.env).length > 0) argv.push("--env-file", envFile);
   argv.push("--", spec.image, ...spec.args);
   return argv;
 }
-var ENV_LOADER = 'set -a && . "$1" && set +a && rm -f -- "$1" && shift && exec "$@"';
-function withEnvFile(envFile, argv) {
-  return ["sh", "-c", ENV_LOADER, "raftroll-env", envFile, ...argv];
-}
 function envFileText(env) {
-  return Object.keys(env).sort().map((k) => `${k}=${quoteArg(env[k])}
+  checkEnvFileValues(env, "container env");
+  return Object.keys(env).sort().map((k) => `${k}=${env[k]}
 `).join("");
 }
 var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
@@ -35568,7 +35626,334 @@ async function lockCluster(session, purpose) {
 // src/inventory/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import { dirname as dirname2, isAbsolute, resolve } from "node:path";
+import { dirname as dirname2, isAbsolute as isAbsolute2, resolve } from "node:path";
+
+// src/remote/ssh.ts
+import { spawn } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { isIP, isIPv6 } from "node:net";
+import { isAbsolute, join } from "node:path";
+
+// src/remote/host.ts
+var RemoteCommandError = class extends Error {
+  constructor(host, argv, result) {
+    super(
+      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
+    );
+    this.host = host;
+    this.argv = argv;
+    this.result = result;
+  }
+  host;
+  argv;
+  result;
+  name = "RemoteCommandError";
+};
+function hint(argv, r) {
+  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
+    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
+  }
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
+  }
+  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
+    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
+  }
+  return "";
+}
+var HostUnreachableError = class extends Error {
+  name = "HostUnreachableError";
+};
+
+// src/remote/quote.ts
+var QuoteError = class extends Error {
+  name = "QuoteError";
+};
+function quoteArg(arg) {
+  if (arg.includes("\0")) {
+    throw new QuoteError(
+      `argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry`
+    );
+  }
+  if (arg !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+function quoteCommand(argv) {
+  if (argv.length === 0) throw new QuoteError("empty command: expected at least the program name");
+  return argv.map(quoteArg).join(" ");
+}
+
+// src/remote/ssh.ts
+var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
+var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var SshSettingError = class extends Error {
+  name = "SshSettingError";
+};
+var USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+var LABEL2 = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+var DNS_NAME = new RegExp(`^${LABEL2}(?:\\.${LABEL2})*$`);
+var MAX_CONNECT_TIMEOUT_SECONDS = 300;
+var UNSAFE_PATH = /[\s%"'\\]/;
+var SOCKET_MAX = 107;
+var MASTER_SUFFIX = 17;
+function hasControlChar(text2) {
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+function isHostName(host) {
+  return host.length <= 253 && DNS_NAME.test(host) || isIP(host) !== 0;
+}
+var isSshUser = (user) => USER.test(user);
+function parseSshTarget(target) {
+  const at = target.lastIndexOf("@");
+  const user = at < 0 ? void 0 : target.slice(0, at);
+  const host = target.slice(at + 1);
+  if (user !== void 0 && !isSshUser(user))
+    throw new SshSettingError(
+      `ssh target ${JSON.stringify(target)}: the user is not a login name: expected letters, digits, _ . -, starting with a letter or _`
+    );
+  if (!isHostName(host))
+    throw new SshSettingError(
+      `ssh target ${JSON.stringify(target)}: ${JSON.stringify(host)} is not a host: expected a DNS name, an ssh_config alias or an IP address`
+    );
+  return { user, host };
+}
+function checkConnectTimeout(seconds, what = "ssh connect timeout") {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_CONNECT_TIMEOUT_SECONDS)
+    throw new SshSettingError(
+      `${what} is ${seconds}: expected whole seconds from 1 to ${MAX_CONNECT_TIMEOUT_SECONDS}`
+    );
+  return seconds;
+}
+function checkSshPath(path, what) {
+  if (!isAbsolute(path) || UNSAFE_PATH.test(path) || hasControlChar(path))
+    throw new SshSettingError(
+      `${what} ${JSON.stringify(path)}: expected an absolute path without spaces, quotes, backslashes or %`
+    );
+  return path;
+}
+function checkSshOption(option) {
+  if (!/^[A-Za-z][A-Za-z0-9]*=/.test(option) || hasControlChar(option))
+    throw new SshSettingError(
+      `ssh option ${JSON.stringify(option)}: expected Key=Value (e.g. ProxyJump=bastion)`
+    );
+  return option;
+}
+var SshHost = class {
+  constructor(name, s) {
+    this.name = name;
+    this.s = s;
+    this.address = s.target;
+    ({ user: this.user, host: this.host } = parseSshTarget(s.target));
+    if (s.port !== void 0 && !(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535))
+      throw new SshSettingError(`${name}: ssh port ${s.port}: expected 1 to 65535`);
+    if (s.connectTimeoutSec !== void 0)
+      checkConnectTimeout(s.connectTimeoutSec, `${name}: ssh connect timeout`);
+    checkSshPath(s.controlDir, `${name}: ssh control directory`);
+    if (s.identityFile !== void 0) checkSshPath(s.identityFile, `${name}: ssh identity file`);
+    if (s.knownHostsFile !== void 0)
+      checkSshPath(s.knownHostsFile, `${name}: ssh known_hosts file`);
+    for (const o of s.options ?? []) checkSshOption(o);
+    this.tag = createHash2("sha256").update(JSON.stringify([name, this.user ?? "", this.host, s.port ?? 0])).digest("hex").slice(0, 16);
+    this.control = this.socket(`${this.tag}.ctl`, MASTER_SUFFIX);
+  }
+  name;
+  s;
+  address;
+  control;
+  user;
+  host;
+  // Names this host's sockets: a hash of everything that says where commands go, so two nodes
+  // never share a connection however alike their names are.
+  tag;
+  tunnels = 0;
+  /** A socket path in the control directory, refused when it would not fit a unix socket. */
+  socket(file2, reserve = 0) {
+    const path = join(this.s.controlDir, file2);
+    if (Buffer.byteLength(path) + reserve > SOCKET_MAX)
+      throw new SshSettingError(
+        `${this.name}: ssh socket path ${path} is too long for a unix socket (${SOCKET_MAX - reserve} bytes at most): use a shorter temporary directory (TMPDIR)`
+      );
+    return path;
+  }
+  /** Where ssh connects, after every option and a `--`, so it cannot be read as one. */
+  destination() {
+    return ["--", this.host];
+  }
+  /** ssh's options, the same for every call so all of them share the one connection. */
+  sshArgs() {
+    const s = this.s;
+    const o = (kv) => ["-o", kv];
+    return [
+      ...o("BatchMode=yes"),
+      ...o(`ConnectTimeout=${s.connectTimeoutSec ?? 10}`),
+      ...o(`StrictHostKeyChecking=${s.acceptNewHostKeys ? "accept-new" : "yes"}`),
+      ...s.knownHostsFile ? o(`UserKnownHostsFile=${s.knownHostsFile}`) : [],
+      ...s.identityFile ? [...o("IdentitiesOnly=yes"), "-i", s.identityFile] : [],
+      ...o("ControlMaster=auto"),
+      ...o(`ControlPath=${this.control}`),
+      ...o("ControlPersist=300"),
+      ...o("ServerAliveInterval=15"),
+      ...o("ServerAliveCountMax=4"),
+      ...(s.options ?? []).flatMap(o),
+      ...this.user ? ["-l", this.user] : [],
+      ...s.port ? ["-p", String(s.port)] : []
+    ];
+  }
+  remote(argv, sudo) {
+    return quoteCommand(sudo && this.s.sudo ? ["sudo", "-n", "--", ...argv] : argv);
+  }
+  async run(argv, opts = {}) {
+    const command = this.remote(argv, opts.sudo ?? true);
+    const attempts = this.s.connectAttempts ?? 4;
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const r = await this.exec(
+        [...this.sshArgs(), ...this.destination(), command],
+        opts.input,
+        opts.timeoutMs ?? this.s.commandTimeoutMs ?? 12e4
+      );
+      if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
+        if (r.code === 255 && FATAL.test(r.stderr))
+          throw new HostUnreachableError(this.explain(r.stderr));
+        if (r.code !== 0 && !opts.allowFailure)
+          throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
+        return r;
+      }
+      last = r;
+      if (attempt < attempts) {
+        this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
+        await sleep(500 * 2 ** (attempt - 1));
+      }
+    }
+    throw new HostUnreachableError(`${this.explain(last.stderr)} (after ${attempts} attempts)`);
+  }
+  explain(stderr) {
+    const line = stderr.trim().split("\n").filter(Boolean).slice(-2).join(" | ");
+    let hint2 = "";
+    if (/Host key verification failed|IDENTIFICATION HAS CHANGED/.test(stderr)) {
+      hint2 = `; the host key is not the one in ${this.s.knownHostsFile ?? "known_hosts"} \u2014 check the host, then update known_hosts`;
+    } else if (/Permission denied/.test(stderr)) {
+      hint2 = "; the key was refused \u2014 check the SSH key and the user";
+    } else if (/Could not resolve hostname/.test(stderr)) {
+      hint2 = "; check the host name in the inventory";
+    } else if (/Connection refused|timed out/.test(stderr)) {
+      hint2 = "; is sshd running, and may this runner reach port 22 (Tailscale ACLs)?";
+    }
+    return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint2}`;
+  }
+  exec(args, input2, timeoutMs) {
+    return new Promise((resolve2, reject) => {
+      const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
+      const out = [];
+      const err = [];
+      child.stdout.on("data", (d) => out.push(d));
+      child.stderr.on("data", (d) => err.push(d));
+      const timer = setTimeout(() => {
+        err.push(Buffer.from(`
+raftroll: timed out after ${timeoutMs} ms
+`));
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve2({
+          code: code ?? (signal ? 124 : 1),
+          stdout: Buffer.concat(out).toString("utf8"),
+          // ssh writes some of its own messages with CRLF.
+          stderr: Buffer.concat(err).toString("utf8").replace(/\r\n?/g, "\n")
+        });
+      });
+      child.stdin.on("error", () => {
+      });
+      child.stdin.end(input2 ?? "");
+    });
+  }
+  async *readStream(path, start = 0, end) {
+    await this.run(["true"], { sudo: false });
+    const argv = [
+      "dd",
+      `if=${path}`,
+      "bs=1M",
+      "status=none",
+      "iflag=skip_bytes,count_bytes",
+      `skip=${start}`
+    ];
+    if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
+    const child = spawn(
+      "ssh",
+      [...this.sshArgs(), ...this.destination(), this.remote(argv, true)],
+      {
+        stdio: ["ignore", "pipe", "pipe"]
+      }
+    );
+    const err = [];
+    child.stderr.on("data", (d) => err.push(d));
+    const closed = new Promise((r) => child.on("close", (code2) => r(code2 ?? 1)));
+    let finished = false;
+    try {
+      for await (const chunk of child.stdout) yield chunk;
+      finished = true;
+    } finally {
+      if (!finished) child.kill("SIGTERM");
+    }
+    const code = await closed;
+    if (code !== 0) {
+      throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
+        code,
+        stdout: "",
+        stderr: Buffer.concat(err).toString()
+      });
+    }
+  }
+  async tunnel(remoteHost, remotePort) {
+    await this.run(["true"], { sudo: false });
+    if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
+      throw new SshSettingError(
+        `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`
+      );
+    const socketPath = this.socket(
+      `${this.tag}-${remotePort}-${Date.now().toString(36)}-${++this.tunnels}.sock`
+    );
+    const to = isIPv6(remoteHost) ? `[${remoteHost}]` : remoteHost;
+    const spec = `${socketPath}:${to}:${remotePort}`;
+    const r = await this.exec(
+      [...this.sshArgs(), "-O", "forward", "-L", spec, ...this.destination()],
+      void 0,
+      15e3
+    );
+    if (r.code !== 0)
+      throw new HostUnreachableError(
+        `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`
+      );
+    return {
+      socketPath,
+      close: async () => {
+        await this.exec(
+          [...this.sshArgs(), "-O", "cancel", "-L", spec, ...this.destination()],
+          void 0,
+          1e4
+        );
+        await rm(socketPath, { force: true });
+      }
+    };
+  }
+  async close() {
+    await this.exec([...this.sshArgs(), "-O", "exit", ...this.destination()], void 0, 1e4);
+  }
+};
+
+// src/inventory/schema.ts
+import { posix } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -36689,12 +37074,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name2 = "partial") {
+function partial(Class2, schema, mask, name = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -37034,7 +37419,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name2, initializer3, proto, params) {
+function $constructor(name, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -37052,10 +37437,10 @@ function $constructor(name2, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name2)) {
+    } else if (inst._zod.traits.has(name)) {
       return;
     }
-    inst._zod.traits.add(name2);
+    inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -37081,7 +37466,7 @@ function $constructor(name2, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name2 });
+  Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -37102,10 +37487,10 @@ function $constructor(name2, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name2);
+      return inst?._zod?.traits?.has(name);
     }
   });
-  Object.defineProperty(_, "name", { value: name2 });
+  Object.defineProperty(_, "name", { value: name });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -37115,8 +37500,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name2) {
-    super(`Encountered unidirectional transform during encode: ${name2}`);
+  constructor(name) {
+    super(`Encountered unidirectional transform during encode: ${name}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -48643,13 +49028,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value2) {
-  for (const [name3, v] of ctx.constants) {
+  for (const [name2, v] of ctx.constants) {
     if (v === value2)
-      return name3;
+      return name2;
   }
-  const name2 = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name2, value2);
-  return name2;
+  const name = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name, value2);
+  return name;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -55288,30 +55673,84 @@ function date4(params) {
 }
 
 // src/inventory/schema.ts
-var name = external_exports.string().min(1);
-var hostName = external_exports.string().min(1).regex(/^[^-\s]/, 'must not start with "-" or a space');
+function nodeIdProblem(id) {
+  if (id.trim() === "") return "must not be empty";
+  if (hasControlChar(id)) return "must not contain control characters or line breaks";
+  if (/[,=]/.test(id)) return 'must not contain "," or "=" (it is an element of a peer list)';
+  return void 0;
+}
+function remotePathProblem(path) {
+  if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (hasControlChar(path)) return "must not contain control characters or line breaks";
+  if (posix.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
+    return 'must be normalized: no "..", ".", "//" or trailing "/"';
+  if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
+  return void 0;
+}
+function localPathProblem(path) {
+  if (path === "") return "must not be empty";
+  if (/[\s%"'\\]/.test(path) || hasControlChar(path))
+    return "must not contain spaces, quotes, backslashes or % (ssh would expand or split it)";
+  if (path.split("/").includes("..")) return 'must not contain ".."';
+  return void 0;
+}
+function containerNameProblem(name) {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]+$/.test(name) ? void 0 : "must be a docker container name: two or more letters, digits, _ . -, starting with a letter or digit";
+}
+function imageProblem(image) {
+  return /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image) && image.length <= 512 ? void 0 : "must be an image reference (registry/name:tag or name@sha256:...): letters, digits, . _ / : @ -, starting with a letter or digit";
+}
+var checked = (problem) => external_exports.string().superRefine((v, ctx) => {
+  const p = problem(v);
+  if (p) ctx.addIssue({ code: "custom", message: p });
+});
+var hostName = checked(
+  (h) => isHostName(h) ? void 0 : 'must be a DNS name or an IP address (letters, digits, . - _; never starting with "-")'
+);
+var sshTarget = checked((t) => {
+  try {
+    parseSshTarget(t);
+    return void 0;
+  } catch {
+    return "must be host or user@host: a login name, then a DNS name, ssh_config alias or IP address";
+  }
+});
 var NodeSchema = external_exports.strictObject({
-  id: name.describe("the node id (elastickv --raftId, etcd member name)"),
+  id: checked(nodeIdProblem).describe("the node id (elastickv --raftId, etcd member name)"),
   host: hostName.describe("the address peers and clients use"),
-  ssh: hostName.optional().describe("ssh target (user@host or an ssh_config alias); default: host"),
+  ssh: sshTarget.optional().describe("ssh target (user@host or an ssh_config alias); default: host"),
   vars: external_exports.record(external_exports.string(), external_exports.string()).optional()
 });
 var SshSchema = external_exports.strictObject({
-  user: external_exports.string().optional(),
+  user: checked(
+    (u) => isSshUser(u) ? void 0 : "must be a login name: letters, digits, _ . -, starting with a letter or _"
+  ).optional(),
   port: external_exports.number().int().min(1).max(65535).optional(),
-  identityFile: external_exports.string().optional(),
-  knownHostsFile: external_exports.string().optional(),
+  identityFile: checked(localPathProblem).optional(),
+  knownHostsFile: checked(localPathProblem).optional(),
   acceptNewHostKeys: external_exports.boolean().optional(),
   sudo: external_exports.boolean().optional(),
-  options: external_exports.array(external_exports.string()).optional(),
-  connectTimeoutSec: external_exports.number().int().positive().optional()
+  options: external_exports.array(
+    checked((o) => {
+      try {
+        checkSshOption(o);
+        return void 0;
+      } catch {
+        return "must be Key=Value (e.g. ProxyJump=bastion), on one line";
+      }
+    })
+  ).optional(),
+  connectTimeoutSec: external_exports.number().int().min(1).max(MAX_CONNECT_TIMEOUT_SECONDS).optional()
 });
 var envMap = external_exports.record(external_exports.string(), external_exports.string());
 var ContainerSchema = external_exports.strictObject({
-  name,
-  image: name,
-  dataDir: name,
-  restart: external_exports.string().optional(),
+  name: checked(containerNameProblem),
+  image: checked(imageProblem),
+  dataDir: checked(remotePathProblem),
+  restart: external_exports.string().regex(
+    /^(no|always|unless-stopped|on-failure(:\d+)?)$/,
+    "must be a docker restart policy: no, always, unless-stopped or on-failure[:N]"
+  ).optional(),
   network: external_exports.string().optional(),
   user: external_exports.string().optional(),
   /** Docker memory limit; "none" switches it off. Default 2500m. */
@@ -55322,7 +55761,7 @@ var ContainerSchema = external_exports.strictObject({
   volumes: external_exports.array(external_exports.string()).optional(),
   labels: external_exports.record(external_exports.string(), external_exports.string()).optional(),
   args: external_exports.array(external_exports.string()).optional(),
-  stopGraceSeconds: external_exports.number().int().min(1).max(3600).optional()
+  stopGraceSeconds: external_exports.number().int().min(MIN_STOP_GRACE_SECONDS).max(MAX_STOP_GRACE_SECONDS).optional()
 });
 var PortsSchema = external_exports.strictObject({
   client: external_exports.number().int().min(1).max(65535).optional(),
@@ -55377,14 +55816,9 @@ function parseInventory(text2, source) {
     throw new InventoryError(msgs.join("\n"));
   }
   const inv = parsed.data;
-  const ids = /* @__PURE__ */ new Set();
-  for (const n of inv.nodes) {
-    if (ids.has(n.id))
-      throw new InventoryError(`${source}: node id "${n.id}" appears twice; ids must be unique`);
-    ids.add(n.id);
-  }
+  checkNodes(inv, source);
   const base = dirname2(source);
-  const abs = (p) => p === void 0 || isAbsolute(p) ? p : resolve(base, p);
+  const abs = (p) => p === void 0 || isAbsolute2(p) ? p : resolve(base, p);
   return {
     ...inv,
     source,
@@ -55395,6 +55829,47 @@ function parseInventory(text2, source) {
     } : void 0,
     ports: { ...DEFAULT_PORTS[inv.engine], ...inv.ports }
   };
+}
+var safeIdForm = (id) => id.toLowerCase().replace(/[^a-z0-9_.-]/g, "_");
+function sshTargetOf(inv, node2) {
+  if (node2.ssh) return node2.ssh;
+  const user = inv.ssh?.user;
+  return user ? `${user}@${node2.host}` : node2.host;
+}
+function checkNodes(inv, source) {
+  const seen = (what) => {
+    const m = /* @__PURE__ */ new Map();
+    return (key, id, shown, fix) => {
+      const other = m.get(key);
+      if (other !== void 0)
+        throw new InventoryError(
+          `${source}: nodes ${JSON.stringify(other)} and ${JSON.stringify(id)} have the same ${what} ${shown}: ${fix}`
+        );
+      m.set(key, id);
+    };
+  };
+  const ids = seen("id");
+  const safeIds = seen("id once made safe for file and socket names,");
+  const hosts = seen("host");
+  const targets = seen("ssh destination");
+  const port2 = inv.ssh?.port ?? 22;
+  for (const n of inv.nodes) {
+    ids(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
+    safeIds(
+      safeIdForm(n.id),
+      n.id,
+      JSON.stringify(safeIdForm(n.id)),
+      "give ids that differ in letters, digits, _ . or -, not only in case or other characters"
+    );
+    hosts(n.host.toLowerCase(), n.id, n.host, "each node needs its own address");
+    const t = parseSshTarget(sshTargetOf(inv, n));
+    targets(
+      `${t.user ?? ""}@${t.host.toLowerCase()}:${port2}`,
+      n.id,
+      sshTargetOf(inv, n),
+      "each node must be reached on its own host"
+    );
+  }
 }
 async function loadInventory(path) {
   let text2;
@@ -55428,56 +55903,25 @@ function selectNodes(inv, ids) {
   });
 }
 
-// src/runtime/env.ts
-var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var EnvError = class extends Error {
-  name = "EnvError";
-};
-function checkKey(key, where2) {
-  if (!KEY.test(key)) {
-    throw new EnvError(
-      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
-    );
-  }
-}
-function parseEnvLines(text2, where2) {
-  const env = {};
-  if (text2.trim() === "none") return env;
-  for (const [n, raw] of text2.split(/\r?\n/).entries()) {
-    const line = raw.replace(/^\s+/, "");
-    if (line === "" || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0)
-      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
-    const key = line.slice(0, eq);
-    checkKey(key, `${where2}, line ${n + 1}`);
-    env[key] = line.slice(eq + 1);
-  }
-  return env;
-}
-function mergeEnv(defaults, extra) {
-  const out = {};
-  for (const [k, v] of Object.entries(defaults)) {
-    checkKey(k, "default env");
-    out[k] = v;
-  }
-  for (const [k, v] of Object.entries(extra)) {
-    checkKey(k, "extra env");
-    out[k] = v;
-  }
-  return out;
-}
-
 // src/runtime/memory.ts
-var DOCKER_UNITS = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-var GO_UNITS = {
-  "": 1,
-  B: 1,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-  TiB: 1024 ** 4
+var DOCKER_UNITS = {
+  "": 1n,
+  b: 1n,
+  k: 1024n,
+  m: 1024n ** 2n,
+  g: 1024n ** 3n
 };
+var GO_UNITS = {
+  "": 1n,
+  B: 1n,
+  KiB: 1024n,
+  MiB: 1024n ** 2n,
+  GiB: 1024n ** 3n,
+  TiB: 1024n ** 4n
+};
+var MIN_DOCKER_MEMORY = 6 * 1024 ** 2;
+var MAX_DOCKER_MEMORY = 1024 ** 5;
+var MAX_INT64 = 2n ** 63n - 1n;
 var MemorySettingError = class extends Error {
   name = "MemorySettingError";
 };
@@ -55487,21 +55931,35 @@ function parseDockerMemory(value2, what = "memory limit") {
     throw new MemorySettingError(
       `${what} "${value2}" is not a Docker memory size: expected a whole number with b, k, m or g (e.g. 2500m)`
     );
-  const bytes = Number(m[1]) * DOCKER_UNITS[m[2].toLowerCase()];
-  if (bytes < 6 * 1024 ** 2)
+  const bytes = BigInt(m[1]) * DOCKER_UNITS[m[2].toLowerCase()];
+  if (bytes < BigInt(MIN_DOCKER_MEMORY))
     throw new MemorySettingError(`${what} "${value2}" is below Docker's minimum of 6m`);
-  return bytes;
+  if (bytes > BigInt(MAX_DOCKER_MEMORY))
+    throw new MemorySettingError(
+      `${what} "${value2}" is above 1 PiB, more than any host has: expected a limit such as 2500m or 64g`
+    );
+  return Number(bytes);
 }
 function parseGoMemLimit(value2) {
-  const m = /^(\d+(?:\.\d+)?)(B|KiB|MiB|GiB|TiB)?$/.exec(value2.trim());
+  const m = /^(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(value2);
   if (!m)
     throw new MemorySettingError(
-      `GOMEMLIMIT "${value2}" is not a Go memory limit: expected a number with B, KiB, MiB, GiB or TiB (e.g. 1800MiB)`
+      `GOMEMLIMIT "${value2}" is not a Go memory limit: expected a whole number with an optional B, KiB, MiB, GiB or TiB and no spaces (e.g. 1800MiB; 1.5GiB is 1536MiB); Go refuses anything else at startup`
     );
-  return Math.floor(Number(m[1]) * GO_UNITS[m[2] ?? ""]);
+  const bytes = BigInt(m[1]) * GO_UNITS[m[2] ?? ""];
+  if (bytes > MAX_INT64)
+    throw new MemorySettingError(
+      `GOMEMLIMIT "${value2}" is more bytes than Go can hold (2^63-1); Go refuses it at startup`
+    );
+  return Number(bytes);
 }
 var mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 ? 1 : 0)} MiB`;
 function checkMemLimits(memory, goMemLimit) {
+  if (goMemLimit === "off" && memory !== void 0)
+    throw new MemorySettingError(
+      `GOMEMLIMIT=off under the container memory limit ${memory}: the kernel would kill the node before Go's collector reacts. Give GOMEMLIMIT about 70% of the limit`
+    );
+  if (goMemLimit !== void 0 && goMemLimit !== "off") parseGoMemLimit(goMemLimit);
   if (memory === void 0 || goMemLimit === void 0) return;
   const limit = parseDockerMemory(memory);
   const go = parseGoMemLimit(goMemLimit);
@@ -55676,8 +56134,8 @@ var OPTIONS = {
     parse: oneOf(["diagnose", "auto"])
   }
 };
-function readOption(name2, raw, label, sep = ":") {
-  const def = OPTIONS[name2];
+function readOption(name, raw, label, sep = ":") {
+  const def = OPTIONS[name];
   const given = raw?.trim() ? raw.trim() : def.fallback || void 0;
   if (given === void 0) return void 0;
   try {
@@ -55690,8 +56148,8 @@ function readOption(name2, raw, label, sep = ":") {
 }
 
 // src/base/files.ts
-function joinPath(dir, name2) {
-  return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
+function joinPath(dir, name) {
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 // src/wal/cursor.ts
@@ -55835,7 +56293,7 @@ var Reader = class {
     return (BigInt(this.hi) << 32n | BigInt(this.lo)) + BigInt(offset) > INT64_MAX_BIG;
   }
 };
-function walkMessage(buf, start, end, known, style, visit2, name2 = "message") {
+function walkMessage(buf, start, end, known, style, visit2, name = "message") {
   if (style === "protobuf-go") return walkProtobufGo(buf, start, end, known, visit2);
   const r = new Reader(buf, start, end);
   const l = end - start;
@@ -55846,10 +56304,10 @@ function walkMessage(buf, start, end, known, style, visit2, name2 = "message") {
     const wireType = r.lo & 7;
     const fieldNum = r.lo >>> 3 | r.hi << 29 | 0;
     if (wireType === 4) {
-      return { kind: "error", message: `proto: ${name2}: wiretype end group for non-group` };
+      return { kind: "error", message: `proto: ${name}: wiretype end group for non-group` };
     }
     if (fieldNum <= 0) {
-      return { kind: "error", message: `proto: ${name2}: illegal tag ${fieldNum}` };
+      return { kind: "error", message: `proto: ${name}: illegal tag ${fieldNum}` };
     }
     const kind = known[fieldNum];
     if (kind === "varint") {
@@ -56554,22 +57012,22 @@ function bytesEqual(a, b) {
 
 // src/wal/names.ts
 var HEX = /^[0-9a-fA-F]$/;
-function parseSegmentName(name2) {
-  if (!name2.endsWith(".wal")) return void 0;
+function parseSegmentName(name) {
+  if (!name.endsWith(".wal")) return void 0;
   let i = 0;
   const hex3 = () => {
-    while (name2[i] === " " || name2[i] === "	" || name2[i] === "\r") i++;
+    while (name[i] === " " || name[i] === "	" || name[i] === "\r") i++;
     const start = i;
-    while (i - start < 16 && i < name2.length && HEX.test(name2[i])) i++;
+    while (i - start < 16 && i < name.length && HEX.test(name[i])) i++;
     if (i === start) return void 0;
-    return BigInt(`0x${name2.slice(start, i)}`);
+    return BigInt(`0x${name.slice(start, i)}`);
   };
   const seq = hex3();
-  if (seq === void 0 || name2[i] !== "-") return void 0;
+  if (seq === void 0 || name[i] !== "-") return void 0;
   i++;
   const index = hex3();
-  if (index === void 0 || name2.slice(i, i + 4) !== ".wal") return void 0;
-  return { name: name2, seq, index };
+  if (index === void 0 || name.slice(i, i + 4) !== ".wal") return void 0;
+  return { name, seq, index };
 }
 function findSequenceGap(segments) {
   for (let i = 1; i < segments.length; i++) {
@@ -56718,18 +57176,18 @@ async function verifyDir(files, dir, rules) {
   }
   const sizes = new Map(entries2.map((e) => [e.name, e]));
   const hazards = [];
-  for (const name2 of ignored) {
-    if (/\.wal\.broken(\.\d+)?$/.test(name2)) {
+  for (const name of ignored) {
+    if (/\.wal\.broken(\.\d+)?$/.test(name)) {
       hazards.push({
         kind: "stale-backup",
-        segment: name2,
-        message: `${name2} is a backup left by an earlier repair; keep it until the node is healthy, then remove it`
+        segment: name,
+        message: `${name} is a backup left by an earlier repair; keep it until the node is healthy, then remove it`
       });
-    } else if (!name2.endsWith(".tmp")) {
+    } else if (!name.endsWith(".tmp")) {
       hazards.push({
         kind: "ignored-file",
-        segment: name2,
-        message: `${name2} is not a WAL segment; etcd ignores it`
+        segment: name,
+        message: `${name} is not a WAL segment; etcd ignores it`
       });
     }
   }
@@ -57014,6 +57472,9 @@ function describe3(f) {
   }
 }
 
+// src/cli/commands/remediate.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+
 // src/cluster/session.ts
 import { mkdtemp, rm as rm2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -57230,9 +57691,9 @@ var ElastickvClient = class {
   async removeMember(member, timeoutMs = 1e4) {
     await this.call("RemoveServer", encodeRemove(member.id), decodeChange, timeoutMs);
   }
-  async addLearner(name2, address, timeoutMs = 1e4) {
-    await this.call("AddLearner", encodeAddLearner(name2, address), decodeChange, timeoutMs);
-    return { id: name2, name: name2, address, voter: false };
+  async addLearner(name, address, timeoutMs = 1e4) {
+    await this.call("AddLearner", encodeAddLearner(name, address), decodeChange, timeoutMs);
+    return { id: name, name, address, voter: false };
   }
   async promoteLearner(member, minAppliedIndex, timeoutMs = 1e4) {
     await this.call(
@@ -57333,229 +57794,20 @@ var EtcdClient = class {
   async removeMember(member, timeoutMs = 1e4) {
     await this.call("/v3/cluster/member/remove", { ID: member.id }, timeoutMs);
   }
-  async addLearner(name2, address, timeoutMs = 1e4) {
+  async addLearner(name, address, timeoutMs = 1e4) {
     const r = await this.call(
       "/v3/cluster/member/add",
       { peerURLs: [address], isLearner: true },
       timeoutMs
     );
     if (!r.member?.ID) throw new Error(`${this.label}: member add answered without a member id`);
-    return { id: r.member.ID, name: name2, address, voter: false };
+    return { id: r.member.ID, name, address, voter: false };
   }
   async promoteLearner(member, _minAppliedIndex, timeoutMs = 1e4) {
     await this.call("/v3/cluster/member/promote", { ID: member.id }, timeoutMs);
   }
   async close() {
     await this.tunnel.close();
-  }
-};
-
-// src/remote/ssh.ts
-import { spawn } from "node:child_process";
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
-
-// src/remote/host.ts
-var RemoteCommandError = class extends Error {
-  constructor(host, argv, result) {
-    super(
-      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
-    );
-    this.host = host;
-    this.argv = argv;
-    this.result = result;
-  }
-  host;
-  argv;
-  result;
-  name = "RemoteCommandError";
-};
-function hint(argv, r) {
-  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
-    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
-  }
-  if (r.code === 127 || /command not found/.test(r.stderr)) {
-    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
-  }
-  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
-    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
-  }
-  return "";
-}
-var HostUnreachableError = class extends Error {
-  name = "HostUnreachableError";
-};
-
-// src/remote/ssh.ts
-var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
-var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-var SshHost = class {
-  constructor(name2, s) {
-    this.name = name2;
-    this.s = s;
-    this.address = s.target;
-    this.control = join(s.controlDir, `${name2.replace(/[^A-Za-z0-9_.-]/g, "_")}.ctl`);
-  }
-  name;
-  s;
-  address;
-  control;
-  /** ssh's options, the same for every call so all of them share the one connection. */
-  sshArgs() {
-    const s = this.s;
-    const o = (kv) => ["-o", kv];
-    return [
-      ...o("BatchMode=yes"),
-      ...o(`ConnectTimeout=${s.connectTimeoutSec ?? 10}`),
-      ...o(`StrictHostKeyChecking=${s.acceptNewHostKeys ? "accept-new" : "yes"}`),
-      ...s.knownHostsFile ? o(`UserKnownHostsFile=${s.knownHostsFile}`) : [],
-      ...s.identityFile ? [...o("IdentitiesOnly=yes"), "-i", s.identityFile] : [],
-      ...o("ControlMaster=auto"),
-      ...o(`ControlPath=${this.control}`),
-      ...o("ControlPersist=300"),
-      ...o("ServerAliveInterval=15"),
-      ...o("ServerAliveCountMax=4"),
-      ...(s.options ?? []).flatMap(o),
-      ...s.port ? ["-p", String(s.port)] : []
-    ];
-  }
-  remote(argv, sudo) {
-    return quoteCommand(sudo && this.s.sudo ? ["sudo", "-n", "--", ...argv] : argv);
-  }
-  async run(argv, opts = {}) {
-    const command = this.remote(argv, opts.sudo ?? true);
-    const attempts = this.s.connectAttempts ?? 4;
-    let last;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const r = await this.exec(
-        [...this.sshArgs(), this.s.target, "--", command],
-        opts.input,
-        opts.timeoutMs ?? this.s.commandTimeoutMs ?? 12e4
-      );
-      if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
-        if (r.code === 255 && FATAL.test(r.stderr))
-          throw new HostUnreachableError(this.explain(r.stderr));
-        if (r.code !== 0 && !opts.allowFailure)
-          throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
-        return r;
-      }
-      last = r;
-      if (attempt < attempts) {
-        this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
-        await sleep(500 * 2 ** (attempt - 1));
-      }
-    }
-    throw new HostUnreachableError(`${this.explain(last.stderr)} (after ${attempts} attempts)`);
-  }
-  explain(stderr) {
-    const line = stderr.trim().split("\n").filter(Boolean).slice(-2).join(" | ");
-    let hint2 = "";
-    if (/Host key verification failed|IDENTIFICATION HAS CHANGED/.test(stderr)) {
-      hint2 = `; the host key is not the one in ${this.s.knownHostsFile ?? "known_hosts"} \u2014 check the host, then update known_hosts`;
-    } else if (/Permission denied/.test(stderr)) {
-      hint2 = "; the key was refused \u2014 check the SSH key and the user";
-    } else if (/Could not resolve hostname/.test(stderr)) {
-      hint2 = "; check the host name in the inventory";
-    } else if (/Connection refused|timed out/.test(stderr)) {
-      hint2 = "; is sshd running, and may this runner reach port 22 (Tailscale ACLs)?";
-    }
-    return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint2}`;
-  }
-  exec(args, input2, timeoutMs) {
-    return new Promise((resolve2, reject) => {
-      const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
-      const out = [];
-      const err = [];
-      child.stdout.on("data", (d) => out.push(d));
-      child.stderr.on("data", (d) => err.push(d));
-      const timer = setTimeout(() => {
-        err.push(Buffer.from(`
-raftroll: timed out after ${timeoutMs} ms
-`));
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve2({
-          code: code ?? (signal ? 124 : 1),
-          stdout: Buffer.concat(out).toString("utf8"),
-          // ssh writes some of its own messages with CRLF.
-          stderr: Buffer.concat(err).toString("utf8").replace(/\r\n?/g, "\n")
-        });
-      });
-      child.stdin.on("error", () => {
-      });
-      child.stdin.end(input2 ?? "");
-    });
-  }
-  async *readStream(path, start = 0, end) {
-    await this.run(["true"], { sudo: false });
-    const argv = [
-      "dd",
-      `if=${path}`,
-      "bs=1M",
-      "status=none",
-      "iflag=skip_bytes,count_bytes",
-      `skip=${start}`
-    ];
-    if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = spawn("ssh", [...this.sshArgs(), this.s.target, "--", this.remote(argv, true)], {
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const err = [];
-    child.stderr.on("data", (d) => err.push(d));
-    const closed = new Promise((r) => child.on("close", (code2) => r(code2 ?? 1)));
-    let finished = false;
-    try {
-      for await (const chunk of child.stdout) yield chunk;
-      finished = true;
-    } finally {
-      if (!finished) child.kill("SIGTERM");
-    }
-    const code = await closed;
-    if (code !== 0) {
-      throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
-        code,
-        stdout: "",
-        stderr: Buffer.concat(err).toString()
-      });
-    }
-  }
-  async tunnel(remoteHost, remotePort) {
-    await this.run(["true"], { sudo: false });
-    const socketPath = join(
-      this.s.controlDir,
-      `${this.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${remotePort}-${Date.now().toString(36)}.sock`
-    );
-    const spec = `${socketPath}:${remoteHost}:${remotePort}`;
-    const r = await this.exec(
-      [...this.sshArgs(), "-O", "forward", "-L", spec, this.s.target],
-      void 0,
-      15e3
-    );
-    if (r.code !== 0)
-      throw new HostUnreachableError(
-        `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`
-      );
-    return {
-      socketPath,
-      close: async () => {
-        await this.exec(
-          [...this.sshArgs(), "-O", "cancel", "-L", spec, this.s.target],
-          void 0,
-          1e4
-        );
-        await rm(socketPath, { force: true });
-      }
-    };
-  }
-  async close() {
-    await this.exec([...this.sshArgs(), "-O", "exit", this.s.target], void 0, 1e4);
   }
 };
 
@@ -57692,6 +57944,27 @@ function retryWarnings(events) {
   });
 }
 
+// src/events/gantt.ts
+var plain = (s) => s.replace(/[:;#\n\r`]/g, " ").trim() || "-";
+function ganttChart(title, timeline, endMs) {
+  const nodes = [...new Set(timeline.map((p) => p.node))];
+  const lines = ["gantt", `  title ${plain(title)}`, "  dateFormat x", "  axisFormat %M:%S"];
+  for (const node2 of nodes) {
+    const phases = timeline.filter((p) => p.node === node2);
+    const bars = phases.flatMap((p, i) => {
+      if (p.phase === "done" || p.phase === "observe") return [];
+      const end = phases[i + 1]?.atMs ?? endMs;
+      return [`  ${plain(p.phase)} :${Math.max(0, p.atMs)}, ${Math.max(p.atMs + 1, end)}`];
+    });
+    if (bars.length) lines.push(`  section ${plain(node2)}`, ...bars);
+  }
+  return lines.join("\n");
+}
+var ganttMarkdown = (title, timeline, endMs) => `\`\`\`mermaid
+${ganttChart(title, timeline, endMs)}
+\`\`\`
+`;
+
 // src/node/thresholds.ts
 var DEFAULT_THRESHOLDS = {
   maxLag: 1e3,
@@ -57789,32 +58062,35 @@ function factsLine(d) {
 import { basename, dirname as dirname3 } from "node:path/posix";
 
 // src/runtime/containers.ts
-async function inspect(host, name2) {
-  const r = await host.run(inspectContainer(name2), { allowFailure: true });
+async function inspect(host, name) {
+  const r = await host.run(inspectContainer(name), { allowFailure: true });
   if (r.code !== 0) {
     if (/No such container/i.test(r.stderr)) return void 0;
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
-      inspectContainer(name2),
+      inspectContainer(name),
       r
     );
   }
   return parseInspect(r.stdout);
 }
 async function run(host, spec) {
+  if (Object.keys(spec.env).length === 0)
+    return (await host.run(runContainer(spec))).stdout.trim();
+  const text2 = envFileText(spec.env);
   const envFile = (await host.run(makeEnvFile())).stdout.trim();
-  if (!envFile.startsWith("/"))
-    throw new Error(`${host.name}: mktemp returned "${envFile}", expected a path`);
+  if (!/^\/[^\s]*$/.test(envFile))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
-    await host.run(writeStdinTo(envFile), { input: envFileText(spec.env) });
-    const r = await host.run(withEnvFile(envFile, runContainer(spec)));
+    await host.run(writeStdinTo(envFile), { input: text2 });
+    const r = await host.run(runContainer(spec, envFile));
     return r.stdout.trim();
   } finally {
     await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
   }
 }
-async function stop(host, name2, graceSeconds) {
-  await host.run(stopContainer(name2, graceSeconds), {
+async function stop(host, name, graceSeconds) {
+  await host.run(stopContainer(name, graceSeconds), {
     timeoutMs: (graceSeconds + 60) * 1e3
   });
 }
@@ -57926,7 +58202,7 @@ function membershipGuard(members2, nodes) {
 // src/node/spec.ts
 var PREVIOUS_SUFFIX = ".raftroll-prev";
 var ASIDE_SUFFIX = ".raftroll-reseed-";
-var previousName = (name2) => `${name2}${PREVIOUS_SUFFIX}`;
+var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
 function withPrevious(spec, previous) {
   if (!previous) return spec;
   const labels = {
@@ -57947,8 +58223,15 @@ function withTag(image, tag) {
 }
 
 // src/remote/host-files.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
+function absolutePath(path, what = "path") {
+  if (!path.startsWith("/") || posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
+    throw new Error(
+      `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
+    );
+  return path;
+}
 var HostFiles = class {
   constructor(host) {
     this.host = host;
@@ -57958,9 +58241,12 @@ var HostFiles = class {
     return `${this.host.name} (${this.host.address})`;
   }
   async stat(path) {
-    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
-      allowFailure: true
-    });
+    const r = await this.host.run(
+      ["find", absolutePath(path), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
+      {
+        allowFailure: true
+      }
+    );
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return void 0;
       throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
@@ -57971,7 +58257,7 @@ var HostFiles = class {
   async list(dir) {
     const r = await this.host.run([
       "find",
-      dir,
+      absolutePath(dir),
       "-mindepth",
       "1",
       "-maxdepth",
@@ -57992,7 +58278,7 @@ var HostFiles = class {
   async findWalDirs(root) {
     const r = await this.host.run([
       "find",
-      root,
+      absolutePath(root),
       "-maxdepth",
       "8",
       "-type",
@@ -58005,10 +58291,11 @@ var HostFiles = class {
     return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
   }
   read(path, start, end) {
-    return this.host.readStream(path, start, end);
+    return this.host.readStream(absolutePath(path), start, end);
   }
   async copyNew(src, dst) {
-    const exists = await this.host.run(["test", "-e", dst], { allowFailure: true });
+    absolutePath(src);
+    const exists = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
     if (exists.code === 0)
       throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
     await this.host.run([
@@ -58020,11 +58307,12 @@ var HostFiles = class {
       dst
     ]);
     await this.host.run(["cmp", "--", src, dst]);
-    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
+    await this.host.run(["sync", "--", dst, posix2.dirname(dst)]);
   }
   async truncate(path, size) {
+    absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix.dirname(path)]);
+    await this.host.run(["sync", "--", path, posix2.dirname(path)]);
   }
 };
 
@@ -58151,8 +58439,8 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
 }
 async function freeBackupName(files, path) {
   for (let n = 1; n < 1e3; n++) {
-    const name2 = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
-    if (!await files.stat(name2)) return name2;
+    const name = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
+    if (!await files.stat(name)) return name;
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
 }
@@ -58304,14 +58592,14 @@ async function facts(session, node2, view, etcdVersion, t) {
   const f = { view, staleBackups: [], observedAt: Date.now() };
   if (!view.reachable) return f;
   const host = session.host(node2);
-  const name2 = session.inv.container.name;
+  const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
   if (!dataDir.startsWith("/"))
     throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
   const c = view.container;
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(
-      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
+      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name],
       { allowFailure: true }
     );
     if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
@@ -58338,7 +58626,7 @@ async function facts(session, node2, view, etcdVersion, t) {
     { allowFailure: true }
   );
   f.reseedLeftovers = aside.stdout.split("\0").filter(Boolean);
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
   if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
   const broken = await host.run(
     ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
@@ -58482,9 +58770,13 @@ function nodeSpec(inv, node2, o = {}) {
     ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
   });
   checkMemLimits(memory, env.GOMEMLIMIT);
+  checkEnvFileValues(env, at("container env"));
+  const image = o.image ?? c.image;
+  const badImage = imageProblem(image);
+  if (badImage) throw new InventoryError(`${at("image")} ${JSON.stringify(image)} ${badImage}`);
   const spec = {
     name: c.name,
-    image: o.image ?? c.image,
+    image,
     restart: c.restart ?? "unless-stopped",
     network: c.network ?? "host",
     memory,
@@ -58722,21 +59014,21 @@ async function restartOriginal(ctx) {
   }
 }
 async function rollback(ctx) {
-  const { host, name: name2, prevName } = ctx;
+  const { host, name, prevName } = ctx;
   const prev = await inspect(host, prevName);
-  const cur = await inspect(host, name2);
+  const cur = await inspect(host, name);
   if (prev) {
     if (cur) {
       if (cur.state.running || cur.state.restarting)
-        await stop(host, name2, ctx.t.stopGraceSeconds);
-      await host.run(removeContainer(name2));
+        await stop(host, name, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name));
     }
-    await host.run(renameContainer(prevName, name2));
+    await host.run(renameContainer(prevName, name));
   } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
     return "the previous container is gone; nothing to restore";
   }
   const wal = await checkWal(ctx);
-  await host.run(startContainer(name2));
+  await host.run(startContainer(name));
   await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
   return `the previous container is back and caught up (WAL ${wal})`;
 }
@@ -59028,8 +59320,8 @@ async function reseed(session, id, o) {
   const t = o.thresholds;
   const node2 = session.inv.nodes.find((n) => n.id === id);
   const host = session.host(node2);
-  const name2 = session.inv.container.name;
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  const name = session.inv.container.name;
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
   const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
   const p = {
@@ -59044,10 +59336,10 @@ async function reseed(session, id, o) {
   const views = await observe(session, session.inv.nodes);
   const v = views.find((x) => x.id === id);
   const refused = async (why) => {
-    if (p.stoppedByUs) await host.run(startContainer(name2), { allowFailure: true });
+    if (p.stoppedByUs) await host.run(startContainer(name), { allowFailure: true });
     return {
       outcome: "refused",
-      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name2} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
+      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
     };
   };
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
@@ -59060,7 +59352,7 @@ async function reseed(session, id, o) {
       `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`
     );
   if (v.container?.state.restarting || v.container?.state.running) {
-    await stop(host, name2, t.stopGraceSeconds);
+    await stop(host, name, t.stopGraceSeconds);
     p.stoppedByUs = true;
   }
   const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
@@ -59083,7 +59375,7 @@ async function reseed(session, id, o) {
     id,
     node: node2,
     host,
-    name: name2,
+    name,
     prev,
     dataDir,
     address,
@@ -59310,13 +59602,13 @@ function onInterrupt() {
 }
 
 // src/cli/options.ts
-function flag(name2, description) {
-  const def = OPTIONS[name2];
+function flag(name, description) {
+  const def = OPTIONS[name];
   const o = new Option(`--${def.flag} <${def.arg}>`, description ?? def.description);
   return def.fallback ? o.default(def.fallback) : o;
 }
-function value(name2, raw) {
-  return readOption(name2, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
+function value(name, raw) {
+  return readOption(name, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
 }
 function walEtcdOption() {
   return new Option(
@@ -59369,6 +59661,7 @@ async function remediateAction(o, mode, findingsOnly) {
   const events = new Events();
   const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
   const interrupt = onInterrupt();
+  const t0 = Date.now();
   try {
     if (!o.json) printProgress(events);
     const r = await remediate(session, nodes, {
@@ -59380,6 +59673,11 @@ async function remediateAction(o, mode, findingsOnly) {
       events,
       signal: interrupt.signal
     });
+    if (o.timeline)
+      await writeFile2(
+        String(o.timeline),
+        ganttMarkdown(`remediate (${mode})`, r.timeline, Date.now() - t0)
+      );
     if (o.json) print(true, findingsOnly ? r.findings : r, "");
     else {
       for (const d of r.findings)
@@ -59400,8 +59698,8 @@ async function remediateAction(o, mode, findingsOnly) {
     await session.close();
   }
 }
-function remediation(program2, name2, description, exits) {
-  return program2.command(name2).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").addHelpText("after", `
+function remediation(program2, name, description, exits) {
+  return program2.command(name).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").option("--timeline <file.md>", "write each healed node's phases as a Mermaid gantt chart").addHelpText("after", `
 Exit codes: ${exits}`);
 }
 function remediateCommands(program2) {
@@ -59423,7 +59721,7 @@ function remediateCommands(program2) {
 }
 
 // src/cli/commands/roll.ts
-import { readFile as readFile2, writeFile as writeFile2 } from "node:fs/promises";
+import { readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/inventory/script-env.ts
 function pairs(text2, what) {
@@ -59434,12 +59732,27 @@ function pairs(text2, what) {
     return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
   });
 }
-function port(env, name2, fallback) {
-  const v = env[name2];
+function port(env, name, fallback) {
+  const v = env[name];
   if (v === void 0 || v === "") return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new InventoryError(`${name2} is "${v}": expected a port number`);
+    throw new InventoryError(`${name} is "${v}": expected a port number`);
+  return n;
+}
+function checked2(env, name, fallback, problem) {
+  const v = env[name] || fallback;
+  const p = problem(v);
+  if (p) throw new InventoryError(`${name} is ${JSON.stringify(v)}: it ${p}`);
+  return v;
+}
+function connectTimeout(v) {
+  if (v === void 0 || v === "") return void 0;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > MAX_CONNECT_TIMEOUT_SECONDS)
+    throw new InventoryError(
+      `SSH_CONNECT_TIMEOUT_SECONDS is ${JSON.stringify(v)}: expected whole seconds from 1 to ${MAX_CONNECT_TIMEOUT_SECONDS}`
+    );
   return n;
 }
 var envWords = (v) => v.split(/\s+/).filter(Boolean).join("\n");
@@ -59450,8 +59763,14 @@ function inventoryFromScriptEnv(env) {
     );
   const nodes = pairs(env.NODES, "NODES");
   const ids = /* @__PURE__ */ new Set();
-  for (const [id] of nodes) {
+  for (const [id, host] of nodes) {
     if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
+    const bad = nodeIdProblem(id);
+    if (bad) throw new InventoryError(`NODES: node id ${JSON.stringify(id)} ${bad}`);
+    if (!isHostName(host))
+      throw new InventoryError(
+        `NODES: the host of ${id}, ${JSON.stringify(host)}, is not a DNS name or IP address`
+      );
     ids.add(id);
   }
   const targets = new Map(pairs(env.SSH_TARGETS ?? "", "SSH_TARGETS"));
@@ -59461,6 +59780,17 @@ function inventoryFromScriptEnv(env) {
         `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
       );
   const user = env.SSH_USER || env.USER;
+  if (user !== void 0 && !isSshUser(user))
+    throw new InventoryError(
+      `${env.SSH_USER ? "SSH_USER" : "USER"} is ${JSON.stringify(user)}: expected a login name (letters, digits, _ . -, starting with a letter or _)`
+    );
+  for (const [id, t] of targets) {
+    try {
+      parseSshTarget(t);
+    } catch (e) {
+      throw new InventoryError(`SSH_TARGETS, node ${id}: ${e.message}`);
+    }
+  }
   const order = (env.ROLLING_ORDER ?? "").split(",").map((x) => x.trim()).filter(Boolean);
   const seen = /* @__PURE__ */ new Set();
   for (const id of order) {
@@ -59477,7 +59807,7 @@ function inventoryFromScriptEnv(env) {
       `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`
     );
   }
-  const dataDir = env.DATA_DIR || "/var/lib/elastickv";
+  const dataDir = checked2(env, "DATA_DIR", "/var/lib/elastickv", remotePathProblem);
   const inv = {
     source: "the rolling-update.sh environment",
     engine: "elastickv",
@@ -59492,11 +59822,11 @@ function inventoryFromScriptEnv(env) {
     ssh: {
       acceptNewHostKeys: strict === "accept-new",
       sudo: true,
-      connectTimeoutSec: env.SSH_CONNECT_TIMEOUT_SECONDS ? Number(env.SSH_CONNECT_TIMEOUT_SECONDS) : void 0
+      connectTimeoutSec: connectTimeout(env.SSH_CONNECT_TIMEOUT_SECONDS)
     },
     container: {
-      name: env.CONTAINER_NAME || "elastickv",
-      image: env.IMAGE || "ghcr.io/bootjp/elastickv:latest",
+      name: checked2(env, "CONTAINER_NAME", "elastickv", containerNameProblem),
+      image: checked2(env, "IMAGE", "ghcr.io/bootjp/elastickv:latest", imageProblem),
       dataDir,
       restart: "unless-stopped",
       network: "host",
@@ -59512,6 +59842,7 @@ function inventoryFromScriptEnv(env) {
       dynamo: port(env, "DYNAMO_PORT", DEFAULT_PORTS.elastickv.dynamo)
     }
   };
+  checkNodes(inv, inv.source);
   const overrides = {
     memory: env.CONTAINER_MEMORY_LIMIT === void 0 ? void 0 : env.CONTAINER_MEMORY_LIMIT.trim() || "none",
     defaultEnv: env.DEFAULT_EXTRA_ENV === void 0 ? void 0 : envWords(env.DEFAULT_EXTRA_ENV) || "none",
@@ -59802,7 +60133,7 @@ async function extraEnvOf(o) {
     );
   });
 }
-async function rollAction(name2, o) {
+async function rollAction(name, o) {
   if (!o.inventory === !o.fromScriptEnv)
     throw new ExitError(EXIT.usage, "give --inventory <file> or --from-script-env (one of them)");
   const fromEnv = o.fromScriptEnv ? inventoryFromScriptEnv(process.env) : void 0;
@@ -59836,7 +60167,7 @@ async function rollAction(name2, o) {
       {
         image,
         nodes,
-        dryRun: name2 === "plan",
+        dryRun: name === "plan",
         overrides,
         leaderLast: o.leaderLast !== false,
         etcdVersion: walRulesVersion(inv, o.etcd),
@@ -59845,7 +60176,7 @@ async function rollAction(name2, o) {
       },
       events
     ).run();
-    if (name2 === "plan") {
+    if (name === "plan") {
       for (const row of r.rows) {
         process.stdout.write(
           `
@@ -59855,14 +60186,16 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
         );
       }
     }
+    const report = buildReport(events.log);
     if (o.jsonReport)
-      await writeFile2(
-        String(o.jsonReport),
-        `${JSON.stringify(buildReport(events.log), null, 2)}
-`,
-        {
-          mode: 384
-        }
+      await writeFile3(String(o.jsonReport), `${JSON.stringify(report, null, 2)}
+`, {
+        mode: 384
+      });
+    if (o.timeline)
+      await writeFile3(
+        String(o.timeline),
+        ganttMarkdown(`${name} ${report.image}`, report.timeline, report.durationMs)
       );
     if (r.result === "interrupted")
       throw new ExitError(EXIT.interrupted, r.message ?? "interrupted");
@@ -59873,9 +60206,9 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
   }
 }
 function rollCommands(program2) {
-  for (const name2 of ["plan", "roll"]) {
-    program2.command(name2).description(
-      name2 === "plan" ? "dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing" : "roll the cluster to a new image, one node at a time, quorum-safe, with rollback"
+  for (const name of ["plan", "roll"]) {
+    program2.command(name).description(
+      name === "plan" ? "dry run: check SSH, sudo, docker, disk, image and cluster health, and show what a roll would run; touches nothing" : "roll the cluster to a new image, one node at a time, quorum-safe, with rollback"
     ).addOption(inventoryOption()).option(
       "--from-script-env",
       "read the cluster from rolling-update.sh's variables (NODES, SSH_TARGETS, ROLLING_ORDER, IMAGE, ...) instead of an inventory"
@@ -59885,10 +60218,10 @@ function rollCommands(program2) {
     ).option(
       "--extra-env-file <file>",
       "extra env as KEY=VALUE lines read from a file (for secrets: the values never reach any argv)"
-    ).addOption(flag("maxLag")).addOption(flag("stopGrace")).addOption(flag("startTimeout")).addOption(flag("catchUpTimeout")).addOption(flag("stabilize")).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(clusterEtcdOption()).option("--json-report <file>", "write the report as JSON to this file").addHelpText(
+    ).addOption(flag("maxLag")).addOption(flag("stopGrace")).addOption(flag("startTimeout")).addOption(flag("catchUpTimeout")).addOption(flag("stabilize")).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(clusterEtcdOption()).option("--json-report <file>", "write the report as JSON to this file").option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
       "after",
       "\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted."
-    ).action((o) => rollAction(name2, o));
+    ).action((o) => rollAction(name, o));
   }
 }
 
@@ -59961,9 +60294,9 @@ var LocalFiles = class {
   async list(dir) {
     const names = await readdir(dir);
     const out = [];
-    for (const name2 of names) {
-      const s = await lstat(join3(dir, name2));
-      out.push({ name: name2, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
+    for (const name of names) {
+      const s = await lstat(join3(dir, name));
+      out.push({ name, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
     }
     return out;
   }

@@ -21,8 +21,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1377,15 +1377,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name2, listener) {
+    function addListener(obj, name, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name2, listener]);
-      obj.on(name2, listener);
+      listeners.push([name, listener]);
+      obj.on(name, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name2, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name2, listener);
+      for (const [name, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name, listener);
       }
       obj[kListeners] = null;
     }
@@ -3553,9 +3553,9 @@ var require_data_url = __commonJS({
       assert2(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name2, value] of parameters.entries()) {
+      for (let [name, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name2;
+        serialization += name;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -4003,11 +4003,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
@@ -4025,11 +4025,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name2, opts) {
+    webidl.converters.DataView = function(V, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name2} is not a DataView.`
+          message: `${name} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
@@ -4046,19 +4046,19 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4502,7 +4502,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4523,7 +4523,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name2} Iterator.`
+              `'next' called on an object that does not implement interface ${name} Iterator.`
             );
           }
           const index = this.#index;
@@ -4562,7 +4562,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name2} Iterator`
+          value: `${name} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4570,8 +4570,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name2, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4606,10 +4606,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object2);
-            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4861,8 +4861,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name2, list) {
-      const value = list.get(name2, true);
+    function getDecodeSplit(name, list) {
+      const value = list.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5049,7 +5049,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name2, value, filename = void 0) {
+      append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5058,45 +5058,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name2 = webidl.converters.USVString(name2, prefix, "name");
+        name = webidl.converters.USVString(name, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry2 = makeEntry(name2, value, filename);
+        const entry2 = makeEntry(name, value, filename);
         this[kState].push(entry2);
       }
-      delete(name2) {
+      delete(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        this[kState] = this[kState].filter((entry2) => entry2.name !== name2);
+        name = webidl.converters.USVString(name, prefix, "name");
+        this[kState] = this[kState].filter((entry2) => entry2.name !== name);
       }
-      get(name2) {
+      get(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
+        name = webidl.converters.USVString(name, prefix, "name");
+        const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name2) {
+      getAll(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        return this[kState].filter((entry2) => entry2.name === name2).map((entry2) => entry2.value);
+        name = webidl.converters.USVString(name, prefix, "name");
+        return this[kState].filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
       }
-      has(name2) {
+      has(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        return this[kState].findIndex((entry2) => entry2.name === name2) !== -1;
+        name = webidl.converters.USVString(name, prefix, "name");
+        return this[kState].findIndex((entry2) => entry2.name === name) !== -1;
       }
-      set(name2, value, filename = void 0) {
+      set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5105,16 +5105,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name2 = webidl.converters.USVString(name2, prefix, "name");
+        name = webidl.converters.USVString(name, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry2 = makeEntry(name2, value, filename);
-        const idx = this[kState].findIndex((entry3) => entry3.name === name2);
+        const entry2 = makeEntry(name, value, filename);
+        const idx = this[kState].findIndex((entry3) => entry3.name === name);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry2,
-            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name2)
+            ...this[kState].slice(idx + 1).filter((entry3) => entry3.name !== name)
           ];
         } else {
           this[kState].push(entry2);
@@ -5152,7 +5152,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name2, value, filename) {
+    function makeEntry(name, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5166,7 +5166,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
-      return { name: name2, value };
+      return { name, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5245,7 +5245,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name: name2, filename, contentType, encoding } = result;
+        let { name, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -5274,22 +5274,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
-        assert2(isUSVString(name2));
+        assert2(isUSVString(name));
         assert2(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name2, value, filename));
+        entryList.push(makeEntry(name, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
-      let name2 = null;
+      let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-          if (name2 === null) {
+          if (name === null) {
             return "failure";
           }
-          return { name: name2, filename, contentType, encoding };
+          return { name, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5311,13 +5311,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name2 = filename = null;
+            name = filename = null;
             if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name2 = parseMultipartFormDataName(input2, position);
-            if (name2 === null) {
+            name = parseMultipartFormDataName(input2, position);
+            if (name === null) {
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
@@ -5374,7 +5374,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input2, position) {
       assert2(input2[position.position - 1] === 34);
-      let name2 = collectASequenceOfBytes(
+      let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
         position
@@ -5384,8 +5384,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name2;
+      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name;
     }
     function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
@@ -5512,16 +5512,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name2, value] of object2) {
+        for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5665,8 +5665,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name2, value2] of entries) {
-                    fd.append(name2, value2);
+                  for (const [name, value2] of entries) {
+                    fd.append(name, value2);
                   }
                   return fd;
                 }
@@ -6922,13 +6922,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name2, value] of Object.entries(headers)) {
+      for (const [name, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name2), Buffer.from(subvalue));
+            result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name2), Buffer.from(value));
+          result.push(Buffer.from(name), Buffer.from(value));
         }
       }
       return result;
@@ -7572,8 +7572,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util.headerNameToString(header);
-        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
+        const name = util.headerNameToString(header);
+        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
     }
@@ -10826,13 +10826,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name2 = Buffer.from(`${key}`);
+        const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name2, Buffer.from(`${value[j]}`));
+            result.push(name, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name2, Buffer.from(`${value}`));
+          result.push(name, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -11646,7 +11646,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP } = __require("node:net");
+    var { isIP: isIP2 } = __require("node:net");
     var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11901,7 +11901,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP(origin.hostname) !== 0) {
+          if (isIP2(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -11982,12 +11982,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name2, value) {
+    function appendHeader(headers, name, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name2)) {
+      if (!isValidHeaderName(name)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name2,
+          value: name,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -12000,7 +12000,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name2, value, false);
+      return getHeadersList(headers).append(name, value, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12023,8 +12023,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name2, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
+      contains(name, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12037,9 +12037,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name2, value, isLowerCase) {
+      append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
@@ -12048,7 +12048,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name: name2, value });
+          this[kHeadersMap].set(lowercaseName, { name, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12060,26 +12060,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name2, value, isLowerCase) {
+      set(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        const lowercaseName = isLowerCase ? name : name.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name: name2, value });
+        this[kHeadersMap].set(lowercaseName, { name, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name2, isLowerCase) {
+      delete(name, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name2 = name2.toLowerCase();
-        if (name2 === "set-cookie") {
+        if (!isLowerCase) name = name.toLowerCase();
+        if (name === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name2);
+        this[kHeadersMap].delete(name);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12087,19 +12087,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name2, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
+      get(name, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
-          yield [name2, value];
+        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
+          yield [name, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name: name2, value } of this[kHeadersMap].values()) {
-            headers[name2] = value;
+          for (const { name, value } of this[kHeadersMap].values()) {
+            headers[name] = value;
           }
         }
         return headers;
@@ -12110,13 +12110,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name2, cookie]);
+                headers.push([name, cookie]);
               }
             } else {
-              headers.push([name2, value]);
+              headers.push([name, value]);
             }
           }
         }
@@ -12162,8 +12162,8 @@ var require_headers = __commonJS({
           return array2;
         } else {
           let i = 0;
-          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
-            array2[i++] = [name2, value];
+          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
+            array2[i++] = [name, value];
             assert2(value !== null);
           }
           return array2.sort(compareHeaderName);
@@ -12186,77 +12186,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name2, value) {
+      append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        name = webidl.converters.ByteString(name, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name2, value);
+        return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name2) {
+      delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name = webidl.converters.ByteString(name, prefix, "name");
+        if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name2,
+            value: name,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name2, false)) {
+        if (!this.#headersList.contains(name, false)) {
           return;
         }
-        this.#headersList.delete(name2, false);
+        this.#headersList.delete(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name2) {
+      get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name = webidl.converters.ByteString(name, prefix, "name");
+        if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name,
             type: "header name"
           });
         }
-        return this.#headersList.get(name2, false);
+        return this.#headersList.get(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name2) {
+      has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name = webidl.converters.ByteString(name, prefix, "name");
+        if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name2, false);
+        return this.#headersList.contains(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name2, value) {
+      set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        name = webidl.converters.ByteString(name, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name2)) {
+        if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12269,7 +12269,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name2, value, false);
+        this.#headersList.set(name, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12292,13 +12292,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name2, 1: value } = names[i];
-          if (name2 === "set-cookie") {
+          const { 0: name, 1: value } = names[i];
+          if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name2, cookies[j]]);
+              headers.push([name, cookies[j]]);
             }
           } else {
-            headers.push([name2, value]);
+            headers.push([name, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12718,23 +12718,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name2);
+        return webidl.converters.USVString(V, prefix, name);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name2, { strict: false });
+        return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name2);
+        return webidl.converters.BufferSource(V, prefix, name);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name2, { strict: false });
+        return webidl.converters.FormData(V, prefix, name, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name2);
+        return webidl.converters.URLSearchParams(V, prefix, name);
       }
-      return webidl.converters.DOMString(V, prefix, name2);
+      return webidl.converters.DOMString(V, prefix, name);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
@@ -13105,8 +13105,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name: name2, value } of headers.rawValues()) {
-              headersList.append(name2, value, false);
+            for (const { name, value } of headers.rawValues()) {
+              headersList.append(name, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -16110,9 +16110,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name2) {
-      for (let i = 0; i < name2.length; ++i) {
-        const code = name2.charCodeAt(i);
+    function validateCookieName(name) {
+      for (let i = 0; i < name.length; ++i) {
+        const code = name.charCodeAt(i);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16319,7 +16319,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name2 = "";
+      let name = "";
       let value = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16332,20 +16332,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name2 = collectASequenceOfCodePointsFast(
+        name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name2 = name2.trim();
+      name = name.trim();
       value = value.trim();
-      if (name2.length + value.length > maxNameValuePairSize) {
+      if (name.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name: name2,
+        name,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16458,19 +16458,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name2, ...value] = piece.split("=");
-        out[name2.trim()] = value.join("=");
+        const [name, ...value] = piece.split("=");
+        out[name.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name2, attributes) {
+    function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name2 = webidl.converters.DOMString(name2, prefix, "name");
+      name = webidl.converters.DOMString(name, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name: name2,
+        name,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17032,9 +17032,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name2, value = ""] = pair.split("=");
+        const [name, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name2, true, false),
+          removeHTTPWhitespace(name, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -19429,8 +19429,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name2 = parts.shift();
-        switch (name2) {
+        const name = parts.shift();
+        switch (name) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -19458,7 +19458,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name2}`, true);
+            onError(0, `Unknown directive ${name}`, true);
             return false;
         }
       }
@@ -19567,9 +19567,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name2 = `${prefix}${i}`;
-        if (!exclude.has(name2))
-          return name2;
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+          return name;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -20606,8 +20606,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name2} value`);
+        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
       }
       return tagObj;
     }
@@ -22606,11 +22606,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name2) {
+      createAlias(node2, name) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
+          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -22829,9 +22829,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name, pos, code, message) {
         super();
-        this.name = name2;
+        this.name = name;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -23471,8 +23471,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -27946,8 +27946,8 @@ var require_service_config = __commonJS({
       if (!("name" in obj) || !Array.isArray(obj.name)) {
         throw new Error("Invalid method config: invalid name array");
       }
-      for (const name2 of obj.name) {
-        result.name.push(validateName(name2));
+      for (const name of obj.name) {
+        result.name.push(validateName(name));
       }
       if ("waitForReady" in obj) {
         if (typeof obj.waitForReady !== "boolean") {
@@ -28057,13 +28057,13 @@ var require_service_config = __commonJS({
       }
       const seenMethodNames = [];
       for (const methodConfig of result.methodConfig) {
-        for (const name2 of methodConfig.name) {
+        for (const name of methodConfig.name) {
           for (const seenName of seenMethodNames) {
-            if (name2.service === seenName.service && name2.method === seenName.method) {
-              throw new Error(`Invalid service config: duplicate name ${name2.service}/${name2.method}`);
+            if (name.service === seenName.service && name.method === seenName.method) {
+              throw new Error(`Invalid service config: duplicate name ${name.service}/${name.method}`);
             }
           }
-          seenMethodNames.push(name2);
+          seenMethodNames.push(name);
         }
       }
       return result;
@@ -28565,20 +28565,20 @@ var require_resolving_load_balancer = __commonJS({
       "EMPTY"
     ];
     function hasMatchingName(service, method, methodConfig, matchLevel) {
-      for (const name2 of methodConfig.name) {
+      for (const name of methodConfig.name) {
         switch (matchLevel) {
           case "EMPTY":
-            if (!name2.service && !name2.method) {
+            if (!name.service && !name.method) {
               return true;
             }
             break;
           case "SERVICE":
-            if (name2.service === service && !name2.method) {
+            if (name.service === service && !name.method) {
               return true;
             }
             break;
           case "SERVICE_AND_METHOD":
-            if (name2.service === service && name2.method === method) {
+            if (name.service === service && name.method === method) {
               return true;
             }
         }
@@ -30819,13 +30819,13 @@ var require_make_client = __commonJS({
       }
       class ServiceClientImpl extends client_1.Client {
       }
-      Object.keys(methods).forEach((name2) => {
-        if (isPrototypePolluted(name2)) {
+      Object.keys(methods).forEach((name) => {
+        if (isPrototypePolluted(name)) {
           return;
         }
-        const attrs = methods[name2];
+        const attrs = methods[name];
         let methodType;
-        if (typeof name2 === "string" && name2.charAt(0) === "$") {
+        if (typeof name === "string" && name.charAt(0) === "$") {
           throw new Error("Method names cannot start with $");
         }
         if (attrs.requestStream) {
@@ -30844,10 +30844,10 @@ var require_make_client = __commonJS({
         const serialize = attrs.requestSerialize;
         const deserialize = attrs.responseDeserialize;
         const methodFunc = partial2(requesterFuncs[methodType], attrs.path, serialize, deserialize);
-        ServiceClientImpl.prototype[name2] = methodFunc;
-        Object.assign(ServiceClientImpl.prototype[name2], attrs);
+        ServiceClientImpl.prototype[name] = methodFunc;
+        Object.assign(ServiceClientImpl.prototype[name], attrs);
         if (attrs.originalName && !isPrototypePolluted(attrs.originalName)) {
-          ServiceClientImpl.prototype[attrs.originalName] = ServiceClientImpl.prototype[name2];
+          ServiceClientImpl.prototype[attrs.originalName] = ServiceClientImpl.prototype[name];
         }
       });
       ServiceClientImpl.service = methods;
@@ -32949,7 +32949,7 @@ var require_minimal = __commonJS({
     util.lcFirst = function lcFirst(str2) {
       return str2.charAt(0).toLowerCase() + str2.substring(1);
     };
-    function newError2(name2) {
+    function newError2(name) {
       function CustomError(message, properties) {
         if (!(this instanceof CustomError))
           return new CustomError(message, properties);
@@ -32972,7 +32972,7 @@ var require_minimal = __commonJS({
         },
         name: {
           get: function get() {
-            return name2;
+            return name;
           },
           set: void 0,
           enumerable: false,
@@ -33006,9 +33006,9 @@ var require_minimal = __commonJS({
       };
     };
     util.oneOfSetter = function setOneOf(fieldNames) {
-      return function(name2) {
+      return function(name) {
         for (var i = 0; i < fieldNames.length; ++i)
-          if (fieldNames[i] !== name2)
+          if (fieldNames[i] !== name)
             delete this[fieldNames[i]];
       };
     };
@@ -33722,15 +33722,15 @@ var require_codegen = __commonJS({
       return Codegen;
     }
     codegen.verbose = false;
-    function safeFunctionName(name2) {
-      if (!name2)
+    function safeFunctionName(name) {
+      if (!name)
         return "";
-      name2 = String(name2).replace(/[^\w$]/g, "");
-      if (!name2)
+      name = String(name).replace(/[^\w$]/g, "");
+      if (!name)
         return "";
-      if (/^\d/.test(name2))
-        name2 = "_" + name2;
-      return reservedRe.test(name2) ? name2 + "_" : name2;
+      if (/^\d/.test(name))
+        name = "_" + name;
+      return reservedRe.test(name) ? name + "_" : name;
     }
   }
 });
@@ -33808,13 +33808,13 @@ var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
     var path = exports;
-    var isAbsolute2 = (
+    var isAbsolute3 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path.isAbsolute = function isAbsolute3(path2) {
+      path.isAbsolute = function isAbsolute4(path2) {
         return /^(?:\/|\w+:)/.test(path2);
       }
     );
@@ -33826,7 +33826,7 @@ var require_path = __commonJS({
        */
       path.normalize = function normalize2(path2) {
         path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path2.split("/"), absolute = isAbsolute2(path2), prefix = "";
+        var parts = path2.split("/"), absolute = isAbsolute3(path2), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -33848,7 +33848,7 @@ var require_path = __commonJS({
     path.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
-      if (isAbsolute2(includePath))
+      if (isAbsolute3(includePath))
         return includePath;
       if (!alreadyNormalized)
         originPath = normalize(originPath);
@@ -33899,9 +33899,9 @@ var require_namespace = __commonJS({
     var Type;
     var Service;
     var Enum;
-    Namespace.fromJSON = function fromJSON(name2, json2, depth) {
+    Namespace.fromJSON = function fromJSON(name, json2, depth) {
       depth = util.checkDepth(depth);
-      return new Namespace(name2, json2.options).addJSON(json2.nested, depth);
+      return new Namespace(name, json2.options).addJSON(json2.nested, depth);
     };
     function arrayToJSON(array2, toJSONOptions) {
       if (!(array2 && array2.length))
@@ -33920,16 +33920,16 @@ var require_namespace = __commonJS({
       }
       return false;
     };
-    Namespace.isReservedName = function isReservedName(reserved, name2) {
+    Namespace.isReservedName = function isReservedName(reserved, name) {
       if (reserved) {
         for (var i = 0; i < reserved.length; ++i)
-          if (reserved[i] === name2)
+          if (reserved[i] === name)
             return true;
       }
       return false;
     };
-    function Namespace(name2, options) {
-      ReflectionObject.call(this, name2, options);
+    function Namespace(name, options) {
+      ReflectionObject.call(this, name, options);
       this.nested = void 0;
       this._nestedArray = null;
       this._lookupCache = /* @__PURE__ */ Object.create(null);
@@ -33972,13 +33972,13 @@ var require_namespace = __commonJS({
       }
       return this;
     };
-    Namespace.prototype.get = function get(name2) {
-      return this.nested && Object.prototype.hasOwnProperty.call(this.nested, name2) ? this.nested[name2] : null;
+    Namespace.prototype.get = function get(name) {
+      return this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) ? this.nested[name] : null;
     };
-    Namespace.prototype.getEnum = function getEnum(name2) {
-      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name2) && this.nested[name2] instanceof Enum)
-        return this.nested[name2].values;
-      throw Error("no such enum: " + name2);
+    Namespace.prototype.getEnum = function getEnum(name) {
+      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) && this.nested[name] instanceof Enum)
+        return this.nested[name].values;
+      throw Error("no such enum: " + name);
     };
     Namespace.prototype.add = function add(object2) {
       if (!(object2 instanceof Field && object2.extend !== void 0 || object2 instanceof Type || object2 instanceof OneOf || object2 instanceof Enum || object2 instanceof Service || object2 instanceof Namespace))
@@ -34174,16 +34174,16 @@ var require_mapfield = __commonJS({
     ((MapField.prototype = Object.create(Field.prototype)).constructor = MapField).className = "MapField";
     var types = require_types();
     var util = require_util9();
-    function MapField(name2, id, keyType, type, options, comment) {
-      Field.call(this, name2, id, type, void 0, void 0, options, comment);
+    function MapField(name, id, keyType, type, options, comment) {
+      Field.call(this, name, id, type, void 0, void 0, options, comment);
       if (!util.isString(keyType))
         throw TypeError("keyType must be a string");
       this.keyType = keyType;
       this.resolvedKeyType = null;
       this.map = true;
     }
-    MapField.fromJSON = function fromJSON(name2, json2) {
-      return new MapField(name2, json2.id, json2.keyType, json2.type, json2.options, json2.comment);
+    MapField.fromJSON = function fromJSON(name, json2) {
+      return new MapField(name, json2.id, json2.keyType, json2.type, json2.options, json2.comment);
     };
     MapField.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -34229,7 +34229,7 @@ var require_method = __commonJS({
     var ReflectionObject = require_object();
     ((Method.prototype = Object.create(ReflectionObject.prototype)).constructor = Method).className = "Method";
     var util = require_util9();
-    function Method(name2, type, requestType, responseType, requestStream, responseStream, options, comment, parsedOptions) {
+    function Method(name, type, requestType, responseType, requestStream, responseStream, options, comment, parsedOptions) {
       if (util.isObject(requestStream)) {
         options = requestStream;
         requestStream = responseStream = void 0;
@@ -34243,7 +34243,7 @@ var require_method = __commonJS({
         throw TypeError("requestType must be a string");
       if (!util.isString(responseType))
         throw TypeError("responseType must be a string");
-      ReflectionObject.call(this, name2, options);
+      ReflectionObject.call(this, name, options);
       this.type = type || "rpc";
       this.requestType = requestType;
       this.requestStream = requestStream ? true : void 0;
@@ -34254,8 +34254,8 @@ var require_method = __commonJS({
       this.comment = comment;
       this.parsedOptions = parsedOptions;
     }
-    Method.fromJSON = function fromJSON(name2, json2) {
-      return new Method(name2, json2.type, json2.requestType, json2.responseType, json2.requestStream, json2.responseStream, json2.options, json2.comment, json2.parsedOptions);
+    Method.fromJSON = function fromJSON(name, json2) {
+      return new Method(name, json2.type, json2.requestType, json2.responseType, json2.requestStream, json2.responseStream, json2.options, json2.comment, json2.parsedOptions);
     };
     Method.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -34299,14 +34299,14 @@ var require_service2 = __commonJS({
     var Method = require_method();
     var util = require_util9();
     var rpc = require_rpc();
-    function Service(name2, options) {
-      Namespace.call(this, name2, options);
+    function Service(name, options) {
+      Namespace.call(this, name, options);
       this.methods = {};
       this._methodsArray = null;
     }
-    Service.fromJSON = function fromJSON(name2, json2, depth) {
+    Service.fromJSON = function fromJSON(name, json2, depth) {
       depth = util.checkDepth(depth);
-      var service = new Service(name2, json2.options);
+      var service = new Service(name, json2.options);
       if (json2.methods)
         for (var names = Object.keys(json2.methods), i = 0; i < names.length; ++i)
           service.add(Method.fromJSON(names[i], json2.methods[names[i]]));
@@ -34344,8 +34344,8 @@ var require_service2 = __commonJS({
       service._methodsArray = null;
       return service;
     }
-    Service.prototype.get = function get(name2) {
-      return Object.prototype.hasOwnProperty.call(this.methods, name2) ? this.methods[name2] : Namespace.prototype.get.call(this, name2);
+    Service.prototype.get = function get(name) {
+      return Object.prototype.hasOwnProperty.call(this.methods, name) ? this.methods[name] : Namespace.prototype.get.call(this, name);
     };
     Service.prototype.resolveAll = function resolveAll() {
       if (!this._needsRecursiveResolve) return this;
@@ -34828,8 +34828,8 @@ var require_wrappers = __commonJS({
         if (depth > util.recursionLimit)
           throw Error("max depth exceeded");
         if (object2 && object2["@type"]) {
-          var name2 = object2["@type"].substring(object2["@type"].lastIndexOf("/") + 1);
-          var type = this.lookup(name2);
+          var name = object2["@type"].substring(object2["@type"].lastIndexOf("/") + 1);
+          var type = this.lookup(name);
           if (type) {
             var type_url = object2["@type"].charAt(0) === "." ? object2["@type"].slice(1) : object2["@type"];
             if (type_url.indexOf("/") === -1) {
@@ -34850,11 +34850,11 @@ var require_wrappers = __commonJS({
           throw Error("max depth exceeded");
         var googleApi = "type.googleapis.com/";
         var prefix = "";
-        var name2 = "";
+        var name = "";
         if (options && options.json && message.type_url && message.value) {
-          name2 = message.type_url.substring(message.type_url.lastIndexOf("/") + 1);
+          name = message.type_url.substring(message.type_url.lastIndexOf("/") + 1);
           prefix = message.type_url.substring(0, message.type_url.lastIndexOf("/") + 1);
-          var type = this.lookup(name2);
+          var type = this.lookup(name);
           if (type)
             message = type.decode(message.value, void 0, void 0, depth + 1);
         }
@@ -34864,8 +34864,8 @@ var require_wrappers = __commonJS({
           if (prefix === "") {
             prefix = googleApi;
           }
-          name2 = prefix + messageName;
-          object2["@type"] = name2;
+          name = prefix + messageName;
+          object2["@type"] = name;
           return object2;
         }
         return this.toObject(message, options, depth);
@@ -34895,9 +34895,9 @@ var require_type = __commonJS({
     var verifier = require_verifier();
     var converter = require_converter();
     var wrappers = require_wrappers();
-    function Type(name2, options) {
-      name2 = name2.replace(/\W/g, "");
-      Namespace.call(this, name2, options);
+    function Type(name, options) {
+      name = name.replace(/\W/g, "");
+      Namespace.call(this, name, options);
       this.fields = {};
       this.oneofs = void 0;
       this.extensions = void 0;
@@ -35000,12 +35000,12 @@ var require_type = __commonJS({
       delete type.verify;
       return type;
     }
-    Type.fromJSON = function fromJSON(name2, json2, depth) {
+    Type.fromJSON = function fromJSON(name, json2, depth) {
       if (depth === void 0)
         depth = 0;
       if (depth > util.nestingLimit)
         throw Error("max depth exceeded");
-      var type = new Type(name2, json2.options);
+      var type = new Type(name, json2.options);
       type.extensions = json2.extensions;
       type.reserved = json2.reserved;
       var names = Object.keys(json2.fields), i = 0;
@@ -35087,13 +35087,13 @@ var require_type = __commonJS({
       });
       return this;
     };
-    Type.prototype.get = function get(name2) {
-      if (Object.prototype.hasOwnProperty.call(this.fields, name2))
-        return this.fields[name2];
-      if (this.oneofs && Object.prototype.hasOwnProperty.call(this.oneofs, name2))
-        return this.oneofs[name2];
-      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name2))
-        return this.nested[name2];
+    Type.prototype.get = function get(name) {
+      if (Object.prototype.hasOwnProperty.call(this.fields, name))
+        return this.fields[name];
+      if (this.oneofs && Object.prototype.hasOwnProperty.call(this.oneofs, name))
+        return this.oneofs[name];
+      if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name))
+        return this.nested[name];
       return null;
     };
     Type.prototype.add = function add(object2) {
@@ -35153,8 +35153,8 @@ var require_type = __commonJS({
     Type.prototype.isReservedId = function isReservedId(id) {
       return Namespace.isReservedId(this.reserved, id);
     };
-    Type.prototype.isReservedName = function isReservedName(name2) {
-      return Namespace.isReservedName(this.reserved, name2);
+    Type.prototype.isReservedName = function isReservedName(name) {
+      return Namespace.isReservedName(this.reserved, name);
     };
     Type.prototype.create = function create(properties) {
       return new this.ctor(properties);
@@ -35522,8 +35522,8 @@ var require_util9 = __commonJS({
       }
       return object2;
     };
-    util.isReserved = function isReserved(name2) {
-      return reservedRe.test(name2);
+    util.isReserved = function isReserved(name) {
+      return reservedRe.test(name);
     };
     util.safeProp = function safeProp(prop) {
       if (!/^[$\w_]+$/.test(prop) || reservedRe.test(prop))
@@ -35796,14 +35796,14 @@ var require_field = __commonJS({
     var util = require_util9();
     var Type;
     var ruleRe = /^required|optional|repeated$/;
-    Field.fromJSON = function fromJSON(name2, json2) {
-      var field = new Field(name2, json2.id, json2.type, json2.rule, json2.extend, json2.options, json2.comment);
+    Field.fromJSON = function fromJSON(name, json2) {
+      var field = new Field(name, json2.id, json2.type, json2.rule, json2.extend, json2.options, json2.comment);
       if (json2.edition)
         field._edition = json2.edition;
       field._defaultEdition = "proto3";
       return field;
     };
-    function Field(name2, id, type, rule, extend2, options, comment) {
+    function Field(name, id, type, rule, extend2, options, comment) {
       if (util.isObject(rule)) {
         comment = extend2;
         options = rule;
@@ -35813,7 +35813,7 @@ var require_field = __commonJS({
         options = extend2;
         extend2 = void 0;
       }
-      ReflectionObject.call(this, name2, options);
+      ReflectionObject.call(this, name, options);
       if (!util.isInteger(id) || id < 0)
         throw TypeError("id must be a non-negative integer");
       if (!util.isString(type))
@@ -35875,8 +35875,8 @@ var require_field = __commonJS({
         this._features.field_presence !== "IMPLICIT";
       }
     });
-    Field.prototype.setOption = function setOption(name2, value, ifNotSet) {
-      return ReflectionObject.prototype.setOption.call(this, name2, value, ifNotSet);
+    Field.prototype.setOption = function setOption(name, value, ifNotSet) {
+      return ReflectionObject.prototype.setOption.call(this, name, value, ifNotSet);
     };
     Field.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -35990,20 +35990,20 @@ var require_oneof = __commonJS({
     ((OneOf.prototype = Object.create(ReflectionObject.prototype)).constructor = OneOf).className = "OneOf";
     var Field = require_field();
     var util = require_util9();
-    function OneOf(name2, fieldNames, options, comment) {
+    function OneOf(name, fieldNames, options, comment) {
       if (!Array.isArray(fieldNames)) {
         options = fieldNames;
         fieldNames = void 0;
       }
-      ReflectionObject.call(this, name2, options);
+      ReflectionObject.call(this, name, options);
       if (!(fieldNames === void 0 || Array.isArray(fieldNames)))
         throw TypeError("fieldNames must be an Array");
       this.oneof = fieldNames || [];
       this.fieldsArray = [];
       this.comment = comment;
     }
-    OneOf.fromJSON = function fromJSON(name2, json2) {
-      return new OneOf(name2, json2.oneof, json2.options, json2.comment);
+    OneOf.fromJSON = function fromJSON(name, json2) {
+      return new OneOf(name, json2.oneof, json2.options, json2.comment);
     };
     OneOf.prototype.toJSON = function toJSON(toJSONOptions) {
       var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
@@ -36101,14 +36101,14 @@ var require_object = __commonJS({
     var editions2023Defaults = { enum_type: "OPEN", field_presence: "EXPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY" };
     var proto2Defaults = { enum_type: "CLOSED", field_presence: "EXPLICIT", json_format: "LEGACY_BEST_EFFORT", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "EXPANDED", utf8_validation: "NONE" };
     var proto3Defaults = { enum_type: "OPEN", field_presence: "IMPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY" };
-    function ReflectionObject(name2, options) {
-      if (!util.isString(name2))
+    function ReflectionObject(name, options) {
+      if (!util.isString(name))
         throw TypeError("name must be a string");
       if (options && !util.isObject(options))
         throw TypeError("options must be an object");
       this.options = options;
       this.parsedOptions = null;
-      this.name = name2;
+      this.name = name;
       this._edition = null;
       this._defaultEdition = "proto2";
       this._features = {};
@@ -36225,26 +36225,26 @@ var require_object = __commonJS({
     ReflectionObject.prototype._inferLegacyProtoFeatures = function _inferLegacyProtoFeatures() {
       return {};
     };
-    ReflectionObject.prototype.getOption = function getOption(name2) {
+    ReflectionObject.prototype.getOption = function getOption(name) {
       if (this.options)
-        return this.options[name2];
+        return this.options[name];
       return void 0;
     };
-    ReflectionObject.prototype.setOption = function setOption(name2, value, ifNotSet) {
-      if (name2 === "__proto__")
+    ReflectionObject.prototype.setOption = function setOption(name, value, ifNotSet) {
+      if (name === "__proto__")
         return this;
       if (!this.options)
         this.options = {};
-      if (/^features\./.test(name2)) {
-        util.setProperty(this.options, name2, value, ifNotSet);
-      } else if (!ifNotSet || this.options[name2] === void 0) {
-        if (this.getOption(name2) !== value) this.resolved = false;
-        this.options[name2] = value;
+      if (/^features\./.test(name)) {
+        util.setProperty(this.options, name, value, ifNotSet);
+      } else if (!ifNotSet || this.options[name] === void 0) {
+        if (this.getOption(name) !== value) this.resolved = false;
+        this.options[name] = value;
       }
       return this;
     };
-    ReflectionObject.prototype.setParsedOption = function setParsedOption(name2, value, propName) {
-      if (name2 === "__proto__")
+    ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName) {
+      if (name === "__proto__")
         return this;
       if (!this.parsedOptions) {
         this.parsedOptions = [];
@@ -36252,19 +36252,19 @@ var require_object = __commonJS({
       var parsedOptions = this.parsedOptions;
       if (propName) {
         var opt2 = parsedOptions.find(function(opt3) {
-          return Object.prototype.hasOwnProperty.call(opt3, name2);
+          return Object.prototype.hasOwnProperty.call(opt3, name);
         });
         if (opt2) {
-          var newValue = opt2[name2];
+          var newValue = opt2[name];
           util.setProperty(newValue, propName, value);
         } else {
           opt2 = {};
-          opt2[name2] = util.setProperty({}, propName, value);
+          opt2[name] = util.setProperty({}, propName, value);
           parsedOptions.push(opt2);
         }
       } else {
         var newOpt = {};
-        newOpt[name2] = value;
+        newOpt[name] = value;
         parsedOptions.push(newOpt);
       }
       return this;
@@ -36302,8 +36302,8 @@ var require_enum = __commonJS({
     ((Enum.prototype = Object.create(ReflectionObject.prototype)).constructor = Enum).className = "Enum";
     var Namespace = require_namespace();
     var util = require_util9();
-    function Enum(name2, values, options, comment, comments, valuesOptions) {
-      ReflectionObject.call(this, name2, options);
+    function Enum(name, values, options, comment, comments, valuesOptions) {
+      ReflectionObject.call(this, name, options);
       if (values && typeof values !== "object")
         throw TypeError("values must be an object");
       this.valuesById = {};
@@ -36328,8 +36328,8 @@ var require_enum = __commonJS({
       });
       return this;
     };
-    Enum.fromJSON = function fromJSON(name2, json2) {
-      var enm = new Enum(name2, json2.values, json2.options, json2.comment, json2.comments);
+    Enum.fromJSON = function fromJSON(name, json2) {
+      var enm = new Enum(name, json2.values, json2.options, json2.comment, json2.comments);
       enm.reserved = json2.reserved;
       if (json2.edition)
         enm._edition = json2.edition;
@@ -36355,51 +36355,51 @@ var require_enum = __commonJS({
         keepComments ? this.comments : void 0
       ]);
     };
-    Enum.prototype.add = function add(name2, id, comment, options) {
-      if (!util.isString(name2))
+    Enum.prototype.add = function add(name, id, comment, options) {
+      if (!util.isString(name))
         throw TypeError("name must be a string");
       if (!util.isInteger(id))
         throw TypeError("id must be an integer");
-      if (name2 === "__proto__")
+      if (name === "__proto__")
         return this;
-      if (this.values[name2] !== void 0)
-        throw Error("duplicate name '" + name2 + "' in " + this);
+      if (this.values[name] !== void 0)
+        throw Error("duplicate name '" + name + "' in " + this);
       if (this.isReservedId(id))
         throw Error("id " + id + " is reserved in " + this);
-      if (this.isReservedName(name2))
-        throw Error("name '" + name2 + "' is reserved in " + this);
+      if (this.isReservedName(name))
+        throw Error("name '" + name + "' is reserved in " + this);
       if (this.valuesById[id] !== void 0) {
         if (!(this.options && this.options.allow_alias))
           throw Error("duplicate id " + id + " in " + this);
-        this.values[name2] = id;
+        this.values[name] = id;
       } else
-        this.valuesById[this.values[name2] = id] = name2;
+        this.valuesById[this.values[name] = id] = name;
       if (options) {
         if (this.valuesOptions === void 0)
           this.valuesOptions = {};
-        this.valuesOptions[name2] = options || null;
+        this.valuesOptions[name] = options || null;
       }
-      this.comments[name2] = comment || null;
+      this.comments[name] = comment || null;
       return this;
     };
-    Enum.prototype.remove = function remove(name2) {
-      if (!util.isString(name2))
+    Enum.prototype.remove = function remove(name) {
+      if (!util.isString(name))
         throw TypeError("name must be a string");
-      var val = this.values[name2];
+      var val = this.values[name];
       if (val == null)
-        throw Error("name '" + name2 + "' does not exist in " + this);
+        throw Error("name '" + name + "' does not exist in " + this);
       delete this.valuesById[val];
-      delete this.values[name2];
-      delete this.comments[name2];
+      delete this.values[name];
+      delete this.comments[name];
       if (this.valuesOptions)
-        delete this.valuesOptions[name2];
+        delete this.valuesOptions[name];
       return this;
     };
     Enum.prototype.isReservedId = function isReservedId(id) {
       return Namespace.isReservedId(this.reserved, id);
     };
-    Enum.prototype.isReservedName = function isReservedName(name2) {
-      return Namespace.isReservedName(this.reserved, name2);
+    Enum.prototype.isReservedName = function isReservedName(name) {
+      return Namespace.isReservedName(this.reserved, name);
     };
   }
 });
@@ -36787,8 +36787,8 @@ var require_parse2 = __commonJS({
       var ptr = root;
       var topLevelObjects = [];
       var topLevelOptions = {};
-      var applyCase = options.keepCase ? function(name2) {
-        return name2;
+      var applyCase = options.keepCase ? function(name) {
+        return name;
       } : util.camelCase;
       function resolveFileFeatures() {
         topLevelObjects.forEach((obj) => {
@@ -36799,11 +36799,11 @@ var require_parse2 = __commonJS({
           });
         });
       }
-      function illegal(token2, name2, insideTryCatch) {
+      function illegal(token2, name, insideTryCatch) {
         var filename = parse3.filename;
         if (!insideTryCatch)
           parse3.filename = null;
-        return Error("illegal " + (name2 || "token") + " '" + token2 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
+        return Error("illegal " + (name || "token") + " '" + token2 + "' (" + (filename ? filename + ", " : "") + "line " + tn.line + ")");
       }
       function readString() {
         var values = [], token2;
@@ -36864,9 +36864,9 @@ var require_parse2 = __commonJS({
           }
         } while (skip(",", true));
         var dummy = { options: void 0 };
-        dummy.setOption = function(name2, value) {
+        dummy.setOption = function(name, value) {
           if (this.options === void 0) this.options = {};
-          this.options[name2] = value;
+          this.options[name] = value;
         };
         ifBlock(
           dummy,
@@ -37082,12 +37082,12 @@ var require_parse2 = __commonJS({
         }
         if (!typeRefRe.test(type))
           throw illegal(type, "type");
-        var name2 = next();
-        if (!nameRe.test(name2))
-          throw illegal(name2, "name");
-        name2 = applyCase(name2);
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        name = applyCase(name);
         skip("=");
-        var field = new Field(name2, parseId(next()), type, rule, extend2);
+        var field = new Field(name, parseId(next()), type, rule, extend2);
         ifBlock(field, function parseField_block(token2) {
           if (token2 === "option") {
             parseOption(field, token2);
@@ -37098,7 +37098,7 @@ var require_parse2 = __commonJS({
           parseInlineOptions(field);
         });
         if (rule === "proto3_optional") {
-          var oneof = new OneOf("_" + name2);
+          var oneof = new OneOf("_" + name);
           field.setOption("proto3_optional", true);
           oneof.add(field);
           parent.add(oneof);
@@ -37117,17 +37117,17 @@ var require_parse2 = __commonJS({
         if (edition >= 2023) {
           throw illegal("group");
         }
-        var name2 = next();
-        if (!nameRe.test(name2))
-          throw illegal(name2, "name");
-        var fieldName = util.lcFirst(name2);
-        if (name2 === fieldName)
-          name2 = util.ucFirst(name2);
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
+        var fieldName = util.lcFirst(name);
+        if (name === fieldName)
+          name = util.ucFirst(name);
         skip("=");
         var id = parseId(next());
-        var type = new Type(name2);
+        var type = new Type(name);
         type.group = true;
-        var field = new Field(fieldName, id, name2, rule);
+        var field = new Field(fieldName, id, name, rule);
         field.filename = parse3.filename;
         ifBlock(type, function parseGroup_block(token2) {
           switch (token2) {
@@ -37172,11 +37172,11 @@ var require_parse2 = __commonJS({
         if (!typeRefRe.test(valueType))
           throw illegal(valueType, "type");
         skip(">");
-        var name2 = next();
-        if (!nameRe.test(name2))
-          throw illegal(name2, "name");
+        var name = next();
+        if (!nameRe.test(name))
+          throw illegal(name, "name");
         skip("=");
-        var field = new MapField(applyCase(name2), parseId(next()), keyType, valueType);
+        var field = new MapField(applyCase(name), parseId(next()), keyType, valueType);
         ifBlock(field, function parseMapField_block(token2) {
           if (token2 === "option") {
             parseOption(field, token2);
@@ -37233,11 +37233,11 @@ var require_parse2 = __commonJS({
         var value = parseId(next(), true), dummy = {
           options: void 0
         };
-        dummy.getOption = function(name2) {
-          return this.options[name2];
+        dummy.getOption = function(name) {
+          return this.options[name];
         };
-        dummy.setOption = function(name2, value2) {
-          ReflectionObject.prototype.setOption.call(dummy, name2, value2);
+        dummy.setOption = function(name, value2) {
+          ReflectionObject.prototype.setOption.call(dummy, name, value2);
         };
         dummy.setParsedOption = function() {
           return void 0;
@@ -37283,13 +37283,13 @@ var require_parse2 = __commonJS({
           }
           token2 = next();
         }
-        var name2 = propName ? option.concat(propName) : option;
-        var optionValue = parseOptionValue(parent, name2);
+        var name = propName ? option.concat(propName) : option;
+        var optionValue = parseOptionValue(parent, name);
         propName = propName && propName[0] === "." ? propName.slice(1) : propName;
         option = option && option[option.length - 1] === "." ? option.slice(0, -1) : option;
         setParsedOption(parent, option, optionValue, propName);
       }
-      function parseOptionValue(parent, name2, depth) {
+      function parseOptionValue(parent, name, depth) {
         if (depth === void 0)
           depth = 0;
         if (depth > util.recursionLimit)
@@ -37307,7 +37307,7 @@ var require_parse2 = __commonJS({
             var propName = token;
             skip(":", true);
             if (peek() === "{") {
-              value = parseOptionValue(parent, name2 + "." + token, depth + 1);
+              value = parseOptionValue(parent, name + "." + token, depth + 1);
             } else if (peek() === "[") {
               value = [];
               var lastValue;
@@ -37318,12 +37318,12 @@ var require_parse2 = __commonJS({
                 } while (skip(",", true));
                 skip("]");
                 if (typeof lastValue !== "undefined") {
-                  setOption(parent, name2 + "." + token, lastValue);
+                  setOption(parent, name + "." + token, lastValue);
                 }
               }
             } else {
               value = readValue(true);
-              setOption(parent, name2 + "." + token, value);
+              setOption(parent, name + "." + token, value);
             }
             var prevValue = objectResult[propName];
             if (prevValue)
@@ -37336,20 +37336,20 @@ var require_parse2 = __commonJS({
           return objectResult;
         }
         var simpleValue = readValue(true);
-        setOption(parent, name2, simpleValue);
+        setOption(parent, name, simpleValue);
         return simpleValue;
       }
-      function setOption(parent, name2, value) {
-        if (ptr === parent && /^features\./.test(name2)) {
-          topLevelOptions[name2] = value;
+      function setOption(parent, name, value) {
+        if (ptr === parent && /^features\./.test(name)) {
+          topLevelOptions[name] = value;
           return;
         }
         if (parent.setOption)
-          parent.setOption(name2, value);
+          parent.setOption(name, value);
       }
-      function setParsedOption(parent, name2, value, propName) {
+      function setParsedOption(parent, name, value, propName) {
         if (parent.setParsedOption)
-          parent.setParsedOption(name2, value, propName);
+          parent.setParsedOption(name, value, propName);
       }
       function parseInlineOptions(parent) {
         if (skip("[", true)) {
@@ -37387,7 +37387,7 @@ var require_parse2 = __commonJS({
         var type = token2;
         if (!nameRe.test(token2 = next()))
           throw illegal(token2, "name");
-        var name2 = token2, requestType, requestStream, responseType, responseStream;
+        var name = token2, requestType, requestStream, responseType, responseStream;
         skip("(");
         if (skip("stream", true))
           requestStream = true;
@@ -37403,7 +37403,7 @@ var require_parse2 = __commonJS({
           throw illegal(token2);
         responseType = token2;
         skip(")");
-        var method = new Method(name2, type, requestType, responseType, requestStream, responseStream);
+        var method = new Method(name, type, requestType, responseType, requestStream, responseStream);
         method.comment = commentText;
         ifBlock(method, function parseMethod_block(token3) {
           if (token3 === "option") {
@@ -37493,12 +37493,12 @@ var require_common = __commonJS({
     "use strict";
     module.exports = common;
     var commonRe = /\/|\./;
-    function common(name2, json2) {
-      if (!commonRe.test(name2)) {
-        name2 = "google/protobuf/" + name2 + ".proto";
+    function common(name, json2) {
+      if (!commonRe.test(name)) {
+        name = "google/protobuf/" + name + ".proto";
         json2 = { nested: { google: { nested: { protobuf: { nested: json2 } } } } };
       }
-      common[name2] = json2;
+      common[name] = json2;
     }
     common("any", {
       /**
@@ -39521,8 +39521,8 @@ var require_descriptor2 = __commonJS({
       var values = {};
       if (descriptor.value)
         for (var i = 0; i < descriptor.value.length; ++i) {
-          var name2 = descriptor.value[i].name, value = descriptor.value[i].number || 0;
-          values[name2 && name2.length ? name2 : "NAME" + value] = value;
+          var name = descriptor.value[i].name, value = descriptor.value[i].number || 0;
+          values[name && name.length ? name : "NAME" + value] = value;
         }
       var enm = new Enum(
         descriptor.name && descriptor.name.length ? descriptor.name : "Enum" + unnamedEnumIndex++,
@@ -40277,11 +40277,11 @@ var require_src2 = __commonJS({
       oneofs: true,
       json: true
     };
-    function joinName(baseName, name2) {
+    function joinName(baseName, name) {
       if (baseName === "") {
-        return name2;
+        return name;
       } else {
-        return baseName + "." + name2;
+        return baseName + "." + name;
       }
     }
     function isHandledReflectionObject(obj) {
@@ -40296,8 +40296,8 @@ var require_src2 = __commonJS({
         return [[objName, obj]];
       } else {
         if (isNamespaceBase(obj) && typeof obj.nested !== "undefined") {
-          return Object.keys(obj.nested).map((name2) => {
-            return getAllHandledReflectionObjects(obj.nested[name2], objName);
+          return Object.keys(obj.nested).map((name) => {
+            return getAllHandledReflectionObjects(obj.nested[name], objName);
           }).reduce((accumulator, currentValue) => accumulator.concat(currentValue), []);
         }
       }
@@ -40353,10 +40353,10 @@ var require_src2 = __commonJS({
         options: mapMethodOptions(method.parsedOptions)
       };
     }
-    function createServiceDefinition(service, name2, options, fileDescriptors) {
+    function createServiceDefinition(service, name, options, fileDescriptors) {
       const def = {};
       for (const method of service.methodsArray) {
-        def[method.name] = createMethodDefinition(method, name2, options, fileDescriptors);
+        def[method.name] = createMethodDefinition(method, name, options, fileDescriptors);
       }
       return def;
     }
@@ -40378,9 +40378,9 @@ var require_src2 = __commonJS({
         fileDescriptorProtos: fileDescriptors
       };
     }
-    function createDefinition(obj, name2, options, fileDescriptors) {
+    function createDefinition(obj, name, options, fileDescriptors) {
       if (obj instanceof Protobuf.Service) {
-        return createServiceDefinition(obj, name2, options, fileDescriptors);
+        return createServiceDefinition(obj, name, options, fileDescriptors);
       } else if (obj instanceof Protobuf.Type) {
         return createMessageDefinition(obj, options, fileDescriptors);
       } else if (obj instanceof Protobuf.Enum) {
@@ -40394,8 +40394,8 @@ var require_src2 = __commonJS({
       root.resolveAll();
       const descriptorList = root.toDescriptor("proto3").file;
       const bufferList = descriptorList.map((value) => Buffer.from(descriptor.FileDescriptorProto.encode(value).finish()));
-      for (const [name2, obj] of getAllHandledReflectionObjects(root, "")) {
-        def[name2] = createDefinition(obj, name2, options, bufferList);
+      for (const [name, obj] of getAllHandledReflectionObjects(root, "")) {
+        def[name] = createDefinition(obj, name, options, bufferList);
       }
       return def;
     }
@@ -40644,9 +40644,9 @@ var require_channelz = __commonJS({
         return nextId++;
       }
       const entityMap = entityMaps[kind];
-      return (name2, getInfo, channelzEnabled) => {
+      return (name, getInfo, channelzEnabled) => {
         const id = getNextId();
-        const ref = { id, name: name2, kind };
+        const ref = { id, name, kind };
         if (channelzEnabled) {
           entityMap.setElement(id, { ref, getInfo });
         }
@@ -42062,17 +42062,17 @@ var require_subchannel = __commonJS({
       addDataWatcher(dataWatcher) {
         throw new Error("Not implemented");
       }
-      getOrCreateDataProducer(name2, createDataProducer) {
-        const existingProducer = this.dataProducers.get(name2);
+      getOrCreateDataProducer(name, createDataProducer) {
+        const existingProducer = this.dataProducers.get(name);
         if (existingProducer) {
           return existingProducer;
         }
         const newProducer = createDataProducer(this);
-        this.dataProducers.set(name2, newProducer);
+        this.dataProducers.set(name, newProducer);
         return newProducer;
       }
-      removeDataProducer(name2) {
-        this.dataProducers.delete(name2);
+      removeDataProducer(name) {
+        this.dataProducers.delete(name);
       }
     };
     exports.Subchannel = Subchannel;
@@ -42699,9 +42699,9 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants6();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name2, num2] of Object.entries(os5.constants.errno)) {
+      for (const [name, num2] of Object.entries(os5.constants.errno)) {
         if (num2 === errno) {
-          return name2;
+          return name;
         }
       }
       return "Unknown system error " + errno;
@@ -46382,33 +46382,33 @@ var require_orca = __commonJS({
        * @param name
        * @param value
        */
-      recordRequestCostMetric(name2, value) {
+      recordRequestCostMetric(name, value) {
         if (!this.message.request_cost) {
           this.message.request_cost = {};
         }
-        this.message.request_cost[name2] = value;
+        this.message.request_cost[name] = value;
       }
       /**
        * Records a request cost metric measurement for the call.
        * @param name
        * @param value
        */
-      recordUtilizationMetric(name2, value) {
+      recordUtilizationMetric(name, value) {
         if (!this.message.utilization) {
           this.message.utilization = {};
         }
-        this.message.utilization[name2] = value;
+        this.message.utilization[name] = value;
       }
       /**
        * Records an opaque named metric measurement for the call.
        * @param name
        * @param value
        */
-      recordNamedMetric(name2, value) {
+      recordNamedMetric(name, value) {
         if (!this.message.named_metrics) {
           this.message.named_metrics = {};
         }
-        this.message.named_metrics[name2] = value;
+        this.message.named_metrics[name] = value;
       }
       /**
        * Records the CPU utilization metric measurement for the call.
@@ -46467,18 +46467,18 @@ var require_orca = __commonJS({
           }
         };
       }
-      putUtilizationMetric(name2, value) {
+      putUtilizationMetric(name, value) {
         if (!this.message.utilization) {
           this.message.utilization = {};
         }
-        this.message.utilization[name2] = value;
+        this.message.utilization[name] = value;
       }
       setAllUtilizationMetrics(metrics) {
         this.message.utilization = Object.assign({}, metrics);
       }
-      deleteUtilizationMetric(name2) {
+      deleteUtilizationMetric(name) {
         var _a3;
-        (_a3 = this.message.utilization) === null || _a3 === void 0 ? true : delete _a3[name2];
+        (_a3 = this.message.utilization) === null || _a3 === void 0 ? true : delete _a3[name];
       }
       setCpuUtilizationMetric(value) {
         this.message.cpu_utilization = value;
@@ -47627,8 +47627,8 @@ var require_server = __commonJS({
           if (serviceKeys.length === 0) {
             throw new Error("Cannot add an empty service to a server");
           }
-          serviceKeys.forEach((name2) => {
-            const attrs = service[name2];
+          serviceKeys.forEach((name) => {
+            const attrs = service[name];
             let methodType;
             if (attrs.requestStream) {
               if (attrs.responseStream) {
@@ -47643,7 +47643,7 @@ var require_server = __commonJS({
                 methodType = "unary";
               }
             }
-            let implFn = implementation[name2];
+            let implFn = implementation[name];
             let impl;
             if (implFn === void 0 && typeof attrs.originalName === "string") {
               implFn = implementation[attrs.originalName];
@@ -47651,7 +47651,7 @@ var require_server = __commonJS({
             if (implFn !== void 0) {
               impl = implFn.bind(implementation);
             } else {
-              impl = getDefaultHandler(methodType, name2);
+              impl = getDefaultHandler(methodType, name);
             }
             const success2 = this.register(attrs.path, impl, attrs.responseSerialize, attrs.requestDeserialize, methodType);
             if (success2 === false) {
@@ -47664,8 +47664,8 @@ var require_server = __commonJS({
             throw new Error("removeService() requires object as argument");
           }
           const serviceKeys = Object.keys(service);
-          serviceKeys.forEach((name2) => {
-            const attrs = service[name2];
+          serviceKeys.forEach((name) => {
+            const attrs = service[name];
             this.unregister(attrs.path);
           });
         }
@@ -48146,21 +48146,21 @@ var require_server = __commonJS({
           (0, channelz_1.unregisterChannelzRef)(this.channelzRef);
           this.shutdown = true;
         }
-        register(name2, handler, serialize, deserialize, type) {
-          if (this.handlers.has(name2)) {
+        register(name, handler, serialize, deserialize, type) {
+          if (this.handlers.has(name)) {
             return false;
           }
-          this.handlers.set(name2, {
+          this.handlers.set(name, {
             func: handler,
             serialize,
             deserialize,
             type,
-            path: name2
+            path: name
           });
           return true;
         }
-        unregister(name2) {
-          return this.handlers.delete(name2);
+        unregister(name) {
+          return this.handlers.delete(name);
         }
         /**
          * @deprecated No longer needed as of version 1.10.x
@@ -50784,9 +50784,9 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         this.updatesPaused = true;
         this.latestConfig = lbConfig;
         for (const endpoint of maybeEndpointList.value) {
-          const name2 = (0, subchannel_address_1.endpointToString)(endpoint);
-          seenEndpointNames.add(name2);
-          let entry2 = this.children.get(name2);
+          const name = (0, subchannel_address_1.endpointToString)(endpoint);
+          seenEndpointNames.add(name);
+          let entry2 = this.children.get(name);
           if (!entry2) {
             entry2 = {
               child: new load_balancer_pick_first_1.LeafLoadBalancer(endpoint, (0, load_balancer_1.createChildChannelControlHelper)(this.channelControlHelper, {
@@ -50816,7 +50816,7 @@ var require_load_balancer_weighted_round_robin = __commonJS({
               weight: 0,
               oobMetricsListener: null
             };
-            this.children.set(name2, entry2);
+            this.children.set(name, entry2);
           }
           if (lbConfig.getEnableOobLoadReport()) {
             entry2.oobMetricsListener = (loadReport) => {
@@ -51086,8 +51086,8 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
-function issue(name2, message = "") {
-  issueCommand(name2, {}, message);
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
 }
 var CMD_STRING = "::";
 var Command = class {
@@ -51525,23 +51525,23 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name2, options) {
-  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name, options) {
+  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name2}`);
+    throw new Error(`Input required and not supplied: ${name}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
   }
   return val.trim();
 }
-function setOutput(name2, value) {
+function setOutput(name, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
   }
   process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name: name2 }, toCommandValue(value));
+  issueCommand("set-output", { name }, toCommandValue(value));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
@@ -51556,18 +51556,18 @@ function warning(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
-function startGroup(name2) {
-  issue("group", name2);
+function startGroup(name) {
+  issue("group", name);
 }
 function endGroup() {
   issue("endgroup");
 }
-function saveState(name2, value) {
+function saveState(name, value) {
   const filePath = process.env["GITHUB_STATE"] || "";
   if (filePath) {
-    return issueFileCommand("STATE", prepareKeyValueMessage(name2, value));
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
   }
-  issueCommand("save-state", { name: name2 }, toCommandValue(value));
+  issueCommand("save-state", { name }, toCommandValue(value));
 }
 
 // src/events/events.ts
@@ -51641,7 +51641,334 @@ function factsLine(d) {
 // src/inventory/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute as isAbsolute2, resolve } from "node:path";
+
+// src/remote/ssh.ts
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { rm as rm2 } from "node:fs/promises";
+import { isIP, isIPv6 } from "node:net";
+import { isAbsolute, join } from "node:path";
+
+// src/remote/host.ts
+var RemoteCommandError = class extends Error {
+  constructor(host, argv, result) {
+    super(
+      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
+    );
+    this.host = host;
+    this.argv = argv;
+    this.result = result;
+  }
+  host;
+  argv;
+  result;
+  name = "RemoteCommandError";
+};
+function hint(argv, r) {
+  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
+    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
+  }
+  if (r.code === 127 || /command not found/.test(r.stderr)) {
+    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
+  }
+  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
+    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
+  }
+  return "";
+}
+var HostUnreachableError = class extends Error {
+  name = "HostUnreachableError";
+};
+
+// src/remote/quote.ts
+var QuoteError = class extends Error {
+  name = "QuoteError";
+};
+function quoteArg(arg) {
+  if (arg.includes("\0")) {
+    throw new QuoteError(
+      `argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry`
+    );
+  }
+  if (arg !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+function quoteCommand(argv) {
+  if (argv.length === 0) throw new QuoteError("empty command: expected at least the program name");
+  return argv.map(quoteArg).join(" ");
+}
+
+// src/remote/ssh.ts
+var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
+var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var SshSettingError = class extends Error {
+  name = "SshSettingError";
+};
+var USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
+var LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+var DNS_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
+var MAX_CONNECT_TIMEOUT_SECONDS = 300;
+var UNSAFE_PATH = /[\s%"'\\]/;
+var SOCKET_MAX = 107;
+var MASTER_SUFFIX = 17;
+function hasControlChar(text2) {
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 32 || c === 127) return true;
+  }
+  return false;
+}
+function isHostName(host) {
+  return host.length <= 253 && DNS_NAME.test(host) || isIP(host) !== 0;
+}
+var isSshUser = (user) => USER.test(user);
+function parseSshTarget(target) {
+  const at = target.lastIndexOf("@");
+  const user = at < 0 ? void 0 : target.slice(0, at);
+  const host = target.slice(at + 1);
+  if (user !== void 0 && !isSshUser(user))
+    throw new SshSettingError(
+      `ssh target ${JSON.stringify(target)}: the user is not a login name: expected letters, digits, _ . -, starting with a letter or _`
+    );
+  if (!isHostName(host))
+    throw new SshSettingError(
+      `ssh target ${JSON.stringify(target)}: ${JSON.stringify(host)} is not a host: expected a DNS name, an ssh_config alias or an IP address`
+    );
+  return { user, host };
+}
+function checkConnectTimeout(seconds, what = "ssh connect timeout") {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_CONNECT_TIMEOUT_SECONDS)
+    throw new SshSettingError(
+      `${what} is ${seconds}: expected whole seconds from 1 to ${MAX_CONNECT_TIMEOUT_SECONDS}`
+    );
+  return seconds;
+}
+function checkSshPath(path, what) {
+  if (!isAbsolute(path) || UNSAFE_PATH.test(path) || hasControlChar(path))
+    throw new SshSettingError(
+      `${what} ${JSON.stringify(path)}: expected an absolute path without spaces, quotes, backslashes or %`
+    );
+  return path;
+}
+function checkSshOption(option) {
+  if (!/^[A-Za-z][A-Za-z0-9]*=/.test(option) || hasControlChar(option))
+    throw new SshSettingError(
+      `ssh option ${JSON.stringify(option)}: expected Key=Value (e.g. ProxyJump=bastion)`
+    );
+  return option;
+}
+var SshHost = class {
+  constructor(name, s) {
+    this.name = name;
+    this.s = s;
+    this.address = s.target;
+    ({ user: this.user, host: this.host } = parseSshTarget(s.target));
+    if (s.port !== void 0 && !(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535))
+      throw new SshSettingError(`${name}: ssh port ${s.port}: expected 1 to 65535`);
+    if (s.connectTimeoutSec !== void 0)
+      checkConnectTimeout(s.connectTimeoutSec, `${name}: ssh connect timeout`);
+    checkSshPath(s.controlDir, `${name}: ssh control directory`);
+    if (s.identityFile !== void 0) checkSshPath(s.identityFile, `${name}: ssh identity file`);
+    if (s.knownHostsFile !== void 0)
+      checkSshPath(s.knownHostsFile, `${name}: ssh known_hosts file`);
+    for (const o of s.options ?? []) checkSshOption(o);
+    this.tag = createHash("sha256").update(JSON.stringify([name, this.user ?? "", this.host, s.port ?? 0])).digest("hex").slice(0, 16);
+    this.control = this.socket(`${this.tag}.ctl`, MASTER_SUFFIX);
+  }
+  name;
+  s;
+  address;
+  control;
+  user;
+  host;
+  // Names this host's sockets: a hash of everything that says where commands go, so two nodes
+  // never share a connection however alike their names are.
+  tag;
+  tunnels = 0;
+  /** A socket path in the control directory, refused when it would not fit a unix socket. */
+  socket(file2, reserve = 0) {
+    const path = join(this.s.controlDir, file2);
+    if (Buffer.byteLength(path) + reserve > SOCKET_MAX)
+      throw new SshSettingError(
+        `${this.name}: ssh socket path ${path} is too long for a unix socket (${SOCKET_MAX - reserve} bytes at most): use a shorter temporary directory (TMPDIR)`
+      );
+    return path;
+  }
+  /** Where ssh connects, after every option and a `--`, so it cannot be read as one. */
+  destination() {
+    return ["--", this.host];
+  }
+  /** ssh's options, the same for every call so all of them share the one connection. */
+  sshArgs() {
+    const s = this.s;
+    const o = (kv) => ["-o", kv];
+    return [
+      ...o("BatchMode=yes"),
+      ...o(`ConnectTimeout=${s.connectTimeoutSec ?? 10}`),
+      ...o(`StrictHostKeyChecking=${s.acceptNewHostKeys ? "accept-new" : "yes"}`),
+      ...s.knownHostsFile ? o(`UserKnownHostsFile=${s.knownHostsFile}`) : [],
+      ...s.identityFile ? [...o("IdentitiesOnly=yes"), "-i", s.identityFile] : [],
+      ...o("ControlMaster=auto"),
+      ...o(`ControlPath=${this.control}`),
+      ...o("ControlPersist=300"),
+      ...o("ServerAliveInterval=15"),
+      ...o("ServerAliveCountMax=4"),
+      ...(s.options ?? []).flatMap(o),
+      ...this.user ? ["-l", this.user] : [],
+      ...s.port ? ["-p", String(s.port)] : []
+    ];
+  }
+  remote(argv, sudo) {
+    return quoteCommand(sudo && this.s.sudo ? ["sudo", "-n", "--", ...argv] : argv);
+  }
+  async run(argv, opts = {}) {
+    const command = this.remote(argv, opts.sudo ?? true);
+    const attempts = this.s.connectAttempts ?? 4;
+    let last;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const r = await this.exec(
+        [...this.sshArgs(), ...this.destination(), command],
+        opts.input,
+        opts.timeoutMs ?? this.s.commandTimeoutMs ?? 12e4
+      );
+      if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
+        if (r.code === 255 && FATAL.test(r.stderr))
+          throw new HostUnreachableError(this.explain(r.stderr));
+        if (r.code !== 0 && !opts.allowFailure)
+          throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
+        return r;
+      }
+      last = r;
+      if (attempt < attempts) {
+        this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
+        await sleep(500 * 2 ** (attempt - 1));
+      }
+    }
+    throw new HostUnreachableError(`${this.explain(last.stderr)} (after ${attempts} attempts)`);
+  }
+  explain(stderr) {
+    const line = stderr.trim().split("\n").filter(Boolean).slice(-2).join(" | ");
+    let hint2 = "";
+    if (/Host key verification failed|IDENTIFICATION HAS CHANGED/.test(stderr)) {
+      hint2 = `; the host key is not the one in ${this.s.knownHostsFile ?? "known_hosts"} \u2014 check the host, then update known_hosts`;
+    } else if (/Permission denied/.test(stderr)) {
+      hint2 = "; the key was refused \u2014 check the SSH key and the user";
+    } else if (/Could not resolve hostname/.test(stderr)) {
+      hint2 = "; check the host name in the inventory";
+    } else if (/Connection refused|timed out/.test(stderr)) {
+      hint2 = "; is sshd running, and may this runner reach port 22 (Tailscale ACLs)?";
+    }
+    return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint2}`;
+  }
+  exec(args, input2, timeoutMs) {
+    return new Promise((resolve2, reject) => {
+      const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
+      const out = [];
+      const err = [];
+      child.stdout.on("data", (d) => out.push(d));
+      child.stderr.on("data", (d) => err.push(d));
+      const timer = setTimeout(() => {
+        err.push(Buffer.from(`
+raftroll: timed out after ${timeoutMs} ms
+`));
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve2({
+          code: code ?? (signal ? 124 : 1),
+          stdout: Buffer.concat(out).toString("utf8"),
+          // ssh writes some of its own messages with CRLF.
+          stderr: Buffer.concat(err).toString("utf8").replace(/\r\n?/g, "\n")
+        });
+      });
+      child.stdin.on("error", () => {
+      });
+      child.stdin.end(input2 ?? "");
+    });
+  }
+  async *readStream(path, start = 0, end) {
+    await this.run(["true"], { sudo: false });
+    const argv = [
+      "dd",
+      `if=${path}`,
+      "bs=1M",
+      "status=none",
+      "iflag=skip_bytes,count_bytes",
+      `skip=${start}`
+    ];
+    if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
+    const child = spawn(
+      "ssh",
+      [...this.sshArgs(), ...this.destination(), this.remote(argv, true)],
+      {
+        stdio: ["ignore", "pipe", "pipe"]
+      }
+    );
+    const err = [];
+    child.stderr.on("data", (d) => err.push(d));
+    const closed = new Promise((r) => child.on("close", (code2) => r(code2 ?? 1)));
+    let finished = false;
+    try {
+      for await (const chunk of child.stdout) yield chunk;
+      finished = true;
+    } finally {
+      if (!finished) child.kill("SIGTERM");
+    }
+    const code = await closed;
+    if (code !== 0) {
+      throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
+        code,
+        stdout: "",
+        stderr: Buffer.concat(err).toString()
+      });
+    }
+  }
+  async tunnel(remoteHost, remotePort) {
+    await this.run(["true"], { sudo: false });
+    if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
+      throw new SshSettingError(
+        `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`
+      );
+    const socketPath = this.socket(
+      `${this.tag}-${remotePort}-${Date.now().toString(36)}-${++this.tunnels}.sock`
+    );
+    const to = isIPv6(remoteHost) ? `[${remoteHost}]` : remoteHost;
+    const spec = `${socketPath}:${to}:${remotePort}`;
+    const r = await this.exec(
+      [...this.sshArgs(), "-O", "forward", "-L", spec, ...this.destination()],
+      void 0,
+      15e3
+    );
+    if (r.code !== 0)
+      throw new HostUnreachableError(
+        `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`
+      );
+    return {
+      socketPath,
+      close: async () => {
+        await this.exec(
+          [...this.sshArgs(), "-O", "cancel", "-L", spec, ...this.destination()],
+          void 0,
+          1e4
+        );
+        await rm2(socketPath, { force: true });
+      }
+    };
+  }
+  async close() {
+    await this.exec([...this.sshArgs(), "-O", "exit", ...this.destination()], void 0, 1e4);
+  }
+};
+
+// src/inventory/schema.ts
+import { posix } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -52762,12 +53089,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name2 = "partial") {
+function partial(Class2, schema, mask, name = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -53107,7 +53434,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name2, initializer3, proto, params) {
+function $constructor(name, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -53125,10 +53452,10 @@ function $constructor(name2, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name2)) {
+    } else if (inst._zod.traits.has(name)) {
       return;
     }
-    inst._zod.traits.add(name2);
+    inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -53154,7 +53481,7 @@ function $constructor(name2, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name2 });
+  Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -53175,10 +53502,10 @@ function $constructor(name2, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name2);
+      return inst?._zod?.traits?.has(name);
     }
   });
-  Object.defineProperty(_, "name", { value: name2 });
+  Object.defineProperty(_, "name", { value: name });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -53188,8 +53515,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name2) {
-    super(`Encountered unidirectional transform during encode: ${name2}`);
+  constructor(name) {
+    super(`Encountered unidirectional transform during encode: ${name}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -64716,13 +65043,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name3, v] of ctx.constants) {
+  for (const [name2, v] of ctx.constants) {
     if (v === value)
-      return name3;
+      return name2;
   }
-  const name2 = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name2, value);
-  return name2;
+  const name = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name, value);
+  return name;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -71360,31 +71687,269 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/runtime/docker.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/runtime/env.ts
+var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var KEY_RULE = "expected letters, digits and _, not starting with a digit";
+var EnvError = class extends Error {
+  name = "EnvError";
+};
+function checkKey(key, where2) {
+  if (!KEY.test(key)) {
+    const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}...` : key);
+    throw new EnvError(`${where2}: ${shown} is not a valid environment variable name: ${KEY_RULE}`);
+  }
+}
+function parseEnvLines(text2, where2) {
+  const env = {};
+  if (text2.trim() === "none") return env;
+  for (const [n, raw] of text2.split(/\r?\n/).entries()) {
+    const line = raw.replace(/^\s+/, "");
+    if (line === "" || line.startsWith("#")) continue;
+    const at = `${where2}, line ${n + 1}`;
+    const eq = line.indexOf("=");
+    if (eq < 0)
+      throw new EnvError(`${at}: expected KEY=VALUE, found no "=" (the line is not shown)`);
+    const key = line.slice(0, eq);
+    if (!KEY.test(key))
+      throw new EnvError(
+        `${at}: the name before "=" is not a valid environment variable name: ${KEY_RULE} (the line is not shown)`
+      );
+    env[key] = line.slice(eq + 1);
+  }
+  return env;
+}
+function mergeEnv(defaults, extra) {
+  const out = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    checkKey(k, "default env");
+    out[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    checkKey(k, "extra env");
+    out[k] = v;
+  }
+  return out;
+}
+var MAX_ENV_LINE_BYTES = 60 * 1024;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function envFileProblem(key, value) {
+  if (value.includes("\n")) return "contains a line break, which an env file cannot carry";
+  if (value.endsWith("\r"))
+    return "ends with a carriage return, which docker drops from an env file line";
+  if (value.includes("\0")) return "contains a NUL byte, which no environment can carry";
+  if (LONE_SURROGATE.test(value))
+    return "is not valid Unicode (a lone surrogate), which docker refuses in an env file";
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0])
+    return `starts and ends with ${value[0]}, which some docker releases strip from env-file values: remove the quotes (values are taken literally)`;
+  if (Buffer.byteLength(`${key}=${value}`) > MAX_ENV_LINE_BYTES)
+    return `is longer than docker's env file line limit (${MAX_ENV_LINE_BYTES} bytes with its key)`;
+  return void 0;
+}
+function checkEnvFileValues(env, where2) {
+  for (const [k, v] of Object.entries(env)) {
+    checkKey(k, where2);
+    const problem = envFileProblem(k, v);
+    if (problem) throw new EnvError(`${where2}: the value of ${k} ${problem}`);
+  }
+}
+
+// src/runtime/docker.ts
+var LABEL2 = {
+  managed: "org.raftroll.managed",
+  fingerprint: "org.raftroll.fingerprint",
+  previousImage: "org.raftroll.previous-image",
+  previousFingerprint: "org.raftroll.previous-fingerprint"
+};
+var inspectContainer = (name) => ["docker", "container", "inspect", "--", name];
+var inspectImage = (image) => [
+  "docker",
+  "image",
+  "inspect",
+  "--format",
+  "{{.Id}}",
+  "--",
+  image
+];
+var MIN_STOP_GRACE_SECONDS = 1;
+var MAX_STOP_GRACE_SECONDS = 3600;
+var StopGraceError = class extends Error {
+  name = "StopGraceError";
+};
+function checkStopGrace(seconds, what = "stop grace") {
+  if (!Number.isInteger(seconds) || seconds < MIN_STOP_GRACE_SECONDS || seconds > MAX_STOP_GRACE_SECONDS)
+    throw new StopGraceError(
+      `${what} is ${seconds}: expected whole seconds from ${MIN_STOP_GRACE_SECONDS} to ${MAX_STOP_GRACE_SECONDS}`
+    );
+  return seconds;
+}
+var stopContainer = (name, graceSeconds) => [
+  "docker",
+  "stop",
+  "--time",
+  String(checkStopGrace(graceSeconds)),
+  "--",
+  name
+];
+var startContainer = (name) => ["docker", "start", "--", name];
+var removeContainer = (name) => ["docker", "rm", "--", name];
+var renameContainer = (from, to) => ["docker", "rename", "--", from, to];
+var ENV_FILE_PLACEHOLDER = "<env-file>";
+function runContainer(spec, envFile = ENV_FILE_PLACEHOLDER) {
+  const argv = ["docker", "run", "--detach", "--name", spec.name];
+  if (spec.restart) argv.push("--restart", spec.restart);
+  if (spec.network) argv.push("--network", spec.network);
+  if (spec.memory) argv.push("--memory", spec.memory, "--memory-swap", spec.memory);
+  if (spec.user) argv.push("--user", spec.user);
+  for (const v of spec.volumes) argv.push("--volume", v);
+  for (const [k, v] of Object.entries(spec.labels).sort(([a], [b]) => a < b ? -1 : 1))
+    argv.push("--label", `${k}=${v}`);
+  if (Object.keys(spec.env).length > 0) argv.push("--env-file", envFile);
+  argv.push("--", spec.image, ...spec.args);
+  return argv;
+}
+function envFileText(env) {
+  checkEnvFileValues(env, "container env");
+  return Object.keys(env).sort().map((k) => `${k}=${env[k]}
+`).join("");
+}
+var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
+var writeStdinTo = (path) => [
+  "sh",
+  "-c",
+  'umask 077 && cat > "$1"',
+  "raftroll-write",
+  path
+];
+function fingerprint(spec) {
+  const labels = Object.fromEntries(
+    Object.entries(spec.labels).filter(([k]) => !k.startsWith("org.raftroll.")).sort(([a], [b]) => a < b ? -1 : 1)
+  );
+  const env = Object.fromEntries(Object.entries(spec.env).sort(([a], [b]) => a < b ? -1 : 1));
+  const canonical = JSON.stringify({
+    name: spec.name,
+    image: spec.image,
+    restart: spec.restart ?? null,
+    network: spec.network ?? null,
+    memory: spec.memory ?? null,
+    user: spec.user ?? null,
+    volumes: spec.volumes,
+    labels,
+    env,
+    args: spec.args
+  });
+  return createHash2("sha256").update(canonical).digest("hex");
+}
+function parseInspect(json2) {
+  const c = JSON.parse(json2)[0];
+  const env = {};
+  for (const e of c.Config?.Env ?? []) {
+    const i = e.indexOf("=");
+    if (i > 0) env[e.slice(0, i)] = e.slice(i + 1);
+  }
+  return {
+    id: c.Id,
+    name: String(c.Name ?? "").replace(/^\//, ""),
+    image: c.Config?.Image ?? "",
+    imageId: c.Image ?? "",
+    labels: c.Config?.Labels ?? {},
+    state: {
+      status: c.State?.Status ?? "unknown",
+      running: !!c.State?.Running,
+      restarting: !!c.State?.Restarting,
+      oomKilled: !!c.State?.OOMKilled,
+      exitCode: c.State?.ExitCode ?? 0,
+      startedAt: c.State?.StartedAt ?? "",
+      finishedAt: c.State?.FinishedAt ?? ""
+    },
+    restartCount: c.RestartCount ?? 0,
+    restartPolicy: c.HostConfig?.RestartPolicy?.Name ?? "",
+    memory: c.HostConfig?.Memory ?? 0,
+    env
+  };
+}
+
 // src/inventory/schema.ts
-var name = external_exports.string().min(1);
-var hostName = external_exports.string().min(1).regex(/^[^-\s]/, 'must not start with "-" or a space');
+function nodeIdProblem(id) {
+  if (id.trim() === "") return "must not be empty";
+  if (hasControlChar(id)) return "must not contain control characters or line breaks";
+  if (/[,=]/.test(id)) return 'must not contain "," or "=" (it is an element of a peer list)';
+  return void 0;
+}
+function remotePathProblem(path) {
+  if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (hasControlChar(path)) return "must not contain control characters or line breaks";
+  if (posix.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
+    return 'must be normalized: no "..", ".", "//" or trailing "/"';
+  if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
+  return void 0;
+}
+function localPathProblem(path) {
+  if (path === "") return "must not be empty";
+  if (/[\s%"'\\]/.test(path) || hasControlChar(path))
+    return "must not contain spaces, quotes, backslashes or % (ssh would expand or split it)";
+  if (path.split("/").includes("..")) return 'must not contain ".."';
+  return void 0;
+}
+function containerNameProblem(name) {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]+$/.test(name) ? void 0 : "must be a docker container name: two or more letters, digits, _ . -, starting with a letter or digit";
+}
+function imageProblem(image) {
+  return /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image) && image.length <= 512 ? void 0 : "must be an image reference (registry/name:tag or name@sha256:...): letters, digits, . _ / : @ -, starting with a letter or digit";
+}
+var checked = (problem) => external_exports.string().superRefine((v, ctx) => {
+  const p = problem(v);
+  if (p) ctx.addIssue({ code: "custom", message: p });
+});
+var hostName = checked(
+  (h) => isHostName(h) ? void 0 : 'must be a DNS name or an IP address (letters, digits, . - _; never starting with "-")'
+);
+var sshTarget = checked((t) => {
+  try {
+    parseSshTarget(t);
+    return void 0;
+  } catch {
+    return "must be host or user@host: a login name, then a DNS name, ssh_config alias or IP address";
+  }
+});
 var NodeSchema = external_exports.strictObject({
-  id: name.describe("the node id (elastickv --raftId, etcd member name)"),
+  id: checked(nodeIdProblem).describe("the node id (elastickv --raftId, etcd member name)"),
   host: hostName.describe("the address peers and clients use"),
-  ssh: hostName.optional().describe("ssh target (user@host or an ssh_config alias); default: host"),
+  ssh: sshTarget.optional().describe("ssh target (user@host or an ssh_config alias); default: host"),
   vars: external_exports.record(external_exports.string(), external_exports.string()).optional()
 });
 var SshSchema = external_exports.strictObject({
-  user: external_exports.string().optional(),
+  user: checked(
+    (u) => isSshUser(u) ? void 0 : "must be a login name: letters, digits, _ . -, starting with a letter or _"
+  ).optional(),
   port: external_exports.number().int().min(1).max(65535).optional(),
-  identityFile: external_exports.string().optional(),
-  knownHostsFile: external_exports.string().optional(),
+  identityFile: checked(localPathProblem).optional(),
+  knownHostsFile: checked(localPathProblem).optional(),
   acceptNewHostKeys: external_exports.boolean().optional(),
   sudo: external_exports.boolean().optional(),
-  options: external_exports.array(external_exports.string()).optional(),
-  connectTimeoutSec: external_exports.number().int().positive().optional()
+  options: external_exports.array(
+    checked((o) => {
+      try {
+        checkSshOption(o);
+        return void 0;
+      } catch {
+        return "must be Key=Value (e.g. ProxyJump=bastion), on one line";
+      }
+    })
+  ).optional(),
+  connectTimeoutSec: external_exports.number().int().min(1).max(MAX_CONNECT_TIMEOUT_SECONDS).optional()
 });
 var envMap = external_exports.record(external_exports.string(), external_exports.string());
 var ContainerSchema = external_exports.strictObject({
-  name,
-  image: name,
-  dataDir: name,
-  restart: external_exports.string().optional(),
+  name: checked(containerNameProblem),
+  image: checked(imageProblem),
+  dataDir: checked(remotePathProblem),
+  restart: external_exports.string().regex(
+    /^(no|always|unless-stopped|on-failure(:\d+)?)$/,
+    "must be a docker restart policy: no, always, unless-stopped or on-failure[:N]"
+  ).optional(),
   network: external_exports.string().optional(),
   user: external_exports.string().optional(),
   /** Docker memory limit; "none" switches it off. Default 2500m. */
@@ -71395,7 +71960,7 @@ var ContainerSchema = external_exports.strictObject({
   volumes: external_exports.array(external_exports.string()).optional(),
   labels: external_exports.record(external_exports.string(), external_exports.string()).optional(),
   args: external_exports.array(external_exports.string()).optional(),
-  stopGraceSeconds: external_exports.number().int().min(1).max(3600).optional()
+  stopGraceSeconds: external_exports.number().int().min(MIN_STOP_GRACE_SECONDS).max(MAX_STOP_GRACE_SECONDS).optional()
 });
 var PortsSchema = external_exports.strictObject({
   client: external_exports.number().int().min(1).max(65535).optional(),
@@ -71450,14 +72015,9 @@ function parseInventory(text2, source) {
     throw new InventoryError(msgs.join("\n"));
   }
   const inv = parsed.data;
-  const ids = /* @__PURE__ */ new Set();
-  for (const n of inv.nodes) {
-    if (ids.has(n.id))
-      throw new InventoryError(`${source}: node id "${n.id}" appears twice; ids must be unique`);
-    ids.add(n.id);
-  }
+  checkNodes(inv, source);
   const base = dirname(source);
-  const abs = (p) => p === void 0 || isAbsolute(p) ? p : resolve(base, p);
+  const abs = (p) => p === void 0 || isAbsolute2(p) ? p : resolve(base, p);
   return {
     ...inv,
     source,
@@ -71468,6 +72028,47 @@ function parseInventory(text2, source) {
     } : void 0,
     ports: { ...DEFAULT_PORTS[inv.engine], ...inv.ports }
   };
+}
+var safeIdForm = (id) => id.toLowerCase().replace(/[^a-z0-9_.-]/g, "_");
+function sshTargetOf(inv, node2) {
+  if (node2.ssh) return node2.ssh;
+  const user = inv.ssh?.user;
+  return user ? `${user}@${node2.host}` : node2.host;
+}
+function checkNodes(inv, source) {
+  const seen = (what) => {
+    const m = /* @__PURE__ */ new Map();
+    return (key, id, shown, fix) => {
+      const other = m.get(key);
+      if (other !== void 0)
+        throw new InventoryError(
+          `${source}: nodes ${JSON.stringify(other)} and ${JSON.stringify(id)} have the same ${what} ${shown}: ${fix}`
+        );
+      m.set(key, id);
+    };
+  };
+  const ids = seen("id");
+  const safeIds = seen("id once made safe for file and socket names,");
+  const hosts = seen("host");
+  const targets = seen("ssh destination");
+  const port = inv.ssh?.port ?? 22;
+  for (const n of inv.nodes) {
+    ids(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
+    safeIds(
+      safeIdForm(n.id),
+      n.id,
+      JSON.stringify(safeIdForm(n.id)),
+      "give ids that differ in letters, digits, _ . or -, not only in case or other characters"
+    );
+    hosts(n.host.toLowerCase(), n.id, n.host, "each node needs its own address");
+    const t = parseSshTarget(sshTargetOf(inv, n));
+    targets(
+      `${t.user ?? ""}@${t.host.toLowerCase()}:${port}`,
+      n.id,
+      sshTargetOf(inv, n),
+      "each node must be reached on its own host"
+    );
+  }
 }
 async function loadInventory(path) {
   let text2;
@@ -71522,134 +72123,6 @@ function startTimeoutMsOf(inv, givenSeconds) {
 // src/cluster/lock.ts
 import { hostname as hostname3, userInfo } from "node:os";
 import { dirname as dirname2 } from "node:path/posix";
-
-// src/runtime/docker.ts
-import { createHash } from "node:crypto";
-
-// src/remote/quote.ts
-var QuoteError = class extends Error {
-  name = "QuoteError";
-};
-function quoteArg(arg) {
-  if (arg.includes("\0")) {
-    throw new QuoteError(
-      `argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry`
-    );
-  }
-  if (arg !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-function quoteCommand(argv) {
-  if (argv.length === 0) throw new QuoteError("empty command: expected at least the program name");
-  return argv.map(quoteArg).join(" ");
-}
-
-// src/runtime/docker.ts
-var LABEL = {
-  managed: "org.raftroll.managed",
-  fingerprint: "org.raftroll.fingerprint",
-  previousImage: "org.raftroll.previous-image",
-  previousFingerprint: "org.raftroll.previous-fingerprint"
-};
-var inspectContainer = (name2) => ["docker", "container", "inspect", "--", name2];
-var inspectImage = (image) => [
-  "docker",
-  "image",
-  "inspect",
-  "--format",
-  "{{.Id}}",
-  "--",
-  image
-];
-var stopContainer = (name2, graceSeconds) => [
-  "docker",
-  "stop",
-  "--time",
-  String(graceSeconds),
-  "--",
-  name2
-];
-var startContainer = (name2) => ["docker", "start", "--", name2];
-var removeContainer = (name2) => ["docker", "rm", "--", name2];
-var renameContainer = (from, to) => ["docker", "rename", from, to];
-function runContainer(spec) {
-  const argv = ["docker", "run", "--detach", "--name", spec.name];
-  if (spec.restart) argv.push("--restart", spec.restart);
-  if (spec.network) argv.push("--network", spec.network);
-  if (spec.memory) argv.push("--memory", spec.memory, "--memory-swap", spec.memory);
-  if (spec.user) argv.push("--user", spec.user);
-  for (const v of spec.volumes) argv.push("--volume", v);
-  for (const [k, v] of Object.entries(spec.labels).sort(([a], [b]) => a < b ? -1 : 1))
-    argv.push("--label", `${k}=${v}`);
-  for (const k of Object.keys(spec.env).sort()) argv.push("--env", k);
-  argv.push("--", spec.image, ...spec.args);
-  return argv;
-}
-var ENV_LOADER = 'set -a && . "$1" && set +a && rm -f -- "$1" && shift && exec "$@"';
-function withEnvFile(envFile, argv) {
-  return ["sh", "-c", ENV_LOADER, "raftroll-env", envFile, ...argv];
-}
-function envFileText(env) {
-  return Object.keys(env).sort().map((k) => `${k}=${quoteArg(env[k])}
-`).join("");
-}
-var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
-var writeStdinTo = (path) => [
-  "sh",
-  "-c",
-  'umask 077 && cat > "$1"',
-  "raftroll-write",
-  path
-];
-function fingerprint(spec) {
-  const labels = Object.fromEntries(
-    Object.entries(spec.labels).filter(([k]) => !k.startsWith("org.raftroll.")).sort(([a], [b]) => a < b ? -1 : 1)
-  );
-  const env = Object.fromEntries(Object.entries(spec.env).sort(([a], [b]) => a < b ? -1 : 1));
-  const canonical = JSON.stringify({
-    name: spec.name,
-    image: spec.image,
-    restart: spec.restart ?? null,
-    network: spec.network ?? null,
-    memory: spec.memory ?? null,
-    user: spec.user ?? null,
-    volumes: spec.volumes,
-    labels,
-    env,
-    args: spec.args
-  });
-  return createHash("sha256").update(canonical).digest("hex");
-}
-function parseInspect(json2) {
-  const c = JSON.parse(json2)[0];
-  const env = {};
-  for (const e of c.Config?.Env ?? []) {
-    const i = e.indexOf("=");
-    if (i > 0) env[e.slice(0, i)] = e.slice(i + 1);
-  }
-  return {
-    id: c.Id,
-    name: String(c.Name ?? "").replace(/^\//, ""),
-    image: c.Config?.Image ?? "",
-    imageId: c.Image ?? "",
-    labels: c.Config?.Labels ?? {},
-    state: {
-      status: c.State?.Status ?? "unknown",
-      running: !!c.State?.Running,
-      restarting: !!c.State?.Restarting,
-      oomKilled: !!c.State?.OOMKilled,
-      exitCode: c.State?.ExitCode ?? 0,
-      startedAt: c.State?.StartedAt ?? "",
-      finishedAt: c.State?.FinishedAt ?? ""
-    },
-    restartCount: c.RestartCount ?? 0,
-    restartPolicy: c.HostConfig?.RestartPolicy?.Name ?? "",
-    memory: c.HostConfig?.Memory ?? 0,
-    env
-  };
-}
-
-// src/cluster/lock.ts
 var LOCK_NAME = ".raftroll-lock";
 var ClusterLockedError = class extends Error {
   name = "ClusterLockedError";
@@ -71706,64 +72179,36 @@ async function lockCluster(session, purpose) {
 // src/remediate/diagnose.ts
 import { basename, dirname as dirname3 } from "node:path/posix";
 
-// src/remote/host.ts
-var RemoteCommandError = class extends Error {
-  constructor(host, argv, result) {
-    super(
-      `${host}: \`${argv.slice(0, 3).join(" ")}${argv.length > 3 ? " ..." : ""}\` exited ${result.code}: ${result.stderr.trim().split("\n").slice(-3).join(" | ") || "(no error output)"}${hint(argv, result)}`
-    );
-    this.host = host;
-    this.argv = argv;
-    this.result = result;
-  }
-  host;
-  argv;
-  result;
-  name = "RemoteCommandError";
-};
-function hint(argv, r) {
-  if (/sudo: (a password is required|a terminal is required)/.test(r.stderr)) {
-    return "; this user needs passwordless sudo (sudo -n) on the host, or set ssh.sudo: false";
-  }
-  if (r.code === 127 || /command not found/.test(r.stderr)) {
-    return `; is ${argv[0] === "sh" ? "the program" : argv[0]} installed on the host (raftroll needs sshd, docker, coreutils and sudo)?`;
-  }
-  if (/permission denied.*docker\.sock/i.test(r.stderr)) {
-    return "; this user may not use Docker: add it to the docker group or set ssh.sudo: true";
-  }
-  return "";
-}
-var HostUnreachableError = class extends Error {
-  name = "HostUnreachableError";
-};
-
 // src/runtime/containers.ts
-async function inspect(host, name2) {
-  const r = await host.run(inspectContainer(name2), { allowFailure: true });
+async function inspect(host, name) {
+  const r = await host.run(inspectContainer(name), { allowFailure: true });
   if (r.code !== 0) {
     if (/No such container/i.test(r.stderr)) return void 0;
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
-      inspectContainer(name2),
+      inspectContainer(name),
       r
     );
   }
   return parseInspect(r.stdout);
 }
 async function run(host, spec) {
+  if (Object.keys(spec.env).length === 0)
+    return (await host.run(runContainer(spec))).stdout.trim();
+  const text2 = envFileText(spec.env);
   const envFile = (await host.run(makeEnvFile())).stdout.trim();
-  if (!envFile.startsWith("/"))
-    throw new Error(`${host.name}: mktemp returned "${envFile}", expected a path`);
+  if (!/^\/[^\s]*$/.test(envFile))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
-    await host.run(writeStdinTo(envFile), { input: envFileText(spec.env) });
-    const r = await host.run(withEnvFile(envFile, runContainer(spec)));
+    await host.run(writeStdinTo(envFile), { input: text2 });
+    const r = await host.run(runContainer(spec, envFile));
     return r.stdout.trim();
   } finally {
     await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
   }
 }
-async function stop(host, name2, graceSeconds) {
-  await host.run(stopContainer(name2, graceSeconds), {
+async function stop(host, name, graceSeconds) {
+  await host.run(stopContainer(name, graceSeconds), {
     timeoutMs: (graceSeconds + 60) * 1e3
   });
 }
@@ -71875,21 +72320,28 @@ function membershipGuard(members2, nodes) {
 // src/node/spec.ts
 var PREVIOUS_SUFFIX = ".raftroll-prev";
 var ASIDE_SUFFIX = ".raftroll-reseed-";
-var previousName = (name2) => `${name2}${PREVIOUS_SUFFIX}`;
+var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
 function withPrevious(spec, previous) {
   if (!previous) return spec;
   const labels = {
     ...spec.labels,
-    [LABEL.previousImage]: previous.imageId
+    [LABEL2.previousImage]: previous.imageId
   };
-  const fp = previous.labels[LABEL.fingerprint];
-  if (fp) labels[LABEL.previousFingerprint] = fp;
+  const fp = previous.labels[LABEL2.fingerprint];
+  if (fp) labels[LABEL2.previousFingerprint] = fp;
   return { ...spec, labels };
 }
 
 // src/remote/host-files.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
+function absolutePath(path, what = "path") {
+  if (!path.startsWith("/") || posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
+    throw new Error(
+      `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
+    );
+  return path;
+}
 var HostFiles = class {
   constructor(host) {
     this.host = host;
@@ -71899,9 +72351,12 @@ var HostFiles = class {
     return `${this.host.name} (${this.host.address})`;
   }
   async stat(path) {
-    const r = await this.host.run(["find", path, "-maxdepth", "0", "-printf", "%y %s %T@\\n"], {
-      allowFailure: true
-    });
+    const r = await this.host.run(
+      ["find", absolutePath(path), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
+      {
+        allowFailure: true
+      }
+    );
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return void 0;
       throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
@@ -71912,7 +72367,7 @@ var HostFiles = class {
   async list(dir) {
     const r = await this.host.run([
       "find",
-      dir,
+      absolutePath(dir),
       "-mindepth",
       "1",
       "-maxdepth",
@@ -71933,7 +72388,7 @@ var HostFiles = class {
   async findWalDirs(root) {
     const r = await this.host.run([
       "find",
-      root,
+      absolutePath(root),
       "-maxdepth",
       "8",
       "-type",
@@ -71946,10 +72401,11 @@ var HostFiles = class {
     return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
   }
   read(path, start, end) {
-    return this.host.readStream(path, start, end);
+    return this.host.readStream(absolutePath(path), start, end);
   }
   async copyNew(src, dst) {
-    const exists2 = await this.host.run(["test", "-e", dst], { allowFailure: true });
+    absolutePath(src);
+    const exists2 = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
     if (exists2.code === 0)
       throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
     await this.host.run([
@@ -71961,11 +72417,12 @@ var HostFiles = class {
       dst
     ]);
     await this.host.run(["cmp", "--", src, dst]);
-    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
+    await this.host.run(["sync", "--", dst, posix2.dirname(dst)]);
   }
   async truncate(path, size) {
+    absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix.dirname(path)]);
+    await this.host.run(["sync", "--", path, posix2.dirname(path)]);
   }
 };
 
@@ -71977,15 +72434,24 @@ async function freeBytes(host, dir) {
 }
 
 // src/runtime/memory.ts
-var DOCKER_UNITS = { "": 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-var GO_UNITS = {
-  "": 1,
-  B: 1,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-  TiB: 1024 ** 4
+var DOCKER_UNITS = {
+  "": 1n,
+  b: 1n,
+  k: 1024n,
+  m: 1024n ** 2n,
+  g: 1024n ** 3n
 };
+var GO_UNITS = {
+  "": 1n,
+  B: 1n,
+  KiB: 1024n,
+  MiB: 1024n ** 2n,
+  GiB: 1024n ** 3n,
+  TiB: 1024n ** 4n
+};
+var MIN_DOCKER_MEMORY = 6 * 1024 ** 2;
+var MAX_DOCKER_MEMORY = 1024 ** 5;
+var MAX_INT64 = 2n ** 63n - 1n;
 var MemorySettingError = class extends Error {
   name = "MemorySettingError";
 };
@@ -71995,21 +72461,35 @@ function parseDockerMemory(value, what = "memory limit") {
     throw new MemorySettingError(
       `${what} "${value}" is not a Docker memory size: expected a whole number with b, k, m or g (e.g. 2500m)`
     );
-  const bytes = Number(m[1]) * DOCKER_UNITS[m[2].toLowerCase()];
-  if (bytes < 6 * 1024 ** 2)
+  const bytes = BigInt(m[1]) * DOCKER_UNITS[m[2].toLowerCase()];
+  if (bytes < BigInt(MIN_DOCKER_MEMORY))
     throw new MemorySettingError(`${what} "${value}" is below Docker's minimum of 6m`);
-  return bytes;
+  if (bytes > BigInt(MAX_DOCKER_MEMORY))
+    throw new MemorySettingError(
+      `${what} "${value}" is above 1 PiB, more than any host has: expected a limit such as 2500m or 64g`
+    );
+  return Number(bytes);
 }
 function parseGoMemLimit(value) {
-  const m = /^(\d+(?:\.\d+)?)(B|KiB|MiB|GiB|TiB)?$/.exec(value.trim());
+  const m = /^(\d+)(B|KiB|MiB|GiB|TiB)?$/.exec(value);
   if (!m)
     throw new MemorySettingError(
-      `GOMEMLIMIT "${value}" is not a Go memory limit: expected a number with B, KiB, MiB, GiB or TiB (e.g. 1800MiB)`
+      `GOMEMLIMIT "${value}" is not a Go memory limit: expected a whole number with an optional B, KiB, MiB, GiB or TiB and no spaces (e.g. 1800MiB; 1.5GiB is 1536MiB); Go refuses anything else at startup`
     );
-  return Math.floor(Number(m[1]) * GO_UNITS[m[2] ?? ""]);
+  const bytes = BigInt(m[1]) * GO_UNITS[m[2] ?? ""];
+  if (bytes > MAX_INT64)
+    throw new MemorySettingError(
+      `GOMEMLIMIT "${value}" is more bytes than Go can hold (2^63-1); Go refuses it at startup`
+    );
+  return Number(bytes);
 }
 var mib = (bytes) => `${(bytes / 1024 ** 2).toFixed(bytes % 1024 ** 2 ? 1 : 0)} MiB`;
 function checkMemLimits(memory, goMemLimit) {
+  if (goMemLimit === "off" && memory !== void 0)
+    throw new MemorySettingError(
+      `GOMEMLIMIT=off under the container memory limit ${memory}: the kernel would kill the node before Go's collector reacts. Give GOMEMLIMIT about 70% of the limit`
+    );
+  if (goMemLimit !== void 0 && goMemLimit !== "off") parseGoMemLimit(goMemLimit);
   if (memory === void 0 || goMemLimit === void 0) return;
   const limit = parseDockerMemory(memory);
   const go = parseGoMemLimit(goMemLimit);
@@ -72021,8 +72501,8 @@ function checkMemLimits(memory, goMemLimit) {
 }
 
 // src/base/files.ts
-function joinPath(dir, name2) {
-  return dir.endsWith("/") ? `${dir}${name2}` : `${dir}/${name2}`;
+function joinPath(dir, name) {
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 // src/wal/cursor.ts
@@ -72166,7 +72646,7 @@ var Reader = class {
     return (BigInt(this.hi) << 32n | BigInt(this.lo)) + BigInt(offset) > INT64_MAX_BIG;
   }
 };
-function walkMessage(buf, start, end, known, style, visit2, name2 = "message") {
+function walkMessage(buf, start, end, known, style, visit2, name = "message") {
   if (style === "protobuf-go") return walkProtobufGo(buf, start, end, known, visit2);
   const r = new Reader(buf, start, end);
   const l = end - start;
@@ -72177,10 +72657,10 @@ function walkMessage(buf, start, end, known, style, visit2, name2 = "message") {
     const wireType = r.lo & 7;
     const fieldNum = r.lo >>> 3 | r.hi << 29 | 0;
     if (wireType === 4) {
-      return { kind: "error", message: `proto: ${name2}: wiretype end group for non-group` };
+      return { kind: "error", message: `proto: ${name}: wiretype end group for non-group` };
     }
     if (fieldNum <= 0) {
-      return { kind: "error", message: `proto: ${name2}: illegal tag ${fieldNum}` };
+      return { kind: "error", message: `proto: ${name}: illegal tag ${fieldNum}` };
     }
     const kind = known[fieldNum];
     if (kind === "varint") {
@@ -72885,22 +73365,22 @@ function bytesEqual(a, b) {
 
 // src/wal/names.ts
 var HEX = /^[0-9a-fA-F]$/;
-function parseSegmentName(name2) {
-  if (!name2.endsWith(".wal")) return void 0;
+function parseSegmentName(name) {
+  if (!name.endsWith(".wal")) return void 0;
   let i = 0;
   const hex3 = () => {
-    while (name2[i] === " " || name2[i] === "	" || name2[i] === "\r") i++;
+    while (name[i] === " " || name[i] === "	" || name[i] === "\r") i++;
     const start = i;
-    while (i - start < 16 && i < name2.length && HEX.test(name2[i])) i++;
+    while (i - start < 16 && i < name.length && HEX.test(name[i])) i++;
     if (i === start) return void 0;
-    return BigInt(`0x${name2.slice(start, i)}`);
+    return BigInt(`0x${name.slice(start, i)}`);
   };
   const seq = hex3();
-  if (seq === void 0 || name2[i] !== "-") return void 0;
+  if (seq === void 0 || name[i] !== "-") return void 0;
   i++;
   const index = hex3();
-  if (index === void 0 || name2.slice(i, i + 4) !== ".wal") return void 0;
-  return { name: name2, seq, index };
+  if (index === void 0 || name.slice(i, i + 4) !== ".wal") return void 0;
+  return { name, seq, index };
 }
 function findSequenceGap(segments) {
   for (let i = 1; i < segments.length; i++) {
@@ -73049,18 +73529,18 @@ async function verifyDir(files, dir, rules) {
   }
   const sizes = new Map(entries.map((e) => [e.name, e]));
   const hazards = [];
-  for (const name2 of ignored) {
-    if (/\.wal\.broken(\.\d+)?$/.test(name2)) {
+  for (const name of ignored) {
+    if (/\.wal\.broken(\.\d+)?$/.test(name)) {
       hazards.push({
         kind: "stale-backup",
-        segment: name2,
-        message: `${name2} is a backup left by an earlier repair; keep it until the node is healthy, then remove it`
+        segment: name,
+        message: `${name} is a backup left by an earlier repair; keep it until the node is healthy, then remove it`
       });
-    } else if (!name2.endsWith(".tmp")) {
+    } else if (!name.endsWith(".tmp")) {
       hazards.push({
         kind: "ignored-file",
-        segment: name2,
-        message: `${name2} is not a WAL segment; etcd ignores it`
+        segment: name,
+        message: `${name} is not a WAL segment; etcd ignores it`
       });
     }
   }
@@ -73461,8 +73941,8 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
 }
 async function freeBackupName(files, path) {
   for (let n = 1; n < 1e3; n++) {
-    const name2 = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
-    if (!await files.stat(name2)) return name2;
+    const name = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
+    if (!await files.stat(name)) return name;
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
 }
@@ -73650,14 +74130,14 @@ async function facts(session, node2, view, etcdVersion, t) {
   const f = { view, staleBackups: [], observedAt: Date.now() };
   if (!view.reachable) return f;
   const host = session.host(node2);
-  const name2 = session.inv.container.name;
+  const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
   if (!dataDir.startsWith("/"))
     throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
   const c = view.container;
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(
-      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name2],
+      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name],
       { allowFailure: true }
     );
     if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
@@ -73684,7 +74164,7 @@ async function facts(session, node2, view, etcdVersion, t) {
     { allowFailure: true }
   );
   f.reseedLeftovers = aside.stdout.split("\0").filter(Boolean);
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
   if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
   const broken = await host.run(
     ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
@@ -73731,46 +74211,6 @@ async function diagnose(session, nodes, t, etcdVersion) {
       };
     })
   );
-}
-
-// src/runtime/env.ts
-var KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var EnvError = class extends Error {
-  name = "EnvError";
-};
-function checkKey(key, where2) {
-  if (!KEY.test(key)) {
-    throw new EnvError(
-      `${where2}: "${key}" is not a valid environment variable name: expected letters, digits and _, not starting with a digit`
-    );
-  }
-}
-function parseEnvLines(text2, where2) {
-  const env = {};
-  if (text2.trim() === "none") return env;
-  for (const [n, raw] of text2.split(/\r?\n/).entries()) {
-    const line = raw.replace(/^\s+/, "");
-    if (line === "" || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0)
-      throw new EnvError(`${where2}, line ${n + 1}: "${line.slice(0, 40)}" is not KEY=VALUE`);
-    const key = line.slice(0, eq);
-    checkKey(key, `${where2}, line ${n + 1}`);
-    env[key] = line.slice(eq + 1);
-  }
-  return env;
-}
-function mergeEnv(defaults, extra) {
-  const out = {};
-  for (const [k, v] of Object.entries(defaults)) {
-    checkKey(k, "default env");
-    out[k] = v;
-  }
-  for (const [k, v] of Object.entries(extra)) {
-    checkKey(k, "extra env");
-    out[k] = v;
-  }
-  return out;
 }
 
 // src/inventory/template.ts
@@ -73868,9 +74308,13 @@ function nodeSpec(inv, node2, o = {}) {
     ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
   });
   checkMemLimits(memory, env.GOMEMLIMIT);
+  checkEnvFileValues(env, at("container env"));
+  const image = o.image ?? c.image;
+  const badImage = imageProblem(image);
+  if (badImage) throw new InventoryError(`${at("image")} ${JSON.stringify(image)} ${badImage}`);
   const spec = {
     name: c.name,
-    image: o.image ?? c.image,
+    image,
     restart: c.restart ?? "unless-stopped",
     network: c.network ?? "host",
     memory,
@@ -73878,13 +74322,13 @@ function nodeSpec(inv, node2, o = {}) {
     volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
       (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
     ),
-    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
+    labels: { ...c.labels ?? {}, [LABEL2.managed]: "1" },
     env,
     args: (c.args ?? PRESET_ARGS[inv.engine]).map(
       (a, k) => fill(a, ctx, at(`container.args[${k}]`))
     )
   };
-  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  spec.labels[LABEL2.fingerprint] = fingerprint(spec);
   return spec;
 }
 function joiningSpec(engine, spec) {
@@ -73903,12 +74347,12 @@ function joiningSpec(engine, spec) {
   }
   if (engine === "etcd") args.push("--initial-cluster-state", "existing");
   const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
+  out.labels[LABEL2.fingerprint] = fingerprint(out);
   return out;
 }
 
 // src/node/catch-up.ts
-var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
   let last = "";
@@ -73936,7 +74380,7 @@ async function waitCaughtUp(session, id, t, o) {
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep(t.pollMs);
+    await sleep2(t.pollMs);
   }
 }
 function catchUp(ctx, startedAt, baselineRestarts = 0) {
@@ -74028,7 +74472,7 @@ async function leadsNow(ctx, v, letThroughDown) {
 }
 
 // src/node/handover.ts
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function handover(ctx, views) {
   phase(ctx, "handover");
   const t = ctx.t;
@@ -74045,13 +74489,13 @@ async function handover(ctx, views) {
         while (Date.now() < deadline) {
           const s = await leaderClient.status().catch(() => void 0);
           if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-          await sleep2(t.pollMs);
+          await sleep3(t.pollMs);
         }
         throw new Error("no other node took over in time");
       } catch (e) {
         tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
         warn(ctx, `leadership transfer to ${cand.id} failed: ${e.message}`);
-        await sleep2(500 * 2 ** (attempt - 1));
+        await sleep3(500 * 2 ** (attempt - 1));
       }
     }
   }
@@ -74108,21 +74552,21 @@ async function restartOriginal(ctx) {
   }
 }
 async function rollback(ctx) {
-  const { host, name: name2, prevName } = ctx;
+  const { host, name, prevName } = ctx;
   const prev = await inspect(host, prevName);
-  const cur = await inspect(host, name2);
+  const cur = await inspect(host, name);
   if (prev) {
     if (cur) {
       if (cur.state.running || cur.state.restarting)
-        await stop(host, name2, ctx.t.stopGraceSeconds);
-      await host.run(removeContainer(name2));
+        await stop(host, name, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name));
     }
-    await host.run(renameContainer(prevName, name2));
-  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
+    await host.run(renameContainer(prevName, name));
+  } else if (!cur || cur.labels[LABEL2.fingerprint] === ctx.spec.labels[LABEL2.fingerprint]) {
     return "the previous container is gone; nothing to restore";
   }
   const wal = await checkWal(ctx);
-  await host.run(startContainer(name2));
+  await host.run(startContainer(name));
   await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
   return `the previous container is back and caught up (WAL ${wal})`;
 }
@@ -74236,7 +74680,7 @@ var ClusterViews = class {
 };
 
 // src/remediate/reseed-steps.ts
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
   const views = await observe(session, session.inv.nodes);
   const l = views.find((v) => v.raft?.role === "leader");
@@ -74256,7 +74700,7 @@ async function change(session, what, done, act, timeoutMs) {
       last = e.message;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep3(500);
+    await sleep4(500);
   }
 }
 async function undo(done, r) {
@@ -74414,8 +74858,8 @@ async function reseed(session, id, o) {
   const t = o.thresholds;
   const node2 = session.inv.nodes.find((n) => n.id === id);
   const host = session.host(node2);
-  const name2 = session.inv.container.name;
-  const prev = `${name2}${PREVIOUS_SUFFIX}`;
+  const name = session.inv.container.name;
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
   const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
   const p = {
@@ -74430,10 +74874,10 @@ async function reseed(session, id, o) {
   const views = await observe(session, session.inv.nodes);
   const v = views.find((x) => x.id === id);
   const refused = async (why) => {
-    if (p.stoppedByUs) await host.run(startContainer(name2), { allowFailure: true });
+    if (p.stoppedByUs) await host.run(startContainer(name), { allowFailure: true });
     return {
       outcome: "refused",
-      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name2} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
+      message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
     };
   };
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
@@ -74446,7 +74890,7 @@ async function reseed(session, id, o) {
       `${prev} exists (left by an earlier run, possibly a re-seed that did not finish); look at it, remove it, and re-run`
     );
   if (v.container?.state.restarting || v.container?.state.running) {
-    await stop(host, name2, t.stopGraceSeconds);
+    await stop(host, name, t.stopGraceSeconds);
     p.stoppedByUs = true;
   }
   const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
@@ -74469,7 +74913,7 @@ async function reseed(session, id, o) {
     id,
     node: node2,
     host,
-    name: name2,
+    name,
     prev,
     dataDir,
     address,
@@ -74675,11 +75119,11 @@ function cancelSignal() {
 
 // src/actions/inventory-input.ts
 import { mkdtemp } from "node:fs/promises";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 async function inventoryFromInput(value, baseDir) {
   if (!value.includes("\n")) return loadInventory(value.trim());
-  const dir = await mkdtemp(join(baseDir, "raftroll-inventory-"));
-  return parseInventory(value, join(dir, "inventory.yml"));
+  const dir = await mkdtemp(join2(baseDir, "raftroll-inventory-"));
+  return parseInventory(value, join2(dir, "inventory.yml"));
 }
 
 // src/cluster/session.ts
@@ -74898,9 +75342,9 @@ var ElastickvClient = class {
   async removeMember(member, timeoutMs = 1e4) {
     await this.call("RemoveServer", encodeRemove(member.id), decodeChange, timeoutMs);
   }
-  async addLearner(name2, address, timeoutMs = 1e4) {
-    await this.call("AddLearner", encodeAddLearner(name2, address), decodeChange, timeoutMs);
-    return { id: name2, name: name2, address, voter: false };
+  async addLearner(name, address, timeoutMs = 1e4) {
+    await this.call("AddLearner", encodeAddLearner(name, address), decodeChange, timeoutMs);
+    return { id: name, name, address, voter: false };
   }
   async promoteLearner(member, minAppliedIndex, timeoutMs = 1e4) {
     await this.call(
@@ -75001,196 +75445,20 @@ var EtcdClient = class {
   async removeMember(member, timeoutMs = 1e4) {
     await this.call("/v3/cluster/member/remove", { ID: member.id }, timeoutMs);
   }
-  async addLearner(name2, address, timeoutMs = 1e4) {
+  async addLearner(name, address, timeoutMs = 1e4) {
     const r = await this.call(
       "/v3/cluster/member/add",
       { peerURLs: [address], isLearner: true },
       timeoutMs
     );
     if (!r.member?.ID) throw new Error(`${this.label}: member add answered without a member id`);
-    return { id: r.member.ID, name: name2, address, voter: false };
+    return { id: r.member.ID, name, address, voter: false };
   }
   async promoteLearner(member, _minAppliedIndex, timeoutMs = 1e4) {
     await this.call("/v3/cluster/member/promote", { ID: member.id }, timeoutMs);
   }
   async close() {
     await this.tunnel.close();
-  }
-};
-
-// src/remote/ssh.ts
-import { spawn } from "node:child_process";
-import { rm as rm2 } from "node:fs/promises";
-import { join as join2 } from "node:path";
-var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
-var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
-var SshHost = class {
-  constructor(name2, s) {
-    this.name = name2;
-    this.s = s;
-    this.address = s.target;
-    this.control = join2(s.controlDir, `${name2.replace(/[^A-Za-z0-9_.-]/g, "_")}.ctl`);
-  }
-  name;
-  s;
-  address;
-  control;
-  /** ssh's options, the same for every call so all of them share the one connection. */
-  sshArgs() {
-    const s = this.s;
-    const o = (kv) => ["-o", kv];
-    return [
-      ...o("BatchMode=yes"),
-      ...o(`ConnectTimeout=${s.connectTimeoutSec ?? 10}`),
-      ...o(`StrictHostKeyChecking=${s.acceptNewHostKeys ? "accept-new" : "yes"}`),
-      ...s.knownHostsFile ? o(`UserKnownHostsFile=${s.knownHostsFile}`) : [],
-      ...s.identityFile ? [...o("IdentitiesOnly=yes"), "-i", s.identityFile] : [],
-      ...o("ControlMaster=auto"),
-      ...o(`ControlPath=${this.control}`),
-      ...o("ControlPersist=300"),
-      ...o("ServerAliveInterval=15"),
-      ...o("ServerAliveCountMax=4"),
-      ...(s.options ?? []).flatMap(o),
-      ...s.port ? ["-p", String(s.port)] : []
-    ];
-  }
-  remote(argv, sudo) {
-    return quoteCommand(sudo && this.s.sudo ? ["sudo", "-n", "--", ...argv] : argv);
-  }
-  async run(argv, opts = {}) {
-    const command = this.remote(argv, opts.sudo ?? true);
-    const attempts = this.s.connectAttempts ?? 4;
-    let last;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const r = await this.exec(
-        [...this.sshArgs(), this.s.target, "--", command],
-        opts.input,
-        opts.timeoutMs ?? this.s.commandTimeoutMs ?? 12e4
-      );
-      if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
-        if (r.code === 255 && FATAL.test(r.stderr))
-          throw new HostUnreachableError(this.explain(r.stderr));
-        if (r.code !== 0 && !opts.allowFailure)
-          throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
-        return r;
-      }
-      last = r;
-      if (attempt < attempts) {
-        this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
-        await sleep4(500 * 2 ** (attempt - 1));
-      }
-    }
-    throw new HostUnreachableError(`${this.explain(last.stderr)} (after ${attempts} attempts)`);
-  }
-  explain(stderr) {
-    const line = stderr.trim().split("\n").filter(Boolean).slice(-2).join(" | ");
-    let hint2 = "";
-    if (/Host key verification failed|IDENTIFICATION HAS CHANGED/.test(stderr)) {
-      hint2 = `; the host key is not the one in ${this.s.knownHostsFile ?? "known_hosts"} \u2014 check the host, then update known_hosts`;
-    } else if (/Permission denied/.test(stderr)) {
-      hint2 = "; the key was refused \u2014 check the SSH key and the user";
-    } else if (/Could not resolve hostname/.test(stderr)) {
-      hint2 = "; check the host name in the inventory";
-    } else if (/Connection refused|timed out/.test(stderr)) {
-      hint2 = "; is sshd running, and may this runner reach port 22 (Tailscale ACLs)?";
-    }
-    return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint2}`;
-  }
-  exec(args, input2, timeoutMs) {
-    return new Promise((resolve2, reject) => {
-      const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
-      const out = [];
-      const err = [];
-      child.stdout.on("data", (d) => out.push(d));
-      child.stderr.on("data", (d) => err.push(d));
-      const timer = setTimeout(() => {
-        err.push(Buffer.from(`
-raftroll: timed out after ${timeoutMs} ms
-`));
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve2({
-          code: code ?? (signal ? 124 : 1),
-          stdout: Buffer.concat(out).toString("utf8"),
-          // ssh writes some of its own messages with CRLF.
-          stderr: Buffer.concat(err).toString("utf8").replace(/\r\n?/g, "\n")
-        });
-      });
-      child.stdin.on("error", () => {
-      });
-      child.stdin.end(input2 ?? "");
-    });
-  }
-  async *readStream(path, start = 0, end) {
-    await this.run(["true"], { sudo: false });
-    const argv = [
-      "dd",
-      `if=${path}`,
-      "bs=1M",
-      "status=none",
-      "iflag=skip_bytes,count_bytes",
-      `skip=${start}`
-    ];
-    if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = spawn("ssh", [...this.sshArgs(), this.s.target, "--", this.remote(argv, true)], {
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    const err = [];
-    child.stderr.on("data", (d) => err.push(d));
-    const closed = new Promise((r) => child.on("close", (code2) => r(code2 ?? 1)));
-    let finished = false;
-    try {
-      for await (const chunk of child.stdout) yield chunk;
-      finished = true;
-    } finally {
-      if (!finished) child.kill("SIGTERM");
-    }
-    const code = await closed;
-    if (code !== 0) {
-      throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
-        code,
-        stdout: "",
-        stderr: Buffer.concat(err).toString()
-      });
-    }
-  }
-  async tunnel(remoteHost, remotePort) {
-    await this.run(["true"], { sudo: false });
-    const socketPath = join2(
-      this.s.controlDir,
-      `${this.name.replace(/[^A-Za-z0-9_.-]/g, "_")}-${remotePort}-${Date.now().toString(36)}.sock`
-    );
-    const spec = `${socketPath}:${remoteHost}:${remotePort}`;
-    const r = await this.exec(
-      [...this.sshArgs(), "-O", "forward", "-L", spec, this.s.target],
-      void 0,
-      15e3
-    );
-    if (r.code !== 0)
-      throw new HostUnreachableError(
-        `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`
-      );
-    return {
-      socketPath,
-      close: async () => {
-        await this.exec(
-          [...this.sshArgs(), "-O", "cancel", "-L", spec, this.s.target],
-          void 0,
-          1e4
-        );
-        await rm2(socketPath, { force: true });
-      }
-    };
-  }
-  async close() {
-    await this.exec([...this.sshArgs(), "-O", "exit", this.s.target], void 0, 1e4);
   }
 };
 
@@ -75407,18 +75675,20 @@ function remediationSummaryMarkdown(r) {
 }
 
 // src/actions/input-helpers.ts
-var opt = (name2) => getInput(name2).trim() || void 0;
-function boolInput(name2, fallback) {
-  const v = getInput(name2).trim().toLowerCase();
+var opt = (name) => getInput(name).trim() || void 0;
+function boolInput(name, fallback) {
+  const v = getInput(name).trim().toLowerCase();
   if (v === "") return fallback;
   if (v === "true") return true;
   if (v === "false") return false;
-  throw new Error(`input ${name2} is "${v}"; expected true or false`);
+  throw new Error(`input ${name} is "${v}"; expected true or false`);
 }
+var MIN_MASK = 3;
 function maskKey(key) {
   if (!key) return;
-  for (const line of [key, ...key.split("\n")])
-    if (line.trim().length > 8) setSecret(line.trim());
+  const parts = /* @__PURE__ */ new Set([key, key.trim()]);
+  for (const line of key.split(/\r?\n/)) parts.add(line.trim());
+  for (const p of parts) if (p.length >= MIN_MASK) setSecret(p);
 }
 
 // src/settings/options.ts
@@ -75548,8 +75818,8 @@ var OPTIONS = {
     parse: oneOf(["diagnose", "auto"])
   }
 };
-function readOption(name2, raw, label, sep = ":") {
-  const def = OPTIONS[name2];
+function readOption(name, raw, label, sep = ":") {
+  const def = OPTIONS[name];
   const given = raw?.trim() ? raw.trim() : def.fallback || void 0;
   if (given === void 0) return void 0;
   try {
@@ -75562,8 +75832,8 @@ function readOption(name2, raw, label, sep = ":") {
 }
 
 // src/actions/setting-input.ts
-function settingInput(name2) {
-  return readOption(name2, getInput(OPTIONS[name2].input), (d) => `input ${d.input}`, ";");
+function settingInput(name) {
+  return readOption(name, getInput(OPTIONS[name].input), (d) => `input ${d.input}`, ";");
 }
 
 // src/actions/remediate/inputs.ts

@@ -1,8 +1,10 @@
 // The cluster the lab runs: one container per host, started from the engine's run spec with
 // the product's own `docker run` builder.
 
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
-import { runContainer, startContainer } from '../src/runtime/docker.js';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { envFileText, runContainer, startContainer } from '../src/runtime/docker.js';
 import { hostIp, LAB_LABEL, nodeId, nodeUid } from './config.js';
 import { docker, inspect } from './docker.js';
 import type { LabEngine, RaftView, RunOptions } from './engine.js';
@@ -17,7 +19,15 @@ export async function runNode(
 ): Promise<void> {
   const spec = engine.runSpec(i, hosts, opts);
   spec.labels = { ...spec.labels, [LAB_LABEL]: '1' };
-  await docker(i, runContainer(spec), { env: spec.env });
+  // As the product does it: the env reaches the container through a root-only --env-file.
+  const dir = mkdtempSync(join(tmpdir(), 'raftroll-lab-env-'));
+  try {
+    const file = join(dir, 'env');
+    writeFileSync(file, envFileText(spec.env), { mode: 0o600 });
+    await docker(i, runContainer(spec, file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Creates node i's data directory, owned by the node's own uid, then runs the node. */

@@ -4,17 +4,11 @@
 
 import { $, type ProcessOutput } from 'zx';
 import { inspectContainer } from '../src/runtime/docker.js';
-import type { Env } from '../src/runtime/env.js';
 import { hostPaths } from './config.js';
 
 export interface DockerOptions {
   nothrow?: boolean;
   input?: string;
-  /**
-   * Values for the variables a `docker run --env KEY` names: the docker client reads them from
-   * its own environment, so they travel here rather than in argv.
-   */
-  env?: Env;
 }
 
 /** Runs a `docker ...` argv against host i's engine. */
@@ -29,7 +23,7 @@ export async function docker(
     quiet: true,
     nothrow: opts.nothrow ?? false,
     input: opts.input,
-    env: { ...process.env, ...opts.env, DOCKER_HOST: `unix://${hostPaths(i).dockerSock}` },
+    env: { ...process.env, DOCKER_HOST: `unix://${hostPaths(i).dockerSock}` },
   })`${argv}`;
 }
 
