@@ -58594,8 +58594,7 @@ async function facts(session, node2, view, etcdVersion, t) {
   const host = session.host(node2);
   const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
-  if (!dataDir.startsWith("/"))
-    throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
+  absolutePath(dataDir, "container.dataDir");
   const c = view.container;
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
     const s = await host.run(

@@ -75262,6 +75262,20 @@ function boolInput(name, fallback) {
   throw new Error(`input ${name} is "${v}"; expected true or false`);
 }
 var MIN_MASK = 3;
+function maskSecretLines(text2) {
+  if (!text2) return;
+  const parts = /* @__PURE__ */ new Set([text2, text2.trim()]);
+  for (const line of text2.split(/\r?\n/)) {
+    parts.add(line.replace(/\r$/, ""));
+    parts.add(line.trim());
+    const eq = line.indexOf("=");
+    if (eq >= 0) {
+      parts.add(line.slice(eq + 1));
+      parts.add(line.slice(eq + 1).trim());
+    }
+  }
+  for (const p of parts) if (p.length >= MIN_MASK) setSecret(p);
+}
 function maskKey(key) {
   if (!key) return;
   const parts = /* @__PURE__ */ new Set([key, key.trim()]);
@@ -75427,12 +75441,7 @@ function readSettings() {
   const sshKey = getInput("ssh-key") || void 0;
   maskKey(sshKey);
   const extraEnv = opt("extra-env");
-  if (extraEnv) {
-    for (const line of extraEnv.split("\n")) {
-      const value = line.slice(line.indexOf("=") + 1).trim();
-      if (line.includes("=") && value.length >= 3) setSecret(value);
-    }
-  }
+  maskSecretLines(extraEnv);
   return {
     inventory,
     imageTag,

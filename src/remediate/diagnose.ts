@@ -9,7 +9,7 @@ import type { Diagnosis, NodeFacts } from '../events/findings.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { alreadyDown } from '../node/guards.js';
 import { ASIDE_SUFFIX, PREVIOUS_SUFFIX } from '../node/spec.js';
-import { HostFiles } from '../remote/host-files.js';
+import { absolutePath, HostFiles } from '../remote/host-files.js';
 import * as containers from '../runtime/containers.js';
 import { freeBytes } from '../runtime/disk.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
@@ -48,9 +48,8 @@ async function facts(
   const name = session.inv.container.name;
   const dataDir = session.inv.container.dataDir;
   // find reads an operand that starts with '-' as an expression (`-delete` included), and has
-  // no `--` for its paths: it is given absolute paths only.
-  if (!dataDir.startsWith('/'))
-    throw new Error(`container.dataDir "${dataDir}" is not an absolute path`);
+  // no `--` for its paths: it is given absolute, normalized paths only.
+  absolutePath(dataDir, 'container.dataDir');
   const c = view.container;
   // Docker reports Running while a container is restarting: a crash loop is a node that is down.
   if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {

@@ -2,7 +2,7 @@
 // cannot tell "unset" from "empty", so "none" is how a default is switched off.
 
 import * as core from '@actions/core';
-import { boolInput, maskKey, opt } from '../input-helpers.js';
+import { boolInput, maskKey, maskSecretLines, opt } from '../input-helpers.js';
 import { settingInput } from '../setting-input.js';
 
 export interface RolloutSettings {
@@ -38,12 +38,7 @@ export function readSettings(): RolloutSettings {
   const sshKey = core.getInput('ssh-key') || undefined;
   maskKey(sshKey);
   const extraEnv = opt('extra-env');
-  if (extraEnv) {
-    for (const line of extraEnv.split('\n')) {
-      const value = line.slice(line.indexOf('=') + 1).trim();
-      if (line.includes('=') && value.length >= 3) core.setSecret(value);
-    }
-  }
+  maskSecretLines(extraEnv);
   return {
     inventory,
     imageTag,
