@@ -2,7 +2,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { repoOf } from '../../src/actions/github/client.js';
-import { DeploymentRecord } from '../../src/actions/github/deployment.js';
+import { DeploymentRecord, deploymentOutcome } from '../../src/actions/github/deployment.js';
 import { INCIDENT_LABEL, reportIncident } from '../../src/actions/github/incident.js';
 import { type FakeGithub, fakeGithub } from '../helpers/github-api.js';
 
@@ -117,5 +117,39 @@ describe('the incident issue', () => {
     expect(await incident(false)).toEqual({ action: 'updated', number: first.number });
     gh.issues.length = 0; // deleted
     expect((await incident(false)).action).toBe('opened');
+  });
+});
+
+describe("a roll's final deployment status", () => {
+  const row = (node: string, result: string, message?: string) => ({ node, result, message });
+  const totals = { updated: 0, skipped: 0, failed: 0, rolledBack: 0 };
+  it('says how many nodes were updated', () => {
+    expect(
+      deploymentOutcome({
+        result: 'success',
+        totals: { ...totals, updated: 2, skipped: 1 },
+        nodes: [row('n1', 'updated'), row('n2', 'updated'), row('n3', 'skipped')],
+      }),
+    ).toEqual({ state: 'success', description: '2/3 updated, 1 already up to date' });
+  });
+  it('names the node that was rolled back, and why', () => {
+    expect(
+      deploymentOutcome({
+        result: 'failure',
+        message: 'n2: x',
+        totals: { ...totals, updated: 1, rolledBack: 1 },
+        nodes: [row('n1', 'updated'), row('n2', 'rolled-back', 'catch-up timeout')],
+      }),
+    ).toEqual({ state: 'failure', description: 'n2 rolled back: catch-up timeout' });
+  });
+  it('an interruption is an error, not a failure', () => {
+    expect(
+      deploymentOutcome({
+        result: 'interrupted',
+        message: 'interrupted before n3',
+        totals,
+        nodes: [],
+      }).state,
+    ).toBe('error');
   });
 });

@@ -141,7 +141,7 @@ function inputsReadBy(dir: string): string[] {
   const names = new Set<string>();
   for (const f of readdirSync(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
-    for (const m of text.matchAll(/(?:getInput|opt|boolInput|num)\(\s*'([a-z-]+)'/g))
+    for (const m of text.matchAll(/(?:getInput|opt|boolInput|num|secretInput)\(\s*'([a-z-]+)'/g))
       names.add(m[1]!);
     // Shared options are read by their settings name; the input name is the definition's.
     for (const m of text.matchAll(/settingInput\(\s*'([A-Za-z]+)'/g))

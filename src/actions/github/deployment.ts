@@ -71,3 +71,26 @@ export class DeploymentRecord {
     }
   }
 }
+
+/** The final status of a roll's deployment, from its report: what happened, in one line. */
+export function deploymentOutcome(r: {
+  result: 'success' | 'failure' | 'interrupted';
+  message?: string;
+  totals: { updated: number; skipped: number; failed: number; rolledBack: number };
+  nodes: { node: string; result: string; message?: string }[];
+}): { state: DeploymentState; description: string } {
+  const total = r.nodes.length;
+  if (r.result === 'success') {
+    const skipped = r.totals.skipped ? `, ${r.totals.skipped} already up to date` : '';
+    return { state: 'success', description: `${r.totals.updated}/${total} updated${skipped}` };
+  }
+  const bad = r.nodes.find((n) => n.result === 'rolled-back' || n.result === 'failed');
+  if (r.result === 'interrupted')
+    return { state: 'error', description: `interrupted: ${r.message ?? 'stopped early'}` };
+  if (bad)
+    return {
+      state: 'failure',
+      description: `${bad.node} ${bad.result === 'rolled-back' ? 'rolled back' : 'failed'}: ${bad.message ?? r.message ?? ''}`,
+    };
+  return { state: 'failure', description: r.message ?? 'the rollout failed' };
+}

@@ -24,6 +24,17 @@ export interface RolloutSettings {
   knownHosts?: string;
   etcdVersion: string | undefined;
   reportPath: string;
+  /** Record the roll as a GitHub Deployment (real runs only). */
+  deployments: boolean;
+  environment: string;
+  token?: string;
+}
+
+/** An input that is a credential: masked before anything could print it. */
+function secretInput(name: string): string | undefined {
+  const v = core.getInput(name) || undefined;
+  if (v) core.setSecret(v);
+  return v;
 }
 
 export function readSettings(): RolloutSettings {
@@ -58,6 +69,9 @@ export function readSettings(): RolloutSettings {
     sshKey,
     knownHosts: core.getInput('known-hosts') || undefined,
     etcdVersion,
+    deployments: boolInput('deployments', true),
+    environment: opt('environment') ?? 'production',
+    token: secretInput('token'),
     reportPath: opt('report') ?? `${process.env.RUNNER_TEMP || '/tmp'}/raftroll-report.json`,
   };
 }

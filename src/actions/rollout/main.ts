@@ -12,6 +12,8 @@ import { withTag } from '../../node/spec.js';
 import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { Rollout } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
+import { repoOf } from '../github/client.js';
+import { DeploymentRecord, deploymentOutcome } from '../github/deployment.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, openSession } from '../job-log.js';
 import { rolloutSummaryMarkdown } from '../rollout-summary.js';
@@ -28,6 +30,16 @@ export async function run(): Promise<void> {
     logEvents(events, (node) => `node ${node}`);
     session = await openSession(inv, s, base, events);
     const signal = cancelSignal();
+    const gh = !s.dryRun && s.deployments ? repoOf(s.token, 'deployment record') : undefined;
+    const deployment = gh
+      ? await DeploymentRecord.start(gh, {
+          environment: s.environment,
+          ref: process.env.GITHUB_SHA || image,
+          description: `raftroll roll to ${image}`,
+          payload: { image, nodes: s.nodes ?? inv.nodes.map((n) => n.id), engine: inv.engine },
+        })
+      : undefined;
+    await deployment?.status('in_progress', `rolling to ${image}`);
     const result = await new Rollout(
       inv,
       session,
@@ -57,6 +69,10 @@ export async function run(): Promise<void> {
     core.setOutput('failed', String(report.totals.failed + report.totals.rolledBack));
     core.setOutput('report', s.reportPath);
     await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+    if (deployment) {
+      const end = deploymentOutcome(report);
+      await deployment.status(end.state, end.description);
+    }
     if (result.result !== 'success') {
       const where = result.node
         ? `${result.node} failed${result.phase ? ` at ${result.phase}` : ''}`
