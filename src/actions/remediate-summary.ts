@@ -1,6 +1,8 @@
 // The job summary of a remediation: mode, reason and result, then one row per node drawn from
 // the findings and the heal results only. Pure: the same result always gives the same text.
 
+import { escapeMarkdown } from './markdown.js';
+
 /** What a row needs of a finding (a Diagnosis has more). */
 export interface SummaryFinding {
   node: string;
@@ -32,35 +34,6 @@ export interface RemediationSummaryInput {
 
 /** The longest reason shown; the report keeps all of it. */
 export const REASON_LIMIT = 500;
-
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '@': '&#64;',
-};
-
-/**
- * Text that renders as itself inside a line or a table cell: no HTML, no links (bare URLs
- * included: GitHub links them on `://` and `www.`), images, emphasis, code, mentions or cell
- * breaks, and on one line (block syntax such as `#` or `>` only counts at the start of a line,
- * and this text never starts one).
- */
-export function escapeMarkdown(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-      .replace(/\s*[\r\n]+\s*/g, ' ')
-      .replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`)
-      .replace(/[&<>"'@]/g, (c) => ENTITIES[c]!)
-      // An entity is not the character the autolinker looks for, yet renders as it.
-      .replace(/:\/\//g, '&#58;//')
-      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`)
-  );
-}
 
 function shorten(text: string, limit: number): string {
   const chars = [...text];

@@ -1,15 +1,15 @@
 // The job summary of a rollout: one row per node and the totals, drawn from the report only.
+// Node ids and images come from the inventory and messages carry remote output: all of it is
+// escaped, since GitHub renders the summary as Markdown with HTML.
 
 import type { RolloutReport } from '../events/report.js';
+import { escapeMarkdown } from './markdown.js';
 
-const cell = (s: string | number | undefined) =>
-  String(s ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/\n/g, ' ');
+const cell = (s: string | number | undefined) => escapeMarkdown(String(s ?? ''));
 const secs = (ms: number | undefined) => (ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
 
 export function rolloutSummaryMarkdown(r: RolloutReport): string {
-  const head = `### raftroll ${r.dryRun ? 'plan' : 'rollout'} to \`${r.image}\`: ${r.result}`;
+  const head = `### raftroll ${r.dryRun ? 'plan' : 'rollout'} to ${cell(r.image)}: ${cell(r.result)}`;
   const rows = r.nodes.map(
     (n) =>
       `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} → ${cell(n.imageAfter)} | ${cell(n.wal)} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ''} |`,

@@ -1,9 +1,15 @@
 // One run's connections to a cluster: a Host per node (one multiplexed SSH connection each,
 // control sockets in a private temporary directory) and, on demand, a Raft client per node
 // through that node's tunnel. close() tears all of it down.
+//
+// The private directory may hold an SSH key, so it must not outlive its run even when close()
+// never comes: it is removed when the process exits or is stopped by SIGINT/SIGTERM, and a run
+// that was killed outright (SIGKILL, a lost machine) leaves a directory whose name carries its
+// pid, which the next session opened on this machine removes once that pid is gone.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstatSync, rmSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/load.js';
 import type { NodeInput } from '../inventory/schema.js';
@@ -26,6 +32,78 @@ export interface SessionOptions {
 
 const withNewline = (s: string) => (s.endsWith('\n') ? s : `${s}\n`);
 
+/** `raftroll-<pid>-<mkdtemp suffix>`: a session's private directory. */
+const PRIVATE_DIR = /^raftroll-(\d+)-[A-Za-z0-9]{6}$/;
+/** Names the machine that made the directory: a pid means nothing on another machine. */
+const MADE_ON = 'made-on';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the private directories that killed runs left in `base`: only this user's, made on
+ * this machine, by a process that no longer exists. Anything else is left alone, including the
+ * directories of earlier releases, whose names carry no pid. Returns what it removed.
+ */
+export async function removeStaleDirs(base: string = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(base).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(PRIVATE_DIR.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const dir = join(base, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
+      if ((await readFile(join(dir, MADE_ON), 'utf8')) !== `${hostname()}\n`) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // Gone meanwhile, or not ours to read: either way not ours to remove.
+    }
+  }
+  return removed;
+}
+
+/** The private directories of this process's sessions that close() has not removed yet. */
+const openDirs = new Set<string>();
+
+function removeOpenDirs(): void {
+  for (const dir of openDirs) rmSync(dir, { recursive: true, force: true });
+  openDirs.clear();
+}
+
+let exitHooked = false;
+
+/**
+ * Removes the open directories on the way out. On exit (process.exit included) always. On
+ * SIGINT or SIGTERM only when nobody else listens for it: then the signal would have killed the
+ * process, and still does once the directories are gone. When someone listens (a run finishing
+ * its node before it stops), that run's own close() or exit removes them. Prepended, so the count
+ * is taken before any once-listener has removed itself.
+ */
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on('exit', removeOpenDirs);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    const onSignal = () => {
+      if (process.listenerCount(sig) > 1) return;
+      process.off(sig, onSignal);
+      removeOpenDirs();
+      process.kill(process.pid, sig);
+    };
+    process.prependListener(sig, onSignal);
+  }
+}
+
 export class ClusterSession {
   private readonly hosts = new Map<string, Host>();
   private readonly clients = new Map<string, Promise<RaftClient>>();
@@ -38,8 +116,13 @@ export class ClusterSession {
   ) {}
 
   static async open(inv: Inventory, opts: SessionOptions = {}): Promise<ClusterSession> {
+    const base = opts.baseDir ?? tmpdir();
+    await removeStaleDirs(base);
+    hookExit();
     // 0700 by mkdtemp: control sockets, tunnel sockets and the key are for this process only.
-    const dir = await mkdtemp(join(opts.baseDir ?? tmpdir(), 'raftroll-'));
+    const dir = await mkdtemp(join(base, `raftroll-${process.pid}-`));
+    openDirs.add(dir);
+    await writeFile(join(dir, MADE_ON), `${hostname()}\n`, { mode: 0o600 });
     let keyFile: string | undefined;
     if (opts.privateKey) {
       keyFile = join(dir, 'id');
@@ -148,5 +231,6 @@ export class ClusterSession {
       await (await c.catch(() => undefined))?.close().catch(() => {});
     for (const h of this.hosts.values()) await h.close().catch(() => {});
     await rm(this.controlDir, { recursive: true, force: true });
+    openDirs.delete(this.controlDir);
   }
 }

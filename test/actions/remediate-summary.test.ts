@@ -1,8 +1,8 @@
 // The remediation job summary: a pure rendering of the result, with untrusted text escaped.
 
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '../../src/actions/markdown.js';
 import {
-  escapeMarkdown,
   REASON_LIMIT,
   type RemediationSummaryInput,
   remediationSummaryMarkdown,

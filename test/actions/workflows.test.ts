@@ -26,11 +26,74 @@ describe('workflows', async () => {
     expect(problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([]);
   });
 
+  it.each(files)('%s pins every third-party action by commit, its version in a comment', (f) => {
+    expect(unpinned(readFileSync(join(ROOT, f), 'utf8'))).toEqual([]);
+  });
+
+  it('the pin check refuses a tag, a branch, a short commit and a pin without its version', () => {
+    const bad = [
+      'uses: actions/checkout@v4',
+      '- uses: actions/checkout@main',
+      'uses: actions/checkout@11d5960 # v4.4.0',
+      'uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262',
+      "uses: 'actions/checkout@v4' # v4",
+      'uses: docker://alpine:3',
+    ];
+    for (const line of bad) expect(unpinned(`steps:\n  ${line}\n`), line).toHaveLength(1);
+    const good = [
+      '- uses: actions/checkout@11d5960a326750d5838078e36cf38b85af677262 # v4.4.0',
+      'uses: ./actions/local',
+      'uses: raftroll/raftroll/actions/remediate@v1',
+      '# uses: someone/else@v1 (a comment)',
+    ];
+    for (const line of good) expect(unpinned(`steps:\n  ${line}\n`), line).toEqual([]);
+  });
+
+  it.each(files)('%s says the SSH keys must be environment secrets', (f) => {
+    // The comments as prose: a phrase may wrap.
+    const text = readFileSync(join(ROOT, f), 'utf8').replace(/\n\s*#\s*/g, ' ');
+    expect(text).toMatch(
+      /must be (an? )?(secrets? of (that|those|the) environments?|environment secrets)/,
+    );
+    expect(text).toContain('never repository or organization secrets');
+  });
+
+  it('a rollout and a heal never replace each other while queued', () => {
+    const groups = files.flatMap((f) => {
+      const wf = parse(readFileSync(join(ROOT, f), 'utf8'));
+      const jobs = Object.entries(wf.jobs as Record<string, { concurrency?: Group }>);
+      return jobs.map(([job, j]) => ({ f, job, c: j.concurrency ?? wf.concurrency }));
+    });
+    const of = (job: string) => groups.filter((g) => g.job === job);
+    for (const g of groups) {
+      expect(g.c, `${g.f} ${g.job}`).toBeDefined();
+      expect(g.c['cancel-in-progress'], `${g.f} ${g.job}`).toBe(false);
+    }
+    const rollout = `raftroll-${expr('github.repository')}-rollout`;
+    expect(of('rollout').map((g) => g.c.group)).toEqual([rollout, rollout]);
+    // GitHub replaces an older pending run of a group with a newer one: only rollouts may share
+    // the rollout's group, and a heal's group is per set of nodes.
+    for (const g of [...of('diagnose'), ...of('heal')]) {
+      expect(g.c.group, `${g.f} ${g.job}`).not.toBe(rollout);
+      expect(g.c.group.startsWith(`${rollout}`)).toBe(false);
+    }
+    for (const g of of('heal'))
+      expect(g.c.group).toBe(
+        `raftroll-${expr('github.repository')}-heal-${expr('needs.diagnose.outputs.fixable_nodes')}`,
+      );
+    for (const g of of('diagnose')) expect(g.c.group).toMatch(/-diagnose-/);
+    // The remediation holds no group for the whole run (a diagnosis in the rollout's group
+    // could replace a pending rollout).
+    for (const f of files.filter((x) => x.endsWith('remediation.yml')))
+      expect(parse(readFileSync(join(ROOT, f), 'utf8')).concurrency).toBeUndefined();
+  });
+
   it('templates keep the rollout safe: approval, no cancelling, minimal permissions', () => {
     const wf = parse(readFileSync(join(ROOT, 'workflows/rolling-update.yml'), 'utf8'));
     expect(wf.permissions).toEqual({ contents: 'read' });
     expect(wf.concurrency['cancel-in-progress']).toBe(false);
     expect(wf.jobs.rollout.environment).toBe('production');
+    expect(JSON.stringify(wf.jobs.rollout.steps)).toContain('secrets.RAFTROLL_SSH_KEY }}');
     expect(wf.on.workflow_dispatch.inputs.dry_run.default).toBe(true);
   });
 
@@ -41,27 +104,25 @@ describe('workflows', async () => {
       const wf = parse(text);
       const remediateSteps = (job: string): Step[] =>
         wf.jobs[job].steps.filter((st: Step) => st.uses?.includes('/actions/remediate@'));
-      const group = `raftroll-${expr('github.repository')}`;
-
-      it('reads only, and shares the rollout concurrency group without cancelling', () => {
+      it('reads only', () => {
         expect(wf.permissions).toEqual({ contents: 'read' });
-        // The template holds the group for the whole run; the reusable one per job, as the
-        // reusable rolling update does.
-        const groups = wf.concurrency
-          ? [wf.concurrency]
-          : Object.values(wf.jobs).map((j) => (j as { concurrency: unknown }).concurrency);
-        // A scheduled sweep has a group of its own, so it never replaces a pending heal or
-        // rollout; every other run shares the rollout's.
-        const sweep = `${group}${expr("github.event_name == 'schedule' && '-sweep' || ''")}`;
-        for (const c of groups)
-          expect([
-            { group, 'cancel-in-progress': false },
-            { group: sweep, 'cancel-in-progress': false },
-          ]).toContainEqual(c);
-        expect(wf.jobs.heal.concurrency ?? wf.concurrency).toBeDefined();
-        if (wf.jobs.heal.concurrency) expect(wf.jobs.heal.concurrency.group).toBe(group);
-        const rolling = parse(readFileSync(join(ROOT, 'workflows/rolling-update.yml'), 'utf8'));
-        expect(rolling.concurrency.group).toBe(group);
+      });
+
+      it('diagnoses with the read-only key, and only the approved heal holds the other', () => {
+        const keys = (job: string) =>
+          (wf.jobs[job].steps as Step[]).flatMap((st) =>
+            Object.values(st.with ?? {}).flatMap((v) =>
+              [...String(v).matchAll(/secrets\.(RAFTROLL_SSH_KEY\w*)/g)].map((m) => m[1]),
+            ),
+          );
+        expect(keys('diagnose')).toEqual(['RAFTROLL_SSH_KEY_READONLY']);
+        expect(keys('heal')).toEqual(['RAFTROLL_SSH_KEY']);
+        expect(remediateSteps('diagnose').map((st) => st.with?.['ssh-key'])).toEqual([
+          expr('secrets.RAFTROLL_SSH_KEY_READONLY'),
+        ]);
+        // How to make it read-only is written where the key is asked for.
+        expect(text).toMatch(/RAFTROLL_SSH_KEY_READONLY/);
+        expect(text).toMatch(/docker inspect/);
       });
 
       it('diagnoses in its own environment (no reviewers, secrets off the repository), and only diagnoses', () => {
@@ -130,6 +191,26 @@ describe('workflows', async () => {
     expect(JSON.stringify(wf)).not.toMatch(/\bvars\./);
   });
 });
+
+interface Group {
+  group: string;
+  'cancel-in-progress': boolean;
+}
+
+/**
+ * The `uses:` lines naming a third-party action by anything but a full commit with its version in
+ * a comment. Local actions (`./`) and raftroll's own (the reader pins those to the release
+ * they reviewed) are exempt; a docker:// image is refused (pin it by digest in an action).
+ */
+function unpinned(text: string): string[] {
+  return text.split('\n').filter((line) => {
+    const m = /^\s*(?:-\s+)?uses:\s*(['"]?)([^'"\s]+)\1\s*(.*)$/.exec(line);
+    if (!m) return false;
+    const [, , ref, rest] = m;
+    if (ref!.startsWith('./') || ref!.startsWith('raftroll/raftroll')) return false;
+    return !(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref!) && /^#\s*v\d+(\.\d+)*\b/.test(rest!));
+  });
+}
 
 interface Step {
   uses?: string;
