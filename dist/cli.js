@@ -11594,8 +11594,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a3, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname4 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname4}/${serviceName}`;
+      const hostname5 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname5}/${serviceName}`;
     }
   }
 });
@@ -12446,8 +12446,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname4 of validatedConfig.clientHostname) {
-            if (hostname4 === os.hostname()) {
+          for (const hostname5 of validatedConfig.clientHostname) {
+            if (hostname5 === os.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -18130,13 +18130,13 @@ var require_path = __commonJS({
         return /^(?:\/|\w+:)/.test(path2);
       }
     );
-    var normalize = (
+    var normalize2 = (
       /**
        * Normalizes the specified path.
        * @param {string} path Path to normalize
        * @returns {string} Normalized path
        */
-      path.normalize = function normalize2(path2) {
+      path.normalize = function normalize3(path2) {
         path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
         var parts = path2.split("/"), absolute = isAbsolute3(path2), prefix = "";
         if (absolute)
@@ -18159,12 +18159,12 @@ var require_path = __commonJS({
     );
     path.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
-        includePath = normalize(includePath);
+        includePath = normalize2(includePath);
       if (isAbsolute3(includePath))
         return includePath;
       if (!alreadyNormalized)
-        originPath = normalize(originPath);
-      return (originPath = originPath.replace(/(?:\/|^)[^/]+$/, "")).length ? normalize(originPath + "/" + includePath) : includePath;
+        originPath = normalize2(originPath);
+      return (originPath = originPath.replace(/(?:\/|^)[^/]+$/, "")).length ? normalize2(originPath + "/" + includePath) : includePath;
     };
   }
 });
@@ -26529,8 +26529,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname4 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname4);
+          const hostname5 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname5);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -26553,7 +26553,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname4);
+            this.pendingTxtPromise = this.resolveTxt(hostname5);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -26595,12 +26595,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname4) {
+      async lookup(hostname5) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname4),
-            this.alternativeResolver.resolve6(hostname4)
+            this.alternativeResolver.resolve4(hostname5),
+            this.alternativeResolver.resolve6(hostname5)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -26612,15 +26612,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname4, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname5, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname4) {
+      async resolveTxt(hostname5) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname4);
+          return this.alternativeResolver.resolveTxt(hostname5);
         }
-        return dns_1.promises.resolveTxt(hostname4);
+        return dns_1.promises.resolveTxt(hostname5);
       }
       startNextResolutionTimer() {
         var _a3, _b;
@@ -26748,13 +26748,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname4 = proxyUrl.hostname;
+      const hostname5 = proxyUrl.hostname;
       let port2 = proxyUrl.port;
       if (port2 === "") {
         port2 = "80";
       }
       const result = {
-        address: `${hostname4}:${port2}`
+        address: `${hostname5}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -35382,7 +35382,7 @@ var {
 
 // src/cluster/lock.ts
 import { hostname, userInfo } from "node:os";
-import { dirname } from "node:path/posix";
+import { basename, dirname } from "node:path/posix";
 
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
@@ -35575,7 +35575,19 @@ var ClusterLockedError = class extends Error {
   name = "ClusterLockedError";
 };
 function lockPath(dataDir) {
-  return `${dirname(dataDir.replace(/\/+$/, ""))}/${LOCK_NAME}`;
+  const dir = normalize(dataDir);
+  return `${dirname(dir)}/${LOCK_NAME}-${basename(dir)}`;
+}
+function sharedLockPath(dataDir) {
+  return `${dirname(normalize(dataDir))}/${LOCK_NAME}`;
+}
+function normalize(dataDir) {
+  const dir = dataDir.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
+  if (!dir.startsWith("/") || dir === "/" || dir.split("/").includes(".."))
+    throw new Error(
+      `the data directory "${dataDir}" cannot carry a cluster lock: give container.dataDir as an absolute path below /, without ".."`
+    );
+  return dir;
 }
 function owner(purpose) {
   let user = "unknown";
@@ -35591,8 +35603,17 @@ async function release(host, path, note) {
   const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
   if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
 }
+async function holder(host, path) {
+  const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+  return who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+}
+var locked = (by, path, id) => new ClusterLockedError(
+  `the cluster is locked by another raftroll run: ${by} (${path} on ${id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
+);
 async function lockCluster(session, purpose) {
-  const path = lockPath(session.inv.container.dataDir);
+  const dataDir = session.inv.container.dataDir;
+  const path = lockPath(dataDir);
+  const shared = sharedLockPath(dataDir);
   const note = owner(purpose);
   const held = [];
   const undo2 = async () => {
@@ -35601,6 +35622,13 @@ async function lockCluster(session, purpose) {
   };
   for (const node2 of session.inv.nodes) {
     const host = session.host(node2);
+    const old = await host.run(["test", "-d", shared], { allowFailure: true }).catch(() => void 0);
+    if (!old) continue;
+    if (old.code === 0) {
+      const by = await holder(host, shared);
+      await undo2();
+      throw locked(by, shared, node2.id);
+    }
     const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
     if (!made) continue;
     if (made.code !== 0 && !/exists/i.test(made.stderr)) {
@@ -35610,12 +35638,9 @@ async function lockCluster(session, purpose) {
       );
     }
     if (made.code !== 0) {
-      const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+      const by = await holder(host, path);
       await undo2();
-      const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
-      throw new ClusterLockedError(
-        `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
-      );
+      throw locked(by, path, node2.id);
     }
     held.push(host);
     await host.run(writeStdinTo(`${path}/owner`), { input: note });
@@ -38781,9 +38806,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value2) {
   return value2.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname4) {
-  hostname4.lastIndex = 0;
-  return hostname4.test(url2.hostname);
+function urlHostnameOk(url2, hostname5) {
+  hostname5.lastIndex = 0;
+  return hostname5.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -57476,8 +57501,9 @@ function describe3(f) {
 import { writeFile as writeFile2 } from "node:fs/promises";
 
 // src/cluster/session.ts
-import { mkdtemp, rm as rm2, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { lstatSync, rmSync } from "node:fs";
+import { mkdtemp, readdir, readFile as readFile2, rm as rm2, writeFile } from "node:fs/promises";
+import { hostname as hostname4, tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
 // src/raft/elastickv.ts
@@ -57814,6 +57840,55 @@ var EtcdClient = class {
 // src/cluster/session.ts
 var withNewline = (s) => s.endsWith("\n") ? s : `${s}
 `;
+var PRIVATE_DIR = /^raftroll-(\d+)-[A-Za-z0-9]{6}$/;
+var MADE_ON = "made-on";
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+}
+async function removeStaleDirs(base = tmpdir()) {
+  const removed = [];
+  const names = await readdir(base).catch(() => []);
+  for (const name of names) {
+    const pid = Number(PRIVATE_DIR.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const dir = join2(base, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
+      if (await readFile2(join2(dir, MADE_ON), "utf8") !== `${hostname4()}
+`) continue;
+      await rm2(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+    }
+  }
+  return removed;
+}
+var openDirs = /* @__PURE__ */ new Set();
+function removeOpenDirs() {
+  for (const dir of openDirs) rmSync(dir, { recursive: true, force: true });
+  openDirs.clear();
+}
+var exitHooked = false;
+function hookExit() {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on("exit", removeOpenDirs);
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    const onSignal = () => {
+      if (process.listenerCount(sig) > 1) return;
+      process.off(sig, onSignal);
+      removeOpenDirs();
+      process.kill(process.pid, sig);
+    };
+    process.prependListener(sig, onSignal);
+  }
+}
 var ClusterSession = class _ClusterSession {
   constructor(inv, controlDir, keyFile, opts) {
     this.inv = inv;
@@ -57828,7 +57903,13 @@ var ClusterSession = class _ClusterSession {
   hosts = /* @__PURE__ */ new Map();
   clients = /* @__PURE__ */ new Map();
   static async open(inv, opts = {}) {
-    const dir = await mkdtemp(join2(opts.baseDir ?? tmpdir(), "raftroll-"));
+    const base = opts.baseDir ?? tmpdir();
+    await removeStaleDirs(base);
+    hookExit();
+    const dir = await mkdtemp(join2(base, `raftroll-${process.pid}-`));
+    openDirs.add(dir);
+    await writeFile(join2(dir, MADE_ON), `${hostname4()}
+`, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {
       keyFile = join2(dir, "id");
@@ -57920,6 +58001,7 @@ var ClusterSession = class _ClusterSession {
     for (const h of this.hosts.values()) await h.close().catch(() => {
     });
     await rm2(this.controlDir, { recursive: true, force: true });
+    openDirs.delete(this.controlDir);
   }
 };
 
@@ -58059,7 +58141,7 @@ function factsLine(d) {
 }
 
 // src/remediate/diagnose.ts
-import { basename, dirname as dirname3 } from "node:path/posix";
+import { basename as basename2, dirname as dirname3 } from "node:path/posix";
 
 // src/runtime/containers.ts
 async function inspect(host, name) {
@@ -58618,7 +58700,7 @@ async function facts(session, node2, view, etcdVersion, t) {
       "-maxdepth",
       "1",
       "-name",
-      `${basename(dataDir)}${ASIDE_SUFFIX}*`,
+      `${basename2(dataDir)}${ASIDE_SUFFIX}*`,
       "-printf",
       "%p\\0"
     ],
@@ -59720,7 +59802,7 @@ function remediateCommands(program2) {
 }
 
 // src/cli/commands/roll.ts
-import { readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
+import { readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/inventory/script-env.ts
 function pairs(text2, what) {
@@ -60125,7 +60207,7 @@ async function extraEnvOf(o) {
     throw new ExitError(EXIT.usage, "give --extra-env or --extra-env-file, not both");
   if (o.extraEnvFile === void 0) return o.extraEnv;
   const file2 = String(o.extraEnvFile);
-  return readFile2(file2, "utf8").catch((e) => {
+  return readFile3(file2, "utf8").catch((e) => {
     throw new ExitError(
       EXIT.usage,
       `--extra-env-file ${file2}: ${e.code === "ENOENT" ? "no such file" : e.message}; expected a file of KEY=VALUE lines`
@@ -60264,7 +60346,7 @@ function statusCommand(program2) {
 
 // src/remote/local-files.ts
 import { constants } from "node:fs";
-import { lstat, open as open2, readdir, stat } from "node:fs/promises";
+import { lstat, open as open2, readdir as readdir2, stat } from "node:fs/promises";
 import { dirname as dirname4, join as join3 } from "node:path";
 var CHUNK = 1 << 20;
 var MAX_DEPTH = 8;
@@ -60291,7 +60373,7 @@ var LocalFiles = class {
     }
   }
   async list(dir) {
-    const names = await readdir(dir);
+    const names = await readdir2(dir);
     const out = [];
     for (const name of names) {
       const s = await lstat(join3(dir, name));
@@ -60302,7 +60384,7 @@ var LocalFiles = class {
   async findWalDirs(root) {
     const found = [];
     const walk = async (dir, depth) => {
-      const entries2 = await readdir(dir, { withFileTypes: true });
+      const entries2 = await readdir2(dir, { withFileTypes: true });
       if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
       if (depth >= MAX_DEPTH) return;
       for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {

@@ -2583,14 +2583,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname4, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname5, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname4;
+          const sessionKey = servername || hostname5;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2606,7 +2606,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname4
+            host: hostname5
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2620,14 +2620,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname4
+            host: hostname5
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname4, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname5, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7095,8 +7095,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname4, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname4}${port ? `:${port}` : ""}`;
+      const { hostname: hostname5, port } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname5}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request2.aborted) {
@@ -7936,20 +7936,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname4, protocol, port } = client[kUrl];
-      if (hostname4[0] === "[") {
-        const idx = hostname4.indexOf("]");
+      let { host, hostname: hostname5, protocol, port } = client[kUrl];
+      if (hostname5[0] === "[") {
+        const idx = hostname5.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname4.substring(1, idx);
+        const ip = hostname5.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname4 = ip;
+        hostname5 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname4,
+            hostname: hostname5,
             protocol,
             port,
             version: client[kHTTPContext]?.version,
@@ -7963,7 +7963,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname4,
+            hostname: hostname5,
             protocol,
             port,
             servername: client[kServerName],
@@ -7996,7 +7996,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname4,
+              hostname: hostname5,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8017,7 +8017,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname4,
+              hostname: hostname5,
               protocol,
               port,
               version: client[kHTTPContext]?.version,
@@ -8992,10 +8992,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname4, port } = url2;
-        hostname4 = hostname4.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname5, port } = url2;
+        hostname5 = hostname5.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS2[protocol] || 0;
-        if (!this.#shouldProxy(hostname4, port)) {
+        if (!this.#shouldProxy(hostname5, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9003,7 +9003,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname4, port) {
+      #shouldProxy(hostname5, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9019,11 +9019,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry2.hostname)) {
-            if (hostname4 === entry2.hostname) {
+            if (hostname5 === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname4.endsWith(entry2.hostname.replace(/^\*/, ""))) {
+            if (hostname5.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -27282,8 +27282,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a3, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname4 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname4}/${serviceName}`;
+      const hostname5 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname5}/${serviceName}`;
     }
   }
 });
@@ -28134,8 +28134,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname4 of validatedConfig.clientHostname) {
-            if (hostname4 === os5.hostname()) {
+          for (const hostname5 of validatedConfig.clientHostname) {
+            if (hostname5 === os5.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -33818,13 +33818,13 @@ var require_path = __commonJS({
         return /^(?:\/|\w+:)/.test(path2);
       }
     );
-    var normalize = (
+    var normalize2 = (
       /**
        * Normalizes the specified path.
        * @param {string} path Path to normalize
        * @returns {string} Normalized path
        */
-      path.normalize = function normalize2(path2) {
+      path.normalize = function normalize3(path2) {
         path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
         var parts = path2.split("/"), absolute = isAbsolute3(path2), prefix = "";
         if (absolute)
@@ -33847,12 +33847,12 @@ var require_path = __commonJS({
     );
     path.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
-        includePath = normalize(includePath);
+        includePath = normalize2(includePath);
       if (isAbsolute3(includePath))
         return includePath;
       if (!alreadyNormalized)
-        originPath = normalize(originPath);
-      return (originPath = originPath.replace(/(?:\/|^)[^/]+$/, "")).length ? normalize(originPath + "/" + includePath) : includePath;
+        originPath = normalize2(originPath);
+      return (originPath = originPath.replace(/(?:\/|^)[^/]+$/, "")).length ? normalize2(originPath + "/" + includePath) : includePath;
     };
   }
 });
@@ -42217,8 +42217,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname4 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname4);
+          const hostname5 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname5);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -42241,7 +42241,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname4);
+            this.pendingTxtPromise = this.resolveTxt(hostname5);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -42283,12 +42283,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname4) {
+      async lookup(hostname5) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname4),
-            this.alternativeResolver.resolve6(hostname4)
+            this.alternativeResolver.resolve4(hostname5),
+            this.alternativeResolver.resolve6(hostname5)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -42300,15 +42300,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname4, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname5, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname4) {
+      async resolveTxt(hostname5) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname4);
+          return this.alternativeResolver.resolveTxt(hostname5);
         }
-        return dns_1.promises.resolveTxt(hostname4);
+        return dns_1.promises.resolveTxt(hostname5);
       }
       startNextResolutionTimer() {
         var _a3, _b;
@@ -42436,13 +42436,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname4 = proxyUrl.hostname;
+      const hostname5 = proxyUrl.hostname;
       let port = proxyUrl.port;
       if (port === "") {
         port = "80";
       }
       const result = {
-        address: `${hostname4}:${port}`
+        address: `${hostname5}:${port}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -54796,9 +54796,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname4) {
-  hostname4.lastIndex = 0;
-  return hostname4.test(url2.hostname);
+function urlHostnameOk(url2, hostname5) {
+  hostname5.lastIndex = 0;
+  return hostname5.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -72122,13 +72122,25 @@ function startTimeoutMsOf(inv, givenSeconds) {
 
 // src/cluster/lock.ts
 import { hostname as hostname3, userInfo } from "node:os";
-import { dirname as dirname2 } from "node:path/posix";
+import { basename, dirname as dirname2 } from "node:path/posix";
 var LOCK_NAME = ".raftroll-lock";
 var ClusterLockedError = class extends Error {
   name = "ClusterLockedError";
 };
 function lockPath(dataDir) {
-  return `${dirname2(dataDir.replace(/\/+$/, ""))}/${LOCK_NAME}`;
+  const dir = normalize(dataDir);
+  return `${dirname2(dir)}/${LOCK_NAME}-${basename(dir)}`;
+}
+function sharedLockPath(dataDir) {
+  return `${dirname2(normalize(dataDir))}/${LOCK_NAME}`;
+}
+function normalize(dataDir) {
+  const dir = dataDir.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
+  if (!dir.startsWith("/") || dir === "/" || dir.split("/").includes(".."))
+    throw new Error(
+      `the data directory "${dataDir}" cannot carry a cluster lock: give container.dataDir as an absolute path below /, without ".."`
+    );
+  return dir;
 }
 function owner(purpose) {
   let user = "unknown";
@@ -72144,8 +72156,17 @@ async function release(host, path, note) {
   const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
   if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
 }
+async function holder(host, path) {
+  const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+  return who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+}
+var locked = (by, path, id) => new ClusterLockedError(
+  `the cluster is locked by another raftroll run: ${by} (${path} on ${id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
+);
 async function lockCluster(session, purpose) {
-  const path = lockPath(session.inv.container.dataDir);
+  const dataDir = session.inv.container.dataDir;
+  const path = lockPath(dataDir);
+  const shared = sharedLockPath(dataDir);
   const note = owner(purpose);
   const held = [];
   const undo2 = async () => {
@@ -72154,6 +72175,13 @@ async function lockCluster(session, purpose) {
   };
   for (const node2 of session.inv.nodes) {
     const host = session.host(node2);
+    const old = await host.run(["test", "-d", shared], { allowFailure: true }).catch(() => void 0);
+    if (!old) continue;
+    if (old.code === 0) {
+      const by = await holder(host, shared);
+      await undo2();
+      throw locked(by, shared, node2.id);
+    }
     const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
     if (!made) continue;
     if (made.code !== 0 && !/exists/i.test(made.stderr)) {
@@ -72163,12 +72191,9 @@ async function lockCluster(session, purpose) {
       );
     }
     if (made.code !== 0) {
-      const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
+      const by = await holder(host, path);
       await undo2();
-      const by = who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
-      throw new ClusterLockedError(
-        `the cluster is locked by another raftroll run: ${by} (${path} on ${node2.id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
-      );
+      throw locked(by, path, node2.id);
     }
     held.push(host);
     await host.run(writeStdinTo(`${path}/owner`), { input: note });
@@ -72177,7 +72202,7 @@ async function lockCluster(session, purpose) {
 }
 
 // src/remediate/diagnose.ts
-import { basename, dirname as dirname3 } from "node:path/posix";
+import { basename as basename2, dirname as dirname3 } from "node:path/posix";
 
 // src/runtime/containers.ts
 async function inspect(host, name) {
@@ -74156,7 +74181,7 @@ async function facts(session, node2, view, etcdVersion, t) {
       "-maxdepth",
       "1",
       "-name",
-      `${basename(dataDir)}${ASIDE_SUFFIX}*`,
+      `${basename2(dataDir)}${ASIDE_SUFFIX}*`,
       "-printf",
       "%p\\0"
     ],
@@ -75126,8 +75151,9 @@ async function inventoryFromInput(value, baseDir) {
 }
 
 // src/cluster/session.ts
-import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { lstatSync, rmSync } from "node:fs";
+import { mkdtemp as mkdtemp2, readdir as readdir2, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { hostname as hostname4, tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
 // src/raft/elastickv.ts
@@ -75464,6 +75490,55 @@ var EtcdClient = class {
 // src/cluster/session.ts
 var withNewline = (s) => s.endsWith("\n") ? s : `${s}
 `;
+var PRIVATE_DIR = /^raftroll-(\d+)-[A-Za-z0-9]{6}$/;
+var MADE_ON = "made-on";
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+}
+async function removeStaleDirs(base = tmpdir()) {
+  const removed = [];
+  const names = await readdir2(base).catch(() => []);
+  for (const name of names) {
+    const pid = Number(PRIVATE_DIR.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const dir = join3(base, name);
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
+      if (await readFile2(join3(dir, MADE_ON), "utf8") !== `${hostname4()}
+`) continue;
+      await rm3(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+    }
+  }
+  return removed;
+}
+var openDirs = /* @__PURE__ */ new Set();
+function removeOpenDirs() {
+  for (const dir of openDirs) rmSync(dir, { recursive: true, force: true });
+  openDirs.clear();
+}
+var exitHooked = false;
+function hookExit() {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.on("exit", removeOpenDirs);
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    const onSignal = () => {
+      if (process.listenerCount(sig) > 1) return;
+      process.off(sig, onSignal);
+      removeOpenDirs();
+      process.kill(process.pid, sig);
+    };
+    process.prependListener(sig, onSignal);
+  }
+}
 var ClusterSession = class _ClusterSession {
   constructor(inv, controlDir, keyFile, opts) {
     this.inv = inv;
@@ -75478,7 +75553,13 @@ var ClusterSession = class _ClusterSession {
   hosts = /* @__PURE__ */ new Map();
   clients = /* @__PURE__ */ new Map();
   static async open(inv, opts = {}) {
-    const dir = await mkdtemp2(join3(opts.baseDir ?? tmpdir(), "raftroll-"));
+    const base = opts.baseDir ?? tmpdir();
+    await removeStaleDirs(base);
+    hookExit();
+    const dir = await mkdtemp2(join3(base, `raftroll-${process.pid}-`));
+    openDirs.add(dir);
+    await writeFile2(join3(dir, MADE_ON), `${hostname4()}
+`, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {
       keyFile = join3(dir, "id");
@@ -75570,6 +75651,7 @@ var ClusterSession = class _ClusterSession {
     for (const h of this.hosts.values()) await h.close().catch(() => {
     });
     await rm3(this.controlDir, { recursive: true, force: true });
+    openDirs.delete(this.controlDir);
   }
 };
 
@@ -75610,8 +75692,7 @@ async function openSession(inv, s, baseDir, events) {
   return session;
 }
 
-// src/actions/remediate-summary.ts
-var REASON_LIMIT = 500;
+// src/actions/markdown.ts
 var ENTITIES = {
   "&": "&amp;",
   "<": "&lt;",
@@ -75623,6 +75704,9 @@ var ENTITIES = {
 function escapeMarkdown(text2) {
   return text2.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`).replace(/[&<>"'@]/g, (c) => ENTITIES[c]).replace(/:\/\//g, "&#58;//").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
 }
+
+// src/actions/remediate-summary.ts
+var REASON_LIMIT = 500;
 function shorten(text2, limit) {
   const chars = [...text2];
   return chars.length <= limit ? text2 : `${chars.slice(0, limit).join("")}\u2026`;
