@@ -2,10 +2,20 @@
 // elastickv's deploy script passes beyond the preset. Absent, the preset is used unchanged, so an
 // existing inventory builds the very same containers. Every default is the script's.
 
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { hasControlChar } from '../remote/ssh.js';
-// A cycle with schema.ts, safe: only a hoisted function is used, and only when parsing.
-import { remotePathProblem } from './schema.js';
+
+/** Why a path cannot be bind-mounted at the same path on every host, or undefined. */
+export function hostFileProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'must be an absolute path (starting with /)';
+  if (hasControlChar(path)) return 'must not contain control characters or line breaks';
+  if (posix.normalize(path) !== path || path.endsWith('/'))
+    return 'must be normalized: no "..", ".", "//" or trailing "/"';
+  // docker --volume splits its argument at ':'.
+  if (path.includes(':')) return 'must not contain ":" (docker --volume splits at it)';
+  return undefined;
+}
 
 const port = z.number().int().min(1).max(65535);
 /** A value that becomes one argv element: one line, printable. */
@@ -14,7 +24,7 @@ const word = z.string().refine((v) => !hasControlChar(v), {
 });
 /** A file on every host, bind-mounted read-only at the same path. */
 const hostFile = z.string().superRefine((v, ctx) => {
-  const p = remotePathProblem(v);
+  const p = hostFileProblem(v);
   if (p) ctx.addIssue({ code: 'custom', message: `${p} (it is bind-mounted at the same path)` });
 });
 /** A comma-separated list, as the flags take it, or a YAML list. */

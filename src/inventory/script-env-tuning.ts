@@ -1,9 +1,16 @@
 // The script's timing and helper variables, mapped onto raftroll's thresholds where raftroll has
 // the same knob; where it has none, a note says so rather than dropping the value in silence.
 
-import type { NodeThresholds } from '../node/thresholds.js';
 import { InventoryError } from './load.js';
 import type { ScriptVars } from './script-env-vars.js';
+
+/** The thresholds these variables set, by raftroll's names for them (the node layer's). */
+export interface ScriptThresholds {
+  startTimeoutMs?: number;
+  handoverTimeoutMs?: number;
+  maxLag?: number;
+  stabilizeMs?: number;
+}
 
 function wholeNumber(vars: ScriptVars, name: string, min: number, max: number): number | undefined {
   const v = vars.get(name);
@@ -17,10 +24,10 @@ function wholeNumber(vars: ScriptVars, name: string, min: number, max: number): 
 }
 
 export function tuningFromScriptEnv(vars: ScriptVars): {
-  thresholds: Partial<NodeThresholds>;
+  thresholds: ScriptThresholds;
   notes: string[];
 } {
-  const t: Partial<NodeThresholds> = {};
+  const t: ScriptThresholds = {};
   const notes: string[] = [];
   const health = wholeNumber(vars, 'HEALTH_TIMEOUT_SECONDS', 1, 86_400);
   if (health !== undefined) t.startTimeoutMs = health * 1000;

@@ -3,7 +3,6 @@
 // elastickv section. Where the script was lenient, this is strict: an unknown or repeated node
 // id is an error, never a silent skip; a setting raftroll cannot honour is a note, never silence.
 
-import type { NodeThresholds } from '../node/thresholds.js';
 import {
   isHostName,
   isSshUser,
@@ -21,7 +20,7 @@ import {
 } from './load.js';
 import { containerNameProblem, imageProblem, nodeIdProblem, remotePathProblem } from './schema.js';
 import { featuresFromScriptEnv, scriptNames } from './script-env-features.js';
-import { tuningFromScriptEnv } from './script-env-tuning.js';
+import { type ScriptThresholds, tuningFromScriptEnv } from './script-env-tuning.js';
 import { ScriptVars } from './script-env-vars.js';
 import type { Overrides } from './spec.js';
 
@@ -72,7 +71,7 @@ export interface ScriptEnvResult {
   order: string[];
   overrides: Overrides;
   /** The script's timing variables that raftroll has a knob for; only those that were set. */
-  thresholds: Partial<NodeThresholds>;
+  thresholds: ScriptThresholds;
   /** Settings that would change what gets deployed, or leave a node unprotected: show loudly. */
   warnings: string[];
   /** One line per setting raftroll maps differently or does not use. */

@@ -297,6 +297,7 @@ ENABLE_S3=false
 
   it.each([
     ['$ expansion', 'IMAGE=$BASE:1', /line 1: IMAGE uses \$ expansion/],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, the thing refused
     ['$ in double quotes', 'A=1\nIMAGE="${BASE}:1"', /line 2: IMAGE uses \$ expansion/],
     ['command substitution', 'IMAGE=`cat tag`', /IMAGE uses a `command`/],
     ['a command', 'source other.env', /line 1: expected a KEY=VALUE assignment/],
