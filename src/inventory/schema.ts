@@ -14,6 +14,7 @@ import {
   parseSshTarget,
 } from '../remote/ssh.js';
 import { MAX_STOP_GRACE_SECONDS, MIN_STOP_GRACE_SECONDS } from '../runtime/docker.js';
+import { ElastickvSchema } from './elastickv-schema.js';
 
 /** Why a node id cannot be used, or undefined. */
 export function nodeIdProblem(id: string): string | undefined {
@@ -160,6 +161,8 @@ export const InventorySchema = z.strictObject({
   ports: PortsSchema.optional(),
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
   etcdVersion: z.enum(['3.4', '3.5', '3.6', '3.7']).optional(),
+  /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
+  elastickv: ElastickvSchema.optional(),
 });
 
 export type InventoryInput = z.infer<typeof InventorySchema>;

@@ -4,6 +4,14 @@
 import { fingerprint, LABEL, type RunSpec } from '../runtime/docker.js';
 import { checkEnvFileValues, type Env, mergeEnv, parseEnvLines } from '../runtime/env.js';
 import { checkMemLimits, parseDockerMemory } from '../runtime/memory.js';
+import {
+  elastickvArgs,
+  elastickvMounts,
+  SCRIPT_FP_LABEL,
+  scriptConfigFingerprint,
+  scriptExtraEnv,
+} from './elastickv-container.js';
+import { type ResolvedElastickv, resolveElastickv } from './elastickv-resolve.js';
 import { DEFAULT_ENV, DEFAULT_MEMORY, type Inventory, InventoryError } from './load.js';
 import { imageProblem, type NodeInput } from './schema.js';
 import { fill } from './template.js';
@@ -79,10 +87,21 @@ function contextFor(inv: Inventory, node: NodeInput): Record<string, unknown> {
   };
 }
 
+/** The elastickv section, resolved, when this inventory has one; it shapes the preset. */
+function elastickvOf(inv: Inventory): ResolvedElastickv | undefined {
+  if (inv.engine !== 'elastickv' || inv.elastickv === undefined) return undefined;
+  if (inv.container.args !== undefined)
+    throw new InventoryError(
+      `${inv.source}: container.args replaces the elastickv preset, so the elastickv section has nothing to shape: remove one of them`,
+    );
+  return resolveElastickv(inv, inv.elastickv);
+}
+
 export function nodeSpec(inv: Inventory, node: NodeInput, o: Overrides = {}): RunSpec {
   const c = inv.container;
   const ctx = contextFor(inv, node);
   const at = (what: string) => `${inv.source}: node ${node.id}: ${what}`;
+  const ek = elastickvOf(inv);
   const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
   const memory = memorySetting.trim() === 'none' ? undefined : memorySetting.trim();
   if (memory !== undefined) parseDockerMemory(memory, 'container memory limit');
@@ -96,6 +115,9 @@ export function nodeSpec(inv: Inventory, node: NodeInput, o: Overrides = {}): Ru
   const image = o.image ?? c.image;
   const badImage = imageProblem(image);
   if (badImage) throw new InventoryError(`${at('image')} ${JSON.stringify(image)} ${badImage}`);
+  const volumes = (c.volumes ?? ['{{dataDir}}:{{dataDir}}']).map((v, k) =>
+    fill(v, ctx, at(`container.volumes[${k}]`)),
+  );
   const spec: RunSpec = {
     name: c.name,
     image,
@@ -103,15 +125,22 @@ export function nodeSpec(inv: Inventory, node: NodeInput, o: Overrides = {}): Ru
     network: c.network ?? 'host',
     memory,
     user: c.user === undefined ? undefined : fill(c.user, ctx, at('container.user')),
-    volumes: (c.volumes ?? ['{{dataDir}}:{{dataDir}}']).map((v, k) =>
-      fill(v, ctx, at(`container.volumes[${k}]`)),
-    ),
+    volumes: ek ? [...volumes, ...elastickvMounts(ek, volumes)] : volumes,
     labels: { ...(c.labels ?? {}), [LABEL.managed]: '1' },
     env,
-    args: (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) =>
-      fill(a, ctx, at(`container.args[${k}]`)),
-    ),
+    args: ek
+      ? elastickvArgs(inv, node, ek)
+      : (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) => fill(a, ctx, at(`container.args[${k}]`))),
   };
+  if (ek?.scriptFingerprint)
+    spec.labels[SCRIPT_FP_LABEL] = scriptConfigFingerprint(inv, node, ek, {
+      image,
+      extraEnv: scriptExtraEnv(Object.entries(defaultEnvOf(inv, o)), [
+        ...Object.entries(c.env ?? {}),
+        ...Object.entries(o.extraEnv ? parseEnvLines(o.extraEnv, 'extra env') : {}),
+      ]),
+      memory: memory ?? '',
+    });
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
 }
