@@ -650,12 +650,12 @@ var require_help = __commonJS({
         return str2;
       }
       styleUsage(str2) {
-        return str2.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word === "[command]") return this.styleSubcommandText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleCommandText(word);
+        return str2.split(" ").map((word2) => {
+          if (word2 === "[options]") return this.styleOptionText(word2);
+          if (word2 === "[command]") return this.styleSubcommandText(word2);
+          if (word2[0] === "[" || word2[0] === "<")
+            return this.styleArgumentText(word2);
+          return this.styleCommandText(word2);
         }).join(" ");
       }
       styleCommandDescription(str2) {
@@ -677,11 +677,11 @@ var require_help = __commonJS({
         return this.styleOptionText(str2);
       }
       styleSubcommandTerm(str2) {
-        return str2.split(" ").map((word) => {
-          if (word === "[options]") return this.styleOptionText(word);
-          if (word[0] === "[" || word[0] === "<")
-            return this.styleArgumentText(word);
-          return this.styleSubcommandText(word);
+        return str2.split(" ").map((word2) => {
+          if (word2 === "[options]") return this.styleOptionText(word2);
+          if (word2[0] === "[" || word2[0] === "<")
+            return this.styleArgumentText(word2);
+          return this.styleSubcommandText(word2);
         }).join(" ");
       }
       styleArgumentTerm(str2) {
@@ -1071,8 +1071,8 @@ var require_option = __commonJS({
       }
     };
     function camelcase(str2) {
-      return str2.split("-").reduce((str3, word) => {
-        return str3 + word[0].toUpperCase() + word.slice(1);
+      return str2.split("-").reduce((str3, word2) => {
+        return str3 + word2[0].toUpperCase() + word2.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -1156,12 +1156,12 @@ var require_suggestSimilar = __commonJS({
       }
       return d[a.length][b.length];
     }
-    function suggestSimilar(word, candidates) {
+    function suggestSimilar(word2, candidates) {
       if (!candidates || candidates.length === 0) return "";
       candidates = Array.from(new Set(candidates));
-      const searchingOptions = word.startsWith("--");
+      const searchingOptions = word2.startsWith("--");
       if (searchingOptions) {
-        word = word.slice(2);
+        word2 = word2.slice(2);
         candidates = candidates.map((candidate) => candidate.slice(2));
       }
       let similar = [];
@@ -1169,14 +1169,14 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance(word, candidate);
-        const length = Math.max(word.length, candidate.length);
-        const similarity = (length - distance) / length;
+        const distance2 = editDistance(word2, candidate);
+        const length = Math.max(word2.length, candidate.length);
+        const similarity = (length - distance2) / length;
         if (similarity > minSimilarity) {
-          if (distance < bestDistance) {
-            bestDistance = distance;
+          if (distance2 < bestDistance) {
+            bestDistance = distance2;
             similar = [candidate];
-          } else if (distance === bestDistance) {
+          } else if (distance2 === bestDistance) {
             similar.push(candidate);
           }
         }
@@ -4035,8 +4035,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4144,13 +4144,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -5812,9 +5812,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
       if (typeof value2 === "bigint")
         return String(value2);
-      const num2 = typeof value2 === "number" ? value2 : Number(value2);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value2 === "number" ? value2 : Number(value2);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -5854,8 +5854,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -6294,8 +6294,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -6497,23 +6497,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value: value2 } = node2;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value2 === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value2 < 0) {
         sign = "-";
-        value2 *= num2(-1);
+        value2 *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value2 % _60];
       if (value2 < 60) {
         parts.unshift(0);
@@ -7103,8 +7103,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7181,12 +7181,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error62.message += `:
 
 ${lineStr}
@@ -9781,15 +9781,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -15554,9 +15554,9 @@ var require_lodash = __commonJS({
     function toString(value2) {
       return value2 == null ? "" : baseToString(value2);
     }
-    var camelCase = createCompounder(function(result, word, index) {
-      word = word.toLowerCase();
-      return result + (index ? capitalize(word) : word);
+    var camelCase = createCompounder(function(result, word2, index) {
+      word2 = word2.toLowerCase();
+      return result + (index ? capitalize(word2) : word2);
     });
     function capitalize(string4) {
       return upperFirst(toString(string4).toLowerCase());
@@ -27011,8 +27011,8 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name, num2] of Object.entries(os.constants.errno)) {
-        if (num2 === errno) {
+      for (const [name, num3] of Object.entries(os.constants.errno)) {
+        if (num3 === errno) {
           return name;
         }
       }
@@ -28956,8 +28956,8 @@ var require_retrying_call = __commonJS({
           this.commitCall(callWithMostMessages);
         }
       }
-      isStatusCodeInList(list, code) {
-        return list.some((value2) => {
+      isStatusCodeInList(list2, code) {
+        return list2.some((value2) => {
           var _a3;
           return value2 === code || value2.toString().toLowerCase() === ((_a3 = constants_1.Status[code]) === null || _a3 === void 0 ? void 0 : _a3.toLowerCase());
         });
@@ -29015,13 +29015,13 @@ var require_retrying_call = __commonJS({
         }, retryDelayMs);
       }
       countActiveCalls() {
-        let count = 0;
+        let count2 = 0;
         for (const call of this.underlyingCalls) {
           if ((call === null || call === void 0 ? void 0 : call.state) === "ACTIVE") {
-            count += 1;
+            count2 += 1;
           }
         }
-        return count;
+        return count2;
       }
       handleProcessedStatus(status2, callIndex, pushback) {
         var _a3, _b, _c;
@@ -33310,8 +33310,8 @@ var require_load_balancer_pick_first = __commonJS({
         };
       }
     };
-    function shuffled(list) {
-      const result = list.slice();
+    function shuffled(list2) {
+      const result = list2.slice();
       for (let i = result.length - 1; i > 1; i--) {
         const j = Math.floor(Math.random() * (i + 1));
         const temp = result[i];
@@ -34107,8 +34107,8 @@ var require_load_balancer_round_robin = __commonJS({
         return this.children[this.nextIndex].endpoint;
       }
     };
-    function rotateArray(list, startIndex) {
-      return [...list.slice(startIndex), ...list.slice(0, startIndex)];
+    function rotateArray(list2, startIndex) {
+      return [...list2.slice(startIndex), ...list2.slice(0, startIndex)];
     }
     var RoundRobinLoadBalancer = class {
       constructor(channelControlHelper) {
@@ -34983,13 +34983,13 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         this.weightUpdateTimer = null;
       }
       countChildrenWithState(state) {
-        let count = 0;
+        let count2 = 0;
         for (const entry2 of this.children.values()) {
           if (entry2.child.getConnectivityState() === state) {
-            count += 1;
+            count2 += 1;
           }
         }
-        return count;
+        return count2;
       }
       updateWeight(entry2, loadReport) {
         var _a3, _b;
@@ -35978,7 +35978,7 @@ raftroll: timed out after ${timeoutMs} ms
 };
 
 // src/inventory/schema.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -36656,9 +36656,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries2) {
-  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
-  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries3) {
+  const numericValues = Object.values(entries3).filter((v) => typeof v === "number");
+  const values = Object.entries(entries3).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -37207,14 +37207,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -38493,16 +38493,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries2;
+  let entries3;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries3 ?? (entries3 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries2) {
+    for (const [key, schema] of entries3) {
       const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -41597,8 +41597,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -44245,15 +44245,15 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
-function withDefiniteArticle(word) {
-  if (!word)
+function withDefiniteArticle(word2) {
+  if (!word2)
     return "";
   const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
-  const lastChar = word[word.length - 1];
-  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+  const lastChar = word2[word2.length - 1];
+  return word2 + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
 }
 var error24 = () => {
   const Sizable = {
@@ -46984,8 +46984,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -51320,18 +51320,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries3 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries2, params) {
+function _nativeEnum(Class2, entries3, params) {
   return new Class2({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...normalizeParams(params)
   });
 }
@@ -52185,8 +52185,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -54314,17 +54314,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries3 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries2, params) {
+function nativeEnum(entries3, params) {
   return new ZodEnum({
     type: "enum",
-    entries: entries2,
+    entries: entries3,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -55697,6 +55697,105 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/inventory/elastickv-schema.ts
+import { posix } from "node:path";
+function hostFileProblem(path) {
+  if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (hasControlChar(path)) return "must not contain control characters or line breaks";
+  if (posix.normalize(path) !== path || path.endsWith("/"))
+    return 'must be normalized: no "..", ".", "//" or trailing "/"';
+  if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
+  return void 0;
+}
+var port = external_exports.number().int().min(1).max(65535);
+var word = external_exports.string().refine((v) => !hasControlChar(v), {
+  message: "must be one line without control characters"
+});
+var hostFile = external_exports.string().superRefine((v, ctx) => {
+  const p = hostFileProblem(v);
+  if (p) ctx.addIssue({ code: "custom", message: `${p} (it is bind-mounted at the same path)` });
+});
+var list = external_exports.union([word, external_exports.array(word)]);
+var GO_BOOLS = [
+  "1",
+  "t",
+  "T",
+  "TRUE",
+  "true",
+  "True",
+  "0",
+  "f",
+  "F",
+  "FALSE",
+  "false",
+  "False"
+];
+var goBool = external_exports.union([external_exports.boolean(), external_exports.enum(GO_BOOLS)]);
+var S3Schema = external_exports.strictObject({
+  /** Default true once the section is present (the script's ENABLE_S3 defaults to true). */
+  enabled: external_exports.boolean().optional(),
+  port: port.optional().describe("default 9000"),
+  region: word.optional().describe("default us-east-1"),
+  credentialsFile: hostFile.optional(),
+  pathStyleOnly: goBool.optional().describe("default true"),
+  /** Default: derived from the nodes, host:raftPort=host:s3Port. */
+  raftS3Map: word.optional()
+});
+var SqsSchema = external_exports.strictObject({
+  enabled: external_exports.boolean().optional(),
+  port: port.optional().describe("default 9324"),
+  region: word.optional().describe("default us-east-1"),
+  credentialsFile: hostFile.optional(),
+  raftSqsMap: word.optional(),
+  fifoPartitionMap: word.optional()
+});
+var AdminSchema = external_exports.strictObject({
+  enabled: external_exports.boolean().optional(),
+  /** host:port; default elastickv's own, 127.0.0.1:8080. */
+  address: word.optional(),
+  fullAccessKeys: list.optional(),
+  readOnlyAccessKeys: list.optional(),
+  signingKeyFile: hostFile.optional(),
+  previousSigningKeyFile: hostFile.optional(),
+  tlsCertFile: hostFile.optional(),
+  tlsKeyFile: hostFile.optional(),
+  allowPlaintextNonLoopback: external_exports.boolean().optional(),
+  allowInsecureDevCookie: external_exports.boolean().optional()
+});
+var positive = external_exports.number().int().min(1);
+var KeyVizSchema = external_exports.strictObject({
+  enabled: external_exports.boolean().optional(),
+  fanoutNodes: list.optional(),
+  labels: external_exports.boolean().optional(),
+  keyBucketsPerRoute: external_exports.number().int().min(1).max(256).optional(),
+  hotKeys: external_exports.strictObject({
+    enabled: external_exports.boolean().optional(),
+    perRoute: positive.optional(),
+    sampleRate: positive.optional(),
+    queueSize: positive.optional(),
+    maxKeyLen: positive.optional()
+  }).optional()
+});
+var ElastickvSchema = external_exports.strictObject({
+  entrypoint: word.optional().describe("default /app"),
+  raftEngine: word.optional().describe("default etcd"),
+  /** Default: derived from the nodes, host:raftPort=host:redisPort. */
+  raftRedisMap: word.optional(),
+  /** raftId=host:port,...; passed to every node only when set. */
+  bootstrapMembers: word.optional(),
+  /** The one fresh node that joins as a learner; its join members are derived from the nodes. */
+  joinAsLearner: word.optional(),
+  s3: S3Schema.optional(),
+  sqs: SqsSchema.optional(),
+  admin: AdminSchema.optional(),
+  keyviz: KeyVizSchema.optional(),
+  /**
+   * Label each container with the deploy script's elastickv.deploy.config-fp, so a node the
+   * script deployed with the same settings can be recognised as unchanged.
+   */
+  scriptFingerprint: external_exports.boolean().optional()
+});
+
 // src/inventory/schema.ts
 function nodeIdProblem(id) {
   if (id.trim() === "") return "must not be empty";
@@ -55707,7 +55806,7 @@ function nodeIdProblem(id) {
 function remotePathProblem(path) {
   if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
   if (hasControlChar(path)) return "must not contain control characters or line breaks";
-  if (posix.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
+  if (posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
     return 'must be normalized: no "..", ".", "//" or trailing "/"';
   if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
   return void 0;
@@ -55802,7 +55901,9 @@ var InventorySchema = external_exports.strictObject({
   container: ContainerSchema,
   ports: PortsSchema.optional(),
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
-  etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional()
+  etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional(),
+  /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
+  elastickv: ElastickvSchema.optional()
 });
 
 // src/inventory/load.ts
@@ -56216,11 +56317,11 @@ var ByteCursor = class {
       const need = n - have;
       const take = chunk.length <= need ? chunk : chunk.subarray(0, need);
       if (take !== chunk) this.pending.unshift(chunk.subarray(need));
-      const joined = Buffer.allocUnsafe(have + take.length);
-      joined.set(this.buf.subarray(this.pos), 0);
-      joined.set(take, have);
+      const joined2 = Buffer.allocUnsafe(have + take.length);
+      joined2.set(this.buf.subarray(this.pos), 0);
+      joined2.set(take, have);
       this.base += this.pos;
-      this.buf = joined;
+      this.buf = joined2;
       this.pos = 0;
     }
     return true;
@@ -56513,7 +56614,7 @@ function tagNumber(r) {
   if (r.hi >= 4) return -1;
   return (r.lo >>> 3) + r.hi * 2 ** 29;
 }
-function consumeField(r, num2, wireType, depth) {
+function consumeField(r, num3, wireType, depth) {
   switch (wireType) {
     case 0:
       return consumeVarint(r);
@@ -56536,7 +56637,7 @@ function consumeField(r, num2, wireType, depth) {
         const num22 = tagNumber(r);
         const type2 = r.lo & 7;
         if (num22 < 1) return false;
-        if (type2 === 4) return num22 === num2;
+        if (type2 === 4) return num22 === num3;
         if (!consumeField(r, num22, type2, depth - 1)) return false;
       }
     }
@@ -56548,18 +56649,18 @@ function walkProtobufGo(buf, start, end, known, visit2) {
   const r = new Reader(buf, start, end);
   while (r.i < end) {
     if (!consumeVarint(r)) return DECODE;
-    const num2 = tagNumber(r);
+    const num3 = tagNumber(r);
     const wireType = r.lo & 7;
-    if (num2 < 1 || num2 > MAX_FIELD) return DECODE;
+    if (num3 < 1 || num3 > MAX_FIELD) return DECODE;
     if (wireType === 4) return DECODE;
-    const kind = known[num2];
+    const kind = known[num3];
     if (kind === "varint" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-      visit2.varint(num2, { lo: r.lo, hi: r.hi });
+      visit2.varint(num3, { lo: r.lo, hi: r.hi });
     } else if (kind === "bytes" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
       if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
-      visit2.bytes(num2, r.i, r.i + r.lo);
+      visit2.bytes(num3, r.i, r.i + r.lo);
       r.i += r.lo;
     } else if (kind === "repeated" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
@@ -56572,7 +56673,7 @@ function walkProtobufGo(buf, start, end, known, visit2) {
       }
     } else if (kind === "repeated" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-    } else if (!consumeField(r, num2, wireType, RECURSION_LIMIT)) {
+    } else if (!consumeField(r, num3, wireType, RECURSION_LIMIT)) {
       return DECODE;
     }
   }
@@ -57147,9 +57248,9 @@ async function scanTail(cursor, from, segmentSize, rules) {
     const buf = cursor.buf;
     const base = cursor.offset - cursor.pos;
     const i = firstNonZero(buf, cursor.pos);
-    const word = Math.floor((base + i) / FRAME_BYTES) * FRAME_BYTES;
-    if (word > q) {
-      q = Math.min(word, segmentSize);
+    const word2 = Math.floor((base + i) / FRAME_BYTES) * FRAME_BYTES;
+    if (word2 > q) {
+      q = Math.min(word2, segmentSize);
       continue;
     }
     const lenLo = readU32(buf, cursor.pos);
@@ -57192,14 +57293,14 @@ var WalInputError = class extends Error {
 };
 var HEADER_RECORDS = 2;
 async function verifyDir(files, dir, rules) {
-  const entries2 = await files.list(dir);
-  const { segments, ignored } = selectSegments(entries2.map((e) => e.name));
+  const entries3 = await files.list(dir);
+  const { segments, ignored } = selectSegments(entries3.map((e) => e.name));
   if (segments.length === 0) {
     throw new WalInputError(
       `${dir}: no WAL segment files (expected names like 0000000000000000-0000000000000000.wal)`
     );
   }
-  const sizes = new Map(entries2.map((e) => [e.name, e]));
+  const sizes = new Map(entries3.map((e) => [e.name, e]));
   const hazards = [];
   for (const name of ignored) {
     if (/\.wal\.broken(\.\d+)?$/.test(name)) {
@@ -58071,7 +58172,7 @@ function buildReport(events) {
   const end = events.find((e) => e.type === "rollout-end");
   const t0 = start?.at ?? 0;
   const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
-  const count = (r) => rows.filter((x) => x.result === r).length;
+  const count2 = (r) => rows.filter((x) => x.result === r).length;
   return {
     result: end?.type === "rollout-end" ? end.result : "failure",
     image: start?.type === "rollout-start" ? start.image : "",
@@ -58081,11 +58182,11 @@ function buildReport(events) {
     durationMs: (end?.at ?? t0) - t0,
     message: end?.type === "rollout-end" ? end.message : void 0,
     totals: {
-      updated: count("updated"),
-      skipped: count("skipped"),
-      failed: count("failed"),
-      rolledBack: count("rolled-back"),
-      planned: count("planned")
+      updated: count2("updated"),
+      skipped: count2("skipped"),
+      failed: count2("failed"),
+      rolledBack: count2("rolled-back"),
+      planned: count2("planned")
     },
     nodes: rows,
     warnings: events.flatMap(
@@ -58277,8 +58378,8 @@ function isMemberOf(m, n) {
 function membershipGuard(members2, nodes) {
   const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
   if (!unknown2.length) return void 0;
-  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
-  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+  const list2 = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
 // src/node/spec.ts
@@ -58305,10 +58406,10 @@ function withTag(image, tag) {
 }
 
 // src/remote/host-files.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
 function absolutePath(path, what = "path") {
-  if (!path.startsWith("/") || posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
+  if (!path.startsWith("/") || posix3.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
     throw new Error(
       `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
     );
@@ -58389,12 +58490,12 @@ var HostFiles = class {
       dst
     ]);
     await this.host.run(["cmp", "--", src, dst]);
-    await this.host.run(["sync", "--", dst, posix2.dirname(dst)]);
+    await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
   async truncate(path, size) {
     absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix2.dirname(path)]);
+    await this.host.run(["sync", "--", path, posix3.dirname(path)]);
   }
 };
 
@@ -58756,6 +58857,324 @@ async function diagnose(session, nodes, t, etcdVersion) {
   );
 }
 
+// src/inventory/elastickv-container.ts
+import { createHash as createHash3 } from "node:crypto";
+var SCRIPT_FP_LABEL = "elastickv.deploy.config-fp";
+function elastickvArgs(inv, node2, r) {
+  const p = inv.ports;
+  const h = node2.host;
+  const args = [
+    r.entrypoint,
+    "--address",
+    `${h}:${p.admin}`,
+    "--redisAddress",
+    `${h}:${p.redis}`,
+    "--dynamoAddress",
+    `${h}:${p.dynamo}`,
+    "--raftId",
+    node2.id,
+    "--raftEngine",
+    r.raftEngine
+  ];
+  if (r.bootstrapMembers) args.push("--raftBootstrapMembers", r.bootstrapMembers);
+  if (r.joinAsLearner === node2.id)
+    args.push("--raftJoinAsLearner", "--raftJoinMembers", r.joinMembers);
+  args.push("--raftDataDir", inv.container.dataDir, "--raftRedisMap", r.raftRedisMap);
+  const s3 = r.s3;
+  if (s3.enabled) {
+    args.push(
+      "--s3Address",
+      `${h}:${s3.port}`,
+      "--s3Region",
+      s3.region,
+      `--s3PathStyleOnly=${s3.pathStyleOnly}`,
+      "--raftS3Map",
+      s3.raftS3Map
+    );
+    if (s3.credentialsFile) args.push("--s3CredentialsFile", s3.credentialsFile);
+  }
+  const sqs = r.sqs;
+  if (sqs.enabled) {
+    args.push("--sqsAddress", `${h}:${sqs.port}`, "--sqsRegion", sqs.region);
+    args.push("--raftSqsMap", sqs.raftSqsMap);
+    if (sqs.credentialsFile) args.push("--sqsCredentialsFile", sqs.credentialsFile);
+    if (sqs.fifoPartitionMap) args.push("--sqsFifoPartitionMap", sqs.fifoPartitionMap);
+  }
+  const a = r.admin;
+  if (a.enabled) {
+    args.push("--adminEnabled", "--adminSessionSigningKeyFile", a.signingKeyFile);
+    if (a.address) args.push("--adminListen", a.address);
+    if (a.fullAccessKeys) args.push("--adminFullAccessKeys", a.fullAccessKeys);
+    if (a.readOnlyAccessKeys) args.push("--adminReadOnlyAccessKeys", a.readOnlyAccessKeys);
+    if (a.previousSigningKeyFile)
+      args.push("--adminSessionSigningKeyPreviousFile", a.previousSigningKeyFile);
+    if (a.tlsCertFile)
+      args.push("--adminTLSCertFile", a.tlsCertFile, "--adminTLSKeyFile", a.tlsKeyFile);
+    if (a.allowPlaintextNonLoopback) args.push("--adminAllowPlaintextNonLoopback");
+    if (a.allowInsecureDevCookie) args.push("--adminAllowInsecureDevCookie");
+  }
+  const kv = r.keyviz;
+  if (kv.enabled) {
+    args.push("--keyvizEnabled");
+    if (kv.fanoutNodes) args.push("--keyvizFanoutNodes", kv.fanoutNodes);
+    if (kv.labels) args.push("--keyvizLabelsEnabled");
+    if (kv.keyBucketsPerRoute) args.push("--keyvizKeyBucketsPerRoute", kv.keyBucketsPerRoute);
+    const hk = kv.hotKeys;
+    if (hk.enabled) {
+      args.push("--keyvizHotKeysEnabled");
+      if (hk.perRoute) args.push("--keyvizHotKeysPerRoute", hk.perRoute);
+      if (hk.sampleRate) args.push("--keyvizHotKeysSampleRate", hk.sampleRate);
+      if (hk.queueSize) args.push("--keyvizHotKeysQueueSize", hk.queueSize);
+      if (hk.maxKeyLen) args.push("--keyvizHotKeysMaxKeyLen", hk.maxKeyLen);
+    }
+  }
+  return args;
+}
+function elastickvMounts(r, volumes) {
+  const files = [];
+  if (r.s3.enabled && r.s3.credentialsFile) files.push(r.s3.credentialsFile);
+  if (r.sqs.enabled && r.sqs.credentialsFile) files.push(r.sqs.credentialsFile);
+  const a = r.admin;
+  if (a.enabled) {
+    files.push(a.signingKeyFile);
+    if (a.previousSigningKeyFile) files.push(a.previousSigningKeyFile);
+    if (a.tlsCertFile) files.push(a.tlsCertFile, a.tlsKeyFile);
+  }
+  const targets = new Set(volumes.map((v) => v.split(":")[1]));
+  const out = [];
+  for (const f of files) {
+    if (targets.has(f)) continue;
+    targets.add(f);
+    out.push(`${f}:${f}:ro`);
+  }
+  return out;
+}
+function scriptExtraEnv(defaults, user) {
+  const userKeys = new Set(user.map(([k]) => k));
+  return [...defaults.filter(([k]) => !userKeys.has(k)), ...user].map(([k, v]) => `${k}=${v}`).join(" ");
+}
+function scriptConfigFingerprint(inv, node2, r, run2) {
+  const p = inv.ports;
+  const b = (v) => v ? "true" : "false";
+  const kv = r.keyviz;
+  const hk = kv.hotKeys;
+  const on = (v) => kv.enabled ? v : "";
+  const hot = (v) => kv.enabled && hk.enabled ? v : "";
+  const a = r.admin;
+  const fields = [
+    run2.image,
+    r.entrypoint,
+    inv.container.dataDir,
+    node2.host,
+    node2.id,
+    r.raftEngine,
+    r.bootstrapMembers,
+    b(r.joinAsLearner === node2.id),
+    r.joinMembers,
+    String(p.admin),
+    String(p.redis),
+    String(p.dynamo),
+    r.raftRedisMap,
+    b(r.s3.enabled),
+    String(r.s3.port),
+    r.s3.region,
+    r.s3.pathStyleOnly,
+    r.s3.credentialsFile,
+    r.s3.raftS3Map,
+    b(r.sqs.enabled),
+    String(r.sqs.port),
+    r.sqs.region,
+    r.sqs.credentialsFile,
+    r.sqs.raftSqsMap,
+    r.sqs.fifoPartitionMap,
+    run2.extraEnv,
+    run2.memory,
+    b(a.enabled),
+    a.address,
+    a.fullAccessKeys,
+    a.readOnlyAccessKeys,
+    a.signingKeyFile,
+    a.previousSigningKeyFile,
+    a.tlsCertFile,
+    a.tlsKeyFile,
+    b(a.allowPlaintextNonLoopback),
+    b(a.allowInsecureDevCookie),
+    b(kv.enabled),
+    on(kv.fanoutNodes),
+    on(b(kv.labels)),
+    on(kv.keyBucketsPerRoute),
+    on(b(hk.enabled)),
+    hot(hk.perRoute),
+    hot(hk.sampleRate),
+    hot(hk.queueSize),
+    hot(hk.maxKeyLen)
+  ];
+  return createHash3("sha256").update(fields.map((f) => `${f}\0`).join("")).digest("hex");
+}
+
+// src/inventory/elastickv-resolve.ts
+var yamlNames = (f) => `elastickv.${f}`;
+var joined = (v) => Array.isArray(v) ? v.join(",") : v ?? "";
+var num2 = (v) => v === void 0 ? "" : String(v);
+function entries(text2) {
+  return text2.split(",").map((e) => e.replace(/\s/g, "")).filter(Boolean);
+}
+function checkAddressMap(inv, text2, name) {
+  const raftAddrs = inv.nodes.map((n) => `${n.host}:${inv.ports.admin}`);
+  for (const e of entries(text2)) {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || eq === e.length - 1)
+      throw new InventoryError(`${name}: "${e}" is not raftHost:port=host:port`);
+    const raft = e.slice(0, eq);
+    if (!raftAddrs.includes(raft))
+      throw new InventoryError(
+        `${name} names ${raft}, which is not the Raft address of any node (expected one of ${raftAddrs.join(", ")})`
+      );
+  }
+}
+function checkMemberList(inv, text2, name) {
+  const ids = inv.nodes.map((n) => n.id);
+  for (const e of entries(text2)) {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || eq === e.length - 1 || !/:\d+$/.test(e.slice(eq + 1)))
+      throw new InventoryError(`${name}: "${e}" is not raftId=host:port`);
+    const id = e.slice(0, eq);
+    if (!ids.includes(id))
+      throw new InventoryError(
+        `${name} names "${id}", which is not a node (expected one of ${ids.join(", ")})`
+      );
+  }
+}
+function isLoopback(address) {
+  const colon = address.lastIndexOf(":");
+  const host = (colon >= 0 ? address.slice(0, colon) : address).replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function resolveElastickv(inv, s, name = yamlNames) {
+  const p = inv.ports;
+  const derive = (port2) => inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${port2}`).join(",");
+  const s3 = s.s3;
+  const sqs = s.sqs;
+  const admin = s.admin;
+  const kv = s.keyviz;
+  const s3On = s3 !== void 0 && s3.enabled !== false;
+  const sqsOn = sqs !== void 0 && sqs.enabled !== false;
+  const adminOn = admin !== void 0 && admin.enabled !== false;
+  const kvOn = kv !== void 0 && kv.enabled !== false;
+  const hotOn = kvOn && kv?.hotKeys !== void 0 && kv.hotKeys.enabled !== false;
+  const s3Port = s3?.port ?? 9e3;
+  const sqsPort = sqs?.port ?? 9324;
+  const r = {
+    entrypoint: s.entrypoint ?? "/app",
+    raftEngine: s.raftEngine ?? "etcd",
+    raftRedisMap: s.raftRedisMap || derive(p.redis),
+    bootstrapMembers: s.bootstrapMembers ?? "",
+    joinAsLearner: s.joinAsLearner ?? "",
+    joinMembers: s.joinAsLearner ? inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",") : "",
+    s3: {
+      enabled: s3On,
+      port: s3Port,
+      region: s3?.region ?? "us-east-1",
+      credentialsFile: s3?.credentialsFile ?? "",
+      pathStyleOnly: String(s3?.pathStyleOnly ?? "true"),
+      raftS3Map: s3?.raftS3Map || (s3On ? derive(s3Port) : "")
+    },
+    sqs: {
+      enabled: sqsOn,
+      port: sqsPort,
+      region: sqs?.region ?? "us-east-1",
+      credentialsFile: sqs?.credentialsFile ?? "",
+      raftSqsMap: sqs?.raftSqsMap || (sqsOn ? derive(sqsPort) : ""),
+      fifoPartitionMap: sqs?.fifoPartitionMap ?? ""
+    },
+    admin: {
+      enabled: adminOn,
+      address: admin?.address ?? "",
+      fullAccessKeys: joined(admin?.fullAccessKeys),
+      readOnlyAccessKeys: joined(admin?.readOnlyAccessKeys),
+      signingKeyFile: admin?.signingKeyFile ?? "",
+      previousSigningKeyFile: admin?.previousSigningKeyFile ?? "",
+      tlsCertFile: admin?.tlsCertFile ?? "",
+      tlsKeyFile: admin?.tlsKeyFile ?? "",
+      allowPlaintextNonLoopback: admin?.allowPlaintextNonLoopback ?? false,
+      allowInsecureDevCookie: admin?.allowInsecureDevCookie ?? false
+    },
+    keyviz: {
+      enabled: kvOn,
+      fanoutNodes: joined(kv?.fanoutNodes),
+      labels: kv?.labels ?? false,
+      keyBucketsPerRoute: num2(kv?.keyBucketsPerRoute),
+      hotKeys: {
+        enabled: hotOn,
+        perRoute: num2(kv?.hotKeys?.perRoute),
+        sampleRate: num2(kv?.hotKeys?.sampleRate),
+        queueSize: num2(kv?.hotKeys?.queueSize),
+        maxKeyLen: num2(kv?.hotKeys?.maxKeyLen)
+      }
+    },
+    scriptFingerprint: s.scriptFingerprint ?? false
+  };
+  checkResolved(inv, s, r, name);
+  return r;
+}
+function checkResolved(inv, s, r, name) {
+  if (s.raftRedisMap) checkAddressMap(inv, s.raftRedisMap, name("raftRedisMap"));
+  if (s.s3?.raftS3Map) checkAddressMap(inv, s.s3.raftS3Map, name("s3.raftS3Map"));
+  if (s.sqs?.raftSqsMap) checkAddressMap(inv, s.sqs.raftSqsMap, name("sqs.raftSqsMap"));
+  if (r.bootstrapMembers) checkMemberList(inv, r.bootstrapMembers, name("bootstrapMembers"));
+  if (r.joinAsLearner) {
+    if (r.bootstrapMembers)
+      throw new InventoryError(
+        `${name("joinAsLearner")} and ${name("bootstrapMembers")} cannot both be set: a node either joins a running cluster as a learner or bootstraps a new one`
+      );
+    if (!inv.nodes.some((n) => n.id === r.joinAsLearner))
+      throw new InventoryError(
+        `${name("joinAsLearner")} is "${r.joinAsLearner}", which is not a node (expected one of ${inv.nodes.map((n) => n.id).join(", ")})`
+      );
+  }
+  const a = r.admin;
+  if (a.enabled) {
+    if (!a.signingKeyFile)
+      throw new InventoryError(
+        `the admin dashboard is enabled but ${name("admin.signingKeyFile")} is not set: give the path, on every host, of the base64 HS256 session signing key`
+      );
+    const full = entries(a.fullAccessKeys);
+    const ro = entries(a.readOnlyAccessKeys);
+    if (full.length === 0 && ro.length === 0)
+      throw new InventoryError(
+        `the admin dashboard is enabled but neither ${name("admin.fullAccessKeys")} nor ${name("admin.readOnlyAccessKeys")} names an access key: give at least one`
+      );
+    const both = full.filter((k) => ro.includes(k));
+    if (both.length > 0)
+      throw new InventoryError(
+        `${name("admin.fullAccessKeys")} and ${name("admin.readOnlyAccessKeys")} both list ${both.length} key(s) (not shown): a key must be in one list only`
+      );
+    if (!a.tlsCertFile !== !a.tlsKeyFile)
+      throw new InventoryError(
+        `${name(a.tlsCertFile ? "admin.tlsCertFile" : "admin.tlsKeyFile")} is set without ${name(a.tlsCertFile ? "admin.tlsKeyFile" : "admin.tlsCertFile")}: give both TLS files or neither`
+      );
+    if (a.address && !isLoopback(a.address) && !a.tlsCertFile && !a.allowPlaintextNonLoopback)
+      throw new InventoryError(
+        `${name("admin.address")} is "${a.address}", not a loopback address, and the admin dashboard has no TLS: give ${name("admin.tlsCertFile")} and ${name("admin.tlsKeyFile")}, bind to 127.0.0.1, or set ${name("admin.allowPlaintextNonLoopback")} to accept plaintext`
+      );
+  }
+}
+function hostFilesOf(r, name = yamlNames) {
+  const out = [];
+  const add = (path, field) => {
+    if (path) out.push({ path, setting: name(field) });
+  };
+  if (r.s3.enabled) add(r.s3.credentialsFile, "s3.credentialsFile");
+  if (r.sqs.enabled) add(r.sqs.credentialsFile, "sqs.credentialsFile");
+  if (r.admin.enabled) {
+    add(r.admin.signingKeyFile, "admin.signingKeyFile");
+    add(r.admin.previousSigningKeyFile, "admin.previousSigningKeyFile");
+    add(r.admin.tlsCertFile, "admin.tlsCertFile");
+    add(r.admin.tlsKeyFile, "admin.tlsKeyFile");
+  }
+  return out;
+}
+
 // src/inventory/template.ts
 var TemplateError = class extends Error {
   name = "TemplateError";
@@ -58839,10 +59258,19 @@ function contextFor(inv, node2) {
     raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
   };
 }
+function elastickvOf(inv) {
+  if (inv.engine !== "elastickv" || inv.elastickv === void 0) return void 0;
+  if (inv.container.args !== void 0)
+    throw new InventoryError(
+      `${inv.source}: container.args replaces the elastickv preset, so the elastickv section has nothing to shape: remove one of them`
+    );
+  return resolveElastickv(inv, inv.elastickv);
+}
 function nodeSpec(inv, node2, o = {}) {
   const c = inv.container;
   const ctx = contextFor(inv, node2);
   const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
+  const ek = elastickvOf(inv);
   const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
   const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
   if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
@@ -58855,6 +59283,9 @@ function nodeSpec(inv, node2, o = {}) {
   const image = o.image ?? c.image;
   const badImage = imageProblem(image);
   if (badImage) throw new InventoryError(`${at("image")} ${JSON.stringify(image)} ${badImage}`);
+  const volumes = (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
+    (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
+  );
   const spec = {
     name: c.name,
     image,
@@ -58862,15 +59293,20 @@ function nodeSpec(inv, node2, o = {}) {
     network: c.network ?? "host",
     memory,
     user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
-    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
-      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
-    ),
+    volumes: ek ? [...volumes, ...elastickvMounts(ek, volumes)] : volumes,
     labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
     env,
-    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
-      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
-    )
+    args: ek ? elastickvArgs(inv, node2, ek) : (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) => fill(a, ctx, at(`container.args[${k}]`)))
   };
+  if (ek?.scriptFingerprint)
+    spec.labels[SCRIPT_FP_LABEL] = scriptConfigFingerprint(inv, node2, ek, {
+      image,
+      extraEnv: scriptExtraEnv(Object.entries(defaultEnvOf(inv, o)), [
+        ...Object.entries(c.env ?? {}),
+        ...Object.entries(o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {})
+      ]),
+      memory: memory ?? ""
+    });
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
 }
@@ -59804,6 +60240,540 @@ function remediateCommands(program2) {
 // src/cli/commands/roll.ts
 import { readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 
+// src/inventory/script-env-features.ts
+var FIELD_VARIABLES = {
+  entrypoint: "SERVER_ENTRYPOINT",
+  raftEngine: "RAFT_ENGINE",
+  raftRedisMap: "RAFT_TO_REDIS_MAP",
+  bootstrapMembers: "RAFT_BOOTSTRAP_MEMBERS",
+  joinAsLearner: "RAFT_JOIN_NODE",
+  "s3.enabled": "ENABLE_S3",
+  "s3.port": "S3_PORT",
+  "s3.region": "S3_REGION",
+  "s3.credentialsFile": "S3_CREDENTIALS_FILE",
+  "s3.pathStyleOnly": "S3_PATH_STYLE_ONLY",
+  "s3.raftS3Map": "RAFT_TO_S3_MAP",
+  "sqs.enabled": "ENABLE_SQS",
+  "sqs.port": "SQS_PORT",
+  "sqs.region": "SQS_REGION",
+  "sqs.credentialsFile": "SQS_CREDENTIALS_FILE",
+  "sqs.raftSqsMap": "RAFT_TO_SQS_MAP",
+  "sqs.fifoPartitionMap": "SQS_FIFO_PARTITION_MAP",
+  "admin.enabled": "ADMIN_ENABLED",
+  "admin.address": "ADMIN_ADDRESS",
+  "admin.fullAccessKeys": "ADMIN_FULL_ACCESS_KEYS",
+  "admin.readOnlyAccessKeys": "ADMIN_READ_ONLY_ACCESS_KEYS",
+  "admin.signingKeyFile": "ADMIN_SESSION_SIGNING_KEY_FILE",
+  "admin.previousSigningKeyFile": "ADMIN_SESSION_SIGNING_KEY_PREVIOUS_FILE",
+  "admin.tlsCertFile": "ADMIN_TLS_CERT_FILE",
+  "admin.tlsKeyFile": "ADMIN_TLS_KEY_FILE",
+  "admin.allowPlaintextNonLoopback": "ADMIN_ALLOW_PLAINTEXT_NON_LOOPBACK",
+  "admin.allowInsecureDevCookie": "ADMIN_ALLOW_INSECURE_DEV_COOKIE",
+  "keyviz.enabled": "KEYVIZ_ENABLED",
+  "keyviz.fanoutNodes": "KEYVIZ_FANOUT_NODES",
+  "keyviz.labels": "KEYVIZ_LABELS_ENABLED",
+  "keyviz.keyBucketsPerRoute": "KEYVIZ_KEY_BUCKETS_PER_ROUTE",
+  "keyviz.hotKeys.enabled": "KEYVIZ_HOT_KEYS_ENABLED",
+  "keyviz.hotKeys.perRoute": "KEYVIZ_HOT_KEYS_PER_ROUTE",
+  "keyviz.hotKeys.sampleRate": "KEYVIZ_HOT_KEYS_SAMPLE_RATE",
+  "keyviz.hotKeys.queueSize": "KEYVIZ_HOT_KEYS_QUEUE_SIZE",
+  "keyviz.hotKeys.maxKeyLen": "KEYVIZ_HOT_KEYS_MAX_KEY_LEN"
+};
+var scriptNames = (f) => FIELD_VARIABLES[f] ?? `elastickv.${f}`;
+function valid(schema, section, value2) {
+  const r = schema.safeParse(value2);
+  if (r.success) return r.data;
+  const issue2 = r.error.issues[0];
+  const field = [section, ...issue2.path.map(String)].filter(Boolean).join(".");
+  const name = FIELD_VARIABLES[field] ?? field;
+  const got = issue2.path.reduce(
+    (v, k) => v?.[k],
+    value2
+  );
+  throw new InventoryError(`${name} is ${JSON.stringify(got)}: it ${issue2.message}`);
+}
+function count(vars, name, max) {
+  const v = vars.get(name);
+  if (v === void 0) return void 0;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max)
+    throw new InventoryError(
+      `${name} is ${JSON.stringify(v)}: expected empty (elastickv's default) or a whole number from 1 to ${max}`
+    );
+  return Number(v);
+}
+function featuresFromScriptEnv(vars) {
+  const s3On = vars.bool("ENABLE_S3", true);
+  const s3 = {
+    enabled: s3On,
+    port: vars.port("S3_PORT", 9e3),
+    region: vars.get("S3_REGION") ?? "us-east-1",
+    credentialsFile: vars.get("S3_CREDENTIALS_FILE"),
+    pathStyleOnly: vars.get("S3_PATH_STYLE_ONLY") ?? "true",
+    raftS3Map: vars.get("RAFT_TO_S3_MAP")
+  };
+  if (s3On && !GO_BOOLS.includes(s3.pathStyleOnly))
+    throw new InventoryError(
+      `S3_PATH_STYLE_ONLY is ${JSON.stringify(s3.pathStyleOnly)}: expected true or false`
+    );
+  const sqsOn = vars.bool("ENABLE_SQS", false);
+  const sqs = {
+    enabled: sqsOn,
+    port: vars.port("SQS_PORT", 9324),
+    region: vars.get("SQS_REGION") ?? "us-east-1",
+    credentialsFile: vars.get("SQS_CREDENTIALS_FILE"),
+    raftSqsMap: vars.get("RAFT_TO_SQS_MAP"),
+    fifoPartitionMap: vars.get("SQS_FIFO_PARTITION_MAP")
+  };
+  const adminOn = vars.bool("ADMIN_ENABLED", false);
+  const admin = {
+    enabled: adminOn,
+    address: vars.get("ADMIN_ADDRESS"),
+    fullAccessKeys: vars.get("ADMIN_FULL_ACCESS_KEYS"),
+    readOnlyAccessKeys: vars.get("ADMIN_READ_ONLY_ACCESS_KEYS"),
+    signingKeyFile: vars.get("ADMIN_SESSION_SIGNING_KEY_FILE"),
+    previousSigningKeyFile: vars.get("ADMIN_SESSION_SIGNING_KEY_PREVIOUS_FILE"),
+    tlsCertFile: vars.get("ADMIN_TLS_CERT_FILE"),
+    tlsKeyFile: vars.get("ADMIN_TLS_KEY_FILE"),
+    allowPlaintextNonLoopback: vars.bool("ADMIN_ALLOW_PLAINTEXT_NON_LOOPBACK", false),
+    allowInsecureDevCookie: vars.bool("ADMIN_ALLOW_INSECURE_DEV_COOKIE", false)
+  };
+  const kvOn = vars.bool("KEYVIZ_ENABLED", false);
+  const labels = vars.bool("KEYVIZ_LABELS_ENABLED", false);
+  const hotOn = vars.bool("KEYVIZ_HOT_KEYS_ENABLED", false);
+  const keyviz = kvOn ? {
+    enabled: true,
+    fanoutNodes: vars.get("KEYVIZ_FANOUT_NODES"),
+    labels,
+    keyBucketsPerRoute: count(vars, "KEYVIZ_KEY_BUCKETS_PER_ROUTE", 256),
+    hotKeys: hotOn ? {
+      enabled: true,
+      perRoute: count(vars, "KEYVIZ_HOT_KEYS_PER_ROUTE", 256),
+      sampleRate: count(vars, "KEYVIZ_HOT_KEYS_SAMPLE_RATE", 1024),
+      queueSize: count(vars, "KEYVIZ_HOT_KEYS_QUEUE_SIZE", 65536),
+      maxKeyLen: count(vars, "KEYVIZ_HOT_KEYS_MAX_KEY_LEN", 4096)
+    } : { enabled: false }
+  } : { enabled: false };
+  const top = valid(
+    ElastickvSchema.pick({
+      entrypoint: true,
+      raftEngine: true,
+      raftRedisMap: true,
+      bootstrapMembers: true,
+      joinAsLearner: true
+    }),
+    "",
+    {
+      entrypoint: vars.get("SERVER_ENTRYPOINT") ?? "/app",
+      raftEngine: vars.get("RAFT_ENGINE") ?? "etcd",
+      raftRedisMap: vars.get("RAFT_TO_REDIS_MAP"),
+      bootstrapMembers: vars.get("RAFT_BOOTSTRAP_MEMBERS"),
+      joinAsLearner: vars.get("RAFT_JOIN_NODE")
+    }
+  );
+  return {
+    ...top,
+    s3: s3On ? valid(S3Schema, "s3", s3) : s3,
+    sqs: sqsOn ? valid(SqsSchema, "sqs", sqs) : sqs,
+    admin: adminOn ? valid(AdminSchema, "admin", admin) : admin,
+    keyviz: kvOn ? valid(KeyVizSchema, "keyviz", keyviz) : keyviz,
+    scriptFingerprint: true
+  };
+}
+
+// src/inventory/script-env-tuning.ts
+function wholeNumber(vars, name, min, max) {
+  const v = vars.get(name);
+  if (v === void 0) return void 0;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max)
+    throw new InventoryError(
+      `${name} is ${JSON.stringify(v)}: expected a whole number from ${min} to ${max}`
+    );
+  return n;
+}
+function tuningFromScriptEnv(vars) {
+  const t = {};
+  const notes = [];
+  const health = wholeNumber(vars, "HEALTH_TIMEOUT_SECONDS", 1, 86400);
+  if (health !== void 0) t.startTimeoutMs = health * 1e3;
+  const transfer = wholeNumber(vars, "LEADERSHIP_TRANSFER_TIMEOUT_SECONDS", 1, 86400);
+  if (transfer !== void 0) t.handoverTimeoutMs = transfer * 1e3;
+  const lag = wholeNumber(vars, "LEADERSHIP_TRANSFER_MAX_LOG_LAG", 0, Number.MAX_SAFE_INTEGER);
+  if (lag !== void 0) {
+    t.maxLag = lag;
+    notes.push(
+      `LEADERSHIP_TRANSFER_MAX_LOG_LAG=${lag} becomes raftroll's max lag, which also decides when a restarted node counts as caught up (not only which follower may take leadership)`
+    );
+  }
+  const delay = wholeNumber(vars, "ROLLING_DELAY_SECONDS", 0, 3600);
+  if (delay !== void 0) {
+    t.stabilizeMs = delay * 1e3;
+    notes.push(
+      `ROLLING_DELAY_SECONDS=${delay} becomes the stabilization window: raftroll waits that long with the node caught up before the next one, rather than sleeping`
+    );
+  }
+  const noKnob = [
+    [
+      "LEADER_DISCOVERY_TIMEOUT_SECONDS",
+      "raftroll reads the leader from every node once per check and refuses to start without one; it has no separate discovery wait"
+    ],
+    [
+      "LEADERSHIP_TRANSFER_RETRY_ATTEMPTS",
+      "raftroll tries each caught-up follower three times, backing off 0.5 s, 1 s, 2 s; this is not configurable"
+    ],
+    [
+      "LEADERSHIP_TRANSFER_RETRY_BACKOFF_SECONDS",
+      "raftroll backs off 0.5 s, 1 s, 2 s between transfer attempts; this is not configurable"
+    ],
+    ["RAFTADMIN_BIN", "raftroll speaks RaftAdmin itself; it builds and copies no helper binary"],
+    ["RAFTADMIN_REMOTE_BIN", "raftroll copies no helper binary to the hosts"],
+    [
+      "RAFTADMIN_RPC_TIMEOUT_SECONDS",
+      "raftroll bounds each RaftAdmin call by its own step timeouts"
+    ],
+    ["RAFTADMIN_ALLOW_INSECURE", "raftroll connects to RaftAdmin as elastickv serves it today"],
+    ["DRY_RUN", "use `raftroll plan` for a dry run"]
+  ];
+  for (const [name, why] of noKnob) {
+    const v = vars.get(name);
+    if (v !== void 0) notes.push(`${name}=${v} is not used: ${why}`);
+  }
+  const dry = vars.get("DRY_RUN");
+  if (dry !== void 0 && dry !== "true" && dry !== "false")
+    throw new InventoryError(`DRY_RUN is ${JSON.stringify(dry)}: expected true or false`);
+  return { thresholds: t, notes };
+}
+
+// src/inventory/script-env-vars.ts
+import { readFileSync } from "node:fs";
+
+// src/inventory/env-file.ts
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_FILE_RULES = 'only KEY=VALUE lines (optionally after "export "), # comments, and values that are bare words, \'single-quoted\' or "double-quoted" (may span lines); no $ expansion, `commands`, $(...), ~ or other shell statements';
+function refuse2(file2, line, why) {
+  throw new InventoryError(
+    `${file2}, line ${line}: ${why}; the file is read, never run: ${ENV_FILE_RULES}`
+  );
+}
+function parseEnvFile(text2, file2) {
+  const out = {};
+  let i = 0;
+  let line = 1;
+  const n = text2.length;
+  const at = () => text2[i];
+  const skipBlanks = () => {
+    while (i < n && (at() === " " || at() === "	" || at() === "\r")) i++;
+  };
+  const skipComment = () => {
+    while (i < n && at() !== "\n") i++;
+  };
+  while (i < n) {
+    skipBlanks();
+    if (i >= n) break;
+    if (at() === "\n") {
+      i++;
+      line++;
+      continue;
+    }
+    if (at() === "#") {
+      skipComment();
+      continue;
+    }
+    const start = line;
+    let end = i;
+    while (end < n && /[A-Za-z0-9_]/.test(text2[end])) end++;
+    let name = text2.slice(i, end);
+    if (name === "export" && (text2[end] === " " || text2[end] === "	")) {
+      i = end;
+      skipBlanks();
+      end = i;
+      while (end < n && /[A-Za-z0-9_]/.test(text2[end])) end++;
+      name = text2.slice(i, end);
+    }
+    if (!NAME.test(name) || text2[end] !== "=")
+      refuse2(file2, start, "expected a KEY=VALUE assignment");
+    i = end + 1;
+    let value2 = "";
+    while (i < n && !" 	\r\n".includes(at())) {
+      const c = at();
+      if (c === "'") {
+        const close = text2.indexOf("'", i + 1);
+        if (close < 0) refuse2(file2, start, `the ' quote of ${name} is never closed`);
+        const piece = text2.slice(i + 1, close);
+        line += piece.split("\n").length - 1;
+        value2 += piece;
+        i = close + 1;
+      } else if (c === '"') {
+        i++;
+        for (; ; ) {
+          if (i >= n) refuse2(file2, start, `the " quote of ${name} is never closed`);
+          const d = at();
+          if (d === '"') {
+            i++;
+            break;
+          }
+          if (d === "\\") {
+            const e = text2[i + 1];
+            if (e === "\n") {
+              line++;
+              i += 2;
+            } else if (e !== void 0 && '$`"\\'.includes(e)) {
+              value2 += e;
+              i += 2;
+            } else {
+              value2 += d;
+              i++;
+            }
+            continue;
+          }
+          if (d === "$" || d === "`")
+            refuse2(file2, line, `${name} uses ${d === "$" ? "$ expansion" : "a `command`"}`);
+          if (d === "\n") line++;
+          value2 += d;
+          i++;
+        }
+      } else if (c === "\\") {
+        const e = text2[i + 1];
+        if (e === void 0) refuse2(file2, line, `${name} ends in a lone backslash`);
+        if (e === "\n") line++;
+        else value2 += e;
+        i += 2;
+      } else if (c === "$" || c === "`") {
+        refuse2(file2, line, `${name} uses ${c === "$" ? "$ expansion" : "a `command`"}`);
+      } else if (c === "~" && value2 === "" && text2[i - 1] === "=") {
+        refuse2(file2, line, `${name} starts with ~, which a shell would expand`);
+      } else if ("|&;<>()".includes(c)) {
+        refuse2(file2, line, `${name} has an unquoted ${JSON.stringify(c)}, which a shell would run`);
+      } else {
+        value2 += c;
+        i++;
+      }
+    }
+    skipBlanks();
+    if (i < n && at() === "#") skipComment();
+    else if (i < n && at() !== "\n")
+      refuse2(file2, line, `more follows the value of ${name} (a second word or a command)`);
+    out[name] = value2;
+  }
+  return out;
+}
+
+// src/inventory/script-vars.ts
+var SCRIPT_VARIABLES = [
+  // cluster and ssh
+  "NODES",
+  "SSH_TARGETS",
+  "ROLLING_ORDER",
+  "SSH_USER",
+  "USER",
+  "SSH_CONNECT_TIMEOUT_SECONDS",
+  "SSH_STRICT_HOST_KEY_CHECKING",
+  "ROLLING_UPDATE_ENV_FILE",
+  "DRY_RUN",
+  // the container
+  "IMAGE",
+  "CONTAINER_NAME",
+  "DATA_DIR",
+  "SERVER_ENTRYPOINT",
+  "RAFT_ENGINE",
+  "RAFT_PORT",
+  "REDIS_PORT",
+  "DYNAMO_PORT",
+  "RAFT_TO_REDIS_MAP",
+  "RAFT_BOOTSTRAP_MEMBERS",
+  "RAFT_JOIN_NODE",
+  "EXTRA_ENV",
+  "DEFAULT_EXTRA_ENV",
+  "CONTAINER_MEMORY_LIMIT",
+  // S3 and SQS
+  "ENABLE_S3",
+  "S3_PORT",
+  "S3_REGION",
+  "S3_CREDENTIALS_FILE",
+  "S3_PATH_STYLE_ONLY",
+  "RAFT_TO_S3_MAP",
+  "ENABLE_SQS",
+  "SQS_PORT",
+  "SQS_REGION",
+  "SQS_CREDENTIALS_FILE",
+  "RAFT_TO_SQS_MAP",
+  "SQS_FIFO_PARTITION_MAP",
+  // admin dashboard and KeyViz
+  "ADMIN_ENABLED",
+  "ADMIN_ADDRESS",
+  "ADMIN_FULL_ACCESS_KEYS",
+  "ADMIN_READ_ONLY_ACCESS_KEYS",
+  "ADMIN_SESSION_SIGNING_KEY_FILE",
+  "ADMIN_SESSION_SIGNING_KEY_PREVIOUS_FILE",
+  "ADMIN_TLS_CERT_FILE",
+  "ADMIN_TLS_KEY_FILE",
+  "ADMIN_ALLOW_PLAINTEXT_NON_LOOPBACK",
+  "ADMIN_ALLOW_INSECURE_DEV_COOKIE",
+  "KEYVIZ_ENABLED",
+  "KEYVIZ_FANOUT_NODES",
+  "KEYVIZ_LABELS_ENABLED",
+  "KEYVIZ_KEY_BUCKETS_PER_ROUTE",
+  "KEYVIZ_HOT_KEYS_ENABLED",
+  "KEYVIZ_HOT_KEYS_PER_ROUTE",
+  "KEYVIZ_HOT_KEYS_SAMPLE_RATE",
+  "KEYVIZ_HOT_KEYS_QUEUE_SIZE",
+  "KEYVIZ_HOT_KEYS_MAX_KEY_LEN",
+  // timing
+  "HEALTH_TIMEOUT_SECONDS",
+  "LEADERSHIP_TRANSFER_TIMEOUT_SECONDS",
+  "LEADERSHIP_TRANSFER_MAX_LOG_LAG",
+  "LEADERSHIP_TRANSFER_RETRY_ATTEMPTS",
+  "LEADERSHIP_TRANSFER_RETRY_BACKOFF_SECONDS",
+  "LEADER_DISCOVERY_TIMEOUT_SECONDS",
+  "ROLLING_DELAY_SECONDS",
+  // the script's own raftadmin helper
+  "RAFTADMIN_BIN",
+  "RAFTADMIN_REMOTE_BIN",
+  "RAFTADMIN_RPC_TIMEOUT_SECONDS",
+  "RAFTADMIN_ALLOW_INSECURE",
+  // the upstream workflow's repository variables
+  "NODES_RAFT_MAP",
+  "SSH_TARGETS_MAP",
+  "DEFAULT_EXTRA_ENV_CONFIGURED",
+  "CONTAINER_MEMORY_LIMIT_CONFIGURED",
+  "IMAGE_BASE"
+];
+var KNOWN = new Set(SCRIPT_VARIABLES);
+function distance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const v = Math.min(
+        prev[j] + 1,
+        cur[j - 1] + 1,
+        prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      );
+      cur.push(v);
+      best = Math.min(best, v);
+    }
+    if (best > limit) return limit + 1;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function closestVariable(name) {
+  if (KNOWN.has(name)) return void 0;
+  const limit = name.length < 8 ? 1 : 2;
+  let best;
+  let bestD = limit + 1;
+  for (const known of SCRIPT_VARIABLES) {
+    const d = distance(name.toUpperCase(), known, limit);
+    if (d < bestD) {
+      best = known;
+      bestD = d;
+    }
+  }
+  return best;
+}
+function unknownVariableWarnings(env, fileKeys = [], file2 = "ROLLING_UPDATE_ENV_FILE") {
+  const out = [];
+  const fromFile = new Set(fileKeys);
+  for (const name of Object.keys(env).sort()) {
+    if (KNOWN.has(name)) continue;
+    const near = closestVariable(name);
+    if (near)
+      out.push(
+        `${name} is not a variable rolling-update.sh reads; did you mean ${near}? It is ignored`
+      );
+    else if (fromFile.has(name))
+      out.push(`${file2} sets ${name}, which rolling-update.sh does not read; it is ignored`);
+  }
+  return out;
+}
+
+// src/inventory/script-env-vars.ts
+var CONFIGURED = {
+  CONTAINER_MEMORY_LIMIT: "CONTAINER_MEMORY_LIMIT_CONFIGURED",
+  DEFAULT_EXTRA_ENV: "DEFAULT_EXTRA_ENV_CONFIGURED"
+};
+var normalizeMap = (v) => v.split(",").map((e) => e.replace(/\s/g, "")).filter(Boolean).join(",");
+var ScriptVars = class {
+  warnings = [];
+  notes = [];
+  env;
+  constructor(processEnv, readFile4 = (p) => readFileSync(p, "utf8")) {
+    const env = { ...processEnv };
+    for (const [name, flag2] of Object.entries(CONFIGURED)) {
+      const f = env[flag2];
+      if (f === void 0) continue;
+      if (f !== "true" && f !== "false" && f !== "")
+        throw new InventoryError(
+          `${flag2} is ${JSON.stringify(f)}: expected true or false (whether the repository variable ${name} is defined)`
+        );
+      if (f !== "true") delete env[name];
+    }
+    const file2 = env.ROLLING_UPDATE_ENV_FILE;
+    let fileKeys = [];
+    if (file2) {
+      let text2;
+      try {
+        text2 = readFile4(file2);
+      } catch (e) {
+        const code = e.code;
+        throw new InventoryError(
+          `ROLLING_UPDATE_ENV_FILE is ${JSON.stringify(file2)}: ${code === "ENOENT" ? "no such file" : e.message}; expected a file of KEY=VALUE lines on this machine`
+        );
+      }
+      const assigned = parseEnvFile(text2, `ROLLING_UPDATE_ENV_FILE ${file2}`);
+      fileKeys = Object.keys(assigned);
+      Object.assign(env, assigned);
+    }
+    this.takeWorkflowMap(env, "NODES", "NODES_RAFT_MAP");
+    this.takeWorkflowMap(env, "SSH_TARGETS", "SSH_TARGETS_MAP");
+    this.warnings.push(...unknownVariableWarnings(env, fileKeys));
+    this.env = env;
+  }
+  /** The workflow's repository variable stands in for the script's when that is empty. */
+  takeWorkflowMap(env, name, workflowName) {
+    const theirs = env[workflowName];
+    if (!theirs) return;
+    const ours = env[name];
+    if (!ours) {
+      env[name] = theirs;
+      return;
+    }
+    if (normalizeMap(ours) !== normalizeMap(theirs))
+      throw new InventoryError(
+        `${name} and ${workflowName} are both set and differ: give one (the upstream workflow copies ${workflowName} into ${name})`
+      );
+  }
+  /** The script's "${NAME:-default}": empty counts as unset. */
+  get(name) {
+    const v = this.env[name];
+    return v === void 0 || v === "" ? void 0 : v;
+  }
+  /** The script's "${NAME-default}": only unset means the default; empty is a value. */
+  raw(name) {
+    return this.env[name];
+  }
+  /** A true/false switch, refused otherwise as the script refuses it. */
+  bool(name, fallback) {
+    const v = this.get(name);
+    if (v === void 0) return fallback;
+    if (v !== "true" && v !== "false")
+      throw new InventoryError(
+        `${name} is ${JSON.stringify(v)}: expected true or false (exactly, lower case)`
+      );
+    return v === "true";
+  }
+  port(name, fallback) {
+    const v = this.get(name);
+    if (v === void 0) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > 65535)
+      throw new InventoryError(`${name} is "${v}": expected a port number`);
+    return n;
+  }
+};
+
 // src/inventory/script-env.ts
 function pairs(text2, what) {
   return text2.split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
@@ -59813,16 +60783,8 @@ function pairs(text2, what) {
     return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
   });
 }
-function port(env, name, fallback) {
-  const v = env[name];
-  if (v === void 0 || v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535)
-    throw new InventoryError(`${name} is "${v}": expected a port number`);
-  return n;
-}
-function checked2(env, name, fallback, problem) {
-  const v = env[name] || fallback;
+function checked2(vars, name, fallback, problem) {
+  const v = vars.get(name) ?? fallback;
   const p = problem(v);
   if (p) throw new InventoryError(`${name} is ${JSON.stringify(v)}: it ${p}`);
   return v;
@@ -59837,12 +60799,94 @@ function connectTimeout(v) {
   return n;
 }
 var envWords = (v) => v.split(/\s+/).filter(Boolean).join("\n");
-function inventoryFromScriptEnv(env) {
-  if (!env.NODES?.trim())
+function ssh(vars, ids) {
+  const targets = new Map(pairs(vars.get("SSH_TARGETS") ?? "", "SSH_TARGETS"));
+  for (const id of targets.keys())
+    if (!ids.has(id))
+      throw new InventoryError(
+        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
+      );
+  const user = vars.get("SSH_USER") ?? vars.get("USER");
+  if (user !== void 0 && !isSshUser(user))
     throw new InventoryError(
-      'NODES is not set: expected "raftId=host,raftId=host,..." (or give --inventory)'
+      `${vars.get("SSH_USER") ? "SSH_USER" : "USER"} is ${JSON.stringify(user)}: expected a login name (letters, digits, _ . -, starting with a letter or _)`
     );
-  const nodes = pairs(env.NODES, "NODES");
+  for (const [id, t] of targets) {
+    try {
+      parseSshTarget(t);
+    } catch (e) {
+      throw new InventoryError(`SSH_TARGETS, node ${id}: ${e.message}`);
+    }
+  }
+  const strictSet = vars.get("SSH_STRICT_HOST_KEY_CHECKING");
+  const strict = strictSet ?? "yes";
+  if (strict !== "yes" && strict !== "accept-new") {
+    throw new InventoryError(
+      `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`
+    );
+  }
+  return {
+    notes: strictSet === void 0 ? [
+      "SSH_STRICT_HOST_KEY_CHECKING is not set: raftroll checks host keys strictly (yes), where the script defaults to accept-new; set it to accept-new to keep the script behaviour"
+    ] : [],
+    nodeSsh: (id, host) => {
+      const t = targets.get(id);
+      return t ? t.includes("@") || !user ? t : `${user}@${t}` : user ? `${user}@${host}` : host;
+    },
+    settings: {
+      acceptNewHostKeys: strict === "accept-new",
+      sudo: true,
+      connectTimeoutSec: connectTimeout(vars.get("SSH_CONNECT_TIMEOUT_SECONDS"))
+    }
+  };
+}
+function rollingOrder(vars, ids) {
+  const order = (vars.get("ROLLING_ORDER") ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+  const seen = /* @__PURE__ */ new Set();
+  for (const id of order) {
+    if (!ids.has(id))
+      throw new InventoryError(
+        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids].join(", ")})`
+      );
+    if (seen.has(id)) throw new InventoryError(`ROLLING_ORDER names "${id}" twice`);
+    seen.add(id);
+  }
+  return order;
+}
+function memoryDefaults(vars, warnings) {
+  const memory = vars.raw("CONTAINER_MEMORY_LIMIT");
+  const defaults = vars.raw("DEFAULT_EXTRA_ENV");
+  const extraEnv = vars.get("EXTRA_ENV") ? envWords(vars.get("EXTRA_ENV")) : void 0;
+  const o = {
+    memory: memory === void 0 ? void 0 : memory.trim() || "none",
+    defaultEnv: defaults === void 0 ? void 0 : envWords(defaults) || "none",
+    extraEnv
+  };
+  const hint2 = (name) => `if it comes from an undefined GitHub repository variable, pass ${name}_CONFIGURED: \${{ contains(toJSON(vars), '"${name}"') }} as the upstream workflow does, or set the variable`;
+  if (o.memory === "none")
+    warnings.push(
+      `CONTAINER_MEMORY_LIMIT is set but empty, so containers get NO memory limit (default ${DEFAULT_MEMORY}): an out-of-memory node can take its host down with it; ${hint2("CONTAINER_MEMORY_LIMIT")}`
+    );
+  const userSetsGoMemLimit = /(^|\n)GOMEMLIMIT=/.test(extraEnv ?? "");
+  if (o.defaultEnv === "none" && !userSetsGoMemLimit)
+    warnings.push(
+      `DEFAULT_EXTRA_ENV is set but empty, so containers get NO GOMEMLIMIT (default ${Object.entries(
+        DEFAULT_ENV
+      ).map(([k, v]) => `${k}=${v}`).join(
+        " "
+      )}): Go will not collect harder before the memory limit kills it; ${hint2("DEFAULT_EXTRA_ENV")}`
+    );
+  return o;
+}
+function inventoryFromScriptEnv(env, readFile4) {
+  const vars = new ScriptVars(env, readFile4);
+  const warnings = [...vars.warnings];
+  const notes = [...vars.notes];
+  if (vars.get("NODES") === void 0 || !vars.get("NODES").trim())
+    throw new InventoryError(
+      'NODES is not set: expected "raftId=host,raftId=host,..." (or NODES_RAFT_MAP, or give --inventory)'
+    );
+  const nodes = pairs(vars.get("NODES"), "NODES");
   const ids = /* @__PURE__ */ new Set();
   for (const [id, host] of nodes) {
     if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
@@ -59854,82 +60898,66 @@ function inventoryFromScriptEnv(env) {
       );
     ids.add(id);
   }
-  const targets = new Map(pairs(env.SSH_TARGETS ?? "", "SSH_TARGETS"));
-  for (const id of targets.keys())
-    if (!ids.has(id))
-      throw new InventoryError(
-        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
-      );
-  const user = env.SSH_USER || env.USER;
-  if (user !== void 0 && !isSshUser(user))
-    throw new InventoryError(
-      `${env.SSH_USER ? "SSH_USER" : "USER"} is ${JSON.stringify(user)}: expected a login name (letters, digits, _ . -, starting with a letter or _)`
-    );
-  for (const [id, t] of targets) {
-    try {
-      parseSshTarget(t);
-    } catch (e) {
-      throw new InventoryError(`SSH_TARGETS, node ${id}: ${e.message}`);
-    }
-  }
-  const order = (env.ROLLING_ORDER ?? "").split(",").map((x) => x.trim()).filter(Boolean);
-  const seen = /* @__PURE__ */ new Set();
-  for (const id of order) {
-    if (!ids.has(id))
-      throw new InventoryError(
-        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids].join(", ")})`
-      );
-    if (seen.has(id)) throw new InventoryError(`ROLLING_ORDER names "${id}" twice`);
-    seen.add(id);
-  }
-  const strict = env.SSH_STRICT_HOST_KEY_CHECKING ?? "yes";
-  if (strict !== "yes" && strict !== "accept-new") {
-    throw new InventoryError(
-      `SSH_STRICT_HOST_KEY_CHECKING is "${strict}": expected yes or accept-new (raftroll never turns host key checking off)`
-    );
-  }
-  const dataDir = checked2(env, "DATA_DIR", "/var/lib/elastickv", remotePathProblem);
+  const access = ssh(vars, ids);
+  notes.push(...access.notes);
+  const order = rollingOrder(vars, ids);
+  const dataDir = checked2(vars, "DATA_DIR", "/var/lib/elastickv", remotePathProblem);
+  const elastickv = featuresFromScriptEnv(vars);
   const inv = {
     source: "the rolling-update.sh environment",
     engine: "elastickv",
-    nodes: nodes.map(([id, host]) => {
-      const t = targets.get(id);
-      return {
-        id,
-        host,
-        ssh: t ? t.includes("@") || !user ? t : `${user}@${t}` : user ? `${user}@${host}` : host
-      };
-    }),
-    ssh: {
-      acceptNewHostKeys: strict === "accept-new",
-      sudo: true,
-      connectTimeoutSec: connectTimeout(env.SSH_CONNECT_TIMEOUT_SECONDS)
-    },
+    nodes: nodes.map(([id, host]) => ({ id, host, ssh: access.nodeSsh(id, host) })),
+    ssh: access.settings,
     container: {
-      name: checked2(env, "CONTAINER_NAME", "elastickv", containerNameProblem),
-      image: checked2(env, "IMAGE", "ghcr.io/bootjp/elastickv:latest", imageProblem),
+      name: checked2(vars, "CONTAINER_NAME", "elastickv", containerNameProblem),
+      image: checked2(vars, "IMAGE", "ghcr.io/bootjp/elastickv:latest", imageProblem),
       dataDir,
       restart: "unless-stopped",
       network: "host",
-      volumes: ["{{dataDir}}:{{dataDir}}"],
-      // The preset is what the script passes; only the entrypoint and engine are variables there.
-      args: PRESET_ARGS.elastickv.map(
-        (arg, k, all) => k === 0 ? env.SERVER_ENTRYPOINT || arg : all[k - 1] === "--raftEngine" ? env.RAFT_ENGINE || arg : arg
-      )
+      volumes: ["{{dataDir}}:{{dataDir}}"]
     },
     ports: {
-      admin: port(env, "RAFT_PORT", DEFAULT_PORTS.elastickv.admin),
-      redis: port(env, "REDIS_PORT", DEFAULT_PORTS.elastickv.redis),
-      dynamo: port(env, "DYNAMO_PORT", DEFAULT_PORTS.elastickv.dynamo)
-    }
+      admin: vars.port("RAFT_PORT", DEFAULT_PORTS.elastickv.admin),
+      redis: vars.port("REDIS_PORT", DEFAULT_PORTS.elastickv.redis),
+      dynamo: vars.port("DYNAMO_PORT", DEFAULT_PORTS.elastickv.dynamo)
+    },
+    elastickv
   };
   checkNodes(inv, inv.source);
-  const overrides = {
-    memory: env.CONTAINER_MEMORY_LIMIT === void 0 ? void 0 : env.CONTAINER_MEMORY_LIMIT.trim() || "none",
-    defaultEnv: env.DEFAULT_EXTRA_ENV === void 0 ? void 0 : envWords(env.DEFAULT_EXTRA_ENV) || "none",
-    extraEnv: env.EXTRA_ENV ? envWords(env.EXTRA_ENV) : void 0
+  const resolved = resolveElastickv(inv, elastickv, scriptNames);
+  const rolled = order.length ? order : nodes.map(([id]) => id);
+  if (resolved.joinAsLearner && (rolled.length !== 1 || rolled[0] !== resolved.joinAsLearner))
+    throw new InventoryError(
+      `RAFT_JOIN_NODE is "${resolved.joinAsLearner}": ROLLING_ORDER must name only that node (it is ${rolled.join(",")}); roll the others separately, without RAFT_JOIN_NODE`
+    );
+  if (resolved.joinAsLearner)
+    notes.push(
+      `RAFT_JOIN_NODE=${resolved.joinAsLearner}: it starts with --raftJoinAsLearner; once it is promoted, unset RAFT_JOIN_NODE and roll it again`
+    );
+  if (resolved.s3.enabled && !resolved.s3.credentialsFile)
+    warnings.push(
+      "the S3 listener is on (ENABLE_S3 defaults to true) with no S3_CREDENTIALS_FILE: it accepts any credentials; set ENABLE_S3=false if you do not use S3 (the upstream workflow refuses this combination)"
+    );
+  if (resolved.admin.enabled && resolved.admin.allowPlaintextNonLoopback && !resolved.admin.allowInsecureDevCookie)
+    warnings.push(
+      "ADMIN_ALLOW_PLAINTEXT_NON_LOOPBACK=true without ADMIN_ALLOW_INSECURE_DEV_COOKIE=true: browsers will not send the Secure session cookie over plain HTTP, so dashboard logins will not stick"
+    );
+  const overrides = memoryDefaults(vars, warnings);
+  if (overrides.memory !== "none")
+    notes.push(
+      "raftroll sets --memory-swap equal to --memory, where the script leaves Docker to allow as much swap again: an elastickv node that swaps stalls its Raft heartbeats, so it should be killed and restarted, not slowed"
+    );
+  const tuning = tuningFromScriptEnv(vars);
+  notes.push(...tuning.notes);
+  return {
+    inv,
+    order: rolled,
+    overrides,
+    thresholds: tuning.thresholds,
+    warnings,
+    notes,
+    hostFiles: hostFilesOf(resolved, scriptNames)
   };
-  return { inv, order: order.length ? order : nodes.map(([id]) => id), overrides };
 }
 
 // src/rollout/images.ts
@@ -60384,10 +61412,10 @@ var LocalFiles = class {
   async findWalDirs(root) {
     const found = [];
     const walk = async (dir, depth) => {
-      const entries2 = await readdir2(dir, { withFileTypes: true });
-      if (entries2.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
+      const entries3 = await readdir2(dir, { withFileTypes: true });
+      if (entries3.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
       if (depth >= MAX_DEPTH) return;
-      for (const e of entries2.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
+      for (const e of entries3.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
         await walk(join3(dir, e.name), depth + 1);
       }
     };
@@ -60454,7 +61482,7 @@ var LocalFiles = class {
 };
 
 // src/cli/wal-text.ts
-function entries(e) {
+function entries2(e) {
   if (e.count === 0 || e.first === void 0) return "no entries";
   return e.first === e.last ? `1 entry (index ${e.first})` : `${e.count} entries (index ${e.first}..${e.last})`;
 }
@@ -60468,12 +61496,12 @@ function dirLines(d) {
   }
   if (d.repair) {
     out.push(
-      `  repair: truncate ${d.repair.segment} at ${d.repair.truncateAt}, dropping ${d.repair.bytesDropped} bytes (${d.repair.nonZeroBytesDropped} non-zero) and ${entries(d.repair.entriesDropped)}`
+      `  repair: truncate ${d.repair.segment} at ${d.repair.truncateAt}, dropping ${d.repair.bytesDropped} bytes (${d.repair.nonZeroBytesDropped} non-zero) and ${entries2(d.repair.entriesDropped)}`
     );
   }
   const s = d.summary;
   const hs = s.hardState ? `; hard state term ${s.hardState.term}, commit ${s.hardState.commit}, vote ${s.hardState.vote}` : "";
-  out.push(`  ${d.segments.length} segment(s), ${s.records} records, ${entries(s.entries)}${hs}`);
+  out.push(`  ${d.segments.length} segment(s), ${s.records} records, ${entries2(s.entries)}${hs}`);
   for (const h of d.hazards) out.push(`  warning: ${h.message}`);
   return out;
 }
@@ -60484,7 +61512,7 @@ function repairText(r) {
   if (r.actions.length === 0) return `${verifyText(r)}
 nothing to repair; nothing was written`;
   const done = r.actions.map(
-    (a) => `repaired ${a.dir}/${a.segment}: backup ${a.backup}, truncated at ${a.truncatedAt}, dropped ${a.bytesDropped} bytes and ${entries(a.entriesDropped)}${a.lossy ? " (lossy, as asked)" : ""}`
+    (a) => `repaired ${a.dir}/${a.segment}: backup ${a.backup}, truncated at ${a.truncatedAt}, dropped ${a.bytesDropped} bytes and ${entries2(a.entriesDropped)}${a.lossy ? " (lossy, as asked)" : ""}`
   );
   return [...done, "after the repair:", verifyText(r.after)].join("\n");
 }

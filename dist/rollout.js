@@ -87,8 +87,8 @@ var require_tunnel = __commonJS({
       self2.maxSockets = self2.options.maxSockets || http.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
-      self2.on("free", function onFree(socket, host, port, localAddress) {
-        var options2 = toOptions(host, port, localAddress);
+      self2.on("free", function onFree(socket, host, port2, localAddress) {
+        var options2 = toOptions(host, port2, localAddress);
         for (var i = 0, len = self2.requests.length; i < len; ++i) {
           var pending = self2.requests[i];
           if (pending.host === options2.host && pending.port === options2.port) {
@@ -102,9 +102,9 @@ var require_tunnel = __commonJS({
       });
     }
     util.inherits(TunnelingAgent, events.EventEmitter);
-    TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
+    TunnelingAgent.prototype.addRequest = function addRequest(req, host, port2, localAddress) {
       var self2 = this;
-      var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
+      var options = mergeOptions({ request: req }, self2.options, toOptions(host, port2, localAddress));
       if (self2.sockets.length >= this.maxSockets) {
         self2.requests.push(options);
         return;
@@ -227,11 +227,11 @@ var require_tunnel = __commonJS({
         cb(secureSocket);
       });
     }
-    function toOptions(host, port, localAddress) {
+    function toOptions(host, port2, localAddress) {
       if (typeof host === "string") {
         return {
           host,
-          port,
+          port: port2,
           localAddress
         };
       }
@@ -1041,9 +1041,9 @@ var require_util = __commonJS({
       }
       return url2;
     }
-    function isValidPort(port) {
-      const value = parseInt(port, 10);
-      return value === Number(port) && value >= 0 && value <= 65535;
+    function isValidPort(port2) {
+      const value = parseInt(port2, 10);
+      return value === Number(port2) && value >= 0 && value <= 65535;
     }
     function isHttpOrHttpsPrefixed(value) {
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
@@ -1078,8 +1078,8 @@ var require_util = __commonJS({
         if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
-        let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
+        const port2 = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
+        let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port2}`;
         let path = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
@@ -1503,34 +1503,34 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host }
+          connectParams: { version: version2, protocol, port: port2, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
-          `${host}${port ? `:${port}` : ""}`,
+          `${host}${port2 ? `:${port2}` : ""}`,
           protocol,
           version2
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host }
+          connectParams: { version: version2, protocol, port: port2, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
-          `${host}${port ? `:${port}` : ""}`,
+          `${host}${port2 ? `:${port2}` : ""}`,
           protocol,
           version2
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version: version2, protocol, port, host },
+          connectParams: { version: version2, protocol, port: port2, host },
           error: error63
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
-          `${host}${port ? `:${port}` : ""}`,
+          `${host}${port2 ? `:${port2}` : ""}`,
           protocol,
           version2,
           error63.message
@@ -1581,37 +1581,37 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host }
+            connectParams: { version: version2, protocol, port: port2, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
             host,
-            port ? `:${port}` : "",
+            port2 ? `:${port2}` : "",
             protocol,
             version2
           );
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host }
+            connectParams: { version: version2, protocol, port: port2, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
             host,
-            port ? `:${port}` : "",
+            port2 ? `:${port2}` : "",
             protocol,
             version2
           );
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version: version2, protocol, port, host },
+            connectParams: { version: version2, protocol, port: port2, host },
             error: error63
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
             host,
-            port ? `:${port}` : "",
+            port2 ? `:${port2}` : "",
             protocol,
             version2,
             error63.message
@@ -1626,9 +1626,9 @@ var require_diagnostics = __commonJS({
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
         const {
-          address: { address, port }
+          address: { address, port: port2 }
         } = evt;
-        websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
+        websocketDebuglog("connection opened %s%s", address, port2 ? `:${port2}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
         const { websocket, code, reason } = evt;
@@ -2583,7 +2583,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname5, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname5, host, protocol, port: port2, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -2593,7 +2593,7 @@ var require_connect = __commonJS({
           const sessionKey = servername || hostname5;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
-          port = port || 443;
+          port2 = port2 || 443;
           socket = tls.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
@@ -2605,7 +2605,7 @@ var require_connect = __commonJS({
             ALPNProtocols: allowH2 ? ["http/1.1", "h2"] : ["http/1.1"],
             socket: httpSocket,
             // upgrade socket connection
-            port,
+            port: port2,
             host: hostname5
           });
           socket.on("session", function(session2) {
@@ -2613,13 +2613,13 @@ var require_connect = __commonJS({
           });
         } else {
           assert2(!httpSocket, "httpSocket can only be sent on TLS update");
-          port = port || 80;
+          port2 = port2 || 80;
           socket = net.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
             localAddress,
-            port,
+            port: port2,
             host: hostname5
           });
         }
@@ -2627,7 +2627,7 @@ var require_connect = __commonJS({
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname5, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname5, port: port2 });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -4595,7 +4595,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object2);
             return makeIterator(this, "key+value");
           }
@@ -4861,8 +4861,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value = list2.get(name, true);
       if (value === null) {
         return null;
       }
@@ -5663,9 +5663,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -7095,8 +7095,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname5, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname5}${port ? `:${port}` : ""}`;
+      const { hostname: hostname5, port: port2 } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname5}${port2 ? `:${port2}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request3.aborted) {
@@ -7936,7 +7936,7 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname5, protocol, port } = client[kUrl];
+      let { host, hostname: hostname5, protocol, port: port2 } = client[kUrl];
       if (hostname5[0] === "[") {
         const idx = hostname5.indexOf("]");
         assert2(idx !== -1);
@@ -7951,7 +7951,7 @@ var require_client = __commonJS({
             host,
             hostname: hostname5,
             protocol,
-            port,
+            port: port2,
             version: client[kHTTPContext]?.version,
             servername: client[kServerName],
             localAddress: client[kLocalAddress]
@@ -7965,7 +7965,7 @@ var require_client = __commonJS({
             host,
             hostname: hostname5,
             protocol,
-            port,
+            port: port2,
             servername: client[kServerName],
             localAddress: client[kLocalAddress]
           }, (err, socket2) => {
@@ -7998,7 +7998,7 @@ var require_client = __commonJS({
               host,
               hostname: hostname5,
               protocol,
-              port,
+              port: port2,
               version: client[kHTTPContext]?.version,
               servername: client[kServerName],
               localAddress: client[kLocalAddress]
@@ -8019,7 +8019,7 @@ var require_client = __commonJS({
               host,
               hostname: hostname5,
               protocol,
-              port,
+              port: port2,
               version: client[kHTTPContext]?.version,
               servername: client[kServerName],
               localAddress: client[kLocalAddress]
@@ -8793,7 +8793,7 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         const url2 = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
+        const { href, origin, port: port2, protocol, username, password, hostname: proxyHostname } = url2;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -8835,7 +8835,7 @@ var require_proxy_agent = __commonJS({
             try {
               const { socket, statusCode } = await this[kClient].connect({
                 origin,
-                port,
+                port: port2,
                 path: requestedPath,
                 signal: opts2.signal,
                 headers: {
@@ -8992,10 +8992,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname5, port } = url2;
+        let { protocol, host: hostname5, port: port2 } = url2;
         hostname5 = hostname5.replace(/:\d*$/, "").toLowerCase();
-        port = Number.parseInt(port, 10) || DEFAULT_PORTS2[protocol] || 0;
-        if (!this.#shouldProxy(hostname5, port)) {
+        port2 = Number.parseInt(port2, 10) || DEFAULT_PORTS2[protocol] || 0;
+        if (!this.#shouldProxy(hostname5, port2)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9003,7 +9003,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname5, port) {
+      #shouldProxy(hostname5, port2) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9015,7 +9015,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         for (let i = 0; i < this.#noProxyEntries.length; i++) {
           const entry2 = this.#noProxyEntries[i];
-          if (entry2.port && entry2.port !== port) {
+          if (entry2.port && entry2.port !== port2) {
             continue;
           }
           if (!/^[.*]/.test(entry2.hostname)) {
@@ -10711,11 +10711,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers) {
       const clone2 = headers.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries.push([clone2[index], clone2[index + 1]]);
+        entries2.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers) {
       if (typeof mockDispatch2.headers === "function") {
@@ -11698,17 +11698,17 @@ var require_dns = __commonJS({
               records,
               newOpts.affinity
             );
-            let port;
+            let port2;
             if (typeof ip.port === "number") {
-              port = `:${ip.port}`;
+              port2 = `:${ip.port}`;
             } else if (origin.port !== "") {
-              port = `:${origin.port}`;
+              port2 = `:${origin.port}`;
             } else {
-              port = "";
+              port2 = "";
             }
             cb(
               null,
-              `${origin.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port}`
+              `${origin.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port2}`
             );
           });
         } else {
@@ -11722,17 +11722,17 @@ var require_dns = __commonJS({
             this.runLookup(origin, opts, cb);
             return;
           }
-          let port;
+          let port2;
           if (typeof ip.port === "number") {
-            port = `:${ip.port}`;
+            port2 = `:${ip.port}`;
           } else if (origin.port !== "") {
-            port = `:${origin.port}`;
+            port2 = `:${origin.port}`;
           } else {
-            port = "";
+            port2 = "";
           }
           cb(
             null,
-            `${origin.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port}`
+            `${origin.protocol}//${ip.family === 6 ? `[${ip.address}]` : ip.address}${port2}`
           );
         }
       }
@@ -12274,9 +12274,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -12316,8 +12316,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13285,13 +13285,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -17051,8 +17051,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -21500,9 +21500,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
-      const num2 = typeof value === "number" ? value : Number(value);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value === "number" ? value : Number(value);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -21542,8 +21542,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -21982,8 +21982,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node2) {
-        const num2 = Number(node2.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node2);
+        const num3 = Number(node2.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node2);
       }
     };
     var float = {
@@ -22185,23 +22185,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
       let { value } = node2;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
       if (value < 0) {
         sign = "-";
-        value *= num2(-1);
+        value *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value % _60];
       if (value < 60) {
         parts.unshift(0);
@@ -25469,15 +25469,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -29664,11 +29664,11 @@ var require_subchannel_address = __commonJS({
       }
     }
     var DEFAULT_PORT = 443;
-    function stringToSubchannelAddress(addressString, port) {
+    function stringToSubchannelAddress(addressString, port2) {
       if ((0, net_1.isIP)(addressString)) {
         return {
           host: addressString,
-          port: port !== null && port !== void 0 ? port : DEFAULT_PORT
+          port: port2 !== null && port2 !== void 0 ? port2 : DEFAULT_PORT
         };
       } else {
         return {
@@ -32014,9 +32014,9 @@ var require_lodash = __commonJS({
     function toString(value) {
       return value == null ? "" : baseToString(value);
     }
-    var camelCase = createCompounder(function(result, word, index) {
-      word = word.toLowerCase();
-      return result + (index ? capitalize(word) : word);
+    var camelCase = createCompounder(function(result, word2, index) {
+      word2 = word2.toLowerCase();
+      return result + (index ? capitalize(word2) : word2);
     });
     function capitalize(string4) {
       return upperFirst(toString(string4).toLowerCase());
@@ -43209,12 +43209,12 @@ var require_http_proxy = __commonJS({
         }
       }
       const hostname5 = proxyUrl.hostname;
-      let port = proxyUrl.port;
-      if (port === "") {
-        port = "80";
+      let port2 = proxyUrl.port;
+      if (port2 === "") {
+        port2 = "80";
       }
       const result = {
-        address: `${hostname5}:${port}`
+        address: `${hostname5}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -43471,8 +43471,8 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants6();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name, num2] of Object.entries(os5.constants.errno)) {
-        if (num2 === errno) {
+      for (const [name, num3] of Object.entries(os5.constants.errno)) {
+        if (num3 === errno) {
           return name;
         }
       }
@@ -45416,8 +45416,8 @@ var require_retrying_call = __commonJS({
           this.commitCall(callWithMostMessages);
         }
       }
-      isStatusCodeInList(list, code) {
-        return list.some((value) => {
+      isStatusCodeInList(list2, code) {
+        return list2.some((value) => {
           var _a3;
           return value === code || value.toString().toLowerCase() === ((_a3 = constants_1.Status[code]) === null || _a3 === void 0 ? void 0 : _a3.toLowerCase());
         });
@@ -48441,7 +48441,7 @@ var require_server = __commonJS({
             this.unregister(attrs.path);
           });
         }
-        bind(port, creds) {
+        bind(port2, creds) {
           throw new Error("Not implemented. Use bindAsync() instead");
         }
         /**
@@ -48604,7 +48604,7 @@ var require_server = __commonJS({
             throw new Error(`${errorString} errors: [${bindResult.errors.join(",")}]`);
           }
         }
-        resolvePort(port) {
+        resolvePort(port2) {
           return new Promise((resolve2, reject) => {
             let seenResolution = false;
             const resolverListener = (endpointList, attributes, serviceConfig, resolutionNote) => {
@@ -48618,18 +48618,18 @@ var require_server = __commonJS({
               }
               const addressList = [].concat(...endpointList.value.map((endpoint2) => endpoint2.addresses));
               if (addressList.length === 0) {
-                reject(new Error(`No addresses resolved for port ${port}`));
+                reject(new Error(`No addresses resolved for port ${port2}`));
                 return true;
               }
               resolve2(addressList);
               return true;
             };
-            const resolver = (0, resolver_1.createResolver)(port, resolverListener, this.options);
+            const resolver = (0, resolver_1.createResolver)(port2, resolverListener, this.options);
             resolver.updateResolution();
           });
         }
-        async bindPort(port, boundPortObject) {
-          const addressList = await this.resolvePort(port);
+        async bindPort(port2, boundPortObject) {
+          const addressList = await this.resolvePort(port2);
           if (boundPortObject.cancelled) {
             this.completeUnbind(boundPortObject);
             throw new Error("bindAsync operation cancelled by unbind call");
@@ -48641,22 +48641,22 @@ var require_server = __commonJS({
           }
           return portNumber;
         }
-        normalizePort(port) {
-          const initialPortUri = (0, uri_parser_1.parseUri)(port);
+        normalizePort(port2) {
+          const initialPortUri = (0, uri_parser_1.parseUri)(port2);
           if (initialPortUri === null) {
-            throw new Error(`Could not parse port "${port}"`);
+            throw new Error(`Could not parse port "${port2}"`);
           }
           const portUri = (0, resolver_1.mapUriDefaultScheme)(initialPortUri);
           if (portUri === null) {
-            throw new Error(`Could not get a default scheme for port "${port}"`);
+            throw new Error(`Could not get a default scheme for port "${port2}"`);
           }
           return portUri;
         }
-        bindAsync(port, creds, callback) {
+        bindAsync(port2, creds, callback) {
           if (this.shutdown) {
             throw new Error("bindAsync called after shutdown");
           }
-          if (typeof port !== "string") {
+          if (typeof port2 !== "string") {
             throw new TypeError("port must be a string");
           }
           if (creds === null || !(creds instanceof server_credentials_1.ServerCredentials)) {
@@ -48665,15 +48665,15 @@ var require_server = __commonJS({
           if (typeof callback !== "function") {
             throw new TypeError("callback must be a function");
           }
-          this.trace("bindAsync port=" + port);
-          const portUri = this.normalizePort(port);
-          const deferredCallback = (error63, port2) => {
-            process.nextTick(() => callback(error63, port2));
+          this.trace("bindAsync port=" + port2);
+          const portUri = this.normalizePort(port2);
+          const deferredCallback = (error63, port3) => {
+            process.nextTick(() => callback(error63, port3));
           };
           let boundPortObject = this.boundPorts.get((0, uri_parser_1.uriToString)(portUri));
           if (boundPortObject) {
             if (!creds._equals(boundPortObject.credentials)) {
-              deferredCallback(new Error(`${port} already bound with incompatible credentials`), 0);
+              deferredCallback(new Error(`${port2} already bound with incompatible credentials`), 0);
               return;
             }
             boundPortObject.cancelled = false;
@@ -48844,9 +48844,9 @@ var require_server = __commonJS({
          * bound port result was 54321, it can be unbound as "localhost:54321".
          * @param port
          */
-        unbind(port) {
-          this.trace("unbind port=" + port);
-          const portUri = this.normalizePort(port);
+        unbind(port2) {
+          this.trace("unbind port=" + port2);
+          const portUri = this.normalizePort(port2);
           const splitPort = (0, uri_parser_1.splitHostPort)(portUri.path);
           if ((splitPort === null || splitPort === void 0 ? void 0 : splitPort.port) === 0) {
             throw new Error("Cannot unbind port 0");
@@ -48872,10 +48872,10 @@ var require_server = __commonJS({
          * @param graceTimeMs
          * @returns
          */
-        drain(port, graceTimeMs) {
+        drain(port2, graceTimeMs) {
           var _b, _c;
-          this.trace("drain port=" + port + " graceTimeMs=" + graceTimeMs);
-          const portUri = this.normalizePort(port);
+          this.trace("drain port=" + port2 + " graceTimeMs=" + graceTimeMs);
+          const portUri = this.normalizePort(port2);
           const splitPort = (0, uri_parser_1.splitHostPort)(portUri.path);
           if ((splitPort === null || splitPort === void 0 ? void 0 : splitPort.port) === 0) {
             throw new Error("Cannot drain port 0");
@@ -49770,8 +49770,8 @@ var require_load_balancer_pick_first = __commonJS({
         };
       }
     };
-    function shuffled(list) {
-      const result = list.slice();
+    function shuffled(list2) {
+      const result = list2.slice();
       for (let i = result.length - 1; i > 1; i--) {
         const j = Math.floor(Math.random() * (i + 1));
         const temp = result[i];
@@ -50567,8 +50567,8 @@ var require_load_balancer_round_robin = __commonJS({
         return this.children[this.nextIndex].endpoint;
       }
     };
-    function rotateArray(list, startIndex) {
-      return [...list.slice(startIndex), ...list.slice(0, startIndex)];
+    function rotateArray(list2, startIndex) {
+      return [...list2.slice(startIndex), ...list2.slice(0, startIndex)];
     }
     var RoundRobinLoadBalancer = class {
       constructor(channelControlHelper) {
@@ -52768,7 +52768,7 @@ raftroll: timed out after ${timeoutMs} ms
 };
 
 // src/inventory/schema.ts
-import { posix } from "node:path";
+import { posix as posix2 } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -53446,9 +53446,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries2) {
+  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
+  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -55283,16 +55283,16 @@ var $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (i
   hide(inst, Symbol.iterator, function* () {
     yield inst;
   });
-  let entries;
+  let entries2;
   inst._zod.check = (payload) => {
     if (payload.value == null) {
       payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
       return void 0;
     }
-    entries ?? (entries = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+    entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
     const input2 = payload.value;
     let proms;
-    for (const [key, schema] of entries) {
+    for (const [key, schema] of entries2) {
       const result = schema._zod.run({ value: input2[key], issues: [] }, {});
       if (result instanceof Promise) {
         proms ?? (proms = []);
@@ -61038,12 +61038,12 @@ function hu_default() {
 function getArmenianPlural(count, one, many) {
   return Math.abs(count) === 1 ? one : many;
 }
-function withDefiniteArticle(word) {
-  if (!word)
+function withDefiniteArticle(word2) {
+  if (!word2)
     return "";
   const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
-  const lastChar = word[word.length - 1];
-  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+  const lastChar = word2[word2.length - 1];
+  return word2 + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
 }
 var error25 = () => {
   const Sizable = {
@@ -68110,18 +68110,18 @@ function _set(Class2, valueType, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _enum(Class2, values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _nativeEnum(Class2, entries, params) {
+function _nativeEnum(Class2, entries2, params) {
   return new Class2({
     type: "enum",
-    entries,
+    entries: entries2,
     ...normalizeParams(params)
   });
 }
@@ -68975,8 +68975,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -71104,17 +71104,17 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
 });
 function _enum2(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
-function nativeEnum(entries, params) {
+function nativeEnum(entries2, params) {
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -72672,6 +72672,105 @@ function parseInspect(json2) {
   };
 }
 
+// src/inventory/elastickv-schema.ts
+import { posix } from "node:path";
+function hostFileProblem(path) {
+  if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (hasControlChar(path)) return "must not contain control characters or line breaks";
+  if (posix.normalize(path) !== path || path.endsWith("/"))
+    return 'must be normalized: no "..", ".", "//" or trailing "/"';
+  if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
+  return void 0;
+}
+var port = external_exports.number().int().min(1).max(65535);
+var word = external_exports.string().refine((v) => !hasControlChar(v), {
+  message: "must be one line without control characters"
+});
+var hostFile = external_exports.string().superRefine((v, ctx) => {
+  const p = hostFileProblem(v);
+  if (p) ctx.addIssue({ code: "custom", message: `${p} (it is bind-mounted at the same path)` });
+});
+var list = external_exports.union([word, external_exports.array(word)]);
+var GO_BOOLS = [
+  "1",
+  "t",
+  "T",
+  "TRUE",
+  "true",
+  "True",
+  "0",
+  "f",
+  "F",
+  "FALSE",
+  "false",
+  "False"
+];
+var goBool = external_exports.union([external_exports.boolean(), external_exports.enum(GO_BOOLS)]);
+var S3Schema = external_exports.strictObject({
+  /** Default true once the section is present (the script's ENABLE_S3 defaults to true). */
+  enabled: external_exports.boolean().optional(),
+  port: port.optional().describe("default 9000"),
+  region: word.optional().describe("default us-east-1"),
+  credentialsFile: hostFile.optional(),
+  pathStyleOnly: goBool.optional().describe("default true"),
+  /** Default: derived from the nodes, host:raftPort=host:s3Port. */
+  raftS3Map: word.optional()
+});
+var SqsSchema = external_exports.strictObject({
+  enabled: external_exports.boolean().optional(),
+  port: port.optional().describe("default 9324"),
+  region: word.optional().describe("default us-east-1"),
+  credentialsFile: hostFile.optional(),
+  raftSqsMap: word.optional(),
+  fifoPartitionMap: word.optional()
+});
+var AdminSchema = external_exports.strictObject({
+  enabled: external_exports.boolean().optional(),
+  /** host:port; default elastickv's own, 127.0.0.1:8080. */
+  address: word.optional(),
+  fullAccessKeys: list.optional(),
+  readOnlyAccessKeys: list.optional(),
+  signingKeyFile: hostFile.optional(),
+  previousSigningKeyFile: hostFile.optional(),
+  tlsCertFile: hostFile.optional(),
+  tlsKeyFile: hostFile.optional(),
+  allowPlaintextNonLoopback: external_exports.boolean().optional(),
+  allowInsecureDevCookie: external_exports.boolean().optional()
+});
+var positive = external_exports.number().int().min(1);
+var KeyVizSchema = external_exports.strictObject({
+  enabled: external_exports.boolean().optional(),
+  fanoutNodes: list.optional(),
+  labels: external_exports.boolean().optional(),
+  keyBucketsPerRoute: external_exports.number().int().min(1).max(256).optional(),
+  hotKeys: external_exports.strictObject({
+    enabled: external_exports.boolean().optional(),
+    perRoute: positive.optional(),
+    sampleRate: positive.optional(),
+    queueSize: positive.optional(),
+    maxKeyLen: positive.optional()
+  }).optional()
+});
+var ElastickvSchema = external_exports.strictObject({
+  entrypoint: word.optional().describe("default /app"),
+  raftEngine: word.optional().describe("default etcd"),
+  /** Default: derived from the nodes, host:raftPort=host:redisPort. */
+  raftRedisMap: word.optional(),
+  /** raftId=host:port,...; passed to every node only when set. */
+  bootstrapMembers: word.optional(),
+  /** The one fresh node that joins as a learner; its join members are derived from the nodes. */
+  joinAsLearner: word.optional(),
+  s3: S3Schema.optional(),
+  sqs: SqsSchema.optional(),
+  admin: AdminSchema.optional(),
+  keyviz: KeyVizSchema.optional(),
+  /**
+   * Label each container with the deploy script's elastickv.deploy.config-fp, so a node the
+   * script deployed with the same settings can be recognised as unchanged.
+   */
+  scriptFingerprint: external_exports.boolean().optional()
+});
+
 // src/inventory/schema.ts
 function nodeIdProblem(id) {
   if (id.trim() === "") return "must not be empty";
@@ -72682,7 +72781,7 @@ function nodeIdProblem(id) {
 function remotePathProblem(path) {
   if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
   if (hasControlChar(path)) return "must not contain control characters or line breaks";
-  if (posix.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
+  if (posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
     return 'must be normalized: no "..", ".", "//" or trailing "/"';
   if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
   return void 0;
@@ -72777,7 +72876,9 @@ var InventorySchema = external_exports.strictObject({
   container: ContainerSchema,
   ports: PortsSchema.optional(),
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
-  etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional()
+  etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional(),
+  /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
+  elastickv: ElastickvSchema.optional()
 });
 
 // src/inventory/load.ts
@@ -72852,7 +72953,7 @@ function checkNodes(inv, source) {
   const safeIds = seen("id once made safe for file and socket names,");
   const hosts = seen("host");
   const targets = seen("ssh destination");
-  const port = inv.ssh?.port ?? 22;
+  const port2 = inv.ssh?.port ?? 22;
   for (const n of inv.nodes) {
     ids(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
     safeIds(
@@ -72864,7 +72965,7 @@ function checkNodes(inv, source) {
     hosts(n.host.toLowerCase(), n.id, n.host, "each node needs its own address");
     const t = parseSshTarget(sshTargetOf(inv, n));
     targets(
-      `${t.user ?? ""}@${t.host.toLowerCase()}:${port}`,
+      `${t.user ?? ""}@${t.host.toLowerCase()}:${port2}`,
       n.id,
       sshTargetOf(inv, n),
       "each node must be reached on its own host"
@@ -73141,6 +73242,309 @@ function checkMemLimits(memory, goMemLimit) {
   }
 }
 
+// src/inventory/elastickv-container.ts
+import { createHash as createHash3 } from "node:crypto";
+var SCRIPT_FP_LABEL = "elastickv.deploy.config-fp";
+function elastickvArgs(inv, node2, r) {
+  const p = inv.ports;
+  const h = node2.host;
+  const args = [
+    r.entrypoint,
+    "--address",
+    `${h}:${p.admin}`,
+    "--redisAddress",
+    `${h}:${p.redis}`,
+    "--dynamoAddress",
+    `${h}:${p.dynamo}`,
+    "--raftId",
+    node2.id,
+    "--raftEngine",
+    r.raftEngine
+  ];
+  if (r.bootstrapMembers) args.push("--raftBootstrapMembers", r.bootstrapMembers);
+  if (r.joinAsLearner === node2.id)
+    args.push("--raftJoinAsLearner", "--raftJoinMembers", r.joinMembers);
+  args.push("--raftDataDir", inv.container.dataDir, "--raftRedisMap", r.raftRedisMap);
+  const s3 = r.s3;
+  if (s3.enabled) {
+    args.push(
+      "--s3Address",
+      `${h}:${s3.port}`,
+      "--s3Region",
+      s3.region,
+      `--s3PathStyleOnly=${s3.pathStyleOnly}`,
+      "--raftS3Map",
+      s3.raftS3Map
+    );
+    if (s3.credentialsFile) args.push("--s3CredentialsFile", s3.credentialsFile);
+  }
+  const sqs = r.sqs;
+  if (sqs.enabled) {
+    args.push("--sqsAddress", `${h}:${sqs.port}`, "--sqsRegion", sqs.region);
+    args.push("--raftSqsMap", sqs.raftSqsMap);
+    if (sqs.credentialsFile) args.push("--sqsCredentialsFile", sqs.credentialsFile);
+    if (sqs.fifoPartitionMap) args.push("--sqsFifoPartitionMap", sqs.fifoPartitionMap);
+  }
+  const a = r.admin;
+  if (a.enabled) {
+    args.push("--adminEnabled", "--adminSessionSigningKeyFile", a.signingKeyFile);
+    if (a.address) args.push("--adminListen", a.address);
+    if (a.fullAccessKeys) args.push("--adminFullAccessKeys", a.fullAccessKeys);
+    if (a.readOnlyAccessKeys) args.push("--adminReadOnlyAccessKeys", a.readOnlyAccessKeys);
+    if (a.previousSigningKeyFile)
+      args.push("--adminSessionSigningKeyPreviousFile", a.previousSigningKeyFile);
+    if (a.tlsCertFile)
+      args.push("--adminTLSCertFile", a.tlsCertFile, "--adminTLSKeyFile", a.tlsKeyFile);
+    if (a.allowPlaintextNonLoopback) args.push("--adminAllowPlaintextNonLoopback");
+    if (a.allowInsecureDevCookie) args.push("--adminAllowInsecureDevCookie");
+  }
+  const kv = r.keyviz;
+  if (kv.enabled) {
+    args.push("--keyvizEnabled");
+    if (kv.fanoutNodes) args.push("--keyvizFanoutNodes", kv.fanoutNodes);
+    if (kv.labels) args.push("--keyvizLabelsEnabled");
+    if (kv.keyBucketsPerRoute) args.push("--keyvizKeyBucketsPerRoute", kv.keyBucketsPerRoute);
+    const hk = kv.hotKeys;
+    if (hk.enabled) {
+      args.push("--keyvizHotKeysEnabled");
+      if (hk.perRoute) args.push("--keyvizHotKeysPerRoute", hk.perRoute);
+      if (hk.sampleRate) args.push("--keyvizHotKeysSampleRate", hk.sampleRate);
+      if (hk.queueSize) args.push("--keyvizHotKeysQueueSize", hk.queueSize);
+      if (hk.maxKeyLen) args.push("--keyvizHotKeysMaxKeyLen", hk.maxKeyLen);
+    }
+  }
+  return args;
+}
+function elastickvMounts(r, volumes) {
+  const files = [];
+  if (r.s3.enabled && r.s3.credentialsFile) files.push(r.s3.credentialsFile);
+  if (r.sqs.enabled && r.sqs.credentialsFile) files.push(r.sqs.credentialsFile);
+  const a = r.admin;
+  if (a.enabled) {
+    files.push(a.signingKeyFile);
+    if (a.previousSigningKeyFile) files.push(a.previousSigningKeyFile);
+    if (a.tlsCertFile) files.push(a.tlsCertFile, a.tlsKeyFile);
+  }
+  const targets = new Set(volumes.map((v) => v.split(":")[1]));
+  const out = [];
+  for (const f of files) {
+    if (targets.has(f)) continue;
+    targets.add(f);
+    out.push(`${f}:${f}:ro`);
+  }
+  return out;
+}
+function scriptExtraEnv(defaults2, user) {
+  const userKeys = new Set(user.map(([k]) => k));
+  return [...defaults2.filter(([k]) => !userKeys.has(k)), ...user].map(([k, v]) => `${k}=${v}`).join(" ");
+}
+function scriptConfigFingerprint(inv, node2, r, run3) {
+  const p = inv.ports;
+  const b = (v) => v ? "true" : "false";
+  const kv = r.keyviz;
+  const hk = kv.hotKeys;
+  const on = (v) => kv.enabled ? v : "";
+  const hot = (v) => kv.enabled && hk.enabled ? v : "";
+  const a = r.admin;
+  const fields = [
+    run3.image,
+    r.entrypoint,
+    inv.container.dataDir,
+    node2.host,
+    node2.id,
+    r.raftEngine,
+    r.bootstrapMembers,
+    b(r.joinAsLearner === node2.id),
+    r.joinMembers,
+    String(p.admin),
+    String(p.redis),
+    String(p.dynamo),
+    r.raftRedisMap,
+    b(r.s3.enabled),
+    String(r.s3.port),
+    r.s3.region,
+    r.s3.pathStyleOnly,
+    r.s3.credentialsFile,
+    r.s3.raftS3Map,
+    b(r.sqs.enabled),
+    String(r.sqs.port),
+    r.sqs.region,
+    r.sqs.credentialsFile,
+    r.sqs.raftSqsMap,
+    r.sqs.fifoPartitionMap,
+    run3.extraEnv,
+    run3.memory,
+    b(a.enabled),
+    a.address,
+    a.fullAccessKeys,
+    a.readOnlyAccessKeys,
+    a.signingKeyFile,
+    a.previousSigningKeyFile,
+    a.tlsCertFile,
+    a.tlsKeyFile,
+    b(a.allowPlaintextNonLoopback),
+    b(a.allowInsecureDevCookie),
+    b(kv.enabled),
+    on(kv.fanoutNodes),
+    on(b(kv.labels)),
+    on(kv.keyBucketsPerRoute),
+    on(b(hk.enabled)),
+    hot(hk.perRoute),
+    hot(hk.sampleRate),
+    hot(hk.queueSize),
+    hot(hk.maxKeyLen)
+  ];
+  return createHash3("sha256").update(fields.map((f) => `${f}\0`).join("")).digest("hex");
+}
+
+// src/inventory/elastickv-resolve.ts
+var yamlNames = (f) => `elastickv.${f}`;
+var joined = (v) => Array.isArray(v) ? v.join(",") : v ?? "";
+var num = (v) => v === void 0 ? "" : String(v);
+function entries(text2) {
+  return text2.split(",").map((e) => e.replace(/\s/g, "")).filter(Boolean);
+}
+function checkAddressMap(inv, text2, name) {
+  const raftAddrs = inv.nodes.map((n) => `${n.host}:${inv.ports.admin}`);
+  for (const e of entries(text2)) {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || eq === e.length - 1)
+      throw new InventoryError(`${name}: "${e}" is not raftHost:port=host:port`);
+    const raft = e.slice(0, eq);
+    if (!raftAddrs.includes(raft))
+      throw new InventoryError(
+        `${name} names ${raft}, which is not the Raft address of any node (expected one of ${raftAddrs.join(", ")})`
+      );
+  }
+}
+function checkMemberList(inv, text2, name) {
+  const ids = inv.nodes.map((n) => n.id);
+  for (const e of entries(text2)) {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || eq === e.length - 1 || !/:\d+$/.test(e.slice(eq + 1)))
+      throw new InventoryError(`${name}: "${e}" is not raftId=host:port`);
+    const id = e.slice(0, eq);
+    if (!ids.includes(id))
+      throw new InventoryError(
+        `${name} names "${id}", which is not a node (expected one of ${ids.join(", ")})`
+      );
+  }
+}
+function isLoopback(address) {
+  const colon = address.lastIndexOf(":");
+  const host = (colon >= 0 ? address.slice(0, colon) : address).replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function resolveElastickv(inv, s, name = yamlNames) {
+  const p = inv.ports;
+  const derive = (port2) => inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${port2}`).join(",");
+  const s3 = s.s3;
+  const sqs = s.sqs;
+  const admin = s.admin;
+  const kv = s.keyviz;
+  const s3On = s3 !== void 0 && s3.enabled !== false;
+  const sqsOn = sqs !== void 0 && sqs.enabled !== false;
+  const adminOn = admin !== void 0 && admin.enabled !== false;
+  const kvOn = kv !== void 0 && kv.enabled !== false;
+  const hotOn = kvOn && kv?.hotKeys !== void 0 && kv.hotKeys.enabled !== false;
+  const s3Port = s3?.port ?? 9e3;
+  const sqsPort = sqs?.port ?? 9324;
+  const r = {
+    entrypoint: s.entrypoint ?? "/app",
+    raftEngine: s.raftEngine ?? "etcd",
+    raftRedisMap: s.raftRedisMap || derive(p.redis),
+    bootstrapMembers: s.bootstrapMembers ?? "",
+    joinAsLearner: s.joinAsLearner ?? "",
+    joinMembers: s.joinAsLearner ? inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",") : "",
+    s3: {
+      enabled: s3On,
+      port: s3Port,
+      region: s3?.region ?? "us-east-1",
+      credentialsFile: s3?.credentialsFile ?? "",
+      pathStyleOnly: String(s3?.pathStyleOnly ?? "true"),
+      raftS3Map: s3?.raftS3Map || (s3On ? derive(s3Port) : "")
+    },
+    sqs: {
+      enabled: sqsOn,
+      port: sqsPort,
+      region: sqs?.region ?? "us-east-1",
+      credentialsFile: sqs?.credentialsFile ?? "",
+      raftSqsMap: sqs?.raftSqsMap || (sqsOn ? derive(sqsPort) : ""),
+      fifoPartitionMap: sqs?.fifoPartitionMap ?? ""
+    },
+    admin: {
+      enabled: adminOn,
+      address: admin?.address ?? "",
+      fullAccessKeys: joined(admin?.fullAccessKeys),
+      readOnlyAccessKeys: joined(admin?.readOnlyAccessKeys),
+      signingKeyFile: admin?.signingKeyFile ?? "",
+      previousSigningKeyFile: admin?.previousSigningKeyFile ?? "",
+      tlsCertFile: admin?.tlsCertFile ?? "",
+      tlsKeyFile: admin?.tlsKeyFile ?? "",
+      allowPlaintextNonLoopback: admin?.allowPlaintextNonLoopback ?? false,
+      allowInsecureDevCookie: admin?.allowInsecureDevCookie ?? false
+    },
+    keyviz: {
+      enabled: kvOn,
+      fanoutNodes: joined(kv?.fanoutNodes),
+      labels: kv?.labels ?? false,
+      keyBucketsPerRoute: num(kv?.keyBucketsPerRoute),
+      hotKeys: {
+        enabled: hotOn,
+        perRoute: num(kv?.hotKeys?.perRoute),
+        sampleRate: num(kv?.hotKeys?.sampleRate),
+        queueSize: num(kv?.hotKeys?.queueSize),
+        maxKeyLen: num(kv?.hotKeys?.maxKeyLen)
+      }
+    },
+    scriptFingerprint: s.scriptFingerprint ?? false
+  };
+  checkResolved(inv, s, r, name);
+  return r;
+}
+function checkResolved(inv, s, r, name) {
+  if (s.raftRedisMap) checkAddressMap(inv, s.raftRedisMap, name("raftRedisMap"));
+  if (s.s3?.raftS3Map) checkAddressMap(inv, s.s3.raftS3Map, name("s3.raftS3Map"));
+  if (s.sqs?.raftSqsMap) checkAddressMap(inv, s.sqs.raftSqsMap, name("sqs.raftSqsMap"));
+  if (r.bootstrapMembers) checkMemberList(inv, r.bootstrapMembers, name("bootstrapMembers"));
+  if (r.joinAsLearner) {
+    if (r.bootstrapMembers)
+      throw new InventoryError(
+        `${name("joinAsLearner")} and ${name("bootstrapMembers")} cannot both be set: a node either joins a running cluster as a learner or bootstraps a new one`
+      );
+    if (!inv.nodes.some((n) => n.id === r.joinAsLearner))
+      throw new InventoryError(
+        `${name("joinAsLearner")} is "${r.joinAsLearner}", which is not a node (expected one of ${inv.nodes.map((n) => n.id).join(", ")})`
+      );
+  }
+  const a = r.admin;
+  if (a.enabled) {
+    if (!a.signingKeyFile)
+      throw new InventoryError(
+        `the admin dashboard is enabled but ${name("admin.signingKeyFile")} is not set: give the path, on every host, of the base64 HS256 session signing key`
+      );
+    const full = entries(a.fullAccessKeys);
+    const ro = entries(a.readOnlyAccessKeys);
+    if (full.length === 0 && ro.length === 0)
+      throw new InventoryError(
+        `the admin dashboard is enabled but neither ${name("admin.fullAccessKeys")} nor ${name("admin.readOnlyAccessKeys")} names an access key: give at least one`
+      );
+    const both = full.filter((k) => ro.includes(k));
+    if (both.length > 0)
+      throw new InventoryError(
+        `${name("admin.fullAccessKeys")} and ${name("admin.readOnlyAccessKeys")} both list ${both.length} key(s) (not shown): a key must be in one list only`
+      );
+    if (!a.tlsCertFile !== !a.tlsKeyFile)
+      throw new InventoryError(
+        `${name(a.tlsCertFile ? "admin.tlsCertFile" : "admin.tlsKeyFile")} is set without ${name(a.tlsCertFile ? "admin.tlsKeyFile" : "admin.tlsCertFile")}: give both TLS files or neither`
+      );
+    if (a.address && !isLoopback(a.address) && !a.tlsCertFile && !a.allowPlaintextNonLoopback)
+      throw new InventoryError(
+        `${name("admin.address")} is "${a.address}", not a loopback address, and the admin dashboard has no TLS: give ${name("admin.tlsCertFile")} and ${name("admin.tlsKeyFile")}, bind to 127.0.0.1, or set ${name("admin.allowPlaintextNonLoopback")} to accept plaintext`
+      );
+  }
+}
+
 // src/inventory/template.ts
 var TemplateError = class extends Error {
   name = "TemplateError";
@@ -73224,10 +73628,19 @@ function contextFor(inv, node2) {
     raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
   };
 }
+function elastickvOf(inv) {
+  if (inv.engine !== "elastickv" || inv.elastickv === void 0) return void 0;
+  if (inv.container.args !== void 0)
+    throw new InventoryError(
+      `${inv.source}: container.args replaces the elastickv preset, so the elastickv section has nothing to shape: remove one of them`
+    );
+  return resolveElastickv(inv, inv.elastickv);
+}
 function nodeSpec(inv, node2, o = {}) {
   const c = inv.container;
   const ctx = contextFor(inv, node2);
   const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
+  const ek = elastickvOf(inv);
   const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
   const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
   if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
@@ -73240,6 +73653,9 @@ function nodeSpec(inv, node2, o = {}) {
   const image = o.image ?? c.image;
   const badImage = imageProblem(image);
   if (badImage) throw new InventoryError(`${at("image")} ${JSON.stringify(image)} ${badImage}`);
+  const volumes = (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
+    (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
+  );
   const spec = {
     name: c.name,
     image,
@@ -73247,15 +73663,20 @@ function nodeSpec(inv, node2, o = {}) {
     network: c.network ?? "host",
     memory,
     user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
-    volumes: (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
-      (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
-    ),
+    volumes: ek ? [...volumes, ...elastickvMounts(ek, volumes)] : volumes,
     labels: { ...c.labels ?? {}, [LABEL2.managed]: "1" },
     env,
-    args: (c.args ?? PRESET_ARGS[inv.engine]).map(
-      (a, k) => fill(a, ctx, at(`container.args[${k}]`))
-    )
+    args: ek ? elastickvArgs(inv, node2, ek) : (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) => fill(a, ctx, at(`container.args[${k}]`)))
   };
+  if (ek?.scriptFingerprint)
+    spec.labels[SCRIPT_FP_LABEL] = scriptConfigFingerprint(inv, node2, ek, {
+      image,
+      extraEnv: scriptExtraEnv(Object.entries(defaultEnvOf(inv, o)), [
+        ...Object.entries(c.env ?? {}),
+        ...Object.entries(o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {})
+      ]),
+      memory: memory ?? ""
+    });
   spec.labels[LABEL2.fingerprint] = fingerprint(spec);
   return spec;
 }
@@ -73370,8 +73791,8 @@ function isMemberOf(m, n) {
 function membershipGuard(members2, nodes) {
   const unknown2 = members2.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
   if (!unknown2.length) return void 0;
-  const list = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
-  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+  const list2 = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
 // src/node/catch-up.ts
@@ -73493,10 +73914,10 @@ async function handover(ctx, views) {
 }
 
 // src/remote/host-files.ts
-import { posix as posix2 } from "node:path";
+import { posix as posix3 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
 function absolutePath(path, what = "path") {
-  if (!path.startsWith("/") || posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
+  if (!path.startsWith("/") || posix3.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
     throw new Error(
       `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
     );
@@ -73577,12 +73998,12 @@ var HostFiles = class {
       dst
     ]);
     await this.host.run(["cmp", "--", src, dst]);
-    await this.host.run(["sync", "--", dst, posix2.dirname(dst)]);
+    await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
   async truncate(path, size) {
     absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix2.dirname(path)]);
+    await this.host.run(["sync", "--", path, posix3.dirname(path)]);
   }
 };
 
@@ -73630,11 +74051,11 @@ var ByteCursor = class {
       const need = n - have;
       const take = chunk.length <= need ? chunk : chunk.subarray(0, need);
       if (take !== chunk) this.pending.unshift(chunk.subarray(need));
-      const joined = Buffer.allocUnsafe(have + take.length);
-      joined.set(this.buf.subarray(this.pos), 0);
-      joined.set(take, have);
+      const joined2 = Buffer.allocUnsafe(have + take.length);
+      joined2.set(this.buf.subarray(this.pos), 0);
+      joined2.set(take, have);
       this.base += this.pos;
-      this.buf = joined;
+      this.buf = joined2;
       this.pos = 0;
     }
     return true;
@@ -73927,7 +74348,7 @@ function tagNumber(r) {
   if (r.hi >= 4) return -1;
   return (r.lo >>> 3) + r.hi * 2 ** 29;
 }
-function consumeField(r, num2, wireType, depth) {
+function consumeField(r, num3, wireType, depth) {
   switch (wireType) {
     case 0:
       return consumeVarint(r);
@@ -73950,7 +74371,7 @@ function consumeField(r, num2, wireType, depth) {
         const num22 = tagNumber(r);
         const type2 = r.lo & 7;
         if (num22 < 1) return false;
-        if (type2 === 4) return num22 === num2;
+        if (type2 === 4) return num22 === num3;
         if (!consumeField(r, num22, type2, depth - 1)) return false;
       }
     }
@@ -73962,18 +74383,18 @@ function walkProtobufGo(buf, start, end, known, visit2) {
   const r = new Reader(buf, start, end);
   while (r.i < end) {
     if (!consumeVarint(r)) return DECODE;
-    const num2 = tagNumber(r);
+    const num3 = tagNumber(r);
     const wireType = r.lo & 7;
-    if (num2 < 1 || num2 > MAX_FIELD) return DECODE;
+    if (num3 < 1 || num3 > MAX_FIELD) return DECODE;
     if (wireType === 4) return DECODE;
-    const kind = known[num2];
+    const kind = known[num3];
     if (kind === "varint" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-      visit2.varint(num2, { lo: r.lo, hi: r.hi });
+      visit2.varint(num3, { lo: r.lo, hi: r.hi });
     } else if (kind === "bytes" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
       if (r.hi !== 0 || r.lo > end - r.i) return DECODE;
-      visit2.bytes(num2, r.i, r.i + r.lo);
+      visit2.bytes(num3, r.i, r.i + r.lo);
       r.i += r.lo;
     } else if (kind === "repeated" && wireType === 2) {
       if (!consumeVarint(r)) return DECODE;
@@ -73986,7 +74407,7 @@ function walkProtobufGo(buf, start, end, known, visit2) {
       }
     } else if (kind === "repeated" && wireType === 0) {
       if (!consumeVarint(r)) return DECODE;
-    } else if (!consumeField(r, num2, wireType, RECURSION_LIMIT)) {
+    } else if (!consumeField(r, num3, wireType, RECURSION_LIMIT)) {
       return DECODE;
     }
   }
@@ -74561,9 +74982,9 @@ async function scanTail(cursor, from, segmentSize, rules) {
     const buf = cursor.buf;
     const base = cursor.offset - cursor.pos;
     const i = firstNonZero(buf, cursor.pos);
-    const word = Math.floor((base + i) / FRAME_BYTES) * FRAME_BYTES;
-    if (word > q) {
-      q = Math.min(word, segmentSize);
+    const word2 = Math.floor((base + i) / FRAME_BYTES) * FRAME_BYTES;
+    if (word2 > q) {
+      q = Math.min(word2, segmentSize);
       continue;
     }
     const lenLo = readU32(buf, cursor.pos);
@@ -74606,14 +75027,14 @@ var WalInputError = class extends Error {
 };
 var HEADER_RECORDS = 2;
 async function verifyDir(files, dir, rules) {
-  const entries = await files.list(dir);
-  const { segments, ignored } = selectSegments(entries.map((e) => e.name));
+  const entries2 = await files.list(dir);
+  const { segments, ignored } = selectSegments(entries2.map((e) => e.name));
   if (segments.length === 0) {
     throw new WalInputError(
       `${dir}: no WAL segment files (expected names like 0000000000000000-0000000000000000.wal)`
     );
   }
-  const sizes = new Map(entries.map((e) => [e.name, e]));
+  const sizes = new Map(entries2.map((e) => [e.name, e]));
   const hazards = [];
   for (const name of ignored) {
     if (/\.wal\.broken(\.\d+)?$/.test(name)) {
@@ -79841,7 +80262,7 @@ function str(field, s) {
   const b = Buffer.from(s);
   return [...varint(field << 3 | 2), ...varint(b.length), ...b];
 }
-function num(field, n) {
+function num2(field, n) {
   if (!n) return [];
   return [...varint(field << 3), ...varint(typeof n === "boolean" ? 1 : n)];
 }
@@ -79927,7 +80348,7 @@ function encodeTransfer(targetId, targetAddress) {
 var empty = () => Buffer.alloc(0);
 var encodeRemove = (id) => Buffer.from(str(1, id));
 var encodeAddLearner = (id, address) => Buffer.from([...str(1, id), ...str(2, address)]);
-var encodePromote = (id, minAppliedIndex) => Buffer.from([...str(1, id), ...num(3, minAppliedIndex)]);
+var encodePromote = (id, minAppliedIndex) => Buffer.from([...str(1, id), ...num2(3, minAppliedIndex)]);
 function decodeChange(buf) {
   const r = { index: 0 };
   decode3(buf, { 1: "varint" }, "RaftAdminConfigurationChangeResponse", {
@@ -80264,8 +80685,8 @@ var ClusterSession = class _ClusterSession {
     let c = this.clients.get(node2.id);
     if (!c) {
       const p = this.inv.ports;
-      const port = this.inv.engine === "etcd" ? p.client : p.admin;
-      const made = this.host(node2).tunnel(node2.host, port).then(
+      const port2 = this.inv.engine === "etcd" ? p.client : p.admin;
+      const made = this.host(node2).tunnel(node2.host, port2).then(
         (t) => this.forgetOnFailure(
           node2.id,
           this.inv.engine === "etcd" ? new EtcdClient(t, `node ${node2.id}`) : new ElastickvClient(t, `node ${node2.id}`, node2.id),

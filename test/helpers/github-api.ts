@@ -54,7 +54,6 @@ export async function fakeGithub(): Promise<FakeGithub> {
       if (state.forbid.some((p) => call.path.includes(p)))
         return send(403, { message: 'Resource not accessible by integration' });
       const m = (re: RegExp) => re.exec(call.path);
-      let x: RegExpExecArray | null;
       if (call.method === 'POST' && m(/^\/repos\/[^/]+\/[^/]+\/deployments$/))
         return send(201, { id: nextId++, ...call.body });
       if (call.method === 'POST' && m(/\/deployments\/\d+\/statuses$/))
@@ -74,8 +73,9 @@ export async function fakeGithub(): Promise<FakeGithub> {
         state.issues.push(issue);
         return send(201, issue);
       }
-      if (call.method === 'PATCH' && (x = m(/\/issues\/(\d+)$/))) {
-        const issue = state.issues.find((i) => i.number === Number(x![1]));
+      const patched = call.method === 'PATCH' ? m(/\/issues\/(\d+)$/) : null;
+      if (patched) {
+        const issue = state.issues.find((i) => i.number === Number(patched[1]));
         if (!issue) return send(404, { message: 'Not Found' });
         Object.assign(issue, call.body);
         return send(200, issue);
