@@ -60121,8 +60121,11 @@ function onInterrupt() {
 // src/cli/options.ts
 function flag(name, description) {
   const def = OPTIONS[name];
-  const o = new Option(`--${def.flag} <${def.arg}>`, description ?? def.description);
-  return def.fallback ? o.default(def.fallback) : o;
+  const text2 = description ?? def.description;
+  return new Option(
+    `--${def.flag} <${def.arg}>`,
+    def.fallback && !text2.includes("default") ? `${text2} (default ${def.fallback})` : text2
+  );
 }
 function value(name, raw) {
   return readOption(name, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
@@ -61064,6 +61067,19 @@ async function dataDirProblem(session, id) {
     return `its data directory ${dir} on ${node2.host} is a ${r.stdout.trim()}, not a directory`;
   return void 0;
 }
+async function missingMounts(session, id, spec) {
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const sources = spec.volumes.map((v) => v.split(":")).filter((p) => p.length >= 3 && p[2].split(",").includes("ro") && p[0].startsWith("/")).map((p) => p[0]);
+  const missing = [];
+  for (const src of sources) {
+    const r = await session.host(node2).run(["test", "-r", src], { allowFailure: true });
+    if (r.code !== 0)
+      missing.push(
+        `${src} (mounted read-only into the container) does not exist or is not readable on ${node2.host}: put it there first, or the container cannot start`
+      );
+  }
+  return missing;
+}
 async function blockers(session, order, views, t, o) {
   const found = [];
   let members2;
@@ -61076,6 +61092,7 @@ async function blockers(session, order, views, t, o) {
     }
     const dir = await dataDirProblem(session, id);
     if (dir) found.push({ node: id, why: dir });
+    for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
     if (!o.guard) continue;
     let guard = quorumGuard(id, views, t);
     if (!guard) {
@@ -61089,9 +61106,14 @@ async function blockers(session, order, views, t, o) {
 var refusal = (b) => `${b.node}: refused: ${b.why}. Nothing was touched on ${b.node}.`;
 
 // src/rollout/skip.ts
+function sameConfig(labels, spec) {
+  if (labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint]) return true;
+  const script = spec.labels[SCRIPT_FP_LABEL];
+  return !!script && !labels[LABEL.fingerprint] && labels[SCRIPT_FP_LABEL] === script;
+}
 function upToDate(v, spec, targetImageId, t) {
   const c = v.container;
-  return !!c?.state.running && !!targetImageId && c.imageId === targetImageId && c.labels[LABEL.fingerprint] === spec.labels[LABEL.fingerprint] && caughtUp(v, t) === void 0;
+  return !!c?.state.running && !!targetImageId && c.imageId === targetImageId && sameConfig(c.labels, spec) && caughtUp(v, t) === void 0;
 }
 
 // src/rollout/rollout.ts
@@ -61145,7 +61167,8 @@ var Rollout = class {
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
-        guard: !!this.opts.dryRun
+        guard: !!this.opts.dryRun,
+        specOf: (id) => this.baseSpec(id)
       });
       if (this.opts.dryRun) {
         const specOf = (id, v) => withPrevious(this.baseSpec(id), v.container);
@@ -61252,14 +61275,20 @@ async function rollAction(name, o) {
     throw new ExitError(EXIT.usage, "give --image-tag <tag> or --image <ref>");
   const image = o.image ? String(o.image) : withTag(inv.container.image, String(o.imageTag));
   const nodes = !o.nodes && fromEnv ? fromEnv.order : o.nodes ? selectNodes(inv, splitIds(o.nodes)).map((n) => n.id) : void 0;
+  const script = fromEnv?.thresholds ?? {};
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
-    maxLag: value("maxLag", o.maxLag),
+    ...script.handoverTimeoutMs ? { handoverTimeoutMs: script.handoverTimeoutMs } : {},
+    maxLag: o.maxLag === void 0 && script.maxLag !== void 0 ? script.maxLag : value("maxLag", o.maxLag),
     stopGraceSeconds: stopGraceOf(inv, value("stopGrace", o.stopGrace)),
-    startTimeoutMs: startTimeoutMsOf(inv, value("startTimeout", o.startTimeout)),
+    startTimeoutMs: o.startTimeout === void 0 && script.startTimeoutMs ? script.startTimeoutMs : startTimeoutMsOf(inv, value("startTimeout", o.startTimeout)),
     catchUpTimeoutMs: value("catchUpTimeout", o.catchUpTimeout) * 1e3,
-    stabilizeMs: value("stabilize", o.stabilize) * 1e3
+    stabilizeMs: o.stabilize === void 0 && script.stabilizeMs !== void 0 ? script.stabilizeMs : value("stabilize", o.stabilize) * 1e3
   };
+  for (const w of fromEnv?.warnings ?? []) process.stderr.write(`raftroll: warning: ${w}
+`);
+  for (const n of fromEnv?.notes ?? []) process.stdout.write(`note: ${n}
+`);
   const overrides = {
     memory: o.memory ?? fromEnv?.overrides.memory,
     defaultEnv: o.defaultEnv ?? fromEnv?.overrides.defaultEnv,

@@ -75774,6 +75774,19 @@ async function dataDirProblem(session, id) {
     return `its data directory ${dir} on ${node2.host} is a ${r.stdout.trim()}, not a directory`;
   return void 0;
 }
+async function missingMounts(session, id, spec) {
+  const node2 = session.inv.nodes.find((n) => n.id === id);
+  const sources = spec.volumes.map((v) => v.split(":")).filter((p) => p.length >= 3 && p[2].split(",").includes("ro") && p[0].startsWith("/")).map((p) => p[0]);
+  const missing = [];
+  for (const src of sources) {
+    const r = await session.host(node2).run(["test", "-r", src], { allowFailure: true });
+    if (r.code !== 0)
+      missing.push(
+        `${src} (mounted read-only into the container) does not exist or is not readable on ${node2.host}: put it there first, or the container cannot start`
+      );
+  }
+  return missing;
+}
 async function blockers(session, order, views, t, o) {
   const found = [];
   let members2;
@@ -75786,6 +75799,7 @@ async function blockers(session, order, views, t, o) {
     }
     const dir = await dataDirProblem(session, id);
     if (dir) found.push({ node: id, why: dir });
+    for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
     if (!o.guard) continue;
     let guard = quorumGuard(id, views, t);
     if (!guard) {
@@ -75799,9 +75813,14 @@ async function blockers(session, order, views, t, o) {
 var refusal = (b) => `${b.node}: refused: ${b.why}. Nothing was touched on ${b.node}.`;
 
 // src/rollout/skip.ts
+function sameConfig(labels, spec) {
+  if (labels[LABEL2.fingerprint] === spec.labels[LABEL2.fingerprint]) return true;
+  const script = spec.labels[SCRIPT_FP_LABEL];
+  return !!script && !labels[LABEL2.fingerprint] && labels[SCRIPT_FP_LABEL] === script;
+}
 function upToDate(v, spec, targetImageId, t) {
   const c = v.container;
-  return !!c?.state.running && !!targetImageId && c.imageId === targetImageId && c.labels[LABEL2.fingerprint] === spec.labels[LABEL2.fingerprint] && caughtUp(v, t) === void 0;
+  return !!c?.state.running && !!targetImageId && c.imageId === targetImageId && sameConfig(c.labels, spec) && caughtUp(v, t) === void 0;
 }
 
 // src/rollout/rollout.ts
@@ -75855,7 +75874,8 @@ var Rollout = class {
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
-        guard: !!this.opts.dryRun
+        guard: !!this.opts.dryRun,
+        specOf: (id) => this.baseSpec(id)
       });
       if (this.opts.dryRun) {
         const specOf = (id, v) => withPrevious(this.baseSpec(id), v.container);

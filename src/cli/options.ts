@@ -9,8 +9,13 @@ import { DEFAULT_ETCD_VERSION, ETCD_VERSIONS } from '../wal/versions.js';
 /** `--flag <arg>` with the shared description (and its default, when it has a fixed one). */
 export function flag(name: OptionName, description?: string): Option {
   const def = OPTIONS[name];
-  const o = new Option(`--${def.flag} <${def.arg}>`, description ?? def.description);
-  return def.fallback ? o.default(def.fallback) : o;
+  // The default is applied by readOption, not by commander, so a command can tell a value the
+  // user gave from one it would fall back to (an inventory or script may supply it instead).
+  const text = description ?? def.description;
+  return new Option(
+    `--${def.flag} <${def.arg}>`,
+    def.fallback && !text.includes('default') ? `${text} (default ${def.fallback})` : text,
+  );
 }
 
 /** The value of a shared option from commander's raw text, refused in the CLI's words. */

@@ -7,6 +7,7 @@ import type { ClusterSession } from '../cluster/session.js';
 import { membership } from '../node/guard.js';
 import { quorumGuard } from '../node/guards.js';
 import type { NodeThresholds } from '../node/thresholds.js';
+import type { RunSpec } from '../runtime/docker.js';
 
 export interface Blocker {
   node: string;
@@ -30,6 +31,28 @@ export async function dataDirProblem(
   return undefined;
 }
 
+/** Files bind-mounted read-only (credentials, keys, TLS files) that the host lacks. */
+export async function missingMounts(
+  session: ClusterSession,
+  id: string,
+  spec: RunSpec,
+): Promise<string[]> {
+  const node = session.inv.nodes.find((n) => n.id === id)!;
+  const sources = spec.volumes
+    .map((v) => v.split(':'))
+    .filter((p) => p.length >= 3 && p[2]!.split(',').includes('ro') && p[0]!.startsWith('/'))
+    .map((p) => p[0]!);
+  const missing: string[] = [];
+  for (const src of sources) {
+    const r = await session.host(node).run(['test', '-r', src], { allowFailure: true });
+    if (r.code !== 0)
+      missing.push(
+        `${src} (mounted read-only into the container) does not exist or is not readable on ${node.host}: put it there first, or the container cannot start`,
+      );
+  }
+  return missing;
+}
+
 /** Every reason, node by node in rollout order, that a roll would refuse now. */
 export async function blockers(
   session: ClusterSession,
@@ -41,6 +64,8 @@ export async function blockers(
     skip: Set<string>;
     /** Also ask the quorum guard (plan); a roll asks it node by node, right before each stop. */
     guard: boolean;
+    /** The container each node is to run (its read-only mounts are checked). */
+    specOf: (id: string) => RunSpec;
   },
 ): Promise<Blocker[]> {
   const found: Blocker[] = [];
@@ -54,6 +79,7 @@ export async function blockers(
     }
     const dir = await dataDirProblem(session, id);
     if (dir) found.push({ node: id, why: dir });
+    for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
     if (!o.guard) continue;
     // One member list for all nodes: the views do not change while they are judged.
     let guard = quorumGuard(id, views, t);

@@ -100,6 +100,7 @@ export class Rollout {
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
         guard: !!this.opts.dryRun,
+        specOf: (id) => this.baseSpec(id),
       });
       if (this.opts.dryRun) {
         const specOf = (id: string, v: (typeof views)[number]) =>

@@ -54,14 +54,28 @@ async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> {
       : o.nodes
         ? selectNodes(inv, splitIds(o.nodes)).map((n) => n.id)
         : undefined;
+  // A flag wins, then what the script's variables say, then raftroll's defaults.
+  const script = fromEnv?.thresholds ?? {};
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
-    maxLag: value('maxLag', o.maxLag)!,
+    ...(script.handoverTimeoutMs ? { handoverTimeoutMs: script.handoverTimeoutMs } : {}),
+    maxLag:
+      o.maxLag === undefined && script.maxLag !== undefined
+        ? script.maxLag
+        : value('maxLag', o.maxLag)!,
     stopGraceSeconds: stopGraceOf(inv, value('stopGrace', o.stopGrace)),
-    startTimeoutMs: startTimeoutMsOf(inv, value('startTimeout', o.startTimeout)),
+    startTimeoutMs:
+      o.startTimeout === undefined && script.startTimeoutMs
+        ? script.startTimeoutMs
+        : startTimeoutMsOf(inv, value('startTimeout', o.startTimeout)),
     catchUpTimeoutMs: value('catchUpTimeout', o.catchUpTimeout)! * 1000,
-    stabilizeMs: value('stabilize', o.stabilize)! * 1000,
+    stabilizeMs:
+      o.stabilize === undefined && script.stabilizeMs !== undefined
+        ? script.stabilizeMs
+        : value('stabilize', o.stabilize)! * 1000,
   };
+  for (const w of fromEnv?.warnings ?? []) process.stderr.write(`raftroll: warning: ${w}\n`);
+  for (const n of fromEnv?.notes ?? []) process.stdout.write(`note: ${n}\n`);
   const overrides = {
     memory: (o.memory as string | undefined) ?? fromEnv?.overrides.memory,
     defaultEnv: (o.defaultEnv as string | undefined) ?? fromEnv?.overrides.defaultEnv,
