@@ -74,6 +74,23 @@ describe('when a roll would refuse', () => {
     expect(started()).toEqual(before);
   });
 
+  it('names the host and the file when a read-only mount is missing on one host', () => {
+    const inv = parse(readFileSync(INVENTORY, 'utf8'));
+    inv.container.volumes = [
+      ...(inv.container.volumes ?? []),
+      '/etc/raftroll-lab-creds.json:/etc/raftroll-lab-creds.json:ro',
+    ];
+    const file = join(tmp(), 'inventory.yml');
+    writeFileSync(file, stringify(inv));
+    const before = started();
+    const plan = raftroll(args('plan', file));
+    expect(plan.status, plan.stdout + plan.stderr).toBe(1);
+    expect(plan.stderr).toMatch(
+      /n\d: refused: \/etc\/raftroll-lab-creds\.json \(mounted read-only into the container\) does not exist or is not readable on 127\.0\.1\.\d/,
+    );
+    expect(started()).toEqual(before);
+  });
+
   it('fails the plan when the guard would refuse (a stopped peer), as the roll does', () => {
     labDocker(3, 'stop', 'etcd');
     try {
