@@ -80790,6 +80790,27 @@ async function openSession(inv, s, baseDir, events) {
   return session;
 }
 
+// src/events/gantt.ts
+var plain = (s) => s.replace(/[:;#\n\r`]/g, " ").trim() || "-";
+function ganttChart(title, timeline, endMs) {
+  const nodes = [...new Set(timeline.map((p) => p.node))];
+  const lines = ["gantt", `  title ${plain(title)}`, "  dateFormat x", "  axisFormat %M:%S"];
+  for (const node2 of nodes) {
+    const phases = timeline.filter((p) => p.node === node2);
+    const bars = phases.flatMap((p, i) => {
+      if (p.phase === "done" || p.phase === "observe") return [];
+      const end = phases[i + 1]?.atMs ?? endMs;
+      return [`  ${plain(p.phase)} :${Math.max(0, p.atMs)}, ${Math.max(p.atMs + 1, end)}`];
+    });
+    if (bars.length) lines.push(`  section ${plain(node2)}`, ...bars);
+  }
+  return lines.join("\n");
+}
+var ganttMarkdown = (title, timeline, endMs) => `\`\`\`mermaid
+${ganttChart(title, timeline, endMs)}
+\`\`\`
+`;
+
 // src/actions/markdown.ts
 var ENTITIES = {
   "&": "&amp;",
@@ -80822,7 +80843,8 @@ function rolloutSummaryMarkdown(r) {
     ...rows,
     "",
     `**Totals:** ${t.updated} updated, ${t.skipped} skipped, ${t.failed + t.rolledBack} failed (${t.rolledBack} rolled back)${r.dryRun ? `, ${t.planned} planned` : ""} in ${secs(r.durationMs)}.`,
-    ""
+    "",
+    ...r.timeline.some((p) => p.phase !== "observe" && p.phase !== "done") ? ["### Timeline", "", ganttMarkdown(`rollout to ${r.image}`, r.timeline, r.durationMs)] : []
   ].join("\n");
 }
 
@@ -80855,6 +80877,11 @@ function maskKey(key) {
   const parts = /* @__PURE__ */ new Set([key, key.trim()]);
   for (const line of key.split(/\r?\n/)) parts.add(line.trim());
   for (const p of parts) if (p.length >= MIN_MASK) setSecret(p);
+}
+function secretInput(name) {
+  const v = getInput(name) || void 0;
+  if (v) setSecret(v);
+  return v;
 }
 
 // src/settings/options.ts
@@ -81003,11 +81030,6 @@ function settingInput(name) {
 }
 
 // src/actions/rollout/inputs.ts
-function secretInput(name) {
-  const v = getInput(name) || void 0;
-  if (v) setSecret(v);
-  return v;
-}
 function readSettings() {
   const inventory = getInput("inventory", { required: true });
   const imageTag = opt("image-tag");

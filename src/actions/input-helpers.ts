@@ -59,3 +59,10 @@ export function maskKey(key: string | undefined): void {
   for (const line of key.split(/\r?\n/)) parts.add(line.trim());
   for (const p of parts) if (p.length >= MIN_MASK) core.setSecret(p);
 }
+
+/** An input that is a credential: masked before anything could print it. */
+export function secretInput(name: string): string | undefined {
+  const v = core.getInput(name) || undefined;
+  if (v) core.setSecret(v);
+  return v;
+}

@@ -2,6 +2,7 @@
 // Node ids and images come from the inventory and messages carry remote output: all of it is
 // escaped, since GitHub renders the summary as Markdown with HTML.
 
+import { ganttMarkdown } from '../events/gantt.js';
 import type { RolloutReport } from '../events/report.js';
 import { escapeMarkdown } from './markdown.js';
 
@@ -25,5 +26,8 @@ export function rolloutSummaryMarkdown(r: RolloutReport): string {
     '',
     `**Totals:** ${t.updated} updated, ${t.skipped} skipped, ${t.failed + t.rolledBack} failed (${t.rolledBack} rolled back)${r.dryRun ? `, ${t.planned} planned` : ''} in ${secs(r.durationMs)}.`,
     '',
+    ...(r.timeline.some((p) => p.phase !== 'observe' && p.phase !== 'done')
+      ? ['### Timeline', '', ganttMarkdown(`rollout to ${r.image}`, r.timeline, r.durationMs)]
+      : []),
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 
 import * as core from '@actions/core';
 import type { Mode } from '../../remediate/remediate.js';
-import { boolInput, maskKey, opt } from '../input-helpers.js';
+import { boolInput, maskKey, opt, secretInput } from '../input-helpers.js';
 import { settingInput } from '../setting-input.js';
 
 export interface RemediateSettings {
@@ -24,6 +24,11 @@ export interface RemediateSettings {
   knownHosts?: string;
   etcdVersion: string | undefined;
   reportPath: string;
+  /** Open, update or close one issue per cluster with what was found and done. */
+  incidentIssue: boolean;
+  /** The cluster's name in its incident issue (default: engine and member ids). */
+  cluster?: string;
+  token?: string;
 }
 
 export function readSettings(): RemediateSettings {
@@ -51,6 +56,9 @@ export function readSettings(): RemediateSettings {
     sshKey,
     knownHosts: core.getInput('known-hosts') || undefined,
     etcdVersion,
+    incidentIssue: boolInput('incident-issue', false),
+    cluster: opt('cluster'),
+    token: secretInput('token'),
     reportPath: opt('report') ?? `${process.env.RUNNER_TEMP || '/tmp'}/raftroll-remediation.json`,
   };
 }

@@ -6,11 +6,14 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import type { ClusterSession } from '../../cluster/session.js';
 import { Events } from '../../events/events.js';
+import { ganttMarkdown } from '../../events/gantt.js';
 import { factsLine } from '../../events/report.js';
 import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
 import { startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { fixableNodes, type RemediateResult, remediate } from '../../remediate/remediate.js';
 import { cancelSignal } from '../cancel.js';
+import { repoOf } from '../github/client.js';
+import { reportIncident } from '../github/incident.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, oneLine, openSession } from '../job-log.js';
 import { remediationSummaryMarkdown } from '../remediate-summary.js';
@@ -25,6 +28,11 @@ export function openItems(r: RemediateResult): string[] {
   return r.actions
     .filter((a) => ['failed', 'refused', 'reported', 'not-reached'].includes(a.outcome))
     .map((a) => `${a.node}: ${a.class} ${a.outcome}: ${a.message}`);
+}
+
+/** A stable name for the cluster, for its incident issue: the engine and its members. */
+export function clusterName(inv: Inventory): string {
+  return `${inv.engine} ${[...inv.nodes.map((n) => n.id)].sort().join(',')}`;
 }
 
 function inputNodes(inv: Inventory, ids: string[] | undefined): Inventory['nodes'] {
@@ -103,18 +111,31 @@ export async function run(): Promise<void> {
     core.setOutput('fixable', String(fix.length > 0));
     core.setOutput('fixable-nodes', fix.join(','));
     core.setOutput('report', s.reportPath);
-    await core.summary
-      .addRaw(
-        remediationSummaryMarkdown({
-          result: r.result,
-          mode: r.mode,
-          reason: s.reason,
-          findings: r.findings.map((f) => ({ ...f, facts: factsLine(f) })),
-          actions: r.actions,
-        }),
-        true,
-      )
-      .write();
+    const summary = remediationSummaryMarkdown({
+      result: r.result,
+      mode: r.mode,
+      reason: s.reason,
+      findings: r.findings.map((f) => ({ ...f, facts: factsLine(f) })),
+      actions: r.actions,
+    });
+    const chart = r.timeline.length
+      ? `\n### Timeline\n\n${ganttMarkdown(`remediate (${r.mode})`, r.timeline, report.durationMs)}`
+      : '';
+    await core.summary.addRaw(summary + chart, true).write();
+    if (s.incidentIssue) {
+      const gh = repoOf(s.token, 'incident issue');
+      const cluster = s.cluster ?? clusterName(inv);
+      const done = gh
+        ? await reportIncident(gh, {
+            cluster,
+            healthy: r.result === 'healthy',
+            title: `raftroll: ${cluster} needs attention`,
+            body: `${summary}${chart}\n\n[The run](${gh.runUrl})\n\n<details><summary>JSON report</summary>\n\n\`\`\`json\n${JSON.stringify(report, null, 2)}\n\`\`\`\n</details>\n`,
+          })
+        : { action: 'none' as const };
+      core.setOutput('incident', done.action);
+      if (done.number) core.setOutput('incident-number', String(done.number));
+    }
     // A sweep that finds something goes red so someone is told; healthy and healed are green.
     if (r.result === 'failed' || r.result === 'attention') {
       const open = openItems(r);

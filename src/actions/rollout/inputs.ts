@@ -2,7 +2,7 @@
 // cannot tell "unset" from "empty", so "none" is how a default is switched off.
 
 import * as core from '@actions/core';
-import { boolInput, maskKey, maskSecretLines, opt } from '../input-helpers.js';
+import { boolInput, maskKey, maskSecretLines, opt, secretInput } from '../input-helpers.js';
 import { settingInput } from '../setting-input.js';
 
 export interface RolloutSettings {
@@ -28,13 +28,6 @@ export interface RolloutSettings {
   deployments: boolean;
   environment: string;
   token?: string;
-}
-
-/** An input that is a credential: masked before anything could print it. */
-function secretInput(name: string): string | undefined {
-  const v = core.getInput(name) || undefined;
-  if (v) core.setSecret(v);
-  return v;
 }
 
 export function readSettings(): RolloutSettings {
