@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { runStep } from '../helpers/action-step.js';
+import { runStep, runStepAsync } from '../helpers/action-step.js';
+import { type FakeGithub, fakeGithub } from '../helpers/github-api.js';
 import { freshLab, LAB, lab } from '../helpers/lab.js';
 import { cleanupTmp } from '../helpers/tmp.js';
 
@@ -13,7 +14,10 @@ let inlineInventory: string;
 let key: string;
 let knownHosts: string;
 
-beforeAll(() => {
+let github: FakeGithub;
+
+beforeAll(async () => {
+  github = await fakeGithub();
   freshLab();
   // The inventory as a user would keep it in a repository: no key path, no known_hosts path;
   // those come in as secrets.
@@ -23,7 +27,8 @@ beforeAll(() => {
   key = readFileSync(join(LAB, 'ssh/id_ed25519'), 'utf8');
   knownHosts = readFileSync(join(LAB, 'ssh/known_hosts'), 'utf8');
 }, 240_000);
-afterAll(() => {
+afterAll(async () => {
+  await github.close();
   lab('down');
   cleanupTmp();
 }, 120_000);
@@ -40,7 +45,7 @@ it('plans by default (dry-run), masks the key, and its post step removes the key
   const r = runStep('rollout.js', { ...base(), 'image-tag': 'b' });
   expect(r.code, r.stdout).toBe(0);
   expect(r.outputs).toMatchObject({ result: 'success', updated: '0', failed: '0' });
-  expect(r.summary).toMatch(/raftroll plan to `raftroll-lab\/etcd:b`: success/);
+  expect(r.summary).toMatch(/raftroll plan to raftroll-lab\/etcd:b: success/);
   expect(r.summary.match(/\| planned: /g)).toHaveLength(3);
   expect(r.stdout).toMatch(/::add-mask::-----BEGIN OPENSSH PRIVATE KEY-----/);
   const body = key.split('\n')[1]!;
@@ -58,11 +63,46 @@ it('plans by default (dry-run), masks the key, and its post step removes the key
   expect(containers).toEqual(['raftroll-lab/etcd:a', 'raftroll-lab/etcd:a', 'raftroll-lab/etcd:a']);
 });
 
-it('rolls a node for real, with a log group per node and a summary row', () => {
-  const r = runStep('rollout.js', { ...base(), 'image-tag': 'b', nodes: 'n1', 'dry-run': 'false' });
+const runner = () => ({
+  GITHUB_API_URL: github.url,
+  GITHUB_REPOSITORY: 'acme/kv',
+  GITHUB_SHA: 'c0ffee',
+  GITHUB_RUN_ID: '7',
+});
+const deploymentCalls = () =>
+  github.calls.filter((c) => c.method === 'POST' && c.path.includes('/deployments'));
+
+it('rolls a node for real, with a log group per node, a summary row, a timeline and one deployment', async () => {
+  github.calls.length = 0;
+  const r = await runStepAsync(
+    'rollout.js',
+    { ...base(), 'image-tag': 'b', nodes: 'n1', 'dry-run': 'false', token: 'gh-t0ken' },
+    runner(),
+  );
   expect(r.code, r.stdout).toBe(0);
+  const calls = deploymentCalls();
+  expect(calls.map((c) => c.path.replace(/\d+/, 'N'))).toEqual([
+    '/repos/acme/kv/deployments',
+    '/repos/acme/kv/deployments/N/statuses',
+    '/repos/acme/kv/deployments/N/statuses',
+  ]);
+  expect(calls[0]!.body).toMatchObject({
+    ref: 'c0ffee',
+    environment: 'production',
+    payload: { image: 'raftroll-lab/etcd:b', nodes: ['n1'] },
+  });
+  expect(calls.slice(1).map((c) => c.body?.state)).toEqual(['in_progress', 'success']);
+  expect(calls[2]!.body).toMatchObject({ description: '1/1 updated' });
+  expect(r.stdout).not.toContain('gh-t0ken');
+  // The timeline: a gantt with a section for n1 and its phases in order.
+  const chart = /```mermaid\n(gantt[\s\S]*?)\n```/.exec(r.summary)?.[1];
+  expect(chart).toBeDefined();
+  expect(chart).toMatch(
+    /section n1\n {2}guard :\d+, \d+\n[\s\S]*stop :[\s\S]*wal :[\s\S]*start :[\s\S]*catch-up :/,
+  );
   expect(r.outputs).toMatchObject({ result: 'success', updated: '1', skipped: '0', failed: '0' });
   expect(r.stdout).toContain('::group::node n1');
+  expect(r.outputs.result).toBe('success');
   expect(r.summary).toMatch(
     /\| n1 \| (leader|follower) \| raftroll-lab\/etcd:a → raftroll-lab\/etcd:b \| clean \|/,
   );
@@ -70,14 +110,17 @@ it('rolls a node for real, with a log group per node and a summary row', () => {
   expect(report.nodes[0]).toMatchObject({ node: 'n1', result: 'updated' });
 }, 120_000);
 
-it('fails with an annotation naming the node and the phase', () => {
-  const r = runStep('rollout.js', {
-    ...base(),
-    'image-tag': 'broken',
-    nodes: 'n2',
-    'dry-run': 'false',
-  });
+it('fails with an annotation naming the node and the phase, and a failed deployment naming it', async () => {
+  github.calls.length = 0;
+  const r = await runStepAsync(
+    'rollout.js',
+    { ...base(), 'image-tag': 'broken', nodes: 'n2', 'dry-run': 'false', token: 'gh-t0ken' },
+    runner(),
+  );
   expect(r.code).toBe(1);
+  const states = deploymentCalls().slice(1);
+  expect(states.map((c) => c.body?.state)).toEqual(['in_progress', 'failure']);
+  expect(states[1]!.body?.description).toMatch(/^n2 rolled back: /);
   expect(r.outputs).toMatchObject({ result: 'failure', failed: '1' });
   // Property values escape ':' as %3A.
   expect(r.stdout).toMatch(
