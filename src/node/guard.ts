@@ -49,7 +49,10 @@ async function quorumAfterElection(
     check = quorumCheck(ctx.id, views, ctx.t);
   }
   if (check.why && check.electing)
-    return { why: `${check.why} (waited ${Math.round(limit / 1000)} s for a leader)`, views };
+    return {
+      why: `${check.why} (waited ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`} for a leader)`,
+      views,
+    };
   return { why: check.why, views };
 }
 

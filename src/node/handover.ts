@@ -29,7 +29,7 @@ async function settledStatus(ctx: NodeContext, group: number | undefined): Promi
     last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
     if (Date.now() >= until)
       throw new StepError(
-        `${ctx.id}: no leader${inGroup(group)} after ${Math.round(limit / 1000)} s (${last}). Nothing was stopped.`,
+        `${ctx.id}: no leader${inGroup(group)} after ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
         ctx.id,
         'handover',
       );
