@@ -5,6 +5,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withGroups } from '../../src/cli/commands/status.js';
 import { statusLine } from '../../src/cli/status-text.js';
 import { computeLags, type NodeView, observeRaft } from '../../src/cluster/observe.js';
 import { ClusterSession } from '../../src/cluster/session.js';
@@ -222,6 +223,15 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
       expect(v.lag).toBe(Math.max(...v.groups!.map((g) => g.lag!)));
     }
     for (const n of NODES) expect(quorumGuard(n, views, { maxLag: 50 })).toBeUndefined();
+    const json = JSON.parse(JSON.stringify(views.map(withGroups)));
+    for (const [k, v] of json.entries()) {
+      expect(Object.keys(v.groups[0]).sort()).toEqual(
+        ['appliedIndex', 'commitIndex', 'id', 'lag', 'leaderId', 'role', 'term'].sort(),
+      );
+      expect(v.groups.map((g: { term: number }) => g.term)).toEqual(
+        views[k]!.groups!.map((g) => g.raft!.term),
+      );
+    }
     const lines = views.map(statusLine);
     for (const g of GROUPS) {
       const who = leaderOf(views, g);

@@ -17,7 +17,7 @@ function redactEnv<T extends { container?: { env: Record<string, string> } }>(v:
 }
 
 /** Each group flat in the JSON: what an operator compares across nodes. */
-function withGroups(v: NodeView) {
+export function withGroups(v: NodeView) {
   if (!v.groups) return v;
   const groups = v.groups.map((g) => ({
     id: g.id,
