@@ -100,7 +100,9 @@ export async function guardNode(
 /**
  * Whether the node leads Raft group `group` right now (its only group when undefined): by
  * grpc.health.v1 where the node serves it (elastickv says SERVING on a group's listener while
- * that group leads), else by RaftAdmin Status. undefined when neither answers.
+ * that group leads) and by RaftAdmin Status. Health is refreshed on the server's own clock, so
+ * it may trail a change of leader: either one saying "leader" counts, since missing a lead would
+ * stop a leader without a handover. undefined when neither answers.
  */
 export async function leadsGroup(
   session: ClusterSession,
@@ -111,9 +113,9 @@ export async function leadsGroup(
   if (!c) return undefined;
   const h = await c.health?.('RawKV').catch(() => undefined);
   if (h === 'serving') return true;
-  if (h === 'not-serving') return false;
   const s = await c.status().catch(() => undefined);
-  return s ? s.role === 'leader' : undefined;
+  if (s) return s.role === 'leader';
+  return h === 'not-serving' ? false : undefined;
 }
 
 /** The groups (undefined: the only one) the node leads now; where it cannot be asked, as seen. */

@@ -223,6 +223,20 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
       expect(v.lag).toBe(Math.max(...v.groups!.map((g) => g.lag!)));
     }
     for (const n of NODES) expect(quorumGuard(n, views, { maxLag: 50 })).toBeUndefined();
+    // grpc.health.v1 on each group's listener: SERVING on that group's leader only.
+    for (const g of GROUPS) {
+      for (const n of session.inv.nodes) {
+        const h = await waitFor(
+          `health of ${n.id} in group ${g}`,
+          async () => {
+            const x = await (await session.raft(n, g)).health!('RawKV');
+            return x === (leaderOf(views, g) === n.id ? 'serving' : 'not-serving') ? x : undefined;
+          },
+          3_000,
+        );
+        expect(h).toBeDefined();
+      }
+    }
     const json = JSON.parse(JSON.stringify(views.map(withGroups)));
     for (const [k, v] of json.entries()) {
       expect(Object.keys(v.groups[0]).sort()).toEqual(
