@@ -60,6 +60,9 @@ function startNode(k: number): void {
     peers,
     '--shardRanges',
     ':k2=1,k2:k3=2,k3:=3',
+    // Snapshots early (after the learner has joined), so the leader's last snapshot index is real.
+    '--standinSnapshotEntries',
+    '12',
   ]);
 }
 
@@ -284,7 +287,9 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
     // Health agrees on every group: n1's listeners say NOT_SERVING.
     for (const g of GROUPS) {
       const c = await session.raft(session.inv.nodes[0]!, g);
-      expect(await c.health!('RawKV')).toBe('not-serving');
+      await waitFor(`n1 NOT_SERVING in group ${g}`, async () =>
+        (await c.health!('RawKV')) === 'not-serving' ? true : undefined,
+      );
     }
   });
 
@@ -316,26 +321,36 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
     const members = await lead.members();
     expect(members.find((m) => m.id === 'n4')).toMatchObject({ voter: false });
 
-    const views = await waitFor(
-      'the learner to catch up',
-      async () => {
-        const vs = await settled();
-        const s = await n4.status(1000);
-        if (s.role !== 'follower' || s.leaderId !== 'n1') return;
-        const v4: NodeView = {
-          id: 'n4',
-          ssh: 'n4',
-          reachable: true,
-          container: RUNNING,
-          groups: [{ id: 2, raft: s }],
-        };
-        // The learner first in line: without the suffrage rule it would be the first target.
-        const all = [v4, ...vs];
-        computeLags(all);
-        return v4.lag! <= 5 ? all : undefined;
-      },
-      30_000,
-    );
+    const learnerViews = () =>
+      waitFor(
+        'the learner to catch up',
+        async () => {
+          const vs = await settled();
+          const s = await n4.status(1000);
+          if (s.role !== 'follower' || s.leaderId !== 'n1') return;
+          const v4: NodeView = {
+            id: 'n4',
+            ssh: 'n4',
+            reachable: true,
+            container: RUNNING,
+            groups: [{ id: 2, raft: s }],
+          };
+          // The learner first in line: without the suffrage rule it would be the first target.
+          const all = [v4, ...vs];
+          computeLags(all);
+          return v4.lag! <= 5 ? all : undefined;
+        },
+        30_000,
+      );
+    await learnerViews();
+    // Leadership changes append entries: a few, until group 2's leader has written a snapshot.
+    for (let k = 0; k < 10 && !(await lead.status()).lastSnapshotIndex; k++) {
+      await moveLeader(2, 'n2');
+      await moveLeader(2, 'n1');
+    }
+    const snap = (await lead.status()).lastSnapshotIndex!;
+    expect(snap).toBeGreaterThan(0);
+    const views = await learnerViews();
     expect(handoverCandidates('n1', projectGroup(views, 2), { maxLag: 50 })[0]!.id).toBe('n4');
 
     const r = row('n1');
@@ -348,5 +363,7 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
     expect(ctx.events.log.filter((e) => e.type === 'warning')).toEqual([]);
     expect((await n4.status()).leaderId).toBe(r.groupHandovers![0]!.to);
     expect((await n4.status()).role).toBe('follower');
+    const to = projectGroup(views, 2).find((v) => v.id === r.groupHandovers![0]!.to)!;
+    expect(to.raft!.lastLogIndex).toBeGreaterThanOrEqual(snap);
   });
 });
