@@ -1,5 +1,5 @@
 // raftroll's multi-group path against three elastickv stand-in processes with three Raft groups
-// each (local processes on 127.0.0.1, no Docker, no sshd): every group observed through the
+// each (local processes on 127.0.0.1-4, no Docker, no sshd): every group observed through the
 // session's per-group clients, every group a node leads handed over, and a learner never chosen.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -27,7 +27,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const NODES = ['n1', 'n2', 'n3'];
 const GROUPS = [1, 2, 3];
 const port = (node: number, group: number) => 28000 + node * 10 + group;
-const addr = (node: number, group: number) => `127.0.0.1:${port(node, group)}`;
+// Each node on its own loopback address, as an inventory needs each node at its own host.
+const ip = (node: number) => `127.0.0.${node}`;
+const addr = (node: number, group: number) => `${ip(node)}:${port(node, group)}`;
 const groupsFlag = (k: number) => GROUPS.map((g) => `${g}=${addr(k, g)}`).join(',');
 
 let bin = '';
@@ -188,7 +190,7 @@ beforeAll(async () => {
   const inventory = `
 engine: elastickv
 nodes:
-${NODES.map((n, i) => `  - { id: ${n}, host: 127.0.0.1, vars: { groups: "${groupsFlag(i + 1)}" } }`).join('\n')}
+${NODES.map((n, i) => `  - { id: ${n}, host: ${ip(i + 1)}, vars: { groups: "${groupsFlag(i + 1)}" } }`).join('\n')}
 container:
   name: elastickv
   image: standin
@@ -312,11 +314,7 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
     const n1 = session.inv.nodes[0]!;
     const lead = await session.raft(n1, 2);
     await lead.addLearner('n4', addr(4, 2));
-    const n4 = new ElastickvClient(
-      await new LocalHost().tunnel('127.0.0.1', port(4, 2)),
-      'n4',
-      'n4',
-    );
+    const n4 = new ElastickvClient(await new LocalHost().tunnel(ip(4), port(4, 2)), 'n4', 'n4');
     extraClients.push(n4);
     const members = await lead.members();
     expect(members.find((m) => m.id === 'n4')).toMatchObject({ voter: false });
