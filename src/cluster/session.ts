@@ -11,6 +11,7 @@ import { lstatSync, rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeGroups, type RaftGroup } from '../inventory/groups.js';
 import type { Inventory } from '../inventory/load.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { ElastickvClient } from '../raft/elastickv.js';
@@ -171,27 +172,46 @@ export class ClusterSession {
     return h;
   }
 
-  /** The node's Raft admin endpoint, through its own SSH connection. */
-  raft(node: NodeInput): Promise<RaftClient> {
-    let c = this.clients.get(node.id);
+  /** The node's Raft groups (empty: one group, on the admin or client port). */
+  groups(node: NodeInput): RaftGroup[] {
+    return nodeGroups(this.inv).get(node.id) ?? [];
+  }
+
+  /**
+   * The node's Raft admin endpoint, through its own SSH connection: group `group`'s listener,
+   * or without one the node's only group (etcd, single-group elastickv) or else its first group.
+   * One tunnel per port, so one client per node and group.
+   */
+  raft(node: NodeInput, group?: number): Promise<RaftClient> {
+    const gs = this.groups(node);
+    const g = group === undefined ? gs[0] : gs.find((x) => x.id === group);
+    if (group !== undefined && !g)
+      return Promise.reject(
+        new Error(
+          `node ${node.id} has no Raft group ${group}: its groups are ${gs.map((x) => x.id).join(',') || 'none (a single group)'}`,
+        ),
+      );
+    const key = g ? `${node.id}#${g.id}` : node.id;
+    let c = this.clients.get(key);
     if (!c) {
       const p = this.inv.ports;
-      const port = this.inv.engine === 'etcd' ? p.client! : p.admin!;
+      const port = g ? g.port : this.inv.engine === 'etcd' ? p.client! : p.admin!;
+      const label = g ? `node ${node.id} group ${g.id}` : `node ${node.id}`;
       const made: Promise<RaftClient> = this.host(node)
-        .tunnel(node.host, port)
+        .tunnel(g?.host ?? node.host, port)
         .then((t) =>
           this.forgetOnFailure(
-            node.id,
+            key,
             this.inv.engine === 'etcd'
-              ? new EtcdClient(t, `node ${node.id}`)
-              : new ElastickvClient(t, `node ${node.id}`, node.id),
+              ? new EtcdClient(t, label)
+              : new ElastickvClient(t, label, node.id),
             () => made,
           ),
         );
       c = made;
       // A failed tunnel is not cached: the next call tries again.
-      c.catch(() => this.clients.delete(node.id));
-      this.clients.set(node.id, c);
+      c.catch(() => this.clients.delete(key));
+      this.clients.set(key, c);
     }
     return c;
   }
@@ -201,7 +221,7 @@ export class ClusterSession {
    * next call builds a new tunnel: the SSH connection under it may have died and been replaced.
    */
   private forgetOnFailure(
-    id: string,
+    key: string,
     client: RaftClient,
     self: () => Promise<RaftClient>,
   ): RaftClient {
@@ -209,8 +229,8 @@ export class ClusterSession {
       <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
       (...a: A): Promise<R> =>
         f(...a).catch((e: unknown) => {
-          if (!(e instanceof RaftAdminError) && this.clients.get(id) === self()) {
-            this.clients.delete(id);
+          if (!(e instanceof RaftAdminError) && this.clients.get(key) === self()) {
+            this.clients.delete(key);
             void client.close().catch(() => {});
           }
           throw e;
@@ -222,6 +242,7 @@ export class ClusterSession {
       removeMember: guard(client.removeMember.bind(client)),
       addLearner: guard(client.addLearner.bind(client)),
       promoteLearner: guard(client.promoteLearner.bind(client)),
+      health: client.health ? guard(client.health.bind(client)) : undefined,
       close: () => client.close(),
     };
   }

@@ -45,6 +45,16 @@ export interface NodeRow {
   message?: string;
   /** The docker argv a real run executes (dry run), secrets masked. */
   actions?: string[];
+  /** With several Raft groups: each group whose leadership this node handed over. */
+  groupHandovers?: GroupHandover[];
+}
+
+export interface GroupHandover {
+  group: number;
+  from: string;
+  to: string;
+  /** From the transfer request to the target leading, in milliseconds. */
+  ms: number;
 }
 
 export type Listener = (e: RolloutEvent) => void;

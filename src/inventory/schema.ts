@@ -159,6 +159,12 @@ export const InventorySchema = z.strictObject({
   ssh: SshSchema.optional(),
   container: ContainerSchema,
   ports: PortsSchema.optional(),
+  /** elastickv's Raft groups, each on its own port of every node (else read from --raftGroups). */
+  groups: z
+    .array(
+      z.strictObject({ id: z.number().int().min(0), port: z.number().int().min(1).max(65535) }),
+    )
+    .optional(),
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
   etcdVersion: z.enum(['3.4', '3.5', '3.6', '3.7']).optional(),
   /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */

@@ -6,6 +6,8 @@ import type { CatchUpTimings } from './catch-up.js';
 export interface NodeThresholds extends CatchUpTimings {
   stopGraceSeconds: number;
   handoverTimeoutMs: number;
+  /** How long to wait for a group to elect a leader before refusing (default 30 s). */
+  leaderWaitMs?: number;
 }
 
 export const DEFAULT_THRESHOLDS: NodeThresholds = {
@@ -15,6 +17,7 @@ export const DEFAULT_THRESHOLDS: NodeThresholds = {
   catchUpTimeoutMs: 300_000,
   stabilizeMs: 3_000,
   handoverTimeoutMs: 30_000,
+  leaderWaitMs: 30_000,
   pollMs: 250,
 };
 

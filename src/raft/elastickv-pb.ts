@@ -223,3 +223,24 @@ export function decodeChange(buf: Buffer): { index: number } {
   });
   return r;
 }
+
+// grpc.health.v1: HealthCheckRequest {service=1}, HealthCheckResponse {status=1}.
+export const HEALTH_SERVICE = 'grpc.health.v1.Health';
+export const HEALTH_NAMES: Record<number, 'unknown' | 'serving' | 'not-serving'> = {
+  0: 'unknown',
+  1: 'serving',
+  2: 'not-serving',
+  3: 'unknown', // SERVICE_UNKNOWN: the server has never heard of the service name
+};
+export const encodeHealthCheck = (service: string): Buffer => Buffer.from(str(1, service));
+
+export function decodeHealthCheck(buf: Buffer): number {
+  let status = 0;
+  decode(buf, { 1: 'varint' }, 'HealthCheckResponse', {
+    varint(field, v) {
+      if (field === 1) status = toUint64(v);
+    },
+    bytes() {},
+  });
+  return status;
+}

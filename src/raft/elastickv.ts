@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Tunnel } from '../remote/host.js';
 import * as pb from './elastickv-pb.js';
 import {
+  type Health,
   type Member,
   type NodeStatus,
   RaftAdminError,
@@ -32,9 +33,19 @@ export class ElastickvClient implements RaftClient {
     decode: (b: Buffer) => T,
     timeoutMs: number,
   ): Promise<T> {
+    return this.callPath(pb.SERVICE, method, request, decode, timeoutMs);
+  }
+
+  private callPath<T>(
+    service: string,
+    method: string,
+    request: Buffer,
+    decode: (b: Buffer) => T,
+    timeoutMs: number,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       this.client.makeUnaryRequest(
-        `/${pb.SERVICE}/${method}`,
+        `/${service}/${method}`,
         ident,
         ident,
         request,
@@ -45,7 +56,7 @@ export class ElastickvClient implements RaftClient {
             const code = grpc.status[err.code] ?? String(err.code);
             reject(
               new RaftAdminError(
-                `${this.label}: RaftAdmin/${method}: ${code}: ${err.details || err.message}`,
+                `${this.label}: ${service}/${method}: ${code}: ${err.details || err.message}`,
                 code,
               ),
             );
@@ -53,7 +64,7 @@ export class ElastickvClient implements RaftClient {
             try {
               resolve(decode(value ?? Buffer.alloc(0)));
             } catch (e) {
-              reject(new Error(`${this.label}: RaftAdmin/${method}: ${(e as Error).message}`));
+              reject(new Error(`${this.label}: ${service}/${method}: ${(e as Error).message}`));
             }
           }
         },
@@ -71,6 +82,7 @@ export class ElastickvClient implements RaftClient {
       commitIndex: s.commitIndex,
       appliedIndex: s.appliedIndex,
       lastLogIndex: s.lastLogIndex,
+      lastSnapshotIndex: s.lastSnapshotIndex,
     };
   }
 
@@ -112,6 +124,24 @@ export class ElastickvClient implements RaftClient {
       pb.decodeChange,
       timeoutMs,
     );
+  }
+
+  async health(service = 'RawKV', timeoutMs = 3000): Promise<Health | undefined> {
+    try {
+      const st = await this.callPath(
+        pb.HEALTH_SERVICE,
+        'Check',
+        pb.encodeHealthCheck(service),
+        pb.decodeHealthCheck,
+        timeoutMs,
+      );
+      return pb.HEALTH_NAMES[st] ?? 'unknown';
+    } catch (e) {
+      // A node without Health (or without this service name): the caller asks Status instead.
+      if (e instanceof RaftAdminError && (e.code === 'UNIMPLEMENTED' || e.code === 'NOT_FOUND'))
+        return undefined;
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

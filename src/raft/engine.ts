@@ -14,7 +14,12 @@ export interface NodeStatus {
   appliedIndex: number;
   /** Highest log index this node holds, where the engine reports it. */
   lastLogIndex: number | undefined;
+  /** Highest index covered by this node's last snapshot, where the engine reports it. */
+  lastSnapshotIndex?: number;
 }
+
+/** grpc.health.v1's answer: elastickv says SERVING on a group's listener while that group leads. */
+export type Health = 'serving' | 'not-serving' | 'unknown';
 
 export interface Member {
   id: string;
@@ -35,6 +40,11 @@ export interface RaftClient {
   addLearner(name: string, address: string, timeoutMs?: number): Promise<Member>;
   /** Promotes a learner once its log reaches minAppliedIndex (the engine refuses it earlier). */
   promoteLearner(member: Member, minAppliedIndex: number, timeoutMs?: number): Promise<void>;
+  /**
+   * grpc.health.v1 Check of `service`; undefined where the server does not implement Health, so
+   * the caller falls back to Status. Only engines that serve it have the method.
+   */
+  health?(service?: string, timeoutMs?: number): Promise<Health | undefined>;
   close(): Promise<void>;
 }
 

@@ -43,6 +43,7 @@ it('reads Status: role, leader, term and indexes', async () => {
     commitIndex: 100,
     appliedIndex: 100,
     lastLogIndex: 100,
+    lastSnapshotIndex: 0,
   });
   const s3 = await clients.get('n3')!.status();
   expect(s3).toMatchObject({ role: 'follower', leaderId: 'n1', appliedIndex: 40 });

@@ -1,7 +1,7 @@
 // raftroll status: one line per node, read only.
 
 import type { Command } from 'commander';
-import { observe } from '../../cluster/observe.js';
+import { type NodeView, observe } from '../../cluster/observe.js';
 import { ClusterSession } from '../../cluster/session.js';
 import { EXIT, ExitError, print } from '../exit.js';
 import { inventoryAndNodes, inventoryOption, nodesOption } from '../options.js';
@@ -14,6 +14,22 @@ function redactEnv<T extends { container?: { env: Record<string, string> } }>(v:
     Object.entries(v.container.env).map(([k, x]) => [k, k === 'GOMEMLIMIT' ? x : '(set)']),
   );
   return { ...v, container: { ...v.container, env } };
+}
+
+/** Each group flat in the JSON: what an operator compares across nodes. */
+export function withGroups(v: NodeView) {
+  if (!v.groups) return v;
+  const groups = v.groups.map((g) => ({
+    id: g.id,
+    role: g.raft?.role,
+    leaderId: g.raft?.leaderId,
+    term: g.raft?.term,
+    commitIndex: g.raft?.commitIndex,
+    appliedIndex: g.raft?.appliedIndex,
+    lag: g.lag,
+    ...(g.raftError ? { error: g.raftError } : {}),
+  }));
+  return { ...v, groups };
 }
 
 export function statusCommand(program: Command): void {
@@ -34,7 +50,11 @@ export function statusCommand(program: Command): void {
       const session = await ClusterSession.open(inv);
       try {
         const views = await observe(session, nodes);
-        print(!!o.json, views.map(redactEnv), views.map(statusLine).join('\n'));
+        print(
+          !!o.json,
+          views.map((v) => withGroups(redactEnv(v))),
+          views.map(statusLine).join('\n'),
+        );
         if (views.some((v) => !v.reachable || !v.raft)) throw new ExitError(EXIT.failed, '');
       } finally {
         await session.close();
