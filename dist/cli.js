@@ -16545,24 +16545,24 @@ var require_umd = __commonJS({
         var INT_CACHE = {};
         var UINT_CACHE = {};
         function fromInt(value2, unsigned) {
-          var obj, cachedObj, cache;
+          var obj, cachedObj, cache2;
           if (unsigned) {
             value2 >>>= 0;
-            if (cache = 0 <= value2 && value2 < 256) {
+            if (cache2 = 0 <= value2 && value2 < 256) {
               cachedObj = UINT_CACHE[value2];
               if (cachedObj) return cachedObj;
             }
             obj = fromBits(value2, 0, true);
-            if (cache) UINT_CACHE[value2] = obj;
+            if (cache2) UINT_CACHE[value2] = obj;
             return obj;
           } else {
             value2 |= 0;
-            if (cache = -128 <= value2 && value2 < 128) {
+            if (cache2 = -128 <= value2 && value2 < 128) {
               cachedObj = INT_CACHE[value2];
               if (cachedObj) return cachedObj;
             }
             obj = fromBits(value2, value2 < 0 ? -1 : 0, false);
-            if (cache) INT_CACHE[value2] = obj;
+            if (cache2) INT_CACHE[value2] = obj;
             return obj;
           }
         }
@@ -39611,16 +39611,16 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
             return payload;
           }`;
     doc.write(`const input = payload.value;`);
-    const ids = /* @__PURE__ */ Object.create(null);
+    const ids2 = /* @__PURE__ */ Object.create(null);
     let counter = 0;
     for (const key of normalized.allKeys) {
-      ids[key] = `key_${counter++}`;
+      ids2[key] = `key_${counter++}`;
     }
     doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
-      const id = ids[key];
+      const id = ids2[key];
       const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
       const schema = shape[key];
@@ -55482,21 +55482,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -55900,6 +55900,10 @@ var InventorySchema = external_exports.strictObject({
   ssh: SshSchema.optional(),
   container: ContainerSchema,
   ports: PortsSchema.optional(),
+  /** elastickv's Raft groups, each on its own port of every node (else read from --raftGroups). */
+  groups: external_exports.array(
+    external_exports.strictObject({ id: external_exports.number().int().min(0), port: external_exports.number().int().min(1).max(65535) })
+  ).optional(),
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
   etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional(),
   /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
@@ -55974,13 +55978,13 @@ function checkNodes(inv, source) {
       m.set(key, id);
     };
   };
-  const ids = seen("id");
+  const ids2 = seen("id");
   const safeIds = seen("id once made safe for file and socket names,");
   const hosts = seen("host");
   const targets = seen("ssh destination");
   const port2 = inv.ssh?.port ?? 22;
   for (const n of inv.nodes) {
-    ids(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
+    ids2(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
     safeIds(
       safeIdForm(n.id),
       n.id,
@@ -56017,9 +56021,9 @@ function walRulesVersion(inv, explicit) {
   }
   return v;
 }
-function selectNodes(inv, ids) {
-  if (!ids || ids.length === 0) return inv.nodes;
-  return ids.map((id) => {
+function selectNodes(inv, ids2) {
+  if (!ids2 || ids2.length === 0) return inv.nodes;
+  return ids2.map((id) => {
     const n = inv.nodes.find((x) => x.id === id);
     if (!n)
       throw new InventoryError(
@@ -57607,6 +57611,555 @@ import { mkdtemp, readdir, readFile as readFile2, rm as rm2, writeFile } from "n
 import { hostname as hostname4, tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
+// src/inventory/elastickv-container.ts
+import { createHash as createHash3 } from "node:crypto";
+var SCRIPT_FP_LABEL = "elastickv.deploy.config-fp";
+function elastickvArgs(inv, node2, r) {
+  const p = inv.ports;
+  const h = node2.host;
+  const args = [
+    r.entrypoint,
+    "--address",
+    `${h}:${p.admin}`,
+    "--redisAddress",
+    `${h}:${p.redis}`,
+    "--dynamoAddress",
+    `${h}:${p.dynamo}`,
+    "--raftId",
+    node2.id,
+    "--raftEngine",
+    r.raftEngine
+  ];
+  if (r.bootstrapMembers) args.push("--raftBootstrapMembers", r.bootstrapMembers);
+  if (r.joinAsLearner === node2.id)
+    args.push("--raftJoinAsLearner", "--raftJoinMembers", r.joinMembers);
+  args.push("--raftDataDir", inv.container.dataDir, "--raftRedisMap", r.raftRedisMap);
+  const s3 = r.s3;
+  if (s3.enabled) {
+    args.push(
+      "--s3Address",
+      `${h}:${s3.port}`,
+      "--s3Region",
+      s3.region,
+      `--s3PathStyleOnly=${s3.pathStyleOnly}`,
+      "--raftS3Map",
+      s3.raftS3Map
+    );
+    if (s3.credentialsFile) args.push("--s3CredentialsFile", s3.credentialsFile);
+  }
+  const sqs = r.sqs;
+  if (sqs.enabled) {
+    args.push("--sqsAddress", `${h}:${sqs.port}`, "--sqsRegion", sqs.region);
+    args.push("--raftSqsMap", sqs.raftSqsMap);
+    if (sqs.credentialsFile) args.push("--sqsCredentialsFile", sqs.credentialsFile);
+    if (sqs.fifoPartitionMap) args.push("--sqsFifoPartitionMap", sqs.fifoPartitionMap);
+  }
+  const a = r.admin;
+  if (a.enabled) {
+    args.push("--adminEnabled", "--adminSessionSigningKeyFile", a.signingKeyFile);
+    if (a.address) args.push("--adminListen", a.address);
+    if (a.fullAccessKeys) args.push("--adminFullAccessKeys", a.fullAccessKeys);
+    if (a.readOnlyAccessKeys) args.push("--adminReadOnlyAccessKeys", a.readOnlyAccessKeys);
+    if (a.previousSigningKeyFile)
+      args.push("--adminSessionSigningKeyPreviousFile", a.previousSigningKeyFile);
+    if (a.tlsCertFile)
+      args.push("--adminTLSCertFile", a.tlsCertFile, "--adminTLSKeyFile", a.tlsKeyFile);
+    if (a.allowPlaintextNonLoopback) args.push("--adminAllowPlaintextNonLoopback");
+    if (a.allowInsecureDevCookie) args.push("--adminAllowInsecureDevCookie");
+  }
+  const kv = r.keyviz;
+  if (kv.enabled) {
+    args.push("--keyvizEnabled");
+    if (kv.fanoutNodes) args.push("--keyvizFanoutNodes", kv.fanoutNodes);
+    if (kv.labels) args.push("--keyvizLabelsEnabled");
+    if (kv.keyBucketsPerRoute) args.push("--keyvizKeyBucketsPerRoute", kv.keyBucketsPerRoute);
+    const hk = kv.hotKeys;
+    if (hk.enabled) {
+      args.push("--keyvizHotKeysEnabled");
+      if (hk.perRoute) args.push("--keyvizHotKeysPerRoute", hk.perRoute);
+      if (hk.sampleRate) args.push("--keyvizHotKeysSampleRate", hk.sampleRate);
+      if (hk.queueSize) args.push("--keyvizHotKeysQueueSize", hk.queueSize);
+      if (hk.maxKeyLen) args.push("--keyvizHotKeysMaxKeyLen", hk.maxKeyLen);
+    }
+  }
+  return args;
+}
+function elastickvMounts(r, volumes) {
+  const files = [];
+  if (r.s3.enabled && r.s3.credentialsFile) files.push(r.s3.credentialsFile);
+  if (r.sqs.enabled && r.sqs.credentialsFile) files.push(r.sqs.credentialsFile);
+  const a = r.admin;
+  if (a.enabled) {
+    files.push(a.signingKeyFile);
+    if (a.previousSigningKeyFile) files.push(a.previousSigningKeyFile);
+    if (a.tlsCertFile) files.push(a.tlsCertFile, a.tlsKeyFile);
+  }
+  const targets = new Set(volumes.map((v) => v.split(":")[1]));
+  const out = [];
+  for (const f of files) {
+    if (targets.has(f)) continue;
+    targets.add(f);
+    out.push(`${f}:${f}:ro`);
+  }
+  return out;
+}
+function scriptExtraEnv(defaults, user) {
+  const userKeys = new Set(user.map(([k]) => k));
+  return [...defaults.filter(([k]) => !userKeys.has(k)), ...user].map(([k, v]) => `${k}=${v}`).join(" ");
+}
+function scriptConfigFingerprint(inv, node2, r, run2) {
+  const p = inv.ports;
+  const b = (v) => v ? "true" : "false";
+  const kv = r.keyviz;
+  const hk = kv.hotKeys;
+  const on = (v) => kv.enabled ? v : "";
+  const hot = (v) => kv.enabled && hk.enabled ? v : "";
+  const a = r.admin;
+  const fields = [
+    run2.image,
+    r.entrypoint,
+    inv.container.dataDir,
+    node2.host,
+    node2.id,
+    r.raftEngine,
+    r.bootstrapMembers,
+    b(r.joinAsLearner === node2.id),
+    r.joinMembers,
+    String(p.admin),
+    String(p.redis),
+    String(p.dynamo),
+    r.raftRedisMap,
+    b(r.s3.enabled),
+    String(r.s3.port),
+    r.s3.region,
+    r.s3.pathStyleOnly,
+    r.s3.credentialsFile,
+    r.s3.raftS3Map,
+    b(r.sqs.enabled),
+    String(r.sqs.port),
+    r.sqs.region,
+    r.sqs.credentialsFile,
+    r.sqs.raftSqsMap,
+    r.sqs.fifoPartitionMap,
+    run2.extraEnv,
+    run2.memory,
+    b(a.enabled),
+    a.address,
+    a.fullAccessKeys,
+    a.readOnlyAccessKeys,
+    a.signingKeyFile,
+    a.previousSigningKeyFile,
+    a.tlsCertFile,
+    a.tlsKeyFile,
+    b(a.allowPlaintextNonLoopback),
+    b(a.allowInsecureDevCookie),
+    b(kv.enabled),
+    on(kv.fanoutNodes),
+    on(b(kv.labels)),
+    on(kv.keyBucketsPerRoute),
+    on(b(hk.enabled)),
+    hot(hk.perRoute),
+    hot(hk.sampleRate),
+    hot(hk.queueSize),
+    hot(hk.maxKeyLen)
+  ];
+  return createHash3("sha256").update(fields.map((f) => `${f}\0`).join("")).digest("hex");
+}
+
+// src/inventory/elastickv-resolve.ts
+var yamlNames = (f) => `elastickv.${f}`;
+var joined = (v) => Array.isArray(v) ? v.join(",") : v ?? "";
+var num = (v) => v === void 0 ? "" : String(v);
+function entries(text2) {
+  return text2.split(",").map((e) => e.replace(/\s/g, "")).filter(Boolean);
+}
+function checkAddressMap(inv, text2, name) {
+  const raftAddrs = inv.nodes.map((n) => `${n.host}:${inv.ports.admin}`);
+  for (const e of entries(text2)) {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || eq === e.length - 1)
+      throw new InventoryError(`${name}: "${e}" is not raftHost:port=host:port`);
+    const raft = e.slice(0, eq);
+    if (!raftAddrs.includes(raft))
+      throw new InventoryError(
+        `${name} names ${raft}, which is not the Raft address of any node (expected one of ${raftAddrs.join(", ")})`
+      );
+  }
+}
+function checkMemberList(inv, text2, name) {
+  const ids2 = inv.nodes.map((n) => n.id);
+  for (const e of entries(text2)) {
+    const eq = e.indexOf("=");
+    if (eq <= 0 || eq === e.length - 1 || !/:\d+$/.test(e.slice(eq + 1)))
+      throw new InventoryError(`${name}: "${e}" is not raftId=host:port`);
+    const id = e.slice(0, eq);
+    if (!ids2.includes(id))
+      throw new InventoryError(
+        `${name} names "${id}", which is not a node (expected one of ${ids2.join(", ")})`
+      );
+  }
+}
+function isLoopback(address) {
+  const colon = address.lastIndexOf(":");
+  const host = (colon >= 0 ? address.slice(0, colon) : address).replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function resolveElastickv(inv, s, name = yamlNames) {
+  const p = inv.ports;
+  const derive = (port2) => inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${port2}`).join(",");
+  const s3 = s.s3;
+  const sqs = s.sqs;
+  const admin = s.admin;
+  const kv = s.keyviz;
+  const s3On = s3 !== void 0 && s3.enabled !== false;
+  const sqsOn = sqs !== void 0 && sqs.enabled !== false;
+  const adminOn = admin !== void 0 && admin.enabled !== false;
+  const kvOn = kv !== void 0 && kv.enabled !== false;
+  const hotOn = kvOn && kv?.hotKeys !== void 0 && kv.hotKeys.enabled !== false;
+  const s3Port = s3?.port ?? 9e3;
+  const sqsPort = sqs?.port ?? 9324;
+  const r = {
+    entrypoint: s.entrypoint ?? "/app",
+    raftEngine: s.raftEngine ?? "etcd",
+    raftRedisMap: s.raftRedisMap || derive(p.redis),
+    bootstrapMembers: s.bootstrapMembers ?? "",
+    joinAsLearner: s.joinAsLearner ?? "",
+    joinMembers: s.joinAsLearner ? inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",") : "",
+    s3: {
+      enabled: s3On,
+      port: s3Port,
+      region: s3?.region ?? "us-east-1",
+      credentialsFile: s3?.credentialsFile ?? "",
+      pathStyleOnly: String(s3?.pathStyleOnly ?? "true"),
+      raftS3Map: s3?.raftS3Map || (s3On ? derive(s3Port) : "")
+    },
+    sqs: {
+      enabled: sqsOn,
+      port: sqsPort,
+      region: sqs?.region ?? "us-east-1",
+      credentialsFile: sqs?.credentialsFile ?? "",
+      raftSqsMap: sqs?.raftSqsMap || (sqsOn ? derive(sqsPort) : ""),
+      fifoPartitionMap: sqs?.fifoPartitionMap ?? ""
+    },
+    admin: {
+      enabled: adminOn,
+      address: admin?.address ?? "",
+      fullAccessKeys: joined(admin?.fullAccessKeys),
+      readOnlyAccessKeys: joined(admin?.readOnlyAccessKeys),
+      signingKeyFile: admin?.signingKeyFile ?? "",
+      previousSigningKeyFile: admin?.previousSigningKeyFile ?? "",
+      tlsCertFile: admin?.tlsCertFile ?? "",
+      tlsKeyFile: admin?.tlsKeyFile ?? "",
+      allowPlaintextNonLoopback: admin?.allowPlaintextNonLoopback ?? false,
+      allowInsecureDevCookie: admin?.allowInsecureDevCookie ?? false
+    },
+    keyviz: {
+      enabled: kvOn,
+      fanoutNodes: joined(kv?.fanoutNodes),
+      labels: kv?.labels ?? false,
+      keyBucketsPerRoute: num(kv?.keyBucketsPerRoute),
+      hotKeys: {
+        enabled: hotOn,
+        perRoute: num(kv?.hotKeys?.perRoute),
+        sampleRate: num(kv?.hotKeys?.sampleRate),
+        queueSize: num(kv?.hotKeys?.queueSize),
+        maxKeyLen: num(kv?.hotKeys?.maxKeyLen)
+      }
+    },
+    scriptFingerprint: s.scriptFingerprint ?? false
+  };
+  checkResolved(inv, s, r, name);
+  return r;
+}
+function checkResolved(inv, s, r, name) {
+  if (s.raftRedisMap) checkAddressMap(inv, s.raftRedisMap, name("raftRedisMap"));
+  if (s.s3?.raftS3Map) checkAddressMap(inv, s.s3.raftS3Map, name("s3.raftS3Map"));
+  if (s.sqs?.raftSqsMap) checkAddressMap(inv, s.sqs.raftSqsMap, name("sqs.raftSqsMap"));
+  if (r.bootstrapMembers) checkMemberList(inv, r.bootstrapMembers, name("bootstrapMembers"));
+  if (r.joinAsLearner) {
+    if (r.bootstrapMembers)
+      throw new InventoryError(
+        `${name("joinAsLearner")} and ${name("bootstrapMembers")} cannot both be set: a node either joins a running cluster as a learner or bootstraps a new one`
+      );
+    if (!inv.nodes.some((n) => n.id === r.joinAsLearner))
+      throw new InventoryError(
+        `${name("joinAsLearner")} is "${r.joinAsLearner}", which is not a node (expected one of ${inv.nodes.map((n) => n.id).join(", ")})`
+      );
+  }
+  const a = r.admin;
+  if (a.enabled) {
+    if (!a.signingKeyFile)
+      throw new InventoryError(
+        `the admin dashboard is enabled but ${name("admin.signingKeyFile")} is not set: give the path, on every host, of the base64 HS256 session signing key`
+      );
+    const full = entries(a.fullAccessKeys);
+    const ro = entries(a.readOnlyAccessKeys);
+    if (full.length === 0 && ro.length === 0)
+      throw new InventoryError(
+        `the admin dashboard is enabled but neither ${name("admin.fullAccessKeys")} nor ${name("admin.readOnlyAccessKeys")} names an access key: give at least one`
+      );
+    const both = full.filter((k) => ro.includes(k));
+    if (both.length > 0)
+      throw new InventoryError(
+        `${name("admin.fullAccessKeys")} and ${name("admin.readOnlyAccessKeys")} both list ${both.length} key(s) (not shown): a key must be in one list only`
+      );
+    if (!a.tlsCertFile !== !a.tlsKeyFile)
+      throw new InventoryError(
+        `${name(a.tlsCertFile ? "admin.tlsCertFile" : "admin.tlsKeyFile")} is set without ${name(a.tlsCertFile ? "admin.tlsKeyFile" : "admin.tlsCertFile")}: give both TLS files or neither`
+      );
+    if (a.address && !isLoopback(a.address) && !a.tlsCertFile && !a.allowPlaintextNonLoopback)
+      throw new InventoryError(
+        `${name("admin.address")} is "${a.address}", not a loopback address, and the admin dashboard has no TLS: give ${name("admin.tlsCertFile")} and ${name("admin.tlsKeyFile")}, bind to 127.0.0.1, or set ${name("admin.allowPlaintextNonLoopback")} to accept plaintext`
+      );
+  }
+}
+function hostFilesOf(r, name = yamlNames) {
+  const out = [];
+  const add = (path, field) => {
+    if (path) out.push({ path, setting: name(field) });
+  };
+  if (r.s3.enabled) add(r.s3.credentialsFile, "s3.credentialsFile");
+  if (r.sqs.enabled) add(r.sqs.credentialsFile, "sqs.credentialsFile");
+  if (r.admin.enabled) {
+    add(r.admin.signingKeyFile, "admin.signingKeyFile");
+    add(r.admin.previousSigningKeyFile, "admin.previousSigningKeyFile");
+    add(r.admin.tlsCertFile, "admin.tlsCertFile");
+    add(r.admin.tlsKeyFile, "admin.tlsKeyFile");
+  }
+  return out;
+}
+
+// src/inventory/template.ts
+var TemplateError = class extends Error {
+  name = "TemplateError";
+};
+function lookup(ctx, path) {
+  let v = ctx;
+  for (const part of path.split(".")) {
+    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
+    v = v[part];
+  }
+  return v;
+}
+function fill(template, ctx, where2) {
+  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
+    const v = lookup(ctx, path);
+    if (v === void 0 || typeof v === "object" && v !== null) {
+      throw new TemplateError(
+        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
+      );
+    }
+    return String(v);
+  });
+}
+
+// src/inventory/spec.ts
+var PRESET_ARGS = {
+  etcd: [
+    "--name",
+    "{{id}}",
+    "--data-dir",
+    "{{dataDir}}",
+    "--listen-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--advertise-client-urls",
+    "http://{{host}}:{{ports.client}}",
+    "--listen-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-advertise-peer-urls",
+    "http://{{host}}:{{ports.peer}}",
+    "--initial-cluster",
+    "{{initialCluster}}",
+    "--initial-cluster-state",
+    "existing"
+  ],
+  // The flags elastickv's own rolling-update script passes.
+  elastickv: [
+    "/app",
+    "--address",
+    "{{host}}:{{ports.admin}}",
+    "--redisAddress",
+    "{{host}}:{{ports.redis}}",
+    "--dynamoAddress",
+    "{{host}}:{{ports.dynamo}}",
+    "--raftId",
+    "{{id}}",
+    "--raftEngine",
+    "etcd",
+    "--raftDataDir",
+    "{{dataDir}}",
+    "--raftRedisMap",
+    "{{raftRedisMap}}"
+  ]
+};
+function defaultEnvOf(inv, o) {
+  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
+  const d = inv.container.defaultEnv;
+  if (d === void 0) return { ...DEFAULT_ENV };
+  if (d === "none") return {};
+  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
+  return { ...d };
+}
+function contextFor(inv, node2) {
+  const p = inv.ports;
+  return {
+    id: node2.id,
+    host: node2.host,
+    dataDir: inv.container.dataDir,
+    ports: p,
+    vars: node2.vars ?? {},
+    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+  };
+}
+function elastickvOf(inv) {
+  if (inv.engine !== "elastickv" || inv.elastickv === void 0) return void 0;
+  if (inv.container.args !== void 0)
+    throw new InventoryError(
+      `${inv.source}: container.args replaces the elastickv preset, so the elastickv section has nothing to shape: remove one of them`
+    );
+  return resolveElastickv(inv, inv.elastickv);
+}
+function nodeSpec(inv, node2, o = {}) {
+  const c = inv.container;
+  const ctx = contextFor(inv, node2);
+  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
+  const ek = elastickvOf(inv);
+  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
+  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
+  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
+  const env = mergeEnv(defaultEnvOf(inv, o), {
+    ...c.env ?? {},
+    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
+  });
+  checkMemLimits(memory, env.GOMEMLIMIT);
+  checkEnvFileValues(env, at("container env"));
+  const image = o.image ?? c.image;
+  const badImage = imageProblem(image);
+  if (badImage) throw new InventoryError(`${at("image")} ${JSON.stringify(image)} ${badImage}`);
+  const volumes = (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
+    (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
+  );
+  const spec = {
+    name: c.name,
+    image,
+    restart: c.restart ?? "unless-stopped",
+    network: c.network ?? "host",
+    memory,
+    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
+    volumes: ek ? [...volumes, ...elastickvMounts(ek, volumes)] : volumes,
+    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
+    env,
+    args: ek ? elastickvArgs(inv, node2, ek) : (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) => fill(a, ctx, at(`container.args[${k}]`)))
+  };
+  if (ek?.scriptFingerprint)
+    spec.labels[SCRIPT_FP_LABEL] = scriptConfigFingerprint(inv, node2, ek, {
+      image,
+      extraEnv: scriptExtraEnv(Object.entries(defaultEnvOf(inv, o)), [
+        ...Object.entries(c.env ?? {}),
+        ...Object.entries(o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {})
+      ]),
+      memory: memory ?? ""
+    });
+  spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  return spec;
+}
+function joiningSpec(engine, spec) {
+  const args = [];
+  const src = spec.args;
+  for (let k = 0; k < src.length; k++) {
+    const a = src[k];
+    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
+      if (!a.includes("=")) k++;
+      continue;
+    }
+    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
+      continue;
+    }
+    args.push(a);
+  }
+  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL.fingerprint] = fingerprint(out);
+  return out;
+}
+
+// src/inventory/groups.ts
+function raftGroupsFlag(args) {
+  for (let k = 0; k < args.length; k++) {
+    const m = /^--?raftGroups(?:=(.*))?$/.exec(args[k]);
+    if (!m) continue;
+    return m[1] ?? args[k + 1] ?? "";
+  }
+  return void 0;
+}
+function parseRaftGroups(value2, where2) {
+  const bad = (what) => new InventoryError(
+    `${where2}: --raftGroups "${value2}": ${what}; expected "<group id>=<host>:<port>" separated by commas, e.g. "1=10.0.0.1:50051,2=10.0.0.1:50052"`
+  );
+  const out = [];
+  for (const part of value2.split(",").map((p) => p.trim())) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    if (eq < 0) throw bad(`"${part}" has no "="`);
+    const idText = part.slice(0, eq).trim();
+    if (!/^\d+$/.test(idText)) throw bad(`"${idText}" is not a group id (a whole number)`);
+    const address = part.slice(eq + 1).trim();
+    const colon = address.lastIndexOf(":");
+    const portText = colon >= 0 ? address.slice(colon + 1) : "";
+    const port2 = Number(portText);
+    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535)
+      throw bad(`"${address}" has no port between 1 and 65535`);
+    const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
+    if (!host) throw bad(`"${address}" has no host`);
+    const id = Number(idText);
+    if (out.some((g) => g.id === id)) throw bad(`group ${id} appears twice`);
+    out.push({ id, host, port: port2 });
+  }
+  if (!out.length) throw bad("no group given");
+  return out.sort((a, b) => a.id - b.id);
+}
+var ids = (gs) => gs.map((g) => g.id).join(",");
+function groupsOfNode(inv, node2) {
+  const where2 = `${inv.source}: node ${node2.id}`;
+  const explicit = inv.groups?.map((g) => ({ id: g.id, host: node2.host, port: g.port })).sort((a, b) => a.id - b.id);
+  if (explicit && new Set(explicit.map((g) => g.id)).size !== explicit.length)
+    throw new InventoryError(`${inv.source}: groups: a group id appears twice; give each once`);
+  if (inv.engine !== "elastickv") {
+    if (explicit?.length)
+      throw new InventoryError(
+        `${inv.source}: groups: only elastickv runs several Raft groups; remove groups for engine ${inv.engine}`
+      );
+    return [];
+  }
+  const flag2 = raftGroupsFlag(nodeSpec(inv, node2).args);
+  const fromArgs = flag2 === void 0 ? void 0 : parseRaftGroups(flag2, where2);
+  if (explicit && fromArgs && ids(explicit) !== ids(fromArgs))
+    throw new InventoryError(
+      `${where2}: the inventory's groups (${ids(explicit)}) differ from the container's --raftGroups (${ids(fromArgs)}); give the same group ids in both, or drop groups`
+    );
+  return fromArgs ?? explicit ?? [];
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function nodeGroups(inv) {
+  const known = cache.get(inv);
+  if (known) return known;
+  const out = /* @__PURE__ */ new Map();
+  let first;
+  for (const node2 of inv.nodes) {
+    const gs = groupsOfNode(inv, node2);
+    if (first && ids(gs) !== ids(first.groups)) {
+      throw new InventoryError(
+        `${inv.source}: node ${node2.id} serves Raft groups ${ids(gs) || "(one, on the admin port)"} but node ${first.id} serves ${ids(first.groups) || "(one, on the admin port)"}; every node must run the same groups`
+      );
+    }
+    first ??= { id: node2.id, groups: gs };
+    out.set(node2.id, gs);
+  }
+  cache.set(inv, out);
+  return out;
+}
+
 // src/raft/elastickv.ts
 var grpc = __toESM(require_src3(), 1);
 
@@ -57635,7 +58188,7 @@ function str(field, s) {
   const b = Buffer.from(s);
   return [...varint(field << 3 | 2), ...varint(b.length), ...b];
 }
-function num(field, n) {
+function num2(field, n) {
   if (!n) return [];
   return [...varint(field << 3), ...varint(typeof n === "boolean" ? 1 : n)];
 }
@@ -57721,7 +58274,7 @@ function encodeTransfer(targetId, targetAddress) {
 var empty = () => Buffer.alloc(0);
 var encodeRemove = (id) => Buffer.from(str(1, id));
 var encodeAddLearner = (id, address) => Buffer.from([...str(1, id), ...str(2, address)]);
-var encodePromote = (id, minAppliedIndex) => Buffer.from([...str(1, id), ...num(3, minAppliedIndex)]);
+var encodePromote = (id, minAppliedIndex) => Buffer.from([...str(1, id), ...num2(3, minAppliedIndex)]);
 function decodeChange(buf) {
   const r = { index: 0 };
   decode3(buf, { 1: "varint" }, "RaftAdminConfigurationChangeResponse", {
@@ -57732,6 +58285,26 @@ function decodeChange(buf) {
     }
   });
   return r;
+}
+var HEALTH_SERVICE = "grpc.health.v1.Health";
+var HEALTH_NAMES = {
+  0: "unknown",
+  1: "serving",
+  2: "not-serving",
+  3: "unknown"
+  // SERVICE_UNKNOWN: the server has never heard of the service name
+};
+var encodeHealthCheck = (service) => Buffer.from(str(1, service));
+function decodeHealthCheck(buf) {
+  let status2 = 0;
+  decode3(buf, { 1: "varint" }, "HealthCheckResponse", {
+    varint(field, v) {
+      if (field === 1) status2 = toUint64(v);
+    },
+    bytes() {
+    }
+  });
+  return status2;
 }
 
 // src/raft/engine.ts
@@ -57758,9 +58331,12 @@ var ElastickvClient = class {
   selfId;
   client;
   call(method, request2, decode4, timeoutMs) {
+    return this.callPath(SERVICE, method, request2, decode4, timeoutMs);
+  }
+  callPath(service, method, request2, decode4, timeoutMs) {
     return new Promise((resolve2, reject) => {
       this.client.makeUnaryRequest(
-        `/${SERVICE}/${method}`,
+        `/${service}/${method}`,
         ident,
         ident,
         request2,
@@ -57771,7 +58347,7 @@ var ElastickvClient = class {
             const code = grpc.status[err.code] ?? String(err.code);
             reject(
               new RaftAdminError(
-                `${this.label}: RaftAdmin/${method}: ${code}: ${err.details || err.message}`,
+                `${this.label}: ${service}/${method}: ${code}: ${err.details || err.message}`,
                 code
               )
             );
@@ -57779,7 +58355,7 @@ var ElastickvClient = class {
             try {
               resolve2(decode4(value2 ?? Buffer.alloc(0)));
             } catch (e) {
-              reject(new Error(`${this.label}: RaftAdmin/${method}: ${e.message}`));
+              reject(new Error(`${this.label}: ${service}/${method}: ${e.message}`));
             }
           }
         }
@@ -57795,7 +58371,8 @@ var ElastickvClient = class {
       term: s.term,
       commitIndex: s.commitIndex,
       appliedIndex: s.appliedIndex,
-      lastLogIndex: s.lastLogIndex
+      lastLogIndex: s.lastLogIndex,
+      lastSnapshotIndex: s.lastSnapshotIndex
     };
   }
   async members(timeoutMs = 3e3) {
@@ -57829,6 +58406,22 @@ var ElastickvClient = class {
       decodeChange,
       timeoutMs
     );
+  }
+  async health(service = "RawKV", timeoutMs = 3e3) {
+    try {
+      const st = await this.callPath(
+        HEALTH_SERVICE,
+        "Check",
+        encodeHealthCheck(service),
+        decodeHealthCheck,
+        timeoutMs
+      );
+      return HEALTH_NAMES[st] ?? "unknown";
+    } catch (e) {
+      if (e instanceof RaftAdminError && (e.code === "UNIMPLEMENTED" || e.code === "NOT_FOUND"))
+        return void 0;
+      throw e;
+    }
   }
   async close() {
     this.client.close();
@@ -58053,22 +58646,40 @@ var ClusterSession = class _ClusterSession {
     }
     return h;
   }
-  /** The node's Raft admin endpoint, through its own SSH connection. */
-  raft(node2) {
-    let c = this.clients.get(node2.id);
+  /** The node's Raft groups (empty: one group, on the admin or client port). */
+  groups(node2) {
+    return nodeGroups(this.inv).get(node2.id) ?? [];
+  }
+  /**
+   * The node's Raft admin endpoint, through its own SSH connection: group `group`'s listener,
+   * or without one the node's only group (etcd, single-group elastickv) or else its first group.
+   * One tunnel per port, so one client per node and group.
+   */
+  raft(node2, group) {
+    const gs = this.groups(node2);
+    const g = group === void 0 ? gs[0] : gs.find((x) => x.id === group);
+    if (group !== void 0 && !g)
+      return Promise.reject(
+        new Error(
+          `node ${node2.id} has no Raft group ${group}: its groups are ${gs.map((x) => x.id).join(",") || "none (a single group)"}`
+        )
+      );
+    const key = g ? `${node2.id}#${g.id}` : node2.id;
+    let c = this.clients.get(key);
     if (!c) {
       const p = this.inv.ports;
-      const port2 = this.inv.engine === "etcd" ? p.client : p.admin;
-      const made = this.host(node2).tunnel(node2.host, port2).then(
+      const port2 = g ? g.port : this.inv.engine === "etcd" ? p.client : p.admin;
+      const label = g ? `node ${node2.id} group ${g.id}` : `node ${node2.id}`;
+      const made = this.host(node2).tunnel(g?.host ?? node2.host, port2).then(
         (t) => this.forgetOnFailure(
-          node2.id,
-          this.inv.engine === "etcd" ? new EtcdClient(t, `node ${node2.id}`) : new ElastickvClient(t, `node ${node2.id}`, node2.id),
+          key,
+          this.inv.engine === "etcd" ? new EtcdClient(t, label) : new ElastickvClient(t, label, node2.id),
           () => made
         )
       );
       c = made;
-      c.catch(() => this.clients.delete(node2.id));
-      this.clients.set(node2.id, c);
+      c.catch(() => this.clients.delete(key));
+      this.clients.set(key, c);
     }
     return c;
   }
@@ -58076,10 +58687,10 @@ var ClusterSession = class _ClusterSession {
    * A client whose call fails for any reason but the engine's own refusal is dropped, so the
    * next call builds a new tunnel: the SSH connection under it may have died and been replaced.
    */
-  forgetOnFailure(id, client, self2) {
+  forgetOnFailure(key, client, self2) {
     const guard = (f) => (...a) => f(...a).catch((e) => {
-      if (!(e instanceof RaftAdminError) && this.clients.get(id) === self2()) {
-        this.clients.delete(id);
+      if (!(e instanceof RaftAdminError) && this.clients.get(key) === self2()) {
+        this.clients.delete(key);
         void client.close().catch(() => {
         });
       }
@@ -58092,6 +58703,7 @@ var ClusterSession = class _ClusterSession {
       removeMember: guard(client.removeMember.bind(client)),
       addLearner: guard(client.addLearner.bind(client)),
       promoteLearner: guard(client.promoteLearner.bind(client)),
+      health: client.health ? guard(client.health.bind(client)) : void 0,
       close: () => client.close()
     };
   }
@@ -58156,6 +58768,7 @@ var DEFAULT_THRESHOLDS = {
   catchUpTimeoutMs: 3e5,
   stabilizeMs: 3e3,
   handoverTimeoutMs: 3e4,
+  leaderWaitMs: 3e4,
   pollMs: 250
 };
 function stopGraceOf(inv, given) {
@@ -58279,7 +58892,62 @@ async function stop(host, name, graceSeconds) {
 }
 
 // src/cluster/observe.ts
+async function observeRaft(session, node2) {
+  const gs = session.groups(node2);
+  if (!gs.length) {
+    try {
+      return { raft: await (await session.raft(node2)).status() };
+    } catch (e) {
+      return { raftError: e.message };
+    }
+  }
+  const groups = await Promise.all(
+    gs.map(async (g) => {
+      try {
+        return { id: g.id, raft: await (await session.raft(node2, g.id)).status() };
+      } catch (e) {
+        return { id: g.id, raftError: e.message };
+      }
+    })
+  );
+  return { groups };
+}
+var ODD_ROLES = /* @__PURE__ */ new Set(["learner", "candidate", "shutdown", "unknown"]);
+function summarizeGroups(v) {
+  const gs = v.groups;
+  if (!gs) return;
+  const failed = gs.filter((g) => !g.raft);
+  if (failed.length || !gs.length) {
+    v.raft = void 0;
+    v.raftError = failed.length ? failed.map((g) => `group ${g.id}: ${g.raftError}`).join("; ") : "serves no Raft group";
+    v.lag = void 0;
+    return;
+  }
+  const lags = gs.map((g) => g.lag);
+  v.lag = lags.some((l) => l === void 0) ? void 0 : Math.max(...lags);
+  const worst = [...gs].sort((a, b) => (b.lag ?? Infinity) - (a.lag ?? Infinity))[0];
+  const pick2 = gs.find((g) => ODD_ROLES.has(g.raft.role)) ?? gs.find((g) => g.raft.role === "leader") ?? worst;
+  v.raft = pick2.raft;
+  v.raftError = void 0;
+}
+function computeLags(views) {
+  const single = views.filter((v) => !v.groups);
+  const leader2 = single.find((v) => v.raft?.role === "leader")?.raft;
+  for (const v of single) {
+    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
+  }
+  const ids2 = new Set(views.flatMap((v) => (v.groups ?? []).map((g) => g.id)));
+  for (const id of ids2) {
+    const members2 = views.flatMap((v) => v.groups?.filter((g) => g.id === id) ?? []);
+    const lead = members2.filter((g) => g.raft?.role === "leader").sort((a, b) => b.raft.term - a.raft.term)[0]?.raft;
+    for (const g of members2) {
+      g.lag = lead && g.raft ? Math.max(0, lead.commitIndex - g.raft.appliedIndex) : void 0;
+    }
+  }
+  for (const v of views) summarizeGroups(v);
+}
 async function observe(session, nodes) {
+  for (const n of nodes) session.groups(n);
   const views = await Promise.all(
     nodes.map(async (node2) => {
       const v = { id: node2.id, ssh: session.sshTarget(node2), reachable: false };
@@ -58290,18 +58958,11 @@ async function observe(session, nodes) {
         v.error = e.message;
         return v;
       }
-      try {
-        v.raft = await (await session.raft(node2)).status();
-      } catch (e) {
-        v.raftError = e.message;
-      }
+      Object.assign(v, await observeRaft(session, node2));
       return v;
     })
   );
-  const leader2 = views.find((v) => v.raft?.role === "leader")?.raft;
-  for (const v of views) {
-    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
-  }
+  computeLags(views);
   return views;
 }
 
@@ -58322,29 +58983,75 @@ function unhealthy(v, t) {
   if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
   return void 0;
 }
-function quorumGuard(target, views, t) {
+function groupIdsOf(views) {
+  const ids2 = new Set(views.flatMap((v) => (v.groups ?? []).map((g) => g.id)));
+  return [...ids2].sort((a, b) => a - b);
+}
+function projectGroup(views, id) {
+  return views.map((v) => {
+    const { groups, ...rest } = v;
+    if (!groups) return rest;
+    const g = groups.find((x) => x.id === id);
+    return {
+      ...rest,
+      raft: g?.raft,
+      raftError: g ? g.raftError : `does not serve Raft group ${id}`,
+      lag: g?.lag
+    };
+  });
+}
+function perGroup(views) {
+  const ids2 = groupIdsOf(views);
+  if (!ids2.length) return [[void 0, views]];
+  return ids2.map((id) => [id, projectGroup(views, id)]);
+}
+var inGroup = (id, why) => id === void 0 ? why : `Raft group ${id}: ${why}`;
+function quorumOfGroup(target, views, t) {
   const peers = views.filter((v) => v.id !== target);
   const risk = `taking ${target} down now could cost the cluster its majority`;
   for (const v of peers) {
     const why = down(v);
-    if (why) return `peer ${why}; ${risk}`;
+    if (why) return { why: `peer ${why}; ${risk}`, electing: false };
   }
   if (!views.some((v) => v.raft?.role === "leader")) {
     const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
     if (seen)
-      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
-    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+      return {
+        why: `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`,
+        electing: false
+      };
+    return {
+      why: "the cluster has no leader; nothing is touched while it elects or has lost quorum",
+      electing: true
+    };
   }
   const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
   if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
     const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
-    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
+    return {
+      why: `the nodes do not agree on the leader (${seen}); nothing is touched during an election`,
+      electing: true
+    };
   }
   for (const v of peers) {
     const why = unhealthy(v, t);
-    if (why) return `peer ${why}; ${risk}`;
+    if (why) return { why: `peer ${why}; ${risk}`, electing: false };
   }
-  return void 0;
+  return { electing: false };
+}
+function quorumCheck(target, views, t) {
+  let electing;
+  for (const [id, vs] of perGroup(views)) {
+    const c = quorumOfGroup(target, vs, t);
+    if (!c.why) continue;
+    const out = { why: inGroup(id, c.why), electing: c.electing };
+    if (!c.electing) return out;
+    electing ??= out;
+  }
+  return electing ?? { electing: false };
+}
+function quorumGuard(target, views, t) {
+  return quorumCheck(target, views, t).why;
 }
 function alreadyDown(v) {
   if (!v?.reachable || v.raft) return false;
@@ -58359,11 +59066,34 @@ function caughtUp(v, t) {
   if (!v) return "no observation";
   if (!v.container?.state.running || v.container.state.restarting)
     return `container ${v.container?.state.status ?? "missing"}`;
+  for (const [id, [p]] of perGroup([v])) {
+    const why = caughtUpInGroup(p, t);
+    if (why) return inGroup(id, why);
+  }
+  return void 0;
+}
+function caughtUpInGroup(v, t) {
   if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
   if (!v.raft.leaderId) return "no leader seen yet";
   if (v.lag === void 0) return "lag unknown";
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return void 0;
+}
+function transferTargets(leaderId, views, members2, leader2, t) {
+  const targets = [];
+  const skipped = [];
+  const snap = leader2.lastSnapshotIndex ?? 0;
+  for (const view of handoverCandidates(leaderId, views, t)) {
+    const member = members2.find((m) => m.id === view.raft.id || m.name === view.id);
+    if (!member) skipped.push(`${view.id} is not in the leader's member list`);
+    else if (!member.voter) skipped.push(`${view.id} is a learner (no vote)`);
+    else if (snap > 0 && (view.raft.lastLogIndex ?? -1) < snap)
+      skipped.push(
+        `${view.id}'s last log index ${view.raft.lastLogIndex ?? "unknown"} is below the leader's last snapshot index ${snap}`
+      );
+    else targets.push({ view, member });
+  }
+  return { targets, skipped };
 }
 function hostOf(address) {
   const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
@@ -58857,479 +59587,6 @@ async function diagnose(session, nodes, t, etcdVersion) {
   );
 }
 
-// src/inventory/elastickv-container.ts
-import { createHash as createHash3 } from "node:crypto";
-var SCRIPT_FP_LABEL = "elastickv.deploy.config-fp";
-function elastickvArgs(inv, node2, r) {
-  const p = inv.ports;
-  const h = node2.host;
-  const args = [
-    r.entrypoint,
-    "--address",
-    `${h}:${p.admin}`,
-    "--redisAddress",
-    `${h}:${p.redis}`,
-    "--dynamoAddress",
-    `${h}:${p.dynamo}`,
-    "--raftId",
-    node2.id,
-    "--raftEngine",
-    r.raftEngine
-  ];
-  if (r.bootstrapMembers) args.push("--raftBootstrapMembers", r.bootstrapMembers);
-  if (r.joinAsLearner === node2.id)
-    args.push("--raftJoinAsLearner", "--raftJoinMembers", r.joinMembers);
-  args.push("--raftDataDir", inv.container.dataDir, "--raftRedisMap", r.raftRedisMap);
-  const s3 = r.s3;
-  if (s3.enabled) {
-    args.push(
-      "--s3Address",
-      `${h}:${s3.port}`,
-      "--s3Region",
-      s3.region,
-      `--s3PathStyleOnly=${s3.pathStyleOnly}`,
-      "--raftS3Map",
-      s3.raftS3Map
-    );
-    if (s3.credentialsFile) args.push("--s3CredentialsFile", s3.credentialsFile);
-  }
-  const sqs = r.sqs;
-  if (sqs.enabled) {
-    args.push("--sqsAddress", `${h}:${sqs.port}`, "--sqsRegion", sqs.region);
-    args.push("--raftSqsMap", sqs.raftSqsMap);
-    if (sqs.credentialsFile) args.push("--sqsCredentialsFile", sqs.credentialsFile);
-    if (sqs.fifoPartitionMap) args.push("--sqsFifoPartitionMap", sqs.fifoPartitionMap);
-  }
-  const a = r.admin;
-  if (a.enabled) {
-    args.push("--adminEnabled", "--adminSessionSigningKeyFile", a.signingKeyFile);
-    if (a.address) args.push("--adminListen", a.address);
-    if (a.fullAccessKeys) args.push("--adminFullAccessKeys", a.fullAccessKeys);
-    if (a.readOnlyAccessKeys) args.push("--adminReadOnlyAccessKeys", a.readOnlyAccessKeys);
-    if (a.previousSigningKeyFile)
-      args.push("--adminSessionSigningKeyPreviousFile", a.previousSigningKeyFile);
-    if (a.tlsCertFile)
-      args.push("--adminTLSCertFile", a.tlsCertFile, "--adminTLSKeyFile", a.tlsKeyFile);
-    if (a.allowPlaintextNonLoopback) args.push("--adminAllowPlaintextNonLoopback");
-    if (a.allowInsecureDevCookie) args.push("--adminAllowInsecureDevCookie");
-  }
-  const kv = r.keyviz;
-  if (kv.enabled) {
-    args.push("--keyvizEnabled");
-    if (kv.fanoutNodes) args.push("--keyvizFanoutNodes", kv.fanoutNodes);
-    if (kv.labels) args.push("--keyvizLabelsEnabled");
-    if (kv.keyBucketsPerRoute) args.push("--keyvizKeyBucketsPerRoute", kv.keyBucketsPerRoute);
-    const hk = kv.hotKeys;
-    if (hk.enabled) {
-      args.push("--keyvizHotKeysEnabled");
-      if (hk.perRoute) args.push("--keyvizHotKeysPerRoute", hk.perRoute);
-      if (hk.sampleRate) args.push("--keyvizHotKeysSampleRate", hk.sampleRate);
-      if (hk.queueSize) args.push("--keyvizHotKeysQueueSize", hk.queueSize);
-      if (hk.maxKeyLen) args.push("--keyvizHotKeysMaxKeyLen", hk.maxKeyLen);
-    }
-  }
-  return args;
-}
-function elastickvMounts(r, volumes) {
-  const files = [];
-  if (r.s3.enabled && r.s3.credentialsFile) files.push(r.s3.credentialsFile);
-  if (r.sqs.enabled && r.sqs.credentialsFile) files.push(r.sqs.credentialsFile);
-  const a = r.admin;
-  if (a.enabled) {
-    files.push(a.signingKeyFile);
-    if (a.previousSigningKeyFile) files.push(a.previousSigningKeyFile);
-    if (a.tlsCertFile) files.push(a.tlsCertFile, a.tlsKeyFile);
-  }
-  const targets = new Set(volumes.map((v) => v.split(":")[1]));
-  const out = [];
-  for (const f of files) {
-    if (targets.has(f)) continue;
-    targets.add(f);
-    out.push(`${f}:${f}:ro`);
-  }
-  return out;
-}
-function scriptExtraEnv(defaults, user) {
-  const userKeys = new Set(user.map(([k]) => k));
-  return [...defaults.filter(([k]) => !userKeys.has(k)), ...user].map(([k, v]) => `${k}=${v}`).join(" ");
-}
-function scriptConfigFingerprint(inv, node2, r, run2) {
-  const p = inv.ports;
-  const b = (v) => v ? "true" : "false";
-  const kv = r.keyviz;
-  const hk = kv.hotKeys;
-  const on = (v) => kv.enabled ? v : "";
-  const hot = (v) => kv.enabled && hk.enabled ? v : "";
-  const a = r.admin;
-  const fields = [
-    run2.image,
-    r.entrypoint,
-    inv.container.dataDir,
-    node2.host,
-    node2.id,
-    r.raftEngine,
-    r.bootstrapMembers,
-    b(r.joinAsLearner === node2.id),
-    r.joinMembers,
-    String(p.admin),
-    String(p.redis),
-    String(p.dynamo),
-    r.raftRedisMap,
-    b(r.s3.enabled),
-    String(r.s3.port),
-    r.s3.region,
-    r.s3.pathStyleOnly,
-    r.s3.credentialsFile,
-    r.s3.raftS3Map,
-    b(r.sqs.enabled),
-    String(r.sqs.port),
-    r.sqs.region,
-    r.sqs.credentialsFile,
-    r.sqs.raftSqsMap,
-    r.sqs.fifoPartitionMap,
-    run2.extraEnv,
-    run2.memory,
-    b(a.enabled),
-    a.address,
-    a.fullAccessKeys,
-    a.readOnlyAccessKeys,
-    a.signingKeyFile,
-    a.previousSigningKeyFile,
-    a.tlsCertFile,
-    a.tlsKeyFile,
-    b(a.allowPlaintextNonLoopback),
-    b(a.allowInsecureDevCookie),
-    b(kv.enabled),
-    on(kv.fanoutNodes),
-    on(b(kv.labels)),
-    on(kv.keyBucketsPerRoute),
-    on(b(hk.enabled)),
-    hot(hk.perRoute),
-    hot(hk.sampleRate),
-    hot(hk.queueSize),
-    hot(hk.maxKeyLen)
-  ];
-  return createHash3("sha256").update(fields.map((f) => `${f}\0`).join("")).digest("hex");
-}
-
-// src/inventory/elastickv-resolve.ts
-var yamlNames = (f) => `elastickv.${f}`;
-var joined = (v) => Array.isArray(v) ? v.join(",") : v ?? "";
-var num2 = (v) => v === void 0 ? "" : String(v);
-function entries(text2) {
-  return text2.split(",").map((e) => e.replace(/\s/g, "")).filter(Boolean);
-}
-function checkAddressMap(inv, text2, name) {
-  const raftAddrs = inv.nodes.map((n) => `${n.host}:${inv.ports.admin}`);
-  for (const e of entries(text2)) {
-    const eq = e.indexOf("=");
-    if (eq <= 0 || eq === e.length - 1)
-      throw new InventoryError(`${name}: "${e}" is not raftHost:port=host:port`);
-    const raft = e.slice(0, eq);
-    if (!raftAddrs.includes(raft))
-      throw new InventoryError(
-        `${name} names ${raft}, which is not the Raft address of any node (expected one of ${raftAddrs.join(", ")})`
-      );
-  }
-}
-function checkMemberList(inv, text2, name) {
-  const ids = inv.nodes.map((n) => n.id);
-  for (const e of entries(text2)) {
-    const eq = e.indexOf("=");
-    if (eq <= 0 || eq === e.length - 1 || !/:\d+$/.test(e.slice(eq + 1)))
-      throw new InventoryError(`${name}: "${e}" is not raftId=host:port`);
-    const id = e.slice(0, eq);
-    if (!ids.includes(id))
-      throw new InventoryError(
-        `${name} names "${id}", which is not a node (expected one of ${ids.join(", ")})`
-      );
-  }
-}
-function isLoopback(address) {
-  const colon = address.lastIndexOf(":");
-  const host = (colon >= 0 ? address.slice(0, colon) : address).replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function resolveElastickv(inv, s, name = yamlNames) {
-  const p = inv.ports;
-  const derive = (port2) => inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${port2}`).join(",");
-  const s3 = s.s3;
-  const sqs = s.sqs;
-  const admin = s.admin;
-  const kv = s.keyviz;
-  const s3On = s3 !== void 0 && s3.enabled !== false;
-  const sqsOn = sqs !== void 0 && sqs.enabled !== false;
-  const adminOn = admin !== void 0 && admin.enabled !== false;
-  const kvOn = kv !== void 0 && kv.enabled !== false;
-  const hotOn = kvOn && kv?.hotKeys !== void 0 && kv.hotKeys.enabled !== false;
-  const s3Port = s3?.port ?? 9e3;
-  const sqsPort = sqs?.port ?? 9324;
-  const r = {
-    entrypoint: s.entrypoint ?? "/app",
-    raftEngine: s.raftEngine ?? "etcd",
-    raftRedisMap: s.raftRedisMap || derive(p.redis),
-    bootstrapMembers: s.bootstrapMembers ?? "",
-    joinAsLearner: s.joinAsLearner ?? "",
-    joinMembers: s.joinAsLearner ? inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",") : "",
-    s3: {
-      enabled: s3On,
-      port: s3Port,
-      region: s3?.region ?? "us-east-1",
-      credentialsFile: s3?.credentialsFile ?? "",
-      pathStyleOnly: String(s3?.pathStyleOnly ?? "true"),
-      raftS3Map: s3?.raftS3Map || (s3On ? derive(s3Port) : "")
-    },
-    sqs: {
-      enabled: sqsOn,
-      port: sqsPort,
-      region: sqs?.region ?? "us-east-1",
-      credentialsFile: sqs?.credentialsFile ?? "",
-      raftSqsMap: sqs?.raftSqsMap || (sqsOn ? derive(sqsPort) : ""),
-      fifoPartitionMap: sqs?.fifoPartitionMap ?? ""
-    },
-    admin: {
-      enabled: adminOn,
-      address: admin?.address ?? "",
-      fullAccessKeys: joined(admin?.fullAccessKeys),
-      readOnlyAccessKeys: joined(admin?.readOnlyAccessKeys),
-      signingKeyFile: admin?.signingKeyFile ?? "",
-      previousSigningKeyFile: admin?.previousSigningKeyFile ?? "",
-      tlsCertFile: admin?.tlsCertFile ?? "",
-      tlsKeyFile: admin?.tlsKeyFile ?? "",
-      allowPlaintextNonLoopback: admin?.allowPlaintextNonLoopback ?? false,
-      allowInsecureDevCookie: admin?.allowInsecureDevCookie ?? false
-    },
-    keyviz: {
-      enabled: kvOn,
-      fanoutNodes: joined(kv?.fanoutNodes),
-      labels: kv?.labels ?? false,
-      keyBucketsPerRoute: num2(kv?.keyBucketsPerRoute),
-      hotKeys: {
-        enabled: hotOn,
-        perRoute: num2(kv?.hotKeys?.perRoute),
-        sampleRate: num2(kv?.hotKeys?.sampleRate),
-        queueSize: num2(kv?.hotKeys?.queueSize),
-        maxKeyLen: num2(kv?.hotKeys?.maxKeyLen)
-      }
-    },
-    scriptFingerprint: s.scriptFingerprint ?? false
-  };
-  checkResolved(inv, s, r, name);
-  return r;
-}
-function checkResolved(inv, s, r, name) {
-  if (s.raftRedisMap) checkAddressMap(inv, s.raftRedisMap, name("raftRedisMap"));
-  if (s.s3?.raftS3Map) checkAddressMap(inv, s.s3.raftS3Map, name("s3.raftS3Map"));
-  if (s.sqs?.raftSqsMap) checkAddressMap(inv, s.sqs.raftSqsMap, name("sqs.raftSqsMap"));
-  if (r.bootstrapMembers) checkMemberList(inv, r.bootstrapMembers, name("bootstrapMembers"));
-  if (r.joinAsLearner) {
-    if (r.bootstrapMembers)
-      throw new InventoryError(
-        `${name("joinAsLearner")} and ${name("bootstrapMembers")} cannot both be set: a node either joins a running cluster as a learner or bootstraps a new one`
-      );
-    if (!inv.nodes.some((n) => n.id === r.joinAsLearner))
-      throw new InventoryError(
-        `${name("joinAsLearner")} is "${r.joinAsLearner}", which is not a node (expected one of ${inv.nodes.map((n) => n.id).join(", ")})`
-      );
-  }
-  const a = r.admin;
-  if (a.enabled) {
-    if (!a.signingKeyFile)
-      throw new InventoryError(
-        `the admin dashboard is enabled but ${name("admin.signingKeyFile")} is not set: give the path, on every host, of the base64 HS256 session signing key`
-      );
-    const full = entries(a.fullAccessKeys);
-    const ro = entries(a.readOnlyAccessKeys);
-    if (full.length === 0 && ro.length === 0)
-      throw new InventoryError(
-        `the admin dashboard is enabled but neither ${name("admin.fullAccessKeys")} nor ${name("admin.readOnlyAccessKeys")} names an access key: give at least one`
-      );
-    const both = full.filter((k) => ro.includes(k));
-    if (both.length > 0)
-      throw new InventoryError(
-        `${name("admin.fullAccessKeys")} and ${name("admin.readOnlyAccessKeys")} both list ${both.length} key(s) (not shown): a key must be in one list only`
-      );
-    if (!a.tlsCertFile !== !a.tlsKeyFile)
-      throw new InventoryError(
-        `${name(a.tlsCertFile ? "admin.tlsCertFile" : "admin.tlsKeyFile")} is set without ${name(a.tlsCertFile ? "admin.tlsKeyFile" : "admin.tlsCertFile")}: give both TLS files or neither`
-      );
-    if (a.address && !isLoopback(a.address) && !a.tlsCertFile && !a.allowPlaintextNonLoopback)
-      throw new InventoryError(
-        `${name("admin.address")} is "${a.address}", not a loopback address, and the admin dashboard has no TLS: give ${name("admin.tlsCertFile")} and ${name("admin.tlsKeyFile")}, bind to 127.0.0.1, or set ${name("admin.allowPlaintextNonLoopback")} to accept plaintext`
-      );
-  }
-}
-function hostFilesOf(r, name = yamlNames) {
-  const out = [];
-  const add = (path, field) => {
-    if (path) out.push({ path, setting: name(field) });
-  };
-  if (r.s3.enabled) add(r.s3.credentialsFile, "s3.credentialsFile");
-  if (r.sqs.enabled) add(r.sqs.credentialsFile, "sqs.credentialsFile");
-  if (r.admin.enabled) {
-    add(r.admin.signingKeyFile, "admin.signingKeyFile");
-    add(r.admin.previousSigningKeyFile, "admin.previousSigningKeyFile");
-    add(r.admin.tlsCertFile, "admin.tlsCertFile");
-    add(r.admin.tlsKeyFile, "admin.tlsKeyFile");
-  }
-  return out;
-}
-
-// src/inventory/template.ts
-var TemplateError = class extends Error {
-  name = "TemplateError";
-};
-function lookup(ctx, path) {
-  let v = ctx;
-  for (const part of path.split(".")) {
-    if (v === null || typeof v !== "object" || !(part in v)) return void 0;
-    v = v[part];
-  }
-  return v;
-}
-function fill(template, ctx, where2) {
-  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
-    const v = lookup(ctx, path);
-    if (v === void 0 || typeof v === "object" && v !== null) {
-      throw new TemplateError(
-        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
-      );
-    }
-    return String(v);
-  });
-}
-
-// src/inventory/spec.ts
-var PRESET_ARGS = {
-  etcd: [
-    "--name",
-    "{{id}}",
-    "--data-dir",
-    "{{dataDir}}",
-    "--listen-client-urls",
-    "http://{{host}}:{{ports.client}}",
-    "--advertise-client-urls",
-    "http://{{host}}:{{ports.client}}",
-    "--listen-peer-urls",
-    "http://{{host}}:{{ports.peer}}",
-    "--initial-advertise-peer-urls",
-    "http://{{host}}:{{ports.peer}}",
-    "--initial-cluster",
-    "{{initialCluster}}",
-    "--initial-cluster-state",
-    "existing"
-  ],
-  // The flags elastickv's own rolling-update script passes.
-  elastickv: [
-    "/app",
-    "--address",
-    "{{host}}:{{ports.admin}}",
-    "--redisAddress",
-    "{{host}}:{{ports.redis}}",
-    "--dynamoAddress",
-    "{{host}}:{{ports.dynamo}}",
-    "--raftId",
-    "{{id}}",
-    "--raftEngine",
-    "etcd",
-    "--raftDataDir",
-    "{{dataDir}}",
-    "--raftRedisMap",
-    "{{raftRedisMap}}"
-  ]
-};
-function defaultEnvOf(inv, o) {
-  if (o.defaultEnv !== void 0) return parseEnvLines(o.defaultEnv, "default env");
-  const d = inv.container.defaultEnv;
-  if (d === void 0) return { ...DEFAULT_ENV };
-  if (d === "none") return {};
-  if (Array.isArray(d)) return parseEnvLines(d.join("\n"), `${inv.source}: container.defaultEnv`);
-  return { ...d };
-}
-function contextFor(inv, node2) {
-  const p = inv.ports;
-  return {
-    id: node2.id,
-    host: node2.host,
-    dataDir: inv.container.dataDir,
-    ports: p,
-    vars: node2.vars ?? {},
-    initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
-    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
-  };
-}
-function elastickvOf(inv) {
-  if (inv.engine !== "elastickv" || inv.elastickv === void 0) return void 0;
-  if (inv.container.args !== void 0)
-    throw new InventoryError(
-      `${inv.source}: container.args replaces the elastickv preset, so the elastickv section has nothing to shape: remove one of them`
-    );
-  return resolveElastickv(inv, inv.elastickv);
-}
-function nodeSpec(inv, node2, o = {}) {
-  const c = inv.container;
-  const ctx = contextFor(inv, node2);
-  const at = (what) => `${inv.source}: node ${node2.id}: ${what}`;
-  const ek = elastickvOf(inv);
-  const memorySetting = o.memory ?? c.memory ?? DEFAULT_MEMORY;
-  const memory = memorySetting.trim() === "none" ? void 0 : memorySetting.trim();
-  if (memory !== void 0) parseDockerMemory(memory, "container memory limit");
-  const env = mergeEnv(defaultEnvOf(inv, o), {
-    ...c.env ?? {},
-    ...o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {}
-  });
-  checkMemLimits(memory, env.GOMEMLIMIT);
-  checkEnvFileValues(env, at("container env"));
-  const image = o.image ?? c.image;
-  const badImage = imageProblem(image);
-  if (badImage) throw new InventoryError(`${at("image")} ${JSON.stringify(image)} ${badImage}`);
-  const volumes = (c.volumes ?? ["{{dataDir}}:{{dataDir}}"]).map(
-    (v, k) => fill(v, ctx, at(`container.volumes[${k}]`))
-  );
-  const spec = {
-    name: c.name,
-    image,
-    restart: c.restart ?? "unless-stopped",
-    network: c.network ?? "host",
-    memory,
-    user: c.user === void 0 ? void 0 : fill(c.user, ctx, at("container.user")),
-    volumes: ek ? [...volumes, ...elastickvMounts(ek, volumes)] : volumes,
-    labels: { ...c.labels ?? {}, [LABEL.managed]: "1" },
-    env,
-    args: ek ? elastickvArgs(inv, node2, ek) : (c.args ?? PRESET_ARGS[inv.engine]).map((a, k) => fill(a, ctx, at(`container.args[${k}]`)))
-  };
-  if (ek?.scriptFingerprint)
-    spec.labels[SCRIPT_FP_LABEL] = scriptConfigFingerprint(inv, node2, ek, {
-      image,
-      extraEnv: scriptExtraEnv(Object.entries(defaultEnvOf(inv, o)), [
-        ...Object.entries(c.env ?? {}),
-        ...Object.entries(o.extraEnv ? parseEnvLines(o.extraEnv, "extra env") : {})
-      ]),
-      memory: memory ?? ""
-    });
-  spec.labels[LABEL.fingerprint] = fingerprint(spec);
-  return spec;
-}
-function joiningSpec(engine, spec) {
-  const args = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k];
-    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes("=")) k++;
-      continue;
-    }
-    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
-  const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
-  return out;
-}
-
 // src/node/catch-up.ts
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
@@ -59408,13 +59665,35 @@ var StepError = class extends Error {
 };
 
 // src/node/guard.ts
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function membership(session, views) {
-  const leader2 = views.find((x) => x.raft?.role === "leader");
-  if (!leader2) return "the cluster has no leader";
-  const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
-  const members2 = await (await session.raft(node2)).members().catch((e) => e);
-  if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
-  return membershipGuard(members2, session.inv.nodes);
+  for (const [group, vs] of perGroup(views)) {
+    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
+    const leader2 = vs.find((x) => x.raft?.role === "leader");
+    if (!leader2) return `${where2}the cluster has no leader`;
+    const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
+    const members2 = await (await session.raft(node2, group)).members().catch((e) => e);
+    if (members2 instanceof Error) return `${where2}cannot read the member list: ${members2.message}`;
+    const why = membershipGuard(members2, session.inv.nodes);
+    if (why) return `${where2}${why}`;
+  }
+  return void 0;
+}
+async function quorumAfterElection(ctx, views) {
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let check2 = quorumCheck(ctx.id, views, ctx.t);
+  while (check2.why && check2.electing && Date.now() < until) {
+    await sleep3(ctx.t.pollMs);
+    views = await ctx.views.get();
+    check2 = quorumCheck(ctx.id, views, ctx.t);
+  }
+  if (check2.why && check2.electing)
+    return {
+      why: `${check2.why} (waited ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} for a leader)`,
+      views
+    };
+  return { why: check2.why, views };
 }
 function refuse(ctx, why) {
   throw new StepError(
@@ -59428,7 +59707,8 @@ async function guardNode(ctx, v, views, allowDownTarget) {
   if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
   const wasDown = alreadyDown(v);
   if (!(allowDownTarget && wasDown)) {
-    const why = quorumGuard(ctx.id, views, ctx.t) ?? await membership(ctx.session, views);
+    const q = await quorumAfterElection(ctx, views);
+    const why = q.why ?? await membership(ctx.session, q.views);
     if (why) refuse(ctx, why);
   }
   const leftover = await inspect(ctx.host, ctx.prevName);
@@ -59441,48 +59721,129 @@ async function guardNode(ctx, v, views, allowDownTarget) {
   if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
   return wasDown;
 }
-async function leadsNow(ctx, v, letThroughDown) {
-  const now = await (await ctx.session.raft(ctx.node)).status().catch(() => void 0);
-  if (now && letThroughDown) {
-    const fresh = quorumGuard(ctx.id, await ctx.views.get(), ctx.t);
-    if (fresh) refuse(ctx, `${ctx.id} answers Raft again, and ${fresh}`);
+async function leadsGroup(session, node2, group) {
+  const c = await session.raft(node2, group).catch(() => void 0);
+  if (!c) return void 0;
+  const h = await c.health?.("RawKV").catch(() => void 0);
+  if (h === "serving") return true;
+  const s = await c.status().catch(() => void 0);
+  if (s) return s.role === "leader";
+  return h === "not-serving" ? false : void 0;
+}
+async function ledGroups(session, node2, v) {
+  const groups = session.groups(node2).map((g) => g.id);
+  const out = [];
+  for (const g of groups.length ? groups : [void 0]) {
+    const seen = g === void 0 ? v?.raft : v?.groups?.find((x) => x.id === g)?.raft;
+    if (await leadsGroup(session, node2, g) ?? seen?.role === "leader") out.push(g);
   }
-  return now?.role === "leader" || now === void 0 && v.raft?.role === "leader";
+  return out;
+}
+async function leadsNow(ctx, v, letThroughDown) {
+  if (letThroughDown) {
+    const fresh = await ctx.views.get();
+    const now = fresh.find((x) => x.id === ctx.id);
+    if (now?.raft || now?.groups?.some((g) => g.raft)) {
+      const why = quorumGuard(ctx.id, fresh, ctx.t);
+      if (why) refuse(ctx, `${ctx.id} answers Raft again, and ${why}`);
+    }
+  }
+  return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
 }
 
 // src/node/handover.ts
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function handover(ctx, views) {
-  phase(ctx, "handover");
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
+async function settledStatus(ctx, group) {
+  const client = await ctx.session.raft(ctx.node, group);
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let last = "";
+  for (; ; ) {
+    const s = await client.status().catch((e) => e);
+    if (!(s instanceof Error) && s.leaderId) return s;
+    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
+    if (Date.now() >= until)
+      throw new StepError(
+        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    await sleep4(ctx.t.pollMs);
+  }
+}
+async function handoverGroup(ctx, views, group) {
   const t = ctx.t;
-  const leaderClient = await ctx.session.raft(ctx.node);
+  const me = await settledStatus(ctx, group);
+  if (me.role !== "leader") return void 0;
+  const leaderClient = await ctx.session.raft(ctx.node, group);
   const members2 = await leaderClient.members();
-  const tried = [];
-  for (const cand of handoverCandidates(ctx.id, views, t)) {
-    const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
-    if (!member) continue;
+  const seen = group === void 0 ? views : projectGroup(views, group);
+  const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
+  const tried = [...skipped];
+  for (const { view, member } of targets) {
     for (let attempt = 1; attempt <= 3; attempt++) {
+      const started = Date.now();
       try {
         await leaderClient.transferLeadership(member, t.handoverTimeoutMs);
         const deadline = Date.now() + t.handoverTimeoutMs;
         while (Date.now() < deadline) {
           const s = await leaderClient.status().catch(() => void 0);
-          if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-          await sleep3(t.pollMs);
+          if (s?.leaderId && s.leaderId !== s.id)
+            return { group: group ?? 0, from: ctx.id, to: view.id, ms: Date.now() - started };
+          await sleep4(t.pollMs);
         }
         throw new Error("no other node took over in time");
       } catch (e) {
-        tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
-        warn(ctx, `leadership transfer to ${cand.id} failed: ${e.message}`);
-        await sleep3(500 * 2 ** (attempt - 1));
+        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
+        warn(
+          ctx,
+          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
+        );
+        await sleep4(500 * 2 ** (attempt - 1));
       }
     }
   }
   throw new StepError(
-    `${ctx.id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
     ctx.id,
     "handover"
   );
+}
+async function handover(ctx, views, row) {
+  phase(ctx, "handover");
+  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
+  if (!groups.length) {
+    const moved = await handoverGroup(ctx, views, void 0);
+    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
+  }
+  const moves = [];
+  const until = Date.now() + ctx.t.handoverTimeoutMs;
+  let rounds = 0;
+  let todo = await ledGroups(ctx.session, ctx.node, void 0);
+  while (todo.length) {
+    if (rounds >= 3 || Date.now() > until)
+      throw new StepError(
+        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    const fresh = moves.length ? await ctx.views.get() : views;
+    let moved = false;
+    for (const g of todo) {
+      const m = await handoverGroup(ctx, fresh, g);
+      if (m) {
+        moved = true;
+        moves.push(m);
+        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
+      }
+    }
+    if (moved) rounds++;
+    else await sleep4(ctx.t.pollMs);
+    todo = await ledGroups(ctx.session, ctx.node, void 0);
+  }
+  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
+  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
 }
 
 // src/node/wal.ts
@@ -59570,7 +59931,7 @@ async function stopNode(ctx, hasContainer) {
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
   const wasDown = await guardNode(ctx, v, views, allowDown);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
   phase(ctx, "wal");
@@ -59659,7 +60020,7 @@ var ClusterViews = class {
 };
 
 // src/remediate/reseed-steps.ts
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
   const views = await observe(session, session.inv.nodes);
   const l = views.find((v) => v.raft?.role === "leader");
@@ -59679,7 +60040,7 @@ async function change(session, what, done, act, timeoutMs) {
       last = e.message;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep4(500);
+    await sleep5(500);
   }
 }
 async function undo(done, r) {
@@ -60144,13 +60505,13 @@ function clusterEtcdOption() {
 }
 var inventoryOption = () => new Option("-i, --inventory <file>", "the cluster inventory (YAML)");
 var nodesOption = (what = "only these nodes (comma-separated ids)") => new Option("--nodes <ids>", what);
-function splitIds(ids) {
-  if (ids === void 0) return void 0;
-  return String(ids).split(",").map((x) => x.trim()).filter(Boolean);
+function splitIds(ids2) {
+  if (ids2 === void 0) return void 0;
+  return String(ids2).split(",").map((x) => x.trim()).filter(Boolean);
 }
-async function inventoryAndNodes(file2, ids) {
+async function inventoryAndNodes(file2, ids2) {
   const inv = await loadInventory(file2);
-  return { inv, nodes: selectNodes(inv, splitIds(ids)) };
+  return { inv, nodes: selectNodes(inv, splitIds(ids2)) };
 }
 
 // src/cli/progress.ts
@@ -60802,12 +61163,12 @@ function connectTimeout(v) {
   return n;
 }
 var envWords = (v) => v.split(/\s+/).filter(Boolean).join("\n");
-function ssh(vars, ids) {
+function ssh(vars, ids2) {
   const targets = new Map(pairs(vars.get("SSH_TARGETS") ?? "", "SSH_TARGETS"));
   for (const id of targets.keys())
-    if (!ids.has(id))
+    if (!ids2.has(id))
       throw new InventoryError(
-        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids].join(", ")})`
+        `SSH_TARGETS names "${id}", which is not in NODES (${[...ids2].join(", ")})`
       );
   const user = vars.get("SSH_USER") ?? vars.get("USER");
   if (user !== void 0 && !isSshUser(user))
@@ -60843,13 +61204,13 @@ function ssh(vars, ids) {
     }
   };
 }
-function rollingOrder(vars, ids) {
+function rollingOrder(vars, ids2) {
   const order = (vars.get("ROLLING_ORDER") ?? "").split(",").map((x) => x.trim()).filter(Boolean);
   const seen = /* @__PURE__ */ new Set();
   for (const id of order) {
-    if (!ids.has(id))
+    if (!ids2.has(id))
       throw new InventoryError(
-        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids].join(", ")})`
+        `ROLLING_ORDER names "${id}", which is not in NODES (${[...ids2].join(", ")})`
       );
     if (seen.has(id)) throw new InventoryError(`ROLLING_ORDER names "${id}" twice`);
     seen.add(id);
@@ -60890,20 +61251,20 @@ function inventoryFromScriptEnv(env, readFile4) {
       'NODES is not set: expected "raftId=host,raftId=host,..." (or NODES_RAFT_MAP, or give --inventory)'
     );
   const nodes = pairs(vars.get("NODES"), "NODES");
-  const ids = /* @__PURE__ */ new Set();
+  const ids2 = /* @__PURE__ */ new Set();
   for (const [id, host] of nodes) {
-    if (ids.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
+    if (ids2.has(id)) throw new InventoryError(`NODES names "${id}" twice`);
     const bad = nodeIdProblem(id);
     if (bad) throw new InventoryError(`NODES: node id ${JSON.stringify(id)} ${bad}`);
     if (!isHostName(host))
       throw new InventoryError(
         `NODES: the host of ${id}, ${JSON.stringify(host)}, is not a DNS name or IP address`
       );
-    ids.add(id);
+    ids2.add(id);
   }
-  const access = ssh(vars, ids);
+  const access = ssh(vars, ids2);
   notes.push(...access.notes);
-  const order = rollingOrder(vars, ids);
+  const order = rollingOrder(vars, ids2);
   const dataDir = checked2(vars, "DATA_DIR", "/var/lib/elastickv", remotePathProblem);
   const elastickv = featuresFromScriptEnv(vars);
   const inv = {
@@ -61007,10 +61368,10 @@ var TargetImage = class {
 };
 
 // src/rollout/order.ts
-function rolloutOrder(ids, views, leaderLast = true) {
-  if (!leaderLast) return [...ids];
+function rolloutOrder(ids2, views, leaderLast = true) {
+  if (!leaderLast) return [...ids2];
   const leader2 = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader2 && ids.includes(leader2) ? [...ids.filter((id) => id !== leader2), leader2] : [...ids];
+  return leader2 && ids2.includes(leader2) ? [...ids2.filter((id) => id !== leader2), leader2] : [...ids2];
 }
 
 // src/rollout/plan.ts
@@ -61369,9 +61730,24 @@ function statusLine(v) {
   if (!v.reachable) return `${v.id}  ${v.ssh}  UNREACHABLE  ${v.error}`;
   const c = v.container;
   const box = c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""}${c.restartCount ? ` restarts=${c.restartCount}` : ""}  ${c.image}  memory=${mib2(c.memory)}  GOMEMLIMIT=${c.env.GOMEMLIMIT ?? "unset"}` : "no container";
+  return `${v.id}  ${v.ssh}  ${box}  ${v.groups ? groupsText(v) : raftText(v)}`;
+}
+function raftText(v) {
   const r = v.raft;
-  const raft = r ? `${r.role}  term=${r.term}  commit=${r.commitIndex}  applied=${r.appliedIndex}  lag=${v.lag ?? "?"}` : `raft unreachable (${v.raftError})`;
-  return `${v.id}  ${v.ssh}  ${box}  ${raft}`;
+  return r ? `${r.role}  term=${r.term}  commit=${r.commitIndex}  applied=${r.appliedIndex}  lag=${v.lag ?? "?"}` : `raft unreachable (${v.raftError})`;
+}
+function groupsText(v) {
+  const gs = v.groups;
+  const leads = gs.filter((g) => g.raft?.role === "leader").map((g) => g.id);
+  const parts = [`groups=${gs.length}`, leads.length ? `leads ${leads.join(",")}` : "leads none"];
+  parts.push(v.lag === void 0 ? "lag unknown" : `lag <= ${v.lag}`);
+  for (const g of gs) {
+    if (!g.raft) parts.push(`group ${g.id} unreachable (${g.raftError})`);
+    else if (g.raft.role !== "leader" && g.raft.role !== "follower")
+      parts.push(`group ${g.id} ${g.raft.role}`);
+    else if (!g.raft.leaderId) parts.push(`group ${g.id} sees no leader`);
+  }
+  return parts.join("; ");
 }
 
 // src/cli/commands/status.ts
@@ -61381,6 +61757,20 @@ function redactEnv(v) {
     Object.entries(v.container.env).map(([k, x]) => [k, k === "GOMEMLIMIT" ? x : "(set)"])
   );
   return { ...v, container: { ...v.container, env } };
+}
+function withGroups(v) {
+  if (!v.groups) return v;
+  const groups = v.groups.map((g) => ({
+    id: g.id,
+    role: g.raft?.role,
+    leaderId: g.raft?.leaderId,
+    term: g.raft?.term,
+    commitIndex: g.raft?.commitIndex,
+    appliedIndex: g.raft?.appliedIndex,
+    lag: g.lag,
+    ...g.raftError ? { error: g.raftError } : {}
+  }));
+  return { ...v, groups };
 }
 function statusCommand(program2) {
   program2.command("status").description(
@@ -61393,7 +61783,11 @@ function statusCommand(program2) {
     const session = await ClusterSession.open(inv);
     try {
       const views = await observe(session, nodes);
-      print(!!o.json, views.map(redactEnv), views.map(statusLine).join("\n"));
+      print(
+        !!o.json,
+        views.map((v) => withGroups(redactEnv(v))),
+        views.map(statusLine).join("\n")
+      );
       if (views.some((v) => !v.reachable || !v.raft)) throw new ExitError(EXIT.failed, "");
     } finally {
       await session.close();

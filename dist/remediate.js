@@ -15764,8 +15764,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15792,9 +15792,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15824,11 +15824,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -16002,13 +16002,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request3, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request3, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request3, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request3, options);
             if (response !== void 0) {
               return response;
             }
@@ -16038,12 +16038,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -33005,24 +33005,24 @@ var require_umd = __commonJS({
         var INT_CACHE = {};
         var UINT_CACHE = {};
         function fromInt(value, unsigned) {
-          var obj, cachedObj, cache;
+          var obj, cachedObj, cache2;
           if (unsigned) {
             value >>>= 0;
-            if (cache = 0 <= value && value < 256) {
+            if (cache2 = 0 <= value && value < 256) {
               cachedObj = UINT_CACHE[value];
               if (cachedObj) return cachedObj;
             }
             obj = fromBits(value, 0, true);
-            if (cache) UINT_CACHE[value] = obj;
+            if (cache2) UINT_CACHE[value] = obj;
             return obj;
           } else {
             value |= 0;
-            if (cache = -128 <= value && value < 128) {
+            if (cache2 = -128 <= value && value < 128) {
               cachedObj = INT_CACHE[value];
               if (cachedObj) return cachedObj;
             }
             obj = fromBits(value, value < 0 ? -1 : 0, false);
-            if (cache) INT_CACHE[value] = obj;
+            if (cache2) INT_CACHE[value] = obj;
             return obj;
           }
         }
@@ -56394,16 +56394,16 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
             return payload;
           }`;
     doc.write(`const input = payload.value;`);
-    const ids = /* @__PURE__ */ Object.create(null);
+    const ids2 = /* @__PURE__ */ Object.create(null);
     let counter = 0;
     for (const key of normalized.allKeys) {
-      ids[key] = `key_${counter++}`;
+      ids2[key] = `key_${counter++}`;
     }
     doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
-      const id = ids[key];
+      const id = ids2[key];
       const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
       const schema = shape[key];
@@ -72265,21 +72265,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run3(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -72867,6 +72867,10 @@ var InventorySchema = external_exports.strictObject({
   ssh: SshSchema.optional(),
   container: ContainerSchema,
   ports: PortsSchema.optional(),
+  /** elastickv's Raft groups, each on its own port of every node (else read from --raftGroups). */
+  groups: external_exports.array(
+    external_exports.strictObject({ id: external_exports.number().int().min(0), port: external_exports.number().int().min(1).max(65535) })
+  ).optional(),
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
   etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional(),
   /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
@@ -72941,13 +72945,13 @@ function checkNodes(inv, source) {
       m.set(key, id);
     };
   };
-  const ids = seen("id");
+  const ids2 = seen("id");
   const safeIds = seen("id once made safe for file and socket names,");
   const hosts = seen("host");
   const targets = seen("ssh destination");
   const port2 = inv.ssh?.port ?? 22;
   for (const n of inv.nodes) {
-    ids(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
+    ids2(n.id, n.id, JSON.stringify(n.id), "ids must be unique");
     safeIds(
       safeIdForm(n.id),
       n.id,
@@ -72984,9 +72988,9 @@ function walRulesVersion(inv, explicit) {
   }
   return v;
 }
-function selectNodes(inv, ids) {
-  if (!ids || ids.length === 0) return inv.nodes;
-  return ids.map((id) => {
+function selectNodes(inv, ids2) {
+  if (!ids2 || ids2.length === 0) return inv.nodes;
+  return ids2.map((id) => {
     const n = inv.nodes.find((x) => x.id === id);
     if (!n)
       throw new InventoryError(
@@ -73004,6 +73008,7 @@ var DEFAULT_THRESHOLDS = {
   catchUpTimeoutMs: 3e5,
   stabilizeMs: 3e3,
   handoverTimeoutMs: 3e4,
+  leaderWaitMs: 3e4,
   pollMs: 250
 };
 function stopGraceOf(inv, given) {
@@ -73133,7 +73138,62 @@ async function stop(host, name, graceSeconds) {
 }
 
 // src/cluster/observe.ts
+async function observeRaft(session, node2) {
+  const gs = session.groups(node2);
+  if (!gs.length) {
+    try {
+      return { raft: await (await session.raft(node2)).status() };
+    } catch (e) {
+      return { raftError: e.message };
+    }
+  }
+  const groups = await Promise.all(
+    gs.map(async (g) => {
+      try {
+        return { id: g.id, raft: await (await session.raft(node2, g.id)).status() };
+      } catch (e) {
+        return { id: g.id, raftError: e.message };
+      }
+    })
+  );
+  return { groups };
+}
+var ODD_ROLES = /* @__PURE__ */ new Set(["learner", "candidate", "shutdown", "unknown"]);
+function summarizeGroups(v) {
+  const gs = v.groups;
+  if (!gs) return;
+  const failed = gs.filter((g) => !g.raft);
+  if (failed.length || !gs.length) {
+    v.raft = void 0;
+    v.raftError = failed.length ? failed.map((g) => `group ${g.id}: ${g.raftError}`).join("; ") : "serves no Raft group";
+    v.lag = void 0;
+    return;
+  }
+  const lags = gs.map((g) => g.lag);
+  v.lag = lags.some((l) => l === void 0) ? void 0 : Math.max(...lags);
+  const worst = [...gs].sort((a, b) => (b.lag ?? Infinity) - (a.lag ?? Infinity))[0];
+  const pick2 = gs.find((g) => ODD_ROLES.has(g.raft.role)) ?? gs.find((g) => g.raft.role === "leader") ?? worst;
+  v.raft = pick2.raft;
+  v.raftError = void 0;
+}
+function computeLags(views) {
+  const single = views.filter((v) => !v.groups);
+  const leader2 = single.find((v) => v.raft?.role === "leader")?.raft;
+  for (const v of single) {
+    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
+  }
+  const ids2 = new Set(views.flatMap((v) => (v.groups ?? []).map((g) => g.id)));
+  for (const id of ids2) {
+    const members2 = views.flatMap((v) => v.groups?.filter((g) => g.id === id) ?? []);
+    const lead = members2.filter((g) => g.raft?.role === "leader").sort((a, b) => b.raft.term - a.raft.term)[0]?.raft;
+    for (const g of members2) {
+      g.lag = lead && g.raft ? Math.max(0, lead.commitIndex - g.raft.appliedIndex) : void 0;
+    }
+  }
+  for (const v of views) summarizeGroups(v);
+}
 async function observe(session, nodes) {
+  for (const n of nodes) session.groups(n);
   const views = await Promise.all(
     nodes.map(async (node2) => {
       const v = { id: node2.id, ssh: session.sshTarget(node2), reachable: false };
@@ -73144,18 +73204,11 @@ async function observe(session, nodes) {
         v.error = e.message;
         return v;
       }
-      try {
-        v.raft = await (await session.raft(node2)).status();
-      } catch (e) {
-        v.raftError = e.message;
-      }
+      Object.assign(v, await observeRaft(session, node2));
       return v;
     })
   );
-  const leader2 = views.find((v) => v.raft?.role === "leader")?.raft;
-  for (const v of views) {
-    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
-  }
+  computeLags(views);
   return views;
 }
 
@@ -73176,29 +73229,75 @@ function unhealthy(v, t) {
   if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
   return void 0;
 }
-function quorumGuard(target, views, t) {
+function groupIdsOf(views) {
+  const ids2 = new Set(views.flatMap((v) => (v.groups ?? []).map((g) => g.id)));
+  return [...ids2].sort((a, b) => a - b);
+}
+function projectGroup(views, id) {
+  return views.map((v) => {
+    const { groups, ...rest } = v;
+    if (!groups) return rest;
+    const g = groups.find((x) => x.id === id);
+    return {
+      ...rest,
+      raft: g?.raft,
+      raftError: g ? g.raftError : `does not serve Raft group ${id}`,
+      lag: g?.lag
+    };
+  });
+}
+function perGroup(views) {
+  const ids2 = groupIdsOf(views);
+  if (!ids2.length) return [[void 0, views]];
+  return ids2.map((id) => [id, projectGroup(views, id)]);
+}
+var inGroup = (id, why) => id === void 0 ? why : `Raft group ${id}: ${why}`;
+function quorumOfGroup(target, views, t) {
   const peers = views.filter((v) => v.id !== target);
   const risk = `taking ${target} down now could cost the cluster its majority`;
   for (const v of peers) {
     const why = down(v);
-    if (why) return `peer ${why}; ${risk}`;
+    if (why) return { why: `peer ${why}; ${risk}`, electing: false };
   }
   if (!views.some((v) => v.raft?.role === "leader")) {
     const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
     if (seen)
-      return `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`;
-    return "the cluster has no leader; nothing is touched while it elects or has lost quorum";
+      return {
+        why: `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`,
+        electing: false
+      };
+    return {
+      why: "the cluster has no leader; nothing is touched while it elects or has lost quorum",
+      electing: true
+    };
   }
   const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
   if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
     const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
-    return `the nodes do not agree on the leader (${seen}); nothing is touched during an election`;
+    return {
+      why: `the nodes do not agree on the leader (${seen}); nothing is touched during an election`,
+      electing: true
+    };
   }
   for (const v of peers) {
     const why = unhealthy(v, t);
-    if (why) return `peer ${why}; ${risk}`;
+    if (why) return { why: `peer ${why}; ${risk}`, electing: false };
   }
-  return void 0;
+  return { electing: false };
+}
+function quorumCheck(target, views, t) {
+  let electing;
+  for (const [id, vs] of perGroup(views)) {
+    const c = quorumOfGroup(target, vs, t);
+    if (!c.why) continue;
+    const out = { why: inGroup(id, c.why), electing: c.electing };
+    if (!c.electing) return out;
+    electing ??= out;
+  }
+  return electing ?? { electing: false };
+}
+function quorumGuard(target, views, t) {
+  return quorumCheck(target, views, t).why;
 }
 function alreadyDown(v) {
   if (!v?.reachable || v.raft) return false;
@@ -73213,11 +73312,34 @@ function caughtUp(v, t) {
   if (!v) return "no observation";
   if (!v.container?.state.running || v.container.state.restarting)
     return `container ${v.container?.state.status ?? "missing"}`;
+  for (const [id, [p]] of perGroup([v])) {
+    const why = caughtUpInGroup(p, t);
+    if (why) return inGroup(id, why);
+  }
+  return void 0;
+}
+function caughtUpInGroup(v, t) {
   if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
   if (!v.raft.leaderId) return "no leader seen yet";
   if (v.lag === void 0) return "lag unknown";
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return void 0;
+}
+function transferTargets(leaderId, views, members2, leader2, t) {
+  const targets = [];
+  const skipped = [];
+  const snap = leader2.lastSnapshotIndex ?? 0;
+  for (const view of handoverCandidates(leaderId, views, t)) {
+    const member = members2.find((m) => m.id === view.raft.id || m.name === view.id);
+    if (!member) skipped.push(`${view.id} is not in the leader's member list`);
+    else if (!member.voter) skipped.push(`${view.id} is a learner (no vote)`);
+    else if (snap > 0 && (view.raft.lastLogIndex ?? -1) < snap)
+      skipped.push(
+        `${view.id}'s last log index ${view.raft.lastLogIndex ?? "unknown"} is below the leader's last snapshot index ${snap}`
+      );
+    else targets.push({ view, member });
+  }
+  return { targets, skipped };
 }
 function hostOf(address) {
   const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
@@ -75307,15 +75429,15 @@ function checkAddressMap(inv, text2, name) {
   }
 }
 function checkMemberList(inv, text2, name) {
-  const ids = inv.nodes.map((n) => n.id);
+  const ids2 = inv.nodes.map((n) => n.id);
   for (const e of entries(text2)) {
     const eq = e.indexOf("=");
     if (eq <= 0 || eq === e.length - 1 || !/:\d+$/.test(e.slice(eq + 1)))
       throw new InventoryError(`${name}: "${e}" is not raftId=host:port`);
     const id = e.slice(0, eq);
-    if (!ids.includes(id))
+    if (!ids2.includes(id))
       throw new InventoryError(
-        `${name} names "${id}", which is not a node (expected one of ${ids.join(", ")})`
+        `${name} names "${id}", which is not a node (expected one of ${ids2.join(", ")})`
       );
   }
 }
@@ -75667,13 +75789,35 @@ var StepError = class extends Error {
 };
 
 // src/node/guard.ts
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function membership(session, views) {
-  const leader2 = views.find((x) => x.raft?.role === "leader");
-  if (!leader2) return "the cluster has no leader";
-  const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
-  const members2 = await (await session.raft(node2)).members().catch((e) => e);
-  if (members2 instanceof Error) return `cannot read the member list: ${members2.message}`;
-  return membershipGuard(members2, session.inv.nodes);
+  for (const [group, vs] of perGroup(views)) {
+    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
+    const leader2 = vs.find((x) => x.raft?.role === "leader");
+    if (!leader2) return `${where2}the cluster has no leader`;
+    const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
+    const members2 = await (await session.raft(node2, group)).members().catch((e) => e);
+    if (members2 instanceof Error) return `${where2}cannot read the member list: ${members2.message}`;
+    const why = membershipGuard(members2, session.inv.nodes);
+    if (why) return `${where2}${why}`;
+  }
+  return void 0;
+}
+async function quorumAfterElection(ctx, views) {
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let check2 = quorumCheck(ctx.id, views, ctx.t);
+  while (check2.why && check2.electing && Date.now() < until) {
+    await sleep3(ctx.t.pollMs);
+    views = await ctx.views.get();
+    check2 = quorumCheck(ctx.id, views, ctx.t);
+  }
+  if (check2.why && check2.electing)
+    return {
+      why: `${check2.why} (waited ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} for a leader)`,
+      views
+    };
+  return { why: check2.why, views };
 }
 function refuse(ctx, why) {
   throw new StepError(
@@ -75687,7 +75831,8 @@ async function guardNode(ctx, v, views, allowDownTarget) {
   if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
   const wasDown = alreadyDown(v);
   if (!(allowDownTarget && wasDown)) {
-    const why = quorumGuard(ctx.id, views, ctx.t) ?? await membership(ctx.session, views);
+    const q = await quorumAfterElection(ctx, views);
+    const why = q.why ?? await membership(ctx.session, q.views);
     if (why) refuse(ctx, why);
   }
   const leftover = await inspect(ctx.host, ctx.prevName);
@@ -75700,48 +75845,129 @@ async function guardNode(ctx, v, views, allowDownTarget) {
   if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
   return wasDown;
 }
-async function leadsNow(ctx, v, letThroughDown) {
-  const now = await (await ctx.session.raft(ctx.node)).status().catch(() => void 0);
-  if (now && letThroughDown) {
-    const fresh = quorumGuard(ctx.id, await ctx.views.get(), ctx.t);
-    if (fresh) refuse(ctx, `${ctx.id} answers Raft again, and ${fresh}`);
+async function leadsGroup(session, node2, group) {
+  const c = await session.raft(node2, group).catch(() => void 0);
+  if (!c) return void 0;
+  const h = await c.health?.("RawKV").catch(() => void 0);
+  if (h === "serving") return true;
+  const s = await c.status().catch(() => void 0);
+  if (s) return s.role === "leader";
+  return h === "not-serving" ? false : void 0;
+}
+async function ledGroups(session, node2, v) {
+  const groups = session.groups(node2).map((g) => g.id);
+  const out = [];
+  for (const g of groups.length ? groups : [void 0]) {
+    const seen = g === void 0 ? v?.raft : v?.groups?.find((x) => x.id === g)?.raft;
+    if (await leadsGroup(session, node2, g) ?? seen?.role === "leader") out.push(g);
   }
-  return now?.role === "leader" || now === void 0 && v.raft?.role === "leader";
+  return out;
+}
+async function leadsNow(ctx, v, letThroughDown) {
+  if (letThroughDown) {
+    const fresh = await ctx.views.get();
+    const now = fresh.find((x) => x.id === ctx.id);
+    if (now?.raft || now?.groups?.some((g) => g.raft)) {
+      const why = quorumGuard(ctx.id, fresh, ctx.t);
+      if (why) refuse(ctx, `${ctx.id} answers Raft again, and ${why}`);
+    }
+  }
+  return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
 }
 
 // src/node/handover.ts
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function handover(ctx, views) {
-  phase(ctx, "handover");
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
+async function settledStatus(ctx, group) {
+  const client = await ctx.session.raft(ctx.node, group);
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let last = "";
+  for (; ; ) {
+    const s = await client.status().catch((e) => e);
+    if (!(s instanceof Error) && s.leaderId) return s;
+    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
+    if (Date.now() >= until)
+      throw new StepError(
+        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    await sleep4(ctx.t.pollMs);
+  }
+}
+async function handoverGroup(ctx, views, group) {
   const t = ctx.t;
-  const leaderClient = await ctx.session.raft(ctx.node);
+  const me = await settledStatus(ctx, group);
+  if (me.role !== "leader") return void 0;
+  const leaderClient = await ctx.session.raft(ctx.node, group);
   const members2 = await leaderClient.members();
-  const tried = [];
-  for (const cand of handoverCandidates(ctx.id, views, t)) {
-    const member = members2.find((m) => m.id === cand.raft.id || m.name === cand.id);
-    if (!member) continue;
+  const seen = group === void 0 ? views : projectGroup(views, group);
+  const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
+  const tried = [...skipped];
+  for (const { view, member } of targets) {
     for (let attempt = 1; attempt <= 3; attempt++) {
+      const started = Date.now();
       try {
         await leaderClient.transferLeadership(member, t.handoverTimeoutMs);
         const deadline = Date.now() + t.handoverTimeoutMs;
         while (Date.now() < deadline) {
           const s = await leaderClient.status().catch(() => void 0);
-          if (s?.leaderId && s.leaderId !== s.id) return `to ${cand.id}`;
-          await sleep3(t.pollMs);
+          if (s?.leaderId && s.leaderId !== s.id)
+            return { group: group ?? 0, from: ctx.id, to: view.id, ms: Date.now() - started };
+          await sleep4(t.pollMs);
         }
         throw new Error("no other node took over in time");
       } catch (e) {
-        tried.push(`${cand.id} (attempt ${attempt}: ${e.message})`);
-        warn(ctx, `leadership transfer to ${cand.id} failed: ${e.message}`);
-        await sleep3(500 * 2 ** (attempt - 1));
+        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
+        warn(
+          ctx,
+          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
+        );
+        await sleep4(500 * 2 ** (attempt - 1));
       }
     }
   }
   throw new StepError(
-    `${ctx.id}: could not hand leadership over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
     ctx.id,
     "handover"
   );
+}
+async function handover(ctx, views, row) {
+  phase(ctx, "handover");
+  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
+  if (!groups.length) {
+    const moved = await handoverGroup(ctx, views, void 0);
+    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
+  }
+  const moves = [];
+  const until = Date.now() + ctx.t.handoverTimeoutMs;
+  let rounds = 0;
+  let todo = await ledGroups(ctx.session, ctx.node, void 0);
+  while (todo.length) {
+    if (rounds >= 3 || Date.now() > until)
+      throw new StepError(
+        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    const fresh = moves.length ? await ctx.views.get() : views;
+    let moved = false;
+    for (const g of todo) {
+      const m = await handoverGroup(ctx, fresh, g);
+      if (m) {
+        moved = true;
+        moves.push(m);
+        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
+      }
+    }
+    if (moved) rounds++;
+    else await sleep4(ctx.t.pollMs);
+    todo = await ledGroups(ctx.session, ctx.node, void 0);
+  }
+  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
+  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
 }
 
 // src/node/wal.ts
@@ -75829,7 +76055,7 @@ async function stopNode(ctx, hasContainer) {
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
   const wasDown = await guardNode(ctx, v, views, allowDown);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
   phase(ctx, "wal");
@@ -75918,7 +76144,7 @@ var ClusterViews = class {
 };
 
 // src/remediate/reseed-steps.ts
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
   const views = await observe(session, session.inv.nodes);
   const l = views.find((v) => v.raft?.role === "leader");
@@ -75938,7 +76164,7 @@ async function change(session, what, done, act, timeoutMs) {
       last = e.message;
     }
     if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
-    await sleep4(500);
+    await sleep5(500);
   }
 }
 async function undo(done, r) {
@@ -80284,9 +80510,9 @@ var handler = {
   set(target, methodName, value) {
     return target.cache[methodName] = value;
   },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
     }
     const method = endpointMethodsMap.get(scope).get(methodName);
     if (!method) {
@@ -80294,7 +80520,7 @@ var handler = {
     }
     const { endpointDefaults, decorations } = method;
     if (decorations) {
-      cache[methodName] = decorate(
+      cache2[methodName] = decorate(
         octokit,
         scope,
         methodName,
@@ -80302,9 +80528,9 @@ var handler = {
         decorations
       );
     } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
     }
-    return cache[methodName];
+    return cache2[methodName];
   }
 };
 function endpointsToMethods(octokit) {
@@ -80622,6 +80848,82 @@ import { mkdtemp as mkdtemp2, readdir as readdir2, readFile as readFile2, rm as 
 import { hostname as hostname4, tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
+// src/inventory/groups.ts
+function raftGroupsFlag(args) {
+  for (let k = 0; k < args.length; k++) {
+    const m = /^--?raftGroups(?:=(.*))?$/.exec(args[k]);
+    if (!m) continue;
+    return m[1] ?? args[k + 1] ?? "";
+  }
+  return void 0;
+}
+function parseRaftGroups(value, where2) {
+  const bad = (what) => new InventoryError(
+    `${where2}: --raftGroups "${value}": ${what}; expected "<group id>=<host>:<port>" separated by commas, e.g. "1=10.0.0.1:50051,2=10.0.0.1:50052"`
+  );
+  const out = [];
+  for (const part of value.split(",").map((p) => p.trim())) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    if (eq < 0) throw bad(`"${part}" has no "="`);
+    const idText = part.slice(0, eq).trim();
+    if (!/^\d+$/.test(idText)) throw bad(`"${idText}" is not a group id (a whole number)`);
+    const address = part.slice(eq + 1).trim();
+    const colon = address.lastIndexOf(":");
+    const portText = colon >= 0 ? address.slice(colon + 1) : "";
+    const port2 = Number(portText);
+    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535)
+      throw bad(`"${address}" has no port between 1 and 65535`);
+    const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
+    if (!host) throw bad(`"${address}" has no host`);
+    const id = Number(idText);
+    if (out.some((g) => g.id === id)) throw bad(`group ${id} appears twice`);
+    out.push({ id, host, port: port2 });
+  }
+  if (!out.length) throw bad("no group given");
+  return out.sort((a, b) => a.id - b.id);
+}
+var ids = (gs) => gs.map((g) => g.id).join(",");
+function groupsOfNode(inv, node2) {
+  const where2 = `${inv.source}: node ${node2.id}`;
+  const explicit = inv.groups?.map((g) => ({ id: g.id, host: node2.host, port: g.port })).sort((a, b) => a.id - b.id);
+  if (explicit && new Set(explicit.map((g) => g.id)).size !== explicit.length)
+    throw new InventoryError(`${inv.source}: groups: a group id appears twice; give each once`);
+  if (inv.engine !== "elastickv") {
+    if (explicit?.length)
+      throw new InventoryError(
+        `${inv.source}: groups: only elastickv runs several Raft groups; remove groups for engine ${inv.engine}`
+      );
+    return [];
+  }
+  const flag = raftGroupsFlag(nodeSpec(inv, node2).args);
+  const fromArgs = flag === void 0 ? void 0 : parseRaftGroups(flag, where2);
+  if (explicit && fromArgs && ids(explicit) !== ids(fromArgs))
+    throw new InventoryError(
+      `${where2}: the inventory's groups (${ids(explicit)}) differ from the container's --raftGroups (${ids(fromArgs)}); give the same group ids in both, or drop groups`
+    );
+  return fromArgs ?? explicit ?? [];
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function nodeGroups(inv) {
+  const known = cache.get(inv);
+  if (known) return known;
+  const out = /* @__PURE__ */ new Map();
+  let first;
+  for (const node2 of inv.nodes) {
+    const gs = groupsOfNode(inv, node2);
+    if (first && ids(gs) !== ids(first.groups)) {
+      throw new InventoryError(
+        `${inv.source}: node ${node2.id} serves Raft groups ${ids(gs) || "(one, on the admin port)"} but node ${first.id} serves ${ids(first.groups) || "(one, on the admin port)"}; every node must run the same groups`
+      );
+    }
+    first ??= { id: node2.id, groups: gs };
+    out.set(node2.id, gs);
+  }
+  cache.set(inv, out);
+  return out;
+}
+
 // src/raft/elastickv.ts
 var grpc = __toESM(require_src3(), 1);
 
@@ -80748,6 +81050,26 @@ function decodeChange(buf) {
   });
   return r;
 }
+var HEALTH_SERVICE = "grpc.health.v1.Health";
+var HEALTH_NAMES = {
+  0: "unknown",
+  1: "serving",
+  2: "not-serving",
+  3: "unknown"
+  // SERVICE_UNKNOWN: the server has never heard of the service name
+};
+var encodeHealthCheck = (service) => Buffer.from(str(1, service));
+function decodeHealthCheck(buf) {
+  let status2 = 0;
+  decode3(buf, { 1: "varint" }, "HealthCheckResponse", {
+    varint(field, v) {
+      if (field === 1) status2 = toUint64(v);
+    },
+    bytes() {
+    }
+  });
+  return status2;
+}
 
 // src/raft/engine.ts
 var RaftAdminError = class extends Error {
@@ -80773,9 +81095,12 @@ var ElastickvClient = class {
   selfId;
   client;
   call(method, request3, decode4, timeoutMs) {
+    return this.callPath(SERVICE, method, request3, decode4, timeoutMs);
+  }
+  callPath(service, method, request3, decode4, timeoutMs) {
     return new Promise((resolve2, reject) => {
       this.client.makeUnaryRequest(
-        `/${SERVICE}/${method}`,
+        `/${service}/${method}`,
         ident,
         ident,
         request3,
@@ -80786,7 +81111,7 @@ var ElastickvClient = class {
             const code = grpc.status[err.code] ?? String(err.code);
             reject(
               new RaftAdminError(
-                `${this.label}: RaftAdmin/${method}: ${code}: ${err.details || err.message}`,
+                `${this.label}: ${service}/${method}: ${code}: ${err.details || err.message}`,
                 code
               )
             );
@@ -80794,7 +81119,7 @@ var ElastickvClient = class {
             try {
               resolve2(decode4(value ?? Buffer.alloc(0)));
             } catch (e) {
-              reject(new Error(`${this.label}: RaftAdmin/${method}: ${e.message}`));
+              reject(new Error(`${this.label}: ${service}/${method}: ${e.message}`));
             }
           }
         }
@@ -80810,7 +81135,8 @@ var ElastickvClient = class {
       term: s.term,
       commitIndex: s.commitIndex,
       appliedIndex: s.appliedIndex,
-      lastLogIndex: s.lastLogIndex
+      lastLogIndex: s.lastLogIndex,
+      lastSnapshotIndex: s.lastSnapshotIndex
     };
   }
   async members(timeoutMs = 3e3) {
@@ -80844,6 +81170,22 @@ var ElastickvClient = class {
       decodeChange,
       timeoutMs
     );
+  }
+  async health(service = "RawKV", timeoutMs = 3e3) {
+    try {
+      const st = await this.callPath(
+        HEALTH_SERVICE,
+        "Check",
+        encodeHealthCheck(service),
+        decodeHealthCheck,
+        timeoutMs
+      );
+      return HEALTH_NAMES[st] ?? "unknown";
+    } catch (e) {
+      if (e instanceof RaftAdminError && (e.code === "UNIMPLEMENTED" || e.code === "NOT_FOUND"))
+        return void 0;
+      throw e;
+    }
   }
   async close() {
     this.client.close();
@@ -81068,22 +81410,40 @@ var ClusterSession = class _ClusterSession {
     }
     return h;
   }
-  /** The node's Raft admin endpoint, through its own SSH connection. */
-  raft(node2) {
-    let c = this.clients.get(node2.id);
+  /** The node's Raft groups (empty: one group, on the admin or client port). */
+  groups(node2) {
+    return nodeGroups(this.inv).get(node2.id) ?? [];
+  }
+  /**
+   * The node's Raft admin endpoint, through its own SSH connection: group `group`'s listener,
+   * or without one the node's only group (etcd, single-group elastickv) or else its first group.
+   * One tunnel per port, so one client per node and group.
+   */
+  raft(node2, group) {
+    const gs = this.groups(node2);
+    const g = group === void 0 ? gs[0] : gs.find((x) => x.id === group);
+    if (group !== void 0 && !g)
+      return Promise.reject(
+        new Error(
+          `node ${node2.id} has no Raft group ${group}: its groups are ${gs.map((x) => x.id).join(",") || "none (a single group)"}`
+        )
+      );
+    const key = g ? `${node2.id}#${g.id}` : node2.id;
+    let c = this.clients.get(key);
     if (!c) {
       const p = this.inv.ports;
-      const port2 = this.inv.engine === "etcd" ? p.client : p.admin;
-      const made = this.host(node2).tunnel(node2.host, port2).then(
+      const port2 = g ? g.port : this.inv.engine === "etcd" ? p.client : p.admin;
+      const label = g ? `node ${node2.id} group ${g.id}` : `node ${node2.id}`;
+      const made = this.host(node2).tunnel(g?.host ?? node2.host, port2).then(
         (t) => this.forgetOnFailure(
-          node2.id,
-          this.inv.engine === "etcd" ? new EtcdClient(t, `node ${node2.id}`) : new ElastickvClient(t, `node ${node2.id}`, node2.id),
+          key,
+          this.inv.engine === "etcd" ? new EtcdClient(t, label) : new ElastickvClient(t, label, node2.id),
           () => made
         )
       );
       c = made;
-      c.catch(() => this.clients.delete(node2.id));
-      this.clients.set(node2.id, c);
+      c.catch(() => this.clients.delete(key));
+      this.clients.set(key, c);
     }
     return c;
   }
@@ -81091,10 +81451,10 @@ var ClusterSession = class _ClusterSession {
    * A client whose call fails for any reason but the engine's own refusal is dropped, so the
    * next call builds a new tunnel: the SSH connection under it may have died and been replaced.
    */
-  forgetOnFailure(id, client, self2) {
+  forgetOnFailure(key, client, self2) {
     const guard = (f) => (...a) => f(...a).catch((e) => {
-      if (!(e instanceof RaftAdminError) && this.clients.get(id) === self2()) {
-        this.clients.delete(id);
+      if (!(e instanceof RaftAdminError) && this.clients.get(key) === self2()) {
+        this.clients.delete(key);
         void client.close().catch(() => {
         });
       }
@@ -81107,6 +81467,7 @@ var ClusterSession = class _ClusterSession {
       removeMember: guard(client.removeMember.bind(client)),
       addLearner: guard(client.addLearner.bind(client)),
       promoteLearner: guard(client.promoteLearner.bind(client)),
+      health: client.health ? guard(client.health.bind(client)) : void 0,
       close: () => client.close()
     };
   }
@@ -81429,9 +81790,9 @@ function openItems(r) {
 function clusterName(inv) {
   return `${inv.engine} ${[...inv.nodes.map((n) => n.id)].sort().join(",")}`;
 }
-function inputNodes(inv, ids) {
+function inputNodes(inv, ids2) {
   try {
-    return selectNodes(inv, ids);
+    return selectNodes(inv, ids2);
   } catch (e) {
     throw new Error(`input nodes: ${e.message}`);
   }

@@ -36,7 +36,7 @@ export async function replaceNode(
 ): Promise<NodeRow> {
   const allowDown = !!o.allowDownTarget;
   const wasDown = await guardNode(ctx, v, views, allowDown);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
 
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
