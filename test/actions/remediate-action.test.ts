@@ -83,4 +83,4 @@ describe('bad inputs (no lab needed: each fails before any host is reached)', ()
 });
 
 // Cases against the lab (a real diagnosis and heal) belong in their own describe block below,
-// with the lab brought up in its beforeAll, as in rollout-action.test.ts.
+// with the lab brought up in its beforeAll, as in rollout-action-lab.test.ts.
