@@ -49,6 +49,24 @@ describe('workflows', async () => {
     for (const line of good) expect(unpinned(`steps:\n  ${line}\n`), line).toEqual([]);
   });
 
+  it.each(files.filter((f) => f.endsWith('rolling-update.yml')))(
+    '%s trusts only the default branch by its full ref, checks out that commit, and may record a deployment',
+    (f) => {
+      const wf = parse(readFileSync(join(ROOT, f), 'utf8'));
+      const job = wf.jobs.rollout;
+      const steps: { if?: string; with?: Record<string, string>; uses?: string }[] = job.steps;
+      // A tag named like the default branch has the same ref_name: only the full ref tells.
+      expect(steps[0]!.if).toBe(
+        "github.ref != format('refs/heads/{0}', github.event.repository.default_branch)",
+      );
+      const checkout = steps.find((x) => x.uses?.startsWith('actions/checkout@'))!;
+      expect(checkout.with?.ref).toBe(expr('github.sha'));
+      expect(job.permissions).toEqual({ contents: 'read', deployments: 'write' });
+      const roll = steps.find((x) => x.uses?.startsWith('raftroll/raftroll@'))!;
+      expect(roll.with?.environment).toBe(job.environment);
+    },
+  );
+
   it.each(files)('%s says the SSH keys must be environment secrets', (f) => {
     // The comments as prose: a phrase may wrap.
     const text = readFileSync(join(ROOT, f), 'utf8').replace(/\n\s*#\s*/g, ' ');
