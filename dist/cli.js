@@ -55907,7 +55907,15 @@ var InventorySchema = external_exports.strictObject({
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
   etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional(),
   /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
-  elastickv: ElastickvSchema.optional()
+  elastickv: ElastickvSchema.optional(),
+  /**
+   * The file (a path on every host) whose presence stops elastickv's leader-balance scheduler
+   * (the node's --leaderBalanceKillSwitchFile, as the host sees it). A roll creates it for its
+   * duration, so the scheduler never moves leadership back onto the node about to stop.
+   */
+  leaderBalanceKillSwitch: external_exports.string().refine((v) => v.startsWith("/") && posix2.normalize(v) === v && !v.endsWith("/"), {
+    message: 'must be an absolute, normalized path on the hosts (no "..", no trailing "/")'
+  }).optional()
 });
 
 // src/inventory/load.ts
@@ -61367,6 +61375,47 @@ var TargetImage = class {
   }
 };
 
+// src/rollout/leader-balance.ts
+async function pauseLeaderBalance(session, events) {
+  const path = session.inv.leaderBalanceKillSwitch;
+  if (!path) return async () => {
+  };
+  const created = [];
+  const undo2 = async () => {
+    for (const c of created)
+      await c.run().catch(
+        (e) => events.emit({
+          type: "warning",
+          at: Date.now(),
+          node: c.id,
+          message: `could not remove the leader-balance kill switch ${path}: ${e.message}; remove it by hand, or the scheduler stays paused`
+        })
+      );
+  };
+  try {
+    for (const node2 of session.inv.nodes) {
+      const host = session.host(node2);
+      const there = await host.run(["test", "-e", path], { allowFailure: true });
+      if (there.code === 0) continue;
+      await host.run(["touch", "--", path]);
+      created.push({ id: node2.id, run: () => host.run(["rm", "-f", "--", path]) });
+    }
+  } catch (e) {
+    await undo2();
+    throw new StepError(
+      `cannot pause the leader-balance scheduler (creating ${path}): ${e.message}; nothing was touched`,
+      void 0,
+      "guard"
+    );
+  }
+  events.emit({
+    type: "warning",
+    at: Date.now(),
+    message: `leader balancing paused for the roll (${path} on ${created.length} host(s))`
+  });
+  return undo2;
+}
+
 // src/rollout/order.ts
 function rolloutOrder(ids2, views, leaderLast = true) {
   if (!leaderLast) return [...ids2];
@@ -61524,6 +61573,7 @@ var Rollout = class {
       dryRun: !!this.opts.dryRun
     });
     let unlock;
+    let resume;
     try {
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
@@ -61544,6 +61594,7 @@ var Rollout = class {
       }
       if (found.length) throw new StepError(refusal(found[0]), found[0].node, "guard");
       unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
+      resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
@@ -61567,6 +61618,7 @@ var Rollout = class {
       });
       return { result: "failure", rows: this.rows, message, ...where2 };
     } finally {
+      await resume?.();
       await unlock?.();
     }
   }

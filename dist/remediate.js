@@ -72874,7 +72874,15 @@ var InventorySchema = external_exports.strictObject({
   /** The etcd release whose WAL rules apply (elastickv: 3.7, what it ships). */
   etcdVersion: external_exports.enum(["3.4", "3.5", "3.6", "3.7"]).optional(),
   /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
-  elastickv: ElastickvSchema.optional()
+  elastickv: ElastickvSchema.optional(),
+  /**
+   * The file (a path on every host) whose presence stops elastickv's leader-balance scheduler
+   * (the node's --leaderBalanceKillSwitchFile, as the host sees it). A roll creates it for its
+   * duration, so the scheduler never moves leadership back onto the node about to stop.
+   */
+  leaderBalanceKillSwitch: external_exports.string().refine((v) => v.startsWith("/") && posix2.normalize(v) === v && !v.endsWith("/"), {
+    message: 'must be an absolute, normalized path on the hosts (no "..", no trailing "/")'
+  }).optional()
 });
 
 // src/inventory/load.ts

@@ -169,6 +169,17 @@ export const InventorySchema = z.strictObject({
   etcdVersion: z.enum(['3.4', '3.5', '3.6', '3.7']).optional(),
   /** elastickv's optional listeners and membership flags (S3, SQS, admin, KeyViz, join). */
   elastickv: ElastickvSchema.optional(),
+  /**
+   * The file (a path on every host) whose presence stops elastickv's leader-balance scheduler
+   * (the node's --leaderBalanceKillSwitchFile, as the host sees it). A roll creates it for its
+   * duration, so the scheduler never moves leadership back onto the node about to stop.
+   */
+  leaderBalanceKillSwitch: z
+    .string()
+    .refine((v) => v.startsWith('/') && posix.normalize(v) === v && !v.endsWith('/'), {
+      message: 'must be an absolute, normalized path on the hosts (no "..", no trailing "/")',
+    })
+    .optional(),
 });
 
 export type InventoryInput = z.infer<typeof InventorySchema>;

@@ -17,6 +17,7 @@ import { ClusterViews } from '../node/views.js';
 import type * as docker from '../runtime/docker.js';
 import { rulesFor } from '../wal/versions.js';
 import { TargetImage } from './images.js';
+import { pauseLeaderBalance } from './leader-balance.js';
 import { rolloutOrder } from './order.js';
 import { planRows } from './plan.js';
 import { blockers, refusal } from './preflight.js';
@@ -95,6 +96,7 @@ export class Rollout {
       dryRun: !!this.opts.dryRun,
     });
     let unlock: (() => Promise<void>) | undefined;
+    let resume: (() => Promise<void>) | undefined;
     try {
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
@@ -117,6 +119,7 @@ export class Rollout {
       }
       if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
       unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
+      resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
@@ -140,6 +143,7 @@ export class Rollout {
       });
       return { result: 'failure', rows: this.rows, message, ...where };
     } finally {
+      await resume?.();
       await unlock?.();
     }
   }
