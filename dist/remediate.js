@@ -73449,8 +73449,13 @@ var HostFiles = class {
     ]);
     return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
   }
-  read(path, start, end) {
-    return this.host.readStream(absolutePath(path), start, end);
+  /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
+  bytesRead = 0;
+  async *read(path, start, end) {
+    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+      this.bytesRead += chunk.length;
+      yield chunk;
+    }
   }
   async copyNew(src, dst) {
     absolutePath(src);
@@ -75979,8 +75984,15 @@ async function handover(ctx, views, row) {
 }
 
 // src/node/wal.ts
-async function checkWal(ctx) {
+async function checkWal(ctx, read) {
   const files = new HostFiles(ctx.host);
+  try {
+    return await judge(ctx, files);
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function judge(ctx, files) {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules);
   if (report.verdict === "clean") return "clean";
@@ -76068,7 +76080,9 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const stopped = await stopNode(ctx, !!v.container);
   phase(ctx, "wal");
   try {
-    row.wal = await checkWal(ctx);
+    row.wal = await checkWal(ctx, (n) => {
+      row.walBytesRead = n;
+    });
   } catch (e) {
     if (e instanceof StepError && e.phase === "wal") throw e;
     const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);

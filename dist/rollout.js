@@ -74215,8 +74215,13 @@ var HostFiles = class {
     ]);
     return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
   }
-  read(path, start, end) {
-    return this.host.readStream(absolutePath(path), start, end);
+  /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
+  bytesRead = 0;
+  async *read(path, start, end) {
+    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+      this.bytesRead += chunk.length;
+      yield chunk;
+    }
   }
   async copyNew(src, dst) {
     absolutePath(src);
@@ -75689,8 +75694,15 @@ async function freeBackupName(files, path) {
 }
 
 // src/node/wal.ts
-async function checkWal(ctx) {
+async function checkWal(ctx, read) {
   const files = new HostFiles(ctx.host);
+  try {
+    return await judge(ctx, files);
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function judge(ctx, files) {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules);
   if (report.verdict === "clean") return "clean";
@@ -75778,7 +75790,9 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const stopped = await stopNode(ctx, !!v.container);
   phase(ctx, "wal");
   try {
-    row.wal = await checkWal(ctx);
+    row.wal = await checkWal(ctx, (n) => {
+      row.walBytesRead = n;
+    });
   } catch (e) {
     if (e instanceof StepError && e.phase === "wal") throw e;
     const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
@@ -81239,11 +81253,12 @@ function escapeMarkdown(text2) {
 
 // src/actions/rollout-summary.ts
 var cell = (s) => escapeMarkdown(String(s ?? ""));
+var mib2 = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 var secs = (ms) => ms === void 0 ? "" : `${(ms / 1e3).toFixed(1)} s`;
 function rolloutSummaryMarkdown(r) {
   const head = `### raftroll ${r.dryRun ? "plan" : "rollout"} to ${cell(r.image)}: ${cell(r.result)}`;
   const rows = r.nodes.map(
-    (n) => `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} \u2192 ${cell(n.imageAfter)} | ${cell(n.wal)} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ""} |`
+    (n) => `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} \u2192 ${cell(n.imageAfter)} | ${cell(n.wal)}${n.walBytesRead !== void 0 ? ` (${mib2(n.walBytesRead)} read)` : ""} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ""} |`
   );
   const t = r.totals;
   return [

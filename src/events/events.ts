@@ -39,6 +39,8 @@ export interface NodeRow {
   imageAfter: string;
   wal: string;
   handover: string;
+  /** Bytes of WAL read from the host between the node's stop and its start. */
+  walBytesRead?: number;
   /** From the stop to caught up, in milliseconds (the node's unavoidable time). */
   downtimeMs?: number;
   finalLag?: number;

@@ -43,7 +43,9 @@ export async function replaceNode(
 
   phase(ctx, 'wal');
   try {
-    row.wal = await checkWal(ctx);
+    row.wal = await checkWal(ctx, (n) => {
+      row.walBytesRead = n;
+    });
   } catch (e) {
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
     // lost connection) must not leave a healthy node down. A node that was down already stays

@@ -6,9 +6,20 @@ import { repairPath, verifyPath } from '../wal/engine.js';
 import { type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
 
-/** The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log. */
-export async function checkWal(ctx: NodeContext): Promise<string> {
+/**
+ * The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log.
+ * `read` is told how many bytes came from the host, however the step ended.
+ */
+export async function checkWal(ctx: NodeContext, read?: (bytes: number) => void): Promise<string> {
   const files = new HostFiles(ctx.host);
+  try {
+    return await judge(ctx, files);
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+
+async function judge(ctx: NodeContext, files: HostFiles): Promise<string> {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules);
   if (report.verdict === 'clean') return 'clean';

@@ -89,8 +89,14 @@ export class HostFiles implements WalWriter {
     return [...new Set(r.stdout.split('\0').filter(Boolean))].sort();
   }
 
-  read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
-    return this.host.readStream(absolutePath(path), start, end);
+  /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
+  bytesRead = 0;
+
+  async *read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
+    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+      this.bytesRead += chunk.length;
+      yield chunk;
+    }
   }
 
   async copyNew(src: string, dst: string): Promise<void> {

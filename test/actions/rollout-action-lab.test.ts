@@ -104,10 +104,12 @@ it('rolls a node for real, with a log group per node, a summary row, a timeline 
   expect(r.stdout).toContain('::group::node n1');
   expect(r.outputs.result).toBe('success');
   expect(r.summary).toMatch(
-    /\| n1 \| (leader|follower) \| raftroll-lab\/etcd:a → raftroll-lab\/etcd:b \| clean \|/,
+    /\| n1 \| (leader|follower) \| raftroll-lab\/etcd:a → raftroll-lab\/etcd:b \| clean \(\d+\.\d MiB read\) \|/,
   );
   const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
   expect(report.nodes[0]).toMatchObject({ node: 'n1', result: 'updated' });
+  // What the WAL step read from the host while the node was down.
+  expect(report.nodes[0].walBytesRead).toBeGreaterThan(0);
 }, 120_000);
 
 it('fails with an annotation naming the node and the phase, and a failed deployment naming it', async () => {
