@@ -59884,11 +59884,12 @@ async function judge(ctx, files) {
     for (const x of r.actions.slice(1))
       warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
     const a = r.actions[0];
+    const dropped = droppedText(a.bytesDropped, report.dirs.find((x) => x.dir === a.dir)?.repair);
     warn(
       ctx,
-      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
     );
-    return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
   }
   const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
   const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
@@ -59897,6 +59898,12 @@ async function judge(ctx, files) {
     id,
     "wal"
   );
+}
+function droppedText(total, plan) {
+  const record2 = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
+  if (record2 === void 0) return `${total} bytes dropped`;
+  const zeros = total - record2;
+  return `${record2} bytes of the torn record dropped${zeros > 0 ? `, and ${zeros} bytes of zero preallocation after it` : ""}`;
 }
 
 // src/node/rollback.ts

@@ -35,11 +35,12 @@ async function judge(ctx: NodeContext, files: HostFiles): Promise<string> {
     for (const x of r.actions.slice(1))
       warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
     const a = r.actions[0]!;
+    const dropped = droppedText(a.bytesDropped, report.dirs.find((x) => x.dir === a.dir)?.repair);
     warn(
       ctx,
-      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${a.bytesDropped} bytes, backup ${a.backup})`,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`,
     );
-    return `torn, repaired (${a.bytesDropped} bytes dropped, ${a.entriesDropped.count} entries)`;
+    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
   }
   const d = report.dirs.find((x) => x.verdict !== 'clean' && x.verdict !== 'torn')!;
   const where = d.problem
@@ -50,4 +51,15 @@ async function judge(ctx: NodeContext, files: HostFiles): Promise<string> {
     id,
     'wal',
   );
+}
+
+/**
+ * What a repair dropped, in words that do not mistake etcd's zero preallocation (up to 64 MB of a
+ * segment) for lost records: the torn record's bytes, then the zeros after it.
+ */
+export function droppedText(total: number, plan?: { nonZeroBytesDropped: number }): string {
+  const record = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : undefined;
+  if (record === undefined) return `${total} bytes dropped`;
+  const zeros = total - record;
+  return `${record} bytes of the torn record dropped${zeros > 0 ? `, and ${zeros} bytes of zero preallocation after it` : ''}`;
 }
