@@ -76027,7 +76027,7 @@ function droppedText(total, plan) {
   const record2 = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
   if (record2 === void 0) return `${total} bytes dropped`;
   const zeros = total - record2;
-  return `${record2} bytes of the torn record dropped${zeros > 0 ? `, and ${zeros} bytes of zero preallocation after it` : ""}`;
+  return `${record2} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
 }
 
 // src/node/rollback.ts

@@ -55,11 +55,11 @@ async function judge(ctx: NodeContext, files: HostFiles): Promise<string> {
 
 /**
  * What a repair dropped, in words that do not mistake etcd's zero preallocation (up to 64 MB of a
- * segment) for lost records: the torn record's bytes, then the zeros after it.
+ * segment) for lost records: the non-zero bytes (the torn record), then the zeros.
  */
 export function droppedText(total: number, plan?: { nonZeroBytesDropped: number }): string {
   const record = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : undefined;
   if (record === undefined) return `${total} bytes dropped`;
   const zeros = total - record;
-  return `${record} bytes of the torn record dropped${zeros > 0 ? `, and ${zeros} bytes of zero preallocation after it` : ''}`;
+  return `${record} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ''}`;
 }

@@ -4,12 +4,12 @@ import { droppedText } from '../../src/node/wal.js';
 describe('what a repair dropped, in words', () => {
   it('tells the torn record from the zero preallocation after it', () => {
     expect(droppedText(63_924_072, { nonZeroBytesDropped: 3_104 })).toBe(
-      '3104 bytes of the torn record dropped, and 63920968 bytes of zero preallocation after it',
+      '3104 non-zero bytes dropped (the torn record); the other 63920968 of 63924072 were zeros (preallocation)',
     );
   });
   it('says only the record when nothing follows it', () => {
     expect(droppedText(512, { nonZeroBytesDropped: 512 })).toBe(
-      '512 bytes of the torn record dropped',
+      '512 non-zero bytes dropped (the torn record)',
     );
   });
   it('falls back to the total when the plan does not know', () => {

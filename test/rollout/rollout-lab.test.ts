@@ -240,7 +240,7 @@ it('repairs a torn tail found on a node, reports it, and brings the node back ca
   expect(r.code, r.out + r.err).toBe(0);
   // The torn record is a few bytes or kilobytes; the segment's zero preallocation is told apart.
   const m =
-    /^torn, repaired \((\d+) bytes of the torn record dropped(, and \d+ bytes of zero preallocation after it)?, \d+ entries\)$/.exec(
+    /^torn, repaired \((\d+) non-zero bytes dropped \(the torn record\)(; the other \d+ of \d+ were zeros \(preallocation\))?, \d+ entries\)$/.exec(
       r.report.nodes[0]!.wal,
     );
   expect(m, r.report.nodes[0]!.wal).not.toBeNull();
