@@ -2,7 +2,7 @@
 // every host first, a node skipped when it already runs the target, and the next node only once
 // the previous one has caught up. What is done to each node is the node procedure's.
 
-import { lockCluster } from '../cluster/lock.js';
+import { type Lease, takeLease } from '../cluster/lock.js';
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events, NodeRow, Phase } from '../events/events.js';
@@ -34,6 +34,11 @@ export interface RolloutOptions {
   thresholds: NodeThresholds;
   /** Set when the user asks to stop (Ctrl-C): the current node is finished or rolled back first. */
   signal?: AbortSignal;
+  /**
+   * A lease the caller already holds (a resume that took over a stale one and finished its node
+   * first); released by the rollout when it ends. Without it the rollout takes its own.
+   */
+  lease?: Lease;
 }
 
 export interface RolloutResult {
@@ -94,7 +99,7 @@ export class Rollout {
       order,
       dryRun: !!this.opts.dryRun,
     });
-    let unlock: (() => Promise<void>) | undefined;
+    let lease: Lease | undefined = this.opts.lease;
     try {
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
@@ -116,7 +121,12 @@ export class Rollout {
         return { result: 'success', rows: this.rows };
       }
       if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
-      unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
+      lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+        image: this.opts.image,
+        onWarning: (node, message) =>
+          this.events.emit({ type: 'warning', at: Date.now(), node, message }),
+      });
+      this.run0.journal = lease;
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
@@ -140,7 +150,10 @@ export class Rollout {
       });
       return { result: 'failure', rows: this.rows, message, ...where };
     } finally {
-      await unlock?.();
+      // A node left half-done (a second interrupt, a failed rollback) keeps the lock and its
+      // journal for the next run; the message says so.
+      const kept = await lease?.release();
+      if (kept) this.events.emit({ type: 'warning', at: Date.now(), message: kept });
     }
   }
 
