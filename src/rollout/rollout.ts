@@ -101,6 +101,16 @@ export class Rollout {
     });
     let lease: Lease | undefined = this.opts.lease;
     try {
+      // A real roll judges the cluster under the lock: a run that lost the race for it is told
+      // who holds it, not that a node the winner just stopped is down.
+      if (!this.opts.dryRun) {
+        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+          image: this.opts.image,
+          onWarning: (node, message) =>
+            this.events.emit({ type: 'warning', at: Date.now(), node, message }),
+        });
+        this.run0.journal = lease;
+      }
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
@@ -121,12 +131,6 @@ export class Rollout {
         return { result: 'success', rows: this.rows };
       }
       if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
-      lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
-        image: this.opts.image,
-        onWarning: (node, message) =>
-          this.events.emit({ type: 'warning', at: Date.now(), node, message }),
-      });
-      this.run0.journal = lease;
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {

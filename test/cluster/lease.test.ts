@@ -217,7 +217,7 @@ describe('takeLease', () => {
     const live = await takeLease(session(dir, ['n1']), 'raftroll roll kv:2');
     await expect(
       takeLease(session(dir, ['n1']), 'raftroll roll kv:3', { takeOverStale: true }),
-    ).rejects.toThrow(/heartbeat 0s ago. Wait for it to finish; a live holder is never broken/);
+    ).rejects.toThrow(/heartbeat \d+s ago. Wait for it to finish; a live holder is never broken/);
     await live.release();
 
     // A holder elsewhere whose heartbeat stopped two minutes ago.
