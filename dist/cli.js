@@ -30911,9 +30911,9 @@ var require_orca = __commonJS({
           this.currentInterval = newInterval;
           const metricsCall = this.client.streamCoreMetrics({ report_interval: (0, duration_1.msToDuration)(newInterval) });
           this.metricsCall = metricsCall;
-          metricsCall.on("data", (report) => {
+          metricsCall.on("data", (report2) => {
             this.dataWatchers.forEach((watcher) => {
-              watcher.onMetricsUpdate(report);
+              watcher.onMetricsUpdate(report2);
             });
           });
           metricsCall.on("error", (error62) => {
@@ -35381,6 +35381,7 @@ var {
 } = import_index.default;
 
 // src/cluster/lock.ts
+import { randomUUID } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { basename, dirname } from "node:path/posix";
 
@@ -35569,9 +35570,135 @@ function parseInspect(json2) {
   };
 }
 
+// src/cluster/journal.ts
+var SETTLED = /* @__PURE__ */ new Set([
+  "done",
+  "restored",
+  "rolled-back",
+  "left-stopped"
+]);
+var JOURNAL_FILE = "journal.jsonl";
+function parseJournal(text2) {
+  const entries3 = [];
+  const bad = [];
+  for (const line of text2.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line);
+      if (typeof e.node === "string" && typeof e.phase === "string" && typeof e.at === "string")
+        entries3.push(e);
+      else bad.push(line);
+    } catch {
+      bad.push(line);
+    }
+  }
+  return { entries: entries3, bad };
+}
+function inFlight(entries3) {
+  const last = /* @__PURE__ */ new Map();
+  for (const e of entries3) if (e.phase !== "take-over") last.set(e.node, e);
+  return [...last.values()].filter((e) => !SETTLED.has(e.phase));
+}
+var isNew = (c, e) => !!c && !!e.new?.fingerprint && c.fingerprint === e.new.fingerprint;
+function finishPlan(e, seen) {
+  switch (e.phase) {
+    case "stop":
+    case "wal":
+      if (!seen.current)
+        return { kind: "report", why: `the journal says ${e.phase}, but there is no container` };
+      return {
+        kind: "restore-old",
+        why: `the run died at ${e.phase}, before any container was replaced: start the old one again`
+      };
+    case "start":
+      if (isNew(seen.current, e))
+        return {
+          kind: "start-new",
+          why: "the run died at start after the new container was created: finish starting it"
+        };
+      if (seen.previous || seen.current)
+        return {
+          kind: "restore-old",
+          why: "the run died at start before the new container was created: put the old one back"
+        };
+      return { kind: "report", why: "the journal says start, but neither container exists" };
+    case "catch-up":
+      if (isNew(seen.current, e))
+        return {
+          kind: "start-new",
+          why: "the run died while the new container was catching up: wait for it and finish"
+        };
+      return {
+        kind: seen.previous || seen.current ? "restore-old" : "report",
+        why: "the journal says catch-up, but the new container is not there: put the old one back"
+      };
+    case "rollback":
+      if (!seen.previous && !seen.current)
+        return { kind: "report", why: "the journal says rollback, but neither container exists" };
+      return {
+        kind: "restore-old",
+        why: "the run died while rolling back: finish putting the old container back"
+      };
+    default:
+      return { kind: "report", why: `nothing to finish after ${e.phase}` };
+  }
+}
+var walVerified = (e) => e.phase === "start" || e.phase === "catch-up" || e.phase === "rollback";
+async function appendJournal(host, path, e) {
+  await host.run(["tee", "-a", "--", path], { input: `${JSON.stringify(e)}
+` });
+}
+
+// src/cluster/lease.ts
+var HEARTBEAT_MS = 1e4;
+var STALE_AFTER_MS = 6e4;
+var LEASE_FORMAT = "raftroll-lease/1";
+function parseOwner(text2) {
+  const t = text2.trim();
+  if (!t) return { kind: "foreign", text: text2, why: "the owner file is empty" };
+  if (/^raftroll \S+.* by \S+ pid \d+/.test(t) && !t.startsWith("{"))
+    return { kind: "old-format", text: t };
+  let o;
+  try {
+    o = JSON.parse(t);
+  } catch {
+    return { kind: "foreign", text: t, why: "the owner file is neither JSON nor an old note" };
+  }
+  const x = o;
+  if (x?.format !== LEASE_FORMAT || typeof x.purpose !== "string" || typeof x.user !== "string" || typeof x.host !== "string" || typeof x.pid !== "number" || typeof x.takenAt !== "string" || typeof x.token !== "string")
+    return { kind: "foreign", text: t, why: `the owner file is not a ${LEASE_FORMAT} record` };
+  return { kind: "lease", owner: x };
+}
+function holderLine(o) {
+  const run2 = o.runUrl ? ` (${o.runUrl})` : "";
+  return `${o.purpose} by ${o.user}@${o.host} pid ${o.pid}${run2} since ${o.takenAt}`;
+}
+function isStale(l, thresholdMs = STALE_AFTER_MS) {
+  if (l.localPidAlive === false) return true;
+  if (l.localPidAlive === true) return false;
+  return l.heartbeatAgeMs !== void 0 && l.heartbeatAgeMs > thresholdMs;
+}
+function ageText(ms) {
+  if (ms === void 0 || !Number.isFinite(ms)) return "unknown";
+  const s = Math.max(0, Math.round(ms / 1e3));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
 // src/cluster/lock.ts
 var LOCK_NAME = ".raftroll-lock";
+var HEARTBEAT_FILE = "heartbeat";
+var OWNER_FILE = "owner";
+var TAKEOVER_PREFIX = "takeover-";
 var ClusterLockedError = class extends Error {
+  /** The holder, in one line, for summaries. */
+  constructor(message, holder) {
+    super(message);
+    this.holder = holder;
+  }
+  holder;
   name = "ClusterLockedError";
 };
 function lockPath(dataDir) {
@@ -35581,6 +35708,11 @@ function lockPath(dataDir) {
 function sharedLockPath(dataDir) {
   return `${dirname(normalize(dataDir))}/${LOCK_NAME}`;
 }
+function archivePath(dataDir, at) {
+  const dir = normalize(dataDir);
+  const stamp = at.toISOString().replace(/[:.]/g, "-");
+  return `${dirname(dir)}/.raftroll-journal-${basename(dir)}.${stamp}.jsonl`;
+}
 function normalize(dataDir) {
   const dir = dataDir.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
   if (!dir.startsWith("/") || dir === "/" || dir.split("/").includes(".."))
@@ -35589,63 +35721,277 @@ function normalize(dataDir) {
     );
   return dir;
 }
-function owner(purpose) {
+function newOwner(purpose, image) {
   let user = "unknown";
   try {
     user = userInfo().username;
   } catch {
   }
-  const run2 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
-  return `${purpose} by ${user}@${hostname()} pid ${process.pid}${run2} since ${(/* @__PURE__ */ new Date()).toISOString()}
-`;
+  const e = process.env;
+  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
+  return {
+    format: LEASE_FORMAT,
+    purpose,
+    user,
+    host: hostname(),
+    pid: process.pid,
+    ...runUrl ? { runUrl } : {},
+    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
+    token: randomUUID(),
+    ...image ? { image } : {}
+  };
 }
-async function release(host, path, note) {
-  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
 }
-async function holder(host, path) {
-  const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  return who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+function liveness(o, heartbeatAgeMs) {
+  const local = o.kind === "lease" && o.owner.host === hostname();
+  return {
+    heartbeatAgeMs,
+    ...local && o.kind === "lease" ? { localPidAlive: pidAlive(o.owner.pid) } : {}
+  };
 }
-var locked = (by, path, id) => new ClusterLockedError(
-  `the cluster is locked by another raftroll run: ${by} (${path} on ${id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
-);
-async function lockCluster(session, purpose) {
+async function readLock(host, path) {
+  const ls = await host.run(["find", path, "-maxdepth", "1", "-printf", "%f %T@\\n"], {
+    allowFailure: true
+  });
+  if (ls.code !== 0) {
+    if (/No such file/i.test(ls.stderr)) return { state: "free" };
+    throw new Error(`${host.name}: cannot read ${path}: ${ls.stderr.trim()}`);
+  }
+  const now = Number((await host.run(["date", "+%s"])).stdout.trim()) * 1e3;
+  const mtimes = /* @__PURE__ */ new Map();
+  for (const line of ls.stdout.split("\n")) {
+    const m = /^(.*) (\d+(?:\.\d+)?)$/.exec(line);
+    if (m) mtimes.set(m[1], Number(m[2]) * 1e3);
+  }
+  const age = (name) => {
+    const t = mtimes.get(name);
+    return t === void 0 ? void 0 : Math.max(0, now - t);
+  };
+  const ownerText = (await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true })).stdout;
+  const journal2 = await host.run(["cat", "--", `${path}/${JOURNAL_FILE}`], { allowFailure: true });
+  const { entries: entries3, bad } = parseJournal(journal2.code === 0 ? journal2.stdout : "");
+  const owner = parseOwner(ownerText);
+  const lockAgeMs = age(basename(path));
+  const heartbeatAgeMs = age(HEARTBEAT_FILE) ?? lockAgeMs;
+  return {
+    state: "held",
+    path,
+    owner,
+    ownerText,
+    heartbeatAgeMs,
+    lockAgeMs,
+    // Only a raftroll lease can be stale: anything else is never broken by a run.
+    stale: owner.kind === "lease" && isStale(liveness(owner, heartbeatAgeMs)),
+    entries: entries3,
+    badLines: bad
+  };
+}
+function describeHolder(l) {
+  if (l.owner.kind === "lease") return holderLine(l.owner.owner);
+  if (l.owner.kind === "old-format") return l.owner.text;
+  if (!l.ownerText.trim() && (l.lockAgeMs ?? 0) < STALE_AFTER_MS)
+    return "a run that is taking it right now (no owner written yet)";
+  return `an unknown holder (${l.owner.why})`;
+}
+function lockedError(l, id) {
+  const by = describeHolder(l);
+  const where2 = `(${l.path} on ${id})`;
+  if (l.owner.kind === "lease" && l.stale)
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where2}, heartbeat ${ageText(l.heartbeatAgeMs)} ago: that run looks gone (stale after ${STALE_AFTER_MS / 1e3}s). See what it left with raftroll lock status, then finish its work with --take-over-stale (or raftroll lock release)`,
+      by
+    );
+  if (l.owner.kind === "lease")
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where2}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it to finish; a live holder is never broken`,
+      by
+    );
+  return new ClusterLockedError(
+    `the cluster is locked by another raftroll run: ${by} ${where2}. This is not a lease this release can judge (an earlier release's note, or a file it did not write): check the nodes with raftroll diagnose, then remove it with raftroll lock release --force`,
+    by
+  );
+}
+async function conflict(host, path, id) {
+  const l = await readLock(host, path).catch(() => ({ state: "free" }));
+  if (l.state === "held") return lockedError(l, id);
+  return new ClusterLockedError(
+    `another raftroll run took and gave back the cluster lock at ${path} on ${id} while this one was taking it; run again`,
+    "a run that has finished"
+  );
+}
+var Lease = class {
+  constructor(session, path, owner, held, skipped, takenOver, warn2) {
+    this.session = session;
+    this.path = path;
+    this.owner = owner;
+    this.held = held;
+    this.skipped = skipped;
+    this.takenOver = takenOver;
+    this.warn = warn2;
+  }
+  session;
+  path;
+  owner;
+  held;
+  skipped;
+  takenOver;
+  warn;
+  timer;
+  last = /* @__PURE__ */ new Map();
+  /** Entries of the runs whose leases were taken over that show a node in flight. */
+  inherited() {
+    return this.takenOver.flatMap((t) => inFlight(t.entries));
+  }
+  async record(e) {
+    const h = this.held.find((x) => x.node.id === e.node);
+    if (!h)
+      throw new Error(
+        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
+      );
+    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
+    this.last.set(e.node, full);
+  }
+  /** The nodes this run began and did not bring to an end. */
+  halfDone() {
+    return [...this.last.values()].filter((e) => !SETTLED.has(e.phase));
+  }
+  startHeartbeat(ms = HEARTBEAT_MS) {
+    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer.unref();
+  }
+  async beat() {
+    await Promise.all(
+      this.held.map(async (h) => {
+        const r = await h.host.run(["touch", "-c", "--", `${this.path}/${HEARTBEAT_FILE}`], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+        if (r.code !== 0)
+          this.warn(h.node.id, `could not renew the lease heartbeat: ${r.stderr.trim()}`);
+      })
+    );
+  }
+  /**
+   * Gives the lock back on every host, unless a node this run began is left half-done: then
+   * the lock stays, with its journal, and the returned text says why. A journal inherited from
+   * a taken-over run is archived beside the data directory, never deleted.
+   */
+  async release() {
+    clearInterval(this.timer);
+    const open3 = this.halfDone();
+    if (open3.length)
+      return `the cluster lock is kept: ${open3.map((e) => `${e.node} was left at ${e.phase}`).join(", ")}; the journal says where things stand (raftroll lock status)`;
+    const archive = this.takenOver.length > 0;
+    for (const h of [...this.held].reverse())
+      await releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
+        (e) => this.warn(h.node.id, `could not release the cluster lock: ${e.message}`)
+      );
+    return void 0;
+  }
+  /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
+  async undo() {
+    clearInterval(this.timer);
+    for (const h of [...this.held].reverse()) {
+      if (h.previousOwner !== void 0) {
+        await h.host.run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner }).catch(() => {
+        });
+        if (h.marker) await h.host.run(["rmdir", "--", h.marker]).catch(() => {
+        });
+      } else await releaseHost(h.host, this.path, this.owner.token, false).catch(() => {
+      });
+    }
+  }
+};
+async function releaseHost(host, path, token, archive, session) {
+  const r = await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true });
+  const o = parseOwner(r.code === 0 ? r.stdout : "");
+  if (o.kind !== "lease" || o.owner.token !== token) return;
+  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
+  await host.run(["rm", "-rf", "--", path]);
+}
+async function archiveJournal(host, path, dataDir) {
+  const from = `${path}/${JOURNAL_FILE}`;
+  const exists = await host.run(["test", "-s", from], { allowFailure: true });
+  if (exists.code !== 0) return void 0;
+  const to = archivePath(dataDir, /* @__PURE__ */ new Date());
+  await host.run(["mv", "-n", "--", from, to]);
+  return to;
+}
+async function takeLease(session, purpose, o = {}) {
   const dataDir = session.inv.container.dataDir;
   const path = lockPath(dataDir);
   const shared = sharedLockPath(dataDir);
-  const note = owner(purpose);
+  const warn2 = o.onWarning ?? (() => {
+  });
+  const owner = newOwner(purpose, o.image);
+  const ownerText = `${JSON.stringify(owner)}
+`;
   const held = [];
-  const undo2 = async () => {
-    for (const h of held.reverse()) await release(h, path, note).catch(() => {
-    });
+  const skipped = [];
+  const takenOver = [];
+  const lease = new Lease(session, path, owner, held, skipped, takenOver, warn2);
+  const fail = async (e) => {
+    await lease.undo();
+    throw e;
   };
+  const plan = [];
   for (const node2 of session.inv.nodes) {
     const host = session.host(node2);
-    const old = await host.run(["test", "-d", shared], { allowFailure: true }).catch(() => void 0);
-    if (!old) continue;
-    if (old.code === 0) {
-      const by = await holder(host, shared);
-      await undo2();
-      throw locked(by, shared, node2.id);
+    let old;
+    let mine;
+    try {
+      old = await readLock(host, shared);
+      mine = await readLock(host, path);
+    } catch (e) {
+      skipped.push(node2.id);
+      warn2(node2.id, `not locked: the host could not be reached (${e.message})`);
+      continue;
     }
-    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
-    if (!made) continue;
-    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
-      await undo2();
-      throw new Error(
-        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
-      );
-    }
-    if (made.code !== 0) {
-      const by = await holder(host, path);
-      await undo2();
-      throw locked(by, path, node2.id);
-    }
-    held.push(host);
-    await host.run(writeStdinTo(`${path}/owner`), { input: note });
+    if (old.state === "held") throw lockedError(old, node2.id);
+    if (mine.state === "held") {
+      if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node2.id);
+      plan.push({ node: node2, host, takeOver: mine });
+    } else plan.push({ node: node2, host });
   }
-  return undo2;
+  for (const p of plan) {
+    if (p.takeOver) {
+      const prev = p.takeOver;
+      const prevOwner = prev.owner.owner;
+      const marker = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
+      const won = await p.host.run(["mkdir", "--", marker], { allowFailure: true });
+      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
+      await appendJournal(p.host, `${path}/${JOURNAL_FILE}`, {
+        at: (/* @__PURE__ */ new Date()).toISOString(),
+        run: owner.token,
+        node: p.node.id,
+        phase: "take-over",
+        detail: `stale lease of ${holderLine(prevOwner)} taken over`
+      });
+    } else {
+      const made = await p.host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+      if (made.code !== 0 && /exists/i.test(made.stderr))
+        await fail(await conflict(p.host, path, p.node.id));
+      if (made.code !== 0)
+        await fail(
+          new Error(
+            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+          )
+        );
+      held.push({ node: p.node, host: p.host });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+    }
+    await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
+  }
+  lease.startHeartbeat(o.heartbeatMs);
+  return lease;
 }
 
 // src/inventory/load.ts
@@ -57341,7 +57687,7 @@ async function verifyDir(files, dir, rules) {
   }
   const last = segs[segs.length - 1];
   const lastStat = await files.stat(joinPath(dir, last.seg.name));
-  const report = {
+  const report2 = {
     dir,
     etcdVersion: rules.version,
     etcdVerdict: "clean",
@@ -57374,9 +57720,9 @@ async function verifyDir(files, dir, rules) {
       segment: gap.before,
       message: `segment sequence jumps from ${gap.after} to ${gap.before}; a segment is missing`
     });
-    report.etcdVerdict = "corrupt";
-    report.verdict = "corrupt";
-    report.problem = {
+    report2.etcdVerdict = "corrupt";
+    report2.verdict = "corrupt";
+    report2.problem = {
       etcdError: "wal: file not found",
       kind: "missing-file",
       segment: gap.before,
@@ -57384,8 +57730,8 @@ async function verifyDir(files, dir, rules) {
       recordIndex: 0,
       detail: `a segment between ${gap.after} and ${gap.before} is missing, so etcd refuses to open the log`
     };
-    report.reason = `segment missing before ${gap.before}; etcd will not open this log, and raftroll will not repair it`;
-    return report;
+    report2.reason = `segment missing before ${gap.before}; etcd will not open this log, and raftroll will not repair it`;
+    return report2;
   }
   const start = Number(segs[0].seg.index);
   const state = newLoaderState(start);
@@ -57425,35 +57771,35 @@ async function verifyDir(files, dir, rules) {
       await cursor.close();
     }
   }
-  report.summary.records = state.records;
-  report.summary.entries = {
+  report2.summary.records = state.records;
+  report2.summary.entries = {
     count: state.entryRecords,
     first: state.firstEntryIndex,
     last: lastEntryIndex(state)
   };
-  report.summary.hardState = state.hardState;
-  report.summary.snapshots = state.snapshots;
+  report2.summary.hardState = state.hardState;
+  report2.summary.snapshots = state.snapshots;
   const end = pass.end;
   const failedSeg = segs[pass.segmentIndex];
   if (end.kind === "end") {
-    judgeCleanEnd(report, pass, last.seg.name);
+    judgeCleanEnd(report2, pass, last.seg.name);
   } else {
-    report.problem = problemOf(end.failure, failedSeg.seg.name);
+    report2.problem = problemOf(end.failure, failedSeg.seg.name);
     const startupRepairs = end.failure.kind === "eof";
     if (!startupRepairs) {
-      report.etcdVerdict = "corrupt";
-      report.verdict = "corrupt";
-      report.reason = `${failedSeg.seg.name} at offset ${end.failure.offset}: ${describe3(end.failure)}; etcd will not load this log, and raftroll will not truncate it`;
+      report2.etcdVerdict = "corrupt";
+      report2.verdict = "corrupt";
+      report2.reason = `${failedSeg.seg.name} at offset ${end.failure.offset}: ${describe3(end.failure)}; etcd will not load this log, and raftroll will not truncate it`;
     } else {
-      await judgeTorn(report, files, dir, rules, segs, pass, atLast);
+      await judgeTorn(report2, files, dir, rules, segs, pass, atLast);
     }
   }
-  if (empty2.length > 0 && report.verdict !== "corrupt") {
-    report.verdict = "corrupt";
-    report.repairable = false;
-    report.reason = `${empty2.map((s) => s.seg.name).join(", ")} empty (0 bytes); raftroll cannot tell what was lost, so it will not judge or repair this log`;
+  if (empty2.length > 0 && report2.verdict !== "corrupt") {
+    report2.verdict = "corrupt";
+    report2.repairable = false;
+    report2.reason = `${empty2.map((s) => s.seg.name).join(", ")} empty (0 bytes); raftroll cannot tell what was lost, so it will not judge or repair this log`;
   }
-  return report;
+  return report2;
 }
 async function inspectTail(pass, cursor, size, rules) {
   const end = pass.end;
@@ -57475,26 +57821,26 @@ async function inspectTail(pass, cursor, size, rules) {
     pass.tail = await scanTail(cursor, f.offset + FRAME_BYTES, size, rules);
   }
 }
-function judgeCleanEnd(report, pass, lastName) {
+function judgeCleanEnd(report2, pass, lastName) {
   const t = pass.tail;
   if (!t || t.firstNonZero === void 0) {
-    report.reason = "etcd loads this log as it is";
+    report2.reason = "etcd loads this log as it is";
     return;
   }
   if (t.recordLike > 0) {
-    report.verdict = "data-after-end";
-    report.reason = `${lastName}: ${t.recordLike} record-like frame(s) (${t.entries.count} entries) lie after the end marker at offset ${t.from}; etcd would silently zero them when it opens the log`;
+    report2.verdict = "data-after-end";
+    report2.reason = `${lastName}: ${t.recordLike} record-like frame(s) (${t.entries.count} entries) lie after the end marker at offset ${t.from}; etcd would silently zero them when it opens the log`;
   } else {
-    report.reason = `etcd loads this log; ${t.nonZeroBytes} stray non-zero byte(s) after its end (offset ${t.from}) hold no records and would be zeroed`;
+    report2.reason = `etcd loads this log; ${t.nonZeroBytes} stray non-zero byte(s) after its end (offset ${t.from}) hold no records and would be zeroed`;
   }
-  report.hazards.push({
+  report2.hazards.push({
     kind: "data-after-end",
     segment: lastName,
     offset: t.from,
     message: `${t.nonZeroBytes} non-zero byte(s) after the end of the log at offset ${t.from} (first at ${t.firstNonZero}), ${t.recordLike} of them record-like frames; etcd's write-mode open zeroes them without a word`
   });
 }
-async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
+async function judgeTorn(report2, files, dir, rules, segs, pass, atLast) {
   const failure2 = pass.end.failure;
   const failedName = segs[pass.segmentIndex].seg.name;
   const last = segs[segs.length - 1];
@@ -57518,9 +57864,9 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
   if (repairEnd.kind === "fail") {
     const f = repairEnd.failure;
     if (f.kind !== "eof") {
-      report.etcdVerdict = "corrupt";
-      report.verdict = "corrupt";
-      report.reason = `etcd's loader hits an unexpected EOF in ${failedName} at offset ${failure2.offset}, but wal.Repair fails on ${last.seg.name} at offset ${f.offset} (${describe3(f)})`;
+      report2.etcdVerdict = "corrupt";
+      report2.verdict = "corrupt";
+      report2.reason = `etcd's loader hits an unexpected EOF in ${failedName} at offset ${failure2.offset}, but wal.Repair fails on ${last.seg.name} at offset ${f.offset} (${describe3(f)})`;
       return;
     }
     truncateAt = f.offset;
@@ -57544,12 +57890,12 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
     }
   }
   if (!secondOk) {
-    report.etcdVerdict = "corrupt";
-    report.verdict = "corrupt";
-    report.reason = pass.segmentIndex !== segs.length - 1 ? `${failedName} (not the last segment) is cut short at offset ${failure2.offset}; wal.Repair only mends the last segment, so etcd fails again after repairing ("WAL unrepairable after repair")` : `${failedName} at offset ${failure2.offset}: etcd's repair does not make the log load ("WAL unrepairable after repair")`;
+    report2.etcdVerdict = "corrupt";
+    report2.verdict = "corrupt";
+    report2.reason = pass.segmentIndex !== segs.length - 1 ? `${failedName} (not the last segment) is cut short at offset ${failure2.offset}; wal.Repair only mends the last segment, so etcd fails again after repairing ("WAL unrepairable after repair")` : `${failedName} at offset ${failure2.offset}: etcd's repair does not make the log load ("WAL unrepairable after repair")`;
     return;
   }
-  report.etcdVerdict = "torn";
+  report2.etcdVerdict = "torn";
   const cut = truncateAt;
   const t = pass.tail;
   const dropped = { count: 0, first: void 0, last: void 0 };
@@ -57558,7 +57904,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
     for (const idx of [t.entries.first, t.entries.last]) addEntry(dropped, idx);
     dropped.count = (pass.tornRecord?.entryIndex !== void 0 ? 1 : 0) + t.entries.count;
   }
-  report.repair = {
+  report2.repair = {
     segment: last.seg.name,
     truncateAt: cut,
     segmentSize: last.size,
@@ -57568,21 +57914,21 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
     entriesDropped: dropped
   };
   if (failure2.recordIndex < HEADER_RECORDS) {
-    report.verdict = "corrupt";
-    report.reason = `${last.seg.name}: the damage is in record ${failure2.recordIndex} at offset ${failure2.offset}, inside the segment's header that etcd syncs before use; that is not a torn write, and raftroll will not truncate the segment to ${cut} bytes`;
+    report2.verdict = "corrupt";
+    report2.reason = `${last.seg.name}: the damage is in record ${failure2.recordIndex} at offset ${failure2.offset}, inside the segment's header that etcd syncs before use; that is not a torn write, and raftroll will not truncate the segment to ${cut} bytes`;
     return;
   }
   const extentTrusted = failure2.frame !== void 0 && t !== void 0 && t.from === failure2.offset + FRAME_BYTES + failure2.frame.recBytes + failure2.frame.padBytes;
   const dataAfter = t !== void 0 && (extentTrusted ? t.firstNonZero !== void 0 : t.recordLike > 0);
-  report.repair.nonZeroBytesDropped = t?.nonZeroBytes ?? 0;
+  report2.repair.nonZeroBytesDropped = t?.nonZeroBytes ?? 0;
   if (cut !== failure2.offset || dataAfter) {
-    report.verdict = "torn-with-data-after";
-    report.reason = dataAfter ? `${last.seg.name}: etcd would truncate at offset ${cut}, but ${t.recordLike} record-like frame(s) (${t.entries.count} entries) and ${t.nonZeroBytes} non-zero byte(s) follow the damaged record; that is not a torn tail, and truncating would drop them` : `${last.seg.name}: the loader fails at offset ${failure2.offset} but wal.Repair would cut at ${cut}`;
+    report2.verdict = "torn-with-data-after";
+    report2.reason = dataAfter ? `${last.seg.name}: etcd would truncate at offset ${cut}, but ${t.recordLike} record-like frame(s) (${t.entries.count} entries) and ${t.nonZeroBytes} non-zero byte(s) follow the damaged record; that is not a torn tail, and truncating would drop them` : `${last.seg.name}: the loader fails at offset ${failure2.offset} but wal.Repair would cut at ${cut}`;
     return;
   }
-  report.verdict = "torn";
-  report.repairable = true;
-  report.reason = `${last.seg.name}: the final record at offset ${cut} is torn (${failure2.torn ?? "unexpected EOF"}) and only zeros follow; truncating there drops ${last.size - cut} byte(s)`;
+  report2.verdict = "torn";
+  report2.repairable = true;
+  report2.reason = `${last.seg.name}: the final record at offset ${cut} is torn (${failure2.torn ?? "unexpected EOF"}) and only zeros follow; truncating there drops ${last.size - cut} byte(s)`;
 }
 function problemOf(f, segment) {
   return {
@@ -57610,8 +57956,80 @@ function describe3(f) {
   }
 }
 
-// src/cli/commands/remediate.ts
+// src/cli/commands/lock.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
+
+// src/cluster/lock-status.ts
+async function lockStatus(session) {
+  const dataDir = session.inv.container.dataDir;
+  return Promise.all(
+    session.inv.nodes.map(async (node2) => {
+      const host = session.host(node2);
+      try {
+        const [lock, shared] = await Promise.all([
+          readLock(host, lockPath(dataDir)),
+          readLock(host, sharedLockPath(dataDir))
+        ]);
+        return { node: node2.id, address: host.address, reachable: true, lock, shared };
+      } catch (e) {
+        const free = { state: "free" };
+        const error62 = e.message;
+        return {
+          node: node2.id,
+          address: host.address,
+          reachable: false,
+          error: error62,
+          lock: free,
+          shared: free
+        };
+      }
+    })
+  );
+}
+var isHeld = (s) => s.lock.state === "held" || s.shared.state === "held";
+function interruptedRuns(statuses, nodeIds) {
+  const out = [];
+  for (const s of statuses) {
+    const l = s.lock;
+    if (l.state !== "held") continue;
+    const o = l.owner.kind === "lease" ? l.owner.owner : void 0;
+    for (const entry2 of inFlight(l.entries))
+      out.push({
+        holder: describeHolder(l),
+        stale: l.stale,
+        heartbeatAgeMs: l.heartbeatAgeMs,
+        host: s.node,
+        entry: entry2,
+        known: nodeIds.includes(entry2.node),
+        ...o?.image ? { image: o.image } : {},
+        ...o ? { purpose: o.purpose } : {}
+      });
+  }
+  return out;
+}
+function finishCommand(r, inventory) {
+  if (!r.stale) return `wait: the holder is alive (heartbeat ${ageText(r.heartbeatAgeMs)} ago)`;
+  if (r.purpose?.startsWith("raftroll roll") && r.image)
+    return `raftroll roll --inventory ${inventory} --image ${r.image} --take-over-stale`;
+  return `raftroll remediate --inventory ${inventory} --mode auto --take-over-stale`;
+}
+function lockLine(s) {
+  const at = `${s.node} (${s.address})`;
+  if (!s.reachable) return `${at}: unreachable: ${s.error}`;
+  const parts = [];
+  for (const [what, l] of [
+    ["lock", s.lock],
+    ["old shared lock", s.shared]
+  ]) {
+    if (l.state !== "held") continue;
+    const kind = l.owner.kind === "lease" ? l.stale ? "stale" : "live" : l.owner.kind === "old-format" ? "old-format" : "unreadable";
+    const flight = inFlight(l.entries).map((e) => `${e.node} at ${e.phase} since ${e.at}`).join(", ");
+    parts.push(
+      `${what} held (${kind}) by ${describeHolder(l)}, age ${ageText(l.lockAgeMs)}, heartbeat ${ageText(l.heartbeatAgeMs)} ago; in flight: ${flight || "none"}${l.badLines.length ? `; ${l.badLines.length} unreadable journal line(s)` : ""}`
+    );
+  }
+  return `${at}: ${parts.length ? parts.join("; ") : "free"}`;
+}
 
 // src/cluster/session.ts
 import { lstatSync, rmSync } from "node:fs";
@@ -58726,6 +59144,270 @@ var ClusterSession = class _ClusterSession {
   }
 };
 
+// src/node/spec.ts
+var PREVIOUS_SUFFIX = ".raftroll-prev";
+var ASIDE_SUFFIX = ".raftroll-reseed-";
+var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
+function withPrevious(spec, previous) {
+  if (!previous) return spec;
+  const labels = {
+    ...spec.labels,
+    [LABEL.previousImage]: previous.imageId
+  };
+  const fp = previous.labels[LABEL.fingerprint];
+  if (fp) labels[LABEL.previousFingerprint] = fp;
+  return { ...spec, labels };
+}
+function withTag(image, tag) {
+  const at = image.indexOf("@");
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf("/");
+  const colon = base.lastIndexOf(":");
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${tag}`;
+}
+
+// src/runtime/containers.ts
+async function inspect(host, name) {
+  const r = await host.run(inspectContainer(name), { allowFailure: true });
+  if (r.code !== 0) {
+    if (/No such container/i.test(r.stderr)) return void 0;
+    throw new RemoteCommandError(
+      `${host.name} (${host.address})`,
+      inspectContainer(name),
+      r
+    );
+  }
+  return parseInspect(r.stdout);
+}
+async function run(host, spec) {
+  if (Object.keys(spec.env).length === 0)
+    return (await host.run(runContainer(spec))).stdout.trim();
+  const text2 = envFileText(spec.env);
+  const envFile = (await host.run(makeEnvFile())).stdout.trim();
+  if (!/^\/[^\s]*$/.test(envFile))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  try {
+    await host.run(writeStdinTo(envFile), { input: text2 });
+    const r = await host.run(runContainer(spec, envFile));
+    return r.stdout.trim();
+  } finally {
+    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
+  }
+}
+async function stop(host, name, graceSeconds) {
+  await host.run(stopContainer(name, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1e3
+  });
+}
+
+// src/cli/exit.ts
+var EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  torn: 3,
+  held: 3,
+  refused: 4,
+  interrupted: 130
+};
+var ExitError = class extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+function print(json2, value2, text2) {
+  process.stdout.write(json2 ? `${JSON.stringify(value2, null, 2)}
+` : `${text2}
+`);
+}
+
+// src/cli/options.ts
+function flag(name, description) {
+  const def = OPTIONS[name];
+  const text2 = description ?? def.description;
+  return new Option(
+    `--${def.flag} <${def.arg}>`,
+    def.fallback && !text2.includes("default") ? `${text2} (default ${def.fallback})` : text2
+  );
+}
+function value(name, raw) {
+  return readOption(name, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
+}
+function walEtcdOption() {
+  return new Option(
+    "--etcd <version>",
+    "etcd release whose loader to reproduce (elastickv ships 3.7)"
+  ).choices([...ETCD_VERSIONS]).default(DEFAULT_ETCD_VERSION);
+}
+function clusterEtcdOption() {
+  return new Option(
+    "--etcd <version>",
+    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
+  ).choices([...ETCD_VERSIONS]);
+}
+var inventoryOption = () => new Option("-i, --inventory <file>", "the cluster inventory (YAML)");
+var nodesOption = (what = "only these nodes (comma-separated ids)") => new Option("--nodes <ids>", what);
+function splitIds(ids2) {
+  if (ids2 === void 0) return void 0;
+  return String(ids2).split(",").map((x) => x.trim()).filter(Boolean);
+}
+async function inventoryAndNodes(file2, ids2) {
+  const inv = await loadInventory(file2);
+  return { inv, nodes: selectNodes(inv, splitIds(ids2)) };
+}
+
+// src/cli/commands/lock.ts
+async function report(o, value2) {
+  if (o.jsonReport)
+    await writeFile2(o.jsonReport, `${JSON.stringify(value2, null, 2)}
+`, { mode: 384 });
+}
+async function nodeState(session, inv, e) {
+  const node2 = inv.nodes.find((n) => n.id === e.node);
+  if (!node2) return `${e.node} is not in the inventory: check that host by hand`;
+  const host = session.host(node2);
+  const name = inv.container.name;
+  const [cur, prev] = await Promise.all([
+    inspect(host, name).catch(() => void 0),
+    inspect(host, previousName(name)).catch(() => void 0)
+  ]);
+  const which = (fp) => fp && fp === e.new?.fingerprint ? "new" : fp && fp === e.old?.fingerprint ? "old" : "unknown";
+  const c = cur ? `${name} ${cur.state.running ? "running" : "stopped"} on ${cur.image} (${which(cur.labels[LABEL.fingerprint])} spec)` : `no ${name} container`;
+  const p = prev ? `; ${previousName(name)} kept (${which(prev.labels[LABEL.fingerprint])} spec)` : "";
+  const wal = walVerified(e) ? "WAL verified before the run died" : "WAL not verified";
+  return `${e.node}: the run died at ${e.phase} (${e.at}): ${c}${p}; ${wal}`;
+}
+function statusJson(s) {
+  const one = (l) => l.state === "free" ? { state: "free" } : {
+    state: "held",
+    path: l.path,
+    kind: l.owner.kind,
+    holder: describeHolder(l),
+    owner: l.owner.kind === "lease" ? l.owner.owner : void 0,
+    stale: l.stale,
+    ageMs: l.lockAgeMs,
+    heartbeatAgeMs: l.heartbeatAgeMs,
+    inFlight: inFlight(l.entries),
+    unreadableJournalLines: l.badLines.length
+  };
+  return {
+    node: s.node,
+    address: s.address,
+    reachable: s.reachable,
+    error: s.error,
+    lock: one(s.lock),
+    sharedLock: one(s.shared)
+  };
+}
+async function statusAction(o) {
+  const { inv } = await inventoryAndNodes(o.inventory);
+  const session = await ClusterSession.open(inv);
+  try {
+    const st = await lockStatus(session);
+    const ids2 = inv.nodes.map((n) => n.id);
+    const unknown2 = interruptedRuns(st, ids2).filter((r) => !r.known);
+    const value2 = {
+      held: st.some(isHeld),
+      hosts: st.map(statusJson),
+      unknownNodes: unknown2.map((r) => r.entry.node)
+    };
+    await report(o, value2);
+    const lines = st.map(lockLine);
+    for (const r of unknown2)
+      lines.push(`the journal on ${r.host} names ${r.entry.node}, which is not in the inventory`);
+    print(!!o.json, value2, lines.join("\n"));
+    if (st.some((s) => !s.reachable))
+      throw new ExitError(EXIT.failed, "some host could not be reached");
+    if (value2.held) throw new ExitError(EXIT.held, "");
+  } finally {
+    await session.close();
+  }
+}
+async function releaseAction(o) {
+  const { inv } = await inventoryAndNodes(o.inventory);
+  const session = await ClusterSession.open(inv);
+  const lines = [];
+  const say = (l) => {
+    lines.push(l);
+    if (!o.json) process.stdout.write(`${l}
+`);
+  };
+  try {
+    const st = await lockStatus(session);
+    if (st.some((s) => !s.reachable))
+      throw new ExitError(
+        EXIT.failed,
+        `cannot release: ${st.filter((s) => !s.reachable).map((s) => `${s.node} (${s.error})`).join(", ")} cannot be reached; a lock there would stay. Nothing was removed`
+      );
+    if (!st.some(isHeld)) {
+      say("the cluster lock is not held on any host: nothing to release");
+      await report(o, { released: [], lines });
+      if (o.json) print(true, { released: [], lines }, "");
+      return;
+    }
+    for (const s of st)
+      for (const l of [s.lock, s.shared]) {
+        if (l.state !== "held") continue;
+        if (l.owner.kind === "lease" && !l.stale && !o.force)
+          throw new ExitError(
+            EXIT.failed,
+            `${s.node}: ${l.path} is held by a live run: ${describeHolder(l)}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it; --force breaks it (only if you know that run is gone)`
+          );
+        if (l.owner.kind !== "lease" && !o.force)
+          throw new ExitError(
+            EXIT.failed,
+            `${s.node}: ${l.path} is ${l.owner.kind === "old-format" ? "an earlier release's lock" : "not a lock this release wrote"}: ${describeHolder(l)}. Check the nodes (raftroll diagnose), then release with --force. Nothing was removed`
+          );
+      }
+    for (const r of interruptedRuns(
+      st,
+      inv.nodes.map((n) => n.id)
+    ))
+      say(`in flight: ${await nodeState(session, inv, r.entry)}`);
+    const released = [];
+    for (const s of st) {
+      const node2 = inv.nodes.find((n) => n.id === s.node);
+      const host = session.host(node2);
+      for (const l of [s.lock, s.shared]) {
+        if (l.state !== "held") continue;
+        const kept = await archiveJournal(host, l.path, inv.container.dataDir);
+        if (kept) say(`${s.node}: journal kept as ${kept}`);
+        await host.run(["rm", "-rf", "--", l.path]);
+        say(`${s.node}: removed ${l.path} (held by ${describeHolder(l)})`);
+        released.push(`${s.node}:${l.path}`);
+      }
+    }
+    await report(o, { released, lines });
+    if (o.json) print(true, { released, lines }, "");
+  } finally {
+    await session.close();
+  }
+}
+function lockCommand(program2) {
+  const lock = program2.command("lock").description("the cluster lock (a lease with a journal) on every host: status, release");
+  lock.command("status").description(
+    "one line per host: held or free, holder, age, heartbeat age, and the node and phase its journal shows in flight"
+  ).addOption(inventoryOption().makeOptionMandatory()).option("--json", "print the status as JSON").option("--json-report <file>", "write the status as JSON to this file").addHelpText(
+    "after",
+    "\nExit codes: 0 free on every host, 1 a host could not be reached, 2 bad input, 3 held."
+  ).action((o) => statusAction(o));
+  lock.command("release").description(
+    "give back a lock whose holder is gone: says what state the node in flight is in first, keeps the journal beside the data directory"
+  ).addOption(inventoryOption().makeOptionMandatory()).option(
+    "--force",
+    "also break a live holder's lock, an earlier release's lock or an unreadable one"
+  ).option("--json", "print what was done as JSON").option("--json-report <file>", "write what was done as JSON to this file").addHelpText(
+    "after",
+    "\nExit codes: 0 released (or nothing to release), 1 refused (a live holder, an unreadable lock without --force, a host unreachable), 2 bad input."
+  ).action((o) => releaseAction(o));
+}
+
+// src/cli/commands/remediate.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+
 // src/events/events.ts
 var Events = class {
   listeners = [];
@@ -58862,43 +59544,6 @@ function factsLine(d) {
   return parts.join("; ");
 }
 
-// src/remediate/diagnose.ts
-import { basename as basename2, dirname as dirname3 } from "node:path/posix";
-
-// src/runtime/containers.ts
-async function inspect(host, name) {
-  const r = await host.run(inspectContainer(name), { allowFailure: true });
-  if (r.code !== 0) {
-    if (/No such container/i.test(r.stderr)) return void 0;
-    throw new RemoteCommandError(
-      `${host.name} (${host.address})`,
-      inspectContainer(name),
-      r
-    );
-  }
-  return parseInspect(r.stdout);
-}
-async function run(host, spec) {
-  if (Object.keys(spec.env).length === 0)
-    return (await host.run(runContainer(spec))).stdout.trim();
-  const text2 = envFileText(spec.env);
-  const envFile = (await host.run(makeEnvFile())).stdout.trim();
-  if (!/^\/[^\s]*$/.test(envFile))
-    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
-  try {
-    await host.run(writeStdinTo(envFile), { input: text2 });
-    const r = await host.run(runContainer(spec, envFile));
-    return r.stdout.trim();
-  } finally {
-    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
-  }
-}
-async function stop(host, name, graceSeconds) {
-  await host.run(stopContainer(name, graceSeconds), {
-    timeoutMs: (graceSeconds + 60) * 1e3
-  });
-}
-
 // src/cluster/observe.ts
 async function observeRaft(session, node2) {
   const gs = session.groups(node2);
@@ -58973,6 +59618,29 @@ async function observe(session, nodes) {
   computeLags(views);
   return views;
 }
+
+// src/node/views.ts
+var ClusterViews = class {
+  constructor(session) {
+    this.session = session;
+  }
+  session;
+  last;
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+  remember(views) {
+    this.last = { at: Date.now(), views };
+  }
+};
+
+// src/remediate/diagnose.ts
+import { basename as basename2, dirname as dirname3 } from "node:path/posix";
 
 // src/node/guards.ts
 function down(v) {
@@ -59120,29 +59788,6 @@ function membershipGuard(members2, nodes) {
   return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
-// src/node/spec.ts
-var PREVIOUS_SUFFIX = ".raftroll-prev";
-var ASIDE_SUFFIX = ".raftroll-reseed-";
-var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
-function withPrevious(spec, previous) {
-  if (!previous) return spec;
-  const labels = {
-    ...spec.labels,
-    [LABEL.previousImage]: previous.imageId
-  };
-  const fp = previous.labels[LABEL.fingerprint];
-  if (fp) labels[LABEL.previousFingerprint] = fp;
-  return { ...spec, labels };
-}
-function withTag(image, tag) {
-  const at = image.indexOf("@");
-  const base = at >= 0 ? image.slice(0, at) : image;
-  const slash = base.lastIndexOf("/");
-  const colon = base.lastIndexOf(":");
-  const repo = colon > slash ? base.slice(0, colon) : base;
-  return `${repo}:${tag}`;
-}
-
 // src/remote/host-files.ts
 import { posix as posix3 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
@@ -59253,9 +59898,9 @@ async function freeBytes(host, dir) {
 var ETCD_ORDER = ["clean", "torn", "corrupt"];
 var ORDER = ["clean", "torn", "data-after-end", "torn-with-data-after", "corrupt"];
 var RepairRefusedError = class extends Error {
-  constructor(message, report) {
+  constructor(message, report2) {
     super(message);
-    this.report = report;
+    this.report = report2;
   }
   report;
   name = "RepairRefusedError";
@@ -59662,6 +60307,13 @@ function phase(ctx, p, detail) {
 function warn(ctx, message) {
   ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
 }
+function specRef(ctx, c) {
+  const fingerprint2 = c.labels[LABEL.fingerprint];
+  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
+}
+async function journal(ctx, p, more = {}) {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
+}
 
 // src/node/errors.ts
 var StepError = class extends Error {
@@ -59676,6 +60328,170 @@ var StepError = class extends Error {
   row;
   name = "StepError";
 };
+
+// src/node/wal.ts
+async function checkWal(ctx, read) {
+  const files = new HostFiles(ctx.host);
+  try {
+    return await judge(ctx, files);
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function judge(ctx, files) {
+  const { id, dataDir, rules } = ctx;
+  const report2 = await verifyPath(files, dataDir, rules);
+  if (report2.verdict === "clean") return "clean";
+  if (report2.verdict === "torn") {
+    const r = await repairPath(files, dataDir, rules);
+    if (r.after.verdict !== "clean") {
+      throw new StepError(
+        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+        id,
+        "wal"
+      );
+    }
+    for (const x of r.actions.slice(1))
+      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
+    const a = r.actions[0];
+    const dropped = droppedText(a.bytesDropped, report2.dirs.find((x) => x.dir === a.dir)?.repair);
+    warn(
+      ctx,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
+    );
+    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
+  }
+  const d = report2.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
+  const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
+  throw new StepError(
+    `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+    id,
+    "wal"
+  );
+}
+function droppedText(total, plan) {
+  const record2 = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
+  if (record2 === void 0) return `${total} bytes dropped`;
+  const zeros = total - record2;
+  return `${record2} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
+}
+
+// src/node/rollback.ts
+async function restartOriginal(ctx) {
+  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
+  if (!before) return "the node has no container to start again";
+  try {
+    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
+    await catchUp(ctx, Date.now(), before.restartCount);
+    return "the original container was started again and caught up";
+  } catch (e) {
+    return `starting the original container again failed: ${e.message}`;
+  }
+}
+async function rollback(ctx) {
+  const { host, name, prevName } = ctx;
+  const prev = await inspect(host, prevName);
+  const cur = await inspect(host, name);
+  if (prev) {
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name));
+    }
+    await host.run(renameContainer(prevName, name));
+  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
+    return "the previous container is gone; nothing to restore";
+  }
+  const wal = await checkWal(ctx);
+  await host.run(startContainer(name));
+  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
+  return `the previous container is back and caught up (WAL ${wal})`;
+}
+
+// src/remediate/finish.ts
+var seenOf = (c) => c ? {
+  fingerprint: c.labels[LABEL.fingerprint],
+  running: c.state.running && !c.state.restarting
+} : void 0;
+async function seeNode(ctx) {
+  const [current, previous] = await Promise.all([
+    inspect(ctx.host, ctx.name),
+    inspect(ctx.host, ctx.prevName)
+  ]);
+  return { current: seenOf(current), previous: seenOf(previous) };
+}
+function contextFor2(run2, e) {
+  const node2 = run2.session.inv.nodes.find((n) => n.id === e.node);
+  const spec = nodeSpec(run2.session.inv, node2, {
+    image: e.new?.image ?? run2.session.inv.container.image
+  });
+  if (e.new?.fingerprint)
+    spec.labels = { ...spec.labels, [LABEL.fingerprint]: e.new.fingerprint };
+  return nodeContext(run2, e.node, spec);
+}
+async function finishNode(run2, e) {
+  const base = { node: e.node, phase: e.phase, at: e.at };
+  if (!run2.session.inv.nodes.some((n) => n.id === e.node))
+    return {
+      ...base,
+      plan: "report",
+      outcome: "reported",
+      message: `the journal names ${e.node}, which is not in the inventory: check that host by hand`
+    };
+  const ctx = contextFor2(run2, e);
+  const seen = await seeNode(ctx);
+  const plan = finishPlan(e, seen);
+  const done = (outcome, message) => ({
+    ...base,
+    plan: plan.kind,
+    outcome,
+    message
+  });
+  if (plan.kind === "report") return done("reported", plan.why);
+  const specs = { ...e.old ? { old: e.old } : {}, ...e.new ? { new: e.new } : {} };
+  try {
+    if (plan.kind === "start-new") {
+      await journal(ctx, "catch-up", specs);
+      phase(ctx, "start", `finishing: ${plan.why}`);
+      if (!seen.current?.running) {
+        const wal = await checkWal(ctx);
+        await ctx.host.run(startContainer(ctx.name));
+        phase(ctx, "catch-up", `WAL ${wal}`);
+      }
+      await catchUp(ctx, Date.now());
+      if (seen.previous) await ctx.host.run(removeContainer(ctx.prevName));
+      await journal(ctx, "done", specs);
+      phase(ctx, "done");
+      return done(
+        "finished",
+        `${plan.why}; ${e.new?.image ?? "the new container"} runs and caught up`
+      );
+    }
+    if (seen.current?.running && !seen.previous) {
+      await journal(ctx, "catch-up", specs);
+      await catchUp(ctx, Date.now());
+      await journal(ctx, "restored", specs);
+      return done("finished", `${plan.why}; it was still running, and is caught up`);
+    }
+    if (seen.current?.running) {
+      const views = await run2.views.get();
+      const why = quorumGuard(e.node, views, run2.t);
+      if (why)
+        return done(
+          "reported",
+          `${plan.why}, but that means stopping the running new container while ${why}; nothing was touched`
+        );
+    }
+    await journal(ctx, "rollback", specs);
+    phase(ctx, "rollback", `finishing: ${plan.why}`);
+    const back = await rollback(ctx);
+    await journal(ctx, "restored", { ...specs, detail: back });
+    phase(ctx, "done");
+    return done("finished", `${plan.why}; ${back}`);
+  } catch (x) {
+    return done("failed", `${e.node}: finishing failed: ${x.message}`);
+  }
+}
 
 // src/node/guard.ts
 var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -59859,85 +60675,6 @@ async function handover(ctx, views, row) {
   return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
 }
 
-// src/node/wal.ts
-async function checkWal(ctx, read) {
-  const files = new HostFiles(ctx.host);
-  try {
-    return await judge(ctx, files);
-  } finally {
-    read?.(files.bytesRead);
-  }
-}
-async function judge(ctx, files) {
-  const { id, dataDir, rules } = ctx;
-  const report = await verifyPath(files, dataDir, rules);
-  if (report.verdict === "clean") return "clean";
-  if (report.verdict === "torn") {
-    const r = await repairPath(files, dataDir, rules);
-    if (r.after.verdict !== "clean") {
-      throw new StepError(
-        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
-        id,
-        "wal"
-      );
-    }
-    for (const x of r.actions.slice(1))
-      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
-    const a = r.actions[0];
-    const dropped = droppedText(a.bytesDropped, report.dirs.find((x) => x.dir === a.dir)?.repair);
-    warn(
-      ctx,
-      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
-    );
-    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
-  }
-  const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
-  const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
-  throw new StepError(
-    `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
-    id,
-    "wal"
-  );
-}
-function droppedText(total, plan) {
-  const record2 = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
-  if (record2 === void 0) return `${total} bytes dropped`;
-  const zeros = total - record2;
-  return `${record2} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
-}
-
-// src/node/rollback.ts
-async function restartOriginal(ctx) {
-  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
-  if (!before) return "the node has no container to start again";
-  try {
-    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
-    await catchUp(ctx, Date.now(), before.restartCount);
-    return "the original container was started again and caught up";
-  } catch (e) {
-    return `starting the original container again failed: ${e.message}`;
-  }
-}
-async function rollback(ctx) {
-  const { host, name, prevName } = ctx;
-  const prev = await inspect(host, prevName);
-  const cur = await inspect(host, name);
-  if (prev) {
-    if (cur) {
-      if (cur.state.running || cur.state.restarting)
-        await stop(host, name, ctx.t.stopGraceSeconds);
-      await host.run(removeContainer(name));
-    }
-    await host.run(renameContainer(prevName, name));
-  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
-    return "the previous container is gone; nothing to restore";
-  }
-  const wal = await checkWal(ctx);
-  await host.run(startContainer(name));
-  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
-  return `the previous container is back and caught up (WAL ${wal})`;
-}
-
 // src/node/stop.ts
 async function stopNode(ctx, hasContainer) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
@@ -59959,16 +60696,29 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
   const wasDown = await guardNode(ctx, v, views, allowDown);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
+  const specs = {
+    ...v.container ? { old: specRef(ctx, v.container) } : {},
+    new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
+  };
+  await journal(ctx, "stop", specs);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
+  await journal(ctx, "wal", specs);
   phase(ctx, "wal");
   try {
     row.wal = await checkWal(ctx, (n) => {
       row.walBytesRead = n;
     });
   } catch (e) {
-    if (e instanceof StepError && e.phase === "wal") throw e;
+    if (e instanceof StepError && e.phase === "wal") {
+      await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
+      });
+      throw e;
+    }
     const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
+    if (wasDown || back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
     throw new StepError(
       `${ctx.id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
       ctx.id,
@@ -59976,8 +60726,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     );
   }
   if (o.inPlace && v.container) {
+    await journal(ctx, "start", specs);
     phase(ctx, "start", "the same container again");
     await ctx.host.run(startContainer(ctx.name));
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
     try {
       row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
@@ -59991,22 +60743,36 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       });
     }
     row.downtimeMs = Date.now() - stoppedAt;
+    await journal(ctx, "done", specs);
     phase(ctx, "done");
     return row;
   }
   let at = "start";
   try {
+    await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
     await run(ctx.host, ctx.spec);
     at = "catch-up";
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
     row.finalLag = await catchUp(ctx, Date.now());
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
     const why = e.message;
+    await journal(ctx, "rollback", specs).catch(() => {
+    });
     phase(ctx, "rollback", why);
-    const back = v.container ? await rollback(ctx).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+    let restored = false;
+    const back = v.container ? await rollback(ctx).then(
+      (m) => {
+        restored = true;
+        return m;
+      },
+      (r) => `rollback failed too: ${r.message}`
+    ) : "there was no previous container to restore";
+    if (restored) await journal(ctx, "rolled-back", { detail: back }).catch(() => {
+    });
     throw new StepError(
       `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
       ctx.id,
@@ -60024,29 +60790,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   });
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  await journal(ctx, "done", specs);
   phase(ctx, "done");
   return row;
 }
-
-// src/node/views.ts
-var ClusterViews = class {
-  constructor(session) {
-    this.session = session;
-  }
-  session;
-  last;
-  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
-  async get(maxAgeMs = 0) {
-    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
-      const at = Date.now();
-      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
-    }
-    return this.last.views;
-  }
-  remember(views) {
-    this.last = { at: Date.now(), views };
-  }
-};
 
 // src/remediate/reseed-steps.ts
 var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -60262,9 +61009,9 @@ async function reseed(session, id, o) {
     await stop(host, name, t.stopGraceSeconds);
     p.stoppedByUs = true;
   }
-  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
-  if (report.verdict === "clean" || report.verdict === "torn")
-    return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
+  const report2 = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
+  if (report2.verdict === "clean" || report2.verdict === "torn")
+    return refused(`the WAL is ${report2.verdict} now, not corrupt; run remediate again`);
   const room = await checkRoom(host, dataDir);
   if (room) return refused(room);
   const before = await (await leader(session)).members();
@@ -60334,7 +61081,8 @@ async function heal(session, findings, opts) {
     t: thresholds,
     rules: rulesFor(opts.etcdVersion),
     events,
-    views: new ClusterViews(session)
+    views: new ClusterViews(session),
+    journal: opts.journal
   };
   let stopped;
   for (const f of healOrder(findings)) {
@@ -60437,49 +61185,81 @@ async function sameImage(session, id, c, events) {
 async function remediate(session, nodes, o) {
   const t0 = Date.now();
   const events = o.events ?? new Events();
-  const unlock = o.mode === "auto" ? await lockCluster(session, "raftroll remediate") : void 0;
+  const warn2 = (node2, message) => events.emit({ type: "warning", at: Date.now(), node: node2, message });
+  const lease = o.mode === "auto" ? await takeLease(session, "raftroll remediate", {
+    takeOverStale: o.takeOverStale,
+    onWarning: warn2
+  }) : void 0;
+  const ids2 = session.inv.nodes.map((n) => n.id);
   let findings;
   let actions = [];
+  let interrupted = [];
+  const finished = [];
   try {
+    if (lease) {
+      for (const t of lease.takenOver)
+        warn2(
+          t.node,
+          `took over the stale lease of ${t.previous.purpose} (${t.previous.user}@${t.previous.host} pid ${t.previous.pid})`
+        );
+      interrupted = lease.inherited().map((entry2) => ({
+        holder: lease.takenOver.find((t) => t.node === entry2.node)?.previous.purpose ?? "a gone run",
+        stale: true,
+        host: entry2.node,
+        entry: entry2,
+        known: ids2.includes(entry2.node)
+      }));
+      const run2 = {
+        session,
+        t: { ...DEFAULT_THRESHOLDS, maxLag: o.thresholds.maxLag, ...o.rollout },
+        rules: rulesFor(o.etcdVersion),
+        events,
+        views: new ClusterViews(session),
+        journal: lease
+      };
+      for (const r of interrupted) {
+        const f = await finishNode(run2, r.entry);
+        finished.push(f);
+        warn2(f.node, `interrupted run at ${f.phase}: ${f.outcome}: ${f.message}`);
+      }
+    } else interrupted = interruptedRuns(await lockStatus(session), ids2);
     findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
     for (const f of findings)
       events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
     if (o.mode === "diagnose") {
-      const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
-      return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+      const result2 = findings.every((f) => f.class === "healthy") && !interrupted.length ? "healthy" : "attention";
+      return { result: result2, mode: o.mode, findings, actions: [], timeline: [], interrupted, finished };
     }
-    actions = await heal(session, findings, {
-      etcdVersion: o.etcdVersion,
-      thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
-      reseed: o.reseed,
-      events,
-      signal: o.signal
-    });
+    if (!finished.some((f) => f.outcome !== "finished"))
+      actions = await heal(session, findings, {
+        etcdVersion: o.etcdVersion,
+        thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+        reseed: o.reseed,
+        events,
+        signal: o.signal,
+        journal: lease
+      });
   } finally {
-    await unlock?.();
+    const kept = await lease?.release();
+    if (kept) warn2(void 0, kept);
   }
   let result;
-  if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
+  if (finished.some((f) => f.outcome === "failed") || actions.some((a) => a.outcome === "failed" || a.outcome === "refused"))
+    result = "failed";
+  else if (finished.some((f) => f.outcome === "reported")) result = "attention";
   else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))
     result = "attention";
-  else if (actions.some((a) => a.outcome === "healed")) result = "healed";
+  else if (actions.some((a) => a.outcome === "healed") || finished.length) result = "healed";
   else result = "healthy";
-  return { result, mode: o.mode, findings, actions, timeline: phaseTimeline(events.log, t0) };
-}
-
-// src/cli/exit.ts
-var EXIT = { ok: 0, failed: 1, usage: 2, torn: 3, refused: 4, interrupted: 130 };
-var ExitError = class extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-  code;
-};
-function print(json2, value2, text2) {
-  process.stdout.write(json2 ? `${JSON.stringify(value2, null, 2)}
-` : `${text2}
-`);
+  return {
+    result,
+    mode: o.mode,
+    findings,
+    actions,
+    timeline: phaseTimeline(events.log, t0),
+    interrupted,
+    finished
+  };
 }
 
 // src/cli/interrupt.ts
@@ -60506,41 +61286,6 @@ function onInterrupt() {
       process.off("SIGTERM", handler);
     }
   };
-}
-
-// src/cli/options.ts
-function flag(name, description) {
-  const def = OPTIONS[name];
-  const text2 = description ?? def.description;
-  return new Option(
-    `--${def.flag} <${def.arg}>`,
-    def.fallback && !text2.includes("default") ? `${text2} (default ${def.fallback})` : text2
-  );
-}
-function value(name, raw) {
-  return readOption(name, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
-}
-function walEtcdOption() {
-  return new Option(
-    "--etcd <version>",
-    "etcd release whose loader to reproduce (elastickv ships 3.7)"
-  ).choices([...ETCD_VERSIONS]).default(DEFAULT_ETCD_VERSION);
-}
-function clusterEtcdOption() {
-  return new Option(
-    "--etcd <version>",
-    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
-  ).choices([...ETCD_VERSIONS]);
-}
-var inventoryOption = () => new Option("-i, --inventory <file>", "the cluster inventory (YAML)");
-var nodesOption = (what = "only these nodes (comma-separated ids)") => new Option("--nodes <ids>", what);
-function splitIds(ids2) {
-  if (ids2 === void 0) return void 0;
-  return String(ids2).split(",").map((x) => x.trim()).filter(Boolean);
-}
-async function inventoryAndNodes(file2, ids2) {
-  const inv = await loadInventory(file2);
-  return { inv, nodes: selectNodes(inv, splitIds(ids2)) };
 }
 
 // src/cli/progress.ts
@@ -60581,15 +61326,36 @@ async function remediateAction(o, mode, findingsOnly) {
       rollout,
       reseed: !!o.allowReseed,
       events,
-      signal: interrupt.signal
+      signal: interrupt.signal,
+      takeOverStale: !!o.takeOverStale
     });
+    const interrupted = r.interrupted.map((x) => ({
+      ...x,
+      command: x.known ? finishCommand(x, String(o.inventory)) : "check that host by hand"
+    }));
+    if (o.jsonReport)
+      await writeFile3(String(o.jsonReport), `${JSON.stringify({ ...r, interrupted }, null, 2)}
+`, {
+        mode: 384
+      });
     if (o.timeline)
-      await writeFile2(
+      await writeFile3(
         String(o.timeline),
         ganttMarkdown(`remediate (${mode})`, r.timeline, Date.now() - t0)
       );
-    if (o.json) print(true, findingsOnly ? r.findings : r, "");
+    if (o.json) print(true, findingsOnly ? r.findings : { ...r, interrupted }, "");
     else {
+      for (const x of interrupted)
+        process.stdout.write(
+          x.known ? `interrupted run: ${x.holder}${x.stale ? " (gone: its lease is stale)" : " (still alive)"} left ${x.entry.node} at ${x.entry.phase} since ${x.entry.at}; to finish: ${x.command}
+` : `interrupted run: the journal on ${x.host} names ${x.entry.node}, which is not in the inventory (at ${x.entry.phase}); check that host by hand
+`
+        );
+      for (const f of r.finished)
+        process.stdout.write(
+          `finished ${f.node} (the run died at ${f.phase}): ${f.outcome}: ${f.message}
+`
+        );
       for (const d of r.findings)
         if (d.facts.staleBackups.length)
           process.stdout.write(`${d.node}: stale backups: ${d.facts.staleBackups.join(", ")}
@@ -60609,7 +61375,10 @@ async function remediateAction(o, mode, findingsOnly) {
   }
 }
 function remediation(program2, name, description, exits) {
-  return program2.command(name).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").option("--timeline <file.md>", "write each healed node's phases as a Mermaid gantt chart").addHelpText("after", `
+  return program2.command(name).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").option(
+    "--json-report <file>",
+    "write the whole result (findings, actions, interrupted runs) as JSON to this file"
+  ).option("--timeline <file.md>", "write each healed node's phases as a Mermaid gantt chart").addHelpText("after", `
 Exit codes: ${exits}`);
 }
 function remediateCommands(program2) {
@@ -60621,17 +61390,20 @@ function remediateCommands(program2) {
   ).addOption(flag("mode")).addOption(flag("stopGrace")).addOption(flag("startTimeout")).addOption(flag("catchUpTimeout")).addOption(flag("stabilize")).option(
     "--allow-reseed",
     "a corrupt-WAL member may be removed, its data moved aside, and added back empty (only while the others keep quorum)"
+  ).option(
+    "--take-over-stale",
+    "take over the lease of a run that is gone (stale heartbeat) and finish the node its journal shows in flight, as the journal says: start the new container or put the old one back"
   ).action((o) => remediateAction(o, value("mode", o.mode), false));
   remediation(
     program2,
     "diagnose",
     "read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix",
-    "0 every node healthy, 1 some node needs attention, 2 bad input."
+    "0 every node healthy, 1 some node needs attention (or an interrupted run left one in flight), 2 bad input."
   ).action((o) => remediateAction(o, "diagnose", true));
 }
 
 // src/cli/commands/roll.ts
-import { readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
 
 // src/inventory/script-env-features.ts
 var FIELD_VARIABLES = {
@@ -61593,9 +62365,16 @@ var Rollout = class {
       order,
       dryRun: !!this.opts.dryRun
     });
-    let unlock;
+    let lease = this.opts.lease;
     let resume;
     try {
+      if (!this.opts.dryRun) {
+        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+          image: this.opts.image,
+          onWarning: (node2, message) => this.events.emit({ type: "warning", at: Date.now(), node: node2, message })
+        });
+        this.run0.journal = lease;
+      }
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
@@ -61614,7 +62393,6 @@ var Rollout = class {
         return { result: "success", rows: this.rows };
       }
       if (found.length) throw new StepError(refusal(found[0]), found[0].node, "guard");
-      unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
@@ -61640,7 +62418,8 @@ var Rollout = class {
       return { result: "failure", rows: this.rows, message, ...where2 };
     } finally {
       await resume?.();
-      await unlock?.();
+      const kept = await lease?.release();
+      if (kept) this.events.emit({ type: "warning", at: Date.now(), message: kept });
     }
   }
   /** The nodes a roll would skip as the cluster stands now (none when forced). */
@@ -61699,6 +62478,42 @@ async function extraEnvOf(o) {
     );
   });
 }
+async function takeOverAndFinish(session, image, events, t, etcdVersion) {
+  const warn2 = (node2, message) => events.emit({ type: "warning", at: Date.now(), node: node2, message });
+  const lease = await takeLease(session, `raftroll roll ${image}`, {
+    takeOverStale: true,
+    image,
+    onWarning: warn2
+  });
+  for (const x of lease.takenOver)
+    process.stdout.write(
+      `took over the stale lease on ${x.node} of ${x.previous.purpose} by ${x.previous.user}@${x.previous.host} pid ${x.previous.pid} (since ${x.previous.takenAt})
+`
+    );
+  const run2 = {
+    session,
+    t,
+    rules: rulesFor(etcdVersion),
+    events,
+    views: new ClusterViews(session),
+    journal: lease
+  };
+  for (const e of lease.inherited()) {
+    const f = await finishNode(run2, e);
+    process.stdout.write(
+      `finishing ${f.node} (the run died at ${f.phase}): ${f.outcome}: ${f.message}
+`
+    );
+    if (f.outcome !== "finished") {
+      const kept = await lease.release();
+      throw new ExitError(
+        EXIT.failed,
+        `${f.node} could not be finished, so the rollout did not go on${kept ? `; ${kept}` : ""}`
+      );
+    }
+  }
+  return lease;
+}
 async function rollAction(name, o) {
   if (!o.inventory === !o.fromScriptEnv)
     throw new ExitError(EXIT.usage, "give --inventory <file> or --from-script-env (one of them)");
@@ -61733,6 +62548,8 @@ async function rollAction(name, o) {
   const interrupt = onInterrupt();
   const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
   try {
+    const etcdVersion = walRulesVersion(inv, o.etcd);
+    const lease = o.takeOverStale && name === "roll" ? await takeOverAndFinish(session, image, events, thresholds, etcdVersion) : void 0;
     const r = await new Rollout(
       inv,
       session,
@@ -61742,9 +62559,10 @@ async function rollAction(name, o) {
         dryRun: name === "plan",
         overrides,
         leaderLast: o.leaderLast !== false,
-        etcdVersion: walRulesVersion(inv, o.etcd),
+        etcdVersion,
         thresholds,
-        signal: interrupt.signal
+        signal: interrupt.signal,
+        lease
       },
       events
     ).run();
@@ -61758,16 +62576,16 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
         );
       }
     }
-    const report = buildReport(events.log);
+    const report2 = buildReport(events.log);
     if (o.jsonReport)
-      await writeFile3(String(o.jsonReport), `${JSON.stringify(report, null, 2)}
+      await writeFile4(String(o.jsonReport), `${JSON.stringify(report2, null, 2)}
 `, {
         mode: 384
       });
     if (o.timeline)
-      await writeFile3(
+      await writeFile4(
         String(o.timeline),
-        ganttMarkdown(`${name} ${report.image}`, report.timeline, report.durationMs)
+        ganttMarkdown(`${name} ${report2.image}`, report2.timeline, report2.durationMs)
       );
     if (r.result === "interrupted")
       throw new ExitError(EXIT.interrupted, r.message ?? "interrupted");
@@ -61790,9 +62608,12 @@ function rollCommands(program2) {
     ).option(
       "--extra-env-file <file>",
       "extra env as KEY=VALUE lines read from a file (for secrets: the values never reach any argv)"
-    ).addOption(flag("maxLag")).addOption(flag("stopGrace")).addOption(flag("startTimeout")).addOption(flag("catchUpTimeout")).addOption(flag("stabilize")).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(clusterEtcdOption()).option("--json-report <file>", "write the report as JSON to this file").option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
+    ).addOption(flag("maxLag")).addOption(flag("stopGrace")).addOption(flag("startTimeout")).addOption(flag("catchUpTimeout")).addOption(flag("stabilize")).option("--no-leader-last", "keep the given order instead of moving the leader last").addOption(clusterEtcdOption()).option("--json-report <file>", "write the report as JSON to this file").option(
+      "--take-over-stale",
+      "resume a run that was killed: take over its lease once its heartbeat is stale (never a live one), finish the node its journal shows in flight, then roll on"
+    ).option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
       "after",
-      "\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted."
+      "\nExit codes: 0 success, 1 failed or refused (the report says where and why; a held lock names its holder), 2 bad input, 130 interrupted."
     ).action((o) => rollAction(name, o));
   }
 }
@@ -62020,10 +62841,10 @@ function walCommand(program2) {
     "after",
     "\nExit codes: 0 clean, 3 torn tail (repairable), 4 corrupt or unsafe, 2 bad input."
   ).action(async (path, o) => {
-    const report = await verifyPath(new LocalFiles(), path, rulesFor(o.etcd));
-    print(!!o.json, report, verifyText(report));
-    if (report.verdict === "torn") throw new ExitError(EXIT.torn, "");
-    if (report.verdict !== "clean") throw new ExitError(EXIT.refused, "");
+    const report2 = await verifyPath(new LocalFiles(), path, rulesFor(o.etcd));
+    print(!!o.json, report2, verifyText(report2));
+    if (report2.verdict === "torn") throw new ExitError(EXIT.torn, "");
+    if (report2.verdict !== "clean") throw new ExitError(EXIT.refused, "");
   });
   wal.command("repair").description("truncate a torn final record (after a backup); never touches a corrupt log").argument("<path>", "a WAL directory, or a data directory with WAL directories below it").option("--json", "print the report as JSON").addOption(walEtcdOption()).option(
     "--allow-lossy-repair",
@@ -62034,14 +62855,14 @@ function walCommand(program2) {
   ).action(
     async (path, o) => {
       try {
-        const report = await repairPath(new LocalFiles(), path, rulesFor(o.etcd), {
+        const report2 = await repairPath(new LocalFiles(), path, rulesFor(o.etcd), {
           allowLossy: !!o.allowLossyRepair
         });
-        print(!!o.json, report, repairText(report));
-        if (report.after.verdict !== "clean")
+        print(!!o.json, report2, repairText(report2));
+        if (report2.after.verdict !== "clean")
           throw new ExitError(
             EXIT.refused,
-            `${path} is still ${report.after.verdict} after the repair`
+            `${path} is still ${report2.after.verdict} after the repair`
           );
       } catch (e) {
         if (e instanceof RepairRefusedError) {
@@ -62063,6 +62884,7 @@ function buildProgram() {
   statusCommand(program2);
   rollCommands(program2);
   remediateCommands(program2);
+  lockCommand(program2);
   return program2;
 }
 var USAGE_ERRORS = [WalInputError, InventoryError, EnvError, MemorySettingError, SettingError];

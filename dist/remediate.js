@@ -73028,10 +73028,138 @@ function startTimeoutMsOf(inv, givenSeconds) {
 }
 
 // src/cluster/lock.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
 import { hostname as hostname3, userInfo } from "node:os";
 import { basename, dirname as dirname2 } from "node:path/posix";
+
+// src/cluster/journal.ts
+var SETTLED = /* @__PURE__ */ new Set([
+  "done",
+  "restored",
+  "rolled-back",
+  "left-stopped"
+]);
+var JOURNAL_FILE = "journal.jsonl";
+function parseJournal(text2) {
+  const entries2 = [];
+  const bad = [];
+  for (const line of text2.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line);
+      if (typeof e.node === "string" && typeof e.phase === "string" && typeof e.at === "string")
+        entries2.push(e);
+      else bad.push(line);
+    } catch {
+      bad.push(line);
+    }
+  }
+  return { entries: entries2, bad };
+}
+function inFlight(entries2) {
+  const last = /* @__PURE__ */ new Map();
+  for (const e of entries2) if (e.phase !== "take-over") last.set(e.node, e);
+  return [...last.values()].filter((e) => !SETTLED.has(e.phase));
+}
+var isNew = (c, e) => !!c && !!e.new?.fingerprint && c.fingerprint === e.new.fingerprint;
+function finishPlan(e, seen) {
+  switch (e.phase) {
+    case "stop":
+    case "wal":
+      if (!seen.current)
+        return { kind: "report", why: `the journal says ${e.phase}, but there is no container` };
+      return {
+        kind: "restore-old",
+        why: `the run died at ${e.phase}, before any container was replaced: start the old one again`
+      };
+    case "start":
+      if (isNew(seen.current, e))
+        return {
+          kind: "start-new",
+          why: "the run died at start after the new container was created: finish starting it"
+        };
+      if (seen.previous || seen.current)
+        return {
+          kind: "restore-old",
+          why: "the run died at start before the new container was created: put the old one back"
+        };
+      return { kind: "report", why: "the journal says start, but neither container exists" };
+    case "catch-up":
+      if (isNew(seen.current, e))
+        return {
+          kind: "start-new",
+          why: "the run died while the new container was catching up: wait for it and finish"
+        };
+      return {
+        kind: seen.previous || seen.current ? "restore-old" : "report",
+        why: "the journal says catch-up, but the new container is not there: put the old one back"
+      };
+    case "rollback":
+      if (!seen.previous && !seen.current)
+        return { kind: "report", why: "the journal says rollback, but neither container exists" };
+      return {
+        kind: "restore-old",
+        why: "the run died while rolling back: finish putting the old container back"
+      };
+    default:
+      return { kind: "report", why: `nothing to finish after ${e.phase}` };
+  }
+}
+async function appendJournal(host, path, e) {
+  await host.run(["tee", "-a", "--", path], { input: `${JSON.stringify(e)}
+` });
+}
+
+// src/cluster/lease.ts
+var HEARTBEAT_MS = 1e4;
+var STALE_AFTER_MS = 6e4;
+var LEASE_FORMAT = "raftroll-lease/1";
+function parseOwner(text2) {
+  const t = text2.trim();
+  if (!t) return { kind: "foreign", text: text2, why: "the owner file is empty" };
+  if (/^raftroll \S+.* by \S+ pid \d+/.test(t) && !t.startsWith("{"))
+    return { kind: "old-format", text: t };
+  let o;
+  try {
+    o = JSON.parse(t);
+  } catch {
+    return { kind: "foreign", text: t, why: "the owner file is neither JSON nor an old note" };
+  }
+  const x = o;
+  if (x?.format !== LEASE_FORMAT || typeof x.purpose !== "string" || typeof x.user !== "string" || typeof x.host !== "string" || typeof x.pid !== "number" || typeof x.takenAt !== "string" || typeof x.token !== "string")
+    return { kind: "foreign", text: t, why: `the owner file is not a ${LEASE_FORMAT} record` };
+  return { kind: "lease", owner: x };
+}
+function holderLine(o) {
+  const run3 = o.runUrl ? ` (${o.runUrl})` : "";
+  return `${o.purpose} by ${o.user}@${o.host} pid ${o.pid}${run3} since ${o.takenAt}`;
+}
+function isStale(l, thresholdMs = STALE_AFTER_MS) {
+  if (l.localPidAlive === false) return true;
+  if (l.localPidAlive === true) return false;
+  return l.heartbeatAgeMs !== void 0 && l.heartbeatAgeMs > thresholdMs;
+}
+function ageText(ms) {
+  if (ms === void 0 || !Number.isFinite(ms)) return "unknown";
+  const s = Math.max(0, Math.round(ms / 1e3));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+// src/cluster/lock.ts
 var LOCK_NAME = ".raftroll-lock";
+var HEARTBEAT_FILE = "heartbeat";
+var OWNER_FILE = "owner";
+var TAKEOVER_PREFIX = "takeover-";
 var ClusterLockedError = class extends Error {
+  /** The holder, in one line, for summaries. */
+  constructor(message, holder) {
+    super(message);
+    this.holder = holder;
+  }
+  holder;
   name = "ClusterLockedError";
 };
 function lockPath(dataDir) {
@@ -73041,6 +73169,11 @@ function lockPath(dataDir) {
 function sharedLockPath(dataDir) {
   return `${dirname2(normalize(dataDir))}/${LOCK_NAME}`;
 }
+function archivePath(dataDir, at) {
+  const dir = normalize(dataDir);
+  const stamp = at.toISOString().replace(/[:.]/g, "-");
+  return `${dirname2(dir)}/.raftroll-journal-${basename(dir)}.${stamp}.jsonl`;
+}
 function normalize(dataDir) {
   const dir = dataDir.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
   if (!dir.startsWith("/") || dir === "/" || dir.split("/").includes(".."))
@@ -73049,67 +73182,326 @@ function normalize(dataDir) {
     );
   return dir;
 }
-function owner(purpose) {
+function newOwner(purpose, image) {
   let user = "unknown";
   try {
     user = userInfo().username;
   } catch {
   }
-  const run3 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
-  return `${purpose} by ${user}@${hostname3()} pid ${process.pid}${run3} since ${(/* @__PURE__ */ new Date()).toISOString()}
-`;
+  const e = process.env;
+  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
+  return {
+    format: LEASE_FORMAT,
+    purpose,
+    user,
+    host: hostname3(),
+    pid: process.pid,
+    ...runUrl ? { runUrl } : {},
+    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
+    token: randomUUID2(),
+    ...image ? { image } : {}
+  };
 }
-async function release(host, path, note) {
-  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
 }
-async function holder(host, path) {
-  const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  return who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+function liveness(o, heartbeatAgeMs) {
+  const local = o.kind === "lease" && o.owner.host === hostname3();
+  return {
+    heartbeatAgeMs,
+    ...local && o.kind === "lease" ? { localPidAlive: pidAlive(o.owner.pid) } : {}
+  };
 }
-var locked = (by, path, id) => new ClusterLockedError(
-  `the cluster is locked by another raftroll run: ${by} (${path} on ${id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
-);
-async function lockCluster(session, purpose) {
+async function readLock(host, path) {
+  const ls = await host.run(["find", path, "-maxdepth", "1", "-printf", "%f %T@\\n"], {
+    allowFailure: true
+  });
+  if (ls.code !== 0) {
+    if (/No such file/i.test(ls.stderr)) return { state: "free" };
+    throw new Error(`${host.name}: cannot read ${path}: ${ls.stderr.trim()}`);
+  }
+  const now = Number((await host.run(["date", "+%s"])).stdout.trim()) * 1e3;
+  const mtimes = /* @__PURE__ */ new Map();
+  for (const line of ls.stdout.split("\n")) {
+    const m = /^(.*) (\d+(?:\.\d+)?)$/.exec(line);
+    if (m) mtimes.set(m[1], Number(m[2]) * 1e3);
+  }
+  const age = (name) => {
+    const t = mtimes.get(name);
+    return t === void 0 ? void 0 : Math.max(0, now - t);
+  };
+  const ownerText = (await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true })).stdout;
+  const journal2 = await host.run(["cat", "--", `${path}/${JOURNAL_FILE}`], { allowFailure: true });
+  const { entries: entries2, bad } = parseJournal(journal2.code === 0 ? journal2.stdout : "");
+  const owner = parseOwner(ownerText);
+  const lockAgeMs = age(basename(path));
+  const heartbeatAgeMs = age(HEARTBEAT_FILE) ?? lockAgeMs;
+  return {
+    state: "held",
+    path,
+    owner,
+    ownerText,
+    heartbeatAgeMs,
+    lockAgeMs,
+    // Only a raftroll lease can be stale: anything else is never broken by a run.
+    stale: owner.kind === "lease" && isStale(liveness(owner, heartbeatAgeMs)),
+    entries: entries2,
+    badLines: bad
+  };
+}
+function describeHolder(l) {
+  if (l.owner.kind === "lease") return holderLine(l.owner.owner);
+  if (l.owner.kind === "old-format") return l.owner.text;
+  if (!l.ownerText.trim() && (l.lockAgeMs ?? 0) < STALE_AFTER_MS)
+    return "a run that is taking it right now (no owner written yet)";
+  return `an unknown holder (${l.owner.why})`;
+}
+function lockedError(l, id) {
+  const by = describeHolder(l);
+  const where2 = `(${l.path} on ${id})`;
+  if (l.owner.kind === "lease" && l.stale)
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where2}, heartbeat ${ageText(l.heartbeatAgeMs)} ago: that run looks gone (stale after ${STALE_AFTER_MS / 1e3}s). See what it left with raftroll lock status, then finish its work with --take-over-stale (or raftroll lock release)`,
+      by
+    );
+  if (l.owner.kind === "lease")
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where2}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it to finish; a live holder is never broken`,
+      by
+    );
+  return new ClusterLockedError(
+    `the cluster is locked by another raftroll run: ${by} ${where2}. This is not a lease this release can judge (an earlier release's note, or a file it did not write): check the nodes with raftroll diagnose, then remove it with raftroll lock release --force`,
+    by
+  );
+}
+async function conflict(host, path, id) {
+  const l = await readLock(host, path).catch(() => ({ state: "free" }));
+  if (l.state === "held") return lockedError(l, id);
+  return new ClusterLockedError(
+    `another raftroll run took and gave back the cluster lock at ${path} on ${id} while this one was taking it; run again`,
+    "a run that has finished"
+  );
+}
+var Lease = class {
+  constructor(session, path, owner, held, skipped, takenOver, warn2) {
+    this.session = session;
+    this.path = path;
+    this.owner = owner;
+    this.held = held;
+    this.skipped = skipped;
+    this.takenOver = takenOver;
+    this.warn = warn2;
+  }
+  session;
+  path;
+  owner;
+  held;
+  skipped;
+  takenOver;
+  warn;
+  timer;
+  last = /* @__PURE__ */ new Map();
+  /** Entries of the runs whose leases were taken over that show a node in flight. */
+  inherited() {
+    return this.takenOver.flatMap((t) => inFlight(t.entries));
+  }
+  async record(e) {
+    const h = this.held.find((x) => x.node.id === e.node);
+    if (!h)
+      throw new Error(
+        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
+      );
+    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
+    this.last.set(e.node, full);
+  }
+  /** The nodes this run began and did not bring to an end. */
+  halfDone() {
+    return [...this.last.values()].filter((e) => !SETTLED.has(e.phase));
+  }
+  startHeartbeat(ms = HEARTBEAT_MS) {
+    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer.unref();
+  }
+  async beat() {
+    await Promise.all(
+      this.held.map(async (h) => {
+        const r = await h.host.run(["touch", "-c", "--", `${this.path}/${HEARTBEAT_FILE}`], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+        if (r.code !== 0)
+          this.warn(h.node.id, `could not renew the lease heartbeat: ${r.stderr.trim()}`);
+      })
+    );
+  }
+  /**
+   * Gives the lock back on every host, unless a node this run began is left half-done: then
+   * the lock stays, with its journal, and the returned text says why. A journal inherited from
+   * a taken-over run is archived beside the data directory, never deleted.
+   */
+  async release() {
+    clearInterval(this.timer);
+    const open3 = this.halfDone();
+    if (open3.length)
+      return `the cluster lock is kept: ${open3.map((e) => `${e.node} was left at ${e.phase}`).join(", ")}; the journal says where things stand (raftroll lock status)`;
+    const archive = this.takenOver.length > 0;
+    for (const h of [...this.held].reverse())
+      await releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
+        (e) => this.warn(h.node.id, `could not release the cluster lock: ${e.message}`)
+      );
+    return void 0;
+  }
+  /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
+  async undo() {
+    clearInterval(this.timer);
+    for (const h of [...this.held].reverse()) {
+      if (h.previousOwner !== void 0) {
+        await h.host.run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner }).catch(() => {
+        });
+        if (h.marker) await h.host.run(["rmdir", "--", h.marker]).catch(() => {
+        });
+      } else await releaseHost(h.host, this.path, this.owner.token, false).catch(() => {
+      });
+    }
+  }
+};
+async function releaseHost(host, path, token, archive, session) {
+  const r = await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true });
+  const o = parseOwner(r.code === 0 ? r.stdout : "");
+  if (o.kind !== "lease" || o.owner.token !== token) return;
+  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
+  await host.run(["rm", "-rf", "--", path]);
+}
+async function archiveJournal(host, path, dataDir) {
+  const from = `${path}/${JOURNAL_FILE}`;
+  const exists2 = await host.run(["test", "-s", from], { allowFailure: true });
+  if (exists2.code !== 0) return void 0;
+  const to = archivePath(dataDir, /* @__PURE__ */ new Date());
+  await host.run(["mv", "-n", "--", from, to]);
+  return to;
+}
+async function takeLease(session, purpose, o = {}) {
   const dataDir = session.inv.container.dataDir;
   const path = lockPath(dataDir);
   const shared = sharedLockPath(dataDir);
-  const note = owner(purpose);
+  const warn2 = o.onWarning ?? (() => {
+  });
+  const owner = newOwner(purpose, o.image);
+  const ownerText = `${JSON.stringify(owner)}
+`;
   const held = [];
-  const undo2 = async () => {
-    for (const h of held.reverse()) await release(h, path, note).catch(() => {
-    });
+  const skipped = [];
+  const takenOver = [];
+  const lease = new Lease(session, path, owner, held, skipped, takenOver, warn2);
+  const fail = async (e) => {
+    await lease.undo();
+    throw e;
   };
+  const plan = [];
   for (const node2 of session.inv.nodes) {
     const host = session.host(node2);
-    const old = await host.run(["test", "-d", shared], { allowFailure: true }).catch(() => void 0);
-    if (!old) continue;
-    if (old.code === 0) {
-      const by = await holder(host, shared);
-      await undo2();
-      throw locked(by, shared, node2.id);
+    let old;
+    let mine;
+    try {
+      old = await readLock(host, shared);
+      mine = await readLock(host, path);
+    } catch (e) {
+      skipped.push(node2.id);
+      warn2(node2.id, `not locked: the host could not be reached (${e.message})`);
+      continue;
     }
-    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
-    if (!made) continue;
-    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
-      await undo2();
-      throw new Error(
-        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
-      );
-    }
-    if (made.code !== 0) {
-      const by = await holder(host, path);
-      await undo2();
-      throw locked(by, path, node2.id);
-    }
-    held.push(host);
-    await host.run(writeStdinTo(`${path}/owner`), { input: note });
+    if (old.state === "held") throw lockedError(old, node2.id);
+    if (mine.state === "held") {
+      if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node2.id);
+      plan.push({ node: node2, host, takeOver: mine });
+    } else plan.push({ node: node2, host });
   }
-  return undo2;
+  for (const p of plan) {
+    if (p.takeOver) {
+      const prev = p.takeOver;
+      const prevOwner = prev.owner.owner;
+      const marker2 = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
+      const won = await p.host.run(["mkdir", "--", marker2], { allowFailure: true });
+      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker: marker2 });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
+      await appendJournal(p.host, `${path}/${JOURNAL_FILE}`, {
+        at: (/* @__PURE__ */ new Date()).toISOString(),
+        run: owner.token,
+        node: p.node.id,
+        phase: "take-over",
+        detail: `stale lease of ${holderLine(prevOwner)} taken over`
+      });
+    } else {
+      const made = await p.host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+      if (made.code !== 0 && /exists/i.test(made.stderr))
+        await fail(await conflict(p.host, path, p.node.id));
+      if (made.code !== 0)
+        await fail(
+          new Error(
+            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+          )
+        );
+      held.push({ node: p.node, host: p.host });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+    }
+    await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
+  }
+  lease.startHeartbeat(o.heartbeatMs);
+  return lease;
 }
 
-// src/remediate/diagnose.ts
-import { basename as basename2, dirname as dirname3 } from "node:path/posix";
+// src/cluster/lock-status.ts
+async function lockStatus(session) {
+  const dataDir = session.inv.container.dataDir;
+  return Promise.all(
+    session.inv.nodes.map(async (node2) => {
+      const host = session.host(node2);
+      try {
+        const [lock, shared] = await Promise.all([
+          readLock(host, lockPath(dataDir)),
+          readLock(host, sharedLockPath(dataDir))
+        ]);
+        return { node: node2.id, address: host.address, reachable: true, lock, shared };
+      } catch (e) {
+        const free = { state: "free" };
+        const error63 = e.message;
+        return {
+          node: node2.id,
+          address: host.address,
+          reachable: false,
+          error: error63,
+          lock: free,
+          shared: free
+        };
+      }
+    })
+  );
+}
+function interruptedRuns(statuses, nodeIds) {
+  const out = [];
+  for (const s of statuses) {
+    const l = s.lock;
+    if (l.state !== "held") continue;
+    const o = l.owner.kind === "lease" ? l.owner.owner : void 0;
+    for (const entry2 of inFlight(l.entries))
+      out.push({
+        holder: describeHolder(l),
+        stale: l.stale,
+        heartbeatAgeMs: l.heartbeatAgeMs,
+        host: s.node,
+        entry: entry2,
+        known: nodeIds.includes(entry2.node),
+        ...o?.image ? { image: o.image } : {},
+        ...o ? { purpose: o.purpose } : {}
+      });
+  }
+  return out;
+}
 
 // src/runtime/containers.ts
 async function inspect(host, name) {
@@ -73219,6 +73611,65 @@ async function observe(session, nodes) {
   computeLags(views);
   return views;
 }
+
+// src/node/views.ts
+var ClusterViews = class {
+  constructor(session) {
+    this.session = session;
+  }
+  session;
+  last;
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+  remember(views) {
+    this.last = { at: Date.now(), views };
+  }
+};
+
+// src/wal/versions.ts
+var ETCD_VERSIONS = ["3.4", "3.5", "3.6", "3.7"];
+var MAX_ENTRY = 10 * 1024 * 1024;
+function cap10MiB(recBytes, padBytes) {
+  if (recBytes >= MAX_ENTRY - padBytes) {
+    return { kind: "error", message: "wal: max entry size limit exceeded" };
+  }
+  return void 0;
+}
+function capFileSize(recBytes, padBytes, segmentSize, lastValidOff) {
+  const limit = segmentSize - lastValidOff - padBytes;
+  if (recBytes > limit) {
+    return {
+      kind: "eof",
+      message: `[wal] max entry size limit exceeded: recBytes ${recBytes} > ${limit} left in the file: unexpected EOF`,
+      torn: "short-read"
+    };
+  }
+  return void 0;
+}
+var RULES = {
+  "3.4": { version: "3.4", skip: "gogo-recursive", snapshotConfState: false, checkFrame: cap10MiB },
+  "3.5": { version: "3.5", skip: "gogo-depth", snapshotConfState: true, checkFrame: capFileSize },
+  "3.6": { version: "3.6", skip: "gogo-depth", snapshotConfState: true, checkFrame: capFileSize },
+  "3.7": { version: "3.7", skip: "protobuf-go", snapshotConfState: true, checkFrame: capFileSize }
+};
+function rulesFor(version2) {
+  const r = RULES[version2];
+  if (!r) {
+    throw new Error(
+      `unknown etcd version "${version2}": expected one of ${ETCD_VERSIONS.join(", ")}`
+    );
+  }
+  return r;
+}
+
+// src/remediate/diagnose.ts
+import { basename as basename2, dirname as dirname3 } from "node:path/posix";
 
 // src/node/guards.ts
 function down(v) {
@@ -75001,42 +75452,6 @@ async function freeBackupName(files, path) {
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
 }
 
-// src/wal/versions.ts
-var ETCD_VERSIONS = ["3.4", "3.5", "3.6", "3.7"];
-var MAX_ENTRY = 10 * 1024 * 1024;
-function cap10MiB(recBytes, padBytes) {
-  if (recBytes >= MAX_ENTRY - padBytes) {
-    return { kind: "error", message: "wal: max entry size limit exceeded" };
-  }
-  return void 0;
-}
-function capFileSize(recBytes, padBytes, segmentSize, lastValidOff) {
-  const limit = segmentSize - lastValidOff - padBytes;
-  if (recBytes > limit) {
-    return {
-      kind: "eof",
-      message: `[wal] max entry size limit exceeded: recBytes ${recBytes} > ${limit} left in the file: unexpected EOF`,
-      torn: "short-read"
-    };
-  }
-  return void 0;
-}
-var RULES = {
-  "3.4": { version: "3.4", skip: "gogo-recursive", snapshotConfState: false, checkFrame: cap10MiB },
-  "3.5": { version: "3.5", skip: "gogo-depth", snapshotConfState: true, checkFrame: capFileSize },
-  "3.6": { version: "3.6", skip: "gogo-depth", snapshotConfState: true, checkFrame: capFileSize },
-  "3.7": { version: "3.7", skip: "protobuf-go", snapshotConfState: true, checkFrame: capFileSize }
-};
-function rulesFor(version2) {
-  const r = RULES[version2];
-  if (!r) {
-    throw new Error(
-      `unknown etcd version "${version2}": expected one of ${ETCD_VERSIONS.join(", ")}`
-    );
-  }
-  return r;
-}
-
 // src/remediate/classify.ts
 var PRIORITY = [
   "unreachable",
@@ -75786,6 +76201,13 @@ function phase(ctx, p, detail) {
 function warn(ctx, message) {
   ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
 }
+function specRef(ctx, c) {
+  const fingerprint2 = c.labels[LABEL2.fingerprint];
+  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
+}
+async function journal(ctx, p, more = {}) {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
+}
 
 // src/node/errors.ts
 var StepError = class extends Error {
@@ -75800,6 +76222,170 @@ var StepError = class extends Error {
   row;
   name = "StepError";
 };
+
+// src/node/wal.ts
+async function checkWal(ctx, read) {
+  const files = new HostFiles(ctx.host);
+  try {
+    return await judge(ctx, files);
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function judge(ctx, files) {
+  const { id, dataDir, rules } = ctx;
+  const report = await verifyPath(files, dataDir, rules);
+  if (report.verdict === "clean") return "clean";
+  if (report.verdict === "torn") {
+    const r = await repairPath(files, dataDir, rules);
+    if (r.after.verdict !== "clean") {
+      throw new StepError(
+        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+        id,
+        "wal"
+      );
+    }
+    for (const x of r.actions.slice(1))
+      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
+    const a = r.actions[0];
+    const dropped = droppedText(a.bytesDropped, report.dirs.find((x) => x.dir === a.dir)?.repair);
+    warn(
+      ctx,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
+    );
+    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
+  }
+  const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
+  const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
+  throw new StepError(
+    `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+    id,
+    "wal"
+  );
+}
+function droppedText(total, plan) {
+  const record2 = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
+  if (record2 === void 0) return `${total} bytes dropped`;
+  const zeros = total - record2;
+  return `${record2} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
+}
+
+// src/node/rollback.ts
+async function restartOriginal(ctx) {
+  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
+  if (!before) return "the node has no container to start again";
+  try {
+    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
+    await catchUp(ctx, Date.now(), before.restartCount);
+    return "the original container was started again and caught up";
+  } catch (e) {
+    return `starting the original container again failed: ${e.message}`;
+  }
+}
+async function rollback(ctx) {
+  const { host, name, prevName } = ctx;
+  const prev = await inspect(host, prevName);
+  const cur = await inspect(host, name);
+  if (prev) {
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name));
+    }
+    await host.run(renameContainer(prevName, name));
+  } else if (!cur || cur.labels[LABEL2.fingerprint] === ctx.spec.labels[LABEL2.fingerprint]) {
+    return "the previous container is gone; nothing to restore";
+  }
+  const wal = await checkWal(ctx);
+  await host.run(startContainer(name));
+  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
+  return `the previous container is back and caught up (WAL ${wal})`;
+}
+
+// src/remediate/finish.ts
+var seenOf = (c) => c ? {
+  fingerprint: c.labels[LABEL2.fingerprint],
+  running: c.state.running && !c.state.restarting
+} : void 0;
+async function seeNode(ctx) {
+  const [current, previous] = await Promise.all([
+    inspect(ctx.host, ctx.name),
+    inspect(ctx.host, ctx.prevName)
+  ]);
+  return { current: seenOf(current), previous: seenOf(previous) };
+}
+function contextFor2(run3, e) {
+  const node2 = run3.session.inv.nodes.find((n) => n.id === e.node);
+  const spec = nodeSpec(run3.session.inv, node2, {
+    image: e.new?.image ?? run3.session.inv.container.image
+  });
+  if (e.new?.fingerprint)
+    spec.labels = { ...spec.labels, [LABEL2.fingerprint]: e.new.fingerprint };
+  return nodeContext(run3, e.node, spec);
+}
+async function finishNode(run3, e) {
+  const base = { node: e.node, phase: e.phase, at: e.at };
+  if (!run3.session.inv.nodes.some((n) => n.id === e.node))
+    return {
+      ...base,
+      plan: "report",
+      outcome: "reported",
+      message: `the journal names ${e.node}, which is not in the inventory: check that host by hand`
+    };
+  const ctx = contextFor2(run3, e);
+  const seen = await seeNode(ctx);
+  const plan = finishPlan(e, seen);
+  const done = (outcome2, message) => ({
+    ...base,
+    plan: plan.kind,
+    outcome: outcome2,
+    message
+  });
+  if (plan.kind === "report") return done("reported", plan.why);
+  const specs = { ...e.old ? { old: e.old } : {}, ...e.new ? { new: e.new } : {} };
+  try {
+    if (plan.kind === "start-new") {
+      await journal(ctx, "catch-up", specs);
+      phase(ctx, "start", `finishing: ${plan.why}`);
+      if (!seen.current?.running) {
+        const wal = await checkWal(ctx);
+        await ctx.host.run(startContainer(ctx.name));
+        phase(ctx, "catch-up", `WAL ${wal}`);
+      }
+      await catchUp(ctx, Date.now());
+      if (seen.previous) await ctx.host.run(removeContainer(ctx.prevName));
+      await journal(ctx, "done", specs);
+      phase(ctx, "done");
+      return done(
+        "finished",
+        `${plan.why}; ${e.new?.image ?? "the new container"} runs and caught up`
+      );
+    }
+    if (seen.current?.running && !seen.previous) {
+      await journal(ctx, "catch-up", specs);
+      await catchUp(ctx, Date.now());
+      await journal(ctx, "restored", specs);
+      return done("finished", `${plan.why}; it was still running, and is caught up`);
+    }
+    if (seen.current?.running) {
+      const views = await run3.views.get();
+      const why = quorumGuard(e.node, views, run3.t);
+      if (why)
+        return done(
+          "reported",
+          `${plan.why}, but that means stopping the running new container while ${why}; nothing was touched`
+        );
+    }
+    await journal(ctx, "rollback", specs);
+    phase(ctx, "rollback", `finishing: ${plan.why}`);
+    const back = await rollback(ctx);
+    await journal(ctx, "restored", { ...specs, detail: back });
+    phase(ctx, "done");
+    return done("finished", `${plan.why}; ${back}`);
+  } catch (x) {
+    return done("failed", `${e.node}: finishing failed: ${x.message}`);
+  }
+}
 
 // src/node/guard.ts
 var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -75983,85 +76569,6 @@ async function handover(ctx, views, row) {
   return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
 }
 
-// src/node/wal.ts
-async function checkWal(ctx, read) {
-  const files = new HostFiles(ctx.host);
-  try {
-    return await judge(ctx, files);
-  } finally {
-    read?.(files.bytesRead);
-  }
-}
-async function judge(ctx, files) {
-  const { id, dataDir, rules } = ctx;
-  const report = await verifyPath(files, dataDir, rules);
-  if (report.verdict === "clean") return "clean";
-  if (report.verdict === "torn") {
-    const r = await repairPath(files, dataDir, rules);
-    if (r.after.verdict !== "clean") {
-      throw new StepError(
-        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
-        id,
-        "wal"
-      );
-    }
-    for (const x of r.actions.slice(1))
-      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
-    const a = r.actions[0];
-    const dropped = droppedText(a.bytesDropped, report.dirs.find((x) => x.dir === a.dir)?.repair);
-    warn(
-      ctx,
-      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
-    );
-    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
-  }
-  const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
-  const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
-  throw new StepError(
-    `${id}: WAL ${d.verdict} in ${where2}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
-    id,
-    "wal"
-  );
-}
-function droppedText(total, plan) {
-  const record2 = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
-  if (record2 === void 0) return `${total} bytes dropped`;
-  const zeros = total - record2;
-  return `${record2} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
-}
-
-// src/node/rollback.ts
-async function restartOriginal(ctx) {
-  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
-  if (!before) return "the node has no container to start again";
-  try {
-    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
-    await catchUp(ctx, Date.now(), before.restartCount);
-    return "the original container was started again and caught up";
-  } catch (e) {
-    return `starting the original container again failed: ${e.message}`;
-  }
-}
-async function rollback(ctx) {
-  const { host, name, prevName } = ctx;
-  const prev = await inspect(host, prevName);
-  const cur = await inspect(host, name);
-  if (prev) {
-    if (cur) {
-      if (cur.state.running || cur.state.restarting)
-        await stop(host, name, ctx.t.stopGraceSeconds);
-      await host.run(removeContainer(name));
-    }
-    await host.run(renameContainer(prevName, name));
-  } else if (!cur || cur.labels[LABEL2.fingerprint] === ctx.spec.labels[LABEL2.fingerprint]) {
-    return "the previous container is gone; nothing to restore";
-  }
-  const wal = await checkWal(ctx);
-  await host.run(startContainer(name));
-  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
-  return `the previous container is back and caught up (WAL ${wal})`;
-}
-
 // src/node/stop.ts
 async function stopNode(ctx, hasContainer) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
@@ -76083,16 +76590,29 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
   const wasDown = await guardNode(ctx, v, views, allowDown);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
+  const specs = {
+    ...v.container ? { old: specRef(ctx, v.container) } : {},
+    new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
+  };
+  await journal(ctx, "stop", specs);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
+  await journal(ctx, "wal", specs);
   phase(ctx, "wal");
   try {
     row.wal = await checkWal(ctx, (n) => {
       row.walBytesRead = n;
     });
   } catch (e) {
-    if (e instanceof StepError && e.phase === "wal") throw e;
+    if (e instanceof StepError && e.phase === "wal") {
+      await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
+      });
+      throw e;
+    }
     const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
+    if (wasDown || back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
     throw new StepError(
       `${ctx.id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
       ctx.id,
@@ -76100,8 +76620,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     );
   }
   if (o.inPlace && v.container) {
+    await journal(ctx, "start", specs);
     phase(ctx, "start", "the same container again");
     await ctx.host.run(startContainer(ctx.name));
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
     try {
       row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
@@ -76115,22 +76637,36 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       });
     }
     row.downtimeMs = Date.now() - stoppedAt;
+    await journal(ctx, "done", specs);
     phase(ctx, "done");
     return row;
   }
   let at = "start";
   try {
+    await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
     await run(ctx.host, ctx.spec);
     at = "catch-up";
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
     row.finalLag = await catchUp(ctx, Date.now());
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
     const why = e.message;
+    await journal(ctx, "rollback", specs).catch(() => {
+    });
     phase(ctx, "rollback", why);
-    const back = v.container ? await rollback(ctx).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+    let restored = false;
+    const back = v.container ? await rollback(ctx).then(
+      (m) => {
+        restored = true;
+        return m;
+      },
+      (r) => `rollback failed too: ${r.message}`
+    ) : "there was no previous container to restore";
+    if (restored) await journal(ctx, "rolled-back", { detail: back }).catch(() => {
+    });
     throw new StepError(
       `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
       ctx.id,
@@ -76148,29 +76684,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   });
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  await journal(ctx, "done", specs);
   phase(ctx, "done");
   return row;
 }
-
-// src/node/views.ts
-var ClusterViews = class {
-  constructor(session) {
-    this.session = session;
-  }
-  session;
-  last;
-  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
-  async get(maxAgeMs = 0) {
-    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
-      const at = Date.now();
-      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
-    }
-    return this.last.views;
-  }
-  remember(views) {
-    this.last = { at: Date.now(), views };
-  }
-};
 
 // src/remediate/reseed-steps.ts
 var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -76458,7 +76975,8 @@ async function heal(session, findings, opts) {
     t: thresholds,
     rules: rulesFor(opts.etcdVersion),
     events,
-    views: new ClusterViews(session)
+    views: new ClusterViews(session),
+    journal: opts.journal
   };
   let stopped;
   for (const f of healOrder(findings)) {
@@ -76566,34 +77084,81 @@ function fixableNodes(findings, reseed2) {
 async function remediate(session, nodes, o) {
   const t0 = Date.now();
   const events = o.events ?? new Events();
-  const unlock = o.mode === "auto" ? await lockCluster(session, "raftroll remediate") : void 0;
+  const warn2 = (node2, message) => events.emit({ type: "warning", at: Date.now(), node: node2, message });
+  const lease = o.mode === "auto" ? await takeLease(session, "raftroll remediate", {
+    takeOverStale: o.takeOverStale,
+    onWarning: warn2
+  }) : void 0;
+  const ids2 = session.inv.nodes.map((n) => n.id);
   let findings;
   let actions = [];
+  let interrupted = [];
+  const finished = [];
   try {
+    if (lease) {
+      for (const t of lease.takenOver)
+        warn2(
+          t.node,
+          `took over the stale lease of ${t.previous.purpose} (${t.previous.user}@${t.previous.host} pid ${t.previous.pid})`
+        );
+      interrupted = lease.inherited().map((entry2) => ({
+        holder: lease.takenOver.find((t) => t.node === entry2.node)?.previous.purpose ?? "a gone run",
+        stale: true,
+        host: entry2.node,
+        entry: entry2,
+        known: ids2.includes(entry2.node)
+      }));
+      const run3 = {
+        session,
+        t: { ...DEFAULT_THRESHOLDS, maxLag: o.thresholds.maxLag, ...o.rollout },
+        rules: rulesFor(o.etcdVersion),
+        events,
+        views: new ClusterViews(session),
+        journal: lease
+      };
+      for (const r of interrupted) {
+        const f = await finishNode(run3, r.entry);
+        finished.push(f);
+        warn2(f.node, `interrupted run at ${f.phase}: ${f.outcome}: ${f.message}`);
+      }
+    } else interrupted = interruptedRuns(await lockStatus(session), ids2);
     findings = await diagnose(session, nodes, o.thresholds, o.etcdVersion);
     for (const f of findings)
       events.emit({ type: "finding", at: Date.now(), node: f.node, finding: f });
     if (o.mode === "diagnose") {
-      const result2 = findings.every((f) => f.class === "healthy") ? "healthy" : "attention";
-      return { result: result2, mode: o.mode, findings, actions: [], timeline: [] };
+      const result2 = findings.every((f) => f.class === "healthy") && !interrupted.length ? "healthy" : "attention";
+      return { result: result2, mode: o.mode, findings, actions: [], timeline: [], interrupted, finished };
     }
-    actions = await heal(session, findings, {
-      etcdVersion: o.etcdVersion,
-      thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
-      reseed: o.reseed,
-      events,
-      signal: o.signal
-    });
+    if (!finished.some((f) => f.outcome !== "finished"))
+      actions = await heal(session, findings, {
+        etcdVersion: o.etcdVersion,
+        thresholds: { maxLag: o.thresholds.maxLag, ...o.rollout },
+        reseed: o.reseed,
+        events,
+        signal: o.signal,
+        journal: lease
+      });
   } finally {
-    await unlock?.();
+    const kept = await lease?.release();
+    if (kept) warn2(void 0, kept);
   }
   let result;
-  if (actions.some((a) => a.outcome === "failed" || a.outcome === "refused")) result = "failed";
+  if (finished.some((f) => f.outcome === "failed") || actions.some((a) => a.outcome === "failed" || a.outcome === "refused"))
+    result = "failed";
+  else if (finished.some((f) => f.outcome === "reported")) result = "attention";
   else if (actions.some((a) => a.outcome === "reported" || a.outcome === "not-reached"))
     result = "attention";
-  else if (actions.some((a) => a.outcome === "healed")) result = "healed";
+  else if (actions.some((a) => a.outcome === "healed") || finished.length) result = "healed";
   else result = "healthy";
-  return { result, mode: o.mode, findings, actions, timeline: phaseTimeline(events.log, t0) };
+  return {
+    result,
+    mode: o.mode,
+    findings,
+    actions,
+    timeline: phaseTimeline(events.log, t0),
+    interrupted,
+    finished
+  };
 }
 
 // src/actions/cancel.ts
@@ -76648,8 +77213,8 @@ var Context = class {
   }
   get repo() {
     if (process.env.GITHUB_REPOSITORY) {
-      const [owner2, repo] = process.env.GITHUB_REPOSITORY.split("/");
-      return { owner: owner2, repo };
+      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
+      return { owner, repo };
     }
     if (this.payload.repository) {
       return {
@@ -80779,8 +81344,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 var CALL_TIMEOUT_MS = 1e4;
 function repoOf(token, what) {
   const full = process.env.GITHUB_REPOSITORY ?? "";
-  const [owner2, repo] = full.split("/");
-  if (!token || !owner2 || !repo) {
+  const [owner, repo] = full.split("/");
+  if (!token || !owner || !repo) {
     warning(
       `${what}: skipped, since ${token ? "GITHUB_REPOSITORY is not set" : "no token was given (input token)"}`
     );
@@ -80790,7 +81355,7 @@ function repoOf(token, what) {
   const runUrl = `${server}/${full}/actions/runs/${process.env.GITHUB_RUN_ID ?? ""}`;
   const baseUrl2 = process.env.GITHUB_API_URL;
   const octokit = getOctokit(token, { ...baseUrl2 ? { baseUrl: baseUrl2 } : {}, request: { retries: 0 } });
-  return { octokit, owner: owner2, repo, runUrl };
+  return { octokit, owner, repo, runUrl };
 }
 function whyFailed(e, permission) {
   const status2 = e.status;

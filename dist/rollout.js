@@ -73047,10 +73047,94 @@ function startTimeoutMsOf(inv, givenSeconds) {
 }
 
 // src/cluster/lock.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
 import { hostname as hostname3, userInfo } from "node:os";
 import { basename, dirname as dirname2 } from "node:path/posix";
+
+// src/cluster/journal.ts
+var SETTLED = /* @__PURE__ */ new Set([
+  "done",
+  "restored",
+  "rolled-back",
+  "left-stopped"
+]);
+var JOURNAL_FILE = "journal.jsonl";
+function parseJournal(text2) {
+  const entries2 = [];
+  const bad = [];
+  for (const line of text2.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line);
+      if (typeof e.node === "string" && typeof e.phase === "string" && typeof e.at === "string")
+        entries2.push(e);
+      else bad.push(line);
+    } catch {
+      bad.push(line);
+    }
+  }
+  return { entries: entries2, bad };
+}
+function inFlight(entries2) {
+  const last = /* @__PURE__ */ new Map();
+  for (const e of entries2) if (e.phase !== "take-over") last.set(e.node, e);
+  return [...last.values()].filter((e) => !SETTLED.has(e.phase));
+}
+async function appendJournal(host, path, e) {
+  await host.run(["tee", "-a", "--", path], { input: `${JSON.stringify(e)}
+` });
+}
+
+// src/cluster/lease.ts
+var HEARTBEAT_MS = 1e4;
+var STALE_AFTER_MS = 6e4;
+var LEASE_FORMAT = "raftroll-lease/1";
+function parseOwner(text2) {
+  const t = text2.trim();
+  if (!t) return { kind: "foreign", text: text2, why: "the owner file is empty" };
+  if (/^raftroll \S+.* by \S+ pid \d+/.test(t) && !t.startsWith("{"))
+    return { kind: "old-format", text: t };
+  let o;
+  try {
+    o = JSON.parse(t);
+  } catch {
+    return { kind: "foreign", text: t, why: "the owner file is neither JSON nor an old note" };
+  }
+  const x = o;
+  if (x?.format !== LEASE_FORMAT || typeof x.purpose !== "string" || typeof x.user !== "string" || typeof x.host !== "string" || typeof x.pid !== "number" || typeof x.takenAt !== "string" || typeof x.token !== "string")
+    return { kind: "foreign", text: t, why: `the owner file is not a ${LEASE_FORMAT} record` };
+  return { kind: "lease", owner: x };
+}
+function holderLine(o) {
+  const run3 = o.runUrl ? ` (${o.runUrl})` : "";
+  return `${o.purpose} by ${o.user}@${o.host} pid ${o.pid}${run3} since ${o.takenAt}`;
+}
+function isStale(l, thresholdMs = STALE_AFTER_MS) {
+  if (l.localPidAlive === false) return true;
+  if (l.localPidAlive === true) return false;
+  return l.heartbeatAgeMs !== void 0 && l.heartbeatAgeMs > thresholdMs;
+}
+function ageText(ms) {
+  if (ms === void 0 || !Number.isFinite(ms)) return "unknown";
+  const s = Math.max(0, Math.round(ms / 1e3));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
+}
+
+// src/cluster/lock.ts
 var LOCK_NAME = ".raftroll-lock";
+var HEARTBEAT_FILE = "heartbeat";
+var OWNER_FILE = "owner";
+var TAKEOVER_PREFIX = "takeover-";
 var ClusterLockedError = class extends Error {
+  /** The holder, in one line, for summaries. */
+  constructor(message, holder) {
+    super(message);
+    this.holder = holder;
+  }
+  holder;
   name = "ClusterLockedError";
 };
 function lockPath(dataDir) {
@@ -73060,6 +73144,11 @@ function lockPath(dataDir) {
 function sharedLockPath(dataDir) {
   return `${dirname2(normalize(dataDir))}/${LOCK_NAME}`;
 }
+function archivePath(dataDir, at) {
+  const dir = normalize(dataDir);
+  const stamp = at.toISOString().replace(/[:.]/g, "-");
+  return `${dirname2(dir)}/.raftroll-journal-${basename(dir)}.${stamp}.jsonl`;
+}
 function normalize(dataDir) {
   const dir = dataDir.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
   if (!dir.startsWith("/") || dir === "/" || dir.split("/").includes(".."))
@@ -73068,63 +73157,277 @@ function normalize(dataDir) {
     );
   return dir;
 }
-function owner(purpose) {
+function newOwner(purpose, image) {
   let user = "unknown";
   try {
     user = userInfo().username;
   } catch {
   }
-  const run3 = process.env.GITHUB_RUN_ID ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ""}#${process.env.GITHUB_RUN_ID})` : "";
-  return `${purpose} by ${user}@${hostname3()} pid ${process.pid}${run3} since ${(/* @__PURE__ */ new Date()).toISOString()}
-`;
+  const e = process.env;
+  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
+  return {
+    format: LEASE_FORMAT,
+    purpose,
+    user,
+    host: hostname3(),
+    pid: process.pid,
+    ...runUrl ? { runUrl } : {},
+    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
+    token: randomUUID2(),
+    ...image ? { image } : {}
+  };
 }
-async function release(host, path, note) {
-  const r = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  if (r.code === 0 && r.stdout === note) await host.run(["rm", "-rf", "--", path]);
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
 }
-async function holder(host, path) {
-  const who = await host.run(["cat", "--", `${path}/owner`], { allowFailure: true });
-  return who.code === 0 && who.stdout.trim() ? who.stdout.trim() : "an unknown run";
+function liveness(o, heartbeatAgeMs) {
+  const local = o.kind === "lease" && o.owner.host === hostname3();
+  return {
+    heartbeatAgeMs,
+    ...local && o.kind === "lease" ? { localPidAlive: pidAlive(o.owner.pid) } : {}
+  };
 }
-var locked = (by, path, id) => new ClusterLockedError(
-  `the cluster is locked by another raftroll run: ${by} (${path} on ${id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`
-);
-async function lockCluster(session, purpose) {
+async function readLock(host, path) {
+  const ls = await host.run(["find", path, "-maxdepth", "1", "-printf", "%f %T@\\n"], {
+    allowFailure: true
+  });
+  if (ls.code !== 0) {
+    if (/No such file/i.test(ls.stderr)) return { state: "free" };
+    throw new Error(`${host.name}: cannot read ${path}: ${ls.stderr.trim()}`);
+  }
+  const now = Number((await host.run(["date", "+%s"])).stdout.trim()) * 1e3;
+  const mtimes = /* @__PURE__ */ new Map();
+  for (const line of ls.stdout.split("\n")) {
+    const m = /^(.*) (\d+(?:\.\d+)?)$/.exec(line);
+    if (m) mtimes.set(m[1], Number(m[2]) * 1e3);
+  }
+  const age = (name) => {
+    const t = mtimes.get(name);
+    return t === void 0 ? void 0 : Math.max(0, now - t);
+  };
+  const ownerText = (await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true })).stdout;
+  const journal2 = await host.run(["cat", "--", `${path}/${JOURNAL_FILE}`], { allowFailure: true });
+  const { entries: entries2, bad } = parseJournal(journal2.code === 0 ? journal2.stdout : "");
+  const owner = parseOwner(ownerText);
+  const lockAgeMs = age(basename(path));
+  const heartbeatAgeMs = age(HEARTBEAT_FILE) ?? lockAgeMs;
+  return {
+    state: "held",
+    path,
+    owner,
+    ownerText,
+    heartbeatAgeMs,
+    lockAgeMs,
+    // Only a raftroll lease can be stale: anything else is never broken by a run.
+    stale: owner.kind === "lease" && isStale(liveness(owner, heartbeatAgeMs)),
+    entries: entries2,
+    badLines: bad
+  };
+}
+function describeHolder(l) {
+  if (l.owner.kind === "lease") return holderLine(l.owner.owner);
+  if (l.owner.kind === "old-format") return l.owner.text;
+  if (!l.ownerText.trim() && (l.lockAgeMs ?? 0) < STALE_AFTER_MS)
+    return "a run that is taking it right now (no owner written yet)";
+  return `an unknown holder (${l.owner.why})`;
+}
+function lockedError(l, id) {
+  const by = describeHolder(l);
+  const where2 = `(${l.path} on ${id})`;
+  if (l.owner.kind === "lease" && l.stale)
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where2}, heartbeat ${ageText(l.heartbeatAgeMs)} ago: that run looks gone (stale after ${STALE_AFTER_MS / 1e3}s). See what it left with raftroll lock status, then finish its work with --take-over-stale (or raftroll lock release)`,
+      by
+    );
+  if (l.owner.kind === "lease")
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where2}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it to finish; a live holder is never broken`,
+      by
+    );
+  return new ClusterLockedError(
+    `the cluster is locked by another raftroll run: ${by} ${where2}. This is not a lease this release can judge (an earlier release's note, or a file it did not write): check the nodes with raftroll diagnose, then remove it with raftroll lock release --force`,
+    by
+  );
+}
+async function conflict(host, path, id) {
+  const l = await readLock(host, path).catch(() => ({ state: "free" }));
+  if (l.state === "held") return lockedError(l, id);
+  return new ClusterLockedError(
+    `another raftroll run took and gave back the cluster lock at ${path} on ${id} while this one was taking it; run again`,
+    "a run that has finished"
+  );
+}
+var Lease = class {
+  constructor(session, path, owner, held, skipped, takenOver, warn2) {
+    this.session = session;
+    this.path = path;
+    this.owner = owner;
+    this.held = held;
+    this.skipped = skipped;
+    this.takenOver = takenOver;
+    this.warn = warn2;
+  }
+  session;
+  path;
+  owner;
+  held;
+  skipped;
+  takenOver;
+  warn;
+  timer;
+  last = /* @__PURE__ */ new Map();
+  /** Entries of the runs whose leases were taken over that show a node in flight. */
+  inherited() {
+    return this.takenOver.flatMap((t) => inFlight(t.entries));
+  }
+  async record(e) {
+    const h = this.held.find((x) => x.node.id === e.node);
+    if (!h)
+      throw new Error(
+        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
+      );
+    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
+    this.last.set(e.node, full);
+  }
+  /** The nodes this run began and did not bring to an end. */
+  halfDone() {
+    return [...this.last.values()].filter((e) => !SETTLED.has(e.phase));
+  }
+  startHeartbeat(ms = HEARTBEAT_MS) {
+    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer.unref();
+  }
+  async beat() {
+    await Promise.all(
+      this.held.map(async (h) => {
+        const r = await h.host.run(["touch", "-c", "--", `${this.path}/${HEARTBEAT_FILE}`], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+        if (r.code !== 0)
+          this.warn(h.node.id, `could not renew the lease heartbeat: ${r.stderr.trim()}`);
+      })
+    );
+  }
+  /**
+   * Gives the lock back on every host, unless a node this run began is left half-done: then
+   * the lock stays, with its journal, and the returned text says why. A journal inherited from
+   * a taken-over run is archived beside the data directory, never deleted.
+   */
+  async release() {
+    clearInterval(this.timer);
+    const open3 = this.halfDone();
+    if (open3.length)
+      return `the cluster lock is kept: ${open3.map((e) => `${e.node} was left at ${e.phase}`).join(", ")}; the journal says where things stand (raftroll lock status)`;
+    const archive = this.takenOver.length > 0;
+    for (const h of [...this.held].reverse())
+      await releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
+        (e) => this.warn(h.node.id, `could not release the cluster lock: ${e.message}`)
+      );
+    return void 0;
+  }
+  /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
+  async undo() {
+    clearInterval(this.timer);
+    for (const h of [...this.held].reverse()) {
+      if (h.previousOwner !== void 0) {
+        await h.host.run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner }).catch(() => {
+        });
+        if (h.marker) await h.host.run(["rmdir", "--", h.marker]).catch(() => {
+        });
+      } else await releaseHost(h.host, this.path, this.owner.token, false).catch(() => {
+      });
+    }
+  }
+};
+async function releaseHost(host, path, token, archive, session) {
+  const r = await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true });
+  const o = parseOwner(r.code === 0 ? r.stdout : "");
+  if (o.kind !== "lease" || o.owner.token !== token) return;
+  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
+  await host.run(["rm", "-rf", "--", path]);
+}
+async function archiveJournal(host, path, dataDir) {
+  const from = `${path}/${JOURNAL_FILE}`;
+  const exists2 = await host.run(["test", "-s", from], { allowFailure: true });
+  if (exists2.code !== 0) return void 0;
+  const to = archivePath(dataDir, /* @__PURE__ */ new Date());
+  await host.run(["mv", "-n", "--", from, to]);
+  return to;
+}
+async function takeLease(session, purpose, o = {}) {
   const dataDir = session.inv.container.dataDir;
   const path = lockPath(dataDir);
   const shared = sharedLockPath(dataDir);
-  const note = owner(purpose);
+  const warn2 = o.onWarning ?? (() => {
+  });
+  const owner = newOwner(purpose, o.image);
+  const ownerText = `${JSON.stringify(owner)}
+`;
   const held = [];
-  const undo = async () => {
-    for (const h of held.reverse()) await release(h, path, note).catch(() => {
-    });
+  const skipped = [];
+  const takenOver = [];
+  const lease = new Lease(session, path, owner, held, skipped, takenOver, warn2);
+  const fail = async (e) => {
+    await lease.undo();
+    throw e;
   };
+  const plan = [];
   for (const node2 of session.inv.nodes) {
     const host = session.host(node2);
-    const old = await host.run(["test", "-d", shared], { allowFailure: true }).catch(() => void 0);
-    if (!old) continue;
-    if (old.code === 0) {
-      const by = await holder(host, shared);
-      await undo();
-      throw locked(by, shared, node2.id);
+    let old;
+    let mine;
+    try {
+      old = await readLock(host, shared);
+      mine = await readLock(host, path);
+    } catch (e) {
+      skipped.push(node2.id);
+      warn2(node2.id, `not locked: the host could not be reached (${e.message})`);
+      continue;
     }
-    const made = await host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch(() => void 0);
-    if (!made) continue;
-    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
-      await undo();
-      throw new Error(
-        `${node2.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
-      );
-    }
-    if (made.code !== 0) {
-      const by = await holder(host, path);
-      await undo();
-      throw locked(by, path, node2.id);
-    }
-    held.push(host);
-    await host.run(writeStdinTo(`${path}/owner`), { input: note });
+    if (old.state === "held") throw lockedError(old, node2.id);
+    if (mine.state === "held") {
+      if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node2.id);
+      plan.push({ node: node2, host, takeOver: mine });
+    } else plan.push({ node: node2, host });
   }
-  return undo;
+  for (const p of plan) {
+    if (p.takeOver) {
+      const prev = p.takeOver;
+      const prevOwner = prev.owner.owner;
+      const marker = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
+      const won = await p.host.run(["mkdir", "--", marker], { allowFailure: true });
+      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
+      await appendJournal(p.host, `${path}/${JOURNAL_FILE}`, {
+        at: (/* @__PURE__ */ new Date()).toISOString(),
+        run: owner.token,
+        node: p.node.id,
+        phase: "take-over",
+        detail: `stale lease of ${holderLine(prevOwner)} taken over`
+      });
+    } else {
+      const made = await p.host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+      if (made.code !== 0 && /exists/i.test(made.stderr))
+        await fail(await conflict(p.host, path, p.node.id));
+      if (made.code !== 0)
+        await fail(
+          new Error(
+            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+          )
+        );
+      held.push({ node: p.node, host: p.host });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+    }
+    await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
+  }
+  lease.startHeartbeat(o.heartbeatMs);
+  return lease;
 }
 
 // src/runtime/containers.ts
@@ -73763,6 +74066,13 @@ function phase(ctx, p, detail) {
 }
 function warn(ctx, message) {
   ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
+}
+function specRef(ctx, c) {
+  const fingerprint2 = c.labels[LABEL2.fingerprint];
+  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
+}
+async function journal(ctx, p, more = {}) {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
 }
 
 // src/node/errors.ts
@@ -75793,16 +76103,29 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
   const wasDown = await guardNode(ctx, v, views, allowDown);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
+  const specs = {
+    ...v.container ? { old: specRef(ctx, v.container) } : {},
+    new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
+  };
+  await journal(ctx, "stop", specs);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
+  await journal(ctx, "wal", specs);
   phase(ctx, "wal");
   try {
     row.wal = await checkWal(ctx, (n) => {
       row.walBytesRead = n;
     });
   } catch (e) {
-    if (e instanceof StepError && e.phase === "wal") throw e;
+    if (e instanceof StepError && e.phase === "wal") {
+      await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
+      });
+      throw e;
+    }
     const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
+    if (wasDown || back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
     throw new StepError(
       `${ctx.id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
       ctx.id,
@@ -75810,8 +76133,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     );
   }
   if (o.inPlace && v.container) {
+    await journal(ctx, "start", specs);
     phase(ctx, "start", "the same container again");
     await ctx.host.run(startContainer(ctx.name));
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
     try {
       row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
@@ -75825,22 +76150,36 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       });
     }
     row.downtimeMs = Date.now() - stoppedAt;
+    await journal(ctx, "done", specs);
     phase(ctx, "done");
     return row;
   }
   let at = "start";
   try {
+    await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
     await run(ctx.host, ctx.spec);
     at = "catch-up";
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
     row.finalLag = await catchUp(ctx, Date.now());
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
     const why = e.message;
+    await journal(ctx, "rollback", specs).catch(() => {
+    });
     phase(ctx, "rollback", why);
-    const back = v.container ? await rollback(ctx).catch((r) => `rollback failed too: ${r.message}`) : "there was no previous container to restore";
+    let restored = false;
+    const back = v.container ? await rollback(ctx).then(
+      (m) => {
+        restored = true;
+        return m;
+      },
+      (r) => `rollback failed too: ${r.message}`
+    ) : "there was no previous container to restore";
+    if (restored) await journal(ctx, "rolled-back", { detail: back }).catch(() => {
+    });
     throw new StepError(
       `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
       ctx.id,
@@ -75858,6 +76197,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   });
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  await journal(ctx, "done", specs);
   phase(ctx, "done");
   return row;
 }
@@ -76165,9 +76505,16 @@ var Rollout = class {
       order,
       dryRun: !!this.opts.dryRun
     });
-    let unlock;
+    let lease = this.opts.lease;
     let resume;
     try {
+      if (!this.opts.dryRun) {
+        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+          image: this.opts.image,
+          onWarning: (node2, message) => this.events.emit({ type: "warning", at: Date.now(), node: node2, message })
+        });
+        this.run0.journal = lease;
+      }
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
@@ -76186,7 +76533,6 @@ var Rollout = class {
         return { result: "success", rows: this.rows };
       }
       if (found.length) throw new StepError(refusal(found[0]), found[0].node, "guard");
-      unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
@@ -76212,7 +76558,8 @@ var Rollout = class {
       return { result: "failure", rows: this.rows, message, ...where2 };
     } finally {
       await resume?.();
-      await unlock?.();
+      const kept = await lease?.release();
+      if (kept) this.events.emit({ type: "warning", at: Date.now(), message: kept });
     }
   }
   /** The nodes a roll would skip as the cluster stands now (none when forced). */
@@ -76310,8 +76657,8 @@ var Context = class {
   }
   get repo() {
     if (process.env.GITHUB_REPOSITORY) {
-      const [owner2, repo] = process.env.GITHUB_REPOSITORY.split("/");
-      return { owner: owner2, repo };
+      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
+      return { owner, repo };
     }
     if (this.payload.repository) {
       return {
@@ -80441,8 +80788,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 var CALL_TIMEOUT_MS = 1e4;
 function repoOf(token, what) {
   const full = process.env.GITHUB_REPOSITORY ?? "";
-  const [owner2, repo] = full.split("/");
-  if (!token || !owner2 || !repo) {
+  const [owner, repo] = full.split("/");
+  if (!token || !owner || !repo) {
     warning(
       `${what}: skipped, since ${token ? "GITHUB_REPOSITORY is not set" : "no token was given (input token)"}`
     );
@@ -80452,7 +80799,7 @@ function repoOf(token, what) {
   const runUrl = `${server}/${full}/actions/runs/${process.env.GITHUB_RUN_ID ?? ""}`;
   const baseUrl2 = process.env.GITHUB_API_URL;
   const octokit = getOctokit(token, { ...baseUrl2 ? { baseUrl: baseUrl2 } : {}, request: { retries: 0 } });
-  return { octokit, owner: owner2, repo, runUrl };
+  return { octokit, owner, repo, runUrl };
 }
 function whyFailed(e, permission) {
   const status2 = e.status;

@@ -8,6 +8,7 @@ import { EnvError } from '../runtime/env.js';
 import { MemorySettingError } from '../runtime/memory.js';
 import { SettingError } from '../settings/options.js';
 import { WalInputError } from '../wal/verify.js';
+import { lockCommand } from './commands/lock.js';
 import { remediateCommands } from './commands/remediate.js';
 import { rollCommands } from './commands/roll.js';
 import { statusCommand } from './commands/status.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   statusCommand(program);
   rollCommands(program);
   remediateCommands(program);
+  lockCommand(program);
   return program;
 }
 

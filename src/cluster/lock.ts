@@ -1,24 +1,57 @@
 // One change at a time per cluster, whoever starts it: a CLI run on a laptop and an approved
 // workflow must never both pass the quorum guard and each stop a different node. The lock is a
-// directory beside the data directory on every host (mkdir is atomic), with a note saying
-// who holds it. It outlives a killed run on purpose: that run may have left a node half-done,
-// and the message says how to check and release it.
+// directory beside the data directory on every host (mkdir is atomic) holding a lease: a JSON
+// owner record, a heartbeat file the holder touches while it works, and the journal of what it
+// does to that host's node. It outlives a killed run on purpose: that run may have left a node
+// half-done, and the journal says exactly where.
 //
 // The lock is named after the data directory rather than after the inventory's nodes: what it
 // guards is that directory on that host, and two runs reading different versions of one
 // inventory (a node added, a host renamed) must still exclude each other. Two clusters whose data
 // directories share a parent get two locks; one cluster gets the same lock from any inventory.
 
+import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { basename, dirname } from 'node:path/posix';
+import type { NodeInput } from '../inventory/schema.js';
 import type { Host } from '../remote/host.js';
 import { writeStdinTo } from '../runtime/docker.js';
+import {
+  appendJournal,
+  inFlight,
+  JOURNAL_FILE,
+  type JournalEntry,
+  type PhaseJournal,
+  parseJournal,
+  SETTLED,
+} from './journal.js';
+import {
+  ageText,
+  HEARTBEAT_MS,
+  holderLine,
+  isStale,
+  LEASE_FORMAT,
+  type LeaseOwner,
+  type OwnerFile,
+  parseOwner,
+  STALE_AFTER_MS,
+} from './lease.js';
 import type { ClusterSession } from './session.js';
 
 export const LOCK_NAME = '.raftroll-lock';
+const HEARTBEAT_FILE = 'heartbeat';
+const OWNER_FILE = 'owner';
+const TAKEOVER_PREFIX = 'takeover-';
 
 export class ClusterLockedError extends Error {
   override name = 'ClusterLockedError';
+  /** The holder, in one line, for summaries. */
+  constructor(
+    message: string,
+    readonly holder: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The lock's place on a host: beside the data directory and named after it. */
@@ -36,6 +69,13 @@ export function sharedLockPath(dataDir: string): string {
   return `${dirname(normalize(dataDir))}/${LOCK_NAME}`;
 }
 
+/** Where a released lock's journal is kept: beside the data directory, stamped with the time. */
+export function archivePath(dataDir: string, at: Date): string {
+  const dir = normalize(dataDir);
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  return `${dirname(dir)}/.raftroll-journal-${basename(dir)}.${stamp}.jsonl`;
+}
+
 function normalize(dataDir: string): string {
   const dir = dataDir.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
   if (!dir.startsWith('/') || dir === '/' || dir.split('/').includes('..'))
@@ -45,79 +85,386 @@ function normalize(dataDir: string): string {
   return dir;
 }
 
-function owner(purpose: string): string {
+function newOwner(purpose: string, image?: string): LeaseOwner {
   let user = 'unknown';
   try {
     user = userInfo().username;
   } catch {}
-  const run = process.env.GITHUB_RUN_ID
-    ? ` (GitHub run ${process.env.GITHUB_REPOSITORY ?? ''}#${process.env.GITHUB_RUN_ID})`
-    : '';
-  return `${purpose} by ${user}@${hostname()} pid ${process.pid}${run} since ${new Date().toISOString()}\n`;
+  const e = process.env;
+  const runUrl =
+    e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY
+      ? `${e.GITHUB_SERVER_URL || 'https://github.com'}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
+      : undefined;
+  return {
+    format: LEASE_FORMAT,
+    purpose,
+    user,
+    host: hostname(),
+    pid: process.pid,
+    ...(runUrl ? { runUrl } : {}),
+    takenAt: new Date().toISOString(),
+    token: randomUUID(),
+    ...(image ? { image } : {}),
+  };
 }
 
-async function release(host: Host, path: string, note: string): Promise<void> {
-  // Only our own lock: a lock someone broke and took over stays theirs.
-  const r = await host.run(['cat', '--', `${path}/owner`], { allowFailure: true });
-  if (r.code === 0 && r.stdout === note) await host.run(['rm', '-rf', '--', path]);
+/** What one host's lock directory holds, read without changing anything. */
+export type HostLock =
+  | { state: 'free' }
+  | {
+      state: 'held';
+      path: string;
+      owner: OwnerFile;
+      ownerText: string;
+      /** From the host's own clock: no skew between this machine and the host. */
+      heartbeatAgeMs?: number;
+      lockAgeMs?: number;
+      stale: boolean;
+      entries: JournalEntry[];
+      badLines: string[];
+    };
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
-async function holder(host: Host, path: string): Promise<string> {
-  const who = await host.run(['cat', '--', `${path}/owner`], { allowFailure: true });
-  return who.code === 0 && who.stdout.trim() ? who.stdout.trim() : 'an unknown run';
+/** A holder on this machine is judged by its pid; any other by its heartbeat. */
+export function liveness(o: OwnerFile, heartbeatAgeMs: number | undefined) {
+  const local = o.kind === 'lease' && o.owner.host === hostname();
+  return {
+    heartbeatAgeMs,
+    ...(local && o.kind === 'lease' ? { localPidAlive: pidAlive(o.owner.pid) } : {}),
+  };
 }
 
-const locked = (by: string, path: string, id: string) =>
-  new ClusterLockedError(
-    `the cluster is locked by another raftroll run: ${by} (${path} on ${id}). Wait for it to finish. If that run is gone, check the nodes with raftroll diagnose, then remove ${path} on every host and run again`,
+/** Reads a lock directory on a host. Throws when the host cannot be asked. */
+export async function readLock(host: Host, path: string): Promise<HostLock> {
+  const ls = await host.run(['find', path, '-maxdepth', '1', '-printf', '%f %T@\\n'], {
+    allowFailure: true,
+  });
+  if (ls.code !== 0) {
+    if (/No such file/i.test(ls.stderr)) return { state: 'free' };
+    throw new Error(`${host.name}: cannot read ${path}: ${ls.stderr.trim()}`);
+  }
+  const now = Number((await host.run(['date', '+%s'])).stdout.trim()) * 1000;
+  const mtimes = new Map<string, number>();
+  for (const line of ls.stdout.split('\n')) {
+    const m = /^(.*) (\d+(?:\.\d+)?)$/.exec(line);
+    if (m) mtimes.set(m[1]!, Number(m[2]) * 1000);
+  }
+  const age = (name: string) => {
+    const t = mtimes.get(name);
+    return t === undefined ? undefined : Math.max(0, now - t);
+  };
+  const ownerText = (await host.run(['cat', '--', `${path}/${OWNER_FILE}`], { allowFailure: true }))
+    .stdout;
+  const journal = await host.run(['cat', '--', `${path}/${JOURNAL_FILE}`], { allowFailure: true });
+  const { entries, bad } = parseJournal(journal.code === 0 ? journal.stdout : '');
+  const owner = parseOwner(ownerText);
+  const lockAgeMs = age(basename(path));
+  const heartbeatAgeMs = age(HEARTBEAT_FILE) ?? lockAgeMs;
+  return {
+    state: 'held',
+    path,
+    owner,
+    ownerText,
+    heartbeatAgeMs,
+    lockAgeMs,
+    // Only a raftroll lease can be stale: anything else is never broken by a run.
+    stale: owner.kind === 'lease' && isStale(liveness(owner, heartbeatAgeMs)),
+    entries,
+    badLines: bad,
+  };
+}
+
+/** The holder in one line, whatever kind of owner file it is. */
+export function describeHolder(l: Extract<HostLock, { state: 'held' }>): string {
+  if (l.owner.kind === 'lease') return holderLine(l.owner.owner);
+  if (l.owner.kind === 'old-format') return l.owner.text;
+  if (!l.ownerText.trim() && (l.lockAgeMs ?? 0) < STALE_AFTER_MS)
+    return 'a run that is taking it right now (no owner written yet)';
+  return `an unknown holder (${l.owner.why})`;
+}
+
+function lockedError(l: Extract<HostLock, { state: 'held' }>, id: string): ClusterLockedError {
+  const by = describeHolder(l);
+  const where = `(${l.path} on ${id})`;
+  if (l.owner.kind === 'lease' && l.stale)
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where}, heartbeat ${ageText(l.heartbeatAgeMs)} ago: that run looks gone (stale after ${STALE_AFTER_MS / 1000}s). See what it left with raftroll lock status, then finish its work with --take-over-stale (or raftroll lock release)`,
+      by,
+    );
+  if (l.owner.kind === 'lease')
+    return new ClusterLockedError(
+      `the cluster is locked by another raftroll run: ${by} ${where}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it to finish; a live holder is never broken`,
+      by,
+    );
+  return new ClusterLockedError(
+    `the cluster is locked by another raftroll run: ${by} ${where}. This is not a lease this release can judge (an earlier release's note, or a file it did not write): check the nodes with raftroll diagnose, then remove it with raftroll lock release --force`,
+    by,
   );
+}
+
+/** Lost a race for the lock on a host: name whoever won it. */
+async function conflict(host: Host, path: string, id: string): Promise<Error> {
+  const l = await readLock(host, path).catch(() => ({ state: 'free' }) as const);
+  if (l.state === 'held') return lockedError(l, id);
+  return new ClusterLockedError(
+    `another raftroll run took and gave back the cluster lock at ${path} on ${id} while this one was taking it; run again`,
+    'a run that has finished',
+  );
+}
+
+export interface LockOptions {
+  /** Take over a lease whose holder is gone (stale), keeping its journal. */
+  takeOverStale?: boolean;
+  /** The image a roll takes the nodes to, recorded in the owner for a later resume. */
+  image?: string;
+  /** Told about hosts skipped (unreachable) and heartbeats that fail. */
+  onWarning?: (node: string | undefined, message: string) => void;
+  /** Renewal interval (tests shorten it). */
+  heartbeatMs?: number;
+}
+
+interface Held {
+  node: NodeInput;
+  host: Host;
+  /** The owner text there before a take-over (put back if the take-over is undone). */
+  previousOwner?: string;
+  marker?: string;
+}
+
+/** A taken-over lease: whose it was and what its journal shows. */
+export interface TakenOver {
+  node: string;
+  previous: LeaseOwner;
+  entries: JournalEntry[];
+}
 
 /**
- * Takes the lock on every reachable host of the inventory, in inventory order; returns the
- * function that releases it. Refuses, taking nothing, when any host's lock (or the shared lock
- * of an earlier release) is held. A host that cannot be reached is skipped: another run cannot
- * reach it either, and the guard judges it.
+ * A held lease: its owner record, its heartbeat, the journal the node procedure writes to,
+ * and the release that keeps the lock while any node is left half-done.
  */
+export class Lease implements PhaseJournal {
+  private timer?: ReturnType<typeof setInterval>;
+  private readonly last = new Map<string, JournalEntry>();
+
+  constructor(
+    private readonly session: ClusterSession,
+    readonly path: string,
+    readonly owner: LeaseOwner,
+    private readonly held: Held[],
+    /** Nodes whose host could not be reached when the lock was taken. */
+    readonly skipped: string[],
+    /** What the gone runs left, per host whose lease was taken over. */
+    readonly takenOver: TakenOver[],
+    private readonly warn: (node: string | undefined, m: string) => void,
+  ) {}
+
+  /** Entries of the runs whose leases were taken over that show a node in flight. */
+  inherited(): JournalEntry[] {
+    return this.takenOver.flatMap((t) => inFlight(t.entries));
+  }
+
+  async record(e: Omit<JournalEntry, 'at' | 'run'>): Promise<void> {
+    const h = this.held.find((x) => x.node.id === e.node);
+    if (!h)
+      throw new Error(
+        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`,
+      );
+    const full: JournalEntry = { at: new Date().toISOString(), run: this.owner.token, ...e };
+    await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
+    this.last.set(e.node, full);
+  }
+
+  /** The nodes this run began and did not bring to an end. */
+  halfDone(): JournalEntry[] {
+    return [...this.last.values()].filter((e) => !SETTLED.has(e.phase));
+  }
+
+  startHeartbeat(ms = HEARTBEAT_MS): void {
+    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    await Promise.all(
+      this.held.map(async (h) => {
+        const r = await h.host
+          .run(['touch', '-c', '--', `${this.path}/${HEARTBEAT_FILE}`], { allowFailure: true })
+          .catch((e: Error) => ({ code: -1, stderr: e.message }));
+        if (r.code !== 0)
+          this.warn(h.node.id, `could not renew the lease heartbeat: ${r.stderr.trim()}`);
+      }),
+    );
+  }
+
+  /**
+   * Gives the lock back on every host, unless a node this run began is left half-done: then
+   * the lock stays, with its journal, and the returned text says why. A journal inherited from
+   * a taken-over run is archived beside the data directory, never deleted.
+   */
+  async release(): Promise<string | undefined> {
+    clearInterval(this.timer);
+    const open = this.halfDone();
+    if (open.length)
+      return `the cluster lock is kept: ${open.map((e) => `${e.node} was left at ${e.phase}`).join(', ')}; the journal says where things stand (raftroll lock status)`;
+    const archive = this.takenOver.length > 0;
+    for (const h of [...this.held].reverse())
+      await releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
+        (e: Error) => this.warn(h.node.id, `could not release the cluster lock: ${e.message}`),
+      );
+    return undefined;
+  }
+
+  /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
+  async undo(): Promise<void> {
+    clearInterval(this.timer);
+    for (const h of [...this.held].reverse()) {
+      if (h.previousOwner !== undefined) {
+        await h.host
+          .run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner })
+          .catch(() => {});
+        if (h.marker) await h.host.run(['rmdir', '--', h.marker]).catch(() => {});
+      } else await releaseHost(h.host, this.path, this.owner.token, false).catch(() => {});
+    }
+  }
+}
+
+/** Removes the lock on one host if it is still ours; the journal is archived when asked. */
+async function releaseHost(
+  host: Host,
+  path: string,
+  token: string,
+  archive: boolean,
+  session?: ClusterSession,
+): Promise<void> {
+  // Only our own lock: a lock someone broke and took over stays theirs.
+  const r = await host.run(['cat', '--', `${path}/${OWNER_FILE}`], { allowFailure: true });
+  const o = parseOwner(r.code === 0 ? r.stdout : '');
+  if (o.kind !== 'lease' || o.owner.token !== token) return;
+  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
+  await host.run(['rm', '-rf', '--', path]);
+}
+
+/** Moves the journal out of the lock, beside the data directory; says where (or undefined). */
+export async function archiveJournal(
+  host: Host,
+  path: string,
+  dataDir: string,
+): Promise<string | undefined> {
+  const from = `${path}/${JOURNAL_FILE}`;
+  const exists = await host.run(['test', '-s', from], { allowFailure: true });
+  if (exists.code !== 0) return undefined;
+  const to = archivePath(dataDir, new Date());
+  await host.run(['mv', '-n', '--', from, to]);
+  return to;
+}
+
+/**
+ * Takes the lease on every reachable host of the inventory, in inventory order. All or nothing:
+ * when any host's lock is held (or the shared lock of an earlier release exists), whatever this
+ * call took is given back and it throws ClusterLockedError naming the holder. A stale lease is
+ * taken over only with takeOverStale; a live one never.
+ *
+ * A host that cannot be reached is skipped and named in `skipped` (and told to onWarning):
+ * another run cannot reach it either, the guard refuses to touch a cluster with an unreachable
+ * member, and no journal can be written there.
+ */
+export async function takeLease(
+  session: ClusterSession,
+  purpose: string,
+  o: LockOptions = {},
+): Promise<Lease> {
+  const dataDir = session.inv.container.dataDir;
+  const path = lockPath(dataDir);
+  const shared = sharedLockPath(dataDir);
+  const warn = o.onWarning ?? (() => {});
+  const owner = newOwner(purpose, o.image);
+  const ownerText = `${JSON.stringify(owner)}\n`;
+  const held: Held[] = [];
+  const skipped: string[] = [];
+  const takenOver: TakenOver[] = [];
+  const lease = new Lease(session, path, owner, held, skipped, takenOver, warn);
+  const fail = async (e: Error): Promise<never> => {
+    await lease.undo();
+    throw e;
+  };
+
+  // First look everywhere, changing nothing: a refusal then touches no host at all.
+  const plan: { node: NodeInput; host: Host; takeOver?: Extract<HostLock, { state: 'held' }> }[] =
+    [];
+  for (const node of session.inv.nodes) {
+    const host = session.host(node);
+    let old: HostLock;
+    let mine: HostLock;
+    try {
+      old = await readLock(host, shared);
+      mine = await readLock(host, path);
+    } catch (e) {
+      skipped.push(node.id);
+      warn(node.id, `not locked: the host could not be reached (${(e as Error).message})`);
+      continue;
+    }
+    if (old.state === 'held') throw lockedError(old, node.id);
+    if (mine.state === 'held') {
+      if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node.id);
+      plan.push({ node, host, takeOver: mine });
+    } else plan.push({ node, host });
+  }
+
+  for (const p of plan) {
+    if (p.takeOver) {
+      const prev = p.takeOver;
+      const prevOwner = (prev.owner as Extract<OwnerFile, { kind: 'lease' }>).owner;
+      // Two runs taking over the same stale lease: the marker's mkdir lets exactly one win.
+      const marker = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
+      const won = await p.host.run(['mkdir', '--', marker], { allowFailure: true });
+      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
+      // Written straight to the file: a take-over is no step of the node's, not half-done.
+      await appendJournal(p.host, `${path}/${JOURNAL_FILE}`, {
+        at: new Date().toISOString(),
+        run: owner.token,
+        node: p.node.id,
+        phase: 'take-over',
+        detail: `stale lease of ${holderLine(prevOwner)} taken over`,
+      });
+    } else {
+      const made = await p.host
+        .run(['mkdir', '-m', '0700', '--', path], { allowFailure: true })
+        .catch((e: Error) => ({ code: -1, stderr: e.message }));
+      if (made.code !== 0 && /exists/i.test(made.stderr))
+        await fail(await conflict(p.host, path, p.node.id));
+      if (made.code !== 0)
+        await fail(
+          new Error(
+            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`,
+          ),
+        );
+      held.push({ node: p.node, host: p.host });
+      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+    }
+    await p.host.run(['touch', '--', `${path}/${HEARTBEAT_FILE}`]);
+  }
+  lease.startHeartbeat(o.heartbeatMs);
+  return lease;
+}
+
+/** The lock as a plain release function (for callers that neither journal nor resume). */
 export async function lockCluster(
   session: ClusterSession,
   purpose: string,
 ): Promise<() => Promise<void>> {
-  const dataDir = session.inv.container.dataDir;
-  const path = lockPath(dataDir);
-  const shared = sharedLockPath(dataDir);
-  const note = owner(purpose);
-  const held: Host[] = [];
-  const undo = async () => {
-    for (const h of held.reverse()) await release(h, path, note).catch(() => {});
+  const lease = await takeLease(session, purpose);
+  return async () => {
+    await lease.release();
   };
-  for (const node of session.inv.nodes) {
-    const host = session.host(node);
-    const old = await host
-      .run(['test', '-d', shared], { allowFailure: true })
-      .catch(() => undefined);
-    if (!old) continue; // unreachable
-    if (old.code === 0) {
-      const by = await holder(host, shared);
-      await undo();
-      throw locked(by, shared, node.id);
-    }
-    const made = await host
-      .run(['mkdir', '-m', '0700', '--', path], { allowFailure: true })
-      .catch(() => undefined);
-    if (!made) continue; // unreachable
-    if (made.code !== 0 && !/exists/i.test(made.stderr)) {
-      await undo();
-      throw new Error(
-        `${node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`,
-      );
-    }
-    if (made.code !== 0) {
-      const by = await holder(host, path);
-      await undo();
-      throw locked(by, path, node.id);
-    }
-    held.push(host);
-    await host.run(writeStdinTo(`${path}/owner`), { input: note });
-  }
-  return undo;
 }

@@ -2,11 +2,12 @@
 // and its host, the container names, the thresholds, the WAL rules, the spec it is to run, and
 // where events go.
 
+import type { JournalEntry, PhaseJournal, SpecRef } from '../cluster/journal.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events, Phase } from '../events/events.js';
 import type { NodeInput } from '../inventory/schema.js';
 import type { Host } from '../remote/host.js';
-import type { RunSpec } from '../runtime/docker.js';
+import { type ContainerInfo, LABEL, type RunSpec } from '../runtime/docker.js';
 import type { EtcdRules } from '../wal/versions.js';
 import { previousName } from './spec.js';
 import type { NodeThresholds } from './thresholds.js';
@@ -19,6 +20,11 @@ export interface RunContext {
   rules: EtcdRules;
   events: Events;
   views: ClusterViews;
+  /**
+   * Where each phase transition is written before the step it announces (the lease's journal);
+   * none in tests that need no record.
+   */
+  journal?: PhaseJournal;
 }
 
 export interface NodeContext extends RunContext {
@@ -55,4 +61,19 @@ export function phase(ctx: NodeContext, p: Phase, detail?: string): void {
 
 export function warn(ctx: { events: Events; id: string }, message: string): void {
   ctx.events.emit({ type: 'warning', at: Date.now(), node: ctx.id, message });
+}
+
+/** The container a phase works on, as the journal names it. */
+export function specRef(ctx: NodeContext, c: ContainerInfo | RunSpec): SpecRef {
+  const fingerprint = c.labels[LABEL.fingerprint];
+  return { name: ctx.name, image: c.image, ...(fingerprint ? { fingerprint } : {}) };
+}
+
+/** Writes the transition ahead of its step; the step must not begin if this throws. */
+export async function journal(
+  ctx: NodeContext,
+  p: JournalEntry['phase'],
+  more: Omit<JournalEntry, 'at' | 'run' | 'node' | 'phase'> = {},
+): Promise<void> {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
 }

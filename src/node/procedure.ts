@@ -8,7 +8,7 @@ import type { NodeRow, Phase } from '../events/events.js';
 import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
 import { catchUp } from './catch-up.js';
-import { type NodeContext, phase, warn } from './context.js';
+import { journal, type NodeContext, phase, specRef, warn } from './context.js';
 import { StepError } from './errors.js';
 import { guardNode, leadsNow } from './guard.js';
 import { handover } from './handover.js';
@@ -38,9 +38,17 @@ export async function replaceNode(
   const wasDown = await guardNode(ctx, v, views, allowDown);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
 
+  // The journal names both containers from the first step on: a later run that finds this
+  // node half-done knows what it ran and what it was going to run.
+  const specs = {
+    ...(v.container ? { old: specRef(ctx, v.container) } : {}),
+    new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec),
+  };
+  await journal(ctx, 'stop', specs);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
 
+  await journal(ctx, 'wal', specs);
   phase(ctx, 'wal');
   try {
     row.wal = await checkWal(ctx, (n) => {
@@ -50,8 +58,13 @@ export async function replaceNode(
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
     // lost connection) must not leave a healthy node down. A node that was down already stays
     // down: its log was never judged, and it may be an empty directory that must not vote.
-    if (e instanceof StepError && e.phase === 'wal') throw e;
+    if (e instanceof StepError && e.phase === 'wal') {
+      await journal(ctx, 'left-stopped', { detail: e.message }).catch(() => {});
+      throw e;
+    }
     const back = wasDown ? 'it was down before and stays down' : await restartOriginal(ctx);
+    if (wasDown || back.startsWith('the original container was started again'))
+      await journal(ctx, 'restored', { detail: back }).catch(() => {});
     throw new StepError(
       `${ctx.id}: the WAL check failed: ${(e as Error).message}; ${back}. The rollout stopped.`,
       ctx.id,
@@ -61,8 +74,10 @@ export async function replaceNode(
 
   if (o.inPlace && v.container) {
     // The same container, started again: its exact spec, image and env stay as they were.
+    await journal(ctx, 'start', specs);
     phase(ctx, 'start', 'the same container again');
     await ctx.host.run(docker.startContainer(ctx.name));
+    await journal(ctx, 'catch-up', specs);
     phase(ctx, 'catch-up');
     try {
       // Stopped since `stopped` was read: its restart count is still that one.
@@ -77,6 +92,7 @@ export async function replaceNode(
       });
     }
     row.downtimeMs = Date.now() - stoppedAt;
+    await journal(ctx, 'done', specs);
     phase(ctx, 'done');
     return row;
   }
@@ -84,19 +100,32 @@ export async function replaceNode(
   // From here on, any failure puts the previous container back.
   let at: Phase = 'start';
   try {
+    await journal(ctx, 'start', specs);
     phase(ctx, 'start', ctx.spec.image);
     if (v.container) await ctx.host.run(docker.renameContainer(ctx.name, ctx.prevName));
     await containers.run(ctx.host, ctx.spec);
     at = 'catch-up';
+    await journal(ctx, 'catch-up', specs);
     phase(ctx, 'catch-up');
     row.finalLag = await catchUp(ctx, Date.now());
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
     const why = (e as Error).message;
+    // A journal that cannot be written must not stop the rollback: the entry before it already
+    // says a replacement was under way.
+    await journal(ctx, 'rollback', specs).catch(() => {});
     phase(ctx, 'rollback', why);
+    let restored = false;
     const back = v.container
-      ? await rollback(ctx).catch((r: Error) => `rollback failed too: ${r.message}`)
+      ? await rollback(ctx).then(
+          (m) => {
+            restored = true;
+            return m;
+          },
+          (r: Error) => `rollback failed too: ${r.message}`,
+        )
       : 'there was no previous container to restore';
+    if (restored) await journal(ctx, 'rolled-back', { detail: back }).catch(() => {});
     throw new StepError(
       `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
       ctx.id,
@@ -114,6 +143,7 @@ export async function replaceNode(
   });
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  await journal(ctx, 'done', specs);
   phase(ctx, 'done');
   return row;
 }

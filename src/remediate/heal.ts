@@ -4,6 +4,7 @@
 // node has caught up. Corrupt logs are never truncated: they are reported with the way out,
 // and re-seeded only when the caller opted in.
 
+import type { PhaseJournal } from '../cluster/journal.js';
 import type { ClusterSession } from '../cluster/session.js';
 import { Events, type NodeRow } from '../events/events.js';
 import type { Action, Diagnosis, HealResult } from '../events/findings.js';
@@ -26,6 +27,8 @@ export interface HealOptions {
   events?: Events;
   /** Set when the user asks to stop: the node being healed is finished, no other is begun. */
   signal?: AbortSignal;
+  /** The lease's journal: each step is written there before it is taken. */
+  journal?: PhaseJournal;
 }
 
 /** The actions that start a node's container again (after the rollout's guard and WAL check). */
@@ -61,6 +64,7 @@ export async function heal(
     rules: rulesFor(opts.etcdVersion),
     events,
     views: new ClusterViews(session),
+    journal: opts.journal,
   };
   let stopped: string | undefined;
   for (const f of healOrder(findings)) {

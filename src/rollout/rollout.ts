@@ -2,7 +2,7 @@
 // every host first, a node skipped when it already runs the target, and the next node only once
 // the previous one has caught up. What is done to each node is the node procedure's.
 
-import { lockCluster } from '../cluster/lock.js';
+import { type Lease, takeLease } from '../cluster/lock.js';
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events, NodeRow, Phase } from '../events/events.js';
@@ -35,6 +35,11 @@ export interface RolloutOptions {
   thresholds: NodeThresholds;
   /** Set when the user asks to stop (Ctrl-C): the current node is finished or rolled back first. */
   signal?: AbortSignal;
+  /**
+   * A lease the caller already holds (a resume that took over a stale one and finished its node
+   * first); released by the rollout when it ends. Without it the rollout takes its own.
+   */
+  lease?: Lease;
 }
 
 export interface RolloutResult {
@@ -95,9 +100,19 @@ export class Rollout {
       order,
       dryRun: !!this.opts.dryRun,
     });
-    let unlock: (() => Promise<void>) | undefined;
+    let lease: Lease | undefined = this.opts.lease;
     let resume: (() => Promise<void>) | undefined;
     try {
+      // A real roll judges the cluster under the lock: a run that lost the race for it is told
+      // who holds it, not that a node the winner just stopped is down.
+      if (!this.opts.dryRun) {
+        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+          image: this.opts.image,
+          onWarning: (node, message) =>
+            this.events.emit({ type: 'warning', at: Date.now(), node, message }),
+        });
+        this.run0.journal = lease;
+      }
       const skip = await this.upToDate(order, views);
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip,
@@ -118,7 +133,6 @@ export class Rollout {
         return { result: 'success', rows: this.rows };
       }
       if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
-      unlock = await lockCluster(this.session, `raftroll roll ${this.opts.image}`);
       resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
@@ -144,7 +158,10 @@ export class Rollout {
       return { result: 'failure', rows: this.rows, message, ...where };
     } finally {
       await resume?.();
-      await unlock?.();
+      // A node left half-done (a second interrupt, a failed rollback) keeps the lock and its
+      // journal for the next run; the message says so.
+      const kept = await lease?.release();
+      if (kept) this.events.emit({ type: 'warning', at: Date.now(), message: kept });
     }
   }
 

@@ -2,6 +2,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { finishCommand } from '../../cluster/lock-status.js';
 import { ClusterSession } from '../../cluster/session.js';
 import { Events, retryWarnings } from '../../events/events.js';
 import { ganttMarkdown } from '../../events/gantt.js';
@@ -53,14 +54,33 @@ async function remediateAction(o: Opts, mode: Mode, findingsOnly: boolean): Prom
       reseed: !!o.allowReseed,
       events,
       signal: interrupt.signal,
+      takeOverStale: !!o.takeOverStale,
     });
+    const interrupted = r.interrupted.map((x) => ({
+      ...x,
+      command: x.known ? finishCommand(x, String(o.inventory)) : 'check that host by hand',
+    }));
+    if (o.jsonReport)
+      await writeFile(String(o.jsonReport), `${JSON.stringify({ ...r, interrupted }, null, 2)}\n`, {
+        mode: 0o600,
+      });
     if (o.timeline)
       await writeFile(
         String(o.timeline),
         ganttMarkdown(`remediate (${mode})`, r.timeline, Date.now() - t0),
       );
-    if (o.json) print(true, findingsOnly ? r.findings : r, '');
+    if (o.json) print(true, findingsOnly ? r.findings : { ...r, interrupted }, '');
     else {
+      for (const x of interrupted)
+        process.stdout.write(
+          x.known
+            ? `interrupted run: ${x.holder}${x.stale ? ' (gone: its lease is stale)' : ' (still alive)'} left ${x.entry.node} at ${x.entry.phase} since ${x.entry.at}; to finish: ${x.command}\n`
+            : `interrupted run: the journal on ${x.host} names ${x.entry.node}, which is not in the inventory (at ${x.entry.phase}); check that host by hand\n`,
+        );
+      for (const f of r.finished)
+        process.stdout.write(
+          `finished ${f.node} (the run died at ${f.phase}): ${f.outcome}: ${f.message}\n`,
+        );
       for (const d of r.findings)
         if (d.facts.staleBackups.length)
           process.stdout.write(`${d.node}: stale backups: ${d.facts.staleBackups.join(', ')}\n`);
@@ -89,6 +109,10 @@ function remediation(program: Command, name: string, description: string, exits:
     .addOption(flag('crashLoopRestarts'))
     .addOption(clusterEtcdOption())
     .option('--json', 'print findings (and actions) as JSON')
+    .option(
+      '--json-report <file>',
+      'write the whole result (findings, actions, interrupted runs) as JSON to this file',
+    )
     .option('--timeline <file.md>', "write each healed node's phases as a Mermaid gantt chart")
     .addHelpText('after', `\nExit codes: ${exits}`);
 }
@@ -109,12 +133,16 @@ export function remediateCommands(program: Command): void {
       '--allow-reseed',
       'a corrupt-WAL member may be removed, its data moved aside, and added back empty (only while the others keep quorum)',
     )
+    .option(
+      '--take-over-stale',
+      'take over the lease of a run that is gone (stale heartbeat) and finish the node its journal shows in flight, as the journal says: start the new container or put the old one back',
+    )
     .action((o: Opts) => remediateAction(o, value('mode', o.mode)!, false));
 
   remediation(
     program,
     'diagnose',
     'read-only: what is wrong with each node (OOM kills, crash loops, torn or corrupt WAL, memory pressure, lag) and the smallest safe fix',
-    '0 every node healthy, 1 some node needs attention, 2 bad input.',
+    '0 every node healthy, 1 some node needs attention (or an interrupted run left one in flight), 2 bad input.',
   ).action((o: Opts) => remediateAction(o, 'diagnose', true));
 }

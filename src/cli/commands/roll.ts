@@ -2,6 +2,7 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { type Lease, takeLease } from '../../cluster/lock.js';
 import { ClusterSession } from '../../cluster/session.js';
 import { Events, retryWarnings } from '../../events/events.js';
 import { ganttMarkdown } from '../../events/gantt.js';
@@ -9,8 +10,16 @@ import { buildReport } from '../../events/report.js';
 import { loadInventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
 import { inventoryFromScriptEnv } from '../../inventory/script-env.js';
 import { withTag } from '../../node/spec.js';
-import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type NodeThresholds,
+  startTimeoutMsOf,
+  stopGraceOf,
+} from '../../node/thresholds.js';
+import { ClusterViews } from '../../node/views.js';
+import { finishNode } from '../../remediate/finish.js';
 import { Rollout } from '../../rollout/rollout.js';
+import { rulesFor } from '../../wal/versions.js';
 import { EXIT, ExitError } from '../exit.js';
 import { onInterrupt } from '../interrupt.js';
 import {
@@ -37,6 +46,53 @@ async function extraEnvOf(o: Opts): Promise<string | undefined> {
       `--extra-env-file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}; expected a file of KEY=VALUE lines`,
     );
   });
+}
+
+/**
+ * --take-over-stale: take the lease over from a run that is gone (never a live one), and finish
+ * the node its journal shows in flight before the rollout goes on. Returns the lease to roll
+ * under, or throws with where things stand.
+ */
+async function takeOverAndFinish(
+  session: ClusterSession,
+  image: string,
+  events: Events,
+  t: NodeThresholds,
+  etcdVersion: string,
+): Promise<Lease> {
+  const warn = (node: string | undefined, message: string) =>
+    events.emit({ type: 'warning', at: Date.now(), node, message });
+  const lease = await takeLease(session, `raftroll roll ${image}`, {
+    takeOverStale: true,
+    image,
+    onWarning: warn,
+  });
+  for (const x of lease.takenOver)
+    process.stdout.write(
+      `took over the stale lease on ${x.node} of ${x.previous.purpose} by ${x.previous.user}@${x.previous.host} pid ${x.previous.pid} (since ${x.previous.takenAt})\n`,
+    );
+  const run = {
+    session,
+    t,
+    rules: rulesFor(etcdVersion),
+    events,
+    views: new ClusterViews(session),
+    journal: lease,
+  };
+  for (const e of lease.inherited()) {
+    const f = await finishNode(run, e);
+    process.stdout.write(
+      `finishing ${f.node} (the run died at ${f.phase}): ${f.outcome}: ${f.message}\n`,
+    );
+    if (f.outcome !== 'finished') {
+      const kept = await lease.release();
+      throw new ExitError(
+        EXIT.failed,
+        `${f.node} could not be finished, so the rollout did not go on${kept ? `; ${kept}` : ''}`,
+      );
+    }
+  }
+  return lease;
 }
 
 async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> {
@@ -86,6 +142,11 @@ async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> {
   const interrupt = onInterrupt();
   const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
   try {
+    const etcdVersion = walRulesVersion(inv, o.etcd as string | undefined);
+    const lease =
+      o.takeOverStale && name === 'roll'
+        ? await takeOverAndFinish(session, image, events, thresholds, etcdVersion)
+        : undefined;
     const r = await new Rollout(
       inv,
       session,
@@ -95,9 +156,10 @@ async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> {
         dryRun: name === 'plan',
         overrides,
         leaderLast: o.leaderLast !== false,
-        etcdVersion: walRulesVersion(inv, o.etcd as string | undefined),
+        etcdVersion,
         thresholds,
         signal: interrupt.signal,
+        lease,
       },
       events,
     ).run();
@@ -162,10 +224,14 @@ export function rollCommands(program: Command): void {
       .option('--no-leader-last', 'keep the given order instead of moving the leader last')
       .addOption(clusterEtcdOption())
       .option('--json-report <file>', 'write the report as JSON to this file')
+      .option(
+        '--take-over-stale',
+        'resume a run that was killed: take over its lease once its heartbeat is stale (never a live one), finish the node its journal shows in flight, then roll on',
+      )
       .option('--timeline <file.md>', "write each node's phases as a Mermaid gantt chart")
       .addHelpText(
         'after',
-        '\nExit codes: 0 success, 1 failed or refused (the report says where and why), 2 bad input, 130 interrupted.',
+        '\nExit codes: 0 success, 1 failed or refused (the report says where and why; a held lock names its holder), 2 bad input, 130 interrupted.',
       )
       .action((o: Opts) => rollAction(name, o));
   }
