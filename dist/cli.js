@@ -61265,25 +61265,33 @@ async function remediate(session, nodes, o) {
 // src/cli/interrupt.ts
 function onInterrupt() {
   const abort = new AbortController();
-  const handler = () => {
-    if (abort.signal.aborted) {
+  let interrupts = 0;
+  const stop2 = (signal) => {
+    if (signal === "SIGINT") interrupts++;
+    if (interrupts >= 2) {
       process.stderr.write(
-        "raftroll: second interrupt: stopping now; the current node may be half-done (check it with raftroll status)\n"
+        "raftroll: second interrupt: stopping now; the current node may be half-done (raftroll lock status shows where)\n"
       );
       process.exit(130);
     }
+    if (abort.signal.aborted) {
+      process.stderr.write(`raftroll: ${signal}: still finishing the current node
+`);
+      return;
+    }
     process.stderr.write(
-      "raftroll: interrupt: finishing (or rolling back) the current node, then stopping. Press Ctrl-C again only if you accept a half-done node.\n"
+      `raftroll: ${signal === "SIGINT" ? "interrupt" : signal}: finishing (or rolling back) the current node, then stopping.${signal === "SIGINT" ? " Press Ctrl-C again only if you accept a half-done node." : ""}
+`
     );
     abort.abort();
   };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  process.on("SIGINT", stop2);
+  process.on("SIGTERM", stop2);
   return {
     signal: abort.signal,
     dispose: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      process.off("SIGINT", stop2);
+      process.off("SIGTERM", stop2);
     }
   };
 }
