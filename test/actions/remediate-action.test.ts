@@ -44,7 +44,10 @@ describe('bad inputs (no lab needed: each fails before any host is reached)', ()
   it('names the input mode and the allowed values, with the key already masked', () => {
     const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAfake\n';
     const r = runStep('remediate.js', { inventory, mode: 'heal', 'ssh-key': key });
-    expectInputError(r, /^::error::input mode is "heal"; expected diagnose or auto$/);
+    expectInputError(
+      r,
+      /^::error::input mode is "heal"; expected diagnose, auto, lock-status or release-lock$/,
+    );
     expect(r.stdout).toContain('::add-mask::b3BlbnNzaC1rZXktdjEAAAAAfake');
   });
 

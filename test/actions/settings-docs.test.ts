@@ -9,11 +9,18 @@ import { OPTIONS } from '../../src/settings/options.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-describe.each(['action.yml', 'actions/remediate/action.yml'])('%s', (file) => {
+describe.each([
+  ['action.yml', 'src/actions/rollout/inputs.ts'],
+  ['actions/remediate/action.yml', 'src/actions/remediate/inputs.ts'],
+])('%s', (file, code) => {
   const inputs: Record<string, { description: string; default: string }> = parse(
     readFileSync(join(ROOT, file), 'utf8'),
   ).inputs;
-  const shared = Object.values(OPTIONS).filter((d) => inputs[d.input]);
+  // The options the action reads through the shared definitions.
+  const read = [...readFileSync(join(ROOT, code), 'utf8').matchAll(/settingInput\('(\w+)'\)/g)].map(
+    (m) => m[1] as keyof typeof OPTIONS,
+  );
+  const shared = read.map((n) => OPTIONS[n]);
 
   it('takes the tuning options every cluster action shares', () => {
     const names = shared.map((d) => d.input);

@@ -100,6 +100,11 @@ describe('workflows', async () => {
         `raftroll-${expr('github.repository')}-heal-${expr('needs.diagnose.outputs.fixable_nodes')}`,
       );
     for (const g of of('diagnose')) expect(g.c.group).toMatch(/-diagnose-/);
+    // Releasing a dead run's lock never waits behind a rollout or a heal it would unblock.
+    for (const g of of('release-lock')) {
+      expect(g.c.group).toMatch(/-release-lock$/);
+      expect(g.c.group.startsWith(rollout)).toBe(false);
+    }
     // The remediation holds no group for the whole run (a diagnosis in the rollout's group
     // could replace a pending rollout).
     for (const f of files.filter((x) => x.endsWith('remediation.yml')))
@@ -133,11 +138,18 @@ describe('workflows', async () => {
               [...String(v).matchAll(/secrets\.(RAFTROLL_SSH_KEY\w*)/g)].map((m) => m[1]),
             ),
           );
-        expect(keys('diagnose')).toEqual(['RAFTROLL_SSH_KEY_READONLY']);
+        expect(new Set(keys('diagnose'))).toEqual(new Set(['RAFTROLL_SSH_KEY_READONLY']));
         expect(keys('heal')).toEqual(['RAFTROLL_SSH_KEY']);
-        expect(remediateSteps('diagnose').map((st) => st.with?.['ssh-key'])).toEqual([
-          expr('secrets.RAFTROLL_SSH_KEY_READONLY'),
-        ]);
+        for (const st of remediateSteps('diagnose'))
+          expect(st.with?.['ssh-key']).toBe(expr('secrets.RAFTROLL_SSH_KEY_READONLY'));
+        // Giving back a dead run's lock changes the hosts: the approved key, in production.
+        if (wf.jobs['release-lock']) {
+          expect(keys('release-lock')).toEqual(['RAFTROLL_SSH_KEY']);
+          expect(wf.jobs['release-lock'].environment).toBe('production');
+          expect(wf.jobs['release-lock'].if).toBe(
+            "github.event_name == 'workflow_dispatch' && inputs.mode == 'release-lock'",
+          );
+        }
         // How to make it read-only is written where the key is asked for.
         expect(text).toMatch(/RAFTROLL_SSH_KEY_READONLY/);
         expect(text).toMatch(/docker inspect/);
@@ -148,7 +160,10 @@ describe('workflows', async () => {
           file.startsWith('.github') ? expr('inputs.diagnose_environment') : 'raftroll-diagnose',
         );
         expect(wf.jobs.diagnose.if).toBeUndefined();
-        expect(remediateSteps('diagnose').map((st) => st.with?.mode)).toEqual(['diagnose']);
+        // Read-only modes only: the diagnosis, and the lock's status when asked for.
+        expect(remediateSteps('diagnose').map((st) => st.with?.mode)).toEqual(
+          file.startsWith('.github') ? ['diagnose'] : ['diagnose', 'lock-status'],
+        );
       });
 
       it('heals only after approval, only in mode auto, never on the schedule', () => {
@@ -171,11 +186,13 @@ describe('workflows', async () => {
         expect(wf.jobs.diagnose.outputs.fixable_nodes).toBe(
           expr('steps.diagnose.outputs.fixable-nodes'),
         );
-        // Only the heal job may change anything.
+        // Only the approved jobs may change anything: the heal, and releasing a dead run's lock.
         const jobs = Object.keys(wf.jobs).filter((j) =>
-          remediateSteps(j).some((st) => st.with?.mode !== 'diagnose'),
+          remediateSteps(j).some(
+            (st) => !['diagnose', 'lock-status'].includes(String(st.with?.mode ?? '')),
+          ),
         );
-        expect(jobs).toEqual(['heal']);
+        expect(jobs).toEqual(file.startsWith('.github') ? ['heal'] : ['heal', 'release-lock']);
       });
 
       it('never puts an expression, let alone an alert payload, inside a shell script', () => {
@@ -199,7 +216,7 @@ describe('workflows', async () => {
     const inputs = wf.on.workflow_dispatch.inputs;
     expect(inputs.mode).toMatchObject({
       type: 'choice',
-      options: ['diagnose', 'auto'],
+      options: ['diagnose', 'auto', 'lock-status', 'release-lock'],
       default: 'diagnose',
     });
     expect(inputs.allow_reseed).toMatchObject({ type: 'boolean', default: false });

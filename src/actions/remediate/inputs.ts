@@ -10,6 +10,10 @@ export interface RemediateSettings {
   inventory: string;
   nodes?: string[];
   mode: Mode;
+  /** The lock modes: show every host's cluster lock, or release a dead run's lock. */
+  lockMode?: 'lock-status' | 'release-lock';
+  /** release-lock: also break a live holder's or an unreadable lock. */
+  forceRelease: boolean;
   maxLag: number;
   memoryPressure: number;
   crashLoopRestarts: number;
@@ -36,7 +40,12 @@ export function readSettings(): RemediateSettings {
   const sshKey = core.getInput('ssh-key') || undefined;
   maskKey(sshKey);
   const inventory = core.getInput('inventory', { required: true });
-  const mode = settingInput('mode')!;
+  const raw = opt('mode');
+  const lockMode = raw === 'lock-status' || raw === 'release-lock' ? raw : undefined;
+  if (!lockMode && raw && raw !== 'diagnose' && raw !== 'auto')
+    throw new Error(`input mode is "${raw}"; expected diagnose, auto, lock-status or release-lock`);
+  // The action has modes of its own beyond the CLI's remediate --mode (diagnose, auto).
+  const mode: Mode = raw === 'auto' ? 'auto' : 'diagnose';
   const etcdVersion = settingInput('etcd');
   return {
     inventory,
@@ -44,6 +53,8 @@ export function readSettings(): RemediateSettings {
       ?.split(/[\s,]+/)
       .filter(Boolean),
     mode,
+    lockMode,
+    forceRelease: boolInput('force-release', false),
     maxLag: settingInput('maxLag')!,
     memoryPressure: settingInput('memoryPressure')!,
     crashLoopRestarts: settingInput('crashLoopRestarts')!,

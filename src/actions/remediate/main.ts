@@ -10,12 +10,14 @@ import { ganttMarkdown } from '../../events/gantt.js';
 import { factsLine } from '../../events/report.js';
 import { type Inventory, selectNodes, walRulesVersion } from '../../inventory/load.js';
 import { startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
+import { lockReport, ReleaseRefused, releaseLock } from '../../remediate/lock-release.js';
 import { fixableNodes, type RemediateResult, remediate } from '../../remediate/remediate.js';
 import { cancelSignal } from '../cancel.js';
 import { repoOf } from '../github/client.js';
 import { reportIncident } from '../github/incident.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, oneLine, openSession } from '../job-log.js';
+import { escapeMarkdown } from '../markdown.js';
 import { remediationSummaryMarkdown } from '../remediate-summary.js';
 import { readSettings } from './inputs.js';
 
@@ -43,6 +45,51 @@ function inputNodes(inv: Inventory, ids: string[] | undefined): Inventory['nodes
   }
 }
 
+/** lock-status and release-lock: the same as `raftroll lock status|release`, as a step. */
+async function lockMode(
+  session: ClusterSession,
+  mode: 'lock-status' | 'release-lock',
+  force: boolean,
+): Promise<void> {
+  const status = await lockReport(session);
+  for (const l of status.lines) core.info(l);
+  const lines = [...status.lines];
+  if (mode === 'release-lock') {
+    try {
+      const { released } = await releaseLock(session, {
+        force,
+        say: (l) => {
+          core.info(l);
+          lines.push(l);
+        },
+      });
+      core.setOutput('released', released.join(','));
+    } catch (e) {
+      if (!(e instanceof ReleaseRefused)) throw e;
+      core.error(e.message, { title: 'raftroll: lock not released' });
+      lines.push(`refused: ${e.message}`);
+      process.exitCode = 1;
+    }
+  }
+  core.setOutput('lock-held', String(status.held));
+  core.setOutput(
+    'result',
+    mode === 'lock-status'
+      ? status.held
+        ? 'held'
+        : 'free'
+      : process.exitCode
+        ? 'refused'
+        : 'released',
+  );
+  await core.summary
+    .addRaw(
+      `### raftroll ${mode}\n\n${lines.map((l) => `- ${escapeMarkdown(l)}`).join('\n')}\n`,
+      true,
+    )
+    .write();
+}
+
 export async function run(): Promise<void> {
   let session: ClusterSession | undefined;
   try {
@@ -55,6 +102,11 @@ export async function run(): Promise<void> {
     // Untrusted text: quoted on one line, so it can never start a workflow command.
     if (s.reason) core.info(`reason: ${JSON.stringify(s.reason)}`);
     const events = new Events();
+    if (s.lockMode) {
+      session = await openSession(inv, s, base, events);
+      await lockMode(session, s.lockMode, s.forceRelease);
+      return;
+    }
     const closeGroup = logEvents(events, (node) => `heal ${node}`);
     session = await openSession(inv, s, base, events);
     const signal = cancelSignal();
