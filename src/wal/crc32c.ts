@@ -25,6 +25,18 @@ const TABLES: Int32Array[] = (() => {
   return tables;
 })();
 
+// Module constants, not destructured on every call: the hot loop should allocate nothing.
+const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+];
+
 type NativeCrc = (input: Buffer, initial?: number) => number;
 
 function loadNative(): NativeCrc | undefined {
@@ -60,16 +72,6 @@ export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.
 
 /** The table implementation, exported so tests can hold it against the native one. */
 export function crc32cTable(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-  ];
   let c = ~crc;
   let i = start;
   const fast = end - ((end - start) & 7);

@@ -3,7 +3,8 @@
 // straddles two chunks, and then only the straddling part, and when the stream ends, and
 // then only what is left unread.
 
-const EMPTY = new Uint8Array(0);
+// A Buffer, like every chunk, so that `buf` keeps one hidden class for the JIT.
+const EMPTY = Buffer.alloc(0);
 
 export class ByteCursor {
   /** The current window; valid bytes are buf[pos, buf.length). */

@@ -68,6 +68,24 @@ const recordVisitor = {
   },
 };
 
+type Stop = Omit<DecodeFailure, 'offset' | 'recordIndex'>;
+
+/** One segment's decoding in progress, shared by the synchronous loop and its async driver. */
+interface Run {
+  readonly cursor: ByteCursor;
+  readonly segmentSize: number;
+  readonly isLast: boolean;
+  readonly state: DecoderState;
+  readonly rules: EtcdRules;
+  readonly onRecord: (rec: DecodedRecord) => Stop | undefined;
+  /** One record object for the whole segment: onRecord must not keep it. */
+  readonly rec: DecodedRecord;
+  records: number;
+  lastValidOff: number;
+  /** How many bytes the driver last asked the cursor for, for the frame at hand (0: none). */
+  tried: number;
+}
+
 /**
  * Decodes one segment. onRecord sees every record that decodes and passes its checksum (the
  * buffer is only valid during the call); returning a failure stops the segment there.
@@ -79,30 +97,61 @@ export async function decodeSegment(
   isLast: boolean,
   state: DecoderState,
   rules: EtcdRules,
-  onRecord: (rec: DecodedRecord) => Omit<DecodeFailure, 'offset' | 'recordIndex'> | undefined,
+  onRecord: (rec: DecodedRecord) => Stop | undefined,
 ): Promise<SegmentEnd> {
-  let records = 0;
-  let lastValidOff = cursor.offset;
-  // One record object for the whole segment: onRecord must not keep it.
-  const rec: DecodedRecord = {
-    type: { lo: 0, hi: 0 },
-    crc: 0,
-    buf: cursor.buf,
-    dataStart: 0,
-    dataEnd: 0,
-    hasData: false,
-    offset: 0,
-    recordIndex: 0,
-    size: 0,
+  const run: Run = {
+    cursor,
+    segmentSize,
+    isLast,
+    state,
+    rules,
+    onRecord,
+    rec: {
+      type: { lo: 0, hi: 0 },
+      crc: 0,
+      buf: cursor.buf,
+      dataStart: 0,
+      dataEnd: 0,
+      hasData: false,
+      offset: 0,
+      recordIndex: 0,
+      size: 0,
+    },
+    records: 0,
+    lastValidOff: cursor.offset,
+    tried: 0,
   };
-  const fail = (f: Omit<DecodeFailure, 'offset' | 'recordIndex'>): SegmentEnd => ({
+  for (;;) {
+    const r = decodeBuffered(run);
+    if (typeof r !== 'number') return r;
+    await cursor.fill(r);
+    run.tried = r;
+  }
+}
+
+/**
+ * Decodes records for as long as they lie whole in the cursor's buffer. It never awaits, so
+ * the loop that runs once per record is plain synchronous code the JIT optimizes as a whole;
+ * only at the end of a chunk does it return, with the number of bytes it needs buffered. The
+ * driver then fills the cursor and calls again with run.tried set; when the bytes still are
+ * not there, the stream has ended and the frame fails as etcd's short read would.
+ */
+function decodeBuffered(run: Run): SegmentEnd | number {
+  const { cursor, segmentSize, isLast, state, rules, onRecord, rec } = run;
+  let records = run.records;
+  let lastValidOff = run.lastValidOff;
+  const fail = (f: Stop): SegmentEnd => ({
     kind: 'fail',
     failure: { ...f, offset: lastValidOff, recordIndex: records },
     records,
   });
 
   for (;;) {
-    if (cursor.available < FRAME_BYTES) await cursor.fill(FRAME_BYTES);
+    if (cursor.available < FRAME_BYTES && run.tried < FRAME_BYTES) {
+      run.records = records;
+      run.lastValidOff = lastValidOff;
+      return FRAME_BYTES;
+    }
     const have = cursor.available;
     if (have === 0) return { kind: 'end', offset: lastValidOff, reason: 'eof', records };
     if (have < FRAME_BYTES) {
@@ -117,20 +166,24 @@ export async function decodeSegment(
     }
     const recBytes = (hi & 0xffffff) * TWO32 + lo;
     const padBytes = hi >= 0x8000_0000 ? (hi >>> 24) & 7 : 0;
-    const frame = { recBytes, padBytes };
     const remaining = segmentSize - lastValidOff - FRAME_BYTES;
 
     const sizeFailure = rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff);
-    if (sizeFailure) return fail({ ...sizeFailure, frame });
+    if (sizeFailure) return fail({ ...sizeFailure, frame: { recBytes, padBytes } });
 
     const need = recBytes + padBytes;
     if (need > remaining) {
       // ReadFull runs out of file: io.ErrUnexpectedEOF, whichever segment this is.
-      return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'short-read', frame });
+      return fail(shortRead(recBytes, padBytes));
     }
-    if (cursor.available < FRAME_BYTES + need && !(await cursor.fill(FRAME_BYTES + need))) {
+    if (cursor.available < FRAME_BYTES + need) {
+      if (run.tried < FRAME_BYTES + need) {
+        run.records = records;
+        run.lastValidOff = lastValidOff;
+        return FRAME_BYTES + need;
+      }
       // The file was shorter than its size said (it changed under us, or a short remote read).
-      return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'short-read', frame });
+      return fail(shortRead(recBytes, padBytes));
     }
     const buf = cursor.buf;
     const bodyStart = cursor.pos + FRAME_BYTES;
@@ -151,12 +204,12 @@ export async function decodeSegment(
         isLast &&
         isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)
       ) {
-        return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'zero-sector', frame });
+        return fail(zeroSector(recBytes, padBytes));
       }
       return fail({
         ...protoFailure,
         torn: protoFailure.kind === 'eof' ? 'proto-eof' : undefined,
-        frame,
+        frame: { recBytes, padBytes },
       });
     }
     const dataStart = scratch.dataStart < 0 ? bodyStart : scratch.dataStart;
@@ -166,9 +219,13 @@ export async function decodeSegment(
       state.crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
       if (scratch.crc !== state.crc) {
         if (isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
-          return fail({ kind: 'eof', message: 'unexpected EOF', torn: 'zero-sector', frame });
+          return fail(zeroSector(recBytes, padBytes));
         }
-        return fail({ kind: 'error', message: 'walpb: crc mismatch', frame });
+        return fail({
+          kind: 'error',
+          message: 'walpb: crc mismatch',
+          frame: { recBytes, padBytes },
+        });
       }
     }
     rec.type.lo = scratch.typeLo;
@@ -186,7 +243,27 @@ export async function decodeSegment(
     cursor.pos += FRAME_BYTES + need;
     lastValidOff += FRAME_BYTES + need;
     records++;
+    run.tried = 0;
   }
+}
+
+// Failures build their objects only when they happen: the loop allocates nothing per record.
+function shortRead(recBytes: number, padBytes: number): Stop {
+  return {
+    kind: 'eof',
+    message: 'unexpected EOF',
+    torn: 'short-read',
+    frame: { recBytes, padBytes },
+  };
+}
+
+function zeroSector(recBytes: number, padBytes: number): Stop {
+  return {
+    kind: 'eof',
+    message: 'unexpected EOF',
+    torn: 'zero-sector',
+    frame: { recBytes, padBytes },
+  };
 }
 
 /**
