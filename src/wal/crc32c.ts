@@ -53,10 +53,20 @@ function loadNative(): NativeCrc | undefined {
   return undefined;
 }
 
-const native = loadNative();
+// Loaded on first use: commands that never check a WAL do not pay for loading the module.
+let native: NativeCrc | undefined;
+let loaded = false;
+
+function nativeOnce(): NativeCrc | undefined {
+  loaded = true;
+  native = loadNative();
+  return native;
+}
 
 /** Which implementation is in use, for benchmarks and diagnostics. */
-export const crc32cImplementation = native ? 'native' : 'javascript';
+export function crc32cImplementation(): 'native' | 'javascript' {
+  return (loaded ? native : nativeOnce()) ? 'native' : 'javascript';
+}
 
 /**
  * Continues a CRC-32C over buf[start, end), like Go's crc32.Update(crc, castagnoli, p):
@@ -64,8 +74,9 @@ export const crc32cImplementation = native ? 'native' : 'javascript';
  */
 export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
   // Below a few hundred bytes the call into native code costs more than the table loop.
-  if (native && end - start >= 384) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  if (end - start >= 384) {
+    const f = loaded ? native : nativeOnce();
+    if (f) return f(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
   }
   return crc32cTable(crc, buf, start, end);
 }
