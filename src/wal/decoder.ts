@@ -147,12 +147,13 @@ function decodeFast(run: Run): boolean {
   let going = true;
   for (;;) {
     if (end - p < FRAME_BYTES) break;
-    const lo = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
-    const hi = (buf[p + 4]! | (buf[p + 5]! << 8) | (buf[p + 6]! << 16) | (buf[p + 7]! << 24)) >>> 0;
-    if ((lo | hi) === 0) break;
-    const recBytes = (hi & 0xffffff) * TWO32 + lo;
+    // Signed 32-bit arithmetic only, so that offsets stay small integers in the JIT's eyes; a
+    // record of 2 GiB or more is left to decodeOne.
+    const recBytes = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
+    const hi = buf[p + 4]! | (buf[p + 5]! << 8) | (buf[p + 6]! << 16) | (buf[p + 7]! << 24);
+    if ((recBytes | hi) === 0 || recBytes < 0 || (hi & 0xffffff) !== 0) break;
     // The padding size when the top bit is set, else 0, without a branch.
-    const padBytes = (hi >>> 24) & 7 & -(hi >>> 31);
+    const padBytes = (hi >>> 24) & 7 & (hi >> 31);
     if (rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff) !== undefined) break;
     const size = FRAME_BYTES + recBytes + padBytes;
     if (size > segmentSize - lastValidOff || size > end - p) break;
@@ -222,7 +223,9 @@ async function decodeOne(run: Run): Promise<SegmentEnd | undefined> {
   if (lo === 0 && hi === 0) {
     return { kind: 'end', offset: lastValidOff, reason: 'zero-frame', records };
   }
-  const recBytes = (hi & 0xffffff) * TWO32 + lo;
+  // A small integer when it can be one: a float here would make the offsets computed from it
+  // floats, and the JIT would throw away the fast loop's code, which assumed integers.
+  const recBytes = (hi & 0xffffff) === 0 ? lo : (hi & 0xffffff) * TWO32 + lo;
   const padBytes = hi >= 0x8000_0000 ? (hi >>> 24) & 7 : 0;
   const remaining = segmentSize - lastValidOff - FRAME_BYTES;
 
