@@ -54,18 +54,34 @@ describe('ByteCursor at the end of its stream', () => {
     await b.close();
   });
 
-  it('hands out correct chunks from reused buffers, read after read', async () => {
+  it('hands out correct chunks from reused buffers, each valid until the second after it', async () => {
     const dir = tmp();
-    const big = Buffer.alloc(3 * (1 << 20) + 12345);
+    const big = Buffer.alloc(5 * (1 << 20) + 12345);
     for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >>> 16)) & 0xff;
     writeFileSync(join(dir, 'big'), big);
     const files = new LocalFiles();
-    for (let round = 0; round < 3; round++) {
+    const ranges: [number, number | undefined][] = [
+      [0, undefined],
+      [1000, undefined],
+      [(1 << 20) - 7, 3 * (1 << 20) + 5],
+      [4 * (1 << 20), big.length + 999], // asks past the end of the file
+    ];
+    for (const [start, end] of ranges) {
       const parts: Buffer[] = [];
-      // Copies, because a chunk is only valid until the second one after it is asked for.
-      for await (const chunk of files.read(join(dir, 'big'), round * 1000))
+      let previous: { chunk: Uint8Array; at: number } | undefined;
+      let at = start;
+      for await (const chunk of files.read(join(dir, 'big'), start, end)) {
+        // The chunk before this one has not been copied, and must still hold its bytes.
+        if (previous) {
+          const want = big.subarray(previous.at, previous.at + previous.chunk.length);
+          expect(Buffer.from(previous.chunk).equals(want)).toBe(true);
+        }
         parts.push(Buffer.from(chunk));
-      expect(Buffer.concat(parts).equals(big.subarray(round * 1000))).toBe(true);
+        previous = { chunk, at };
+        at += chunk.length;
+      }
+      const want = big.subarray(start, Math.min(end ?? big.length, big.length));
+      expect(Buffer.concat(parts).equals(want)).toBe(true);
       await new Promise((r) => setImmediate(r));
     }
   });
