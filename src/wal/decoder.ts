@@ -133,8 +133,9 @@ export async function decodeSegment(
  * lying whole in the cursor's buffer, in the exact layout etcd writes, with good checksums.
  * It stops, without changing anything, at the first frame that is anything else (the end of
  * the buffer, a zero length word, a bad size, an unusual encoding, a checksum mismatch) and
- * leaves it to decodeOne, which judges it with every rule. Every operation it runs is run for
- * every record, so no rare branch lacks type feedback and throws the optimized code away.
+ * leaves it to decodeOne, which judges it with every rule. The path through a good record
+ * runs the same operations for every record, so no rarely taken branch inside the loop (one
+ * the JIT has no type feedback for) throws the optimized code away when first reached.
  * Returns false when onRecord stopped the segment (run.stop says why).
  */
 function decodeFast(run: Run): boolean {
