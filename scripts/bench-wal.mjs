@@ -17,8 +17,14 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const quick = process.argv.includes('--quick');
 const CLI = join(ROOT, 'dist/cli.js');
 const baselineArg = process.argv.indexOf('--baseline');
-const BASELINE = baselineArg > 0 ? resolve(process.argv[baselineArg + 1] ?? '') : undefined;
-if (BASELINE && !existsSync(BASELINE)) {
+const baselineValue = baselineArg > 0 ? process.argv[baselineArg + 1] : undefined;
+if (baselineArg > 0 && (!baselineValue || baselineValue.startsWith('--'))) {
+  throw new Error(
+    "--baseline needs the path of a built cli.js, such as another checkout's dist/cli.js",
+  );
+}
+const BASELINE = baselineValue ? resolve(baselineValue) : undefined;
+if (BASELINE && !(existsSync(BASELINE) && statSync(BASELINE).isFile())) {
   throw new Error(`--baseline ${BASELINE}: no such file; give the path of a built cli.js`);
 }
 // Targets from the project's issue on the engine's speed and memory.
