@@ -280,7 +280,9 @@ function skipDepth(buf: Uint8Array, start: number, end: number): number | ProtoF
 
 /** A uint64 varint as a JS number (exact below 2^53, which every real Raft index is). */
 export function toUint64(v: Varint): number {
-  return v.hi * TWO32 + v.lo;
+  // A small integer stays one: a float would change the field it is stored in to a float
+  // field, which throws away optimized code that assumed integers there.
+  return v.hi === 0 ? v.lo : v.hi * TWO32 + v.lo;
 }
 
 /** Go's int64 equality against a small non-negative constant. */

@@ -25,7 +25,20 @@ const TABLES: Int32Array[] = (() => {
   return tables;
 })();
 
-type NativeCrc = (input: Buffer, initial?: number) => number;
+// Module constants, not destructured on every call: the hot loop should allocate nothing.
+const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+];
+
+// The module takes any Uint8Array: a plain view is cheaper to make than a Buffer.
+type NativeCrc = (input: Uint8Array, initial?: number) => number;
 
 function loadNative(): NativeCrc | undefined {
   if (process.env.RAFTROLL_PURE_JS_CRC === '1') return undefined;
@@ -41,10 +54,20 @@ function loadNative(): NativeCrc | undefined {
   return undefined;
 }
 
-const native = loadNative();
+// Loaded on first use: commands that never check a WAL do not pay for loading the module.
+let native: NativeCrc | undefined;
+let loaded = false;
+
+function nativeOnce(): NativeCrc | undefined {
+  loaded = true;
+  native = loadNative();
+  return native;
+}
 
 /** Which implementation is in use, for benchmarks and diagnostics. */
-export const crc32cImplementation = native ? 'native' : 'javascript';
+export function crc32cImplementation(): 'native' | 'javascript' {
+  return (loaded ? native : nativeOnce()) ? 'native' : 'javascript';
+}
 
 /**
  * Continues a CRC-32C over buf[start, end), like Go's crc32.Update(crc, castagnoli, p):
@@ -52,24 +75,15 @@ export const crc32cImplementation = native ? 'native' : 'javascript';
  */
 export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
   // Below a few hundred bytes the call into native code costs more than the table loop.
-  if (native && end - start >= 384) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  if (end - start >= 384) {
+    const f = loaded ? native : nativeOnce();
+    if (f) return f(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
   }
   return crc32cTable(crc, buf, start, end);
 }
 
 /** The table implementation, exported so tests can hold it against the native one. */
 export function crc32cTable(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-    Int32Array,
-  ];
   let c = ~crc;
   let i = start;
   const fast = end - ((end - start) & 7);

@@ -1,8 +1,10 @@
 // A forward-only window over a stream of byte chunks. It keeps at most one record plus one
 // chunk in memory, whatever the size of the file: bytes are only copied when a record
-// straddles two chunks, and then only the straddling part.
+// straddles two chunks, and then only the straddling part, and when the stream ends, and
+// then only what is left unread.
 
-const EMPTY = new Uint8Array(0);
+// A Buffer, like every chunk, so that `buf` keeps one hidden class for the JIT.
+const EMPTY = Buffer.alloc(0);
 
 export class ByteCursor {
   /** The current window; valid bytes are buf[pos, buf.length). */
@@ -79,10 +81,22 @@ export class ByteCursor {
       const r = await this.it.next();
       if (r.done) {
         this.done = true;
+        this.detach();
         return undefined;
       }
       if (r.value.length > 0) return r.value;
     }
+  }
+
+  /**
+   * Once a stream has ended, its producer may reuse the memory of every chunk it handed out
+   * (LocalFiles does), so the unread rest of the last one is copied. It is rarely more than
+   * a few bytes: a segment usually ends in a zero length word or exactly at a record's end.
+   */
+  private detach(): void {
+    this.base += this.pos;
+    this.buf = Uint8Array.prototype.slice.call(this.buf, this.pos);
+    this.pos = 0;
   }
 
   /** Releases the underlying stream (closes the file or the remote reader). */
