@@ -29949,9 +29949,9 @@ var require_cjs = __commonJS({
       throw new RangeError("Iterator access denied!");
     }
     var TreeContainer = class extends Container {
-      constructor(t = function(t2, e2) {
-        if (t2 < e2) return -1;
-        if (t2 > e2) return 1;
+      constructor(t = function(t8, e2) {
+        if (t8 < e2) return -1;
+        if (t8 > e2) return 1;
         return 0;
       }, e = false) {
         super();
@@ -30320,10 +30320,10 @@ var require_cjs = __commonJS({
           }
         }
         if (this.enableIndex) {
-          let t2 = i.o;
-          while (t2 !== this.C) {
-            t2.M += 1;
-            t2 = t2.o;
+          let t8 = i.o;
+          while (t8 !== this.C) {
+            t8.M += 1;
+            t8 = t8.o;
           }
         }
         this.j(i);
@@ -30516,8 +30516,8 @@ var require_cjs = __commonJS({
       constructor(t = [], e, s) {
         super(e, s);
         const i = this;
-        t.forEach((function(t2) {
-          i.setElement(t2[0], t2[1]);
+        t.forEach((function(t8) {
+          i.setElement(t8[0], t8[1]);
         }));
       }
       begin() {
@@ -30583,8 +30583,8 @@ var require_cjs = __commonJS({
       }
       union(t) {
         const e = this;
-        t.forEach((function(t2) {
-          e.setElement(t2[0], t2[1]);
+        t.forEach((function(t8) {
+          e.setElement(t8[0], t8[1]);
         }));
         return this.m;
       }
@@ -30592,8 +30592,8 @@ var require_cjs = __commonJS({
         const t = this.m;
         const e = this.U();
         for (let s = 0; s < t; ++s) {
-          const t2 = e[s];
-          yield [t2.u, t2.l];
+          const t8 = e[s];
+          yield [t8.u, t8.l];
         }
       }
     };
@@ -32441,7 +32441,7 @@ var require_utf8 = __commonJS({
     utf8.read = function utf8_read(buffer, start, end) {
       if (end - start < 1)
         return "";
-      var parts = null, chunk = [], i = 0, t, t2, c2, c3;
+      var parts = null, chunk = [], i = 0, t, t22, c2, c3;
       while (start < end) {
         t = buffer[start++];
         if (t <= 127) {
@@ -32453,13 +32453,13 @@ var require_utf8 = __commonJS({
           c3 = (t & 15) << 12 | (buffer[start++] & 63) << 6 | buffer[start++] & 63;
           chunk[i++] = c3 >= 2048 ? c3 : replacementCharCode;
         } else if (t >= 240) {
-          t2 = (t & 7) << 18 | (buffer[start++] & 63) << 12 | (buffer[start++] & 63) << 6 | buffer[start++] & 63;
-          if (t2 < 65536 || t2 > 1114111)
+          t22 = (t & 7) << 18 | (buffer[start++] & 63) << 12 | (buffer[start++] & 63) << 6 | buffer[start++] & 63;
+          if (t22 < 65536 || t22 > 1114111)
             chunk[i++] = replacementCharCode;
           else {
-            t2 -= 65536;
-            chunk[i++] = 55296 + (t2 >> 10);
-            chunk[i++] = 56320 + (t2 & 1023);
+            t22 -= 65536;
+            chunk[i++] = 55296 + (t22 >> 10);
+            chunk[i++] = 56320 + (t22 & 1023);
           }
         }
         if (i > 8191) {
@@ -52385,13 +52385,13 @@ ${ganttChart(title, timeline, endMs)}
 `;
 
 // src/events/report.ts
-function phaseTimeline(events, t0) {
+function phaseTimeline(events, t02) {
   return events.flatMap(
-    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t02, detail: e.detail }] : []
   );
 }
-function progressLine(e, t0) {
-  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+function progressLine(e, t02) {
+  const at = `[${((e.at - t02) / 1e3).toFixed(1).padStart(6)}s]`;
   switch (e.type) {
     case "rollout-start":
       return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
@@ -73395,7 +73395,7 @@ async function takeLease(session, purpose, o = {}) {
   const skipped = [];
   const takenOver = [];
   const lease = new Lease(session, path, owner, held, skipped, takenOver, warn2);
-  const fail = async (e) => {
+  const fail2 = async (e) => {
     await lease.undo();
     throw e;
   };
@@ -73424,7 +73424,7 @@ async function takeLease(session, purpose, o = {}) {
       const prevOwner = prev.owner.owner;
       const marker2 = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
       const won = await p.host.run(["mkdir", "--", marker2], { allowFailure: true });
-      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      if (won.code !== 0) await fail2(await conflict(p.host, path, p.node.id));
       held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker: marker2 });
       await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
       takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
@@ -73438,9 +73438,9 @@ async function takeLease(session, purpose, o = {}) {
     } else {
       const made = await p.host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
       if (made.code !== 0 && /exists/i.test(made.stderr))
-        await fail(await conflict(p.host, path, p.node.id));
+        await fail2(await conflict(p.host, path, p.node.id));
       if (made.code !== 0)
-        await fail(
+        await fail2(
           new Error(
             `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
           )
@@ -74132,7 +74132,7 @@ function joinPath(dir, name) {
 }
 
 // src/wal/cursor.ts
-var EMPTY = new Uint8Array(0);
+var EMPTY = Buffer.alloc(0);
 var ByteCursor = class {
   /** The current window; valid bytes are buf[pos, buf.length). */
   buf = EMPTY;
@@ -74202,10 +74202,21 @@ var ByteCursor = class {
       const r = await this.it.next();
       if (r.done) {
         this.done = true;
+        this.detach();
         return void 0;
       }
       if (r.value.length > 0) return r.value;
     }
+  }
+  /**
+   * Once a stream has ended, its producer may reuse the memory of every chunk it handed out
+   * (LocalFiles does), so the unread rest of the last one is copied. It is rarely more than
+   * a few bytes: a segment usually ends in a zero length word or exactly at a record's end.
+   */
+  detach() {
+    this.base += this.pos;
+    this.buf = Uint8Array.prototype.slice.call(this.buf, this.pos);
+    this.pos = 0;
   }
   /** Releases the underlying stream (closes the file or the remote reader). */
   async close() {
@@ -74432,7 +74443,7 @@ function skipDepth(buf, start, end) {
   return EOF;
 }
 function toUint64(v) {
-  return v.hi * TWO32 + v.lo;
+  return v.hi === 0 ? v.lo : v.hi * TWO32 + v.lo;
 }
 var DECODE = {
   kind: "error",
@@ -74537,21 +74548,22 @@ function walkProtobufGo(buf, start, end, known, visit2) {
 import { createRequire } from "node:module";
 var POLY = 2197175160;
 var TABLES = (() => {
-  const t0 = new Int32Array(256);
+  const t02 = new Int32Array(256);
   for (let i = 0; i < 256; i++) {
     let c = i;
     for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
-    t0[i] = c;
+    t02[i] = c;
   }
-  const tables = [t0];
+  const tables = [t02];
   for (let s = 1; s < 8; s++) {
     const prev = tables[s - 1];
     const next = new Int32Array(256);
-    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t0[prev[i] & 255];
+    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t02[prev[i] & 255];
     tables.push(next);
   }
   return tables;
 })();
+var [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
 function loadNative() {
   if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
   try {
@@ -74563,15 +74575,21 @@ function loadNative() {
   }
   return void 0;
 }
-var native = loadNative();
+var native;
+var loaded = false;
+function nativeOnce() {
+  loaded = true;
+  native = loadNative();
+  return native;
+}
 function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
-  if (native && end - start >= 384) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  if (end - start >= 384) {
+    const f = loaded ? native : nativeOnce();
+    if (f) return f(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
   }
   return crc32cTable(crc, buf, start, end);
 }
 function crc32cTable(crc, buf, start = 0, end = buf.length) {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let c = ~crc;
   let i = start;
   const fast = end - (end - start & 7);
@@ -74612,98 +74630,189 @@ var recordVisitor = {
   }
 };
 async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord) {
-  let records = 0;
-  let lastValidOff = cursor.offset;
-  const rec = {
-    type: { lo: 0, hi: 0 },
-    crc: 0,
-    buf: cursor.buf,
-    dataStart: 0,
-    dataEnd: 0,
-    hasData: false,
-    offset: 0,
-    recordIndex: 0,
-    size: 0
+  const run3 = {
+    cursor,
+    segmentSize,
+    isLast,
+    state,
+    rules,
+    onRecord,
+    rec: {
+      type: { lo: 0, hi: 0 },
+      crc: 0,
+      buf: cursor.buf,
+      dataStart: 0,
+      dataEnd: 0,
+      hasData: false,
+      offset: 0,
+      recordIndex: 0,
+      size: 0
+    },
+    records: 0,
+    lastValidOff: cursor.offset,
+    stop: void 0
   };
-  const fail = (f) => ({
-    kind: "fail",
-    failure: { ...f, offset: lastValidOff, recordIndex: records },
-    records
-  });
   for (; ; ) {
-    if (cursor.available < FRAME_BYTES) await cursor.fill(FRAME_BYTES);
-    const have = cursor.available;
-    if (have === 0) return { kind: "end", offset: lastValidOff, reason: "eof", records };
-    if (have < FRAME_BYTES) {
-      return fail({ kind: "eof", message: "unexpected EOF", torn: "short-frame" });
-    }
-    const b = cursor.buf;
-    const p = cursor.pos;
-    const lo = (b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24) >>> 0;
-    const hi = (b[p + 4] | b[p + 5] << 8 | b[p + 6] << 16 | b[p + 7] << 24) >>> 0;
-    if (lo === 0 && hi === 0) {
-      return { kind: "end", offset: lastValidOff, reason: "zero-frame", records };
-    }
-    const recBytes = (hi & 16777215) * TWO322 + lo;
-    const padBytes = hi >= 2147483648 ? hi >>> 24 & 7 : 0;
-    const frame = { recBytes, padBytes };
-    const remaining = segmentSize - lastValidOff - FRAME_BYTES;
-    const sizeFailure = rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff);
-    if (sizeFailure) return fail({ ...sizeFailure, frame });
-    const need = recBytes + padBytes;
-    if (need > remaining) {
-      return fail({ kind: "eof", message: "unexpected EOF", torn: "short-read", frame });
-    }
-    if (cursor.available < FRAME_BYTES + need && !await cursor.fill(FRAME_BYTES + need)) {
-      return fail({ kind: "eof", message: "unexpected EOF", torn: "short-read", frame });
-    }
-    const buf = cursor.buf;
-    const bodyStart = cursor.pos + FRAME_BYTES;
-    const bodyEnd = bodyStart + recBytes;
-    scratch.typeLo = 0;
-    scratch.typeHi = 0;
-    scratch.crc = 0;
-    scratch.dataStart = -1;
-    scratch.dataEnd = -1;
-    const protoFailure = canonicalRecord(buf, bodyStart, bodyEnd) ? void 0 : walkMessage(buf, bodyStart, bodyEnd, RECORD_FIELDS, rules.skip, recordVisitor, "Record");
-    if (protoFailure) {
-      if (protoFailure.kind !== "panic" && isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
-        return fail({ kind: "eof", message: "unexpected EOF", torn: "zero-sector", frame });
-      }
-      return fail({
-        ...protoFailure,
-        torn: protoFailure.kind === "eof" ? "proto-eof" : void 0,
-        frame
-      });
-    }
-    const dataStart = scratch.dataStart < 0 ? bodyStart : scratch.dataStart;
-    const dataEnd = scratch.dataStart < 0 ? bodyStart : scratch.dataEnd;
-    const isCrcRecord = scratch.typeHi === 0 && scratch.typeLo === RecordType.crc;
-    if (!isCrcRecord) {
-      state.crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
-      if (scratch.crc !== state.crc) {
-        if (isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
-          return fail({ kind: "eof", message: "unexpected EOF", torn: "zero-sector", frame });
-        }
-        return fail({ kind: "error", message: "walpb: crc mismatch", frame });
-      }
+    if (!decodeFast(run3)) return fail(run3, run3.stop);
+    const end = await decodeOne(run3);
+    if (end) return end;
+  }
+}
+function decodeFast(run3) {
+  const { cursor, segmentSize, state, rules, onRecord, rec } = run3;
+  const buf = cursor.buf;
+  const end = buf.length;
+  let p = cursor.pos;
+  let lastValidOff = run3.lastValidOff;
+  let records = run3.records;
+  let going = true;
+  for (; ; ) {
+    if (end - p < FRAME_BYTES) break;
+    const recBytes = buf[p] | buf[p + 1] << 8 | buf[p + 2] << 16 | buf[p + 3] << 24;
+    const hi = buf[p + 4] | buf[p + 5] << 8 | buf[p + 6] << 16 | buf[p + 7] << 24;
+    if ((recBytes | hi) === 0 || recBytes < 0 || (hi & 16777215) !== 0) break;
+    const padBytes = hi >>> 24 & 7 & hi >> 31;
+    if (rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff) !== void 0) break;
+    const size = FRAME_BYTES + recBytes + padBytes;
+    if (size > segmentSize - lastValidOff || size > end - p) break;
+    const bodyStart = p + FRAME_BYTES;
+    if (!canonicalRecord(buf, bodyStart, bodyStart + recBytes)) break;
+    const hasData = scratch.dataStart >= 0;
+    const dataStart = hasData ? scratch.dataStart : bodyStart;
+    const dataEnd = hasData ? scratch.dataEnd : bodyStart;
+    if (scratch.typeLo !== RecordType.crc) {
+      const crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
+      if (crc !== scratch.crc) break;
+      state.crc = crc;
     }
     rec.type.lo = scratch.typeLo;
-    rec.type.hi = scratch.typeHi;
+    rec.type.hi = 0;
     rec.crc = scratch.crc;
     rec.buf = buf;
     rec.dataStart = dataStart;
     rec.dataEnd = dataEnd;
-    rec.hasData = scratch.dataStart >= 0;
+    rec.hasData = hasData;
     rec.offset = lastValidOff;
     rec.recordIndex = records;
-    rec.size = FRAME_BYTES + need;
+    rec.size = size;
     const stop2 = onRecord(rec);
-    if (stop2) return fail(stop2);
-    cursor.pos += FRAME_BYTES + need;
-    lastValidOff += FRAME_BYTES + need;
+    if (stop2 !== void 0) {
+      run3.stop = stop2;
+      going = false;
+      break;
+    }
+    p += size;
+    lastValidOff += size;
     records++;
   }
+  cursor.pos = p;
+  run3.lastValidOff = lastValidOff;
+  run3.records = records;
+  return going;
+}
+function fail(run3, f) {
+  return {
+    kind: "fail",
+    failure: { ...f, offset: run3.lastValidOff, recordIndex: run3.records },
+    records: run3.records
+  };
+}
+async function decodeOne(run3) {
+  const { cursor, segmentSize, isLast, state, rules, onRecord, rec } = run3;
+  const lastValidOff = run3.lastValidOff;
+  const records = run3.records;
+  if (cursor.available < FRAME_BYTES) await cursor.fill(FRAME_BYTES);
+  const have = cursor.available;
+  if (have === 0) return { kind: "end", offset: lastValidOff, reason: "eof", records };
+  if (have < FRAME_BYTES) {
+    return fail(run3, { kind: "eof", message: "unexpected EOF", torn: "short-frame" });
+  }
+  const b = cursor.buf;
+  const p = cursor.pos;
+  const lo = (b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24) >>> 0;
+  const hi = (b[p + 4] | b[p + 5] << 8 | b[p + 6] << 16 | b[p + 7] << 24) >>> 0;
+  if (lo === 0 && hi === 0) {
+    return { kind: "end", offset: lastValidOff, reason: "zero-frame", records };
+  }
+  const recBytes = (hi & 16777215) === 0 ? lo : (hi & 16777215) * TWO322 + lo;
+  const padBytes = hi >= 2147483648 ? hi >>> 24 & 7 : 0;
+  const remaining = segmentSize - lastValidOff - FRAME_BYTES;
+  const sizeFailure = rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff);
+  if (sizeFailure) return fail(run3, { ...sizeFailure, frame: { recBytes, padBytes } });
+  const need = recBytes + padBytes;
+  if (need > remaining) {
+    return fail(run3, shortRead(recBytes, padBytes));
+  }
+  if (cursor.available < FRAME_BYTES + need && !await cursor.fill(FRAME_BYTES + need)) {
+    return fail(run3, shortRead(recBytes, padBytes));
+  }
+  const buf = cursor.buf;
+  const bodyStart = cursor.pos + FRAME_BYTES;
+  const bodyEnd = bodyStart + recBytes;
+  scratch.typeLo = 0;
+  scratch.typeHi = 0;
+  scratch.crc = 0;
+  scratch.dataStart = -1;
+  scratch.dataEnd = -1;
+  const protoFailure = canonicalRecord(buf, bodyStart, bodyEnd) ? void 0 : walkMessage(buf, bodyStart, bodyEnd, RECORD_FIELDS, rules.skip, recordVisitor, "Record");
+  if (protoFailure) {
+    if (protoFailure.kind !== "panic" && isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
+      return fail(run3, zeroSector(recBytes, padBytes));
+    }
+    return fail(run3, {
+      ...protoFailure,
+      torn: protoFailure.kind === "eof" ? "proto-eof" : void 0,
+      frame: { recBytes, padBytes }
+    });
+  }
+  const dataStart = scratch.dataStart < 0 ? bodyStart : scratch.dataStart;
+  const dataEnd = scratch.dataStart < 0 ? bodyStart : scratch.dataEnd;
+  const isCrcRecord = scratch.typeHi === 0 && scratch.typeLo === RecordType.crc;
+  if (!isCrcRecord) {
+    state.crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
+    if (scratch.crc !== state.crc) {
+      if (isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
+        return fail(run3, zeroSector(recBytes, padBytes));
+      }
+      return fail(run3, {
+        kind: "error",
+        message: "walpb: crc mismatch",
+        frame: { recBytes, padBytes }
+      });
+    }
+  }
+  rec.type.lo = scratch.typeLo;
+  rec.type.hi = scratch.typeHi;
+  rec.crc = scratch.crc;
+  rec.buf = buf;
+  rec.dataStart = dataStart;
+  rec.dataEnd = dataEnd;
+  rec.hasData = scratch.dataStart >= 0;
+  rec.offset = lastValidOff;
+  rec.recordIndex = records;
+  rec.size = FRAME_BYTES + need;
+  const stop2 = onRecord(rec);
+  if (stop2) return fail(run3, stop2);
+  cursor.pos += FRAME_BYTES + need;
+  run3.lastValidOff += FRAME_BYTES + need;
+  run3.records++;
+  return void 0;
+}
+function shortRead(recBytes, padBytes) {
+  return {
+    kind: "eof",
+    message: "unexpected EOF",
+    torn: "short-read",
+    frame: { recBytes, padBytes }
+  };
+}
+function zeroSector(recBytes, padBytes) {
+  return {
+    kind: "eof",
+    message: "unexpected EOF",
+    torn: "zero-sector",
+    frame: { recBytes, padBytes }
+  };
 }
 function canonicalRecord(b, start, end) {
   let i = start;
@@ -77203,7 +77312,7 @@ function fixableNodes(findings, reseed2) {
   ).map((f) => f.node);
 }
 async function remediate(session, nodes, o) {
-  const t0 = Date.now();
+  const t02 = Date.now();
   const events = o.events ?? new Events();
   const warn2 = (node2, message) => events.emit({ type: "warning", at: Date.now(), node: node2, message });
   const lease = o.mode === "auto" ? await takeLease(session, "raftroll remediate", {
@@ -77276,7 +77385,7 @@ async function remediate(session, nodes, o) {
     mode: o.mode,
     findings,
     actions,
-    timeline: phaseTimeline(events.log, t0),
+    timeline: phaseTimeline(events.log, t02),
     interrupted,
     finished
   };
@@ -82203,7 +82312,7 @@ var STATE_DIR = "raftroll-private-dir";
 // src/actions/job-log.ts
 var oneLine = (s) => s.replace(/\s*[\r\n]+\s*/g, " ");
 function logEvents(events, title) {
-  const t0 = Date.now();
+  const t02 = Date.now();
   let group;
   const close = () => {
     if (group) endGroup();
@@ -82216,7 +82325,7 @@ function logEvents(events, title) {
       group = node2;
       startGroup(title(node2));
     }
-    const line = progressLine(e, t0);
+    const line = progressLine(e, t02);
     if (line) info(oneLine(line));
     if (e.type === "warning") warning(e.message, { title: `raftroll ${e.node ?? ""}`.trim() });
     if (e.type === "rollout-end" || e.type === "heal-result") close();

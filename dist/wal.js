@@ -19656,6 +19656,15 @@ import { lstat as lstat2, open as open2, readdir as readdir2, stat as stat2 } fr
 import { dirname, join } from "node:path";
 var CHUNK = 1 << 20;
 var MAX_DEPTH = 8;
+var READS_AHEAD = 2;
+var SPARE_BUFFERS = READS_AHEAD + 2;
+var spare = [];
+function takeBuffer() {
+  return spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+}
+function giveBuffer(b) {
+  if (spare.length < SPARE_BUFFERS) spare.push(b);
+}
 function kindOf(s) {
   return s.isFile() ? "file" : s.isDirectory() ? "dir" : "other";
 }
@@ -19703,30 +19712,44 @@ var LocalFiles = class {
   async *read(path, start = 0, end) {
     const fh = await open2(path, "r");
     const stop = end ?? Number.POSITIVE_INFINITY;
-    const size = Math.max(1, Math.min(CHUNK, stop - start));
-    const pool = [];
-    let turn = 0;
-    const readAt = (pos) => {
-      const len = Math.min(size, stop - pos);
-      const slot = turn++ % 3;
-      pool[slot] ??= Buffer.allocUnsafe(size);
-      return fh.read(pool[slot], 0, len, pos);
+    const free = [];
+    const held = [];
+    let queue = [];
+    let next = start;
+    const issue2 = () => {
+      while (queue.length < READS_AHEAD && next < stop) {
+        const len = Math.min(CHUNK, stop - next);
+        const buf = free.pop() ?? takeBuffer();
+        queue.push({ pos: next, len, buf, read: fh.read(buf, 0, len, next) });
+        next += len;
+      }
     };
-    let pending;
     try {
-      let pos = start;
-      pending = pos < stop ? readAt(pos) : void 0;
-      while (pending) {
-        const { bytesRead, buffer } = await pending;
-        pending = void 0;
-        if (bytesRead === 0) break;
-        pos += bytesRead;
-        if (pos < stop) pending = readAt(pos);
-        yield buffer.subarray(0, bytesRead);
+      issue2();
+      for (let head = queue.shift(); head; head = queue.shift()) {
+        const { bytesRead } = await head.read;
+        if (held.length === 2) free.push(held.shift());
+        if (bytesRead === 0) {
+          free.push(head.buf);
+          break;
+        }
+        if (bytesRead < head.len) {
+          await Promise.allSettled(queue.map((q) => q.read));
+          for (const q of queue) free.push(q.buf);
+          queue = [];
+          next = head.pos + bytesRead;
+        }
+        issue2();
+        held.push(head.buf);
+        yield head.buf.subarray(0, bytesRead);
       }
     } finally {
-      await pending?.catch(() => void 0);
+      await Promise.allSettled(queue.map((q) => q.read));
       await fh.close();
+      const all = [...free, ...held, ...queue.map((q) => q.buf)];
+      setImmediate(() => {
+        for (const b of all) giveBuffer(b);
+      });
     }
   }
   async copyNew(src, dst) {
@@ -19765,7 +19788,7 @@ function joinPath(dir, name) {
 }
 
 // src/wal/cursor.ts
-var EMPTY = new Uint8Array(0);
+var EMPTY = Buffer.alloc(0);
 var ByteCursor = class {
   /** The current window; valid bytes are buf[pos, buf.length). */
   buf = EMPTY;
@@ -19835,10 +19858,21 @@ var ByteCursor = class {
       const r = await this.it.next();
       if (r.done) {
         this.done = true;
+        this.detach();
         return void 0;
       }
       if (r.value.length > 0) return r.value;
     }
+  }
+  /**
+   * Once a stream has ended, its producer may reuse the memory of every chunk it handed out
+   * (LocalFiles does), so the unread rest of the last one is copied. It is rarely more than
+   * a few bytes: a segment usually ends in a zero length word or exactly at a record's end.
+   */
+  detach() {
+    this.base += this.pos;
+    this.buf = Uint8Array.prototype.slice.call(this.buf, this.pos);
+    this.pos = 0;
   }
   /** Releases the underlying stream (closes the file or the remote reader). */
   async close() {
@@ -20065,7 +20099,7 @@ function skipDepth(buf, start, end) {
   return EOF;
 }
 function toUint64(v) {
-  return v.hi * TWO32 + v.lo;
+  return v.hi === 0 ? v.lo : v.hi * TWO32 + v.lo;
 }
 var DECODE = {
   kind: "error",
@@ -20170,21 +20204,22 @@ function walkProtobufGo(buf, start, end, known, visit) {
 import { createRequire } from "node:module";
 var POLY = 2197175160;
 var TABLES = (() => {
-  const t0 = new Int32Array(256);
+  const t02 = new Int32Array(256);
   for (let i = 0; i < 256; i++) {
     let c = i;
     for (let k = 0; k < 8; k++) c = c & 1 ? c >>> 1 ^ POLY : c >>> 1;
-    t0[i] = c;
+    t02[i] = c;
   }
-  const tables = [t0];
+  const tables = [t02];
   for (let s = 1; s < 8; s++) {
     const prev = tables[s - 1];
     const next = new Int32Array(256);
-    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t0[prev[i] & 255];
+    for (let i = 0; i < 256; i++) next[i] = prev[i] >>> 8 ^ t02[prev[i] & 255];
     tables.push(next);
   }
   return tables;
 })();
+var [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
 function loadNative() {
   if (process.env.RAFTROLL_PURE_JS_CRC === "1") return void 0;
   try {
@@ -20196,15 +20231,21 @@ function loadNative() {
   }
   return void 0;
 }
-var native = loadNative();
+var native;
+var loaded = false;
+function nativeOnce() {
+  loaded = true;
+  native = loadNative();
+  return native;
+}
 function crc32cUpdate(crc, buf, start = 0, end = buf.length) {
-  if (native && end - start >= 384) {
-    return native(Buffer.from(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
+  if (end - start >= 384) {
+    const f = loaded ? native : nativeOnce();
+    if (f) return f(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start), crc) >>> 0;
   }
   return crc32cTable(crc, buf, start, end);
 }
 function crc32cTable(crc, buf, start = 0, end = buf.length) {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let c = ~crc;
   let i = start;
   const fast = end - (end - start & 7);
@@ -20245,98 +20286,189 @@ var recordVisitor = {
   }
 };
 async function decodeSegment(cursor, segmentSize, isLast, state, rules, onRecord) {
-  let records = 0;
-  let lastValidOff = cursor.offset;
-  const rec = {
-    type: { lo: 0, hi: 0 },
-    crc: 0,
-    buf: cursor.buf,
-    dataStart: 0,
-    dataEnd: 0,
-    hasData: false,
-    offset: 0,
-    recordIndex: 0,
-    size: 0
+  const run2 = {
+    cursor,
+    segmentSize,
+    isLast,
+    state,
+    rules,
+    onRecord,
+    rec: {
+      type: { lo: 0, hi: 0 },
+      crc: 0,
+      buf: cursor.buf,
+      dataStart: 0,
+      dataEnd: 0,
+      hasData: false,
+      offset: 0,
+      recordIndex: 0,
+      size: 0
+    },
+    records: 0,
+    lastValidOff: cursor.offset,
+    stop: void 0
   };
-  const fail = (f) => ({
-    kind: "fail",
-    failure: { ...f, offset: lastValidOff, recordIndex: records },
-    records
-  });
   for (; ; ) {
-    if (cursor.available < FRAME_BYTES) await cursor.fill(FRAME_BYTES);
-    const have = cursor.available;
-    if (have === 0) return { kind: "end", offset: lastValidOff, reason: "eof", records };
-    if (have < FRAME_BYTES) {
-      return fail({ kind: "eof", message: "unexpected EOF", torn: "short-frame" });
-    }
-    const b = cursor.buf;
-    const p = cursor.pos;
-    const lo = (b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24) >>> 0;
-    const hi = (b[p + 4] | b[p + 5] << 8 | b[p + 6] << 16 | b[p + 7] << 24) >>> 0;
-    if (lo === 0 && hi === 0) {
-      return { kind: "end", offset: lastValidOff, reason: "zero-frame", records };
-    }
-    const recBytes = (hi & 16777215) * TWO322 + lo;
-    const padBytes = hi >= 2147483648 ? hi >>> 24 & 7 : 0;
-    const frame = { recBytes, padBytes };
-    const remaining = segmentSize - lastValidOff - FRAME_BYTES;
-    const sizeFailure = rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff);
-    if (sizeFailure) return fail({ ...sizeFailure, frame });
-    const need = recBytes + padBytes;
-    if (need > remaining) {
-      return fail({ kind: "eof", message: "unexpected EOF", torn: "short-read", frame });
-    }
-    if (cursor.available < FRAME_BYTES + need && !await cursor.fill(FRAME_BYTES + need)) {
-      return fail({ kind: "eof", message: "unexpected EOF", torn: "short-read", frame });
-    }
-    const buf = cursor.buf;
-    const bodyStart = cursor.pos + FRAME_BYTES;
-    const bodyEnd = bodyStart + recBytes;
-    scratch.typeLo = 0;
-    scratch.typeHi = 0;
-    scratch.crc = 0;
-    scratch.dataStart = -1;
-    scratch.dataEnd = -1;
-    const protoFailure = canonicalRecord(buf, bodyStart, bodyEnd) ? void 0 : walkMessage(buf, bodyStart, bodyEnd, RECORD_FIELDS, rules.skip, recordVisitor, "Record");
-    if (protoFailure) {
-      if (protoFailure.kind !== "panic" && isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
-        return fail({ kind: "eof", message: "unexpected EOF", torn: "zero-sector", frame });
-      }
-      return fail({
-        ...protoFailure,
-        torn: protoFailure.kind === "eof" ? "proto-eof" : void 0,
-        frame
-      });
-    }
-    const dataStart = scratch.dataStart < 0 ? bodyStart : scratch.dataStart;
-    const dataEnd = scratch.dataStart < 0 ? bodyStart : scratch.dataEnd;
-    const isCrcRecord = scratch.typeHi === 0 && scratch.typeLo === RecordType.crc;
-    if (!isCrcRecord) {
-      state.crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
-      if (scratch.crc !== state.crc) {
-        if (isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
-          return fail({ kind: "eof", message: "unexpected EOF", torn: "zero-sector", frame });
-        }
-        return fail({ kind: "error", message: "walpb: crc mismatch", frame });
-      }
+    if (!decodeFast(run2)) return fail(run2, run2.stop);
+    const end = await decodeOne(run2);
+    if (end) return end;
+  }
+}
+function decodeFast(run2) {
+  const { cursor, segmentSize, state, rules, onRecord, rec } = run2;
+  const buf = cursor.buf;
+  const end = buf.length;
+  let p = cursor.pos;
+  let lastValidOff = run2.lastValidOff;
+  let records = run2.records;
+  let going = true;
+  for (; ; ) {
+    if (end - p < FRAME_BYTES) break;
+    const recBytes = buf[p] | buf[p + 1] << 8 | buf[p + 2] << 16 | buf[p + 3] << 24;
+    const hi = buf[p + 4] | buf[p + 5] << 8 | buf[p + 6] << 16 | buf[p + 7] << 24;
+    if ((recBytes | hi) === 0 || recBytes < 0 || (hi & 16777215) !== 0) break;
+    const padBytes = hi >>> 24 & 7 & hi >> 31;
+    if (rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff) !== void 0) break;
+    const size = FRAME_BYTES + recBytes + padBytes;
+    if (size > segmentSize - lastValidOff || size > end - p) break;
+    const bodyStart = p + FRAME_BYTES;
+    if (!canonicalRecord(buf, bodyStart, bodyStart + recBytes)) break;
+    const hasData = scratch.dataStart >= 0;
+    const dataStart = hasData ? scratch.dataStart : bodyStart;
+    const dataEnd = hasData ? scratch.dataEnd : bodyStart;
+    if (scratch.typeLo !== RecordType.crc) {
+      const crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
+      if (crc !== scratch.crc) break;
+      state.crc = crc;
     }
     rec.type.lo = scratch.typeLo;
-    rec.type.hi = scratch.typeHi;
+    rec.type.hi = 0;
     rec.crc = scratch.crc;
     rec.buf = buf;
     rec.dataStart = dataStart;
     rec.dataEnd = dataEnd;
-    rec.hasData = scratch.dataStart >= 0;
+    rec.hasData = hasData;
     rec.offset = lastValidOff;
     rec.recordIndex = records;
-    rec.size = FRAME_BYTES + need;
+    rec.size = size;
     const stop = onRecord(rec);
-    if (stop) return fail(stop);
-    cursor.pos += FRAME_BYTES + need;
-    lastValidOff += FRAME_BYTES + need;
+    if (stop !== void 0) {
+      run2.stop = stop;
+      going = false;
+      break;
+    }
+    p += size;
+    lastValidOff += size;
     records++;
   }
+  cursor.pos = p;
+  run2.lastValidOff = lastValidOff;
+  run2.records = records;
+  return going;
+}
+function fail(run2, f) {
+  return {
+    kind: "fail",
+    failure: { ...f, offset: run2.lastValidOff, recordIndex: run2.records },
+    records: run2.records
+  };
+}
+async function decodeOne(run2) {
+  const { cursor, segmentSize, isLast, state, rules, onRecord, rec } = run2;
+  const lastValidOff = run2.lastValidOff;
+  const records = run2.records;
+  if (cursor.available < FRAME_BYTES) await cursor.fill(FRAME_BYTES);
+  const have = cursor.available;
+  if (have === 0) return { kind: "end", offset: lastValidOff, reason: "eof", records };
+  if (have < FRAME_BYTES) {
+    return fail(run2, { kind: "eof", message: "unexpected EOF", torn: "short-frame" });
+  }
+  const b = cursor.buf;
+  const p = cursor.pos;
+  const lo = (b[p] | b[p + 1] << 8 | b[p + 2] << 16 | b[p + 3] << 24) >>> 0;
+  const hi = (b[p + 4] | b[p + 5] << 8 | b[p + 6] << 16 | b[p + 7] << 24) >>> 0;
+  if (lo === 0 && hi === 0) {
+    return { kind: "end", offset: lastValidOff, reason: "zero-frame", records };
+  }
+  const recBytes = (hi & 16777215) === 0 ? lo : (hi & 16777215) * TWO322 + lo;
+  const padBytes = hi >= 2147483648 ? hi >>> 24 & 7 : 0;
+  const remaining = segmentSize - lastValidOff - FRAME_BYTES;
+  const sizeFailure = rules.checkFrame(recBytes, padBytes, segmentSize, lastValidOff);
+  if (sizeFailure) return fail(run2, { ...sizeFailure, frame: { recBytes, padBytes } });
+  const need = recBytes + padBytes;
+  if (need > remaining) {
+    return fail(run2, shortRead(recBytes, padBytes));
+  }
+  if (cursor.available < FRAME_BYTES + need && !await cursor.fill(FRAME_BYTES + need)) {
+    return fail(run2, shortRead(recBytes, padBytes));
+  }
+  const buf = cursor.buf;
+  const bodyStart = cursor.pos + FRAME_BYTES;
+  const bodyEnd = bodyStart + recBytes;
+  scratch.typeLo = 0;
+  scratch.typeHi = 0;
+  scratch.crc = 0;
+  scratch.dataStart = -1;
+  scratch.dataEnd = -1;
+  const protoFailure = canonicalRecord(buf, bodyStart, bodyEnd) ? void 0 : walkMessage(buf, bodyStart, bodyEnd, RECORD_FIELDS, rules.skip, recordVisitor, "Record");
+  if (protoFailure) {
+    if (protoFailure.kind !== "panic" && isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
+      return fail(run2, zeroSector(recBytes, padBytes));
+    }
+    return fail(run2, {
+      ...protoFailure,
+      torn: protoFailure.kind === "eof" ? "proto-eof" : void 0,
+      frame: { recBytes, padBytes }
+    });
+  }
+  const dataStart = scratch.dataStart < 0 ? bodyStart : scratch.dataStart;
+  const dataEnd = scratch.dataStart < 0 ? bodyStart : scratch.dataEnd;
+  const isCrcRecord = scratch.typeHi === 0 && scratch.typeLo === RecordType.crc;
+  if (!isCrcRecord) {
+    state.crc = crc32cUpdate(state.crc, buf, dataStart, dataEnd);
+    if (scratch.crc !== state.crc) {
+      if (isLast && isTorn(buf, bodyStart, bodyStart + need, lastValidOff + FRAME_BYTES)) {
+        return fail(run2, zeroSector(recBytes, padBytes));
+      }
+      return fail(run2, {
+        kind: "error",
+        message: "walpb: crc mismatch",
+        frame: { recBytes, padBytes }
+      });
+    }
+  }
+  rec.type.lo = scratch.typeLo;
+  rec.type.hi = scratch.typeHi;
+  rec.crc = scratch.crc;
+  rec.buf = buf;
+  rec.dataStart = dataStart;
+  rec.dataEnd = dataEnd;
+  rec.hasData = scratch.dataStart >= 0;
+  rec.offset = lastValidOff;
+  rec.recordIndex = records;
+  rec.size = FRAME_BYTES + need;
+  const stop = onRecord(rec);
+  if (stop) return fail(run2, stop);
+  cursor.pos += FRAME_BYTES + need;
+  run2.lastValidOff += FRAME_BYTES + need;
+  run2.records++;
+  return void 0;
+}
+function shortRead(recBytes, padBytes) {
+  return {
+    kind: "eof",
+    message: "unexpected EOF",
+    torn: "short-read",
+    frame: { recBytes, padBytes }
+  };
+}
+function zeroSector(recBytes, padBytes) {
+  return {
+    kind: "eof",
+    message: "unexpected EOF",
+    torn: "zero-sector",
+    frame: { recBytes, padBytes }
+  };
 }
 function canonicalRecord(b, start, end) {
   let i = start;
