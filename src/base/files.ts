@@ -26,7 +26,8 @@ export interface WalFiles {
   /**
    * Stream bytes [start, end) of a file in chunks. A chunk's memory may be reused: it stays
    * valid only until the consumer asks for the second chunk after it (ByteCursor holds at most
-   * one chunk when it asks for the next, and copies anything it keeps longer).
+   * one chunk when it asks for the next, and copies anything it keeps longer). Once the stream
+   * ends or is closed, none of its chunks stays valid: their buffers go back to a shared pool.
    */
   read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array>;
 }
