@@ -74045,6 +74045,10 @@ var HostFiles = class {
     await this.host.run(["cmp", "--", src, dst]);
     await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
+  async ensureDir(path) {
+    await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path)]);
+    await this.host.run(["sync", "--", posix3.dirname(path)]);
+  }
   async truncate(path, size) {
     absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
@@ -75654,7 +75658,11 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     }
   };
   await unchanged("since it was verified");
-  const backup = await freeBackupName(files, path);
+  await files.ensureDir(backupDir(d.dir));
+  const backup = await freeBackupName(
+    files,
+    joinPath(backupDir(d.dir), `${segment}${BACKUP_SUFFIX}`)
+  );
   await files.copyNew(path, backup);
   const copied = await files.stat(backup);
   if (copied?.size !== seen.size) {
@@ -75674,9 +75682,12 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     lossy
   };
 }
+var BACKUP_DIR_SUFFIX = ".raftroll-backup";
+var BACKUP_SUFFIX = ".raftroll-backup";
+var backupDir = (walDir) => `${walDir.replace(/\/+$/, "")}${BACKUP_DIR_SUFFIX}`;
 async function freeBackupName(files, path) {
   for (let n = 1; n < 1e3; n++) {
-    const name = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
+    const name = n === 1 ? path : `${path}.${n}`;
     if (!await files.stat(name)) return name;
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
@@ -75865,7 +75876,22 @@ async function facts(session, node2, view, etcdVersion, t) {
   const prev = `${name}${PREVIOUS_SUFFIX}`;
   if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
   const broken = await host.run(
-    ["find", dataDir, "-maxdepth", "8", "-name", "*.wal.broken*", "-printf", "%p\\0"],
+    // etcd's own repair backups, and raftroll's (kept where etcd never writes).
+    [
+      "find",
+      dataDir,
+      "-maxdepth",
+      "8",
+      "(",
+      "-name",
+      "*.wal.broken*",
+      "-o",
+      "-name",
+      `*.wal${BACKUP_SUFFIX}*`,
+      ")",
+      "-printf",
+      "%p\\0"
+    ],
     { allowFailure: true }
   );
   f.staleBackups = broken.stdout.split("\0").filter(Boolean);

@@ -74549,6 +74549,10 @@ var HostFiles = class {
     await this.host.run(["cmp", "--", src, dst]);
     await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
+  async ensureDir(path) {
+    await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path)]);
+    await this.host.run(["sync", "--", posix3.dirname(path)]);
+  }
   async truncate(path, size) {
     absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
@@ -76084,7 +76088,11 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     }
   };
   await unchanged("since it was verified");
-  const backup = await freeBackupName(files, path);
+  await files.ensureDir(backupDir(d.dir));
+  const backup = await freeBackupName(
+    files,
+    joinPath(backupDir(d.dir), `${segment}${BACKUP_SUFFIX}`)
+  );
   await files.copyNew(path, backup);
   const copied = await files.stat(backup);
   if (copied?.size !== seen.size) {
@@ -76104,9 +76112,12 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     lossy
   };
 }
+var BACKUP_DIR_SUFFIX = ".raftroll-backup";
+var BACKUP_SUFFIX = ".raftroll-backup";
+var backupDir = (walDir) => `${walDir.replace(/\/+$/, "")}${BACKUP_DIR_SUFFIX}`;
 async function freeBackupName(files, path) {
   for (let n = 1; n < 1e3; n++) {
-    const name = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
+    const name = n === 1 ? path : `${path}.${n}`;
     if (!await files.stat(name)) return name;
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);

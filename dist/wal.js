@@ -19652,7 +19652,7 @@ function info(message) {
 
 // src/remote/local-files.ts
 import { constants as constants3 } from "node:fs";
-import { lstat as lstat2, open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
+import { lstat as lstat2, mkdir as mkdir2, open as open2, readdir as readdir2, stat as stat2 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 var CHUNK = 1 << 20;
 var MAX_DEPTH = 8;
@@ -19769,6 +19769,10 @@ var LocalFiles = class {
       await out.close();
     }
     await fsyncDir(dirname(dst));
+  }
+  async ensureDir(path) {
+    await mkdir2(path, { recursive: true, mode: 448 });
+    await fsyncDir(dirname(path));
   }
   async truncate(path, size) {
     const fh = await open2(path, "r+");
@@ -21310,7 +21314,11 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     }
   };
   await unchanged("since it was verified");
-  const backup = await freeBackupName(files, path);
+  await files.ensureDir(backupDir(d.dir));
+  const backup = await freeBackupName(
+    files,
+    joinPath(backupDir(d.dir), `${segment}${BACKUP_SUFFIX}`)
+  );
   await files.copyNew(path, backup);
   const copied = await files.stat(backup);
   if (copied?.size !== seen.size) {
@@ -21330,9 +21338,12 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     lossy
   };
 }
+var BACKUP_DIR_SUFFIX = ".raftroll-backup";
+var BACKUP_SUFFIX = ".raftroll-backup";
+var backupDir = (walDir) => `${walDir.replace(/\/+$/, "")}${BACKUP_DIR_SUFFIX}`;
 async function freeBackupName(files, path) {
   for (let n = 1; n < 1e3; n++) {
-    const name = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
+    const name = n === 1 ? path : `${path}.${n}`;
     if (!await files.stat(name)) return name;
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);

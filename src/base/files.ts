@@ -39,6 +39,8 @@ export interface WalWriter extends WalFiles {
    * its directory. Fails if dst appears meanwhile.
    */
   copyNew(src: string, dst: string): Promise<void>;
+  /** Creates a directory (and its parents) readable only by its owner; fine if it exists. */
+  ensureDir(path: string): Promise<void>;
   /** Truncates path to size, then fsyncs the file and its directory. */
   truncate(path: string, size: number): Promise<void>;
 }

@@ -13,7 +13,7 @@ import { absolutePath, HostFiles } from '../remote/host-files.js';
 import * as containers from '../runtime/containers.js';
 import { freeBytes } from '../runtime/disk.js';
 import { parseGoMemLimit } from '../runtime/memory.js';
-import { verifyPath } from '../wal/engine.js';
+import { BACKUP_SUFFIX, verifyPath } from '../wal/engine.js';
 import { rulesFor } from '../wal/versions.js';
 import { classify, loopingWhileUp, type Thresholds } from './classify.js';
 
@@ -86,7 +86,22 @@ async function facts(
   const prev = `${name}${PREVIOUS_SUFFIX}`;
   if (await containers.inspect(host, prev).catch(() => undefined)) f.leftoverPrevious = prev;
   const broken = await host.run(
-    ['find', dataDir, '-maxdepth', '8', '-name', '*.wal.broken*', '-printf', '%p\\0'],
+    // etcd's own repair backups, and raftroll's (kept where etcd never writes).
+    [
+      'find',
+      dataDir,
+      '-maxdepth',
+      '8',
+      '(',
+      '-name',
+      '*.wal.broken*',
+      '-o',
+      '-name',
+      `*.wal${BACKUP_SUFFIX}*`,
+      ')',
+      '-printf',
+      '%p\\0',
+    ],
     { allowFailure: true },
   );
   f.staleBackups = broken.stdout.split('\0').filter(Boolean);

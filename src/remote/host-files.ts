@@ -117,6 +117,11 @@ export class HostFiles implements WalWriter {
     await this.host.run(['sync', '--', dst, posix.dirname(dst)]);
   }
 
+  async ensureDir(path: string): Promise<void> {
+    await this.host.run(['mkdir', '-p', '-m', '0700', '--', absolutePath(path)]);
+    await this.host.run(['sync', '--', posix.dirname(path)]);
+  }
+
   async truncate(path: string, size: number): Promise<void> {
     absolutePath(path);
     await this.host.run(['truncate', '--no-create', `--size=${size}`, '--', path]);

@@ -1,7 +1,7 @@
 // WalFiles on the local disk: for `raftroll wal` run on the host itself, and for tests.
 
 import { constants } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DirEntry, FileStat, WalWriter } from '../base/files.js';
 
@@ -150,6 +150,11 @@ export class LocalFiles implements WalWriter {
       await out.close();
     }
     await fsyncDir(dirname(dst));
+  }
+
+  async ensureDir(path: string): Promise<void> {
+    await mkdir(path, { recursive: true, mode: 0o700 });
+    await fsyncDir(dirname(path));
   }
 
   async truncate(path: string, size: number): Promise<void> {

@@ -169,7 +169,11 @@ async function repairOne(
     }
   };
   await unchanged('since it was verified');
-  const backup = await freeBackupName(files, path);
+  await files.ensureDir(backupDir(d.dir));
+  const backup = await freeBackupName(
+    files,
+    joinPath(backupDir(d.dir), `${segment}${BACKUP_SUFFIX}`),
+  );
   await files.copyNew(path, backup);
   const copied = await files.stat(backup);
   if (copied?.size !== seen!.size) {
@@ -190,10 +194,20 @@ async function repairOne(
   };
 }
 
-/** "<segment>.broken" as etcd names it, or the first free "<segment>.broken.N". */
+/**
+ * Where a repair keeps the original segment: beside the WAL directory, in a directory etcd never
+ * writes, under a name it never uses. etcd's own wal.Repair (which elastickv runs at startup)
+ * writes `<segment>.broken` with a truncating create: a backup under that name would be lost to
+ * the node's next self-repair. The name does not end in .wal, so no reader takes it for a log.
+ */
+export const BACKUP_DIR_SUFFIX = '.raftroll-backup';
+export const BACKUP_SUFFIX = '.raftroll-backup';
+export const backupDir = (walDir: string) => `${walDir.replace(/\/+$/, '')}${BACKUP_DIR_SUFFIX}`;
+
+/** The backup's name, or the first free "<name>.N" after it. */
 async function freeBackupName(files: WalFiles, path: string): Promise<string> {
   for (let n = 1; n < 1000; n++) {
-    const name = n === 1 ? `${path}.broken` : `${path}.broken.${n}`;
+    const name = n === 1 ? path : `${path}.${n}`;
     if (!(await files.stat(name))) return name;
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);

@@ -65,7 +65,7 @@ it('repairs a torn tail, sets outputs, writes the summary', () => {
   });
   expect(JSON.parse(readFileSync(r.outputs.report!, 'utf8')).verdict).toBe('clean');
   expect(r.summary).toMatch(/\| directory \| verdict/);
-  expect(r.stdout).toMatch(/repaired .*backup .*\.broken/);
+  expect(r.stdout).toMatch(/repaired .*backup .*\.raftroll-backup/);
 });
 
 it('fails on a corrupt log with an error annotation, and writes nothing', () => {

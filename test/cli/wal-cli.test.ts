@@ -127,7 +127,9 @@ describe('raftroll wal repair', () => {
     const j = JSON.parse(r.out);
     expect(j.actions).toHaveLength(1);
     expect(j.after.verdict).toBe('clean');
-    expect(readdirSync(dir).some((n) => n.endsWith('.wal.broken'))).toBe(true);
+    expect(
+      readdirSync(`${dir}.raftroll-backup`).some((n) => n.endsWith('.wal.raftroll-backup')),
+    ).toBe(true);
     const after = dirDigest(dir);
     expect(raftroll('wal', 'repair', dir).code).toBe(0);
     expect(dirDigest(dir)).toEqual(after);

@@ -62,7 +62,9 @@ describe.each(FIXTURES.map((f) => f.name))('%s', (fixture) => {
       expect(r.after.verdict).toBe('clean');
       const seg = r.actions[0]!.segment;
       expect(readFileSync(join(ours, seg)).equals(readFileSync(join(repaired, seg)))).toBe(true);
-      expect(dirDigest(ours)[`${seg}.broken`]).toBe(mutated[seg]);
+      // The original is kept where etcd's own repair never writes.
+      expect(r.actions[0]!.backup).toBe(`${ours}.raftroll-backup/${seg}.raftroll-backup`);
+      expect(dirDigest(`${ours}.raftroll-backup`)[`${seg}.raftroll-backup`]).toBe(mutated[seg]);
       // Idempotent: a second repair finds nothing to do and writes nothing.
       const again = dirDigest(ours);
       const r2 = await repairPath(files, ours, rules);
