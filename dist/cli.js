@@ -11594,8 +11594,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a3, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname5 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname5}/${serviceName}`;
+      const hostname6 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname6}/${serviceName}`;
     }
   }
 });
@@ -12446,8 +12446,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname5 of validatedConfig.clientHostname) {
-            if (hostname5 === os.hostname()) {
+          for (const hostname6 of validatedConfig.clientHostname) {
+            if (hostname6 === os.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -26529,8 +26529,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname5 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname5);
+          const hostname6 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname6);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -26553,7 +26553,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname5);
+            this.pendingTxtPromise = this.resolveTxt(hostname6);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -26595,12 +26595,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname5) {
+      async lookup(hostname6) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname5),
-            this.alternativeResolver.resolve6(hostname5)
+            this.alternativeResolver.resolve4(hostname6),
+            this.alternativeResolver.resolve6(hostname6)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -26612,15 +26612,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname5, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname6, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname5) {
+      async resolveTxt(hostname6) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname5);
+          return this.alternativeResolver.resolveTxt(hostname6);
         }
-        return dns_1.promises.resolveTxt(hostname5);
+        return dns_1.promises.resolveTxt(hostname6);
       }
       startNextResolutionTimer() {
         var _a3, _b;
@@ -26748,13 +26748,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname5 = proxyUrl.hostname;
+      const hostname6 = proxyUrl.hostname;
       let port2 = proxyUrl.port;
       if (port2 === "") {
         port2 = "80";
       }
       const result = {
-        address: `${hostname5}:${port2}`
+        address: `${hostname6}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -35382,8 +35382,7 @@ var {
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";
-import { hostname, userInfo } from "node:os";
-import { basename, dirname } from "node:path/posix";
+import { hostname as hostname2, userInfo } from "node:os";
 
 // src/runtime/docker.ts
 import { createHash } from "node:crypto";
@@ -35687,20 +35686,13 @@ function ageText(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-// src/cluster/lock.ts
+// src/cluster/lock-read.ts
+import { hostname } from "node:os";
+import { basename, dirname } from "node:path/posix";
 var LOCK_NAME = ".raftroll-lock";
 var HEARTBEAT_FILE = "heartbeat";
 var OWNER_FILE = "owner";
 var TAKEOVER_PREFIX = "takeover-";
-var ClusterLockedError = class extends Error {
-  /** The holder, in one line, for summaries. */
-  constructor(message, holder) {
-    super(message);
-    this.holder = holder;
-  }
-  holder;
-  name = "ClusterLockedError";
-};
 function lockPath(dataDir) {
   const dir = normalize(dataDir);
   return `${dirname(dir)}/${LOCK_NAME}-${basename(dir)}`;
@@ -35720,26 +35712,6 @@ function normalize(dataDir) {
       `the data directory "${dataDir}" cannot carry a cluster lock: give container.dataDir as an absolute path below /, without ".."`
     );
   return dir;
-}
-function newOwner(purpose, image) {
-  let user = "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-  }
-  const e = process.env;
-  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
-  return {
-    format: LEASE_FORMAT,
-    purpose,
-    user,
-    host: hostname(),
-    pid: process.pid,
-    ...runUrl ? { runUrl } : {},
-    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
-    token: randomUUID(),
-    ...image ? { image } : {}
-  };
 }
 function pidAlive(pid) {
   try {
@@ -35799,6 +35771,37 @@ function describeHolder(l) {
   if (!l.ownerText.trim() && (l.lockAgeMs ?? 0) < STALE_AFTER_MS)
     return "a run that is taking it right now (no owner written yet)";
   return `an unknown holder (${l.owner.why})`;
+}
+
+// src/cluster/lock.ts
+var ClusterLockedError = class extends Error {
+  /** The holder, in one line, for summaries. */
+  constructor(message, holder) {
+    super(message);
+    this.holder = holder;
+  }
+  holder;
+  name = "ClusterLockedError";
+};
+function newOwner(purpose, image) {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+  }
+  const e = process.env;
+  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
+  return {
+    format: LEASE_FORMAT,
+    purpose,
+    user,
+    host: hostname2(),
+    pid: process.pid,
+    ...runUrl ? { runUrl } : {},
+    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
+    token: randomUUID(),
+    ...image ? { image } : {}
+  };
 }
 function lockedError(l, id) {
   const by = describeHolder(l);
@@ -36470,7 +36473,7 @@ __export(external_exports, {
   guid: () => guid2,
   hash: () => hash,
   hex: () => hex2,
-  hostname: () => hostname3,
+  hostname: () => hostname4,
   httpUrl: () => httpUrl,
   iban: () => iban2,
   includes: () => _includes,
@@ -38261,7 +38264,7 @@ __export(regexes_exports, {
   extendedDuration: () => extendedDuration,
   guid: () => guid,
   hex: () => hex,
-  hostname: () => hostname2,
+  hostname: () => hostname3,
   html5Email: () => html5Email,
   httpProtocol: () => httpProtocol,
   iban: () => iban,
@@ -38344,7 +38347,7 @@ var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]
 var cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
 var base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
 var base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
-var hostname2 = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+var hostname3 = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
 var domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
 var httpProtocol = /^https?$/;
 var e164 = /^\+[1-9]\d{6,14}$/;
@@ -39152,9 +39155,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value2) {
   return value2.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname5) {
-  hostname5.lastIndex = 0;
-  return hostname5.test(url2.hostname);
+function urlHostnameOk(url2, hostname6) {
+  hostname6.lastIndex = 0;
+  return hostname6.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -53409,7 +53412,7 @@ __export(schemas_exports2, {
   guid: () => guid2,
   hash: () => hash,
   hex: () => hex2,
-  hostname: () => hostname3,
+  hostname: () => hostname4,
   httpUrl: () => httpUrl,
   iban: () => iban2,
   instanceof: () => _instanceof,
@@ -54098,8 +54101,8 @@ var ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat"
 function stringFormat(format, fnOrRegex, _params = {}) {
   return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
 }
-function hostname3(_params) {
-  return _stringFormat(ZodCustomStringFormat, "hostname", hostname2, _params);
+function hostname4(_params) {
+  return _stringFormat(ZodCustomStringFormat, "hostname", hostname3, _params);
 }
 function hex2(_params) {
   return _stringFormat(ZodCustomStringFormat, "hex", hex, _params);
@@ -58071,7 +58074,7 @@ import { writeFile as writeFile2 } from "node:fs/promises";
 // src/cluster/session.ts
 import { lstatSync, rmSync } from "node:fs";
 import { mkdtemp, readdir, readFile as readFile2, rm as rm2, writeFile } from "node:fs/promises";
-import { hostname as hostname4, tmpdir } from "node:os";
+import { hostname as hostname5, tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
 // src/inventory/elastickv-container.ts
@@ -59017,7 +59020,7 @@ async function removeStaleDirs(base = tmpdir()) {
     try {
       const st = lstatSync(dir);
       if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
-      if (await readFile2(join2(dir, MADE_ON), "utf8") !== `${hostname4()}
+      if (await readFile2(join2(dir, MADE_ON), "utf8") !== `${hostname5()}
 `) continue;
       await rm2(dir, { recursive: true, force: true });
       removed.push(dir);
@@ -59065,7 +59068,7 @@ var ClusterSession = class _ClusterSession {
     hookExit();
     const dir = await mkdtemp(join2(base, `raftroll-${process.pid}-`));
     openDirs.add(dir);
-    await writeFile(join2(dir, MADE_ON), `${hostname4()}
+    await writeFile(join2(dir, MADE_ON), `${hostname5()}
 `, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {

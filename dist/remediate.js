@@ -2583,14 +2583,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname5, host, protocol, port: port2, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname6, host, protocol, port: port2, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
-          const sessionKey = servername || hostname5;
+          const sessionKey = servername || hostname6;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port2 = port2 || 443;
@@ -2606,7 +2606,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port: port2,
-            host: hostname5
+            host: hostname6
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2620,14 +2620,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port: port2,
-            host: hostname5
+            host: hostname6
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname5, port: port2 });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname6, port: port2 });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -7095,8 +7095,8 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream;
-      const { hostname: hostname5, port: port2 } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname5}${port2 ? `:${port2}` : ""}`;
+      const { hostname: hostname6, port: port2 } = client[kUrl];
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname6}${port2 ? `:${port2}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request3.aborted) {
@@ -7936,20 +7936,20 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host, hostname: hostname5, protocol, port: port2 } = client[kUrl];
-      if (hostname5[0] === "[") {
-        const idx = hostname5.indexOf("]");
+      let { host, hostname: hostname6, protocol, port: port2 } = client[kUrl];
+      if (hostname6[0] === "[") {
+        const idx = hostname6.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname5.substring(1, idx);
+        const ip = hostname6.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname5 = ip;
+        hostname6 = ip;
       }
       client[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname: hostname5,
+            hostname: hostname6,
             protocol,
             port: port2,
             version: client[kHTTPContext]?.version,
@@ -7963,7 +7963,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
-            hostname: hostname5,
+            hostname: hostname6,
             protocol,
             port: port2,
             servername: client[kServerName],
@@ -7996,7 +7996,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname: hostname5,
+              hostname: hostname6,
               protocol,
               port: port2,
               version: client[kHTTPContext]?.version,
@@ -8017,7 +8017,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname: hostname5,
+              hostname: hostname6,
               protocol,
               port: port2,
               version: client[kHTTPContext]?.version,
@@ -8992,10 +8992,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname5, port: port2 } = url2;
-        hostname5 = hostname5.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname6, port: port2 } = url2;
+        hostname6 = hostname6.replace(/:\d*$/, "").toLowerCase();
         port2 = Number.parseInt(port2, 10) || DEFAULT_PORTS2[protocol] || 0;
-        if (!this.#shouldProxy(hostname5, port2)) {
+        if (!this.#shouldProxy(hostname6, port2)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9003,7 +9003,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname5, port2) {
+      #shouldProxy(hostname6, port2) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9019,11 +9019,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry2.hostname)) {
-            if (hostname5 === entry2.hostname) {
+            if (hostname6 === entry2.hostname) {
               return false;
             }
           } else {
-            if (hostname5.endsWith(entry2.hostname.replace(/^\*/, ""))) {
+            if (hostname6.endsWith(entry2.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -28054,8 +28054,8 @@ var require_uri_parser = __commonJS({
     function computeServiceUrl(host, methodName) {
       var _a3, _b;
       const serviceName = extractServiceName(methodName);
-      const hostname5 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
-      return `https://${hostname5}/${serviceName}`;
+      const hostname6 = (_b = (_a3 = splitHostPort(host)) === null || _a3 === void 0 ? void 0 : _a3.host) !== null && _b !== void 0 ? _b : "localhost";
+      return `https://${hostname6}/${serviceName}`;
     }
   }
 });
@@ -28906,8 +28906,8 @@ var require_service_config = __commonJS({
         }
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
-          for (const hostname5 of validatedConfig.clientHostname) {
-            if (hostname5 === os5.hostname()) {
+          for (const hostname6 of validatedConfig.clientHostname) {
+            if (hostname6 === os5.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -42989,8 +42989,8 @@ var require_resolver_dns = __commonJS({
           }
           trace("Looking up DNS hostname " + this.dnsHostname);
           this.latestLookupResult = null;
-          const hostname5 = this.dnsHostname;
-          this.pendingLookupPromise = this.lookup(hostname5);
+          const hostname6 = this.dnsHostname;
+          this.pendingLookupPromise = this.lookup(hostname6);
           this.pendingLookupPromise.then((addressList) => {
             if (this.pendingLookupPromise === null) {
               return;
@@ -43013,7 +43013,7 @@ var require_resolver_dns = __commonJS({
             this.listener((0, call_interface_1.statusOrFromError)(this.defaultResolutionError), {}, this.latestServiceConfigResult, "");
           });
           if (this.isServiceConfigEnabled && this.pendingTxtPromise === null) {
-            this.pendingTxtPromise = this.resolveTxt(hostname5);
+            this.pendingTxtPromise = this.resolveTxt(hostname6);
             this.pendingTxtPromise.then((txtRecord) => {
               if (this.pendingTxtPromise === null) {
                 return;
@@ -43055,12 +43055,12 @@ var require_resolver_dns = __commonJS({
           this.continueResolving = true;
         }
       }
-      async lookup(hostname5) {
+      async lookup(hostname6) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
           const records = await Promise.allSettled([
-            this.alternativeResolver.resolve4(hostname5),
-            this.alternativeResolver.resolve6(hostname5)
+            this.alternativeResolver.resolve4(hostname6),
+            this.alternativeResolver.resolve6(hostname6)
           ]);
           if (records.every((result) => result.status === "rejected")) {
             throw new Error(records[0].reason);
@@ -43072,15 +43072,15 @@ var require_resolver_dns = __commonJS({
             port: +this.port
           }));
         }
-        const addressList = await dns_1.promises.lookup(hostname5, { all: true });
+        const addressList = await dns_1.promises.lookup(hostname6, { all: true });
         return addressList.map((addr) => ({ host: addr.address, port: +this.port }));
       }
-      async resolveTxt(hostname5) {
+      async resolveTxt(hostname6) {
         if (environment_1.GRPC_NODE_USE_ALTERNATIVE_RESOLVER) {
           trace("Using alternative DNS resolver.");
-          return this.alternativeResolver.resolveTxt(hostname5);
+          return this.alternativeResolver.resolveTxt(hostname6);
         }
-        return dns_1.promises.resolveTxt(hostname5);
+        return dns_1.promises.resolveTxt(hostname6);
       }
       startNextResolutionTimer() {
         var _a3, _b;
@@ -43208,13 +43208,13 @@ var require_http_proxy = __commonJS({
           userCred = proxyUrl.username;
         }
       }
-      const hostname5 = proxyUrl.hostname;
+      const hostname6 = proxyUrl.hostname;
       let port2 = proxyUrl.port;
       if (port2 === "") {
         port2 = "80";
       }
       const result = {
-        address: `${hostname5}:${port2}`
+        address: `${hostname6}:${port2}`
       };
       if (userCred) {
         result.creds = userCred;
@@ -55589,9 +55589,9 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname5) {
-  hostname5.lastIndex = 0;
-  return hostname5.test(url2.hostname);
+function urlHostnameOk(url2, hostname6) {
+  hostname6.lastIndex = 0;
+  return hostname6.test(url2.hostname);
 }
 function urlProtocolOk(url2, protocol) {
   protocol.lastIndex = 0;
@@ -73146,21 +73146,15 @@ function ageText(ms) {
 
 // src/cluster/lock.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { hostname as hostname3, userInfo } from "node:os";
+import { hostname as hostname4, userInfo } from "node:os";
+
+// src/cluster/lock-read.ts
+import { hostname as hostname3 } from "node:os";
 import { basename, dirname as dirname2 } from "node:path/posix";
 var LOCK_NAME = ".raftroll-lock";
 var HEARTBEAT_FILE = "heartbeat";
 var OWNER_FILE = "owner";
 var TAKEOVER_PREFIX = "takeover-";
-var ClusterLockedError = class extends Error {
-  /** The holder, in one line, for summaries. */
-  constructor(message, holder) {
-    super(message);
-    this.holder = holder;
-  }
-  holder;
-  name = "ClusterLockedError";
-};
 function lockPath(dataDir) {
   const dir = normalize(dataDir);
   return `${dirname2(dir)}/${LOCK_NAME}-${basename(dir)}`;
@@ -73180,26 +73174,6 @@ function normalize(dataDir) {
       `the data directory "${dataDir}" cannot carry a cluster lock: give container.dataDir as an absolute path below /, without ".."`
     );
   return dir;
-}
-function newOwner(purpose, image) {
-  let user = "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-  }
-  const e = process.env;
-  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
-  return {
-    format: LEASE_FORMAT,
-    purpose,
-    user,
-    host: hostname3(),
-    pid: process.pid,
-    ...runUrl ? { runUrl } : {},
-    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
-    token: randomUUID2(),
-    ...image ? { image } : {}
-  };
 }
 function pidAlive(pid) {
   try {
@@ -73259,6 +73233,37 @@ function describeHolder(l) {
   if (!l.ownerText.trim() && (l.lockAgeMs ?? 0) < STALE_AFTER_MS)
     return "a run that is taking it right now (no owner written yet)";
   return `an unknown holder (${l.owner.why})`;
+}
+
+// src/cluster/lock.ts
+var ClusterLockedError = class extends Error {
+  /** The holder, in one line, for summaries. */
+  constructor(message, holder) {
+    super(message);
+    this.holder = holder;
+  }
+  holder;
+  name = "ClusterLockedError";
+};
+function newOwner(purpose, image) {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+  }
+  const e = process.env;
+  const runUrl = e.GITHUB_RUN_ID && e.GITHUB_REPOSITORY ? `${e.GITHUB_SERVER_URL || "https://github.com"}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0;
+  return {
+    format: LEASE_FORMAT,
+    purpose,
+    user,
+    host: hostname4(),
+    pid: process.pid,
+    ...runUrl ? { runUrl } : {},
+    takenAt: (/* @__PURE__ */ new Date()).toISOString(),
+    token: randomUUID2(),
+    ...image ? { image } : {}
+  };
 }
 function lockedError(l, id) {
   const by = describeHolder(l);
@@ -81695,7 +81700,7 @@ async function inventoryFromInput(value, baseDir) {
 // src/cluster/session.ts
 import { lstatSync, rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, readdir as readdir2, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
-import { hostname as hostname4, tmpdir } from "node:os";
+import { hostname as hostname5, tmpdir } from "node:os";
 import { join as join3 } from "node:path";
 
 // src/inventory/groups.ts
@@ -82168,7 +82173,7 @@ async function removeStaleDirs(base = tmpdir()) {
     try {
       const st = lstatSync(dir);
       if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
-      if (await readFile2(join3(dir, MADE_ON), "utf8") !== `${hostname4()}
+      if (await readFile2(join3(dir, MADE_ON), "utf8") !== `${hostname5()}
 `) continue;
       await rm3(dir, { recursive: true, force: true });
       removed.push(dir);
@@ -82216,7 +82221,7 @@ var ClusterSession = class _ClusterSession {
     hookExit();
     const dir = await mkdtemp2(join3(base, `raftroll-${process.pid}-`));
     openDirs.add(dir);
-    await writeFile2(join3(dir, MADE_ON), `${hostname4()}
+    await writeFile2(join3(dir, MADE_ON), `${hostname5()}
 `, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {

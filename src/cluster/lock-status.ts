@@ -4,7 +4,7 @@
 
 import { inFlight, type JournalEntry } from './journal.js';
 import { ageText } from './lease.js';
-import { describeHolder, type HostLock, lockPath, readLock, sharedLockPath } from './lock.js';
+import { describeHolder, type HostLock, lockPath, readLock, sharedLockPath } from './lock-read.js';
 import type { ClusterSession } from './session.js';
 
 export interface HostLockStatus {

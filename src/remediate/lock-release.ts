@@ -4,7 +4,8 @@
 
 import { inFlight, type JournalEntry, walVerified } from '../cluster/journal.js';
 import { ageText } from '../cluster/lease.js';
-import { archiveJournal, describeHolder, type HostLock } from '../cluster/lock.js';
+import { archiveJournal } from '../cluster/lock.js';
+import { describeHolder, type HostLock } from '../cluster/lock-read.js';
 import {
   type HostLockStatus,
   interruptedRuns,

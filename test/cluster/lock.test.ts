@@ -5,12 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ClusterLockedError,
-  lockCluster,
-  lockPath,
-  sharedLockPath,
-} from '../../src/cluster/lock.js';
+import { ClusterLockedError, lockCluster } from '../../src/cluster/lock.js';
+import { lockPath, sharedLockPath } from '../../src/cluster/lock-read.js';
 import type { ClusterSession } from '../../src/cluster/session.js';
 import type { NodeInput } from '../../src/inventory/schema.js';
 import { LocalHost } from '../../src/remote/local-host.js';
