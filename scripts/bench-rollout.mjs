@@ -54,10 +54,20 @@ async function naiveRollout(tag) {
 }
 
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const engineAt = process.argv.indexOf('--engine');
+const ENGINE = engineAt > 0 ? process.argv[engineAt + 1] : 'etcd';
+if (!['etcd', 'elastickv'].includes(ENGINE)) {
+  console.error(`bench: --engine is "${ENGINE}": expected etcd or elastickv`);
+  process.exit(2);
+}
+const WAL_RULES = ENGINE === 'etcd' ? ['--etcd', '3.4'] : [];
+/** Per Raft group, where the engine has several: the longest stall of each. */
+const perGroup = (check) =>
+  (check.groups ?? []).map((g) => `group ${g.group} ${g.longestStallMs} ms`).join(', ');
 try {
   console.log('bringing the lab up...');
   lab('down');
-  lab('up');
+  lab('up', '--engine', ENGINE);
 
   console.log(`raftroll: roll a -> b under ${RATE} writes/s`);
   lab('load', 'start', '--rate', RATE);
@@ -70,8 +80,7 @@ try {
     INVENTORY,
     '--image-tag',
     'b',
-    '--etcd',
-    '3.4',
+    ...WAL_RULES,
     '--json-report',
     REPORT,
   ]);
@@ -106,6 +115,22 @@ try {
   console.log(
     `  ratio raftroll/naive            ${(ours.longestStallMs / naive.longestStallMs).toFixed(2)}   (target < 0.5, and raftroll under 1000 ms)`,
   );
+  if (ours.groups?.length) {
+    console.log('\nper Raft group: longest stall');
+    console.log(`  raftroll                        ${perGroup(ours)}`);
+    console.log(`  naive rollout                   ${perGroup(naive)}`);
+    const worst = (c) => Math.max(...c.groups.map((g) => g.longestStallMs));
+    console.log(
+      `  ratio of the worst groups       ${(worst(ours) / worst(naive)).toFixed(2)}   (target <= 0.1)`,
+    );
+    console.log('\nper node: handover time summed over its groups, and downtime');
+    for (const r of report.nodes) {
+      const h = (r.groupHandovers ?? []).reduce((n, x) => n + (x.ms ?? 0), 0);
+      console.log(
+        `  ${r.node.padEnd(6)} handovers ${fmt(h)} (${(r.groupHandovers ?? []).length} group(s))   down ${fmt(r.downtimeMs ?? 0)}`,
+      );
+    }
+  }
 } finally {
   lab('down');
 }
