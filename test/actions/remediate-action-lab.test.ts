@@ -6,7 +6,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { runStep } from '../helpers/action-step.js';
+import { runStep, runStepAsync } from '../helpers/action-step.js';
+import { fakeGithub } from '../helpers/github-api.js';
 import { freshLab, LAB, lab, labContainer } from '../helpers/lab.js';
 import { cleanupTmp } from '../helpers/tmp.js';
 
@@ -75,3 +76,46 @@ it('mode auto heals a torn tail, reports it per node, and keeps the report priva
   expect(phases.indexOf('wal')).toBeLessThan(phases.indexOf('start'));
   expect(labContainer(2).running).toBe(true);
 });
+
+it('an OOM-killed node with incident-issue: one issue opened, updated by the next run, closed by a healthy sweep', async () => {
+  const github = await fakeGithub();
+  try {
+    const runner = {
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: 'acme/kv',
+      GITHUB_RUN_ID: '9',
+    };
+    const step = (inputs: Record<string, string>) =>
+      runStepAsync(
+        'remediate.js',
+        { ...base, 'incident-issue': 'true', token: 'gh-t0ken', cluster: 'lab', ...inputs },
+        runner,
+      );
+    lab('fault', 'oom', 'n3');
+    // The sweep finds it: one issue, labelled, with the findings and the run link.
+    const first = await step({ reason: 'scheduled sweep' });
+    expect(first.outputs.result, first.stdout).toBe('attention');
+    expect(first.outputs.incident).toBe('opened');
+    expect(github.issues).toHaveLength(1);
+    expect(github.issues[0]!.labels).toEqual(['raftroll-incident']);
+    expect(github.issues[0]!.body).toMatch(/\| n3 \| oom-killed/);
+    expect(github.issues[0]!.body).toContain('https://github.com/acme/kv/actions/runs/9');
+    // The heal updates the same issue: never two open ones for one cluster.
+    const heal = await step({ mode: 'auto' });
+    expect(heal.outputs.result, heal.stdout).toBe('healed');
+    expect(heal.outputs).toMatchObject({ incident: 'updated', 'incident-number': '1' });
+    expect(github.issues.filter((i) => i.state === 'open')).toHaveLength(1);
+    expect(github.issues[0]!.body).toMatch(/recreate-with-defaults \| healed/);
+    // A healthy sweep comments and closes it.
+    const sweep = await step({ reason: 'scheduled sweep' });
+    expect(sweep.outputs.result).toBe('healthy');
+    expect(sweep.outputs.incident).toBe('closed');
+    expect(github.issues[0]!.state).toBe('closed');
+    expect(
+      github.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/comments')),
+    ).toHaveLength(2);
+    expect(JSON.stringify(github.calls)).not.toContain('gh-t0ken');
+  } finally {
+    await github.close();
+  }
+}, 300_000);
