@@ -46,6 +46,11 @@ export interface LabApi {
   ): Promise<Set<string>>;
   /** The Raft view of the group whose endpoint this is. */
   status(endpoint: string, timeoutMs: number): Promise<RaftView>;
+  /**
+   * Drops the connections the API keeps open. A channel still redialling a node that does not
+   * answer (a partition) would otherwise keep a finished command from exiting.
+   */
+  close?(): void;
 }
 
 /** Where one Raft group of a node answers. */

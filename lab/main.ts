@@ -19,7 +19,13 @@ import {
   SSH,
   STATE,
 } from './config.js';
-import { DEFAULT_ENGINE, ENGINE_NAMES, engineNamed, labEngine } from './engines/registry.js';
+import {
+  closeEngineClients,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  engineNamed,
+  labEngine,
+} from './engines/registry.js';
 import { FAULTS, fault, removeChain } from './faults.js';
 import { ensureKeys, ensureUsers, hostUp, removeUsers, startHost, stopHost } from './hosts.js';
 import { ensureImages } from './images.js';
@@ -215,4 +221,6 @@ try {
 } catch (e) {
   console.error(`lab: ${(e as Error).message}`);
   process.exitCode = 1;
+} finally {
+  closeEngineClients();
 }

@@ -144,6 +144,8 @@ export const elastickvApi: LabApi = {
     return found;
   },
 
+  close: closeClients,
+
   async status(endpoint, timeoutMs): Promise<RaftView> {
     const { node } = parseEndpoint(endpoint);
     const s = pb.decodeStatus(

@@ -28,6 +28,11 @@ export function engineNamed(name: string, opts: EngineOptions = {}): LabEngine {
   return make(opts);
 }
 
+/** Closes every engine API's open connections, so a command that is done can exit. */
+export function closeEngineClients(): void {
+  for (const make of Object.values(ENGINES)) make({}).api.close?.();
+}
+
 /** The engine of the running lab (the default one when no lab is up). */
 export function labEngine(): LabEngine {
   const s = labState();
