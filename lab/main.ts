@@ -186,6 +186,10 @@ program
       if (o.group !== undefined && kind !== 'torn-tail' && kind !== 'corrupt')
         throw new Error(`--group applies to torn-tail and corrupt only, not to ${kind}`);
       const group = o.group === undefined ? undefined : Number(o.group);
+      if (group !== undefined && !engine.groups.includes(group))
+        throw new Error(
+          `--group is "${o.group}": the ${engine.name} lab runs Raft groups ${engine.groups.join(', ')}`,
+        );
       const r = await fault(engine, kind, parseNode(node, hosts), hosts, { ...o, group });
       console.log(JSON.stringify({ fault: kind, node, ...r }));
     },
