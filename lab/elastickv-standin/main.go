@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 )
 
 func main() {
@@ -84,7 +85,9 @@ func run(cfg *config) error {
 			closeAll()
 			return errors.New("failed to listen on " + spec.Address + ": " + err.Error())
 		}
-		s := grpc.NewServer(grpc.MaxRecvMsgSize(maxMessageBytes))
+		s := grpc.NewServer(grpc.MaxRecvMsgSize(maxMessageBytes),
+			// Peers ping every 2s (see the transport); allow it rather than answer GOAWAY.
+			grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Second, PermitWithoutStream: true}))
 		pb.RegisterRaftAdminServer(s, &adminService{g: g})
 		pb.RegisterRawKVServer(s, kv)
 		pb.RegisterStandinRaftServer(s, &raftService{g: g})
