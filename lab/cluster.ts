@@ -39,7 +39,10 @@ export async function startNode(engine: LabEngine, i: number, hosts: number[]): 
   await runNode(engine, i, hosts);
 }
 
-/** Starts every missing node, then waits until all of them agree on a leader. */
+/**
+ * Starts every missing node, waits until every Raft group has a leader all nodes see, lets the
+ * engine settle (elastickv spreads its group leaders), and waits for agreement again.
+ */
 export async function ensureCluster(engine: LabEngine, hosts: number[]): Promise<void> {
   await Promise.all(
     hosts.map(async (i) => {
@@ -49,24 +52,44 @@ export async function ensureCluster(engine: LabEngine, hosts: number[]): Promise
     }),
   );
   await waitHealthy(engine, hosts);
+  if (engine.settle) {
+    await engine.settle(hosts);
+    await waitHealthy(engine, hosts);
+  }
 }
 
+/** The leader of each group, by group, once every node sees the same one in every group. */
 export async function waitHealthy(
   engine: LabEngine,
   hosts: number[],
   timeoutMs = 45_000,
-): Promise<RaftView[]> {
+): Promise<Map<number, string>> {
+  const what =
+    engine.groups.length > 1
+      ? `each of the ${engine.name} cluster's ${engine.groups.length} Raft groups to elect a leader seen by every node`
+      : `the ${engine.name} cluster to elect a leader seen by every node`;
   return waitFor(
-    `the ${engine.name} cluster to elect a leader seen by every node`,
+    what,
     async () => {
-      const s = await Promise.all(hosts.map((i) => engine.api.status(engine.endpoint(i), 1500)));
-      const leader = s[0]?.leader;
-      return leader && s.every((x) => x.leader === leader) ? s : undefined;
+      const views = await Promise.all(
+        hosts.map((i) =>
+          Promise.all(engine.groupEndpoints(i).map((g) => engine.api.status(g.endpoint, 1500))),
+        ),
+      );
+      const leaders = new Map<number, string>();
+      for (const [k, g] of engine.groups.entries()) {
+        const leader = views[0]?.[k]?.leader;
+        if (!leader || !views.every((v) => v[k]?.leader === leader)) return undefined;
+        leaders.set(g, leader);
+      }
+      return leaders;
     },
     timeoutMs,
     200,
   );
 }
+
+export type GroupRaft = (RaftView & { role: 'leader' | 'follower' }) | { error: string };
 
 export interface StatusRow {
   node: string;
@@ -85,7 +108,10 @@ export interface StatusRow {
         env: string[];
       }
     | undefined;
-  raft: (RaftView & { role: 'leader' | 'follower' }) | { error: string } | undefined;
+  /** The first group's view (the node's only one, for single-group engines). */
+  raft: GroupRaft | undefined;
+  /** Every group's view, in the engine's group order. */
+  groups: { group: number; raft: GroupRaft }[];
   hostUp?: boolean;
 }
 
@@ -98,6 +124,7 @@ export async function clusterStatus(engine: LabEngine, hosts: number[]): Promise
         host: hostIp(i),
         container: undefined,
         raft: undefined,
+        groups: [],
       };
       const c = await inspect(i, engine.container).catch(() => undefined);
       if (c) {
@@ -114,12 +141,18 @@ export async function clusterStatus(engine: LabEngine, hosts: number[]): Promise
           env: c.Config.Env,
         };
       }
-      try {
-        const s = await engine.api.status(engine.endpoint(i), 1500);
-        row.raft = { ...s, role: s.memberId === s.leader ? 'leader' : 'follower' };
-      } catch (e) {
-        row.raft = { error: (e as Error).message };
-      }
+      row.groups = await Promise.all(
+        engine.groupEndpoints(i).map(async ({ group, endpoint }) => {
+          try {
+            const s = await engine.api.status(endpoint, 1500);
+            const role = s.memberId === s.leader ? ('leader' as const) : ('follower' as const);
+            return { group, raft: { ...s, role } };
+          } catch (e) {
+            return { group, raft: { error: (e as Error).message } };
+          }
+        }),
+      );
+      row.raft = row.groups[0]?.raft;
       return row;
     }),
   );

@@ -29,6 +29,8 @@ export interface FaultOptions {
   sector?: boolean;
   /** oom: the tiny memory limit. */
   memory?: string;
+  /** torn-tail, corrupt: the Raft group whose WAL is damaged (default: the engine's first). */
+  group?: number;
   timeoutMs?: number;
 }
 
@@ -60,16 +62,29 @@ async function oom(
   await docker(i, stopContainer(engine.container, 10));
   await docker(i, removeContainer(engine.container));
   await runNode(engine, i, hosts, { image: c.Config.Image, memory });
+  let signalled: number | undefined;
   const state = await waitFor(
     `node ${i} to be OOM-killed under a ${memory} limit`,
     async () => {
       const s = (await inspect(i, engine.container))?.State;
-      return s?.OOMKilled ? s : undefined;
+      if (s?.OOMKilled) return s;
+      // An engine that eats memory on a signal is made to, once: the load alone may not
+      // reach even a tiny limit.
+      if (engine.oomSignal && s?.Running && s.Pid > 0 && signalled !== s.Pid) {
+        process.kill(s.Pid, engine.oomSignal);
+        signalled = s.Pid;
+      }
+      return undefined;
     },
     timeoutMs,
     100,
   );
-  return { memory, oomKilled: state.OOMKilled, exitCode: state.ExitCode };
+  return {
+    memory,
+    oomKilled: state.OOMKilled,
+    exitCode: state.ExitCode,
+    ...(signalled ? { signal: engine.oomSignal } : {}),
+  };
 }
 
 async function stopped(engine: LabEngine, i: number): Promise<void> {
@@ -77,10 +92,21 @@ async function stopped(engine: LabEngine, i: number): Promise<void> {
   if (c.State.Running || c.State.Restarting) await docker(i, stopContainer(engine.container, 10));
 }
 
-/** The last segment of the WAL directory the engine names first. */
-function lastSegment(engine: LabEngine, i: number): string {
-  const wal = engine.walDirs(i)[0];
-  if (!wal) throw new Error(`the ${engine.name} engine names no WAL directory for node ${i}`);
+/** The WAL directory of node i's Raft group `group` (the engine's first group by default). */
+export function walDirOf(engine: LabEngine, i: number, group = engine.groups[0]): string {
+  const k = engine.groups.indexOf(group ?? Number.NaN);
+  const wal = k < 0 ? undefined : engine.walDirs(i)[k];
+  if (!wal) {
+    throw new Error(
+      `--group is "${group}": the ${engine.name} lab runs Raft groups ${engine.groups.join(', ')}`,
+    );
+  }
+  return wal;
+}
+
+/** The last segment of one Raft group's WAL directory. */
+function lastSegment(engine: LabEngine, i: number, group?: number): string {
+  const wal = walDirOf(engine, i, group);
   const segs = readdirSync(wal)
     .filter((n) => n.endsWith('.wal'))
     .sort();
@@ -97,9 +123,10 @@ function lastSegment(engine: LabEngine, i: number): string {
  * record that was being written is damaged: a record the node had already synced (and
  * acknowledged to the leader) is never lost, exactly as in a real torn write.
  */
-async function tornTail(engine: LabEngine, i: number, { sector = false }: FaultOptions) {
+async function tornTail(engine: LabEngine, i: number, { sector = false, group }: FaultOptions) {
+  walDirOf(engine, i, group); // a bad --group fails before the node is stopped
   await stopped(engine, i);
-  const path = lastSegment(engine, i);
+  const path = lastSegment(engine, i, group);
   const buf = readFileSync(path);
   const fs = frames(buf);
   const last = fs.at(-1);
@@ -124,9 +151,10 @@ async function tornTail(engine: LabEngine, i: number, { sector = false }: FaultO
 }
 
 /** With the node stopped, flip one byte inside a middle record's data: a CRC mismatch. */
-async function corrupt(engine: LabEngine, i: number) {
+async function corrupt(engine: LabEngine, i: number, { group }: FaultOptions) {
+  walDirOf(engine, i, group);
   await stopped(engine, i);
-  const path = lastSegment(engine, i);
+  const path = lastSegment(engine, i, group);
   const buf = readFileSync(path);
   const fs = frames(buf);
   const f = fs[Math.floor(fs.length / 2)];
@@ -202,7 +230,7 @@ export async function fault(
     case 'torn-tail':
       return tornTail(engine, i, opts);
     case 'corrupt':
-      return corrupt(engine, i);
+      return corrupt(engine, i, opts);
     case 'ssh-down':
       await stopSshd(i);
       return {};

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LAB } from './config.js';
-import type { LabEngine } from './engine.js';
+import type { LabEngine, LoadLane } from './engine.js';
 import { pidOf, waitFor } from './wait.js';
 
 const DIR = join(LAB, 'load');
@@ -20,13 +20,21 @@ export interface LoadRun {
   prefix: string;
   rate: number;
   startedAt: number;
-  endpoints: string[];
+  /** One writer per lane; each lane's keys land in one Raft group. */
+  lanes: LoadLane[];
 }
 
 interface Acked {
   k: string;
+  /** The lane's group. */
+  g: number;
   t: number;
   s: number;
+}
+
+interface Failed {
+  e: string;
+  g: number;
 }
 
 export function loadRunning(): boolean {
@@ -45,17 +53,17 @@ export async function startLoad(
   mkdirSync(DIR, { recursive: true });
   const run = `${Date.now().toString(36)}`;
   const prefix = `raftroll-load/${run}/`;
-  const endpoints = hosts.map((i) => engine.endpoint(i));
+  const lanes = engine.loadLanes(prefix, hosts);
   rmSync(JOURNAL, { force: true });
   const log = openSync(join(DIR, 'worker.log'), 'a');
   const child = spawn(
     process.execPath,
-    [WORKER, engine.name, JOURNAL, prefix, String(rate), ...endpoints],
+    [WORKER, engine.name, JOURNAL, String(rate), JSON.stringify(lanes)],
     { detached: true, stdio: ['ignore', log, log] },
   );
   child.unref();
   writeFileSync(PID, String(child.pid));
-  const meta: LoadRun = { run, prefix, rate, startedAt: Date.now(), endpoints };
+  const meta: LoadRun = { run, prefix, rate, startedAt: Date.now(), lanes };
   writeFileSync(META, JSON.stringify(meta));
   return meta;
 }
@@ -67,21 +75,23 @@ export async function stopLoad(): Promise<void> {
   await waitFor('the load worker to stop', () => pidOf(PID) === undefined, 10_000, 50);
 }
 
-export function readJournal(): { acked: Acked[]; errors: unknown[] } {
+export function readJournal(): { acked: Acked[]; errors: Failed[] } {
   if (!existsSync(JOURNAL)) return { acked: [], errors: [] };
   const acked: Acked[] = [];
-  const errors: unknown[] = [];
+  const errors: Failed[] = [];
   for (const line of readFileSync(JOURNAL, 'utf8').split('\n')) {
     if (!line) continue;
-    let r: Partial<Acked>;
+    let r: Partial<Acked & Failed>;
     try {
       r = JSON.parse(line);
     } catch {
       continue; // a line cut by a kill of the worker itself
     }
     if (r.k) acked.push(r as Acked);
-    else errors.push(r);
+    else errors.push(r as Failed);
   }
+  // The lanes write concurrently: stalls are measured in acknowledgement order.
+  acked.sort((a, b) => a.t - b.t);
   return { acked, errors };
 }
 
@@ -103,44 +113,78 @@ export function longestStall(acked: { t: number }[]): {
   return worst;
 }
 
-export interface LoadCheck {
-  run: string;
+/** The check's figures for one Raft group's writes (or all of them). */
+export interface LoadFigures {
   writes: number;
   errors: number;
   lost: number;
   lostKeys: string[];
   longestStallMs: number;
   stallFrom: number | undefined;
-  durationMs: number;
 }
 
-/** Reads every acknowledged key back with one linearizable read. */
-export async function checkLoad(engine: LabEngine, hosts: number[]): Promise<LoadCheck> {
-  if (!existsSync(META)) throw new Error("no load has run: 'npm run lab -- load start' first");
-  const meta = JSON.parse(readFileSync(META, 'utf8')) as LoadRun;
-  const { acked, errors } = readJournal();
-  let found: Set<string> | undefined;
-  let lastError: Error | undefined;
-  for (const i of hosts) {
-    try {
-      found = await engine.api.keys(engine.endpoint(i), meta.prefix, 10_000);
-      break;
-    } catch (e) {
-      lastError = e as Error;
-    }
-  }
-  if (!found) throw new Error(`no node answered the read-back: ${lastError?.message}`);
-  const have = found;
-  const lost = acked.filter((a) => !have.has(a.k)).map((a) => a.k);
+export interface LoadCheck extends LoadFigures {
+  run: string;
+  durationMs: number;
+  /** Per Raft group; a stall here is time in which that group acknowledged nothing. */
+  groups: ({ group: number } & LoadFigures)[];
+}
+
+function figures(acked: Acked[], errors: Failed[], lost: string[]): LoadFigures {
   const stall = longestStall(acked);
   return {
-    run: meta.run,
     writes: acked.length,
     errors: errors.length,
     lost: lost.length,
     lostKeys: lost.slice(0, 20),
     longestStallMs: stall.ms,
     stallFrom: stall.from,
+  };
+}
+
+/** Reads every acknowledged key back, lane by lane, from the first node that answers. */
+async function readLane(engine: LabEngine, lane: LoadLane, keys: string[]): Promise<Set<string>> {
+  let lastError: Error | undefined;
+  for (const endpoint of lane.endpoints) {
+    try {
+      return await engine.api.readBack(endpoint, lane.prefix, keys, 10_000);
+    } catch (e) {
+      lastError = e as Error;
+    }
+  }
+  throw new Error(
+    `no node answered the read-back of group ${lane.group} (${lane.endpoints.join(', ')}): ${lastError?.message}`,
+  );
+}
+
+export async function checkLoad(engine: LabEngine, _hosts: number[]): Promise<LoadCheck> {
+  if (!existsSync(META)) throw new Error("no load has run: 'npm run lab -- load start' first");
+  const meta = JSON.parse(readFileSync(META, 'utf8')) as LoadRun;
+  const { acked, errors } = readJournal();
+  const lostAll: string[] = [];
+  const groups: LoadCheck['groups'] = [];
+  for (const lane of meta.lanes) {
+    const mine = acked.filter((a) => a.g === lane.group);
+    const have = await readLane(
+      engine,
+      lane,
+      mine.map((a) => a.k),
+    );
+    const lost = mine.filter((a) => !have.has(a.k)).map((a) => a.k);
+    lostAll.push(...lost);
+    groups.push({
+      group: lane.group,
+      ...figures(
+        mine,
+        errors.filter((e) => e.g === lane.group),
+        lost,
+      ),
+    });
+  }
+  return {
+    run: meta.run,
+    ...figures(acked, errors, lostAll),
     durationMs: acked.length ? acked.at(-1)!.t - meta.startedAt : 0,
+    groups,
   };
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { $ } from 'zx';
-import { clusterStatus, ensureCluster } from './cluster.js';
+import { clusterStatus, ensureCluster, type GroupRaft } from './cluster.js';
 import {
   HOST_DATA,
   hostIp,
@@ -19,19 +19,36 @@ import {
   SSH,
   STATE,
 } from './config.js';
-import { DEFAULT_ENGINE, ENGINE_NAMES, engineNamed, labEngine } from './engines/registry.js';
+import {
+  closeEngineClients,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  engineNamed,
+  labEngine,
+} from './engines/registry.js';
 import { FAULTS, fault, removeChain } from './faults.js';
 import { ensureKeys, ensureUsers, hostUp, removeUsers, startHost, stopHost } from './hosts.js';
 import { ensureImages } from './images.js';
 import { writeInventory } from './inventory.js';
-import { checkLoad, startLoad, stopLoad } from './load.js';
+import { checkLoad, type LoadFigures, startLoad, stopLoad } from './load.js';
 import { type LabState, labOwner, labState, parseNode, requireLab } from './state.js';
 
 const seconds = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
 
-async function up({ hosts: n, engine: engineName }: { hosts: string; engine: string }) {
+async function up({
+  hosts: n,
+  engine: engineName,
+  groups: g,
+}: {
+  hosts: string;
+  engine: string;
+  groups?: string;
+}) {
   const t = Date.now();
-  const engine = engineNamed(engineName);
+  const groups = g === undefined ? undefined : Number(g);
+  if (groups !== undefined && Number.isNaN(groups))
+    throw new Error(`--groups is "${g}": expected a whole number`);
+  const engine = engineNamed(engineName, { groups });
   const count = Number(n);
   if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) {
     throw new Error(`--hosts is "${n}": expected a whole number from 1 to ${MAX_HOSTS}`);
@@ -48,10 +65,19 @@ async function up({ hosts: n, engine: engineName }: { hosts: string; engine: str
   const runningEngine = running?.engine ?? DEFAULT_ENGINE;
   if (running && runningEngine !== engine.name)
     throw new Error(`a lab running ${runningEngine} is up; run 'npm run lab -- down' first`);
+  const runningGroups = engineNamed(runningEngine, { groups: running?.groups }).groups.length;
+  if (running && runningGroups !== engine.groups.length)
+    throw new Error(
+      `a lab with ${runningGroups} Raft groups per node is up; run 'npm run lab -- down' first`,
+    );
   await $({ stdio: 'inherit' })`bash ${ROOT}/scripts/setup.sh`;
   const hosts = Array.from({ length: count }, (_, k) => k + 1);
   mkdirSync(LAB, { recursive: true });
-  const state: LabState = { hosts: count, engine: engine.name };
+  const state: LabState = {
+    hosts: count,
+    engine: engine.name,
+    ...(engine.groups.length > 1 || groups !== undefined ? { groups: engine.groups.length } : {}),
+  };
   writeFileSync(STATE, JSON.stringify(state));
   mkdirSync(RUN, { recursive: true });
   writeFileSync(OWNER, `${ROOT}\n`);
@@ -61,7 +87,8 @@ async function up({ hosts: n, engine: engineName }: { hosts: string; engine: str
   await Promise.all(hosts.map((i) => ensureImages(i, engine)));
   await ensureCluster(engine, hosts);
   writeInventory(engine, hosts);
-  console.log(`lab up: ${count} hosts, ${engine.name} cluster healthy (${seconds(t)})`);
+  const perNode = engine.groups.length > 1 ? ` (${engine.groups.length} Raft groups per node)` : '';
+  console.log(`lab up: ${count} hosts, ${engine.name} cluster${perNode} healthy (${seconds(t)})`);
   console.log(`inventory: ${INVENTORY}`);
   console.log(
     `try: ssh -i ${SSH.key} -o UserKnownHostsFile=${SSH.knownHosts} -o StrictHostKeyChecking=yes root@${hostIp(1)} docker ps`,
@@ -101,16 +128,23 @@ async function status({ json }: { json?: boolean }) {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
+  const raftText = (raft: GroupRaft | undefined) =>
+    !raft || 'error' in raft
+      ? `unreachable (${raft?.error})`
+      : `${raft.role} leader=${raft.leader ?? 'none'} term=${raft.raftTerm} index=${raft.raftIndex} applied=${raft.raftAppliedIndex}`;
   for (const r of rows) {
     const c = r.container;
     const box = c
       ? `${c.status}${c.oomKilled ? ' OOMKilled' : ''} restarts=${c.restartCount} ${c.image} mem=${c.memory}`
       : 'no container';
-    const raft =
-      !r.raft || 'error' in r.raft
-        ? `unreachable (${r.raft?.error})`
-        : `${r.raft.role} term=${r.raft.raftTerm} index=${r.raft.raftIndex} applied=${r.raft.raftAppliedIndex}`;
-    console.log(`${r.node} ${r.host} host=${r.hostUp ? 'up' : 'DOWN'}  ${box}  ${raft}`);
+    if (r.groups.length <= 1) {
+      console.log(
+        `${r.node} ${r.host} host=${r.hostUp ? 'up' : 'DOWN'}  ${box}  ${raftText(r.raft)}`,
+      );
+      continue;
+    }
+    console.log(`${r.node} ${r.host} host=${r.hostUp ? 'up' : 'DOWN'}  ${box}`);
+    for (const g of r.groups) console.log(`  group ${g.group}: ${raftText(g.raft)}`);
   }
 }
 
@@ -122,6 +156,7 @@ program
   .description('start hosts, engines and the Raft cluster (idempotent)')
   .option('--hosts <n>', 'how many hosts', '3')
   .option('--engine <name>', `the database to run: ${ENGINE_NAMES.join(', ')}`, DEFAULT_ENGINE)
+  .option('--groups <n>', 'elastickv only: Raft groups per node, 1 to 8 (default 3)')
   .action(up);
 program
   .command('down')
@@ -140,11 +175,25 @@ program
   .argument('<node>', 'n1, n2, ...')
   .option('--sector', 'torn-tail: zero a 512-byte sector of the last record instead of cutting it')
   .option('--memory <size>', 'oom: the tiny memory limit', '20m')
-  .action(async (kind: string, node: string, o: { sector?: boolean; memory: string }) => {
-    const hosts = requireLab();
-    const r = await fault(labEngine(), kind, parseNode(node, hosts), hosts, o);
-    console.log(JSON.stringify({ fault: kind, node, ...r }));
-  });
+  .option(
+    '--group <n>',
+    'torn-tail, corrupt: the Raft group whose WAL to damage (default: the first)',
+  )
+  .action(
+    async (kind: string, node: string, o: { sector?: boolean; memory: string; group?: string }) => {
+      const hosts = requireLab();
+      const engine = labEngine();
+      if (o.group !== undefined && kind !== 'torn-tail' && kind !== 'corrupt')
+        throw new Error(`--group applies to torn-tail and corrupt only, not to ${kind}`);
+      const group = o.group === undefined ? undefined : Number(o.group);
+      if (group !== undefined && !engine.groups.includes(group))
+        throw new Error(
+          `--group is "${o.group}": the ${engine.name} lab runs Raft groups ${engine.groups.join(', ')}`,
+        );
+      const r = await fault(engine, kind, parseNode(node, hosts), hosts, { ...o, group });
+      console.log(JSON.stringify({ fault: kind, node, ...r }));
+    },
+  );
 const load = program.command('load').description('the write load and its check');
 load
   .command('start')
@@ -160,11 +209,14 @@ load
   .option('--json', 'as JSON')
   .action(async (o: { json?: boolean }) => {
     const r = await checkLoad(labEngine(), requireLab());
-    console.log(
-      o.json
-        ? JSON.stringify(r)
-        : `writes=${r.writes} errors=${r.errors} lost=${r.lost} longest-stall=${r.longestStallMs}ms`,
-    );
+    const line = (f: LoadFigures) =>
+      `writes=${f.writes} errors=${f.errors} lost=${f.lost} longest-stall=${f.longestStallMs}ms`;
+    if (o.json) console.log(JSON.stringify(r));
+    else {
+      console.log(line(r));
+      if (r.groups.length > 1)
+        for (const g of r.groups) console.log(`  group ${g.group}: ${line(g)}`);
+    }
     if (r.lost > 0) process.exitCode = 1;
   });
 
@@ -173,4 +225,6 @@ try {
 } catch (e) {
   console.error(`lab: ${(e as Error).message}`);
   process.exitCode = 1;
+} finally {
+  closeEngineClients();
 }

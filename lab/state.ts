@@ -7,6 +7,8 @@ export interface LabState {
   hosts: number;
   /** Absent in state written before the lab had more than one engine: etcd was the only one. */
   engine?: string;
+  /** Raft groups per node, for engines that run several (elastickv). */
+  groups?: number;
 }
 
 export function labOwner(): string | undefined {

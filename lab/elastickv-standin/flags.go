@@ -55,6 +55,7 @@ type config struct {
 	startupDelay    time.Duration
 	snapshotEntries uint64
 	tick            time.Duration
+	sigtermExit2    bool
 }
 
 const usageHeader = `elastickv-standin: a STAND-IN for elastickv, not elastickv.
@@ -67,8 +68,9 @@ grpc.health.v1 Health ("RawKV" SERVING while the group leads). Everything else e
 does (Redis, DynamoDB, S3, SQS, admin, KeyViz, encryption, ...) is absent: those flags are
 accepted and ignored.
 
-Stand-in behaviour: SIGTERM closes every WAL and exits 0; SIGUSR1 makes it allocate memory
-until the kernel (or GOMEMLIMIT's cgroup) kills it.
+Stand-in behaviour: SIGTERM closes every WAL and exits 0 (with --standinSigtermExit2 it exits 2
+at once, as elastickv does); SIGUSR1 makes it allocate memory until the kernel (or GOMEMLIMIT's
+cgroup) kills it. With ELASTICKV_STANDIN_BROKEN set in its environment it exits 1 at once.
 
 Flags:
 `
@@ -154,6 +156,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	delay := fs.Duration("standinStartupDelay", 0, "Stand-in only: wait this long after loading the WAL before serving (a slow FSM restore)")
 	snapEvery := fs.Uint64("standinSnapshotEntries", 10000, "Stand-in only: write a raft snapshot every N applied entries")
 	tick := fs.Duration("standinTick", 100*time.Millisecond, "Stand-in only: raft tick; a heartbeat is 1 tick, an election timeout 10")
+	sigtermExit2 := fs.Bool("standinSigtermExit2", false, "Stand-in only: on SIGTERM exit at once with code 2, leaving WALs unclosed, as elastickv (which has no SIGTERM handler) does as PID 1")
 
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -187,7 +190,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		leaderBalanceGlobalCool: *lbGlobalCool, leaderBalanceGrace: *lbGrace,
 		leaderBalanceThreshold: *lbThreshold, leaderBalanceMaxLag: *lbMaxLag,
 		leaderBalanceKillSwitch: *lbKill, startupDelay: *delay, snapshotEntries: *snapEvery,
-		tick: *tick, leaderBalancePinned: map[uint64]bool{},
+		tick: *tick, leaderBalancePinned: map[uint64]bool{}, sigtermExit2: *sigtermExit2,
 	}
 	var err error
 	if c.groups, err = parseRaftGroups(*raftGroups, *address); err != nil {

@@ -20,12 +20,19 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 )
 
 func main() {
 	// etcd's packages route the standard logger through their own at init; take it back.
 	log.SetOutput(os.Stderr)
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
+	// A release that fails at startup, for rollback tests: set in an image's environment, so
+	// the same command line that runs a good image runs this one.
+	if v := os.Getenv("ELASTICKV_STANDIN_BROKEN"); v != "" {
+		log.Printf("ELASTICKV_STANDIN_BROKEN=%s: this build is broken on purpose; exiting", v)
+		os.Exit(1)
+	}
 	cfg, err := parseFlags(os.Args[1:], os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
@@ -78,7 +85,9 @@ func run(cfg *config) error {
 			closeAll()
 			return errors.New("failed to listen on " + spec.Address + ": " + err.Error())
 		}
-		s := grpc.NewServer(grpc.MaxRecvMsgSize(maxMessageBytes))
+		s := grpc.NewServer(grpc.MaxRecvMsgSize(maxMessageBytes),
+			// Peers ping every 2s (see the transport); allow it rather than answer GOAWAY.
+			grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: time.Second, PermitWithoutStream: true}))
 		pb.RegisterRaftAdminServer(s, &adminService{g: g})
 		pb.RegisterRawKVServer(s, kv)
 		pb.RegisterStandinRaftServer(s, &raftService{g: g})
@@ -107,6 +116,12 @@ func run(cfg *config) error {
 		if sig == syscall.SIGUSR1 {
 			go allocateForever()
 			continue
+		}
+		if sig == syscall.SIGTERM && cfg.sigtermExit2 {
+			// elastickv registers no SIGTERM handler, so Go's runtime ends it with status 2
+			// (as PID 1 the kernel's default action never applies): no WAL is closed.
+			log.Printf("%s: exiting at once with status 2 (--standinSigtermExit2)", sig)
+			os.Exit(2)
 		}
 		log.Printf("%s: stopping gracefully", sig)
 		break

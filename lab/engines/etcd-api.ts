@@ -36,7 +36,10 @@ interface StatusReply {
   errors?: string[];
 }
 
-export const etcdApi: LabApi = {
+export const etcdApi: LabApi & {
+  /** Every key under prefix, in one linearizable read. */
+  keys(endpoint: string, prefix: string, timeoutMs: number): Promise<Set<string>>;
+} = {
   async put(endpoint, key, value, timeoutMs) {
     await call(endpoint, '/v3/kv/put', { key: b64(key), value: b64(value) }, timeoutMs);
   },
@@ -61,6 +64,11 @@ export const etcdApi: LabApi = {
       timeoutMs,
     );
     return new Set((r.kvs ?? []).map((kv) => unb64(kv.key)));
+  },
+
+  async readBack(endpoint, prefix, keys, timeoutMs) {
+    const have = await etcdApi.keys(endpoint, prefix, timeoutMs);
+    return new Set(keys.filter((k) => have.has(k)));
   },
 
   async status(endpoint, timeoutMs): Promise<RaftView> {

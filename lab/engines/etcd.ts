@@ -97,6 +97,12 @@ export const etcd: LabEngine = {
 
   endpoint: clientUrl,
 
+  groups: [1],
+
+  groupEndpoints: (i) => [{ group: 1, endpoint: clientUrl(i) }],
+
+  loadLanes: (prefix, hosts) => [{ group: 1, prefix, endpoints: hosts.map(clientUrl) }],
+
   peerPorts: () => [PEER_PORT],
 
   inventory: (_hosts: number[], shared: InventoryShared) => ({

@@ -1,11 +1,11 @@
 // Access to the lab from tests: bring it up fresh, reach its hosts the way raftroll does.
 
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { hostIp, hostPaths, LAB, nodeId, ROOT, SSH } from '../../lab/config.js';
+import { HOST_DATA, hostIp, hostPaths, LAB, nodeId, ROOT, RUN, SSH } from '../../lab/config.js';
 import { labEngine } from '../../lab/engines/registry.js';
 import { SshHost, type SshSettings } from '../../src/remote/ssh.js';
 
@@ -131,4 +131,23 @@ export async function raftrollInterrupted(
     child.on('close', resolve);
   });
   return { code, out };
+}
+
+/** Whatever the lab left behind after `down`: processes, mounts, listeners, rules, paths. */
+export function labLeftovers(): string[] {
+  const found: string[] = [];
+  const procs = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
+  // Paths only the lab's own processes carry: a bare "raftroll-lab" also matches the
+  // `flock /tmp/raftroll-lab.flock ...` that runs this very test.
+  for (const p of procs)
+    if (/\/run\/raftroll-lab|\.lab\/hosts|load-worker\./.test(p)) found.push(`process: ${p}`);
+  for (const m of readFileSync('/proc/mounts', 'utf8').split('\n'))
+    if (m.includes('raftroll-lab') || m.includes('.lab/')) found.push(`mount: ${m}`);
+  const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
+  for (const l of listening.split('\n'))
+    if (/127\.0\.1\.\d+:/.test(l)) found.push(`listener: ${l}`);
+  if (execFileSync('iptables', ['-S'], { encoding: 'utf8' }).includes('RAFTROLL-LAB'))
+    found.push('iptables chain');
+  for (const p of [RUN, HOST_DATA, LAB]) if (existsSync(p)) found.push(`path: ${p}`);
+  return found;
 }

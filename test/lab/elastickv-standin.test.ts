@@ -397,6 +397,30 @@ describe('the elastickv stand-in, 3 nodes x 3 Raft groups', () => {
     expect(r.verdict).toBe('clean');
   });
 
+  it('with --standinSigtermExit2 exits 2 at once on SIGTERM without closing its WAL, as elastickv does', async () => {
+    const dir = join(tmp('raftroll-standin-'), 'data');
+    const args = ['--raftId', 'term', '--raftDataDir', dir, '--address', addr(7, 1)];
+    start('term', [...args, '--raftBootstrap', '--standinSigtermExit2']);
+    const c = await client(7, 1);
+    await waitFor('the node to lead', async () =>
+      (await c.status(500)).role === 'leader' ? true : undefined,
+    );
+    const log = procs.get('term')!.log;
+    expect(await stop('term')).toBe(2);
+    expect(log.join('')).toContain('exiting at once with status 2');
+    expect(log.join('')).not.toContain('WAL closed');
+  });
+
+  it('exits 1 at once, before reading its flags, when ELASTICKV_STANDIN_BROKEN is set', () => {
+    const r = spawnSync(bin, ['--raftId', 'x', '--no-such-flag'], {
+      encoding: 'utf8',
+      env: { ...process.env, ELASTICKV_STANDIN_BROKEN: 'image' },
+      timeout: 10_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('broken on purpose');
+  });
+
   it('on SIGUSR1 allocates until something kills it (here an address-space limit; in a container, the OOM killer)', async () => {
     const dir = join(tmp('raftroll-standin-'), 'data');
     const child = spawn(

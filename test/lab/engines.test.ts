@@ -14,10 +14,26 @@ import { lab } from '../helpers/lab.js';
 const hosts = [1, 2, 3];
 
 describe('the engine registry', () => {
-  it('knows etcd, and names the valid engines when asked for another', () => {
-    expect(ENGINE_NAMES).toEqual(['etcd']);
+  it('knows etcd and elastickv, and names the valid engines when asked for another', () => {
+    expect(ENGINE_NAMES).toEqual(['etcd', 'elastickv']);
     expect(engineNamed('etcd').name).toBe('etcd');
-    expect(() => engineNamed('elastic')).toThrow('unknown engine "elastic": expected one of etcd');
+    expect(engineNamed('elastickv').name).toBe('elastickv');
+    expect(() => engineNamed('elastic')).toThrow(
+      'unknown engine "elastic": expected one of etcd, elastickv',
+    );
+    expect(() => engineNamed('constructor')).toThrow('unknown engine "constructor"');
+  });
+
+  it('takes a group count for elastickv only, from 1 to 8', () => {
+    expect(engineNamed('elastickv').groups).toEqual([1, 2, 3]);
+    expect(engineNamed('elastickv', { groups: 5 }).groups).toEqual([1, 2, 3, 4, 5]);
+    expect(() => engineNamed('etcd', { groups: 2 })).toThrow(
+      '--groups applies to the elastickv engine only',
+    );
+    for (const bad of [0, 9, 1.5, Number.NaN])
+      expect(() => engineNamed('elastickv', { groups: bad })).toThrow(
+        `--groups is "${bad}": expected a whole number from 1 to 8`,
+      );
   });
 });
 
@@ -107,7 +123,19 @@ describe('the etcd engine', () => {
 describe('lab up --engine', () => {
   it('refuses an unknown engine before touching anything, naming the valid ones', () => {
     expect(() => lab('up', '--engine', 'nope')).toThrow(
-      /lab: unknown engine "nope": expected one of etcd/,
+      /lab: unknown engine "nope": expected one of etcd, elastickv/,
+    );
+  });
+
+  it('refuses --groups with etcd and out-of-range group counts before touching anything', () => {
+    expect(() => lab('up', '--groups', '2')).toThrow(
+      /lab: --groups applies to the elastickv engine only/,
+    );
+    expect(() => lab('up', '--engine', 'elastickv', '--groups', '9')).toThrow(
+      /lab: --groups is "9": expected a whole number from 1 to 8/,
+    );
+    expect(() => lab('up', '--engine', 'elastickv', '--groups', 'two')).toThrow(
+      /lab: --groups is "two": expected a whole number/,
     );
   });
 });

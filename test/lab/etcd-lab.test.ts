@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HOST_DATA, hostIp, RUN, SSH } from '../../lab/config.js';
-import { LAB, lab, labWalDirs } from '../helpers/lab.js';
+import { HOST_DATA, hostIp, SSH } from '../../lab/config.js';
+import { LAB, lab, labLeftovers, labWalDirs } from '../helpers/lab.js';
 import { cleanupTmp, copyDir, tmp } from '../helpers/tmp.js';
 import { type ReadAllResult, walref } from '../helpers/walref.js';
 
@@ -47,24 +47,6 @@ interface Row {
   raft?: { role?: string; leader?: string; memberId?: string; raftIndex?: number; error?: string };
 }
 const status = (): Row[] => JSON.parse(lab('status', '--json'));
-
-function labLeftovers(): string[] {
-  const found: string[] = [];
-  const procs = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
-  // Paths only the lab's own processes carry: a bare "raftroll-lab" also matches the
-  // `flock /tmp/raftroll-lab.flock ...` that runs this very test.
-  for (const p of procs)
-    if (/\/run\/raftroll-lab|\.lab\/hosts|load-worker\./.test(p)) found.push(`process: ${p}`);
-  for (const m of readFileSync('/proc/mounts', 'utf8').split('\n'))
-    if (m.includes('raftroll-lab') || m.includes('.lab/')) found.push(`mount: ${m}`);
-  const listening = execFileSync('ss', ['-ltnH'], { encoding: 'utf8' });
-  for (const l of listening.split('\n'))
-    if (/127\.0\.1\.\d+:/.test(l)) found.push(`listener: ${l}`);
-  if (execFileSync('iptables', ['-S'], { encoding: 'utf8' }).includes('RAFTROLL-LAB'))
-    found.push('iptables chain');
-  for (const p of [RUN, HOST_DATA, LAB]) if (existsSync(p)) found.push(`path: ${p}`);
-  return found;
-}
 
 afterAll(cleanupTmp);
 
