@@ -123,8 +123,8 @@ const ROWS: Row[] = [
     args: () =>
       roll(
         inventoryWith((inv) => {
-          inv.nodes[1].host = inv.nodes[0].host;
-          inv.nodes[1].ssh = inv.nodes[0].ssh;
+          inv.nodes[1]!.host = inv.nodes[0]!.host;
+          inv.nodes[1]!.ssh = inv.nodes[0]!.ssh;
         }),
         '--image-tag',
         'b',
