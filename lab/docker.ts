@@ -39,6 +39,7 @@ export interface Inspected {
     OOMKilled: boolean;
     ExitCode: number;
     Pid: number;
+    StartedAt: string;
   };
   Config: { Image: string; Env: string[] };
   HostConfig: { Memory: number };

@@ -70,7 +70,10 @@ async function oom(
       if (s?.OOMKilled) return s;
       // An engine that eats memory on a signal is made to, once: the load alone may not
       // reach even a tiny limit.
-      if (engine.oomSignal && s?.Running && s.Pid > 0 && signalled !== s.Pid) {
+      // Only once the process has been up a moment: a signal that arrives before its handler is
+      // installed simply ends it (Go's default), and a restart would meet the same fate.
+      const upMs = s?.StartedAt ? Date.now() - Date.parse(s.StartedAt) : 0;
+      if (engine.oomSignal && s?.Running && s.Pid > 0 && signalled !== s.Pid && upMs > 1500) {
         process.kill(s.Pid, engine.oomSignal);
         signalled = s.Pid;
       }
