@@ -61151,6 +61151,10 @@ async function reseed(session, id, o) {
       message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
     };
   };
+  if (session.inv.engine === "elastickv")
+    return refused(
+      "an elastickv node is not re-seeded yet: its membership is per Raft group and a wiped node must start with --raftJoinAsLearner and --raftJoinMembers. Remove the member from every group, move its data directory aside, and join it back as a learner by hand"
+    );
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
   if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   const guard = quorumGuard(id, views, t);

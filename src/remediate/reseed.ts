@@ -105,6 +105,13 @@ export async function reseed(
       message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`,
     };
   };
+  // elastickv keeps one membership per Raft group, and a wiped node starts only with
+  // --raftJoinAsLearner --raftJoinMembers: removing and re-adding it in one group, then starting it
+  // with its normal flags, would leave it refusing to start (or founding a cluster of its own).
+  if (session.inv.engine === 'elastickv')
+    return refused(
+      'an elastickv node is not re-seeded yet: its membership is per Raft group and a wiped node must start with --raftJoinAsLearner and --raftJoinMembers. Remove the member from every group, move its data directory aside, and join it back as a learner by hand',
+    );
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
   if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   // Removing the member shrinks the cluster: every other member must be up and caught up.
