@@ -62398,10 +62398,10 @@ async function planRows(run2, order, views, image, specOf, found) {
     const skipped = found.skip.has(id);
     const actions = skipped ? [] : [
       ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
-      stopContainer(spec.name, t.stopGraceSeconds).join(" "),
+      quoteCommand(stopContainer(spec.name, t.stopGraceSeconds)),
       `verify the WAL under ${dataDir} (repair only a torn tail)`,
-      renameContainer(spec.name, previousName(spec.name)).join(" "),
-      `${runContainer(spec).join(" ")}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
+      quoteCommand(renameContainer(spec.name, previousName(spec.name))),
+      `${quoteCommand(runContainer(spec))}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
       `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`
     ];
     const notes = [

@@ -5,6 +5,7 @@ import type { NodeView } from '../cluster/observe.js';
 import type { NodeRow } from '../events/events.js';
 import type { RunContext } from '../node/context.js';
 import { previousName } from '../node/spec.js';
+import { quoteCommand } from '../remote/quote.js';
 import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import type { TargetImage } from './images.js';
@@ -35,10 +36,10 @@ export async function planRows(
           ...(v.raft?.role === 'leader'
             ? ['transfer leadership to the most caught-up healthy follower']
             : []),
-          docker.stopContainer(spec.name, t.stopGraceSeconds).join(' '),
+          quoteCommand(docker.stopContainer(spec.name, t.stopGraceSeconds)),
           `verify the WAL under ${dataDir} (repair only a torn tail)`,
-          docker.renameContainer(spec.name, previousName(spec.name)).join(' '),
-          `${docker.runContainer(spec).join(' ')}   # env: ${Object.keys(spec.env).join(', ') || 'none'} (values from a root-only file)`,
+          quoteCommand(docker.renameContainer(spec.name, previousName(spec.name))),
+          `${quoteCommand(docker.runContainer(spec))}   # env: ${Object.keys(spec.env).join(', ') || 'none'} (values from a root-only file)`,
           `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`,
         ];
     const notes = [

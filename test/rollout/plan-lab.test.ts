@@ -32,6 +32,10 @@ describe('on a healthy lab', () => {
     const r = raftroll(args('plan'));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.match(/^n\d \([a-z]+\): .*quorum guard passes/gm)).toHaveLength(3);
+    // The argv is shown shell-quoted: pasted into a shell it runs exactly what raftroll runs.
+    expect(r.stdout).toMatch(
+      /^ {4}docker run --detach --name etcd .* --env-file '<env-file>' -- raftroll-lab\/etcd:b /m,
+    );
   });
 
   it.each([
