@@ -158,9 +158,9 @@ describe('the WAL over SSH', () => {
 
       const fixed = await repairPath(new HostFiles(h), '/var/lib/raftroll-lab/etcd', rules);
       expect(fixed.after.verdict).toBe('clean');
-      expect((await h.run(['ls', '/var/lib/raftroll-lab/etcd/member/wal'])).stdout).toMatch(
-        /\.wal\.raftroll-backup/,
-      );
+      expect(
+        (await h.run(['ls', '/var/lib/raftroll-lab/etcd/member/wal.raftroll-backup'])).stdout,
+      ).toMatch(/\.wal\.raftroll-backup/);
       await h.run(['docker', 'start', 'etcd']);
     } finally {
       await h.close();
