@@ -81561,9 +81561,7 @@ var ClusterSession = class _ClusterSession {
     return this.controlDir;
   }
   sshTarget(node2) {
-    if (node2.ssh) return node2.ssh;
-    const user = this.inv.ssh?.user;
-    return user ? `${user}@${node2.host}` : node2.host;
+    return sshTargetOf(this.inv, node2);
   }
   host(node2) {
     let h = this.hosts.get(node2.id);

@@ -12,7 +12,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeGroups, type RaftGroup } from '../inventory/groups.js';
-import type { Inventory } from '../inventory/load.js';
+import { type Inventory, sshTargetOf } from '../inventory/load.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { ElastickvClient } from '../raft/elastickv.js';
 import { RaftAdminError, type RaftClient } from '../raft/engine.js';
@@ -144,9 +144,7 @@ export class ClusterSession {
   }
 
   sshTarget(node: NodeInput): string {
-    if (node.ssh) return node.ssh;
-    const user = this.inv.ssh?.user;
-    return user ? `${user}@${node.host}` : node.host;
+    return sshTargetOf(this.inv, node);
   }
 
   host(node: NodeInput): Host {
