@@ -52325,6 +52325,9 @@ function error(message, properties = {}) {
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
@@ -80936,6 +80939,80 @@ function whyFailed(e, permission) {
 }
 var bounded = () => ({ request: { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) } });
 
+// src/actions/github/branch-policy.ts
+async function guardEnvironment(token, environment) {
+  if (!token || !process.env.GITHUB_REPOSITORY) return;
+  const gh = repoOf(token, "branch policy check");
+  const branch = await defaultBranchOf(gh);
+  if (!branch) return;
+  const v = await checkBranchPolicy(gh, environment, branch);
+  for (const n of v.notes) notice(n);
+  if (v.problems.length > 0) throw new Error(`${v.problems.join("; ")}. Nothing was touched.`);
+}
+async function defaultBranchOf(gh) {
+  const fromEvent = context2.payload.repository?.default_branch;
+  if (fromEvent) return fromEvent;
+  try {
+    const r = await gh.octokit.rest.repos.get({ owner: gh.owner, repo: gh.repo, ...bounded() });
+    return r.data.default_branch;
+  } catch (e) {
+    warning(
+      `branch policy check: skipped, the default branch is not known: ${whyFailed(e, "contents: read")}`
+    );
+    return void 0;
+  }
+}
+async function checkBranchPolicy(gh, environment, defaultBranch) {
+  const where2 = { owner: gh.owner, repo: gh.repo, environment_name: environment };
+  let env;
+  let policies = [];
+  try {
+    env = (await gh.octokit.rest.repos.getEnvironment({ ...where2, ...bounded() })).data;
+    if (env.deployment_branch_policy?.custom_branch_policies) {
+      const r = await gh.octokit.rest.repos.listDeploymentBranchPolicies({
+        ...where2,
+        per_page: 100,
+        ...bounded()
+      });
+      policies = r.data.branch_policies ?? [];
+    }
+  } catch (e) {
+    warning(
+      `environment "${environment}": its deployment-branch policy was not checked: ${whyFailed(e, "actions: read")}`
+    );
+    return { problems: [], notes: [] };
+  }
+  return judgePolicy(environment, defaultBranch, env, policies);
+}
+function judgePolicy(environment, defaultBranch, env, policies) {
+  const problems = [];
+  const notes = [];
+  const fix = `in Settings \u2192 Environments \u2192 ${environment}, set "Deployment branches and tags" to "Selected branches and tags" with only ${defaultBranch}`;
+  const policy = env.deployment_branch_policy;
+  if (!policy) {
+    problems.push(`environment "${environment}" lets any branch deploy: ${fix}`);
+  } else if (policy.custom_branch_policies) {
+    const others = policies.filter(
+      (p) => (p.type ?? "branch") !== "branch" || p.name !== defaultBranch
+    );
+    for (const p of others)
+      problems.push(
+        `environment "${environment}" also lets the ${p.type ?? "branch"} pattern "${p.name}" deploy: ${fix}`
+      );
+    if (!policies.some((p) => (p.type ?? "branch") === "branch" && p.name === defaultBranch))
+      notes.push(`environment "${environment}" does not list ${defaultBranch} among its branches`);
+  } else if (policy.protected_branches) {
+    notes.push(
+      `environment "${environment}" lets every protected branch deploy, not only ${defaultBranch}`
+    );
+  }
+  if (!(env.protection_rules ?? []).some((r) => r.type === "required_reviewers"))
+    notes.push(
+      `environment "${environment}" has no required reviewers: a roll starts without anyone's approval`
+    );
+  return { problems, notes };
+}
+
 // src/actions/github/deployment.ts
 var short = (s) => s.length > 140 ? `${s.slice(0, 139)}\u2026` : s;
 var DeploymentRecord = class _DeploymentRecord {
@@ -81978,6 +82055,7 @@ async function run2() {
     const base = process.env.RUNNER_TEMP || tmpdir2();
     const inv = await inventoryFromInput(s.inventory, base);
     const image = s.image ?? withTag(inv.container.image, s.imageTag);
+    await guardEnvironment(s.token, s.environment);
     const events = new Events();
     logEvents(events, (node2) => `node ${node2}`);
     session = await openSession(inv, s, base, events);

@@ -18,6 +18,14 @@ let github: FakeGithub;
 
 beforeAll(async () => {
   github = await fakeGithub();
+  // As it should be set up: only the default branch deploys, after a review.
+  github.environments.production = {
+    data: {
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+      protection_rules: [{ type: 'required_reviewers' }],
+    },
+    policies: [{ name: 'main', type: 'branch' }],
+  };
   freshLab();
   // The inventory as a user would keep it in a repository: no key path, no known_hosts path;
   // those come in as secrets.

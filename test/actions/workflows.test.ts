@@ -61,11 +61,23 @@ describe('workflows', async () => {
       );
       const checkout = steps.find((x) => x.uses?.startsWith('actions/checkout@'))!;
       expect(checkout.with?.ref).toBe(expr('github.sha'));
-      expect(job.permissions).toEqual({ contents: 'read', deployments: 'write' });
+      expect(job.permissions).toEqual({ contents: 'read', deployments: 'write', actions: 'read' });
       const roll = steps.find((x) => x.uses?.startsWith('raftroll/raftroll@'))!;
       expect(roll.with?.environment).toBe(job.environment);
     },
   );
+
+  it.each(files)('%s waits after each Tailscale join until the nodes answer', (f) => {
+    const wf = parse(readFileSync(join(ROOT, f), 'utf8'));
+    const joins = Object.values(
+      wf.jobs as Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }>,
+    )
+      .flatMap((j) => j.steps)
+      .filter((x) => x.uses?.startsWith('tailscale/github-action@'));
+    const hosts = f.startsWith('.github') ? 'inputs.node_hosts' : 'env.RAFTROLL_NODE_HOSTS';
+    expect(joins.length).toBeGreaterThan(0);
+    for (const j of joins) expect(j.with?.targets).toBe(expr(hosts));
+  });
 
   it.each(files)('%s says the SSH keys must be environment secrets', (f) => {
     // The comments as prose: a phrase may wrap.

@@ -19,6 +19,11 @@ export interface FakeGithub {
   forbid: string[];
   /** Never answer these path prefixes (an API that hangs). */
   hang: string[];
+  /** Environments by name, as GitHub describes them, with their custom branch policies. */
+  environments: Record<
+    string,
+    { data: Record<string, unknown>; policies?: { name: string; type: string }[] }
+  >;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,7 @@ export async function fakeGithub(): Promise<FakeGithub> {
     issues: [],
     forbid: [],
     hang: [],
+    environments: {},
     close: async () => {},
   };
   let nextId = 1000;
@@ -79,6 +85,17 @@ export async function fakeGithub(): Promise<FakeGithub> {
         if (!issue) return send(404, { message: 'Not Found' });
         Object.assign(issue, call.body);
         return send(200, issue);
+      }
+      if (call.method === 'GET' && m(/^\/repos\/[^/]+\/[^/]+$/))
+        return send(200, { default_branch: 'main' });
+      const env =
+        call.method === 'GET' ? m(/\/environments\/([^/]+)(\/deployment-branch-policies)?$/) : null;
+      if (env) {
+        const e = state.environments[decodeURIComponent(env[1]!)];
+        if (!e) return send(404, { message: 'Not Found' });
+        if (!env[2]) return send(200, { name: env[1], ...e.data });
+        const all = e.policies ?? [];
+        return send(200, { total_count: all.length, branch_policies: all });
       }
       if (call.method === 'POST' && m(/\/issues\/\d+\/comments$/))
         return send(201, { id: nextId++, ...call.body });

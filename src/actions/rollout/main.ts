@@ -12,6 +12,7 @@ import { withTag } from '../../node/spec.js';
 import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { Rollout } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
+import { guardEnvironment } from '../github/branch-policy.js';
 import { repoOf } from '../github/client.js';
 import { DeploymentRecord, deploymentOutcome } from '../github/deployment.js';
 import { inventoryFromInput } from '../inventory-input.js';
@@ -26,6 +27,7 @@ export async function run(): Promise<void> {
     const base = process.env.RUNNER_TEMP || tmpdir();
     const inv = await inventoryFromInput(s.inventory, base);
     const image = s.image ?? withTag(inv.container.image, s.imageTag!);
+    await guardEnvironment(s.token, s.environment);
     const events = new Events();
     logEvents(events, (node) => `node ${node}`);
     session = await openSession(inv, s, base, events);
