@@ -35471,6 +35471,7 @@ var inspectImage = (image) => [
   image
 ];
 var pullImage = (image) => ["docker", "pull", "--quiet", "--", image];
+var inspectManifest = (image) => ["docker", "manifest", "inspect", "--", image];
 var MIN_STOP_GRACE_SECONDS = 1;
 var MAX_STOP_GRACE_SECONDS = 3600;
 var StopGraceError = class extends Error {
@@ -62311,6 +62312,18 @@ var TargetImage = class {
     if (found) this.ids.set(id, found);
     return found;
   }
+  /**
+   * Why a host that lacks the image could not pull it, or undefined: its registry is asked for
+   * the manifest (nothing is downloaded), with the host's own network and credentials.
+   */
+  async pullProblem(id) {
+    if (await this.idOn(id)) return void 0;
+    const r = await this.host(id).run(inspectManifest(this.image), {
+      allowFailure: true,
+      timeoutMs: 6e4
+    });
+    return r.code === 0 ? void 0 : pullFailure(this.image, r.stderr);
+  }
   async pullEverywhere(order, events) {
     await Promise.all(
       order.map(async (id) => {
@@ -62322,7 +62335,7 @@ var TargetImage = class {
           });
           if (r.code !== 0)
             throw new StepError(
-              `${id}: cannot pull ${this.image}: ${r.stderr.trim()}; nothing was touched`,
+              `${id}: ${pullFailure(this.image, r.stderr)}; nothing was touched`,
               id,
               "observe"
             );
@@ -62332,6 +62345,13 @@ var TargetImage = class {
     );
   }
 };
+function pullFailure(image, stderr) {
+  const said = stderr.trim().split("\n").filter(Boolean).at(-1) ?? "no message";
+  const why = /manifest unknown|manifest for .* not found|no such manifest|not found: manifest/i.test(stderr) ? `the tag of ${image} does not exist in its registry: check the tag` : /unauthorized|denied|authentication required|no basic auth/i.test(stderr) ? `the registry refuses ${image}: check the repository name, or log the host in (docker login)` : /no such host|lookup |dial tcp|i\/o timeout|connection refused|TLS handshake timeout/i.test(
+    stderr
+  ) ? `the registry of ${image} cannot be reached from this host` : `cannot pull ${image}`;
+  return `${why} (docker: ${said})`;
+}
 
 // src/rollout/leader-balance.ts
 async function pauseLeaderBalance(session, events) {
@@ -62554,6 +62574,7 @@ var Rollout = class {
         });
         for (const row of rows) this.addRow(row);
         if (found.length) throw new StepError(refusal(found[0]), found[0].node, "guard");
+        await this.pullable(order.filter((id) => !skip.has(id)));
         this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
         return { result: "success", rows: this.rows };
       }
@@ -62588,6 +62609,13 @@ var Rollout = class {
     }
   }
   /** The nodes a roll would skip as the cluster stands now (none when forced). */
+  /** A plan proves the roll's pull would work on every host that lacks the image. */
+  async pullable(order) {
+    const problems = await Promise.all(order.map((id) => this.target.pullProblem(id)));
+    const k = problems.findIndex(Boolean);
+    if (k >= 0)
+      throw new StepError(`${order[k]}: ${problems[k]}; nothing was touched`, order[k], "observe");
+  }
   async upToDate(order, views) {
     const skip = /* @__PURE__ */ new Set();
     if (this.opts.force) return skip;

@@ -28,6 +28,19 @@ export class TargetImage {
     return found;
   }
 
+  /**
+   * Why a host that lacks the image could not pull it, or undefined: its registry is asked for
+   * the manifest (nothing is downloaded), with the host's own network and credentials.
+   */
+  async pullProblem(id: string): Promise<string | undefined> {
+    if (await this.idOn(id)) return undefined;
+    const r = await this.host(id).run(docker.inspectManifest(this.image), {
+      allowFailure: true,
+      timeoutMs: 60_000,
+    });
+    return r.code === 0 ? undefined : pullFailure(this.image, r.stderr);
+  }
+
   async pullEverywhere(order: string[], events: Events): Promise<void> {
     await Promise.all(
       order.map(async (id) => {
@@ -39,7 +52,7 @@ export class TargetImage {
           });
           if (r.code !== 0)
             throw new StepError(
-              `${id}: cannot pull ${this.image}: ${r.stderr.trim()}; nothing was touched`,
+              `${id}: ${pullFailure(this.image, r.stderr)}; nothing was touched`,
               id,
               'observe',
             );
@@ -48,4 +61,20 @@ export class TargetImage {
       }),
     );
   }
+}
+
+/** A failed pull or manifest lookup in words that say what is wrong, then Docker's own. */
+export function pullFailure(image: string, stderr: string): string {
+  const said = stderr.trim().split('\n').filter(Boolean).at(-1) ?? 'no message';
+  const why =
+    /manifest unknown|manifest for .* not found|no such manifest|not found: manifest/i.test(stderr)
+      ? `the tag of ${image} does not exist in its registry: check the tag`
+      : /unauthorized|denied|authentication required|no basic auth/i.test(stderr)
+        ? `the registry refuses ${image}: check the repository name, or log the host in (docker login)`
+        : /no such host|lookup |dial tcp|i\/o timeout|connection refused|TLS handshake timeout/i.test(
+              stderr,
+            )
+          ? `the registry of ${image} cannot be reached from this host`
+          : `cannot pull ${image}`;
+  return `${why} (docker: ${said})`;
 }

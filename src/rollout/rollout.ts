@@ -129,6 +129,7 @@ export class Rollout {
         for (const row of rows) this.addRow(row);
         // A plan fails exactly when the roll would refuse, with the roll's words.
         if (found.length) throw new StepError(refusal(found[0]!), found[0]!.node, 'guard');
+        await this.pullable(order.filter((id) => !skip.has(id)));
         this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
         return { result: 'success', rows: this.rows };
       }
@@ -166,6 +167,14 @@ export class Rollout {
   }
 
   /** The nodes a roll would skip as the cluster stands now (none when forced). */
+  /** A plan proves the roll's pull would work on every host that lacks the image. */
+  private async pullable(order: string[]): Promise<void> {
+    const problems = await Promise.all(order.map((id) => this.target.pullProblem(id)));
+    const k = problems.findIndex(Boolean);
+    if (k >= 0)
+      throw new StepError(`${order[k]}: ${problems[k]}; nothing was touched`, order[k]!, 'observe');
+  }
+
   private async upToDate(order: string[], views: NodeView[]): Promise<Set<string>> {
     const skip = new Set<string>();
     if (this.opts.force) return skip;

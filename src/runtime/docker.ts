@@ -36,6 +36,8 @@ export const inspectImage = (image: string) => [
   image,
 ];
 export const pullImage = (image: string) => ['docker', 'pull', '--quiet', '--', image];
+/** Asks the image's registry for its manifest: proves it can be pulled, and downloads nothing. */
+export const inspectManifest = (image: string) => ['docker', 'manifest', 'inspect', '--', image];
 
 /** Bounds of a stop grace period: docker stop waits this long for a clean shutdown. */
 export const MIN_STOP_GRACE_SECONDS = 1;

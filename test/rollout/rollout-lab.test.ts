@@ -113,6 +113,35 @@ it('re-running a finished rollout restarts nothing', () => {
   expect(boxes()).toEqual(before);
 });
 
+it('a tag its registry cannot serve fails the plan and the roll, naming the host, before anything is touched', () => {
+  const before = boxes();
+  // The lab's hosts reach no registry: the manifest lookup fails as an unreachable one does.
+  const plan = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'dist/cli.js'),
+      'plan',
+      '--inventory',
+      INVENTORY,
+      '--etcd',
+      '3.4',
+      '--image-tag',
+      'nope',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  expect(plan.status, plan.stderr).toBe(1);
+  expect(plan.stdout + plan.stderr).toMatch(
+    /n\d: the registry of raftroll-lab\/etcd:nope cannot be reached from this host \(docker: .*\); nothing was touched/,
+  );
+  const r = roll('--image-tag', 'nope');
+  expect(r.code).toBe(1);
+  expect(r.report.message).toMatch(
+    /n\d: the registry of raftroll-lab\/etcd:nope cannot be reached/,
+  );
+  expect(boxes()).toEqual(before);
+});
+
 it('applies memory overrides, and "none" switches both defaults off', () => {
   // From a file, as secrets are given: nothing of it reaches any argv.
   const envFile = join(tmp(), 'extra.env');
