@@ -40350,7 +40350,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -40371,11 +40371,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -58076,7 +58076,7 @@ import { writeFile as writeFile2 } from "node:fs/promises";
 import { lstatSync, rmSync } from "node:fs";
 import { mkdtemp, readdir, readFile as readFile2, rm as rm2, writeFile } from "node:fs/promises";
 import { hostname as hostname5, tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/inventory/elastickv-container.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -58626,6 +58626,33 @@ function nodeGroups(inv) {
   cache.set(inv, out);
   return out;
 }
+function flagValue(args, name) {
+  const re = new RegExp(`^--?${name}(?:=(.*))?$`);
+  for (let k = 0; k < args.length; k++) {
+    const m = re.exec(args[k]);
+    if (m) return m[1] ?? args[k + 1];
+  }
+  return void 0;
+}
+var join2 = (dir, ...names) => [dir.replace(/\/+$/, ""), ...names].join("/");
+function predictedWalDirs(inv, node2) {
+  const dataDir = inv.container.dataDir;
+  if (inv.engine !== "elastickv") {
+    const walDir = flagValue(nodeSpec(inv, node2).args, "wal-dir");
+    return { dirs: [{ dir: walDir || join2(dataDir, "member", "wal") }] };
+  }
+  const root = join2(dataDir, node2.id);
+  const groups = nodeGroups(inv).get(node2.id) ?? [];
+  if (groups.length === 0) return { dirs: [{ dir: join2(root, "wal") }], groupsRoot: root };
+  const multi = groups.filter((g) => g.id !== 0).length > 1;
+  return {
+    dirs: groups.map((g) => ({
+      group: g.id,
+      dir: !multi && g.id !== 0 ? join2(root, "wal") : join2(root, `group-${g.id}`, "wal")
+    })),
+    groupsRoot: root
+  };
+}
 
 // src/raft/elastickv.ts
 var grpc = __toESM(require_src3(), 1);
@@ -59017,11 +59044,11 @@ async function removeStaleDirs(base = tmpdir()) {
   for (const name of names) {
     const pid = Number(PRIVATE_DIR.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    const dir = join2(base, name);
+    const dir = join3(base, name);
     try {
       const st = lstatSync(dir);
       if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
-      if (await readFile2(join2(dir, MADE_ON), "utf8") !== `${hostname5()}
+      if (await readFile2(join3(dir, MADE_ON), "utf8") !== `${hostname5()}
 `) continue;
       await rm2(dir, { recursive: true, force: true });
       removed.push(dir);
@@ -59067,18 +59094,18 @@ var ClusterSession = class _ClusterSession {
     const base = opts.baseDir ?? tmpdir();
     await removeStaleDirs(base);
     hookExit();
-    const dir = await mkdtemp(join2(base, `raftroll-${process.pid}-`));
+    const dir = await mkdtemp(join3(base, `raftroll-${process.pid}-`));
     openDirs.add(dir);
-    await writeFile(join2(dir, MADE_ON), `${hostname5()}
+    await writeFile(join3(dir, MADE_ON), `${hostname5()}
 `, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {
-      keyFile = join2(dir, "id");
+      keyFile = join3(dir, "id");
       await writeFile(keyFile, withNewline(opts.privateKey), { mode: 384 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
-      const file2 = join2(dir, "known_hosts");
+      const file2 = join3(dir, "known_hosts");
       await writeFile(file2, withNewline(opts.knownHosts), { mode: 384 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
     }
@@ -60483,11 +60510,339 @@ var StepError = class extends Error {
   name = "StepError";
 };
 
+// src/wal/snapshots.ts
+var SnapshotInputError = class extends Error {
+  name = "SnapshotInputError";
+};
+var hex16 = (n) => n.toString(16).padStart(16, "0");
+var hex8 = (n) => n.toString(16).padStart(8, "0");
+var snapFileName = (r) => `${hex16(r.term)}-${hex16(r.index)}.snap`;
+var fsmFileName = (index) => `${hex16(index)}.fsm`;
+async function walSnapshotRecords(files, walDir, rules) {
+  const entries3 = await files.list(walDir);
+  const { segments } = selectSegments(entries3.map((e) => e.name));
+  const sizes = new Map(entries3.map((e) => [e.name, e.size]));
+  const state = { crc: 0 };
+  const records = [];
+  let commit = 0;
+  const onRecord = (rec) => {
+    if (rec.type.hi !== 0) return void 0;
+    if (rec.type.lo === RecordType.crc) {
+      if (state.crc !== 0 && rec.crc !== state.crc)
+        return { kind: "error", message: "wal: crc mismatch" };
+      state.crc = rec.crc;
+    } else if (rec.type.lo === RecordType.state) {
+      const h = decodeHardState(rec.buf, rec.dataStart, rec.dataEnd, rules.skip);
+      if (isFailure(h)) return { kind: "panic", message: `mustUnmarshalState: ${h.message}` };
+      commit = h.commit;
+    } else if (rec.type.lo === RecordType.snapshot) {
+      const s = decodeSnapshotRef(
+        rec.buf,
+        rec.dataStart,
+        rec.dataEnd,
+        rules.skip,
+        rules.snapshotConfState
+      );
+      if (isFailure(s)) return { kind: "panic", message: `unmarshal snapshot: ${s.message}` };
+      records.push({ index: s.index, term: s.term });
+    }
+    return void 0;
+  };
+  for (let i = 0; i < segments.length; i++) {
+    const name = segments[i].name;
+    const cursor = new ByteCursor(files.read(joinPath(walDir, name)));
+    try {
+      const end = await decodeSegment(
+        cursor,
+        sizes.get(name) ?? 0,
+        i === segments.length - 1,
+        state,
+        rules,
+        onRecord
+      );
+      if (end.kind === "fail")
+        throw new SnapshotInputError(
+          `${joinPath(walDir, name)} at offset ${end.failure.offset}: ${end.failure.message}, while reading its snapshot records; the log changed after it was verified: is the node still running?`
+        );
+    } finally {
+      await cursor.close();
+    }
+  }
+  return { records, commit };
+}
+function startRecord(records, commit) {
+  let best;
+  for (const r of records) if (r.index <= commit && (!best || r.index >= best.index)) best = r;
+  return best;
+}
+async function checkSnapshotFiles(files, dir, record2) {
+  const out = { dir, record: record2, ok: true, files: [] };
+  if (!record2 || record2.index === 0) return out;
+  const fail2 = (problem) => ({ ...out, ok: false, problem });
+  const where2 = `the WAL's newest committed snapshot record (index ${record2.index}, term ${record2.term})`;
+  const snapPath = joinPath(joinPath(dir, "snap"), snapFileName(record2));
+  const st = await files.stat(snapPath);
+  if (!st)
+    return fail2(
+      `${snapPath} does not exist; ${where2} needs it, and the node cannot start without it`
+    );
+  if (st.kind !== "file") return fail2(`${snapPath} is not a regular file; ${where2} needs it`);
+  if (st.size === 0)
+    return fail2(`${snapPath} is empty (0 bytes); expected the snapshot ${where2} names`);
+  const snap = await readSnapFile(files, snapPath, st.size);
+  if ("problem" in snap)
+    return fail2(`${snapPath}: ${snap.problem}; expected the snapshot ${where2} names`);
+  if (snap.index !== record2.index || snap.term !== record2.term)
+    return fail2(
+      `${snapPath} holds the snapshot of index ${snap.index}, term ${snap.term}, not the one its name and ${where2} give; etcd would not start from it`
+    );
+  out.files.push(snapPath);
+  const token = snap.token;
+  if (!token) return out;
+  if ("problem" in token) return fail2(`${snapPath}: ${token.problem}`);
+  const fsmPath = joinPath(joinPath(dir, "fsm-snap"), fsmFileName(token.index));
+  const fsm = await checkFsmFile(files, fsmPath, token.crc);
+  if (fsm)
+    return fail2(
+      `${fsmPath}: ${fsm}; the raft snapshot ${snapFileName(record2)} names it (FSM snapshot index ${token.index}, CRC-32C ${hex8(token.crc)}) and elastickv cannot restore its state machine without it`
+    );
+  out.files.push(fsmPath);
+  return out;
+}
+async function checkSnapshots(files, walDir, rules) {
+  const dir = parentOfWal(walDir);
+  if (dir === void 0)
+    return {
+      dir: walDir,
+      record: void 0,
+      ok: true,
+      files: [],
+      skipped: `${walDir} is not named "wal", so the snapshot directory beside it is unknown (etcd keeps member/wal and member/snap, elastickv <group>/wal and <group>/snap); its snapshots were not checked`
+    };
+  const { records, commit } = await walSnapshotRecords(files, walDir, rules);
+  return checkSnapshotFiles(files, dir, startRecord(records, commit));
+}
+function parentOfWal(walDir) {
+  const trimmed = walDir.replace(/\/+$/, "");
+  const slash = trimmed.lastIndexOf("/");
+  if (trimmed.slice(slash + 1) !== "wal") return void 0;
+  return slash <= 0 ? "/" : trimmed.slice(0, slash);
+}
+var TOKEN_BYTES = 17;
+var TOKEN_MAGIC = [69, 75, 86, 84];
+var MAX_METADATA_BYTES = 1 << 20;
+async function readSnapFile(files, path, size) {
+  const s = new ProtoStream(new ByteCursor(files.read(path)));
+  try {
+    let crc;
+    let inner;
+    while (s.offset < size) {
+      const { field, wire } = await s.tag(size);
+      if (field === 1 && wire === 0) crc = Number(BigInt.asUintN(32, await s.varint(size)));
+      else if (field === 2 && wire === 2) {
+        const length = await s.length(size);
+        s.crc = 0;
+        s.crcOn = true;
+        inner = { ...await readInnerSnapshot(s, s.offset + length), crc: s.crc, length };
+        s.crcOn = false;
+      } else await s.skipField(wire, size);
+    }
+    if (!inner || inner.length === 0 || !crc)
+      return { problem: 'it holds no snapshot data or no checksum (etcd: "snap: empty snapshot")' };
+    if (inner.crc !== crc)
+      return {
+        problem: `CRC-32C mismatch: the file records ${hex8(crc)}, its data sums to ${hex8(inner.crc)} (etcd: "snap: crc mismatch")`
+      };
+    return { index: inner.index, term: inner.term, token: inner.token };
+  } catch (e) {
+    if (e instanceof StreamError) return { problem: e.message };
+    throw e;
+  } finally {
+    await s.close();
+  }
+}
+async function readInnerSnapshot(s, end) {
+  const out = { index: 0, term: 0 };
+  while (s.offset < end) {
+    const { field, wire } = await s.tag(end);
+    if (field === 1 && wire === 2) {
+      const n = await s.length(end);
+      if (n === TOKEN_BYTES) out.token = decodeToken(await s.take(n));
+      else {
+        out.token = void 0;
+        await s.skip(n);
+      }
+    } else if (field === 2 && wire === 2) {
+      const n = await s.length(end);
+      if (n > MAX_METADATA_BYTES)
+        throw new StreamError(`the snapshot's metadata is ${n} bytes long, not a SnapshotMetadata`);
+      const meta3 = await s.take(n);
+      const f = walkMessage(
+        meta3,
+        0,
+        meta3.length,
+        { 1: "bytes", 2: "varint", 3: "varint" },
+        "gogo-depth",
+        {
+          varint(num3, v) {
+            if (num3 === 2) out.index = toUint64(v);
+            else out.term = toUint64(v);
+          },
+          bytes() {
+          }
+        },
+        "SnapshotMetadata"
+      );
+      if (f) throw new StreamError(`the snapshot's metadata does not parse (${f.message})`);
+    } else await s.skipField(wire, end);
+  }
+  if (s.offset !== end) throw new StreamError("the raft snapshot overruns its data field");
+  return out;
+}
+function decodeToken(b) {
+  if (!TOKEN_MAGIC.every((m, i) => b[i] === m)) return void 0;
+  if (b[4] !== 1)
+    return {
+      problem: `the snapshot token has version ${b[4]}; elastickv knows version 1 only`
+    };
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { index: v.getBigUint64(5, false), crc: v.getUint32(13, false) };
+}
+async function checkFsmFile(files, path, tokenCrc) {
+  const st = await files.stat(path);
+  if (!st) return "it does not exist";
+  if (st.kind !== "file") return "it is not a regular file";
+  if (st.size < 4) return `it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`;
+  const footerBytes = await collect(files.read(path, st.size - 4, st.size), 4);
+  if (footerBytes.length !== 4) return "its CRC-32C footer could not be read whole";
+  const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
+  if (footer !== tokenCrc)
+    return `its footer records CRC-32C ${hex8(footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
+  let crc = 0;
+  let seen = 0;
+  for await (const chunk of files.read(path, 0, st.size - 4)) {
+    crc = crc32cUpdate(crc, chunk);
+    seen += chunk.length;
+  }
+  if (seen !== st.size - 4) return `it changed while it was read (${seen} of ${st.size - 4} bytes)`;
+  if (crc !== footer)
+    return `its payload sums to CRC-32C ${hex8(crc)}, not the ${hex8(footer)} its footer records: the file is damaged`;
+  return void 0;
+}
+async function collect(chunks, max) {
+  const out = new Uint8Array(max);
+  let n = 0;
+  for await (const c of chunks) {
+    const take = Math.min(c.length, max - n);
+    out.set(c.subarray(0, take), n);
+    n += take;
+  }
+  return out.subarray(0, n);
+}
+var StreamError = class extends Error {
+};
+var ProtoStream = class {
+  constructor(c) {
+    this.c = c;
+  }
+  c;
+  crc = 0;
+  crcOn = false;
+  get offset() {
+    return this.c.offset;
+  }
+  consume(n) {
+    if (this.crcOn) this.crc = crc32cUpdate(this.crc, this.c.buf, this.c.pos, this.c.pos + n);
+    this.c.pos += n;
+  }
+  async varint(end) {
+    const want = Math.min(10, end - this.offset);
+    await this.c.fill(want);
+    const { buf, pos } = this.c;
+    const have = Math.min(this.c.available, want);
+    let v = 0n;
+    for (let k = 0; k < have; k++) {
+      const b = buf[pos + k];
+      v |= BigInt(b & 127) << BigInt(7 * k);
+      if (b < 128) {
+        this.consume(k + 1);
+        return v;
+      }
+    }
+    throw new StreamError(
+      `the file is cut or damaged at offset ${this.offset}: a number runs past its end`
+    );
+  }
+  async tag(end) {
+    const t = await this.varint(end);
+    const field = Number(t >> 3n);
+    if (field < 1 || field > 2 ** 29 - 1)
+      throw new StreamError(`the file is damaged at offset ${this.offset}: field number ${field}`);
+    return { field, wire: Number(t & 7n) };
+  }
+  async length(end) {
+    const at = this.offset;
+    const n = await this.varint(end);
+    if (n > BigInt(end - this.offset))
+      throw new StreamError(
+        `the file is cut or damaged: a field at offset ${at} claims ${n} bytes, more than remain`
+      );
+    return Number(n);
+  }
+  async take(n) {
+    if (!await this.c.fill(n))
+      throw new StreamError(
+        `the file ends at offset ${this.offset + this.c.available}, inside a field`
+      );
+    const out = Uint8Array.prototype.slice.call(this.c.buf, this.c.pos, this.c.pos + n);
+    this.consume(n);
+    return out;
+  }
+  async skip(n) {
+    let left = n;
+    while (left > 0) {
+      if (this.c.available === 0 && !await this.c.fill(1))
+        throw new StreamError(`the file ends at offset ${this.offset}, ${left} bytes into a field`);
+      const step = Math.min(left, this.c.available);
+      this.consume(step);
+      left -= step;
+    }
+  }
+  async skipField(wire, end) {
+    if (wire === 0) await this.varint(end);
+    else if (wire === 1) await this.skip(8);
+    else if (wire === 5) await this.skip(4);
+    else if (wire === 2) await this.skip(await this.length(end));
+    else throw new StreamError(`the file is damaged at offset ${this.offset}: wire type ${wire}`);
+  }
+  close() {
+    return this.c.close();
+  }
+};
+
+// src/node/snapshots.ts
+async function checkNodeSnapshots(ctx, files) {
+  let sound = 0;
+  for (const dir of await walDirsOf(files, ctx.dataDir)) {
+    const c = await checkSnapshots(files, dir, ctx.rules);
+    if (c.skipped) warn(ctx, c.skipped);
+    if (!c.ok)
+      throw new StepError(
+        `${ctx.id}: the snapshot the node would start from is not usable: ${c.problem}. Nothing was started and the node stays stopped; the rest of the cluster keeps its majority. Restore the file, or re-seed the member, then run again.`,
+        ctx.id,
+        "wal"
+      );
+    sound += c.files.length;
+  }
+  return sound ? `; ${sound} snapshot file(s) sound` : "";
+}
+
 // src/node/wal.ts
 async function checkWal(ctx, read) {
   const files = new HostFiles(ctx.host);
   try {
-    return await judge(ctx, files);
+    const verdict = await judge(ctx, files);
+    return verdict + await checkNodeSnapshots(ctx, files);
   } finally {
     read?.(files.bytesRead);
   }
@@ -62401,49 +62756,6 @@ function rolloutOrder(ids2, views, leaderLast = true) {
   return leader2 && ids2.includes(leader2) ? [...ids2.filter((id) => id !== leader2), leader2] : [...ids2];
 }
 
-// src/rollout/plan.ts
-async function planRows(run2, order, views, image, specOf, found) {
-  const { session, t } = run2;
-  const dataDir = session.inv.container.dataDir;
-  const rows = [];
-  for (const id of order) {
-    const v = views.find((x) => x.id === id);
-    const spec = specOf(id, v);
-    const host = session.host(session.inv.nodes.find((n) => n.id === id));
-    const disk = await freeBytes(host, dataDir);
-    const imageId = await image.idOn(id);
-    const refusals = found.blockers.filter((b) => b.node === id).map((b) => b.why);
-    const skipped = found.skip.has(id);
-    const actions = skipped ? [] : [
-      ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
-      quoteCommand(stopContainer(spec.name, t.stopGraceSeconds)),
-      `verify the WAL under ${dataDir} (repair only a torn tail)`,
-      quoteCommand(renameContainer(spec.name, previousName(spec.name))),
-      `${quoteCommand(runContainer(spec))}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
-      `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`
-    ];
-    const notes = [
-      v.reachable ? "" : `unreachable: ${v.error}`,
-      "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
-      imageId ? "image present" : `image not present on the host; it will be pulled`,
-      skipped ? "image and configuration unchanged, caught up: it would be skipped" : refusals.length ? refusals.map((why) => `a roll would refuse now: ${why}`).join("; ") : "quorum guard passes"
-    ].filter(Boolean);
-    rows.push({
-      node: id,
-      result: "planned",
-      roleBefore: v.raft?.role ?? "unknown",
-      imageBefore: v.container?.image ?? "none",
-      imageAfter: image.image,
-      wal: "not checked (dry run)",
-      handover: v.raft?.role === "leader" ? "planned" : "not needed",
-      finalLag: v.lag,
-      message: notes.join("; "),
-      actions
-    });
-  }
-  return rows;
-}
-
 // src/rollout/preflight.ts
 async function dataDirProblem(session, id) {
   const node2 = session.inv.nodes.find((n) => n.id === id);
@@ -62454,6 +62766,33 @@ async function dataDirProblem(session, id) {
   if (r.stdout.trim() !== "directory")
     return `its data directory ${dir} on ${node2.host} is a ${r.stdout.trim()}, not a directory`;
   return void 0;
+}
+async function walLayout(session, id) {
+  const inv = session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  const files = new HostFiles(session.host(node2));
+  const { dirs, groupsRoot } = predictedWalDirs(inv, node2);
+  const errors = [];
+  for (const d of dirs) {
+    const st = await files.stat(d.dir);
+    if (st?.kind === "dir") continue;
+    const which = d.group === void 0 ? "its WAL directory" : `group ${d.group}: its WAL directory`;
+    errors.push(
+      `${which} ${d.dir} ${st ? "is not a directory" : "does not exist"} on ${node2.host}, where the ${inv.engine} layout puts it; the node would start ${d.group === void 0 ? "with an empty log" : "that group with an empty log"}. Check container.dataDir${d.group === void 0 ? "" : " and the groups"} in the inventory, or restore the directory`
+    );
+  }
+  const warnings = [];
+  if (groupsRoot && (await files.stat(groupsRoot))?.kind === "dir") {
+    const known = new Set((nodeGroups(inv).get(id) ?? []).map((g) => g.id));
+    for (const e of await files.list(groupsRoot)) {
+      const m = /^group-(\d+)$/.exec(e.name);
+      if (e.kind !== "dir" || !m || known.has(Number(m[1]))) continue;
+      warnings.push(
+        `${groupsRoot}/${e.name} on ${node2.host} is a Raft group directory, but group ${m[1]} is not in the inventory (${known.size ? `groups ${[...known].join(",")}` : "one group"}); raftroll neither checks its WAL before the start nor guards its quorum: add the group, or remove the directory if the group is gone`
+      );
+    }
+  }
+  return { errors, warnings };
 }
 async function missingMounts(session, id, spec) {
   const node2 = session.inv.nodes.find((n) => n.id === id);
@@ -62480,6 +62819,7 @@ async function blockers(session, order, views, t, o) {
     }
     const dir = await dataDirProblem(session, id);
     if (dir) found.push({ node: id, why: dir });
+    else for (const why of (await walLayout(session, id)).errors) found.push({ node: id, why });
     for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
     if (!o.guard) continue;
     let guard = quorumGuard(id, views, t);
@@ -62492,6 +62832,53 @@ async function blockers(session, order, views, t, o) {
   return found;
 }
 var refusal = (b) => `${b.node}: refused: ${b.why}. Nothing was touched on ${b.node}.`;
+
+// src/rollout/plan.ts
+async function planRows(run2, order, views, image, specOf, found) {
+  const { session, t } = run2;
+  const dataDir = session.inv.container.dataDir;
+  const rows = [];
+  for (const id of order) {
+    const v = views.find((x) => x.id === id);
+    const spec = specOf(id, v);
+    const host = session.host(session.inv.nodes.find((n) => n.id === id));
+    const disk = await freeBytes(host, dataDir);
+    const imageId = await image.idOn(id);
+    const refusals = found.blockers.filter((b) => b.node === id).map((b) => b.why);
+    const skipped = found.skip.has(id);
+    const layoutWarnings = v.reachable ? (await walLayout(session, id)).warnings : [];
+    for (const message of layoutWarnings)
+      run2.events.emit({ type: "warning", at: Date.now(), node: id, message });
+    const actions = skipped ? [] : [
+      ...v.raft?.role === "leader" ? ["transfer leadership to the most caught-up healthy follower"] : [],
+      quoteCommand(stopContainer(spec.name, t.stopGraceSeconds)),
+      `verify the WAL under ${dataDir} (repair only a torn tail)`,
+      quoteCommand(renameContainer(spec.name, previousName(spec.name))),
+      `${quoteCommand(runContainer(spec))}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
+      `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`
+    ];
+    const notes = [
+      v.reachable ? "" : `unreachable: ${v.error}`,
+      "free" in disk ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir` : `data dir: ${disk.error}`,
+      imageId ? "image present" : `image not present on the host; it will be pulled`,
+      ...layoutWarnings.map((w) => `warning: ${w}`),
+      skipped ? "image and configuration unchanged, caught up: it would be skipped" : refusals.length ? refusals.map((why) => `a roll would refuse now: ${why}`).join("; ") : "quorum guard passes"
+    ].filter(Boolean);
+    rows.push({
+      node: id,
+      result: "planned",
+      roleBefore: v.raft?.role ?? "unknown",
+      imageBefore: v.container?.image ?? "none",
+      imageAfter: image.image,
+      wal: "not checked (dry run)",
+      handover: v.raft?.role === "leader" ? "planned" : "not needed",
+      finalLag: v.lag,
+      message: notes.join("; "),
+      actions
+    });
+  }
+  return rows;
+}
 
 // src/rollout/skip.ts
 function sameConfig(labels, spec) {
@@ -62885,7 +63272,7 @@ function statusCommand(program2) {
 // src/remote/local-files.ts
 import { constants } from "node:fs";
 import { lstat, mkdir, open as open2, readdir as readdir2, stat } from "node:fs/promises";
-import { dirname as dirname4, join as join3 } from "node:path";
+import { dirname as dirname4, join as join4 } from "node:path";
 var CHUNK = 1 << 20;
 var MAX_DEPTH = 8;
 var READS_AHEAD = 2;
@@ -62923,7 +63310,7 @@ var LocalFiles = class {
     const names = await readdir2(dir);
     const out = [];
     for (const name of names) {
-      const s = await lstat(join3(dir, name));
+      const s = await lstat(join4(dir, name));
       out.push({ name, kind: kindOf(s), size: s.isFile() ? s.size : 0 });
     }
     return out;
@@ -62935,7 +63322,7 @@ var LocalFiles = class {
       if (entries3.some((e) => e.isFile() && e.name.endsWith(".wal"))) found.push(dir);
       if (depth >= MAX_DEPTH) return;
       for (const e of entries3.filter((e2) => e2.isDirectory()).sort((a, b) => a.name < b.name ? -1 : 1)) {
-        await walk(join3(dir, e.name), depth + 1);
+        await walk(join4(dir, e.name), depth + 1);
       }
     };
     await walk(root, 0);

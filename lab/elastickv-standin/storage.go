@@ -21,6 +21,7 @@ import (
 // anything that reads an etcd WAL (raftroll's WAL engine among them) reads this one.
 type disk struct {
 	walDir, snapDir string
+	fsmSnapDir      string
 	wal             *wal.WAL
 	snapshotter     *snap.Snapshotter
 	storage         *raft.MemoryStorage
@@ -46,9 +47,10 @@ func groupDir(base, raftID string, group uint64, multi bool) string {
 func openDisk(dir string, meta walMetadata) (*disk, error) {
 	lg := zap.NewNop()
 	d := &disk{
-		walDir:  filepath.Join(dir, "wal"),
-		snapDir: filepath.Join(dir, "snap"),
-		storage: raft.NewMemoryStorage(),
+		walDir:     filepath.Join(dir, "wal"),
+		snapDir:    filepath.Join(dir, "snap"),
+		fsmSnapDir: filepath.Join(dir, "fsm-snap"),
+		storage:    raft.NewMemoryStorage(),
 	}
 	if err := os.MkdirAll(d.snapDir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create %s: %w", d.snapDir, err)
@@ -92,6 +94,11 @@ func (d *disk) load(lg *zap.Logger, mayRepair bool) error {
 	}
 	var walSnap walpb.Snapshot
 	if s != nil {
+		// Like elastickv, a snapshot whose FSM lives in fsm-snap/ must find it there, whole:
+		// a missing or damaged file fails the start.
+		if s.Data, err = d.fsmPayload(s.Data); err != nil {
+			return fmt.Errorf("cannot restore the snapshot at index %d: %w", s.Metadata.Index, err)
+		}
 		d.snapshot = *s
 		walSnap = walpb.Snapshot{Index: s.Metadata.Index, Term: s.Metadata.Term}
 	}
@@ -134,17 +141,37 @@ func (d *disk) save(rd raft.Ready) error {
 	return d.storage.Append(rd.Entries)
 }
 
+// saveSnapshot writes s (whose Data is the whole FSM image) as elastickv does: the image to
+// fsm-snap/ with its CRC-32C footer, then the raft snapshot carrying only the token that names
+// it, then the WAL's snapshot record. That is etcd's order: a crash between two steps leaves a
+// file nothing names yet, never a record naming a file that is not there.
 func (d *disk) saveSnapshot(s raftpb.Snapshot) error {
-	// The WAL's snapshot record goes first: a snapshot file the WAL does not name is ignored
-	// at the next start, while the reverse would point at a file that is not there.
+	crc, err := writeFSMSnapshot(d.fsmSnapDir, s.Metadata.Index, s.Data)
+	if err != nil {
+		return err
+	}
+	onDisk := s
+	onDisk.Data = encodeToken(s.Metadata.Index, crc)
+	if err := d.snapshotter.SaveSnap(onDisk); err != nil {
+		return fmt.Errorf("cannot write the snapshot to %s: %w", d.snapDir, err)
+	}
 	if err := d.wal.SaveSnapshot(walpb.Snapshot{Index: s.Metadata.Index, Term: s.Metadata.Term}); err != nil {
 		return fmt.Errorf("cannot record the snapshot in the WAL in %s: %w", d.walDir, err)
 	}
-	if err := d.snapshotter.SaveSnap(s); err != nil {
-		return fmt.Errorf("cannot write the snapshot to %s: %w", d.snapDir, err)
-	}
+	// The in-memory snapshot keeps the whole image: a follower that needs a snapshot gets it
+	// in the raft message, as elastickv's bridge mode sends it to a peer without the file.
 	d.snapshot = s
 	return d.wal.ReleaseLockTo(s.Metadata.Index)
+}
+
+// fsmPayload is the FSM image a raft snapshot's Data stands for: the file its token names, or
+// the Data itself when it is not a token (the image inline, as older snapshots hold it).
+func (d *disk) fsmPayload(data []byte) ([]byte, error) {
+	tok, ok, err := decodeToken(data)
+	if err != nil || !ok {
+		return data, err
+	}
+	return readFSMSnapshot(d.fsmSnapDir, tok)
 }
 
 func (d *disk) close() error {

@@ -110,3 +110,49 @@ export function groupIds(inv: Inventory): number[] {
   const first = nodeGroups(inv).values().next().value as RaftGroup[] | undefined;
   return (first ?? []).map((g) => g.id);
 }
+
+/** A WAL directory the engine's layout puts on a node's host; `group` for elastickv's groups. */
+export interface PredictedWalDir {
+  group?: number;
+  dir: string;
+}
+
+/** The value of a `--flag value` or `--flag=value` argument (one or two dashes), if any. */
+function flagValue(args: readonly string[], name: string): string | undefined {
+  const re = new RegExp(`^--?${name}(?:=(.*))?$`);
+  for (let k = 0; k < args.length; k++) {
+    const m = re.exec(args[k]!);
+    if (m) return m[1] ?? args[k + 1];
+  }
+  return undefined;
+}
+
+const join = (dir: string, ...names: string[]) => [dir.replace(/\/+$/, ''), ...names].join('/');
+
+/**
+ * Where a node keeps its WAL, as its engine lays it out under the data directory: etcd in
+ * member/wal (or its --wal-dir); elastickv in <raftId>/group-<N>/wal per group when it runs more
+ * than one data group (group 0, the reserved one, always has its own directory), and in
+ * <raftId>/wal otherwise. `groupsRoot` is where elastickv's group-<N> directories live.
+ */
+export function predictedWalDirs(
+  inv: Inventory,
+  node: NodeInput,
+): { dirs: PredictedWalDir[]; groupsRoot?: string } {
+  const dataDir = inv.container.dataDir;
+  if (inv.engine !== 'elastickv') {
+    const walDir = flagValue(nodeSpec(inv, node).args, 'wal-dir');
+    return { dirs: [{ dir: walDir || join(dataDir, 'member', 'wal') }] };
+  }
+  const root = join(dataDir, node.id);
+  const groups = nodeGroups(inv).get(node.id) ?? [];
+  if (groups.length === 0) return { dirs: [{ dir: join(root, 'wal') }], groupsRoot: root };
+  const multi = groups.filter((g) => g.id !== 0).length > 1;
+  return {
+    dirs: groups.map((g) => ({
+      group: g.id,
+      dir: !multi && g.id !== 0 ? join(root, 'wal') : join(root, `group-${g.id}`, 'wal'),
+    })),
+    groupsRoot: root,
+  };
+}

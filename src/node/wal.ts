@@ -1,10 +1,12 @@
 // The WAL step, on a stopped node: clean goes on, a torn tail is backed up and repaired (and
-// must then read clean), anything else keeps the node stopped with its files untouched.
+// must then read clean), anything else keeps the node stopped with its files untouched. So does
+// a snapshot the node would start from that is missing or damaged.
 
 import { HostFiles } from '../remote/host-files.js';
 import { repairPath, verifyPath } from '../wal/engine.js';
 import { type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
+import { checkNodeSnapshots } from './snapshots.js';
 
 /**
  * The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log.
@@ -13,7 +15,8 @@ import { StepError } from './errors.js';
 export async function checkWal(ctx: NodeContext, read?: (bytes: number) => void): Promise<string> {
   const files = new HostFiles(ctx.host);
   try {
-    return await judge(ctx, files);
+    const verdict = await judge(ctx, files);
+    return verdict + (await checkNodeSnapshots(ctx, files));
   } finally {
     read?.(files.bytesRead);
   }

@@ -9,7 +9,7 @@ import { quoteCommand } from '../remote/quote.js';
 import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import type { TargetImage } from './images.js';
-import type { Blocker } from './preflight.js';
+import { type Blocker, walLayout } from './preflight.js';
 
 export async function planRows(
   run: RunContext,
@@ -30,6 +30,9 @@ export async function planRows(
     const imageId = await image.idOn(id);
     const refusals = found.blockers.filter((b) => b.node === id).map((b) => b.why);
     const skipped = found.skip.has(id);
+    const layoutWarnings = v.reachable ? (await walLayout(session, id)).warnings : [];
+    for (const message of layoutWarnings)
+      run.events.emit({ type: 'warning', at: Date.now(), node: id, message });
     const actions = skipped
       ? []
       : [
@@ -48,6 +51,7 @@ export async function planRows(
         ? `${Math.round(disk.free / 2 ** 20)} MiB free for the data dir`
         : `data dir: ${disk.error}`,
       imageId ? 'image present' : `image not present on the host; it will be pulled`,
+      ...layoutWarnings.map((w) => `warning: ${w}`),
       skipped
         ? 'image and configuration unchanged, caught up: it would be skipped'
         : refusals.length

@@ -1,12 +1,15 @@
 // What can be checked before the first node is stopped is checked before the first node is
-// stopped: every node reachable, its data directory present, and the guard's answer as the
-// cluster stands now. `plan` fails on the same findings that make `roll` refuse.
+// stopped: every node reachable, its data directory and the WAL directories its layout predicts
+// present, and the guard's answer as the cluster stands now. `plan` fails on the same findings
+// that make `roll` refuse.
 
 import type { NodeView } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
+import { nodeGroups, predictedWalDirs } from '../inventory/groups.js';
 import { membership } from '../node/guard.js';
 import { quorumGuard } from '../node/guards.js';
 import type { NodeThresholds } from '../node/thresholds.js';
+import { HostFiles } from '../remote/host-files.js';
 import type { RunSpec } from '../runtime/docker.js';
 
 export interface Blocker {
@@ -29,6 +32,44 @@ export async function dataDirProblem(
   if (r.stdout.trim() !== 'directory')
     return `its data directory ${dir} on ${node.host} is a ${r.stdout.trim()}, not a directory`;
   return undefined;
+}
+
+/**
+ * The node's WAL layout on its host. A WAL directory the layout predicts but the host lacks is
+ * an error: the node would start that group empty, and an empty member must not vote. A
+ * group-<N> directory the inventory does not name is a warning: raftroll neither judges nor
+ * guards a group it does not know.
+ */
+export async function walLayout(
+  session: ClusterSession,
+  id: string,
+): Promise<{ errors: string[]; warnings: string[] }> {
+  const inv = session.inv;
+  const node = inv.nodes.find((n) => n.id === id)!;
+  const files = new HostFiles(session.host(node));
+  const { dirs, groupsRoot } = predictedWalDirs(inv, node);
+  const errors: string[] = [];
+  for (const d of dirs) {
+    const st = await files.stat(d.dir);
+    if (st?.kind === 'dir') continue;
+    const which =
+      d.group === undefined ? 'its WAL directory' : `group ${d.group}: its WAL directory`;
+    errors.push(
+      `${which} ${d.dir} ${st ? 'is not a directory' : 'does not exist'} on ${node.host}, where the ${inv.engine} layout puts it; the node would start ${d.group === undefined ? 'with an empty log' : 'that group with an empty log'}. Check container.dataDir${d.group === undefined ? '' : ' and the groups'} in the inventory, or restore the directory`,
+    );
+  }
+  const warnings: string[] = [];
+  if (groupsRoot && (await files.stat(groupsRoot))?.kind === 'dir') {
+    const known = new Set((nodeGroups(inv).get(id) ?? []).map((g) => g.id));
+    for (const e of await files.list(groupsRoot)) {
+      const m = /^group-(\d+)$/.exec(e.name);
+      if (e.kind !== 'dir' || !m || known.has(Number(m[1]))) continue;
+      warnings.push(
+        `${groupsRoot}/${e.name} on ${node.host} is a Raft group directory, but group ${m[1]} is not in the inventory (${known.size ? `groups ${[...known].join(',')}` : 'one group'}); raftroll neither checks its WAL before the start nor guards its quorum: add the group, or remove the directory if the group is gone`,
+      );
+    }
+  }
+  return { errors, warnings };
 }
 
 /** Files bind-mounted read-only (credentials, keys, TLS files) that the host lacks. */
@@ -79,6 +120,7 @@ export async function blockers(
     }
     const dir = await dataDirProblem(session, id);
     if (dir) found.push({ node: id, why: dir });
+    else for (const why of (await walLayout(session, id)).errors) found.push({ node: id, why });
     for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
     if (!o.guard) continue;
     // One member list for all nodes: the views do not change while they are judged.
