@@ -53011,11 +53011,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -83236,6 +83236,54 @@ function escapeMarkdown(text2) {
   return text2.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]~|!(){}]/g, (c) => `\\${c}`).replace(/[&<>"'@]/g, (c) => ENTITIES[c]).replace(/:\/\//g, "&#58;//").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
 }
 
+// src/actions/rollout-summary.ts
+var cell = (s) => escapeMarkdown(String(s ?? ""));
+var UNTOUCHED = /* @__PURE__ */ new Set(["observe", "skip", "guard", "handover"]);
+var iso = (ms) => new Date(ms).toISOString();
+var DIAGNOSE = "raftroll diagnose --inventory <inventory>";
+var TAKE_OVER = "raftroll remediate --inventory <inventory> --mode auto --take-over-stale";
+function cancelledMarkdown(words, c) {
+  const w = c.where;
+  const by = `${c.signals[0]}${c.signals.length > 1 ? ` (then ${c.signals.slice(1).join(", ")})` : ""}`;
+  const lines = [`### raftroll ${cell(words.title)}: cancelled`, ""];
+  const lockStays = `If this job was killed, its lock stays until it is taken over: ${cell(TAKE_OVER)} (or ${cell(DIAGNOSE)} first).`;
+  if (!w) {
+    lines.push(
+      `Cancelled by ${by} at ${iso(c.at)}, before any node was begun: no node was changed.`,
+      "",
+      `Next: ${cell(words.again)}. ${lockStays}`
+    );
+    return lines.join("\n");
+  }
+  const node2 = cell(w.node);
+  lines.push(
+    `Cancelled by ${by} at ${iso(c.at)} while ${node2} was at ${cell(w.phase)} (since ${iso(w.since)}).`,
+    ""
+  );
+  if (w.phase === "done")
+    lines.push(
+      `${node2} had finished; no further node is started.`,
+      "",
+      `Next: ${cell(words.again)}. ${lockStays}`
+    );
+  else if (UNTOUCHED.has(w.phase))
+    lines.push(
+      `${node2} had not been stopped yet: nothing on it was changed, and no further node is started.`,
+      "",
+      `Next: ${cell(words.again)}. ${lockStays}`
+    );
+  else
+    lines.push(
+      `No further node is started; ${node2} is being finished, which the runner may cut short. If this job was killed first, ${node2} is left at ${cell(w.phase)}, and the journal beside its data directory says so.`,
+      "",
+      "Next:",
+      "",
+      `- ${cell(DIAGNOSE)}: names the node and phase left, and the command that finishes it;`,
+      ...words.finish(w.node).map(([cmd, what]) => `- ${cell(cmd)}: ${cell(what)};`)
+    );
+  return lines.join("\n");
+}
+
 // src/actions/remediate-summary.ts
 var REASON_LIMIT = 500;
 function shorten(text2, limit) {
@@ -83286,6 +83334,16 @@ function remediationSummaryMarkdown(r) {
     ...rows,
     ""
   ].join("\n");
+}
+function cancelledRemediationMarkdown(mode, c) {
+  return cancelledMarkdown(
+    {
+      title: `remediation (${mode})`,
+      again: "run the remediation again",
+      finish: (node2) => [[TAKE_OVER, `finishes ${node2} as its journal says, then heals the rest`]]
+    },
+    c
+  );
 }
 
 // src/actions/input-helpers.ts
@@ -83559,7 +83617,10 @@ async function run2() {
     }
     const closeGroup = logEvents(events2, (node2) => `heal ${node2}`);
     session = await openSession(inv, s, base, events2);
-    const signal = cancelSignal();
+    const signal = cancelSignal({
+      events: events2,
+      render: (c) => cancelledRemediationMarkdown(s.mode, c)
+    });
     const startedAt = /* @__PURE__ */ new Date();
     const r = await remediate(session, nodes, {
       mode: s.mode,
@@ -83625,7 +83686,7 @@ async function run2() {
 ### Timeline
 
 ${ganttMarkdown(`remediate (${r.mode})`, r.timeline, report.durationMs)}` : "";
-    await summary.addRaw(summary2 + chart, true).write();
+    await summary.addRaw(summary2 + chart, true).write({ overwrite: true });
     if (s.incidentIssue) {
       const gh = repoOf(s.token, "incident issue");
       const cluster = s.cluster ?? clusterName(inv);

@@ -82600,16 +82600,18 @@ function rolloutSummaryMarkdown(r) {
 }
 var UNTOUCHED = /* @__PURE__ */ new Set(["observe", "skip", "guard", "handover"]);
 var iso = (ms) => new Date(ms).toISOString();
-function cancelledSummaryMarkdown(image, c) {
+var DIAGNOSE = "raftroll diagnose --inventory <inventory>";
+var TAKE_OVER = "raftroll remediate --inventory <inventory> --mode auto --take-over-stale";
+function cancelledMarkdown(words, c) {
   const w = c.where;
   const by = `${c.signals[0]}${c.signals.length > 1 ? ` (then ${c.signals.slice(1).join(", ")})` : ""}`;
-  const roll = `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`;
-  const lines = [`### raftroll rollout to ${cell(image)}: cancelled`, ""];
+  const lines = [`### raftroll ${cell(words.title)}: cancelled`, ""];
+  const lockStays = `If this job was killed, its lock stays until it is taken over: ${cell(TAKE_OVER)} (or ${cell(DIAGNOSE)} first).`;
   if (!w) {
     lines.push(
       `Cancelled by ${by} at ${iso(c.at)}, before any node was begun: no node was changed.`,
       "",
-      `Next: run the rollout again. If this job was killed, its lock stays until it is taken over: ${cell(roll)}.`
+      `Next: ${cell(words.again)}. ${lockStays}`
     );
     return lines.join("\n");
   }
@@ -82622,13 +82624,13 @@ function cancelledSummaryMarkdown(image, c) {
     lines.push(
       `${node2} had finished; no further node is started.`,
       "",
-      `Next: run the rollout again; nodes already at the image are skipped. If this job was killed, its lock stays until it is taken over: ${cell(roll)}.`
+      `Next: ${cell(words.again)}. ${lockStays}`
     );
   else if (UNTOUCHED.has(w.phase))
     lines.push(
       `${node2} had not been stopped yet: nothing on it was changed, and no further node is started.`,
       "",
-      `Next: run the rollout again. If this job was killed, its lock stays until it is taken over: ${cell(roll)}.`
+      `Next: ${cell(words.again)}. ${lockStays}`
     );
   else
     lines.push(
@@ -82636,11 +82638,26 @@ function cancelledSummaryMarkdown(image, c) {
       "",
       "Next:",
       "",
-      `- ${cell("raftroll diagnose --inventory <inventory>")}: names the node and phase left, and the command that finishes it;`,
-      `- ${cell(roll)}: finishes ${node2} as its journal says (starts the new container or puts the old one back), then rolls on;`,
-      `- or ${cell("raftroll remediate --inventory <inventory> --mode auto --take-over-stale")}: finishes ${node2} and heals the rest.`
+      `- ${cell(DIAGNOSE)}: names the node and phase left, and the command that finishes it;`,
+      ...words.finish(w.node).map(([cmd, what]) => `- ${cell(cmd)}: ${cell(what)};`)
     );
   return lines.join("\n");
+}
+function cancelledSummaryMarkdown(image, c) {
+  return cancelledMarkdown(
+    {
+      title: `rollout to ${image}`,
+      again: "run the rollout again; nodes already at the image are skipped",
+      finish: (node2) => [
+        [
+          `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`,
+          `finishes ${node2} as its journal says (starts the new container or puts the old one back), then rolls on`
+        ],
+        [TAKE_OVER, `or: finishes ${node2} and heals the rest`]
+      ]
+    },
+    c
+  );
 }
 
 // src/actions/input-helpers.ts

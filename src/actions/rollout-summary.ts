@@ -43,21 +43,34 @@ const UNTOUCHED: ReadonlySet<Phase> = new Set(['observe', 'skip', 'guard', 'hand
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What a cancelled run's summary says in its own words; commands are plain text, escaped. */
+export interface CancelWords {
+  /** "rollout to registry/kv:1.4.2" */
+  title: string;
+  /** What to do when no node was left half-done. */
+  again: string;
+  /** The commands that finish a node a kill left half-done, each with what it does. */
+  finish: (node: string) => [command: string, what: string][];
+}
+
+const DIAGNOSE = 'raftroll diagnose --inventory <inventory>';
+export const TAKE_OVER = 'raftroll remediate --inventory <inventory> --mode auto --take-over-stale';
+
 /**
- * The summary of a rollout the moment it is cancelled, rewritten at each phase after: where it
+ * The summary of a run the moment it is cancelled, rewritten at each phase after: where it
  * stopped and what to run next. The same node and phase are the last line of that node's
  * journal, which is what `raftroll diagnose` reads.
  */
-export function cancelledSummaryMarkdown(image: string, c: Cancelled): string {
+export function cancelledMarkdown(words: CancelWords, c: Cancelled): string {
   const w = c.where;
   const by = `${c.signals[0]}${c.signals.length > 1 ? ` (then ${c.signals.slice(1).join(', ')})` : ''}`;
-  const roll = `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`;
-  const lines = [`### raftroll rollout to ${cell(image)}: cancelled`, ''];
+  const lines = [`### raftroll ${cell(words.title)}: cancelled`, ''];
+  const lockStays = `If this job was killed, its lock stays until it is taken over: ${cell(TAKE_OVER)} (or ${cell(DIAGNOSE)} first).`;
   if (!w) {
     lines.push(
       `Cancelled by ${by} at ${iso(c.at)}, before any node was begun: no node was changed.`,
       '',
-      `Next: run the rollout again. If this job was killed, its lock stays until it is taken over: ${cell(roll)}.`,
+      `Next: ${cell(words.again)}. ${lockStays}`,
     );
     return lines.join('\n');
   }
@@ -70,13 +83,13 @@ export function cancelledSummaryMarkdown(image: string, c: Cancelled): string {
     lines.push(
       `${node} had finished; no further node is started.`,
       '',
-      `Next: run the rollout again; nodes already at the image are skipped. If this job was killed, its lock stays until it is taken over: ${cell(roll)}.`,
+      `Next: ${cell(words.again)}. ${lockStays}`,
     );
   else if (UNTOUCHED.has(w.phase))
     lines.push(
       `${node} had not been stopped yet: nothing on it was changed, and no further node is started.`,
       '',
-      `Next: run the rollout again. If this job was killed, its lock stays until it is taken over: ${cell(roll)}.`,
+      `Next: ${cell(words.again)}. ${lockStays}`,
     );
   else
     lines.push(
@@ -84,9 +97,25 @@ export function cancelledSummaryMarkdown(image: string, c: Cancelled): string {
       '',
       'Next:',
       '',
-      `- ${cell('raftroll diagnose --inventory <inventory>')}: names the node and phase left, and the command that finishes it;`,
-      `- ${cell(roll)}: finishes ${node} as its journal says (starts the new container or puts the old one back), then rolls on;`,
-      `- or ${cell('raftroll remediate --inventory <inventory> --mode auto --take-over-stale')}: finishes ${node} and heals the rest.`,
+      `- ${cell(DIAGNOSE)}: names the node and phase left, and the command that finishes it;`,
+      ...words.finish(w.node).map(([cmd, what]) => `- ${cell(cmd)}: ${cell(what)};`),
     );
   return lines.join('\n');
+}
+
+export function cancelledSummaryMarkdown(image: string, c: Cancelled): string {
+  return cancelledMarkdown(
+    {
+      title: `rollout to ${image}`,
+      again: 'run the rollout again; nodes already at the image are skipped',
+      finish: (node) => [
+        [
+          `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`,
+          `finishes ${node} as its journal says (starts the new container or puts the old one back), then rolls on`,
+        ],
+        [TAKE_OVER, `or: finishes ${node} and heals the rest`],
+      ],
+    },
+    c,
+  );
 }

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { cancelSignal } from '../../src/actions/cancel.js';
+import { cancelledRemediationMarkdown } from '../../src/actions/remediate-summary.js';
 import { cancelledSummaryMarkdown } from '../../src/actions/rollout-summary.js';
 import { Events, type Phase } from '../../src/events/events.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
@@ -75,4 +76,19 @@ it('escapes what comes from the inventory', () => {
   });
   expect(md).not.toContain('<b>');
   expect(md).toContain('while &lt;b&gt;n1&lt;/b&gt; was at start');
+});
+
+it('a cancelled remediation names the node and the command that finishes a heal', () => {
+  const md = cancelledRemediationMarkdown('auto', {
+    signals: ['SIGINT'],
+    at: 0,
+    where: { node: 'n3', phase: 'catch-up', since: 0 },
+  });
+  // Parentheses are escaped: Markdown renders them as themselves.
+  expect(md).toMatch(/^### raftroll remediation \\\(auto\\\): cancelled\n/);
+  expect(md).toMatch(/while n3 was at catch-up \(since /);
+  expect(md).toContain(
+    '- raftroll remediate --inventory &lt;inventory&gt; --mode auto --take-over-stale: finishes n3 as its journal says, then heals the rest;',
+  );
+  expect(md).not.toContain('raftroll roll');
 });
