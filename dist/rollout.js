@@ -82653,7 +82653,7 @@ function cancelledSummaryMarkdown(image, c) {
           `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`,
           `finishes ${node2} as its journal says (starts the new container or puts the old one back), then rolls on`
         ],
-        [TAKE_OVER, `or: finishes ${node2} and heals the rest`]
+        [TAKE_OVER, `instead of the roll: finishes ${node2} and heals the rest`]
       ]
     },
     c

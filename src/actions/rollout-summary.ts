@@ -113,7 +113,7 @@ export function cancelledSummaryMarkdown(image: string, c: Cancelled): string {
           `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`,
           `finishes ${node} as its journal says (starts the new container or puts the old one back), then rolls on`,
         ],
-        [TAKE_OVER, `or: finishes ${node} and heals the rest`],
+        [TAKE_OVER, `instead of the roll: finishes ${node} and heals the rest`],
       ],
     },
     c,
