@@ -36004,7 +36004,6 @@ import { readFile } from "node:fs/promises";
 import { dirname as dirname2, isAbsolute as isAbsolute2, resolve } from "node:path";
 
 // src/remote/ssh.ts
-import { spawn } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { isIP, isIPv6 } from "node:net";
@@ -36058,6 +36057,72 @@ function quoteCommand(argv) {
   if (argv.length === 0) throw new QuoteError("empty command: expected at least the program name");
   return argv.map(quoteArg).join(" ");
 }
+
+// src/remote/spawn.ts
+import { spawn } from "node:child_process";
+var SpawnError = class extends Error {
+  constructor(program2, reason) {
+    super(`cannot run ${program2}: ${reason}`);
+    this.program = program2;
+  }
+  program;
+  name = "SpawnError";
+};
+var nodeSpawner = {
+  run(argv, opts) {
+    return new Promise((resolve2, reject) => {
+      const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+      const out = [];
+      const err = [];
+      let timedOut = false;
+      child.stdout.on("data", (d) => out.push(d));
+      child.stderr.on("data", (d) => err.push(d));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      }, opts.timeoutMs);
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        reject(new SpawnError(argv[0], e.message));
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve2({
+          code: code ?? 124,
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(err).toString("utf8"),
+          timedOut
+        });
+      });
+      child.stdin.on("error", () => {
+      });
+      child.stdin.end(opts.input ?? "");
+    });
+  },
+  stream(argv) {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const err = [];
+    child.stderr.on("data", (d) => err.push(d));
+    const done = new Promise((resolve2) => {
+      child.on("error", (e) => {
+        err.push(Buffer.from(`cannot run ${argv[0]}: ${e.message}
+`));
+        resolve2({ code: 127, stderr: Buffer.concat(err).toString("utf8") });
+      });
+      child.on(
+        "close",
+        (code) => resolve2({ code: code ?? 124, stderr: Buffer.concat(err).toString("utf8") })
+      );
+    });
+    return {
+      stdout: child.stdout,
+      done,
+      kill: () => child.kill("SIGTERM")
+    };
+  }
+};
+var installed = nodeSpawner;
+var processSpawner = () => installed;
 
 // src/remote/ssh.ts
 var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
@@ -36222,36 +36287,24 @@ var SshHost = class {
     }
     return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint2}`;
   }
-  exec(args, input2, timeoutMs) {
-    return new Promise((resolve2, reject) => {
-      const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
-      const out = [];
-      const err = [];
-      child.stdout.on("data", (d) => out.push(d));
-      child.stderr.on("data", (d) => err.push(d));
-      const timer = setTimeout(() => {
-        err.push(Buffer.from(`
+  async exec(args, input2, timeoutMs) {
+    const spawner = this.s.spawner ?? processSpawner();
+    let r;
+    try {
+      r = await spawner.run(["ssh", ...args], { input: input2, timeoutMs });
+    } catch (e) {
+      if (e instanceof SpawnError)
+        throw new Error(`${e.message}; is the OpenSSH client installed?`);
+      throw e;
+    }
+    const stderr = r.stderr.replace(/\r\n?/g, "\n");
+    return {
+      code: r.code,
+      stdout: r.stdout,
+      stderr: r.timedOut ? `${stderr}
 raftroll: timed out after ${timeoutMs} ms
-`));
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve2({
-          code: code ?? (signal ? 124 : 1),
-          stdout: Buffer.concat(out).toString("utf8"),
-          // ssh writes some of its own messages with CRLF.
-          stderr: Buffer.concat(err).toString("utf8").replace(/\r\n?/g, "\n")
-        });
-      });
-      child.stdin.on("error", () => {
-      });
-      child.stdin.end(input2 ?? "");
-    });
+` : stderr
+    };
   }
   async *readStream(path, start = 0, end) {
     await this.run(["true"], { sudo: false });
@@ -36264,29 +36317,25 @@ raftroll: timed out after ${timeoutMs} ms
       `skip=${start}`
     ];
     if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = spawn(
+    const child = (this.s.spawner ?? processSpawner()).stream([
       "ssh",
-      [...this.sshArgs(), ...this.destination(), this.remote(argv, true)],
-      {
-        stdio: ["ignore", "pipe", "pipe"]
-      }
-    );
-    const err = [];
-    child.stderr.on("data", (d) => err.push(d));
-    const closed = new Promise((r) => child.on("close", (code2) => r(code2 ?? 1)));
+      ...this.sshArgs(),
+      ...this.destination(),
+      this.remote(argv, true)
+    ]);
     let finished = false;
     try {
       for await (const chunk of child.stdout) yield chunk;
       finished = true;
     } finally {
-      if (!finished) child.kill("SIGTERM");
+      if (!finished) child.kill();
     }
-    const code = await closed;
+    const { code, stderr } = await child.done;
     if (code !== 0) {
       throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
         code,
         stdout: "",
-        stderr: Buffer.concat(err).toString()
+        stderr
       });
     }
   }
@@ -61190,9 +61239,12 @@ async function stopNode(ctx, hasContainer) {
   if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
   const stopped = await inspect(ctx.host, ctx.name);
   if (stopped?.state.running || stopped?.state.restarting) {
-    await restartOriginal(ctx);
+    const back = await restartOriginal(ctx);
+    if (back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
     throw new StepError(
-      `${ctx.id}: ${ctx.name} is still running after docker stop; started it again and stopped the rollout`,
+      `${ctx.id}: ${ctx.name} is still running after docker stop; ${back}; the rollout stopped`,
       ctx.id,
       "stop"
     );

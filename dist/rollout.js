@@ -49,7 +49,7 @@ var require_tunnel = __commonJS({
     var tls = __require("tls");
     var http = __require("http");
     var https = __require("https");
-    var events = __require("events");
+    var events2 = __require("events");
     var assert2 = __require("assert");
     var util = __require("util");
     exports.httpOverHttp = httpOverHttp2;
@@ -101,7 +101,7 @@ var require_tunnel = __commonJS({
         self2.removeSocket(socket);
       });
     }
-    util.inherits(TunnelingAgent, events.EventEmitter);
+    util.inherits(TunnelingAgent, events2.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port2, localAddress) {
       var self2 = this;
       var options = mergeOptions({ request: req }, self2.options, toOptions(host, port2, localAddress));
@@ -1080,14 +1080,14 @@ var require_util = __commonJS({
         }
         const port2 = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port2}`;
-        let path = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path4 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path4 && path4[0] !== "/") {
+          path4 = `/${path4}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path4}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1538,39 +1538,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path4, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path4,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path4, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path4);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path4, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path4,
           error63.message
         );
       });
@@ -1619,9 +1619,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path4, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path4);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1684,7 +1684,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path4,
         method,
         body,
         headers,
@@ -1699,11 +1699,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path !== "string") {
+        if (typeof path4 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path4[0] !== "/" && !(path4.startsWith("http://") || path4.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path4)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1769,7 +1769,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path4, query) : path4;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -2055,8 +2055,8 @@ var require_request = __commonJS({
 var require_dispatcher = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
-    var EventEmitter = __require("node:events");
-    var Dispatcher = class extends EventEmitter {
+    var EventEmitter2 = __require("node:events");
+    var Dispatcher = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6462,7 +6462,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request3) {
-      const { method, path, host, upgrade, blocking, reset } = request3;
+      const { method, path: path4, host, upgrade, blocking, reset } = request3;
       let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6543,7 +6543,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path4} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6730,12 +6730,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7072,7 +7072,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { method, path: path4, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let { body } = request3;
       if (upgrade) {
         util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
@@ -7169,7 +7169,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path4;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7522,9 +7522,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path4 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path4;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7889,16 +7889,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -7909,7 +7909,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname6,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -8763,10 +8763,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path4 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path4;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9965,9 +9965,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10738,20 +10738,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path4) {
+      if (typeof path4 !== "string") {
+        return path4;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path4.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path4;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path4, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path4);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10773,7 +10773,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10811,9 +10811,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path4, method, body, headers, query } = opts;
       return {
-        path,
+        path: path4,
         method,
         body,
         headers,
@@ -11276,10 +11276,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path4, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path4,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12042,10 +12042,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter}${value}`
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status: status2,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -16158,9 +16158,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path4) {
+      for (let i = 0; i < path4.length; ++i) {
+        const code = path4.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17431,7 +17431,7 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable } = __require("node:stream");
+    var { Writable: Writable2 } = __require("node:stream");
     var assert2 = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
@@ -17454,7 +17454,7 @@ var require_receiver = __commonJS({
       closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
-    var ByteParser = class extends Writable {
+    var ByteParser = class extends Writable2 {
       #buffers = [];
       #fragmentsBytes = 0;
       #byteOffset = 0;
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -19080,11 +19080,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path4 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path4 = `/${path4}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path);
+          url2 = new URL(util.parseOrigin(url2).origin + path4);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19232,17 +19232,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path) {
-      const ctrl = callVisitor(key, node2, visitor, path);
+    function visit_(key, node2, visitor, path4) {
+      const ctrl = callVisitor(key, node2, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode2(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode2(key, path4, ctrl);
+        return visit_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path = Object.freeze(path.concat(node2));
+          path4 = Object.freeze(path4.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path);
+            const ci = visit_(i, node2.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19253,13 +19253,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path = Object.freeze(path.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path);
+          path4 = Object.freeze(path4.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path);
+          const cv = visit_("value", node2.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19280,17 +19280,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path) {
-      const ctrl = await callVisitor(key, node2, visitor, path);
+    async function visitAsync_(key, node2, visitor, path4) {
+      const ctrl = await callVisitor(key, node2, visitor, path4);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode2(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode2(key, path4, ctrl);
+        return visitAsync_(key, ctrl, visitor, path4);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path = Object.freeze(path.concat(node2));
+          path4 = Object.freeze(path4.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path4);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -19301,13 +19301,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path = Object.freeze(path.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path);
+          path4 = Object.freeze(path4.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path4);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path);
+          const cv = await visitAsync_("value", node2.value, visitor, path4);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -19334,23 +19334,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path) {
+    function callVisitor(key, node2, visitor, path4) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path);
+        return visitor(key, node2, path4);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path);
+        return visitor.Map?.(key, node2, path4);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path);
+        return visitor.Seq?.(key, node2, path4);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path);
+        return visitor.Pair?.(key, node2, path4);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path);
+        return visitor.Scalar?.(key, node2, path4);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path);
+        return visitor.Alias?.(key, node2, path4);
       return void 0;
     }
-    function replaceNode2(key, path, node2) {
-      const parent = path[path.length - 1];
+    function replaceNode2(key, path4, node2) {
+      const parent = path4[path4.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -19962,10 +19962,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
+    function collectionFromPath(schema, path4, value) {
       let v = value;
-      for (let i = path.length - 1; i >= 0; --i) {
-        const k = path[i];
+      for (let i = path4.length - 1; i >= 0; --i) {
+        const k = path4[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -19984,7 +19984,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
+    var isEmptyPath = (path4) => path4 == null || typeof path4 === "object" && !!path4[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -20014,11 +20014,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
-        if (isEmptyPath(path))
+      addIn(path4, value) {
+        if (isEmptyPath(path4))
           this.add(value);
         else {
-          const [key, ...rest] = path;
+          const [key, ...rest] = path4;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -20032,8 +20032,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        const [key, ...rest] = path;
+      deleteIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -20047,8 +20047,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        const [key, ...rest] = path;
+      getIn(path4, keepScalar) {
+        const [key, ...rest] = path4;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -20066,8 +20066,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path) {
-        const [key, ...rest] = path;
+      hasIn(path4) {
+        const [key, ...rest] = path4;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -20077,8 +20077,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        const [key, ...rest] = path;
+      setIn(path4, value) {
+        const [key, ...rest] = path4;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22593,9 +22593,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path4, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path4, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -22670,14 +22670,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path) {
-        if (Collection2.isEmptyPath(path)) {
+      deleteIn(path4) {
+        if (Collection2.isEmptyPath(path4)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path4) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22692,10 +22692,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path, keepScalar) {
-        if (Collection2.isEmptyPath(path))
+      getIn(path4, keepScalar) {
+        if (Collection2.isEmptyPath(path4))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path4, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -22706,10 +22706,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path) {
-        if (Collection2.isEmptyPath(path))
+      hasIn(path4) {
+        if (Collection2.isEmptyPath(path4))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path4) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -22726,13 +22726,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
-        if (Collection2.isEmptyPath(path)) {
+      setIn(path4, value) {
+        if (Collection2.isEmptyPath(path4)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path4), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path4, value);
         }
       }
       /**
@@ -23118,10 +23118,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -23135,7 +23135,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -23159,7 +23159,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -23175,7 +23175,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -23266,7 +23266,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -23280,13 +23280,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -23329,18 +23329,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -23394,8 +23394,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -23407,7 +23407,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -23418,8 +23418,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -23436,7 +23436,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -23616,7 +23616,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -23633,24 +23633,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -23833,25 +23833,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -24661,14 +24661,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -24693,9 +24693,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit2.itemAtPath = (cst, path4) => {
       let item = cst;
-      for (const [field, index] of path) {
+      for (const [field, index] of path4) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -24704,23 +24704,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
+    visit2.parentCollection = (cst, path4) => {
+      const parent = visit2.itemAtPath(cst, path4.slice(0, -1));
+      const field = path4[path4.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path, item, visitor) {
-      let ctrl = visitor(item, path);
+    function _visit(path4, item, visitor) {
+      let ctrl = visitor(item, path4);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path4.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24731,10 +24731,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path);
+            ctrl = ctrl(item, path4);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path4) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -25835,18 +25835,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -25999,15 +25999,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -26201,13 +26201,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -26607,13 +26607,13 @@ var require_lib = __commonJS({
         return result;
       };
     })();
-    var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+    var __awaiter7 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve2, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -26629,7 +26629,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -26715,27 +26715,27 @@ var require_lib = __commonJS({
         this.message = message;
       }
       readBody() {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter7(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve2(output2.toString());
+              resolve3(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter7(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve2(Buffer.concat(chunks));
+              resolve3(Buffer.concat(chunks));
             });
           }));
         });
@@ -26785,42 +26785,42 @@ var require_lib = __commonJS({
         }
       }
       options(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
         });
       }
       get(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("GET", requestUrl, null, additionalHeaders || {});
         });
       }
       del(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("DELETE", requestUrl, null, additionalHeaders || {});
         });
       }
       post(requestUrl, data, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("POST", requestUrl, data, additionalHeaders || {});
         });
       }
       patch(requestUrl, data, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("PATCH", requestUrl, data, additionalHeaders || {});
         });
       }
       put(requestUrl, data, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("PUT", requestUrl, data, additionalHeaders || {});
         });
       }
       head(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request("HEAD", requestUrl, null, additionalHeaders || {});
         });
       }
       sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           return this.request(verb, requestUrl, stream, additionalHeaders);
         });
       }
@@ -26829,14 +26829,14 @@ var require_lib = __commonJS({
        * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
        */
       getJson(requestUrl_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+        return __awaiter7(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           const res = yield this.get(requestUrl, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
       }
       postJson(requestUrl_1, obj_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter7(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
@@ -26845,7 +26845,7 @@ var require_lib = __commonJS({
         });
       }
       putJson(requestUrl_1, obj_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter7(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
@@ -26854,7 +26854,7 @@ var require_lib = __commonJS({
         });
       }
       patchJson(requestUrl_1, obj_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter7(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
@@ -26868,7 +26868,7 @@ var require_lib = __commonJS({
        * Prefer get, del, post and patch
        */
       request(verb, requestUrl, data, headers) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           if (this._disposed) {
             throw new Error("Client has already been disposed.");
           }
@@ -26942,15 +26942,15 @@ var require_lib = __commonJS({
        * @param data
        */
       requestRaw(info2, data) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => {
+        return __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve2(res);
+                resolve3(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -27191,15 +27191,15 @@ var require_lib = __commonJS({
         return baseUserAgent;
       }
       _performExponentialBackoff(retryNumber) {
-        return __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
         });
       }
       _processResponse(res, options) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => __awaiter3(this, void 0, void 0, function* () {
+        return __awaiter7(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter7(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -27207,7 +27207,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve2(response);
+              resolve3(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -27246,7 +27246,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve2(response);
+              resolve3(response);
             }
           }));
         });
@@ -27814,7 +27814,7 @@ var require_call_credentials = __commonJS({
           if (isCurrentOauth2Client(googleCredentials)) {
             getHeaders = googleCredentials.getRequestHeaders(options.service_url);
           } else {
-            getHeaders = new Promise((resolve2, reject) => {
+            getHeaders = new Promise((resolve3, reject) => {
               googleCredentials.getRequestMetadata(options.service_url, (err, headers) => {
                 if (err) {
                   reject(err);
@@ -27824,7 +27824,7 @@ var require_call_credentials = __commonJS({
                   reject(new Error("Headers not set by metadata plugin"));
                   return;
                 }
-                resolve2(headers);
+                resolve3(headers);
               });
             });
           }
@@ -27880,10 +27880,10 @@ var require_call_credentials = __commonJS({
         this.metadataGenerator = metadataGenerator;
       }
       generateMetadata(options) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           this.metadataGenerator(options, (err, metadata) => {
             if (metadata !== void 0) {
-              resolve2(metadata);
+              resolve3(metadata);
             } else {
               reject(err);
             }
@@ -27971,19 +27971,19 @@ var require_uri_parser = __commonJS({
       };
     }
     var NUMBER_REGEX = /^\d+$/;
-    function splitHostPort(path) {
-      if (path.startsWith("[")) {
-        const hostEnd = path.indexOf("]");
+    function splitHostPort(path4) {
+      if (path4.startsWith("[")) {
+        const hostEnd = path4.indexOf("]");
         if (hostEnd === -1) {
           return null;
         }
-        const host = path.substring(1, hostEnd);
+        const host = path4.substring(1, hostEnd);
         if (host.indexOf(":") === -1) {
           return null;
         }
-        if (path.length > hostEnd + 1) {
-          if (path[hostEnd + 1] === ":") {
-            const portString = path.substring(hostEnd + 2);
+        if (path4.length > hostEnd + 1) {
+          if (path4[hostEnd + 1] === ":") {
+            const portString = path4.substring(hostEnd + 2);
             if (NUMBER_REGEX.test(portString)) {
               return {
                 host,
@@ -28001,7 +28001,7 @@ var require_uri_parser = __commonJS({
           };
         }
       } else {
-        const splitPath = path.split(":");
+        const splitPath = path4.split(":");
         if (splitPath.length === 2) {
           if (NUMBER_REGEX.test(splitPath[1])) {
             return {
@@ -28013,7 +28013,7 @@ var require_uri_parser = __commonJS({
           }
         } else {
           return {
-            host: path
+            host: path4
           };
         }
       }
@@ -28268,14 +28268,14 @@ var require_channel_credentials = __commonJS({
       }
       connect(socket) {
         const tlsConnectOptions = Object.assign({ socket }, this.connectionOptions);
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           const tlsSocket = (0, tls_1.connect)(tlsConnectOptions, () => {
             var _a3;
             if (((_a3 = this.connectionOptions.rejectUnauthorized) !== null && _a3 !== void 0 ? _a3 : true) && !tlsSocket.authorized) {
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve2({
+            resolve3({
               socket: tlsSocket,
               secure: true
             });
@@ -28394,8 +28394,8 @@ var require_channel_credentials = __commonJS({
         if (this.hasReceivedUpdates()) {
           return Promise.resolve(this.getLatestSecureContext());
         } else {
-          return new Promise((resolve2) => {
-            this.secureContextWatchers.push(resolve2);
+          return new Promise((resolve3) => {
+            this.secureContextWatchers.push(resolve3);
           });
         }
       }
@@ -28428,7 +28428,7 @@ var require_channel_credentials = __commonJS({
         this.callCredentials = callCredentials;
       }
       connect(socket) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           const secureContext = this.parent.getLatestSecureContext();
           if (!secureContext) {
             reject(new Error("Failed to load credentials"));
@@ -28453,7 +28453,7 @@ var require_channel_credentials = __commonJS({
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve2({
+            resolve3({
               socket: tlsSocket,
               secure: true
             });
@@ -28608,7 +28608,7 @@ var require_service_config = __commonJS({
     exports.validateRetryThrottling = validateRetryThrottling;
     exports.validateServiceConfig = validateServiceConfig;
     exports.extractAndSelectServiceConfig = extractAndSelectServiceConfig;
-    var os5 = __require("os");
+    var os6 = __require("os");
     var constants_1 = require_constants6();
     var DURATION_REGEX = /^\d+(\.\d{1,9})?s$/;
     var CLIENT_LANGUAGE_STRING = "node";
@@ -28907,7 +28907,7 @@ var require_service_config = __commonJS({
         if (Array.isArray(validatedConfig.clientHostname)) {
           let hostnameMatched = false;
           for (const hostname6 of validatedConfig.clientHostname) {
-            if (hostname6 === os5.hostname()) {
+            if (hostname6 === os6.hostname()) {
               hostnameMatched = true;
             }
           }
@@ -29225,11 +29225,11 @@ var require_load_balancer_child_handler = __commonJS({
           setChild(newChild) {
             this.child = newChild;
           }
-          addChannelzChild(child) {
-            this.parent.channelControlHelper.addChannelzChild(child);
+          addChannelzChild(child2) {
+            this.parent.channelControlHelper.addChannelzChild(child2);
           }
-          removeChannelzChild(child) {
-            this.parent.channelControlHelper.removeChannelzChild(child);
+          removeChannelzChild(child2) {
+            this.parent.channelControlHelper.removeChannelzChild(child2);
           }
           calledByPendingChild() {
             return this.child === this.parent.pendingChild;
@@ -31049,14 +31049,14 @@ var require_client_interceptors = __commonJS({
       }
     };
     exports.InterceptingCall = InterceptingCall;
-    function getCall(channel, path, options) {
+    function getCall(channel, path4, options) {
       var _a3, _b;
       const deadline = (_a3 = options.deadline) !== null && _a3 !== void 0 ? _a3 : Infinity;
       const host = options.host;
       const parent = (_b = options.parent) !== null && _b !== void 0 ? _b : null;
       const propagateFlags = options.propagate_flags;
       const credentials2 = options.credentials;
-      const call = channel.createCall(path, deadline, host, parent, propagateFlags);
+      const call = channel.createCall(path4, deadline, host, parent, propagateFlags);
       if (credentials2) {
         call.setCredentials(credentials2);
       }
@@ -31626,9 +31626,9 @@ var require_make_client = __commonJS({
       ServiceClientImpl.serviceName = serviceName;
       return ServiceClientImpl;
     }
-    function partial2(fn, path, serialize, deserialize) {
+    function partial2(fn, path4, serialize, deserialize) {
       return function(...args) {
-        return fn.call(this, path, serialize, deserialize, ...args);
+        return fn.call(this, path4, serialize, deserialize, ...args);
       };
     }
     function isProtobufTypeDefinition(obj) {
@@ -32047,7 +32047,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve2, reject) {
+      return new Promise(function executor(resolve3, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -32057,7 +32057,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve2.apply(null, params2);
+              resolve3.apply(null, params2);
             }
           }
         };
@@ -32178,18 +32178,18 @@ var require_base64 = __commonJS({
 var require_eventemitter = __commonJS({
   "node_modules/@protobufjs/eventemitter/index.js"(exports, module) {
     "use strict";
-    module.exports = EventEmitter;
-    function EventEmitter() {
+    module.exports = EventEmitter2;
+    function EventEmitter2() {
       this._listeners = /* @__PURE__ */ Object.create(null);
     }
-    EventEmitter.prototype.on = function on(evt, fn, ctx) {
+    EventEmitter2.prototype.on = function on(evt, fn, ctx) {
       (this._listeners[evt] || (this._listeners[evt] = [])).push({
         fn,
         ctx: ctx || this
       });
       return this;
     };
-    EventEmitter.prototype.off = function off(evt, fn) {
+    EventEmitter2.prototype.off = function off(evt, fn) {
       if (evt === void 0)
         this._listeners = /* @__PURE__ */ Object.create(null);
       else {
@@ -32208,7 +32208,7 @@ var require_eventemitter = __commonJS({
       }
       return this;
     };
-    EventEmitter.prototype.emit = function emit(evt) {
+    EventEmitter2.prototype.emit = function emit(evt) {
       var listeners = this._listeners[evt];
       if (listeners) {
         var args = [], i = 1;
@@ -34579,15 +34579,15 @@ var require_fetch2 = __commonJS({
 var require_path = __commonJS({
   "node_modules/@protobufjs/path/index.js"(exports) {
     "use strict";
-    var path = exports;
+    var path4 = exports;
     var isAbsolute3 = (
       /**
        * Tests if the specified path is absolute.
        * @param {string} path Path to test
        * @returns {boolean} `true` if path is absolute
        */
-      path.isAbsolute = function isAbsolute4(path2) {
-        return /^(?:\/|\w+:)/.test(path2);
+      path4.isAbsolute = function isAbsolute4(path5) {
+        return /^(?:\/|\w+:)/.test(path5);
       }
     );
     var normalize2 = (
@@ -34596,9 +34596,9 @@ var require_path = __commonJS({
        * @param {string} path Path to normalize
        * @returns {string} Normalized path
        */
-      path.normalize = function normalize3(path2) {
-        path2 = path2.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
-        var parts = path2.split("/"), absolute = isAbsolute3(path2), prefix = "";
+      path4.normalize = function normalize3(path5) {
+        path5 = path5.replace(/\\/g, "/").replace(/\/{2,}/g, "/");
+        var parts = path5.split("/"), absolute = isAbsolute3(path5), prefix = "";
         if (absolute)
           prefix = parts.shift() + "/";
         for (var i = 0; i < parts.length; ) {
@@ -34617,7 +34617,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path.resolve = function resolve2(originPath, includePath, alreadyNormalized) {
+    path4.resolve = function resolve3(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize2(includePath);
       if (isAbsolute3(includePath))
@@ -34801,18 +34801,18 @@ var require_namespace = __commonJS({
       object2.onRemove(this);
       return clearCache(this);
     };
-    Namespace.prototype.define = function define2(path, json2) {
-      if (util.isString(path))
-        path = path.split(".");
-      else if (!Array.isArray(path))
+    Namespace.prototype.define = function define2(path4, json2) {
+      if (util.isString(path4))
+        path4 = path4.split(".");
+      else if (!Array.isArray(path4))
         throw TypeError("illegal path");
-      if (path && path.length && path[0] === "")
+      if (path4 && path4.length && path4[0] === "")
         throw Error("path must be relative");
-      if (path.length > util.recursionLimit)
+      if (path4.length > util.recursionLimit)
         throw Error("max depth exceeded");
       var ptr = this;
-      while (path.length > 0) {
-        var part = path.shift();
+      while (path4.length > 0) {
+        var part = path4.shift();
         if (ptr.nested && ptr.nested[part]) {
           ptr = ptr.nested[part];
           if (!(ptr instanceof Namespace))
@@ -34847,26 +34847,26 @@ var require_namespace = __commonJS({
       });
       return this;
     };
-    Namespace.prototype.lookup = function lookup2(path, filterTypes, parentAlreadyChecked) {
+    Namespace.prototype.lookup = function lookup2(path4, filterTypes, parentAlreadyChecked) {
       if (typeof filterTypes === "boolean") {
         parentAlreadyChecked = filterTypes;
         filterTypes = void 0;
       } else if (filterTypes && !Array.isArray(filterTypes))
         filterTypes = [filterTypes];
-      if (util.isString(path) && path.length) {
-        if (path === ".")
+      if (util.isString(path4) && path4.length) {
+        if (path4 === ".")
           return this.root;
-        path = path.split(".");
-      } else if (!path.length)
+        path4 = path4.split(".");
+      } else if (!path4.length)
         return this;
-      var flatPath = path.join(".");
-      if (path[0] === "")
-        return this.root.lookup(path.slice(1), filterTypes);
+      var flatPath = path4.join(".");
+      if (path4[0] === "")
+        return this.root.lookup(path4.slice(1), filterTypes);
       var found = this.root._fullyQualifiedObjects && this.root._fullyQualifiedObjects["." + flatPath];
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
-      found = this._lookupImpl(path, flatPath);
+      found = this._lookupImpl(path4, flatPath);
       if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
         return found;
       }
@@ -34874,7 +34874,7 @@ var require_namespace = __commonJS({
         return null;
       var current = this;
       while (current.parent) {
-        found = current.parent._lookupImpl(path, flatPath);
+        found = current.parent._lookupImpl(path4, flatPath);
         if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
           return found;
         }
@@ -34882,22 +34882,22 @@ var require_namespace = __commonJS({
       }
       return null;
     };
-    Namespace.prototype._lookupImpl = function lookup2(path, flatPath) {
+    Namespace.prototype._lookupImpl = function lookup2(path4, flatPath) {
       if (Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
         return this._lookupCache[flatPath];
       }
-      var found = this.get(path[0]);
+      var found = this.get(path4[0]);
       var exact = null;
       if (found) {
-        if (path.length === 1) {
+        if (path4.length === 1) {
           exact = found;
         } else if (found instanceof Namespace) {
-          path = path.slice(1);
-          exact = found._lookupImpl(path, path.join("."));
+          path4 = path4.slice(1);
+          exact = found._lookupImpl(path4, path4.join("."));
         }
       } else {
         for (var i = 0; i < this.nestedArray.length; ++i)
-          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path, flatPath))) {
+          if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path4, flatPath))) {
             exact = found;
             break;
           }
@@ -34905,28 +34905,28 @@ var require_namespace = __commonJS({
       this._lookupCache[flatPath] = exact;
       return exact;
     };
-    Namespace.prototype.lookupType = function lookupType(path) {
-      var found = this.lookup(path, [Type]);
+    Namespace.prototype.lookupType = function lookupType(path4) {
+      var found = this.lookup(path4, [Type]);
       if (!found)
-        throw Error("no such type: " + path);
+        throw Error("no such type: " + path4);
       return found;
     };
-    Namespace.prototype.lookupEnum = function lookupEnum(path) {
-      var found = this.lookup(path, [Enum]);
+    Namespace.prototype.lookupEnum = function lookupEnum(path4) {
+      var found = this.lookup(path4, [Enum]);
       if (!found)
-        throw Error("no such Enum '" + path + "' in " + this);
+        throw Error("no such Enum '" + path4 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path) {
-      var found = this.lookup(path, [Type, Enum]);
+    Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path4) {
+      var found = this.lookup(path4, [Type, Enum]);
       if (!found)
-        throw Error("no such Type or Enum '" + path + "' in " + this);
+        throw Error("no such Type or Enum '" + path4 + "' in " + this);
       return found;
     };
-    Namespace.prototype.lookupService = function lookupService(path) {
-      var found = this.lookup(path, [Service]);
+    Namespace.prototype.lookupService = function lookupService(path4) {
+      var found = this.lookup(path4, [Service]);
       if (!found)
-        throw Error("no such Service '" + path + "' in " + this);
+        throw Error("no such Service '" + path4 + "' in " + this);
       return found;
     };
     Namespace._configure = function(Type_, Service_, Enum_) {
@@ -34974,7 +34974,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve2() {
+    MapField.prototype.resolve = function resolve3() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -35051,7 +35051,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve2() {
+    Method.prototype.resolve = function resolve3() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -36343,13 +36343,13 @@ var require_util9 = __commonJS({
       Object.defineProperty(object2, "$type", { value: enm, enumerable: false });
       return enm;
     };
-    util.setProperty = function setProperty(dst, path, value, ifNotSet) {
-      function setProp(dst2, path2, value2) {
-        var part = path2.shift();
+    util.setProperty = function setProperty(dst, path4, value, ifNotSet) {
+      function setProp(dst2, path5, value2) {
+        var part = path5.shift();
         if (util.isUnsafeProperty(part))
           return dst2;
-        if (path2.length > 0) {
-          dst2[part] = setProp(dst2[part] || {}, path2, value2);
+        if (path5.length > 0) {
+          dst2[part] = setProp(dst2[part] || {}, path5, value2);
         } else {
           var prevValue = dst2[part];
           if (prevValue && ifNotSet)
@@ -36362,12 +36362,12 @@ var require_util9 = __commonJS({
       }
       if (typeof dst !== "object")
         throw TypeError("dst must be an object");
-      if (!path)
+      if (!path4)
         throw TypeError("path must be specified");
-      path = path.split(".");
-      if (path.length > util.recursionLimit)
+      path4 = path4.split(".");
+      if (path4.length > util.recursionLimit)
         throw Error("max depth exceeded");
-      return setProp(dst, path, value);
+      return setProp(dst, path4, value);
     };
     Object.defineProperty(util, "decorateRoot", {
       get: function() {
@@ -36669,7 +36669,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve2() {
+    Field.prototype.resolve = function resolve3() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -36913,12 +36913,12 @@ var require_object = __commonJS({
        */
       fullName: {
         get: function() {
-          var path = [this.name], ptr = this.parent;
+          var path4 = [this.name], ptr = this.parent;
           while (ptr) {
-            path.unshift(ptr.name);
+            path4.unshift(ptr.name);
             ptr = ptr.parent;
           }
-          return path.join(".");
+          return path4.join(".");
         }
       }
     });
@@ -36942,7 +36942,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve2() {
+    ReflectionObject.prototype.resolve = function resolve3() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -40956,16 +40956,16 @@ var require_util10 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.addCommonProtos = exports.loadProtosWithOptionsSync = exports.loadProtosWithOptions = void 0;
     var fs3 = __require("fs");
-    var path = __require("path");
+    var path4 = __require("path");
     var Protobuf = require_protobufjs();
     function addIncludePathResolver(root, includePaths) {
       const originalResolvePath = root.resolvePath;
       root.resolvePath = (origin, target) => {
-        if (path.isAbsolute(target)) {
+        if (path4.isAbsolute(target)) {
           return target;
         }
         for (const directory of includePaths) {
-          const fullPath = path.join(directory, target);
+          const fullPath = path4.join(directory, target);
           try {
             fs3.accessSync(fullPath, fs3.constants.R_OK);
             return fullPath;
@@ -41275,14 +41275,14 @@ var require_channelz = __commonJS({
         this.eventsLogged = 0;
         this.creationTimestamp = /* @__PURE__ */ new Date();
       }
-      addTrace(severity, description, child) {
+      addTrace(severity, description, child2) {
         const timestamp = /* @__PURE__ */ new Date();
         this.events.push({
           description,
           severity,
           timestamp,
-          childChannel: (child === null || child === void 0 ? void 0 : child.kind) === "channel" ? child : void 0,
-          childSubchannel: (child === null || child === void 0 ? void 0 : child.kind) === "subchannel" ? child : void 0
+          childChannel: (child2 === null || child2 === void 0 ? void 0 : child2.kind) === "channel" ? child2 : void 0,
+          childSubchannel: (child2 === null || child2 === void 0 ? void 0 : child2.kind) === "subchannel" ? child2 : void 0
         });
         if (this.events.length >= TARGET_RETAINED_TRACES * 2) {
           this.events = this.events.slice(TARGET_RETAINED_TRACES);
@@ -41326,25 +41326,25 @@ var require_channelz = __commonJS({
           ]: this.socketChildren
         };
       }
-      refChild(child) {
-        const tracker = this.trackerMap[child.kind];
-        const trackedChild = tracker.find(child.id);
+      refChild(child2) {
+        const tracker = this.trackerMap[child2.kind];
+        const trackedChild = tracker.find(child2.id);
         if (trackedChild.equals(tracker.end())) {
-          tracker.setElement(child.id, {
-            ref: child,
+          tracker.setElement(child2.id, {
+            ref: child2,
             count: 1
           }, trackedChild);
         } else {
           trackedChild.pointer[1].count += 1;
         }
       }
-      unrefChild(child) {
-        const tracker = this.trackerMap[child.kind];
-        const trackedChild = tracker.getElementByKey(child.id);
+      unrefChild(child2) {
+        const tracker = this.trackerMap[child2.kind];
+        const trackedChild = tracker.getElementByKey(child2.id);
         if (trackedChild !== void 0) {
           trackedChild.count -= 1;
           if (trackedChild.count === 0) {
-            tracker.eraseElementByKey(child.id);
+            tracker.eraseElementByKey(child2.id);
           }
         }
       }
@@ -41914,18 +41914,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           zlib.deflate(message, (err, output2) => {
             if (err) {
               reject(err);
             } else {
-              resolve2(output2);
+              resolve3(output2);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib.createInflate();
@@ -41947,7 +41947,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve2(Buffer.concat(messageParts));
+            resolve3(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -41960,18 +41960,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           zlib.gzip(message, (err, output2) => {
             if (err) {
               reject(err);
             } else {
-              resolve2(output2);
+              resolve3(output2);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib.createGunzip();
@@ -41993,7 +41993,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve2(Buffer.concat(messageParts));
+            resolve3(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -43343,7 +43343,7 @@ var require_http_proxy = __commonJS({
       options.headers = headers;
       const proxyAddressString = (0, subchannel_address_1.subchannelAddressToString)(address);
       trace("Using proxy " + proxyAddressString + " to connect to " + options.path);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const request3 = http.request(options);
         request3.once("connect", (res, socket, head) => {
           request3.removeAllListeners();
@@ -43354,7 +43354,7 @@ var require_http_proxy = __commonJS({
               socket.unshift(head);
             }
             trace("Successfully established a plaintext connection to " + options.path + " through proxy " + proxyAddressString);
-            resolve2(socket);
+            resolve3(socket);
           } else {
             (0, logging_1.log)(constants_1.LogVerbosity.ERROR, "Failed to connect to " + options.path + " through proxy " + proxyAddressString + " with status " + res.statusCode);
             reject();
@@ -43463,7 +43463,7 @@ var require_subchannel_call = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Http2SubchannelCall = void 0;
     var http2 = __require("http2");
-    var os5 = __require("os");
+    var os6 = __require("os");
     var constants_1 = require_constants6();
     var metadata_1 = require_metadata();
     var stream_decoder_1 = require_stream_decoder();
@@ -43471,7 +43471,7 @@ var require_subchannel_call = __commonJS({
     var constants_2 = require_constants6();
     var TRACER_NAME = "subchannel_call";
     function getSystemErrorName(errno) {
-      for (const [name, num3] of Object.entries(os5.constants.errno)) {
+      for (const [name, num3] of Object.entries(os6.constants.errno)) {
         if (num3 === errno) {
           return name;
         }
@@ -44342,7 +44342,7 @@ var require_transport = __commonJS({
         if (secureConnectResult.socket.closed) {
           return Promise.reject("Connection closed before starting HTTP/2 handshake");
         }
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           var _a3, _b, _c, _d, _e, _f, _g, _h;
           let remoteName = null;
           let realTarget = this.channelTarget;
@@ -44413,7 +44413,7 @@ var require_transport = __commonJS({
             session.removeAllListeners();
             secureConnectResult.socket.removeListener("close", closeHandler);
             secureConnectResult.socket.removeListener("error", errorHandler);
-            resolve2(new Http2Transport(session, address, options, remoteName));
+            resolve3(new Http2Transport(session, address, options, remoteName));
             this.session = null;
           });
           session.once("close", closeHandler);
@@ -44427,7 +44427,7 @@ var require_transport = __commonJS({
           if (proxiedSocket) {
             return proxiedSocket;
           } else {
-            return new Promise((resolve2, reject) => {
+            return new Promise((resolve3, reject) => {
               const closeCallback = () => {
                 reject(new Error("Socket closed"));
               };
@@ -44437,7 +44437,7 @@ var require_transport = __commonJS({
               const socket = net.connect(address, () => {
                 socket.removeListener("close", closeCallback);
                 socket.removeListener("error", errorCallback);
-                resolve2(socket);
+                resolve3(socket);
               });
               socket.once("close", closeCallback);
               socket.once("error", errorCallback);
@@ -44987,13 +44987,13 @@ var require_resolving_call = __commonJS({
         if (!this.child) {
           throw new Error("sendMessageonChild called with child not populated");
         }
-        const child = this.child;
+        const child2 = this.child;
         this.writeFilterPending = true;
         this.filterStack.sendMessage(Promise.resolve({ message, flags: context3.flags })).then((filteredMessage) => {
           this.writeFilterPending = false;
-          child.sendMessageWithContext(context3, filteredMessage.message);
+          child2.sendMessageWithContext(context3, filteredMessage.message);
           if (this.pendingHalfClose) {
-            child.halfClose();
+            child2.halfClose();
           }
         }, (status2) => {
           var _a3, _b;
@@ -45629,14 +45629,14 @@ var require_retrying_call = __commonJS({
       }
       startNewAttempt() {
         const childCallNumber = this.underlyingCalls.length > 0 ? (0, call_number_1.getNextCallNumber)() : this.callNumber;
-        const child = this.channel.createLoadBalancingCall(this.callConfig, this.methodName, this.host, this.credentials, this.deadline, childCallNumber);
+        const child2 = this.channel.createLoadBalancingCall(this.callConfig, this.methodName, this.host, this.credentials, this.deadline, childCallNumber);
         if (this.traceEnabled) {
-          this.trace("Created child call [" + child.getCallNumber() + "] for attempt " + this.attempts);
+          this.trace("Created child call [" + child2.getCallNumber() + "] for attempt " + this.attempts);
         }
         const index = this.underlyingCalls.length;
         this.underlyingCalls.push({
           state: "ACTIVE",
-          call: child,
+          call: child2,
           nextMessageToSend: 0,
           startTime: Date.now()
         });
@@ -45647,10 +45647,10 @@ var require_retrying_call = __commonJS({
           initialMetadata.set(PREVIONS_RPC_ATTEMPTS_METADATA_KEY, `${previousAttempts}`);
         }
         let receivedMetadata = false;
-        child.start(initialMetadata, {
+        child2.start(initialMetadata, {
           onReceiveMetadata: (metadata) => {
             if (this.traceEnabled) {
-              this.trace("Received metadata from child [" + child.getCallNumber() + "]");
+              this.trace("Received metadata from child [" + child2.getCallNumber() + "]");
             }
             this.commitCall(index);
             receivedMetadata = true;
@@ -45663,7 +45663,7 @@ var require_retrying_call = __commonJS({
           },
           onReceiveMessage: (message) => {
             if (this.traceEnabled) {
-              this.trace("Received message from child [" + child.getCallNumber() + "]");
+              this.trace("Received message from child [" + child2.getCallNumber() + "]");
             }
             this.commitCall(index);
             if (this.underlyingCalls[index].state === "ACTIVE") {
@@ -45672,7 +45672,7 @@ var require_retrying_call = __commonJS({
           },
           onReceiveStatus: (status2) => {
             if (this.traceEnabled) {
-              this.trace("Received status from child [" + child.getCallNumber() + "]");
+              this.trace("Received status from child [" + child2.getCallNumber() + "]");
             }
             if (!receivedMetadata && previousAttempts > 0) {
               status2.metadata.set(PREVIONS_RPC_ATTEMPTS_METADATA_KEY, `${previousAttempts}`);
@@ -45682,7 +45682,7 @@ var require_retrying_call = __commonJS({
         });
         this.sendNextChildMessage(index);
         if (this.readStarted) {
-          child.startRead();
+          child2.startRead();
         }
       }
       start(metadata, listener) {
@@ -45835,13 +45835,13 @@ var require_subchannel_interface = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.BaseSubchannelWrapper = void 0;
     var BaseSubchannelWrapper = class {
-      constructor(child) {
-        this.child = child;
+      constructor(child2) {
+        this.child = child2;
         this.healthy = true;
         this.healthListeners = /* @__PURE__ */ new Set();
         this.refcount = 0;
         this.dataWatchers = /* @__PURE__ */ new Set();
-        child.addHealthStateWatcher((childHealthy) => {
+        child2.addHealthStateWatcher((childHealthy) => {
           if (this.healthy) {
             this.updateHealthListeners();
           }
@@ -46111,14 +46111,14 @@ var require_internal_channel = __commonJS({
           requestReresolution: () => {
             throw new Error("Resolving load balancer should never call requestReresolution");
           },
-          addChannelzChild: (child) => {
+          addChannelzChild: (child2) => {
             if (this.channelzEnabled) {
-              this.channelzInfoTracker.childrenTracker.refChild(child);
+              this.channelzInfoTracker.childrenTracker.refChild(child2);
             }
           },
-          removeChannelzChild: (child) => {
+          removeChannelzChild: (child2) => {
             if (this.channelzEnabled) {
-              this.channelzInfoTracker.childrenTracker.unrefChild(child);
+              this.channelzInfoTracker.childrenTracker.unrefChild(child2);
             }
           }
         };
@@ -46578,9 +46578,9 @@ var require_server_call = __commonJS({
       return status2;
     }
     var ServerUnaryCallImpl = class extends events_1.EventEmitter {
-      constructor(path, call, metadata, request3) {
+      constructor(path4, call, metadata, request3) {
         super();
-        this.path = path;
+        this.path = path4;
         this.call = call;
         this.metadata = metadata;
         this.request = request3;
@@ -46610,9 +46610,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerUnaryCallImpl = ServerUnaryCallImpl;
     var ServerReadableStreamImpl = class extends stream_1.Readable {
-      constructor(path, call, metadata) {
+      constructor(path4, call, metadata) {
         super({ objectMode: true });
-        this.path = path;
+        this.path = path4;
         this.call = call;
         this.metadata = metadata;
         this.cancelled = false;
@@ -46644,9 +46644,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerReadableStreamImpl = ServerReadableStreamImpl;
     var ServerWritableStreamImpl = class extends stream_1.Writable {
-      constructor(path, call, metadata, request3) {
+      constructor(path4, call, metadata, request3) {
         super({ objectMode: true });
-        this.path = path;
+        this.path = path4;
         this.call = call;
         this.metadata = metadata;
         this.request = request3;
@@ -46700,9 +46700,9 @@ var require_server_call = __commonJS({
     };
     exports.ServerWritableStreamImpl = ServerWritableStreamImpl;
     var ServerDuplexStreamImpl = class extends stream_1.Duplex {
-      constructor(path, call, metadata) {
+      constructor(path4, call, metadata) {
         super({ objectMode: true });
-        this.path = path;
+        this.path = path4;
         this.call = call;
         this.metadata = metadata;
         this.pendingStatus = {
@@ -47391,8 +47391,8 @@ var require_orca = __commonJS({
       }
     };
     var OrcaOobMetricsSubchannelWrapper = class extends subchannel_interface_1.BaseSubchannelWrapper {
-      constructor(child, metricsListener, intervalMs) {
-        super(child);
+      constructor(child2, metricsListener, intervalMs) {
+        super(child2);
         this.addDataWatcher(new OobMetricsDataWatcher(metricsListener, intervalMs));
       }
       getWrappedSubchannel() {
@@ -47889,7 +47889,7 @@ var require_server_interceptors = __commonJS({
           } else {
             decompresser = zlib.createGunzip();
           }
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             let totalLength = 0;
             const messageParts = [];
             decompresser.on("error", (error63) => {
@@ -47910,7 +47910,7 @@ var require_server_interceptors = __commonJS({
               }
             });
             decompresser.on("end", () => {
-              resolve2(Buffer.concat(messageParts));
+              resolve3(Buffer.concat(messageParts));
             });
             decompresser.write(messageContents);
             decompresser.end();
@@ -48521,10 +48521,10 @@ var require_server = __commonJS({
         bindOneAddress(address, boundPortObject) {
           this.trace("Attempting to bind " + (0, subchannel_address_1.subchannelAddressToString)(address));
           const http2Server = this.createHttp2Server(boundPortObject.credentials);
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             const onError = (err) => {
               this.trace("Failed to bind " + (0, subchannel_address_1.subchannelAddressToString)(address) + " with error " + err.message);
-              resolve2({
+              resolve3({
                 port: "port" in address ? address.port : 1,
                 error: err.message
               });
@@ -48552,7 +48552,7 @@ var require_server = __commonJS({
               });
               boundPortObject.listeningServers.add(http2Server);
               this.trace("Successfully bound " + (0, subchannel_address_1.subchannelAddressToString)(boundSubchannelAddress));
-              resolve2({
+              resolve3({
                 port: "port" in boundSubchannelAddress ? boundSubchannelAddress.port : 1
               });
               http2Server.removeListener("error", onError);
@@ -48605,7 +48605,7 @@ var require_server = __commonJS({
           }
         }
         resolvePort(port2) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             let seenResolution = false;
             const resolverListener = (endpointList, attributes, serviceConfig, resolutionNote) => {
               if (seenResolution) {
@@ -48621,7 +48621,7 @@ var require_server = __commonJS({
                 reject(new Error(`No addresses resolved for port ${port2}`));
                 return true;
               }
-              resolve2(addressList);
+              resolve3(addressList);
               return true;
             };
             const resolver = (0, resolver_1.createResolver)(port2, resolverListener, this.options);
@@ -49003,11 +49003,11 @@ var require_server = __commonJS({
           }
           return true;
         }
-        _retrieveHandler(path) {
-          serverCallTrace("Received call to method " + path + " at address " + this.serverAddressString);
-          const handler2 = this.handlers.get(path);
+        _retrieveHandler(path4) {
+          serverCallTrace("Received call to method " + path4 + " at address " + this.serverAddressString);
+          const handler2 = this.handlers.get(path4);
           if (handler2 === void 0) {
-            serverCallTrace("No handler registered for method " + path + ". Sending UNIMPLEMENTED status.");
+            serverCallTrace("No handler registered for method " + path4 + ". Sending UNIMPLEMENTED status.");
             return null;
           }
           return handler2;
@@ -49031,10 +49031,10 @@ var require_server = __commonJS({
             channelzSessionInfo === null || channelzSessionInfo === void 0 ? void 0 : channelzSessionInfo.streamTracker.addCallFailed();
             return;
           }
-          const path = headers[HTTP2_HEADER_PATH];
-          const handler2 = this._retrieveHandler(path);
+          const path4 = headers[HTTP2_HEADER_PATH];
+          const handler2 = this._retrieveHandler(path4);
           if (!handler2) {
-            this._respondWithError(getUnimplementedStatusResponse(path), stream, channelzSessionInfo);
+            this._respondWithError(getUnimplementedStatusResponse(path4), stream, channelzSessionInfo);
             return;
           }
           const callEventTracker = {
@@ -49084,10 +49084,10 @@ var require_server = __commonJS({
           if (this._verifyContentType(stream, headers) !== true) {
             return;
           }
-          const path = headers[HTTP2_HEADER_PATH];
-          const handler2 = this._retrieveHandler(path);
+          const path4 = headers[HTTP2_HEADER_PATH];
+          const handler2 = this._retrieveHandler(path4);
           if (!handler2) {
-            this._respondWithError(getUnimplementedStatusResponse(path), stream, null);
+            this._respondWithError(getUnimplementedStatusResponse(path4), stream, null);
             return;
           }
           const call = (0, server_interceptors_1.getServerInterceptingCall)([...extraInterceptors, ...this.interceptors], stream, headers, null, handler2, this.options);
@@ -49837,10 +49837,10 @@ var require_load_balancer_pick_first = __commonJS({
         clearTimeout(this.connectionDelayTimeout);
       }
       allChildrenHaveReportedTF() {
-        return this.children.every((child) => child.hasReportedTransientFailure);
+        return this.children.every((child2) => child2.hasReportedTransientFailure);
       }
       resetChildrenReportedTF() {
-        this.children.every((child) => child.hasReportedTransientFailure = false);
+        this.children.every((child2) => child2.hasReportedTransientFailure = false);
       }
       calculateAndReportNewState() {
         var _a3;
@@ -49908,13 +49908,13 @@ var require_load_balancer_pick_first = __commonJS({
           }
           return;
         }
-        for (const [index, child] of this.children.entries()) {
-          if (subchannel.realSubchannelEquals(child.subchannel)) {
+        for (const [index, child2] of this.children.entries()) {
+          if (subchannel.realSubchannelEquals(child2.subchannel)) {
             if (newState === connectivity_state_1.ConnectivityState.READY) {
-              this.pickSubchannel(child.subchannel);
+              this.pickSubchannel(child2.subchannel);
             }
             if (newState === connectivity_state_1.ConnectivityState.TRANSIENT_FAILURE) {
-              child.hasReportedTransientFailure = true;
+              child2.hasReportedTransientFailure = true;
               if (errorMessage) {
                 this.lastError = errorMessage;
               }
@@ -49923,16 +49923,16 @@ var require_load_balancer_pick_first = __commonJS({
                 this.startNextSubchannelConnecting(index + 1);
               }
             }
-            child.subchannel.startConnecting();
+            child2.subchannel.startConnecting();
             return;
           }
         }
       }
       startNextSubchannelConnecting(startIndex) {
         clearTimeout(this.connectionDelayTimeout);
-        for (const [index, child] of this.children.entries()) {
+        for (const [index, child2] of this.children.entries()) {
           if (index >= startIndex) {
-            const subchannelState = child.subchannel.getConnectivityState();
+            const subchannelState = child2.subchannel.getConnectivityState();
             if (subchannelState === connectivity_state_1.ConnectivityState.IDLE || subchannelState === connectivity_state_1.ConnectivityState.CONNECTING) {
               this.startConnecting(index);
               return;
@@ -49987,10 +49987,10 @@ var require_load_balancer_pick_first = __commonJS({
         this.channelControlHelper.updateState(newState, picker, errorMessage);
       }
       resetSubchannelList() {
-        for (const child of this.children) {
-          child.subchannel.removeConnectivityStateListener(this.subchannelStateListener);
-          child.subchannel.unref();
-          this.channelControlHelper.removeChannelzChild(child.subchannel.getChannelzRef());
+        for (const child2 of this.children) {
+          child2.subchannel.removeConnectivityStateListener(this.subchannelStateListener);
+          child2.subchannel.unref();
+          this.channelControlHelper.removeChannelzChild(child2.subchannel.getChannelzRef());
         }
         this.currentSubchannelIndex = 0;
         this.children = [];
@@ -50016,9 +50016,9 @@ var require_load_balancer_pick_first = __commonJS({
         for (const { subchannel } of this.children) {
           subchannel.addConnectivityStateListener(this.subchannelStateListener);
         }
-        for (const child of this.children) {
-          if (child.subchannel.getConnectivityState() === connectivity_state_1.ConnectivityState.TRANSIENT_FAILURE) {
-            child.hasReportedTransientFailure = true;
+        for (const child2 of this.children) {
+          if (child2.subchannel.getConnectivityState() === connectivity_state_1.ConnectivityState.TRANSIENT_FAILURE) {
+            child2.hasReportedTransientFailure = true;
           }
         }
         this.startNextSubchannelConnecting(0);
@@ -50395,13 +50395,13 @@ var require_resolver_uds = __commonJS({
         this.listener = listener;
         this.hasReturnedResult = false;
         this.endpoints = [];
-        let path;
+        let path4;
         if (target.authority === "") {
-          path = "/" + target.path;
+          path4 = "/" + target.path;
         } else {
-          path = target.path;
+          path4 = target.path;
         }
-        this.endpoints = [{ addresses: [{ path }] }];
+        this.endpoints = [{ addresses: [{ path: path4 }] }];
       }
       updateResolution() {
         if (!this.hasReturnedResult) {
@@ -50461,12 +50461,12 @@ var require_resolver_ip = __commonJS({
           return;
         }
         const pathList = target.path.split(",");
-        for (const path of pathList) {
-          const hostPort = (0, uri_parser_1.splitHostPort)(path);
+        for (const path4 of pathList) {
+          const hostPort = (0, uri_parser_1.splitHostPort)(path4);
           if (hostPort === null) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path}`,
+              details: `Failed to parse ${target.scheme} address ${path4}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -50474,7 +50474,7 @@ var require_resolver_ip = __commonJS({
           if (target.scheme === IPV4_SCHEME && !(0, net_1.isIPv4)(hostPort.host) || target.scheme === IPV6_SCHEME && !(0, net_1.isIPv6)(hostPort.host)) {
             this.error = {
               code: constants_1.Status.UNAVAILABLE,
-              details: `Failed to parse ${target.scheme} address ${path}`,
+              details: `Failed to parse ${target.scheme} address ${path4}`,
               metadata: new metadata_1.Metadata()
             };
             return;
@@ -50591,25 +50591,25 @@ var require_load_balancer_round_robin = __commonJS({
         });
       }
       countChildrenWithState(state) {
-        return this.children.filter((child) => child.getConnectivityState() === state).length;
+        return this.children.filter((child2) => child2.getConnectivityState() === state).length;
       }
       calculateAndUpdateState() {
         if (this.updatesPaused) {
           return;
         }
         if (this.countChildrenWithState(connectivity_state_1.ConnectivityState.READY) > 0) {
-          const readyChildren = this.children.filter((child) => child.getConnectivityState() === connectivity_state_1.ConnectivityState.READY);
+          const readyChildren = this.children.filter((child2) => child2.getConnectivityState() === connectivity_state_1.ConnectivityState.READY);
           let index = 0;
           if (this.currentReadyPicker !== null) {
             const nextPickedEndpoint = this.currentReadyPicker.peekNextEndpoint();
-            index = readyChildren.findIndex((child) => (0, subchannel_address_1.endpointEqual)(child.getEndpoint(), nextPickedEndpoint));
+            index = readyChildren.findIndex((child2) => (0, subchannel_address_1.endpointEqual)(child2.getEndpoint(), nextPickedEndpoint));
             if (index < 0) {
               index = 0;
             }
           }
-          this.updateState(connectivity_state_1.ConnectivityState.READY, new RoundRobinPicker(readyChildren.map((child) => ({
-            endpoint: child.getEndpoint(),
-            picker: child.getPicker()
+          this.updateState(connectivity_state_1.ConnectivityState.READY, new RoundRobinPicker(readyChildren.map((child2) => ({
+            endpoint: child2.getEndpoint(),
+            picker: child2.getPicker()
           })), index), null);
         } else if (this.countChildrenWithState(connectivity_state_1.ConnectivityState.CONNECTING) > 0) {
           this.updateState(connectivity_state_1.ConnectivityState.CONNECTING, new picker_1.QueuePicker(this), null);
@@ -50621,9 +50621,9 @@ var require_load_balancer_round_robin = __commonJS({
         } else {
           this.updateState(connectivity_state_1.ConnectivityState.IDLE, new picker_1.QueuePicker(this), null);
         }
-        for (const child of this.children) {
-          if (child.getConnectivityState() === connectivity_state_1.ConnectivityState.IDLE) {
-            child.exitIdle();
+        for (const child2 of this.children) {
+          if (child2.getConnectivityState() === connectivity_state_1.ConnectivityState.IDLE) {
+            child2.exitIdle();
           }
         }
       }
@@ -50638,8 +50638,8 @@ var require_load_balancer_round_robin = __commonJS({
         this.channelControlHelper.updateState(newState, picker, errorMessage);
       }
       resetSubchannelList() {
-        for (const child of this.children) {
-          child.destroy();
+        for (const child2 of this.children) {
+          child2.destroy();
         }
         this.children = [];
       }
@@ -50663,8 +50663,8 @@ var require_load_balancer_round_robin = __commonJS({
         trace("Connect to endpoint list " + endpointList.map(subchannel_address_1.endpointToString));
         this.updatesPaused = true;
         this.children = endpointList.map((endpoint2) => new load_balancer_pick_first_1.LeafLoadBalancer(endpoint2, this.childChannelControlHelper, options, resolutionNote));
-        for (const child of this.children) {
-          child.startConnecting();
+        for (const child2 of this.children) {
+          child2.startConnecting();
         }
         this.updatesPaused = false;
         this.calculateAndUpdateState();
@@ -51406,11 +51406,11 @@ var require_load_balancer_weighted_round_robin = __commonJS({
           }
           averageWeight = weightSum / positiveWeight.length;
         }
-        for (const child of children) {
-          const period = child.weight > 0 ? 1 / child.weight : averageWeight;
+        for (const child2 of children) {
+          const period = child2.weight > 0 ? 1 / child2.weight : averageWeight;
           this.queue.push({
-            endpointName: child.endpointName,
-            picker: child.picker,
+            endpointName: child2.endpointName,
+            picker: child2.picker,
             period,
             deadline: Math.random() * period
           });
@@ -51523,9 +51523,9 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         } else {
           this.updateState(connectivity_state_1.ConnectivityState.IDLE, new picker_1.QueuePicker(this), null);
         }
-        for (const { child } of this.children.values()) {
-          if (child.getConnectivityState() === connectivity_state_1.ConnectivityState.IDLE) {
-            child.exitIdle();
+        for (const { child: child2 } of this.children.values()) {
+          if (child2.getConnectivityState() === connectivity_state_1.ConnectivityState.IDLE) {
+            child2.exitIdle();
           }
         }
       }
@@ -51823,12 +51823,853 @@ var require_src3 = __commonJS({
   }
 });
 
+// src/remote/spawn.ts
+import { spawn } from "node:child_process";
+var SpawnError = class extends Error {
+  constructor(program, reason) {
+    super(`cannot run ${program}: ${reason}`);
+    this.program = program;
+  }
+  program;
+  name = "SpawnError";
+};
+var nodeSpawner = {
+  run(argv, opts) {
+    return new Promise((resolve3, reject) => {
+      const child2 = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+      const out = [];
+      const err = [];
+      let timedOut = false;
+      child2.stdout.on("data", (d) => out.push(d));
+      child2.stderr.on("data", (d) => err.push(d));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child2.kill("SIGKILL");
+      }, opts.timeoutMs);
+      child2.on("error", (e) => {
+        clearTimeout(timer);
+        reject(new SpawnError(argv[0], e.message));
+      });
+      child2.on("close", (code) => {
+        clearTimeout(timer);
+        resolve3({
+          code: code ?? 124,
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(err).toString("utf8"),
+          timedOut
+        });
+      });
+      child2.stdin.on("error", () => {
+      });
+      child2.stdin.end(opts.input ?? "");
+    });
+  },
+  stream(argv) {
+    const child2 = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+    const err = [];
+    child2.stderr.on("data", (d) => err.push(d));
+    const done = new Promise((resolve3) => {
+      child2.on("error", (e) => {
+        err.push(Buffer.from(`cannot run ${argv[0]}: ${e.message}
+`));
+        resolve3({ code: 127, stderr: Buffer.concat(err).toString("utf8") });
+      });
+      child2.on(
+        "close",
+        (code) => resolve3({ code: code ?? 124, stderr: Buffer.concat(err).toString("utf8") })
+      );
+    });
+    return {
+      stdout: child2.stdout,
+      done,
+      kill: () => child2.kill("SIGTERM")
+    };
+  }
+};
+var installed = nodeSpawner;
+var processSpawner = () => installed;
+function installSpawner(s) {
+  installed = s;
+}
+
+// src/actions/exec.ts
+import { Writable } from "node:stream";
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import * as os from "os";
+import * as events from "events";
+import * as child from "child_process";
+import * as path3 from "path";
+
+// node_modules/@actions/io/lib/io.js
+import * as path2 from "path";
+
+// node_modules/@actions/io/lib/io-util.js
+import * as fs from "fs";
+import * as path from "path";
+var __awaiter = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
+var IS_WINDOWS = process.platform === "win32";
+var READONLY = fs.constants.O_RDONLY;
+function exists(fsPath) {
+  return __awaiter(this, void 0, void 0, function* () {
+    try {
+      yield stat(fsPath);
+    } catch (err) {
+      if (err.code === "ENOENT") {
+        return false;
+      }
+      throw err;
+    }
+    return true;
+  });
+}
+function isRooted(p) {
+  p = normalizeSeparators(p);
+  if (!p) {
+    throw new Error('isRooted() parameter "p" cannot be empty');
+  }
+  if (IS_WINDOWS) {
+    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
+  }
+  return p.startsWith("/");
+}
+function tryGetExecutablePath(filePath, extensions) {
+  return __awaiter(this, void 0, void 0, function* () {
+    let stats = void 0;
+    try {
+      stats = yield stat(filePath);
+    } catch (err) {
+      if (err.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      }
+    }
+    if (stats && stats.isFile()) {
+      if (IS_WINDOWS) {
+        const upperExt = path.extname(filePath).toUpperCase();
+        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
+          return filePath;
+        }
+      } else {
+        if (isUnixExecutable(stats)) {
+          return filePath;
+        }
+      }
+    }
+    const originalFilePath = filePath;
+    for (const extension of extensions) {
+      filePath = originalFilePath + extension;
+      stats = void 0;
+      try {
+        stats = yield stat(filePath);
+      } catch (err) {
+        if (err.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+        }
+      }
+      if (stats && stats.isFile()) {
+        if (IS_WINDOWS) {
+          try {
+            const directory = path.dirname(filePath);
+            const upperName = path.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
+              if (upperName === actualName.toUpperCase()) {
+                filePath = path.join(directory, actualName);
+                break;
+              }
+            }
+          } catch (err) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          }
+          return filePath;
+        } else {
+          if (isUnixExecutable(stats)) {
+            return filePath;
+          }
+        }
+      }
+    }
+    return "";
+  });
+}
+function normalizeSeparators(p) {
+  p = p || "";
+  if (IS_WINDOWS) {
+    p = p.replace(/\//g, "\\");
+    return p.replace(/\\\\+/g, "\\");
+  }
+  return p.replace(/\/\/+/g, "/");
+}
+function isUnixExecutable(stats) {
+  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
+}
+
+// node_modules/@actions/io/lib/io.js
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function which(tool, check2) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    if (check2) {
+      const result = yield which(tool, false);
+      if (!result) {
+        if (IS_WINDOWS) {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+        } else {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+        }
+      }
+      return result;
+    }
+    const matches = yield findInPath(tool);
+    if (matches && matches.length > 0) {
+      return matches[0];
+    }
+    return "";
+  });
+}
+function findInPath(tool) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    const extensions = [];
+    if (IS_WINDOWS && process.env["PATHEXT"]) {
+      for (const extension of process.env["PATHEXT"].split(path2.delimiter)) {
+        if (extension) {
+          extensions.push(extension);
+        }
+      }
+    }
+    if (isRooted(tool)) {
+      const filePath = yield tryGetExecutablePath(tool, extensions);
+      if (filePath) {
+        return [filePath];
+      }
+      return [];
+    }
+    if (tool.includes(path2.sep)) {
+      return [];
+    }
+    const directories = [];
+    if (process.env.PATH) {
+      for (const p of process.env.PATH.split(path2.delimiter)) {
+        if (p) {
+          directories.push(p);
+        }
+      }
+    }
+    const matches = [];
+    for (const directory of directories) {
+      const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
+      if (filePath) {
+        matches.push(filePath);
+      }
+    }
+    return matches;
+  });
+}
+
+// node_modules/@actions/exec/lib/toolrunner.js
+import { setTimeout as setTimeout2 } from "timers";
+var __awaiter3 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS2 = process.platform === "win32";
+var ToolRunner = class extends events.EventEmitter {
+  constructor(toolPath, args, options) {
+    super();
+    if (!toolPath) {
+      throw new Error("Parameter 'toolPath' cannot be null or empty.");
+    }
+    this.toolPath = toolPath;
+    this.args = args || [];
+    this.options = options || {};
+  }
+  _debug(message) {
+    if (this.options.listeners && this.options.listeners.debug) {
+      this.options.listeners.debug(message);
+    }
+  }
+  _getCommandString(options, noPrefix) {
+    const toolPath = this._getSpawnFileName();
+    const args = this._getSpawnArgs(options);
+    let cmd = noPrefix ? "" : "[command]";
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        cmd += toolPath;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else if (options.windowsVerbatimArguments) {
+        cmd += `"${toolPath}"`;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else {
+        cmd += this._windowsQuoteCmdArg(toolPath);
+        for (const a of args) {
+          cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+        }
+      }
+    } else {
+      cmd += toolPath;
+      for (const a of args) {
+        cmd += ` ${a}`;
+      }
+    }
+    return cmd;
+  }
+  _processLineBuffer(data, strBuffer, onLine) {
+    try {
+      let s = strBuffer + data.toString();
+      let n = s.indexOf(os.EOL);
+      while (n > -1) {
+        const line = s.substring(0, n);
+        onLine(line);
+        s = s.substring(n + os.EOL.length);
+        n = s.indexOf(os.EOL);
+      }
+      return s;
+    } catch (err) {
+      this._debug(`error processing line. Failed with error ${err}`);
+      return "";
+    }
+  }
+  _getSpawnFileName() {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        return process.env["COMSPEC"] || "cmd.exe";
+      }
+    }
+    return this.toolPath;
+  }
+  _getSpawnArgs(options) {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+        for (const a of this.args) {
+          argline += " ";
+          argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
+        }
+        argline += '"';
+        return [argline];
+      }
+    }
+    return this.args;
+  }
+  _endsWith(str2, end) {
+    return str2.endsWith(end);
+  }
+  _isCmdFile() {
+    const upperToolPath = this.toolPath.toUpperCase();
+    return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
+  }
+  _windowsQuoteCmdArg(arg) {
+    if (!this._isCmdFile()) {
+      return this._uvQuoteCmdArg(arg);
+    }
+    if (!arg) {
+      return '""';
+    }
+    const cmdSpecialChars = [
+      " ",
+      "	",
+      "&",
+      "(",
+      ")",
+      "[",
+      "]",
+      "{",
+      "}",
+      "^",
+      "=",
+      ";",
+      "!",
+      "'",
+      "+",
+      ",",
+      "`",
+      "~",
+      "|",
+      "<",
+      ">",
+      '"'
+    ];
+    let needsQuotes = false;
+    for (const char of arg) {
+      if (cmdSpecialChars.some((x) => x === char)) {
+        needsQuotes = true;
+        break;
+      }
+    }
+    if (!needsQuotes) {
+      return arg;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += '"';
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _uvQuoteCmdArg(arg) {
+    if (!arg) {
+      return '""';
+    }
+    if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
+      return arg;
+    }
+    if (!arg.includes('"') && !arg.includes("\\")) {
+      return `"${arg}"`;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += "\\";
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _cloneExecOptions(options) {
+    options = options || {};
+    const result = {
+      cwd: options.cwd || process.cwd(),
+      env: options.env || process.env,
+      silent: options.silent || false,
+      windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+      failOnStdErr: options.failOnStdErr || false,
+      ignoreReturnCode: options.ignoreReturnCode || false,
+      delay: options.delay || 1e4
+    };
+    result.outStream = options.outStream || process.stdout;
+    result.errStream = options.errStream || process.stderr;
+    return result;
+  }
+  _getSpawnOptions(options, toolPath) {
+    options = options || {};
+    const result = {};
+    result.cwd = options.cwd;
+    result.env = options.env;
+    result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
+    if (options.windowsVerbatimArguments) {
+      result.argv0 = `"${toolPath}"`;
+    }
+    return result;
+  }
+  /**
+   * Exec a tool.
+   * Output will be streamed to the live console.
+   * Returns promise with return code
+   *
+   * @param     tool     path to tool to exec
+   * @param     options  optional exec options.  See ExecOptions
+   * @returns   number
+   */
+  exec() {
+    return __awaiter3(this, void 0, void 0, function* () {
+      if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
+        this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+      }
+      this.toolPath = yield which(this.toolPath, true);
+      return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+        this._debug(`exec tool: ${this.toolPath}`);
+        this._debug("arguments:");
+        for (const arg of this.args) {
+          this._debug(`   ${arg}`);
+        }
+        const optionsNonNull = this._cloneExecOptions(this.options);
+        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os.EOL);
+        }
+        const state = new ExecState(optionsNonNull, this.toolPath);
+        state.on("debug", (message) => {
+          this._debug(message);
+        });
+        if (this.options.cwd && !(yield exists(this.options.cwd))) {
+          return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+        }
+        const fileName = this._getSpawnFileName();
+        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        let stdbuffer = "";
+        if (cp.stdout) {
+          cp.stdout.on("data", (data) => {
+            if (this.options.listeners && this.options.listeners.stdout) {
+              this.options.listeners.stdout(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.outStream) {
+              optionsNonNull.outStream.write(data);
+            }
+            stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.stdline) {
+                this.options.listeners.stdline(line);
+              }
+            });
+          });
+        }
+        let errbuffer = "";
+        if (cp.stderr) {
+          cp.stderr.on("data", (data) => {
+            state.processStderr = true;
+            if (this.options.listeners && this.options.listeners.stderr) {
+              this.options.listeners.stderr(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
+              const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
+              s.write(data);
+            }
+            errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.errline) {
+                this.options.listeners.errline(line);
+              }
+            });
+          });
+        }
+        cp.on("error", (err) => {
+          state.processError = err.message;
+          state.processExited = true;
+          state.processClosed = true;
+          state.CheckComplete();
+        });
+        cp.on("exit", (code) => {
+          state.processExitCode = code;
+          state.processExited = true;
+          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        cp.on("close", (code) => {
+          state.processExitCode = code;
+          state.processExited = true;
+          state.processClosed = true;
+          this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        state.on("done", (error63, exitCode) => {
+          if (stdbuffer.length > 0) {
+            this.emit("stdline", stdbuffer);
+          }
+          if (errbuffer.length > 0) {
+            this.emit("errline", errbuffer);
+          }
+          cp.removeAllListeners();
+          if (error63) {
+            reject(error63);
+          } else {
+            resolve3(exitCode);
+          }
+        });
+        if (this.options.input) {
+          if (!cp.stdin) {
+            throw new Error("child process missing stdin");
+          }
+          cp.stdin.end(this.options.input);
+        }
+      }));
+    });
+  }
+};
+function argStringToArray(argString) {
+  const args = [];
+  let inQuotes = false;
+  let escaped = false;
+  let arg = "";
+  function append(c) {
+    if (escaped && c !== '"') {
+      arg += "\\";
+    }
+    arg += c;
+    escaped = false;
+  }
+  for (let i = 0; i < argString.length; i++) {
+    const c = argString.charAt(i);
+    if (c === '"') {
+      if (!escaped) {
+        inQuotes = !inQuotes;
+      } else {
+        append(c);
+      }
+      continue;
+    }
+    if (c === "\\" && escaped) {
+      append(c);
+      continue;
+    }
+    if (c === "\\" && inQuotes) {
+      escaped = true;
+      continue;
+    }
+    if (c === " " && !inQuotes) {
+      if (arg.length > 0) {
+        args.push(arg);
+        arg = "";
+      }
+      continue;
+    }
+    append(c);
+  }
+  if (arg.length > 0) {
+    args.push(arg.trim());
+  }
+  return args;
+}
+var ExecState = class _ExecState extends events.EventEmitter {
+  constructor(options, toolPath) {
+    super();
+    this.processClosed = false;
+    this.processError = "";
+    this.processExitCode = 0;
+    this.processExited = false;
+    this.processStderr = false;
+    this.delay = 1e4;
+    this.done = false;
+    this.timeout = null;
+    if (!toolPath) {
+      throw new Error("toolPath must not be empty");
+    }
+    this.options = options;
+    this.toolPath = toolPath;
+    if (options.delay) {
+      this.delay = options.delay;
+    }
+  }
+  CheckComplete() {
+    if (this.done) {
+      return;
+    }
+    if (this.processClosed) {
+      this._setResult();
+    } else if (this.processExited) {
+      this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
+    }
+  }
+  _debug(message) {
+    this.emit("debug", message);
+  }
+  _setResult() {
+    let error63;
+    if (this.processExited) {
+      if (this.processError) {
+        error63 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+      } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+        error63 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+      } else if (this.processStderr && this.options.failOnStdErr) {
+        error63 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+      }
+    }
+    if (this.timeout) {
+      clearTimeout(this.timeout);
+      this.timeout = null;
+    }
+    this.done = true;
+    this.emit("done", error63, this.processExitCode);
+  }
+  static HandleTimeout(state) {
+    if (state.done) {
+      return;
+    }
+    if (!state.processClosed && state.processExited) {
+      const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+      state._debug(message);
+    }
+    state._setResult();
+  }
+};
+
+// node_modules/@actions/exec/lib/exec.js
+var __awaiter4 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function exec(commandLine, args, options) {
+  return __awaiter4(this, void 0, void 0, function* () {
+    const commandArgs = argStringToArray(commandLine);
+    if (commandArgs.length === 0) {
+      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+    }
+    const toolPath = commandArgs[0];
+    args = commandArgs.slice(1).concat(args || []);
+    const runner = new ToolRunner(toolPath, args, options);
+    return runner.exec();
+  });
+}
+
+// src/actions/exec.ts
+var KILL_AFTER_SECONDS = 5;
+function echo(argv) {
+  process.stdout.write(`[command]${argv.join(" ")}
+`);
+}
+var actionsSpawner = {
+  async run(argv, opts) {
+    const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1e3));
+    const out = [];
+    const err = [];
+    const fromStdout = /* @__PURE__ */ new WeakSet();
+    const log = new Writable({
+      write(chunk, _encoding, done) {
+        if (!fromStdout.has(chunk)) process.stdout.write(chunk);
+        done();
+      }
+    });
+    const t02 = Date.now();
+    const code = await exec(
+      "timeout",
+      [`--kill-after=${KILL_AFTER_SECONDS}`, String(seconds), ...argv],
+      {
+        input: Buffer.from(opts.input ?? ""),
+        ignoreReturnCode: true,
+        outStream: log,
+        listeners: {
+          stdout: (d) => {
+            fromStdout.add(d);
+            out.push(d);
+          },
+          stderr: (d) => err.push(d)
+        }
+      }
+    );
+    const stderr = Buffer.concat(err).toString("utf8");
+    if (code === 127 && /^\S*timeout: failed to run command/m.test(stderr))
+      throw new SpawnError(argv[0], stderr.trim());
+    const timedOut = (code === 124 || code === 137) && Date.now() - t02 >= seconds * 1e3;
+    return {
+      code: timedOut ? 124 : code,
+      stdout: Buffer.concat(out).toString("utf8"),
+      stderr,
+      timedOut
+    };
+  },
+  // A stream carries bulk bytes (a WAL) that must not reach the log, and must be ended early
+  // when its reader has seen enough, which @actions/exec cannot do: it runs as the CLI runs it.
+  stream(argv) {
+    echo(argv);
+    return nodeSpawner.stream(argv);
+  }
+};
+
 // src/actions/rollout/main.ts
 import { writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
-import * as os from "os";
+import * as os2 from "os";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input2) {
@@ -51856,7 +52697,7 @@ function toCommandProperties(annotationProperties) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
+  process.stdout.write(cmd.toString() + os2.EOL);
 }
 function issue(name, message = "") {
   issueCommand(name, {}, message);
@@ -51903,34 +52744,34 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 import * as crypto from "crypto";
-import * as fs from "fs";
-import * as os2 from "os";
+import * as fs2 from "fs";
+import * as os3 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
   }
-  if (!fs.existsSync(filePath)) {
+  if (!fs2.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os3.EOL}`, {
     encoding: "utf8"
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  if (key.includes(delimiter2)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
   }
-  if (convertedValue.includes(delimiter)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  if (convertedValue.includes(delimiter2)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter2}${os3.EOL}${convertedValue}${os3.EOL}${delimiter2}`;
 }
 
 // node_modules/@actions/core/lib/core.js
-import * as os4 from "os";
+import * as os5 from "os";
 
 // node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
@@ -51988,15 +52829,15 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P, generator) {
+import { EOL as EOL4 } from "os";
+import { constants as constants2, promises as promises2 } from "fs";
+var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52012,12 +52853,12 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile } = promises2;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -52030,7 +52871,7 @@ var Summary = class {
    * @returns step summary file path
    */
   filePath() {
-    return __awaiter(this, void 0, void 0, function* () {
+    return __awaiter5(this, void 0, void 0, function* () {
       if (this._filePath) {
         return this._filePath;
       }
@@ -52039,7 +52880,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
       } catch (_a3) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -52071,7 +52912,7 @@ var Summary = class {
    * @returns {Promise<Summary>} summary instance
    */
   write(options) {
-    return __awaiter(this, void 0, void 0, function* () {
+    return __awaiter5(this, void 0, void 0, function* () {
       const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
       const filePath = yield this.filePath();
       const writeFunc = overwrite ? writeFile : appendFile;
@@ -52085,7 +52926,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   clear() {
-    return __awaiter(this, void 0, void 0, function* () {
+    return __awaiter5(this, void 0, void 0, function* () {
       return this.emptyBuffer().write({ overwrite: true });
     });
   }
@@ -52132,7 +52973,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL3);
+    return this.addRaw(EOL4);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -52273,20 +53114,9 @@ var _summary = new Summary();
 var summary = _summary;
 
 // node_modules/@actions/core/lib/platform.js
-import os3 from "os";
-
-// node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
-var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs2.constants.O_RDONLY;
-
-// node_modules/@actions/exec/lib/toolrunner.js
-var IS_WINDOWS2 = process.platform === "win32";
-
-// node_modules/@actions/core/lib/platform.js
-var platform = os3.platform();
-var arch = os3.arch();
+import os4 from "os";
+var platform = os4.platform();
+var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
 var ExitCode;
@@ -52312,7 +53142,7 @@ function setOutput(name, value) {
   if (filePath) {
     return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
   }
-  process.stdout.write(os4.EOL);
+  process.stdout.write(os5.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
 function setFailed(message) {
@@ -52329,7 +53159,7 @@ function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + os4.EOL);
+  process.stdout.write(message + os5.EOL);
 }
 function startGroup(name) {
   issue("group", name);
@@ -52357,8 +53187,8 @@ var Events = class {
     for (const l of this.listeners) l(e);
   }
 };
-function retryWarnings(events) {
-  return (node2, attempt, reason) => events.emit({
+function retryWarnings(events2) {
+  return (node2, attempt, reason) => events2.emit({
     type: "warning",
     at: Date.now(),
     node: node2,
@@ -52367,11 +53197,11 @@ function retryWarnings(events) {
 }
 
 // src/events/report.ts
-function buildReport(events) {
-  const start = events.find((e) => e.type === "rollout-start");
-  const end = events.find((e) => e.type === "rollout-end");
+function buildReport(events2) {
+  const start = events2.find((e) => e.type === "rollout-start");
+  const end = events2.find((e) => e.type === "rollout-end");
   const t02 = start?.at ?? 0;
-  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const rows = events2.flatMap((e) => e.type === "node-result" ? [e.row] : []);
   const count = (r) => rows.filter((x) => x.result === r).length;
   return {
     result: end?.type === "rollout-end" ? end.result : "failure",
@@ -52389,14 +53219,14 @@ function buildReport(events) {
       planned: count("planned")
     },
     nodes: rows,
-    warnings: events.flatMap(
+    warnings: events2.flatMap(
       (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
     ),
-    timeline: phaseTimeline(events, t02)
+    timeline: phaseTimeline(events2, t02)
   };
 }
-function phaseTimeline(events, t02) {
-  return events.flatMap(
+function phaseTimeline(events2, t02) {
+  return events2.flatMap(
     (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t02, detail: e.detail }] : []
   );
 }
@@ -52444,14 +53274,13 @@ function factsLine(d) {
 // src/inventory/load.ts
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute as isAbsolute2, resolve } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute2, resolve as resolve2 } from "node:path";
 
 // src/remote/ssh.ts
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { rm as rm2 } from "node:fs/promises";
 import { isIP, isIPv6 } from "node:net";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join as join3 } from "node:path";
 
 // src/remote/host.ts
 var RemoteCommandError = class extends Error {
@@ -52548,12 +53377,12 @@ function checkConnectTimeout(seconds, what = "ssh connect timeout") {
     );
   return seconds;
 }
-function checkSshPath(path, what) {
-  if (!isAbsolute(path) || UNSAFE_PATH.test(path) || hasControlChar(path))
+function checkSshPath(path4, what) {
+  if (!isAbsolute(path4) || UNSAFE_PATH.test(path4) || hasControlChar(path4))
     throw new SshSettingError(
-      `${what} ${JSON.stringify(path)}: expected an absolute path without spaces, quotes, backslashes or %`
+      `${what} ${JSON.stringify(path4)}: expected an absolute path without spaces, quotes, backslashes or %`
     );
-  return path;
+  return path4;
 }
 function checkSshOption(option) {
   if (!/^[A-Za-z][A-Za-z0-9]*=/.test(option) || hasControlChar(option))
@@ -52592,12 +53421,12 @@ var SshHost = class {
   tunnels = 0;
   /** A socket path in the control directory, refused when it would not fit a unix socket. */
   socket(file2, reserve = 0) {
-    const path = join(this.s.controlDir, file2);
-    if (Buffer.byteLength(path) + reserve > SOCKET_MAX)
+    const path4 = join3(this.s.controlDir, file2);
+    if (Buffer.byteLength(path4) + reserve > SOCKET_MAX)
       throw new SshSettingError(
-        `${this.name}: ssh socket path ${path} is too long for a unix socket (${SOCKET_MAX - reserve} bytes at most): use a shorter temporary directory (TMPDIR)`
+        `${this.name}: ssh socket path ${path4} is too long for a unix socket (${SOCKET_MAX - reserve} bytes at most): use a shorter temporary directory (TMPDIR)`
       );
-    return path;
+    return path4;
   }
   /** Where ssh connects, after every option and a `--`, so it cannot be read as one. */
   destination() {
@@ -52665,71 +53494,55 @@ var SshHost = class {
     }
     return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint2}`;
   }
-  exec(args, input2, timeoutMs) {
-    return new Promise((resolve2, reject) => {
-      const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
-      const out = [];
-      const err = [];
-      child.stdout.on("data", (d) => out.push(d));
-      child.stderr.on("data", (d) => err.push(d));
-      const timer = setTimeout(() => {
-        err.push(Buffer.from(`
+  async exec(args, input2, timeoutMs) {
+    const spawner = this.s.spawner ?? processSpawner();
+    let r;
+    try {
+      r = await spawner.run(["ssh", ...args], { input: input2, timeoutMs });
+    } catch (e) {
+      if (e instanceof SpawnError)
+        throw new Error(`${e.message}; is the OpenSSH client installed?`);
+      throw e;
+    }
+    const stderr = r.stderr.replace(/\r\n?/g, "\n");
+    return {
+      code: r.code,
+      stdout: r.stdout,
+      stderr: r.timedOut ? `${stderr}
 raftroll: timed out after ${timeoutMs} ms
-`));
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      child.on("error", (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
-      });
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve2({
-          code: code ?? (signal ? 124 : 1),
-          stdout: Buffer.concat(out).toString("utf8"),
-          // ssh writes some of its own messages with CRLF.
-          stderr: Buffer.concat(err).toString("utf8").replace(/\r\n?/g, "\n")
-        });
-      });
-      child.stdin.on("error", () => {
-      });
-      child.stdin.end(input2 ?? "");
-    });
+` : stderr
+    };
   }
-  async *readStream(path, start = 0, end) {
+  async *readStream(path4, start = 0, end) {
     await this.run(["true"], { sudo: false });
     const argv = [
       "dd",
-      `if=${path}`,
+      `if=${path4}`,
       "bs=1M",
       "status=none",
       "iflag=skip_bytes,count_bytes",
       `skip=${start}`
     ];
     if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = spawn(
+    const child2 = (this.s.spawner ?? processSpawner()).stream([
       "ssh",
-      [...this.sshArgs(), ...this.destination(), this.remote(argv, true)],
-      {
-        stdio: ["ignore", "pipe", "pipe"]
-      }
-    );
-    const err = [];
-    child.stderr.on("data", (d) => err.push(d));
-    const closed = new Promise((r) => child.on("close", (code2) => r(code2 ?? 1)));
+      ...this.sshArgs(),
+      ...this.destination(),
+      this.remote(argv, true)
+    ]);
     let finished = false;
     try {
-      for await (const chunk of child.stdout) yield chunk;
+      for await (const chunk of child2.stdout) yield chunk;
       finished = true;
     } finally {
-      if (!finished) child.kill("SIGTERM");
+      if (!finished) child2.kill();
     }
-    const code = await closed;
+    const { code, stderr } = await child2.done;
     if (code !== 0) {
       throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
         code,
         stdout: "",
-        stderr: Buffer.concat(err).toString()
+        stderr
       });
     }
   }
@@ -53590,10 +54403,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path) {
-  if (!path)
+function getElementAtPath(obj, path4) {
+  if (!path4)
     return obj;
-  return path.reduce((acc, key) => acc?.[key], obj);
+  return path4.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -53933,11 +54746,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path, issues) {
+function prefixIssues(path4, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path);
+    iss.path.unshift(path4);
     return iss;
   });
 }
@@ -54399,16 +55212,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path = []) => {
+  const processError = (error64, path4 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path4, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else {
-        const fullpath = [...path, ...issue3.path];
+        const fullpath = [...path4, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -54447,17 +55260,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path = []) => {
+  const processError = (error64, path4 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path4, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path4, ...issue3.path]);
       } else {
-        const fullpath = [...path, ...issue3.path];
+        const fullpath = [...path4, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -54496,8 +55309,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path) {
+  const path4 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path4) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -54783,8 +55596,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter) => {
-  const escapedDelim = escapeRegex(delimiter ?? ":");
+var mac = (delimiter2) => {
+  const escapedDelim = escapeRegex(delimiter2 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -57840,7 +58653,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -57848,9 +58661,9 @@ function isRecursive(inst, stack, resolve2) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child) => {
-    if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+  const check2 = (child2) => {
+    if (result !== PROVEN && child2?._zod) {
+      const answer = isRecursive(child2, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -57861,9 +58674,9 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
-      if (child > answer)
-        answer = child;
+      const child2 = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      if (child2 > answer)
+        answer = child2;
     }
     return answer;
   };
@@ -57925,7 +58738,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -71635,13 +72448,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path = ref.slice(1).split("/").filter(Boolean);
-  if (path.length === 0) {
+  const path4 = ref.slice(1).split("/").filter(Boolean);
+  if (path4.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path[0] === defsKey) {
-    const key = path[1] === void 0 ? void 0 : decodeJSONPointerSegment(path[1]);
+  if (path4[0] === defsKey) {
+    const key = path4[1] === void 0 ? void 0 : decodeJSONPointerSegment(path4[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -72621,12 +73434,12 @@ function envFileText(env) {
 `).join("");
 }
 var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
-var writeStdinTo = (path) => [
+var writeStdinTo = (path4) => [
   "sh",
   "-c",
   'umask 077 && cat > "$1"',
   "raftroll-write",
-  path
+  path4
 ];
 function fingerprint(spec) {
   const labels = Object.fromEntries(
@@ -72678,12 +73491,12 @@ function parseInspect(json2) {
 
 // src/inventory/elastickv-schema.ts
 import { posix } from "node:path";
-function hostFileProblem(path) {
-  if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
-  if (hasControlChar(path)) return "must not contain control characters or line breaks";
-  if (posix.normalize(path) !== path || path.endsWith("/"))
+function hostFileProblem(path4) {
+  if (!path4.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (hasControlChar(path4)) return "must not contain control characters or line breaks";
+  if (posix.normalize(path4) !== path4 || path4.endsWith("/"))
     return 'must be normalized: no "..", ".", "//" or trailing "/"';
-  if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
+  if (path4.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
   return void 0;
 }
 var port = external_exports.number().int().min(1).max(65535);
@@ -72782,19 +73595,19 @@ function nodeIdProblem(id) {
   if (/[,=]/.test(id)) return 'must not contain "," or "=" (it is an element of a peer list)';
   return void 0;
 }
-function remotePathProblem(path) {
-  if (!path.startsWith("/")) return "must be an absolute path (starting with /)";
-  if (hasControlChar(path)) return "must not contain control characters or line breaks";
-  if (posix2.normalize(path) !== path || path.length > 1 && path.endsWith("/"))
+function remotePathProblem(path4) {
+  if (!path4.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (hasControlChar(path4)) return "must not contain control characters or line breaks";
+  if (posix2.normalize(path4) !== path4 || path4.length > 1 && path4.endsWith("/"))
     return 'must be normalized: no "..", ".", "//" or trailing "/"';
-  if (path.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
+  if (path4.includes(":")) return 'must not contain ":" (docker --volume splits at it)';
   return void 0;
 }
-function localPathProblem(path) {
-  if (path === "") return "must not be empty";
-  if (/[\s%"'\\]/.test(path) || hasControlChar(path))
+function localPathProblem(path4) {
+  if (path4 === "") return "must not be empty";
+  if (/[\s%"'\\]/.test(path4) || hasControlChar(path4))
     return "must not contain spaces, quotes, backslashes or % (ssh would expand or split it)";
-  if (path.split("/").includes("..")) return 'must not contain ".."';
+  if (path4.split("/").includes("..")) return 'must not contain ".."';
   return void 0;
 }
 function containerNameProblem(name) {
@@ -72908,9 +73721,9 @@ var DEFAULT_PORTS = {
   elastickv: { admin: 50051, redis: 6379, dynamo: 8e3 }
 };
 function where(issue3, doc, lines) {
-  const path = issue3.path.map(String);
-  for (let n = path.length; n >= 0; n--) {
-    const node2 = doc.getIn(path.slice(0, n), true);
+  const path4 = issue3.path.map(String);
+  for (let n = path4.length; n >= 0; n--) {
+    const node2 = doc.getIn(path4.slice(0, n), true);
     if (node2?.range) {
       const { line } = lines.linePos(node2.range[0]);
       return `line ${line}`;
@@ -72934,8 +73747,8 @@ function parseInventory(text2, source) {
   }
   const inv = parsed.data;
   checkNodes(inv, source);
-  const base = dirname(source);
-  const abs = (p) => p === void 0 || isAbsolute2(p) ? p : resolve(base, p);
+  const base = dirname3(source);
+  const abs = (p) => p === void 0 || isAbsolute2(p) ? p : resolve2(base, p);
   return {
     ...inv,
     source,
@@ -72988,16 +73801,16 @@ function checkNodes(inv, source) {
     );
   }
 }
-async function loadInventory(path) {
+async function loadInventory(path4) {
   let text2;
   try {
-    text2 = await readFile(path, "utf8");
+    text2 = await readFile(path4, "utf8");
   } catch (e) {
     throw new InventoryError(
-      `cannot read inventory ${path}: ${e.code ?? e.message}`
+      `cannot read inventory ${path4}: ${e.code ?? e.message}`
     );
   }
-  return parseInventory(text2, resolve(path));
+  return parseInventory(text2, resolve2(path4));
 }
 function walRulesVersion(inv, explicit) {
   const v = explicit || inv.etcdVersion || (inv.engine === "elastickv" ? "3.7" : void 0);
@@ -73083,8 +73896,8 @@ function inFlight(entries2) {
   for (const e of entries2) if (e.phase !== "take-over") last.set(e.node, e);
   return [...last.values()].filter((e) => !SETTLED.has(e.phase));
 }
-async function appendJournal(host, path, e) {
-  await host.run(["tee", "-a", "--", path], { input: `${JSON.stringify(e)}
+async function appendJournal(host, path4, e) {
+  await host.run(["tee", "-a", "--", path4], { input: `${JSON.stringify(e)}
 ` });
 }
 
@@ -73128,22 +73941,22 @@ function ageText(ms) {
 
 // src/cluster/lock-read.ts
 import { hostname as hostname3 } from "node:os";
-import { basename, dirname as dirname2 } from "node:path/posix";
+import { basename as basename3, dirname as dirname4 } from "node:path/posix";
 var LOCK_NAME = ".raftroll-lock";
 var HEARTBEAT_FILE = "heartbeat";
 var OWNER_FILE = "owner";
 var TAKEOVER_PREFIX = "takeover-";
 function lockPath(dataDir) {
   const dir = normalize(dataDir);
-  return `${dirname2(dir)}/${LOCK_NAME}-${basename(dir)}`;
+  return `${dirname4(dir)}/${LOCK_NAME}-${basename3(dir)}`;
 }
 function sharedLockPath(dataDir) {
-  return `${dirname2(normalize(dataDir))}/${LOCK_NAME}`;
+  return `${dirname4(normalize(dataDir))}/${LOCK_NAME}`;
 }
 function archivePath(dataDir, at) {
   const dir = normalize(dataDir);
   const stamp = at.toISOString().replace(/[:.]/g, "-");
-  return `${dirname2(dir)}/.raftroll-journal-${basename(dir)}.${stamp}.jsonl`;
+  return `${dirname4(dir)}/.raftroll-journal-${basename3(dir)}.${stamp}.jsonl`;
 }
 function normalize(dataDir) {
   const dir = dataDir.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
@@ -73168,13 +73981,13 @@ function liveness(o, heartbeatAgeMs) {
     ...local && o.kind === "lease" ? { localPidAlive: pidAlive(o.owner.pid) } : {}
   };
 }
-async function readLock(host, path) {
-  const ls = await host.run(["find", path, "-maxdepth", "1", "-printf", "%f %T@\\n"], {
+async function readLock(host, path4) {
+  const ls = await host.run(["find", path4, "-maxdepth", "1", "-printf", "%f %T@\\n"], {
     allowFailure: true
   });
   if (ls.code !== 0) {
     if (/No such file/i.test(ls.stderr)) return { state: "free" };
-    throw new Error(`${host.name}: cannot read ${path}: ${ls.stderr.trim()}`);
+    throw new Error(`${host.name}: cannot read ${path4}: ${ls.stderr.trim()}`);
   }
   const now = Number((await host.run(["date", "+%s"])).stdout.trim()) * 1e3;
   const mtimes = /* @__PURE__ */ new Map();
@@ -73186,15 +73999,15 @@ async function readLock(host, path) {
     const t = mtimes.get(name);
     return t === void 0 ? void 0 : Math.max(0, now - t);
   };
-  const ownerText = (await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true })).stdout;
-  const journal2 = await host.run(["cat", "--", `${path}/${JOURNAL_FILE}`], { allowFailure: true });
+  const ownerText = (await host.run(["cat", "--", `${path4}/${OWNER_FILE}`], { allowFailure: true })).stdout;
+  const journal2 = await host.run(["cat", "--", `${path4}/${JOURNAL_FILE}`], { allowFailure: true });
   const { entries: entries2, bad } = parseJournal(journal2.code === 0 ? journal2.stdout : "");
   const owner = parseOwner(ownerText);
-  const lockAgeMs = age(basename(path));
+  const lockAgeMs = age(basename3(path4));
   const heartbeatAgeMs = age(HEARTBEAT_FILE) ?? lockAgeMs;
   return {
     state: "held",
-    path,
+    path: path4,
     owner,
     ownerText,
     heartbeatAgeMs,
@@ -73261,18 +74074,18 @@ function lockedError(l, id) {
     by
   );
 }
-async function conflict(host, path, id) {
-  const l = await readLock(host, path).catch(() => ({ state: "free" }));
+async function conflict(host, path4, id) {
+  const l = await readLock(host, path4).catch(() => ({ state: "free" }));
   if (l.state === "held") return lockedError(l, id);
   return new ClusterLockedError(
-    `another raftroll run took and gave back the cluster lock at ${path} on ${id} while this one was taking it; run again`,
+    `another raftroll run took and gave back the cluster lock at ${path4} on ${id} while this one was taking it; run again`,
     "a run that has finished"
   );
 }
 var Lease = class {
-  constructor(session, path, owner, held, skipped, takenOver, warn2) {
+  constructor(session, path4, owner, held, skipped, takenOver, warn2) {
     this.session = session;
-    this.path = path;
+    this.path = path4;
     this.owner = owner;
     this.held = held;
     this.skipped = skipped;
@@ -73350,15 +74163,15 @@ var Lease = class {
     }
   }
 };
-async function releaseHost(host, path, token, archive, session) {
-  const r = await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true });
+async function releaseHost(host, path4, token, archive, session) {
+  const r = await host.run(["cat", "--", `${path4}/${OWNER_FILE}`], { allowFailure: true });
   const o = parseOwner(r.code === 0 ? r.stdout : "");
   if (o.kind !== "lease" || o.owner.token !== token) return;
-  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
-  await host.run(["rm", "-rf", "--", path]);
+  if (archive && session) await archiveJournal(host, path4, session.inv.container.dataDir);
+  await host.run(["rm", "-rf", "--", path4]);
 }
-async function archiveJournal(host, path, dataDir) {
-  const from = `${path}/${JOURNAL_FILE}`;
+async function archiveJournal(host, path4, dataDir) {
+  const from = `${path4}/${JOURNAL_FILE}`;
   const exists2 = await host.run(["test", "-s", from], { allowFailure: true });
   if (exists2.code !== 0) return void 0;
   const to = archivePath(dataDir, /* @__PURE__ */ new Date());
@@ -73367,7 +74180,7 @@ async function archiveJournal(host, path, dataDir) {
 }
 async function takeLease(session, purpose, o = {}) {
   const dataDir = session.inv.container.dataDir;
-  const path = lockPath(dataDir);
+  const path4 = lockPath(dataDir);
   const shared = sharedLockPath(dataDir);
   const warn2 = o.onWarning ?? (() => {
   });
@@ -73377,7 +74190,7 @@ async function takeLease(session, purpose, o = {}) {
   const held = [];
   const skipped = [];
   const takenOver = [];
-  const lease = new Lease(session, path, owner, held, skipped, takenOver, warn2);
+  const lease = new Lease(session, path4, owner, held, skipped, takenOver, warn2);
   const fail2 = async (e) => {
     await lease.undo();
     throw e;
@@ -73389,7 +74202,7 @@ async function takeLease(session, purpose, o = {}) {
     let mine;
     try {
       old = await readLock(host, shared);
-      mine = await readLock(host, path);
+      mine = await readLock(host, path4);
     } catch (e) {
       skipped.push(node2.id);
       warn2(node2.id, `not locked: the host could not be reached (${e.message})`);
@@ -73405,13 +74218,13 @@ async function takeLease(session, purpose, o = {}) {
     if (p.takeOver) {
       const prev = p.takeOver;
       const prevOwner = prev.owner.owner;
-      const marker = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
+      const marker = `${path4}/${TAKEOVER_PREFIX}${prevOwner.token}`;
       const won = await p.host.run(["mkdir", "--", marker], { allowFailure: true });
-      if (won.code !== 0) await fail2(await conflict(p.host, path, p.node.id));
+      if (won.code !== 0) await fail2(await conflict(p.host, path4, p.node.id));
       held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker });
-      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      await p.host.run(writeStdinTo(`${path4}/${OWNER_FILE}`), { input: ownerText });
       takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
-      await appendJournal(p.host, `${path}/${JOURNAL_FILE}`, {
+      await appendJournal(p.host, `${path4}/${JOURNAL_FILE}`, {
         at: (/* @__PURE__ */ new Date()).toISOString(),
         run: owner.token,
         node: p.node.id,
@@ -73419,19 +74232,19 @@ async function takeLease(session, purpose, o = {}) {
         detail: `stale lease of ${holderLine(prevOwner)} taken over`
       });
     } else {
-      const made = await p.host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+      const made = await p.host.run(["mkdir", "-m", "0700", "--", path4], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
       if (made.code !== 0 && /exists/i.test(made.stderr))
-        await fail2(await conflict(p.host, path, p.node.id));
+        await fail2(await conflict(p.host, path4, p.node.id));
       if (made.code !== 0)
         await fail2(
           new Error(
-            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+            `${p.node.id}: cannot take the cluster lock at ${path4}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
           )
         );
       held.push({ node: p.node, host: p.host });
-      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      await p.host.run(writeStdinTo(`${path4}/${OWNER_FILE}`), { input: ownerText });
     }
-    await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
+    await p.host.run(["touch", "--", `${path4}/${HEARTBEAT_FILE}`]);
   }
   lease.startHeartbeat(o.heartbeatMs);
   return lease;
@@ -73920,20 +74733,20 @@ function checkResolved(inv, s, r, name) {
 var TemplateError = class extends Error {
   name = "TemplateError";
 };
-function lookup(ctx, path) {
+function lookup(ctx, path4) {
   let v = ctx;
-  for (const part of path.split(".")) {
+  for (const part of path4.split(".")) {
     if (v === null || typeof v !== "object" || !(part in v)) return void 0;
     v = v[part];
   }
   return v;
 }
 function fill(template, ctx, where2) {
-  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path) => {
-    const v = lookup(ctx, path);
+  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, path4) => {
+    const v = lookup(ctx, path4);
     if (v === void 0 || typeof v === "object" && v !== null) {
       throw new TemplateError(
-        `${where2}: "{{${path}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
+        `${where2}: "{{${path4}}}" is not a known value: expected one of ${Object.keys(ctx).join(", ")} (vars.* comes from the node's vars)`
       );
     }
     return String(v);
@@ -74467,12 +75280,12 @@ async function handover(ctx, views, row) {
 // src/remote/host-files.ts
 import { posix as posix3 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
-function absolutePath(path, what = "path") {
-  if (!path.startsWith("/") || posix3.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
+function absolutePath(path4, what = "path") {
+  if (!path4.startsWith("/") || posix3.normalize(path4) !== path4 || path4.length > 1 && path4.endsWith("/") || path4.includes("\0"))
     throw new Error(
-      `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
+      `${what} ${JSON.stringify(path4)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
     );
-  return path;
+  return path4;
 }
 var HostFiles = class {
   constructor(host) {
@@ -74482,16 +75295,16 @@ var HostFiles = class {
   get where() {
     return `${this.host.name} (${this.host.address})`;
   }
-  async stat(path) {
+  async stat(path4) {
     const r = await this.host.run(
-      ["find", absolutePath(path), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
+      ["find", absolutePath(path4), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
       {
         allowFailure: true
       }
     );
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return void 0;
-      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
+      throw new Error(`${this.where}: cannot stat ${path4}: ${r.stderr.trim()}`);
     }
     const [type, size, mtime] = r.stdout.trim().split(" ");
     return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
@@ -74534,8 +75347,8 @@ var HostFiles = class {
   }
   /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
   bytesRead = 0;
-  async *read(path, start, end) {
-    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+  async *read(path4, start, end) {
+    for await (const chunk of this.host.readStream(absolutePath(path4), start, end)) {
       this.bytesRead += chunk.length;
       yield chunk;
     }
@@ -74556,14 +75369,14 @@ var HostFiles = class {
     await this.host.run(["cmp", "--", src, dst]);
     await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
-  async ensureDir(path) {
-    await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path)]);
-    await this.host.run(["sync", "--", posix3.dirname(path)]);
+  async ensureDir(path4) {
+    await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path4)]);
+    await this.host.run(["sync", "--", posix3.dirname(path4)]);
   }
-  async truncate(path, size) {
-    absolutePath(path);
-    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
-    await this.host.run(["sync", "--", path, posix3.dirname(path)]);
+  async truncate(path4, size) {
+    absolutePath(path4);
+    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path4]);
+    await this.host.run(["sync", "--", path4, posix3.dirname(path4)]);
   }
 };
 
@@ -76012,33 +76825,33 @@ var RepairRefusedError = class extends Error {
   report;
   name = "RepairRefusedError";
 };
-async function walDirsOf(files, path) {
-  const st = await files.stat(path);
+async function walDirsOf(files, path4) {
+  const st = await files.stat(path4);
   if (!st)
     throw new WalInputError(
-      `${path} does not exist (on ${files.where}); give a WAL directory or a data directory`
+      `${path4} does not exist (on ${files.where}); give a WAL directory or a data directory`
     );
   if (st.kind !== "dir") {
     throw new WalInputError(
-      `${path} is not a directory; give the WAL directory that holds the *.wal files, or a data directory above it`
+      `${path4} is not a directory; give the WAL directory that holds the *.wal files, or a data directory above it`
     );
   }
-  const dirs = await files.findWalDirs(path);
+  const dirs = await files.findWalDirs(path4);
   if (dirs.length === 0) {
     throw new WalInputError(
-      `${path} holds no WAL: no *.wal file in it or below it (etcd keeps its WAL in <data-dir>/member/wal, elastickv in <data-dir>/<id>/wal)`
+      `${path4} holds no WAL: no *.wal file in it or below it (etcd keeps its WAL in <data-dir>/member/wal, elastickv in <data-dir>/<id>/wal)`
     );
   }
   return dirs;
 }
-function summarize(path, rules, dirs) {
+function summarize(path4, rules, dirs) {
   const worst = (order, xs) => xs.reduce((a, b) => order.indexOf(b) > order.indexOf(a) ? b : a, order[0]);
   const verdict = worst(
     ORDER,
     dirs.map((d) => d.verdict)
   );
   return {
-    path,
+    path: path4,
     etcdVersion: rules.version,
     etcdVerdict: worst(
       ETCD_ORDER,
@@ -76049,14 +76862,14 @@ function summarize(path, rules, dirs) {
     dirs
   };
 }
-async function verifyPath(files, path, rules) {
-  const dirs = await walDirsOf(files, path);
+async function verifyPath(files, path4, rules) {
+  const dirs = await walDirsOf(files, path4);
   const reports = [];
   for (const d of dirs) reports.push(await verifyDir(files, d, rules));
-  return summarize(path, rules, reports);
+  return summarize(path4, rules, reports);
 }
-async function repairPath(files, path, rules, opts = {}) {
-  const before = await verifyPath(files, path, rules);
+async function repairPath(files, path4, rules, opts = {}) {
+  const before = await verifyPath(files, path4, rules);
   const lossyOk = ["torn-with-data-after", "data-after-end"];
   const refused = before.dirs.filter(
     (d) => d.verdict === "corrupt" || lossyOk.includes(d.verdict) && !opts.allowLossy
@@ -76076,7 +76889,7 @@ ${lines.join("\n")}${hint2}`,
     if (d.verdict === "clean" || !cut) continue;
     actions.push(await repairOne(files, d, cut.segment, cut.truncateAt, d.verdict !== "torn"));
   }
-  const after = actions.length > 0 ? await verifyPath(files, path, rules) : before;
+  const after = actions.length > 0 ? await verifyPath(files, path4, rules) : before;
   return { ...before, actions, after };
 }
 function lossyCutAfterEnd(d) {
@@ -76084,13 +76897,13 @@ function lossyCutAfterEnd(d) {
   return h?.segment !== void 0 && h.offset !== void 0 ? { segment: h.segment, truncateAt: h.offset } : void 0;
 }
 async function repairOne(files, d, segment, truncateAt, lossy) {
-  const path = joinPath(d.dir, segment);
+  const path4 = joinPath(d.dir, segment);
   const seen = d.lastSegment;
   const unchanged = async (when) => {
-    const now = await files.stat(path);
+    const now = await files.stat(path4);
     if (!seen || !now || now.size !== seen.size || now.mtimeNs !== seen.mtimeNs) {
       throw new Error(
-        `${path} changed ${when} (size ${seen?.size} -> ${now?.size}); is the node still running? Stop it and verify again`
+        `${path4} changed ${when} (size ${seen?.size} -> ${now?.size}); is the node still running? Stop it and verify again`
       );
     }
   };
@@ -76100,15 +76913,15 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
     files,
     joinPath(backupDir(d.dir), `${segment}${BACKUP_SUFFIX}`)
   );
-  await files.copyNew(path, backup);
+  await files.copyNew(path4, backup);
   const copied = await files.stat(backup);
   if (copied?.size !== seen.size) {
     throw new Error(
-      `backup ${backup} has ${copied?.size} bytes, expected ${seen.size}; ${path} was not touched`
+      `backup ${backup} has ${copied?.size} bytes, expected ${seen.size}; ${path4} was not touched`
     );
   }
   await unchanged("while it was backed up");
-  await files.truncate(path, truncateAt);
+  await files.truncate(path4, truncateAt);
   return {
     dir: d.dir,
     segment,
@@ -76122,12 +76935,12 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
 var BACKUP_DIR_SUFFIX = ".raftroll-backup";
 var BACKUP_SUFFIX = ".raftroll-backup";
 var backupDir = (walDir) => `${walDir.replace(/\/+$/, "")}${BACKUP_DIR_SUFFIX}`;
-async function freeBackupName(files, path) {
+async function freeBackupName(files, path4) {
   for (let n = 1; n < 1e3; n++) {
-    const name = n === 1 ? path : `${path}.${n}`;
+    const name = n === 1 ? path4 : `${path4}.${n}`;
     if (!await files.stat(name)) return name;
   }
-  throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
+  throw new Error(`${path4}: 999 backups already exist; clean them up before repairing again`);
 }
 
 // src/wal/snapshots.ts
@@ -76251,8 +77064,8 @@ function parentOfWal(walDir) {
 var TOKEN_BYTES = 17;
 var TOKEN_MAGIC = [69, 75, 86, 84];
 var MAX_METADATA_BYTES = 1 << 20;
-async function readSnapFile(files, path, size) {
-  const s = new ProtoStream(new ByteCursor(files.read(path)));
+async function readSnapFile(files, path4, size) {
+  const s = new ProtoStream(new ByteCursor(files.read(path4)));
   try {
     let crc;
     let inner;
@@ -76328,19 +77141,19 @@ function decodeToken(b) {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   return { index: v.getBigUint64(5, false), crc: v.getUint32(13, false) };
 }
-async function checkFsmFile(files, path, tokenCrc) {
-  const st = await files.stat(path);
+async function checkFsmFile(files, path4, tokenCrc) {
+  const st = await files.stat(path4);
   if (!st) return "it does not exist";
   if (st.kind !== "file") return "it is not a regular file";
   if (st.size < 4) return `it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`;
-  const footerBytes = await collect(files.read(path, st.size - 4, st.size), 4);
+  const footerBytes = await collect(files.read(path4, st.size - 4, st.size), 4);
   if (footerBytes.length !== 4) return "its CRC-32C footer could not be read whole";
   const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
   if (footer !== tokenCrc)
     return `its footer records CRC-32C ${hex8(footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
   let crc = 0;
   let seen = 0;
-  for await (const chunk of files.read(path, 0, st.size - 4)) {
+  for await (const chunk of files.read(path4, 0, st.size - 4)) {
     crc = crc32cUpdate(crc, chunk);
     seen += chunk.length;
   }
@@ -76543,9 +77356,12 @@ async function stopNode(ctx, hasContainer) {
   if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
   const stopped = await inspect(ctx.host, ctx.name);
   if (stopped?.state.running || stopped?.state.restarting) {
-    await restartOriginal(ctx);
+    const back = await restartOriginal(ctx);
+    if (back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
     throw new StepError(
-      `${ctx.id}: ${ctx.name} is still running after docker stop; started it again and stopped the rollout`,
+      `${ctx.id}: ${ctx.name} is still running after docker stop; ${back}; the rollout stopped`,
       ctx.id,
       "stop"
     );
@@ -76746,7 +77562,7 @@ var TargetImage = class {
     });
     return r.code === 0 ? void 0 : pullFailure(this.image, r.stderr);
   }
-  async pullEverywhere(order, events) {
+  async pullEverywhere(order, events2) {
     await Promise.all(
       order.map(async (id) => {
         const have = await this.idOn(id);
@@ -76762,7 +77578,7 @@ var TargetImage = class {
               "observe"
             );
         }
-        events.emit({ type: "pull", at: Date.now(), node: id, image: this.image, pulled: !have });
+        events2.emit({ type: "pull", at: Date.now(), node: id, image: this.image, pulled: !have });
       })
     );
   }
@@ -76776,42 +77592,42 @@ function pullFailure(image, stderr) {
 }
 
 // src/rollout/leader-balance.ts
-async function pauseLeaderBalance(session, events) {
-  const path = session.inv.leaderBalanceKillSwitch;
-  if (!path) return async () => {
+async function pauseLeaderBalance(session, events2) {
+  const path4 = session.inv.leaderBalanceKillSwitch;
+  if (!path4) return async () => {
   };
   const created = [];
   const undo = async () => {
     for (const c of created)
       await c.run().catch(
-        (e) => events.emit({
+        (e) => events2.emit({
           type: "warning",
           at: Date.now(),
           node: c.id,
-          message: `could not remove the leader-balance kill switch ${path}: ${e.message}; remove it by hand, or the scheduler stays paused`
+          message: `could not remove the leader-balance kill switch ${path4}: ${e.message}; remove it by hand, or the scheduler stays paused`
         })
       );
   };
   try {
     for (const node2 of session.inv.nodes) {
       const host = session.host(node2);
-      const there = await host.run(["test", "-e", path], { allowFailure: true });
+      const there = await host.run(["test", "-e", path4], { allowFailure: true });
       if (there.code === 0) continue;
-      await host.run(["touch", "--", path]);
-      created.push({ id: node2.id, run: () => host.run(["rm", "-f", "--", path]) });
+      await host.run(["touch", "--", path4]);
+      created.push({ id: node2.id, run: () => host.run(["rm", "-f", "--", path4]) });
     }
   } catch (e) {
     await undo();
     throw new StepError(
-      `cannot pause the leader-balance scheduler (creating ${path}): ${e.message}; nothing was touched`,
+      `cannot pause the leader-balance scheduler (creating ${path4}): ${e.message}; nothing was touched`,
       void 0,
       "guard"
     );
   }
-  events.emit({
+  events2.emit({
     type: "warning",
     at: Date.now(),
-    message: `leader balancing paused for the roll (${path} on ${created.length} host(s))`
+    message: `leader balancing paused for the roll (${path4} on ${created.length} host(s))`
   });
   return undo;
 }
@@ -76913,21 +77729,21 @@ function flagValue(args, name) {
   }
   return void 0;
 }
-var join2 = (dir, ...names) => [dir.replace(/\/+$/, ""), ...names].join("/");
+var join4 = (dir, ...names) => [dir.replace(/\/+$/, ""), ...names].join("/");
 function predictedWalDirs(inv, node2) {
   const dataDir = inv.container.dataDir;
   if (inv.engine !== "elastickv") {
     const walDir = flagValue(nodeSpec(inv, node2).args, "wal-dir");
-    return { dirs: [{ dir: walDir || join2(dataDir, "member", "wal") }] };
+    return { dirs: [{ dir: walDir || join4(dataDir, "member", "wal") }] };
   }
-  const root = join2(dataDir, node2.id);
+  const root = join4(dataDir, node2.id);
   const groups = nodeGroups(inv).get(node2.id) ?? [];
-  if (groups.length === 0) return { dirs: [{ dir: join2(root, "wal") }], groupsRoot: root };
+  if (groups.length === 0) return { dirs: [{ dir: join4(root, "wal") }], groupsRoot: root };
   const multi = groups.filter((g) => g.id !== 0).length > 1;
   return {
     dirs: groups.map((g) => ({
       group: g.id,
-      dir: !multi && g.id !== 0 ? join2(root, "wal") : join2(root, `group-${g.id}`, "wal")
+      dir: !multi && g.id !== 0 ? join4(root, "wal") : join4(root, `group-${g.id}`, "wal")
     })),
     groupsRoot: root
   };
@@ -77070,16 +77886,16 @@ function upToDate(v, spec, targetImageId, t) {
 
 // src/rollout/rollout.ts
 var Rollout = class {
-  constructor(inv, session, opts, events) {
+  constructor(inv, session, opts, events2) {
     this.inv = inv;
     this.session = session;
     this.opts = opts;
-    this.events = events;
+    this.events = events2;
     this.run0 = {
       session,
       t: opts.thresholds,
       rules: rulesFor(opts.etcdVersion ?? "3.7"),
-      events,
+      events: events2,
       views: new ClusterViews(session)
     };
     for (const n of inv.nodes) this.baseSpec(n.id);
@@ -77223,12 +78039,43 @@ var Rollout = class {
 };
 
 // src/actions/cancel.ts
-function cancelSignal() {
+import { renameSync, writeFileSync } from "node:fs";
+function writeSummaryNow(markdown) {
+  const path4 = process.env.GITHUB_STEP_SUMMARY;
+  if (!path4) return;
+  const next = `${path4}.raftroll-${process.pid}`;
+  try {
+    writeFileSync(next, markdown.endsWith("\n") ? markdown : `${markdown}
+`);
+    renameSync(next, path4);
+  } catch (e) {
+    warning(`could not write the job summary ${path4}: ${e.message}`);
+  }
+}
+function cancelSignal(summary2) {
   const abort = new AbortController();
+  let where2;
+  let ended = false;
+  const signals = [];
+  let at = 0;
+  const write = () => {
+    if (summary2 && signals.length && !ended)
+      writeSummaryNow(summary2.render({ signals, at, ...where2 ? { where: where2 } : {} }));
+  };
+  summary2?.events.on((e) => {
+    if (e.type === "phase") {
+      where2 = { node: e.node, phase: e.phase, since: e.at };
+      write();
+    }
+    if (e.type === "rollout-end") ended = true;
+  });
   const stop2 = (sig) => () => {
-    warning(
-      `${sig}: no further node will be started; the current one is being finished, which GitHub may cut short`
-    );
+    signals.push(sig);
+    at ||= Date.now();
+    process.exitCode ||= 130;
+    write();
+    const current = !where2 || where2.phase === "done" ? "no node is in flight" : `${where2.node} (at ${where2.phase}) is being finished, which GitHub may cut short`;
+    warning(`${sig}: no further node will be started; ${current}`);
     abort.abort();
   };
   process.once("SIGINT", stop2("SIGINT"));
@@ -77238,7 +78085,7 @@ function cancelSignal() {
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync as existsSync2 } from "fs";
-import { EOL as EOL5 } from "os";
+import { EOL as EOL6 } from "os";
 var Context = class {
   /**
    * Hydrate the context from the environment
@@ -77250,8 +78097,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
+        const path4 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL6}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -77290,13 +78137,13 @@ var Context = class {
 // node_modules/@actions/github/lib/internal/utils.js
 var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
+var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -77312,7 +78159,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -77335,7 +78182,7 @@ function getProxyAgentDispatcher(destinationUrl) {
 }
 function getProxyFetch(destinationUrl) {
   const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-  const proxyFetch = (url2, opts) => __awaiter2(this, void 0, void 0, function* () {
+  const proxyFetch = (url2, opts) => __awaiter6(this, void 0, void 0, function* () {
     return (0, import_undici2.fetch)(url2, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
   });
   return proxyFetch;
@@ -78639,8 +79486,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -81578,18 +82425,18 @@ function deploymentOutcome(r) {
 
 // src/actions/inventory-input.ts
 import { mkdtemp } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 async function inventoryFromInput(value, baseDir) {
   if (!value.includes("\n")) return loadInventory(value.trim());
-  const dir = await mkdtemp(join3(baseDir, "raftroll-inventory-"));
-  return parseInventory(value, join3(dir, "inventory.yml"));
+  const dir = await mkdtemp(join5(baseDir, "raftroll-inventory-"));
+  return parseInventory(value, join5(dir, "inventory.yml"));
 }
 
 // src/cluster/session.ts
 import { lstatSync, rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, readdir as readdir2, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import { hostname as hostname5, tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/raft/elastickv.ts
 var grpc = __toESM(require_src3(), 1);
@@ -81765,7 +82612,7 @@ var ElastickvClient = class {
     return this.callPath(SERVICE, method, request3, decode4, timeoutMs);
   }
   callPath(service, method, request3, decode4, timeoutMs) {
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve3, reject) => {
       this.client.makeUnaryRequest(
         `/${service}/${method}`,
         ident,
@@ -81784,7 +82631,7 @@ var ElastickvClient = class {
             );
           } else {
             try {
-              resolve2(decode4(value ?? Buffer.alloc(0)));
+              resolve3(decode4(value ?? Buffer.alloc(0)));
             } catch (e) {
               reject(new Error(`${this.label}: ${service}/${method}: ${e.message}`));
             }
@@ -81862,12 +82709,12 @@ var ElastickvClient = class {
 
 // src/raft/unix-http.ts
 import { request as request2 } from "node:http";
-function postJson(socketPath, path, body, timeoutMs) {
-  return new Promise((resolve2, reject) => {
+function postJson(socketPath, path4, body, timeoutMs) {
+  return new Promise((resolve3, reject) => {
     const req = request2(
       {
         socketPath,
-        path,
+        path: path4,
         method: "POST",
         headers: { "content-type": "application/json" },
         timeout: timeoutMs
@@ -81878,18 +82725,18 @@ function postJson(socketPath, path, body, timeoutMs) {
         res.on("end", () => {
           const text2 = Buffer.concat(chunks).toString();
           try {
-            resolve2({ status: res.statusCode ?? 0, json: text2 ? JSON.parse(text2) : {} });
+            resolve3({ status: res.statusCode ?? 0, json: text2 ? JSON.parse(text2) : {} });
           } catch {
             reject(
               new Error(
-                `${path}: HTTP ${res.statusCode} with a body that is not JSON: ${text2.slice(0, 200)}`
+                `${path4}: HTTP ${res.statusCode} with a body that is not JSON: ${text2.slice(0, 200)}`
               )
             );
           }
         });
       }
     );
-    req.on("timeout", () => req.destroy(new Error(`${path}: no answer within ${timeoutMs} ms`)));
+    req.on("timeout", () => req.destroy(new Error(`${path4}: no answer within ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end(JSON.stringify(body));
   });
@@ -81903,14 +82750,14 @@ var EtcdClient = class {
   }
   tunnel;
   label;
-  async call(path, body, timeoutMs) {
-    const r = await postJson(this.tunnel.socketPath, path, body, timeoutMs).catch((e) => {
-      throw new Error(`${this.label}: etcd did not answer ${path}: ${e.message}`);
+  async call(path4, body, timeoutMs) {
+    const r = await postJson(this.tunnel.socketPath, path4, body, timeoutMs).catch((e) => {
+      throw new Error(`${this.label}: etcd did not answer ${path4}: ${e.message}`);
     });
     const j = r.json;
     if (r.status !== 200) {
       throw new RaftAdminError(
-        `${this.label}: ${path}: ${j.message ?? j.error ?? `HTTP ${r.status}`}`,
+        `${this.label}: ${path4}: ${j.message ?? j.error ?? `HTTP ${r.status}`}`,
         String(j.code ?? r.status)
       );
     }
@@ -81981,11 +82828,11 @@ async function removeStaleDirs(base = tmpdir()) {
   for (const name of names) {
     const pid = Number(PRIVATE_DIR.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    const dir = join4(base, name);
+    const dir = join6(base, name);
     try {
       const st = lstatSync(dir);
       if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
-      if (await readFile2(join4(dir, MADE_ON), "utf8") !== `${hostname5()}
+      if (await readFile2(join6(dir, MADE_ON), "utf8") !== `${hostname5()}
 `) continue;
       await rm3(dir, { recursive: true, force: true });
       removed.push(dir);
@@ -82031,18 +82878,18 @@ var ClusterSession = class _ClusterSession {
     const base = opts.baseDir ?? tmpdir();
     await removeStaleDirs(base);
     hookExit();
-    const dir = await mkdtemp2(join4(base, `raftroll-${process.pid}-`));
+    const dir = await mkdtemp2(join6(base, `raftroll-${process.pid}-`));
     openDirs.add(dir);
-    await writeFile2(join4(dir, MADE_ON), `${hostname5()}
+    await writeFile2(join6(dir, MADE_ON), `${hostname5()}
 `, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {
-      keyFile = join4(dir, "id");
+      keyFile = join6(dir, "id");
       await writeFile2(keyFile, withNewline(opts.privateKey), { mode: 384 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
-      const file2 = join4(dir, "known_hosts");
+      const file2 = join6(dir, "known_hosts");
       await writeFile2(file2, withNewline(opts.knownHosts), { mode: 384 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
     }
@@ -82152,14 +82999,14 @@ var STATE_DIR = "raftroll-private-dir";
 
 // src/actions/job-log.ts
 var oneLine = (s) => s.replace(/\s*[\r\n]+\s*/g, " ");
-function logEvents(events, title) {
+function logEvents(events2, title) {
   const t02 = Date.now();
   let group;
   const close = () => {
     if (group) endGroup();
     group = void 0;
   };
-  events.on((e) => {
+  events2.on((e) => {
     const node2 = "node" in e ? e.node : void 0;
     if (e.type === "phase" && node2 !== group) {
       close();
@@ -82173,12 +83020,12 @@ function logEvents(events, title) {
   });
   return close;
 }
-async function openSession(inv, s, baseDir, events) {
+async function openSession(inv, s, baseDir, events2) {
   const session = await ClusterSession.open(inv, {
     privateKey: s.sshKey,
     knownHosts: s.knownHosts,
     baseDir,
-    onRetry: retryWarnings(events)
+    onRetry: retryWarnings(events2)
   });
   saveState(STATE_DIR, session.dir);
   return session;
@@ -82233,6 +83080,7 @@ function rolloutSummaryMarkdown(r) {
     "",
     r.message ? `> ${cell(r.message)}
 ` : "",
+    r.result === "interrupted" ? "Next: run the rollout again; nodes already at the image are skipped.\n" : "",
     "| node | role before | image | WAL | leader handover | down (stop \u2192 caught up) | final lag | result |",
     "|---|---|---|---|---|---|---|---|",
     ...rows,
@@ -82241,6 +83089,67 @@ function rolloutSummaryMarkdown(r) {
     "",
     ...r.timeline.some((p) => p.phase !== "observe" && p.phase !== "done") ? ["### Timeline", "", ganttMarkdown(`rollout to ${r.image}`, r.timeline, r.durationMs)] : []
   ].join("\n");
+}
+var UNTOUCHED = /* @__PURE__ */ new Set(["observe", "skip", "guard", "handover"]);
+var iso = (ms) => new Date(ms).toISOString();
+var DIAGNOSE = "raftroll diagnose --inventory <inventory>";
+var TAKE_OVER = "raftroll remediate --inventory <inventory> --mode auto --take-over-stale";
+function cancelledMarkdown(words, c) {
+  const w = c.where;
+  const by = `${c.signals[0]}${c.signals.length > 1 ? ` (then ${c.signals.slice(1).join(", ")})` : ""}`;
+  const lines = [`### raftroll ${cell(words.title)}: cancelled`, ""];
+  const lockStays = `If this job was killed, its lock stays until it is taken over: ${cell(TAKE_OVER)} (or ${cell(DIAGNOSE)} first).`;
+  if (!w) {
+    lines.push(
+      `Cancelled by ${by} at ${iso(c.at)}, before any node was begun: no node was changed.`,
+      "",
+      `Next: ${cell(words.again)}. ${lockStays}`
+    );
+    return lines.join("\n");
+  }
+  const node2 = cell(w.node);
+  lines.push(
+    `Cancelled by ${by} at ${iso(c.at)} while ${node2} was at ${cell(w.phase)} (since ${iso(w.since)}).`,
+    ""
+  );
+  if (w.phase === "done")
+    lines.push(
+      `${node2} had finished; no further node is started.`,
+      "",
+      `Next: ${cell(words.again)}. ${lockStays}`
+    );
+  else if (UNTOUCHED.has(w.phase))
+    lines.push(
+      `${node2} had not been stopped yet: nothing on it was changed, and no further node is started.`,
+      "",
+      `Next: ${cell(words.again)}. ${lockStays}`
+    );
+  else
+    lines.push(
+      `No further node is started; ${node2} is being finished, which the runner may cut short. If this job was killed first, ${node2} is left at ${cell(w.phase)}, and the journal beside its data directory says so.`,
+      "",
+      "Next:",
+      "",
+      `- ${cell(DIAGNOSE)}: names the node and phase left, and the command that finishes it;`,
+      ...words.finish(w.node).map(([cmd, what]) => `- ${cell(cmd)}: ${cell(what)};`)
+    );
+  return lines.join("\n");
+}
+function cancelledSummaryMarkdown(image, c) {
+  return cancelledMarkdown(
+    {
+      title: `rollout to ${image}`,
+      again: "run the rollout again; nodes already at the image are skipped",
+      finish: (node2) => [
+        [
+          `raftroll roll --inventory <inventory> --image ${image} --take-over-stale`,
+          `finishes ${node2} as its journal says (starts the new container or puts the old one back), then rolls on`
+        ],
+        [TAKE_OVER, `instead of the roll: finishes ${node2} and heals the rest`]
+      ]
+    },
+    c
+  );
 }
 
 // src/actions/input-helpers.ts
@@ -82406,7 +83315,7 @@ var OPTIONS = {
     parse: oneOf(["diagnose", "auto"])
   }
 };
-function readOption(name, raw, label, sep2 = ":") {
+function readOption(name, raw, label, sep3 = ":") {
   const def = OPTIONS[name];
   const given = raw?.trim() ? raw.trim() : def.fallback || void 0;
   if (given === void 0) return void 0;
@@ -82414,7 +83323,7 @@ function readOption(name, raw, label, sep2 = ":") {
     return def.parse(given);
   } catch (e) {
     if (e instanceof OptionValueError)
-      throw new SettingError(`${label(def)} is "${raw}"${sep2} expected ${e.expected}`);
+      throw new SettingError(`${label(def)} is "${raw}"${sep3} expected ${e.expected}`);
     throw e;
   }
 }
@@ -82471,10 +83380,13 @@ async function run2() {
     const inv = await inventoryFromInput(s.inventory, base);
     const image = s.image ?? withTag(inv.container.image, s.imageTag);
     await guardEnvironment(s.token, s.environment);
-    const events = new Events();
-    logEvents(events, (node2) => `node ${node2}`);
-    session = await openSession(inv, s, base, events);
-    const signal = cancelSignal();
+    const events2 = new Events();
+    logEvents(events2, (node2) => `node ${node2}`);
+    session = await openSession(inv, s, base, events2);
+    const signal = cancelSignal({
+      events: events2,
+      render: (c) => cancelledSummaryMarkdown(image, c)
+    });
     const gh = !s.dryRun && s.deployments ? repoOf(s.token, "deployment record") : void 0;
     const deployment = gh ? await DeploymentRecord.start(gh, {
       environment: s.environment,
@@ -82502,9 +83414,9 @@ async function run2() {
           stabilizeMs: s.stabilizeSeconds * 1e3
         }
       },
-      events
+      events2
     ).run();
-    const report = buildReport(events.log);
+    const report = buildReport(events2.log);
     await writeFile3(s.reportPath, `${JSON.stringify(report, null, 2)}
 `, { mode: 384 });
     setOutput("result", report.result);
@@ -82512,7 +83424,7 @@ async function run2() {
     setOutput("skipped", String(report.totals.skipped));
     setOutput("failed", String(report.totals.failed + report.totals.rolledBack));
     setOutput("report", s.reportPath);
-    await summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+    await summary.addRaw(rolloutSummaryMarkdown(report), true).write({ overwrite: true });
     if (deployment) {
       const end = deploymentOutcome(report);
       await deployment.status(end.state, end.description);
@@ -82530,4 +83442,5 @@ async function run2() {
 }
 
 // src/actions/rollout/index.ts
+installSpawner(actionsSpawner);
 await run2();

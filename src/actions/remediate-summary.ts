@@ -1,7 +1,9 @@
 // The job summary of a remediation: mode, reason and result, then one row per node drawn from
 // the findings and the heal results only. Pure: the same result always gives the same text.
 
+import type { Cancelled } from './cancel.js';
 import { escapeMarkdown } from './markdown.js';
+import { cancelledMarkdown, TAKE_OVER } from './rollout-summary.js';
 
 /** What a row needs of a finding (a Diagnosis has more). */
 export interface SummaryFinding {
@@ -87,4 +89,16 @@ export function remediationSummaryMarkdown(r: RemediationSummaryInput): string {
     ...rows,
     '',
   ].join('\n');
+}
+
+/** The summary of a remediation the moment it is cancelled (see cancelledMarkdown). */
+export function cancelledRemediationMarkdown(mode: string, c: Cancelled): string {
+  return cancelledMarkdown(
+    {
+      title: `remediation (${mode})`,
+      again: 'run the remediation again',
+      finish: (node) => [[TAKE_OVER, `finishes ${node} as its journal says, then heals the rest`]],
+    },
+    c,
+  );
 }

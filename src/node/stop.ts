@@ -3,7 +3,7 @@
 
 import * as containers from '../runtime/containers.js';
 import type { ContainerInfo } from '../runtime/docker.js';
-import { type NodeContext, phase } from './context.js';
+import { journal, type NodeContext, phase } from './context.js';
 import { StepError } from './errors.js';
 import { restartOriginal } from './rollback.js';
 
@@ -16,9 +16,13 @@ export async function stopNode(
   if (hasContainer) await containers.stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
   const stopped = await containers.inspect(ctx.host, ctx.name);
   if (stopped?.state.running || stopped?.state.restarting) {
-    await restartOriginal(ctx);
+    const back = await restartOriginal(ctx);
+    // The journal's last line for the node says `stop`: unless it is told the node is as it
+    // was, the next run would take the node for half-done. A failed restart leaves it saying so.
+    if (back.startsWith('the original container was started again'))
+      await journal(ctx, 'restored', { detail: back }).catch(() => {});
     throw new StepError(
-      `${ctx.id}: ${ctx.name} is still running after docker stop; started it again and stopped the rollout`,
+      `${ctx.id}: ${ctx.name} is still running after docker stop; ${back}; the rollout stopped`,
       ctx.id,
       'stop',
     );

@@ -1,7 +1,6 @@
 // A Host for this machine: commands run without any shell, and a "tunnel" is a local unix
 // socket relayed to host:port, so callers treat local and remote nodes alike.
 
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,40 +13,30 @@ import {
   type Tunnel,
 } from './host.js';
 import { LocalFiles } from './local-files.js';
+import { processSpawner, type Spawner } from './spawn.js';
 
 export class LocalHost implements Host {
   readonly address = 'localhost';
   constructor(
     readonly name = 'local',
     private readonly sudo = false,
+    /** How commands are started (default: the spawner installed for this process). */
+    private readonly spawner?: Spawner,
   ) {}
 
-  run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const full = this.sudo && (opts.sudo ?? true) ? ['sudo', '-n', '--', ...argv] : [...argv];
-    return new Promise((resolve, reject) => {
-      const child = spawn(full[0]!, full.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new Error(`${this.name}: cannot run ${full[0]}: ${e.message}`));
+    let r: RunResult;
+    try {
+      r = await (this.spawner ?? processSpawner()).run(full, {
+        input: opts.input,
+        timeoutMs: opts.timeoutMs ?? 120_000,
       });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        const r = {
-          code: code ?? 124,
-          stdout: Buffer.concat(out).toString(),
-          stderr: Buffer.concat(err).toString(),
-        };
-        if (r.code !== 0 && !opts.allowFailure) reject(new RemoteCommandError(this.name, argv, r));
-        else resolve(r);
-      });
-      child.stdin.on('error', () => {});
-      child.stdin.end(opts.input ?? '');
-    });
+    } catch (e) {
+      throw new Error(`${this.name}: ${(e as Error).message}`);
+    }
+    if (r.code !== 0 && !opts.allowFailure) throw new RemoteCommandError(this.name, argv, r);
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   }
 
   readStream(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {

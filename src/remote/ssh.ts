@@ -2,7 +2,6 @@
 // work as they do for them. One multiplexed connection per host per run (ControlMaster, with
 // its socket in a private temporary directory), strict host key checking, batch mode.
 
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { isIP, isIPv6 } from 'node:net';
@@ -16,6 +15,7 @@ import {
   type Tunnel,
 } from './host.js';
 import { quoteCommand } from './quote.js';
+import { processSpawner, SpawnError, type Spawner } from './spawn.js';
 
 export interface SshSettings {
   /** user@host or host (ssh_config aliases work). */
@@ -40,6 +40,8 @@ export interface SshSettings {
   connectAttempts?: number;
   /** Called before each retry of a connection that failed before the command ran. */
   onRetry?: (attempt: number, reason: string) => void;
+  /** How ssh itself is started (default: the spawner installed for this process). */
+  spawner?: Spawner;
 }
 
 // What ssh prints when it never got to run the command: safe to try again.
@@ -243,33 +245,27 @@ export class SshHost implements Host {
     return `${this.name} (${this.address}): cannot connect over SSH: ${line}${hint}`;
   }
 
-  private exec(args: string[], input: RunOptions['input'], timeoutMs: number): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      const timer = setTimeout(() => {
-        err.push(Buffer.from(`\nraftroll: timed out after ${timeoutMs} ms\n`));
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(new Error(`cannot run ssh: ${e.message}; is the OpenSSH client installed?`));
-      });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({
-          code: code ?? (signal ? 124 : 1),
-          stdout: Buffer.concat(out).toString('utf8'),
-          // ssh writes some of its own messages with CRLF.
-          stderr: Buffer.concat(err).toString('utf8').replace(/\r\n?/g, '\n'),
-        });
-      });
-      child.stdin.on('error', () => {}); // the remote side may not read its stdin
-      child.stdin.end(input ?? '');
-    });
+  private async exec(
+    args: string[],
+    input: RunOptions['input'],
+    timeoutMs: number,
+  ): Promise<RunResult> {
+    const spawner = this.s.spawner ?? processSpawner();
+    let r: Awaited<ReturnType<Spawner['run']>>;
+    try {
+      r = await spawner.run(['ssh', ...args], { input, timeoutMs });
+    } catch (e) {
+      if (e instanceof SpawnError)
+        throw new Error(`${e.message}; is the OpenSSH client installed?`);
+      throw e;
+    }
+    // ssh writes some of its own messages with CRLF.
+    const stderr = r.stderr.replace(/\r\n?/g, '\n');
+    return {
+      code: r.code,
+      stdout: r.stdout,
+      stderr: r.timedOut ? `${stderr}\nraftroll: timed out after ${timeoutMs} ms\n` : stderr,
+    };
   }
 
   async *readStream(path: string, start = 0, end?: number): AsyncIterable<Uint8Array> {
@@ -285,30 +281,26 @@ export class SshHost implements Host {
       `skip=${start}`,
     ];
     if (end !== undefined) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = spawn(
+    const child = (this.s.spawner ?? processSpawner()).stream([
       'ssh',
-      [...this.sshArgs(), ...this.destination(), this.remote(argv, true)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const err: Buffer[] = [];
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const closed = new Promise<number>((r) => child.on('close', (code) => r(code ?? 1)));
+      ...this.sshArgs(),
+      ...this.destination(),
+      this.remote(argv, true),
+    ]);
     let finished = false;
     try {
-      for await (const chunk of child.stdout) yield chunk as Buffer;
+      for await (const chunk of child.stdout) yield chunk;
       finished = true;
     } finally {
       // The consumer may stop early (a verdict needs no more bytes): end the transfer.
-      if (!finished) child.kill('SIGTERM');
+      if (!finished) child.kill();
     }
-    const code = await closed;
+    const { code, stderr } = await child.done;
     if (code !== 0) {
       throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
         code,
         stdout: '',
-        stderr: Buffer.concat(err).toString(),
+        stderr,
       });
     }
   }

@@ -1,3 +1,6 @@
+import { installSpawner } from '../../remote/spawn.js';
+import { actionsSpawner } from '../exec.js';
 import { run } from './main.js';
 
+installSpawner(actionsSpawner);
 await run();

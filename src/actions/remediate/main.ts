@@ -18,7 +18,7 @@ import { reportIncident } from '../github/incident.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, oneLine, openSession } from '../job-log.js';
 import { escapeMarkdown } from '../markdown.js';
-import { remediationSummaryMarkdown } from '../remediate-summary.js';
+import { cancelledRemediationMarkdown, remediationSummaryMarkdown } from '../remediate-summary.js';
 import { readSettings } from './inputs.js';
 
 /** The nodes still wrong after the run, with a word on each: what the failure annotation says. */
@@ -109,7 +109,10 @@ export async function run(): Promise<void> {
     }
     const closeGroup = logEvents(events, (node) => `heal ${node}`);
     session = await openSession(inv, s, base, events);
-    const signal = cancelSignal();
+    const signal = cancelSignal({
+      events,
+      render: (c) => cancelledRemediationMarkdown(s.mode, c),
+    });
     const startedAt = new Date();
     const r = await remediate(session, nodes, {
       mode: s.mode,
@@ -173,7 +176,8 @@ export async function run(): Promise<void> {
     const chart = r.timeline.length
       ? `\n### Timeline\n\n${ganttMarkdown(`remediate (${r.mode})`, r.timeline, report.durationMs)}`
       : '';
-    await core.summary.addRaw(summary + chart, true).write();
+    // Overwrites what a cancel wrote while the run went on.
+    await core.summary.addRaw(summary + chart, true).write({ overwrite: true });
     if (s.incidentIssue) {
       const gh = repoOf(s.token, 'incident issue');
       const cluster = s.cluster ?? clusterName(inv);

@@ -17,7 +17,7 @@ import { repoOf } from '../github/client.js';
 import { DeploymentRecord, deploymentOutcome } from '../github/deployment.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, openSession } from '../job-log.js';
-import { rolloutSummaryMarkdown } from '../rollout-summary.js';
+import { cancelledSummaryMarkdown, rolloutSummaryMarkdown } from '../rollout-summary.js';
 import { readSettings } from './inputs.js';
 
 export async function run(): Promise<void> {
@@ -31,7 +31,10 @@ export async function run(): Promise<void> {
     const events = new Events();
     logEvents(events, (node) => `node ${node}`);
     session = await openSession(inv, s, base, events);
-    const signal = cancelSignal();
+    const signal = cancelSignal({
+      events,
+      render: (c) => cancelledSummaryMarkdown(image, c),
+    });
     const gh = !s.dryRun && s.deployments ? repoOf(s.token, 'deployment record') : undefined;
     const deployment = gh
       ? await DeploymentRecord.start(gh, {
@@ -70,7 +73,8 @@ export async function run(): Promise<void> {
     core.setOutput('skipped', String(report.totals.skipped));
     core.setOutput('failed', String(report.totals.failed + report.totals.rolledBack));
     core.setOutput('report', s.reportPath);
-    await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+    // Overwrites what a cancel wrote while the run went on.
+    await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write({ overwrite: true });
     if (deployment) {
       const end = deploymentOutcome(report);
       await deployment.status(end.state, end.description);
