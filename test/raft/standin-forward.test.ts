@@ -37,10 +37,14 @@ async function agreedLeader(): Promise<number> {
 }
 
 beforeAll(async () => {
-  const bin = execFileSync('bash', [join(ROOT, 'lab/elastickv-standin/build.sh')], {
+  // Its own output directory: other test files build the stand-in at the same time, and one
+  // build's clean-up must not pull the sources from under another. Go's cache is safe to share.
+  const standin = join(ROOT, 'lab/elastickv-standin');
+  const bin = execFileSync('bash', [join(standin, 'build.sh'), tmp('raftroll-standin-')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 600_000,
+    env: { ...process.env, GOCACHE: process.env.GOCACHE ?? join(standin, 'out/go-cache') },
   }).trim();
   const data = join(tmp('raftroll-forward-'), 'data');
   const peers = `1=${NODES.map((n, i) => `${n}@${addr(i + 1)}`).join(',')}`;
