@@ -74409,7 +74409,7 @@ async function handoverGroup(ctx, views, group) {
         while (Date.now() < deadline) {
           const s = await leaderClient.status().catch(() => void 0);
           if (s?.leaderId && s.leaderId !== s.id) {
-            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? s.leaderId;
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
             return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
           }
           await sleep4(t.pollMs);

@@ -75,7 +75,7 @@ async function handoverGroup(
           const s = await leaderClient.status().catch(() => undefined);
           if (s?.leaderId && s.leaderId !== s.id) {
             // A gated transfer may have gone to a later candidate than the one named.
-            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? s.leaderId;
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
             return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
           }
           await sleep(t.pollMs);
