@@ -75212,16 +75212,23 @@ async function handoverGroup(ctx, views, group) {
   const seen = group === void 0 ? views : projectGroup(views, group);
   const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
   const tried = [...skipped];
-  for (const { view, member } of targets) {
+  const transfer = leaderClient.transferLeadership.bind(leaderClient);
+  for (const [k, { view, member }] of targets.entries()) {
+    const gate = {
+      maxLag: t.maxLag,
+      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address }))
+    };
     for (let attempt = 1; attempt <= 3; attempt++) {
       const started = Date.now();
       try {
-        await leaderClient.transferLeadership(member, t.handoverTimeoutMs);
+        await transfer(member, t.handoverTimeoutMs, gate);
         const deadline = Date.now() + t.handoverTimeoutMs;
         while (Date.now() < deadline) {
           const s = await leaderClient.status().catch(() => void 0);
-          if (s?.leaderId && s.leaderId !== s.id)
-            return { group: group ?? 0, from: ctx.id, to: view.id, ms: Date.now() - started };
+          if (s?.leaderId && s.leaderId !== s.id) {
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
+            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
+          }
           await sleep4(t.pollMs);
         }
         throw new Error("no other node took over in time");
@@ -82546,8 +82553,18 @@ function decodeConfiguration(buf) {
   });
   return out;
 }
-function encodeTransfer(targetId, targetAddress) {
-  return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
+var candidate = (c) => {
+  const body = [...str(1, c.id), ...str(2, c.address)];
+  return [...varint(5 << 3 | 2), ...varint(body.length), ...body];
+};
+function encodeTransfer(targetId, targetAddress, gate) {
+  if (!gate) return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
+  return Buffer.from([
+    ...str(1, targetId),
+    ...num2(3, true),
+    ...num2(4, gate.maxLag),
+    ...gate.candidates.flatMap(candidate)
+  ]);
 }
 var empty = () => Buffer.alloc(0);
 var encodeRemove = (id) => Buffer.from(str(1, id));
@@ -82608,6 +82625,7 @@ var ElastickvClient = class {
   label;
   selfId;
   client;
+  gated;
   call(method, request3, decode4, timeoutMs) {
     return this.callPath(SERVICE, method, request3, decode4, timeoutMs);
   }
@@ -82662,13 +82680,46 @@ var ElastickvClient = class {
       voter: m.suffrage.toLowerCase() !== "nonvoter" && m.suffrage.toLowerCase() !== "learner"
     }));
   }
-  async transferLeadership(target, timeoutMs = 15e3) {
+  /**
+   * Hands leadership to `target`, or with a gate to the first of `gate.candidates` that the
+   * leader itself finds a recently active voter within `gate.maxLag` entries of its log
+   * (elastickv's gated transfer: it refuses, FAILED_PRECONDITION, before pausing any write when
+   * none is). The server answers once the new leader leads. A server that predates the gated
+   * fields refuses the gated form as malformed without acting (see encodeTransfer); the
+   * transfer is then made to `target` the old way, and this client asks that node the old way
+   * from then on.
+   */
+  async transferLeadership(target, timeoutMs = 15e3, gate) {
+    if (gate && this.gated !== false) {
+      const bad = gate.candidates.find((c) => !c.id || !c.address);
+      if (!gate.candidates.length || bad)
+        throw new Error(
+          `${this.label}: a gated transfer needs candidates with an id and an address; got ${bad ? `"${bad.id}" at "${bad.address}"` : "none"}`
+        );
+      try {
+        await this.call(
+          "TransferLeadership",
+          encodeTransfer(target.id, "", gate),
+          () => void 0,
+          timeoutMs
+        );
+        this.gated = true;
+        return;
+      } catch (e) {
+        if (!(e instanceof RaftAdminError && e.code === "INVALID_ARGUMENT")) throw e;
+        this.gated = false;
+      }
+    }
     await this.call(
       "TransferLeadership",
       encodeTransfer(target.id, target.address),
       () => void 0,
       timeoutMs
     );
+  }
+  /** Whether this node's server reads gated transfers: unknown until one was asked for. */
+  get gatedTransfers() {
+    return this.gated;
   }
   async removeMember(member, timeoutMs = 1e4) {
     await this.call("RemoveServer", encodeRemove(member.id), decodeChange, timeoutMs);

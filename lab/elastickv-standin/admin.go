@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"elastickv-standin/pb"
@@ -155,6 +156,11 @@ func (a *adminService) TransferLeadership(ctx context.Context, req *pb.RaftAdmin
 	return &pb.RaftAdminTransferLeadershipResponse{}, nil
 }
 
+// gatedTarget is elastickv's gated transfer (TransferLeadershipToServerIfEligible): the
+// candidates in the order given (else the one legacy target), and the first that this leader's
+// own progress shows to be a voter, recently active and within max_lag entries of its last
+// index. max_lag 0 asks for a target with the whole log. No candidate: FailedPrecondition,
+// before any transfer starts, so writes are never paused for a target that cannot take over.
 func (a *adminService) gatedTarget(req *pb.RaftAdminTransferLeadershipRequest) (member, error) {
 	var candidates []member
 	for _, c := range req.TargetCandidates {
@@ -169,14 +175,46 @@ func (a *adminService) gatedTarget(req *pb.RaftAdminTransferLeadershipRequest) (
 		}
 		candidates = []member{{ID: req.TargetId, Address: req.TargetAddress}}
 	}
-	if !a.g.isLeader() {
+	st := a.g.node.Status()
+	if st.RaftState != raft.StateLeader {
 		return member{}, adminError(errNotLeader)
 	}
-	t, ok := a.mostCaughtUp(candidates, req.MaxLag)
-	if !ok {
-		return member{}, adminError(errors.New("etcd raft leadership transfer target is not caught up"))
+	if st.LeadTransferee != raft.None {
+		for _, c := range candidates {
+			if nodeID(c.ID) == st.LeadTransferee {
+				return c, nil // the same transfer is already under way: wait for it
+			}
+		}
+		return member{}, adminError(fmt.Errorf("etcd raft leadership transfer to %d is already in progress", st.LeadTransferee))
 	}
-	return t, nil
+	last, err := a.g.disk.storage.LastIndex()
+	if err != nil {
+		return member{}, adminError(err)
+	}
+	threshold := uint64(0)
+	if last > req.MaxLag {
+		threshold = last - req.MaxLag
+	}
+	var why []string
+	for _, c := range candidates {
+		id := nodeID(c.ID)
+		pr, ok := st.Progress[id]
+		switch {
+		case id == a.g.nodeID:
+			why = append(why, fmt.Sprintf("%s is this leader", c.ID))
+		case !ok:
+			why = append(why, fmt.Sprintf("%s has no progress (not a member)", c.ID))
+		case pr.IsLearner:
+			why = append(why, fmt.Sprintf("%s is a learner", c.ID))
+		case !pr.RecentActive:
+			why = append(why, fmt.Sprintf("%s is not recently active", c.ID))
+		case pr.Match < threshold:
+			why = append(why, fmt.Sprintf("%s match=%d want>=%d last_index=%d max_lag=%d", c.ID, pr.Match, threshold, last, req.MaxLag))
+		default:
+			return c, nil
+		}
+	}
+	return member{}, adminError(fmt.Errorf("etcd raft leadership transfer has no healthy target: %s", strings.Join(why, "; ")))
 }
 
 // mostCaughtUp picks, among candidates (nil: every other voter), the one whose log is closest

@@ -290,10 +290,18 @@ func (g *group) nameOf(id uint64) string {
 	return fmt.Sprintf("%d", id)
 }
 
-// put replicates one write and returns once this node has applied it.
+// put replicates one write and returns once this node has applied it. A follower hands the
+// write to the leader (see forwardPut); a leader that is handing over refuses at once, as
+// elastickv's engine does, since raft would drop the proposal.
 func (g *group) put(ctx context.Context, key, value []byte) (uint64, error) {
-	if g.node.Status().Lead == raft.None {
+	st := g.node.Status()
+	switch {
+	case st.Lead == raft.None:
 		return 0, fmt.Errorf("group %d has no raft leader (election in progress)", g.spec.ID)
+	case st.RaftState != raft.StateLeader:
+		return g.net.forwardPut(ctx, st.Lead, key, value)
+	case st.LeadTransferee != raft.None:
+		return 0, fmt.Errorf("group %d: leadership transfer in progress; retry", g.spec.ID)
 	}
 	c := command{Token: randomToken(), Key: key, Value: value}
 	data, _ := json.Marshal(c)

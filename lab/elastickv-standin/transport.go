@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/keepalive"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
@@ -110,6 +111,30 @@ func (t *transport) senderFor(id uint64) *sender {
 	t.senders[id] = s
 	go t.loop(id, s)
 	return s
+}
+
+// forwardedMark tags a write one node forwarded to another, so it travels one hop at most.
+const forwardedMark = "x-standin-forwarded"
+
+// forwardPut hands a write that arrived at a follower to the group's leader over gRPC, as
+// elastickv's coordinator redirects one, rather than as a raft proposal: raft drops a forwarded
+// proposal without a word while the leader is handing over or the node sees no leader, and the
+// writer would then wait out its whole deadline for an answer that never comes. Over gRPC the
+// leader's refusal comes straight back and the writer can retry at once.
+func (t *transport) forwardPut(ctx context.Context, leader uint64, key, value []byte) (uint64, error) {
+	if md, ok := metadata.FromIncomingContext(ctx); ok && len(md.Get(forwardedMark)) > 0 {
+		return 0, status.Errorf(codes.Unavailable, "group %d: this node is not the leader either (leadership moved while the write was forwarded); retry", t.g.spec.ID)
+	}
+	s := t.senderFor(leader)
+	if s == nil {
+		return 0, status.Errorf(codes.Unavailable, "group %d: the leader's address is not known yet; retry", t.g.spec.ID)
+	}
+	ctx = metadata.AppendToOutgoingContext(ctx, forwardedMark, t.g.self.ID)
+	resp, err := pb.NewRawKVClient(s.conn).RawPut(ctx, &pb.RawPutRequest{Key: key, Value: value})
+	if err != nil {
+		return 0, err
+	}
+	return resp.CommitIndex, nil
 }
 
 func (t *transport) loop(id uint64, s *sender) {

@@ -4,12 +4,16 @@
 
 import type { NodeView } from '../cluster/observe.js';
 import type { GroupHandover, NodeRow } from '../events/events.js';
-import type { NodeStatus } from '../raft/engine.js';
+import type { TransferGate } from '../raft/elastickv-pb.js';
+import type { Member, NodeStatus } from '../raft/engine.js';
 import { type NodeContext, phase, warn } from './context.js';
 import { StepError } from './errors.js';
 import { ledGroups } from './guard.js';
 import { projectGroup, transferTargets } from './guards.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
+
+/** A client's transferLeadership, with elastickv's gate where the engine has one. */
+type GatedTransfer = (target: Member, timeoutMs: number, gate: TransferGate) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inGroup = (g: number | undefined) => (g === undefined ? '' : ` of Raft group ${g}`);
@@ -54,16 +58,26 @@ async function handoverGroup(
   const seen = group === undefined ? views : projectGroup(views, group);
   const { targets, skipped } = transferTargets(ctx.id, seen, members, me, t);
   const tried: string[] = [...skipped];
-  for (const { view, member } of targets) {
+  // elastickv gates a transfer on the leader's own view of each candidate, at the moment it
+  // starts (see ElastickvClient.transferLeadership); other engines take the target as given.
+  const transfer: GatedTransfer = leaderClient.transferLeadership.bind(leaderClient);
+  for (const [k, { view, member }] of targets.entries()) {
+    const gate = {
+      maxLag: t.maxLag,
+      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address })),
+    };
     for (let attempt = 1; attempt <= 3; attempt++) {
       const started = Date.now();
       try {
-        await leaderClient.transferLeadership(member, t.handoverTimeoutMs);
+        await transfer(member, t.handoverTimeoutMs, gate);
         const deadline = Date.now() + t.handoverTimeoutMs;
         while (Date.now() < deadline) {
           const s = await leaderClient.status().catch(() => undefined);
-          if (s?.leaderId && s.leaderId !== s.id)
-            return { group: group ?? 0, from: ctx.id, to: view.id, ms: Date.now() - started };
+          if (s?.leaderId && s.leaderId !== s.id) {
+            // A gated transfer may have gone to a later candidate than the one named.
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
+            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
+          }
           await sleep(t.pollMs);
         }
         throw new Error('no other node took over in time');

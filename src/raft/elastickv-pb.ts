@@ -161,21 +161,85 @@ export function decodeConfiguration(buf: Buffer): AdminMember[] {
   return out;
 }
 
-export function encodeTransfer(targetId: string, targetAddress: string): Buffer {
-  return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
+/** A candidate of a gated transfer: elastickv's TransferTarget {target_id=1, target_address=2}. */
+export interface TransferTarget {
+  id: string;
+  address: string;
 }
 
-export function decodeTransfer(buf: Buffer): { targetId: string; targetAddress: string } {
-  const t = { targetId: '', targetAddress: '' };
+/** The gated form's fields: gated=3, max_lag=4, target_candidates=5 (repeated TransferTarget). */
+export interface TransferGate {
+  maxLag: number;
+  candidates: TransferTarget[];
+}
+
+const candidate = (c: TransferTarget): number[] => {
+  const body = [...str(1, c.id), ...str(2, c.address)];
+  return [...varint((5 << 3) | 2), ...varint(body.length), ...body];
+};
+
+/**
+ * RaftAdminTransferLeadershipRequest. Ungated: target_id and target_address. Gated: the
+ * candidates, max_lag and gated=true, and target_id alone, without its address, so that a server
+ * that predates the gated fields (proto3 drops fields it does not know) refuses the request as
+ * malformed (InvalidArgument) instead of running some other transfer: no untargeted one, no
+ * ungated one. A server that knows them reads the candidates and ignores the legacy pair.
+ */
+export function encodeTransfer(
+  targetId: string,
+  targetAddress: string,
+  gate?: TransferGate,
+): Buffer {
+  if (!gate) return Buffer.from([...str(1, targetId), ...str(2, targetAddress)]);
+  return Buffer.from([
+    ...str(1, targetId),
+    ...num(3, true),
+    ...num(4, gate.maxLag),
+    ...gate.candidates.flatMap(candidate),
+  ]);
+}
+
+export interface TransferRequest {
+  targetId: string;
+  targetAddress: string;
+  gated: boolean;
+  maxLag: number;
+  candidates: TransferTarget[];
+}
+
+/** The request as a server reads it (the stand-in servers in the tests). */
+export function decodeTransfer(buf: Buffer): TransferRequest {
+  const t: TransferRequest = {
+    targetId: '',
+    targetAddress: '',
+    gated: false,
+    maxLag: 0,
+    candidates: [],
+  };
   decode(
     buf,
     { 1: 'bytes', 2: 'bytes', 3: 'varint', 4: 'varint', 5: 'bytes' },
     'RaftAdminTransferLeadershipRequest',
     {
-      varint() {},
+      varint(field, v) {
+        if (field === 3) t.gated = toUint64(v) !== 0;
+        else if (field === 4) t.maxLag = toUint64(v);
+      },
       bytes(field, a, b) {
         if (field === 1) t.targetId = buf.subarray(a, b).toString();
         else if (field === 2) t.targetAddress = buf.subarray(a, b).toString();
+        else if (field === 5) {
+          const sub = buf.subarray(a, b);
+          const c: TransferTarget = { id: '', address: '' };
+          decode(sub, { 1: 'bytes', 2: 'bytes' }, 'TransferTarget', {
+            varint() {},
+            bytes(f, x, y) {
+              if (f === 1) c.id = sub.subarray(x, y).toString();
+              else if (f === 2) c.address = sub.subarray(x, y).toString();
+            },
+          });
+          t.candidates.push(c);
+        }
       },
     },
   );

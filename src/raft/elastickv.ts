@@ -3,6 +3,7 @@
 
 import * as grpc from '@grpc/grpc-js';
 import type { Tunnel } from '../remote/host.js';
+import type { TransferGate } from './elastickv-pb.js';
 import * as pb from './elastickv-pb.js';
 import {
   type Health,
@@ -17,6 +18,7 @@ const ident = (b: Buffer) => b;
 
 export class ElastickvClient implements RaftClient {
   private readonly client: grpc.Client;
+  private gated: boolean | undefined;
 
   constructor(
     private readonly tunnel: Tunnel,
@@ -96,7 +98,38 @@ export class ElastickvClient implements RaftClient {
     }));
   }
 
-  async transferLeadership(target: Member, timeoutMs = 15_000): Promise<void> {
+  /**
+   * Hands leadership to `target`, or with a gate to the first of `gate.candidates` that the
+   * leader itself finds a recently active voter within `gate.maxLag` entries of its log
+   * (elastickv's gated transfer: it refuses, FAILED_PRECONDITION, before pausing any write when
+   * none is). The server answers once the new leader leads. A server that predates the gated
+   * fields refuses the gated form as malformed without acting (see encodeTransfer); the
+   * transfer is then made to `target` the old way, and this client asks that node the old way
+   * from then on.
+   */
+  async transferLeadership(target: Member, timeoutMs = 15_000, gate?: TransferGate): Promise<void> {
+    if (gate && this.gated !== false) {
+      const bad = gate.candidates.find((c) => !c.id || !c.address);
+      if (!gate.candidates.length || bad)
+        throw new Error(
+          `${this.label}: a gated transfer needs candidates with an id and an address; got ${bad ? `"${bad.id}" at "${bad.address}"` : 'none'}`,
+        );
+      try {
+        await this.call(
+          'TransferLeadership',
+          pb.encodeTransfer(target.id, '', gate),
+          () => undefined,
+          timeoutMs,
+        );
+        this.gated = true;
+        return;
+      } catch (e) {
+        // The candidates are well formed (checked above): INVALID_ARGUMENT means the server did
+        // not read the gated fields.
+        if (!(e instanceof RaftAdminError && e.code === 'INVALID_ARGUMENT')) throw e;
+        this.gated = false;
+      }
+    }
     // The server blocks until the target leads (or the transfer aborts); the deadline bounds it.
     await this.call(
       'TransferLeadership',
@@ -104,6 +137,11 @@ export class ElastickvClient implements RaftClient {
       () => undefined,
       timeoutMs,
     );
+  }
+
+  /** Whether this node's server reads gated transfers: unknown until one was asked for. */
+  get gatedTransfers(): boolean | undefined {
+    return this.gated;
   }
 
   async removeMember(member: Member, timeoutMs = 10_000): Promise<void> {

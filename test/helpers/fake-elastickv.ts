@@ -30,8 +30,54 @@ export class FakeCluster {
   private servers: grpc.Server[] = [];
   readonly ports = new Map<string, number>();
 
-  constructor(readonly nodes: FakeNode[]) {
+  /** Every TransferLeadership request, with the node it was sent to. */
+  readonly transfers: ({ node: string } & pb.TransferRequest)[] = [];
+
+  /**
+   * `gated: false` is an elastickv from before the gated transfer: like any proto3 server it
+   * drops the fields it does not know (gated, max_lag, target_candidates).
+   */
+  constructor(
+    readonly nodes: FakeNode[],
+    readonly gated = true,
+  ) {
     this.leader = nodes[0]!.id;
+  }
+
+  private moveTo(target: FakeNode): void {
+    this.leader = target.id;
+    this.term++;
+  }
+
+  /**
+   * elastickv's gated transfer: the candidates in order (else the legacy pair), and the first
+   * that is a voter and not lagging takes over; none, and it refuses before starting anything.
+   */
+  private gatedTransfer(node: FakeNode, req: pb.TransferRequest, cb: Reply) {
+    if (req.candidates.some((c) => !c.id || !c.address))
+      return cb(invalid('target_candidates require target_id and target_address'), null);
+    const candidates = req.candidates.length
+      ? req.candidates
+      : req.targetId && req.targetAddress
+        ? [{ id: req.targetId, address: req.targetAddress }]
+        : [];
+    if (!candidates.length)
+      return cb(
+        invalid(
+          'gated leadership transfer requires target_candidates or target_id and target_address',
+        ),
+        null,
+      );
+    if (node.id !== this.leader) return cb(notLeader(), null);
+    const target = candidates
+      .map((c) => this.nodes.find((n) => n.id === c.id))
+      .find((n) => n && n.id !== node.id && (n.suffrage ?? 'voter') === 'voter' && !n.lagging);
+    if (!target)
+      return cb(precondition('etcd raft leadership transfer has no healthy target'), null);
+    setTimeout(() => {
+      this.moveTo(target);
+      cb(null, pb.empty());
+    }, 50);
   }
 
   async start(): Promise<void> {
@@ -127,35 +173,26 @@ export class FakeCluster {
             learner.suffrage = 'voter';
             cb(null, pb.encodeChange(++this.commit));
           },
-          TransferLeadership: (
-            call: grpc.ServerUnaryCall<Buffer, Buffer>,
-            cb: grpc.sendUnaryData<Buffer>,
-          ) => {
+          TransferLeadership: (call: Call, cb: Reply) => {
             const req = pb.decodeTransfer(call.request);
-            const fail = (message: string) =>
-              cb(
-                { code: grpc.status.FAILED_PRECONDITION, details: message } as grpc.ServiceError,
-                null,
-              );
-            if ((req.targetId === '') !== (req.targetAddress === '')) {
-              cb(
-                {
-                  code: grpc.status.INVALID_ARGUMENT,
-                  details: 'target_id and target_address must be provided together',
-                } as grpc.ServiceError,
-                null,
-              );
-              return;
-            }
-            if (node.id !== this.leader) return fail('etcd raft engine is not leader');
+            this.transfers.push({ node: node.id, ...req });
+            if (req.gated && this.gated) return this.gatedTransfer(node, req, cb);
+            if ((req.targetId === '') !== (req.targetAddress === ''))
+              return cb(invalid('target_id and target_address must be provided together'), null);
+            if (node.id !== this.leader) return cb(notLeader(), null);
             const target = this.nodes.find((n) => n.id === req.targetId);
-            if (!target) return fail(`id="${req.targetId}": etcd raft peer is not configured`);
+            if (!target)
+              return cb(
+                precondition(`id="${req.targetId}": etcd raft peer is not configured`),
+                null,
+              );
             if (target.id === node.id)
-              return fail('etcd raft leadership transfer target is required');
+              return cb(precondition('etcd raft leadership transfer target is required'), null);
+            // Ungated, elastickv starts the transfer and raft aborts it when the target lags.
             setTimeout(() => {
-              if (target.lagging) return fail('etcd raft leadership transfer aborted');
-              this.leader = target.id;
-              this.term++;
+              if (target.lagging)
+                return cb(precondition('etcd raft leadership transfer aborted'), null);
+              this.moveTo(target);
               cb(null, pb.empty());
             }, 50);
           },

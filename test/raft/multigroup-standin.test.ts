@@ -364,4 +364,28 @@ describe('three stand-in nodes x three Raft groups, through raftroll', () => {
     const to = projectGroup(views, 2).find((v) => v.id === r.groupHandovers![0]!.to)!;
     expect(to.raft!.lastLogIndex).toBeGreaterThanOrEqual(snap);
   });
+
+  it('moves a group in one gated request to the first candidate fit to lead, and refuses when none is', async () => {
+    await moveLeader(1, 'n1');
+    const n1 = new ElastickvClient(await new LocalHost().tunnel(ip(1), port(1, 1)), 'n1', 'n1');
+    extraClients.push(n1);
+    const ms = await n1.members();
+    const n3 = ms.find((m) => m.id === 'n3')!;
+    const stranger = { id: 'n9', name: 'n9', address: '127.0.0.9:1', voter: true };
+    // n9 is no member, so the leader's own progress passes over it to n3.
+    await n1.transferLeadership(stranger, 10_000, {
+      maxLag: 50,
+      candidates: [stranger, n3].map(({ id, address }) => ({ id, address })),
+    });
+    expect(n1.gatedTransfers).toBe(true);
+    expect(leaderOf(await settled(), 1)).toBe('n3');
+
+    const n3c = new ElastickvClient(await new LocalHost().tunnel(ip(3), port(3, 1)), 'n3', 'n3');
+    extraClients.push(n3c);
+    const refused = await n3c
+      .transferLeadership(stranger, 10_000, { maxLag: 50, candidates: [stranger] })
+      .catch((e) => e);
+    expect(refused.message).toMatch(/FAILED_PRECONDITION: .*no healthy target: n9 has no progress/);
+    expect(leaderOf(await settled(), 1)).toBe('n3');
+  });
 });
