@@ -4,16 +4,12 @@
 
 import type { NodeView } from '../cluster/observe.js';
 import type { GroupHandover, NodeRow } from '../events/events.js';
-import type { TransferGate } from '../raft/elastickv-pb.js';
-import type { Member, NodeStatus } from '../raft/engine.js';
+import type { NodeStatus } from '../raft/engine.js';
 import { type NodeContext, phase, warn } from './context.js';
 import { StepError } from './errors.js';
 import { ledGroups } from './guard.js';
 import { projectGroup, transferTargets } from './guards.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
-
-/** A client's transferLeadership, with elastickv's gate where the engine has one. */
-type GatedTransfer = (target: Member, timeoutMs: number, gate: TransferGate) => Promise<void>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inGroup = (g: number | undefined) => (g === undefined ? '' : ` of Raft group ${g}`);
@@ -60,7 +56,7 @@ async function handoverGroup(
   const tried: string[] = [...skipped];
   // elastickv gates a transfer on the leader's own view of each candidate, at the moment it
   // starts (see ElastickvClient.transferLeadership); other engines take the target as given.
-  const transfer: GatedTransfer = leaderClient.transferLeadership.bind(leaderClient);
+  const transfer = leaderClient.transferLeadership.bind(leaderClient);
   for (const [k, { view, member }] of targets.entries()) {
     const gate = {
       maxLag: t.maxLag,

@@ -3,6 +3,7 @@
 // protobuf reader, as Go's protobuf runtime would read them.
 
 import { type FieldVisitor, toUint64, type Varint, walkMessage } from '../base/proto.js';
+import type { TransferGate } from './engine.js';
 
 export const SERVICE = 'RaftAdmin';
 
@@ -167,12 +168,7 @@ export interface TransferTarget {
   address: string;
 }
 
-/** The gated form's fields: gated=3, max_lag=4, target_candidates=5 (repeated TransferTarget). */
-export interface TransferGate {
-  maxLag: number;
-  candidates: TransferTarget[];
-}
-
+// The gated form's fields: gated=3, max_lag=4, target_candidates=5 (repeated TransferTarget).
 const candidate = (c: TransferTarget): number[] => {
   const body = [...str(1, c.id), ...str(2, c.address)];
   return [...varint((5 << 3) | 2), ...varint(body.length), ...body];

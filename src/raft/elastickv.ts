@@ -3,8 +3,8 @@
 
 import * as grpc from '@grpc/grpc-js';
 import type { Tunnel } from '../remote/host.js';
-import type { TransferGate } from './elastickv-pb.js';
 import * as pb from './elastickv-pb.js';
+import type { TransferGate } from './engine.js';
 import {
   type Health,
   type Member,

@@ -29,11 +29,21 @@ export interface Member {
   voter: boolean;
 }
 
+/** A transfer the leader gates on its own view: the first candidate within maxLag takes over. */
+export interface TransferGate {
+  maxLag: number;
+  candidates: { id: string; address: string }[];
+}
+
 export interface RaftClient {
   status(timeoutMs?: number): Promise<NodeStatus>;
   members(timeoutMs?: number): Promise<Member[]>;
-  /** Asks this node (which must lead) to hand leadership to target, and waits until it has. */
-  transferLeadership(target: Member, timeoutMs?: number): Promise<void>;
+  /**
+   * Asks this node (which must lead) to hand leadership to target, and waits until it has. An
+   * engine whose leader can gate the transfer itself (elastickv) takes `gate` and may pick another
+   * of its candidates; the others ignore it.
+   */
+  transferLeadership(target: Member, timeoutMs?: number, gate?: TransferGate): Promise<void>;
   // Membership changes, asked of the leader (used only by the opt-in re-seed of a member).
   removeMember(member: Member, timeoutMs?: number): Promise<void>;
   /** Adds a non-voting learner; it gains a vote only through promoteLearner. */
