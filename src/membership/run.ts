@@ -34,7 +34,7 @@ export function movedInventory(
   const old = joiningNode(inv, id);
   if (!HOST.test(host))
     throw new InventoryError(
-      `--host is "${host}": expected a host name or IP address (an IPv6 address in brackets)`,
+      `the new host "${host}" is not a host name or IP address (an IPv6 address goes in brackets)`,
     );
   const user = old.ssh?.includes('@') ? old.ssh.slice(0, old.ssh.lastIndexOf('@')) : undefined;
   const moved: NodeInput = {
