@@ -19,6 +19,31 @@ beforeAll(() => {
 }, 300_000);
 afterAll(() => lab('down'), 120_000);
 
+it('undoes a join whose node does not start: the learner is removed again, its container gone', async () => {
+  const r = await raftrollAsync([
+    'join',
+    '--inventory',
+    INVENTORY,
+    '--node',
+    'n4',
+    '--image-tag',
+    'broken',
+    '--start-timeout',
+    '20',
+  ]);
+  console.log(r.out);
+  expect(r.status, r.out).toBe(1);
+  expect(r.out).toMatch(
+    /failed: n4: the join stopped at "catch up as a learner": .*crash-looping|exited/,
+  );
+  expect(r.out).toContain('the learner was removed again');
+  expect(r.out).toContain('the cluster is as it was');
+  const list = await members(CLUSTER);
+  expect(list).toHaveLength(3);
+  expect(list.some((m) => m.peerURLs.includes(N4))).toBe(false);
+  expect(labDocker(4, 'ps', '-aq').trim()).toBe('');
+}, 120_000);
+
 it('joins n4 as a learner, promotes it once caught up, and loses no acknowledged write', async () => {
   expect(readFileSync(INVENTORY, 'utf8')).toContain('127.0.1.4');
   lab('load', 'start', '--rate', '100');
