@@ -82249,11 +82249,11 @@ var REMOVE_OLD = {
   run: (r) => REMOVE_MEMBER.run(r.replacing)
 };
 var JOIN_STEPS = [
+  // replace only; see replacePath for why the removal comes first.
+  REMOVE_OLD,
   ADD,
   START,
   LEARNER_CAUGHT_UP,
-  // replace only; see replacePath for why the removal comes here.
-  REMOVE_OLD,
   PROMOTE,
   CATCH_UP_AS_VOTER
 ];
@@ -82281,8 +82281,8 @@ function lowersTolerance(path) {
 function replacePath(voters2, healthy, old) {
   return [
     { label: "now", voters: voters2, healthy },
-    { label: "the new node added as a learner", voters: voters2, healthy },
     { label: `${old} removed`, voters: voters2 - 1, healthy },
+    { label: "the new node added as a learner", voters: voters2 - 1, healthy },
     { label: "the learner promoted", voters: voters2, healthy: healthy + 1 }
   ];
 }
@@ -82346,7 +82346,9 @@ async function runJoin(session, r, o, outcome) {
   } catch (e) {
     const promoted = r.p.promoted;
     await undo(done, r);
-    const where2 = promoted ? `${r.id} is a voter but has not caught up; watch it, or re-run once it has` : r.replacing?.p.removed ? `the old member was removed (that cannot be undone) and ${r.p.learner ? `${r.id} is still a learner${r.p.started ? ", running" : ""}` : `the learner was removed again; the cluster runs without ${r.id}`}; re-run replace to finish` : `undone: ${r.p.learner ? "the learner could not be removed again: remove it by hand" : "the learner was removed again"}${r.p.started ? `, but ${r.name} could not be stopped on ${r.node.host}` : ""}; the cluster is as it was`;
+    const added = done.some((s) => s.phase === "add as a learner");
+    const learner = r.p.learner ? `the learner could not be removed again: remove it by hand${r.p.started ? `, and ${r.name} on ${r.node.host}` : ""}` : added ? `the learner was removed again${r.p.started ? `, but ${r.name} could not be stopped on ${r.node.host}` : ""}` : "no learner was added";
+    const where2 = promoted ? `${r.id} is a voter but has not caught up; watch it, or re-run once it has` : r.replacing?.p.removed ? `the old member was removed (that cannot be undone); ${learner}; the cluster runs on the other members: re-run replace to finish` : `${learner}; the cluster is as it was`;
     return {
       outcome: "failed",
       message: `${r.id}: the ${outcome === "joined" ? "join" : "replace"} stopped at "${at}": ${e.message}. Where it stands: ${where2}.`
@@ -82511,7 +82513,7 @@ async function replaceMember(session, old, o) {
       type: "warning",
       at: Date.now(),
       node: id,
-      message: `${id}'s old member (${member.id} at ${member.address}) is removed once its successor has caught up; its container on ${old.host} must never be started again: remove it when that host is back`
+      message: `${id}'s old member (${member.id} at ${member.address}) is removed first; its container on ${old.host} must never be started again: remove it when that host is back`
     });
   return emitEnd(
     o,

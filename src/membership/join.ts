@@ -4,7 +4,7 @@
 // with, so that a later roll sees it as any other node.
 //
 // replace: the same, on a new host, for a member that is dead; its old membership is removed
-// on the way, in the order replacePath explains.
+// first, for the reasons replacePath gives.
 
 import type { PhaseJournal } from '../cluster/journal.js';
 import { type NodeView, observe } from '../cluster/observe.js';
@@ -109,11 +109,17 @@ async function runJoin(
   } catch (e) {
     const promoted = r.p.promoted;
     await undo(done, r);
+    const added = done.some((s) => s.phase === 'add as a learner');
+    const learner = r.p.learner
+      ? `the learner could not be removed again: remove it by hand${r.p.started ? `, and ${r.name} on ${r.node.host}` : ''}`
+      : added
+        ? `the learner was removed again${r.p.started ? `, but ${r.name} could not be stopped on ${r.node.host}` : ''}`
+        : 'no learner was added';
     const where = promoted
       ? `${r.id} is a voter but has not caught up; watch it, or re-run once it has`
       : r.replacing?.p.removed
-        ? `the old member was removed (that cannot be undone) and ${r.p.learner ? `${r.id} is still a learner${r.p.started ? ', running' : ''}` : `the learner was removed again; the cluster runs without ${r.id}`}; re-run replace to finish`
-        : `undone: ${r.p.learner ? 'the learner could not be removed again: remove it by hand' : 'the learner was removed again'}${r.p.started ? `, but ${r.name} could not be stopped on ${r.node.host}` : ''}; the cluster is as it was`;
+        ? `the old member was removed (that cannot be undone); ${learner}; the cluster runs on the other members: re-run replace to finish`
+        : `${learner}; the cluster is as it was`;
     return {
       outcome: 'failed',
       message: `${r.id}: the ${outcome === 'joined' ? 'join' : 'replace'} stopped at "${at}": ${(e as Error).message}. Where it stands: ${where}.`,
@@ -310,7 +316,7 @@ export async function replaceMember(
       type: 'warning',
       at: Date.now(),
       node: id,
-      message: `${id}'s old member (${member.id} at ${member.address}) is removed once its successor has caught up; its container on ${old.host} must never be started again: remove it when that host is back`,
+      message: `${id}'s old member (${member.id} at ${member.address}) is removed first; its container on ${old.host} must never be started again: remove it when that host is back`,
     });
   return emitEnd(
     o,

@@ -73,11 +73,11 @@ const REMOVE_OLD: Step<Join> = {
 };
 
 export const JOIN_STEPS: Step<Join>[] = [
+  // replace only; see replacePath for why the removal comes first.
+  REMOVE_OLD,
   ADD,
   START,
   LEARNER_CAUGHT_UP,
-  // replace only; see replacePath for why the removal comes here.
-  REMOVE_OLD,
   PROMOTE,
   CATCH_UP_AS_VOTER,
 ];

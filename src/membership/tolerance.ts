@@ -42,23 +42,24 @@ export function lowersTolerance(path: Membership[]): string | undefined {
  * The memberships a replacement passes through, in the order the replace takes them, from
  * `voters` members of which `healthy` are up (the old member is down, so not among them).
  *
- * The order is: the new node joins as a learner and catches up, then the old member is
- * removed, then the learner is promoted. With 3 voters and 1 dead (2 of 3, tolerance 0):
- * - a learner has no vote, so adding it and letting it catch up leaves 2 of 3;
- * - removing the dead member gives 2 of 2 (quorum 2, tolerance 0: not lower);
+ * The order is: the dead member is removed, then the new node joins as a learner, catches up
+ * and is promoted. With 3 voters and 1 dead (2 of 3, tolerance 0):
+ * - removing the dead member gives 2 of 2 (quorum 2, tolerance 0: not lower, and the same two
+ *   nodes whose loss would cost the majority before);
+ * - a learner has no vote, so adding it and letting it catch up leaves 2 of 2;
  * - promoting the caught-up learner gives 3 of 3 (tolerance 1).
- * Promoting before the removal (4 voters, 3 healthy, quorum 3) would also keep tolerance 0 on
- * paper, but makes the fresh node one of three members whose loss costs the majority, for as
- * long as the dead one stays listed. Removing the dead one before the learner exists would make
- * the removal (which cannot be undone) before anything is known about the new host; here a new
- * host that fails to start or catch up is undone by removing the learner, and the cluster is
- * as it was.
+ * Adding the learner first is not possible with etcd: its strict reconfiguration check (on by
+ * default) refuses any member add, learners included, while a voter is unreachable. Promoting
+ * before the removal (4 voters, 3 healthy, quorum 3) would keep tolerance 0 on paper but make
+ * the fresh node one more of the members whose loss costs the majority. The removal cannot be
+ * undone, so the new host is checked (reachable, no container, an empty data directory) before
+ * it; a later failure removes the learner again and leaves the cluster on the healthy members.
  */
 export function replacePath(voters: number, healthy: number, old: string): Membership[] {
   return [
     { label: 'now', voters, healthy },
-    { label: 'the new node added as a learner', voters, healthy },
     { label: `${old} removed`, voters: voters - 1, healthy },
+    { label: 'the new node added as a learner', voters: voters - 1, healthy },
     { label: 'the learner promoted', voters, healthy: healthy + 1 },
   ];
 }

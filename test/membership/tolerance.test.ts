@@ -25,7 +25,7 @@ describe('fault tolerance on the way', () => {
 
   it('replaces one dead member of three without lowering tolerance, ending at 3 of 3', () => {
     const path = replacePath(3, 2, 'n3');
-    expect(path.map((m) => `${m.healthy}/${m.voters}`)).toEqual(['2/3', '2/3', '2/2', '3/3']);
+    expect(path.map((m) => `${m.healthy}/${m.voters}`)).toEqual(['2/3', '2/2', '2/2', '3/3']);
     expect(path.map(tolerance)).toEqual([0, 0, 0, 1]);
     expect(lowersTolerance(path)).toBeUndefined();
   });
