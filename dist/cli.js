@@ -37096,8 +37096,8 @@ function cleanRegex(source) {
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
   const roundedRatio = Math.round(ratio);
-  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-  if (Math.abs(ratio - roundedRatio) < tolerance)
+  const tolerance2 = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+  if (Math.abs(ratio - roundedRatio) < tolerance2)
     return 0;
   return ratio - roundedRatio;
 }
@@ -56669,6 +56669,14 @@ var OPTIONS = {
     description: "diagnose (read only, the default) or auto (heal what can be healed safely).",
     fallback: "diagnose",
     parse: oneOf(["diagnose", "auto"])
+  },
+  rolloutMode: {
+    flag: "mode",
+    input: "mode",
+    arg: "mode",
+    description: "roll (the default): roll the cluster to the image. join: join node `node` (a new host entry of the inventory) as a learner, promote it once caught up, redeploy it as a normal member. replace: replace dead node `node`'s host with `host`. join and replace change the cluster only with dry-run false.",
+    fallback: "roll",
+    parse: oneOf(["roll", "join", "replace"])
   }
 };
 function readOption(name, raw, label, sep = ":") {
@@ -58118,7 +58126,7 @@ function describe3(f) {
   }
 }
 
-// src/cli/commands/lock.ts
+// src/cli/commands/join.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
 
 // src/cluster/session.ts
@@ -59303,359 +59311,6 @@ var ClusterSession = class _ClusterSession {
   }
 };
 
-// src/cluster/lock-status.ts
-async function lockStatus(session) {
-  const dataDir = session.inv.container.dataDir;
-  return Promise.all(
-    session.inv.nodes.map(async (node2) => {
-      const host = session.host(node2);
-      try {
-        const [lock, shared] = await Promise.all([
-          readLock(host, lockPath(dataDir)),
-          readLock(host, sharedLockPath(dataDir))
-        ]);
-        return { node: node2.id, address: host.address, reachable: true, lock, shared };
-      } catch (e) {
-        const free = { state: "free" };
-        const error62 = e.message;
-        return {
-          node: node2.id,
-          address: host.address,
-          reachable: false,
-          error: error62,
-          lock: free,
-          shared: free
-        };
-      }
-    })
-  );
-}
-var isHeld = (s) => s.lock.state === "held" || s.shared.state === "held";
-function interruptedRuns(statuses, nodeIds) {
-  const out = [];
-  for (const s of statuses) {
-    const l = s.lock;
-    if (l.state !== "held") continue;
-    const o = l.owner.kind === "lease" ? l.owner.owner : void 0;
-    for (const entry2 of inFlight(l.entries))
-      out.push({
-        holder: describeHolder(l),
-        stale: l.stale,
-        heartbeatAgeMs: l.heartbeatAgeMs,
-        host: s.node,
-        entry: entry2,
-        known: nodeIds.includes(entry2.node),
-        ...o?.image ? { image: o.image } : {},
-        ...o ? { purpose: o.purpose } : {}
-      });
-  }
-  return out;
-}
-function finishCommand(r, inventory) {
-  if (!r.stale) return `wait: the holder is alive (heartbeat ${ageText(r.heartbeatAgeMs)} ago)`;
-  if (r.purpose?.startsWith("raftroll roll") && r.image)
-    return `raftroll roll --inventory ${inventory} --image ${r.image} --take-over-stale`;
-  return `raftroll remediate --inventory ${inventory} --mode auto --take-over-stale`;
-}
-function lockLine(s) {
-  const at = `${s.node} (${s.address})`;
-  if (!s.reachable) return `${at}: unreachable: ${s.error}`;
-  const parts = [];
-  for (const [what, l] of [
-    ["lock", s.lock],
-    ["old shared lock", s.shared]
-  ]) {
-    if (l.state !== "held") continue;
-    const kind = l.owner.kind === "lease" ? l.stale ? "stale" : "live" : l.owner.kind === "old-format" ? "old-format" : "unreadable";
-    const flight = inFlight(l.entries).map((e) => `${e.node} at ${e.phase} since ${e.at}`).join(", ");
-    parts.push(
-      `${what} held (${kind}) by ${describeHolder(l)}, age ${ageText(l.lockAgeMs)}, heartbeat ${ageText(l.heartbeatAgeMs)} ago; in flight: ${flight || "none"}${l.badLines.length ? `; ${l.badLines.length} unreadable journal line(s)` : ""}`
-    );
-  }
-  return `${at}: ${parts.length ? parts.join("; ") : "free"}`;
-}
-
-// src/node/spec.ts
-var PREVIOUS_SUFFIX = ".raftroll-prev";
-var ASIDE_SUFFIX = ".raftroll-reseed-";
-var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
-function withPrevious(spec, previous) {
-  if (!previous) return spec;
-  const labels = {
-    ...spec.labels,
-    [LABEL.previousImage]: previous.imageId
-  };
-  const fp = previous.labels[LABEL.fingerprint];
-  if (fp) labels[LABEL.previousFingerprint] = fp;
-  return { ...spec, labels };
-}
-function withTag(image, tag) {
-  const at = image.indexOf("@");
-  const base = at >= 0 ? image.slice(0, at) : image;
-  const slash = base.lastIndexOf("/");
-  const colon = base.lastIndexOf(":");
-  const repo = colon > slash ? base.slice(0, colon) : base;
-  return `${repo}:${tag}`;
-}
-
-// src/runtime/containers.ts
-async function inspect(host, name) {
-  const r = await host.run(inspectContainer(name), { allowFailure: true });
-  if (r.code !== 0) {
-    if (/No such container/i.test(r.stderr)) return void 0;
-    throw new RemoteCommandError(
-      `${host.name} (${host.address})`,
-      inspectContainer(name),
-      r
-    );
-  }
-  return parseInspect(r.stdout);
-}
-async function run(host, spec) {
-  if (Object.keys(spec.env).length === 0)
-    return (await host.run(runContainer(spec))).stdout.trim();
-  const text2 = envFileText(spec.env);
-  const envFile = (await host.run(makeEnvFile())).stdout.trim();
-  if (!/^\/[^\s]*$/.test(envFile))
-    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
-  try {
-    await host.run(writeStdinTo(envFile), { input: text2 });
-    const r = await host.run(runContainer(spec, envFile));
-    return r.stdout.trim();
-  } finally {
-    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
-  }
-}
-async function stop(host, name, graceSeconds) {
-  await host.run(stopContainer(name, graceSeconds), {
-    timeoutMs: (graceSeconds + 60) * 1e3
-  });
-}
-
-// src/remediate/lock-release.ts
-async function nodeState(session, inv, e) {
-  const node2 = inv.nodes.find((n) => n.id === e.node);
-  if (!node2) return `${e.node} is not in the inventory: check that host by hand`;
-  const host = session.host(node2);
-  const name = inv.container.name;
-  const [cur, prev] = await Promise.all([
-    inspect(host, name).catch(() => void 0),
-    inspect(host, previousName(name)).catch(() => void 0)
-  ]);
-  const which = (fp) => fp && fp === e.new?.fingerprint ? "new" : fp && fp === e.old?.fingerprint ? "old" : "unknown";
-  const c = cur ? `${name} ${cur.state.running ? "running" : "stopped"} on ${cur.image} (${which(cur.labels[LABEL.fingerprint])} spec)` : `no ${name} container`;
-  const p = prev ? `; ${previousName(name)} kept (${which(prev.labels[LABEL.fingerprint])} spec)` : "";
-  const wal = walVerified(e) ? "WAL verified before the run died" : "WAL not verified";
-  return `${e.node}: the run died at ${e.phase} (${e.at}): ${c}${p}; ${wal}`;
-}
-function statusJson(s) {
-  const one = (l) => l.state === "free" ? { state: "free" } : {
-    state: "held",
-    path: l.path,
-    kind: l.owner.kind,
-    holder: describeHolder(l),
-    owner: l.owner.kind === "lease" ? l.owner.owner : void 0,
-    stale: l.stale,
-    ageMs: l.lockAgeMs,
-    heartbeatAgeMs: l.heartbeatAgeMs,
-    inFlight: inFlight(l.entries),
-    unreadableJournalLines: l.badLines.length
-  };
-  return {
-    node: s.node,
-    address: s.address,
-    reachable: s.reachable,
-    error: s.error,
-    lock: one(s.lock),
-    sharedLock: one(s.shared)
-  };
-}
-async function lockReport(session) {
-  const inv = session.inv;
-  const st = await lockStatus(session);
-  const unknown2 = interruptedRuns(
-    st,
-    inv.nodes.map((n) => n.id)
-  ).filter((r) => !r.known);
-  const lines = st.map(lockLine);
-  for (const r of unknown2)
-    lines.push(`the journal on ${r.host} names ${r.entry.node}, which is not in the inventory`);
-  return {
-    held: st.some(isHeld),
-    hosts: st.map(statusJson),
-    unknownNodes: unknown2.map((r) => r.entry.node),
-    unreachable: st.filter((s) => !s.reachable).map((s) => s.node),
-    lines
-  };
-}
-var ReleaseRefused = class extends Error {
-  name = "ReleaseRefused";
-};
-async function releaseLock(session, o) {
-  const inv = session.inv;
-  const { say } = o;
-  const st = await lockStatus(session);
-  if (st.some((s) => !s.reachable))
-    throw new ReleaseRefused(
-      `cannot release: ${st.filter((s) => !s.reachable).map((s) => `${s.node} (${s.error})`).join(", ")} cannot be reached; a lock there would stay. Nothing was removed`
-    );
-  if (!st.some(isHeld)) {
-    say("the cluster lock is not held on any host: nothing to release");
-    return { released: [] };
-  }
-  for (const s of st)
-    for (const l of [s.lock, s.shared]) {
-      if (l.state !== "held") continue;
-      if (l.owner.kind === "lease" && !l.stale && !o.force)
-        throw new ReleaseRefused(
-          `${s.node}: ${l.path} is held by a live run: ${describeHolder(l)}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it; --force breaks it (only if you know that run is gone)`
-        );
-      if (l.owner.kind !== "lease" && !o.force)
-        throw new ReleaseRefused(
-          `${s.node}: ${l.path} is ${l.owner.kind === "old-format" ? "an earlier release's lock" : "not a lock this release wrote"}: ${describeHolder(l)}. Check the nodes (raftroll diagnose), then release with --force. Nothing was removed`
-        );
-    }
-  for (const r of interruptedRuns(
-    st,
-    inv.nodes.map((n) => n.id)
-  ))
-    say(`in flight: ${await nodeState(session, inv, r.entry)}`);
-  const released = [];
-  for (const s of st) {
-    const node2 = inv.nodes.find((n) => n.id === s.node);
-    const host = session.host(node2);
-    for (const l of [s.lock, s.shared]) {
-      if (l.state !== "held") continue;
-      const kept = await archiveJournal(host, l.path, inv.container.dataDir);
-      if (kept) say(`${s.node}: journal kept as ${kept}`);
-      await host.run(["rm", "-rf", "--", l.path]);
-      say(`${s.node}: removed ${l.path} (held by ${describeHolder(l)})`);
-      released.push(`${s.node}:${l.path}`);
-    }
-  }
-  return { released };
-}
-
-// src/cli/exit.ts
-var EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  torn: 3,
-  held: 3,
-  refused: 4,
-  interrupted: 130
-};
-var ExitError = class extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-  code;
-};
-function print(json2, value2, text2) {
-  process.stdout.write(json2 ? `${JSON.stringify(value2, null, 2)}
-` : `${text2}
-`);
-}
-
-// src/cli/options.ts
-function flag(name, description) {
-  const def = OPTIONS[name];
-  const text2 = description ?? def.description;
-  return new Option(
-    `--${def.flag} <${def.arg}>`,
-    def.fallback && !text2.includes("default") ? `${text2} (default ${def.fallback})` : text2
-  );
-}
-function value(name, raw) {
-  return readOption(name, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
-}
-function walEtcdOption() {
-  return new Option(
-    "--etcd <version>",
-    "etcd release whose loader to reproduce (elastickv ships 3.7)"
-  ).choices([...ETCD_VERSIONS]).default(DEFAULT_ETCD_VERSION);
-}
-function clusterEtcdOption() {
-  return new Option(
-    "--etcd <version>",
-    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
-  ).choices([...ETCD_VERSIONS]);
-}
-var inventoryOption = () => new Option("-i, --inventory <file>", "the cluster inventory (YAML)");
-var nodesOption = (what = "only these nodes (comma-separated ids)") => new Option("--nodes <ids>", what);
-function splitIds(ids2) {
-  if (ids2 === void 0) return void 0;
-  return String(ids2).split(",").map((x) => x.trim()).filter(Boolean);
-}
-async function inventoryAndNodes(file2, ids2) {
-  const inv = await loadInventory(file2);
-  return { inv, nodes: selectNodes(inv, splitIds(ids2)) };
-}
-
-// src/cli/commands/lock.ts
-async function report(o, value2) {
-  if (o.jsonReport)
-    await writeFile2(o.jsonReport, `${JSON.stringify(value2, null, 2)}
-`, { mode: 384 });
-}
-async function statusAction(o) {
-  const { inv } = await inventoryAndNodes(o.inventory);
-  const session = await ClusterSession.open(inv);
-  try {
-    const r = await lockReport(session);
-    const value2 = { held: r.held, hosts: r.hosts, unknownNodes: r.unknownNodes };
-    await report(o, value2);
-    print(!!o.json, value2, r.lines.join("\n"));
-    if (r.unreachable.length) throw new ExitError(EXIT.failed, "some host could not be reached");
-    if (r.held) throw new ExitError(EXIT.held, "");
-  } finally {
-    await session.close();
-  }
-}
-async function releaseAction(o) {
-  const { inv } = await inventoryAndNodes(o.inventory);
-  const session = await ClusterSession.open(inv);
-  const lines = [];
-  const say = (l) => {
-    lines.push(l);
-    if (!o.json) process.stdout.write(`${l}
-`);
-  };
-  try {
-    const { released } = await releaseLock(session, { force: o.force, say }).catch((e) => {
-      if (e instanceof ReleaseRefused) throw new ExitError(EXIT.failed, e.message);
-      throw e;
-    });
-    await report(o, { released, lines });
-    if (o.json) print(true, { released, lines }, "");
-  } finally {
-    await session.close();
-  }
-}
-function lockCommand(program2) {
-  const lock = program2.command("lock").description("the cluster lock (a lease with a journal) on every host: status, release");
-  lock.command("status").description(
-    "one line per host: held or free, holder, age, heartbeat age, and the node and phase its journal shows in flight"
-  ).addOption(inventoryOption().makeOptionMandatory()).option("--json", "print the status as JSON").option("--json-report <file>", "write the status as JSON to this file").addHelpText(
-    "after",
-    "\nExit codes: 0 free on every host, 1 a host could not be reached, 2 bad input, 3 held."
-  ).action((o) => statusAction(o));
-  lock.command("release").description(
-    "give back a lock whose holder is gone: says what state the node in flight is in first, keeps the journal beside the data directory"
-  ).addOption(inventoryOption().makeOptionMandatory()).option(
-    "--force",
-    "also break a live holder's lock, an earlier release's lock or an unreadable one"
-  ).option("--json", "print what was done as JSON").option("--json-report <file>", "write what was done as JSON to this file").addHelpText(
-    "after",
-    "\nExit codes: 0 released (or nothing to release), 1 refused (a live holder, an unreadable lock without --force, a host unreachable), 2 bad input."
-  ).action((o) => releaseAction(o));
-}
-
-// src/cli/commands/remediate.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-
 // src/events/events.ts
 var Events = class {
   listeners = [];
@@ -59697,25 +59352,6 @@ var ganttMarkdown = (title, timeline, endMs) => `\`\`\`mermaid
 ${ganttChart(title, timeline, endMs)}
 \`\`\`
 `;
-
-// src/node/thresholds.ts
-var DEFAULT_THRESHOLDS = {
-  maxLag: 1e3,
-  stopGraceSeconds: 30,
-  startTimeoutMs: 6e4,
-  catchUpTimeoutMs: 3e5,
-  stabilizeMs: 3e3,
-  handoverTimeoutMs: 3e4,
-  leaderWaitMs: 3e4,
-  pollMs: 250
-};
-function stopGraceOf(inv, given) {
-  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
-}
-function startTimeoutMsOf(inv, givenSeconds) {
-  if (givenSeconds !== void 0) return givenSeconds * 1e3;
-  return inv.engine === "elastickv" ? 3e5 : DEFAULT_THRESHOLDS.startTimeoutMs;
-}
 
 // src/events/report.ts
 function buildReport(events) {
@@ -59790,6 +59426,40 @@ function factsLine(d) {
   if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
   if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
   return parts.join("; ");
+}
+
+// src/runtime/containers.ts
+async function inspect(host, name) {
+  const r = await host.run(inspectContainer(name), { allowFailure: true });
+  if (r.code !== 0) {
+    if (/No such container/i.test(r.stderr)) return void 0;
+    throw new RemoteCommandError(
+      `${host.name} (${host.address})`,
+      inspectContainer(name),
+      r
+    );
+  }
+  return parseInspect(r.stdout);
+}
+async function run(host, spec) {
+  if (Object.keys(spec.env).length === 0)
+    return (await host.run(runContainer(spec))).stdout.trim();
+  const text2 = envFileText(spec.env);
+  const envFile = (await host.run(makeEnvFile())).stdout.trim();
+  if (!/^\/[^\s]*$/.test(envFile))
+    throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  try {
+    await host.run(writeStdinTo(envFile), { input: text2 });
+    const r = await host.run(runContainer(spec, envFile));
+    return r.stdout.trim();
+  } finally {
+    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
+  }
+}
+async function stop(host, name, graceSeconds) {
+  await host.run(stopContainer(name, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1e3
+  });
 }
 
 // src/cluster/observe.ts
@@ -59867,28 +59537,72 @@ async function observe(session, nodes) {
   return views;
 }
 
-// src/node/views.ts
-var ClusterViews = class {
-  constructor(session) {
-    this.session = session;
-  }
-  session;
-  last;
-  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
-  async get(maxAgeMs = 0) {
-    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
-      const at = Date.now();
-      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
-    }
-    return this.last.views;
-  }
-  remember(views) {
-    this.last = { at: Date.now(), views };
-  }
-};
+// src/node/spec.ts
+var PREVIOUS_SUFFIX = ".raftroll-prev";
+var ASIDE_SUFFIX = ".raftroll-reseed-";
+var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
+function withPrevious(spec, previous) {
+  if (!previous) return spec;
+  const labels = {
+    ...spec.labels,
+    [LABEL.previousImage]: previous.imageId
+  };
+  const fp = previous.labels[LABEL.fingerprint];
+  if (fp) labels[LABEL.previousFingerprint] = fp;
+  return { ...spec, labels };
+}
+function withTag(image, tag) {
+  const at = image.indexOf("@");
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf("/");
+  const colon = base.lastIndexOf(":");
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${tag}`;
+}
 
-// src/remediate/diagnose.ts
-import { basename as basename2, dirname as dirname3 } from "node:path/posix";
+// src/node/context.ts
+function nodeContext(run2, id, spec) {
+  const inv = run2.session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  if (!node2) throw new Error(`node "${id}" is not in the inventory`);
+  return {
+    ...run2,
+    id,
+    node: node2,
+    host: run2.session.host(node2),
+    name: inv.container.name,
+    prevName: previousName(inv.container.name),
+    dataDir: inv.container.dataDir,
+    spec
+  };
+}
+function phase(ctx, p, detail) {
+  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
+}
+function warn(ctx, message) {
+  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
+}
+function specRef(ctx, c) {
+  const fingerprint2 = c.labels[LABEL.fingerprint];
+  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
+}
+async function journal(ctx, p, more = {}) {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
+}
+
+// src/node/errors.ts
+var StepError = class extends Error {
+  constructor(message, node2, phase2, row) {
+    super(message);
+    this.node = node2;
+    this.phase = phase2;
+    this.row = row;
+  }
+  node;
+  phase;
+  row;
+  name = "StepError";
+};
 
 // src/node/guards.ts
 function down(v) {
@@ -60036,6 +59750,254 @@ function membershipGuard(members2, nodes) {
   return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
+// src/node/catch-up.ts
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let last = "";
+  for (; ; ) {
+    const views = await observe(session, session.inv.nodes);
+    o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      if (now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    await sleep2(t.pollMs);
+  }
+}
+function catchUp(ctx, startedAt, baselineRestarts = 0) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    onViews: (views) => ctx.views.remember(views)
+  });
+}
+
+// src/node/thresholds.ts
+var DEFAULT_THRESHOLDS = {
+  maxLag: 1e3,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 6e4,
+  catchUpTimeoutMs: 3e5,
+  stabilizeMs: 3e3,
+  handoverTimeoutMs: 3e4,
+  leaderWaitMs: 3e4,
+  pollMs: 250
+};
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
+function startTimeoutMsOf(inv, givenSeconds) {
+  if (givenSeconds !== void 0) return givenSeconds * 1e3;
+  return inv.engine === "elastickv" ? 3e5 : DEFAULT_THRESHOLDS.startTimeoutMs;
+}
+
+// src/node/guard.ts
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function membership(session, views) {
+  for (const [group, vs] of perGroup(views)) {
+    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
+    const leader2 = vs.find((x) => x.raft?.role === "leader");
+    if (!leader2) return `${where2}the cluster has no leader`;
+    const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
+    const members2 = await (await session.raft(node2, group)).members().catch((e) => e);
+    if (members2 instanceof Error) return `${where2}cannot read the member list: ${members2.message}`;
+    const why = membershipGuard(members2, session.inv.nodes);
+    if (why) return `${where2}${why}`;
+  }
+  return void 0;
+}
+async function quorumAfterElection(ctx, views) {
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let check2 = quorumCheck(ctx.id, views, ctx.t);
+  while (check2.why && check2.electing && Date.now() < until) {
+    await sleep3(ctx.t.pollMs);
+    views = await ctx.views.get();
+    check2 = quorumCheck(ctx.id, views, ctx.t);
+  }
+  if (check2.why && check2.electing)
+    return {
+      why: `${check2.why} (waited ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} for a leader)`,
+      views
+    };
+  return { why: check2.why, views };
+}
+function refuse(ctx, why) {
+  throw new StepError(
+    `${ctx.id}: refused: ${why}. Nothing was touched on ${ctx.id}.`,
+    ctx.id,
+    "guard"
+  );
+}
+async function guardNode(ctx, v, views, allowDownTarget) {
+  phase(ctx, "guard");
+  if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
+  const wasDown = alreadyDown(v);
+  if (!(allowDownTarget && wasDown)) {
+    const q = await quorumAfterElection(ctx, views);
+    const why = q.why ?? await membership(ctx.session, q.views);
+    if (why) refuse(ctx, why);
+  }
+  const leftover = await inspect(ctx.host, ctx.prevName);
+  if (leftover?.state.running || leftover?.state.restarting) {
+    refuse(
+      ctx,
+      `${ctx.prevName} (left by an earlier run) is running on ${ctx.id} and may be using the data directory; stop it or remove it`
+    );
+  }
+  if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
+  return wasDown;
+}
+async function leadsGroup(session, node2, group) {
+  const c = await session.raft(node2, group).catch(() => void 0);
+  if (!c) return void 0;
+  const h = await c.health?.("RawKV").catch(() => void 0);
+  if (h === "serving") return true;
+  const s = await c.status().catch(() => void 0);
+  if (s) return s.role === "leader";
+  return h === "not-serving" ? false : void 0;
+}
+async function ledGroups(session, node2, v) {
+  const groups = session.groups(node2).map((g) => g.id);
+  const out = [];
+  for (const g of groups.length ? groups : [void 0]) {
+    const seen = g === void 0 ? v?.raft : v?.groups?.find((x) => x.id === g)?.raft;
+    if (await leadsGroup(session, node2, g) ?? seen?.role === "leader") out.push(g);
+  }
+  return out;
+}
+async function leadsNow(ctx, v, letThroughDown) {
+  if (letThroughDown) {
+    const fresh = await ctx.views.get();
+    const now = fresh.find((x) => x.id === ctx.id);
+    if (now?.raft || now?.groups?.some((g) => g.raft)) {
+      const why = quorumGuard(ctx.id, fresh, ctx.t);
+      if (why) refuse(ctx, `${ctx.id} answers Raft again, and ${why}`);
+    }
+  }
+  return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
+}
+
+// src/node/handover.ts
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
+async function settledStatus(ctx, group) {
+  const client = await ctx.session.raft(ctx.node, group);
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let last = "";
+  for (; ; ) {
+    const s = await client.status().catch((e) => e);
+    if (!(s instanceof Error) && s.leaderId) return s;
+    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
+    if (Date.now() >= until)
+      throw new StepError(
+        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    await sleep4(ctx.t.pollMs);
+  }
+}
+async function handoverGroup(ctx, views, group) {
+  const t = ctx.t;
+  const me = await settledStatus(ctx, group);
+  if (me.role !== "leader") return void 0;
+  const leaderClient = await ctx.session.raft(ctx.node, group);
+  const members2 = await leaderClient.members();
+  const seen = group === void 0 ? views : projectGroup(views, group);
+  const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
+  const tried = [...skipped];
+  const transfer = leaderClient.transferLeadership.bind(leaderClient);
+  for (const [k, { view, member }] of targets.entries()) {
+    const gate = {
+      maxLag: t.maxLag,
+      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address }))
+    };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const started = Date.now();
+      try {
+        await transfer(member, t.handoverTimeoutMs, gate);
+        const deadline = Date.now() + t.handoverTimeoutMs;
+        while (Date.now() < deadline) {
+          const s = await leaderClient.status().catch(() => void 0);
+          if (s?.leaderId && s.leaderId !== s.id) {
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
+            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
+          }
+          await sleep4(t.pollMs);
+        }
+        throw new Error("no other node took over in time");
+      } catch (e) {
+        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
+        warn(
+          ctx,
+          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
+        );
+        await sleep4(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+  throw new StepError(
+    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    ctx.id,
+    "handover"
+  );
+}
+async function handover(ctx, views, row) {
+  phase(ctx, "handover");
+  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
+  if (!groups.length) {
+    const moved = await handoverGroup(ctx, views, void 0);
+    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
+  }
+  const moves = [];
+  const until = Date.now() + ctx.t.handoverTimeoutMs;
+  let rounds = 0;
+  let todo = await ledGroups(ctx.session, ctx.node, void 0);
+  while (todo.length) {
+    if (rounds >= 3 || Date.now() > until)
+      throw new StepError(
+        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    const fresh = moves.length ? await ctx.views.get() : views;
+    let moved = false;
+    for (const g of todo) {
+      const m = await handoverGroup(ctx, fresh, g);
+      if (m) {
+        moved = true;
+        moves.push(m);
+        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
+      }
+    }
+    if (moved) rounds++;
+    else await sleep4(ctx.t.pollMs);
+    todo = await ledGroups(ctx.session, ctx.node, void 0);
+  }
+  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
+  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
+}
+
 // src/remote/host-files.ts
 import { posix as posix3 } from "node:path";
 var KINDS = { f: "file", d: "dir" };
@@ -60138,13 +60100,6 @@ var HostFiles = class {
     await this.host.run(["sync", "--", path, posix3.dirname(path)]);
   }
 };
-
-// src/runtime/disk.ts
-async function freeBytes(host, dir) {
-  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
-  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
-  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
-}
 
 // src/wal/engine.ts
 var ETCD_ORDER = ["clean", "torn", "corrupt"];
@@ -60274,334 +60229,6 @@ async function freeBackupName(files, path) {
   }
   throw new Error(`${path}: 999 backups already exist; clean them up before repairing again`);
 }
-
-// src/remediate/classify.ts
-var PRIORITY = [
-  "unreachable",
-  "corrupt-wal",
-  "wal-unreadable",
-  "torn-wal",
-  "crash-looping",
-  "oom-killed",
-  "memory-pressure",
-  "disk-low",
-  "stopped",
-  "raft-unhealthy",
-  "lagging",
-  "healthy"
-];
-var RECENT_START_MS = 12e4;
-function loopingWhileUp(v, t, now) {
-  const c = v.container;
-  if (!c?.state.running || c.state.restarting || v.raft) return false;
-  const started = Date.parse(c.state.startedAt);
-  return now !== void 0 && c.restartCount >= t.crashLoopRestarts && Number.isFinite(started) && now - started < RECENT_START_MS;
-}
-var DISK_LOW = 1024 * 2 ** 20;
-function classify(f, t, defaultsEffective) {
-  const v = f.view;
-  const c = v.container;
-  const reasons = /* @__PURE__ */ new Map();
-  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
-  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
-  if (walDir && walDir.verdict !== "torn") {
-    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
-    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
-  } else if (walDir) {
-    reasons.set("torn-wal", walDir.reason);
-  }
-  if (f.walError) {
-    const left = f.reseedLeftovers?.length ? `; a re-seed did not finish (old data kept at ${f.reseedLeftovers.join(", ")})` : "";
-    reasons.set("wal-unreadable", `${f.walError}${left}`);
-  }
-  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running || loopingWhileUp(v, t, f.observedAt))) {
-    reasons.set(
-      "crash-looping",
-      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
-    );
-  }
-  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
-  if (c?.state.oomKilled) {
-    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
-  } else if (kills > 0) {
-    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
-  }
-  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
-    reasons.set(
-      "memory-pressure",
-      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
-    );
-  }
-  if (f.diskFree !== void 0 && f.diskFree < DISK_LOW)
-    reasons.set(
-      "disk-low",
-      `only ${Math.round(f.diskFree / 2 ** 20)} MiB free on the data directory's disk: free some before anything else`
-    );
-  if (v.reachable && !c) {
-    reasons.set(
-      "stopped",
-      f.leftoverPrevious && !f.reseedLeftovers?.length ? `has no container, but ${f.leftoverPrevious} exists: an interrupted run left it; rename it back (docker rename) and start it, after checking its WAL` : "has no container"
-    );
-  } else if (c && !c.state.running && !c.state.restarting) {
-    reasons.set(
-      "stopped",
-      `${c.state.status} with exit code ${c.state.exitCode}, restart policy ${c.restartPolicy || "unknown"}${diedOnItsOwn(c) ? "" : " (stopped by someone, or given up on by Docker)"}`
-    );
-  }
-  if (c?.state.running && !c.state.restarting) {
-    if (!v.raft)
-      reasons.set("raft-unhealthy", `Raft does not answer (${v.raftError ?? "no answer"})`);
-    else if (v.raft.role === "learner")
-      reasons.set("raft-unhealthy", "is a learner (no vote): a re-seed may not have finished");
-    else if (!v.raft.leaderId) reasons.set("raft-unhealthy", "sees no leader");
-  }
-  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
-    reasons.set("lagging", `${v.lag} entries behind the leader`);
-  if (reasons.size === 0)
-    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
-  const all = PRIORITY.filter((k) => reasons.has(k));
-  const cls = all[0];
-  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
-  return {
-    node: v.id,
-    class: cls,
-    all,
-    action: actionFor(cls, applied, all, c),
-    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
-    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
-  };
-}
-function diedOnItsOwn(c) {
-  if ([0, 130, 137, 143].includes(c.state.exitCode)) return false;
-  return c.restartPolicy === "no" || c.restartPolicy === "on-failure" || c.restartPolicy === "";
-}
-function actionFor(cls, defaultsApplied, all, c) {
-  switch (cls) {
-    case "unreachable":
-      return "report";
-    case "corrupt-wal":
-      return "reseed";
-    case "torn-wal":
-      return "repair-and-restart";
-    case "crash-looping":
-      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
-    case "oom-killed":
-      return defaultsApplied ? "report" : "recreate-with-defaults";
-    case "memory-pressure":
-      return "graceful-restart";
-    case "stopped":
-      return c && diedOnItsOwn(c) ? "start" : "report";
-    case "wal-unreadable":
-    case "raft-unhealthy":
-    case "disk-low":
-      return "report";
-    case "lagging":
-      return "wait";
-    case "healthy":
-      return "none";
-  }
-}
-
-// src/remediate/diagnose.ts
-var UNITS = {
-  B: 1,
-  KiB: 2 ** 10,
-  MiB: 2 ** 20,
-  GiB: 2 ** 30,
-  TiB: 2 ** 40,
-  kB: 1e3,
-  MB: 1e6,
-  GB: 1e9
-};
-function parseMemUsage(text2) {
-  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text2);
-  if (!m || UNITS[m[2]] === void 0) return void 0;
-  return Math.round(Number(m[1]) * UNITS[m[2]]);
-}
-async function facts(session, node2, view, etcdVersion, t) {
-  const f = { view, staleBackups: [], observedAt: Date.now() };
-  if (!view.reachable) return f;
-  const host = session.host(node2);
-  const name = session.inv.container.name;
-  const dataDir = session.inv.container.dataDir;
-  absolutePath(dataDir, "container.dataDir");
-  const c = view.container;
-  if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
-    const s = await host.run(
-      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name],
-      { allowFailure: true }
-    );
-    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
-  } else {
-    try {
-      f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion));
-    } catch (e) {
-      f.walError = e.message;
-    }
-  }
-  const aside = await host.run(
-    [
-      "find",
-      dirname3(dataDir),
-      "-mindepth",
-      "1",
-      "-maxdepth",
-      "1",
-      "-name",
-      `${basename2(dataDir)}${ASIDE_SUFFIX}*`,
-      "-printf",
-      "%p\\0"
-    ],
-    { allowFailure: true }
-  );
-  f.reseedLeftovers = aside.stdout.split("\0").filter(Boolean);
-  const prev = `${name}${PREVIOUS_SUFFIX}`;
-  if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
-  const broken = await host.run(
-    // etcd's own repair backups, and raftroll's (kept where etcd never writes).
-    [
-      "find",
-      dataDir,
-      "-maxdepth",
-      "8",
-      "(",
-      "-name",
-      "*.wal.broken*",
-      "-o",
-      "-name",
-      `*.wal${BACKUP_SUFFIX}*`,
-      ")",
-      "-printf",
-      "%p\\0"
-    ],
-    { allowFailure: true }
-  );
-  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
-  const disk = await freeBytes(host, dataDir);
-  if ("free" in disk) f.diskFree = disk.free;
-  if (c) {
-    const k = await host.run(["dmesg"], { allowFailure: true });
-    if (k.code === 0)
-      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
-  }
-  return f;
-}
-async function diagnose(session, nodes, t, etcdVersion) {
-  const views = await observe(session, session.inv.nodes);
-  return Promise.all(
-    nodes.map(async (node2) => {
-      const view = views.find((v) => v.id === node2.id);
-      const f = await facts(session, node2, view, etcdVersion, t);
-      const c = view.container;
-      let effective = false;
-      try {
-        effective = !!c?.memory && !!c.env.GOMEMLIMIT && parseGoMemLimit(c.env.GOMEMLIMIT) < c.memory;
-      } catch {
-      }
-      return {
-        ...classify(f, t, effective),
-        down: alreadyDown(view),
-        role: view.raft?.role ?? "unknown",
-        facts: {
-          memoryUsage: f.memoryUsage,
-          staleBackups: f.staleBackups,
-          diskFree: f.diskFree,
-          kernelOom: f.kernelOom,
-          walVerdict: f.wal?.verdict ?? (f.walError ? "unreadable" : void 0),
-          reseedLeftovers: f.reseedLeftovers,
-          lag: view.lag,
-          memoryLimit: c?.memory || void 0,
-          leftoverPrevious: f.leftoverPrevious,
-          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
-        }
-      };
-    })
-  );
-}
-
-// src/node/catch-up.ts
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function waitCaughtUp(session, id, t, o) {
-  let stableSince;
-  let last = "";
-  for (; ; ) {
-    const views = await observe(session, session.inv.nodes);
-    o.onViews?.(views);
-    const v = views.find((x) => x.id === id);
-    const c = v.container;
-    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
-      throw new Error(
-        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
-      );
-    }
-    if (c && c.state.status === "exited")
-      throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? o.also?.(v);
-    const now = Date.now();
-    if (why === void 0) {
-      stableSince ??= now;
-      if (now - stableSince >= t.stabilizeMs) return v.lag;
-    } else {
-      stableSince = void 0;
-      last = why;
-    }
-    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
-    if (now - o.startedAt > limit)
-      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep2(t.pollMs);
-  }
-}
-function catchUp(ctx, startedAt, baselineRestarts = 0) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
-    startedAt,
-    baselineRestarts,
-    onViews: (views) => ctx.views.remember(views)
-  });
-}
-
-// src/node/context.ts
-function nodeContext(run2, id, spec) {
-  const inv = run2.session.inv;
-  const node2 = inv.nodes.find((n) => n.id === id);
-  if (!node2) throw new Error(`node "${id}" is not in the inventory`);
-  return {
-    ...run2,
-    id,
-    node: node2,
-    host: run2.session.host(node2),
-    name: inv.container.name,
-    prevName: previousName(inv.container.name),
-    dataDir: inv.container.dataDir,
-    spec
-  };
-}
-function phase(ctx, p, detail) {
-  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
-}
-function warn(ctx, message) {
-  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
-}
-function specRef(ctx, c) {
-  const fingerprint2 = c.labels[LABEL.fingerprint];
-  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
-}
-async function journal(ctx, p, more = {}) {
-  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
-}
-
-// src/node/errors.ts
-var StepError = class extends Error {
-  constructor(message, node2, phase2, row) {
-    super(message);
-    this.node = node2;
-    this.phase = phase2;
-    this.row = row;
-  }
-  node;
-  phase;
-  row;
-  name = "StepError";
-};
 
 // src/wal/snapshots.ts
 var SnapshotInputError = class extends Error {
@@ -61010,280 +60637,6 @@ async function rollback(ctx) {
   return `the previous container is back and caught up (WAL ${wal})`;
 }
 
-// src/remediate/finish.ts
-var seenOf = (c) => c ? {
-  fingerprint: c.labels[LABEL.fingerprint],
-  running: c.state.running && !c.state.restarting
-} : void 0;
-async function seeNode(ctx) {
-  const [current, previous] = await Promise.all([
-    inspect(ctx.host, ctx.name),
-    inspect(ctx.host, ctx.prevName)
-  ]);
-  return { current: seenOf(current), previous: seenOf(previous) };
-}
-function contextFor2(run2, e) {
-  const node2 = run2.session.inv.nodes.find((n) => n.id === e.node);
-  const spec = nodeSpec(run2.session.inv, node2, {
-    image: e.new?.image ?? run2.session.inv.container.image
-  });
-  if (e.new?.fingerprint)
-    spec.labels = { ...spec.labels, [LABEL.fingerprint]: e.new.fingerprint };
-  return nodeContext(run2, e.node, spec);
-}
-async function finishNode(run2, e) {
-  const base = { node: e.node, phase: e.phase, at: e.at };
-  if (!run2.session.inv.nodes.some((n) => n.id === e.node))
-    return {
-      ...base,
-      plan: "report",
-      outcome: "reported",
-      message: `the journal names ${e.node}, which is not in the inventory: check that host by hand`
-    };
-  const ctx = contextFor2(run2, e);
-  const seen = await seeNode(ctx);
-  const plan = finishPlan(e, seen);
-  const done = (outcome, message) => ({
-    ...base,
-    plan: plan.kind,
-    outcome,
-    message
-  });
-  if (plan.kind === "report") return done("reported", plan.why);
-  const specs = { ...e.old ? { old: e.old } : {}, ...e.new ? { new: e.new } : {} };
-  try {
-    if (plan.kind === "start-new") {
-      await journal(ctx, "catch-up", specs);
-      phase(ctx, "start", `finishing: ${plan.why}`);
-      if (!seen.current?.running) {
-        const wal = await checkWal(ctx);
-        await ctx.host.run(startContainer(ctx.name));
-        phase(ctx, "catch-up", `WAL ${wal}`);
-      }
-      await catchUp(ctx, Date.now());
-      if (seen.previous) await ctx.host.run(removeContainer(ctx.prevName));
-      await journal(ctx, "done", specs);
-      phase(ctx, "done");
-      return done(
-        "finished",
-        `${plan.why}; ${e.new?.image ?? "the new container"} runs and caught up`
-      );
-    }
-    if (seen.current?.running && !seen.previous) {
-      await journal(ctx, "catch-up", specs);
-      await catchUp(ctx, Date.now());
-      await journal(ctx, "restored", specs);
-      return done("finished", `${plan.why}; it was still running, and is caught up`);
-    }
-    if (seen.current?.running) {
-      const views = await run2.views.get();
-      const why = quorumGuard(e.node, views, run2.t);
-      if (why)
-        return done(
-          "reported",
-          `${plan.why}, but that means stopping the running new container while ${why}; nothing was touched`
-        );
-    }
-    await journal(ctx, "rollback", specs);
-    phase(ctx, "rollback", `finishing: ${plan.why}`);
-    const back = await rollback(ctx);
-    await journal(ctx, "restored", { ...specs, detail: back });
-    phase(ctx, "done");
-    return done("finished", `${plan.why}; ${back}`);
-  } catch (x) {
-    return done("failed", `${e.node}: finishing failed: ${x.message}`);
-  }
-}
-
-// src/node/guard.ts
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
-async function membership(session, views) {
-  for (const [group, vs] of perGroup(views)) {
-    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
-    const leader2 = vs.find((x) => x.raft?.role === "leader");
-    if (!leader2) return `${where2}the cluster has no leader`;
-    const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
-    const members2 = await (await session.raft(node2, group)).members().catch((e) => e);
-    if (members2 instanceof Error) return `${where2}cannot read the member list: ${members2.message}`;
-    const why = membershipGuard(members2, session.inv.nodes);
-    if (why) return `${where2}${why}`;
-  }
-  return void 0;
-}
-async function quorumAfterElection(ctx, views) {
-  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
-  const until = Date.now() + limit;
-  let check2 = quorumCheck(ctx.id, views, ctx.t);
-  while (check2.why && check2.electing && Date.now() < until) {
-    await sleep3(ctx.t.pollMs);
-    views = await ctx.views.get();
-    check2 = quorumCheck(ctx.id, views, ctx.t);
-  }
-  if (check2.why && check2.electing)
-    return {
-      why: `${check2.why} (waited ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} for a leader)`,
-      views
-    };
-  return { why: check2.why, views };
-}
-function refuse(ctx, why) {
-  throw new StepError(
-    `${ctx.id}: refused: ${why}. Nothing was touched on ${ctx.id}.`,
-    ctx.id,
-    "guard"
-  );
-}
-async function guardNode(ctx, v, views, allowDownTarget) {
-  phase(ctx, "guard");
-  if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
-  const wasDown = alreadyDown(v);
-  if (!(allowDownTarget && wasDown)) {
-    const q = await quorumAfterElection(ctx, views);
-    const why = q.why ?? await membership(ctx.session, q.views);
-    if (why) refuse(ctx, why);
-  }
-  const leftover = await inspect(ctx.host, ctx.prevName);
-  if (leftover?.state.running || leftover?.state.restarting) {
-    refuse(
-      ctx,
-      `${ctx.prevName} (left by an earlier run) is running on ${ctx.id} and may be using the data directory; stop it or remove it`
-    );
-  }
-  if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
-  return wasDown;
-}
-async function leadsGroup(session, node2, group) {
-  const c = await session.raft(node2, group).catch(() => void 0);
-  if (!c) return void 0;
-  const h = await c.health?.("RawKV").catch(() => void 0);
-  if (h === "serving") return true;
-  const s = await c.status().catch(() => void 0);
-  if (s) return s.role === "leader";
-  return h === "not-serving" ? false : void 0;
-}
-async function ledGroups(session, node2, v) {
-  const groups = session.groups(node2).map((g) => g.id);
-  const out = [];
-  for (const g of groups.length ? groups : [void 0]) {
-    const seen = g === void 0 ? v?.raft : v?.groups?.find((x) => x.id === g)?.raft;
-    if (await leadsGroup(session, node2, g) ?? seen?.role === "leader") out.push(g);
-  }
-  return out;
-}
-async function leadsNow(ctx, v, letThroughDown) {
-  if (letThroughDown) {
-    const fresh = await ctx.views.get();
-    const now = fresh.find((x) => x.id === ctx.id);
-    if (now?.raft || now?.groups?.some((g) => g.raft)) {
-      const why = quorumGuard(ctx.id, fresh, ctx.t);
-      if (why) refuse(ctx, `${ctx.id} answers Raft again, and ${why}`);
-    }
-  }
-  return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
-}
-
-// src/node/handover.ts
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
-var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
-async function settledStatus(ctx, group) {
-  const client = await ctx.session.raft(ctx.node, group);
-  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
-  const until = Date.now() + limit;
-  let last = "";
-  for (; ; ) {
-    const s = await client.status().catch((e) => e);
-    if (!(s instanceof Error) && s.leaderId) return s;
-    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
-    if (Date.now() >= until)
-      throw new StepError(
-        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
-        ctx.id,
-        "handover"
-      );
-    await sleep4(ctx.t.pollMs);
-  }
-}
-async function handoverGroup(ctx, views, group) {
-  const t = ctx.t;
-  const me = await settledStatus(ctx, group);
-  if (me.role !== "leader") return void 0;
-  const leaderClient = await ctx.session.raft(ctx.node, group);
-  const members2 = await leaderClient.members();
-  const seen = group === void 0 ? views : projectGroup(views, group);
-  const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
-  const tried = [...skipped];
-  const transfer = leaderClient.transferLeadership.bind(leaderClient);
-  for (const [k, { view, member }] of targets.entries()) {
-    const gate = {
-      maxLag: t.maxLag,
-      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address }))
-    };
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const started = Date.now();
-      try {
-        await transfer(member, t.handoverTimeoutMs, gate);
-        const deadline = Date.now() + t.handoverTimeoutMs;
-        while (Date.now() < deadline) {
-          const s = await leaderClient.status().catch(() => void 0);
-          if (s?.leaderId && s.leaderId !== s.id) {
-            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
-            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
-          }
-          await sleep4(t.pollMs);
-        }
-        throw new Error("no other node took over in time");
-      } catch (e) {
-        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
-        warn(
-          ctx,
-          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
-        );
-        await sleep4(500 * 2 ** (attempt - 1));
-      }
-    }
-  }
-  throw new StepError(
-    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
-    ctx.id,
-    "handover"
-  );
-}
-async function handover(ctx, views, row) {
-  phase(ctx, "handover");
-  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
-  if (!groups.length) {
-    const moved = await handoverGroup(ctx, views, void 0);
-    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
-  }
-  const moves = [];
-  const until = Date.now() + ctx.t.handoverTimeoutMs;
-  let rounds = 0;
-  let todo = await ledGroups(ctx.session, ctx.node, void 0);
-  while (todo.length) {
-    if (rounds >= 3 || Date.now() > until)
-      throw new StepError(
-        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
-        ctx.id,
-        "handover"
-      );
-    const fresh = moves.length ? await ctx.views.get() : views;
-    let moved = false;
-    for (const g of todo) {
-      const m = await handoverGroup(ctx, fresh, g);
-      if (m) {
-        moved = true;
-        moves.push(m);
-        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
-      }
-    }
-    if (moved) rounds++;
-    else await sleep4(ctx.t.pollMs);
-    todo = await ledGroups(ctx.session, ctx.node, void 0);
-  }
-  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
-  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
-}
-
 // src/node/stop.ts
 async function stopNode(ctx, hasContainer) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
@@ -61407,6 +60760,33 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   return row;
 }
 
+// src/node/views.ts
+var ClusterViews = class {
+  constructor(session) {
+    this.session = session;
+  }
+  session;
+  last;
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+  remember(views) {
+    this.last = { at: Date.now(), views };
+  }
+};
+
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+}
+
 // src/remediate/reseed-steps.ts
 var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
@@ -61438,6 +60818,86 @@ async function undo(done, r) {
     });
   }
 }
+var REMOVE_MEMBER = {
+  phase: "remove the member",
+  run: async (r) => {
+    const old = r.old;
+    if (old) {
+      try {
+        await change(
+          r.session,
+          "removing the member",
+          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+          (c) => c.removeMember(old),
+          15e3
+        );
+      } catch (e) {
+        const members2 = await (await leader(r.session)).members().catch(() => void 0);
+        if (!members2 || members2.some((m) => m.id === old.id))
+          throw new Error(`could not remove the member: ${e.message}`);
+      }
+    }
+    r.p.removed = true;
+  }
+};
+var ADD_LEARNER = {
+  phase: "add it back as a learner",
+  run: async (r) => {
+    r.p.learner = await change(
+      r.session,
+      "adding the learner",
+      (ms) => ms.find((m) => m.address === r.address && !m.voter),
+      (c) => c.addLearner(r.id, r.address),
+      3e4
+    );
+  }
+};
+var START_EMPTY = {
+  phase: "start empty",
+  run: async (r) => {
+    const inv = r.session.inv;
+    await run(
+      r.host,
+      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
+    );
+    r.p.started = true;
+  }
+};
+var CATCH_UP_AS_LEARNER = {
+  phase: "catch up as a learner",
+  run: async (r) => {
+    await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      onViews: (vs) => {
+        r.floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? r.floor;
+      }
+    });
+  }
+};
+var PROMOTE = {
+  phase: "promote to voter",
+  run: async (r) => {
+    const learner = r.p.learner;
+    await change(
+      r.session,
+      "promoting the learner",
+      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, r.floor ?? 0),
+      r.t.catchUpTimeoutMs
+    );
+    r.p.promoted = true;
+  }
+};
+var CATCH_UP_AS_VOTER = {
+  phase: "catch up as a voter",
+  run: async (r) => {
+    r.lag = await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
+    });
+  }
+};
 var STEPS = [
   {
     // Nothing may start the old container on a moved directory, by hand or by a restart policy.
@@ -61454,28 +60914,7 @@ var STEPS = [
       if (back.code === 0) r.p.renamed = false;
     }
   },
-  {
-    phase: "remove the member",
-    run: async (r) => {
-      const old = r.old;
-      if (old) {
-        try {
-          await change(
-            r.session,
-            "removing the member",
-            (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
-            (c) => c.removeMember(old),
-            15e3
-          );
-        } catch (e) {
-          const members2 = await (await leader(r.session)).members().catch(() => void 0);
-          if (!members2 || members2.some((m) => m.id === old.id))
-            throw new Error(`could not remove the member: ${e.message}`);
-        }
-      }
-      r.p.removed = true;
-    }
-  },
+  REMOVE_MEMBER,
   {
     phase: "move the data directory aside",
     run: async (r) => {
@@ -61494,58 +60933,11 @@ var STEPS = [
       await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
     }
   },
-  {
-    phase: "add it back as a learner",
-    run: async (r) => {
-      r.p.learner = await change(
-        r.session,
-        "adding the learner",
-        (ms) => ms.find((m) => m.address === r.address && !m.voter),
-        (c) => c.addLearner(r.id, r.address),
-        3e4
-      );
-    }
-  },
-  {
-    phase: "start empty",
-    run: async (r) => {
-      const inv = r.session.inv;
-      await run(
-        r.host,
-        joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
-      );
-      r.p.started = true;
-    }
-  },
-  {
-    phase: "catch up as a learner, then promote to voter",
-    run: async (r) => {
-      let floor = 0;
-      const remember = (vs) => {
-        floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
-      };
-      await waitCaughtUp(r.session, r.id, r.t, { startedAt: Date.now(), onViews: remember });
-      const learner = r.p.learner;
-      await change(
-        r.session,
-        "promoting the learner",
-        (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
-        // The floor is a commit index the learner has already reached.
-        (c) => c.promoteLearner(learner, floor),
-        r.t.catchUpTimeoutMs
-      );
-      r.p.promoted = true;
-    }
-  },
-  {
-    phase: "catch up as a voter",
-    run: async (r) => {
-      r.lag = await waitCaughtUp(r.session, r.id, r.t, {
-        startedAt: Date.now(),
-        also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
-      });
-    }
-  }
+  ADD_LEARNER,
+  START_EMPTY,
+  CATCH_UP_AS_LEARNER,
+  PROMOTE,
+  CATCH_UP_AS_VOTER
 ];
 
 // src/remediate/reseed.ts
@@ -61674,6 +61066,1136 @@ async function reseed(session, id, o) {
       outcome: "failed",
       message: `${id}: the re-seed stopped: ${e.message}. Where it stands: ${stateOf(id, p, prev, address, dataDir)}.`
     };
+  }
+}
+
+// src/membership/old-member.ts
+async function probe(session, via, old) {
+  const inv = session.inv;
+  const port2 = inv.engine === "etcd" ? inv.ports.client : inv.ports.admin;
+  const tunnel = await session.host(via).tunnel(old.host, port2);
+  const label = `node ${old.id} at ${old.host} (asked from ${via.id})`;
+  const client = inv.engine === "etcd" ? new EtcdClient(tunnel, label) : new ElastickvClient(tunnel, label, old.id);
+  try {
+    const s = await client.status(3e3);
+    return `${old.id} at ${old.host} answers Raft (${s.role}, term ${s.term}, applied ${s.appliedIndex})`;
+  } catch {
+    return void 0;
+  } finally {
+    await client.close().catch(() => {
+    });
+  }
+}
+async function oldMemberLive(session, old, oldView, peers) {
+  if (oldView.reachable) {
+    if (alreadyDown(oldView)) return void 0;
+    return `${old.id} is running on ${old.host} (${oldView.raft ? `Raft ${oldView.raft.role}` : `container ${oldView.container?.state.status}`}); replace only replaces a dead node: stop it first, or roll it`;
+  }
+  const via = peers.find((v) => v.raft && v.reachable);
+  if (!via)
+    return `${old.id}'s host cannot be reached (${oldView.error}) and no healthy peer is left to ask whether it still answers Raft`;
+  const node2 = session.inv.nodes.find((n) => n.id === via.id);
+  const live = await probe(session, node2, old).catch((e) => {
+    return `cannot ask from ${via.id} whether ${old.id} still answers Raft: ${e.message}`;
+  });
+  return live ? `${live}, although its host cannot be reached over SSH (${oldView.error}); a member that still votes is not replaced: stop it first` : void 0;
+}
+
+// src/membership/join-spec.ts
+function initialCluster(members2, id, address) {
+  const used = /* @__PURE__ */ new Set([id]);
+  const entries3 = [`${id}=${address}`];
+  for (const m of members2) {
+    if (m.address === address) continue;
+    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
+    while (used.has(name)) name = `${name}-${m.id}`;
+    used.add(name);
+    entries3.push(`${name}=${m.address}`);
+  }
+  return entries3.join(",");
+}
+function withFlag(args, flag2, value2) {
+  const out = [];
+  let set2 = false;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    const bare = a.replace(/^--?/, "");
+    if (a.startsWith("-") && (bare === flag2 || bare.startsWith(`${flag2}=`))) {
+      if (!bare.includes("=")) k++;
+      if (!set2) out.push(`--${flag2}`, value2);
+      set2 = true;
+      continue;
+    }
+    out.push(a);
+  }
+  if (!set2) out.push(`--${flag2}`, value2);
+  return out;
+}
+function joinSpec(inv, spec, members2, id, address) {
+  const joining = joiningSpec(inv.engine, spec);
+  if (inv.engine !== "etcd") return joining;
+  const out = {
+    ...joining,
+    args: withFlag(joining.args, "initial-cluster", initialCluster(members2, id, address)),
+    labels: { ...joining.labels }
+  };
+  out.labels[LABEL.fingerprint] = fingerprint(out);
+  return out;
+}
+
+// src/membership/steps.ts
+var ADD = {
+  ...ADD_LEARNER,
+  phase: "add as a learner",
+  undo: async (r) => {
+    const learner = r.p.learner;
+    if (!learner) return;
+    await change(
+      r.session,
+      "removing the learner again",
+      (ms) => ms.some((m) => m.id === learner.id) ? void 0 : true,
+      (c) => c.removeMember(learner),
+      15e3
+    );
+    r.p.learner = void 0;
+  }
+};
+var START = {
+  phase: "start with the joining flags",
+  run: async (r) => {
+    const inv = r.session.inv;
+    const members2 = await (await leader(r.session)).members();
+    r.joinSpec = joinSpec(inv, nodeSpec(inv, r.node, { image: r.image }), members2, r.id, r.address);
+    await START_EMPTY.run(r);
+  },
+  undo: async (r) => {
+    if (!r.p.started) return;
+    await stop(r.host, r.name, r.stopGraceSeconds).catch(() => {
+    });
+    await r.host.run(removeContainer(r.name), { allowFailure: true });
+    r.p.started = false;
+  }
+};
+var LEARNER_CAUGHT_UP = { ...CATCH_UP_AS_LEARNER, undo: async () => {
+} };
+var REMOVE_OLD = {
+  phase: "remove the old member",
+  when: (r) => r.replacing !== void 0,
+  run: (r) => REMOVE_MEMBER.run(r.replacing)
+};
+var JOIN_STEPS = [
+  // replace only; see replacePath for why the removal comes first.
+  REMOVE_OLD,
+  ADD,
+  START,
+  LEARNER_CAUGHT_UP,
+  PROMOTE,
+  CATCH_UP_AS_VOTER
+];
+
+// src/membership/tolerance.ts
+function quorum(voters2) {
+  return Math.floor(voters2 / 2) + 1;
+}
+function tolerance(m) {
+  return m.healthy - quorum(m.voters);
+}
+function lowersTolerance(path) {
+  const start = path[0];
+  if (!start) return void 0;
+  const t02 = tolerance(start);
+  if (t02 < 0)
+    return `the cluster has no majority now (${start.healthy} of ${start.voters} voters healthy, ${quorum(start.voters)} needed)`;
+  for (const m of path.slice(1)) {
+    const t = tolerance(m);
+    if (t < t02)
+      return `${m.label} would leave ${m.healthy} of ${m.voters} voters healthy with ${quorum(m.voters)} needed: it could lose ${t < 0 ? "its majority" : `only ${t} more`}, where now it may lose ${t02}`;
+  }
+  return void 0;
+}
+function replacePath(voters2, healthy, old) {
+  return [
+    { label: "now", voters: voters2, healthy },
+    { label: `${old} removed`, voters: voters2 - 1, healthy },
+    { label: "the new node added as a learner", voters: voters2 - 1, healthy },
+    { label: "the learner promoted", voters: voters2, healthy: healthy + 1 }
+  ];
+}
+function joinPath2(voters2, healthy) {
+  return [
+    { label: "now", voters: voters2, healthy },
+    { label: "the new node added as a learner", voters: voters2, healthy },
+    { label: "the learner promoted", voters: voters2 + 1, healthy: healthy + 1 }
+  ];
+}
+
+// src/membership/join.ts
+var Refused = class extends Error {
+};
+function emitStart(o, id, image) {
+  o.events.emit({ type: "rollout-start", at: Date.now(), image, order: [id], dryRun: false });
+}
+function emitEnd(o, r) {
+  o.events.emit({
+    type: "rollout-end",
+    at: Date.now(),
+    result: r.outcome === "joined" || r.outcome === "replaced" ? "success" : "failure",
+    message: r.message
+  });
+  return r;
+}
+async function checkNewHost(session, node2, v) {
+  const inv = session.inv;
+  if (!v.reachable)
+    throw new Refused(`${node2.id}'s host ${node2.host} cannot be reached (${v.error})`);
+  if (v.container)
+    throw new Refused(
+      `a container ${inv.container.name} already exists on ${node2.host} (${v.container.state.status}, ${v.container.image}); a node joins empty: remove it there first`
+    );
+  const dir = inv.container.dataDir;
+  const found = await session.host(node2).run(["find", dir, "-mindepth", "1", "-maxdepth", "1", "-print", "-quit"], {
+    allowFailure: true
+  });
+  if (found.code !== 0)
+    throw new Refused(
+      `the data directory ${dir} is missing or unreadable on ${node2.host} (${found.stderr.trim()}); create it empty, owned by the user the container runs as`
+    );
+  if (found.stdout.trim())
+    throw new Refused(
+      `the data directory ${dir} on ${node2.host} is not empty (it holds ${found.stdout.trim()}); a node joins empty: move its contents aside`
+    );
+}
+var voters = (ms) => ms.filter((m) => m.voter);
+async function runJoin(session, r, o, outcome) {
+  const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: r.id, phase: "join", detail });
+  const done = [];
+  let at = "";
+  try {
+    for (const step of JOIN_STEPS) {
+      if (step.when && !step.when(r)) continue;
+      at = step.phase;
+      phase2(step.phase);
+      await step.run(r);
+      done.push(step);
+    }
+  } catch (e) {
+    const promoted = r.p.promoted;
+    await undo(done, r);
+    const added = done.some((s) => s.phase === "add as a learner");
+    const learner = r.p.learner ? `the learner could not be removed again: remove it by hand${r.p.started ? `, and ${r.name} on ${r.node.host}` : ""}` : added ? `the learner was removed again${r.p.started ? `, but ${r.name} could not be stopped on ${r.node.host}` : ""}` : "no learner was added";
+    const where2 = promoted ? `${r.id} is a voter but has not caught up; watch it, or re-run once it has` : r.replacing?.p.removed ? `the old member was removed (that cannot be undone); ${learner}; the cluster runs on the other members: re-run replace to finish` : `${learner}; the cluster is as it was`;
+    return {
+      outcome: "failed",
+      message: `${r.id}: the ${outcome === "joined" ? "join" : "replace"} stopped at "${at}": ${e.message}. Where it stands: ${where2}.`
+    };
+  }
+  const run2 = {
+    session,
+    t: r.t,
+    rules: rulesFor(o.etcdVersion),
+    events: o.events,
+    views: new ClusterViews(session),
+    journal: o.journal
+  };
+  const views = await run2.views.get();
+  const v = views.find((x) => x.id === r.id);
+  const ctx = nodeContext(
+    run2,
+    r.id,
+    nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image })
+  );
+  const row = {
+    node: r.id,
+    result: "updated",
+    roleBefore: "joined",
+    imageBefore: v.container?.image ?? "none",
+    imageAfter: r.image,
+    wal: "not checked",
+    handover: "not needed"
+  };
+  try {
+    const done2 = await replaceNode(ctx, v, views, row);
+    o.events.emit({ type: "node-result", at: Date.now(), node: r.id, row: done2 });
+    return {
+      outcome,
+      message: `${r.id} is a voter at ${r.address}, running as every member does (lag ${done2.finalLag})`
+    };
+  } catch (e) {
+    if (e instanceof StepError && e.row)
+      o.events.emit({ type: "node-result", at: Date.now(), node: r.id, row: e.row });
+    return {
+      outcome: "failed",
+      message: `${r.id} joined as a voter, but its redeploy with the normal flags failed: ${e.message}`
+    };
+  }
+}
+function joinContext(session, node2, image, o, replacing) {
+  return {
+    session,
+    id: node2.id,
+    node: node2,
+    host: session.host(node2),
+    address: peerAddress(session, node2.host),
+    image,
+    t: o.thresholds,
+    p: { started: false, promoted: false },
+    name: session.inv.container.name,
+    stopGraceSeconds: o.thresholds.stopGraceSeconds,
+    replacing: replacing && { session, old: replacing, p: { removed: false } }
+  };
+}
+function engineRefusal(session) {
+  if (session.inv.engine === "elastickv")
+    return "elastickv nodes are not joined by raftroll yet: each Raft group needs its own learner, added and promoted per group, and the node must start with --raftJoinAsLearner and --raftJoinMembers; set elastickv.joinAsLearner in the inventory and follow elastickv's RAFT_JOIN_NODE procedure";
+  return void 0;
+}
+async function joinNode(session, id, o) {
+  const inv = session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  const image = o.image ?? inv.container.image;
+  emitStart(o, id, image);
+  o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "guard" });
+  try {
+    const engine = engineRefusal(session);
+    if (engine) throw new Refused(engine);
+    const views = await observe(session, inv.nodes);
+    const members2 = await (await leader(session)).members();
+    const mine = members2.filter((m) => isMemberOf(m, node2));
+    const voter = mine.find((m) => m.voter);
+    if (voter)
+      throw new Refused(
+        `${id} is already a voting member (member ${voter.name || voter.id} at ${voter.address}): there is nothing to join; roll it to redeploy it`
+      );
+    const others = inv.nodes.filter((n) => n.id !== id);
+    const unseen = membershipGuard(members2, others);
+    if (unseen) throw new Refused(unseen);
+    const quorum2 = quorumGuard(id, views, o.thresholds);
+    if (quorum2) throw new Refused(quorum2);
+    const healthy = views.filter((v) => v.id !== id && !caughtUp(v, o.thresholds)).length;
+    const lower = lowersTolerance(joinPath2(voters(members2).length, healthy));
+    if (lower) throw new Refused(lower);
+    if (!mine.some((m) => !m.voter))
+      await checkNewHost(session, node2, views.find((v) => v.id === id));
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    return emitEnd(o, {
+      outcome: "refused",
+      message: `${id}: join refused: ${e.message}. Nothing was changed.`
+    });
+  }
+  return emitEnd(o, await runJoin(session, joinContext(session, node2, image, o), o, "joined"));
+}
+async function replaceMember(session, old, o) {
+  const inv = session.inv;
+  const id = old.id;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  const image = o.image ?? inv.container.image;
+  emitStart(o, id, image);
+  o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "guard" });
+  let member;
+  try {
+    const engine = engineRefusal(session);
+    if (engine) throw new Refused(engine);
+    if (node2.host === old.host)
+      throw new Refused(
+        `the new host is ${old.host}, which is ${id}'s host already: give another host`
+      );
+    const views = await observe(session, inv.nodes);
+    const [oldView] = await observe(session, [{ ...old, id: `${id}@${old.host}` }]);
+    const peers = views.filter((v) => v.id !== id);
+    const live = await oldMemberLive(session, old, oldView, peers);
+    if (live) throw new Refused(live);
+    const members2 = await (await leader(session)).members();
+    const matching = members2.filter((m) => isMemberOf(m, old));
+    const byAddress = matching.filter((m) => m.address === peerAddress(session, old.host));
+    const theOld = byAddress.length === 1 ? byAddress : matching.filter((m) => m.voter);
+    if (theOld.length > 1)
+      throw new Refused(
+        `more than one member matches ${id}: ${theOld.map((m) => `${m.name || m.id} (${m.address})`).join(", ")}`
+      );
+    member = theOld[0];
+    const already = members2.find(
+      (m) => isMemberOf(m, node2) && m.address === peerAddress(session, node2.host)
+    );
+    if (already?.voter)
+      throw new Refused(
+        `${node2.host} is already a voting member (${already.name || already.id} at ${already.address})`
+      );
+    const others = inv.nodes.filter((n) => n.id !== id);
+    const unseen = membershipGuard(
+      member ? members2.filter((m) => m.id !== member.id) : members2,
+      others
+    );
+    if (unseen) throw new Refused(unseen);
+    const quorum2 = quorumGuard(id, views, o.thresholds);
+    if (quorum2) throw new Refused(quorum2);
+    const healthy = peers.filter((v) => !caughtUp(v, o.thresholds)).length;
+    const count2 = voters(members2).length;
+    const lower = lowersTolerance(
+      member?.voter ? replacePath(count2, healthy, id) : joinPath2(count2, healthy)
+    );
+    if (lower) throw new Refused(lower);
+    if (!already) await checkNewHost(session, node2, views.find((v) => v.id === id));
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    return emitEnd(o, {
+      outcome: "refused",
+      message: `${id}: replace refused: ${e.message}. Nothing was changed.`
+    });
+  }
+  if (member)
+    o.events.emit({
+      type: "warning",
+      at: Date.now(),
+      node: id,
+      message: `${id}'s old member (${member.id} at ${member.address}) is removed first; its container on ${old.host} must never be started again: remove it when that host is back`
+    });
+  return emitEnd(
+    o,
+    await runJoin(session, joinContext(session, node2, image, o, member), o, "replaced")
+  );
+}
+
+// src/membership/run.ts
+function joiningNode(inv, id) {
+  const node2 = inv.nodes.find((n) => n.id === id);
+  if (!node2)
+    throw new InventoryError(
+      `node "${id}" is not in ${inv.source}: add a host entry for it (id, host, ssh) first, then join it (nodes: ${inv.nodes.map((n) => n.id).join(", ")})`
+    );
+  return node2;
+}
+var HOST = /^(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])$/;
+function movedInventory(inv, id, host, ssh2) {
+  const old = joiningNode(inv, id);
+  if (!HOST.test(host))
+    throw new InventoryError(
+      `the new host "${host}" is not a host name or IP address (an IPv6 address goes in brackets)`
+    );
+  const user = old.ssh?.includes("@") ? old.ssh.slice(0, old.ssh.lastIndexOf("@")) : void 0;
+  const moved = {
+    ...old,
+    host,
+    ...ssh2 !== void 0 ? { ssh: ssh2 } : old.ssh !== void 0 ? { ssh: user ? `${user}@${host}` : host } : {}
+  };
+  const out = { ...inv, nodes: inv.nodes.map((n) => n.id === id ? moved : n) };
+  checkNodes(out, `${inv.source} with ${id} moved to ${host}`);
+  return { inv: out, old };
+}
+async function changeMembership(session, change2, o) {
+  const id = change2.kind === "join" ? change2.id : change2.old.id;
+  const lease = await takeLease(session, `raftroll ${change2.kind} ${id}`, {
+    onWarning: (node2, message) => o.events.emit({ type: "warning", at: Date.now(), node: node2, message })
+  });
+  let r;
+  try {
+    r = change2.kind === "join" ? await joinNode(session, id, { ...o, journal: lease }) : await replaceMember(session, change2.old, { ...o, journal: lease });
+    return r;
+  } finally {
+    const kept = await lease.release();
+    if (kept && r) r.message = `${r.message}; ${kept}`;
+  }
+}
+
+// src/cli/exit.ts
+var EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  torn: 3,
+  held: 3,
+  refused: 4,
+  interrupted: 130
+};
+var ExitError = class extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+  code;
+};
+function print(json2, value2, text2) {
+  process.stdout.write(json2 ? `${JSON.stringify(value2, null, 2)}
+` : `${text2}
+`);
+}
+
+// src/cli/options.ts
+function flag(name, description) {
+  const def = OPTIONS[name];
+  const text2 = description ?? def.description;
+  return new Option(
+    `--${def.flag} <${def.arg}>`,
+    def.fallback && !text2.includes("default") ? `${text2} (default ${def.fallback})` : text2
+  );
+}
+function value(name, raw) {
+  return readOption(name, raw === void 0 ? void 0 : String(raw), (d) => `--${d.flag}`);
+}
+function walEtcdOption() {
+  return new Option(
+    "--etcd <version>",
+    "etcd release whose loader to reproduce (elastickv ships 3.7)"
+  ).choices([...ETCD_VERSIONS]).default(DEFAULT_ETCD_VERSION);
+}
+function clusterEtcdOption() {
+  return new Option(
+    "--etcd <version>",
+    "etcd release whose WAL rules apply (default: the inventory's etcdVersion; 3.7 for elastickv)"
+  ).choices([...ETCD_VERSIONS]);
+}
+var inventoryOption = () => new Option("-i, --inventory <file>", "the cluster inventory (YAML)");
+var nodesOption = (what = "only these nodes (comma-separated ids)") => new Option("--nodes <ids>", what);
+function splitIds(ids2) {
+  if (ids2 === void 0) return void 0;
+  return String(ids2).split(",").map((x) => x.trim()).filter(Boolean);
+}
+async function inventoryAndNodes(file2, ids2) {
+  const inv = await loadInventory(file2);
+  return { inv, nodes: selectNodes(inv, splitIds(ids2)) };
+}
+
+// src/cli/progress.ts
+function printProgress(events) {
+  const t02 = Date.now();
+  events.on((e) => {
+    const line = progressLine(e, t02);
+    if (line) process.stdout.write(`${line}
+`);
+  });
+}
+
+// src/cli/commands/join.ts
+function membershipOptions(c) {
+  return c.addOption(inventoryOption().makeOptionMandatory()).requiredOption("--node <id>", "the node (its id in the inventory)").option("--image-tag <tag>", "the tag of the inventory's image to run (default: its own)").option("--image <ref>", "the full image reference to run (instead of --image-tag)").addOption(flag("maxLag")).addOption(flag("stopGrace")).addOption(flag("startTimeout")).addOption(flag("catchUpTimeout")).addOption(flag("stabilize")).addOption(clusterEtcdOption()).option("--json-report <file>", "write the report as JSON to this file").option("--timeline <file.md>", "write the node's phases as a Mermaid gantt chart").addHelpText(
+    "after",
+    "\nExit codes: 0 done, 1 refused or failed (the message says why and where things stand), 2 bad input."
+  );
+}
+async function runMembership(inv, change2, o) {
+  if (o.image && o.imageTag)
+    throw new ExitError(EXIT.usage, "give --image or --image-tag, not both");
+  const image = o.image ? String(o.image) : o.imageTag ? withTag(inv.container.image, String(o.imageTag)) : inv.container.image;
+  const thresholds = {
+    ...DEFAULT_THRESHOLDS,
+    maxLag: value("maxLag", o.maxLag),
+    stopGraceSeconds: stopGraceOf(inv, value("stopGrace", o.stopGrace)),
+    startTimeoutMs: startTimeoutMsOf(inv, value("startTimeout", o.startTimeout)),
+    catchUpTimeoutMs: value("catchUpTimeout", o.catchUpTimeout) * 1e3,
+    stabilizeMs: value("stabilize", o.stabilize) * 1e3
+  };
+  const etcdVersion = walRulesVersion(inv, o.etcd);
+  const events = new Events();
+  printProgress(events);
+  const session = await ClusterSession.open(inv, { onRetry: retryWarnings(events) });
+  try {
+    const r = await changeMembership(session, change2, { image, etcdVersion, thresholds, events });
+    const report2 = buildReport(events.log);
+    if (o.jsonReport)
+      await writeFile2(
+        String(o.jsonReport),
+        `${JSON.stringify({ ...report2, outcome: r.outcome }, null, 2)}
+`,
+        { mode: 384 }
+      );
+    if (o.timeline)
+      await writeFile2(
+        String(o.timeline),
+        ganttMarkdown(
+          `${change2.kind} ${report2.order.join(",")}`,
+          report2.timeline,
+          report2.durationMs
+        )
+      );
+    process.stdout.write(`${r.outcome}: ${r.message}
+`);
+    if (r.outcome === "refused" || r.outcome === "failed") throw new ExitError(EXIT.failed, "");
+  } finally {
+    await session.close();
+  }
+}
+function joinCommand(program2) {
+  membershipOptions(
+    program2.command("join").description(
+      "join a fresh node (a new host entry of the inventory): add it as a learner, start it with the joining flags, promote it once caught up, then redeploy it as a normal member; refused while any member is unhealthy or if it is a voter already"
+    )
+  ).action(async (o) => {
+    const inv = await loadInventory(String(o.inventory));
+    const node2 = joiningNode(inv, String(o.node));
+    await runMembership(inv, { kind: "join", id: node2.id }, o);
+  });
+}
+
+// src/cli/commands/lock.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+
+// src/cluster/lock-status.ts
+async function lockStatus(session) {
+  const dataDir = session.inv.container.dataDir;
+  return Promise.all(
+    session.inv.nodes.map(async (node2) => {
+      const host = session.host(node2);
+      try {
+        const [lock, shared] = await Promise.all([
+          readLock(host, lockPath(dataDir)),
+          readLock(host, sharedLockPath(dataDir))
+        ]);
+        return { node: node2.id, address: host.address, reachable: true, lock, shared };
+      } catch (e) {
+        const free = { state: "free" };
+        const error62 = e.message;
+        return {
+          node: node2.id,
+          address: host.address,
+          reachable: false,
+          error: error62,
+          lock: free,
+          shared: free
+        };
+      }
+    })
+  );
+}
+var isHeld = (s) => s.lock.state === "held" || s.shared.state === "held";
+function interruptedRuns(statuses, nodeIds) {
+  const out = [];
+  for (const s of statuses) {
+    const l = s.lock;
+    if (l.state !== "held") continue;
+    const o = l.owner.kind === "lease" ? l.owner.owner : void 0;
+    for (const entry2 of inFlight(l.entries))
+      out.push({
+        holder: describeHolder(l),
+        stale: l.stale,
+        heartbeatAgeMs: l.heartbeatAgeMs,
+        host: s.node,
+        entry: entry2,
+        known: nodeIds.includes(entry2.node),
+        ...o?.image ? { image: o.image } : {},
+        ...o ? { purpose: o.purpose } : {}
+      });
+  }
+  return out;
+}
+function finishCommand(r, inventory) {
+  if (!r.stale) return `wait: the holder is alive (heartbeat ${ageText(r.heartbeatAgeMs)} ago)`;
+  if (r.purpose?.startsWith("raftroll roll") && r.image)
+    return `raftroll roll --inventory ${inventory} --image ${r.image} --take-over-stale`;
+  return `raftroll remediate --inventory ${inventory} --mode auto --take-over-stale`;
+}
+function lockLine(s) {
+  const at = `${s.node} (${s.address})`;
+  if (!s.reachable) return `${at}: unreachable: ${s.error}`;
+  const parts = [];
+  for (const [what, l] of [
+    ["lock", s.lock],
+    ["old shared lock", s.shared]
+  ]) {
+    if (l.state !== "held") continue;
+    const kind = l.owner.kind === "lease" ? l.stale ? "stale" : "live" : l.owner.kind === "old-format" ? "old-format" : "unreadable";
+    const flight = inFlight(l.entries).map((e) => `${e.node} at ${e.phase} since ${e.at}`).join(", ");
+    parts.push(
+      `${what} held (${kind}) by ${describeHolder(l)}, age ${ageText(l.lockAgeMs)}, heartbeat ${ageText(l.heartbeatAgeMs)} ago; in flight: ${flight || "none"}${l.badLines.length ? `; ${l.badLines.length} unreadable journal line(s)` : ""}`
+    );
+  }
+  return `${at}: ${parts.length ? parts.join("; ") : "free"}`;
+}
+
+// src/remediate/lock-release.ts
+async function nodeState(session, inv, e) {
+  const node2 = inv.nodes.find((n) => n.id === e.node);
+  if (!node2) return `${e.node} is not in the inventory: check that host by hand`;
+  const host = session.host(node2);
+  const name = inv.container.name;
+  const [cur, prev] = await Promise.all([
+    inspect(host, name).catch(() => void 0),
+    inspect(host, previousName(name)).catch(() => void 0)
+  ]);
+  const which = (fp) => fp && fp === e.new?.fingerprint ? "new" : fp && fp === e.old?.fingerprint ? "old" : "unknown";
+  const c = cur ? `${name} ${cur.state.running ? "running" : "stopped"} on ${cur.image} (${which(cur.labels[LABEL.fingerprint])} spec)` : `no ${name} container`;
+  const p = prev ? `; ${previousName(name)} kept (${which(prev.labels[LABEL.fingerprint])} spec)` : "";
+  const wal = walVerified(e) ? "WAL verified before the run died" : "WAL not verified";
+  return `${e.node}: the run died at ${e.phase} (${e.at}): ${c}${p}; ${wal}`;
+}
+function statusJson(s) {
+  const one = (l) => l.state === "free" ? { state: "free" } : {
+    state: "held",
+    path: l.path,
+    kind: l.owner.kind,
+    holder: describeHolder(l),
+    owner: l.owner.kind === "lease" ? l.owner.owner : void 0,
+    stale: l.stale,
+    ageMs: l.lockAgeMs,
+    heartbeatAgeMs: l.heartbeatAgeMs,
+    inFlight: inFlight(l.entries),
+    unreadableJournalLines: l.badLines.length
+  };
+  return {
+    node: s.node,
+    address: s.address,
+    reachable: s.reachable,
+    error: s.error,
+    lock: one(s.lock),
+    sharedLock: one(s.shared)
+  };
+}
+async function lockReport(session) {
+  const inv = session.inv;
+  const st = await lockStatus(session);
+  const unknown2 = interruptedRuns(
+    st,
+    inv.nodes.map((n) => n.id)
+  ).filter((r) => !r.known);
+  const lines = st.map(lockLine);
+  for (const r of unknown2)
+    lines.push(`the journal on ${r.host} names ${r.entry.node}, which is not in the inventory`);
+  return {
+    held: st.some(isHeld),
+    hosts: st.map(statusJson),
+    unknownNodes: unknown2.map((r) => r.entry.node),
+    unreachable: st.filter((s) => !s.reachable).map((s) => s.node),
+    lines
+  };
+}
+var ReleaseRefused = class extends Error {
+  name = "ReleaseRefused";
+};
+async function releaseLock(session, o) {
+  const inv = session.inv;
+  const { say } = o;
+  const st = await lockStatus(session);
+  if (st.some((s) => !s.reachable))
+    throw new ReleaseRefused(
+      `cannot release: ${st.filter((s) => !s.reachable).map((s) => `${s.node} (${s.error})`).join(", ")} cannot be reached; a lock there would stay. Nothing was removed`
+    );
+  if (!st.some(isHeld)) {
+    say("the cluster lock is not held on any host: nothing to release");
+    return { released: [] };
+  }
+  for (const s of st)
+    for (const l of [s.lock, s.shared]) {
+      if (l.state !== "held") continue;
+      if (l.owner.kind === "lease" && !l.stale && !o.force)
+        throw new ReleaseRefused(
+          `${s.node}: ${l.path} is held by a live run: ${describeHolder(l)}, heartbeat ${ageText(l.heartbeatAgeMs)} ago. Wait for it; --force breaks it (only if you know that run is gone)`
+        );
+      if (l.owner.kind !== "lease" && !o.force)
+        throw new ReleaseRefused(
+          `${s.node}: ${l.path} is ${l.owner.kind === "old-format" ? "an earlier release's lock" : "not a lock this release wrote"}: ${describeHolder(l)}. Check the nodes (raftroll diagnose), then release with --force. Nothing was removed`
+        );
+    }
+  for (const r of interruptedRuns(
+    st,
+    inv.nodes.map((n) => n.id)
+  ))
+    say(`in flight: ${await nodeState(session, inv, r.entry)}`);
+  const released = [];
+  for (const s of st) {
+    const node2 = inv.nodes.find((n) => n.id === s.node);
+    const host = session.host(node2);
+    for (const l of [s.lock, s.shared]) {
+      if (l.state !== "held") continue;
+      const kept = await archiveJournal(host, l.path, inv.container.dataDir);
+      if (kept) say(`${s.node}: journal kept as ${kept}`);
+      await host.run(["rm", "-rf", "--", l.path]);
+      say(`${s.node}: removed ${l.path} (held by ${describeHolder(l)})`);
+      released.push(`${s.node}:${l.path}`);
+    }
+  }
+  return { released };
+}
+
+// src/cli/commands/lock.ts
+async function report(o, value2) {
+  if (o.jsonReport)
+    await writeFile3(o.jsonReport, `${JSON.stringify(value2, null, 2)}
+`, { mode: 384 });
+}
+async function statusAction(o) {
+  const { inv } = await inventoryAndNodes(o.inventory);
+  const session = await ClusterSession.open(inv);
+  try {
+    const r = await lockReport(session);
+    const value2 = { held: r.held, hosts: r.hosts, unknownNodes: r.unknownNodes };
+    await report(o, value2);
+    print(!!o.json, value2, r.lines.join("\n"));
+    if (r.unreachable.length) throw new ExitError(EXIT.failed, "some host could not be reached");
+    if (r.held) throw new ExitError(EXIT.held, "");
+  } finally {
+    await session.close();
+  }
+}
+async function releaseAction(o) {
+  const { inv } = await inventoryAndNodes(o.inventory);
+  const session = await ClusterSession.open(inv);
+  const lines = [];
+  const say = (l) => {
+    lines.push(l);
+    if (!o.json) process.stdout.write(`${l}
+`);
+  };
+  try {
+    const { released } = await releaseLock(session, { force: o.force, say }).catch((e) => {
+      if (e instanceof ReleaseRefused) throw new ExitError(EXIT.failed, e.message);
+      throw e;
+    });
+    await report(o, { released, lines });
+    if (o.json) print(true, { released, lines }, "");
+  } finally {
+    await session.close();
+  }
+}
+function lockCommand(program2) {
+  const lock = program2.command("lock").description("the cluster lock (a lease with a journal) on every host: status, release");
+  lock.command("status").description(
+    "one line per host: held or free, holder, age, heartbeat age, and the node and phase its journal shows in flight"
+  ).addOption(inventoryOption().makeOptionMandatory()).option("--json", "print the status as JSON").option("--json-report <file>", "write the status as JSON to this file").addHelpText(
+    "after",
+    "\nExit codes: 0 free on every host, 1 a host could not be reached, 2 bad input, 3 held."
+  ).action((o) => statusAction(o));
+  lock.command("release").description(
+    "give back a lock whose holder is gone: says what state the node in flight is in first, keeps the journal beside the data directory"
+  ).addOption(inventoryOption().makeOptionMandatory()).option(
+    "--force",
+    "also break a live holder's lock, an earlier release's lock or an unreadable one"
+  ).option("--json", "print what was done as JSON").option("--json-report <file>", "write what was done as JSON to this file").addHelpText(
+    "after",
+    "\nExit codes: 0 released (or nothing to release), 1 refused (a live holder, an unreadable lock without --force, a host unreachable), 2 bad input."
+  ).action((o) => releaseAction(o));
+}
+
+// src/cli/commands/remediate.ts
+import { writeFile as writeFile4 } from "node:fs/promises";
+
+// src/remediate/diagnose.ts
+import { basename as basename2, dirname as dirname3 } from "node:path/posix";
+
+// src/remediate/classify.ts
+var PRIORITY = [
+  "unreachable",
+  "corrupt-wal",
+  "wal-unreadable",
+  "torn-wal",
+  "crash-looping",
+  "oom-killed",
+  "memory-pressure",
+  "disk-low",
+  "stopped",
+  "raft-unhealthy",
+  "lagging",
+  "healthy"
+];
+var RECENT_START_MS = 12e4;
+function loopingWhileUp(v, t, now) {
+  const c = v.container;
+  if (!c?.state.running || c.state.restarting || v.raft) return false;
+  const started = Date.parse(c.state.startedAt);
+  return now !== void 0 && c.restartCount >= t.crashLoopRestarts && Number.isFinite(started) && now - started < RECENT_START_MS;
+}
+var DISK_LOW = 1024 * 2 ** 20;
+function classify(f, t, defaultsEffective) {
+  const v = f.view;
+  const c = v.container;
+  const reasons = /* @__PURE__ */ new Map();
+  if (!v.reachable) reasons.set("unreachable", v.error ?? "cannot be reached");
+  const walDir = f.wal?.dirs.find((d) => d.verdict !== "clean");
+  if (walDir && walDir.verdict !== "torn") {
+    const at = walDir.problem ? `${walDir.dir}/${walDir.problem.segment} at offset ${walDir.problem.offset}` : walDir.dir;
+    reasons.set("corrupt-wal", `WAL ${walDir.verdict} in ${at}: ${walDir.reason}`);
+  } else if (walDir) {
+    reasons.set("torn-wal", walDir.reason);
+  }
+  if (f.walError) {
+    const left = f.reseedLeftovers?.length ? `; a re-seed did not finish (old data kept at ${f.reseedLeftovers.join(", ")})` : "";
+    reasons.set("wal-unreadable", `${f.walError}${left}`);
+  }
+  if (c && (c.state.restarting || c.restartCount >= t.crashLoopRestarts && !c.state.running || loopingWhileUp(v, t, f.observedAt))) {
+    reasons.set(
+      "crash-looping",
+      `restarted ${c.restartCount} times, now ${c.state.status} (last exit code ${c.state.exitCode})`
+    );
+  }
+  const kills = (f.kernelOom ?? []).filter((l) => /oom-kill:/.test(l)).length;
+  if (c?.state.oomKilled) {
+    reasons.set("oom-killed", `Docker reports OOMKilled=true (exit code ${c.state.exitCode})`);
+  } else if (kills > 0) {
+    reasons.set("oom-killed", `the kernel log shows ${kills} OOM kill(s) of this container`);
+  }
+  if (c?.memory && f.memoryUsage !== void 0 && f.memoryUsage > t.memoryPressure * c.memory) {
+    reasons.set(
+      "memory-pressure",
+      `using ${Math.round(f.memoryUsage / 2 ** 20)} MiB of ${Math.round(c.memory / 2 ** 20)} MiB (over ${Math.round(t.memoryPressure * 100)}%)`
+    );
+  }
+  if (f.diskFree !== void 0 && f.diskFree < DISK_LOW)
+    reasons.set(
+      "disk-low",
+      `only ${Math.round(f.diskFree / 2 ** 20)} MiB free on the data directory's disk: free some before anything else`
+    );
+  if (v.reachable && !c) {
+    reasons.set(
+      "stopped",
+      f.leftoverPrevious && !f.reseedLeftovers?.length ? `has no container, but ${f.leftoverPrevious} exists: an interrupted run left it; rename it back (docker rename) and start it, after checking its WAL` : "has no container"
+    );
+  } else if (c && !c.state.running && !c.state.restarting) {
+    reasons.set(
+      "stopped",
+      `${c.state.status} with exit code ${c.state.exitCode}, restart policy ${c.restartPolicy || "unknown"}${diedOnItsOwn(c) ? "" : " (stopped by someone, or given up on by Docker)"}`
+    );
+  }
+  if (c?.state.running && !c.state.restarting) {
+    if (!v.raft)
+      reasons.set("raft-unhealthy", `Raft does not answer (${v.raftError ?? "no answer"})`);
+    else if (v.raft.role === "learner")
+      reasons.set("raft-unhealthy", "is a learner (no vote): a re-seed may not have finished");
+    else if (!v.raft.leaderId) reasons.set("raft-unhealthy", "sees no leader");
+  }
+  if (c?.state.running && v.lag !== void 0 && v.lag > t.maxLag)
+    reasons.set("lagging", `${v.lag} entries behind the leader`);
+  if (reasons.size === 0)
+    reasons.set("healthy", c?.state.running ? "running and caught up" : "no problem found");
+  const all = PRIORITY.filter((k) => reasons.has(k));
+  const cls = all[0];
+  const applied = defaultsEffective ?? (!!c?.memory && !!c.env.GOMEMLIMIT);
+  return {
+    node: v.id,
+    class: cls,
+    all,
+    action: actionFor(cls, applied, all, c),
+    why: all.map((k) => `${k}: ${reasons.get(k)}`).join("; "),
+    memoryDefaults: { limit: c?.memory ?? 0, gomemlimit: c?.env.GOMEMLIMIT, applied }
+  };
+}
+function diedOnItsOwn(c) {
+  if ([0, 130, 137, 143].includes(c.state.exitCode)) return false;
+  return c.restartPolicy === "no" || c.restartPolicy === "on-failure" || c.restartPolicy === "";
+}
+function actionFor(cls, defaultsApplied, all, c) {
+  switch (cls) {
+    case "unreachable":
+      return "report";
+    case "corrupt-wal":
+      return "reseed";
+    case "torn-wal":
+      return "repair-and-restart";
+    case "crash-looping":
+      return all.includes("oom-killed") && !defaultsApplied ? "recreate-with-defaults" : "report";
+    case "oom-killed":
+      return defaultsApplied ? "report" : "recreate-with-defaults";
+    case "memory-pressure":
+      return "graceful-restart";
+    case "stopped":
+      return c && diedOnItsOwn(c) ? "start" : "report";
+    case "wal-unreadable":
+    case "raft-unhealthy":
+    case "disk-low":
+      return "report";
+    case "lagging":
+      return "wait";
+    case "healthy":
+      return "none";
+  }
+}
+
+// src/remediate/diagnose.ts
+var UNITS = {
+  B: 1,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+  kB: 1e3,
+  MB: 1e6,
+  GB: 1e9
+};
+function parseMemUsage(text2) {
+  const m = /^\s*([\d.]+)\s*([A-Za-z]+)/.exec(text2);
+  if (!m || UNITS[m[2]] === void 0) return void 0;
+  return Math.round(Number(m[1]) * UNITS[m[2]]);
+}
+async function facts(session, node2, view, etcdVersion, t) {
+  const f = { view, staleBackups: [], observedAt: Date.now() };
+  if (!view.reachable) return f;
+  const host = session.host(node2);
+  const name = session.inv.container.name;
+  const dataDir = session.inv.container.dataDir;
+  absolutePath(dataDir, "container.dataDir");
+  const c = view.container;
+  if (c?.state.running && !c.state.restarting && !loopingWhileUp(view, t, f.observedAt)) {
+    const s = await host.run(
+      ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", name],
+      { allowFailure: true }
+    );
+    if (s.code === 0) f.memoryUsage = parseMemUsage(s.stdout);
+  } else {
+    try {
+      f.wal = await verifyPath(new HostFiles(host), dataDir, rulesFor(etcdVersion));
+    } catch (e) {
+      f.walError = e.message;
+    }
+  }
+  const aside = await host.run(
+    [
+      "find",
+      dirname3(dataDir),
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-name",
+      `${basename2(dataDir)}${ASIDE_SUFFIX}*`,
+      "-printf",
+      "%p\\0"
+    ],
+    { allowFailure: true }
+  );
+  f.reseedLeftovers = aside.stdout.split("\0").filter(Boolean);
+  const prev = `${name}${PREVIOUS_SUFFIX}`;
+  if (await inspect(host, prev).catch(() => void 0)) f.leftoverPrevious = prev;
+  const broken = await host.run(
+    // etcd's own repair backups, and raftroll's (kept where etcd never writes).
+    [
+      "find",
+      dataDir,
+      "-maxdepth",
+      "8",
+      "(",
+      "-name",
+      "*.wal.broken*",
+      "-o",
+      "-name",
+      `*.wal${BACKUP_SUFFIX}*`,
+      ")",
+      "-printf",
+      "%p\\0"
+    ],
+    { allowFailure: true }
+  );
+  f.staleBackups = broken.stdout.split("\0").filter(Boolean);
+  const disk = await freeBytes(host, dataDir);
+  if ("free" in disk) f.diskFree = disk.free;
+  if (c) {
+    const k = await host.run(["dmesg"], { allowFailure: true });
+    if (k.code === 0)
+      f.kernelOom = k.stdout.split("\n").filter((l) => /oom/i.test(l) && l.includes(c.id.slice(0, 12)));
+  }
+  return f;
+}
+async function diagnose(session, nodes, t, etcdVersion) {
+  const views = await observe(session, session.inv.nodes);
+  return Promise.all(
+    nodes.map(async (node2) => {
+      const view = views.find((v) => v.id === node2.id);
+      const f = await facts(session, node2, view, etcdVersion, t);
+      const c = view.container;
+      let effective = false;
+      try {
+        effective = !!c?.memory && !!c.env.GOMEMLIMIT && parseGoMemLimit(c.env.GOMEMLIMIT) < c.memory;
+      } catch {
+      }
+      return {
+        ...classify(f, t, effective),
+        down: alreadyDown(view),
+        role: view.raft?.role ?? "unknown",
+        facts: {
+          memoryUsage: f.memoryUsage,
+          staleBackups: f.staleBackups,
+          diskFree: f.diskFree,
+          kernelOom: f.kernelOom,
+          walVerdict: f.wal?.verdict ?? (f.walError ? "unreadable" : void 0),
+          reseedLeftovers: f.reseedLeftovers,
+          lag: view.lag,
+          memoryLimit: c?.memory || void 0,
+          leftoverPrevious: f.leftoverPrevious,
+          container: c ? `${c.state.status}${c.state.oomKilled ? " OOMKilled" : ""} restarts=${c.restartCount}` : void 0
+        }
+      };
+    })
+  );
+}
+
+// src/remediate/finish.ts
+var seenOf = (c) => c ? {
+  fingerprint: c.labels[LABEL.fingerprint],
+  running: c.state.running && !c.state.restarting
+} : void 0;
+async function seeNode(ctx) {
+  const [current, previous] = await Promise.all([
+    inspect(ctx.host, ctx.name),
+    inspect(ctx.host, ctx.prevName)
+  ]);
+  return { current: seenOf(current), previous: seenOf(previous) };
+}
+function contextFor2(run2, e) {
+  const node2 = run2.session.inv.nodes.find((n) => n.id === e.node);
+  const spec = nodeSpec(run2.session.inv, node2, {
+    image: e.new?.image ?? run2.session.inv.container.image
+  });
+  if (e.new?.fingerprint)
+    spec.labels = { ...spec.labels, [LABEL.fingerprint]: e.new.fingerprint };
+  return nodeContext(run2, e.node, spec);
+}
+async function finishNode(run2, e) {
+  const base = { node: e.node, phase: e.phase, at: e.at };
+  if (!run2.session.inv.nodes.some((n) => n.id === e.node))
+    return {
+      ...base,
+      plan: "report",
+      outcome: "reported",
+      message: `the journal names ${e.node}, which is not in the inventory: check that host by hand`
+    };
+  const ctx = contextFor2(run2, e);
+  const seen = await seeNode(ctx);
+  const plan = finishPlan(e, seen);
+  const done = (outcome, message) => ({
+    ...base,
+    plan: plan.kind,
+    outcome,
+    message
+  });
+  if (plan.kind === "report") return done("reported", plan.why);
+  const specs = { ...e.old ? { old: e.old } : {}, ...e.new ? { new: e.new } : {} };
+  try {
+    if (plan.kind === "start-new") {
+      await journal(ctx, "catch-up", specs);
+      phase(ctx, "start", `finishing: ${plan.why}`);
+      if (!seen.current?.running) {
+        const wal = await checkWal(ctx);
+        await ctx.host.run(startContainer(ctx.name));
+        phase(ctx, "catch-up", `WAL ${wal}`);
+      }
+      await catchUp(ctx, Date.now());
+      if (seen.previous) await ctx.host.run(removeContainer(ctx.prevName));
+      await journal(ctx, "done", specs);
+      phase(ctx, "done");
+      return done(
+        "finished",
+        `${plan.why}; ${e.new?.image ?? "the new container"} runs and caught up`
+      );
+    }
+    if (seen.current?.running && !seen.previous) {
+      await journal(ctx, "catch-up", specs);
+      await catchUp(ctx, Date.now());
+      await journal(ctx, "restored", specs);
+      return done("finished", `${plan.why}; it was still running, and is caught up`);
+    }
+    if (seen.current?.running) {
+      const views = await run2.views.get();
+      const why = quorumGuard(e.node, views, run2.t);
+      if (why)
+        return done(
+          "reported",
+          `${plan.why}, but that means stopping the running new container while ${why}; nothing was touched`
+        );
+    }
+    await journal(ctx, "rollback", specs);
+    phase(ctx, "rollback", `finishing: ${plan.why}`);
+    const back = await rollback(ctx);
+    await journal(ctx, "restored", { ...specs, detail: back });
+    phase(ctx, "done");
+    return done("finished", `${plan.why}; ${back}`);
+  } catch (x) {
+    return done("failed", `${e.node}: finishing failed: ${x.message}`);
   }
 }
 
@@ -61912,16 +62434,6 @@ function onInterrupt() {
   };
 }
 
-// src/cli/progress.ts
-function printProgress(events) {
-  const t02 = Date.now();
-  events.on((e) => {
-    const line = progressLine(e, t02);
-    if (line) process.stdout.write(`${line}
-`);
-  });
-}
-
 // src/cli/commands/remediate.ts
 async function remediateAction(o, mode, findingsOnly) {
   const thresholds = {
@@ -61958,12 +62470,12 @@ async function remediateAction(o, mode, findingsOnly) {
       command: x.known ? finishCommand(x, String(o.inventory)) : "check that host by hand"
     }));
     if (o.jsonReport)
-      await writeFile3(String(o.jsonReport), `${JSON.stringify({ ...r, interrupted }, null, 2)}
+      await writeFile4(String(o.jsonReport), `${JSON.stringify({ ...r, interrupted }, null, 2)}
 `, {
         mode: 384
       });
     if (o.timeline)
-      await writeFile3(
+      await writeFile4(
         String(o.timeline),
         ganttMarkdown(`remediate (${mode})`, r.timeline, Date.now() - t02)
       );
@@ -62026,8 +62538,31 @@ function remediateCommands(program2) {
   ).action((o) => remediateAction(o, "diagnose", true));
 }
 
+// src/cli/commands/replace.ts
+function replaceCommand(program2) {
+  membershipOptions(
+    program2.command("replace").description(
+      "replace a dead node's host: the new host joins as a learner and catches up, the old member is removed, the learner is promoted; a live old node, or any step that would lower the cluster's fault tolerance, is refused with the reason"
+    )
+  ).requiredOption("--host <address>", "the new host (the address its peers reach it at)").option(
+    "--ssh <target>",
+    "the new host's ssh target (default: the node's, with --host for its address)"
+  ).action(async (o) => {
+    const inv = await loadInventory(String(o.inventory));
+    const moved = movedInventory(
+      inv,
+      String(o.node),
+      String(o.host),
+      o.ssh === void 0 ? void 0 : String(o.ssh)
+    );
+    await runMembership(moved.inv, { kind: "replace", old: moved.old }, o);
+    process.stdout.write(`update ${inv.source}: node ${moved.old.id} is now on ${o.host}
+`);
+  });
+}
+
 // src/cli/commands/roll.ts
-import { readFile as readFile3, writeFile as writeFile4 } from "node:fs/promises";
+import { readFile as readFile3, writeFile as writeFile5 } from "node:fs/promises";
 
 // src/inventory/script-env-features.ts
 var FIELD_VARIABLES = {
@@ -63261,12 +63796,12 @@ ${(row.actions ?? []).map((a) => `    ${a}`).join("\n")}
     }
     const report2 = buildReport(events.log);
     if (o.jsonReport)
-      await writeFile4(String(o.jsonReport), `${JSON.stringify(report2, null, 2)}
+      await writeFile5(String(o.jsonReport), `${JSON.stringify(report2, null, 2)}
 `, {
         mode: 384
       });
     if (o.timeline)
-      await writeFile4(
+      await writeFile5(
         String(o.timeline),
         ganttMarkdown(`${name} ${report2.image}`, report2.timeline, report2.durationMs)
       );
@@ -63595,6 +64130,8 @@ function buildProgram() {
   rollCommands(program2);
   remediateCommands(program2);
   lockCommand(program2);
+  joinCommand(program2);
+  replaceCommand(program2);
   return program2;
 }
 var USAGE_ERRORS = [WalInputError, InventoryError, EnvError, MemorySettingError, SettingError];

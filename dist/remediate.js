@@ -78132,6 +78132,86 @@ async function undo(done, r) {
     });
   }
 }
+var REMOVE_MEMBER = {
+  phase: "remove the member",
+  run: async (r) => {
+    const old = r.old;
+    if (old) {
+      try {
+        await change(
+          r.session,
+          "removing the member",
+          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+          (c) => c.removeMember(old),
+          15e3
+        );
+      } catch (e) {
+        const members2 = await (await leader(r.session)).members().catch(() => void 0);
+        if (!members2 || members2.some((m) => m.id === old.id))
+          throw new Error(`could not remove the member: ${e.message}`);
+      }
+    }
+    r.p.removed = true;
+  }
+};
+var ADD_LEARNER = {
+  phase: "add it back as a learner",
+  run: async (r) => {
+    r.p.learner = await change(
+      r.session,
+      "adding the learner",
+      (ms) => ms.find((m) => m.address === r.address && !m.voter),
+      (c) => c.addLearner(r.id, r.address),
+      3e4
+    );
+  }
+};
+var START_EMPTY = {
+  phase: "start empty",
+  run: async (r) => {
+    const inv = r.session.inv;
+    await run(
+      r.host,
+      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
+    );
+    r.p.started = true;
+  }
+};
+var CATCH_UP_AS_LEARNER = {
+  phase: "catch up as a learner",
+  run: async (r) => {
+    await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      onViews: (vs) => {
+        r.floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? r.floor;
+      }
+    });
+  }
+};
+var PROMOTE = {
+  phase: "promote to voter",
+  run: async (r) => {
+    const learner = r.p.learner;
+    await change(
+      r.session,
+      "promoting the learner",
+      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, r.floor ?? 0),
+      r.t.catchUpTimeoutMs
+    );
+    r.p.promoted = true;
+  }
+};
+var CATCH_UP_AS_VOTER = {
+  phase: "catch up as a voter",
+  run: async (r) => {
+    r.lag = await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
+    });
+  }
+};
 var STEPS = [
   {
     // Nothing may start the old container on a moved directory, by hand or by a restart policy.
@@ -78148,28 +78228,7 @@ var STEPS = [
       if (back.code === 0) r.p.renamed = false;
     }
   },
-  {
-    phase: "remove the member",
-    run: async (r) => {
-      const old = r.old;
-      if (old) {
-        try {
-          await change(
-            r.session,
-            "removing the member",
-            (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
-            (c) => c.removeMember(old),
-            15e3
-          );
-        } catch (e) {
-          const members2 = await (await leader(r.session)).members().catch(() => void 0);
-          if (!members2 || members2.some((m) => m.id === old.id))
-            throw new Error(`could not remove the member: ${e.message}`);
-        }
-      }
-      r.p.removed = true;
-    }
-  },
+  REMOVE_MEMBER,
   {
     phase: "move the data directory aside",
     run: async (r) => {
@@ -78188,58 +78247,11 @@ var STEPS = [
       await host.run(["install", "-d", "-o", uid, "-g", gid, "-m", mode, "--", dataDir]);
     }
   },
-  {
-    phase: "add it back as a learner",
-    run: async (r) => {
-      r.p.learner = await change(
-        r.session,
-        "adding the learner",
-        (ms) => ms.find((m) => m.address === r.address && !m.voter),
-        (c) => c.addLearner(r.id, r.address),
-        3e4
-      );
-    }
-  },
-  {
-    phase: "start empty",
-    run: async (r) => {
-      const inv = r.session.inv;
-      await run(
-        r.host,
-        joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
-      );
-      r.p.started = true;
-    }
-  },
-  {
-    phase: "catch up as a learner, then promote to voter",
-    run: async (r) => {
-      let floor = 0;
-      const remember = (vs) => {
-        floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? floor;
-      };
-      await waitCaughtUp(r.session, r.id, r.t, { startedAt: Date.now(), onViews: remember });
-      const learner = r.p.learner;
-      await change(
-        r.session,
-        "promoting the learner",
-        (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
-        // The floor is a commit index the learner has already reached.
-        (c) => c.promoteLearner(learner, floor),
-        r.t.catchUpTimeoutMs
-      );
-      r.p.promoted = true;
-    }
-  },
-  {
-    phase: "catch up as a voter",
-    run: async (r) => {
-      r.lag = await waitCaughtUp(r.session, r.id, r.t, {
-        startedAt: Date.now(),
-        also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
-      });
-    }
-  }
+  ADD_LEARNER,
+  START_EMPTY,
+  CATCH_UP_AS_LEARNER,
+  PROMOTE,
+  CATCH_UP_AS_VOTER
 ];
 
 // src/remediate/reseed.ts
@@ -83872,6 +83884,14 @@ var OPTIONS = {
     description: "diagnose (read only, the default) or auto (heal what can be healed safely).",
     fallback: "diagnose",
     parse: oneOf(["diagnose", "auto"])
+  },
+  rolloutMode: {
+    flag: "mode",
+    input: "mode",
+    arg: "mode",
+    description: "roll (the default): roll the cluster to the image. join: join node `node` (a new host entry of the inventory) as a learner, promote it once caught up, redeploy it as a normal member. replace: replace dead node `node`'s host with `host`. join and replace change the cluster only with dry-run false.",
+    fallback: "roll",
+    parse: oneOf(["roll", "join", "replace"])
   }
 };
 function readOption(name, raw, label, sep3 = ":") {

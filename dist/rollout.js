@@ -52665,7 +52665,7 @@ var actionsSpawner = {
 };
 
 // src/actions/rollout/main.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
+import { writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
@@ -54303,8 +54303,8 @@ function cleanRegex(source) {
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
   const roundedRatio = Math.round(ratio);
-  const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
-  if (Math.abs(ratio - roundedRatio) < tolerance)
+  const tolerance2 = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
+  if (Math.abs(ratio - roundedRatio) < tolerance2)
     return 0;
   return ratio - roundedRatio;
 }
@@ -74325,9 +74325,9 @@ function summarizeGroups(v) {
 }
 function computeLags(views) {
   const single = views.filter((v) => !v.groups);
-  const leader = single.find((v) => v.raft?.role === "leader")?.raft;
+  const leader2 = single.find((v) => v.raft?.role === "leader")?.raft;
   for (const v of single) {
-    if (leader && v.raft) v.lag = Math.max(0, leader.commitIndex - v.raft.appliedIndex);
+    if (leader2 && v.raft) v.lag = Math.max(0, leader2.commitIndex - v.raft.appliedIndex);
   }
   const ids2 = new Set(views.flatMap((v) => (v.groups ?? []).map((g) => g.id)));
   for (const id of ids2) {
@@ -74864,6 +74864,25 @@ function nodeSpec(inv, node2, o = {}) {
   spec.labels[LABEL2.fingerprint] = fingerprint(spec);
   return spec;
 }
+function joiningSpec(engine, spec) {
+  const args = [];
+  const src = spec.args;
+  for (let k = 0; k < src.length; k++) {
+    const a = src[k];
+    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
+      if (!a.includes("=")) k++;
+      continue;
+    }
+    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
+      continue;
+    }
+    args.push(a);
+  }
+  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL2.fingerprint] = fingerprint(out);
+  return out;
+}
 
 // src/node/context.ts
 function nodeContext(run3, id, spec) {
@@ -75022,10 +75041,10 @@ function caughtUpInGroup(v, t) {
   if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
   return void 0;
 }
-function transferTargets(leaderId, views, members2, leader, t) {
+function transferTargets(leaderId, views, members2, leader2, t) {
   const targets = [];
   const skipped = [];
-  const snap = leader.lastSnapshotIndex ?? 0;
+  const snap = leader2.lastSnapshotIndex ?? 0;
   for (const view of handoverCandidates(leaderId, views, t)) {
     const member = members2.find((m) => m.id === view.raft.id || m.name === view.id);
     if (!member) skipped.push(`${view.id} is not in the leader's member list`);
@@ -75100,9 +75119,9 @@ var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function membership(session, views) {
   for (const [group, vs] of perGroup(views)) {
     const where2 = group === void 0 ? "" : `Raft group ${group}: `;
-    const leader = vs.find((x) => x.raft?.role === "leader");
-    if (!leader) return `${where2}the cluster has no leader`;
-    const node2 = session.inv.nodes.find((n) => n.id === leader.id);
+    const leader2 = vs.find((x) => x.raft?.role === "leader");
+    if (!leader2) return `${where2}the cluster has no leader`;
+    const node2 = session.inv.nodes.find((n) => n.id === leader2.id);
     const members2 = await (await session.raft(node2, group)).members().catch((e) => e);
     if (members2 instanceof Error) return `${where2}cannot read the member list: ${members2.message}`;
     const why = membershipGuard(members2, session.inv.nodes);
@@ -77604,7 +77623,7 @@ async function pauseLeaderBalance(session, events2) {
   if (!path4) return async () => {
   };
   const created = [];
-  const undo = async () => {
+  const undo2 = async () => {
     for (const c of created)
       await c.run().catch(
         (e) => events2.emit({
@@ -77624,7 +77643,7 @@ async function pauseLeaderBalance(session, events2) {
       created.push({ id: node2.id, run: () => host.run(["rm", "-f", "--", path4]) });
     }
   } catch (e) {
-    await undo();
+    await undo2();
     throw new StepError(
       `cannot pause the leader-balance scheduler (creating ${path4}): ${e.message}; nothing was touched`,
       void 0,
@@ -77636,14 +77655,14 @@ async function pauseLeaderBalance(session, events2) {
     at: Date.now(),
     message: `leader balancing paused for the roll (${path4} on ${created.length} host(s))`
   });
-  return undo;
+  return undo2;
 }
 
 // src/rollout/order.ts
 function rolloutOrder(ids2, views, leaderLast = true) {
   if (!leaderLast) return [...ids2];
-  const leader = views.find((v) => v.raft?.role === "leader")?.id;
-  return leader && ids2.includes(leader) ? [...ids2.filter((id) => id !== leader), leader] : [...ids2];
+  const leader2 = views.find((v) => v.raft?.role === "leader")?.id;
+  return leader2 && ids2.includes(leader2) ? [...ids2.filter((id) => id !== leader2), leader2] : [...ids2];
 }
 
 // src/runtime/disk.ts
@@ -82817,11 +82836,11 @@ var EtcdClient = class {
   async status(timeoutMs = 3e3) {
     const s = await this.call("/v3/maintenance/status", {}, timeoutMs);
     const id = s.header?.member_id ?? "";
-    const leader = s.leader && s.leader !== "0" ? s.leader : void 0;
+    const leader2 = s.leader && s.leader !== "0" ? s.leader : void 0;
     return {
       id,
-      role: s.isLearner ? "learner" : leader === void 0 ? "unknown" : leader === id ? "leader" : "follower",
-      leaderId: leader,
+      role: s.isLearner ? "learner" : leader2 === void 0 ? "unknown" : leader2 === id ? "leader" : "follower",
+      leaderId: leader2,
       term: Number(s.raftTerm ?? 0),
       commitIndex: Number(s.raftIndex ?? 0),
       appliedIndex: Number(s.raftAppliedIndex ?? 0),
@@ -83364,6 +83383,14 @@ var OPTIONS = {
     description: "diagnose (read only, the default) or auto (heal what can be healed safely).",
     fallback: "diagnose",
     parse: oneOf(["diagnose", "auto"])
+  },
+  rolloutMode: {
+    flag: "mode",
+    input: "mode",
+    arg: "mode",
+    description: "roll (the default): roll the cluster to the image. join: join node `node` (a new host entry of the inventory) as a learner, promote it once caught up, redeploy it as a normal member. replace: replace dead node `node`'s host with `host`. join and replace change the cluster only with dry-run false.",
+    fallback: "roll",
+    parse: oneOf(["roll", "join", "replace"])
   }
 };
 function readOption(name, raw, label, sep3 = ":") {
@@ -83387,10 +83414,19 @@ function settingInput(name) {
 // src/actions/rollout/inputs.ts
 function readSettings() {
   const inventory = getInput("inventory", { required: true });
+  const mode = settingInput("rolloutMode");
   const imageTag = opt("image-tag");
   const image = opt("image");
-  if (!imageTag && !image)
+  if (mode === "roll" && !imageTag && !image)
     throw new Error("input image-tag (or image) is required: the version to roll out");
+  const node2 = opt("node");
+  const host = opt("host");
+  if (mode !== "roll" && !node2)
+    throw new Error(`input node is required with mode ${mode}: the id of the node to ${mode}`);
+  if (mode === "replace" && !host)
+    throw new Error("input host is required with mode replace: the node's new host");
+  if (mode !== "replace" && host)
+    throw new Error(`input host is for mode replace only (mode is ${mode})`);
   if (imageTag && image)
     throw new Error("inputs image-tag and image are both set; give one of them");
   const etcdVersion = settingInput("etcd");
@@ -83399,6 +83435,10 @@ function readSettings() {
   const extraEnv = opt("extra-env");
   maskSecretLines(extraEnv);
   return {
+    mode,
+    node: node2,
+    host,
+    ssh: opt("ssh"),
     inventory,
     imageTag,
     image,
@@ -83422,17 +83462,618 @@ function readSettings() {
   };
 }
 
+// src/actions/rollout/membership.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+
+// src/remediate/reseed-steps.ts
+var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function leader(session) {
+  const views = await observe(session, session.inv.nodes);
+  const l = views.find((v) => v.raft?.role === "leader");
+  if (!l) throw new Error("the cluster has no leader right now (an election, or lost quorum)");
+  return session.raft(session.inv.nodes.find((n) => n.id === l.id));
+}
+async function change(session, what, done, act, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  for (; ; ) {
+    try {
+      const c = await leader(session);
+      const already = done(await c.members());
+      if (already !== void 0) return already;
+      await act(c);
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not succeed in time: ${last}`);
+    await sleep5(500);
+  }
+}
+async function undo(done, r) {
+  for (const step of [...done].reverse()) {
+    if (!step.undo) return;
+    await step.undo(r).catch(() => {
+    });
+  }
+}
+var REMOVE_MEMBER = {
+  phase: "remove the member",
+  run: async (r) => {
+    const old = r.old;
+    if (old) {
+      try {
+        await change(
+          r.session,
+          "removing the member",
+          (ms) => ms.some((m) => m.id === old.id) ? void 0 : true,
+          (c) => c.removeMember(old),
+          15e3
+        );
+      } catch (e) {
+        const members2 = await (await leader(r.session)).members().catch(() => void 0);
+        if (!members2 || members2.some((m) => m.id === old.id))
+          throw new Error(`could not remove the member: ${e.message}`);
+      }
+    }
+    r.p.removed = true;
+  }
+};
+var ADD_LEARNER = {
+  phase: "add it back as a learner",
+  run: async (r) => {
+    r.p.learner = await change(
+      r.session,
+      "adding the learner",
+      (ms) => ms.find((m) => m.address === r.address && !m.voter),
+      (c) => c.addLearner(r.id, r.address),
+      3e4
+    );
+  }
+};
+var START_EMPTY = {
+  phase: "start empty",
+  run: async (r) => {
+    const inv = r.session.inv;
+    await run(
+      r.host,
+      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
+    );
+    r.p.started = true;
+  }
+};
+var CATCH_UP_AS_LEARNER = {
+  phase: "catch up as a learner",
+  run: async (r) => {
+    await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      onViews: (vs) => {
+        r.floor = vs.find((x) => x.raft?.role === "leader")?.raft?.commitIndex ?? r.floor;
+      }
+    });
+  }
+};
+var PROMOTE = {
+  phase: "promote to voter",
+  run: async (r) => {
+    const learner = r.p.learner;
+    await change(
+      r.session,
+      "promoting the learner",
+      (ms) => ms.some((m) => m.id === learner.id && m.voter) ? true : void 0,
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, r.floor ?? 0),
+      r.t.catchUpTimeoutMs
+    );
+    r.p.promoted = true;
+  }
+};
+var CATCH_UP_AS_VOTER = {
+  phase: "catch up as a voter",
+  run: async (r) => {
+    r.lag = await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      also: (x) => x.raft?.role === "learner" ? "still a learner" : void 0
+    });
+  }
+};
+
+// src/remediate/reseed.ts
+function peerAddress(session, host) {
+  const p = session.inv.ports;
+  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+}
+
+// src/membership/old-member.ts
+async function probe(session, via, old) {
+  const inv = session.inv;
+  const port2 = inv.engine === "etcd" ? inv.ports.client : inv.ports.admin;
+  const tunnel2 = await session.host(via).tunnel(old.host, port2);
+  const label = `node ${old.id} at ${old.host} (asked from ${via.id})`;
+  const client = inv.engine === "etcd" ? new EtcdClient(tunnel2, label) : new ElastickvClient(tunnel2, label, old.id);
+  try {
+    const s = await client.status(3e3);
+    return `${old.id} at ${old.host} answers Raft (${s.role}, term ${s.term}, applied ${s.appliedIndex})`;
+  } catch {
+    return void 0;
+  } finally {
+    await client.close().catch(() => {
+    });
+  }
+}
+async function oldMemberLive(session, old, oldView, peers) {
+  if (oldView.reachable) {
+    if (alreadyDown(oldView)) return void 0;
+    return `${old.id} is running on ${old.host} (${oldView.raft ? `Raft ${oldView.raft.role}` : `container ${oldView.container?.state.status}`}); replace only replaces a dead node: stop it first, or roll it`;
+  }
+  const via = peers.find((v) => v.raft && v.reachable);
+  if (!via)
+    return `${old.id}'s host cannot be reached (${oldView.error}) and no healthy peer is left to ask whether it still answers Raft`;
+  const node2 = session.inv.nodes.find((n) => n.id === via.id);
+  const live = await probe(session, node2, old).catch((e) => {
+    return `cannot ask from ${via.id} whether ${old.id} still answers Raft: ${e.message}`;
+  });
+  return live ? `${live}, although its host cannot be reached over SSH (${oldView.error}); a member that still votes is not replaced: stop it first` : void 0;
+}
+
+// src/membership/join-spec.ts
+function initialCluster(members2, id, address) {
+  const used = /* @__PURE__ */ new Set([id]);
+  const entries2 = [`${id}=${address}`];
+  for (const m of members2) {
+    if (m.address === address) continue;
+    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
+    while (used.has(name)) name = `${name}-${m.id}`;
+    used.add(name);
+    entries2.push(`${name}=${m.address}`);
+  }
+  return entries2.join(",");
+}
+function withFlag(args, flag, value) {
+  const out = [];
+  let set2 = false;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    const bare = a.replace(/^--?/, "");
+    if (a.startsWith("-") && (bare === flag || bare.startsWith(`${flag}=`))) {
+      if (!bare.includes("=")) k++;
+      if (!set2) out.push(`--${flag}`, value);
+      set2 = true;
+      continue;
+    }
+    out.push(a);
+  }
+  if (!set2) out.push(`--${flag}`, value);
+  return out;
+}
+function joinSpec(inv, spec, members2, id, address) {
+  const joining = joiningSpec(inv.engine, spec);
+  if (inv.engine !== "etcd") return joining;
+  const out = {
+    ...joining,
+    args: withFlag(joining.args, "initial-cluster", initialCluster(members2, id, address)),
+    labels: { ...joining.labels }
+  };
+  out.labels[LABEL2.fingerprint] = fingerprint(out);
+  return out;
+}
+
+// src/membership/steps.ts
+var ADD = {
+  ...ADD_LEARNER,
+  phase: "add as a learner",
+  undo: async (r) => {
+    const learner = r.p.learner;
+    if (!learner) return;
+    await change(
+      r.session,
+      "removing the learner again",
+      (ms) => ms.some((m) => m.id === learner.id) ? void 0 : true,
+      (c) => c.removeMember(learner),
+      15e3
+    );
+    r.p.learner = void 0;
+  }
+};
+var START = {
+  phase: "start with the joining flags",
+  run: async (r) => {
+    const inv = r.session.inv;
+    const members2 = await (await leader(r.session)).members();
+    r.joinSpec = joinSpec(inv, nodeSpec(inv, r.node, { image: r.image }), members2, r.id, r.address);
+    await START_EMPTY.run(r);
+  },
+  undo: async (r) => {
+    if (!r.p.started) return;
+    await stop(r.host, r.name, r.stopGraceSeconds).catch(() => {
+    });
+    await r.host.run(removeContainer(r.name), { allowFailure: true });
+    r.p.started = false;
+  }
+};
+var LEARNER_CAUGHT_UP = { ...CATCH_UP_AS_LEARNER, undo: async () => {
+} };
+var REMOVE_OLD = {
+  phase: "remove the old member",
+  when: (r) => r.replacing !== void 0,
+  run: (r) => REMOVE_MEMBER.run(r.replacing)
+};
+var JOIN_STEPS = [
+  // replace only; see replacePath for why the removal comes first.
+  REMOVE_OLD,
+  ADD,
+  START,
+  LEARNER_CAUGHT_UP,
+  PROMOTE,
+  CATCH_UP_AS_VOTER
+];
+
+// src/membership/tolerance.ts
+function quorum(voters2) {
+  return Math.floor(voters2 / 2) + 1;
+}
+function tolerance(m) {
+  return m.healthy - quorum(m.voters);
+}
+function lowersTolerance(path4) {
+  const start = path4[0];
+  if (!start) return void 0;
+  const t02 = tolerance(start);
+  if (t02 < 0)
+    return `the cluster has no majority now (${start.healthy} of ${start.voters} voters healthy, ${quorum(start.voters)} needed)`;
+  for (const m of path4.slice(1)) {
+    const t = tolerance(m);
+    if (t < t02)
+      return `${m.label} would leave ${m.healthy} of ${m.voters} voters healthy with ${quorum(m.voters)} needed: it could lose ${t < 0 ? "its majority" : `only ${t} more`}, where now it may lose ${t02}`;
+  }
+  return void 0;
+}
+function replacePath(voters2, healthy, old) {
+  return [
+    { label: "now", voters: voters2, healthy },
+    { label: `${old} removed`, voters: voters2 - 1, healthy },
+    { label: "the new node added as a learner", voters: voters2 - 1, healthy },
+    { label: "the learner promoted", voters: voters2, healthy: healthy + 1 }
+  ];
+}
+function joinPath2(voters2, healthy) {
+  return [
+    { label: "now", voters: voters2, healthy },
+    { label: "the new node added as a learner", voters: voters2, healthy },
+    { label: "the learner promoted", voters: voters2 + 1, healthy: healthy + 1 }
+  ];
+}
+
+// src/membership/join.ts
+var Refused = class extends Error {
+};
+function emitStart(o, id, image) {
+  o.events.emit({ type: "rollout-start", at: Date.now(), image, order: [id], dryRun: false });
+}
+function emitEnd(o, r) {
+  o.events.emit({
+    type: "rollout-end",
+    at: Date.now(),
+    result: r.outcome === "joined" || r.outcome === "replaced" ? "success" : "failure",
+    message: r.message
+  });
+  return r;
+}
+async function checkNewHost(session, node2, v) {
+  const inv = session.inv;
+  if (!v.reachable)
+    throw new Refused(`${node2.id}'s host ${node2.host} cannot be reached (${v.error})`);
+  if (v.container)
+    throw new Refused(
+      `a container ${inv.container.name} already exists on ${node2.host} (${v.container.state.status}, ${v.container.image}); a node joins empty: remove it there first`
+    );
+  const dir = inv.container.dataDir;
+  const found = await session.host(node2).run(["find", dir, "-mindepth", "1", "-maxdepth", "1", "-print", "-quit"], {
+    allowFailure: true
+  });
+  if (found.code !== 0)
+    throw new Refused(
+      `the data directory ${dir} is missing or unreadable on ${node2.host} (${found.stderr.trim()}); create it empty, owned by the user the container runs as`
+    );
+  if (found.stdout.trim())
+    throw new Refused(
+      `the data directory ${dir} on ${node2.host} is not empty (it holds ${found.stdout.trim()}); a node joins empty: move its contents aside`
+    );
+}
+var voters = (ms) => ms.filter((m) => m.voter);
+async function runJoin(session, r, o, outcome) {
+  const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: r.id, phase: "join", detail });
+  const done = [];
+  let at = "";
+  try {
+    for (const step of JOIN_STEPS) {
+      if (step.when && !step.when(r)) continue;
+      at = step.phase;
+      phase2(step.phase);
+      await step.run(r);
+      done.push(step);
+    }
+  } catch (e) {
+    const promoted = r.p.promoted;
+    await undo(done, r);
+    const added = done.some((s) => s.phase === "add as a learner");
+    const learner = r.p.learner ? `the learner could not be removed again: remove it by hand${r.p.started ? `, and ${r.name} on ${r.node.host}` : ""}` : added ? `the learner was removed again${r.p.started ? `, but ${r.name} could not be stopped on ${r.node.host}` : ""}` : "no learner was added";
+    const where2 = promoted ? `${r.id} is a voter but has not caught up; watch it, or re-run once it has` : r.replacing?.p.removed ? `the old member was removed (that cannot be undone); ${learner}; the cluster runs on the other members: re-run replace to finish` : `${learner}; the cluster is as it was`;
+    return {
+      outcome: "failed",
+      message: `${r.id}: the ${outcome === "joined" ? "join" : "replace"} stopped at "${at}": ${e.message}. Where it stands: ${where2}.`
+    };
+  }
+  const run3 = {
+    session,
+    t: r.t,
+    rules: rulesFor(o.etcdVersion),
+    events: o.events,
+    views: new ClusterViews(session),
+    journal: o.journal
+  };
+  const views = await run3.views.get();
+  const v = views.find((x) => x.id === r.id);
+  const ctx = nodeContext(
+    run3,
+    r.id,
+    nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image })
+  );
+  const row = {
+    node: r.id,
+    result: "updated",
+    roleBefore: "joined",
+    imageBefore: v.container?.image ?? "none",
+    imageAfter: r.image,
+    wal: "not checked",
+    handover: "not needed"
+  };
+  try {
+    const done2 = await replaceNode(ctx, v, views, row);
+    o.events.emit({ type: "node-result", at: Date.now(), node: r.id, row: done2 });
+    return {
+      outcome,
+      message: `${r.id} is a voter at ${r.address}, running as every member does (lag ${done2.finalLag})`
+    };
+  } catch (e) {
+    if (e instanceof StepError && e.row)
+      o.events.emit({ type: "node-result", at: Date.now(), node: r.id, row: e.row });
+    return {
+      outcome: "failed",
+      message: `${r.id} joined as a voter, but its redeploy with the normal flags failed: ${e.message}`
+    };
+  }
+}
+function joinContext(session, node2, image, o, replacing) {
+  return {
+    session,
+    id: node2.id,
+    node: node2,
+    host: session.host(node2),
+    address: peerAddress(session, node2.host),
+    image,
+    t: o.thresholds,
+    p: { started: false, promoted: false },
+    name: session.inv.container.name,
+    stopGraceSeconds: o.thresholds.stopGraceSeconds,
+    replacing: replacing && { session, old: replacing, p: { removed: false } }
+  };
+}
+function engineRefusal(session) {
+  if (session.inv.engine === "elastickv")
+    return "elastickv nodes are not joined by raftroll yet: each Raft group needs its own learner, added and promoted per group, and the node must start with --raftJoinAsLearner and --raftJoinMembers; set elastickv.joinAsLearner in the inventory and follow elastickv's RAFT_JOIN_NODE procedure";
+  return void 0;
+}
+async function joinNode(session, id, o) {
+  const inv = session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  const image = o.image ?? inv.container.image;
+  emitStart(o, id, image);
+  o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "guard" });
+  try {
+    const engine = engineRefusal(session);
+    if (engine) throw new Refused(engine);
+    const views = await observe(session, inv.nodes);
+    const members2 = await (await leader(session)).members();
+    const mine = members2.filter((m) => isMemberOf(m, node2));
+    const voter = mine.find((m) => m.voter);
+    if (voter)
+      throw new Refused(
+        `${id} is already a voting member (member ${voter.name || voter.id} at ${voter.address}): there is nothing to join; roll it to redeploy it`
+      );
+    const others = inv.nodes.filter((n) => n.id !== id);
+    const unseen = membershipGuard(members2, others);
+    if (unseen) throw new Refused(unseen);
+    const quorum2 = quorumGuard(id, views, o.thresholds);
+    if (quorum2) throw new Refused(quorum2);
+    const healthy = views.filter((v) => v.id !== id && !caughtUp(v, o.thresholds)).length;
+    const lower = lowersTolerance(joinPath2(voters(members2).length, healthy));
+    if (lower) throw new Refused(lower);
+    if (!mine.some((m) => !m.voter))
+      await checkNewHost(session, node2, views.find((v) => v.id === id));
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    return emitEnd(o, {
+      outcome: "refused",
+      message: `${id}: join refused: ${e.message}. Nothing was changed.`
+    });
+  }
+  return emitEnd(o, await runJoin(session, joinContext(session, node2, image, o), o, "joined"));
+}
+async function replaceMember(session, old, o) {
+  const inv = session.inv;
+  const id = old.id;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  const image = o.image ?? inv.container.image;
+  emitStart(o, id, image);
+  o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "guard" });
+  let member;
+  try {
+    const engine = engineRefusal(session);
+    if (engine) throw new Refused(engine);
+    if (node2.host === old.host)
+      throw new Refused(
+        `the new host is ${old.host}, which is ${id}'s host already: give another host`
+      );
+    const views = await observe(session, inv.nodes);
+    const [oldView] = await observe(session, [{ ...old, id: `${id}@${old.host}` }]);
+    const peers = views.filter((v) => v.id !== id);
+    const live = await oldMemberLive(session, old, oldView, peers);
+    if (live) throw new Refused(live);
+    const members2 = await (await leader(session)).members();
+    const matching = members2.filter((m) => isMemberOf(m, old));
+    const byAddress = matching.filter((m) => m.address === peerAddress(session, old.host));
+    const theOld = byAddress.length === 1 ? byAddress : matching.filter((m) => m.voter);
+    if (theOld.length > 1)
+      throw new Refused(
+        `more than one member matches ${id}: ${theOld.map((m) => `${m.name || m.id} (${m.address})`).join(", ")}`
+      );
+    member = theOld[0];
+    const already = members2.find(
+      (m) => isMemberOf(m, node2) && m.address === peerAddress(session, node2.host)
+    );
+    if (already?.voter)
+      throw new Refused(
+        `${node2.host} is already a voting member (${already.name || already.id} at ${already.address})`
+      );
+    const others = inv.nodes.filter((n) => n.id !== id);
+    const unseen = membershipGuard(
+      member ? members2.filter((m) => m.id !== member.id) : members2,
+      others
+    );
+    if (unseen) throw new Refused(unseen);
+    const quorum2 = quorumGuard(id, views, o.thresholds);
+    if (quorum2) throw new Refused(quorum2);
+    const healthy = peers.filter((v) => !caughtUp(v, o.thresholds)).length;
+    const count = voters(members2).length;
+    const lower = lowersTolerance(
+      member?.voter ? replacePath(count, healthy, id) : joinPath2(count, healthy)
+    );
+    if (lower) throw new Refused(lower);
+    if (!already) await checkNewHost(session, node2, views.find((v) => v.id === id));
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    return emitEnd(o, {
+      outcome: "refused",
+      message: `${id}: replace refused: ${e.message}. Nothing was changed.`
+    });
+  }
+  if (member)
+    o.events.emit({
+      type: "warning",
+      at: Date.now(),
+      node: id,
+      message: `${id}'s old member (${member.id} at ${member.address}) is removed first; its container on ${old.host} must never be started again: remove it when that host is back`
+    });
+  return emitEnd(
+    o,
+    await runJoin(session, joinContext(session, node2, image, o, member), o, "replaced")
+  );
+}
+
+// src/membership/run.ts
+function joiningNode(inv, id) {
+  const node2 = inv.nodes.find((n) => n.id === id);
+  if (!node2)
+    throw new InventoryError(
+      `node "${id}" is not in ${inv.source}: add a host entry for it (id, host, ssh) first, then join it (nodes: ${inv.nodes.map((n) => n.id).join(", ")})`
+    );
+  return node2;
+}
+var HOST = /^(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])$/;
+function movedInventory(inv, id, host, ssh) {
+  const old = joiningNode(inv, id);
+  if (!HOST.test(host))
+    throw new InventoryError(
+      `the new host "${host}" is not a host name or IP address (an IPv6 address goes in brackets)`
+    );
+  const user = old.ssh?.includes("@") ? old.ssh.slice(0, old.ssh.lastIndexOf("@")) : void 0;
+  const moved = {
+    ...old,
+    host,
+    ...ssh !== void 0 ? { ssh } : old.ssh !== void 0 ? { ssh: user ? `${user}@${host}` : host } : {}
+  };
+  const out = { ...inv, nodes: inv.nodes.map((n) => n.id === id ? moved : n) };
+  checkNodes(out, `${inv.source} with ${id} moved to ${host}`);
+  return { inv: out, old };
+}
+async function changeMembership(session, change2, o) {
+  const id = change2.kind === "join" ? change2.id : change2.old.id;
+  const lease = await takeLease(session, `raftroll ${change2.kind} ${id}`, {
+    onWarning: (node2, message) => o.events.emit({ type: "warning", at: Date.now(), node: node2, message })
+  });
+  let r;
+  try {
+    r = change2.kind === "join" ? await joinNode(session, id, { ...o, journal: lease }) : await replaceMember(session, change2.old, { ...o, journal: lease });
+    return r;
+  } finally {
+    const kept = await lease.release();
+    if (kept && r) r.message = `${r.message}; ${kept}`;
+  }
+}
+
+// src/actions/rollout/membership.ts
+function membershipPlan(inv, s) {
+  if (s.dryRun)
+    throw new Error(
+      `mode ${s.mode} changes the cluster's membership and has no dry run: set dry-run to false to ${s.mode} ${s.node}`
+    );
+  if (s.mode === "join") return { inv, change: { kind: "join", id: joiningNode(inv, s.node).id } };
+  const moved = movedInventory(inv, s.node, s.host, s.ssh);
+  return { inv: moved.inv, change: { kind: "replace", old: moved.old } };
+}
+async function runMembershipMode(inv, change2, s, session, events2) {
+  const image = s.image ?? (s.imageTag ? withTag(inv.container.image, s.imageTag) : inv.container.image);
+  const r = await changeMembership(session, change2, {
+    image,
+    overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
+    etcdVersion: walRulesVersion(inv, s.etcdVersion),
+    thresholds: {
+      ...DEFAULT_THRESHOLDS,
+      maxLag: s.maxLag,
+      stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
+      startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
+      catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
+      stabilizeMs: s.stabilizeSeconds * 1e3
+    },
+    events: events2
+  });
+  const report = { ...buildReport(events2.log), outcome: r.outcome };
+  await writeFile3(s.reportPath, `${JSON.stringify(report, null, 2)}
+`, { mode: 384 });
+  setOutput("result", report.result);
+  setOutput("updated", String(report.totals.updated));
+  setOutput("skipped", String(report.totals.skipped));
+  setOutput("failed", String(report.totals.failed + report.totals.rolledBack));
+  setOutput("report", s.reportPath);
+  await summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+  if (r.outcome === "refused" || r.outcome === "failed") {
+    error(r.message, { title: `raftroll: ${s.mode} ${s.node} ${r.outcome}` });
+    process.exitCode = 1;
+  } else {
+    info(r.message);
+    if (change2.kind === "replace")
+      notice(`update the inventory: node ${change2.old.id} is now on ${s.host}`);
+  }
+}
+
 // src/actions/rollout/main.ts
 async function run2() {
   let session;
   try {
     const s = readSettings();
     const base = process.env.RUNNER_TEMP || tmpdir2();
-    const inv = await inventoryFromInput(s.inventory, base);
-    const image = s.image ?? withTag(inv.container.image, s.imageTag);
+    const given = await inventoryFromInput(s.inventory, base);
     await guardEnvironment(s.token, s.environment);
     const events2 = new Events();
     logEvents(events2, (node2) => `node ${node2}`);
+    if (s.mode !== "roll") {
+      const plan = membershipPlan(given, s);
+      session = await openSession(plan.inv, s, base, events2);
+      await runMembershipMode(plan.inv, plan.change, s, session, events2);
+      return;
+    }
+    const inv = given;
+    const image = s.image ?? withTag(inv.container.image, s.imageTag);
     session = await openSession(inv, s, base, events2);
     const signal = cancelSignal({
       events: events2,
@@ -83468,7 +84109,7 @@ async function run2() {
       events2
     ).run();
     const report = buildReport(events2.log);
-    await writeFile3(s.reportPath, `${JSON.stringify(report, null, 2)}
+    await writeFile4(s.reportPath, `${JSON.stringify(report, null, 2)}
 `, { mode: 384 });
     setOutput("result", report.result);
     setOutput("updated", String(report.totals.updated));

@@ -2,10 +2,19 @@
 // a private mount namespace in which the host's data directory is mounted at HOST_DATA, so
 // that every host shows the same paths, as production hosts do.
 
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { $ } from 'zx';
 import { HOST_DATA, hostIp, hostPaths, RUN, SSH, SUDOERS, USERS } from './config.js';
 import { docker } from './docker.js';
+import type { LabEngine } from './engine.js';
 import { pidOf, waitFor } from './wait.js';
 
 /** Generates the client key, each host's key, authorized_keys and known_hosts (once). */
@@ -152,4 +161,15 @@ export async function removeUsers(): Promise<void> {
   for (const u of Object.values(USERS)) {
     if (await userExists(u)) await $({ quiet: true, nothrow: true })`userdel ${u}`;
   }
+}
+
+/**
+ * An empty data directory on host i for a node that is to join, owned by the uid that node's
+ * container runs as (the node replaced, when host i takes over another node's place).
+ */
+export function emptyDataDir(engine: LabEngine, i: number, uid: number): void {
+  const dir = engine.dataDir(i);
+  mkdirSync(dir, { recursive: true });
+  chownSync(dir, uid, uid);
+  chmodSync(dir, 0o700);
 }

@@ -13,6 +13,8 @@ import {
   INVENTORY,
   LAB,
   MAX_HOSTS,
+  nodeId,
+  nodeUid,
   OWNER,
   ROOT,
   RUN,
@@ -27,11 +29,19 @@ import {
   labEngine,
 } from './engines/registry.js';
 import { FAULTS, fault, removeChain } from './faults.js';
-import { ensureKeys, ensureUsers, hostUp, removeUsers, startHost, stopHost } from './hosts.js';
+import {
+  emptyDataDir,
+  ensureKeys,
+  ensureUsers,
+  hostUp,
+  removeUsers,
+  startHost,
+  stopHost,
+} from './hosts.js';
 import { ensureImages } from './images.js';
 import { writeInventory } from './inventory.js';
 import { checkLoad, type LoadFigures, startLoad, stopLoad } from './load.js';
-import { type LabState, labOwner, labState, parseNode, requireLab } from './state.js';
+import { allHosts, type LabState, labOwner, labState, parseNode, requireLab } from './state.js';
 
 const seconds = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
 
@@ -105,8 +115,8 @@ async function down({ force }: { force?: boolean } = {}) {
     return;
   }
   await stopLoad().catch(() => {});
-  const known = labState()?.hosts;
-  const hosts = Array.from({ length: known ?? MAX_HOSTS }, (_, k) => k + 1);
+  const state = labState();
+  const hosts = state ? allHosts(state) : Array.from({ length: MAX_HOSTS }, (_, k) => k + 1);
   await Promise.all(hosts.map(stopHost));
   await removeChain();
   await removeUsers();
@@ -118,6 +128,48 @@ async function down({ force }: { force?: boolean } = {}) {
   }
   rmSync(LAB, { recursive: true, force: true });
   console.log(`lab down (${seconds(t)})`);
+}
+
+/**
+ * A spare host i beyond the cluster's: sshd, Docker and the images, and an empty data
+ * directory, but no node. Without --as it is written into the inventory as node n<i>, ready to
+ * be joined; with --as <node> it is made ready to take that node's place (its uid owns the
+ * data directory) and the inventory is left alone, since replace takes the new host itself.
+ */
+async function spareUp(arg: string, o: { as?: string }) {
+  const t = Date.now();
+  const state = labState();
+  if (!state) throw new Error("no lab is up: run 'npm run lab -- up' first");
+  const i = Number(/^(?:n|h)?(\d+)$/.exec(arg)?.[1]);
+  if (!Number.isInteger(i) || i <= state.hosts || i > MAX_HOSTS)
+    throw new Error(
+      `host "${arg}": expected a host number above the cluster's ${state.hosts} and at most ${MAX_HOSTS}`,
+    );
+  const engine = labEngine();
+  const as = o.as === undefined ? undefined : parseNode(o.as, requireLab());
+  if (as === undefined && engine.name !== 'etcd')
+    throw new Error(
+      `a spare host is written into the inventory as a new node for etcd only; the ${engine.name} lab takes it with --as <node> (replace)`,
+    );
+  const next: LabState = { ...state, spare: [...new Set([...(state.spare ?? []), i])] };
+  writeFileSync(STATE, JSON.stringify(next));
+  await ensureKeys(allHosts(next));
+  await startHost(i);
+  await ensureImages(i, engine);
+  emptyDataDir(engine, i, nodeUid(as ?? i));
+  if (as === undefined) writeInventory(engine, [...requireLab(), i]);
+  console.log(
+    `host ${i} up at ${hostIp(i)}: no node yet, an empty data directory${as === undefined ? `; ${INVENTORY} lists it as ${nodeId(i)}` : ` owned by ${nodeId(as)}'s uid`} (${seconds(t)})`,
+  );
+}
+
+/** Host i dies: every container of its engine is killed, then its engine and sshd stop. */
+async function hostDown(arg: string) {
+  const state = labState();
+  if (!state) throw new Error("no lab is up: run 'npm run lab -- up' first");
+  const i = parseNode(arg, allHosts(state));
+  await stopHost(i);
+  console.log(`host ${i} (${hostIp(i)}) is down: its containers, docker engine and sshd are gone`);
 }
 
 async function status({ json }: { json?: boolean }) {
@@ -163,6 +215,22 @@ program
   .description('stop and remove everything the lab started')
   .option('--force', 'also take down a lab started from another checkout')
   .action(down);
+program
+  .command('host-up')
+  .description(
+    'bring up a spare host (sshd, Docker, images, an empty data directory) with no node on it',
+  )
+  .argument('<host>', "its number, above the cluster's hosts (e.g. 4)")
+  .option(
+    '--as <node>',
+    "ready to take this node's place (replace) instead of joining as a new node",
+  )
+  .action(spareUp);
+program
+  .command('host-down')
+  .description('a host dies: its containers are killed and its docker engine and sshd stop')
+  .argument('<host>', 'n1, n2, ... or a spare host')
+  .action(hostDown);
 program
   .command('status')
   .description('hosts, containers, and Raft leader and indexes per node')

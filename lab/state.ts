@@ -9,6 +9,8 @@ export interface LabState {
   engine?: string;
   /** Raft groups per node, for engines that run several (elastickv). */
   groups?: number;
+  /** Hosts brought up by `host-up` beyond the first `hosts`: up, but not started as members. */
+  spare?: number[];
 }
 
 export function labOwner(): string | undefined {
@@ -35,4 +37,10 @@ export function parseNode(arg: unknown, hosts: number[]): number {
     throw new Error(`unknown node "${arg}": expected one of ${hosts.map(nodeId).join(', ')}`);
   }
   return i;
+}
+
+/** Every host the lab has started: the cluster's and the spare ones (`host-up`). */
+export function allHosts(state: LabState): number[] {
+  const base = Array.from({ length: state.hosts }, (_, k) => k + 1);
+  return [...new Set([...base, ...(state.spare ?? [])])].sort((a, b) => a - b);
 }

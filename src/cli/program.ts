@@ -8,8 +8,10 @@ import { EnvError } from '../runtime/env.js';
 import { MemorySettingError } from '../runtime/memory.js';
 import { SettingError } from '../settings/options.js';
 import { WalInputError } from '../wal/verify.js';
+import { joinCommand } from './commands/join.js';
 import { lockCommand } from './commands/lock.js';
 import { remediateCommands } from './commands/remediate.js';
+import { replaceCommand } from './commands/replace.js';
 import { rollCommands } from './commands/roll.js';
 import { statusCommand } from './commands/status.js';
 import { walCommand } from './commands/wal.js';
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   rollCommands(program);
   remediateCommands(program);
   lockCommand(program);
+  joinCommand(program);
+  replaceCommand(program);
   return program;
 }
 

@@ -14,6 +14,7 @@ export type Phase =
   | 'catch-up'
   | 'rollback'
   | 'reseed'
+  | 'join'
   | 'done';
 
 export type RolloutEvent =

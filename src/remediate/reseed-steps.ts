@@ -1,7 +1,6 @@
 // The re-seed's changes, as a table of steps, each with its undo where one exists, so the order
 // and the point of no return (the member's removal) can be read in one place.
 
-import type { NodeView } from '../cluster/observe.js';
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events } from '../events/events.js';
@@ -13,6 +12,7 @@ import type { NodeThresholds } from '../node/thresholds.js';
 import type { Member, RaftClient } from '../raft/engine.js';
 import type { Host } from '../remote/host.js';
 import * as containers from '../runtime/containers.js';
+import type { RunSpec } from '../runtime/docker.js';
 import * as docker from '../runtime/docker.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,55 +51,162 @@ export async function change<T>(
   }
 }
 
-export interface Progress {
-  hasContainer: boolean;
-  stoppedByUs: boolean;
-  renamed: boolean;
-  removed: boolean;
-  aside?: string;
+/** What a member that joins empty as a learner has reached (the re-seed's and the join's). */
+export interface JoinProgress {
   learner?: Member;
   started: boolean;
   promoted: boolean;
 }
 
-export interface Reseed {
+export interface Progress extends JoinProgress {
+  hasContainer: boolean;
+  stoppedByUs: boolean;
+  renamed: boolean;
+  removed: boolean;
+  aside?: string;
+}
+
+/** What the learner steps need: the node, where its peers reach it, and what it is to run. */
+export interface Joining {
   session: ClusterSession;
   id: string;
   node: NodeInput;
   host: Host;
+  /** Where the member's peers reach it. */
+  address: string;
+  image: string;
+  t: NodeThresholds;
+  p: JoinProgress;
+  /** The container to start empty; by default the inventory's, with the joining flags. */
+  joinSpec?: RunSpec;
+  /** A commit index the learner is known to have reached (the promotion's floor). */
+  floor?: number;
+  /** The lag the node was caught up to at the end. */
+  lag?: number;
+}
+
+export interface Reseed extends Joining {
   name: string;
   prev: string;
   dataDir: string;
-  /** Where the member's peers reach it. */
-  address: string;
   /** The member as the cluster lists it now (none when it was already removed). */
   old?: Member;
-  image: string;
-  t: NodeThresholds;
   events: Events;
   p: Progress;
-  /** The lag the node was caught up to at the end. */
-  lag?: number;
 }
 
 /**
  * One step of the re-seed. `undo` puts it back; a step without one is a point of no return: a
  * failure after it leaves things where they stand (and says so) rather than half undo them.
  */
-export interface Step {
+export interface Step<R = Reseed> {
   phase: string;
-  when?: (r: Reseed) => boolean;
-  run: (r: Reseed) => Promise<void>;
-  undo?: (r: Reseed) => Promise<void>;
+  when?: (r: R) => boolean;
+  run: (r: R) => Promise<void>;
+  undo?: (r: R) => Promise<void>;
 }
 
 /** Undoes the finished steps, newest first, up to the first that cannot be undone. */
-export async function undo(done: Step[], r: Reseed): Promise<void> {
+export async function undo<R>(done: Step<R>[], r: R): Promise<void> {
   for (const step of [...done].reverse()) {
     if (!step.undo) return;
     await step.undo(r).catch(() => {});
   }
 }
+
+/** What removing a member needs: the member as the cluster lists it, if it still does. */
+export interface Removing {
+  session: ClusterSession;
+  old?: Member;
+  p: { removed: boolean };
+}
+
+/** Removes the old member (a point of no return: it has no undo). */
+export const REMOVE_MEMBER: Step<Removing> = {
+  phase: 'remove the member',
+  run: async (r) => {
+    const old = r.old;
+    if (old) {
+      try {
+        await change(
+          r.session,
+          'removing the member',
+          (ms) => (ms.some((m) => m.id === old.id) ? undefined : true),
+          (c) => c.removeMember(old),
+          15_000,
+        );
+      } catch (e) {
+        const members = await (await leader(r.session)).members().catch(() => undefined);
+        if (!members || members.some((m) => m.id === old.id))
+          throw new Error(`could not remove the member: ${(e as Error).message}`);
+      }
+    }
+    r.p.removed = true;
+  },
+};
+
+export const ADD_LEARNER: Step<Joining> = {
+  phase: 'add it back as a learner',
+  run: async (r) => {
+    r.p.learner = await change(
+      r.session,
+      'adding the learner',
+      (ms) => ms.find((m) => m.address === r.address && !m.voter),
+      (c) => c.addLearner(r.id, r.address),
+      30_000,
+    );
+  },
+};
+
+export const START_EMPTY: Step<Joining> = {
+  phase: 'start empty',
+  run: async (r) => {
+    const inv = r.session.inv;
+    await containers.run(
+      r.host,
+      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image })),
+    );
+    r.p.started = true;
+  },
+};
+
+export const CATCH_UP_AS_LEARNER: Step<Joining> = {
+  phase: 'catch up as a learner',
+  run: async (r) => {
+    await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      onViews: (vs) => {
+        r.floor = vs.find((x) => x.raft?.role === 'leader')?.raft?.commitIndex ?? r.floor;
+      },
+    });
+  },
+};
+
+export const PROMOTE: Step<Joining> = {
+  phase: 'promote to voter',
+  run: async (r) => {
+    const learner = r.p.learner!;
+    await change(
+      r.session,
+      'promoting the learner',
+      (ms) => (ms.some((m) => m.id === learner.id && m.voter) ? true : undefined),
+      // The floor is a commit index the learner has already reached.
+      (c) => c.promoteLearner(learner, r.floor ?? 0),
+      r.t.catchUpTimeoutMs,
+    );
+    r.p.promoted = true;
+  },
+};
+
+export const CATCH_UP_AS_VOTER: Step<Joining> = {
+  phase: 'catch up as a voter',
+  run: async (r) => {
+    r.lag = await waitCaughtUp(r.session, r.id, r.t, {
+      startedAt: Date.now(),
+      also: (x) => (x.raft?.role === 'learner' ? 'still a learner' : undefined),
+    });
+  },
+};
 
 export const STEPS: Step[] = [
   {
@@ -117,28 +224,7 @@ export const STEPS: Step[] = [
       if (back.code === 0) r.p.renamed = false;
     },
   },
-  {
-    phase: 'remove the member',
-    run: async (r) => {
-      const old = r.old;
-      if (old) {
-        try {
-          await change(
-            r.session,
-            'removing the member',
-            (ms) => (ms.some((m) => m.id === old.id) ? undefined : true),
-            (c) => c.removeMember(old),
-            15_000,
-          );
-        } catch (e) {
-          const members = await (await leader(r.session)).members().catch(() => undefined);
-          if (!members || members.some((m) => m.id === old.id))
-            throw new Error(`could not remove the member: ${(e as Error).message}`);
-        }
-      }
-      r.p.removed = true;
-    },
-  },
+  REMOVE_MEMBER,
   {
     phase: 'move the data directory aside',
     run: async (r) => {
@@ -158,56 +244,9 @@ export const STEPS: Step[] = [
       await host.run(['install', '-d', '-o', uid!, '-g', gid!, '-m', mode!, '--', dataDir]);
     },
   },
-  {
-    phase: 'add it back as a learner',
-    run: async (r) => {
-      r.p.learner = await change(
-        r.session,
-        'adding the learner',
-        (ms) => ms.find((m) => m.address === r.address && !m.voter),
-        (c) => c.addLearner(r.id, r.address),
-        30_000,
-      );
-    },
-  },
-  {
-    phase: 'start empty',
-    run: async (r) => {
-      const inv = r.session.inv;
-      await containers.run(
-        r.host,
-        joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image })),
-      );
-      r.p.started = true;
-    },
-  },
-  {
-    phase: 'catch up as a learner, then promote to voter',
-    run: async (r) => {
-      let floor = 0;
-      const remember = (vs: NodeView[]) => {
-        floor = vs.find((x) => x.raft?.role === 'leader')?.raft?.commitIndex ?? floor;
-      };
-      await waitCaughtUp(r.session, r.id, r.t, { startedAt: Date.now(), onViews: remember });
-      const learner = r.p.learner!;
-      await change(
-        r.session,
-        'promoting the learner',
-        (ms) => (ms.some((m) => m.id === learner.id && m.voter) ? true : undefined),
-        // The floor is a commit index the learner has already reached.
-        (c) => c.promoteLearner(learner, floor),
-        r.t.catchUpTimeoutMs,
-      );
-      r.p.promoted = true;
-    },
-  },
-  {
-    phase: 'catch up as a voter',
-    run: async (r) => {
-      r.lag = await waitCaughtUp(r.session, r.id, r.t, {
-        startedAt: Date.now(),
-        also: (x) => (x.raft?.role === 'learner' ? 'still a learner' : undefined),
-      });
-    },
-  },
+  ADD_LEARNER,
+  START_EMPTY,
+  CATCH_UP_AS_LEARNER,
+  PROMOTE,
+  CATCH_UP_AS_VOTER,
 ];

@@ -29,7 +29,7 @@ export interface ReseedOutcome {
 }
 
 /** Where the member's peers reach it when the cluster no longer lists it. */
-function peerAddress(session: ClusterSession, host: string): string {
+export function peerAddress(session: ClusterSession, host: string): string {
   const p = session.inv.ports;
   return session.inv.engine === 'etcd' ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
 }

@@ -167,6 +167,15 @@ export const OPTIONS = {
     fallback: 'diagnose',
     parse: oneOf(['diagnose', 'auto'] as const),
   },
+  rolloutMode: {
+    flag: 'mode',
+    input: 'mode',
+    arg: 'mode',
+    description:
+      "roll (the default): roll the cluster to the image. join: join node `node` (a new host entry of the inventory) as a learner, promote it once caught up, redeploy it as a normal member. replace: replace dead node `node`'s host with `host`. join and replace change the cluster only with dry-run false.",
+    fallback: 'roll',
+    parse: oneOf(['roll', 'join', 'replace'] as const),
+  },
 } satisfies Record<string, OptionDef<unknown>>;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -22,6 +22,8 @@ const LAYERS: Record<string, number> = {
   rollout: 7,
   remediate: 7,
   settings: 8,
+  // Above remediate: a join reuses the re-seed's learner steps.
+  membership: 8,
   actions: 9,
   cli: 9,
 };

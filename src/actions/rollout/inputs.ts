@@ -6,6 +6,13 @@ import { boolInput, maskKey, maskSecretLines, opt, secretInput } from '../input-
 import { settingInput } from '../setting-input.js';
 
 export interface RolloutSettings {
+  /** roll, or a membership change of one node (join, replace). */
+  mode: 'roll' | 'join' | 'replace';
+  /** join, replace: the node. */
+  node?: string;
+  /** replace: the node's new host, and its ssh target when not derived from it. */
+  host?: string;
+  ssh?: string;
   /** A path to the inventory, or the inventory itself (YAML) when it spans several lines. */
   inventory: string;
   imageTag?: string;
@@ -32,10 +39,19 @@ export interface RolloutSettings {
 
 export function readSettings(): RolloutSettings {
   const inventory = core.getInput('inventory', { required: true });
+  const mode = settingInput('rolloutMode')!;
   const imageTag = opt('image-tag');
   const image = opt('image');
-  if (!imageTag && !image)
+  if (mode === 'roll' && !imageTag && !image)
     throw new Error('input image-tag (or image) is required: the version to roll out');
+  const node = opt('node');
+  const host = opt('host');
+  if (mode !== 'roll' && !node)
+    throw new Error(`input node is required with mode ${mode}: the id of the node to ${mode}`);
+  if (mode === 'replace' && !host)
+    throw new Error("input host is required with mode replace: the node's new host");
+  if (mode !== 'replace' && host)
+    throw new Error(`input host is for mode replace only (mode is ${mode})`);
   if (imageTag && image)
     throw new Error('inputs image-tag and image are both set; give one of them');
   const etcdVersion = settingInput('etcd');
@@ -44,6 +60,10 @@ export function readSettings(): RolloutSettings {
   const extraEnv = opt('extra-env');
   maskSecretLines(extraEnv);
   return {
+    mode,
+    node,
+    host,
+    ssh: opt('ssh'),
     inventory,
     imageTag,
     image,

@@ -19,17 +19,26 @@ import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, openSession } from '../job-log.js';
 import { cancelledSummaryMarkdown, rolloutSummaryMarkdown } from '../rollout-summary.js';
 import { readSettings } from './inputs.js';
+import { membershipPlan, runMembershipMode } from './membership.js';
 
 export async function run(): Promise<void> {
   let session: ClusterSession | undefined;
   try {
     const s = readSettings();
     const base = process.env.RUNNER_TEMP || tmpdir();
-    const inv = await inventoryFromInput(s.inventory, base);
-    const image = s.image ?? withTag(inv.container.image, s.imageTag!);
+    const given = await inventoryFromInput(s.inventory, base);
+    // Every mode holds the key that may change the nodes.
     await guardEnvironment(s.token, s.environment);
     const events = new Events();
     logEvents(events, (node) => `node ${node}`);
+    if (s.mode !== 'roll') {
+      const plan = membershipPlan(given, s);
+      session = await openSession(plan.inv, s, base, events);
+      await runMembershipMode(plan.inv, plan.change, s, session, events);
+      return;
+    }
+    const inv = given;
+    const image = s.image ?? withTag(inv.container.image, s.imageTag!);
     session = await openSession(inv, s, base, events);
     const signal = cancelSignal({
       events,
