@@ -168,16 +168,20 @@ describe('the elastickv lab', () => {
     await whole();
   }, 90_000);
 
-  // Skipped: in the last run the rules went in (2 per group port) but n1 and n3 did not agree
-  // on a leader other than n2 for every group within 30 s; the cause is not yet understood.
   // The rules it installs are the etcd lab's, over every group port (see peerPorts).
+  // Skipped: run by hand on a fresh lab, the partition moved n2's group to n1 within 5 s; run
+  // here, after the leader-kill test, n1 and n3 still followed n2 in one group at the same term
+  // 30 s later (the status this test prints on failure), so n2's heartbeats still reached them
+  // for that group. The cause is not found yet.
   it.skip('partition cuts every group of a node off; the others keep every group led; heal brings it back', async () => {
     const victim = 'n2';
     const r = JSON.parse(lab('fault', 'partition', victim));
     expect(r.rules).toBe(2 * GROUPS.length);
+    let seen: Row[] = [];
     try {
       const rows = await until('the other nodes to lead every group without n2', () => {
         const s = status();
+        seen = s;
         const others = s.filter((x) => x.node !== victim);
         return GROUPS.every((g) => {
           const ls = others.map((o) => o.groups.find((x) => x.group === g)?.raft.leader);
@@ -188,6 +192,12 @@ describe('the elastickv lab', () => {
       });
       // Its listeners answer nobody while partitioned: they share their ports with Raft.
       expect(rows.find((x) => x.node === victim)!.groups.every((g) => g.raft.error)).toBe(true);
+    } catch (e) {
+      // What each node said last: which group had no agreed leader, and who it named.
+      console.log(
+        `partition, last status: ${JSON.stringify(seen.map((x) => ({ node: x.node, groups: x.groups })))}`,
+      );
+      throw e;
     } finally {
       lab('fault', 'heal', victim);
     }
