@@ -65,6 +65,11 @@ async function judge(
 ): Promise<string> {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules, sealed);
+  for (const d of report.dirs) {
+    // etcd never writes a sealed segment again: one that changed is worth a word.
+    if (d.sealed && 'why' in d.sealed && sealed.some((p) => p.dir === d.dir))
+      warn(ctx, `${d.dir}: ${d.sealed.why}; its sealed segments were read again after the stop`);
+  }
   if (report.verdict === 'clean') return 'clean';
   if (report.verdict === 'torn') {
     const r = await repairPath(files, dataDir, rules, { sealed });
