@@ -73033,7 +73033,8 @@ var DEFAULT_THRESHOLDS = {
   stopGraceSeconds: 30,
   startTimeoutMs: 6e4,
   catchUpTimeoutMs: 3e5,
-  stabilizeMs: 3e3,
+  // Caught up in STABLE_SAMPLES observations in a row is the default test; no fixed window.
+  stabilizeMs: 0,
   handoverTimeoutMs: 3e4,
   leaderWaitMs: 3e4,
   pollMs: 250
@@ -74239,9 +74240,11 @@ function membershipGuard(members2, nodes) {
 }
 
 // src/node/catch-up.ts
+var STABLE_SAMPLES = 3;
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
+  let samples = 0;
   let last = "";
   for (; ; ) {
     const views = await observe(session, session.inv.nodes);
@@ -74255,13 +74258,15 @@ async function waitCaughtUp(session, id, t, o) {
     }
     if (c && c.state.status === "exited")
       throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? o.also?.(v);
+    const why = caughtUp(v, t) ?? followsLeader(views, id, t) ?? o.also?.(v);
     const now = Date.now();
     if (why === void 0) {
       stableSince ??= now;
-      if (now - stableSince >= t.stabilizeMs) return v.lag;
+      samples++;
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag;
     } else {
       stableSince = void 0;
+      samples = 0;
       last = why;
     }
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
@@ -74269,6 +74274,21 @@ async function waitCaughtUp(session, id, t, o) {
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
     await sleep2(t.pollMs);
   }
+}
+function followsLeader(views, id, t) {
+  for (const [group, gv] of perGroup(views)) {
+    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
+    const v = gv.find((x) => x.id === id);
+    const leader = gv.find((x) => x.raft?.role === "leader");
+    if (!v?.raft) return `${where2}no Raft status`;
+    if (!leader?.raft) return `${where2}no node answers as the leader`;
+    if (leader.id === id) continue;
+    if (v.raft.leaderId !== leader.raft.id || v.raft.term !== leader.raft.term)
+      return `${where2}follows ${v.raft.leaderId ?? "no leader"} in term ${v.raft.term}, but ${leader.id} leads in term ${leader.raft.term}`;
+    if (!handoverCandidates(leader.id, gv, t).some((x) => x.id === id))
+      return `${where2}not yet a healthy follower of ${leader.id} (role ${v.raft.role}, lag ${v.lag ?? "unknown"})`;
+  }
+  return void 0;
 }
 function catchUp(ctx, startedAt, baselineRestarts = 0) {
   return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
