@@ -59721,7 +59721,8 @@ function progressLine(e, t02) {
     case "node-result": {
       const r = e.row;
       const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+      const read = walReadText(r);
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}${read ? ` (${read})` : ""}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
     }
     case "rollout-end":
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
@@ -59732,6 +59733,11 @@ function progressLine(e, t02) {
   }
 }
 var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function walReadText(r) {
+  if (r.walBytesRead === void 0 && r.walBytesReadBeforeStop === void 0) return void 0;
+  const mib3 = (b) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
+  return `${mib3(r.walBytesReadBeforeStop)} read before the stop, ${mib3(r.walBytesRead)} after`;
+}
 function factsLine(d) {
   const f = d.facts;
   const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
