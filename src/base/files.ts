@@ -43,9 +43,9 @@ export interface WalFiles {
    */
   firstNonZero?(path: string, start: number, end: number): Promise<number | undefined>;
   /**
-   * Each named file's identity in dir (size, mtime and a checksum computed where the file
+   * Each named file's identity in dir (size, mtime and a fingerprint taken where the file
    * lives), to tell later that a file is byte for byte what was read before. Files that do
-   * not exist are left out. Unset when the place cannot compute one.
+   * not exist are left out. Unset when the place cannot take one.
    */
   identify?(dir: string, names: readonly string[]): Promise<Map<string, FileIdentity>>;
 }
@@ -54,7 +54,10 @@ export interface FileIdentity {
   name: string;
   size: number;
   mtimeNs: string;
-  /** A checksum of the whole content, e.g. cksum's CRC and length. */
+  /**
+   * What any write through the file system changes and no call can set back (ctime, and the
+   * inode for a file replaced by another), or a checksum of the content.
+   */
   fingerprint: string;
 }
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HostFiles, zeroCheckCommand } from '../../src/remote/host-files.js';
+import { HostFiles, identityStatCommand, zeroCheckCommand } from '../../src/remote/host-files.js';
 import { LocalHost } from '../../src/remote/local-host.js';
 import { verifyPath } from '../../src/wal/engine.js';
 import { readSealed } from '../../src/wal/sealed.js';
@@ -45,6 +45,18 @@ describe('on-host zero check', () => {
 });
 
 describe('on-host fingerprints', () => {
+  it('read no content: one find over all the segments', () => {
+    expect(identityStatCommand(['/d/a.wal', '/d/b.wal'])).toEqual([
+      'find',
+      '/d/a.wal',
+      '/d/b.wal',
+      '-maxdepth',
+      '0',
+      '-printf',
+      '%s %T@ %C@ %i %f\\0',
+    ]);
+  });
+
   it('tell an in-place change even when the mtime is put back', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.wal'), 'hello world');
