@@ -21025,7 +21025,8 @@ async function verifyDir(files, dir, rules, sealed) {
     return report;
   }
   const reuse = await sealedToReuse(files, dir, rules, segs, sealed);
-  report.sealed = reuse.prefix ? { reused: reuse.prefix.segments.length } : { reused: 0, why: reuse.why };
+  if (sealed)
+    report.sealed = reuse.prefix ? { reused: reuse.prefix.segments.length } : { reused: 0, why: reuse.why };
   const start = Number(segs[0].seg.index);
   const state = reuse.prefix ? cloneLoaderState(reuse.prefix.state) : newLoaderState(start);
   if (reuse.prefix) hazards.push(...reuse.prefix.hazards);

@@ -232,9 +232,11 @@ export async function verifyDir(
 
   // Pass 1: ReadAll from the first segment, or from the first one not verified before.
   const reuse = await sealedToReuse(files, dir, rules, segs, sealed);
-  report.sealed = reuse.prefix
-    ? { reused: reuse.prefix.segments.length }
-    : { reused: 0, why: reuse.why };
+  // Said only where an earlier read was offered: a plain verify has nothing to report here.
+  if (sealed)
+    report.sealed = reuse.prefix
+      ? { reused: reuse.prefix.segments.length }
+      : { reused: 0, why: reuse.why };
   const start = Number(segs[0]!.seg.index);
   const state = reuse.prefix ? cloneLoaderState(reuse.prefix.state) : newLoaderState(start);
   if (reuse.prefix) hazards.push(...reuse.prefix.hazards);
