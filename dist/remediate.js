@@ -76583,7 +76583,7 @@ async function waitCaughtUp(session, id, t, o) {
     }
     if (c && c.state.status === "exited")
       throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? followsLeader(views, id, t) ?? o.also?.(v);
+    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
     const now = Date.now();
     if (why === void 0) {
       stableSince ??= now;
@@ -76600,7 +76600,7 @@ async function waitCaughtUp(session, id, t, o) {
     await sleep2(t.pollMs);
   }
 }
-function followsLeader(views, id, t) {
+function followsLeader(views, id) {
   for (const [group, gv] of perGroup(views)) {
     const where2 = group === void 0 ? "" : `Raft group ${group}: `;
     const v = gv.find((x) => x.id === id);
@@ -76610,8 +76610,8 @@ function followsLeader(views, id, t) {
     if (leader2.id === id) continue;
     if (v.raft.leaderId !== leader2.raft.id || v.raft.term !== leader2.raft.term)
       return `${where2}follows ${v.raft.leaderId ?? "no leader"} in term ${v.raft.term}, but ${leader2.id} leads in term ${leader2.raft.term}`;
-    if (!handoverCandidates(leader2.id, gv, t).some((x) => x.id === id))
-      return `${where2}not yet a healthy follower of ${leader2.id} (role ${v.raft.role}, lag ${v.lag ?? "unknown"})`;
+    if (v.raft.role !== "follower" && v.raft.role !== "learner")
+      return `${where2}is ${v.raft.role}, not yet a follower of ${leader2.id}`;
   }
   return void 0;
 }

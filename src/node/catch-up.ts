@@ -3,7 +3,7 @@
 
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
-import { caughtUp, handoverCandidates, perGroup, type Thresholds } from './guards.js';
+import { caughtUp, perGroup, type Thresholds } from './guards.js';
 
 export interface CatchUpTimings extends Thresholds {
   startTimeoutMs: number;
@@ -17,8 +17,8 @@ export interface CatchUpTimings extends Thresholds {
 }
 
 /**
- * Consecutive observations that must find the node caught up and a healthy follower of the
- * leader. One sample can catch a node that reached the leader's index once and then fell
+ * Consecutive observations that must find the node caught up and a follower of the leader
+ * that answers as the leader. One sample can catch a node that reached the leader's index once and then fell
  * behind the live writes again, or that the leader has not yet heard from in this term;
  * three, a poll apart each, show it keeping pace with the leader. This is the only minimum:
  * a fixed sleep after that buys nothing the samples do not already show.
@@ -58,7 +58,7 @@ export async function waitCaughtUp(
     }
     if (c && c.state.status === 'exited')
       throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? followsLeader(views, id, t) ?? o.also?.(v);
+    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
     const now = Date.now();
     if (why === undefined) {
       stableSince ??= now;
@@ -78,11 +78,11 @@ export async function waitCaughtUp(
 
 /**
  * In every Raft group, the leader's own status (in the same observation) is the leader this
- * node follows, in the same term, and the leader's view of the cluster counts the node as a
- * healthy follower (the same test a handover target must pass). A node that leads a group
- * itself is fine in that group.
+ * node follows, in the same term, and the node is its follower (or learner: a re-seed waits
+ * for a learner to catch up before promoting it). A node that leads a group itself is fine in
+ * that group. How far behind it may be is caughtUp's test.
  */
-export function followsLeader(views: NodeView[], id: string, t: Thresholds): string | undefined {
+export function followsLeader(views: NodeView[], id: string): string | undefined {
   for (const [group, gv] of perGroup(views)) {
     const where = group === undefined ? '' : `Raft group ${group}: `;
     const v = gv.find((x) => x.id === id);
@@ -92,8 +92,8 @@ export function followsLeader(views: NodeView[], id: string, t: Thresholds): str
     if (leader.id === id) continue;
     if (v.raft.leaderId !== leader.raft.id || v.raft.term !== leader.raft.term)
       return `${where}follows ${v.raft.leaderId ?? 'no leader'} in term ${v.raft.term}, but ${leader.id} leads in term ${leader.raft.term}`;
-    if (!handoverCandidates(leader.id, gv, t).some((x) => x.id === id))
-      return `${where}not yet a healthy follower of ${leader.id} (role ${v.raft.role}, lag ${v.lag ?? 'unknown'})`;
+    if (v.raft.role !== 'follower' && v.raft.role !== 'learner')
+      return `${where}is ${v.raft.role}, not yet a follower of ${leader.id}`;
   }
   return undefined;
 }

@@ -103,15 +103,30 @@ describe('waitCaughtUp', () => {
 });
 
 describe('followsLeader', () => {
-  it('accepts a healthy follower of the answering leader, and the leader itself', () => {
-    expect(followsLeader(healthy(), 'n2', t)).toBeUndefined();
-    expect(followsLeader(healthy(), 'n1', t)).toBeUndefined();
+  it('accepts a follower of the answering leader, and the leader itself', () => {
+    expect(followsLeader(healthy(), 'n2')).toBeUndefined();
+    expect(followsLeader(healthy(), 'n1')).toBeUndefined();
+  });
+
+  it('accepts a learner (a re-seed waits for one to catch up), not a candidate', () => {
+    const learner = [
+      node('n1', { role: 'leader' }),
+      node('n2', { role: 'learner' }),
+      node('n3', {}),
+    ];
+    expect(followsLeader(learner, 'n2')).toBeUndefined();
+    const candidate = [
+      node('n1', { role: 'leader' }),
+      node('n2', { role: 'candidate' }),
+      node('n3', {}),
+    ];
+    expect(followsLeader(candidate, 'n2')).toMatch(/is candidate, not yet a follower of n1/);
   });
 
   it('refuses a node that follows someone else, or that no leader answers for', () => {
     const other = [node('n1', { role: 'leader' }), node('n2', { leader: 'm-n3' }), node('n3', {})];
-    expect(followsLeader(other, 'n2', t)).toMatch(/follows m-n3 in term 5, but n1 leads/);
+    expect(followsLeader(other, 'n2')).toMatch(/follows m-n3 in term 5, but n1 leads/);
     const none = [node('n1', {}), node('n2', {}), node('n3', {})];
-    expect(followsLeader(none, 'n2', t)).toMatch(/no node answers as the leader/);
+    expect(followsLeader(none, 'n2')).toMatch(/no node answers as the leader/);
   });
 });
