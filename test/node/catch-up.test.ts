@@ -1,6 +1,6 @@
 // The wait after a start ends on evidence, not on a fixed sleep: STABLE_SAMPLES observations
-// in a row that find the node caught up and a healthy follower of the leader the leader itself
-// claims to be.
+// in a row that find the node caught up and following the node that itself answers as the
+// leader, in the same term.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
