@@ -110,6 +110,15 @@ async function sealSegments(): Promise<void> {
   throw new Error(`no sealed segment after 200 MB of writes: ${[1, 2, 3].map(segments)}`);
 }
 
+/**
+ * The segments' digests: what "left alone" means. etcd's next segment, prepared ahead as
+ * `0.tmp`, is its own business and goes away when the node stops.
+ */
+const segmentDigest = (i: number) => labWalDigest(i).filter((d) => /\.wal:/.test(d));
+
+/** The image tag node i does not run, so that a roll of it has something to do. */
+const otherTag = (i: number) => (labContainer(i).image.endsWith(':a') ? 'b' : 'a');
+
 const followers = () =>
   labStatus()
     .map((s, k) => ({ i: k + 1, role: s.raft?.role }))
@@ -193,11 +202,11 @@ it('refuses a sealed segment corrupted after the early read: it is read again, a
   let digest: string[] = [];
   // The guard comes after the early read and before the stop.
   const r = await rollWatching(
-    ['--image-tag', 'b', '--nodes', `n${f}`],
+    ['--image-tag', otherTag(f), '--nodes', `n${f}`],
     new RegExp(`n${f} +guard`),
     () => {
       damage = corruptSealed(labEngine(), f);
-      digest = labWalDigest(f);
+      digest = segmentDigest(f);
     },
   );
   expect(r.code, r.out).toBe(1);
@@ -214,7 +223,7 @@ it('refuses a sealed segment corrupted after the early read: it is read again, a
     ),
     JSON.stringify(r.report.warnings),
   ).toBe(true);
-  expect(labWalDigest(f)).toEqual(digest);
+  expect(segmentDigest(f)).toEqual(digest);
   expect(labContainer(f).running).toBe(false);
   damage!.undo();
   await backInCluster(f);
@@ -223,15 +232,15 @@ it('refuses a sealed segment corrupted after the early read: it is read again, a
 it('refuses a sealed segment corrupted before the early read, and leaves its bytes alone', () => {
   const f = followers()[0]!;
   corruptSealed(labEngine(), f);
-  const digest = labWalDigest(f);
-  const r = roll('--image-tag', 'b', '--nodes', `n${f}`);
+  const digest = segmentDigest(f);
+  const r = roll('--image-tag', otherTag(f), '--nodes', `n${f}`);
   expect(r.code, r.out).toBe(1);
   expect(r.report.message).toMatch(
     new RegExp(
       `n${f}: WAL corrupt in .*/0000000000000000-0000000000000000\\.wal at offset \\d+ \\(walpb: crc mismatch\\)\\. Nothing was started`,
     ),
   );
-  expect(labWalDigest(f)).toEqual(digest);
+  expect(segmentDigest(f)).toEqual(digest);
   expect(labContainer(f).running).toBe(false);
   const leaders = labStatus().filter((s) => s.raft?.role === 'leader');
   expect(leaders).toHaveLength(1);
