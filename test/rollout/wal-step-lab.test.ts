@@ -119,6 +119,15 @@ const segmentDigest = (i: number) => labWalDigest(i).filter((d) => /\.wal:/.test
 /** The image tag node i does not run, so that a roll of it has something to do. */
 const otherTag = (i: number) => (labContainer(i).image.endsWith(':a') ? 'b' : 'a');
 
+/** Each phase's time for one node: from its mark to the next one. */
+function phasesOf(report: RolloutReport, node: string): Record<string, number> {
+  const marks = report.timeline.filter((x) => x.node === node);
+  const out: Record<string, number> = {};
+  for (let k = 0; k + 1 < marks.length; k++)
+    out[marks[k]!.phase] = (out[marks[k]!.phase] ?? 0) + marks[k + 1]!.atMs - marks[k]!.atMs;
+  return out;
+}
+
 const followers = () =>
   labStatus()
     .map((s, k) => ({ i: k + 1, role: s.raft?.role }))
@@ -167,6 +176,7 @@ it('reads the sealed segments before the stop, and after it only the last segmen
       walBytesRead: n.walBytesRead,
       walMs: n.walMs,
       downtimeMs: n.downtimeMs,
+      phasesMs: phasesOf(r.report, n.node),
     };
     console.log(`wal step: ${JSON.stringify(figures)}`);
     expect(segs.length).toBeGreaterThanOrEqual(2);
