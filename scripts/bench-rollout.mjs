@@ -13,7 +13,7 @@
 // segments were read early (RAFTROLL_WAL_FULL_READ=1): the WAL step's share of the downtime,
 // before and after, comes from the same run. --compare-wal does the same without the slow link.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -124,8 +124,12 @@ async function slowLink(hosts) {
   return proxies;
 }
 
-function raftroll(inventory, tag, report, env = {}) {
-  const r = spawnSync(
+/**
+ * raftroll, run as a user runs it. Not spawnSync: the slow link's proxies live in this
+ * process, and a blocked event loop would carry no byte.
+ */
+async function raftroll(inventory, tag, report, env = {}) {
+  const child = spawn(
     'node',
     [
       'dist/cli.js',
@@ -140,10 +144,17 @@ function raftroll(inventory, tag, report, env = {}) {
       '--json-report',
       report,
     ],
-    { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...env } },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
-  if (r.status !== 0)
-    throw new Error(`raftroll roll to ${tag} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  const code = await new Promise((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`raftroll roll to ${tag} exited ${code}:\n${out}`);
   return JSON.parse(readFileSync(report, 'utf8'));
 }
 
@@ -200,7 +211,7 @@ try {
   console.log(`raftroll: roll a -> b under ${RATE} writes/s`);
   lab('load', 'start', '--rate', RATE);
   const t0 = Date.now();
-  const report = raftroll(inventory, 'b', REPORT);
+  const report = await raftroll(inventory, 'b', REPORT);
   const total = Date.now() - t0;
   lab('load', 'stop');
   const ours = JSON.parse(lab('load', 'check', '--json'));
@@ -210,7 +221,7 @@ try {
   if (COMPARE_WAL) {
     console.log(`raftroll, every WAL byte read after the stop: roll b -> a under ${RATE} writes/s`);
     lab('load', 'start', '--rate', RATE);
-    fullRead = raftroll(inventory, 'a', FULL_READ_REPORT, { RAFTROLL_WAL_FULL_READ: '1' });
+    fullRead = await raftroll(inventory, 'a', FULL_READ_REPORT, { RAFTROLL_WAL_FULL_READ: '1' });
     lab('load', 'stop');
     const check = JSON.parse(lab('load', 'check', '--json'));
     if (check.lost !== 0) console.log(`  ${check.lost} acknowledged write(s) lost`);
