@@ -53244,7 +53244,8 @@ function progressLine(e, t02) {
     case "node-result": {
       const r = e.row;
       const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+      const read = walReadText(r);
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}${read ? ` (${read})` : ""}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
     }
     case "rollout-end":
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
@@ -53255,6 +53256,11 @@ function progressLine(e, t02) {
   }
 }
 var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function walReadText(r) {
+  if (r.walBytesRead === void 0 && r.walBytesReadBeforeStop === void 0) return void 0;
+  const mib3 = (b) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
+  return `${mib3(r.walBytesReadBeforeStop)} read before the stop, ${mib3(r.walBytesRead)} after`;
+}
 function factsLine(d) {
   const f = d.facts;
   const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
@@ -73850,7 +73856,8 @@ var DEFAULT_THRESHOLDS = {
   stopGraceSeconds: 30,
   startTimeoutMs: 6e4,
   catchUpTimeoutMs: 3e5,
-  stabilizeMs: 3e3,
+  // Caught up in STABLE_SAMPLES observations in a row is the default test; no fixed window.
+  stabilizeMs: 0,
   handoverTimeoutMs: 3e4,
   leaderWaitMs: 3e4,
   pollMs: 250
@@ -75075,9 +75082,11 @@ function membershipGuard(members2, nodes) {
 }
 
 // src/node/catch-up.ts
+var STABLE_SAMPLES = 3;
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
+  let samples = 0;
   let last = "";
   for (; ; ) {
     const views = await observe(session, session.inv.nodes);
@@ -75091,13 +75100,15 @@ async function waitCaughtUp(session, id, t, o) {
     }
     if (c && c.state.status === "exited")
       throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? o.also?.(v);
+    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
     const now = Date.now();
     if (why === void 0) {
       stableSince ??= now;
-      if (now - stableSince >= t.stabilizeMs) return v.lag;
+      samples++;
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag;
     } else {
       stableSince = void 0;
+      samples = 0;
       last = why;
     }
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
@@ -75105,6 +75116,21 @@ async function waitCaughtUp(session, id, t, o) {
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
     await sleep2(t.pollMs);
   }
+}
+function followsLeader(views, id) {
+  for (const [group, gv] of perGroup(views)) {
+    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
+    const v = gv.find((x) => x.id === id);
+    const leader2 = gv.find((x) => x.raft?.role === "leader");
+    if (!v?.raft) return `${where2}no Raft status`;
+    if (!leader2?.raft) return `${where2}no node answers as the leader`;
+    if (leader2.id === id) continue;
+    if (v.raft.leaderId !== leader2.raft.id || v.raft.term !== leader2.raft.term)
+      return `${where2}follows ${v.raft.leaderId ?? "no leader"} in term ${v.raft.term}, but ${leader2.id} leads in term ${leader2.raft.term}`;
+    if (v.raft.role !== "follower" && v.raft.role !== "learner")
+      return `${where2}is ${v.raft.role}, not yet a follower of ${leader2.id}`;
+  }
+  return void 0;
 }
 function catchUp(ctx, startedAt, baselineRestarts = 0) {
   return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
@@ -75313,11 +75339,34 @@ function absolutePath(path4, what = "path") {
     );
   return path4;
 }
+var READ_WINDOW = 1 << 20;
+function zeroCheckCommand(path4, start, end) {
+  return [
+    "env",
+    "LC_ALL=C",
+    "cmp",
+    `--bytes=${end - start}`,
+    `--ignore-initial=${start}:0`,
+    "--",
+    path4,
+    "/dev/zero"
+  ];
+}
+function identityStatCommand(paths) {
+  return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
+}
 var HostFiles = class {
-  constructor(host) {
+  /**
+   * `everyByte`: stream whole files and read zeros too, as before ranges and on-host zero checks
+   * existed; for measuring what they save.
+   */
+  constructor(host, opts = {}) {
     this.host = host;
+    this.opts = opts;
+    this.readWindow = opts.everyByte ? void 0 : READ_WINDOW;
   }
   host;
+  opts;
   get where() {
     return `${this.host.name} (${this.host.address})`;
   }
@@ -75378,6 +75427,55 @@ var HostFiles = class {
       this.bytesRead += chunk.length;
       yield chunk;
     }
+  }
+  /**
+   * One range fetched past the point where the WAL reader stops costs at most this much on the
+   * link; a range costs a round trip, so it is not made smaller than it needs to be.
+   */
+  readWindow;
+  /**
+   * cmp(1) against /dev/zero over the range: the zeros are compared on the host and only the
+   * answer travels. cmp names the first differing byte (1-based, counted from the skip); when
+   * its answer cannot be read, the start of the range is returned, so the caller reads it all.
+   */
+  async firstNonZero(path4, start, end) {
+    if (end <= start) return void 0;
+    if (this.opts.everyByte) return start;
+    const r = await this.host.run(zeroCheckCommand(absolutePath(path4), start, end), {
+      allowFailure: true
+    });
+    if (r.code === 0) return void 0;
+    const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
+    if (r.code === 1 && m) return start + Number(m[1]) - 1;
+    if (r.code === 1) return start;
+    throw new Error(
+      `${this.where}: cannot compare ${path4} [${start}, ${end}) with /dev/zero: ${r.stderr.trim() || `cmp exited ${r.code}`}`
+    );
+  }
+  /**
+   * find(1) for size, mtime, ctime and inode: no byte of content is read, so it costs the same
+   * for a 64 MB segment as for an empty one. Any write through the file system moves ctime,
+   * and no call can set it back (touch and utimes move it too); a file replaced by another has
+   * a new inode.
+   */
+  async identify(dir, names) {
+    const out = /* @__PURE__ */ new Map();
+    if (names.length === 0) return out;
+    const paths = names.map((n) => absolutePath(posix3.join(absolutePath(dir), n), "WAL file"));
+    const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
+    if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
+      throw new Error(`${this.where}: cannot stat the WAL segments in ${dir}: ${r.stderr.trim()}`);
+    for (const rec of r.stdout.split("\0").filter(Boolean)) {
+      const [size, mtime, ctime, inode, ...name] = rec.split(" ");
+      const n = name.join(" ");
+      out.set(n, {
+        name: n,
+        size: Number(size),
+        mtimeNs: mtime ?? "",
+        fingerprint: `ctime ${ctime} inode ${inode}`
+      });
+    }
+    return out;
   }
   async copyNew(src, dst) {
     absolutePath(src);
@@ -76529,12 +76627,39 @@ function countNonZero(buf, start, end) {
   return n;
 }
 
+// src/wal/ranges.ts
+async function* readRanged(files, path4, start, end) {
+  const w = files.readWindow;
+  if (!w || w <= 0) {
+    yield* files.read(path4, start, end);
+    return;
+  }
+  for (let a = start; a < end; a += w) {
+    for await (const chunk of files.read(path4, a, Math.min(a + w, end))) yield Buffer.from(chunk);
+  }
+}
+async function scanTailOf(files, path4, cursor, from, segmentSize, rules) {
+  if (files.firstNonZero && from <= segmentSize) {
+    const at = await files.firstNonZero(path4, from, segmentSize);
+    if (at === void 0) {
+      return {
+        from,
+        firstNonZero: void 0,
+        nonZeroBytes: 0,
+        recordLike: 0,
+        entries: { count: 0, first: void 0, last: void 0 }
+      };
+    }
+  }
+  return scanTail(cursor, from, segmentSize, rules);
+}
+
 // src/wal/verify.ts
 var WalInputError = class extends Error {
   name = "WalInputError";
 };
 var HEADER_RECORDS = 2;
-async function verifyDir(files, dir, rules) {
+async function verifyDir(files, dir, rules, sealed) {
   const entries2 = await files.list(dir);
   const { segments, ignored } = selectSegments(entries2.map((e) => e.name));
   if (segments.length === 0) {
@@ -76617,40 +76742,38 @@ async function verifyDir(files, dir, rules) {
     report.reason = `segment missing before ${gap.before}; etcd will not open this log, and raftroll will not repair it`;
     return report;
   }
+  const reuse = await sealedToReuse(files, dir, rules, segs, sealed);
+  if (sealed)
+    report.sealed = reuse.prefix ? { reused: reuse.prefix.segments.length } : { reused: 0, why: reuse.why };
   const start = Number(segs[0].seg.index);
-  const state = newLoaderState(start);
+  const state = reuse.prefix ? cloneLoaderState(reuse.prefix.state) : newLoaderState(start);
+  if (reuse.prefix) hazards.push(...reuse.prefix.hazards);
   let atLast;
   let pass;
-  for (let i = 0; i < segs.length; i++) {
+  for (let i = reuse.prefix?.segments.length ?? 0; i < segs.length; i++) {
     const s = segs[i];
-    const isLast = i === segs.length - 1;
-    if (isLast) atLast = cloneLoaderState(state);
-    const cursor = new ByteCursor(files.read(joinPath(dir, s.seg.name)));
+    const path4 = joinPath(dir, s.seg.name);
+    if (i < segs.length - 1) {
+      const end2 = await readSealedSegment(files, path4, s.size, state, rules, hazards);
+      if (end2.kind === "fail") {
+        pass = { end: end2, segmentIndex: i };
+        break;
+      }
+      continue;
+    }
+    atLast = cloneLoaderState(state);
+    const cursor = new ByteCursor(readRanged(files, path4, 0, s.size));
     try {
       const end2 = await decodeSegment(
         cursor,
         s.size,
-        isLast,
+        true,
         state.decoder,
         rules,
         (rec) => readAllRecord(state, rec, rules)
       );
-      if (end2.kind === "end" && end2.reason === "zero-frame" && !isLast) {
-        const t = await scanTail(cursor, end2.offset, s.size, rules);
-        if (t.recordLike > 0) {
-          hazards.push({
-            kind: "skipped-tail",
-            segment: s.seg.name,
-            offset: end2.offset,
-            message: `${s.seg.name}: ${t.recordLike} record-like frame(s) after the end marker at offset ${end2.offset} are never read by etcd`
-          });
-        }
-      }
-      if (end2.kind === "fail" || isLast) {
-        pass = { end: end2, segmentIndex: i };
-        if (isLast) await inspectTail(pass, cursor, s.size, rules);
-        break;
-      }
+      pass = { end: end2, segmentIndex: i };
+      await inspectTail(pass, files, path4, cursor, s.size, rules);
     } finally {
       await cursor.close();
     }
@@ -76685,10 +76808,62 @@ async function verifyDir(files, dir, rules) {
   }
   return report;
 }
-async function inspectTail(pass, cursor, size, rules) {
+async function readSealedSegment(files, path4, size, state, rules, hazards) {
+  const cursor = new ByteCursor(files.read(path4, 0, size));
+  try {
+    const end = await decodeSegment(
+      cursor,
+      size,
+      false,
+      state.decoder,
+      rules,
+      (rec) => readAllRecord(state, rec, rules)
+    );
+    if (end.kind === "end" && end.reason === "zero-frame") {
+      const t = await scanTailOf(files, path4, cursor, end.offset, size, rules);
+      if (t.recordLike > 0) {
+        const name = path4.slice(path4.lastIndexOf("/") + 1);
+        hazards.push({
+          kind: "skipped-tail",
+          segment: name,
+          offset: end.offset,
+          message: `${name}: ${t.recordLike} record-like frame(s) after the end marker at offset ${end.offset} are never read by etcd`
+        });
+      }
+    }
+    return end;
+  } finally {
+    await cursor.close();
+  }
+}
+async function sealedToReuse(files, dir, rules, segs, sealed) {
+  if (!sealed) return { why: "no earlier read" };
+  const n = sealed.segments.length;
+  if (sealed.dir !== dir || sealed.etcdVersion !== rules.version)
+    return { why: "the earlier read was of another directory or under other rules" };
+  if (!files.identify) return { why: `${files.where} cannot fingerprint files` };
+  for (let i = 0; i < Math.min(n, segs.length); i++) {
+    if (segs[i].seg.name !== sealed.segments[i].name)
+      return { why: `segment ${i} is now ${segs[i].seg.name}, was ${sealed.segments[i].name}` };
+  }
+  if (n === 0 || n >= segs.length)
+    return { why: `the earlier read covered ${n} segment(s) of ${segs.length}` };
+  const now = await files.identify(
+    dir,
+    sealed.segments.map((s) => s.name)
+  );
+  for (const was of sealed.segments) {
+    const is = now.get(was.name);
+    if (!is || is.size !== was.size || is.mtimeNs !== was.mtimeNs || is.fingerprint !== was.fingerprint)
+      return { why: `${was.name} changed since it was read` };
+  }
+  return { prefix: sealed, why: "" };
+}
+async function inspectTail(pass, files, path4, cursor, size, rules) {
   const end = pass.end;
   if (end.kind === "end") {
-    if (end.reason === "zero-frame") pass.tail = await scanTail(cursor, end.offset, size, rules);
+    if (end.reason === "zero-frame")
+      pass.tail = await scanTailOf(files, path4, cursor, end.offset, size, rules);
     return;
   }
   const f = end.failure;
@@ -76700,9 +76875,9 @@ async function inspectTail(pass, cursor, size, rules) {
       const rec = parseRecordLike(cursor.buf, cursor.pos, cursor.pos + extent, rules);
       pass.tornRecord = { recordLike: rec !== void 0, entryIndex: rec?.entryIndex };
     }
-    pass.tail = await scanTail(cursor, f.offset + extent, size, rules);
+    pass.tail = await scanTailOf(files, path4, cursor, f.offset + extent, size, rules);
   } else {
-    pass.tail = await scanTail(cursor, f.offset + FRAME_BYTES, size, rules);
+    pass.tail = await scanTailOf(files, path4, cursor, f.offset + FRAME_BYTES, size, rules);
   }
 }
 function judgeCleanEnd(report, pass, lastName) {
@@ -76729,7 +76904,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
   const failedName = segs[pass.segmentIndex].seg.name;
   const last = segs[segs.length - 1];
   const lastPath = joinPath(dir, last.seg.name);
-  const repairCursor = new ByteCursor(files.read(lastPath));
+  const repairCursor = new ByteCursor(readRanged(files, lastPath, 0, last.size));
   let repairEnd;
   try {
     const st = { crc: 0 };
@@ -76758,7 +76933,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
   let secondOk = false;
   if (pass.segmentIndex === segs.length - 1 && truncateAt !== void 0) {
     const s = cloneLoaderState(atLast);
-    const cursor = new ByteCursor(files.read(lastPath, 0, truncateAt));
+    const cursor = new ByteCursor(readRanged(files, lastPath, 0, truncateAt));
     try {
       const end = await decodeSegment(
         cursor,
@@ -76888,14 +77063,22 @@ function summarize(path4, rules, dirs) {
     dirs
   };
 }
-async function verifyPath(files, path4, rules) {
+async function verifyPath(files, path4, rules, sealed = []) {
   const dirs = await walDirsOf(files, path4);
   const reports = [];
-  for (const d of dirs) reports.push(await verifyDir(files, d, rules));
+  for (const d of dirs)
+    reports.push(
+      await verifyDir(
+        files,
+        d,
+        rules,
+        sealed.find((p) => p.dir === d)
+      )
+    );
   return summarize(path4, rules, reports);
 }
 async function repairPath(files, path4, rules, opts = {}) {
-  const before = await verifyPath(files, path4, rules);
+  const before = await verifyPath(files, path4, rules, opts.sealed);
   const lossyOk = ["torn-with-data-after", "data-after-end"];
   const refused = before.dirs.filter(
     (d) => d.verdict === "corrupt" || lossyOk.includes(d.verdict) && !opts.allowLossy
@@ -76915,7 +77098,7 @@ ${lines.join("\n")}${hint2}`,
     if (d.verdict === "clean" || !cut) continue;
     actions.push(await repairOne(files, d, cut.segment, cut.truncateAt, d.verdict !== "torn"));
   }
-  const after = actions.length > 0 ? await verifyPath(files, path4, rules) : before;
+  const after = actions.length > 0 ? await verifyPath(files, path4, rules, opts.sealed) : before;
   return { ...before, actions, after };
 }
 function lossyCutAfterEnd(d) {
@@ -76967,6 +77150,37 @@ async function freeBackupName(files, path4) {
     if (!await files.stat(name)) return name;
   }
   throw new Error(`${path4}: 999 backups already exist; clean them up before repairing again`);
+}
+
+// src/wal/sealed.ts
+async function readSealed(files, path4, rules) {
+  if (!files.identify) return [];
+  const out = [];
+  for (const dir of await walDirsOf(files, path4)) {
+    const p = await readSealedDir(files, dir, rules);
+    if (p) out.push(p);
+  }
+  return out;
+}
+async function readSealedDir(files, dir, rules) {
+  const { segments } = selectSegments((await files.list(dir)).map((e) => e.name));
+  const sealed = segments.slice(0, -1);
+  if (sealed.length === 0 || findSequenceGap(segments)) return void 0;
+  const ids2 = await files.identify(
+    dir,
+    sealed.map((s) => s.name)
+  );
+  const state = newLoaderState(Number(segments[0].index));
+  const hazards = [];
+  const identities = [];
+  for (const s of sealed) {
+    const id = ids2.get(s.name);
+    if (!id || id.size === 0) return void 0;
+    const end = await readSealedSegment(files, `${dir}/${s.name}`, id.size, state, rules, hazards);
+    if (end.kind === "fail") return void 0;
+    identities.push(id);
+  }
+  return { dir, etcdVersion: rules.version, segments: identities, state, hazards };
 }
 
 // src/wal/snapshots.ts
@@ -77297,21 +77511,42 @@ async function checkNodeSnapshots(ctx, files) {
 }
 
 // src/node/wal.ts
-async function checkWal(ctx, read) {
+var FULL_READ_ENV = "RAFTROLL_WAL_FULL_READ";
+var fullRead = () => process.env[FULL_READ_ENV] === "1";
+async function readBeforeStop(ctx, read) {
+  if (fullRead()) return [];
   const files = new HostFiles(ctx.host);
   try {
-    const verdict = await judge(ctx, files);
+    return await readSealed(files, ctx.dataDir, ctx.rules);
+  } catch (e) {
+    warn(
+      ctx,
+      `the WAL could not be read before the stop (${e.message}); it is read in full after it`
+    );
+    return [];
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function checkWal(ctx, read, sealed = []) {
+  const files = new HostFiles(ctx.host, { everyByte: fullRead() });
+  try {
+    const verdict = await judge(ctx, files, fullRead() ? [] : sealed);
     return verdict + await checkNodeSnapshots(ctx, files);
   } finally {
     read?.(files.bytesRead);
   }
 }
-async function judge(ctx, files) {
+async function judge(ctx, files, sealed) {
   const { id, dataDir, rules } = ctx;
-  const report = await verifyPath(files, dataDir, rules);
+  const report = await verifyPath(files, dataDir, rules, sealed);
+  for (const d2 of report.dirs) {
+    if (d2.sealed && "why" in d2.sealed && sealed.some((p) => p.dir === d2.dir))
+      warn(ctx, `${d2.dir}: ${d2.sealed.why}; its sealed segments were read again after the stop`);
+  }
   if (report.verdict === "clean") return "clean";
   if (report.verdict === "torn") {
-    const r = await repairPath(files, dataDir, rules);
+    const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== "clean") {
       throw new StepError(
         `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
@@ -77398,6 +77633,9 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
+  const sealed = await readBeforeStop(ctx, (n) => {
+    row.walBytesReadBeforeStop = n;
+  });
   const wasDown = await guardNode(ctx, v, views, allowDown);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const specs = {
@@ -77409,10 +77647,16 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const stopped = await stopNode(ctx, !!v.container);
   await journal(ctx, "wal", specs);
   phase(ctx, "wal");
+  const walFrom = Date.now();
   try {
-    row.wal = await checkWal(ctx, (n) => {
-      row.walBytesRead = n;
-    });
+    row.wal = await checkWal(
+      ctx,
+      (n) => {
+        row.walBytesRead = n;
+        row.walMs = Date.now() - walFrom;
+      },
+      sealed
+    );
   } catch (e) {
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {

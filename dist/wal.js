@@ -20909,12 +20909,39 @@ function countNonZero(buf, start, end) {
   return n;
 }
 
+// src/wal/ranges.ts
+async function* readRanged(files, path, start, end) {
+  const w = files.readWindow;
+  if (!w || w <= 0) {
+    yield* files.read(path, start, end);
+    return;
+  }
+  for (let a = start; a < end; a += w) {
+    for await (const chunk of files.read(path, a, Math.min(a + w, end))) yield Buffer.from(chunk);
+  }
+}
+async function scanTailOf(files, path, cursor, from, segmentSize, rules) {
+  if (files.firstNonZero && from <= segmentSize) {
+    const at = await files.firstNonZero(path, from, segmentSize);
+    if (at === void 0) {
+      return {
+        from,
+        firstNonZero: void 0,
+        nonZeroBytes: 0,
+        recordLike: 0,
+        entries: { count: 0, first: void 0, last: void 0 }
+      };
+    }
+  }
+  return scanTail(cursor, from, segmentSize, rules);
+}
+
 // src/wal/verify.ts
 var WalInputError = class extends Error {
   name = "WalInputError";
 };
 var HEADER_RECORDS = 2;
-async function verifyDir(files, dir, rules) {
+async function verifyDir(files, dir, rules, sealed) {
   const entries = await files.list(dir);
   const { segments, ignored } = selectSegments(entries.map((e) => e.name));
   if (segments.length === 0) {
@@ -20997,40 +21024,38 @@ async function verifyDir(files, dir, rules) {
     report.reason = `segment missing before ${gap.before}; etcd will not open this log, and raftroll will not repair it`;
     return report;
   }
+  const reuse = await sealedToReuse(files, dir, rules, segs, sealed);
+  if (sealed)
+    report.sealed = reuse.prefix ? { reused: reuse.prefix.segments.length } : { reused: 0, why: reuse.why };
   const start = Number(segs[0].seg.index);
-  const state = newLoaderState(start);
+  const state = reuse.prefix ? cloneLoaderState(reuse.prefix.state) : newLoaderState(start);
+  if (reuse.prefix) hazards.push(...reuse.prefix.hazards);
   let atLast;
   let pass;
-  for (let i = 0; i < segs.length; i++) {
+  for (let i = reuse.prefix?.segments.length ?? 0; i < segs.length; i++) {
     const s = segs[i];
-    const isLast = i === segs.length - 1;
-    if (isLast) atLast = cloneLoaderState(state);
-    const cursor = new ByteCursor(files.read(joinPath(dir, s.seg.name)));
+    const path = joinPath(dir, s.seg.name);
+    if (i < segs.length - 1) {
+      const end2 = await readSealedSegment(files, path, s.size, state, rules, hazards);
+      if (end2.kind === "fail") {
+        pass = { end: end2, segmentIndex: i };
+        break;
+      }
+      continue;
+    }
+    atLast = cloneLoaderState(state);
+    const cursor = new ByteCursor(readRanged(files, path, 0, s.size));
     try {
       const end2 = await decodeSegment(
         cursor,
         s.size,
-        isLast,
+        true,
         state.decoder,
         rules,
         (rec) => readAllRecord(state, rec, rules)
       );
-      if (end2.kind === "end" && end2.reason === "zero-frame" && !isLast) {
-        const t = await scanTail(cursor, end2.offset, s.size, rules);
-        if (t.recordLike > 0) {
-          hazards.push({
-            kind: "skipped-tail",
-            segment: s.seg.name,
-            offset: end2.offset,
-            message: `${s.seg.name}: ${t.recordLike} record-like frame(s) after the end marker at offset ${end2.offset} are never read by etcd`
-          });
-        }
-      }
-      if (end2.kind === "fail" || isLast) {
-        pass = { end: end2, segmentIndex: i };
-        if (isLast) await inspectTail(pass, cursor, s.size, rules);
-        break;
-      }
+      pass = { end: end2, segmentIndex: i };
+      await inspectTail(pass, files, path, cursor, s.size, rules);
     } finally {
       await cursor.close();
     }
@@ -21065,10 +21090,62 @@ async function verifyDir(files, dir, rules) {
   }
   return report;
 }
-async function inspectTail(pass, cursor, size, rules) {
+async function readSealedSegment(files, path, size, state, rules, hazards) {
+  const cursor = new ByteCursor(files.read(path, 0, size));
+  try {
+    const end = await decodeSegment(
+      cursor,
+      size,
+      false,
+      state.decoder,
+      rules,
+      (rec) => readAllRecord(state, rec, rules)
+    );
+    if (end.kind === "end" && end.reason === "zero-frame") {
+      const t = await scanTailOf(files, path, cursor, end.offset, size, rules);
+      if (t.recordLike > 0) {
+        const name = path.slice(path.lastIndexOf("/") + 1);
+        hazards.push({
+          kind: "skipped-tail",
+          segment: name,
+          offset: end.offset,
+          message: `${name}: ${t.recordLike} record-like frame(s) after the end marker at offset ${end.offset} are never read by etcd`
+        });
+      }
+    }
+    return end;
+  } finally {
+    await cursor.close();
+  }
+}
+async function sealedToReuse(files, dir, rules, segs, sealed) {
+  if (!sealed) return { why: "no earlier read" };
+  const n = sealed.segments.length;
+  if (sealed.dir !== dir || sealed.etcdVersion !== rules.version)
+    return { why: "the earlier read was of another directory or under other rules" };
+  if (!files.identify) return { why: `${files.where} cannot fingerprint files` };
+  for (let i = 0; i < Math.min(n, segs.length); i++) {
+    if (segs[i].seg.name !== sealed.segments[i].name)
+      return { why: `segment ${i} is now ${segs[i].seg.name}, was ${sealed.segments[i].name}` };
+  }
+  if (n === 0 || n >= segs.length)
+    return { why: `the earlier read covered ${n} segment(s) of ${segs.length}` };
+  const now = await files.identify(
+    dir,
+    sealed.segments.map((s) => s.name)
+  );
+  for (const was of sealed.segments) {
+    const is = now.get(was.name);
+    if (!is || is.size !== was.size || is.mtimeNs !== was.mtimeNs || is.fingerprint !== was.fingerprint)
+      return { why: `${was.name} changed since it was read` };
+  }
+  return { prefix: sealed, why: "" };
+}
+async function inspectTail(pass, files, path, cursor, size, rules) {
   const end = pass.end;
   if (end.kind === "end") {
-    if (end.reason === "zero-frame") pass.tail = await scanTail(cursor, end.offset, size, rules);
+    if (end.reason === "zero-frame")
+      pass.tail = await scanTailOf(files, path, cursor, end.offset, size, rules);
     return;
   }
   const f = end.failure;
@@ -21080,9 +21157,9 @@ async function inspectTail(pass, cursor, size, rules) {
       const rec = parseRecordLike(cursor.buf, cursor.pos, cursor.pos + extent, rules);
       pass.tornRecord = { recordLike: rec !== void 0, entryIndex: rec?.entryIndex };
     }
-    pass.tail = await scanTail(cursor, f.offset + extent, size, rules);
+    pass.tail = await scanTailOf(files, path, cursor, f.offset + extent, size, rules);
   } else {
-    pass.tail = await scanTail(cursor, f.offset + FRAME_BYTES, size, rules);
+    pass.tail = await scanTailOf(files, path, cursor, f.offset + FRAME_BYTES, size, rules);
   }
 }
 function judgeCleanEnd(report, pass, lastName) {
@@ -21109,7 +21186,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
   const failedName = segs[pass.segmentIndex].seg.name;
   const last = segs[segs.length - 1];
   const lastPath = joinPath(dir, last.seg.name);
-  const repairCursor = new ByteCursor(files.read(lastPath));
+  const repairCursor = new ByteCursor(readRanged(files, lastPath, 0, last.size));
   let repairEnd;
   try {
     const st = { crc: 0 };
@@ -21138,7 +21215,7 @@ async function judgeTorn(report, files, dir, rules, segs, pass, atLast) {
   let secondOk = false;
   if (pass.segmentIndex === segs.length - 1 && truncateAt !== void 0) {
     const s = cloneLoaderState(atLast);
-    const cursor = new ByteCursor(files.read(lastPath, 0, truncateAt));
+    const cursor = new ByteCursor(readRanged(files, lastPath, 0, truncateAt));
     try {
       const end = await decodeSegment(
         cursor,
@@ -21268,14 +21345,22 @@ function summarize(path, rules, dirs) {
     dirs
   };
 }
-async function verifyPath(files, path, rules) {
+async function verifyPath(files, path, rules, sealed = []) {
   const dirs = await walDirsOf(files, path);
   const reports = [];
-  for (const d of dirs) reports.push(await verifyDir(files, d, rules));
+  for (const d of dirs)
+    reports.push(
+      await verifyDir(
+        files,
+        d,
+        rules,
+        sealed.find((p) => p.dir === d)
+      )
+    );
   return summarize(path, rules, reports);
 }
 async function repairPath(files, path, rules, opts = {}) {
-  const before = await verifyPath(files, path, rules);
+  const before = await verifyPath(files, path, rules, opts.sealed);
   const lossyOk = ["torn-with-data-after", "data-after-end"];
   const refused = before.dirs.filter(
     (d) => d.verdict === "corrupt" || lossyOk.includes(d.verdict) && !opts.allowLossy
@@ -21295,7 +21380,7 @@ ${lines.join("\n")}${hint}`,
     if (d.verdict === "clean" || !cut) continue;
     actions.push(await repairOne(files, d, cut.segment, cut.truncateAt, d.verdict !== "torn"));
   }
-  const after = actions.length > 0 ? await verifyPath(files, path, rules) : before;
+  const after = actions.length > 0 ? await verifyPath(files, path, rules, opts.sealed) : before;
   return { ...before, actions, after };
 }
 function lossyCutAfterEnd(d) {

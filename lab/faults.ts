@@ -1,7 +1,15 @@
 // Faults, each as real as this machine allows: real signals, a real kernel OOM kill inside the
 // container's cgroup, real bytes cut from a real WAL, a real sshd stopped, real packets dropped.
 
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import { removeContainer, stopContainer } from '../src/runtime/docker.js';
@@ -18,6 +26,7 @@ export const FAULTS = [
   'oom',
   'torn-tail',
   'corrupt',
+  'corrupt-sealed',
   'ssh-down',
   'ssh-up',
   'partition',
@@ -169,6 +178,42 @@ async function corrupt(engine: LabEngine, i: number, { group }: FaultOptions) {
   return { segment: path, offset: at, recordAt: f.offset };
 }
 
+/**
+ * Flip one byte inside a middle record's data in the first sealed segment (one the node no
+ * longer writes), while the node keeps running: it only notices at its next start. Flipping
+ * the same byte again (`undo`) puts the file back as it was.
+ */
+export function corruptSealed(engine: LabEngine, i: number, { group }: FaultOptions = {}) {
+  const wal = walDirOf(engine, i, group);
+  const segs = readdirSync(wal)
+    .filter((n) => n.endsWith('.wal'))
+    .sort();
+  if (segs.length < 2)
+    throw new Error(
+      `node ${i} has ${segs.length} WAL segment(s) in ${wal}: write more (about 64 MB) to seal one first`,
+    );
+  const path = join(wal, segs[0]!);
+  // In place, one byte: the file is never truncated under a reader.
+  const flip = (at: number) => {
+    const fd = openSync(path, 'r+');
+    try {
+      const b = Buffer.alloc(1);
+      readSync(fd, b, 0, 1, at);
+      b[0] = b[0]! ^ 0x5a;
+      writeSync(fd, b, 0, 1, at);
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const fs = frames(readFileSync(path));
+  const f = fs[Math.floor(fs.length / 2)];
+  if (!f || fs.length < 8)
+    throw new Error(`${path} has too few records to corrupt one in the middle`);
+  const at = f.end - f.padBytes - 1;
+  flip(at);
+  return { segment: path, offset: at, recordAt: f.offset, undo: () => flip(at) };
+}
+
 async function iptables(args: string[], nothrow = false) {
   return $({ quiet: true, nothrow })`iptables -w ${args}`;
 }
@@ -234,6 +279,10 @@ export async function fault(
       return tornTail(engine, i, opts);
     case 'corrupt':
       return corrupt(engine, i, opts);
+    case 'corrupt-sealed': {
+      const { undo: _, ...r } = corruptSealed(engine, i, opts);
+      return r;
+    }
     case 'ssh-down':
       await stopSshd(i);
       return {};

@@ -4,18 +4,33 @@
 //   2. a naive rollout, as shell scripts do it, rolls it back b -> a: `docker rm -f` (SIGKILL,
 //      the leader too, without handing leadership over), `docker run`, wait for the port, sleep.
 // It prints raftroll's overhead (total wall time / the sum of each node's unavoidable time, stop
-// to caught up) and the longest stall between acknowledged writes for both. A benchmark, not a
-// test: it never fails on timings.
+// to caught up), each node's time per phase, and the longest stall between acknowledged writes
+// for both. A benchmark, not a test: it never fails on timings.
+//
+// --link-mbps N puts a link of N megabits per second (each way) between raftroll and every
+// host's sshd, as a runner reaching its hosts over Tailscale has. raftroll then also rolls the
+// cluster back b -> a reading every WAL byte after the stop, as it did before the sealed
+// segments were read early (RAFTROLL_WAL_FULL_READ=1): the WAL step's share of the downtime,
+// before and after, comes from the same run. --compare-wal does the same without the slow link.
 
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { docker, hostIp, labEngine, runNode } from '../build/lab/api.js';
+import { startLinkProxy } from './link-proxy.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const INVENTORY = join(ROOT, '.lab/inventory.yml');
 const REPORT = join(ROOT, '.lab/bench-rollout-report.json');
+const FULL_READ_REPORT = join(ROOT, '.lab/bench-rollout-full-read-report.json');
+const LINK_INVENTORY = join(ROOT, '.lab/inventory-link.yml');
+const LINK_KNOWN_HOSTS = join(ROOT, '.lab/link-known_hosts');
+// Each host's end of the slow link: an address of its own on loopback, one port for all (the
+// inventory has one ssh port).
+const LINK_PORT = 2201;
+const linkIp = (i) => `127.0.2.${i}`;
 const RATE = process.env.BENCH_RATE ?? '200';
 
 function sh(args, quiet = true) {
@@ -61,38 +76,163 @@ if (!['etcd', 'elastickv'].includes(ENGINE)) {
   process.exit(2);
 }
 const WAL_RULES = ENGINE === 'etcd' ? ['--etcd', '3.4'] : [];
+const linkAt = process.argv.indexOf('--link-mbps');
+const LINK_MBPS = linkAt > 0 ? Number(process.argv[linkAt + 1]) : undefined;
+if (LINK_MBPS !== undefined && !(LINK_MBPS > 0)) {
+  console.error(
+    `bench: --link-mbps is "${process.argv[linkAt + 1]}": expected megabits per second above 0`,
+  );
+  process.exit(2);
+}
+// The catch-up ends on consecutive good samples; a fixed window on top is the user's choice.
+const stabilizeAt = process.argv.indexOf('--stabilize');
+const STABILIZE = stabilizeAt > 0 ? process.argv[stabilizeAt + 1] : '0';
+const COMPARE_WAL = LINK_MBPS !== undefined || process.argv.includes('--compare-wal');
+
+/**
+ * The lab's inventory with every node reached through its end of the slow link. Host keys are
+ * still checked: the known_hosts entries are the hosts' own keys, under the proxies' names.
+ */
+async function slowLink(hosts) {
+  const inv = parse(readFileSync(INVENTORY, 'utf8'));
+  const keys = readFileSync(inv.ssh.knownHostsFile, 'utf8').trim().split('\n');
+  const known = [];
+  for (const i of hosts) {
+    const line = keys.find((l) => l.split(' ')[0] === hostIp(i));
+    if (!line)
+      throw new Error(`no known_hosts entry for ${hostIp(i)} in ${inv.ssh.knownHostsFile}`);
+    known.push(`[${linkIp(i)}]:${LINK_PORT} ${line.split(' ').slice(1).join(' ')}`);
+  }
+  writeFileSync(LINK_KNOWN_HOSTS, `${known.join('\n')}\n`, { mode: 0o600 });
+  inv.ssh = { ...inv.ssh, port: LINK_PORT, knownHostsFile: LINK_KNOWN_HOSTS };
+  for (const n of inv.nodes) {
+    const i = hosts.find((h) => hostIp(h) === n.host);
+    if (i === undefined) throw new Error(`node ${n.id}: no lab host at ${n.host}`);
+    n.ssh = `root@${linkIp(i)}`;
+  }
+  writeFileSync(LINK_INVENTORY, stringify(inv, { lineWidth: 0 }));
+  const bytesPerSec = (LINK_MBPS * 1e6) / 8;
+  const proxies = [];
+  for (const i of hosts)
+    proxies.push(
+      await startLinkProxy({
+        listen: { host: linkIp(i), port: LINK_PORT },
+        target: { host: hostIp(i), port: 22 },
+        bytesPerSec,
+      }),
+    );
+  return proxies;
+}
+
+/**
+ * raftroll, run as a user runs it. Not spawnSync: the slow link's proxies live in this
+ * process, and a blocked event loop would carry no byte.
+ */
+async function raftroll(inventory, tag, report, env = {}) {
+  const child = spawn(
+    'node',
+    [
+      'dist/cli.js',
+      'roll',
+      '--inventory',
+      inventory,
+      '--image-tag',
+      tag,
+      ...WAL_RULES,
+      '--stabilize',
+      STABILIZE,
+      '--json-report',
+      report,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
+  const code = await new Promise((r) => child.on('close', r));
+  if (code !== 0) throw new Error(`raftroll roll to ${tag} exited ${code}:\n${out}`);
+  return JSON.parse(readFileSync(report, 'utf8'));
+}
+
+const PHASES = ['guard', 'handover', 'stop', 'wal', 'start', 'catch-up'];
+
+/** Each node's time in each phase (ms), from the report's timeline: a phase lasts until the next. */
+function phaseTimes(report) {
+  return report.nodes.map((row) => {
+    const marks = report.timeline.filter((x) => x.node === row.node);
+    const ms = {};
+    for (let k = 0; k + 1 < marks.length; k++)
+      ms[marks[k].phase] = (ms[marks[k].phase] ?? 0) + marks[k + 1].atMs - marks[k].atMs;
+    return { row, ms };
+  });
+}
+
+function printPhases(title, report) {
+  console.log(
+    `\n${title}: per node, seconds in each phase (WAL: bytes read before / after the stop)`,
+  );
+  console.log(
+    `  node    ${PHASES.map((p) => p.padStart(9)).join('')}     down   WAL share  WAL bytes`,
+  );
+  for (const { row, ms } of phaseTimes(report)) {
+    const share = row.walMs !== undefined && row.downtimeMs ? row.walMs / row.downtimeMs : NaN;
+    console.log(
+      `  ${row.node.padEnd(6)}  ${PHASES.map((p) => ((ms[p] ?? 0) / 1000).toFixed(2).padStart(9)).join('')}  ${((row.downtimeMs ?? 0) / 1000).toFixed(2).padStart(7)}   ${(share * 100).toFixed(1).padStart(6)} %  ${row.walBytesReadBeforeStop ?? 0} / ${row.walBytesRead ?? 0}`,
+    );
+  }
+}
+
+/** The WAL step's share of all nodes' downtime, and its total. */
+function walShare(report) {
+  const wal = report.nodes.reduce((n, r) => n + (r.walMs ?? 0), 0);
+  const down = report.nodes.reduce((n, r) => n + (r.downtimeMs ?? 0), 0);
+  return { wal, down, share: down ? wal / down : NaN };
+}
+
 /** Per Raft group, where the engine has several: the longest stall of each. */
 const perGroup = (check) =>
   (check.groups ?? []).map((g) => `group ${g.group} ${g.longestStallMs} ms`).join(', ');
+let proxies = [];
 try {
   console.log('bringing the lab up...');
   lab('down');
   lab('up', '--engine', ENGINE);
+  let inventory = INVENTORY;
+  if (LINK_MBPS !== undefined) {
+    proxies = await slowLink([1, 2, 3]);
+    inventory = LINK_INVENTORY;
+    console.log(`every host reached over a ${LINK_MBPS} Mbit/s link (each way)`);
+  }
 
   console.log(`raftroll: roll a -> b under ${RATE} writes/s`);
   lab('load', 'start', '--rate', RATE);
   const t0 = Date.now();
-  sh([
-    'node',
-    'dist/cli.js',
-    'roll',
-    '--inventory',
-    INVENTORY,
-    '--image-tag',
-    'b',
-    ...WAL_RULES,
-    '--json-report',
-    REPORT,
-  ]);
+  const report = await raftroll(inventory, 'b', REPORT);
   const total = Date.now() - t0;
   lab('load', 'stop');
   const ours = JSON.parse(lab('load', 'check', '--json'));
-  const report = JSON.parse(readFileSync(REPORT, 'utf8'));
   const unavoidable = report.nodes.reduce((n, r) => n + (r.downtimeMs ?? 0), 0);
 
-  console.log(`naive: rm -f, run, wait for the port, sleep 2 s, b -> a under ${RATE} writes/s`);
+  let fullRead;
+  if (COMPARE_WAL) {
+    console.log(`raftroll, every WAL byte read after the stop: roll b -> a under ${RATE} writes/s`);
+    lab('load', 'start', '--rate', RATE);
+    fullRead = await raftroll(inventory, 'a', FULL_READ_REPORT, { RAFTROLL_WAL_FULL_READ: '1' });
+    lab('load', 'stop');
+    const check = JSON.parse(lab('load', 'check', '--json'));
+    if (check.lost !== 0) console.log(`  ${check.lost} acknowledged write(s) lost`);
+  }
+  const naiveTag = COMPARE_WAL ? 'b' : 'a';
+
+  console.log(
+    `naive: rm -f, run, wait for the port, sleep 2 s, to ${naiveTag} under ${RATE} writes/s`,
+  );
   lab('load', 'start', '--rate', RATE);
-  const naiveTotal = await naiveRollout('a');
+  const naiveTotal = await naiveRollout(naiveTag);
   await sleep(3000);
   lab('load', 'stop');
   const naive = JSON.parse(lab('load', 'check', '--json'));
@@ -115,6 +255,22 @@ try {
   console.log(
     `  ratio raftroll/naive            ${(ours.longestStallMs / naive.longestStallMs).toFixed(2)}   (target < 0.5, and raftroll under 1000 ms)`,
   );
+  printPhases('raftroll', report);
+  if (fullRead) {
+    printPhases('raftroll, every WAL byte after the stop', fullRead);
+    const after = walShare(report);
+    const before = walShare(fullRead);
+    console.log(`\nWAL step's share of downtime${LINK_MBPS ? ` over ${LINK_MBPS} Mbit/s` : ''}`);
+    console.log(
+      `  before (every byte after stop)  ${(before.share * 100).toFixed(1)} %  (${fmt(before.wal)} of ${fmt(before.down)})`,
+    );
+    console.log(
+      `  after (sealed read early)       ${(after.share * 100).toFixed(1)} %  (${fmt(after.wal)} of ${fmt(after.down)})`,
+    );
+    console.log(
+      `  ratio of WAL time after/before  ${(after.wal / before.wal).toFixed(3)}   ratio of shares ${(after.share / before.share).toFixed(3)}`,
+    );
+  }
   if (ours.groups?.length) {
     console.log('\nper Raft group: longest stall');
     console.log(`  raftroll                        ${perGroup(ours)}`);
@@ -132,5 +288,6 @@ try {
     }
   }
 } finally {
+  for (const p of proxies) await p.close();
   lab('down');
 }

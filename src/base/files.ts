@@ -30,6 +30,35 @@ export interface WalFiles {
    * ends or is closed, none of its chunks stays valid: their buffers go back to a shared pool.
    */
   read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array>;
+  /**
+   * Where bytes travel over a slow link: read a file that may end in a long run of zeros (the
+   * last segment) in ranges of at most this many bytes, so that no more than one range is
+   * fetched past the point where the reader stops. Unset: one stream per file.
+   */
+  readonly readWindow?: number;
+  /**
+   * The offset of the first non-zero byte in [start, end) of a file, or undefined when the
+   * range holds only zeros, found where the file lives so that the zeros need not travel.
+   * Unset when the place has no cheaper way than read().
+   */
+  firstNonZero?(path: string, start: number, end: number): Promise<number | undefined>;
+  /**
+   * Each named file's identity in dir (size, mtime and a fingerprint taken where the file
+   * lives), to tell later that a file is byte for byte what was read before. Files that do
+   * not exist are left out. Unset when the place cannot take one.
+   */
+  identify?(dir: string, names: readonly string[]): Promise<Map<string, FileIdentity>>;
+}
+
+export interface FileIdentity {
+  name: string;
+  size: number;
+  mtimeNs: string;
+  /**
+   * What any write through the file system changes and no call can set back (ctime, and the
+   * inode for a file replaced by another), or a checksum of the content.
+   */
+  fingerprint: string;
 }
 
 /** The writes a repair makes. Each call is durable (fsynced) when it returns. */

@@ -42,6 +42,10 @@ export interface NodeRow {
   handover: string;
   /** Bytes of WAL read from the host between the node's stop and its start. */
   walBytesRead?: number;
+  /** Bytes of WAL read from the host before the stop, while the node still served. */
+  walBytesReadBeforeStop?: number;
+  /** Milliseconds of the WAL step between the stop and the start (the part that is downtime). */
+  walMs?: number;
   /** From the stop to caught up, in milliseconds (the node's unavoidable time). */
   downtimeMs?: number;
   finalLag?: number;

@@ -71,7 +71,8 @@ export function progressLine(e: RolloutEvent, t0: number): string | undefined {
     case 'node-result': {
       const r = e.row;
       const down = r.downtimeMs !== undefined ? ` down ${(r.downtimeMs / 1000).toFixed(1)}s` : '';
-      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}, handover ${r.handover}${down}${r.finalLag !== undefined ? `, lag ${r.finalLag}` : ''}${r.message ? ` (${r.message})` : ''}`;
+      const read = walReadText(r);
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}${read ? ` (${read})` : ''}, handover ${r.handover}${down}${r.finalLag !== undefined ? `, lag ${r.finalLag}` : ''}${r.message ? ` (${r.message})` : ''}`;
     }
     case 'rollout-end':
       return `${at} ${e.result}${e.message ? `: ${e.message}` : ''}`;
@@ -83,6 +84,16 @@ export function progressLine(e: RolloutEvent, t0: number): string | undefined {
 }
 
 const MiB = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+
+/**
+ * What the WAL step read from the host, split at the stop: the part before it cost no
+ * downtime. Undefined when nothing was measured (a skipped node, a plan).
+ */
+export function walReadText(r: NodeRow): string | undefined {
+  if (r.walBytesRead === undefined && r.walBytesReadBeforeStop === undefined) return undefined;
+  const mib = (b: number | undefined) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
+  return `${mib(r.walBytesReadBeforeStop)} read before the stop, ${mib(r.walBytesRead)} after`;
+}
 
 /** The facts behind a finding, in one line: what the summary table shows next to the class. */
 export function factsLine(d: Diagnosis): string {

@@ -3,14 +3,27 @@
 
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
-import { caughtUp, type Thresholds } from './guards.js';
+import { caughtUp, perGroup, type Thresholds } from './guards.js';
 
 export interface CatchUpTimings extends Thresholds {
   startTimeoutMs: number;
   catchUpTimeoutMs: number;
+  /**
+   * A minimum time the node must stay caught up, on top of STABLE_SAMPLES; 0 for none. A
+   * user's own pause between nodes (ROLLING_DELAY_SECONDS) lands here.
+   */
   stabilizeMs: number;
   pollMs: number;
 }
+
+/**
+ * Consecutive observations that must find the node caught up and a follower of the leader
+ * that answers as the leader. One sample can catch a node that reached the leader's index once and then fell
+ * behind the live writes again, or that the leader has not yet heard from in this term;
+ * three, a poll apart each, show it keeping pace with the leader. This is the only minimum:
+ * a fixed sleep after that buys nothing the samples do not already show.
+ */
+export const STABLE_SAMPLES = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -31,6 +44,7 @@ export async function waitCaughtUp(
   },
 ): Promise<number> {
   let stableSince: number | undefined;
+  let samples = 0;
   let last = '';
   for (;;) {
     const views = await observe(session, session.inv.nodes);
@@ -44,13 +58,15 @@ export async function waitCaughtUp(
     }
     if (c && c.state.status === 'exited')
       throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? o.also?.(v);
+    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
     const now = Date.now();
     if (why === undefined) {
       stableSince ??= now;
-      if (now - stableSince >= t.stabilizeMs) return v.lag!;
+      samples++;
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag!;
     } else {
       stableSince = undefined;
+      samples = 0;
       last = why;
     }
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
@@ -58,6 +74,28 @@ export async function waitCaughtUp(
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1000)} s: ${last}`);
     await sleep(t.pollMs);
   }
+}
+
+/**
+ * In every Raft group, the leader's own status (in the same observation) is the leader this
+ * node follows, in the same term, and the node is its follower (or learner: a re-seed waits
+ * for a learner to catch up before promoting it). A node that leads a group itself is fine in
+ * that group. How far behind it may be is caughtUp's test.
+ */
+export function followsLeader(views: NodeView[], id: string): string | undefined {
+  for (const [group, gv] of perGroup(views)) {
+    const where = group === undefined ? '' : `Raft group ${group}: `;
+    const v = gv.find((x) => x.id === id);
+    const leader = gv.find((x) => x.raft?.role === 'leader');
+    if (!v?.raft) return `${where}no Raft status`;
+    if (!leader?.raft) return `${where}no node answers as the leader`;
+    if (leader.id === id) continue;
+    if (v.raft.leaderId !== leader.raft.id || v.raft.term !== leader.raft.term)
+      return `${where}follows ${v.raft.leaderId ?? 'no leader'} in term ${v.raft.term}, but ${leader.id} leads in term ${leader.raft.term}`;
+    if (v.raft.role !== 'follower' && v.raft.role !== 'learner')
+      return `${where}is ${v.raft.role}, not yet a follower of ${leader.id}`;
+  }
+  return undefined;
 }
 
 /** The wait for this node, with every observation kept for the next step to reuse. */

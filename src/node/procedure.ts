@@ -14,7 +14,7 @@ import { guardNode, leadsNow } from './guard.js';
 import { handover } from './handover.js';
 import { restartOriginal, rollback } from './rollback.js';
 import { stopNode } from './stop.js';
-import { checkWal } from './wal.js';
+import { checkWal, readBeforeStop } from './wal.js';
 
 export interface ReplaceOptions {
   /** A target that is already down may be worked on while peers are down too. */
@@ -35,6 +35,11 @@ export async function replaceNode(
   o: ReplaceOptions = {},
 ): Promise<NodeRow> {
   const allowDown = !!o.allowDownTarget;
+  // Before the guard, so that the time it takes does not stand between the guard's checks and
+  // the stop they allow.
+  const sealed = await readBeforeStop(ctx, (n) => {
+    row.walBytesReadBeforeStop = n;
+  });
   const wasDown = await guardNode(ctx, v, views, allowDown);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
 
@@ -50,10 +55,16 @@ export async function replaceNode(
 
   await journal(ctx, 'wal', specs);
   phase(ctx, 'wal');
+  const walFrom = Date.now();
   try {
-    row.wal = await checkWal(ctx, (n) => {
-      row.walBytesRead = n;
-    });
+    row.wal = await checkWal(
+      ctx,
+      (n) => {
+        row.walBytesRead = n;
+        row.walMs = Date.now() - walFrom;
+      },
+      sealed,
+    );
   } catch (e) {
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
     // lost connection) must not leave a healthy node down. A node that was down already stays

@@ -15,7 +15,8 @@ export const DEFAULT_THRESHOLDS: NodeThresholds = {
   stopGraceSeconds: 30,
   startTimeoutMs: 60_000,
   catchUpTimeoutMs: 300_000,
-  stabilizeMs: 3_000,
+  // Caught up in STABLE_SAMPLES observations in a row is the default test; no fixed window.
+  stabilizeMs: 0,
   handoverTimeoutMs: 30_000,
   leaderWaitMs: 30_000,
   pollMs: 250,

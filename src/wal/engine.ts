@@ -4,6 +4,7 @@ import { joinPath, type WalFiles, type WalWriter } from '../base/files.js';
 import {
   type DirReport,
   type EtcdVerdict,
+  type SealedPrefix,
   type Verdict,
   verifyDir,
   WalInputError,
@@ -97,14 +98,24 @@ export function summarize(path: string, rules: EtcdRules, dirs: DirReport[]): Pa
   };
 }
 
+/** `sealed`: what readSealed found before the stop; only what is unchanged is taken from it. */
 export async function verifyPath(
   files: WalFiles,
   path: string,
   rules: EtcdRules,
+  sealed: readonly SealedPrefix[] = [],
 ): Promise<PathReport> {
   const dirs = await walDirsOf(files, path);
   const reports: DirReport[] = [];
-  for (const d of dirs) reports.push(await verifyDir(files, d, rules));
+  for (const d of dirs)
+    reports.push(
+      await verifyDir(
+        files,
+        d,
+        rules,
+        sealed.find((p) => p.dir === d),
+      ),
+    );
   return summarize(path, rules, reports);
 }
 
@@ -117,9 +128,9 @@ export async function repairPath(
   files: WalWriter,
   path: string,
   rules: EtcdRules,
-  opts: { allowLossy?: boolean } = {},
+  opts: { allowLossy?: boolean; sealed?: readonly SealedPrefix[] } = {},
 ): Promise<RepairReport> {
-  const before = await verifyPath(files, path, rules);
+  const before = await verifyPath(files, path, rules, opts.sealed);
   const lossyOk: Verdict[] = ['torn-with-data-after', 'data-after-end'];
   const refused = before.dirs.filter(
     (d) => d.verdict === 'corrupt' || (lossyOk.includes(d.verdict) && !opts.allowLossy),
@@ -140,7 +151,7 @@ export async function repairPath(
     if (d.verdict === 'clean' || !cut) continue;
     actions.push(await repairOne(files, d, cut.segment, cut.truncateAt, d.verdict !== 'torn'));
   }
-  const after = actions.length > 0 ? await verifyPath(files, path, rules) : before;
+  const after = actions.length > 0 ? await verifyPath(files, path, rules, opts.sealed) : before;
   return { ...before, actions, after };
 }
 

@@ -7,7 +7,7 @@
 //   corrupt  anything else
 // On top of that, raftroll's own verdict refuses what etcd would "fix" by throwing data away.
 
-import { joinPath, type WalFiles } from '../base/files.js';
+import { type FileIdentity, joinPath, type WalFiles } from '../base/files.js';
 import { ByteCursor } from './cursor.js';
 import { decodeSegment, FRAME_BYTES, type SegmentEnd } from './decoder.js';
 import type { DecodeFailure } from './failure.js';
@@ -21,12 +21,12 @@ import {
 } from './loader.js';
 import { findSequenceGap, type SegmentName, selectSegments } from './names.js';
 import type { HardState } from './raftpb.js';
+import { readRanged, scanTailOf } from './ranges.js';
 import {
   addEntry,
   type EntryRange,
   MAX_RECORD_BYTES,
   parseRecordLike,
-  scanTail,
   type TailScan,
 } from './tail.js';
 import type { EtcdRules, EtcdVersion } from './versions.js';
@@ -99,6 +99,22 @@ export interface DirReport {
   };
   /** Identity of the last segment when it was read, so a repair can tell it did not change. */
   lastSegment?: { name: string; size: number; mtimeNs: string };
+  /** Whether the sealed segments were taken as verified earlier, and if not, why not. */
+  sealed?: { reused: number } | { reused: 0; why: string };
+}
+
+/**
+ * The sealed segments of a directory (every one but the last, which etcd no longer writes)
+ * as ReadAll left them: read earlier, while the node was still running.
+ */
+export interface SealedPrefix {
+  dir: string;
+  etcdVersion: EtcdVersion;
+  /** Each segment's identity, taken before it was read. */
+  segments: FileIdentity[];
+  /** ReadAll's state after the last of them. */
+  state: LoaderState;
+  hazards: Hazard[];
 }
 
 export class WalInputError extends Error {
@@ -115,11 +131,16 @@ interface Pass {
   tornRecord?: { recordLike: boolean; entryIndex: number | undefined };
 }
 
-/** Verifies one WAL directory. Reads only. */
+/**
+ * Verifies one WAL directory. Reads only. With `sealed`, the segments it covers are not read
+ * again when they are byte for byte what was read (same names, sizes, mtimes and on-host
+ * checksums); otherwise everything is read, so the verdict is never weaker.
+ */
 export async function verifyDir(
   files: WalFiles,
   dir: string,
   rules: EtcdRules,
+  sealed?: SealedPrefix,
 ): Promise<DirReport> {
   const entries = await files.list(dir);
   const { segments, ignored } = selectSegments(entries.map((e) => e.name));
@@ -209,37 +230,37 @@ export async function verifyDir(
     return report;
   }
 
-  // Pass 1: ReadAll from the first segment.
+  // Pass 1: ReadAll from the first segment, or from the first one not verified before.
+  const reuse = await sealedToReuse(files, dir, rules, segs, sealed);
+  // Said only where an earlier read was offered: a plain verify has nothing to report here.
+  if (sealed)
+    report.sealed = reuse.prefix
+      ? { reused: reuse.prefix.segments.length }
+      : { reused: 0, why: reuse.why };
   const start = Number(segs[0]!.seg.index);
-  const state = newLoaderState(start);
+  const state = reuse.prefix ? cloneLoaderState(reuse.prefix.state) : newLoaderState(start);
+  if (reuse.prefix) hazards.push(...reuse.prefix.hazards);
   let atLast: LoaderState | undefined;
   let pass: Pass | undefined;
-  for (let i = 0; i < segs.length; i++) {
+  for (let i = reuse.prefix?.segments.length ?? 0; i < segs.length; i++) {
     const s = segs[i]!;
-    const isLast = i === segs.length - 1;
-    if (isLast) atLast = cloneLoaderState(state);
-    const cursor = new ByteCursor(files.read(joinPath(dir, s.seg.name)));
-    try {
-      const end = await decodeSegment(cursor, s.size, isLast, state.decoder, rules, (rec) =>
-        readAllRecord(state, rec, rules),
-      );
-      if (end.kind === 'end' && end.reason === 'zero-frame' && !isLast) {
-        // etcd moves on to the next segment and never reads the rest of this one.
-        const t = await scanTail(cursor, end.offset, s.size, rules);
-        if (t.recordLike > 0) {
-          hazards.push({
-            kind: 'skipped-tail',
-            segment: s.seg.name,
-            offset: end.offset,
-            message: `${s.seg.name}: ${t.recordLike} record-like frame(s) after the end marker at offset ${end.offset} are never read by etcd`,
-          });
-        }
-      }
-      if (end.kind === 'fail' || isLast) {
+    const path = joinPath(dir, s.seg.name);
+    if (i < segs.length - 1) {
+      const end = await readSealedSegment(files, path, s.size, state, rules, hazards);
+      if (end.kind === 'fail') {
         pass = { end, segmentIndex: i };
-        if (isLast) await inspectTail(pass, cursor, s.size, rules);
         break;
       }
+      continue;
+    }
+    atLast = cloneLoaderState(state);
+    const cursor = new ByteCursor(readRanged(files, path, 0, s.size));
+    try {
+      const end = await decodeSegment(cursor, s.size, true, state.decoder, rules, (rec) =>
+        readAllRecord(state, rec, rules),
+      );
+      pass = { end, segmentIndex: i };
+      await inspectTail(pass, files, path, cursor, s.size, rules);
     } finally {
       await cursor.close();
     }
@@ -276,15 +297,91 @@ export async function verifyDir(
   return report;
 }
 
+/**
+ * ReadAll over a segment that is not the last: decoded to its end, continuing `state`. A
+ * zero length word ends it early for etcd, which never reads what follows; record-like data
+ * there is noted as a hazard.
+ */
+export async function readSealedSegment(
+  files: WalFiles,
+  path: string,
+  size: number,
+  state: LoaderState,
+  rules: EtcdRules,
+  hazards: Hazard[],
+): Promise<SegmentEnd> {
+  const cursor = new ByteCursor(files.read(path, 0, size));
+  try {
+    const end = await decodeSegment(cursor, size, false, state.decoder, rules, (rec) =>
+      readAllRecord(state, rec, rules),
+    );
+    if (end.kind === 'end' && end.reason === 'zero-frame') {
+      const t = await scanTailOf(files, path, cursor, end.offset, size, rules);
+      if (t.recordLike > 0) {
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        hazards.push({
+          kind: 'skipped-tail',
+          segment: name,
+          offset: end.offset,
+          message: `${name}: ${t.recordLike} record-like frame(s) after the end marker at offset ${end.offset} are never read by etcd`,
+        });
+      }
+    }
+    return end;
+  } finally {
+    await cursor.close();
+  }
+}
+
+/** The prefix to continue from, when every segment it covers is still exactly as it was read. */
+async function sealedToReuse(
+  files: WalFiles,
+  dir: string,
+  rules: EtcdRules,
+  segs: { seg: SegmentName; size: number }[],
+  sealed: SealedPrefix | undefined,
+): Promise<{ prefix?: SealedPrefix; why: string }> {
+  if (!sealed) return { why: 'no earlier read' };
+  const n = sealed.segments.length;
+  if (sealed.dir !== dir || sealed.etcdVersion !== rules.version)
+    return { why: 'the earlier read was of another directory or under other rules' };
+  if (!files.identify) return { why: `${files.where} cannot fingerprint files` };
+  for (let i = 0; i < Math.min(n, segs.length); i++) {
+    // A purged first segment changes where ReadAll starts, and so what it checks.
+    if (segs[i]!.seg.name !== sealed.segments[i]!.name)
+      return { why: `segment ${i} is now ${segs[i]!.seg.name}, was ${sealed.segments[i]!.name}` };
+  }
+  if (n === 0 || n >= segs.length)
+    return { why: `the earlier read covered ${n} segment(s) of ${segs.length}` };
+  const now = await files.identify(
+    dir,
+    sealed.segments.map((s) => s.name),
+  );
+  for (const was of sealed.segments) {
+    const is = now.get(was.name);
+    if (
+      !is ||
+      is.size !== was.size ||
+      is.mtimeNs !== was.mtimeNs ||
+      is.fingerprint !== was.fingerprint
+    )
+      return { why: `${was.name} changed since it was read` };
+  }
+  return { prefix: sealed, why: '' };
+}
+
 async function inspectTail(
   pass: Pass,
+  files: WalFiles,
+  path: string,
   cursor: ByteCursor,
   size: number,
   rules: EtcdRules,
 ): Promise<void> {
   const end = pass.end;
   if (end.kind === 'end') {
-    if (end.reason === 'zero-frame') pass.tail = await scanTail(cursor, end.offset, size, rules);
+    if (end.reason === 'zero-frame')
+      pass.tail = await scanTailOf(files, path, cursor, end.offset, size, rules);
     return;
   }
   const f = end.failure;
@@ -297,10 +394,10 @@ async function inspectTail(
       const rec = parseRecordLike(cursor.buf, cursor.pos, cursor.pos + extent, rules);
       pass.tornRecord = { recordLike: rec !== undefined, entryIndex: rec?.entryIndex };
     }
-    pass.tail = await scanTail(cursor, f.offset + extent, size, rules);
+    pass.tail = await scanTailOf(files, path, cursor, f.offset + extent, size, rules);
   } else {
     // The length word cannot be trusted: look for records anywhere after it.
-    pass.tail = await scanTail(cursor, f.offset + FRAME_BYTES, size, rules);
+    pass.tail = await scanTailOf(files, path, cursor, f.offset + FRAME_BYTES, size, rules);
   }
 }
 
@@ -339,7 +436,7 @@ async function judgeTorn(
   const lastPath = joinPath(dir, last.seg.name);
 
   // wal.Repair: only the last segment, with a fresh checksum.
-  const repairCursor = new ByteCursor(files.read(lastPath));
+  const repairCursor = new ByteCursor(readRanged(files, lastPath, 0, last.size));
   let repairEnd: SegmentEnd;
   try {
     const st = { crc: 0 };
@@ -365,7 +462,7 @@ async function judgeTorn(
   let secondOk = false;
   if (pass.segmentIndex === segs.length - 1 && truncateAt !== undefined) {
     const s = cloneLoaderState(atLast);
-    const cursor = new ByteCursor(files.read(lastPath, 0, truncateAt));
+    const cursor = new ByteCursor(readRanged(files, lastPath, 0, truncateAt));
     try {
       const end = await decodeSegment(cursor, truncateAt, true, s.decoder, rules, (rec) =>
         readAllRecord(s, rec, rules),

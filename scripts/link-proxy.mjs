@@ -1,0 +1,76 @@
+// A slow link for the lab: a TCP proxy that lets bytes through at a fixed rate in each
+// direction, shared by every connection through it, as one runner's uplink is. Put between
+// raftroll and a host's sshd, it shows what a deploy over Tailscale sees. ssh still checks the
+// host's own key: the proxy only carries bytes.
+
+import { createConnection, createServer } from 'node:net';
+
+/**
+ * One direction of the link: a chunk may go once the link has finished sending what came
+ * before it, and takes n / rate to send. The source is paused meanwhile, so TCP's own back
+ * pressure reaches the sender.
+ */
+function direction(bytesPerSec) {
+  let freeAt = 0;
+  return (from, to) => {
+    from.on('data', (chunk) => {
+      const now = Date.now();
+      freeAt = Math.max(freeAt, now) + (chunk.length * 1000) / bytesPerSec;
+      const wait = freeAt - now;
+      if (wait < 1) {
+        to.write(chunk);
+        return;
+      }
+      from.pause();
+      setTimeout(() => {
+        to.write(chunk);
+        from.resume();
+      }, wait);
+    });
+    // The last chunk may still be on its way: end only once the link has sent it.
+    from.on('end', () => setTimeout(() => to.end(), Math.max(0, freeAt - Date.now())));
+  };
+}
+
+/**
+ * Listens on listen.host:listen.port and carries each connection to target at bytesPerSec each
+ * way. Resolves once listening; close() stops it and cuts every connection.
+ */
+export async function startLinkProxy({ listen, target, bytesPerSec }) {
+  if (!(bytesPerSec > 0)) throw new Error(`link rate ${bytesPerSec} B/s: expected a positive rate`);
+  const up = direction(bytesPerSec);
+  const down = direction(bytesPerSec);
+  const sockets = new Set();
+  let carried = 0;
+  const server = createServer((client) => {
+    const server = createConnection(target.port, target.host);
+    for (const s of [client, server]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        server.destroy();
+      });
+    }
+    server.on('data', (d) => {
+      carried += d.length;
+    });
+    up(client, server);
+    down(server, client);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, resolve);
+  });
+  return {
+    /** Bytes carried from the target back to the client so far. */
+    get carried() {
+      return carried;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

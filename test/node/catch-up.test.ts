@@ -1,0 +1,132 @@
+// The wait after a start ends on evidence, not on a fixed sleep: STABLE_SAMPLES observations
+// in a row that find the node caught up and following the node that itself answers as the
+// leader, in the same term.
+
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NodeView } from '../../src/cluster/observe.js';
+import type { ClusterSession } from '../../src/cluster/session.js';
+import { followsLeader, STABLE_SAMPLES, waitCaughtUp } from '../../src/node/catch-up.js';
+
+const script: NodeView[][] = [];
+let observed = 0;
+vi.mock('../../src/cluster/observe.js', () => ({
+  observe: async () => {
+    observed++;
+    return script.length > 1 ? script.shift()! : script[0]!;
+  },
+}));
+
+const container = {
+  id: 'c',
+  name: 'etcd',
+  image: 'i',
+  imageId: 'x',
+  labels: {},
+  state: {
+    status: 'running',
+    running: true,
+    restarting: false,
+    oomKilled: false,
+    exitCode: 0,
+    startedAt: '',
+    finishedAt: '',
+  },
+  restartCount: 0,
+  restartPolicy: 'no',
+  memory: 0,
+  env: [],
+} as unknown as NodeView['container'];
+
+function node(id: string, o: { role?: string; leader?: string; term?: number; lag?: number }) {
+  return {
+    id,
+    ssh: id,
+    reachable: true,
+    container,
+    raft: {
+      id: `m-${id}`,
+      role: o.role ?? 'follower',
+      leaderId: o.leader === undefined ? 'm-n1' : o.leader,
+      term: o.term ?? 5,
+      commitIndex: 100,
+      appliedIndex: 100 - (o.lag ?? 0),
+      lastLogIndex: 100,
+    },
+    lag: o.lag ?? 0,
+  } as NodeView;
+}
+
+const healthy = () => [node('n1', { role: 'leader' }), node('n2', {}), node('n3', {})];
+const t = {
+  maxLag: 10,
+  startTimeoutMs: 60_000,
+  catchUpTimeoutMs: 60_000,
+  stabilizeMs: 0,
+  pollMs: 1,
+};
+const session = { inv: { nodes: [] } } as unknown as ClusterSession;
+
+beforeEach(() => {
+  script.length = 0;
+  observed = 0;
+});
+
+describe('waitCaughtUp', () => {
+  it('returns after STABLE_SAMPLES good observations in a row, with no fixed window', async () => {
+    script.push(healthy());
+    const t0 = Date.now();
+    expect(await waitCaughtUp(session, 'n2', t, { startedAt: t0 })).toBe(0);
+    expect(observed).toBe(STABLE_SAMPLES);
+    expect(Date.now() - t0).toBeLessThan(500);
+  });
+
+  it('starts counting again after a sample that finds the node behind', async () => {
+    const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];
+    script.push(healthy(), healthy(), behind, healthy());
+    await waitCaughtUp(session, 'n2', t, { startedAt: Date.now() });
+    expect(observed).toBe(3 + STABLE_SAMPLES);
+  });
+
+  it('keeps a minimum window when one is asked for', async () => {
+    script.push(healthy());
+    const t0 = Date.now();
+    await waitCaughtUp(session, 'n2', { ...t, stabilizeMs: 300, pollMs: 20 }, { startedAt: t0 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+  });
+
+  it('times out naming why, when the leader never counts the node as its follower', async () => {
+    script.push([node('n1', { role: 'leader', term: 6 }), node('n2', { term: 5 }), node('n3', {})]);
+    await expect(
+      waitCaughtUp(session, 'n2', { ...t, catchUpTimeoutMs: 50 }, { startedAt: Date.now() }),
+    ).rejects.toThrow(/not caught up after 0 s: follows m-n1 in term 5, but n1 leads in term 6/);
+  });
+});
+
+describe('followsLeader', () => {
+  it('accepts a follower of the answering leader, and the leader itself', () => {
+    expect(followsLeader(healthy(), 'n2')).toBeUndefined();
+    expect(followsLeader(healthy(), 'n1')).toBeUndefined();
+  });
+
+  it('accepts a learner (a re-seed waits for one to catch up), not a candidate', () => {
+    const learner = [
+      node('n1', { role: 'leader' }),
+      node('n2', { role: 'learner' }),
+      node('n3', {}),
+    ];
+    expect(followsLeader(learner, 'n2')).toBeUndefined();
+    const candidate = [
+      node('n1', { role: 'leader' }),
+      node('n2', { role: 'candidate' }),
+      node('n3', {}),
+    ];
+    expect(followsLeader(candidate, 'n2')).toMatch(/is candidate, not yet a follower of n1/);
+  });
+
+  it('refuses a node that follows someone else, or that no leader answers for', () => {
+    const other = [node('n1', { role: 'leader' }), node('n2', { leader: 'm-n3' }), node('n3', {})];
+    expect(followsLeader(other, 'n2')).toMatch(/follows m-n3 in term 5, but n1 leads/);
+    const none = [node('n1', {}), node('n2', {}), node('n3', {})];
+    expect(followsLeader(none, 'n2')).toMatch(/no node answers as the leader/);
+  });
+});
