@@ -57569,11 +57569,12 @@ function newLoaderState(startIndex) {
     records: 0,
     entryRecords: 0,
     snapshots: 0,
-    snapshotMatched: false
+    snapshotMatched: false,
+    snapshotRefs: []
   };
 }
 function cloneLoaderState(s) {
-  return { ...s, decoder: { ...s.decoder } };
+  return { ...s, decoder: { ...s.decoder }, snapshotRefs: [...s.snapshotRefs] };
 }
 function lastEntryIndex(s) {
   return s.entsLen > 0 ? s.startIndex + s.entsLen : void 0;
@@ -57634,6 +57635,7 @@ function readAllRecord(s, rec, rules) {
       );
       if (isFailure(snap)) return { kind: "panic", message: `unmarshal snapshot: ${snap.message}` };
       s.snapshots++;
+      s.snapshotRefs.push({ index: snap.index, term: snap.term });
       if (snap.index === s.startIndex) {
         s.startTerm ??= snap.term;
         if (snap.term !== s.startTerm) return { kind: "error", message: "wal: snapshot mismatch" };
@@ -57974,6 +57976,7 @@ async function verifyDir(files, dir, rules, sealed) {
   };
   report2.summary.hardState = state.hardState;
   report2.summary.snapshots = state.snapshots;
+  report2.snapshotRecords = { records: state.snapshotRefs, commit: state.hardState?.commit ?? 0 };
   const end = pass.end;
   const failedSeg = segs[pass.segmentIndex];
   if (end.kind === "end") {
@@ -60543,7 +60546,7 @@ async function checkSnapshotFiles(files, dir, record2) {
   out.files.push(fsmPath);
   return out;
 }
-async function checkSnapshots(files, walDir, rules) {
+async function checkSnapshots(files, walDir, rules, known) {
   const dir = parentOfWal(walDir);
   if (dir === void 0)
     return {
@@ -60553,7 +60556,7 @@ async function checkSnapshots(files, walDir, rules) {
       files: [],
       skipped: `${walDir} is not named "wal", so the snapshot directory beside it is unknown (etcd keeps member/wal and member/snap, elastickv <group>/wal and <group>/snap); its snapshots were not checked`
     };
-  const { records, commit } = await walSnapshotRecords(files, walDir, rules);
+  const { records, commit } = known ?? await walSnapshotRecords(files, walDir, rules);
   return checkSnapshotFiles(files, dir, startRecord(records, commit));
 }
 function parentOfWal(walDir) {
@@ -60755,10 +60758,11 @@ var ProtoStream = class {
 };
 
 // src/node/snapshots.ts
-async function checkNodeSnapshots(ctx, files) {
+async function checkNodeSnapshots(ctx, files, verified) {
   let sound = 0;
+  const known = new Map(verified.map((d) => [d.dir, d.snapshotRecords]));
   for (const dir of await walDirsOf(files, ctx.dataDir)) {
-    const c = await checkSnapshots(files, dir, ctx.rules);
+    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir));
     if (c.skipped) warn(ctx, c.skipped);
     if (!c.ok)
       throw new StepError(
@@ -60792,8 +60796,8 @@ async function readBeforeStop(ctx, read) {
 async function checkWal(ctx, read, sealed = []) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   try {
-    const verdict = await judge(ctx, files, fullRead() ? [] : sealed);
-    return verdict + await checkNodeSnapshots(ctx, files);
+    const { verdict, dirs } = await judge(ctx, files, fullRead() ? [] : sealed);
+    return verdict + await checkNodeSnapshots(ctx, files, dirs);
   } finally {
     read?.(files.bytesRead);
   }
@@ -60805,7 +60809,7 @@ async function judge(ctx, files, sealed) {
     if (d2.sealed && "why" in d2.sealed && sealed.some((p) => p.dir === d2.dir))
       warn(ctx, `${d2.dir}: ${d2.sealed.why}; its sealed segments were read again after the stop`);
   }
-  if (report2.verdict === "clean") return "clean";
+  if (report2.verdict === "clean") return { verdict: "clean", dirs: report2.dirs };
   if (report2.verdict === "torn") {
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== "clean") {
@@ -60823,7 +60827,10 @@ async function judge(ctx, files, sealed) {
       ctx,
       `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
     );
-    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
+    return {
+      verdict: `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`,
+      dirs: r.after.dirs
+    };
   }
   const d = report2.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
   const where2 = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;

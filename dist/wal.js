@@ -20663,11 +20663,12 @@ function newLoaderState(startIndex) {
     records: 0,
     entryRecords: 0,
     snapshots: 0,
-    snapshotMatched: false
+    snapshotMatched: false,
+    snapshotRefs: []
   };
 }
 function cloneLoaderState(s) {
-  return { ...s, decoder: { ...s.decoder } };
+  return { ...s, decoder: { ...s.decoder }, snapshotRefs: [...s.snapshotRefs] };
 }
 function lastEntryIndex(s) {
   return s.entsLen > 0 ? s.startIndex + s.entsLen : void 0;
@@ -20728,6 +20729,7 @@ function readAllRecord(s, rec, rules) {
       );
       if (isFailure(snap)) return { kind: "panic", message: `unmarshal snapshot: ${snap.message}` };
       s.snapshots++;
+      s.snapshotRefs.push({ index: snap.index, term: snap.term });
       if (snap.index === s.startIndex) {
         s.startTerm ??= snap.term;
         if (snap.term !== s.startTerm) return { kind: "error", message: "wal: snapshot mismatch" };
@@ -21068,6 +21070,7 @@ async function verifyDir(files, dir, rules, sealed) {
   };
   report.summary.hardState = state.hardState;
   report.summary.snapshots = state.snapshots;
+  report.snapshotRecords = { records: state.snapshotRefs, commit: state.hardState?.commit ?? 0 };
   const end = pass.end;
   const failedSeg = segs[pass.segmentIndex];
   if (end.kind === "end") {

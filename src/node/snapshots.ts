@@ -5,14 +5,21 @@
 import type { WalFiles } from '../base/files.js';
 import { walDirsOf } from '../wal/engine.js';
 import { checkSnapshots } from '../wal/snapshots.js';
+import type { DirReport } from '../wal/verify.js';
 import { type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
 
 /** Words for the report row ("" when no snapshot file was needed); throws StepError (wal). */
-export async function checkNodeSnapshots(ctx: NodeContext, files: WalFiles): Promise<string> {
+export async function checkNodeSnapshots(
+  ctx: NodeContext,
+  files: WalFiles,
+  /** The WAL directories as the WAL step last verified them (with their snapshot records). */
+  verified: readonly Pick<DirReport, 'dir' | 'snapshotRecords'>[],
+): Promise<string> {
   let sound = 0;
+  const known = new Map(verified.map((d) => [d.dir, d.snapshotRecords]));
   for (const dir of await walDirsOf(files, ctx.dataDir)) {
-    const c = await checkSnapshots(files, dir, ctx.rules);
+    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir));
     if (c.skipped) warn(ctx, c.skipped);
     if (!c.ok)
       throw new StepError(

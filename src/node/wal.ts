@@ -7,7 +7,7 @@
 import { HostFiles } from '../remote/host-files.js';
 import { repairPath, verifyPath } from '../wal/engine.js';
 import { readSealed } from '../wal/sealed.js';
-import type { SealedPrefix } from '../wal/verify.js';
+import type { DirReport, SealedPrefix } from '../wal/verify.js';
 import { type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
 import { checkNodeSnapshots } from './snapshots.js';
@@ -54,8 +54,8 @@ export async function checkWal(
 ): Promise<string> {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   try {
-    const verdict = await judge(ctx, files, fullRead() ? [] : sealed);
-    return verdict + (await checkNodeSnapshots(ctx, files));
+    const { verdict, dirs } = await judge(ctx, files, fullRead() ? [] : sealed);
+    return verdict + (await checkNodeSnapshots(ctx, files, dirs));
   } finally {
     read?.(files.bytesRead);
   }
@@ -65,7 +65,7 @@ async function judge(
   ctx: NodeContext,
   files: HostFiles,
   sealed: readonly SealedPrefix[],
-): Promise<string> {
+): Promise<{ verdict: string; dirs: DirReport[] }> {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules, sealed);
   for (const d of report.dirs) {
@@ -73,7 +73,7 @@ async function judge(
     if (d.sealed && 'why' in d.sealed && sealed.some((p) => p.dir === d.dir))
       warn(ctx, `${d.dir}: ${d.sealed.why}; its sealed segments were read again after the stop`);
   }
-  if (report.verdict === 'clean') return 'clean';
+  if (report.verdict === 'clean') return { verdict: 'clean', dirs: report.dirs };
   if (report.verdict === 'torn') {
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== 'clean') {
@@ -91,7 +91,10 @@ async function judge(
       ctx,
       `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`,
     );
-    return `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`;
+    return {
+      verdict: `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`,
+      dirs: r.after.dirs,
+    };
   }
   const d = report.dirs.find((x) => x.verdict !== 'clean' && x.verdict !== 'torn')!;
   const where = d.problem

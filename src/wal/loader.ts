@@ -11,6 +11,7 @@ import {
   decodeSnapshotRef,
   type HardState,
   isFailure,
+  type SnapshotRef,
 } from './raftpb.js';
 import type { EtcdRules } from './versions.js';
 
@@ -31,6 +32,8 @@ export interface LoaderState {
   entryRecords: number;
   snapshots: number;
   snapshotMatched: boolean;
+  /** Every snapshot record, in order: the snapshot check picks the one a node starts from. */
+  snapshotRefs: SnapshotRef[];
 }
 
 export function newLoaderState(startIndex: number): LoaderState {
@@ -46,11 +49,12 @@ export function newLoaderState(startIndex: number): LoaderState {
     entryRecords: 0,
     snapshots: 0,
     snapshotMatched: false,
+    snapshotRefs: [],
   };
 }
 
 export function cloneLoaderState(s: LoaderState): LoaderState {
-  return { ...s, decoder: { ...s.decoder } };
+  return { ...s, decoder: { ...s.decoder }, snapshotRefs: [...s.snapshotRefs] };
 }
 
 /** Index of the last entry ReadAll would return. */
@@ -124,6 +128,7 @@ export function readAllRecord(
       );
       if (isFailure(snap)) return { kind: 'panic', message: `unmarshal snapshot: ${snap.message}` };
       s.snapshots++;
+      s.snapshotRefs.push({ index: snap.index, term: snap.term });
       if (snap.index === s.startIndex) {
         // The loader's start snapshot comes from the snapshot directory, which a WAL check
         // cannot see; the first snapshot record at the start index stands in for it.

@@ -171,6 +171,8 @@ export async function checkSnapshots(
   files: WalFiles,
   walDir: string,
   rules: EtcdRules,
+  /** What the WAL's verification already read: given, the log is not read again. */
+  known?: { records: SnapshotRef[]; commit: number },
 ): Promise<SnapshotCheck> {
   const dir = parentOfWal(walDir);
   if (dir === undefined)
@@ -181,7 +183,7 @@ export async function checkSnapshots(
       files: [],
       skipped: `${walDir} is not named "wal", so the snapshot directory beside it is unknown (etcd keeps member/wal and member/snap, elastickv <group>/wal and <group>/snap); its snapshots were not checked`,
     };
-  const { records, commit } = await walSnapshotRecords(files, walDir, rules);
+  const { records, commit } = known ?? (await walSnapshotRecords(files, walDir, rules));
   return checkSnapshotFiles(files, dir, startRecord(records, commit));
 }
 

@@ -20,7 +20,7 @@ import {
   repairRecord,
 } from './loader.js';
 import { findSequenceGap, type SegmentName, selectSegments } from './names.js';
-import type { HardState } from './raftpb.js';
+import type { HardState, SnapshotRef } from './raftpb.js';
 import { readRanged, scanTailOf } from './ranges.js';
 import {
   addEntry,
@@ -101,6 +101,11 @@ export interface DirReport {
   lastSegment?: { name: string; size: number; mtimeNs: string };
   /** Whether the sealed segments were taken as verified earlier, and if not, why not. */
   sealed?: { reused: number } | { reused: 0; why: string };
+  /**
+   * The snapshot records the read found, in order, and the last hard state's commit: what the
+   * snapshot check needs, so that it does not read the log again.
+   */
+  snapshotRecords?: { records: SnapshotRef[]; commit: number };
 }
 
 /**
@@ -273,6 +278,7 @@ export async function verifyDir(
   };
   report.summary.hardState = state.hardState;
   report.summary.snapshots = state.snapshots;
+  report.snapshotRecords = { records: state.snapshotRefs, commit: state.hardState?.commit ?? 0 };
 
   const end = pass!.end;
   const failedSeg = segs[pass!.segmentIndex]!;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalFiles } from '../../src/remote/local-files.js';
 import { crc32cUpdate } from '../../src/wal/crc32c.js';
+import { verifyPath } from '../../src/wal/engine.js';
 import {
   checkSnapshotFiles,
   checkSnapshots,
@@ -112,6 +113,27 @@ describe('the snapshot a node starts from', () => {
     expect(startRecord(r.records, r.commit)).toEqual({ index: 12, term: 2 });
     // A record above the commit index was written before a crash lost its hard state.
     expect(startRecord(r.records, 10)).toEqual({ index: 6, term: 1 });
+  });
+
+  it("takes the records from the WAL's own verification, and then reads no WAL segment", async () => {
+    const g = elastickvGroup();
+    const report = await verifyPath(files, g.dir, rules);
+    const d = report.dirs[0]!;
+    expect(d.snapshotRecords).toEqual(await walSnapshotRecords(files, join(g.dir, 'wal'), rules));
+    const opened: string[] = [];
+    const counting = Object.create(files) as typeof files;
+    counting.read = (path: string, ...rest: unknown[]) => {
+      opened.push(path);
+      return (files.read as (...a: unknown[]) => AsyncIterable<Uint8Array>)(path, ...rest);
+    };
+    const c = await checkSnapshots(counting, d.dir, rules, d.snapshotRecords);
+    expect(c.ok).toBe(true);
+    expect(c.files).toEqual([g.snap, g.fsm]);
+    expect(opened.filter((p) => p.endsWith('.wal'))).toEqual([]);
+    // Without them, the check reads the log itself.
+    opened.length = 0;
+    await checkSnapshots(counting, d.dir, rules);
+    expect(opened.filter((p) => p.endsWith('.wal'))).toHaveLength(1);
   });
 
   it('passes when the snap file and the FSM snapshot it names are present and sound', async () => {
