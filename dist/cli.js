@@ -56615,8 +56615,8 @@ var OPTIONS = {
     flag: "stabilize",
     input: "stabilize-seconds",
     arg: "seconds",
-    description: "How long a node must stay caught up before the next one is touched.",
-    fallback: "3",
+    description: "An extra minimum time a node must stay caught up, on top of three caught-up samples in a row.",
+    fallback: "0",
     parse: numberRule({ min: 0, max: 3600 }, "seconds from 0 to 3600")
   },
   memory: {
@@ -63744,7 +63744,7 @@ async function planRows(run2, order, views, image, specOf, found) {
       `verify the WAL under ${dataDir} (repair only a torn tail)`,
       quoteCommand(renameContainer(spec.name, previousName(spec.name))),
       `${quoteCommand(runContainer(spec))}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
-      `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`
+      `wait until caught up (lag <= ${t.maxLag}) in three samples in a row${t.stabilizeMs ? `, and for at least ${t.stabilizeMs} ms` : ""}`
     ];
     const notes = [
       v.reachable ? "" : `unreachable: ${v.error}`,

@@ -53258,8 +53258,8 @@ function progressLine(e, t02) {
 var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
 function walReadText(r) {
   if (r.walBytesRead === void 0 && r.walBytesReadBeforeStop === void 0) return void 0;
-  const mib3 = (b) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
-  return `${mib3(r.walBytesReadBeforeStop)} read before the stop, ${mib3(r.walBytesRead)} after`;
+  const mib2 = (b) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
+  return `${mib2(r.walBytesReadBeforeStop)} read before the stop, ${mib2(r.walBytesRead)} after`;
 }
 function factsLine(d) {
   const f = d.facts;
@@ -78125,7 +78125,7 @@ async function planRows(run3, order, views, image, specOf, found) {
       `verify the WAL under ${dataDir} (repair only a torn tail)`,
       quoteCommand(renameContainer(spec.name, previousName(spec.name))),
       `${quoteCommand(runContainer(spec))}   # env: ${Object.keys(spec.env).join(", ") || "none"} (values from a root-only file)`,
-      `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`
+      `wait until caught up (lag <= ${t.maxLag}) in three samples in a row${t.stabilizeMs ? `, and for at least ${t.stabilizeMs} ms` : ""}`
     ];
     const notes = [
       v.reachable ? "" : `unreachable: ${v.error}`,
@@ -83388,12 +83388,11 @@ function escapeMarkdown(text2) {
 
 // src/actions/rollout-summary.ts
 var cell = (s) => escapeMarkdown(String(s ?? ""));
-var mib2 = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 var secs = (ms) => ms === void 0 ? "" : `${(ms / 1e3).toFixed(1)} s`;
 function rolloutSummaryMarkdown(r) {
   const head = `### raftroll ${r.dryRun ? "plan" : "rollout"} to ${cell(r.image)}: ${cell(r.result)}`;
   const rows = r.nodes.map(
-    (n) => `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} \u2192 ${cell(n.imageAfter)} | ${cell(n.wal)}${n.walBytesRead !== void 0 ? ` (${mib2(n.walBytesRead)} read)` : ""} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ""} |`
+    (n) => `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} \u2192 ${cell(n.imageAfter)} | ${cell(n.wal)}${walReadText(n) ? ` (${cell(walReadText(n))})` : ""} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ""} |`
   );
   const t = r.totals;
   return [
@@ -83580,8 +83579,8 @@ var OPTIONS = {
     flag: "stabilize",
     input: "stabilize-seconds",
     arg: "seconds",
-    description: "How long a node must stay caught up before the next one is touched.",
-    fallback: "3",
+    description: "An extra minimum time a node must stay caught up, on top of three caught-up samples in a row.",
+    fallback: "0",
     parse: numberRule({ min: 0, max: 3600 }, "seconds from 0 to 3600")
   },
   memory: {

@@ -4,19 +4,18 @@
 
 import type { Phase } from '../events/events.js';
 import { ganttMarkdown } from '../events/gantt.js';
-import type { RolloutReport } from '../events/report.js';
+import { type RolloutReport, walReadText } from '../events/report.js';
 import type { Cancelled } from './cancel.js';
 import { escapeMarkdown } from './markdown.js';
 
 const cell = (s: string | number | undefined) => escapeMarkdown(String(s ?? ''));
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 const secs = (ms: number | undefined) => (ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
 
 export function rolloutSummaryMarkdown(r: RolloutReport): string {
   const head = `### raftroll ${r.dryRun ? 'plan' : 'rollout'} to ${cell(r.image)}: ${cell(r.result)}`;
   const rows = r.nodes.map(
     (n) =>
-      `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} → ${cell(n.imageAfter)} | ${cell(n.wal)}${n.walBytesRead !== undefined ? ` (${mib(n.walBytesRead)} read)` : ''} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ''} |`,
+      `| ${cell(n.node)} | ${cell(n.roleBefore)} | ${cell(n.imageBefore)} → ${cell(n.imageAfter)} | ${cell(n.wal)}${walReadText(n) ? ` (${cell(walReadText(n))})` : ''} | ${cell(n.handover)} | ${secs(n.downtimeMs)} | ${cell(n.finalLag)} | ${cell(n.result)}${n.message ? `: ${cell(n.message)}` : ''} |`,
   );
   const t = r.totals;
   return [

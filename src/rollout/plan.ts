@@ -43,7 +43,7 @@ export async function planRows(
           `verify the WAL under ${dataDir} (repair only a torn tail)`,
           quoteCommand(docker.renameContainer(spec.name, previousName(spec.name))),
           `${quoteCommand(docker.runContainer(spec))}   # env: ${Object.keys(spec.env).join(', ') || 'none'} (values from a root-only file)`,
-          `wait until caught up (lag <= ${t.maxLag}) for ${t.stabilizeMs} ms`,
+          `wait until caught up (lag <= ${t.maxLag}) in three samples in a row${t.stabilizeMs ? `, and for at least ${t.stabilizeMs} ms` : ''}`,
         ];
     const notes = [
       v.reachable ? '' : `unreachable: ${v.error}`,

@@ -110,8 +110,9 @@ export const OPTIONS = {
     flag: 'stabilize',
     input: 'stabilize-seconds',
     arg: 'seconds',
-    description: 'How long a node must stay caught up before the next one is touched.',
-    fallback: '3',
+    description:
+      'An extra minimum time a node must stay caught up, on top of three caught-up samples in a row.',
+    fallback: '0',
     parse: numberRule({ min: 0, max: 3600 }, 'seconds from 0 to 3600'),
   },
   memory: {

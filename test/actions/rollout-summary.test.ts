@@ -82,4 +82,11 @@ describe('rolloutSummaryMarkdown', () => {
       '**Totals:** 0 updated, 0 skipped, 1 failed (0 rolled back) in 12.3 s.',
     );
   });
+
+  it('shows the WAL bytes read before and after the stop in the WAL cell', () => {
+    const md = rolloutSummaryMarkdown(
+      report({ walBytesReadBeforeStop: 64 * 2 ** 20, walBytesRead: 3 * 2 ** 19 }),
+    );
+    expect(md).toContain('clean (64.0 MiB read before the stop, 1.5 MiB after)');
+  });
 });
