@@ -21,6 +21,10 @@ import { parse, stringify } from 'yaml';
 import { docker, hostIp, labEngine, runNode } from '../build/lab/api.js';
 import { startLinkProxy } from './link-proxy.mjs';
 
+/** An endpoint's port: etcd's are URLs, elastickv's host:port. */
+const portOf = (endpoint) =>
+  Number(/^[a-z]+:\/\//.test(endpoint) ? new URL(endpoint).port : endpoint.split(':').at(-1));
+
 const ROOT = resolve(import.meta.dirname, '..');
 const INVENTORY = join(ROOT, '.lab/inventory.yml');
 const REPORT = join(ROOT, '.lab/bench-rollout-report.json');
@@ -62,7 +66,7 @@ async function naiveRollout(tag) {
   for (const i of hosts) {
     await docker(i, ['docker', 'rm', '-f', engine.container]);
     await runNode(engine, i, hosts, { image: engine.image(tag) });
-    while (!(await portOpen(hostIp(i), Number(new URL(engine.endpoint(i)).port)))) await sleep(200);
+    while (!(await portOpen(hostIp(i), portOf(engine.endpoint(i))))) await sleep(200);
     await sleep(2000); // the script's ROLLING_DELAY_SECONDS
   }
   return Date.now() - t;
