@@ -245,14 +245,16 @@ program
   .option('--memory <size>', 'oom: the tiny memory limit', '20m')
   .option(
     '--group <n>',
-    'torn-tail, corrupt: the Raft group whose WAL to damage (default: the first)',
+    'torn-tail, corrupt, corrupt-sealed: the Raft group whose WAL to damage (default: the first)',
   )
   .action(
     async (kind: string, node: string, o: { sector?: boolean; memory: string; group?: string }) => {
       const hosts = requireLab();
       const engine = labEngine();
-      if (o.group !== undefined && kind !== 'torn-tail' && kind !== 'corrupt')
-        throw new Error(`--group applies to torn-tail and corrupt only, not to ${kind}`);
+      if (o.group !== undefined && !['torn-tail', 'corrupt', 'corrupt-sealed'].includes(kind))
+        throw new Error(
+          `--group applies to torn-tail, corrupt and corrupt-sealed only, not to ${kind}`,
+        );
       const group = o.group === undefined ? undefined : Number(o.group);
       if (group !== undefined && !engine.groups.includes(group))
         throw new Error(
