@@ -84337,6 +84337,14 @@ async function run2() {
       payload: { image, nodes: s.nodes ?? inv.nodes.map((n) => n.id), engine: inv.engine }
     }) : void 0;
     await deployment?.status("in_progress", `rolling to ${image}`);
+    signal.addEventListener(
+      "abort",
+      () => void deployment?.status(
+        "error",
+        "cancelled: no further node is started; the job summary says where it stopped"
+      ),
+      { once: true }
+    );
     const result = await new Rollout(
       inv,
       session,

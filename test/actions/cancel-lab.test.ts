@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { runStep } from '../helpers/action-step.js';
+import { type FakeGithub, fakeGithub } from '../helpers/github-api.js';
 import { freshLab, LAB, lab, labContainer, ROOT, raftroll } from '../helpers/lab.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
 
@@ -20,8 +21,17 @@ const STABILIZE_SECONDS = '15';
 
 let inputs: Record<string, string>;
 let key: string;
+let github: FakeGithub;
 
-beforeAll(() => {
+beforeAll(async () => {
+  github = await fakeGithub();
+  github.environments.production = {
+    data: {
+      deployment_branch_policy: { protected_branches: false, custom_branch_policies: true },
+      protection_rules: [{ type: 'required_reviewers' }],
+    },
+    policies: [{ name: 'main', type: 'branch' }],
+  };
   freshLab();
   lab('load', 'start', '--rate', '50');
   // The inventory as a repository keeps it; the key and known_hosts come in as secrets.
@@ -34,11 +44,12 @@ beforeAll(() => {
     'known-hosts': readFileSync(join(LAB, 'ssh/known_hosts'), 'utf8'),
     'etcd-version': '3.4',
     'dry-run': 'false',
-    deployments: 'false',
+    token: 'gh-t0ken',
     'stabilize-seconds': STABILIZE_SECONDS,
   };
 }, 300_000);
-afterAll(() => {
+afterAll(async () => {
+  await github.close();
   lab('down');
   cleanupTmp();
 }, 120_000);
@@ -67,6 +78,9 @@ async function cancelledAt(tag: string, phase: string): Promise<Cancelled> {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/root',
     RUNNER_TEMP: dir,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'acme/kv',
+    GITHUB_SHA: 'c0ffee',
     ...files,
   };
   for (const [k, v] of Object.entries({ ...inputs, 'image-tag': tag }))
@@ -111,7 +125,13 @@ it.each(['wal', 'catch-up'])(
   'cancelled at %s: the summary and diagnose name the same node and phase, and remediate makes the cluster whole',
   async (phase) => {
     const tag = phase === 'wal' ? 'b' : 'a';
+    github.calls.length = 0;
     const c = await cancelledAt(tag, phase);
+    // The deployment does not stay in progress: the first signal marks it an error.
+    const states = github.calls
+      .filter((x) => x.method === 'POST' && x.path.endsWith('/statuses'))
+      .map((x) => x.body?.state);
+    expect(states.slice(0, 2), JSON.stringify(github.calls)).toEqual(['in_progress', 'error']);
     expect(c.node, c.stdout).toMatch(/^n\d$/);
     // Killed by the SIGKILL, or out on its own with a non-zero code before it came.
     expect(c.signal === 'SIGKILL' || (c.code !== null && c.code !== 0), c.stdout).toBe(true);

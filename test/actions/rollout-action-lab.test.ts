@@ -119,7 +119,7 @@ it('rolls a node for real, with a log group per node, a summary row, a timeline 
   expect(r.stdout).toContain('::group::node n1');
   expect(r.outputs.result).toBe('success');
   expect(r.summary).toMatch(
-    /\| n1 \| (leader|follower) \| raftroll-lab\/etcd:a → raftroll-lab\/etcd:b \| clean \(\d+\.\d MiB read\) \|/,
+    /\| n1 \| (leader|follower) \| raftroll-lab\/etcd:a → raftroll-lab\/etcd:b \| clean(; \d+ snapshot file\(s\) sound)? \(\d+\.\d MiB read before the stop, \d+\.\d MiB after\) \|/,
   );
   const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'));
   expect(report.nodes[0]).toMatchObject({ node: 'n1', result: 'updated' });

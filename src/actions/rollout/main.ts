@@ -54,6 +54,17 @@ export async function run(): Promise<void> {
         })
       : undefined;
     await deployment?.status('in_progress', `rolling to ${image}`);
+    // A cancelled run is usually killed before it ends: its deployment says so at the first
+    // signal, rather than staying in progress.
+    signal.addEventListener(
+      'abort',
+      () =>
+        void deployment?.status(
+          'error',
+          'cancelled: no further node is started; the job summary says where it stopped',
+        ),
+      { once: true },
+    );
     const result = await new Rollout(
       inv,
       session,
