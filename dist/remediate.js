@@ -73428,6 +73428,19 @@ function envFileText(env) {
 `).join("");
 }
 var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
+var sweepEnvFiles = (dir, minutes = 10) => [
+  "find",
+  dir,
+  "-maxdepth",
+  "1",
+  "-type",
+  "f",
+  "-name",
+  "raftroll-env.*",
+  "-mmin",
+  `+${minutes}`,
+  "-delete"
+];
 var writeStdinTo = (path4) => [
   "sh",
   "-c",
@@ -74381,6 +74394,8 @@ async function run(host, spec) {
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
+    const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
+    await host.run(sweepEnvFiles(dir), { allowFailure: true });
     await host.run(writeStdinTo(envFile), { input: text2 });
     const r = await host.run(runContainer(spec, envFile));
     return r.stdout.trim();

@@ -19,7 +19,8 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
 /**
  * Starts a container from a spec. Its environment goes into a file only the SSH user (root
  * under sudo) can read, written through stdin, handed to docker with --env-file and removed
- * afterwards: values stay out of argv and out of the docker client's own environment.
+ * afterwards: values stay out of argv and out of the docker client's own environment. Env files
+ * that a killed run left behind are removed on the way.
  */
 export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
   if (Object.keys(spec.env).length === 0)
@@ -30,6 +31,8 @@ export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
+    const dir = envFile.slice(0, envFile.lastIndexOf('/')) || '/';
+    await host.run(docker.sweepEnvFiles(dir), { allowFailure: true });
     await host.run(docker.writeStdinTo(envFile), { input: text });
     const r = await host.run(docker.runContainer(spec, envFile));
     return r.stdout.trim();

@@ -117,6 +117,24 @@ export function envFileText(env: Env): string {
 
 /** Creates an empty file only its owner can read (mktemp makes it 0600). */
 export const makeEnvFile = () => ['mktemp', '-t', 'raftroll-env.XXXXXXXXXX'];
+/**
+ * Removes env files older than `minutes` from `dir`: a run killed between creating one and
+ * removing it (a cancelled workflow's SIGKILL) leaves it behind. A live one is needed for
+ * seconds only, so an old one belongs to no run.
+ */
+export const sweepEnvFiles = (dir: string, minutes = 10) => [
+  'find',
+  dir,
+  '-maxdepth',
+  '1',
+  '-type',
+  'f',
+  '-name',
+  'raftroll-env.*',
+  '-mmin',
+  `+${minutes}`,
+  '-delete',
+];
 /** Writes stdin into an existing file (the values travel on stdin, not in argv). */
 export const writeStdinTo = (path: string) => [
   'sh',

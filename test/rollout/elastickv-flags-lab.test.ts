@@ -26,8 +26,11 @@ beforeAll(() => {
   lab('down');
   lab('up', '--engine', 'elastickv', '--groups', '3');
   const inv = parse(readFileSync(INVENTORY, 'utf8'));
-  // The script's own argument list (the preset) instead of the lab's explicit one.
+  // The script's own argument list (the preset) instead of the lab's explicit one. The preset
+  // names one group; the lab runs three, so the inventory lists them (their WAL directories are
+  // checked, and a group it left out would be warned about).
   delete inv.container.args;
+  inv.groups = [1, 2, 3].map((id) => ({ id, port: 39100 + id }));
   inv.elastickv = {
     s3: { credentialsFile: S3, region: 'eu-west-1' },
     sqs: { enabled: true, credentialsFile: SQS },

@@ -28,7 +28,17 @@ it('starts exactly the memory limit, env and labels asked for, values full of sh
     args: ['--version'],
   };
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  // What a killed run leaves: an env file from 20 minutes ago goes, one just written stays.
+  await host.run(['touch', '-d', '20 minutes ago', '/tmp/raftroll-env.killedrun01']);
+  await host.run(['touch', '/tmp/raftroll-env.liverun0001']);
   await containers.run(host, spec);
+  expect(
+    (await host.run(['ls', '/tmp/raftroll-env.killedrun01'], { allowFailure: true })).code,
+  ).not.toBe(0);
+  expect(
+    (await host.run(['ls', '/tmp/raftroll-env.liverun0001'], { allowFailure: true })).code,
+  ).toBe(0);
+  await host.run(['rm', '-f', '--', '/tmp/raftroll-env.liverun0001']);
   const c = await containers.inspect(host, spec.name);
   expect(c).toBeDefined();
   expect(c!.memory).toBe(300 * 1024 * 1024);
