@@ -52665,7 +52665,6 @@ var actionsSpawner = {
 };
 
 // src/actions/rollout/main.ts
-import { writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 
 // node_modules/@actions/core/lib/command.js
@@ -73863,26 +73862,6 @@ function withTag(image, tag) {
   return `${repo}:${tag}`;
 }
 
-// src/node/thresholds.ts
-var DEFAULT_THRESHOLDS = {
-  maxLag: 1e3,
-  stopGraceSeconds: 30,
-  startTimeoutMs: 6e4,
-  catchUpTimeoutMs: 3e5,
-  // Caught up in STABLE_SAMPLES observations in a row is the default test; no fixed window.
-  stabilizeMs: 0,
-  handoverTimeoutMs: 3e4,
-  leaderWaitMs: 3e4,
-  pollMs: 250
-};
-function stopGraceOf(inv, given) {
-  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
-}
-function startTimeoutMsOf(inv, givenSeconds) {
-  if (givenSeconds !== void 0) return givenSeconds * 1e3;
-  return inv.engine === "elastickv" ? 3e5 : DEFAULT_THRESHOLDS.startTimeoutMs;
-}
-
 // src/cluster/lock.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { hostname as hostname4, userInfo } from "node:os";
@@ -75153,6 +75132,26 @@ function catchUp(ctx, startedAt, baselineRestarts = 0) {
     baselineRestarts,
     onViews: (views) => ctx.views.remember(views)
   });
+}
+
+// src/node/thresholds.ts
+var DEFAULT_THRESHOLDS = {
+  maxLag: 1e3,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 6e4,
+  catchUpTimeoutMs: 3e5,
+  // Caught up in STABLE_SAMPLES observations in a row is the default test; no fixed window.
+  stabilizeMs: 0,
+  handoverTimeoutMs: 3e4,
+  leaderWaitMs: 3e4,
+  pollMs: 250
+};
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
+function startTimeoutMsOf(inv, givenSeconds) {
+  if (givenSeconds !== void 0) return givenSeconds * 1e3;
+  return inv.engine === "elastickv" ? 3e5 : DEFAULT_THRESHOLDS.startTimeoutMs;
 }
 
 // src/node/guard.ts
@@ -83727,9 +83726,6 @@ function readSettings() {
   };
 }
 
-// src/actions/rollout/membership.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
-
 // src/remediate/reseed-steps.ts
 var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
@@ -84276,6 +84272,29 @@ async function changeMembership(session, change2, o) {
   }
 }
 
+// src/actions/rollout/run-parts.ts
+import { writeFile as writeFile3 } from "node:fs/promises";
+function thresholdsOf(inv, s) {
+  return {
+    ...DEFAULT_THRESHOLDS,
+    maxLag: s.maxLag,
+    stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
+    startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
+    catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
+    stabilizeMs: s.stabilizeSeconds * 1e3
+  };
+}
+async function publishReport(s, report) {
+  await writeFile3(s.reportPath, `${JSON.stringify(report, null, 2)}
+`, { mode: 384 });
+  setOutput("result", report.result);
+  setOutput("updated", String(report.totals.updated));
+  setOutput("skipped", String(report.totals.skipped));
+  setOutput("failed", String(report.totals.failed + report.totals.rolledBack));
+  setOutput("report", s.reportPath);
+  await summary.addRaw(rolloutSummaryMarkdown(report), true).write({ overwrite: true });
+}
+
 // src/actions/rollout/membership.ts
 function membershipPlan(inv, s) {
   if (s.dryRun)
@@ -84292,25 +84311,10 @@ async function runMembershipMode(inv, change2, s, session, events2) {
     image,
     overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
     etcdVersion: walRulesVersion(inv, s.etcdVersion),
-    thresholds: {
-      ...DEFAULT_THRESHOLDS,
-      maxLag: s.maxLag,
-      stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
-      startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
-      catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
-      stabilizeMs: s.stabilizeSeconds * 1e3
-    },
+    thresholds: thresholdsOf(inv, s),
     events: events2
   });
-  const report = { ...buildReport(events2.log), outcome: r.outcome };
-  await writeFile3(s.reportPath, `${JSON.stringify(report, null, 2)}
-`, { mode: 384 });
-  setOutput("result", report.result);
-  setOutput("updated", String(report.totals.updated));
-  setOutput("skipped", String(report.totals.skipped));
-  setOutput("failed", String(report.totals.failed + report.totals.rolledBack));
-  setOutput("report", s.reportPath);
-  await summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+  await publishReport(s, { ...buildReport(events2.log), outcome: r.outcome });
   if (r.outcome === "refused" || r.outcome === "failed") {
     error(r.message, { title: `raftroll: ${s.mode} ${s.node} ${r.outcome}` });
     process.exitCode = 1;
@@ -84370,26 +84374,12 @@ async function run2() {
         overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
         etcdVersion: walRulesVersion(inv, s.etcdVersion),
         signal,
-        thresholds: {
-          ...DEFAULT_THRESHOLDS,
-          maxLag: s.maxLag,
-          stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
-          startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
-          catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1e3,
-          stabilizeMs: s.stabilizeSeconds * 1e3
-        }
+        thresholds: thresholdsOf(inv, s)
       },
       events2
     ).run();
     const report = buildReport(events2.log);
-    await writeFile4(s.reportPath, `${JSON.stringify(report, null, 2)}
-`, { mode: 384 });
-    setOutput("result", report.result);
-    setOutput("updated", String(report.totals.updated));
-    setOutput("skipped", String(report.totals.skipped));
-    setOutput("failed", String(report.totals.failed + report.totals.rolledBack));
-    setOutput("report", s.reportPath);
-    await summary.addRaw(rolloutSummaryMarkdown(report), true).write({ overwrite: true });
+    await publishReport(s, report);
     if (deployment) {
       const end = deploymentOutcome(report);
       await deployment.status(end.state, end.description);

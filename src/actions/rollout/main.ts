@@ -1,7 +1,6 @@
 // The rollout action: read inputs, run the same engine as `raftroll roll`, and render its events
 // as log groups, annotations, outputs and a job summary.
 
-import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import type { ClusterSession } from '../../cluster/session.js';
@@ -9,7 +8,6 @@ import { Events } from '../../events/events.js';
 import { buildReport } from '../../events/report.js';
 import { walRulesVersion } from '../../inventory/load.js';
 import { withTag } from '../../node/spec.js';
-import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
 import { Rollout } from '../../rollout/rollout.js';
 import { cancelSignal } from '../cancel.js';
 import { guardEnvironment } from '../github/branch-policy.js';
@@ -17,9 +15,10 @@ import { repoOf } from '../github/client.js';
 import { DeploymentRecord, deploymentOutcome } from '../github/deployment.js';
 import { inventoryFromInput } from '../inventory-input.js';
 import { logEvents, openSession } from '../job-log.js';
-import { cancelledSummaryMarkdown, rolloutSummaryMarkdown } from '../rollout-summary.js';
+import { cancelledSummaryMarkdown } from '../rollout-summary.js';
 import { readSettings } from './inputs.js';
 import { membershipPlan, runMembershipMode } from './membership.js';
+import { publishReport, thresholdsOf } from './run-parts.js';
 
 export async function run(): Promise<void> {
   let session: ClusterSession | undefined;
@@ -75,26 +74,13 @@ export async function run(): Promise<void> {
         overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
         etcdVersion: walRulesVersion(inv, s.etcdVersion),
         signal,
-        thresholds: {
-          ...DEFAULT_THRESHOLDS,
-          maxLag: s.maxLag,
-          stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
-          startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
-          catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
-          stabilizeMs: s.stabilizeSeconds * 1000,
-        },
+        thresholds: thresholdsOf(inv, s),
       },
       events,
     ).run();
     const report = buildReport(events.log);
-    await writeFile(s.reportPath, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
-    core.setOutput('result', report.result);
-    core.setOutput('updated', String(report.totals.updated));
-    core.setOutput('skipped', String(report.totals.skipped));
-    core.setOutput('failed', String(report.totals.failed + report.totals.rolledBack));
-    core.setOutput('report', s.reportPath);
-    // Overwrites what a cancel wrote while the run went on.
-    await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write({ overwrite: true });
+    // Overwrites the summary a cancel wrote while the run went on.
+    await publishReport(s, report);
     if (deployment) {
       const end = deploymentOutcome(report);
       await deployment.status(end.state, end.description);

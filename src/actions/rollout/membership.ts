@@ -1,7 +1,6 @@
 // The rollout action's join and replace modes: the same run as `raftroll join` and `raftroll
 // replace`, its events rendered as the roll's are.
 
-import { writeFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import type { ClusterSession } from '../../cluster/session.js';
 import type { Events } from '../../events/events.js';
@@ -14,9 +13,8 @@ import {
   movedInventory,
 } from '../../membership/run.js';
 import { withTag } from '../../node/spec.js';
-import { DEFAULT_THRESHOLDS, startTimeoutMsOf, stopGraceOf } from '../../node/thresholds.js';
-import { rolloutSummaryMarkdown } from '../rollout-summary.js';
 import type { RolloutSettings } from './inputs.js';
+import { publishReport, thresholdsOf } from './run-parts.js';
 
 /** The inventory the run works on (replace: the node on its new host) and the change. */
 export function membershipPlan(
@@ -45,24 +43,10 @@ export async function runMembershipMode(
     image,
     overrides: { memory: s.memory, defaultEnv: s.defaultEnv, extraEnv: s.extraEnv },
     etcdVersion: walRulesVersion(inv, s.etcdVersion),
-    thresholds: {
-      ...DEFAULT_THRESHOLDS,
-      maxLag: s.maxLag,
-      stopGraceSeconds: stopGraceOf(inv, s.stopGraceSeconds),
-      startTimeoutMs: startTimeoutMsOf(inv, s.startTimeoutSeconds),
-      catchUpTimeoutMs: s.catchUpTimeoutSeconds * 1000,
-      stabilizeMs: s.stabilizeSeconds * 1000,
-    },
+    thresholds: thresholdsOf(inv, s),
     events,
   });
-  const report = { ...buildReport(events.log), outcome: r.outcome };
-  await writeFile(s.reportPath, `${JSON.stringify(report, null, 2)}\n`, { mode: 0o600 });
-  core.setOutput('result', report.result);
-  core.setOutput('updated', String(report.totals.updated));
-  core.setOutput('skipped', String(report.totals.skipped));
-  core.setOutput('failed', String(report.totals.failed + report.totals.rolledBack));
-  core.setOutput('report', s.reportPath);
-  await core.summary.addRaw(rolloutSummaryMarkdown(report), true).write();
+  await publishReport(s, { ...buildReport(events.log), outcome: r.outcome });
   if (r.outcome === 'refused' || r.outcome === 'failed') {
     core.error(r.message, { title: `raftroll: ${s.mode} ${s.node} ${r.outcome}` });
     process.exitCode = 1;
