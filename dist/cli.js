@@ -58626,7 +58626,9 @@ function contextFor(inv, node2) {
     ports: p,
     vars: node2.vars ?? {},
     initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
-    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(","),
+    // elastickv's single-group member list (--raftBootstrapMembers, --raftJoinMembers).
+    raftMembers: inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",")
   };
 }
 function elastickvOf(inv) {
@@ -58680,25 +58682,6 @@ function nodeSpec(inv, node2, o = {}) {
     });
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
-}
-function joiningSpec(engine, spec) {
-  const args = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k];
-    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes("=")) k++;
-      continue;
-    }
-    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
-  const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
-  return out;
 }
 
 // src/inventory/groups.ts
@@ -58775,6 +58758,10 @@ function nodeGroups(inv) {
   }
   cache.set(inv, out);
   return out;
+}
+function groupIds(inv) {
+  const first = nodeGroups(inv).values().next().value;
+  return (first ?? []).map((g) => g.id);
 }
 function flagValue(args, name) {
   const re = new RegExp(`^--?${name}(?:=(.*))?$`);
@@ -59638,57 +59625,69 @@ async function observe(session, nodes) {
   return views;
 }
 
-// src/node/spec.ts
-var PREVIOUS_SUFFIX = ".raftroll-prev";
-var ASIDE_SUFFIX = ".raftroll-reseed-";
-var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
-function withPrevious(spec, previous) {
-  if (!previous) return spec;
-  const labels = {
-    ...spec.labels,
-    [LABEL.previousImage]: previous.imageId
-  };
-  const fp = previous.labels[LABEL.fingerprint];
-  if (fp) labels[LABEL.previousFingerprint] = fp;
-  return { ...spec, labels };
+// src/inventory/joining.ts
+function initialCluster(members2, id, address) {
+  const used = /* @__PURE__ */ new Set([id]);
+  const entries3 = [`${id}=${address}`];
+  for (const m of members2) {
+    if (m.address === address) continue;
+    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
+    while (used.has(name)) name = `${name}-${m.id}`;
+    used.add(name);
+    entries3.push(`${name}=${m.address}`);
+  }
+  return entries3.join(",");
 }
-function withTag(image, tag) {
-  const at = image.indexOf("@");
-  const base = at >= 0 ? image.slice(0, at) : image;
-  const slash = base.lastIndexOf("/");
-  const colon = base.lastIndexOf(":");
-  const repo = colon > slash ? base.slice(0, colon) : base;
-  return `${repo}:${tag}`;
+function joinMembers(members2, id, address) {
+  const others = members2.filter((m) => m.id !== id && m.address !== address);
+  return [`${id}=${address}`, ...others.map((m) => `${m.id}=${m.address}`)].join(",");
 }
-
-// src/node/context.ts
-function nodeContext(run2, id, spec) {
-  const inv = run2.session.inv;
-  const node2 = inv.nodes.find((n) => n.id === id);
-  if (!node2) throw new Error(`node "${id}" is not in the inventory`);
-  return {
-    ...run2,
-    id,
-    node: node2,
-    host: run2.session.host(node2),
-    name: inv.container.name,
-    prevName: previousName(inv.container.name),
-    dataDir: inv.container.dataDir,
-    spec
-  };
+var FOUNDING = {
+  etcd: [
+    ["initial-cluster-state", true],
+    ["initial-cluster", true]
+  ],
+  // Go's flag package never takes a separate value for a boolean flag.
+  elastickv: [
+    ["raftBootstrap", false],
+    ["raftBootstrapMembers", true],
+    ["raftGroupPeers", true],
+    ["raftJoinAsLearner", false],
+    ["raftJoinMembers", true]
+  ]
+};
+function without(args, flags) {
+  const out = [];
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    const m = /^--?([^=]+)(=.*)?$/.exec(a);
+    const hit = m && flags.find(([f]) => f === m[1]);
+    if (hit) {
+      if (hit[1] && m[2] === void 0) k++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }
-function phase(ctx, p, detail) {
-  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
+function joinRefusal(engine, groupIds2) {
+  if (engine === "elastickv" && groupIds2.length > 1)
+    return `the node runs ${groupIds2.length} Raft groups (${groupIds2.join(",")}), and elastickv lets a fresh node join only a single-group cluster (its --raftJoinMembers requires exactly one Raft group, and --raftGroupPeers would found new groups): there is no safe way to add it empty. Restore its data from a member's backup, or run the cluster with one group`;
+  return void 0;
 }
-function warn(ctx, message) {
-  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
-}
-function specRef(ctx, c) {
-  const fingerprint2 = c.labels[LABEL.fingerprint];
-  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
-}
-async function journal(ctx, p, more = {}) {
-  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
+function joiningSpec(inv, spec, members2, id, address) {
+  const args = without(spec.args, FOUNDING[inv.engine]);
+  if (inv.engine === "etcd")
+    args.push(
+      "--initial-cluster",
+      initialCluster(members2, id, address),
+      "--initial-cluster-state",
+      "existing"
+    );
+  else args.push("--raftJoinAsLearner", "--raftJoinMembers", joinMembers(members2, id, address));
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL.fingerprint] = fingerprint(out);
+  return out;
 }
 
 // src/node/errors.ts
@@ -59849,6 +59848,59 @@ function membershipGuard(members2, nodes) {
   if (!unknown2.length) return void 0;
   const list2 = unknown2.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
   return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+}
+
+// src/node/spec.ts
+var PREVIOUS_SUFFIX = ".raftroll-prev";
+var ASIDE_SUFFIX = ".raftroll-reseed-";
+var previousName = (name) => `${name}${PREVIOUS_SUFFIX}`;
+function withPrevious(spec, previous) {
+  if (!previous) return spec;
+  const labels = {
+    ...spec.labels,
+    [LABEL.previousImage]: previous.imageId
+  };
+  const fp = previous.labels[LABEL.fingerprint];
+  if (fp) labels[LABEL.previousFingerprint] = fp;
+  return { ...spec, labels };
+}
+function withTag(image, tag) {
+  const at = image.indexOf("@");
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf("/");
+  const colon = base.lastIndexOf(":");
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${tag}`;
+}
+
+// src/node/context.ts
+function nodeContext(run2, id, spec) {
+  const inv = run2.session.inv;
+  const node2 = inv.nodes.find((n) => n.id === id);
+  if (!node2) throw new Error(`node "${id}" is not in the inventory`);
+  return {
+    ...run2,
+    id,
+    node: node2,
+    host: run2.session.host(node2),
+    name: inv.container.name,
+    prevName: previousName(inv.container.name),
+    dataDir: inv.container.dataDir,
+    spec
+  };
+}
+function phase(ctx, p, detail) {
+  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
+}
+function warn(ctx, message) {
+  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
+}
+function specRef(ctx, c) {
+  const fingerprint2 = c.labels[LABEL.fingerprint];
+  return { name: ctx.name, image: c.image, ...fingerprint2 ? { fingerprint: fingerprint2 } : {} };
+}
+async function journal(ctx, p, more = {}) {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
 }
 
 // src/node/catch-up.ts
@@ -61026,6 +61078,22 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   return row;
 }
 
+// src/node/redeploy.ts
+async function redeployAsMember(run2, id, spec, roleBefore) {
+  const views = await run2.views.get();
+  const v = views.find((x) => x.id === id);
+  const row = {
+    node: id,
+    result: "updated",
+    roleBefore,
+    imageBefore: v.container?.image ?? "none",
+    imageAfter: spec.image,
+    wal: "not checked",
+    handover: "not needed"
+  };
+  return replaceNode(nodeContext(run2, id, spec), v, views, row);
+}
+
 // src/node/views.ts
 var ClusterViews = class {
   constructor(session) {
@@ -61118,14 +61186,14 @@ var ADD_LEARNER = {
     );
   }
 };
+var ownSpec = (r) => nodeSpec(r.session.inv, r.node, { image: r.image });
 var START_EMPTY = {
   phase: "start empty",
   run: async (r) => {
     const inv = r.session.inv;
-    await run(
-      r.host,
-      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
-    );
+    const members2 = await (await leader(r.session)).members();
+    r.joinSpec = joiningSpec(inv, ownSpec(r), members2, r.id, r.address);
+    await run(r.host, r.joinSpec);
     r.p.started = true;
   }
 };
@@ -61203,13 +61271,31 @@ var STEPS = [
   START_EMPTY,
   CATCH_UP_AS_LEARNER,
   PROMOTE,
-  CATCH_UP_AS_VOTER
+  CATCH_UP_AS_VOTER,
+  {
+    // The joining flags are for joining only (elastickv raises an alarm when a voter still
+    // carries --raftJoinAsLearner): the member goes on as every member runs.
+    phase: "redeploy with its own flags",
+    when: (r) => !!r.joinSpec && ownSpec(r).labels[LABEL.fingerprint] !== r.joinSpec.labels[LABEL.fingerprint],
+    run: async (r) => {
+      const run2 = {
+        session: r.session,
+        t: r.t,
+        rules: r.rules,
+        events: r.events,
+        views: new ClusterViews(r.session)
+      };
+      r.redeployed = await redeployAsMember(run2, r.id, ownSpec(r), "reseeded");
+    }
+  }
 ];
 
 // src/remediate/reseed.ts
 function peerAddress(session, host) {
   const p = session.inv.ports;
-  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+  if (session.inv.engine === "etcd") return `http://${host}:${p.peer}`;
+  const [only] = session.groups(session.inv.nodes[0]);
+  return `${host}:${only?.port ?? p.admin}`;
 }
 function stateOf(id, p, prev, address, dataDir) {
   const parts = [];
@@ -61266,10 +61352,8 @@ async function reseed(session, id, o) {
       message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
     };
   };
-  if (session.inv.engine === "elastickv")
-    return refused(
-      "an elastickv node is not re-seeded yet: its membership is per Raft group and a wiped node must start with --raftJoinAsLearner and --raftJoinMembers. Remove the member from every group, move its data directory aside, and join it back as a learner by hand"
-    );
+  const engine = joinRefusal(session.inv.engine, groupIds(session.inv));
+  if (engine) return refused(engine);
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
   if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   const guard = quorumGuard(id, views, t);
@@ -61309,6 +61393,7 @@ async function reseed(session, id, o) {
     address,
     old: mine[0],
     image: o.image,
+    rules: rulesFor(o.etcdVersion),
     t,
     events: o.events,
     p
@@ -61324,7 +61409,7 @@ async function reseed(session, id, o) {
     if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
     return {
       outcome: "healed",
-      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again; the old data directory is kept at ${p.aside}`
+      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again${r.redeployed ? `, then redeployed with its own flags (lag ${r.redeployed.finalLag})` : ""}; the old data directory is kept at ${p.aside}`
     };
   } catch (e) {
     await undo(done, r);
@@ -61367,48 +61452,6 @@ async function oldMemberLive(session, old, oldView, peers) {
   return live ? `${live}, although its host cannot be reached over SSH (${oldView.error}); a member that still votes is not replaced: stop it first` : void 0;
 }
 
-// src/membership/join-spec.ts
-function initialCluster(members2, id, address) {
-  const used = /* @__PURE__ */ new Set([id]);
-  const entries3 = [`${id}=${address}`];
-  for (const m of members2) {
-    if (m.address === address) continue;
-    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
-    while (used.has(name)) name = `${name}-${m.id}`;
-    used.add(name);
-    entries3.push(`${name}=${m.address}`);
-  }
-  return entries3.join(",");
-}
-function withFlag(args, flag2, value2) {
-  const out = [];
-  let set2 = false;
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    const bare = a.replace(/^--?/, "");
-    if (a.startsWith("-") && (bare === flag2 || bare.startsWith(`${flag2}=`))) {
-      if (!bare.includes("=")) k++;
-      if (!set2) out.push(`--${flag2}`, value2);
-      set2 = true;
-      continue;
-    }
-    out.push(a);
-  }
-  if (!set2) out.push(`--${flag2}`, value2);
-  return out;
-}
-function joinSpec(inv, spec, members2, id, address) {
-  const joining = joiningSpec(inv.engine, spec);
-  if (inv.engine !== "etcd") return joining;
-  const out = {
-    ...joining,
-    args: withFlag(joining.args, "initial-cluster", initialCluster(members2, id, address)),
-    labels: { ...joining.labels }
-  };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
-  return out;
-}
-
 // src/membership/steps.ts
 var ADD = {
   ...ADD_LEARNER,
@@ -61427,13 +61470,8 @@ var ADD = {
   }
 };
 var START = {
+  ...START_EMPTY,
   phase: "start with the joining flags",
-  run: async (r) => {
-    const inv = r.session.inv;
-    const members2 = await (await leader(r.session)).members();
-    r.joinSpec = joinSpec(inv, nodeSpec(inv, r.node, { image: r.image }), members2, r.id, r.address);
-    await START_EMPTY.run(r);
-  },
   undo: async (r) => {
     if (!r.p.started) return;
     await stop(r.host, r.name, r.stopGraceSeconds).catch(() => {
@@ -61563,24 +61601,9 @@ async function runJoin(session, r, o, outcome) {
     views: new ClusterViews(session),
     journal: o.journal
   };
-  const views = await run2.views.get();
-  const v = views.find((x) => x.id === r.id);
-  const ctx = nodeContext(
-    run2,
-    r.id,
-    nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image })
-  );
-  const row = {
-    node: r.id,
-    result: "updated",
-    roleBefore: "joined",
-    imageBefore: v.container?.image ?? "none",
-    imageAfter: r.image,
-    wal: "not checked",
-    handover: "not needed"
-  };
+  const spec = nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image });
   try {
-    const done2 = await replaceNode(ctx, v, views, row);
+    const done2 = await redeployAsMember(run2, r.id, spec, "joined");
     o.events.emit({ type: "node-result", at: Date.now(), node: r.id, row: done2 });
     return {
       outcome,
@@ -61610,11 +61633,7 @@ function joinContext(session, node2, image, o, replacing) {
     replacing: replacing && { session, old: replacing, p: { removed: false } }
   };
 }
-function engineRefusal(session) {
-  if (session.inv.engine === "elastickv")
-    return "elastickv nodes are not joined by raftroll yet: each Raft group needs its own learner, added and promoted per group, and the node must start with --raftJoinAsLearner and --raftJoinMembers; set elastickv.joinAsLearner in the inventory and follow elastickv's RAFT_JOIN_NODE procedure";
-  return void 0;
-}
+var engineRefusal = (session) => joinRefusal(session.inv.engine, groupIds(session.inv));
 async function joinNode(session, id, o) {
   const inv = session.inv;
   const node2 = inv.nodes.find((n) => n.id === id);

@@ -77320,7 +77320,9 @@ function contextFor(inv, node2) {
     ports: p,
     vars: node2.vars ?? {},
     initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
-    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(","),
+    // elastickv's single-group member list (--raftBootstrapMembers, --raftJoinMembers).
+    raftMembers: inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",")
   };
 }
 function elastickvOf(inv) {
@@ -77374,25 +77376,6 @@ function nodeSpec(inv, node2, o = {}) {
     });
   spec.labels[LABEL2.fingerprint] = fingerprint(spec);
   return spec;
-}
-function joiningSpec(engine, spec) {
-  const args = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k];
-    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes("=")) k++;
-      continue;
-    }
-    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
-  const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL2.fingerprint] = fingerprint(out);
-  return out;
 }
 
 // src/node/catch-up.ts
@@ -78367,6 +78350,167 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   return row;
 }
 
+// src/inventory/groups.ts
+function raftGroupsFlag(args) {
+  for (let k = 0; k < args.length; k++) {
+    const m = /^--?raftGroups(?:=(.*))?$/.exec(args[k]);
+    if (!m) continue;
+    return m[1] ?? args[k + 1] ?? "";
+  }
+  return void 0;
+}
+function parseRaftGroups(value, where2) {
+  const bad = (what) => new InventoryError(
+    `${where2}: --raftGroups "${value}": ${what}; expected "<group id>=<host>:<port>" separated by commas, e.g. "1=10.0.0.1:50051,2=10.0.0.1:50052"`
+  );
+  const out = [];
+  for (const part of value.split(",").map((p) => p.trim())) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    if (eq < 0) throw bad(`"${part}" has no "="`);
+    const idText = part.slice(0, eq).trim();
+    if (!/^\d+$/.test(idText)) throw bad(`"${idText}" is not a group id (a whole number)`);
+    const address = part.slice(eq + 1).trim();
+    const colon = address.lastIndexOf(":");
+    const portText = colon >= 0 ? address.slice(colon + 1) : "";
+    const port2 = Number(portText);
+    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535)
+      throw bad(`"${address}" has no port between 1 and 65535`);
+    const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
+    if (!host) throw bad(`"${address}" has no host`);
+    const id = Number(idText);
+    if (out.some((g) => g.id === id)) throw bad(`group ${id} appears twice`);
+    out.push({ id, host, port: port2 });
+  }
+  if (!out.length) throw bad("no group given");
+  return out.sort((a, b) => a.id - b.id);
+}
+var ids = (gs) => gs.map((g) => g.id).join(",");
+function groupsOfNode(inv, node2) {
+  const where2 = `${inv.source}: node ${node2.id}`;
+  const explicit = inv.groups?.map((g) => ({ id: g.id, host: node2.host, port: g.port })).sort((a, b) => a.id - b.id);
+  if (explicit && new Set(explicit.map((g) => g.id)).size !== explicit.length)
+    throw new InventoryError(`${inv.source}: groups: a group id appears twice; give each once`);
+  if (inv.engine !== "elastickv") {
+    if (explicit?.length)
+      throw new InventoryError(
+        `${inv.source}: groups: only elastickv runs several Raft groups; remove groups for engine ${inv.engine}`
+      );
+    return [];
+  }
+  const flag = raftGroupsFlag(nodeSpec(inv, node2).args);
+  const fromArgs = flag === void 0 ? void 0 : parseRaftGroups(flag, where2);
+  if (explicit && fromArgs && ids(explicit) !== ids(fromArgs))
+    throw new InventoryError(
+      `${where2}: the inventory's groups (${ids(explicit)}) differ from the container's --raftGroups (${ids(fromArgs)}); give the same group ids in both, or drop groups`
+    );
+  return fromArgs ?? explicit ?? [];
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function nodeGroups(inv) {
+  const known = cache.get(inv);
+  if (known) return known;
+  const out = /* @__PURE__ */ new Map();
+  let first;
+  for (const node2 of inv.nodes) {
+    const gs = groupsOfNode(inv, node2);
+    if (first && ids(gs) !== ids(first.groups)) {
+      throw new InventoryError(
+        `${inv.source}: node ${node2.id} serves Raft groups ${ids(gs) || "(one, on the admin port)"} but node ${first.id} serves ${ids(first.groups) || "(one, on the admin port)"}; every node must run the same groups`
+      );
+    }
+    first ??= { id: node2.id, groups: gs };
+    out.set(node2.id, gs);
+  }
+  cache.set(inv, out);
+  return out;
+}
+function groupIds(inv) {
+  const first = nodeGroups(inv).values().next().value;
+  return (first ?? []).map((g) => g.id);
+}
+
+// src/inventory/joining.ts
+function initialCluster(members2, id, address) {
+  const used = /* @__PURE__ */ new Set([id]);
+  const entries2 = [`${id}=${address}`];
+  for (const m of members2) {
+    if (m.address === address) continue;
+    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
+    while (used.has(name)) name = `${name}-${m.id}`;
+    used.add(name);
+    entries2.push(`${name}=${m.address}`);
+  }
+  return entries2.join(",");
+}
+function joinMembers(members2, id, address) {
+  const others = members2.filter((m) => m.id !== id && m.address !== address);
+  return [`${id}=${address}`, ...others.map((m) => `${m.id}=${m.address}`)].join(",");
+}
+var FOUNDING = {
+  etcd: [
+    ["initial-cluster-state", true],
+    ["initial-cluster", true]
+  ],
+  // Go's flag package never takes a separate value for a boolean flag.
+  elastickv: [
+    ["raftBootstrap", false],
+    ["raftBootstrapMembers", true],
+    ["raftGroupPeers", true],
+    ["raftJoinAsLearner", false],
+    ["raftJoinMembers", true]
+  ]
+};
+function without(args, flags) {
+  const out = [];
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    const m = /^--?([^=]+)(=.*)?$/.exec(a);
+    const hit = m && flags.find(([f]) => f === m[1]);
+    if (hit) {
+      if (hit[1] && m[2] === void 0) k++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+function joinRefusal(engine, groupIds2) {
+  if (engine === "elastickv" && groupIds2.length > 1)
+    return `the node runs ${groupIds2.length} Raft groups (${groupIds2.join(",")}), and elastickv lets a fresh node join only a single-group cluster (its --raftJoinMembers requires exactly one Raft group, and --raftGroupPeers would found new groups): there is no safe way to add it empty. Restore its data from a member's backup, or run the cluster with one group`;
+  return void 0;
+}
+function joiningSpec(inv, spec, members2, id, address) {
+  const args = without(spec.args, FOUNDING[inv.engine]);
+  if (inv.engine === "etcd")
+    args.push(
+      "--initial-cluster",
+      initialCluster(members2, id, address),
+      "--initial-cluster-state",
+      "existing"
+    );
+  else args.push("--raftJoinAsLearner", "--raftJoinMembers", joinMembers(members2, id, address));
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL2.fingerprint] = fingerprint(out);
+  return out;
+}
+
+// src/node/redeploy.ts
+async function redeployAsMember(run3, id, spec, roleBefore) {
+  const views = await run3.views.get();
+  const v = views.find((x) => x.id === id);
+  const row = {
+    node: id,
+    result: "updated",
+    roleBefore,
+    imageBefore: v.container?.image ?? "none",
+    imageAfter: spec.image,
+    wal: "not checked",
+    handover: "not needed"
+  };
+  return replaceNode(nodeContext(run3, id, spec), v, views, row);
+}
+
 // src/remediate/reseed-steps.ts
 var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
@@ -78432,14 +78576,14 @@ var ADD_LEARNER = {
     );
   }
 };
+var ownSpec = (r) => nodeSpec(r.session.inv, r.node, { image: r.image });
 var START_EMPTY = {
   phase: "start empty",
   run: async (r) => {
     const inv = r.session.inv;
-    await run(
-      r.host,
-      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
-    );
+    const members2 = await (await leader(r.session)).members();
+    r.joinSpec = joiningSpec(inv, ownSpec(r), members2, r.id, r.address);
+    await run(r.host, r.joinSpec);
     r.p.started = true;
   }
 };
@@ -78517,13 +78661,31 @@ var STEPS = [
   START_EMPTY,
   CATCH_UP_AS_LEARNER,
   PROMOTE,
-  CATCH_UP_AS_VOTER
+  CATCH_UP_AS_VOTER,
+  {
+    // The joining flags are for joining only (elastickv raises an alarm when a voter still
+    // carries --raftJoinAsLearner): the member goes on as every member runs.
+    phase: "redeploy with its own flags",
+    when: (r) => !!r.joinSpec && ownSpec(r).labels[LABEL2.fingerprint] !== r.joinSpec.labels[LABEL2.fingerprint],
+    run: async (r) => {
+      const run3 = {
+        session: r.session,
+        t: r.t,
+        rules: r.rules,
+        events: r.events,
+        views: new ClusterViews(r.session)
+      };
+      r.redeployed = await redeployAsMember(run3, r.id, ownSpec(r), "reseeded");
+    }
+  }
 ];
 
 // src/remediate/reseed.ts
 function peerAddress(session, host) {
   const p = session.inv.ports;
-  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+  if (session.inv.engine === "etcd") return `http://${host}:${p.peer}`;
+  const [only] = session.groups(session.inv.nodes[0]);
+  return `${host}:${only?.port ?? p.admin}`;
 }
 function stateOf(id, p, prev, address, dataDir) {
   const parts = [];
@@ -78580,10 +78742,8 @@ async function reseed(session, id, o) {
       message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`
     };
   };
-  if (session.inv.engine === "elastickv")
-    return refused(
-      "an elastickv node is not re-seeded yet: its membership is per Raft group and a wiped node must start with --raftJoinAsLearner and --raftJoinMembers. Remove the member from every group, move its data directory aside, and join it back as a learner by hand"
-    );
+  const engine = joinRefusal(session.inv.engine, groupIds(session.inv));
+  if (engine) return refused(engine);
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
   if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   const guard = quorumGuard(id, views, t);
@@ -78623,6 +78783,7 @@ async function reseed(session, id, o) {
     address,
     old: mine[0],
     image: o.image,
+    rules: rulesFor(o.etcdVersion),
     t,
     events: o.events,
     p
@@ -78638,7 +78799,7 @@ async function reseed(session, id, o) {
     if (p.renamed) await host.run(removeContainer(prev), { allowFailure: true });
     return {
       outcome: "healed",
-      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again; the old data directory is kept at ${p.aside}`
+      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again${r.redeployed ? `, then redeployed with its own flags (lag ${r.redeployed.finalLag})` : ""}; the old data directory is kept at ${p.aside}`
     };
   } catch (e) {
     await undo(done, r);
@@ -83166,82 +83327,6 @@ import { lstatSync, rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, readdir as readdir2, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import { hostname as hostname5, tmpdir } from "node:os";
 import { join as join5 } from "node:path";
-
-// src/inventory/groups.ts
-function raftGroupsFlag(args) {
-  for (let k = 0; k < args.length; k++) {
-    const m = /^--?raftGroups(?:=(.*))?$/.exec(args[k]);
-    if (!m) continue;
-    return m[1] ?? args[k + 1] ?? "";
-  }
-  return void 0;
-}
-function parseRaftGroups(value, where2) {
-  const bad = (what) => new InventoryError(
-    `${where2}: --raftGroups "${value}": ${what}; expected "<group id>=<host>:<port>" separated by commas, e.g. "1=10.0.0.1:50051,2=10.0.0.1:50052"`
-  );
-  const out = [];
-  for (const part of value.split(",").map((p) => p.trim())) {
-    if (!part) continue;
-    const eq = part.indexOf("=");
-    if (eq < 0) throw bad(`"${part}" has no "="`);
-    const idText = part.slice(0, eq).trim();
-    if (!/^\d+$/.test(idText)) throw bad(`"${idText}" is not a group id (a whole number)`);
-    const address = part.slice(eq + 1).trim();
-    const colon = address.lastIndexOf(":");
-    const portText = colon >= 0 ? address.slice(colon + 1) : "";
-    const port2 = Number(portText);
-    if (!/^\d+$/.test(portText) || port2 < 1 || port2 > 65535)
-      throw bad(`"${address}" has no port between 1 and 65535`);
-    const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
-    if (!host) throw bad(`"${address}" has no host`);
-    const id = Number(idText);
-    if (out.some((g) => g.id === id)) throw bad(`group ${id} appears twice`);
-    out.push({ id, host, port: port2 });
-  }
-  if (!out.length) throw bad("no group given");
-  return out.sort((a, b) => a.id - b.id);
-}
-var ids = (gs) => gs.map((g) => g.id).join(",");
-function groupsOfNode(inv, node2) {
-  const where2 = `${inv.source}: node ${node2.id}`;
-  const explicit = inv.groups?.map((g) => ({ id: g.id, host: node2.host, port: g.port })).sort((a, b) => a.id - b.id);
-  if (explicit && new Set(explicit.map((g) => g.id)).size !== explicit.length)
-    throw new InventoryError(`${inv.source}: groups: a group id appears twice; give each once`);
-  if (inv.engine !== "elastickv") {
-    if (explicit?.length)
-      throw new InventoryError(
-        `${inv.source}: groups: only elastickv runs several Raft groups; remove groups for engine ${inv.engine}`
-      );
-    return [];
-  }
-  const flag = raftGroupsFlag(nodeSpec(inv, node2).args);
-  const fromArgs = flag === void 0 ? void 0 : parseRaftGroups(flag, where2);
-  if (explicit && fromArgs && ids(explicit) !== ids(fromArgs))
-    throw new InventoryError(
-      `${where2}: the inventory's groups (${ids(explicit)}) differ from the container's --raftGroups (${ids(fromArgs)}); give the same group ids in both, or drop groups`
-    );
-  return fromArgs ?? explicit ?? [];
-}
-var cache = /* @__PURE__ */ new WeakMap();
-function nodeGroups(inv) {
-  const known = cache.get(inv);
-  if (known) return known;
-  const out = /* @__PURE__ */ new Map();
-  let first;
-  for (const node2 of inv.nodes) {
-    const gs = groupsOfNode(inv, node2);
-    if (first && ids(gs) !== ids(first.groups)) {
-      throw new InventoryError(
-        `${inv.source}: node ${node2.id} serves Raft groups ${ids(gs) || "(one, on the admin port)"} but node ${first.id} serves ${ids(first.groups) || "(one, on the admin port)"}; every node must run the same groups`
-      );
-    }
-    first ??= { id: node2.id, groups: gs };
-    out.set(node2.id, gs);
-  }
-  cache.set(inv, out);
-  return out;
-}
 
 // src/raft/elastickv.ts
 var grpc = __toESM(require_src3(), 1);

@@ -74810,7 +74810,9 @@ function contextFor(inv, node2) {
     ports: p,
     vars: node2.vars ?? {},
     initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(","),
-    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(",")
+    raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(","),
+    // elastickv's single-group member list (--raftBootstrapMembers, --raftJoinMembers).
+    raftMembers: inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(",")
   };
 }
 function elastickvOf(inv) {
@@ -74864,25 +74866,6 @@ function nodeSpec(inv, node2, o = {}) {
     });
   spec.labels[LABEL2.fingerprint] = fingerprint(spec);
   return spec;
-}
-function joiningSpec(engine, spec) {
-  const args = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k];
-    if (engine === "etcd" && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes("=")) k++;
-      continue;
-    }
-    if (engine === "elastickv" && /^--?raftBootstrap(=|$)/.test(a)) {
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === "etcd") args.push("--initial-cluster-state", "existing");
-  const out = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL2.fingerprint] = fingerprint(out);
-  return out;
 }
 
 // src/node/context.ts
@@ -78011,6 +77994,10 @@ function nodeGroups(inv) {
   }
   cache.set(inv, out);
   return out;
+}
+function groupIds(inv) {
+  const first = nodeGroups(inv).values().next().value;
+  return (first ?? []).map((g) => g.id);
 }
 function flagValue(args, name) {
   const re = new RegExp(`^--?${name}(?:=(.*))?$`);
@@ -83726,6 +83713,87 @@ function readSettings() {
   };
 }
 
+// src/inventory/joining.ts
+function initialCluster(members2, id, address) {
+  const used = /* @__PURE__ */ new Set([id]);
+  const entries2 = [`${id}=${address}`];
+  for (const m of members2) {
+    if (m.address === address) continue;
+    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
+    while (used.has(name)) name = `${name}-${m.id}`;
+    used.add(name);
+    entries2.push(`${name}=${m.address}`);
+  }
+  return entries2.join(",");
+}
+function joinMembers(members2, id, address) {
+  const others = members2.filter((m) => m.id !== id && m.address !== address);
+  return [`${id}=${address}`, ...others.map((m) => `${m.id}=${m.address}`)].join(",");
+}
+var FOUNDING = {
+  etcd: [
+    ["initial-cluster-state", true],
+    ["initial-cluster", true]
+  ],
+  // Go's flag package never takes a separate value for a boolean flag.
+  elastickv: [
+    ["raftBootstrap", false],
+    ["raftBootstrapMembers", true],
+    ["raftGroupPeers", true],
+    ["raftJoinAsLearner", false],
+    ["raftJoinMembers", true]
+  ]
+};
+function without(args, flags) {
+  const out = [];
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    const m = /^--?([^=]+)(=.*)?$/.exec(a);
+    const hit = m && flags.find(([f]) => f === m[1]);
+    if (hit) {
+      if (hit[1] && m[2] === void 0) k++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+function joinRefusal(engine, groupIds2) {
+  if (engine === "elastickv" && groupIds2.length > 1)
+    return `the node runs ${groupIds2.length} Raft groups (${groupIds2.join(",")}), and elastickv lets a fresh node join only a single-group cluster (its --raftJoinMembers requires exactly one Raft group, and --raftGroupPeers would found new groups): there is no safe way to add it empty. Restore its data from a member's backup, or run the cluster with one group`;
+  return void 0;
+}
+function joiningSpec(inv, spec, members2, id, address) {
+  const args = without(spec.args, FOUNDING[inv.engine]);
+  if (inv.engine === "etcd")
+    args.push(
+      "--initial-cluster",
+      initialCluster(members2, id, address),
+      "--initial-cluster-state",
+      "existing"
+    );
+  else args.push("--raftJoinAsLearner", "--raftJoinMembers", joinMembers(members2, id, address));
+  const out = { ...spec, args, labels: { ...spec.labels } };
+  out.labels[LABEL2.fingerprint] = fingerprint(out);
+  return out;
+}
+
+// src/node/redeploy.ts
+async function redeployAsMember(run3, id, spec, roleBefore) {
+  const views = await run3.views.get();
+  const v = views.find((x) => x.id === id);
+  const row = {
+    node: id,
+    result: "updated",
+    roleBefore,
+    imageBefore: v.container?.image ?? "none",
+    imageAfter: spec.image,
+    wal: "not checked",
+    handover: "not needed"
+  };
+  return replaceNode(nodeContext(run3, id, spec), v, views, row);
+}
+
 // src/remediate/reseed-steps.ts
 var sleep5 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function leader(session) {
@@ -83791,14 +83859,14 @@ var ADD_LEARNER = {
     );
   }
 };
+var ownSpec = (r) => nodeSpec(r.session.inv, r.node, { image: r.image });
 var START_EMPTY = {
   phase: "start empty",
   run: async (r) => {
     const inv = r.session.inv;
-    await run(
-      r.host,
-      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image }))
-    );
+    const members2 = await (await leader(r.session)).members();
+    r.joinSpec = joiningSpec(inv, ownSpec(r), members2, r.id, r.address);
+    await run(r.host, r.joinSpec);
     r.p.started = true;
   }
 };
@@ -83841,7 +83909,9 @@ var CATCH_UP_AS_VOTER = {
 // src/remediate/reseed.ts
 function peerAddress(session, host) {
   const p = session.inv.ports;
-  return session.inv.engine === "etcd" ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+  if (session.inv.engine === "etcd") return `http://${host}:${p.peer}`;
+  const [only] = session.groups(session.inv.nodes[0]);
+  return `${host}:${only?.port ?? p.admin}`;
 }
 
 // src/membership/old-member.ts
@@ -83876,48 +83946,6 @@ async function oldMemberLive(session, old, oldView, peers) {
   return live ? `${live}, although its host cannot be reached over SSH (${oldView.error}); a member that still votes is not replaced: stop it first` : void 0;
 }
 
-// src/membership/join-spec.ts
-function initialCluster(members2, id, address) {
-  const used = /* @__PURE__ */ new Set([id]);
-  const entries2 = [`${id}=${address}`];
-  for (const m of members2) {
-    if (m.address === address) continue;
-    let name = m.name && !used.has(m.name) ? m.name : `member-${m.id}`;
-    while (used.has(name)) name = `${name}-${m.id}`;
-    used.add(name);
-    entries2.push(`${name}=${m.address}`);
-  }
-  return entries2.join(",");
-}
-function withFlag(args, flag, value) {
-  const out = [];
-  let set2 = false;
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k];
-    const bare = a.replace(/^--?/, "");
-    if (a.startsWith("-") && (bare === flag || bare.startsWith(`${flag}=`))) {
-      if (!bare.includes("=")) k++;
-      if (!set2) out.push(`--${flag}`, value);
-      set2 = true;
-      continue;
-    }
-    out.push(a);
-  }
-  if (!set2) out.push(`--${flag}`, value);
-  return out;
-}
-function joinSpec(inv, spec, members2, id, address) {
-  const joining = joiningSpec(inv.engine, spec);
-  if (inv.engine !== "etcd") return joining;
-  const out = {
-    ...joining,
-    args: withFlag(joining.args, "initial-cluster", initialCluster(members2, id, address)),
-    labels: { ...joining.labels }
-  };
-  out.labels[LABEL2.fingerprint] = fingerprint(out);
-  return out;
-}
-
 // src/membership/steps.ts
 var ADD = {
   ...ADD_LEARNER,
@@ -83936,13 +83964,8 @@ var ADD = {
   }
 };
 var START = {
+  ...START_EMPTY,
   phase: "start with the joining flags",
-  run: async (r) => {
-    const inv = r.session.inv;
-    const members2 = await (await leader(r.session)).members();
-    r.joinSpec = joinSpec(inv, nodeSpec(inv, r.node, { image: r.image }), members2, r.id, r.address);
-    await START_EMPTY.run(r);
-  },
   undo: async (r) => {
     if (!r.p.started) return;
     await stop(r.host, r.name, r.stopGraceSeconds).catch(() => {
@@ -84072,24 +84095,9 @@ async function runJoin(session, r, o, outcome) {
     views: new ClusterViews(session),
     journal: o.journal
   };
-  const views = await run3.views.get();
-  const v = views.find((x) => x.id === r.id);
-  const ctx = nodeContext(
-    run3,
-    r.id,
-    nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image })
-  );
-  const row = {
-    node: r.id,
-    result: "updated",
-    roleBefore: "joined",
-    imageBefore: v.container?.image ?? "none",
-    imageAfter: r.image,
-    wal: "not checked",
-    handover: "not needed"
-  };
+  const spec = nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image });
   try {
-    const done2 = await replaceNode(ctx, v, views, row);
+    const done2 = await redeployAsMember(run3, r.id, spec, "joined");
     o.events.emit({ type: "node-result", at: Date.now(), node: r.id, row: done2 });
     return {
       outcome,
@@ -84119,11 +84127,7 @@ function joinContext(session, node2, image, o, replacing) {
     replacing: replacing && { session, old: replacing, p: { removed: false } }
   };
 }
-function engineRefusal(session) {
-  if (session.inv.engine === "elastickv")
-    return "elastickv nodes are not joined by raftroll yet: each Raft group needs its own learner, added and promoted per group, and the node must start with --raftJoinAsLearner and --raftJoinMembers; set elastickv.joinAsLearner in the inventory and follow elastickv's RAFT_JOIN_NODE procedure";
-  return void 0;
-}
+var engineRefusal = (session) => joinRefusal(session.inv.engine, groupIds(session.inv));
 async function joinNode(session, id, o) {
   const inv = session.inv;
   const node2 = inv.nodes.find((n) => n.id === id);

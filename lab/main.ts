@@ -147,10 +147,6 @@ async function spareUp(arg: string, o: { as?: string }) {
     );
   const engine = labEngine();
   const as = o.as === undefined ? undefined : parseNode(o.as, requireLab());
-  if (as === undefined && engine.name !== 'etcd')
-    throw new Error(
-      `a spare host is written into the inventory as a new node for etcd only; the ${engine.name} lab takes it with --as <node> (replace)`,
-    );
   const next: LabState = { ...state, spare: [...new Set([...(state.spare ?? []), i])] };
   writeFileSync(STATE, JSON.stringify(next));
   await ensureKeys(allHosts(next));

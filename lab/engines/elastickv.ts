@@ -75,17 +75,34 @@ function groupPeers(hosts: number[], groups: readonly number[]): string {
     .join(';');
 }
 
+/** Every node of the one group, as --raftBootstrapMembers takes them. */
+function bootstrapMembers(hosts: number[]): string {
+  return hosts.map((h) => `${nodeId(h)}=${groupAddress(h, 1)}`).join(',');
+}
+
 /**
- * The command line after /app, with `host`, `id` and `dataDir` as given: literal values for
- * the lab's own containers, {{placeholders}} for the inventory.
+ * The command line after /app, with `host`, `id`, `dataDir` and the founding members as given:
+ * literal values for the lab's own containers, {{placeholders}} for the inventory. One group runs
+ * as elastickv's deploy script runs a node (--address, --raftBootstrapMembers), so that a fresh
+ * node can join it; several run on --raftGroups and --raftGroupPeers.
  */
 function standinArgs(
   host: string,
   id: string,
   dataDir: string,
+  members: string,
   hosts: number[],
   groups: readonly number[],
 ): string[] {
+  const raft =
+    groups.length === 1
+      ? ['--address', `${host}:${groupPort(groups[0]!)}`, '--raftBootstrapMembers', members]
+      : [
+          '--raftGroups',
+          groups.map((g) => `${g}=${host}:${groupPort(g)}`).join(','),
+          '--raftGroupPeers',
+          groupPeers(hosts, groups),
+        ];
   return [
     '/app',
     '--raftId',
@@ -94,10 +111,7 @@ function standinArgs(
     'etcd',
     '--raftDataDir',
     dataDir,
-    '--raftGroups',
-    groups.map((g) => `${g}=${host}:${groupPort(g)}`).join(','),
-    '--raftGroupPeers',
-    groupPeers(hosts, groups),
+    ...raft,
     '--shardRanges',
     shardRanges(groups.length),
     '--standinSigtermExit2',
@@ -146,7 +160,7 @@ export function elastickvEngine(groupCount = DEFAULT_GROUPS): ElastickvEngine {
         volumes: [`${DATA_DIR}:${DATA_DIR}`],
         labels: {},
         env: { GOMEMLIMIT },
-        args: standinArgs(hostIp(i), nodeId(i), DATA_DIR, hosts, groups),
+        args: standinArgs(hostIp(i), nodeId(i), DATA_DIR, bootstrapMembers(hosts), hosts, groups),
       };
     },
 
@@ -216,7 +230,8 @@ export function elastickvEngine(groupCount = DEFAULT_GROUPS): ElastickvEngine {
         memory: MEMORY,
         defaultEnv: [`GOMEMLIMIT=${GOMEMLIMIT}`],
         volumes: ['{{dataDir}}:{{dataDir}}'],
-        args: standinArgs('{{host}}', '{{id}}', '{{dataDir}}', hosts, groups),
+        // raftroll fills {{raftMembers}} from the inventory's nodes: the same list as the lab's.
+        args: standinArgs('{{host}}', '{{id}}', '{{dataDir}}', '{{raftMembers}}', hosts, groups),
       },
       ports: { admin: groupPort(groups[0]!) },
     }),

@@ -84,6 +84,8 @@ function contextFor(inv: Inventory, node: NodeInput): Record<string, unknown> {
     vars: node.vars ?? {},
     initialCluster: inv.nodes.map((n) => `${n.id}=http://${n.host}:${p.peer}`).join(','),
     raftRedisMap: inv.nodes.map((n) => `${n.host}:${p.admin}=${n.host}:${p.redis}`).join(','),
+    // elastickv's single-group member list (--raftBootstrapMembers, --raftJoinMembers).
+    raftMembers: inv.nodes.map((n) => `${n.id}=${n.host}:${p.admin}`).join(','),
   };
 }
 
@@ -143,30 +145,4 @@ export function nodeSpec(inv: Inventory, node: NodeInput, o: Overrides = {}): Ru
     });
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
   return spec;
-}
-
-/**
- * The spec for a member that starts on an empty data directory and must join the running
- * cluster rather than found a new one: etcd gets `--initial-cluster-state existing`, elastickv
- * loses any `--raftBootstrap` (an empty node that bootstraps would start a second cluster).
- */
-export function joiningSpec(engine: Inventory['engine'], spec: RunSpec): RunSpec {
-  const args: string[] = [];
-  const src = spec.args;
-  for (let k = 0; k < src.length; k++) {
-    const a = src[k]!;
-    if (engine === 'etcd' && /^--?initial-cluster-state(=|$)/.test(a)) {
-      if (!a.includes('=')) k++;
-      continue;
-    }
-    if (engine === 'elastickv' && /^--?raftBootstrap(=|$)/.test(a)) {
-      // A bare boolean flag, or with =value; Go's flag package never takes a separate value.
-      continue;
-    }
-    args.push(a);
-  }
-  if (engine === 'etcd') args.push('--initial-cluster-state', 'existing');
-  const out: RunSpec = { ...spec, args, labels: { ...spec.labels } };
-  out.labels[LABEL.fingerprint] = fingerprint(out);
-  return out;
 }

@@ -9,13 +9,14 @@
 import type { PhaseJournal } from '../cluster/journal.js';
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
-import type { Events, NodeRow } from '../events/events.js';
+import type { Events } from '../events/events.js';
+import { groupIds } from '../inventory/groups.js';
+import { joinRefusal } from '../inventory/joining.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { nodeSpec, type Overrides } from '../inventory/spec.js';
-import { nodeContext } from '../node/context.js';
 import { StepError } from '../node/errors.js';
 import { caughtUp, isMemberOf, membershipGuard, quorumGuard } from '../node/guards.js';
-import { replaceNode } from '../node/procedure.js';
+import { redeployAsMember } from '../node/redeploy.js';
 import type { NodeThresholds } from '../node/thresholds.js';
 import { ClusterViews } from '../node/views.js';
 import type { Member } from '../raft/engine.js';
@@ -135,24 +136,9 @@ async function runJoin(
     views: new ClusterViews(session),
     journal: o.journal,
   };
-  const views = await run.views.get();
-  const v = views.find((x) => x.id === r.id)!;
-  const ctx = nodeContext(
-    run,
-    r.id,
-    nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image }),
-  );
-  const row: NodeRow = {
-    node: r.id,
-    result: 'updated',
-    roleBefore: 'joined',
-    imageBefore: v.container?.image ?? 'none',
-    imageAfter: r.image,
-    wal: 'not checked',
-    handover: 'not needed',
-  };
+  const spec = nodeSpec(session.inv, r.node, { ...o.overrides, image: r.image });
   try {
-    const done = await replaceNode(ctx, v, views, row);
+    const done = await redeployAsMember(run, r.id, spec, 'joined');
     o.events.emit({ type: 'node-result', at: Date.now(), node: r.id, row: done });
     return {
       outcome,
@@ -190,12 +176,9 @@ function joinContext(
   };
 }
 
-/** elastickv's membership is per Raft group; not done yet, said the same way everywhere. */
-function engineRefusal(session: ClusterSession): string | undefined {
-  if (session.inv.engine === 'elastickv')
-    return "elastickv nodes are not joined by raftroll yet: each Raft group needs its own learner, added and promoted per group, and the node must start with --raftJoinAsLearner and --raftJoinMembers; set elastickv.joinAsLearner in the inventory and follow elastickv's RAFT_JOIN_NODE procedure";
-  return undefined;
-}
+/** What the engine itself rules out, said the same way by join and replace. */
+const engineRefusal = (session: ClusterSession) =>
+  joinRefusal(session.inv.engine, groupIds(session.inv));
 
 /**
  * Joins inventory node `id` (a new host entry) as a voter. Refused, with the reason and nothing

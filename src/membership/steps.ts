@@ -3,14 +3,12 @@
 // and stopping its container put the cluster back as it was). The promotion is the point of no
 // return: from there the node is a voter, and a failure leaves it so and says where it stands.
 
-import { nodeSpec } from '../inventory/spec.js';
 import {
   ADD_LEARNER,
   CATCH_UP_AS_LEARNER,
   CATCH_UP_AS_VOTER,
   change,
   type Joining,
-  leader,
   PROMOTE,
   REMOVE_MEMBER,
   type Removing,
@@ -19,7 +17,6 @@ import {
 } from '../remediate/reseed-steps.js';
 import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
-import { joinSpec } from './join-spec.js';
 
 export interface Join extends Joining {
   /** The container's name on the new host. */
@@ -47,14 +44,8 @@ const ADD: Step<Join> = {
 };
 
 const START: Step<Join> = {
+  ...START_EMPTY,
   phase: 'start with the joining flags',
-  run: async (r) => {
-    const inv = r.session.inv;
-    // The member list as it is now, the learner on it: what etcd checks the new node against.
-    const members = await (await leader(r.session)).members();
-    r.joinSpec = joinSpec(inv, nodeSpec(inv, r.node, { image: r.image }), members, r.id, r.address);
-    await START_EMPTY.run(r);
-  },
   undo: async (r) => {
     if (!r.p.started) return;
     await containers.stop(r.host, r.name, r.stopGraceSeconds).catch(() => {});

@@ -3,17 +3,21 @@
 
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
-import type { Events } from '../events/events.js';
+import type { Events, NodeRow } from '../events/events.js';
+import { joiningSpec } from '../inventory/joining.js';
 import type { NodeInput } from '../inventory/schema.js';
-import { joiningSpec, nodeSpec } from '../inventory/spec.js';
+import { nodeSpec } from '../inventory/spec.js';
 import { waitCaughtUp } from '../node/catch-up.js';
+import { redeployAsMember } from '../node/redeploy.js';
 import { ASIDE_SUFFIX } from '../node/spec.js';
 import type { NodeThresholds } from '../node/thresholds.js';
+import { ClusterViews } from '../node/views.js';
 import type { Member, RaftClient } from '../raft/engine.js';
 import type { Host } from '../remote/host.js';
 import * as containers from '../runtime/containers.js';
-import type { RunSpec } from '../runtime/docker.js';
 import * as docker from '../runtime/docker.js';
+import { LABEL, type RunSpec } from '../runtime/docker.js';
+import type { EtcdRules } from '../wal/versions.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -77,15 +81,19 @@ export interface Joining {
   image: string;
   t: NodeThresholds;
   p: JoinProgress;
-  /** The container to start empty; by default the inventory's, with the joining flags. */
+  /** The container it was started empty with: its own, with the joining flags. */
   joinSpec?: RunSpec;
   /** A commit index the learner is known to have reached (the promotion's floor). */
   floor?: number;
   /** The lag the node was caught up to at the end. */
   lag?: number;
+  /** The redeploy's row, when the member was redeployed with its own flags. */
+  redeployed?: NodeRow;
 }
 
 export interface Reseed extends Joining {
+  /** The WAL rules the redeploy's check applies. */
+  rules: EtcdRules;
   name: string;
   prev: string;
   dataDir: string;
@@ -158,14 +166,17 @@ export const ADD_LEARNER: Step<Joining> = {
   },
 };
 
+/** The container the member runs once it is a voter again. */
+const ownSpec = (r: Joining) => nodeSpec(r.session.inv, r.node, { image: r.image });
+
 export const START_EMPTY: Step<Joining> = {
   phase: 'start empty',
   run: async (r) => {
     const inv = r.session.inv;
-    await containers.run(
-      r.host,
-      r.joinSpec ?? joiningSpec(inv.engine, nodeSpec(inv, r.node, { image: r.image })),
-    );
+    // The member list as it is now, the learner on it: what the joining flags are built from.
+    const members = await (await leader(r.session)).members();
+    r.joinSpec = joiningSpec(inv, ownSpec(r), members, r.id, r.address);
+    await containers.run(r.host, r.joinSpec);
     r.p.started = true;
   },
 };
@@ -249,4 +260,21 @@ export const STEPS: Step[] = [
   CATCH_UP_AS_LEARNER,
   PROMOTE,
   CATCH_UP_AS_VOTER,
+  {
+    // The joining flags are for joining only (elastickv raises an alarm when a voter still
+    // carries --raftJoinAsLearner): the member goes on as every member runs.
+    phase: 'redeploy with its own flags',
+    when: (r) =>
+      !!r.joinSpec && ownSpec(r).labels[LABEL.fingerprint] !== r.joinSpec.labels[LABEL.fingerprint],
+    run: async (r) => {
+      const run = {
+        session: r.session,
+        t: r.t,
+        rules: r.rules,
+        events: r.events,
+        views: new ClusterViews(r.session),
+      };
+      r.redeployed = await redeployAsMember(run, r.id, ownSpec(r), 'reseeded');
+    },
+  },
 ];

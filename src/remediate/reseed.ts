@@ -11,6 +11,8 @@
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { Events } from '../events/events.js';
+import { groupIds } from '../inventory/groups.js';
+import { joinRefusal } from '../inventory/joining.js';
 import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../node/guards.js';
 import { PREVIOUS_SUFFIX } from '../node/spec.js';
 import type { NodeThresholds } from '../node/thresholds.js';
@@ -31,7 +33,10 @@ export interface ReseedOutcome {
 /** Where the member's peers reach it when the cluster no longer lists it. */
 export function peerAddress(session: ClusterSession, host: string): string {
   const p = session.inv.ports;
-  return session.inv.engine === 'etcd' ? `http://${host}:${p.peer}` : `${host}:${p.admin}`;
+  if (session.inv.engine === 'etcd') return `http://${host}:${p.peer}`;
+  // elastickv: the only group's listener (--raftGroups with one entry), else --address.
+  const [only] = session.groups(session.inv.nodes[0]!);
+  return `${host}:${only?.port ?? p.admin}`;
 }
 
 /** Where things stand after a failure, and what the operator does next. */
@@ -105,13 +110,9 @@ export async function reseed(
       message: `${id}: re-seed refused: ${why}. ${p.stoppedByUs ? `${name} was stopped to read its log and has been started again.` : `Nothing was touched on ${id}.`}`,
     };
   };
-  // elastickv keeps one membership per Raft group, and a wiped node starts only with
-  // --raftJoinAsLearner --raftJoinMembers: removing and re-adding it in one group, then starting it
-  // with its normal flags, would leave it refusing to start (or founding a cluster of its own).
-  if (session.inv.engine === 'elastickv')
-    return refused(
-      'an elastickv node is not re-seeded yet: its membership is per Raft group and a wiped node must start with --raftJoinAsLearner and --raftJoinMembers. Remove the member from every group, move its data directory aside, and join it back as a learner by hand',
-    );
+  // A wiped elastickv node can rejoin only a single-group cluster (see joinRefusal).
+  const engine = joinRefusal(session.inv.engine, groupIds(session.inv));
+  if (engine) return refused(engine);
   if (!v.reachable) return refused(`${id} cannot be reached (${v.error})`);
   if (!alreadyDown(v)) return refused(`${id} is up; only a node that is down is re-seeded`);
   // Removing the member shrinks the cluster: every other member must be up and caught up.
@@ -155,6 +156,7 @@ export async function reseed(
     address,
     old: mine[0],
     image: o.image,
+    rules: rulesFor(o.etcdVersion),
     t,
     events: o.events,
     p,
@@ -170,7 +172,7 @@ export async function reseed(
     if (p.renamed) await host.run(docker.removeContainer(prev), { allowFailure: true });
     return {
       outcome: 'healed',
-      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again; the old data directory is kept at ${p.aside}`,
+      message: `re-seeded: removed, added back empty, caught up (lag ${r.lag}) and a voter again${r.redeployed ? `, then redeployed with its own flags (lag ${r.redeployed.finalLag})` : ''}; the old data directory is kept at ${p.aside}`,
     };
   } catch (e) {
     await undo(done, r);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { joiningSpec } from '../../src/inventory/joining.js';
 import {
   InventoryError,
   parseInventory,
   selectNodes,
   walRulesVersion,
 } from '../../src/inventory/load.js';
-import { joiningSpec, nodeSpec } from '../../src/inventory/spec.js';
+import { nodeSpec } from '../../src/inventory/spec.js';
 import { runContainer } from '../../src/runtime/docker.js';
 
 const ELASTICKV = `
@@ -144,7 +145,8 @@ describe('inventory', () => {
         '--initial-cluster-state=new',
       ],
     };
-    const joined = joiningSpec('etcd', founding);
+    const self = [{ id: '1', name: 'a', address: 'http://h:2380', voter: false }];
+    const joined = joiningSpec(etcd, founding, self, 'a', 'http://h:2380');
     expect(joined.args).toEqual(preset.args);
     expect(joined.args.slice(-2)).toEqual(['--initial-cluster-state', 'existing']);
     // The fingerprint follows the args actually run.
@@ -154,9 +156,15 @@ describe('inventory', () => {
     const ekv = nodeSpec(inv, inv.nodes[0]!);
     const withBootstrap = {
       ...ekv,
-      args: [...ekv.args, '--raftBootstrap', '--raftBootstrap=true'],
+      args: [...ekv.args, '--raftBootstrap', '--raftBootstrap=true', '--raftBootstrapMembers', 'x'],
     };
-    expect(joiningSpec('elastickv', withBootstrap).args).toEqual(ekv.args);
+    const ekvJoined = joiningSpec(inv, withBootstrap, [], 'n1', '10.0.0.1:50051');
+    expect(ekvJoined.args).toEqual([
+      ...ekv.args,
+      '--raftJoinAsLearner',
+      '--raftJoinMembers',
+      'n1=10.0.0.1:50051',
+    ]);
   });
 
   it('refuses a host that ssh would read as an option', () => {

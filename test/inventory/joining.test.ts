@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { initialCluster, joinSpec } from '../../src/membership/join-spec.js';
+import {
+  initialCluster,
+  joiningSpec,
+  joinMembers,
+  joinRefusal,
+} from '../../src/inventory/joining.js';
 import { LABEL, type RunSpec } from '../../src/runtime/docker.js';
 
 const spec = (args: string[]): RunSpec => ({
@@ -30,7 +35,7 @@ describe('the joining container', () => {
   });
 
   it('replaces the inventory list and the cluster state for etcd, and re-fingerprints', () => {
-    const s = joinSpec(
+    const s = joiningSpec(
       { engine: 'etcd' },
       spec([
         '--name',
@@ -55,7 +60,7 @@ describe('the joining container', () => {
   });
 
   it('adds --initial-cluster when the arguments have none', () => {
-    const s = joinSpec(
+    const s = joiningSpec(
       { engine: 'etcd' },
       spec(['--name', 'n4']),
       members.slice(0, 2),
@@ -66,5 +71,62 @@ describe('the joining container', () => {
     expect(s.args[s.args.indexOf('--initial-cluster') + 1]).toBe(
       'n4=http://10.0.0.4:2380,n1=http://10.0.0.1:2380,n2=http://10.0.0.2:2380',
     );
+  });
+
+  it('joins elastickv with --raftJoinAsLearner, every founding flag gone, the joiner listed first', () => {
+    const ekv = [
+      { id: 'n1', name: 'n1', address: '10.0.0.1:50051', voter: true },
+      { id: 'n2', name: 'n2', address: '10.0.0.2:50051', voter: true },
+      // Its own learner entry, already added.
+      { id: 'n4', name: 'n4', address: '10.0.0.4:50051', voter: false },
+    ];
+    const s = joiningSpec(
+      { engine: 'elastickv' },
+      spec([
+        '/app',
+        '--raftId',
+        'n4',
+        '--raftBootstrap',
+        '--raftGroupPeers=1=n1@10.0.0.1:50051',
+        '--raftBootstrapMembers',
+        'n1=10.0.0.1:50051,n4=10.0.0.4:50051',
+        '--raftJoinAsLearner=false',
+        '-raftJoinMembers',
+        'stale',
+        '--raftDataDir',
+        '/data',
+      ]),
+      ekv,
+      'n4',
+      '10.0.0.4:50051',
+    );
+    expect(s.args).toEqual([
+      '/app',
+      '--raftId',
+      'n4',
+      '--raftDataDir',
+      '/data',
+      '--raftJoinAsLearner',
+      '--raftJoinMembers',
+      'n4=10.0.0.4:50051,n1=10.0.0.1:50051,n2=10.0.0.2:50051',
+    ]);
+    expect(s.labels[LABEL.fingerprint]).not.toBe('old');
+    // A replaced member's old entry carries the joiner's raft id: it is the joiner, not a peer.
+    expect(
+      joinMembers(
+        [...ekv, { id: 'n4', name: 'n4', address: '10.0.0.3:50051', voter: true }],
+        'n4',
+        '10.0.0.4:50051',
+      ),
+    ).toBe('n4=10.0.0.4:50051,n1=10.0.0.1:50051,n2=10.0.0.2:50051');
+  });
+
+  it('refuses an elastickv join into several Raft groups, naming them, and nothing else', () => {
+    expect(joinRefusal('elastickv', [1, 2, 3])).toMatch(
+      /runs 3 Raft groups \(1,2,3\), and elastickv lets a fresh node join only a single-group cluster/,
+    );
+    expect(joinRefusal('elastickv', [1])).toBeUndefined();
+    expect(joinRefusal('elastickv', [])).toBeUndefined();
+    expect(joinRefusal('etcd', [])).toBeUndefined();
   });
 });
