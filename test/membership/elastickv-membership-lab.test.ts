@@ -3,14 +3,15 @@
 // Raft group as elastickv's deploy script runs it: elastickv lets a fresh node join only then.
 // Under a write load: n4 joins as a learner (--raftJoinAsLearner --raftJoinMembers), catches up,
 // is promoted and redeployed with the normal flags; then n2's host dies and host 5 takes its
-// place. No acknowledged write is lost. On the three-group lab a join is refused with the reason.
+// place; then n3's corrupt WAL is re-seeded the same way. No acknowledged write is lost. On the three-group lab a join is refused with the reason.
 
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeClients, unary } from '../../lab/engines/elastickv-api.js';
 import { groupAddress } from '../../lab/engines/elastickv-layout.js';
 import * as pb from '../../src/raft/elastickv-pb.js';
-import { LAB, lab, labDocker, raftroll } from '../helpers/lab.js';
+import { LAB, lab, labContainer, labDocker, labWalDigest, raftroll } from '../helpers/lab.js';
 import { raftrollAsync } from './lab-watch.js';
 
 const INVENTORY = join(LAB, 'inventory.yml');
@@ -58,6 +59,14 @@ function watch(hosts: number[]) {
       return lists;
     },
   };
+}
+
+async function waitFor(ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the lab');
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 const voter = (s: Server | undefined) => s?.suffrage.toLowerCase() === 'voter';
@@ -158,6 +167,51 @@ it("replaces dead n2's host with host 5, never below a majority, and loses no wr
   console.log(`elastickv replace under load: ${check.writes} writes, ${check.lost} lost`);
   expect(check.writes).toBeGreaterThan(0);
   expect(check.lost).toBe(0);
+}, 400_000);
+
+it('re-seeds a member whose WAL is corrupt: rejoined empty with the joining flags, then redeployed with its own', async () => {
+  // What the operator does after a replace: the inventory names n2's new host.
+  writeFileSync(INVENTORY, readFileSync(INVENTORY, 'utf8').replaceAll('127.0.1.2', '127.0.1.5'));
+  lab('load', 'start', '--rate', '100');
+  try {
+    lab('fault', 'corrupt', 'n3');
+    const digest = labWalDigest(3);
+    labDocker(3, 'start', 'elastickv');
+    await waitFor(() => labContainer(3).restartCount >= 2, 60_000);
+
+    const r = raftroll([
+      'remediate',
+      '--inventory',
+      INVENTORY,
+      '--mode',
+      'auto',
+      '--allow-reseed',
+      '--stabilize',
+      '1',
+      '--json',
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const n3 = JSON.parse(r.stdout).actions.find((a: { node: string }) => a.node === 'n3');
+    expect(n3).toMatchObject({ outcome: 'healed', action: 'reseed' });
+    expect(n3.message).toContain('then redeployed with its own flags');
+
+    const after = await configuration([1, 3, 4, 5]);
+    expect(after.find((s) => s.id === 'n3')).toMatchObject({ address: at(3) });
+    expect(after.every(voter)).toBe(true);
+    expect(args(3)).not.toContain('--raftJoinAsLearner');
+    const aside = readdirSync(join(LAB, 'hosts/h3/data')).filter((n) =>
+      n.startsWith('elastickv.raftroll-reseed-'),
+    );
+    expect(aside).toHaveLength(1);
+    expect(labWalDigest(3, join(LAB, 'hosts/h3/data', aside[0]!))).toEqual(digest);
+  } finally {
+    lab('load', 'stop');
+  }
+  const check = JSON.parse(lab('load', 'check', '--json'));
+  console.log(`elastickv re-seed under load: ${check.writes} writes, ${check.lost} lost`);
+  expect(check.lost).toBe(0);
+  const d = raftroll(['diagnose', '--inventory', INVENTORY, '--json']);
+  expect(d.status, d.stdout + d.stderr).toBe(0);
 }, 400_000);
 
 it('refuses to join a node into a three-group cluster, with the reason, and changes nothing', () => {
