@@ -3,7 +3,8 @@
 // ReadAll, side by side in the same run, and print both times, the ratio, throughput and
 // raftroll's peak memory. Then the same for a 1 GB WAL (skip with --quick).
 // `--baseline <cli.js>` times another build of raftroll in the same interleaved runs (say, a
-// bundle built from an earlier commit), so a change is measured against the same load.
+// bundle built from an earlier commit, copied with the cli-chunks/ folder beside it), so a
+// change is measured against the same load.
 // A benchmark, not a test: timings on a shared machine are noisy, so it never fails on them.
 
 import { spawnSync } from 'node:child_process';
@@ -89,6 +90,14 @@ function timeStartup(cli = CLI) {
   return performance.now() - t;
 }
 
+/** Node's own start-up with nothing to run: the floor under the CLI's start-up. */
+function timeNode() {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ['-e', ''], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node -e '' exited ${r.status}: ${r.stderr}`);
+  return performance.now() - t;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mb = (b) => b / 1e6;
 
@@ -97,12 +106,14 @@ function compare(label, wal, runs) {
   const theirs = [];
   const base = [];
   const startup = [];
+  const bare = [];
   // Interleaved, so every side sees the same machine load.
   for (let i = 0; i < runs; i++) {
     ours.push(timeRaftroll(wal.dir));
     theirs.push(timeEtcd(wal.dir));
     if (BASELINE) base.push(timeRaftroll(wal.dir, {}, BASELINE));
     startup.push(timeStartup());
+    bare.push(timeNode());
   }
   const a = median(ours.map((r) => r.ms));
   const b = median(theirs.map((r) => r.ms));
@@ -125,7 +136,9 @@ function compare(label, wal, runs) {
       throw new Error(`the baseline's verdict ${base[0].verdict} differs from ${ours[0].verdict}`);
     }
   }
-  console.log(`  raftroll start-up alone (--help) ${median(startup).toFixed(0)} ms`);
+  console.log(
+    `  raftroll start-up alone (--help) ${median(startup).toFixed(0)} ms, of which node itself ${median(bare).toFixed(0)} ms`,
+  );
   console.log(
     `  ratio raftroll/etcd  ${(a / b).toFixed(2)}   (target <= ${TARGET_RATIO.toFixed(2)})`,
   );

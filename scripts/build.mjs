@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles every entry point into one committed file under dist/ (GitHub Actions run the
+// Bundles every entry point into committed files under dist/ (GitHub Actions run the
 // committed bundle, not the sources). `--check` rebuilds into a scratch folder and fails when
 // dist/ differs, so a stale bundle can never land unnoticed.
 // `--lab` bundles the lab instead, into the ignored build/lab/ (Node cannot run its .ts
@@ -86,37 +86,69 @@ export async function buildLab({ quiet = false, ifStale = false } = {}) {
   }
 }
 
-const entries = {
-  cli: 'src/cli/main.ts',
+// The actions: one self-contained file each (an action's runner loads exactly one file).
+const ACTION_ENTRIES = {
   wal: 'src/actions/wal/index.ts',
   rollout: 'src/actions/rollout/index.ts',
   'rollout-post': 'src/actions/rollout/post.ts',
   remediate: 'src/actions/remediate/index.ts',
   'remediate-post': 'src/actions/remediate/post.ts',
 };
+// The CLI is split instead: dist/cli.js holds the command definitions, and each command's
+// work (import()ed when it runs) and the code shared between them are chunks under
+// dist/cli-chunks/. Start-up then parses commander and the options, not the SSH client, the
+// YAML reader or the WAL engine that one command or another needs.
+const CLI_CHUNKS = 'cli-chunks';
+
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  legalComments: 'none',
+  banner: {
+    // Bundled CommonJS dependencies still call require(); give them one.
+    js: "#!/usr/bin/env node\nimport { createRequire as __raftrollCreateRequire } from 'node:module';\nconst require = __raftrollCreateRequire(import.meta.url);",
+  },
+};
+
+/** Every file under dir, as paths relative to it. */
+function filesUnder(dir, prefix = '') {
+  let out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out = out.concat(filesUnder(join(dir, e.name), rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
 
 async function buildDist({ check, quiet }) {
   const outdir = check ? mkdtempSync(join(tmpdir(), 'raftroll-dist-')) : 'dist';
 
+  const logLevel = quiet ? 'error' : 'info';
+  await build({ ...COMMON, entryPoints: ACTION_ENTRIES, outdir, logLevel });
+  // Chunk names carry a content hash: old ones would pile up beside the new ones.
+  rmSync(join(outdir, CLI_CHUNKS), { recursive: true, force: true });
   await build({
-    entryPoints: entries,
+    ...COMMON,
+    entryPoints: { cli: 'src/cli/main.ts' },
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    legalComments: 'none',
-    logLevel: quiet ? 'error' : 'info',
-    banner: {
-      // Bundled CommonJS dependencies still call require(); give them one.
-      js: "#!/usr/bin/env node\nimport { createRequire as __raftrollCreateRequire } from 'node:module';\nconst require = __raftrollCreateRequire(import.meta.url);",
-    },
+    splitting: true,
+    chunkNames: `${CLI_CHUNKS}/[name]-[hash]`,
+    logLevel,
   });
 
   if (check) {
     const stale = [];
-    const built = readdirSync(outdir).sort();
-    const committed = readdirSync('dist').sort();
+    const built = filesUnder(outdir);
+    const committed = filesUnder('dist');
     for (const name of new Set([...built, ...committed])) {
       let a;
       let b;

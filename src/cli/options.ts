@@ -1,8 +1,8 @@
 // The command line's spelling of the shared options: one commander Option per definition in
-// settings/, and the options every cluster command takes, defined once.
+// settings/, and the options every cluster command takes, defined once. Every command's help
+// is built from these at start-up, so this file stays free of heavy imports.
 
 import { Option } from 'commander';
-import { loadInventory, selectNodes } from '../inventory/load.js';
 import { OPTIONS, type OptionName, type OptionValue, readOption } from '../settings/options.js';
 import { DEFAULT_ETCD_VERSION, ETCD_VERSIONS } from '../wal/versions.js';
 
@@ -52,10 +52,4 @@ export function splitIds(ids: unknown): string[] | undefined {
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-}
-
-/** The inventory and the nodes a --nodes list picks from it (all when none is given). */
-export async function inventoryAndNodes(file: string, ids?: unknown) {
-  const inv = await loadInventory(file);
-  return { inv, nodes: selectNodes(inv, splitIds(ids)) };
 }

@@ -1,13 +1,9 @@
-// raftroll's command line: one module per command under commands/; this file wires them and
-// turns every error into one line on stderr and an exit code.
+// raftroll's command line: one module per command under commands/ defines its options and
+// help; what the command does lives under run/ and is imported only when it runs, so that
+// start-up (and --help) loads commander and the option definitions, not every command's
+// dependencies (SSH, the YAML reader, the GitHub client, the WAL engine).
 
 import { Command, CommanderError } from 'commander';
-import { ClusterLockedError } from '../cluster/lock.js';
-import { InventoryError } from '../inventory/load.js';
-import { EnvError } from '../runtime/env.js';
-import { MemorySettingError } from '../runtime/memory.js';
-import { SettingError } from '../settings/options.js';
-import { WalInputError } from '../wal/verify.js';
 import { joinCommand } from './commands/join.js';
 import { lockCommand } from './commands/lock.js';
 import { remediateCommands } from './commands/remediate.js';
@@ -36,9 +32,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Input the user can fix: a clear line and exit 2, no stack. */
-const USAGE_ERRORS = [WalInputError, InventoryError, EnvError, MemorySettingError, SettingError];
-
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
@@ -52,20 +45,6 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (USAGE_ERRORS.some((k) => e instanceof k)) {
-      process.stderr.write(`raftroll: ${(e as Error).message}\n`);
-      return EXIT.usage;
-    }
-    if (e instanceof ClusterLockedError) {
-      process.stderr.write(`raftroll: ${e.message}\n`);
-      return EXIT.failed;
-    }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code && err.path) {
-      process.stderr.write(`raftroll: cannot read ${err.path}: ${err.code} (${err.message})\n`);
-      return EXIT.usage;
-    }
-    process.stderr.write(`raftroll: ${err.stack ?? err.message}\n`);
-    return EXIT.failed;
+    return (await import('./run/failure.js')).exitCodeFor(e);
   }
 }

@@ -1,9 +1,8 @@
 // raftroll replace: a dead member's host is replaced with a new one.
 
 import type { Command } from 'commander';
-import { loadInventory } from '../../inventory/load.js';
-import { movedInventory } from '../../membership/run.js';
-import { membershipOptions, type Opts, runMembership } from './join.js';
+import type { Opts } from '../run/membership.js';
+import { membershipOptions } from './join.js';
 
 export function replaceCommand(program: Command): void {
   membershipOptions(
@@ -18,15 +17,5 @@ export function replaceCommand(program: Command): void {
       '--ssh <target>',
       "the new host's ssh target (default: the node's, with --host for its address)",
     )
-    .action(async (o: Opts) => {
-      const inv = await loadInventory(String(o.inventory));
-      const moved = movedInventory(
-        inv,
-        String(o.node),
-        String(o.host),
-        o.ssh === undefined ? undefined : String(o.ssh),
-      );
-      await runMembership(moved.inv, { kind: 'replace', old: moved.old }, o);
-      process.stdout.write(`update ${inv.source}: node ${moved.old.id} is now on ${o.host}\n`);
-    });
+    .action(async (o: Opts) => (await import('../run/membership.js')).replaceAction(o));
 }

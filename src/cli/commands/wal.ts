@@ -1,12 +1,8 @@
-// raftroll wal verify|repair: the WAL engine on local files.
+// raftroll wal verify|repair: their options and help; the work is in ../run/wal.ts, loaded
+// when one of them runs.
 
 import type { Command } from 'commander';
-import { LocalFiles } from '../../remote/local-files.js';
-import { RepairRefusedError, repairPath, verifyPath } from '../../wal/engine.js';
-import { rulesFor } from '../../wal/versions.js';
-import { EXIT, ExitError, print } from '../exit.js';
 import { walEtcdOption } from '../options.js';
-import { repairText, verifyText } from '../wal-text.js';
 
 export function walCommand(program: Command): void {
   const wal = program.command('wal').description('verify and repair etcd-format write-ahead logs');
@@ -21,12 +17,9 @@ export function walCommand(program: Command): void {
       'after',
       '\nExit codes: 0 clean, 3 torn tail (repairable), 4 corrupt or unsafe, 2 bad input.',
     )
-    .action(async (path: string, o: { json?: boolean; etcd: string }) => {
-      const report = await verifyPath(new LocalFiles(), path, rulesFor(o.etcd));
-      print(!!o.json, report, verifyText(report));
-      if (report.verdict === 'torn') throw new ExitError(EXIT.torn, '');
-      if (report.verdict !== 'clean') throw new ExitError(EXIT.refused, '');
-    });
+    .action(async (path: string, o: { json?: boolean; etcd: string }) =>
+      (await import('../run/wal.js')).verifyAction(path, o),
+    );
 
   wal
     .command('repair')
@@ -42,25 +35,7 @@ export function walCommand(program: Command): void {
       'after',
       '\nExit codes: 0 clean or repaired, 4 refused (nothing written), 2 bad input.',
     )
-    .action(
-      async (path: string, o: { json?: boolean; etcd: string; allowLossyRepair?: boolean }) => {
-        try {
-          const report = await repairPath(new LocalFiles(), path, rulesFor(o.etcd), {
-            allowLossy: !!o.allowLossyRepair,
-          });
-          print(!!o.json, report, repairText(report));
-          if (report.after.verdict !== 'clean')
-            throw new ExitError(
-              EXIT.refused,
-              `${path} is still ${report.after.verdict} after the repair`,
-            );
-        } catch (e) {
-          if (e instanceof RepairRefusedError) {
-            if (o.json) print(true, { ...e.report, refused: e.message }, '');
-            throw new ExitError(EXIT.refused, e.message);
-          }
-          throw e;
-        }
-      },
+    .action(async (path: string, o: { json?: boolean; etcd: string; allowLossyRepair?: boolean }) =>
+      (await import('../run/wal.js')).repairAction(path, o),
     );
 }

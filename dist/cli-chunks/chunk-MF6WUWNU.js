@@ -1,0 +1,1462 @@
+#!/usr/bin/env node
+import { createRequire as __raftrollCreateRequire } from 'node:module';
+const require = __raftrollCreateRequire(import.meta.url);
+import {
+  previousName
+} from "./chunk-NAWJGWIG.js";
+import {
+  observe
+} from "./chunk-2TK775WG.js";
+import {
+  inspect,
+  run,
+  stop
+} from "./chunk-X4WS5KWK.js";
+import {
+  repairPath,
+  verifyPath,
+  walDirsOf
+} from "./chunk-O4GEGJYN.js";
+import {
+  LABEL,
+  removeContainer,
+  renameContainer,
+  startContainer
+} from "./chunk-ND2MKT6F.js";
+import {
+  ByteCursor,
+  RecordType,
+  crc32cUpdate,
+  decodeHardState,
+  decodeSegment,
+  decodeSnapshotRef,
+  findSequenceGap,
+  isFailure,
+  joinPath,
+  newLoaderState,
+  readSealedSegment,
+  selectSegments
+} from "./chunk-EZ47JMTG.js";
+import {
+  toUint64,
+  walkMessage
+} from "./chunk-X6X2WM6E.js";
+
+// src/events/events.ts
+var Events = class {
+  listeners = [];
+  log = [];
+  on(l) {
+    this.listeners.push(l);
+  }
+  emit(e) {
+    this.log.push(e);
+    for (const l of this.listeners) l(e);
+  }
+};
+function retryWarnings(events) {
+  return (node, attempt, reason) => events.emit({
+    type: "warning",
+    at: Date.now(),
+    node,
+    message: `SSH connection retry ${attempt}: ${reason}`
+  });
+}
+
+// src/events/gantt.ts
+var plain = (s) => s.replace(/[:;#\n\r`]/g, " ").trim() || "-";
+function ganttChart(title, timeline, endMs) {
+  const nodes = [...new Set(timeline.map((p) => p.node))];
+  const lines = ["gantt", `  title ${plain(title)}`, "  dateFormat x", "  axisFormat %M:%S"];
+  for (const node of nodes) {
+    const phases = timeline.filter((p) => p.node === node);
+    const bars = phases.flatMap((p, i) => {
+      if (p.phase === "done" || p.phase === "observe") return [];
+      const end = phases[i + 1]?.atMs ?? endMs;
+      return [`  ${plain(p.phase)} :${Math.max(0, p.atMs)}, ${Math.max(p.atMs + 1, end)}`];
+    });
+    if (bars.length) lines.push(`  section ${plain(node)}`, ...bars);
+  }
+  return lines.join("\n");
+}
+var ganttMarkdown = (title, timeline, endMs) => `\`\`\`mermaid
+${ganttChart(title, timeline, endMs)}
+\`\`\`
+`;
+
+// src/events/report.ts
+function buildReport(events) {
+  const start = events.find((e) => e.type === "rollout-start");
+  const end = events.find((e) => e.type === "rollout-end");
+  const t0 = start?.at ?? 0;
+  const rows = events.flatMap((e) => e.type === "node-result" ? [e.row] : []);
+  const count = (r) => rows.filter((x) => x.result === r).length;
+  return {
+    result: end?.type === "rollout-end" ? end.result : "failure",
+    image: start?.type === "rollout-start" ? start.image : "",
+    dryRun: start?.type === "rollout-start" ? start.dryRun : false,
+    order: start?.type === "rollout-start" ? start.order : [],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: (end?.at ?? t0) - t0,
+    message: end?.type === "rollout-end" ? end.message : void 0,
+    totals: {
+      updated: count("updated"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      rolledBack: count("rolled-back"),
+      planned: count("planned")
+    },
+    nodes: rows,
+    warnings: events.flatMap(
+      (e) => e.type === "warning" ? [{ node: e.node, message: e.message }] : []
+    ),
+    timeline: phaseTimeline(events, t0)
+  };
+}
+function phaseTimeline(events, t0) {
+  return events.flatMap(
+    (e) => e.type === "phase" ? [{ node: e.node, phase: e.phase, atMs: e.at - t0, detail: e.detail }] : []
+  );
+}
+function progressLine(e, t0) {
+  const at = `[${((e.at - t0) / 1e3).toFixed(1).padStart(6)}s]`;
+  switch (e.type) {
+    case "rollout-start":
+      return `${at} ${e.dryRun ? "plan" : "roll"} ${e.image} over ${e.order.join(" -> ")}`;
+    case "pull":
+      return `${at} ${e.node.padEnd(8)} image ${e.pulled ? "pulled" : "present"}`;
+    case "phase":
+      return `${at} ${e.node.padEnd(8)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`;
+    case "warning":
+      return `${at} ${(e.node ?? "").padEnd(8)} warning: ${e.message}`;
+    case "node-result": {
+      const r = e.row;
+      const down2 = r.downtimeMs !== void 0 ? ` down ${(r.downtimeMs / 1e3).toFixed(1)}s` : "";
+      const read = walReadText(r);
+      return `${at} ${r.node.padEnd(8)} ${r.result}: ${r.imageBefore} -> ${r.imageAfter}, was ${r.roleBefore}, WAL ${r.wal}${read ? ` (${read})` : ""}, handover ${r.handover}${down2}${r.finalLag !== void 0 ? `, lag ${r.finalLag}` : ""}${r.message ? ` (${r.message})` : ""}`;
+    }
+    case "rollout-end":
+      return `${at} ${e.result}${e.message ? `: ${e.message}` : ""}`;
+    case "finding":
+      return `${at} ${e.node.padEnd(8)} ${e.finding.class} -> ${e.finding.action}: ${e.finding.why} [${factsLine(e.finding)}]`;
+    case "heal-result":
+      return `${at} ${e.node.padEnd(8)} ${e.result.outcome}: ${e.result.message}`;
+  }
+}
+var MiB = (n) => `${Math.round(n / 2 ** 20)} MiB`;
+function walReadText(r) {
+  if (r.walBytesRead === void 0 && r.walBytesReadBeforeStop === void 0) return void 0;
+  const mib = (b) => `${((b ?? 0) / 2 ** 20).toFixed(1)} MiB`;
+  return `${mib(r.walBytesReadBeforeStop)} read before the stop, ${mib(r.walBytesRead)} after`;
+}
+function factsLine(d) {
+  const f = d.facts;
+  const parts = [`${d.role}${f.lag !== void 0 ? `, lag ${f.lag}` : ""}`];
+  if (f.container) parts.push(f.container);
+  if (f.memoryUsage !== void 0)
+    parts.push(
+      `memory ${MiB(f.memoryUsage)} of ${f.memoryLimit ? MiB(f.memoryLimit) : "no limit"}`
+    );
+  parts.push(`memory defaults ${d.memoryDefaults.applied ? "on" : "off"}`);
+  if (f.diskFree !== void 0) parts.push(`${MiB(f.diskFree)} free on the data disk`);
+  if (f.walVerdict) parts.push(`WAL ${f.walVerdict}`);
+  if (f.staleBackups.length) parts.push(`stale backups: ${f.staleBackups.join(", ")}`);
+  if (f.kernelOom?.length) parts.push(`${f.kernelOom.length} kernel OOM line(s)`);
+  return parts.join("; ");
+}
+
+// src/node/thresholds.ts
+var DEFAULT_THRESHOLDS = {
+  maxLag: 1e3,
+  stopGraceSeconds: 30,
+  startTimeoutMs: 6e4,
+  catchUpTimeoutMs: 3e5,
+  // Caught up in STABLE_SAMPLES observations in a row is the default test; no fixed window.
+  stabilizeMs: 0,
+  handoverTimeoutMs: 3e4,
+  leaderWaitMs: 3e4,
+  pollMs: 250
+};
+function stopGraceOf(inv, given) {
+  return given ?? inv.container.stopGraceSeconds ?? DEFAULT_THRESHOLDS.stopGraceSeconds;
+}
+function startTimeoutMsOf(inv, givenSeconds) {
+  if (givenSeconds !== void 0) return givenSeconds * 1e3;
+  return inv.engine === "elastickv" ? 3e5 : DEFAULT_THRESHOLDS.startTimeoutMs;
+}
+
+// src/node/views.ts
+var ClusterViews = class {
+  constructor(session) {
+    this.session = session;
+  }
+  session;
+  last;
+  /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
+  async get(maxAgeMs = 0) {
+    if (!this.last || Date.now() - this.last.at > maxAgeMs) {
+      const at = Date.now();
+      this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
+    }
+    return this.last.views;
+  }
+  remember(views) {
+    this.last = { at: Date.now(), views };
+  }
+};
+
+// src/cli/progress.ts
+function printProgress(events) {
+  const t0 = Date.now();
+  events.on((e) => {
+    const line = progressLine(e, t0);
+    if (line) process.stdout.write(`${line}
+`);
+  });
+}
+
+// src/node/errors.ts
+var StepError = class extends Error {
+  constructor(message, node, phase2, row) {
+    super(message);
+    this.node = node;
+    this.phase = phase2;
+    this.row = row;
+  }
+  node;
+  phase;
+  row;
+  name = "StepError";
+};
+
+// src/node/guards.ts
+function down(v) {
+  if (!v.reachable) return `${v.id} is unreachable (${v.error})`;
+  if (!v.container) return `${v.id} has no container`;
+  if (!v.container.state.running || v.container.state.restarting) {
+    return `${v.id}'s container is ${v.container.state.status}${v.container.state.restarting ? " (restarting)" : ""}`;
+  }
+  if (!v.raft) return `${v.id} does not answer Raft status (${v.raftError})`;
+  return void 0;
+}
+function unhealthy(v, t) {
+  const d = down(v);
+  if (d) return d;
+  if (v.lag === void 0) return `${v.id}'s lag is unknown (no leader seen)`;
+  if (v.lag > t.maxLag) return `${v.id} trails the leader by ${v.lag} entries (max ${t.maxLag})`;
+  return void 0;
+}
+function groupIdsOf(views) {
+  const ids = new Set(views.flatMap((v) => (v.groups ?? []).map((g) => g.id)));
+  return [...ids].sort((a, b) => a - b);
+}
+function projectGroup(views, id) {
+  return views.map((v) => {
+    const { groups, ...rest } = v;
+    if (!groups) return rest;
+    const g = groups.find((x) => x.id === id);
+    return {
+      ...rest,
+      raft: g?.raft,
+      raftError: g ? g.raftError : `does not serve Raft group ${id}`,
+      lag: g?.lag
+    };
+  });
+}
+function perGroup(views) {
+  const ids = groupIdsOf(views);
+  if (!ids.length) return [[void 0, views]];
+  return ids.map((id) => [id, projectGroup(views, id)]);
+}
+var inGroup = (id, why) => id === void 0 ? why : `Raft group ${id}: ${why}`;
+function quorumOfGroup(target, views, t) {
+  const peers = views.filter((v) => v.id !== target);
+  const risk = `taking ${target} down now could cost the cluster its majority`;
+  for (const v of peers) {
+    const why = down(v);
+    if (why) return { why: `peer ${why}; ${risk}`, electing: false };
+  }
+  if (!views.some((v) => v.raft?.role === "leader")) {
+    const seen = views.find((v) => v.raft?.leaderId)?.raft?.leaderId;
+    if (seen)
+      return {
+        why: `the cluster's leader (member ${seen}) is not a node of the inventory, so the guard cannot see it; add every member of the cluster to the inventory`,
+        electing: false
+      };
+    return {
+      why: "the cluster has no leader; nothing is touched while it elects or has lost quorum",
+      electing: true
+    };
+  }
+  const leaders = new Set(views.flatMap((v) => v.raft?.leaderId ? [v.raft.leaderId] : []));
+  if (views.filter((v) => v.raft?.role === "leader").length > 1 || leaders.size > 1) {
+    const seen = views.filter((v) => v.raft).map((v) => `${v.id} follows ${v.raft.leaderId ?? "none"} (term ${v.raft.term})`).join(", ");
+    return {
+      why: `the nodes do not agree on the leader (${seen}); nothing is touched during an election`,
+      electing: true
+    };
+  }
+  for (const v of peers) {
+    const why = unhealthy(v, t);
+    if (why) return { why: `peer ${why}; ${risk}`, electing: false };
+  }
+  return { electing: false };
+}
+function quorumCheck(target, views, t) {
+  let electing;
+  for (const [id, vs] of perGroup(views)) {
+    const c = quorumOfGroup(target, vs, t);
+    if (!c.why) continue;
+    const out = { why: inGroup(id, c.why), electing: c.electing };
+    if (!c.electing) return out;
+    electing ??= out;
+  }
+  return electing ?? { electing: false };
+}
+function quorumGuard(target, views, t) {
+  return quorumCheck(target, views, t).why;
+}
+function alreadyDown(v) {
+  if (!v?.reachable || v.raft) return false;
+  return !v.container?.state.running || v.container.state.restarting;
+}
+function handoverCandidates(leaderId, views, t) {
+  return views.filter(
+    (v) => v.id !== leaderId && v.raft?.role === "follower" && unhealthy(v, t) === void 0
+  ).sort((a, b) => b.raft.appliedIndex - a.raft.appliedIndex || a.lag - b.lag);
+}
+function caughtUp(v, t) {
+  if (!v) return "no observation";
+  if (!v.container?.state.running || v.container.state.restarting)
+    return `container ${v.container?.state.status ?? "missing"}`;
+  for (const [id, [p]] of perGroup([v])) {
+    const why = caughtUpInGroup(p, t);
+    if (why) return inGroup(id, why);
+  }
+  return void 0;
+}
+function caughtUpInGroup(v, t) {
+  if (!v.raft) return `raft status unavailable (${v.raftError ?? "no answer"})`;
+  if (!v.raft.leaderId) return "no leader seen yet";
+  if (v.lag === void 0) return "lag unknown";
+  if (v.lag > t.maxLag) return `trails by ${v.lag} entries`;
+  return void 0;
+}
+function transferTargets(leaderId, views, members, leader, t) {
+  const targets = [];
+  const skipped = [];
+  const snap = leader.lastSnapshotIndex ?? 0;
+  for (const view of handoverCandidates(leaderId, views, t)) {
+    const member = members.find((m) => m.id === view.raft.id || m.name === view.id);
+    if (!member) skipped.push(`${view.id} is not in the leader's member list`);
+    else if (!member.voter) skipped.push(`${view.id} is a learner (no vote)`);
+    else if (snap > 0 && (view.raft.lastLogIndex ?? -1) < snap)
+      skipped.push(
+        `${view.id}'s last log index ${view.raft.lastLogIndex ?? "unknown"} is below the leader's last snapshot index ${snap}`
+      );
+    else targets.push({ view, member });
+  }
+  return { targets, skipped };
+}
+function hostOf(address) {
+  const rest = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
+  const v6 = /^\[([^\]]+)\]/.exec(rest);
+  if (v6) return v6[1];
+  const colon = rest.lastIndexOf(":");
+  return colon >= 0 ? rest.slice(0, colon) : rest;
+}
+function isMemberOf(m, n) {
+  return m.name === n.id || m.id === n.id || hostOf(m.address) === n.host.replace(/^\[|\]$/g, "");
+}
+function membershipGuard(members, nodes) {
+  const unknown = members.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
+  if (!unknown.length) return void 0;
+  const list = unknown.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+}
+
+// src/node/context.ts
+function nodeContext(run2, id, spec) {
+  const inv = run2.session.inv;
+  const node = inv.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`node "${id}" is not in the inventory`);
+  return {
+    ...run2,
+    id,
+    node,
+    host: run2.session.host(node),
+    name: inv.container.name,
+    prevName: previousName(inv.container.name),
+    dataDir: inv.container.dataDir,
+    spec
+  };
+}
+function phase(ctx, p, detail) {
+  ctx.events.emit({ type: "phase", at: Date.now(), node: ctx.id, phase: p, detail });
+}
+function warn(ctx, message) {
+  ctx.events.emit({ type: "warning", at: Date.now(), node: ctx.id, message });
+}
+function specRef(ctx, c) {
+  const fingerprint = c.labels[LABEL.fingerprint];
+  return { name: ctx.name, image: c.image, ...fingerprint ? { fingerprint } : {} };
+}
+async function journal(ctx, p, more = {}) {
+  await ctx.journal?.record({ node: ctx.id, phase: p, ...more });
+}
+
+// src/node/catch-up.ts
+var STABLE_SAMPLES = 3;
+var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let samples = 0;
+  let last = "";
+  for (; ; ) {
+    const views = await observe(session, session.inv.nodes);
+    o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      samples++;
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      samples = 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    await sleep(t.pollMs);
+  }
+}
+function followsLeader(views, id) {
+  for (const [group, gv] of perGroup(views)) {
+    const where = group === void 0 ? "" : `Raft group ${group}: `;
+    const v = gv.find((x) => x.id === id);
+    const leader = gv.find((x) => x.raft?.role === "leader");
+    if (!v?.raft) return `${where}no Raft status`;
+    if (!leader?.raft) return `${where}no node answers as the leader`;
+    if (leader.id === id) continue;
+    if (v.raft.leaderId !== leader.raft.id || v.raft.term !== leader.raft.term)
+      return `${where}follows ${v.raft.leaderId ?? "no leader"} in term ${v.raft.term}, but ${leader.id} leads in term ${leader.raft.term}`;
+    if (v.raft.role !== "follower" && v.raft.role !== "learner")
+      return `${where}is ${v.raft.role}, not yet a follower of ${leader.id}`;
+  }
+  return void 0;
+}
+function catchUp(ctx, startedAt, baselineRestarts = 0) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    onViews: (views) => ctx.views.remember(views)
+  });
+}
+
+// src/remote/host-files.ts
+import { posix } from "node:path";
+var KINDS = { f: "file", d: "dir" };
+function absolutePath(path, what = "path") {
+  if (!path.startsWith("/") || posix.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
+    throw new Error(
+      `${what} ${JSON.stringify(path)} is not an absolute, normalized path: expected /dir/... with no "..", ".", "//" or trailing "/"`
+    );
+  return path;
+}
+var READ_WINDOW = 1 << 20;
+function zeroCheckCommand(path, start, end) {
+  return [
+    "env",
+    "LC_ALL=C",
+    "cmp",
+    `--bytes=${end - start}`,
+    `--ignore-initial=${start}:0`,
+    "--",
+    path,
+    "/dev/zero"
+  ];
+}
+function identityStatCommand(paths) {
+  return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
+}
+var HostFiles = class {
+  /**
+   * `everyByte`: stream whole files and read zeros too, as before ranges and on-host zero checks
+   * existed; for measuring what they save.
+   */
+  constructor(host, opts = {}) {
+    this.host = host;
+    this.opts = opts;
+    this.readWindow = opts.everyByte ? void 0 : READ_WINDOW;
+  }
+  host;
+  opts;
+  get where() {
+    return `${this.host.name} (${this.host.address})`;
+  }
+  async stat(path) {
+    const r = await this.host.run(
+      ["find", absolutePath(path), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
+      {
+        allowFailure: true
+      }
+    );
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return void 0;
+      throw new Error(`${this.where}: cannot stat ${path}: ${r.stderr.trim()}`);
+    }
+    const [type, size, mtime] = r.stdout.trim().split(" ");
+    return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
+  }
+  async list(dir) {
+    const r = await this.host.run([
+      "find",
+      absolutePath(dir),
+      "-mindepth",
+      "1",
+      "-maxdepth",
+      "1",
+      "-printf",
+      "%y %s %f\\0"
+    ]);
+    return r.stdout.split("\0").filter(Boolean).map((line) => {
+      const a = line.indexOf(" ");
+      const b = line.indexOf(" ", a + 1);
+      return {
+        kind: KINDS[line.slice(0, a)] ?? "other",
+        size: Number(line.slice(a + 1, b)),
+        name: line.slice(b + 1)
+      };
+    });
+  }
+  async findWalDirs(root) {
+    const r = await this.host.run([
+      "find",
+      absolutePath(root),
+      "-maxdepth",
+      "8",
+      "-type",
+      "f",
+      "-name",
+      "*.wal",
+      "-printf",
+      "%h\\0"
+    ]);
+    return [...new Set(r.stdout.split("\0").filter(Boolean))].sort();
+  }
+  /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
+  bytesRead = 0;
+  async *read(path, start, end) {
+    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+      this.bytesRead += chunk.length;
+      yield chunk;
+    }
+  }
+  /**
+   * One range fetched past the point where the WAL reader stops costs at most this much on the
+   * link; a range costs a round trip, so it is not made smaller than it needs to be.
+   */
+  readWindow;
+  /**
+   * cmp(1) against /dev/zero over the range: the zeros are compared on the host and only the
+   * answer travels. cmp names the first differing byte (1-based, counted from the skip); when
+   * its answer cannot be read, the start of the range is returned, so the caller reads it all.
+   */
+  async firstNonZero(path, start, end) {
+    if (end <= start) return void 0;
+    if (this.opts.everyByte) return start;
+    const r = await this.host.run(zeroCheckCommand(absolutePath(path), start, end), {
+      allowFailure: true
+    });
+    if (r.code === 0) return void 0;
+    const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
+    if (r.code === 1 && m) return start + Number(m[1]) - 1;
+    if (r.code === 1) return start;
+    throw new Error(
+      `${this.where}: cannot compare ${path} [${start}, ${end}) with /dev/zero: ${r.stderr.trim() || `cmp exited ${r.code}`}`
+    );
+  }
+  /**
+   * find(1) for size, mtime, ctime and inode: no byte of content is read, so it costs the same
+   * for a 64 MB segment as for an empty one. Any write through the file system moves ctime,
+   * and no call can set it back (touch and utimes move it too); a file replaced by another has
+   * a new inode.
+   */
+  async identify(dir, names) {
+    const out = /* @__PURE__ */ new Map();
+    if (names.length === 0) return out;
+    const paths = names.map((n) => absolutePath(posix.join(absolutePath(dir), n), "WAL file"));
+    const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
+    if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
+      throw new Error(`${this.where}: cannot stat the WAL segments in ${dir}: ${r.stderr.trim()}`);
+    for (const rec of r.stdout.split("\0").filter(Boolean)) {
+      const [size, mtime, ctime, inode, ...name] = rec.split(" ");
+      const n = name.join(" ");
+      out.set(n, {
+        name: n,
+        size: Number(size),
+        mtimeNs: mtime ?? "",
+        fingerprint: `ctime ${ctime} inode ${inode}`
+      });
+    }
+    return out;
+  }
+  async copyNew(src, dst) {
+    absolutePath(src);
+    const exists = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
+    if (exists.code === 0)
+      throw new Error(`${this.where}: ${dst} already exists; refusing to overwrite a backup`);
+    await this.host.run([
+      "cp",
+      "--no-clobber",
+      "--preserve=mode,ownership,timestamps",
+      "--",
+      src,
+      dst
+    ]);
+    await this.host.run(["cmp", "--", src, dst]);
+    await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
+  }
+  async ensureDir(path) {
+    await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path)]);
+    await this.host.run(["sync", "--", posix.dirname(path)]);
+  }
+  async truncate(path, size) {
+    absolutePath(path);
+    await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
+    await this.host.run(["sync", "--", path, posix.dirname(path)]);
+  }
+};
+
+// src/wal/sealed.ts
+async function readSealed(files, path, rules) {
+  if (!files.identify) return [];
+  const out = [];
+  for (const dir of await walDirsOf(files, path)) {
+    const p = await readSealedDir(files, dir, rules);
+    if (p) out.push(p);
+  }
+  return out;
+}
+async function readSealedDir(files, dir, rules) {
+  const { segments } = selectSegments((await files.list(dir)).map((e) => e.name));
+  const sealed = segments.slice(0, -1);
+  if (sealed.length === 0 || findSequenceGap(segments)) return void 0;
+  const ids = await files.identify(
+    dir,
+    sealed.map((s) => s.name)
+  );
+  const state = newLoaderState(Number(segments[0].index));
+  const hazards = [];
+  const identities = [];
+  for (const s of sealed) {
+    const id = ids.get(s.name);
+    if (!id || id.size === 0) return void 0;
+    const end = await readSealedSegment(files, `${dir}/${s.name}`, id.size, state, rules, hazards);
+    if (end.kind === "fail") return void 0;
+    identities.push(id);
+  }
+  return { dir, etcdVersion: rules.version, segments: identities, state, hazards };
+}
+
+// src/wal/snapshots.ts
+var SnapshotInputError = class extends Error {
+  name = "SnapshotInputError";
+};
+var hex16 = (n) => n.toString(16).padStart(16, "0");
+var hex8 = (n) => n.toString(16).padStart(8, "0");
+var snapFileName = (r) => `${hex16(r.term)}-${hex16(r.index)}.snap`;
+var fsmFileName = (index) => `${hex16(index)}.fsm`;
+async function walSnapshotRecords(files, walDir, rules) {
+  const entries = await files.list(walDir);
+  const { segments } = selectSegments(entries.map((e) => e.name));
+  const sizes = new Map(entries.map((e) => [e.name, e.size]));
+  const state = { crc: 0 };
+  const records = [];
+  let commit = 0;
+  const onRecord = (rec) => {
+    if (rec.type.hi !== 0) return void 0;
+    if (rec.type.lo === RecordType.crc) {
+      if (state.crc !== 0 && rec.crc !== state.crc)
+        return { kind: "error", message: "wal: crc mismatch" };
+      state.crc = rec.crc;
+    } else if (rec.type.lo === RecordType.state) {
+      const h = decodeHardState(rec.buf, rec.dataStart, rec.dataEnd, rules.skip);
+      if (isFailure(h)) return { kind: "panic", message: `mustUnmarshalState: ${h.message}` };
+      commit = h.commit;
+    } else if (rec.type.lo === RecordType.snapshot) {
+      const s = decodeSnapshotRef(
+        rec.buf,
+        rec.dataStart,
+        rec.dataEnd,
+        rules.skip,
+        rules.snapshotConfState
+      );
+      if (isFailure(s)) return { kind: "panic", message: `unmarshal snapshot: ${s.message}` };
+      records.push({ index: s.index, term: s.term });
+    }
+    return void 0;
+  };
+  for (let i = 0; i < segments.length; i++) {
+    const name = segments[i].name;
+    const cursor = new ByteCursor(files.read(joinPath(walDir, name)));
+    try {
+      const end = await decodeSegment(
+        cursor,
+        sizes.get(name) ?? 0,
+        i === segments.length - 1,
+        state,
+        rules,
+        onRecord
+      );
+      if (end.kind === "fail")
+        throw new SnapshotInputError(
+          `${joinPath(walDir, name)} at offset ${end.failure.offset}: ${end.failure.message}, while reading its snapshot records; the log changed after it was verified: is the node still running?`
+        );
+    } finally {
+      await cursor.close();
+    }
+  }
+  return { records, commit };
+}
+function startRecord(records, commit) {
+  let best;
+  for (const r of records) if (r.index <= commit && (!best || r.index >= best.index)) best = r;
+  return best;
+}
+async function checkSnapshotFiles(files, dir, record) {
+  const out = { dir, record, ok: true, files: [] };
+  if (!record || record.index === 0) return out;
+  const fail = (problem) => ({ ...out, ok: false, problem });
+  const where = `the WAL's newest committed snapshot record (index ${record.index}, term ${record.term})`;
+  const snapPath = joinPath(joinPath(dir, "snap"), snapFileName(record));
+  const st = await files.stat(snapPath);
+  if (!st)
+    return fail(
+      `${snapPath} does not exist; ${where} needs it, and the node cannot start without it`
+    );
+  if (st.kind !== "file") return fail(`${snapPath} is not a regular file; ${where} needs it`);
+  if (st.size === 0)
+    return fail(`${snapPath} is empty (0 bytes); expected the snapshot ${where} names`);
+  const snap = await readSnapFile(files, snapPath, st.size);
+  if ("problem" in snap)
+    return fail(`${snapPath}: ${snap.problem}; expected the snapshot ${where} names`);
+  if (snap.index !== record.index || snap.term !== record.term)
+    return fail(
+      `${snapPath} holds the snapshot of index ${snap.index}, term ${snap.term}, not the one its name and ${where} give; etcd would not start from it`
+    );
+  out.files.push(snapPath);
+  const token = snap.token;
+  if (!token) return out;
+  if ("problem" in token) return fail(`${snapPath}: ${token.problem}`);
+  const fsmPath = joinPath(joinPath(dir, "fsm-snap"), fsmFileName(token.index));
+  const fsm = await checkFsmFile(files, fsmPath, token.crc);
+  if (fsm)
+    return fail(
+      `${fsmPath}: ${fsm}; the raft snapshot ${snapFileName(record)} names it (FSM snapshot index ${token.index}, CRC-32C ${hex8(token.crc)}) and elastickv cannot restore its state machine without it`
+    );
+  out.files.push(fsmPath);
+  return out;
+}
+async function checkSnapshots(files, walDir, rules, known) {
+  const dir = parentOfWal(walDir);
+  if (dir === void 0)
+    return {
+      dir: walDir,
+      record: void 0,
+      ok: true,
+      files: [],
+      skipped: `${walDir} is not named "wal", so the snapshot directory beside it is unknown (etcd keeps member/wal and member/snap, elastickv <group>/wal and <group>/snap); its snapshots were not checked`
+    };
+  const { records, commit } = known ?? await walSnapshotRecords(files, walDir, rules);
+  return checkSnapshotFiles(files, dir, startRecord(records, commit));
+}
+function parentOfWal(walDir) {
+  const trimmed = walDir.replace(/\/+$/, "");
+  const slash = trimmed.lastIndexOf("/");
+  if (trimmed.slice(slash + 1) !== "wal") return void 0;
+  return slash <= 0 ? "/" : trimmed.slice(0, slash);
+}
+var TOKEN_BYTES = 17;
+var TOKEN_MAGIC = [69, 75, 86, 84];
+var MAX_METADATA_BYTES = 1 << 20;
+async function readSnapFile(files, path, size) {
+  const s = new ProtoStream(new ByteCursor(files.read(path)));
+  try {
+    let crc;
+    let inner;
+    while (s.offset < size) {
+      const { field, wire } = await s.tag(size);
+      if (field === 1 && wire === 0) crc = Number(BigInt.asUintN(32, await s.varint(size)));
+      else if (field === 2 && wire === 2) {
+        const length = await s.length(size);
+        s.crc = 0;
+        s.crcOn = true;
+        inner = { ...await readInnerSnapshot(s, s.offset + length), crc: s.crc, length };
+        s.crcOn = false;
+      } else await s.skipField(wire, size);
+    }
+    if (!inner || inner.length === 0 || !crc)
+      return { problem: 'it holds no snapshot data or no checksum (etcd: "snap: empty snapshot")' };
+    if (inner.crc !== crc)
+      return {
+        problem: `CRC-32C mismatch: the file records ${hex8(crc)}, its data sums to ${hex8(inner.crc)} (etcd: "snap: crc mismatch")`
+      };
+    return { index: inner.index, term: inner.term, token: inner.token };
+  } catch (e) {
+    if (e instanceof StreamError) return { problem: e.message };
+    throw e;
+  } finally {
+    await s.close();
+  }
+}
+async function readInnerSnapshot(s, end) {
+  const out = { index: 0, term: 0 };
+  while (s.offset < end) {
+    const { field, wire } = await s.tag(end);
+    if (field === 1 && wire === 2) {
+      const n = await s.length(end);
+      if (n === TOKEN_BYTES) out.token = decodeToken(await s.take(n));
+      else {
+        out.token = void 0;
+        await s.skip(n);
+      }
+    } else if (field === 2 && wire === 2) {
+      const n = await s.length(end);
+      if (n > MAX_METADATA_BYTES)
+        throw new StreamError(`the snapshot's metadata is ${n} bytes long, not a SnapshotMetadata`);
+      const meta = await s.take(n);
+      const f = walkMessage(
+        meta,
+        0,
+        meta.length,
+        { 1: "bytes", 2: "varint", 3: "varint" },
+        "gogo-depth",
+        {
+          varint(num, v) {
+            if (num === 2) out.index = toUint64(v);
+            else out.term = toUint64(v);
+          },
+          bytes() {
+          }
+        },
+        "SnapshotMetadata"
+      );
+      if (f) throw new StreamError(`the snapshot's metadata does not parse (${f.message})`);
+    } else await s.skipField(wire, end);
+  }
+  if (s.offset !== end) throw new StreamError("the raft snapshot overruns its data field");
+  return out;
+}
+function decodeToken(b) {
+  if (!TOKEN_MAGIC.every((m, i) => b[i] === m)) return void 0;
+  if (b[4] !== 1)
+    return {
+      problem: `the snapshot token has version ${b[4]}; elastickv knows version 1 only`
+    };
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { index: v.getBigUint64(5, false), crc: v.getUint32(13, false) };
+}
+async function checkFsmFile(files, path, tokenCrc) {
+  const st = await files.stat(path);
+  if (!st) return "it does not exist";
+  if (st.kind !== "file") return "it is not a regular file";
+  if (st.size < 4) return `it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`;
+  const footerBytes = await collect(files.read(path, st.size - 4, st.size), 4);
+  if (footerBytes.length !== 4) return "its CRC-32C footer could not be read whole";
+  const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
+  if (footer !== tokenCrc)
+    return `its footer records CRC-32C ${hex8(footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
+  let crc = 0;
+  let seen = 0;
+  for await (const chunk of files.read(path, 0, st.size - 4)) {
+    crc = crc32cUpdate(crc, chunk);
+    seen += chunk.length;
+  }
+  if (seen !== st.size - 4) return `it changed while it was read (${seen} of ${st.size - 4} bytes)`;
+  if (crc !== footer)
+    return `its payload sums to CRC-32C ${hex8(crc)}, not the ${hex8(footer)} its footer records: the file is damaged`;
+  return void 0;
+}
+async function collect(chunks, max) {
+  const out = new Uint8Array(max);
+  let n = 0;
+  for await (const c of chunks) {
+    const take = Math.min(c.length, max - n);
+    out.set(c.subarray(0, take), n);
+    n += take;
+  }
+  return out.subarray(0, n);
+}
+var StreamError = class extends Error {
+};
+var ProtoStream = class {
+  constructor(c) {
+    this.c = c;
+  }
+  c;
+  crc = 0;
+  crcOn = false;
+  get offset() {
+    return this.c.offset;
+  }
+  consume(n) {
+    if (this.crcOn) this.crc = crc32cUpdate(this.crc, this.c.buf, this.c.pos, this.c.pos + n);
+    this.c.pos += n;
+  }
+  async varint(end) {
+    const want = Math.min(10, end - this.offset);
+    await this.c.fill(want);
+    const { buf, pos } = this.c;
+    const have = Math.min(this.c.available, want);
+    let v = 0n;
+    for (let k = 0; k < have; k++) {
+      const b = buf[pos + k];
+      v |= BigInt(b & 127) << BigInt(7 * k);
+      if (b < 128) {
+        this.consume(k + 1);
+        return v;
+      }
+    }
+    throw new StreamError(
+      `the file is cut or damaged at offset ${this.offset}: a number runs past its end`
+    );
+  }
+  async tag(end) {
+    const t = await this.varint(end);
+    const field = Number(t >> 3n);
+    if (field < 1 || field > 2 ** 29 - 1)
+      throw new StreamError(`the file is damaged at offset ${this.offset}: field number ${field}`);
+    return { field, wire: Number(t & 7n) };
+  }
+  async length(end) {
+    const at = this.offset;
+    const n = await this.varint(end);
+    if (n > BigInt(end - this.offset))
+      throw new StreamError(
+        `the file is cut or damaged: a field at offset ${at} claims ${n} bytes, more than remain`
+      );
+    return Number(n);
+  }
+  async take(n) {
+    if (!await this.c.fill(n))
+      throw new StreamError(
+        `the file ends at offset ${this.offset + this.c.available}, inside a field`
+      );
+    const out = Uint8Array.prototype.slice.call(this.c.buf, this.c.pos, this.c.pos + n);
+    this.consume(n);
+    return out;
+  }
+  async skip(n) {
+    let left = n;
+    while (left > 0) {
+      if (this.c.available === 0 && !await this.c.fill(1))
+        throw new StreamError(`the file ends at offset ${this.offset}, ${left} bytes into a field`);
+      const step = Math.min(left, this.c.available);
+      this.consume(step);
+      left -= step;
+    }
+  }
+  async skipField(wire, end) {
+    if (wire === 0) await this.varint(end);
+    else if (wire === 1) await this.skip(8);
+    else if (wire === 5) await this.skip(4);
+    else if (wire === 2) await this.skip(await this.length(end));
+    else throw new StreamError(`the file is damaged at offset ${this.offset}: wire type ${wire}`);
+  }
+  close() {
+    return this.c.close();
+  }
+};
+
+// src/node/snapshots.ts
+async function checkNodeSnapshots(ctx, files, verified) {
+  let sound = 0;
+  const known = new Map(verified.map((d) => [d.dir, d.snapshotRecords]));
+  for (const dir of await walDirsOf(files, ctx.dataDir)) {
+    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir));
+    if (c.skipped) warn(ctx, c.skipped);
+    if (!c.ok)
+      throw new StepError(
+        `${ctx.id}: the snapshot the node would start from is not usable: ${c.problem}. Nothing was started and the node stays stopped; the rest of the cluster keeps its majority. Restore the file, or re-seed the member, then run again.`,
+        ctx.id,
+        "wal"
+      );
+    sound += c.files.length;
+  }
+  return sound ? `; ${sound} snapshot file(s) sound` : "";
+}
+
+// src/node/wal.ts
+var FULL_READ_ENV = "RAFTROLL_WAL_FULL_READ";
+var fullRead = () => process.env[FULL_READ_ENV] === "1";
+async function readBeforeStop(ctx, read) {
+  if (fullRead()) return [];
+  const files = new HostFiles(ctx.host);
+  try {
+    return await readSealed(files, ctx.dataDir, ctx.rules);
+  } catch (e) {
+    warn(
+      ctx,
+      `the WAL could not be read before the stop (${e.message}); it is read in full after it`
+    );
+    return [];
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function checkWal(ctx, read, sealed = []) {
+  const files = new HostFiles(ctx.host, { everyByte: fullRead() });
+  try {
+    const { verdict, dirs } = await judge(ctx, files, fullRead() ? [] : sealed);
+    return verdict + await checkNodeSnapshots(ctx, files, dirs);
+  } finally {
+    read?.(files.bytesRead);
+  }
+}
+async function judge(ctx, files, sealed) {
+  const { id, dataDir, rules } = ctx;
+  const report = await verifyPath(files, dataDir, rules, sealed);
+  for (const d2 of report.dirs) {
+    if (d2.sealed && "why" in d2.sealed && sealed.some((p) => p.dir === d2.dir))
+      warn(ctx, `${d2.dir}: ${d2.sealed.why}; its sealed segments were read again after the stop`);
+  }
+  if (report.verdict === "clean") return { verdict: "clean", dirs: report.dirs };
+  if (report.verdict === "torn") {
+    const r = await repairPath(files, dataDir, rules, { sealed });
+    if (r.after.verdict !== "clean") {
+      throw new StepError(
+        `${id}: the WAL is still ${r.after.verdict} after the repair; nothing was started`,
+        id,
+        "wal"
+      );
+    }
+    for (const x of r.actions.slice(1))
+      warn(ctx, `also repaired ${x.dir}/${x.segment} at ${x.truncatedAt} (backup ${x.backup})`);
+    const a = r.actions[0];
+    const dropped = droppedText(a.bytesDropped, report.dirs.find((x) => x.dir === a.dir)?.repair);
+    warn(
+      ctx,
+      `repaired a torn WAL tail: ${a.segment} truncated at ${a.truncatedAt} (${dropped}; backup ${a.backup})`
+    );
+    return {
+      verdict: `torn, repaired (${dropped}, ${a.entriesDropped.count} entries)`,
+      dirs: r.after.dirs
+    };
+  }
+  const d = report.dirs.find((x) => x.verdict !== "clean" && x.verdict !== "torn");
+  const where = d.problem ? `${d.dir}/${d.problem.segment} at offset ${d.problem.offset} (${d.problem.etcdError})` : `${d.dir} (${d.reason})`;
+  throw new StepError(
+    `${id}: WAL ${d.verdict} in ${where}. Nothing was started on this log and the node stays stopped; the rest of the cluster keeps its majority. Re-seed the member or restore the log, then run again.`,
+    id,
+    "wal"
+  );
+}
+function droppedText(total, plan) {
+  const record = plan && plan.nonZeroBytesDropped >= 0 ? plan.nonZeroBytesDropped : void 0;
+  if (record === void 0) return `${total} bytes dropped`;
+  const zeros = total - record;
+  return `${record} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
+}
+
+// src/node/rollback.ts
+async function restartOriginal(ctx) {
+  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
+  if (!before) return "the node has no container to start again";
+  try {
+    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
+    await catchUp(ctx, Date.now(), before.restartCount);
+    return "the original container was started again and caught up";
+  } catch (e) {
+    return `starting the original container again failed: ${e.message}`;
+  }
+}
+async function rollback(ctx) {
+  const { host, name, prevName } = ctx;
+  const prev = await inspect(host, prevName);
+  const cur = await inspect(host, name);
+  if (prev) {
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name));
+    }
+    await host.run(renameContainer(prevName, name));
+  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
+    return "the previous container is gone; nothing to restore";
+  }
+  const wal = await checkWal(ctx);
+  await host.run(startContainer(name));
+  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
+  return `the previous container is back and caught up (WAL ${wal})`;
+}
+
+// src/node/guard.ts
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
+async function membership(session, views) {
+  for (const [group, vs] of perGroup(views)) {
+    const where = group === void 0 ? "" : `Raft group ${group}: `;
+    const leader = vs.find((x) => x.raft?.role === "leader");
+    if (!leader) return `${where}the cluster has no leader`;
+    const node = session.inv.nodes.find((n) => n.id === leader.id);
+    const members = await (await session.raft(node, group)).members().catch((e) => e);
+    if (members instanceof Error) return `${where}cannot read the member list: ${members.message}`;
+    const why = membershipGuard(members, session.inv.nodes);
+    if (why) return `${where}${why}`;
+  }
+  return void 0;
+}
+async function quorumAfterElection(ctx, views) {
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let check = quorumCheck(ctx.id, views, ctx.t);
+  while (check.why && check.electing && Date.now() < until) {
+    await sleep2(ctx.t.pollMs);
+    views = await ctx.views.get();
+    check = quorumCheck(ctx.id, views, ctx.t);
+  }
+  if (check.why && check.electing)
+    return {
+      why: `${check.why} (waited ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} for a leader)`,
+      views
+    };
+  return { why: check.why, views };
+}
+function refuse(ctx, why) {
+  throw new StepError(
+    `${ctx.id}: refused: ${why}. Nothing was touched on ${ctx.id}.`,
+    ctx.id,
+    "guard"
+  );
+}
+async function guardNode(ctx, v, views, allowDownTarget) {
+  phase(ctx, "guard");
+  if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
+  const wasDown = alreadyDown(v);
+  if (!(allowDownTarget && wasDown)) {
+    const q = await quorumAfterElection(ctx, views);
+    const why = q.why ?? await membership(ctx.session, q.views);
+    if (why) refuse(ctx, why);
+  }
+  const leftover = await inspect(ctx.host, ctx.prevName);
+  if (leftover?.state.running || leftover?.state.restarting) {
+    refuse(
+      ctx,
+      `${ctx.prevName} (left by an earlier run) is running on ${ctx.id} and may be using the data directory; stop it or remove it`
+    );
+  }
+  if (leftover) await ctx.host.run(removeContainer(ctx.prevName));
+  return wasDown;
+}
+async function leadsGroup(session, node, group) {
+  const c = await session.raft(node, group).catch(() => void 0);
+  if (!c) return void 0;
+  const h = await c.health?.("RawKV").catch(() => void 0);
+  if (h === "serving") return true;
+  const s = await c.status().catch(() => void 0);
+  if (s) return s.role === "leader";
+  return h === "not-serving" ? false : void 0;
+}
+async function ledGroups(session, node, v) {
+  const groups = session.groups(node).map((g) => g.id);
+  const out = [];
+  for (const g of groups.length ? groups : [void 0]) {
+    const seen = g === void 0 ? v?.raft : v?.groups?.find((x) => x.id === g)?.raft;
+    if (await leadsGroup(session, node, g) ?? seen?.role === "leader") out.push(g);
+  }
+  return out;
+}
+async function leadsNow(ctx, v, letThroughDown) {
+  if (letThroughDown) {
+    const fresh = await ctx.views.get();
+    const now = fresh.find((x) => x.id === ctx.id);
+    if (now?.raft || now?.groups?.some((g) => g.raft)) {
+      const why = quorumGuard(ctx.id, fresh, ctx.t);
+      if (why) refuse(ctx, `${ctx.id} answers Raft again, and ${why}`);
+    }
+  }
+  return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
+}
+
+// src/node/handover.ts
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
+async function settledStatus(ctx, group) {
+  const client = await ctx.session.raft(ctx.node, group);
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let last = "";
+  for (; ; ) {
+    const s = await client.status().catch((e) => e);
+    if (!(s instanceof Error) && s.leaderId) return s;
+    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
+    if (Date.now() >= until)
+      throw new StepError(
+        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    await sleep3(ctx.t.pollMs);
+  }
+}
+async function handoverGroup(ctx, views, group) {
+  const t = ctx.t;
+  const me = await settledStatus(ctx, group);
+  if (me.role !== "leader") return void 0;
+  const leaderClient = await ctx.session.raft(ctx.node, group);
+  const members = await leaderClient.members();
+  const seen = group === void 0 ? views : projectGroup(views, group);
+  const { targets, skipped } = transferTargets(ctx.id, seen, members, me, t);
+  const tried = [...skipped];
+  const transfer = leaderClient.transferLeadership.bind(leaderClient);
+  for (const [k, { view, member }] of targets.entries()) {
+    const gate = {
+      maxLag: t.maxLag,
+      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address }))
+    };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const started = Date.now();
+      try {
+        await transfer(member, t.handoverTimeoutMs, gate);
+        const deadline = Date.now() + t.handoverTimeoutMs;
+        while (Date.now() < deadline) {
+          const s = await leaderClient.status().catch(() => void 0);
+          if (s?.leaderId && s.leaderId !== s.id) {
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
+            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
+          }
+          await sleep3(t.pollMs);
+        }
+        throw new Error("no other node took over in time");
+      } catch (e) {
+        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
+        warn(
+          ctx,
+          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
+        );
+        await sleep3(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+  throw new StepError(
+    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    ctx.id,
+    "handover"
+  );
+}
+async function handover(ctx, views, row) {
+  phase(ctx, "handover");
+  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
+  if (!groups.length) {
+    const moved = await handoverGroup(ctx, views, void 0);
+    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
+  }
+  const moves = [];
+  const until = Date.now() + ctx.t.handoverTimeoutMs;
+  let rounds = 0;
+  let todo = await ledGroups(ctx.session, ctx.node, void 0);
+  while (todo.length) {
+    if (rounds >= 3 || Date.now() > until)
+      throw new StepError(
+        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    const fresh = moves.length ? await ctx.views.get() : views;
+    let moved = false;
+    for (const g of todo) {
+      const m = await handoverGroup(ctx, fresh, g);
+      if (m) {
+        moved = true;
+        moves.push(m);
+        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
+      }
+    }
+    if (moved) rounds++;
+    else await sleep3(ctx.t.pollMs);
+    todo = await ledGroups(ctx.session, ctx.node, void 0);
+  }
+  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
+  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
+}
+
+// src/node/stop.ts
+async function stopNode(ctx, hasContainer) {
+  phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
+  if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
+  const stopped = await inspect(ctx.host, ctx.name);
+  if (stopped?.state.running || stopped?.state.restarting) {
+    const back = await restartOriginal(ctx);
+    if (back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
+    throw new StepError(
+      `${ctx.id}: ${ctx.name} is still running after docker stop; ${back}; the rollout stopped`,
+      ctx.id,
+      "stop"
+    );
+  }
+  return stopped;
+}
+
+// src/node/procedure.ts
+async function replaceNode(ctx, v, views, row, o = {}) {
+  const allowDown = !!o.allowDownTarget;
+  const sealed = await readBeforeStop(ctx, (n) => {
+    row.walBytesReadBeforeStop = n;
+  });
+  const wasDown = await guardNode(ctx, v, views, allowDown);
+  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
+  const specs = {
+    ...v.container ? { old: specRef(ctx, v.container) } : {},
+    new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
+  };
+  await journal(ctx, "stop", specs);
+  const stoppedAt = Date.now();
+  const stopped = await stopNode(ctx, !!v.container);
+  await journal(ctx, "wal", specs);
+  phase(ctx, "wal");
+  const walFrom = Date.now();
+  try {
+    row.wal = await checkWal(
+      ctx,
+      (n) => {
+        row.walBytesRead = n;
+        row.walMs = Date.now() - walFrom;
+      },
+      sealed
+    );
+  } catch (e) {
+    if (e instanceof StepError && e.phase === "wal") {
+      await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
+      });
+      throw e;
+    }
+    const back = wasDown ? "it was down before and stays down" : await restartOriginal(ctx);
+    if (wasDown || back.startsWith("the original container was started again"))
+      await journal(ctx, "restored", { detail: back }).catch(() => {
+      });
+    throw new StepError(
+      `${ctx.id}: the WAL check failed: ${e.message}; ${back}. The rollout stopped.`,
+      ctx.id,
+      "wal"
+    );
+  }
+  if (o.inPlace && v.container) {
+    await journal(ctx, "start", specs);
+    phase(ctx, "start", "the same container again");
+    await ctx.host.run(startContainer(ctx.name));
+    await journal(ctx, "catch-up", specs);
+    phase(ctx, "catch-up");
+    try {
+      row.finalLag = await catchUp(ctx, Date.now(), stopped?.restartCount ?? 0);
+    } catch (e) {
+      const message = `${ctx.id}: started again, but ${e.message}`;
+      throw new StepError(`${message}. Nothing after ${ctx.id} was touched.`, ctx.id, "catch-up", {
+        ...row,
+        result: "failed",
+        message,
+        downtimeMs: Date.now() - stoppedAt
+      });
+    }
+    row.downtimeMs = Date.now() - stoppedAt;
+    await journal(ctx, "done", specs);
+    phase(ctx, "done");
+    return row;
+  }
+  let at = "start";
+  try {
+    await journal(ctx, "start", specs);
+    phase(ctx, "start", ctx.spec.image);
+    if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
+    await run(ctx.host, ctx.spec);
+    at = "catch-up";
+    await journal(ctx, "catch-up", specs);
+    phase(ctx, "catch-up");
+    row.finalLag = await catchUp(ctx, Date.now());
+    row.downtimeMs = Date.now() - stoppedAt;
+  } catch (e) {
+    const why = e.message;
+    await journal(ctx, "rollback", specs).catch(() => {
+    });
+    phase(ctx, "rollback", why);
+    let restored = false;
+    const back = v.container ? await rollback(ctx).then(
+      (m) => {
+        restored = true;
+        return m;
+      },
+      (r) => `rollback failed too: ${r.message}`
+    ) : "there was no previous container to restore";
+    if (restored) await journal(ctx, "rolled-back", { detail: back }).catch(() => {
+    });
+    throw new StepError(
+      `${ctx.id}: ${why}; ${back}. The rollout stopped; the nodes after ${ctx.id} were not touched.`,
+      ctx.id,
+      at,
+      {
+        ...row,
+        result: v.container ? "rolled-back" : "failed",
+        message: `${why}; ${back}`,
+        downtimeMs: Date.now() - stoppedAt
+      }
+    );
+  }
+  const removed = await ctx.host.run(removeContainer(ctx.prevName), {
+    allowFailure: true
+  });
+  if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
+    warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
+  await journal(ctx, "done", specs);
+  phase(ctx, "done");
+  return row;
+}
+
+// src/runtime/disk.ts
+async function freeBytes(host, dir) {
+  const r = await host.run(["df", "-Pk", "--", dir], { allowFailure: true });
+  const kb = Number(r.stdout.trim().split("\n").at(-1)?.split(/\s+/)[3]);
+  return r.code === 0 && Number.isFinite(kb) ? { free: kb * 1024 } : { error: r.stderr.trim() || `df printed ${JSON.stringify(r.stdout.slice(0, 80))}` };
+}
+
+export {
+  Events,
+  retryWarnings,
+  ganttMarkdown,
+  buildReport,
+  phaseTimeline,
+  StepError,
+  quorumGuard,
+  alreadyDown,
+  caughtUp,
+  isMemberOf,
+  membershipGuard,
+  nodeContext,
+  phase,
+  journal,
+  waitCaughtUp,
+  catchUp,
+  DEFAULT_THRESHOLDS,
+  stopGraceOf,
+  startTimeoutMsOf,
+  membership,
+  absolutePath,
+  HostFiles,
+  checkWal,
+  rollback,
+  replaceNode,
+  ClusterViews,
+  freeBytes,
+  printProgress
+};
