@@ -36,9 +36,13 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Relative imports and re-exports of a file, resolved to .ts paths under src/. */
+/** Relative imports (static and import()) and re-exports of a file, resolved to .ts paths under src/. */
 function importsOf(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const specs = [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)];
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"](\.[^'"]+)['"]/gm),
+    // A command's work is loaded with import() when it runs: still an import for the layers.
+    ...text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g),
+  ];
   return specs.map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
 }
 
@@ -113,6 +117,11 @@ describe('the layers of src/', () => {
       "import { Rollout } from '../rollout/rollout.js';",
     );
     expect(climb.map(folderOf)).toEqual(['rollout']);
+    const lazy = importsOf(
+      join(SRC, 'wal/x.ts'),
+      "const m = await import('../actions/roll.js');",
+    );
+    expect(lazy.map(folderOf)).toEqual(['actions']);
     expect(LAYERS.rollout! < LAYERS.wal!).toBe(false);
   });
 });
