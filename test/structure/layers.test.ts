@@ -117,10 +117,7 @@ describe('the layers of src/', () => {
       "import { Rollout } from '../rollout/rollout.js';",
     );
     expect(climb.map(folderOf)).toEqual(['rollout']);
-    const lazy = importsOf(
-      join(SRC, 'wal/x.ts'),
-      "const m = await import('../actions/roll.js');",
-    );
+    const lazy = importsOf(join(SRC, 'wal/x.ts'), "const m = await import('../actions/roll.js');");
     expect(lazy.map(folderOf)).toEqual(['actions']);
     expect(LAYERS.rollout! < LAYERS.wal!).toBe(false);
   });
