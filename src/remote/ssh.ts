@@ -269,9 +269,6 @@ export class SshHost implements Host {
   }
 
   async *readStream(path: string, start = 0, end?: number): AsyncIterable<Uint8Array> {
-    // Make sure the shared connection exists, so a connection failure is retried and reported
-    // like any other before the stream begins.
-    await this.run(['true'], { sudo: false });
     const argv = [
       'dd',
       `if=${path}`,
@@ -281,22 +278,35 @@ export class SshHost implements Host {
       `skip=${start}`,
     ];
     if (end !== undefined) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = (this.s.spawner ?? processSpawner()).stream([
-      'ssh',
-      ...this.sshArgs(),
-      ...this.destination(),
-      this.remote(argv, true),
-    ]);
-    let finished = false;
-    try {
-      for await (const chunk of child.stdout) yield chunk;
-      finished = true;
-    } finally {
-      // The consumer may stop early (a verdict needs no more bytes): end the transfer.
-      if (!finished) child.kill();
-    }
-    const { code, stderr } = await child.done;
-    if (code !== 0) {
+    // A stream costs no round trip of its own first: only one that could not connect, before
+    // any byte came, has the connection made (retried and reported as for any command) and is
+    // asked again, once.
+    for (let attempt = 1; ; attempt++) {
+      const child = (this.s.spawner ?? processSpawner()).stream([
+        'ssh',
+        ...this.sshArgs(),
+        ...this.destination(),
+        this.remote(argv, true),
+      ]);
+      let finished = false;
+      let bytes = 0;
+      try {
+        for await (const chunk of child.stdout) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+        finished = true;
+      } finally {
+        // The consumer may stop early (a verdict needs no more bytes): end the transfer.
+        if (!finished) child.kill();
+      }
+      const { code, stderr } = await child.done;
+      if (code === 0) return;
+      if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
+        await this.run(['true'], { sudo: false });
+        continue;
+      }
+      if (code === 255 && FATAL.test(stderr)) throw new HostUnreachableError(this.explain(stderr));
       throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
         code,
         stdout: '',

@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-DBJYOMN2.js";
+} from "./chunk-NCQPET5R.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

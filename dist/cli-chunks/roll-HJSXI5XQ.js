@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-7KXH6IK7.js";
+} from "./chunk-VXABW3Y6.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-MF6WUWNU.js";
+} from "./chunk-JTFD757D.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-NAWJGWIG.js";
+} from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-2TK775WG.js";
+} from "./chunk-VJ75S2OC.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-O4GEGJYN.js";
 import {
   takeLease
-} from "./chunk-DBJYOMN2.js";
+} from "./chunk-NCQPET5R.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-EZ47JMTG.js";
 import "./chunk-X6X2WM6E.js";

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-RRB2KPUQ.js";
+} from "./chunk-BMIMDVYV.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-MF6WUWNU.js";
+} from "./chunk-JTFD757D.js";
 import {
   withTag
-} from "./chunk-NAWJGWIG.js";
+} from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-2TK775WG.js";
+} from "./chunk-VJ75S2OC.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-O4GEGJYN.js";
 import {
   takeLease
-} from "./chunk-DBJYOMN2.js";
+} from "./chunk-NCQPET5R.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-EZ47JMTG.js";
 import "./chunk-X6X2WM6E.js";

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-N5HVTBIX.js";
+} from "./chunk-FV7SZDRL.js";
 import {
   previousName
-} from "./chunk-NAWJGWIG.js";
+} from "./chunk-VXKO75DO.js";
 import {
   inventoryAndNodes
-} from "./chunk-7IHA5DQ4.js";
+} from "./chunk-6Z4O6SY4.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-DBJYOMN2.js";
+} from "./chunk-NCQPET5R.js";
 import {
   LABEL
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

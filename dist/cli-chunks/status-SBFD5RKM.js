@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-7IHA5DQ4.js";
+} from "./chunk-6Z4O6SY4.js";
 import {
   observe
-} from "./chunk-2TK775WG.js";
+} from "./chunk-VJ75S2OC.js";
 import {
   ClusterSession
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-ND2MKT6F.js";
+import "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-RRB2KPUQ.js";
+} from "./chunk-BMIMDVYV.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-N5HVTBIX.js";
+} from "./chunk-FV7SZDRL.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-7KXH6IK7.js";
+} from "./chunk-VXABW3Y6.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-MF6WUWNU.js";
+} from "./chunk-JTFD757D.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-NAWJGWIG.js";
+} from "./chunk-VXKO75DO.js";
 import {
   inventoryAndNodes
-} from "./chunk-7IHA5DQ4.js";
+} from "./chunk-6Z4O6SY4.js";
 import {
   observe
-} from "./chunk-2TK775WG.js";
+} from "./chunk-VJ75S2OC.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-O4GEGJYN.js";
 import {
   takeLease
-} from "./chunk-DBJYOMN2.js";
+} from "./chunk-NCQPET5R.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-EZ47JMTG.js";
 import "./chunk-X6X2WM6E.js";

@@ -24,7 +24,7 @@ import {
   stopContainer,
   sweepEnvFiles,
   writeStdinTo
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import {
   toUint64,
   walkMessage

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-MF6WUWNU.js";
+} from "./chunk-JTFD757D.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import {
   finishPlan
-} from "./chunk-DBJYOMN2.js";
+} from "./chunk-NCQPET5R.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -7713,7 +7713,6 @@ raftroll: timed out after ${timeoutMs} ms
     };
   }
   async *readStream(path, start = 0, end) {
-    await this.run(["true"], { sudo: false });
     const argv = [
       "dd",
       `if=${path}`,
@@ -7723,21 +7722,31 @@ raftroll: timed out after ${timeoutMs} ms
       `skip=${start}`
     ];
     if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
-    const child = (this.s.spawner ?? processSpawner()).stream([
-      "ssh",
-      ...this.sshArgs(),
-      ...this.destination(),
-      this.remote(argv, true)
-    ]);
-    let finished = false;
-    try {
-      for await (const chunk of child.stdout) yield chunk;
-      finished = true;
-    } finally {
-      if (!finished) child.kill();
-    }
-    const { code, stderr } = await child.done;
-    if (code !== 0) {
+    for (let attempt = 1; ; attempt++) {
+      const child = (this.s.spawner ?? processSpawner()).stream([
+        "ssh",
+        ...this.sshArgs(),
+        ...this.destination(),
+        this.remote(argv, true)
+      ]);
+      let finished = false;
+      let bytes = 0;
+      try {
+        for await (const chunk of child.stdout) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+        finished = true;
+      } finally {
+        if (!finished) child.kill();
+      }
+      const { code, stderr } = await child.done;
+      if (code === 0) return;
+      if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
+        await this.run(["true"], { sudo: false });
+        continue;
+      }
+      if (code === 255 && FATAL.test(stderr)) throw new HostUnreachableError(this.explain(stderr));
       throw new RemoteCommandError(`${this.name} (${this.address})`, argv, {
         code,
         stdout: "",

@@ -12,21 +12,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-MF6WUWNU.js";
+} from "./chunk-JTFD757D.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-NAWJGWIG.js";
+} from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-2TK775WG.js";
+} from "./chunk-VJ75S2OC.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import {
   verifyPath
 } from "./chunk-O4GEGJYN.js";
@@ -36,7 +36,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import {
   rulesFor
 } from "./chunk-B2HVS2M6.js";

@@ -3,15 +3,15 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-NAWJGWIG.js";
+} from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-2TK775WG.js";
+} from "./chunk-VJ75S2OC.js";
 import {
   inspect,
   run,
   stop
-} from "./chunk-X4WS5KWK.js";
+} from "./chunk-GCOVGW7E.js";
 import {
   repairPath,
   verifyPath,
@@ -22,7 +22,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-ND2MKT6F.js";
+} from "./chunk-3LPWWSW7.js";
 import {
   ByteCursor,
   RecordType,
