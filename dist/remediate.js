@@ -74828,6 +74828,32 @@ function zeroCheckCommand(path4, start, end) {
 function identityStatCommand(paths) {
   return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
 }
+var SURVEY_DEPTH = 8;
+function surveyCommand(root) {
+  return ["find", root, "-maxdepth", String(SURVEY_DEPTH), "-printf", "%y %s %T@ %C@ %i %p\\0"];
+}
+function parseSurvey(root, out) {
+  const at = /* @__PURE__ */ new Map();
+  const children = /* @__PURE__ */ new Map();
+  const depth = (p) => p === root ? 0 : p.slice(root.length).split("/").length - 1;
+  for (const rec of out.split("\0").filter(Boolean)) {
+    const [type, size, mtime, ctime, inode, ...rest] = rec.split(" ");
+    const path4 = rest.join(" ");
+    const kind = KINDS[type] ?? "other";
+    at.set(path4, {
+      kind,
+      size: Number(size),
+      mtimeNs: mtime ?? "",
+      fingerprint: `ctime ${ctime} inode ${inode}`
+    });
+    if (kind === "dir" && depth(path4) < SURVEY_DEPTH && !children.has(path4)) children.set(path4, []);
+  }
+  for (const path4 of at.keys()) {
+    if (path4 === root) continue;
+    children.get(posix3.dirname(path4))?.push(posix3.basename(path4));
+  }
+  return { root, at, children };
+}
 var HostFiles = class {
   /**
    * `everyByte`: stream whole files and read zeros too, as before ranges and on-host zero checks
@@ -74843,7 +74869,29 @@ var HostFiles = class {
   get where() {
     return `${this.host.name} (${this.host.address})`;
   }
+  /** What the last survey found; forgotten at every write. */
+  known;
+  async survey(root) {
+    if (this.known?.root === root) return;
+    this.known = void 0;
+    const r = await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
+    if (r.code === 0) this.known = parseSurvey(root, r.stdout);
+  }
+  forget() {
+    this.known = void 0;
+  }
+  /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
+  surveyed(path4) {
+    const k = this.known;
+    if (!k) return void 0;
+    const hit = k.at.get(path4);
+    if (hit) return hit;
+    return k.children.has(posix3.dirname(path4)) ? null : void 0;
+  }
   async stat(path4) {
+    const known = this.surveyed(path4);
+    if (known === null) return void 0;
+    if (known) return { kind: known.kind, size: known.size, mtimeNs: known.mtimeNs };
     const r = await this.host.run(
       ["find", absolutePath(path4), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
       {
@@ -74858,6 +74906,12 @@ var HostFiles = class {
     return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
   }
   async list(dir) {
+    const names = this.known?.children.get(dir);
+    if (names)
+      return names.map((name) => {
+        const e = this.known.at.get(posix3.join(dir, name));
+        return { kind: e.kind, size: e.size, name };
+      });
     const r = await this.host.run([
       "find",
       absolutePath(dir),
@@ -74879,6 +74933,13 @@ var HostFiles = class {
     });
   }
   async findWalDirs(root) {
+    const k = this.known;
+    if (k && k.root === root) {
+      const dirs = /* @__PURE__ */ new Set();
+      for (const [path4, e] of k.at)
+        if (e.kind === "file" && path4.endsWith(".wal")) dirs.add(posix3.dirname(path4));
+      return [...dirs].sort();
+    }
     const r = await this.host.run([
       "find",
       absolutePath(root),
@@ -74935,6 +74996,19 @@ var HostFiles = class {
     const out = /* @__PURE__ */ new Map();
     if (names.length === 0) return out;
     const paths = names.map((n) => absolutePath(posix3.join(absolutePath(dir), n), "WAL file"));
+    if (this.known?.children.has(dir)) {
+      for (const [k, path4] of paths.entries()) {
+        const e = this.known.at.get(path4);
+        if (e)
+          out.set(names[k], {
+            name: names[k],
+            size: e.size,
+            mtimeNs: e.mtimeNs,
+            fingerprint: e.fingerprint
+          });
+      }
+      return out;
+    }
     const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
     if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
       throw new Error(`${this.where}: cannot stat the WAL segments in ${dir}: ${r.stderr.trim()}`);
@@ -74951,6 +75025,7 @@ var HostFiles = class {
     return out;
   }
   async copyNew(src, dst) {
+    this.known = void 0;
     absolutePath(src);
     const exists2 = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
     if (exists2.code === 0)
@@ -74967,10 +75042,12 @@ var HostFiles = class {
     await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
   async ensureDir(path4) {
+    this.known = void 0;
     await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path4)]);
     await this.host.run(["sync", "--", posix3.dirname(path4)]);
   }
   async truncate(path4, size) {
+    this.known = void 0;
     absolutePath(path4);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path4]);
     await this.host.run(["sync", "--", path4, posix3.dirname(path4)]);
@@ -76577,6 +76654,7 @@ var RepairRefusedError = class extends Error {
   name = "RepairRefusedError";
 };
 async function walDirsOf(files, path4) {
+  await files.survey?.(path4);
   const st = await files.stat(path4);
   if (!st)
     throw new WalInputError(
@@ -76658,6 +76736,7 @@ function lossyCutAfterEnd(d) {
 async function repairOne(files, d, segment, truncateAt, lossy) {
   const path4 = joinPath(d.dir, segment);
   const seen = d.lastSegment;
+  files.forget?.();
   const unchanged = async (when) => {
     const now = await files.stat(path4);
     if (!seen || !now || now.size !== seen.size || now.mtimeNs !== seen.mtimeNs) {

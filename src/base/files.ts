@@ -48,6 +48,14 @@ export interface WalFiles {
    * not exist are left out. Unset when the place cannot take one.
    */
   identify?(dir: string, names: readonly string[]): Promise<Map<string, FileIdentity>>;
+  /**
+   * Learns, in one go, what stat, list, findWalDirs and identify would say of root and every
+   * entry below it, so that those calls cost no round trip until the next write. Unset where
+   * each call is cheap anyway.
+   */
+  survey?(root: string): Promise<void>;
+  /** Drops what survey learned: the next call asks again (a check that must see the present). */
+  forget?(): void;
 }
 
 export interface FileIdentity {

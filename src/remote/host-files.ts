@@ -46,6 +46,52 @@ export function identityStatCommand(paths: readonly string[]): string[] {
   return ['find', ...paths, '-maxdepth', '0', '-printf', '%s %T@ %C@ %i %f\\0'];
 }
 
+/** Deeper than any WAL layout raftroll knows (etcd: 2 levels, elastickv: 4). */
+const SURVEY_DEPTH = 8;
+
+/** Type, size, mtime, ctime, inode and path of root and everything below it, NUL-separated. */
+export function surveyCommand(root: string): string[] {
+  return ['find', root, '-maxdepth', String(SURVEY_DEPTH), '-printf', '%y %s %T@ %C@ %i %p\\0'];
+}
+
+interface Surveyed {
+  kind: DirEntry['kind'];
+  size: number;
+  mtimeNs: string;
+  fingerprint: string;
+}
+
+/** What one survey found: every path, and the directories whose entries it saw in full. */
+interface Survey {
+  root: string;
+  at: Map<string, Surveyed>;
+  children: Map<string, string[]>;
+}
+
+export function parseSurvey(root: string, out: string): Survey {
+  const at = new Map<string, Surveyed>();
+  const children = new Map<string, string[]>();
+  const depth = (p: string) => (p === root ? 0 : p.slice(root.length).split('/').length - 1);
+  for (const rec of out.split('\0').filter(Boolean)) {
+    const [type, size, mtime, ctime, inode, ...rest] = rec.split(' ');
+    const path = rest.join(' ');
+    const kind = KINDS[type!] ?? 'other';
+    at.set(path, {
+      kind,
+      size: Number(size),
+      mtimeNs: mtime ?? '',
+      fingerprint: `ctime ${ctime} inode ${inode}`,
+    });
+    // A directory at the depth limit was not looked into: it stays unsurveyed.
+    if (kind === 'dir' && depth(path) < SURVEY_DEPTH && !children.has(path)) children.set(path, []);
+  }
+  for (const path of at.keys()) {
+    if (path === root) continue;
+    children.get(posix.dirname(path))?.push(posix.basename(path));
+  }
+  return { root, at, children };
+}
+
 export class HostFiles implements WalWriter {
   /**
    * `everyByte`: stream whole files and read zeros too, as before ranges and on-host zero checks
@@ -62,7 +108,36 @@ export class HostFiles implements WalWriter {
     return `${this.host.name} (${this.host.address})`;
   }
 
+  /** What the last survey found; forgotten at every write. */
+  private known?: Survey;
+
+  async survey(root: string): Promise<void> {
+    // Nothing was written since the last one: it still holds.
+    if (this.known?.root === root) return;
+    this.known = undefined;
+    const r = await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
+    // Anything it could not read (a missing root, a directory it may not enter) makes the
+    // answer partial: then every call asks the host itself, as without a survey.
+    if (r.code === 0) this.known = parseSurvey(root, r.stdout);
+  }
+
+  forget(): void {
+    this.known = undefined;
+  }
+
+  /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
+  private surveyed(path: string): Surveyed | null | undefined {
+    const k = this.known;
+    if (!k) return undefined;
+    const hit = k.at.get(path);
+    if (hit) return hit;
+    return k.children.has(posix.dirname(path)) ? null : undefined;
+  }
+
   async stat(path: string): Promise<FileStat | undefined> {
+    const known = this.surveyed(path);
+    if (known === null) return undefined;
+    if (known) return { kind: known.kind, size: known.size, mtimeNs: known.mtimeNs };
     const r = await this.host.run(
       ['find', absolutePath(path), '-maxdepth', '0', '-printf', '%y %s %T@\\n'],
       {
@@ -78,6 +153,12 @@ export class HostFiles implements WalWriter {
   }
 
   async list(dir: string): Promise<DirEntry[]> {
+    const names = this.known?.children.get(dir);
+    if (names)
+      return names.map((name) => {
+        const e = this.known!.at.get(posix.join(dir, name))!;
+        return { kind: e.kind, size: e.size, name };
+      });
     // NUL-separated: a file name may hold any byte but NUL and '/'.
     const r = await this.host.run([
       'find',
@@ -104,6 +185,13 @@ export class HostFiles implements WalWriter {
   }
 
   async findWalDirs(root: string): Promise<string[]> {
+    const k = this.known;
+    if (k && k.root === root) {
+      const dirs = new Set<string>();
+      for (const [path, e] of k.at)
+        if (e.kind === 'file' && path.endsWith('.wal')) dirs.add(posix.dirname(path));
+      return [...dirs].sort();
+    }
     const r = await this.host.run([
       'find',
       absolutePath(root),
@@ -165,6 +253,19 @@ export class HostFiles implements WalWriter {
     const out = new Map<string, FileIdentity>();
     if (names.length === 0) return out;
     const paths = names.map((n) => absolutePath(posix.join(absolutePath(dir), n), 'WAL file'));
+    if (this.known?.children.has(dir)) {
+      for (const [k, path] of paths.entries()) {
+        const e = this.known.at.get(path);
+        if (e)
+          out.set(names[k]!, {
+            name: names[k]!,
+            size: e.size,
+            mtimeNs: e.mtimeNs,
+            fingerprint: e.fingerprint,
+          });
+      }
+      return out;
+    }
     // A file missing is left out of the answer (find says so on stderr and exits 1).
     const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
     if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
@@ -183,6 +284,7 @@ export class HostFiles implements WalWriter {
   }
 
   async copyNew(src: string, dst: string): Promise<void> {
+    this.known = undefined;
     absolutePath(src);
     const exists = await this.host.run(['test', '-e', absolutePath(dst)], { allowFailure: true });
     if (exists.code === 0)
@@ -201,11 +303,13 @@ export class HostFiles implements WalWriter {
   }
 
   async ensureDir(path: string): Promise<void> {
+    this.known = undefined;
     await this.host.run(['mkdir', '-p', '-m', '0700', '--', absolutePath(path)]);
     await this.host.run(['sync', '--', posix.dirname(path)]);
   }
 
   async truncate(path: string, size: number): Promise<void> {
+    this.known = undefined;
     absolutePath(path);
     await this.host.run(['truncate', '--no-create', `--size=${size}`, '--', path]);
     await this.host.run(['sync', '--', path, posix.dirname(path)]);

@@ -59,6 +59,7 @@ export class RepairRefusedError extends Error {
 
 /** Finds the WAL directories a path stands for: itself, or every one below it. */
 export async function walDirsOf(files: WalFiles, path: string): Promise<string[]> {
+  await files.survey?.(path);
   const st = await files.stat(path);
   if (!st)
     throw new WalInputError(
@@ -171,6 +172,8 @@ async function repairOne(
 ): Promise<RepairAction> {
   const path = joinPath(d.dir, segment);
   const seen = d.lastSegment;
+  // `seen` may come from a survey: the checks below must look at the file as it is now.
+  files.forget?.();
   const unchanged = async (when: string) => {
     const now = await files.stat(path);
     if (!seen || !now || now.size !== seen.size || now.mtimeNs !== seen.mtimeNs) {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-VXABW3Y6.js";
+} from "./chunk-CEF5PCKE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-JTFD757D.js";
+} from "./chunk-SKEFUKFM.js";
 import {
   previousName,
   withPrevious,
@@ -46,7 +46,7 @@ import {
   splitIds,
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-O4GEGJYN.js";
+import "./chunk-UWQ5B2PY.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-BMIMDVYV.js";
+} from "./chunk-5SHKXPNU.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-JTFD757D.js";
+} from "./chunk-SKEFUKFM.js";
 import {
   withTag
 } from "./chunk-VXKO75DO.js";
@@ -49,7 +49,7 @@ import {
 import {
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-O4GEGJYN.js";
+import "./chunk-UWQ5B2PY.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";

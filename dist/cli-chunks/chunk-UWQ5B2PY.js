@@ -19,6 +19,7 @@ var RepairRefusedError = class extends Error {
   name = "RepairRefusedError";
 };
 async function walDirsOf(files, path) {
+  await files.survey?.(path);
   const st = await files.stat(path);
   if (!st)
     throw new WalInputError(
@@ -100,6 +101,7 @@ function lossyCutAfterEnd(d) {
 async function repairOne(files, d, segment, truncateAt, lossy) {
   const path = joinPath(d.dir, segment);
   const seen = d.lastSegment;
+  files.forget?.();
   const unchanged = async (when) => {
     const now = await files.stat(path);
     if (!seen || !now || now.size !== seen.size || now.mtimeNs !== seen.mtimeNs) {

@@ -12,7 +12,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-JTFD757D.js";
+} from "./chunk-SKEFUKFM.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
@@ -29,7 +29,7 @@ import {
 } from "./chunk-GCOVGW7E.js";
 import {
   verifyPath
-} from "./chunk-O4GEGJYN.js";
+} from "./chunk-UWQ5B2PY.js";
 import {
   LABEL,
   fingerprint,

@@ -5,7 +5,7 @@ import {
   RepairRefusedError,
   repairPath,
   verifyPath
-} from "./chunk-O4GEGJYN.js";
+} from "./chunk-UWQ5B2PY.js";
 import "./chunk-EZ47JMTG.js";
 import "./chunk-X6X2WM6E.js";
 import {

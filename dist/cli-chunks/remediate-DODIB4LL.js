@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-BMIMDVYV.js";
+} from "./chunk-5SHKXPNU.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-VXABW3Y6.js";
+} from "./chunk-CEF5PCKE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-JTFD757D.js";
+} from "./chunk-SKEFUKFM.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -54,7 +54,7 @@ import {
 import {
   BACKUP_SUFFIX,
   verifyPath
-} from "./chunk-O4GEGJYN.js";
+} from "./chunk-UWQ5B2PY.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";

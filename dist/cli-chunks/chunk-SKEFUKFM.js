@@ -16,7 +16,7 @@ import {
   repairPath,
   verifyPath,
   walDirsOf
-} from "./chunk-O4GEGJYN.js";
+} from "./chunk-UWQ5B2PY.js";
 import {
   LABEL,
   removeContainer,
@@ -490,6 +490,32 @@ function zeroCheckCommand(path, start, end) {
 function identityStatCommand(paths) {
   return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
 }
+var SURVEY_DEPTH = 8;
+function surveyCommand(root) {
+  return ["find", root, "-maxdepth", String(SURVEY_DEPTH), "-printf", "%y %s %T@ %C@ %i %p\\0"];
+}
+function parseSurvey(root, out) {
+  const at = /* @__PURE__ */ new Map();
+  const children = /* @__PURE__ */ new Map();
+  const depth = (p) => p === root ? 0 : p.slice(root.length).split("/").length - 1;
+  for (const rec of out.split("\0").filter(Boolean)) {
+    const [type, size, mtime, ctime, inode, ...rest] = rec.split(" ");
+    const path = rest.join(" ");
+    const kind = KINDS[type] ?? "other";
+    at.set(path, {
+      kind,
+      size: Number(size),
+      mtimeNs: mtime ?? "",
+      fingerprint: `ctime ${ctime} inode ${inode}`
+    });
+    if (kind === "dir" && depth(path) < SURVEY_DEPTH && !children.has(path)) children.set(path, []);
+  }
+  for (const path of at.keys()) {
+    if (path === root) continue;
+    children.get(posix.dirname(path))?.push(posix.basename(path));
+  }
+  return { root, at, children };
+}
 var HostFiles = class {
   /**
    * `everyByte`: stream whole files and read zeros too, as before ranges and on-host zero checks
@@ -505,7 +531,29 @@ var HostFiles = class {
   get where() {
     return `${this.host.name} (${this.host.address})`;
   }
+  /** What the last survey found; forgotten at every write. */
+  known;
+  async survey(root) {
+    if (this.known?.root === root) return;
+    this.known = void 0;
+    const r = await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
+    if (r.code === 0) this.known = parseSurvey(root, r.stdout);
+  }
+  forget() {
+    this.known = void 0;
+  }
+  /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
+  surveyed(path) {
+    const k = this.known;
+    if (!k) return void 0;
+    const hit = k.at.get(path);
+    if (hit) return hit;
+    return k.children.has(posix.dirname(path)) ? null : void 0;
+  }
   async stat(path) {
+    const known = this.surveyed(path);
+    if (known === null) return void 0;
+    if (known) return { kind: known.kind, size: known.size, mtimeNs: known.mtimeNs };
     const r = await this.host.run(
       ["find", absolutePath(path), "-maxdepth", "0", "-printf", "%y %s %T@\\n"],
       {
@@ -520,6 +568,12 @@ var HostFiles = class {
     return { kind: KINDS[type] ?? "other", size: Number(size), mtimeNs: mtime ?? "" };
   }
   async list(dir) {
+    const names = this.known?.children.get(dir);
+    if (names)
+      return names.map((name) => {
+        const e = this.known.at.get(posix.join(dir, name));
+        return { kind: e.kind, size: e.size, name };
+      });
     const r = await this.host.run([
       "find",
       absolutePath(dir),
@@ -541,6 +595,13 @@ var HostFiles = class {
     });
   }
   async findWalDirs(root) {
+    const k = this.known;
+    if (k && k.root === root) {
+      const dirs = /* @__PURE__ */ new Set();
+      for (const [path, e] of k.at)
+        if (e.kind === "file" && path.endsWith(".wal")) dirs.add(posix.dirname(path));
+      return [...dirs].sort();
+    }
     const r = await this.host.run([
       "find",
       absolutePath(root),
@@ -597,6 +658,19 @@ var HostFiles = class {
     const out = /* @__PURE__ */ new Map();
     if (names.length === 0) return out;
     const paths = names.map((n) => absolutePath(posix.join(absolutePath(dir), n), "WAL file"));
+    if (this.known?.children.has(dir)) {
+      for (const [k, path] of paths.entries()) {
+        const e = this.known.at.get(path);
+        if (e)
+          out.set(names[k], {
+            name: names[k],
+            size: e.size,
+            mtimeNs: e.mtimeNs,
+            fingerprint: e.fingerprint
+          });
+      }
+      return out;
+    }
     const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
     if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
       throw new Error(`${this.where}: cannot stat the WAL segments in ${dir}: ${r.stderr.trim()}`);
@@ -613,6 +687,7 @@ var HostFiles = class {
     return out;
   }
   async copyNew(src, dst) {
+    this.known = void 0;
     absolutePath(src);
     const exists = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
     if (exists.code === 0)
@@ -629,10 +704,12 @@ var HostFiles = class {
     await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
   }
   async ensureDir(path) {
+    this.known = void 0;
     await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path)]);
     await this.host.run(["sync", "--", posix.dirname(path)]);
   }
   async truncate(path, size) {
+    this.known = void 0;
     absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
     await this.host.run(["sync", "--", path, posix.dirname(path)]);

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-JTFD757D.js";
+} from "./chunk-SKEFUKFM.js";
 import {
   inspect,
   nodeSpec
