@@ -75588,6 +75588,9 @@ var HostFiles = class {
 };
 
 // src/base/files.ts
+function sameFile(was, now) {
+  return !!now && now.size === was.size && now.mtimeNs === was.mtimeNs && now.fingerprint === was.fingerprint;
+}
 function joinPath(dir, name) {
   return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
@@ -76939,9 +76942,7 @@ async function sealedToReuse(files, dir, rules, segs, sealed) {
     sealed.segments.map((s) => s.name)
   );
   for (const was of sealed.segments) {
-    const is = now.get(was.name);
-    if (!is || is.size !== was.size || is.mtimeNs !== was.mtimeNs || is.fingerprint !== was.fingerprint)
-      return { why: `${was.name} changed since it was read` };
+    if (!sameFile(was, now.get(was.name))) return { why: `${was.name} changed since it was read` };
   }
   return { prefix: sealed, why: "" };
 }
@@ -77196,7 +77197,7 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
   const path4 = joinPath(d.dir, segment);
   const seen = d.lastSegment;
   files.forget?.();
-  const unchanged = async (when) => {
+  const unchanged2 = async (when) => {
     const now = await files.stat(path4);
     if (!seen || !now || now.size !== seen.size || now.mtimeNs !== seen.mtimeNs) {
       throw new Error(
@@ -77204,7 +77205,7 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
       );
     }
   };
-  await unchanged("since it was verified");
+  await unchanged2("since it was verified");
   await files.ensureDir(backupDir(d.dir));
   const backup = await freeBackupName(
     files,
@@ -77217,7 +77218,7 @@ async function repairOne(files, d, segment, truncateAt, lossy) {
       `backup ${backup} has ${copied?.size} bytes, expected ${seen.size}; ${path4} was not touched`
     );
   }
-  await unchanged("while it was backed up");
+  await unchanged2("while it was backed up");
   await files.truncate(path4, truncateAt);
   return {
     dir: d.dir,
@@ -77336,7 +77337,7 @@ function startRecord(records, commit) {
   for (const r of records) if (r.index <= commit && (!best || r.index >= best.index)) best = r;
   return best;
 }
-async function checkSnapshotFiles(files, dir, record2) {
+async function checkSnapshotFiles(files, dir, record2, early = /* @__PURE__ */ new Map()) {
   const out = { dir, record: record2, ok: true, files: [] };
   if (!record2 || record2.index === 0) return out;
   const fail2 = (problem) => ({ ...out, ok: false, problem });
@@ -77350,7 +77351,8 @@ async function checkSnapshotFiles(files, dir, record2) {
   if (st.kind !== "file") return fail2(`${snapPath} is not a regular file; ${where2} needs it`);
   if (st.size === 0)
     return fail2(`${snapPath} is empty (0 bytes); expected the snapshot ${where2} names`);
-  const snap = await readSnapFile(files, snapPath, st.size);
+  const before = await unchanged(files, snapPath, early.get(snapPath));
+  const snap = before?.kind === "snap" ? before.snap : await readSnapFile(files, snapPath, st.size);
   if ("problem" in snap)
     return fail2(`${snapPath}: ${snap.problem}; expected the snapshot ${where2} names`);
   if (snap.index !== record2.index || snap.term !== record2.term)
@@ -77362,15 +77364,20 @@ async function checkSnapshotFiles(files, dir, record2) {
   if (!token) return out;
   if ("problem" in token) return fail2(`${snapPath}: ${token.problem}`);
   const fsmPath = joinPath(joinPath(dir, "fsm-snap"), fsmFileName(token.index));
-  const fsm = await checkFsmFile(files, fsmPath, token.crc);
+  const fsmBefore = await unchanged(files, fsmPath, early.get(fsmPath));
+  const fsmRead = fsmBefore?.kind === "fsm" ? fsmBefore.fsm : await readFsmFile(files, fsmPath, token.crc);
+  const fsm = fsmProblem(fsmRead, token.crc);
   if (fsm)
     return fail2(
       `${fsmPath}: ${fsm}; the raft snapshot ${snapFileName(record2)} names it (FSM snapshot index ${token.index}, CRC-32C ${hex8(token.crc)}) and elastickv cannot restore its state machine without it`
     );
   out.files.push(fsmPath);
+  const unsummed = "unsummed" in fsmRead ? fsmRead.unsummed : void 0;
+  if (unsummed !== void 0)
+    out.skipped = `${fsmPath}: its footer matches the raft snapshot's token, but its ${unsummed} bytes of payload were not summed (more than ${FSM_SUM_LIMIT / 2 ** 20} MiB over the link); elastickv checks them when it restores`;
   return out;
 }
-async function checkSnapshots(files, walDir, rules, known) {
+async function checkSnapshots(files, walDir, rules, known, early) {
   const dir = parentOfWal(walDir);
   if (dir === void 0)
     return {
@@ -77381,13 +77388,46 @@ async function checkSnapshots(files, walDir, rules, known) {
       skipped: `${walDir} is not named "wal", so the snapshot directory beside it is unknown (etcd keeps member/wal and member/snap, elastickv <group>/wal and <group>/snap); its snapshots were not checked`
     };
   const { records, commit } = known ?? await walSnapshotRecords(files, walDir, rules);
-  return checkSnapshotFiles(files, dir, startRecord(records, commit));
+  return checkSnapshotFiles(files, dir, startRecord(records, commit), early);
 }
 function parentOfWal(walDir) {
   const trimmed = walDir.replace(/\/+$/, "");
   const slash = trimmed.lastIndexOf("/");
   if (trimmed.slice(slash + 1) !== "wal") return void 0;
   return slash <= 0 ? "/" : trimmed.slice(0, slash);
+}
+var SNAP_NAME = /^[0-9a-f]{16}-[0-9a-f]{16}\.snap$/;
+async function readSnapshotsEarly(files, walDirs) {
+  const out = /* @__PURE__ */ new Map();
+  if (!files.identify) return out;
+  for (const walDir of walDirs) {
+    const dir = parentOfWal(walDir);
+    if (dir === void 0) continue;
+    const snapDir = joinPath(dir, "snap");
+    const names = (await files.list(snapDir).catch(() => [])).filter((e) => e.kind === "file" && SNAP_NAME.test(e.name)).map((e) => e.name).sort();
+    const newest = names.at(-1);
+    if (!newest) continue;
+    const id = (await files.identify(snapDir, [newest])).get(newest);
+    if (!id || id.size === 0) continue;
+    const snapPath = joinPath(snapDir, newest);
+    const snap = await readSnapFile(files, snapPath, id.size);
+    out.set(snapPath, { kind: "snap", identity: id, snap });
+    if ("problem" in snap || !snap.token || "problem" in snap.token) continue;
+    const fsmDir = joinPath(dir, "fsm-snap");
+    const fsmName = fsmFileName(snap.token.index);
+    const fid = (await files.identify(fsmDir, [fsmName])).get(fsmName);
+    if (!fid) continue;
+    const fsm = await readFsmFile(files, joinPath(fsmDir, fsmName));
+    out.set(joinPath(fsmDir, fsmName), { kind: "fsm", identity: fid, fsm });
+  }
+  return out;
+}
+async function unchanged(files, path4, early) {
+  if (!early || !files.identify) return void 0;
+  const slash = path4.lastIndexOf("/");
+  const name = path4.slice(slash + 1);
+  const now = (await files.identify(path4.slice(0, slash) || "/", [name])).get(name);
+  return sameFile(early.identity, now) ? early : void 0;
 }
 var TOKEN_BYTES = 17;
 var TOKEN_MAGIC = [69, 75, 86, 84];
@@ -77469,25 +77509,37 @@ function decodeToken(b) {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   return { index: v.getBigUint64(5, false), crc: v.getUint32(13, false) };
 }
-async function checkFsmFile(files, path4, tokenCrc) {
+var FSM_SUM_LIMIT = 256 * 2 ** 20;
+async function readFsmFile(files, path4, expectCrc) {
+  const problem = (p) => ({ problem: p });
   const st = await files.stat(path4);
-  if (!st) return "it does not exist";
-  if (st.kind !== "file") return "it is not a regular file";
-  if (st.size < 4) return `it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`;
+  if (!st) return problem("it does not exist");
+  if (st.kind !== "file") return problem("it is not a regular file");
+  if (st.size < 4)
+    return problem(`it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`);
   const footerBytes = await collect(files.read(path4, st.size - 4, st.size), 4);
-  if (footerBytes.length !== 4) return "its CRC-32C footer could not be read whole";
+  if (footerBytes.length !== 4) return problem("its CRC-32C footer could not be read whole");
   const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
-  if (footer !== tokenCrc)
-    return `its footer records CRC-32C ${hex8(footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
+  if (expectCrc !== void 0 && footer !== expectCrc) return { footer };
+  if (st.size - 4 > FSM_SUM_LIMIT) return { footer, unsummed: st.size - 4 };
   let crc = 0;
   let seen = 0;
   for await (const chunk of files.read(path4, 0, st.size - 4)) {
     crc = crc32cUpdate(crc, chunk);
     seen += chunk.length;
   }
-  if (seen !== st.size - 4) return `it changed while it was read (${seen} of ${st.size - 4} bytes)`;
+  if (seen !== st.size - 4)
+    return problem(`it changed while it was read (${seen} of ${st.size - 4} bytes)`);
   if (crc !== footer)
-    return `its payload sums to CRC-32C ${hex8(crc)}, not the ${hex8(footer)} its footer records: the file is damaged`;
+    return problem(
+      `its payload sums to CRC-32C ${hex8(crc)}, not the ${hex8(footer)} its footer records: the file is damaged`
+    );
+  return { footer };
+}
+function fsmProblem(r, tokenCrc) {
+  if ("problem" in r) return r.problem;
+  if (r.footer !== tokenCrc)
+    return `its footer records CRC-32C ${hex8(r.footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
   return void 0;
 }
 async function collect(chunks, max) {
@@ -77582,11 +77634,11 @@ var ProtoStream = class {
 };
 
 // src/node/snapshots.ts
-async function checkNodeSnapshots(ctx, files, verified) {
+async function checkNodeSnapshots(ctx, files, verified, early) {
   let sound = 0;
   const known = new Map(verified.map((d) => [d.dir, d.snapshotRecords]));
   for (const dir of await walDirsOf(files, ctx.dataDir)) {
-    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir));
+    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir), early);
     if (c.skipped) warn(ctx, c.skipped);
     if (!c.ok)
       throw new StepError(
@@ -77602,26 +77654,30 @@ async function checkNodeSnapshots(ctx, files, verified) {
 // src/node/wal.ts
 var FULL_READ_ENV = "RAFTROLL_WAL_FULL_READ";
 var fullRead = () => process.env[FULL_READ_ENV] === "1";
+var NOTHING_EARLY = { sealed: [], snapshots: /* @__PURE__ */ new Map() };
 async function readBeforeStop(ctx, read) {
-  if (fullRead()) return [];
+  if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
-    return await readSealed(files, ctx.dataDir, ctx.rules);
+    const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
+    const snapshots = await readSnapshotsEarly(files, await walDirsOf(files, ctx.dataDir));
+    return { sealed, snapshots };
   } catch (e) {
     warn(
       ctx,
       `the WAL could not be read before the stop (${e.message}); it is read in full after it`
     );
-    return [];
+    return NOTHING_EARLY;
   } finally {
     read?.(files.bytesRead);
   }
 }
-async function checkWal(ctx, read, sealed = []) {
+async function checkWal(ctx, read, early = NOTHING_EARLY) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
+  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    const { verdict, dirs } = await judge(ctx, files, fullRead() ? [] : sealed);
-    return verdict + await checkNodeSnapshots(ctx, files, dirs);
+    const { verdict, dirs } = await judge(ctx, files, sealed);
+    return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
     read?.(files.bytesRead);
   }
@@ -77725,7 +77781,7 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
-  const sealed = await readBeforeStop(ctx, (n) => {
+  const early = await readBeforeStop(ctx, (n) => {
     row.walBytesReadBeforeStop = n;
   });
   const wasDown = await guardNode(ctx, v, views, allowDown);
@@ -77747,7 +77803,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
         row.walBytesRead = n;
         row.walMs = Date.now() - walFrom;
       },
-      sealed
+      early
     );
   } catch (e) {
     if (e instanceof StepError && e.phase === "wal") {

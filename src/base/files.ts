@@ -69,6 +69,16 @@ export interface FileIdentity {
   fingerprint: string;
 }
 
+/** Whether `now` is the same file, unchanged, as `was` (size, mtime and fingerprint). */
+export function sameFile(was: FileIdentity, now: FileIdentity | undefined): boolean {
+  return (
+    !!now &&
+    now.size === was.size &&
+    now.mtimeNs === was.mtimeNs &&
+    now.fingerprint === was.fingerprint
+  );
+}
+
 /** The writes a repair makes. Each call is durable (fsynced) when it returns. */
 export interface WalWriter extends WalFiles {
   /**

@@ -37,7 +37,7 @@ export async function replaceNode(
   const allowDown = !!o.allowDownTarget;
   // Before the guard, so that the time it takes does not stand between the guard's checks and
   // the stop they allow.
-  const sealed = await readBeforeStop(ctx, (n) => {
+  const early = await readBeforeStop(ctx, (n) => {
     row.walBytesReadBeforeStop = n;
   });
   const wasDown = await guardNode(ctx, v, views, allowDown);
@@ -63,7 +63,7 @@ export async function replaceNode(
         row.walBytesRead = n;
         row.walMs = Date.now() - walFrom;
       },
-      sealed,
+      early,
     );
   } catch (e) {
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a

@@ -4,7 +4,7 @@
 
 import type { WalFiles } from '../base/files.js';
 import { walDirsOf } from '../wal/engine.js';
-import { checkSnapshots } from '../wal/snapshots.js';
+import { checkSnapshots, type EarlySnapshots } from '../wal/snapshots.js';
 import type { DirReport } from '../wal/verify.js';
 import { type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
@@ -15,11 +15,13 @@ export async function checkNodeSnapshots(
   files: WalFiles,
   /** The WAL directories as the WAL step last verified them (with their snapshot records). */
   verified: readonly Pick<DirReport, 'dir' | 'snapshotRecords'>[],
+  /** The snapshot files read before the stop: taken as read while unchanged. */
+  early?: EarlySnapshots,
 ): Promise<string> {
   let sound = 0;
   const known = new Map(verified.map((d) => [d.dir, d.snapshotRecords]));
   for (const dir of await walDirsOf(files, ctx.dataDir)) {
-    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir));
+    const c = await checkSnapshots(files, dir, ctx.rules, known.get(dir), early);
     if (c.skipped) warn(ctx, c.skipped);
     if (!c.ok)
       throw new StepError(

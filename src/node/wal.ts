@@ -5,8 +5,10 @@
 // link.
 
 import { HostFiles } from '../remote/host-files.js';
-import { repairPath, verifyPath } from '../wal/engine.js';
+import { repairPath, verifyPath, walDirsOf } from '../wal/engine.js';
 import { readSealed } from '../wal/sealed.js';
+import type { EarlySnapshots } from '../wal/snapshots.js';
+import { readSnapshotsEarly } from '../wal/snapshots.js';
 import type { DirReport, SealedPrefix } from '../wal/verify.js';
 import { type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
@@ -19,24 +21,35 @@ import { checkNodeSnapshots } from './snapshots.js';
 export const FULL_READ_ENV = 'RAFTROLL_WAL_FULL_READ';
 const fullRead = () => process.env[FULL_READ_ENV] === '1';
 
+/** What was read while the node still ran: its sealed WAL segments and its snapshot files. */
+export interface EarlyRead {
+  sealed: SealedPrefix[];
+  snapshots: EarlySnapshots;
+}
+
+const NOTHING_EARLY: EarlyRead = { sealed: [], snapshots: new Map() };
+
 /**
- * The sealed segments, verified while the node still runs. Never fails the step: anything
- * that goes wrong here only means the read after the stop covers everything, and decides.
+ * The sealed segments and the newest snapshot files, verified while the node still runs. Never
+ * fails the step: anything that goes wrong here only means the read after the stop covers
+ * everything, and decides.
  */
 export async function readBeforeStop(
   ctx: NodeContext,
   read?: (bytes: number) => void,
-): Promise<SealedPrefix[]> {
-  if (fullRead()) return [];
+): Promise<EarlyRead> {
+  if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
-    return await readSealed(files, ctx.dataDir, ctx.rules);
+    const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
+    const snapshots = await readSnapshotsEarly(files, await walDirsOf(files, ctx.dataDir));
+    return { sealed, snapshots };
   } catch (e) {
     warn(
       ctx,
       `the WAL could not be read before the stop (${(e as Error).message}); it is read in full after it`,
     );
-    return [];
+    return NOTHING_EARLY;
   } finally {
     read?.(files.bytesRead);
   }
@@ -44,18 +57,19 @@ export async function readBeforeStop(
 
 /**
  * The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log.
- * `read` is told how many bytes came from the host, however the step ended. `sealed` is what
+ * `read` is told how many bytes came from the host, however the step ended. `early` is what
  * readBeforeStop found: only what is unchanged since is taken from it.
  */
 export async function checkWal(
   ctx: NodeContext,
   read?: (bytes: number) => void,
-  sealed: readonly SealedPrefix[] = [],
+  early: EarlyRead = NOTHING_EARLY,
 ): Promise<string> {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
+  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    const { verdict, dirs } = await judge(ctx, files, fullRead() ? [] : sealed);
-    return verdict + (await checkNodeSnapshots(ctx, files, dirs));
+    const { verdict, dirs } = await judge(ctx, files, sealed);
+    return verdict + (await checkNodeSnapshots(ctx, files, dirs, snapshots));
   } finally {
     read?.(files.bytesRead);
   }

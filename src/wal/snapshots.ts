@@ -4,7 +4,7 @@
 // that term and index, and elastickv then restores the FSM snapshot the raft snapshot names.
 // This checks those files the way those loaders read them, reading only what is needed.
 
-import { joinPath, type WalFiles } from '../base/files.js';
+import { type FileIdentity, joinPath, sameFile, type WalFiles } from '../base/files.js';
 import { toUint64, walkMessage } from '../base/proto.js';
 import { crc32cUpdate } from './crc32c.js';
 import { ByteCursor } from './cursor.js';
@@ -31,6 +31,18 @@ export interface SnapshotCheck {
 export class SnapshotInputError extends Error {
   override name = 'SnapshotInputError';
 }
+
+/**
+ * A snapshot file as it was read while the node still ran: its identity before the read, and
+ * what the read found. After the stop the file is taken as read only while it is still the same
+ * file, unchanged; an FSM snapshot can be gigabytes, too much to read while a node is down.
+ */
+export type EarlyFile =
+  | { kind: 'snap'; identity: FileIdentity; snap: SnapFile }
+  | { kind: 'fsm'; identity: FileIdentity; fsm: FsmRead };
+
+/** The read before the stop, by path. */
+export type EarlySnapshots = ReadonlyMap<string, EarlyFile>;
 
 const hex16 = (n: number | bigint) => n.toString(16).padStart(16, '0');
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
@@ -127,6 +139,7 @@ export async function checkSnapshotFiles(
   files: WalFiles,
   dir: string,
   record: SnapshotRef | undefined,
+  early: EarlySnapshots = new Map(),
 ): Promise<SnapshotCheck> {
   const out: SnapshotCheck = { dir, record, ok: true, files: [] };
   if (!record || record.index === 0) return out;
@@ -141,7 +154,8 @@ export async function checkSnapshotFiles(
   if (st.kind !== 'file') return fail(`${snapPath} is not a regular file; ${where} needs it`);
   if (st.size === 0)
     return fail(`${snapPath} is empty (0 bytes); expected the snapshot ${where} names`);
-  const snap = await readSnapFile(files, snapPath, st.size);
+  const before = await unchanged(files, snapPath, early.get(snapPath));
+  const snap = before?.kind === 'snap' ? before.snap : await readSnapFile(files, snapPath, st.size);
   if ('problem' in snap)
     return fail(`${snapPath}: ${snap.problem}; expected the snapshot ${where} names`);
   if (snap.index !== record.index || snap.term !== record.term)
@@ -153,12 +167,18 @@ export async function checkSnapshotFiles(
   if (!token) return out;
   if ('problem' in token) return fail(`${snapPath}: ${token.problem}`);
   const fsmPath = joinPath(joinPath(dir, 'fsm-snap'), fsmFileName(token.index));
-  const fsm = await checkFsmFile(files, fsmPath, token.crc);
+  const fsmBefore = await unchanged(files, fsmPath, early.get(fsmPath));
+  const fsmRead =
+    fsmBefore?.kind === 'fsm' ? fsmBefore.fsm : await readFsmFile(files, fsmPath, token.crc);
+  const fsm = fsmProblem(fsmRead, token.crc);
   if (fsm)
     return fail(
       `${fsmPath}: ${fsm}; the raft snapshot ${snapFileName(record)} names it (FSM snapshot index ${token.index}, CRC-32C ${hex8(token.crc)}) and elastickv cannot restore its state machine without it`,
     );
   out.files.push(fsmPath);
+  const unsummed = 'unsummed' in fsmRead ? fsmRead.unsummed : undefined;
+  if (unsummed !== undefined)
+    out.skipped = `${fsmPath}: its footer matches the raft snapshot's token, but its ${unsummed} bytes of payload were not summed (more than ${FSM_SUM_LIMIT / 2 ** 20} MiB over the link); elastickv checks them when it restores`;
   return out;
 }
 
@@ -173,6 +193,7 @@ export async function checkSnapshots(
   rules: EtcdRules,
   /** What the WAL's verification already read: given, the log is not read again. */
   known?: { records: SnapshotRef[]; commit: number },
+  early?: EarlySnapshots,
 ): Promise<SnapshotCheck> {
   const dir = parentOfWal(walDir);
   if (dir === undefined)
@@ -184,7 +205,7 @@ export async function checkSnapshots(
       skipped: `${walDir} is not named "wal", so the snapshot directory beside it is unknown (etcd keeps member/wal and member/snap, elastickv <group>/wal and <group>/snap); its snapshots were not checked`,
     };
   const { records, commit } = known ?? (await walSnapshotRecords(files, walDir, rules));
-  return checkSnapshotFiles(files, dir, startRecord(records, commit));
+  return checkSnapshotFiles(files, dir, startRecord(records, commit), early);
 }
 
 /** The directory holding wal/ (and so snap/), or undefined when the name is not "wal". */
@@ -193,6 +214,60 @@ export function parentOfWal(walDir: string): string | undefined {
   const slash = trimmed.lastIndexOf('/');
   if (trimmed.slice(slash + 1) !== 'wal') return undefined;
   return slash <= 0 ? '/' : trimmed.slice(0, slash);
+}
+
+/** etcd's snap file names sort by term, then index: the last is the newest snapshot. */
+const SNAP_NAME = /^[0-9a-f]{16}-[0-9a-f]{16}\.snap$/;
+
+/**
+ * Reads, while the node still runs, the newest snap file beside each WAL directory and the FSM
+ * snapshot it names: the files a node restarted now would most likely start from. Anything
+ * amiss only leaves a file out (the check after the stop reads it, and decides).
+ */
+export async function readSnapshotsEarly(
+  files: WalFiles,
+  walDirs: readonly string[],
+): Promise<Map<string, EarlyFile>> {
+  const out = new Map<string, EarlyFile>();
+  if (!files.identify) return out;
+  for (const walDir of walDirs) {
+    const dir = parentOfWal(walDir);
+    if (dir === undefined) continue;
+    const snapDir = joinPath(dir, 'snap');
+    const names = (await files.list(snapDir).catch(() => []))
+      .filter((e) => e.kind === 'file' && SNAP_NAME.test(e.name))
+      .map((e) => e.name)
+      .sort();
+    const newest = names.at(-1);
+    if (!newest) continue;
+    // Identities first: a file that changes after this is read again after the stop.
+    const id = (await files.identify(snapDir, [newest])).get(newest);
+    if (!id || id.size === 0) continue;
+    const snapPath = joinPath(snapDir, newest);
+    const snap = await readSnapFile(files, snapPath, id.size);
+    out.set(snapPath, { kind: 'snap', identity: id, snap });
+    if ('problem' in snap || !snap.token || 'problem' in snap.token) continue;
+    const fsmDir = joinPath(dir, 'fsm-snap');
+    const fsmName = fsmFileName(snap.token.index);
+    const fid = (await files.identify(fsmDir, [fsmName])).get(fsmName);
+    if (!fid) continue;
+    const fsm = await readFsmFile(files, joinPath(fsmDir, fsmName));
+    out.set(joinPath(fsmDir, fsmName), { kind: 'fsm', identity: fid, fsm });
+  }
+  return out;
+}
+
+/** The early read of path, when the file is still the one that was read. */
+async function unchanged(
+  files: WalFiles,
+  path: string,
+  early: EarlyFile | undefined,
+): Promise<EarlyFile | undefined> {
+  if (!early || !files.identify) return undefined;
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  const now = (await files.identify(path.slice(0, slash) || '/', [name])).get(name);
+  return sameFile(early.identity, now) ? early : undefined;
 }
 
 // ---- the snap file ------------------------------------------------------------------------
@@ -300,30 +375,51 @@ function decodeToken(b: Uint8Array): Token | undefined {
 
 // ---- the FSM snapshot file ----------------------------------------------------------------
 
-/** Why the .fsm file would fail elastickv's restore, or undefined when it would not. */
-async function checkFsmFile(
-  files: WalFiles,
-  path: string,
-  tokenCrc: number,
-): Promise<string | undefined> {
+/** An FSM snapshot file as read: the CRC-32C its payload sums to and its footer records, or why not. */
+type FsmRead = { footer: number; unsummed?: number } | { problem: string };
+
+/**
+ * An FSM snapshot holds the whole state machine: above this size its payload is not summed over
+ * the link (the footer is still matched against the token), and the check says so.
+ */
+export const FSM_SUM_LIMIT = 256 * 2 ** 20;
+
+/**
+ * Reads an .fsm file: its footer, then (unless the footer already differs from `expectCrc`) its
+ * payload, which must sum to the footer.
+ */
+async function readFsmFile(files: WalFiles, path: string, expectCrc?: number): Promise<FsmRead> {
+  const problem = (p: string) => ({ problem: p });
   const st = await files.stat(path);
-  if (!st) return 'it does not exist';
-  if (st.kind !== 'file') return 'it is not a regular file';
-  if (st.size < 4) return `it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`;
+  if (!st) return problem('it does not exist');
+  if (st.kind !== 'file') return problem('it is not a regular file');
+  if (st.size < 4)
+    return problem(`it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`);
   const footerBytes = await collect(files.read(path, st.size - 4, st.size), 4);
-  if (footerBytes.length !== 4) return 'its CRC-32C footer could not be read whole';
+  if (footerBytes.length !== 4) return problem('its CRC-32C footer could not be read whole');
   const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
-  if (footer !== tokenCrc)
-    return `its footer records CRC-32C ${hex8(footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
+  if (expectCrc !== undefined && footer !== expectCrc) return { footer };
+  if (st.size - 4 > FSM_SUM_LIMIT) return { footer, unsummed: st.size - 4 };
   let crc = 0;
   let seen = 0;
   for await (const chunk of files.read(path, 0, st.size - 4)) {
     crc = crc32cUpdate(crc, chunk);
     seen += chunk.length;
   }
-  if (seen !== st.size - 4) return `it changed while it was read (${seen} of ${st.size - 4} bytes)`;
+  if (seen !== st.size - 4)
+    return problem(`it changed while it was read (${seen} of ${st.size - 4} bytes)`);
   if (crc !== footer)
-    return `its payload sums to CRC-32C ${hex8(crc)}, not the ${hex8(footer)} its footer records: the file is damaged`;
+    return problem(
+      `its payload sums to CRC-32C ${hex8(crc)}, not the ${hex8(footer)} its footer records: the file is damaged`,
+    );
+  return { footer };
+}
+
+/** Why the .fsm file, as read, would fail elastickv's restore from a token with tokenCrc. */
+function fsmProblem(r: FsmRead, tokenCrc: number): string | undefined {
+  if ('problem' in r) return r.problem;
+  if (r.footer !== tokenCrc)
+    return `its footer records CRC-32C ${hex8(r.footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
   return undefined;
 }
 

@@ -7,7 +7,7 @@
 //   corrupt  anything else
 // On top of that, raftroll's own verdict refuses what etcd would "fix" by throwing data away.
 
-import { type FileIdentity, joinPath, type WalFiles } from '../base/files.js';
+import { type FileIdentity, joinPath, sameFile, type WalFiles } from '../base/files.js';
 import { ByteCursor } from './cursor.js';
 import { decodeSegment, FRAME_BYTES, type SegmentEnd } from './decoder.js';
 import type { DecodeFailure } from './failure.js';
@@ -364,14 +364,7 @@ async function sealedToReuse(
     sealed.segments.map((s) => s.name),
   );
   for (const was of sealed.segments) {
-    const is = now.get(was.name);
-    if (
-      !is ||
-      is.size !== was.size ||
-      is.mtimeNs !== was.mtimeNs ||
-      is.fingerprint !== was.fingerprint
-    )
-      return { why: `${was.name} changed since it was read` };
+    if (!sameFile(was, now.get(was.name))) return { why: `${was.name} changed since it was read` };
   }
   return { prefix: sealed, why: '' };
 }

@@ -2,16 +2,29 @@
 // whose snapshot records point at snap/<term>-<index>.snap, whose raft snapshot carries
 // elastickv's 17-byte token naming fsm-snap/<index>.fsm with its CRC-32C footer.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HostFiles } from '../../src/remote/host-files.js';
 import { LocalFiles } from '../../src/remote/local-files.js';
+import { LocalHost } from '../../src/remote/local-host.js';
 import { crc32cUpdate } from '../../src/wal/crc32c.js';
 import { verifyPath } from '../../src/wal/engine.js';
 import {
   checkSnapshotFiles,
   checkSnapshots,
+  FSM_SUM_LIMIT,
   fsmFileName,
+  readSnapshotsEarly,
   snapFileName,
   startRecord,
   walSnapshotRecords,
@@ -253,5 +266,67 @@ describe('the snapshot a node starts from', () => {
     writeFileSync(g.snap, snapFile(12, 2, t));
     const c = await checkSnapshotFiles(files, g.dir, { index: 12, term: 2 });
     expect(c.problem).toContain('token has version 2');
+  });
+});
+
+describe('the snapshot files read before the stop', () => {
+  const known = (dir: string) => walSnapshotRecords(files, join(dir, 'wal'), rules);
+
+  it('are taken as read after the stop while unchanged: no snapshot byte crosses again', async () => {
+    const g = elastickvGroup(Buffer.alloc(2 ** 20, 3));
+    const early = await readSnapshotsEarly(new HostFiles(new LocalHost()), [join(g.dir, 'wal')]);
+    expect([...early.keys()]).toEqual([g.snap, g.fsm]);
+    const after = new HostFiles(new LocalHost());
+    const c = await checkSnapshots(after, join(g.dir, 'wal'), rules, await known(g.dir), early);
+    expect(c.ok).toBe(true);
+    expect(c.files).toEqual([g.snap, g.fsm]);
+    expect(after.bytesRead).toBe(0);
+    // Without the early read, both files cross after the stop.
+    const plain = new HostFiles(new LocalHost());
+    await checkSnapshots(plain, join(g.dir, 'wal'), rules, await known(g.dir));
+    expect(plain.bytesRead).toBeGreaterThan(2 ** 20);
+  });
+
+  it('reads again a file that changed after the early read, and that read decides', async () => {
+    const g = elastickvGroup(Buffer.alloc(2 ** 20, 3));
+    const early = await readSnapshotsEarly(new HostFiles(new LocalHost()), [join(g.dir, 'wal')]);
+    const bytes = readFileSync(g.fsm);
+    bytes[5]! ^= 1;
+    writeFileSync(g.fsm, bytes);
+    const c = await checkSnapshots(
+      new HostFiles(new LocalHost()),
+      join(g.dir, 'wal'),
+      rules,
+      await known(g.dir),
+      early,
+    );
+    expect(c.ok).toBe(false);
+    expect(c.problem).toMatch(/payload sums to CRC-32C [0-9a-f]{8}, not the [0-9a-f]{8}.*damaged/);
+  });
+
+  it('does not sum the payload of an FSM snapshot above the limit, matches its footer, and says so', async () => {
+    const g = elastickvGroup();
+    // A sparse file just over the limit, its footer the CRC the token names.
+    const crc = 0x1234abcd;
+    const big = join(g.dir, 'fsm-snap', fsmFileName(12n));
+    writeFileSync(big, '');
+    truncateSync(big, FSM_SUM_LIMIT + 5);
+    const footer = Buffer.alloc(4);
+    footer.writeUInt32BE(crc, 0);
+    const fd = openSync(big, 'r+');
+    writeSync(fd, footer, 0, 4, FSM_SUM_LIMIT + 1);
+    closeSync(fd);
+    writeFileSync(g.snap, snapFile(12, 2, token(12, crc)));
+    const counted = new HostFiles(new LocalHost());
+    const c = await checkSnapshotFiles(counted, g.dir, { index: 12, term: 2 });
+    expect(c.problem).toBeUndefined();
+    expect(c.ok).toBe(true);
+    expect(c.skipped).toContain(`its ${FSM_SUM_LIMIT + 1} bytes of payload were not summed`);
+    expect(counted.bytesRead).toBeLessThan(2 ** 20);
+    // A footer that does not match the token is still refused.
+    writeFileSync(g.snap, snapFile(12, 2, token(12, crc + 1)));
+    const bad = await checkSnapshotFiles(counted, g.dir, { index: 12, term: 2 });
+    expect(bad.ok).toBe(false);
+    expect(bad.problem).toContain("but the raft snapshot's token says");
   });
 });

@@ -14,7 +14,7 @@ import {
 } from "./chunk-THGSPKRE.js";
 import {
   WalInputError
-} from "./chunk-EZ47JMTG.js";
+} from "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT

@@ -7,6 +7,9 @@ import {
 } from "./chunk-X6X2WM6E.js";
 
 // src/base/files.ts
+function sameFile(was, now) {
+  return !!now && now.size === was.size && now.mtimeNs === was.mtimeNs && now.fingerprint === was.fingerprint;
+}
 function joinPath(dir, name) {
   return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
@@ -1044,9 +1047,7 @@ async function sealedToReuse(files, dir, rules, segs, sealed) {
     sealed.segments.map((s) => s.name)
   );
   for (const was of sealed.segments) {
-    const is = now.get(was.name);
-    if (!is || is.size !== was.size || is.mtimeNs !== was.mtimeNs || is.fingerprint !== was.fingerprint)
-      return { why: `${was.name} changed since it was read` };
+    if (!sameFile(was, now.get(was.name))) return { why: `${was.name} changed since it was read` };
   }
   return { prefix: sealed, why: "" };
 }
@@ -1207,6 +1208,7 @@ function describe(f) {
 }
 
 export {
+  sameFile,
   joinPath,
   ByteCursor,
   crc32cUpdate,

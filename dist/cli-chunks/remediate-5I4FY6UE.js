@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-5SHKXPNU.js";
+} from "./chunk-FSSGPMNP.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-CEF5PCKE.js";
+} from "./chunk-NV43VDCD.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-SKEFUKFM.js";
+} from "./chunk-HGT4V443.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -54,7 +54,7 @@ import {
 import {
   BACKUP_SUFFIX,
   verifyPath
-} from "./chunk-UWQ5B2PY.js";
+} from "./chunk-6O3MBP3K.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";
@@ -64,7 +64,7 @@ import {
   walRulesVersion
 } from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-EZ47JMTG.js";
+import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

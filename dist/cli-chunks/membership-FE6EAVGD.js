@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-5SHKXPNU.js";
+} from "./chunk-FSSGPMNP.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-SKEFUKFM.js";
+} from "./chunk-HGT4V443.js";
 import {
   withTag
 } from "./chunk-VXKO75DO.js";
@@ -49,7 +49,7 @@ import {
 import {
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-UWQ5B2PY.js";
+import "./chunk-6O3MBP3K.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";
@@ -61,7 +61,7 @@ import {
   walRulesVersion
 } from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-EZ47JMTG.js";
+import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-SKEFUKFM.js";
+} from "./chunk-HGT4V443.js";
 import {
   inspect,
   nodeSpec

@@ -5,7 +5,7 @@ import {
   WalInputError,
   joinPath,
   verifyDir
-} from "./chunk-EZ47JMTG.js";
+} from "./chunk-IHR25YY6.js";
 
 // src/wal/engine.ts
 var ETCD_ORDER = ["clean", "torn", "corrupt"];

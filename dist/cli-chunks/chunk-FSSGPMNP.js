@@ -12,7 +12,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-SKEFUKFM.js";
+} from "./chunk-HGT4V443.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
@@ -29,7 +29,7 @@ import {
 } from "./chunk-GCOVGW7E.js";
 import {
   verifyPath
-} from "./chunk-UWQ5B2PY.js";
+} from "./chunk-6O3MBP3K.js";
 import {
   LABEL,
   fingerprint,

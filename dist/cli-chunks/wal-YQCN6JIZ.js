@@ -5,8 +5,8 @@ import {
   RepairRefusedError,
   repairPath,
   verifyPath
-} from "./chunk-UWQ5B2PY.js";
-import "./chunk-EZ47JMTG.js";
+} from "./chunk-6O3MBP3K.js";
+import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

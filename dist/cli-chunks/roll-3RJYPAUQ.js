@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-CEF5PCKE.js";
+} from "./chunk-NV43VDCD.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-SKEFUKFM.js";
+} from "./chunk-HGT4V443.js";
 import {
   previousName,
   withPrevious,
@@ -46,7 +46,7 @@ import {
   splitIds,
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-UWQ5B2PY.js";
+import "./chunk-6O3MBP3K.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";
@@ -83,7 +83,7 @@ import {
   walRulesVersion
 } from "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-EZ47JMTG.js";
+import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,
