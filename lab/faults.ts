@@ -230,12 +230,21 @@ async function ensureChain(): Promise<void> {
  * Every node runs as its own uid, so its packets can be told apart on loopback: drop all of
  * the node's peer traffic (its dials to peer ports and its answers from its own peer ports).
  * Client traffic stays up, as in a real partition between data-centre links.
+ *
+ * The node's SYN-ACKs are let through: the kernel counts them as the listening socket's, so
+ * they carry the node's uid too, and dropping them leaves every dialler (the lab's own status
+ * and load clients among them) in SYN-SENT until the kernel gives up on the SYN, about two
+ * minutes: the lab's gRPC client fails its call at the deadline, but the pending connect keeps
+ * its process alive that long, so each `lab status` took over two minutes. With the handshake
+ * done the node still answers nothing: every data packet and ACK it sends from these ports is
+ * dropped.
  */
 function partitionRules(engine: LabEngine, i: number): string[][] {
   const uid = String(nodeUid(i));
+  const owned = ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp'];
   return engine.peerPorts(i).flatMap((port) => [
-    ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp', '--dport', String(port), '-j', 'DROP'],
-    ['-m', 'owner', '--uid-owner', uid, '-p', 'tcp', '--sport', String(port), '-j', 'DROP'],
+    [...owned, '--dport', String(port), '-j', 'DROP'],
+    [...owned, '--sport', String(port), '!', '--tcp-flags', 'SYN,ACK', 'SYN,ACK', '-j', 'DROP'],
   ]);
 }
 
