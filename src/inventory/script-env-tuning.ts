@@ -10,6 +10,7 @@ export interface ScriptThresholds {
   handoverTimeoutMs?: number;
   maxLag?: number;
   stabilizeMs?: number;
+  leaderWaitMs?: number;
 }
 
 function wholeNumber(vars: ScriptVars, name: string, min: number, max: number): number | undefined {
@@ -40,6 +41,8 @@ export function tuningFromScriptEnv(vars: ScriptVars): {
       `LEADERSHIP_TRANSFER_MAX_LOG_LAG=${lag} becomes raftroll's max lag, which also decides when a restarted node counts as caught up (not only which follower may take leadership)`,
     );
   }
+  const discovery = wholeNumber(vars, 'LEADER_DISCOVERY_TIMEOUT_SECONDS', 1, 3600);
+  if (discovery !== undefined) t.leaderWaitMs = discovery * 1000;
   const delay = wholeNumber(vars, 'ROLLING_DELAY_SECONDS', 0, 3600);
   if (delay !== undefined) {
     t.stabilizeMs = delay * 1000;
@@ -48,10 +51,6 @@ export function tuningFromScriptEnv(vars: ScriptVars): {
     );
   }
   const noKnob: [string, string][] = [
-    [
-      'LEADER_DISCOVERY_TIMEOUT_SECONDS',
-      'raftroll reads the leader from every node once per check and refuses to start without one; it has no separate discovery wait',
-    ],
     [
       'LEADERSHIP_TRANSFER_RETRY_ATTEMPTS',
       'raftroll tries each caught-up follower three times, backing off 0.5 s, 1 s, 2 s; this is not configurable',

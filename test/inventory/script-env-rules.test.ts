@@ -230,11 +230,11 @@ describe('accepted, with a warning or a note', () => {
       handoverTimeoutMs: 20_000,
       maxLag: 5000,
       stabilizeMs: 5000,
+      leaderWaitMs: 60_000,
     });
     for (const name of [
       'LEADERSHIP_TRANSFER_MAX_LOG_LAG=5000',
       'ROLLING_DELAY_SECONDS=5',
-      'LEADER_DISCOVERY_TIMEOUT_SECONDS=60 is not used',
       'LEADERSHIP_TRANSFER_RETRY_ATTEMPTS=5 is not used',
       'RAFTADMIN_BIN=/usr/local/bin/raftadmin is not used',
       'RAFTADMIN_ALLOW_INSECURE=false is not used',

@@ -107,6 +107,7 @@ export async function rollAction(name: 'plan' | 'roll', o: Opts): Promise<void> 
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
     ...(script.handoverTimeoutMs ? { handoverTimeoutMs: script.handoverTimeoutMs } : {}),
+    ...(script.leaderWaitMs ? { leaderWaitMs: script.leaderWaitMs } : {}),
     maxLag:
       o.maxLag === undefined && script.maxLag !== undefined
         ? script.maxLag
