@@ -74404,8 +74404,10 @@ async function run(host, spec) {
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
     const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
-    await host.run(sweepEnvFiles(dir), { allowFailure: true });
-    await host.run(writeStdinTo(envFile), { input: text2 });
+    await Promise.all([
+      host.run(sweepEnvFiles(dir), { allowFailure: true }),
+      host.run(writeStdinTo(envFile), { input: text2 })
+    ]);
     const r = await host.run(runContainer(spec, envFile));
     return r.stdout.trim();
   } finally {
@@ -76694,16 +76696,16 @@ function summarize(path4, rules, dirs) {
 }
 async function verifyPath(files, path4, rules, sealed = []) {
   const dirs = await walDirsOf(files, path4);
-  const reports = [];
-  for (const d of dirs)
-    reports.push(
-      await verifyDir(
+  const reports = await Promise.all(
+    dirs.map(
+      (d) => verifyDir(
         files,
         d,
         rules,
         sealed.find((p) => p.dir === d)
       )
-    );
+    )
+  );
   return summarize(path4, rules, reports);
 }
 async function repairPath(files, path4, rules, opts = {}) {

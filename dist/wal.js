@@ -21352,16 +21352,16 @@ function summarize(path, rules, dirs) {
 }
 async function verifyPath(files, path, rules, sealed = []) {
   const dirs = await walDirsOf(files, path);
-  const reports = [];
-  for (const d of dirs)
-    reports.push(
-      await verifyDir(
+  const reports = await Promise.all(
+    dirs.map(
+      (d) => verifyDir(
         files,
         d,
         rules,
         sealed.find((p) => p.dir === d)
       )
-    );
+    )
+  );
   return summarize(path, rules, reports);
 }
 async function repairPath(files, path, rules, opts = {}) {

@@ -16,7 +16,7 @@ import {
 import {
   ClusterSession,
   inspect
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,

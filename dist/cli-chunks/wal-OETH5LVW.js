@@ -5,7 +5,7 @@ import {
   RepairRefusedError,
   repairPath,
   verifyPath
-} from "./chunk-6O3MBP3K.js";
+} from "./chunk-5JOBEVGH.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
 import {

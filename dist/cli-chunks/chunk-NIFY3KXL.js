@@ -9,11 +9,11 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-HGT4V443.js";
+} from "./chunk-KATSQB6J.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import {
   finishPlan
 } from "./chunk-NCQPET5R.js";

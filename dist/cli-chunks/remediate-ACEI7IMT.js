@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-FSSGPMNP.js";
+} from "./chunk-ZXCDVTNW.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-NV43VDCD.js";
+} from "./chunk-NIFY3KXL.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-HGT4V443.js";
+} from "./chunk-KATSQB6J.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -42,19 +42,19 @@ import {
 } from "./chunk-6Z4O6SY4.js";
 import {
   observe
-} from "./chunk-VJ75S2OC.js";
+} from "./chunk-7IUXE7O4.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import {
   BACKUP_SUFFIX,
   verifyPath
-} from "./chunk-6O3MBP3K.js";
+} from "./chunk-5JOBEVGH.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";

@@ -6,17 +6,17 @@ import {
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-VJ75S2OC.js";
+} from "./chunk-7IUXE7O4.js";
 import {
   inspect,
   run,
   stop
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import {
   repairPath,
   verifyPath,
   walDirsOf
-} from "./chunk-6O3MBP3K.js";
+} from "./chunk-5JOBEVGH.js";
 import {
   LABEL,
   removeContainer,

@@ -25792,8 +25792,10 @@ async function run(host, spec) {
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   try {
     const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
-    await host.run(sweepEnvFiles(dir), { allowFailure: true });
-    await host.run(writeStdinTo(envFile), { input: text });
+    await Promise.all([
+      host.run(sweepEnvFiles(dir), { allowFailure: true }),
+      host.run(writeStdinTo(envFile), { input: text })
+    ]);
     const r = await host.run(runContainer(spec, envFile));
     return r.stdout.trim();
   } finally {

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-FSSGPMNP.js";
+} from "./chunk-ZXCDVTNW.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-HGT4V443.js";
+} from "./chunk-KATSQB6J.js";
 import {
   withTag
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-VJ75S2OC.js";
+} from "./chunk-7IUXE7O4.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,11 +45,11 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-6O3MBP3K.js";
+import "./chunk-5JOBEVGH.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";

@@ -12,24 +12,24 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-HGT4V443.js";
+} from "./chunk-KATSQB6J.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-VJ75S2OC.js";
+} from "./chunk-7IUXE7O4.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import {
   verifyPath
-} from "./chunk-6O3MBP3K.js";
+} from "./chunk-5JOBEVGH.js";
 import {
   LABEL,
   fingerprint,

@@ -10,10 +10,10 @@ import {
 } from "./chunk-6Z4O6SY4.js";
 import {
   observe
-} from "./chunk-VJ75S2OC.js";
+} from "./chunk-7IUXE7O4.js";
 import {
   ClusterSession
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import "./chunk-HTIQHKCO.js";
 import "./chunk-3LPWWSW7.js";
 import "./chunk-THGSPKRE.js";

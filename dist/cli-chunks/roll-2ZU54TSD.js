@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-NV43VDCD.js";
+} from "./chunk-NIFY3KXL.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-HGT4V443.js";
+} from "./chunk-KATSQB6J.js";
 import {
   previousName,
   withPrevious,
@@ -32,7 +32,7 @@ import {
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-VJ75S2OC.js";
+} from "./chunk-7IUXE7O4.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,12 +41,12 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-GCOVGW7E.js";
+} from "./chunk-7MWAV2OR.js";
 import {
   splitIds,
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-6O3MBP3K.js";
+import "./chunk-5JOBEVGH.js";
 import {
   takeLease
 } from "./chunk-NCQPET5R.js";
@@ -259,6 +259,8 @@ function tuningFromScriptEnv(vars) {
       `LEADERSHIP_TRANSFER_MAX_LOG_LAG=${lag} becomes raftroll's max lag, which also decides when a restarted node counts as caught up (not only which follower may take leadership)`
     );
   }
+  const discovery = wholeNumber(vars, "LEADER_DISCOVERY_TIMEOUT_SECONDS", 1, 3600);
+  if (discovery !== void 0) t.leaderWaitMs = discovery * 1e3;
   const delay = wholeNumber(vars, "ROLLING_DELAY_SECONDS", 0, 3600);
   if (delay !== void 0) {
     t.stabilizeMs = delay * 1e3;
@@ -267,10 +269,6 @@ function tuningFromScriptEnv(vars) {
     );
   }
   const noKnob = [
-    [
-      "LEADER_DISCOVERY_TIMEOUT_SECONDS",
-      "raftroll reads the leader from every node once per check and refuses to start without one; it has no separate discovery wait"
-    ],
     [
       "LEADERSHIP_TRANSFER_RETRY_ATTEMPTS",
       "raftroll tries each caught-up follower three times, backing off 0.5 s, 1 s, 2 s; this is not configurable"
@@ -1276,6 +1274,7 @@ async function rollAction(name, o) {
   const thresholds = {
     ...DEFAULT_THRESHOLDS,
     ...script.handoverTimeoutMs ? { handoverTimeoutMs: script.handoverTimeoutMs } : {},
+    ...script.leaderWaitMs ? { leaderWaitMs: script.leaderWaitMs } : {},
     maxLag: o.maxLag === void 0 && script.maxLag !== void 0 ? script.maxLag : value("maxLag", o.maxLag),
     stopGraceSeconds: stopGraceOf(inv, value("stopGrace", o.stopGrace)),
     startTimeoutMs: o.startTimeout === void 0 && script.startTimeoutMs ? script.startTimeoutMs : startTimeoutMsOf(inv, value("startTimeout", o.startTimeout)),
