@@ -75071,6 +75071,7 @@ function membershipGuard(members2, nodes) {
 
 // src/node/catch-up.ts
 var STABLE_SAMPLES = 3;
+var CONFIRM_GAP_MS = 100;
 var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
@@ -75102,7 +75103,7 @@ async function waitCaughtUp(session, id, t, o) {
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep2(t.pollMs);
+    await sleep2(samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs);
   }
 }
 function followsLeader(views, id) {

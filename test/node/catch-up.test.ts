@@ -5,7 +5,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeView } from '../../src/cluster/observe.js';
 import type { ClusterSession } from '../../src/cluster/session.js';
-import { followsLeader, STABLE_SAMPLES, waitCaughtUp } from '../../src/node/catch-up.js';
+import {
+  CONFIRM_GAP_MS,
+  followsLeader,
+  STABLE_SAMPLES,
+  waitCaughtUp,
+} from '../../src/node/catch-up.js';
 
 const script: NodeView[][] = [];
 let observed = 0;
@@ -79,6 +84,16 @@ describe('waitCaughtUp', () => {
     expect(observed).toBe(STABLE_SAMPLES);
     expect(Date.now() - t0).toBeLessThan(500);
   });
+
+  it('confirms a caught-up node without waiting a whole poll between the samples', async () => {
+    script.push(healthy());
+    const t0 = Date.now();
+    await waitCaughtUp(session, 'n2', { ...t, pollMs: 1500 }, { startedAt: t0 });
+    expect(observed).toBe(STABLE_SAMPLES);
+    // Two full polls would be 3000 ms; two confirming gaps are CONFIRM_GAP_MS each.
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(CONFIRM_GAP_MS).toBeLessThan(1500 / 2);
+  }, 10_000);
 
   it('starts counting again after a sample that finds the node behind', async () => {
     const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-KATSQB6J.js";
+} from "./chunk-GPFARWRD.js";
 import {
   inspect,
   nodeSpec

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-ZXCDVTNW.js";
+} from "./chunk-IOK47TMX.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-NIFY3KXL.js";
+} from "./chunk-PK3PEFSP.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-KATSQB6J.js";
+} from "./chunk-GPFARWRD.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

@@ -12,7 +12,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-KATSQB6J.js";
+} from "./chunk-GPFARWRD.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

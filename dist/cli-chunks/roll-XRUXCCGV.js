@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-NIFY3KXL.js";
+} from "./chunk-PK3PEFSP.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-KATSQB6J.js";
+} from "./chunk-GPFARWRD.js";
 import {
   previousName,
   withPrevious,

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-ZXCDVTNW.js";
+} from "./chunk-IOK47TMX.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-KATSQB6J.js";
+} from "./chunk-GPFARWRD.js";
 import {
   withTag
 } from "./chunk-VXKO75DO.js";

@@ -408,6 +408,7 @@ async function journal(ctx, p, more = {}) {
 
 // src/node/catch-up.ts
 var STABLE_SAMPLES = 3;
+var CONFIRM_GAP_MS = 100;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
@@ -439,7 +440,7 @@ async function waitCaughtUp(session, id, t, o) {
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep(t.pollMs);
+    await sleep(samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs);
   }
 }
 function followsLeader(views, id) {
