@@ -74351,11 +74351,16 @@ function computeLags(views) {
   }
   for (const v of views) summarizeGroups(v);
 }
-async function observe(session, nodes) {
+async function observe(session, nodes, o = {}) {
   for (const n of nodes) session.groups(n);
   const views = await Promise.all(
     nodes.map(async (node2) => {
       const v = { id: node2.id, ssh: session.sshTarget(node2), reachable: false };
+      if (o.inspectOnly !== void 0 && o.inspectOnly !== node2.id) {
+        Object.assign(v, await observeRaft(session, node2));
+        v.reachable = !!(v.raft || v.groups?.some((g) => g.raft));
+        return v;
+      }
       try {
         v.container = await inspect(session.host(node2), session.inv.container.name);
         v.reachable = true;
@@ -75078,8 +75083,9 @@ async function waitCaughtUp(session, id, t, o) {
   let samples = 0;
   let last = "";
   for (; ; ) {
-    const views = await observe(session, session.inv.nodes);
-    o.onViews?.(views);
+    const confirming = samples > 0;
+    const views = await observe(session, session.inv.nodes, confirming ? { inspectOnly: id } : {});
+    if (!confirming) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {

@@ -109,12 +109,28 @@ export function computeLags(views: NodeView[]): void {
   for (const v of views) summarizeGroups(v);
 }
 
-export async function observe(session: ClusterSession, nodes: NodeInput[]): Promise<NodeView[]> {
+export async function observe(
+  session: ClusterSession,
+  nodes: NodeInput[],
+  o: {
+    /**
+     * Only these nodes' containers are inspected (each is a command on its host); the others
+     * get their Raft state alone, over the tunnels already open, and no container: such views
+     * answer "is this node keeping pace" and must never stand for the cluster.
+     */
+    inspectOnly?: string;
+  } = {},
+): Promise<NodeView[]> {
   // A configuration error (group ids that differ between nodes) stops here, naming the node.
   for (const n of nodes) session.groups(n);
   const views = await Promise.all(
     nodes.map(async (node): Promise<NodeView> => {
       const v: NodeView = { id: node.id, ssh: session.sshTarget(node), reachable: false };
+      if (o.inspectOnly !== undefined && o.inspectOnly !== node.id) {
+        Object.assign(v, await observeRaft(session, node));
+        v.reachable = !!(v.raft || v.groups?.some((g) => g.raft));
+        return v;
+      }
       try {
         v.container = await containers.inspect(session.host(node), session.inv.container.name);
         v.reachable = true;

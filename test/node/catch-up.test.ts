@@ -14,9 +14,12 @@ import {
 
 const script: NodeView[][] = [];
 let observed = 0;
+/** Whose container each observation inspected: every node's (undefined) or one node's. */
+const inspected: (string | undefined)[] = [];
 vi.mock('../../src/cluster/observe.js', () => ({
-  observe: async () => {
+  observe: async (_s: unknown, _n: unknown, o: { inspectOnly?: string } = {}) => {
     observed++;
+    inspected.push(o.inspectOnly);
     return script.length > 1 ? script.shift()! : script[0]!;
   },
 }));
@@ -74,6 +77,7 @@ const session = { inv: { nodes: [] } } as unknown as ClusterSession;
 beforeEach(() => {
   script.length = 0;
   observed = 0;
+  inspected.length = 0;
 });
 
 describe('waitCaughtUp', () => {
@@ -98,8 +102,16 @@ describe('waitCaughtUp', () => {
   it('starts counting again after a sample that finds the node behind', async () => {
     const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];
     script.push(healthy(), healthy(), behind, healthy());
-    await waitCaughtUp(session, 'n2', t, { startedAt: Date.now() });
+    const kept: number[] = [];
+    await waitCaughtUp(session, 'n2', t, {
+      startedAt: Date.now(),
+      onViews: () => kept.push(observed),
+    });
     expect(observed).toBe(3 + STABLE_SAMPLES);
+    // Confirming samples inspect the node's own container only, and are never kept as the
+    // cluster's view; the first look, and the first after a setback, see every container.
+    expect(inspected).toEqual([undefined, 'n2', 'n2', undefined, 'n2', 'n2']);
+    expect(kept).toEqual([1, 4]);
   });
 
   it('keeps a minimum window when one is asked for', async () => {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-PK3PEFSP.js";
+} from "./chunk-ACHFVNTH.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-GPFARWRD.js";
+} from "./chunk-PTT2FC5D.js";
 import {
   previousName,
   withPrevious,
@@ -32,7 +32,7 @@ import {
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-7IUXE7O4.js";
+} from "./chunk-SCQ5OLC3.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,

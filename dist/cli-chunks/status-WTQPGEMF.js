@@ -10,7 +10,7 @@ import {
 } from "./chunk-6Z4O6SY4.js";
 import {
   observe
-} from "./chunk-7IUXE7O4.js";
+} from "./chunk-SCQ5OLC3.js";
 import {
   ClusterSession
 } from "./chunk-7MWAV2OR.js";

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-IOK47TMX.js";
+} from "./chunk-RTK7J64Y.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-PK3PEFSP.js";
+} from "./chunk-ACHFVNTH.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-GPFARWRD.js";
+} from "./chunk-PTT2FC5D.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -42,7 +42,7 @@ import {
 } from "./chunk-6Z4O6SY4.js";
 import {
   observe
-} from "./chunk-7IUXE7O4.js";
+} from "./chunk-SCQ5OLC3.js";
 import {
   ClusterSession,
   inspect,

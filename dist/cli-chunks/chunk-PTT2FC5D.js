@@ -6,7 +6,7 @@ import {
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-7IUXE7O4.js";
+} from "./chunk-SCQ5OLC3.js";
 import {
   inspect,
   run,
@@ -415,8 +415,9 @@ async function waitCaughtUp(session, id, t, o) {
   let samples = 0;
   let last = "";
   for (; ; ) {
-    const views = await observe(session, session.inv.nodes);
-    o.onViews?.(views);
+    const confirming = samples > 0;
+    const views = await observe(session, session.inv.nodes, confirming ? { inspectOnly: id } : {});
+    if (!confirming) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-GPFARWRD.js";
+} from "./chunk-PTT2FC5D.js";
 import {
   inspect,
   nodeSpec

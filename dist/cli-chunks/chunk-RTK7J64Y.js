@@ -12,14 +12,14 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-GPFARWRD.js";
+} from "./chunk-PTT2FC5D.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-7IUXE7O4.js";
+} from "./chunk-SCQ5OLC3.js";
 import {
   groupIds,
   inspect,

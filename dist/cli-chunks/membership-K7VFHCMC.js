@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-IOK47TMX.js";
+} from "./chunk-RTK7J64Y.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-GPFARWRD.js";
+} from "./chunk-PTT2FC5D.js";
 import {
   withTag
 } from "./chunk-VXKO75DO.js";
 import {
   observe
-} from "./chunk-7IUXE7O4.js";
+} from "./chunk-SCQ5OLC3.js";
 import {
   ClusterSession,
   ElastickvClient,

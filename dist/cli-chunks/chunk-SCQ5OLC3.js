@@ -60,11 +60,16 @@ function computeLags(views) {
   }
   for (const v of views) summarizeGroups(v);
 }
-async function observe(session, nodes) {
+async function observe(session, nodes, o = {}) {
   for (const n of nodes) session.groups(n);
   const views = await Promise.all(
     nodes.map(async (node) => {
       const v = { id: node.id, ssh: session.sshTarget(node), reachable: false };
+      if (o.inspectOnly !== void 0 && o.inspectOnly !== node.id) {
+        Object.assign(v, await observeRaft(session, node));
+        v.reachable = !!(v.raft || v.groups?.some((g) => g.raft));
+        return v;
+      }
       try {
         v.container = await inspect(session.host(node), session.inv.container.name);
         v.reachable = true;
