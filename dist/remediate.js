@@ -74835,6 +74835,7 @@ function zeroCheckCommand(path4, start, end) {
 function identityStatCommand(paths) {
   return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
 }
+var fingerprintOf = (ctime, inode) => `ctime ${ctime} inode ${inode}`;
 var SURVEY_DEPTH = 8;
 function surveyCommand(root) {
   return ["find", root, "-maxdepth", String(SURVEY_DEPTH), "-printf", "%y %s %T@ %C@ %i %p\\0"];
@@ -74851,7 +74852,7 @@ function parseSurvey(root, out) {
       kind,
       size: Number(size),
       mtimeNs: mtime ?? "",
-      fingerprint: `ctime ${ctime} inode ${inode}`
+      fingerprint: fingerprintOf(ctime, inode)
     });
     if (kind === "dir" && depth(path4) < SURVEY_DEPTH && !children.has(path4)) children.set(path4, []);
   }
@@ -75026,7 +75027,7 @@ var HostFiles = class {
         name: n,
         size: Number(size),
         mtimeNs: mtime ?? "",
-        fingerprint: `ctime ${ctime} inode ${inode}`
+        fingerprint: fingerprintOf(ctime, inode)
       });
     }
     return out;
@@ -78821,13 +78822,7 @@ var STEPS = [
     phase: "redeploy with its own flags",
     when: (r) => !!r.joinSpec && ownSpec(r).labels[LABEL2.fingerprint] !== r.joinSpec.labels[LABEL2.fingerprint],
     run: async (r) => {
-      const run3 = {
-        session: r.session,
-        t: r.t,
-        rules: r.rules,
-        events: r.events,
-        views: new ClusterViews(r.session)
-      };
+      const run3 = { ...r.run, journal: void 0 };
       r.redeployed = await redeployAsMember(run3, r.id, ownSpec(r), "reseeded");
     }
   }
@@ -78869,14 +78864,14 @@ async function checkRoom(host, dir) {
     return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
   return void 0;
 }
-async function reseed(session, id, o) {
-  const t = o.thresholds;
+async function reseed(run3, id, image) {
+  const { session, t, events: events2 } = run3;
   const node2 = session.inv.nodes.find((n) => n.id === id);
   const host = session.host(node2);
   const name = session.inv.container.name;
   const prev = `${name}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
-  const phase2 = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
+  const phase2 = (detail) => events2.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
   const p = {
     hasContainer: false,
     stoppedByUs: false,
@@ -78910,7 +78905,7 @@ async function reseed(session, id, o) {
     await stop(host, name, t.stopGraceSeconds);
     p.stoppedByUs = true;
   }
-  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
+  const report = await verifyPath(new HostFiles(host), dataDir, run3.rules);
   if (report.verdict === "clean" || report.verdict === "torn")
     return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
   const room = await checkRoom(host, dataDir);
@@ -78935,10 +78930,10 @@ async function reseed(session, id, o) {
     dataDir,
     address,
     old: mine[0],
-    image: o.image,
-    rules: rulesFor(o.etcdVersion),
+    image,
+    run: run3,
     t,
-    events: o.events,
+    events: events2,
     p
   };
   const done = [];
@@ -79022,7 +79017,7 @@ async function healOne(run3, f, opts) {
   const c = view.container;
   if (f.action === "reseed" && opts.reseed) {
     const image2 = await sameImage(session, f.node, c, events2);
-    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds: t, events: events2, image: image2 });
+    return reseed(run3, f.node, image2);
   }
   if (f.action === "wait") {
     try {

@@ -75370,6 +75370,7 @@ function zeroCheckCommand(path4, start, end) {
 function identityStatCommand(paths) {
   return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
 }
+var fingerprintOf = (ctime, inode) => `ctime ${ctime} inode ${inode}`;
 var SURVEY_DEPTH = 8;
 function surveyCommand(root) {
   return ["find", root, "-maxdepth", String(SURVEY_DEPTH), "-printf", "%y %s %T@ %C@ %i %p\\0"];
@@ -75386,7 +75387,7 @@ function parseSurvey(root, out) {
       kind,
       size: Number(size),
       mtimeNs: mtime ?? "",
-      fingerprint: `ctime ${ctime} inode ${inode}`
+      fingerprint: fingerprintOf(ctime, inode)
     });
     if (kind === "dir" && depth(path4) < SURVEY_DEPTH && !children.has(path4)) children.set(path4, []);
   }
@@ -75561,7 +75562,7 @@ var HostFiles = class {
         name: n,
         size: Number(size),
         mtimeNs: mtime ?? "",
-        fingerprint: `ctime ${ctime} inode ${inode}`
+        fingerprint: fingerprintOf(ctime, inode)
       });
     }
     return out;

@@ -108,7 +108,7 @@ async function healOne(
   const c = view.container;
   if (f.action === 'reseed' && opts.reseed) {
     const image = await sameImage(session, f.node, c, events);
-    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds: t, events, image });
+    return reseed(run, f.node, image);
   }
   if (f.action === 'wait') {
     // Lagging: nothing to restart; give it the catch-up time and say where it ended.

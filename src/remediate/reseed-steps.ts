@@ -8,16 +8,15 @@ import { joiningSpec } from '../inventory/joining.js';
 import type { NodeInput } from '../inventory/schema.js';
 import { nodeSpec } from '../inventory/spec.js';
 import { waitCaughtUp } from '../node/catch-up.js';
+import type { RunContext } from '../node/context.js';
 import { redeployAsMember } from '../node/redeploy.js';
 import { ASIDE_SUFFIX } from '../node/spec.js';
 import type { NodeThresholds } from '../node/thresholds.js';
-import { ClusterViews } from '../node/views.js';
 import type { Member, RaftClient } from '../raft/engine.js';
 import type { Host } from '../remote/host.js';
 import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
 import { LABEL, type RunSpec } from '../runtime/docker.js';
-import type { EtcdRules } from '../wal/versions.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,8 +91,8 @@ export interface Joining {
 }
 
 export interface Reseed extends Joining {
-  /** The WAL rules the redeploy's check applies. */
-  rules: EtcdRules;
+  /** The heal's run: the redeploy goes through the node procedure with it. */
+  run: RunContext;
   name: string;
   prev: string;
   dataDir: string;
@@ -267,13 +266,8 @@ export const STEPS: Step[] = [
     when: (r) =>
       !!r.joinSpec && ownSpec(r).labels[LABEL.fingerprint] !== r.joinSpec.labels[LABEL.fingerprint],
     run: async (r) => {
-      const run = {
-        session: r.session,
-        t: r.t,
-        rules: r.rules,
-        events: r.events,
-        views: new ClusterViews(r.session),
-      };
+      // Unjournaled, as every step of the re-seed is.
+      const run = { ...r.run, journal: undefined };
       r.redeployed = await redeployAsMember(run, r.id, ownSpec(r), 'reseeded');
     },
   },

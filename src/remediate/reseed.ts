@@ -10,19 +10,17 @@
 
 import { observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
-import type { Events } from '../events/events.js';
 import { groupIds } from '../inventory/groups.js';
 import { joinRefusal } from '../inventory/joining.js';
+import type { RunContext } from '../node/context.js';
 import { alreadyDown, isMemberOf, membershipGuard, quorumGuard } from '../node/guards.js';
 import { PREVIOUS_SUFFIX } from '../node/spec.js';
-import type { NodeThresholds } from '../node/thresholds.js';
 import type { Host } from '../remote/host.js';
 import { HostFiles } from '../remote/host-files.js';
 import * as containers from '../runtime/containers.js';
 import { freeBytes } from '../runtime/disk.js';
 import * as docker from '../runtime/docker.js';
 import { verifyPath } from '../wal/engine.js';
-import { rulesFor } from '../wal/versions.js';
 import { leader, type Progress, type Reseed, STEPS, type Step, undo } from './reseed-steps.js';
 
 export interface ReseedOutcome {
@@ -72,24 +70,19 @@ async function checkRoom(host: Host, dir: string): Promise<string | undefined> {
 }
 
 export async function reseed(
-  session: ClusterSession,
+  run: RunContext,
   id: string,
-  o: {
-    etcdVersion: string;
-    thresholds: NodeThresholds;
-    events: Events;
-    /** The image the node ran (heal resolves a moved tag). */
-    image: string;
-  },
+  /** The image the node ran (heal resolves a moved tag). */
+  image: string,
 ): Promise<ReseedOutcome> {
-  const t = o.thresholds;
+  const { session, t, events } = run;
   const node = session.inv.nodes.find((n) => n.id === id)!;
   const host = session.host(node);
   const name = session.inv.container.name;
   const prev = `${name}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
   const phase = (detail: string) =>
-    o.events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'reseed', detail });
+    events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'reseed', detail });
   const p: Progress = {
     hasContainer: false,
     stoppedByUs: false,
@@ -127,7 +120,7 @@ export async function reseed(
     await containers.stop(host, name, t.stopGraceSeconds);
     p.stoppedByUs = true;
   }
-  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
+  const report = await verifyPath(new HostFiles(host), dataDir, run.rules);
   if (report.verdict === 'clean' || report.verdict === 'torn')
     return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
   const room = await checkRoom(host, dataDir);
@@ -155,10 +148,10 @@ export async function reseed(
     dataDir,
     address,
     old: mine[0],
-    image: o.image,
-    rules: rulesFor(o.etcdVersion),
+    image,
+    run,
     t,
-    events: o.events,
+    events,
     p,
   };
   const done: Step[] = [];

@@ -46,6 +46,10 @@ export function identityStatCommand(paths: readonly string[]): string[] {
   return ['find', ...paths, '-maxdepth', '0', '-printf', '%s %T@ %C@ %i %f\\0'];
 }
 
+/** What find's ctime (%C@) and inode (%i) make of a file's identity. */
+const fingerprintOf = (ctime: string | undefined, inode: string | undefined) =>
+  `ctime ${ctime} inode ${inode}`;
+
 /** Deeper than any WAL layout raftroll knows (etcd: 2 levels, elastickv: 4). */
 const SURVEY_DEPTH = 8;
 
@@ -80,7 +84,7 @@ export function parseSurvey(root: string, out: string): Survey {
       kind,
       size: Number(size),
       mtimeNs: mtime ?? '',
-      fingerprint: `ctime ${ctime} inode ${inode}`,
+      fingerprint: fingerprintOf(ctime, inode),
     });
     // A directory at the depth limit was not looked into: it stays unsurveyed.
     if (kind === 'dir' && depth(path) < SURVEY_DEPTH && !children.has(path)) children.set(path, []);
@@ -277,7 +281,7 @@ export class HostFiles implements WalWriter {
         name: n,
         size: Number(size),
         mtimeNs: mtime ?? '',
-        fingerprint: `ctime ${ctime} inode ${inode}`,
+        fingerprint: fingerprintOf(ctime, inode),
       });
     }
     return out;

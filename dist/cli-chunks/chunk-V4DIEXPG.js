@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-PTT2FC5D.js";
+} from "./chunk-2FWR42B3.js";
 import {
   inspect,
   nodeSpec

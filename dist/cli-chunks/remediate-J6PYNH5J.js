@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-RTK7J64Y.js";
+} from "./chunk-V53I6DVI.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-ACHFVNTH.js";
+} from "./chunk-V4DIEXPG.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-PTT2FC5D.js";
+} from "./chunk-2FWR42B3.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -382,7 +382,7 @@ async function healOne(run, f, opts) {
   const c = view.container;
   if (f.action === "reseed" && opts.reseed) {
     const image2 = await sameImage(session, f.node, c, events);
-    return reseed(session, f.node, { etcdVersion: opts.etcdVersion, thresholds: t, events, image: image2 });
+    return reseed(run, f.node, image2);
   }
   if (f.action === "wait") {
     try {

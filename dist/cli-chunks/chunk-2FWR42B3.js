@@ -493,6 +493,7 @@ function zeroCheckCommand(path, start, end) {
 function identityStatCommand(paths) {
   return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
 }
+var fingerprintOf = (ctime, inode) => `ctime ${ctime} inode ${inode}`;
 var SURVEY_DEPTH = 8;
 function surveyCommand(root) {
   return ["find", root, "-maxdepth", String(SURVEY_DEPTH), "-printf", "%y %s %T@ %C@ %i %p\\0"];
@@ -509,7 +510,7 @@ function parseSurvey(root, out) {
       kind,
       size: Number(size),
       mtimeNs: mtime ?? "",
-      fingerprint: `ctime ${ctime} inode ${inode}`
+      fingerprint: fingerprintOf(ctime, inode)
     });
     if (kind === "dir" && depth(path) < SURVEY_DEPTH && !children.has(path)) children.set(path, []);
   }
@@ -684,7 +685,7 @@ var HostFiles = class {
         name: n,
         size: Number(size),
         mtimeNs: mtime ?? "",
-        fingerprint: `ctime ${ctime} inode ${inode}`
+        fingerprint: fingerprintOf(ctime, inode)
       });
     }
     return out;

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-ACHFVNTH.js";
+} from "./chunk-V4DIEXPG.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-PTT2FC5D.js";
+} from "./chunk-2FWR42B3.js";
 import {
   previousName,
   withPrevious,

@@ -2,7 +2,6 @@
 import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
-  ClusterViews,
   HostFiles,
   alreadyDown,
   freeBytes,
@@ -12,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-PTT2FC5D.js";
+} from "./chunk-2FWR42B3.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
@@ -37,9 +36,6 @@ import {
   renameContainer,
   startContainer
 } from "./chunk-3LPWWSW7.js";
-import {
-  rulesFor
-} from "./chunk-B2HVS2M6.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {
@@ -279,13 +275,7 @@ var STEPS = [
     phase: "redeploy with its own flags",
     when: (r) => !!r.joinSpec && ownSpec(r).labels[LABEL.fingerprint] !== r.joinSpec.labels[LABEL.fingerprint],
     run: async (r) => {
-      const run2 = {
-        session: r.session,
-        t: r.t,
-        rules: r.rules,
-        events: r.events,
-        views: new ClusterViews(r.session)
-      };
+      const run2 = { ...r.run, journal: void 0 };
       r.redeployed = await redeployAsMember(run2, r.id, ownSpec(r), "reseeded");
     }
   }
@@ -327,14 +317,14 @@ async function checkRoom(host, dir) {
     return `the old data (${Math.round(used / 2 ** 20)} MiB) is kept, and the new copy needs about as much again, but only ${Math.round(disk.free / 2 ** 20)} MiB is free`;
   return void 0;
 }
-async function reseed(session, id, o) {
-  const t = o.thresholds;
+async function reseed(run2, id, image) {
+  const { session, t, events } = run2;
   const node = session.inv.nodes.find((n) => n.id === id);
   const host = session.host(node);
   const name = session.inv.container.name;
   const prev = `${name}${PREVIOUS_SUFFIX}`;
   const dataDir = session.inv.container.dataDir;
-  const phase = (detail) => o.events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
+  const phase = (detail) => events.emit({ type: "phase", at: Date.now(), node: id, phase: "reseed", detail });
   const p = {
     hasContainer: false,
     stoppedByUs: false,
@@ -368,7 +358,7 @@ async function reseed(session, id, o) {
     await stop(host, name, t.stopGraceSeconds);
     p.stoppedByUs = true;
   }
-  const report = await verifyPath(new HostFiles(host), dataDir, rulesFor(o.etcdVersion));
+  const report = await verifyPath(new HostFiles(host), dataDir, run2.rules);
   if (report.verdict === "clean" || report.verdict === "torn")
     return refused(`the WAL is ${report.verdict} now, not corrupt; run remediate again`);
   const room = await checkRoom(host, dataDir);
@@ -393,10 +383,10 @@ async function reseed(session, id, o) {
     dataDir,
     address,
     old: mine[0],
-    image: o.image,
-    rules: rulesFor(o.etcdVersion),
+    image,
+    run: run2,
     t,
-    events: o.events,
+    events,
     p
   };
   const done = [];

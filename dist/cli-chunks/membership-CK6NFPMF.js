@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-RTK7J64Y.js";
+} from "./chunk-V53I6DVI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-PTT2FC5D.js";
+} from "./chunk-2FWR42B3.js";
 import {
   withTag
 } from "./chunk-VXKO75DO.js";
