@@ -61,25 +61,29 @@ function roll(...args: string[]): Rolled {
   };
 }
 
-/** A roll that calls `at` once, as soon as its progress output matches `when`. */
-async function rollWatching(args: string[], when: RegExp, at: () => void): Promise<Rolled> {
+/** A roll that calls each watcher's `at` once, as soon as its progress output matches `when`. */
+async function rollWatching(
+  args: string[],
+  watchers: { when: RegExp; at: () => void }[],
+): Promise<Rolled> {
   const reportPath = join(tmp(), 'report.json');
   const child = spawn(process.execPath, rollArgs(reportPath, args), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  let fired = false;
+  const fired = new Set<RegExp>();
   const seen = (d: Buffer) => {
     out += d;
-    if (!fired && when.test(out)) {
-      fired = true;
-      at();
-    }
+    for (const w of watchers)
+      if (!fired.has(w.when) && w.when.test(out)) {
+        fired.add(w.when);
+        w.at();
+      }
   };
   child.stdout.on('data', seen);
   child.stderr.on('data', seen);
   const code = await new Promise<number | null>((r) => child.on('close', r));
-  expect(fired, `never saw ${when} in:\n${out}`).toBe(true);
+  for (const w of watchers) expect(fired.has(w.when), `never saw ${w.when} in:\n${out}`).toBe(true);
   return { code, out, report: JSON.parse(readFileSync(reportPath, 'utf8')) };
 }
 
@@ -209,48 +213,67 @@ it('repairs a torn tail in the last segment exactly as before', () => {
 it('refuses a sealed segment corrupted after the early read: it is read again, and that read decides', async () => {
   const f = followers()[0]!;
   let damage: ReturnType<typeof corruptSealed> | undefined;
-  let digest: string[] = [];
-  // The guard comes after the early read and before the stop.
-  const r = await rollWatching(
-    ['--image-tag', otherTag(f), '--nodes', `n${f}`],
-    new RegExp(`n${f} +guard`),
-    () => {
-      damage = corruptSealed(labEngine(), f);
-      digest = segmentDigest(f);
-    },
-  );
-  expect(r.code, r.out).toBe(1);
-  expect(r.report.message).toMatch(
-    new RegExp(
-      `n${f}: WAL corrupt in .*/0000000000000000-0000000000000000\\.wal at offset \\d+ \\(walpb: crc mismatch\\)\\. Nothing was started`,
-    ),
-  );
-  expect(
-    r.report.warnings.some((w) =>
-      /0000000000000000-0000000000000000\.wal changed since it was read; its sealed segments were read again after the stop/.test(
-        w.message,
+  let sealed: string[] = [];
+  let atStop: string[] = [];
+  try {
+    // The guard comes after the early read and before the stop. The last segment is still
+    // the running node's to append to until the stop, so it is digested once the node is
+    // down (the wal phase); the damaged sealed one is digested as soon as it is damaged.
+    const r = await rollWatching(
+      ['--image-tag', otherTag(f), '--nodes', `n${f}`],
+      [
+        {
+          when: new RegExp(`n${f} +guard`),
+          at: () => {
+            damage = corruptSealed(labEngine(), f);
+            sealed = segmentDigest(f).slice(0, -1);
+          },
+        },
+        { when: new RegExp(`n${f} +wal`), at: () => (atStop = segmentDigest(f)) },
+      ],
+    );
+    expect(r.code, r.out).toBe(1);
+    expect(r.report.message).toMatch(
+      new RegExp(
+        `n${f}: WAL corrupt in .*/0000000000000000-0000000000000000\\.wal at offset \\d+ \\(walpb: crc mismatch\\)\\. Nothing was started`,
       ),
-    ),
-    JSON.stringify(r.report.warnings),
-  ).toBe(true);
-  expect(segmentDigest(f)).toEqual(digest);
-  expect(labContainer(f).running).toBe(false);
-  damage!.undo();
-  await backInCluster(f);
+    );
+    expect(
+      r.report.warnings.some((w) =>
+        /0000000000000000-0000000000000000\.wal changed since it was read; its sealed segments were read again after the stop/.test(
+          w.message,
+        ),
+      ),
+      JSON.stringify(r.report.warnings),
+    ).toBe(true);
+    expect(sealed.length).toBeGreaterThan(0);
+    expect(segmentDigest(f).slice(0, -1)).toEqual(sealed);
+    expect(segmentDigest(f)).toEqual(atStop);
+    expect(labContainer(f).running).toBe(false);
+  } finally {
+    damage?.undo();
+    await backInCluster(f);
+  }
 }, 240_000);
 
-it('refuses a sealed segment corrupted before the early read, and leaves its bytes alone', () => {
+it('refuses a sealed segment corrupted before the early read, and leaves its bytes alone', async () => {
   const f = followers()[0]!;
   corruptSealed(labEngine(), f);
-  const digest = segmentDigest(f);
-  const r = roll('--image-tag', otherTag(f), '--nodes', `n${f}`);
+  const sealed = segmentDigest(f).slice(0, -1);
+  let atStop: string[] = [];
+  const r = await rollWatching(
+    ['--image-tag', otherTag(f), '--nodes', `n${f}`],
+    [{ when: new RegExp(`n${f} +wal`), at: () => (atStop = segmentDigest(f)) }],
+  );
   expect(r.code, r.out).toBe(1);
   expect(r.report.message).toMatch(
     new RegExp(
       `n${f}: WAL corrupt in .*/0000000000000000-0000000000000000\\.wal at offset \\d+ \\(walpb: crc mismatch\\)\\. Nothing was started`,
     ),
   );
-  expect(segmentDigest(f)).toEqual(digest);
+  expect(sealed.length).toBeGreaterThan(0);
+  expect(segmentDigest(f).slice(0, -1)).toEqual(sealed);
+  expect(segmentDigest(f)).toEqual(atStop);
   expect(labContainer(f).running).toBe(false);
   const leaders = labStatus().filter((s) => s.raft?.role === 'leader');
   expect(leaders).toHaveLength(1);
