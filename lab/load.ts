@@ -35,6 +35,8 @@ interface Acked {
 interface Failed {
   e: string;
   g: number;
+  ep?: string;
+  t: number;
 }
 
 export function loadRunning(): boolean {
@@ -121,17 +123,26 @@ export interface LoadFigures {
   lostKeys: string[];
   longestStallMs: number;
   stallFrom: number | undefined;
+  stallTo: number | undefined;
+  /** What the writer was told while the longest stall lasted: where the time went. */
+  stallErrors: string[];
 }
 
 export interface LoadCheck extends LoadFigures {
   run: string;
+  startedAt: number;
   durationMs: number;
   /** Per Raft group; a stall here is time in which that group acknowledged nothing. */
   groups: ({ group: number } & LoadFigures)[];
 }
 
-function figures(acked: Acked[], errors: Failed[], lost: string[]): LoadFigures {
-  const stall = longestStall(acked);
+function figures(
+  acked: Acked[],
+  errors: Failed[],
+  lost: string[],
+  stallsFrom: number,
+): LoadFigures {
+  const stall = longestStall(acked.filter((a) => a.t >= stallsFrom));
   return {
     writes: acked.length,
     errors: errors.length,
@@ -139,6 +150,11 @@ function figures(acked: Acked[], errors: Failed[], lost: string[]): LoadFigures 
     lostKeys: lost.slice(0, 20),
     longestStallMs: stall.ms,
     stallFrom: stall.from,
+    stallTo: stall.to,
+    stallErrors: errors
+      .filter((e) => stall.from !== undefined && e.t > stall.from && e.t <= stall.to!)
+      .slice(0, 8)
+      .map((e) => `+${e.t - stall.from!} ms ${e.ep ?? ''}: ${e.e}`),
   };
 }
 
@@ -157,7 +173,15 @@ async function readLane(engine: LabEngine, lane: LoadLane, keys: string[]): Prom
   );
 }
 
-export async function checkLoad(engine: LabEngine, _hosts: number[]): Promise<LoadCheck> {
+/**
+ * Every acknowledged write is read back; stalls are measured from `stallsFrom` on (epoch ms),
+ * so that a benchmark can leave the load's own warm-up (its first connections) out of them.
+ */
+export async function checkLoad(
+  engine: LabEngine,
+  _hosts: number[],
+  stallsFrom = 0,
+): Promise<LoadCheck> {
   if (!existsSync(META)) throw new Error("no load has run: 'npm run lab -- load start' first");
   const meta = JSON.parse(readFileSync(META, 'utf8')) as LoadRun;
   const { acked, errors } = readJournal();
@@ -178,12 +202,14 @@ export async function checkLoad(engine: LabEngine, _hosts: number[]): Promise<Lo
         mine,
         errors.filter((e) => e.g === lane.group),
         lost,
+        stallsFrom,
       ),
     });
   }
   return {
     run: meta.run,
-    ...figures(acked, errors, lostAll),
+    ...figures(acked, errors, lostAll, stallsFrom),
+    startedAt: meta.startedAt,
     durationMs: acked.length ? acked.at(-1)!.t - meta.startedAt : 0,
     groups,
   };

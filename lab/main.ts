@@ -273,8 +273,12 @@ load.command('stop').action(stopLoad);
 load
   .command('check')
   .option('--json', 'as JSON')
-  .action(async (o: { json?: boolean }) => {
-    const r = await checkLoad(labEngine(), requireLab());
+  .option('--stalls-from <ms>', 'measure stalls only from this moment on (ms since the epoch)', '0')
+  .action(async (o: { json?: boolean; stallsFrom: string }) => {
+    const from = Number(o.stallsFrom);
+    if (!Number.isFinite(from) || from < 0)
+      throw new Error(`--stalls-from is "${o.stallsFrom}": expected milliseconds since the epoch`);
+    const r = await checkLoad(labEngine(), requireLab(), from);
     const line = (f: LoadFigures) =>
       `writes=${f.writes} errors=${f.errors} lost=${f.lost} longest-stall=${f.longestStallMs}ms`;
     if (o.json) console.log(JSON.stringify(r));
