@@ -53460,7 +53460,29 @@ var SshHost = class {
   remote(argv, sudo) {
     return quoteCommand(sudo && this.s.sudo ? ["sudo", "-n", "--", ...argv] : argv);
   }
+  /** The connection being made for this host, while it is being made (see connected). */
+  connecting;
+  /**
+   * Makes sure the host's shared connection is up, once for all who ask at the same time:
+   * three tunnels opened at once would otherwise each race to become the master, and pay for
+   * three handshakes where one serves.
+   */
+  connected() {
+    this.connecting ??= this.run(["true"], { sudo: false }).then(
+      () => {
+        this.connecting = void 0;
+      },
+      (e) => {
+        this.connecting = void 0;
+        throw e;
+      }
+    );
+    return this.connecting;
+  }
   async run(argv, opts = {}) {
+    const making = this.connecting;
+    if (making && !(argv.length === 1 && argv[0] === "true")) await making.catch(() => {
+    });
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last;
@@ -53549,7 +53571,7 @@ raftroll: timed out after ${timeoutMs} ms
       const { code, stderr } = await child2.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
-        await this.run(["true"], { sudo: false });
+        await this.connected();
         continue;
       }
       if (code === 255 && FATAL.test(stderr)) throw new HostUnreachableError(this.explain(stderr));
@@ -53561,7 +53583,7 @@ raftroll: timed out after ${timeoutMs} ms
     }
   }
   async tunnel(remoteHost, remotePort) {
-    await this.run(["true"], { sudo: false });
+    await this.connected();
     if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
       throw new SshSettingError(
         `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`
@@ -74204,18 +74226,21 @@ async function takeLease(session, purpose, o = {}) {
     throw e;
   };
   const plan = [];
-  for (const node2 of session.inv.nodes) {
+  const seen = await Promise.all(
+    session.inv.nodes.map((node2) => {
+      const host = session.host(node2);
+      return Promise.all([readLock(host, shared), readLock(host, path4)]).catch((e) => e);
+    })
+  );
+  for (const [k, node2] of session.inv.nodes.entries()) {
     const host = session.host(node2);
-    let old;
-    let mine;
-    try {
-      old = await readLock(host, shared);
-      mine = await readLock(host, path4);
-    } catch (e) {
+    const got = seen[k];
+    if (got instanceof Error) {
       skipped.push(node2.id);
-      warn2(node2.id, `not locked: the host could not be reached (${e.message})`);
+      warn2(node2.id, `not locked: the host could not be reached (${got.message})`);
       continue;
     }
+    const [old, mine] = got;
     if (old.state === "held") throw lockedError(old, node2.id);
     if (mine.state === "held") {
       if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node2.id);
@@ -74240,22 +74265,37 @@ async function takeLease(session, purpose, o = {}) {
         detail: `stale lease of ${holderLine(prevOwner)} taken over`
       });
     } else {
-      const made = await p.host.run(["mkdir", "-m", "0700", "--", path4], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
-      if (made.code !== 0 && /exists/i.test(made.stderr))
+      const made = await p.host.run(takeLockCommand(path4), { input: ownerText, allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+      if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
         await fail2(await conflict(p.host, path4, p.node.id));
-      if (made.code !== 0)
+      if (made.code !== 0) {
+        if (made.code !== MKDIR_FAILED && made.code !== -1)
+          held.push({ node: p.node, host: p.host });
         await fail2(
           new Error(
             `${p.node.id}: cannot take the cluster lock at ${path4}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
           )
         );
+      }
       held.push({ node: p.node, host: p.host });
-      await p.host.run(writeStdinTo(`${path4}/${OWNER_FILE}`), { input: ownerText });
+      continue;
     }
     await p.host.run(["touch", "--", `${path4}/${HEARTBEAT_FILE}`]);
   }
   lease.startHeartbeat(o.heartbeatMs);
   return lease;
+}
+var MKDIR_FAILED = 97;
+function takeLockCommand(path4) {
+  return [
+    "sh",
+    "-c",
+    `mkdir -m 0700 -- "$1" || exit ${MKDIR_FAILED}; umask 077 && cat > "$2" && touch -- "$3"`,
+    "raftroll-lock",
+    path4,
+    `${path4}/${OWNER_FILE}`,
+    `${path4}/${HEARTBEAT_FILE}`
+  ];
 }
 
 // src/runtime/containers.ts
@@ -74271,23 +74311,50 @@ async function inspect(host, name) {
   }
   return parseInspect(r.stdout);
 }
-async function run(host, spec) {
+var REWRITE_AFTER_MS = 5 * 6e4;
+async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
-    return (await host.run(runContainer(spec))).stdout.trim();
+    return {
+      start: async () => (await host.run(runContainer(spec))).stdout.trim(),
+      discard: async () => {
+      }
+    };
   const text2 = envFileText(spec.env);
   const envFile = (await host.run(makeEnvFile())).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  let gone;
+  const discard2 = () => {
+    gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(() => {
+    });
+    return gone;
+  };
+  let writtenAt = 0;
+  const write = async () => {
+    await host.run(writeStdinTo(envFile), { input: text2 });
+    writtenAt = Date.now();
+  };
   try {
     const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
-    await Promise.all([
-      host.run(sweepEnvFiles(dir), { allowFailure: true }),
-      host.run(writeStdinTo(envFile), { input: text2 })
-    ]);
-    const r = await host.run(runContainer(spec, envFile));
-    return r.stdout.trim();
+    await Promise.all([host.run(sweepEnvFiles(dir), { allowFailure: true }), write()]);
+  } catch (e) {
+    await discard2();
+    throw e;
+  }
+  return {
+    async start() {
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
+      return (await host.run(runContainer(spec, envFile))).stdout.trim();
+    },
+    discard: discard2
+  };
+}
+async function run(host, spec) {
+  const p = await prepare(host, spec);
+  try {
+    return await p.start();
   } finally {
-    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
+    await p.discard();
   }
 }
 async function stop(host, name, graceSeconds) {
@@ -75083,9 +75150,8 @@ async function waitCaughtUp(session, id, t, o) {
   let samples = 0;
   let last = "";
   for (; ; ) {
-    const confirming = samples > 0;
-    const views = await observe(session, session.inv.nodes, confirming ? { inspectOnly: id } : {});
-    if (!confirming) o.onViews?.(views);
+    const views = await observe(session, session.inv.nodes, { inspectOnly: id });
+    o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
@@ -75128,11 +75194,7 @@ function followsLeader(views, id) {
   return void 0;
 }
 function catchUp(ctx, startedAt, baselineRestarts = 0) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
-    startedAt,
-    baselineRestarts,
-    onViews: (views) => ctx.views.remember(views)
-  });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts });
 }
 
 // src/node/thresholds.ts
@@ -75244,6 +75306,7 @@ async function leadsNow(ctx, v, letThroughDown) {
 
 // src/node/handover.ts
 var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var HEALTH_RECHECK_MS = 100;
 var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
 async function settledStatus(ctx, group) {
   const client = await ctx.session.raft(ctx.node, group);
@@ -75263,12 +75326,13 @@ async function settledStatus(ctx, group) {
     await sleep4(ctx.t.pollMs);
   }
 }
-async function handoverGroup(ctx, views, group) {
+async function handoverGroup(ctx, viewsNow, group) {
   const t = ctx.t;
   const me = await settledStatus(ctx, group);
   if (me.role !== "leader") return void 0;
   const leaderClient = await ctx.session.raft(ctx.node, group);
   const members2 = await leaderClient.members();
+  const views = typeof viewsNow === "function" ? await viewsNow() : viewsNow;
   const seen = group === void 0 ? views : projectGroup(views, group);
   const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
   const tried = [...skipped];
@@ -75326,7 +75390,8 @@ async function handover(ctx, views, row) {
         ctx.id,
         "handover"
       );
-    const fresh = moves.length ? await ctx.views.get() : views;
+    let again;
+    const fresh = moves.length ? () => again ??= ctx.views.get() : views;
     let moved = false;
     for (const g of todo) {
       const m = await handoverGroup(ctx, fresh, g);
@@ -75337,7 +75402,7 @@ async function handover(ctx, views, row) {
       }
     }
     if (moved) rounds++;
-    else await sleep4(ctx.t.pollMs);
+    else await sleep4(Math.min(ctx.t.pollMs, HEALTH_RECHECK_MS));
     todo = await ledGroups(ctx.session, ctx.node, void 0);
   }
   if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
@@ -77806,6 +77871,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   await journal(ctx, "wal", specs);
   phase(ctx, "wal");
   const walFrom = Date.now();
+  const prepared = o.inPlace && v.container ? void 0 : settle2(prepare(ctx.host, ctx.spec));
   try {
     row.wal = await checkWal(
       ctx,
@@ -77816,6 +77882,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       early
     );
   } catch (e) {
+    await discard(prepared);
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
       });
@@ -77857,14 +77924,20 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
+    const ready = await unsettle(prepared);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
-    await run(ctx.host, ctx.spec);
+    await ready.start();
     at = "catch-up";
-    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
-    row.finalLag = await catchUp(ctx, Date.now());
+    const [lag] = await allSettledOrThrow([
+      catchUp(ctx, Date.now()),
+      journal(ctx, "catch-up", specs),
+      ready.discard()
+    ]);
+    row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
+    await discard(prepared);
     const why = e.message;
     await journal(ctx, "rollback", specs).catch(() => {
     });
@@ -77900,6 +77973,25 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   phase(ctx, "done");
   return row;
 }
+var settle2 = (p) => p.then(
+  (ok) => ({ ok }),
+  (error63) => ({ error: error63 })
+);
+async function unsettle(p) {
+  const r = await p;
+  if ("error" in r) throw r.error;
+  return r.ok;
+}
+async function discard(p) {
+  const r = await p;
+  if (r && "ok" in r) await r.ok.discard();
+}
+async function allSettledOrThrow(steps) {
+  const rs = await Promise.allSettled(steps);
+  const bad = rs.find((r) => r.status === "rejected");
+  if (bad) throw bad.reason;
+  return rs.map((r) => r.value);
+}
 
 // src/node/views.ts
 var ClusterViews = class {
@@ -77915,9 +78007,6 @@ var ClusterViews = class {
       this.last = { at, views: await observe(this.session, this.session.inv.nodes) };
     }
     return this.last.views;
-  }
-  remember(views) {
-    this.last = { at: Date.now(), views };
   }
 };
 
@@ -78197,6 +78286,7 @@ async function walLayout(session, id) {
   const node2 = inv.nodes.find((n) => n.id === id);
   const files = new HostFiles(session.host(node2));
   const { dirs, groupsRoot } = predictedWalDirs(inv, node2);
+  await files.survey(inv.container.dataDir);
   const errors = [];
   for (const d of dirs) {
     const st = await files.stat(d.dir);
@@ -78222,30 +78312,41 @@ async function walLayout(session, id) {
 async function missingMounts(session, id, spec) {
   const node2 = session.inv.nodes.find((n) => n.id === id);
   const sources = spec.volumes.map((v) => v.split(":")).filter((p) => p.length >= 3 && p[2].split(",").includes("ro") && p[0].startsWith("/")).map((p) => p[0]);
-  const missing = [];
-  for (const src of sources) {
-    const r = await session.host(node2).run(["test", "-r", src], { allowFailure: true });
-    if (r.code !== 0)
-      missing.push(
-        `${src} (mounted read-only into the container) does not exist or is not readable on ${node2.host}: put it there first, or the container cannot start`
-      );
-  }
-  return missing;
+  const readable = await Promise.all(
+    sources.map(
+      async (src) => (await session.host(node2).run(["test", "-r", src], { allowFailure: true })).code === 0
+    )
+  );
+  return sources.filter((_, k) => !readable[k]).map(
+    (src) => `${src} (mounted read-only into the container) does not exist or is not readable on ${node2.host}: put it there first, or the container cannot start`
+  );
 }
 async function blockers(session, order, views, t, o) {
+  const onHost = await Promise.all(
+    order.map(async (id) => {
+      const v = views.find((x) => x.id === id);
+      if (o.skip.has(id) || !v.reachable) return [];
+      const [dir, layout, mounts] = await Promise.all([
+        dataDirProblem(session, id),
+        // Without a data directory the layout's own failure says nothing more.
+        walLayout(session, id).catch((e) => e),
+        missingMounts(session, id, o.specOf(id))
+      ]);
+      if (dir) return [dir, ...mounts];
+      if (layout instanceof Error) throw layout;
+      return [...layout.errors, ...mounts];
+    })
+  );
   const found = [];
   let members2;
-  for (const id of order) {
+  for (const [k, id] of order.entries()) {
     if (o.skip.has(id)) continue;
     const v = views.find((x) => x.id === id);
     if (!v.reachable) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
       continue;
     }
-    const dir = await dataDirProblem(session, id);
-    if (dir) found.push({ node: id, why: dir });
-    else for (const why of (await walLayout(session, id)).errors) found.push({ node: id, why });
-    for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
+    for (const why of onHost[k]) found.push({ node: id, why });
     if (!o.guard) continue;
     let guard = quorumGuard(id, views, t);
     if (!guard) {
@@ -78431,6 +78532,7 @@ var Rollout = class {
   async upToDate(order, views) {
     const skip = /* @__PURE__ */ new Set();
     if (this.opts.force) return skip;
+    await Promise.all(order.map((id) => this.target.idOn(id)));
     for (const id of order) {
       const v = views.find((x) => x.id === id);
       const spec = withPrevious(this.baseSpec(id), v.container);

@@ -136,8 +136,11 @@ async function slowLink(hosts) {
  */
 async function raftroll(inventory, tag, report, env = {}) {
   const child = spawn(
-    'node',
+    'nice',
     [
+      '-n',
+      '10',
+      'node',
       'dist/cli.js',
       'roll',
       '--inventory',
@@ -164,7 +167,7 @@ async function raftroll(inventory, tag, report, env = {}) {
   return JSON.parse(readFileSync(report, 'utf8'));
 }
 
-const PHASES = ['guard', 'handover', 'stop', 'wal', 'start', 'catch-up'];
+const PHASES = ['observe', 'guard', 'handover', 'stop', 'wal', 'start', 'catch-up'];
 
 /** Each node's time in each phase (ms), from the report's timeline: a phase lasts until the next. */
 function phaseTimes(report) {
@@ -180,6 +183,10 @@ function phaseTimes(report) {
 function printPhases(title, report) {
   console.log(
     `\n${title}: per node, seconds in each phase (WAL: bytes read before / after the stop)`,
+  );
+  const marks = report.timeline;
+  console.log(
+    `  from the run's start to the first node ${fmt(marks[0]?.atMs ?? 0)}, from the last node's end to the run's ${fmt(report.durationMs - (marks.at(-1)?.atMs ?? report.durationMs))}`,
   );
   console.log(
     `  node    ${PHASES.map((p) => p.padStart(9)).join('')}     down   WAL share  WAL bytes`,
@@ -274,7 +281,9 @@ try {
   const naive = checkFrom(naiveFrom);
 
   console.log('\nrollout overhead (raftroll)');
-  console.log(`  total wall time                 ${fmt(total)}`);
+  console.log(
+    `  total wall time                 ${fmt(total)}  (${fmt(total - report.durationMs)} of it before the run started: process start, settings, connections)`,
+  );
   console.log(
     `  sum of stop -> caught up        ${fmt(unavoidable)}  (${report.nodes.map((r) => `${r.node} ${fmt(r.downtimeMs ?? 0)}`).join(', ')})`,
   );

@@ -288,18 +288,23 @@ export async function takeLease(
   // First look everywhere, changing nothing: a refusal then touches no host at all.
   const plan: { node: NodeInput; host: Host; takeOver?: Extract<HostLock, { state: 'held' }> }[] =
     [];
-  for (const node of session.inv.nodes) {
+  // Reads change nothing, so every host is asked at once; the answers are judged in inventory
+  // order, as the locks are taken.
+  const seen = await Promise.all(
+    session.inv.nodes.map((node) => {
+      const host = session.host(node);
+      return Promise.all([readLock(host, shared), readLock(host, path)]).catch((e: Error) => e);
+    }),
+  );
+  for (const [k, node] of session.inv.nodes.entries()) {
     const host = session.host(node);
-    let old: HostLock;
-    let mine: HostLock;
-    try {
-      old = await readLock(host, shared);
-      mine = await readLock(host, path);
-    } catch (e) {
+    const got = seen[k]!;
+    if (got instanceof Error) {
       skipped.push(node.id);
-      warn(node.id, `not locked: the host could not be reached (${(e as Error).message})`);
+      warn(node.id, `not locked: the host could not be reached (${got.message})`);
       continue;
     }
+    const [old, mine] = got;
     if (old.state === 'held') throw lockedError(old, node.id);
     if (mine.state === 'held') {
       if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node.id);
@@ -327,24 +332,48 @@ export async function takeLease(
         detail: `stale lease of ${holderLine(prevOwner)} taken over`,
       });
     } else {
+      // One command per host: the directory (atomic: exactly one run makes it), then its owner
+      // and heartbeat, written before the next host's lock is taken, since an undo removes
+      // only a lock whose owner file says it is ours.
       const made = await p.host
-        .run(['mkdir', '-m', '0700', '--', path], { allowFailure: true })
+        .run(takeLockCommand(path), { input: ownerText, allowFailure: true })
         .catch((e: Error) => ({ code: -1, stderr: e.message }));
-      if (made.code !== 0 && /exists/i.test(made.stderr))
+      if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
         await fail(await conflict(p.host, path, p.node.id));
-      if (made.code !== 0)
+      if (made.code !== 0) {
+        // It may have made the directory before failing: the undo looks, and removes only a
+        // lock whose owner file says it is ours.
+        if (made.code !== MKDIR_FAILED && made.code !== -1)
+          held.push({ node: p.node, host: p.host });
         await fail(
           new Error(
             `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`,
           ),
         );
+      }
       held.push({ node: p.node, host: p.host });
-      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      continue;
     }
     await p.host.run(['touch', '--', `${path}/${HEARTBEAT_FILE}`]);
   }
   lease.startHeartbeat(o.heartbeatMs);
   return lease;
+}
+
+/** takeLockCommand's exit code when the lock directory could not be made. */
+const MKDIR_FAILED = 97;
+
+/** Makes the lock directory, then writes stdin to its owner file and touches its heartbeat. */
+function takeLockCommand(path: string): string[] {
+  return [
+    'sh',
+    '-c',
+    `mkdir -m 0700 -- "$1" || exit ${MKDIR_FAILED}; umask 077 && cat > "$2" && touch -- "$3"`,
+    'raftroll-lock',
+    path,
+    `${path}/${OWNER_FILE}`,
+    `${path}/${HEARTBEAT_FILE}`,
+  ];
 }
 
 /** The lock as a plain release function (for callers that neither journal nor resume). */

@@ -36,8 +36,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Polls until node `id` is caught up and stays so for the stabilization window; returns its
- * final lag. `also` adds a condition (e.g. "no longer a learner"); every observation of the
- * cluster is handed to `onViews` so the caller can reuse it.
+ * final lag. `also` adds a condition (e.g. "no longer a learner"); every observation is handed
+ * to `onViews`. An observation holds every node's Raft state but only this node's container:
+ * while it waits, the others' containers are not what it asks about, and each costs a command
+ * on its host. Such views never stand for the cluster (see observe's inspectOnly).
  */
 export async function waitCaughtUp(
   session: ClusterSession,
@@ -54,11 +56,8 @@ export async function waitCaughtUp(
   let samples = 0;
   let last = '';
   for (;;) {
-    // A confirming sample looks at this node's container only: the others' Raft state is what
-    // tells whether it keeps pace, and their containers cost a command on every host.
-    const confirming = samples > 0;
-    const views = await observe(session, session.inv.nodes, confirming ? { inspectOnly: id } : {});
-    if (!confirming) o.onViews?.(views);
+    const views = await observe(session, session.inv.nodes, { inspectOnly: id });
+    o.onViews?.(views);
     const v = views.find((x) => x.id === id)!;
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
@@ -108,20 +107,11 @@ export function followsLeader(views: NodeView[], id: string): string | undefined
   return undefined;
 }
 
-/** The wait for this node, with every observation kept for the next step to reuse. */
+/** The wait for this node in a node procedure. */
 export function catchUp(
-  ctx: {
-    session: ClusterSession;
-    id: string;
-    t: CatchUpTimings;
-    views: { remember(v: NodeView[]): void };
-  },
+  ctx: { session: ClusterSession; id: string; t: CatchUpTimings },
   startedAt: number,
   baselineRestarts = 0,
 ): Promise<number> {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
-    startedAt,
-    baselineRestarts,
-    onViews: (views) => ctx.views.remember(views),
-  });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts });
 }

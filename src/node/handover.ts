@@ -12,6 +12,8 @@ import { projectGroup, transferTargets } from './guards.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How soon a lead that only health still reports is asked about again. */
+const HEALTH_RECHECK_MS = 100;
 const inGroup = (g: number | undefined) => (g === undefined ? '' : ` of Raft group ${g}`);
 
 /**
@@ -43,7 +45,7 @@ async function settledStatus(ctx: NodeContext, group: number | undefined): Promi
  */
 async function handoverGroup(
   ctx: NodeContext,
-  views: NodeView[],
+  viewsNow: NodeView[] | (() => Promise<NodeView[]>),
   group: number | undefined,
 ): Promise<GroupHandover | undefined> {
   const t = ctx.t;
@@ -51,6 +53,7 @@ async function handoverGroup(
   if (me.role !== 'leader') return undefined;
   const leaderClient = await ctx.session.raft(ctx.node, group);
   const members = await leaderClient.members();
+  const views = typeof viewsNow === 'function' ? await viewsNow() : viewsNow;
   const seen = group === undefined ? views : projectGroup(views, group);
   const { targets, skipped } = transferTargets(ctx.id, seen, members, me, t);
   const tried: string[] = [...skipped];
@@ -125,7 +128,10 @@ export async function handover(
         ctx.id,
         'handover',
       );
-    const fresh = moves.length ? await ctx.views.get() : views;
+    // After a move, the cluster is looked at again only if a group still needs a transfer:
+    // health that trails the move it reports is answered by the node's own Raft status alone.
+    let again: Promise<NodeView[]> | undefined;
+    const fresh = moves.length ? () => (again ??= ctx.views.get()) : views;
     let moved = false;
     for (const g of todo) {
       const m = await handoverGroup(ctx, fresh, g);
@@ -136,7 +142,8 @@ export async function handover(
       }
     }
     if (moved) rounds++;
-    else await sleep(ctx.t.pollMs);
+    // Nothing left to move but health still said "leader": it catches up within moments.
+    else await sleep(Math.min(ctx.t.pollMs, HEALTH_RECHECK_MS));
     todo = await ledGroups(ctx.session, ctx.node, undefined);
   }
   if (row) row.groupHandovers = [...(row.groupHandovers ?? []), ...moves];

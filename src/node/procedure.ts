@@ -56,6 +56,10 @@ export async function replaceNode(
   await journal(ctx, 'wal', specs);
   phase(ctx, 'wal');
   const walFrom = Date.now();
+  // The new container's env file is written while the log is checked: two round trips that
+  // would otherwise lengthen the downtime. Every way out below removes it.
+  const prepared =
+    o.inPlace && v.container ? undefined : settle(containers.prepare(ctx.host, ctx.spec));
   try {
     row.wal = await checkWal(
       ctx,
@@ -69,6 +73,7 @@ export async function replaceNode(
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
     // lost connection) must not leave a healthy node down. A node that was down already stays
     // down: its log was never judged, and it may be an empty directory that must not vote.
+    await discard(prepared);
     if (e instanceof StepError && e.phase === 'wal') {
       await journal(ctx, 'left-stopped', { detail: e.message }).catch(() => {});
       throw e;
@@ -113,14 +118,22 @@ export async function replaceNode(
   try {
     await journal(ctx, 'start', specs);
     phase(ctx, 'start', ctx.spec.image);
+    const ready = await unsettle(prepared!);
     if (v.container) await ctx.host.run(docker.renameContainer(ctx.name, ctx.prevName));
-    await containers.run(ctx.host, ctx.spec);
+    await ready.start();
     at = 'catch-up';
-    await journal(ctx, 'catch-up', specs);
     phase(ctx, 'catch-up');
-    row.finalLag = await catchUp(ctx, Date.now());
+    // The wait only reads, and a run that dies at start or at catch-up is finished the same way
+    // (finishPlan), so neither the journal line nor the env file's removal need hold it up.
+    const [lag] = await allSettledOrThrow([
+      catchUp(ctx, Date.now()),
+      journal(ctx, 'catch-up', specs),
+      ready.discard(),
+    ]);
+    row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
+    await discard(prepared);
     const why = (e as Error).message;
     // A journal that cannot be written must not stop the rollback: the entry before it already
     // says a replacement was under way.
@@ -157,4 +170,35 @@ export async function replaceNode(
   await journal(ctx, 'done', specs);
   phase(ctx, 'done');
   return row;
+}
+
+type Settled<T> = Promise<{ ok: T } | { error: unknown }>;
+
+/** A promise that never rejects, so it may wait unobserved while other steps run. */
+const settle = <T>(p: Promise<T>): Settled<T> =>
+  p.then(
+    (ok) => ({ ok }),
+    (error: unknown) => ({ error }),
+  );
+
+async function unsettle<T>(p: Settled<T>): Promise<T> {
+  const r = await p;
+  if ('error' in r) throw r.error;
+  return r.ok;
+}
+
+/** Removes a prepared start's env file, whether or not the preparing succeeded. */
+async function discard(p: Settled<containers.PreparedRun> | undefined): Promise<void> {
+  const r = await p;
+  if (r && 'ok' in r) await r.ok.discard();
+}
+
+/** Waits for every step, then throws the first failure: none is left running unwatched. */
+async function allSettledOrThrow<T extends readonly unknown[]>(
+  steps: [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const rs = await Promise.allSettled(steps);
+  const bad = rs.find((r) => r.status === 'rejected');
+  if (bad) throw (bad as PromiseRejectedResult).reason;
+  return rs.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -1,5 +1,5 @@
-// The last observation of the whole cluster, shared by the steps of one run: a node that has
-// just been seen caught up need not be looked at again a moment later.
+// The last observation of the whole cluster, shared by the steps of one run: what was seen a
+// moment ago need not be looked at again.
 
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
@@ -18,7 +18,4 @@ export class ClusterViews {
     return this.last.views;
   }
 
-  remember(views: NodeView[]): void {
-    this.last = { at: Date.now(), views };
-  }
 }

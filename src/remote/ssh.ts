@@ -204,7 +204,32 @@ export class SshHost implements Host {
     return quoteCommand(sudo && this.s.sudo ? ['sudo', '-n', '--', ...argv] : argv);
   }
 
+  /** The connection being made for this host, while it is being made (see connected). */
+  private connecting?: Promise<void>;
+
+  /**
+   * Makes sure the host's shared connection is up, once for all who ask at the same time:
+   * three tunnels opened at once would otherwise each race to become the master, and pay for
+   * three handshakes where one serves.
+   */
+  private connected(): Promise<void> {
+    this.connecting ??= this.run(['true'], { sudo: false }).then(
+      () => {
+        this.connecting = undefined;
+      },
+      (e: unknown) => {
+        this.connecting = undefined;
+        throw e;
+      },
+    );
+    return this.connecting;
+  }
+
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    // A command that arrives while the connection is being made waits for it, and then rides
+    // on it rather than making a connection of its own.
+    const making = this.connecting;
+    if (making && !(argv.length === 1 && argv[0] === 'true')) await making.catch(() => {});
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last: RunResult | undefined;
@@ -303,7 +328,7 @@ export class SshHost implements Host {
       const { code, stderr } = await child.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
-        await this.run(['true'], { sudo: false });
+        await this.connected();
         continue;
       }
       if (code === 255 && FATAL.test(stderr)) throw new HostUnreachableError(this.explain(stderr));
@@ -316,7 +341,7 @@ export class SshHost implements Host {
   }
 
   async tunnel(remoteHost: string, remotePort: number): Promise<Tunnel> {
-    await this.run(['true'], { sudo: false });
+    await this.connected();
     if (
       !isHostName(remoteHost) ||
       !Number.isInteger(remotePort) ||

@@ -48,6 +48,9 @@ export async function walLayout(
   const node = inv.nodes.find((n) => n.id === id)!;
   const files = new HostFiles(session.host(node));
   const { dirs, groupsRoot } = predictedWalDirs(inv, node);
+  // One find answers every stat and listing below that lies in the data directory; one that
+  // does not (an etcd --wal-dir elsewhere) is asked on its own.
+  await files.survey(inv.container.dataDir);
   const errors: string[] = [];
   for (const d of dirs) {
     const st = await files.stat(d.dir);
@@ -83,15 +86,18 @@ export async function missingMounts(
     .map((v) => v.split(':'))
     .filter((p) => p.length >= 3 && p[2]!.split(',').includes('ro') && p[0]!.startsWith('/'))
     .map((p) => p[0]!);
-  const missing: string[] = [];
-  for (const src of sources) {
-    const r = await session.host(node).run(['test', '-r', src], { allowFailure: true });
-    if (r.code !== 0)
-      missing.push(
+  const readable = await Promise.all(
+    sources.map(
+      async (src) =>
+        (await session.host(node).run(['test', '-r', src], { allowFailure: true })).code === 0,
+    ),
+  );
+  return sources
+    .filter((_, k) => !readable[k])
+    .map(
+      (src) =>
         `${src} (mounted read-only into the container) does not exist or is not readable on ${node.host}: put it there first, or the container cannot start`,
-      );
-  }
-  return missing;
+    );
 }
 
 /** Every reason, node by node in rollout order, that a roll would refuse now. */
@@ -109,19 +115,33 @@ export async function blockers(
     specOf: (id: string) => RunSpec;
   },
 ): Promise<Blocker[]> {
+  // Each node's host is asked on its own connection, all at once; the answers are then read
+  // in rollout order, so the first blocker is the one the roll would meet first.
+  const onHost = await Promise.all(
+    order.map(async (id): Promise<string[]> => {
+      const v = views.find((x) => x.id === id)!;
+      if (o.skip.has(id) || !v.reachable) return [];
+      const [dir, layout, mounts] = await Promise.all([
+        dataDirProblem(session, id),
+        // Without a data directory the layout's own failure says nothing more.
+        walLayout(session, id).catch((e: Error) => e),
+        missingMounts(session, id, o.specOf(id)),
+      ]);
+      if (dir) return [dir, ...mounts];
+      if (layout instanceof Error) throw layout;
+      return [...layout.errors, ...mounts];
+    }),
+  );
   const found: Blocker[] = [];
   let members: Promise<string | undefined> | undefined;
-  for (const id of order) {
+  for (const [k, id] of order.entries()) {
     if (o.skip.has(id)) continue;
     const v = views.find((x) => x.id === id)!;
     if (!v.reachable) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
       continue;
     }
-    const dir = await dataDirProblem(session, id);
-    if (dir) found.push({ node: id, why: dir });
-    else for (const why of (await walLayout(session, id)).errors) found.push({ node: id, why });
-    for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
+    for (const why of onHost[k]!) found.push({ node: id, why });
     if (!o.guard) continue;
     // One member list for all nodes: the views do not change while they are judged.
     let guard = quorumGuard(id, views, t);

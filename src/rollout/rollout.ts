@@ -178,6 +178,8 @@ export class Rollout {
   private async upToDate(order: string[], views: NodeView[]): Promise<Set<string>> {
     const skip = new Set<string>();
     if (this.opts.force) return skip;
+    // Every host is asked for the image's ID at once; the loop then reads them from memory.
+    await Promise.all(order.map((id) => this.target.idOn(id)));
     for (const id of order) {
       const v = views.find((x) => x.id === id)!;
       const spec = withPrevious(this.baseSpec(id), v.container);
@@ -192,8 +194,8 @@ export class Rollout {
   }
 
   private async rollNode(id: string): Promise<void> {
-    // The previous node's last check (a moment ago, all nodes caught up) serves for the skip
-    // decision and the guard; whether this node leads is asked again right before its stop.
+    // One look at the whole cluster serves for the skip decision and the guard; whether this
+    // node leads is asked again right before its stop.
     this.events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'observe' });
     const views = await this.run0.views.get(1000);
     const v = views.find((x) => x.id === id)!;

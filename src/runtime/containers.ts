@@ -16,32 +16,71 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
   return docker.parseInspect(r.stdout);
 }
 
+/** A container ready to start: its env file (if any) is already on the host. */
+export interface PreparedRun {
+  /** Starts it; returns docker's container id. */
+  start(): Promise<string>;
+  /** Removes the env file; safe to call more than once, and after a failed start. */
+  discard(): Promise<void>;
+}
+
+/** After this long a concurrent run's sweep may take the file (see sweepEnvFiles). */
+const REWRITE_AFTER_MS = 5 * 60_000;
+
 /**
- * Starts a container from a spec. Its environment goes into a file only the SSH user (root
- * under sudo) can read, written through stdin, handed to docker with --env-file and removed
- * afterwards: values stay out of argv and out of the docker client's own environment. Env files
- * that a killed run left behind are removed on the way.
+ * Gets a container ready to start from a spec. Its environment goes into a file only the SSH
+ * user (root under sudo) can read, written through stdin, handed to docker with --env-file and
+ * removed by discard(): values stay out of argv and out of the docker client's own environment.
+ * Env files that a killed run left behind are removed on the way. Preparing apart from starting
+ * lets a caller write the file while it waits for something else (a node's WAL check).
  */
-export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
+export async function prepare(host: Host, spec: docker.RunSpec): Promise<PreparedRun> {
   if (Object.keys(spec.env).length === 0)
-    return (await host.run(docker.runContainer(spec))).stdout.trim();
+    return {
+      start: async () => (await host.run(docker.runContainer(spec))).stdout.trim(),
+      discard: async () => {},
+    };
   // Checked before anything runs on the host.
   const text = docker.envFileText(spec.env);
   const envFile = (await host.run(docker.makeEnvFile())).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  let gone: Promise<void> | undefined;
+  const discard = () => {
+    gone ??= host.run(['rm', '-f', '--', envFile], { allowFailure: true }).then(() => {});
+    return gone;
+  };
+  let writtenAt = 0;
+  const write = async () => {
+    await host.run(docker.writeStdinTo(envFile), { input: text });
+    writtenAt = Date.now();
+  };
   try {
     const dir = envFile.slice(0, envFile.lastIndexOf('/')) || '/';
-    // The sweep spares anything younger than minutes, so it may run beside the write: one
-    // round trip fewer while the node is down.
-    await Promise.all([
-      host.run(docker.sweepEnvFiles(dir), { allowFailure: true }),
-      host.run(docker.writeStdinTo(envFile), { input: text }),
-    ]);
-    const r = await host.run(docker.runContainer(spec, envFile));
-    return r.stdout.trim();
+    // The sweep spares anything younger than minutes, so it may run beside the write.
+    await Promise.all([host.run(docker.sweepEnvFiles(dir), { allowFailure: true }), write()]);
+  } catch (e) {
+    await discard();
+    throw e;
+  }
+  return {
+    async start() {
+      // A start long after the write (a slow WAL read) writes the file again first, so that
+      // another run's sweep of old env files cannot have taken it.
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
+      return (await host.run(docker.runContainer(spec, envFile))).stdout.trim();
+    },
+    discard,
+  };
+}
+
+/** Starts a container from a spec (see prepare), its env file removed before this returns. */
+export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
+  const p = await prepare(host, spec);
+  try {
+    return await p.start();
   } finally {
-    await host.run(['rm', '-f', '--', envFile], { allowFailure: true });
+    await p.discard();
   }
 }
 

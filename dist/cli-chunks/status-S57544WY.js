@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-6Z4O6SY4.js";
+} from "./chunk-BQH57ZYQ.js";
 import {
   observe
-} from "./chunk-SCQ5OLC3.js";
+} from "./chunk-QB2VLKIV.js";
 import {
   ClusterSession
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-3LPWWSW7.js";
+import "./chunk-EUVXYG6S.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,15 +3,15 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-VXKO75DO.js";
+} from "./chunk-M4IYOKBR.js";
 import {
   observe
-} from "./chunk-SCQ5OLC3.js";
+} from "./chunk-QB2VLKIV.js";
 import {
   inspect,
-  run,
+  prepare,
   stop
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import {
   repairPath,
   verifyPath,
@@ -22,7 +22,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 import {
   ByteCursor,
   RecordType,
@@ -201,9 +201,6 @@ var ClusterViews = class {
     }
     return this.last.views;
   }
-  remember(views) {
-    this.last = { at: Date.now(), views };
-  }
 };
 
 // src/cli/progress.ts
@@ -377,15 +374,15 @@ function membershipGuard(members, nodes) {
 }
 
 // src/node/context.ts
-function nodeContext(run2, id, spec) {
-  const inv = run2.session.inv;
+function nodeContext(run, id, spec) {
+  const inv = run.session.inv;
   const node = inv.nodes.find((n) => n.id === id);
   if (!node) throw new Error(`node "${id}" is not in the inventory`);
   return {
-    ...run2,
+    ...run,
     id,
     node,
-    host: run2.session.host(node),
+    host: run.session.host(node),
     name: inv.container.name,
     prevName: previousName(inv.container.name),
     dataDir: inv.container.dataDir,
@@ -415,9 +412,8 @@ async function waitCaughtUp(session, id, t, o) {
   let samples = 0;
   let last = "";
   for (; ; ) {
-    const confirming = samples > 0;
-    const views = await observe(session, session.inv.nodes, confirming ? { inspectOnly: id } : {});
-    if (!confirming) o.onViews?.(views);
+    const views = await observe(session, session.inv.nodes, { inspectOnly: id });
+    o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
@@ -460,11 +456,7 @@ function followsLeader(views, id) {
   return void 0;
 }
 function catchUp(ctx, startedAt, baselineRestarts = 0) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
-    startedAt,
-    baselineRestarts,
-    onViews: (views) => ctx.views.remember(views)
-  });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts });
 }
 
 // src/remote/host-files.ts
@@ -1327,6 +1319,7 @@ async function leadsNow(ctx, v, letThroughDown) {
 
 // src/node/handover.ts
 var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var HEALTH_RECHECK_MS = 100;
 var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
 async function settledStatus(ctx, group) {
   const client = await ctx.session.raft(ctx.node, group);
@@ -1346,12 +1339,13 @@ async function settledStatus(ctx, group) {
     await sleep3(ctx.t.pollMs);
   }
 }
-async function handoverGroup(ctx, views, group) {
+async function handoverGroup(ctx, viewsNow, group) {
   const t = ctx.t;
   const me = await settledStatus(ctx, group);
   if (me.role !== "leader") return void 0;
   const leaderClient = await ctx.session.raft(ctx.node, group);
   const members = await leaderClient.members();
+  const views = typeof viewsNow === "function" ? await viewsNow() : viewsNow;
   const seen = group === void 0 ? views : projectGroup(views, group);
   const { targets, skipped } = transferTargets(ctx.id, seen, members, me, t);
   const tried = [...skipped];
@@ -1409,7 +1403,8 @@ async function handover(ctx, views, row) {
         ctx.id,
         "handover"
       );
-    const fresh = moves.length ? await ctx.views.get() : views;
+    let again;
+    const fresh = moves.length ? () => again ??= ctx.views.get() : views;
     let moved = false;
     for (const g of todo) {
       const m = await handoverGroup(ctx, fresh, g);
@@ -1420,7 +1415,7 @@ async function handover(ctx, views, row) {
       }
     }
     if (moved) rounds++;
-    else await sleep3(ctx.t.pollMs);
+    else await sleep3(Math.min(ctx.t.pollMs, HEALTH_RECHECK_MS));
     todo = await ledGroups(ctx.session, ctx.node, void 0);
   }
   if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
@@ -1464,6 +1459,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   await journal(ctx, "wal", specs);
   phase(ctx, "wal");
   const walFrom = Date.now();
+  const prepared = o.inPlace && v.container ? void 0 : settle(prepare(ctx.host, ctx.spec));
   try {
     row.wal = await checkWal(
       ctx,
@@ -1474,6 +1470,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       early
     );
   } catch (e) {
+    await discard(prepared);
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
       });
@@ -1515,14 +1512,20 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
+    const ready = await unsettle(prepared);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
-    await run(ctx.host, ctx.spec);
+    await ready.start();
     at = "catch-up";
-    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
-    row.finalLag = await catchUp(ctx, Date.now());
+    const [lag] = await allSettledOrThrow([
+      catchUp(ctx, Date.now()),
+      journal(ctx, "catch-up", specs),
+      ready.discard()
+    ]);
+    row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
+    await discard(prepared);
     const why = e.message;
     await journal(ctx, "rollback", specs).catch(() => {
     });
@@ -1557,6 +1560,25 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   await journal(ctx, "done", specs);
   phase(ctx, "done");
   return row;
+}
+var settle = (p) => p.then(
+  (ok) => ({ ok }),
+  (error) => ({ error })
+);
+async function unsettle(p) {
+  const r = await p;
+  if ("error" in r) throw r.error;
+  return r.ok;
+}
+async function discard(p) {
+  const r = await p;
+  if (r && "ok" in r) await r.ok.discard();
+}
+async function allSettledOrThrow(steps) {
+  const rs = await Promise.allSettled(steps);
+  const bad = rs.find((r) => r.status === "rejected");
+  if (bad) throw bad.reason;
+  return rs.map((r) => r.value);
 }
 
 // src/runtime/disk.ts

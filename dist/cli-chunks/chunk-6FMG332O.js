@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-NCQPET5R.js";
+} from "./chunk-CEQQSCK4.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-2FWR42B3.js";
+} from "./chunk-DQDPWGXX.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-VXKO75DO.js";
+} from "./chunk-M4IYOKBR.js";
 import {
   observe
-} from "./chunk-SCQ5OLC3.js";
+} from "./chunk-QB2VLKIV.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";
@@ -383,18 +383,21 @@ async function takeLease(session, purpose, o = {}) {
     throw e;
   };
   const plan = [];
-  for (const node of session.inv.nodes) {
+  const seen = await Promise.all(
+    session.inv.nodes.map((node) => {
+      const host = session.host(node);
+      return Promise.all([readLock(host, shared), readLock(host, path)]).catch((e) => e);
+    })
+  );
+  for (const [k, node] of session.inv.nodes.entries()) {
     const host = session.host(node);
-    let old;
-    let mine;
-    try {
-      old = await readLock(host, shared);
-      mine = await readLock(host, path);
-    } catch (e) {
+    const got = seen[k];
+    if (got instanceof Error) {
       skipped.push(node.id);
-      warn(node.id, `not locked: the host could not be reached (${e.message})`);
+      warn(node.id, `not locked: the host could not be reached (${got.message})`);
       continue;
     }
+    const [old, mine] = got;
     if (old.state === "held") throw lockedError(old, node.id);
     if (mine.state === "held") {
       if (!(mine.stale && o.takeOverStale)) throw lockedError(mine, node.id);
@@ -419,22 +422,37 @@ async function takeLease(session, purpose, o = {}) {
         detail: `stale lease of ${holderLine(prevOwner)} taken over`
       });
     } else {
-      const made = await p.host.run(["mkdir", "-m", "0700", "--", path], { allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
-      if (made.code !== 0 && /exists/i.test(made.stderr))
+      const made = await p.host.run(takeLockCommand(path), { input: ownerText, allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+      if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
         await fail(await conflict(p.host, path, p.node.id));
-      if (made.code !== 0)
+      if (made.code !== 0) {
+        if (made.code !== MKDIR_FAILED && made.code !== -1)
+          held.push({ node: p.node, host: p.host });
         await fail(
           new Error(
             `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
           )
         );
+      }
       held.push({ node: p.node, host: p.host });
-      await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
+      continue;
     }
     await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
   }
   lease.startHeartbeat(o.heartbeatMs);
   return lease;
+}
+var MKDIR_FAILED = 97;
+function takeLockCommand(path) {
+  return [
+    "sh",
+    "-c",
+    `mkdir -m 0700 -- "$1" || exit ${MKDIR_FAILED}; umask 077 && cat > "$2" && touch -- "$3"`,
+    "raftroll-lock",
+    path,
+    `${path}/${OWNER_FILE}`,
+    `${path}/${HEARTBEAT_FILE}`
+  ];
 }
 
 export {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-V4DIEXPG.js";
+} from "./chunk-MB2IMHJV.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-2FWR42B3.js";
+} from "./chunk-DQDPWGXX.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-VXKO75DO.js";
+} from "./chunk-M4IYOKBR.js";
 import {
   observe
-} from "./chunk-SCQ5OLC3.js";
+} from "./chunk-QB2VLKIV.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-NCQPET5R.js";
+} from "./chunk-CEQQSCK4.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
@@ -938,6 +938,7 @@ async function walLayout(session, id) {
   const node = inv.nodes.find((n) => n.id === id);
   const files = new HostFiles(session.host(node));
   const { dirs, groupsRoot } = predictedWalDirs(inv, node);
+  await files.survey(inv.container.dataDir);
   const errors = [];
   for (const d of dirs) {
     const st = await files.stat(d.dir);
@@ -963,30 +964,41 @@ async function walLayout(session, id) {
 async function missingMounts(session, id, spec) {
   const node = session.inv.nodes.find((n) => n.id === id);
   const sources = spec.volumes.map((v) => v.split(":")).filter((p) => p.length >= 3 && p[2].split(",").includes("ro") && p[0].startsWith("/")).map((p) => p[0]);
-  const missing = [];
-  for (const src of sources) {
-    const r = await session.host(node).run(["test", "-r", src], { allowFailure: true });
-    if (r.code !== 0)
-      missing.push(
-        `${src} (mounted read-only into the container) does not exist or is not readable on ${node.host}: put it there first, or the container cannot start`
-      );
-  }
-  return missing;
+  const readable = await Promise.all(
+    sources.map(
+      async (src) => (await session.host(node).run(["test", "-r", src], { allowFailure: true })).code === 0
+    )
+  );
+  return sources.filter((_, k) => !readable[k]).map(
+    (src) => `${src} (mounted read-only into the container) does not exist or is not readable on ${node.host}: put it there first, or the container cannot start`
+  );
 }
 async function blockers(session, order, views, t, o) {
+  const onHost = await Promise.all(
+    order.map(async (id) => {
+      const v = views.find((x) => x.id === id);
+      if (o.skip.has(id) || !v.reachable) return [];
+      const [dir, layout, mounts] = await Promise.all([
+        dataDirProblem(session, id),
+        // Without a data directory the layout's own failure says nothing more.
+        walLayout(session, id).catch((e) => e),
+        missingMounts(session, id, o.specOf(id))
+      ]);
+      if (dir) return [dir, ...mounts];
+      if (layout instanceof Error) throw layout;
+      return [...layout.errors, ...mounts];
+    })
+  );
   const found = [];
   let members;
-  for (const id of order) {
+  for (const [k, id] of order.entries()) {
     if (o.skip.has(id)) continue;
     const v = views.find((x) => x.id === id);
     if (!v.reachable) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
       continue;
     }
-    const dir = await dataDirProblem(session, id);
-    if (dir) found.push({ node: id, why: dir });
-    else for (const why of (await walLayout(session, id)).errors) found.push({ node: id, why });
-    for (const why of await missingMounts(session, id, o.specOf(id))) found.push({ node: id, why });
+    for (const why of onHost[k]) found.push({ node: id, why });
     if (!o.guard) continue;
     let guard = quorumGuard(id, views, t);
     if (!guard) {
@@ -1172,6 +1184,7 @@ var Rollout = class {
   async upToDate(order, views) {
     const skip = /* @__PURE__ */ new Set();
     if (this.opts.force) return skip;
+    await Promise.all(order.map((id) => this.target.idOn(id)));
     for (const id of order) {
       const v = views.find((x) => x.id === id);
       const spec = withPrevious(this.baseSpec(id), v.container);

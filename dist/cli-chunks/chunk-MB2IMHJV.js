@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-2FWR42B3.js";
+} from "./chunk-DQDPWGXX.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import {
   finishPlan
-} from "./chunk-NCQPET5R.js";
+} from "./chunk-CEQQSCK4.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -7654,7 +7654,29 @@ var SshHost = class {
   remote(argv, sudo) {
     return quoteCommand(sudo && this.s.sudo ? ["sudo", "-n", "--", ...argv] : argv);
   }
+  /** The connection being made for this host, while it is being made (see connected). */
+  connecting;
+  /**
+   * Makes sure the host's shared connection is up, once for all who ask at the same time:
+   * three tunnels opened at once would otherwise each race to become the master, and pay for
+   * three handshakes where one serves.
+   */
+  connected() {
+    this.connecting ??= this.run(["true"], { sudo: false }).then(
+      () => {
+        this.connecting = void 0;
+      },
+      (e) => {
+        this.connecting = void 0;
+        throw e;
+      }
+    );
+    return this.connecting;
+  }
   async run(argv, opts = {}) {
+    const making = this.connecting;
+    if (making && !(argv.length === 1 && argv[0] === "true")) await making.catch(() => {
+    });
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last;
@@ -7743,7 +7765,7 @@ raftroll: timed out after ${timeoutMs} ms
       const { code, stderr } = await child.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
-        await this.run(["true"], { sudo: false });
+        await this.connected();
         continue;
       }
       if (code === 255 && FATAL.test(stderr)) throw new HostUnreachableError(this.explain(stderr));
@@ -7755,7 +7777,7 @@ raftroll: timed out after ${timeoutMs} ms
     }
   }
   async tunnel(remoteHost, remotePort) {
-    await this.run(["true"], { sudo: false });
+    await this.connected();
     if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
       throw new SshSettingError(
         `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`

@@ -24,7 +24,7 @@ import {
   stopContainer,
   sweepEnvFiles,
   writeStdinTo
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 import {
   toUint64,
   walkMessage
@@ -25783,23 +25783,50 @@ async function inspect(host, name) {
   }
   return parseInspect(r.stdout);
 }
-async function run(host, spec) {
+var REWRITE_AFTER_MS = 5 * 6e4;
+async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
-    return (await host.run(runContainer(spec))).stdout.trim();
+    return {
+      start: async () => (await host.run(runContainer(spec))).stdout.trim(),
+      discard: async () => {
+      }
+    };
   const text = envFileText(spec.env);
   const envFile = (await host.run(makeEnvFile())).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  let gone;
+  const discard = () => {
+    gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(() => {
+    });
+    return gone;
+  };
+  let writtenAt = 0;
+  const write = async () => {
+    await host.run(writeStdinTo(envFile), { input: text });
+    writtenAt = Date.now();
+  };
   try {
     const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
-    await Promise.all([
-      host.run(sweepEnvFiles(dir), { allowFailure: true }),
-      host.run(writeStdinTo(envFile), { input: text })
-    ]);
-    const r = await host.run(runContainer(spec, envFile));
-    return r.stdout.trim();
+    await Promise.all([host.run(sweepEnvFiles(dir), { allowFailure: true }), write()]);
+  } catch (e) {
+    await discard();
+    throw e;
+  }
+  return {
+    async start() {
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
+      return (await host.run(runContainer(spec, envFile))).stdout.trim();
+    },
+    discard
+  };
+}
+async function run(host, spec) {
+  const p = await prepare(host, spec);
+  try {
+    return await p.start();
   } finally {
-    await host.run(["rm", "-f", "--", envFile], { allowFailure: true });
+    await p.discard();
   }
 }
 async function stop(host, name, graceSeconds) {
@@ -25820,6 +25847,7 @@ export {
   EtcdClient,
   ClusterSession,
   inspect,
+  prepare,
   run,
   stop
 };

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

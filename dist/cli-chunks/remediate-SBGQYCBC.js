@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-V53I6DVI.js";
+} from "./chunk-UM3ZPOEJ.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-FV7SZDRL.js";
+} from "./chunk-6FMG332O.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-V4DIEXPG.js";
+} from "./chunk-MB2IMHJV.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-2FWR42B3.js";
+} from "./chunk-DQDPWGXX.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-VXKO75DO.js";
+} from "./chunk-M4IYOKBR.js";
 import {
   inventoryAndNodes
-} from "./chunk-6Z4O6SY4.js";
+} from "./chunk-BQH57ZYQ.js";
 import {
   observe
-} from "./chunk-SCQ5OLC3.js";
+} from "./chunk-QB2VLKIV.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-NCQPET5R.js";
+} from "./chunk-CEQQSCK4.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-V53I6DVI.js";
+} from "./chunk-UM3ZPOEJ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-2FWR42B3.js";
+} from "./chunk-DQDPWGXX.js";
 import {
   withTag
-} from "./chunk-VXKO75DO.js";
+} from "./chunk-M4IYOKBR.js";
 import {
   observe
-} from "./chunk-SCQ5OLC3.js";
+} from "./chunk-QB2VLKIV.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-NCQPET5R.js";
+} from "./chunk-CEQQSCK4.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-FV7SZDRL.js";
+} from "./chunk-6FMG332O.js";
 import {
   previousName
-} from "./chunk-VXKO75DO.js";
+} from "./chunk-M4IYOKBR.js";
 import {
   inventoryAndNodes
-} from "./chunk-6Z4O6SY4.js";
+} from "./chunk-BQH57ZYQ.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-7MWAV2OR.js";
+} from "./chunk-3UMUG5KN.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-NCQPET5R.js";
+} from "./chunk-CEQQSCK4.js";
 import {
   LABEL
-} from "./chunk-3LPWWSW7.js";
+} from "./chunk-EUVXYG6S.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {
