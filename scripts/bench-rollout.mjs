@@ -136,11 +136,8 @@ async function slowLink(hosts) {
  */
 async function raftroll(inventory, tag, report, env = {}) {
   const child = spawn(
-    'nice',
+    'node',
     [
-      '-n',
-      '10',
-      'node',
       'dist/cli.js',
       'roll',
       '--inventory',
@@ -290,15 +287,21 @@ try {
   console.log(
     `  ratio                           ${(total / unavoidable).toFixed(2)}   (target <= 1.1)`,
   );
-  console.log('\navailability: longest stall between acknowledged writes');
+  // With several Raft groups, one group's outage hides among the others' writes: each side is
+  // held to its worst group.
+  const stallOf = (c) =>
+    c.groups?.length > 1 ? Math.max(...c.groups.map((g) => g.longestStallMs)) : c.longestStallMs;
   console.log(
-    `  raftroll                        ${ours.longestStallMs} ms   (${ours.writes} writes, ${ours.lost} lost, ${ours.errors} errors)`,
+    `\navailability: longest stall between acknowledged writes${ours.groups?.length > 1 ? ' (in the worst Raft group)' : ''}`,
   );
   console.log(
-    `  naive rollout                   ${naive.longestStallMs} ms   (${naive.writes} writes, ${naive.lost} lost, ${naive.errors} errors, ${fmt(naiveTotal)} total)`,
+    `  raftroll                        ${stallOf(ours)} ms   (${ours.writes} writes, ${ours.lost} lost, ${ours.errors} errors)`,
   );
   console.log(
-    `  ratio raftroll/naive            ${(ours.longestStallMs / naive.longestStallMs).toFixed(2)}   (target < 0.5, and raftroll under 1000 ms)`,
+    `  naive rollout                   ${stallOf(naive)} ms   (${naive.writes} writes, ${naive.lost} lost, ${naive.errors} errors, ${fmt(naiveTotal)} total)`,
+  );
+  console.log(
+    `  ratio raftroll/naive            ${(stallOf(ours) / stallOf(naive)).toFixed(2)}   (target < 0.5, and raftroll under 1000 ms)`,
   );
   console.log("\nwhere raftroll's longest stalls began, and what the writers were told");
   stallPlaces(ours, report);
