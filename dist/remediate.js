@@ -53472,8 +53472,7 @@ var SshHost = class {
   }
   async run(argv, opts = {}) {
     const making = this.connecting;
-    if (making && !(argv.length === 1 && argv[0] === "true")) await making.catch(() => {
-    });
+    if (making && !(argv.length === 1 && argv[0] === "true")) await making;
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last;
@@ -73459,7 +73458,8 @@ function envFileText(env) {
 `).join("");
 }
 var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
-var sweepEnvFiles = (dir, minutes = 10) => [
+var ENV_FILE_SWEEP_MINUTES = 10;
+var sweepEnvFiles = (dir, minutes = ENV_FILE_SWEEP_MINUTES) => [
   "find",
   dir,
   "-maxdepth",
@@ -74435,13 +74435,12 @@ async function inspect(host, name) {
   }
   return parseInspect(r.stdout);
 }
-var REWRITE_AFTER_MS = 5 * 6e4;
+var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
       start: async () => (await host.run(runContainer(spec))).stdout.trim(),
-      discard: async () => {
-      }
+      discard: async () => void 0
     };
   const text2 = envFileText(spec.env);
   const envFile = (await host.run(makeEnvFile())).stdout.trim();
@@ -74449,8 +74448,10 @@ async function prepare(host, spec) {
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   let gone;
   const discard2 = () => {
-    gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(() => {
-    });
+    gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(
+      (r) => r.code === 0 ? void 0 : `could not remove ${envFile}: ${r.stderr.trim()}`,
+      (e) => `could not remove ${envFile}: ${e.message}`
+    );
     return gone;
   };
   let writtenAt = 0;
@@ -77549,7 +77550,7 @@ async function waitCaughtUp(session, id, t, o) {
   let last = "";
   for (; ; ) {
     const views = await observe(session, session.inv.nodes, { inspectOnly: id });
-    o.onViews?.(views);
+    if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
@@ -78482,7 +78483,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       early
     );
   } catch (e) {
-    await discard(prepared);
+    await discard(ctx, prepared);
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
       });
@@ -78524,20 +78525,20 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
-    const ready = await unsettle(prepared);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
+    const ready = await unsettle(prepared);
     await ready.start();
     at = "catch-up";
     phase(ctx, "catch-up");
     const [lag] = await allSettledOrThrow([
       catchUp(ctx, Date.now()),
       journal(ctx, "catch-up", specs),
-      ready.discard()
+      discard(ctx, prepared)
     ]);
     row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
-    await discard(prepared);
+    await discard(ctx, prepared);
     const why = e.message;
     await journal(ctx, "rollback", specs).catch(() => {
     });
@@ -78582,10 +78583,15 @@ async function unsettle(p) {
   if ("error" in r) throw r.error;
   return r.ok;
 }
-async function discard(p) {
+async function discard(ctx, p) {
   const r = await p;
-  if (r && "ok" in r) await r.ok.discard();
+  const why = r && "ok" in r ? await r.ok.discard() : void 0;
+  if (why && p && !warned.has(p)) {
+    warned.add(p);
+    warn(ctx, why);
+  }
 }
+var warned = /* @__PURE__ */ new WeakSet();
 async function allSettledOrThrow(steps) {
   const rs = await Promise.allSettled(steps);
   const bad = rs.find((r) => r.status === "rejected");

@@ -73,7 +73,7 @@ export async function replaceNode(
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
     // lost connection) must not leave a healthy node down. A node that was down already stays
     // down: its log was never judged, and it may be an empty directory that must not vote.
-    await discard(prepared);
+    await discard(ctx, prepared);
     if (e instanceof StepError && e.phase === 'wal') {
       await journal(ctx, 'left-stopped', { detail: e.message }).catch(() => {});
       throw e;
@@ -118,8 +118,10 @@ export async function replaceNode(
   try {
     await journal(ctx, 'start', specs);
     phase(ctx, 'start', ctx.spec.image);
-    const ready = await unsettle(prepared!);
+    // Renamed first, whatever became of the env file: a rollback finds the old container
+    // under its previous name and puts it back.
     if (v.container) await ctx.host.run(docker.renameContainer(ctx.name, ctx.prevName));
+    const ready = await unsettle(prepared!);
     await ready.start();
     at = 'catch-up';
     phase(ctx, 'catch-up');
@@ -128,12 +130,12 @@ export async function replaceNode(
     const [lag] = await allSettledOrThrow([
       catchUp(ctx, Date.now()),
       journal(ctx, 'catch-up', specs),
-      ready.discard(),
+      discard(ctx, prepared),
     ]);
     row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
-    await discard(prepared);
+    await discard(ctx, prepared);
     const why = (e as Error).message;
     // A journal that cannot be written must not stop the rollback: the entry before it already
     // says a replacement was under way.
@@ -187,11 +189,22 @@ async function unsettle<T>(p: Settled<T>): Promise<T> {
   return r.ok;
 }
 
-/** Removes a prepared start's env file, whether or not the preparing succeeded. */
-async function discard(p: Settled<containers.PreparedRun> | undefined): Promise<void> {
+/**
+ * Removes a prepared start's env file, whether or not the preparing succeeded; a file that
+ * stays is a warning (a later run sweeps it), never a reason to undo a node. Never rejects.
+ */
+async function discard(
+  ctx: NodeContext,
+  p: Settled<containers.PreparedRun> | undefined,
+): Promise<void> {
   const r = await p;
-  if (r && 'ok' in r) await r.ok.discard();
+  const why = r && 'ok' in r ? await r.ok.discard() : undefined;
+  if (why && p && !warned.has(p)) {
+    warned.add(p);
+    warn(ctx, why);
+  }
 }
+const warned = new WeakSet<object>();
 
 /** Waits for every step, then throws the first failure: none is left running unwatched. */
 async function allSettledOrThrow<T extends readonly unknown[]>(

@@ -17,5 +17,4 @@ export class ClusterViews {
     }
     return this.last.views;
   }
-
 }

@@ -227,9 +227,10 @@ export class SshHost implements Host {
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     // A command that arrives while the connection is being made waits for it, and then rides
-    // on it rather than making a connection of its own.
+    // on it rather than making a connection of its own; if it cannot be made (after its own
+    // retries), the command fails with that, rather than trying all over again.
     const making = this.connecting;
-    if (making && !(argv.length === 1 && argv[0] === 'true')) await making.catch(() => {});
+    if (making && !(argv.length === 1 && argv[0] === 'true')) await making;
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last: RunResult | undefined;

@@ -115,22 +115,24 @@ export async function blockers(
     specOf: (id: string) => RunSpec;
   },
 ): Promise<Blocker[]> {
-  // Each node's host is asked on its own connection, all at once; the answers are then read
-  // in rollout order, so the first blocker is the one the roll would meet first.
+  // Each node's host is asked on its own connection, all at once; the answers (and failures)
+  // are then read in rollout order, so the first blocker is the one the roll would meet first.
   const onHost = await Promise.all(
-    order.map(async (id): Promise<string[]> => {
-      const v = views.find((x) => x.id === id)!;
-      if (o.skip.has(id) || !v.reachable) return [];
-      const [dir, layout, mounts] = await Promise.all([
-        dataDirProblem(session, id),
-        // Without a data directory the layout's own failure says nothing more.
-        walLayout(session, id).catch((e: Error) => e),
-        missingMounts(session, id, o.specOf(id)),
-      ]);
-      if (dir) return [dir, ...mounts];
-      if (layout instanceof Error) throw layout;
-      return [...layout.errors, ...mounts];
-    }),
+    order
+      .map(async (id): Promise<string[] | Error> => {
+        const v = views.find((x) => x.id === id)!;
+        if (o.skip.has(id) || !v.reachable) return [];
+        const [dir, layout, mounts] = await Promise.all([
+          dataDirProblem(session, id),
+          // Without a data directory the layout's own failure says nothing more.
+          walLayout(session, id).catch((e: Error) => e),
+          missingMounts(session, id, o.specOf(id)),
+        ]);
+        if (dir) return [dir, ...mounts];
+        if (layout instanceof Error) throw layout;
+        return [...layout.errors, ...mounts];
+      })
+      .map((p) => p.catch((e: Error) => e)),
   );
   const found: Blocker[] = [];
   let members: Promise<string | undefined> | undefined;
@@ -141,7 +143,9 @@ export async function blockers(
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
       continue;
     }
-    for (const why of onHost[k]!) found.push({ node: id, why });
+    const mine = onHost[k]!;
+    if (mine instanceof Error) throw mine;
+    for (const why of mine) found.push({ node: id, why });
     if (!o.guard) continue;
     // One member list for all nodes: the views do not change while they are judged.
     let guard = quorumGuard(id, views, t);

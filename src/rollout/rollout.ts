@@ -178,12 +178,14 @@ export class Rollout {
   private async upToDate(order: string[], views: NodeView[]): Promise<Set<string>> {
     const skip = new Set<string>();
     if (this.opts.force) return skip;
-    // Every host is asked for the image's ID at once; the loop then reads them from memory.
-    await Promise.all(order.map((id) => this.target.idOn(id)));
-    for (const id of order) {
+    // Every reachable host is asked for the image's ID at once (an unreachable one is the
+    // preflight's to report); the answers are then judged in order.
+    const reachable = order.filter((id) => views.find((x) => x.id === id)!.reachable);
+    const ids = await Promise.all(reachable.map((id) => this.target.idOn(id)));
+    for (const [k, id] of reachable.entries()) {
       const v = views.find((x) => x.id === id)!;
       const spec = withPrevious(this.baseSpec(id), v.container);
-      if (v.reachable && upToDate(v, spec, await this.target.idOn(id), this.run0.t)) skip.add(id);
+      if (upToDate(v, spec, ids[k]!, this.run0.t)) skip.add(id);
     }
     return skip;
   }

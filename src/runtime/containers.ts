@@ -20,12 +20,16 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
 export interface PreparedRun {
   /** Starts it; returns docker's container id. */
   start(): Promise<string>;
-  /** Removes the env file; safe to call more than once, and after a failed start. */
-  discard(): Promise<void>;
+  /**
+   * Removes the env file; safe to call more than once, and after a failed start. Never
+   * rejects: it resolves to why the file could not be removed, if it could not (a stale one is
+   * swept by a later run), so that a failed cleanup never decides a node's fate.
+   */
+  discard(): Promise<string | undefined>;
 }
 
-/** After this long a concurrent run's sweep may take the file (see sweepEnvFiles). */
-const REWRITE_AFTER_MS = 5 * 60_000;
+/** Half the sweep's age: a file written again after this cannot be swept before the start. */
+const REWRITE_AFTER_MS = (docker.ENV_FILE_SWEEP_MINUTES * 60_000) / 2;
 
 /**
  * Gets a container ready to start from a spec. Its environment goes into a file only the SSH
@@ -38,16 +42,19 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
   if (Object.keys(spec.env).length === 0)
     return {
       start: async () => (await host.run(docker.runContainer(spec))).stdout.trim(),
-      discard: async () => {},
+      discard: async () => undefined,
     };
   // Checked before anything runs on the host.
   const text = docker.envFileText(spec.env);
   const envFile = (await host.run(docker.makeEnvFile())).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
-  let gone: Promise<void> | undefined;
+  let gone: Promise<string | undefined> | undefined;
   const discard = () => {
-    gone ??= host.run(['rm', '-f', '--', envFile], { allowFailure: true }).then(() => {});
+    gone ??= host.run(['rm', '-f', '--', envFile], { allowFailure: true }).then(
+      (r) => (r.code === 0 ? undefined : `could not remove ${envFile}: ${r.stderr.trim()}`),
+      (e: Error) => `could not remove ${envFile}: ${e.message}`,
+    );
     return gone;
   };
   let writtenAt = 0;
@@ -80,6 +87,7 @@ export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
   try {
     return await p.start();
   } finally {
+    // A file it could not remove is swept by a later run; the start's outcome stands.
     await p.discard();
   }
 }

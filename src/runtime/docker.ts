@@ -117,12 +117,15 @@ export function envFileText(env: Env): string {
 
 /** Creates an empty file only its owner can read (mktemp makes it 0600). */
 export const makeEnvFile = () => ['mktemp', '-t', 'raftroll-env.XXXXXXXXXX'];
+/** Env files older than this belong to no run (see sweepEnvFiles). */
+export const ENV_FILE_SWEEP_MINUTES = 10;
 /**
  * Removes env files older than `minutes` from `dir`: a run killed between creating one and
- * removing it (a cancelled workflow's SIGKILL) leaves it behind. A live one is needed for
- * seconds only, so an old one belongs to no run.
+ * removing it (a cancelled workflow's SIGKILL) leaves it behind. A live one is needed from a
+ * node's WAL check to its start (a run writes it again when that took long), so an old one
+ * belongs to no run.
  */
-export const sweepEnvFiles = (dir: string, minutes = 10) => [
+export const sweepEnvFiles = (dir: string, minutes = ENV_FILE_SWEEP_MINUTES) => [
   'find',
   dir,
   '-maxdepth',

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-DQDPWGXX.js";
+} from "./chunk-MCY7OSMN.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-M4IYOKBR.js";
+} from "./chunk-MIHBE7BV.js";
 import {
   observe
-} from "./chunk-QB2VLKIV.js";
+} from "./chunk-567ZFNTQ.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

@@ -3,15 +3,15 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-M4IYOKBR.js";
+} from "./chunk-MIHBE7BV.js";
 import {
   observe
-} from "./chunk-QB2VLKIV.js";
+} from "./chunk-567ZFNTQ.js";
 import {
   inspect,
   prepare,
   stop
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import {
   repairPath,
   verifyPath,
@@ -22,7 +22,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import {
   ByteCursor,
   RecordType,
@@ -413,7 +413,7 @@ async function waitCaughtUp(session, id, t, o) {
   let last = "";
   for (; ; ) {
     const views = await observe(session, session.inv.nodes, { inspectOnly: id });
-    o.onViews?.(views);
+    if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
@@ -1470,7 +1470,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       early
     );
   } catch (e) {
-    await discard(prepared);
+    await discard(ctx, prepared);
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
       });
@@ -1512,20 +1512,20 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
-    const ready = await unsettle(prepared);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
+    const ready = await unsettle(prepared);
     await ready.start();
     at = "catch-up";
     phase(ctx, "catch-up");
     const [lag] = await allSettledOrThrow([
       catchUp(ctx, Date.now()),
       journal(ctx, "catch-up", specs),
-      ready.discard()
+      discard(ctx, prepared)
     ]);
     row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
-    await discard(prepared);
+    await discard(ctx, prepared);
     const why = e.message;
     await journal(ctx, "rollback", specs).catch(() => {
     });
@@ -1570,10 +1570,15 @@ async function unsettle(p) {
   if ("error" in r) throw r.error;
   return r.ok;
 }
-async function discard(p) {
+async function discard(ctx, p) {
   const r = await p;
-  if (r && "ok" in r) await r.ok.discard();
+  const why = r && "ok" in r ? await r.ok.discard() : void 0;
+  if (why && p && !warned.has(p)) {
+    warned.add(p);
+    warn(ctx, why);
+  }
 }
+var warned = /* @__PURE__ */ new WeakSet();
 async function allSettledOrThrow(steps) {
   const rs = await Promise.allSettled(steps);
   const bad = rs.find((r) => r.status === "rejected");

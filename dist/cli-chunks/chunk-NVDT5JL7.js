@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

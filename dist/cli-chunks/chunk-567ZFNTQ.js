@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   inspect
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 
 // src/cluster/observe.ts
 async function observeRaft(session, node) {

@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-BQH57ZYQ.js";
+} from "./chunk-7ACV4I3S.js";
 import {
   observe
-} from "./chunk-QB2VLKIV.js";
+} from "./chunk-567ZFNTQ.js";
 import {
   ClusterSession
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-EUVXYG6S.js";
+import "./chunk-O443O2DQ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

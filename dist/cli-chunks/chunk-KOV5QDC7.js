@@ -4,6 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   DEFAULT_ENV,
   DEFAULT_MEMORY,
+  ENV_FILE_SWEEP_MINUTES,
   InventoryError,
   LABEL,
   RemoteCommandError,
@@ -24,7 +25,7 @@ import {
   stopContainer,
   sweepEnvFiles,
   writeStdinTo
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import {
   toUint64,
   walkMessage
@@ -25783,13 +25784,12 @@ async function inspect(host, name) {
   }
   return parseInspect(r.stdout);
 }
-var REWRITE_AFTER_MS = 5 * 6e4;
+var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
       start: async () => (await host.run(runContainer(spec))).stdout.trim(),
-      discard: async () => {
-      }
+      discard: async () => void 0
     };
   const text = envFileText(spec.env);
   const envFile = (await host.run(makeEnvFile())).stdout.trim();
@@ -25797,8 +25797,10 @@ async function prepare(host, spec) {
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
   let gone;
   const discard = () => {
-    gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(() => {
-    });
+    gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(
+      (r) => r.code === 0 ? void 0 : `could not remove ${envFile}: ${r.stderr.trim()}`,
+      (e) => `could not remove ${envFile}: ${e.message}`
+    );
     return gone;
   };
   let writtenAt = 0;

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-UM3ZPOEJ.js";
+} from "./chunk-VBEO33OA.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-6FMG332O.js";
+} from "./chunk-NVDT5JL7.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-MB2IMHJV.js";
+} from "./chunk-OHRKOBOJ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-DQDPWGXX.js";
+} from "./chunk-MCY7OSMN.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-M4IYOKBR.js";
+} from "./chunk-MIHBE7BV.js";
 import {
   inventoryAndNodes
-} from "./chunk-BQH57ZYQ.js";
+} from "./chunk-7ACV4I3S.js";
 import {
   observe
-} from "./chunk-QB2VLKIV.js";
+} from "./chunk-567ZFNTQ.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

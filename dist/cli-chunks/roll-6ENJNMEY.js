@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-MB2IMHJV.js";
+} from "./chunk-OHRKOBOJ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-DQDPWGXX.js";
+} from "./chunk-MCY7OSMN.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-M4IYOKBR.js";
+} from "./chunk-MIHBE7BV.js";
 import {
   observe
-} from "./chunk-QB2VLKIV.js";
+} from "./chunk-567ZFNTQ.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
@@ -987,7 +987,7 @@ async function blockers(session, order, views, t, o) {
       if (dir) return [dir, ...mounts];
       if (layout instanceof Error) throw layout;
       return [...layout.errors, ...mounts];
-    })
+    }).map((p) => p.catch((e) => e))
   );
   const found = [];
   let members;
@@ -998,7 +998,9 @@ async function blockers(session, order, views, t, o) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
       continue;
     }
-    for (const why of onHost[k]) found.push({ node: id, why });
+    const mine = onHost[k];
+    if (mine instanceof Error) throw mine;
+    for (const why of mine) found.push({ node: id, why });
     if (!o.guard) continue;
     let guard = quorumGuard(id, views, t);
     if (!guard) {
@@ -1184,11 +1186,12 @@ var Rollout = class {
   async upToDate(order, views) {
     const skip = /* @__PURE__ */ new Set();
     if (this.opts.force) return skip;
-    await Promise.all(order.map((id) => this.target.idOn(id)));
-    for (const id of order) {
+    const reachable = order.filter((id) => views.find((x) => x.id === id).reachable);
+    const ids = await Promise.all(reachable.map((id) => this.target.idOn(id)));
+    for (const [k, id] of reachable.entries()) {
       const v = views.find((x) => x.id === id);
       const spec = withPrevious(this.baseSpec(id), v.container);
-      if (v.reachable && upToDate(v, spec, await this.target.idOn(id), this.run0.t)) skip.add(id);
+      if (upToDate(v, spec, ids[k], this.run0.t)) skip.add(id);
     }
     return skip;
   }

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-DQDPWGXX.js";
+} from "./chunk-MCY7OSMN.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import {
   finishPlan
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

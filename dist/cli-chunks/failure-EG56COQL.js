@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

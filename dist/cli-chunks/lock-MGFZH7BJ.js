@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-6FMG332O.js";
+} from "./chunk-NVDT5JL7.js";
 import {
   previousName
-} from "./chunk-M4IYOKBR.js";
+} from "./chunk-MIHBE7BV.js";
 import {
   inventoryAndNodes
-} from "./chunk-BQH57ZYQ.js";
+} from "./chunk-7ACV4I3S.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 import {
   LABEL
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -7675,8 +7675,7 @@ var SshHost = class {
   }
   async run(argv, opts = {}) {
     const making = this.connecting;
-    if (making && !(argv.length === 1 && argv[0] === "true")) await making.catch(() => {
-    });
+    if (making && !(argv.length === 1 && argv[0] === "true")) await making;
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last;
@@ -27596,7 +27595,8 @@ function envFileText(env) {
 `).join("");
 }
 var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
-var sweepEnvFiles = (dir, minutes = 10) => [
+var ENV_FILE_SWEEP_MINUTES = 10;
+var sweepEnvFiles = (dir, minutes = ENV_FILE_SWEEP_MINUTES) => [
   "find",
   dir,
   "-maxdepth",
@@ -28099,6 +28099,7 @@ export {
   runContainer,
   envFileText,
   makeEnvFile,
+  ENV_FILE_SWEEP_MINUTES,
   sweepEnvFiles,
   writeStdinTo,
   fingerprint,

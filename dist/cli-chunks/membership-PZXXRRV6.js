@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-UM3ZPOEJ.js";
+} from "./chunk-VBEO33OA.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-DQDPWGXX.js";
+} from "./chunk-MCY7OSMN.js";
 import {
   withTag
-} from "./chunk-M4IYOKBR.js";
+} from "./chunk-MIHBE7BV.js";
 import {
   observe
-} from "./chunk-QB2VLKIV.js";
+} from "./chunk-567ZFNTQ.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-3UMUG5KN.js";
+} from "./chunk-KOV5QDC7.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-CEQQSCK4.js";
+} from "./chunk-K3NZUIG7.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-EUVXYG6S.js";
+} from "./chunk-O443O2DQ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
