@@ -78529,12 +78529,9 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     const ready = await unsettle(prepared);
     await ready.start();
     at = "catch-up";
+    await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
-    const [lag] = await allSettledOrThrow([
-      catchUp(ctx, Date.now()),
-      journal(ctx, "catch-up", specs),
-      discard(ctx, prepared)
-    ]);
+    const [lag] = await allSettledOrThrow([catchUp(ctx, Date.now()), discard(ctx, prepared)]);
     row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {

@@ -124,14 +124,10 @@ export async function replaceNode(
     const ready = await unsettle(prepared!);
     await ready.start();
     at = 'catch-up';
+    await journal(ctx, 'catch-up', specs);
     phase(ctx, 'catch-up');
-    // The wait only reads, and a run that dies at start or at catch-up is finished the same way
-    // (finishPlan), so neither the journal line nor the env file's removal need hold it up.
-    const [lag] = await allSettledOrThrow([
-      catchUp(ctx, Date.now()),
-      journal(ctx, 'catch-up', specs),
-      discard(ctx, prepared),
-    ]);
+    // The wait only reads: the env file's removal need not hold it up.
+    const [lag] = await allSettledOrThrow([catchUp(ctx, Date.now()), discard(ctx, prepared)]);
     row.finalLag = lag;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {

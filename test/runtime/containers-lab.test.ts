@@ -28,6 +28,13 @@ it('starts exactly the memory limit, env and labels asked for, values full of sh
     args: ['--version'],
   };
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
+  // Env files other tests' killed runs left (a SIGKILL between the write and the start) are
+  // theirs; what this run wrote must be gone afterwards.
+  const envFiles = async () =>
+    (await host.run(['sh', '-c', 'ls /tmp/raftroll-env.* 2>/dev/null || true'])).stdout
+      .split('\n')
+      .filter(Boolean);
+  const before = await envFiles();
   // What a killed run leaves: an env file from 20 minutes ago goes, one just written stays.
   await host.run(['touch', '-d', '20 minutes ago', '/tmp/raftroll-env.killedrun01']);
   await host.run(['touch', '/tmp/raftroll-env.liverun0001']);
@@ -49,9 +56,8 @@ it('starts exactly the memory limit, env and labels asked for, values full of sh
   expect(c!.labels['org.example.team']).toBe('db; rm -rf /');
   expect(c!.labels[LABEL.fingerprint]).toBe(fingerprint(spec));
   // Nothing was interpreted by a shell, and the env file is gone.
-  expect(
-    (await host.run(['sh', '-c', 'ls /tmp/pwned /tmp/raftroll-env.* 2>/dev/null || true'])).stdout,
-  ).toBe('');
+  expect((await host.run(['sh', '-c', 'ls /tmp/pwned 2>/dev/null || true'])).stdout).toBe('');
+  expect((await envFiles()).filter((f) => !before.includes(f))).toEqual([]);
   // The value never reached any process's argv.
   await host.run(['docker', 'rm', '--', spec.name]);
 });

@@ -36,6 +36,12 @@ it('container variables that steer docker reach the container byte for byte, and
     env,
     args: ['--version'],
   };
+  // Env files other tests' killed runs left are theirs; what this run wrote must be gone.
+  const envFiles = async () =>
+    (await host.run(['sh', '-c', 'ls /tmp/raftroll-env.* 2>/dev/null || true'])).stdout
+      .split('\n')
+      .filter(Boolean);
+  const before = await envFiles();
   try {
     const id = await containers.run(host, spec);
     // It landed on host 2's own engine, not on the engine DOCKER_HOST names.
@@ -47,9 +53,7 @@ it('container variables that steer docker reach the container byte for byte, and
     const seen = await containers.inspect(host, spec.name);
     for (const [k, v] of Object.entries(env)) expect(seen!.env[k]).toBe(v);
     // The env file is gone.
-    expect(
-      (await host.run(['sh', '-c', 'ls /tmp/raftroll-env.* 2>/dev/null || true'])).stdout,
-    ).toBe('');
+    expect((await envFiles()).filter((f) => !before.includes(f))).toEqual([]);
   } finally {
     await host.run(['docker', 'rm', '--force', '--', spec.name], { allowFailure: true });
     await host.close();

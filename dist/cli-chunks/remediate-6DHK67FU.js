@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-VBEO33OA.js";
+} from "./chunk-AVWTKYRV.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-OHRKOBOJ.js";
+} from "./chunk-PDJOMJXF.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-MCY7OSMN.js";
+} from "./chunk-VKYZ347W.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

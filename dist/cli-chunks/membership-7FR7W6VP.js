@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-VBEO33OA.js";
+} from "./chunk-AVWTKYRV.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-MCY7OSMN.js";
+} from "./chunk-VKYZ347W.js";
 import {
   withTag
 } from "./chunk-MIHBE7BV.js";

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-MCY7OSMN.js";
+} from "./chunk-VKYZ347W.js";
 import {
   inspect,
   nodeSpec

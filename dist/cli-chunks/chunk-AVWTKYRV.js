@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-MCY7OSMN.js";
+} from "./chunk-VKYZ347W.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

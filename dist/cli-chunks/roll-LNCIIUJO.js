@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-OHRKOBOJ.js";
+} from "./chunk-PDJOMJXF.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-MCY7OSMN.js";
+} from "./chunk-VKYZ347W.js";
 import {
   previousName,
   withPrevious,
