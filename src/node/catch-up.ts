@@ -37,9 +37,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Polls until node `id` is caught up and stays so for the stabilization window; returns its
  * final lag. `also` adds a condition (e.g. "no longer a learner"); `onViews` gets every
- * observation that starts a run of samples (the first, and each after a setback). An observation holds every node's Raft state but only this node's container:
- * while it waits, the others' containers are not what it asks about, and each costs a command
- * on its host. Such views never stand for the cluster (see observe's inspectOnly).
+ * observation that starts a run of samples (the first, and each after a setback). An
+ * observation holds every node's Raft state but only this node's container: while it waits,
+ * the others' containers are not what it asks about, and each costs a command on its host.
+ * Such views never stand for the cluster (see observe's inspectOnly).
  */
 export async function waitCaughtUp(
   session: ClusterSession,
@@ -57,8 +58,8 @@ export async function waitCaughtUp(
   let last = '';
   for (;;) {
     const views = await observe(session, session.inv.nodes, { inspectOnly: id });
-    // The first observation of a run of good ones: a caller that takes the leader's commit
-    // index from it (a re-seed's promotion floor) gets one the node went on to reach.
+    // Only an observation that starts a run: a caller that takes the leader's commit index
+    // from it (a re-seed's promotion floor) gets one the node reached by the run's end.
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id)!;
     const c = v.container;
