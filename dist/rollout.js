@@ -77872,7 +77872,9 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   await journal(ctx, "wal", specs);
   phase(ctx, "wal");
   const walFrom = Date.now();
-  const prepared = o.inPlace && v.container ? void 0 : settle2(prepare(ctx.host, ctx.spec));
+  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
+  prepared?.catch(() => {
+  });
   try {
     row.wal = await checkWal(
       ctx,
@@ -77922,20 +77924,21 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     return row;
   }
   let at = "start";
+  let envGone;
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
     if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
-    const ready = await unsettle(prepared);
-    await ready.start();
+    await (await prepared).start();
     at = "catch-up";
     await journal(ctx, "catch-up", specs);
     phase(ctx, "catch-up");
-    const [lag] = await allSettledOrThrow([catchUp(ctx, Date.now()), discard(ctx, prepared)]);
-    row.finalLag = lag;
+    envGone = discard(ctx, prepared);
+    row.finalLag = await catchUp(ctx, Date.now());
+    await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
-    await discard(ctx, prepared);
+    await (envGone ?? discard(ctx, prepared));
     const why = e.message;
     await journal(ctx, "rollback", specs).catch(() => {
     });
@@ -77971,29 +77974,12 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   phase(ctx, "done");
   return row;
 }
-var settle2 = (p) => p.then(
-  (ok) => ({ ok }),
-  (error63) => ({ error: error63 })
-);
-async function unsettle(p) {
-  const r = await p;
-  if ("error" in r) throw r.error;
-  return r.ok;
-}
 async function discard(ctx, p) {
-  const r = await p;
-  const why = r && "ok" in r ? await r.ok.discard() : void 0;
-  if (why && p && !warned.has(p)) {
-    warned.add(p);
-    warn(ctx, why);
-  }
-}
-var warned = /* @__PURE__ */ new WeakSet();
-async function allSettledOrThrow(steps) {
-  const rs = await Promise.allSettled(steps);
-  const bad = rs.find((r) => r.status === "rejected");
-  if (bad) throw bad.reason;
-  return rs.map((r) => r.value);
+  const why = await p?.then(
+    (r) => r.discard(),
+    () => void 0
+  );
+  if (why) warn(ctx, why);
 }
 
 // src/node/views.ts

@@ -58,8 +58,9 @@ export async function replaceNode(
   const walFrom = Date.now();
   // The new container's env file is written while the log is checked: two round trips that
   // would otherwise lengthen the downtime. Every way out below removes it.
-  const prepared =
-    o.inPlace && v.container ? undefined : settle(containers.prepare(ctx.host, ctx.spec));
+  const prepared = o.inPlace && v.container ? undefined : containers.prepare(ctx.host, ctx.spec);
+  // Its failure is met at the start, where it is awaited; until then it waits unobserved.
+  prepared?.catch(() => {});
   try {
     row.wal = await checkWal(
       ctx,
@@ -115,23 +116,24 @@ export async function replaceNode(
 
   // From here on, any failure puts the previous container back.
   let at: Phase = 'start';
+  let envGone: Promise<void> | undefined;
   try {
     await journal(ctx, 'start', specs);
     phase(ctx, 'start', ctx.spec.image);
     // Renamed first, whatever became of the env file: a rollback finds the old container
     // under its previous name and puts it back.
     if (v.container) await ctx.host.run(docker.renameContainer(ctx.name, ctx.prevName));
-    const ready = await unsettle(prepared!);
-    await ready.start();
+    await (await prepared!).start();
     at = 'catch-up';
     await journal(ctx, 'catch-up', specs);
     phase(ctx, 'catch-up');
-    // The wait only reads: the env file's removal need not hold it up.
-    const [lag] = await allSettledOrThrow([catchUp(ctx, Date.now()), discard(ctx, prepared)]);
-    row.finalLag = lag;
+    // The wait only reads: the env file's removal (which never rejects) need not hold it up.
+    envGone = discard(ctx, prepared);
+    row.finalLag = await catchUp(ctx, Date.now());
+    await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
-    await discard(ctx, prepared);
+    await (envGone ?? discard(ctx, prepared));
     const why = (e as Error).message;
     // A journal that cannot be written must not stop the rollback: the entry before it already
     // says a replacement was under way.
@@ -170,44 +172,17 @@ export async function replaceNode(
   return row;
 }
 
-type Settled<T> = Promise<{ ok: T } | { error: unknown }>;
-
-/** A promise that never rejects, so it may wait unobserved while other steps run. */
-const settle = <T>(p: Promise<T>): Settled<T> =>
-  p.then(
-    (ok) => ({ ok }),
-    (error: unknown) => ({ error }),
-  );
-
-async function unsettle<T>(p: Settled<T>): Promise<T> {
-  const r = await p;
-  if ('error' in r) throw r.error;
-  return r.ok;
-}
-
 /**
  * Removes a prepared start's env file, whether or not the preparing succeeded; a file that
  * stays is a warning (a later run sweeps it), never a reason to undo a node. Never rejects.
  */
 async function discard(
   ctx: NodeContext,
-  p: Settled<containers.PreparedRun> | undefined,
+  p: Promise<containers.PreparedRun> | undefined,
 ): Promise<void> {
-  const r = await p;
-  const why = r && 'ok' in r ? await r.ok.discard() : undefined;
-  if (why && p && !warned.has(p)) {
-    warned.add(p);
-    warn(ctx, why);
-  }
-}
-const warned = new WeakSet<object>();
-
-/** Waits for every step, then throws the first failure: none is left running unwatched. */
-async function allSettledOrThrow<T extends readonly unknown[]>(
-  steps: [...{ [K in keyof T]: Promise<T[K]> }],
-): Promise<T> {
-  const rs = await Promise.allSettled(steps);
-  const bad = rs.find((r) => r.status === 'rejected');
-  if (bad) throw (bad as PromiseRejectedResult).reason;
-  return rs.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  const why = await p?.then(
+    (r) => r.discard(),
+    () => undefined,
+  );
+  if (why) warn(ctx, why);
 }

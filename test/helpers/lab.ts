@@ -151,3 +151,13 @@ export function labLeftovers(): string[] {
   for (const p of [RUN, HOST_DATA, LAB]) if (existsSync(p)) found.push(`path: ${p}`);
   return found;
 }
+
+/**
+ * The env files in a host's /tmp. Other tests' SIGKILLed runs may have left some (between the
+ * write and the start); a test holds a run only to the one it wrote itself.
+ */
+export async function envFilesOn(host: SshHost): Promise<string[]> {
+  return (await host.run(['sh', '-c', 'ls /tmp/raftroll-env.* 2>/dev/null || true'])).stdout
+    .split('\n')
+    .filter(Boolean);
+}

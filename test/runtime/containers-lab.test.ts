@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as containers from '../../src/runtime/containers.js';
 import { fingerprint, LABEL, type RunSpec } from '../../src/runtime/docker.js';
-import { freshLab, lab, labSsh } from '../helpers/lab.js';
+import { envFilesOn, freshLab, lab, labSsh } from '../helpers/lab.js';
 
 const host = labSsh(1);
 beforeAll(() => freshLab(), 240_000);
@@ -28,12 +28,7 @@ it('starts exactly the memory limit, env and labels asked for, values full of sh
     args: ['--version'],
   };
   spec.labels[LABEL.fingerprint] = fingerprint(spec);
-  // Env files other tests' killed runs left (a SIGKILL between the write and the start) are
-  // theirs; what this run wrote must be gone afterwards.
-  const envFiles = async () =>
-    (await host.run(['sh', '-c', 'ls /tmp/raftroll-env.* 2>/dev/null || true'])).stdout
-      .split('\n')
-      .filter(Boolean);
+  const envFiles = () => envFilesOn(host);
   const before = await envFiles();
   // What a killed run leaves: an env file from 20 minutes ago goes, one just written stays.
   await host.run(['touch', '-d', '20 minutes ago', '/tmp/raftroll-env.killedrun01']);

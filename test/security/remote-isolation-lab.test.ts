@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SshHost } from '../../src/remote/ssh.js';
 import * as containers from '../../src/runtime/containers.js';
 import type { RunSpec } from '../../src/runtime/docker.js';
-import { freshLab, LAB, lab, labDocker, labSsh } from '../helpers/lab.js';
+import { envFilesOn, freshLab, LAB, lab, labDocker, labSsh } from '../helpers/lab.js';
 
 beforeAll(() => freshLab(), 240_000);
 afterAll(() => lab('down'), 120_000);
@@ -36,11 +36,7 @@ it('container variables that steer docker reach the container byte for byte, and
     env,
     args: ['--version'],
   };
-  // Env files other tests' killed runs left are theirs; what this run wrote must be gone.
-  const envFiles = async () =>
-    (await host.run(['sh', '-c', 'ls /tmp/raftroll-env.* 2>/dev/null || true'])).stdout
-      .split('\n')
-      .filter(Boolean);
+  const envFiles = () => envFilesOn(host);
   const before = await envFiles();
   try {
     const id = await containers.run(host, spec);

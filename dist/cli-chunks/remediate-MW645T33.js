@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-AVWTKYRV.js";
+} from "./chunk-VELCW7XL.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-PDJOMJXF.js";
+} from "./chunk-AFMMIDBS.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-VKYZ347W.js";
+} from "./chunk-GPC7RGC6.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

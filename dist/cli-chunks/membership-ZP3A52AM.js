@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-AVWTKYRV.js";
+} from "./chunk-VELCW7XL.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-VKYZ347W.js";
+} from "./chunk-GPC7RGC6.js";
 import {
   withTag
 } from "./chunk-MIHBE7BV.js";

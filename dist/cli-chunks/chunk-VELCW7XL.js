@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-VKYZ347W.js";
+} from "./chunk-GPC7RGC6.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

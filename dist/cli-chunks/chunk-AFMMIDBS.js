@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-VKYZ347W.js";
+} from "./chunk-GPC7RGC6.js";
 import {
   inspect,
   nodeSpec

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-PDJOMJXF.js";
+} from "./chunk-AFMMIDBS.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-VKYZ347W.js";
+} from "./chunk-GPC7RGC6.js";
 import {
   previousName,
   withPrevious,
