@@ -130,7 +130,6 @@ export interface LoadFigures {
 
 export interface LoadCheck extends LoadFigures {
   run: string;
-  startedAt: number;
   durationMs: number;
   /** Per Raft group; a stall here is time in which that group acknowledged nothing. */
   groups: ({ group: number } & LoadFigures)[];
@@ -209,7 +208,6 @@ export async function checkLoad(
   return {
     run: meta.run,
     ...figures(acked, errors, lostAll, stallsFrom),
-    startedAt: meta.startedAt,
     durationMs: acked.length ? acked.at(-1)!.t - meta.startedAt : 0,
     groups,
   };
