@@ -73436,6 +73436,24 @@ var stopContainer = (name, graceSeconds) => [
   name
 ];
 var startContainer = (name) => ["docker", "start", "--", name];
+var FIRST_STEP_FAILED = 96;
+var stopThenInspect = (name, graceSeconds) => [
+  "sh",
+  "-c",
+  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; exec docker container inspect -- "$2"`,
+  "raftroll-stop",
+  String(checkStopGrace(graceSeconds)),
+  name
+];
+var renameThen = (from, to, argv) => [
+  "sh",
+  "-c",
+  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; exec "$@"`,
+  "raftroll-start",
+  from,
+  to,
+  ...argv
+];
 var removeContainer = (name) => ["docker", "rm", "--", name];
 var renameContainer = (from, to) => ["docker", "rename", "--", from, to];
 var ENV_FILE_PLACEHOLDER = "<env-file>";
@@ -74439,7 +74457,7 @@ var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: async () => (await host.run(runContainer(spec))).stdout.trim(),
+      start: (renameFirst) => startRun(host, runContainer(spec), renameFirst),
       discard: async () => void 0
     };
   const text2 = envFileText(spec.env);
@@ -74467,12 +74485,21 @@ async function prepare(host, spec) {
     throw e;
   }
   return {
-    async start() {
+    async start(renameFirst) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
-      return (await host.run(runContainer(spec, envFile))).stdout.trim();
+      return startRun(host, runContainer(spec, envFile), renameFirst);
     },
     discard: discard2
   };
+}
+async function startRun(host, run3, renameFirst) {
+  if (!renameFirst) return (await host.run(run3)).stdout.trim();
+  const r = await host.run(renameThen(renameFirst[0], renameFirst[1], run3), {
+    allowFailure: true
+  });
+  if (r.code === 0) return r.stdout.trim();
+  const argv = r.code === FIRST_STEP_FAILED ? renameContainer(...renameFirst) : run3;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 async function run(host, spec) {
   const p = await prepare(host, spec);
@@ -74486,6 +74513,16 @@ async function stop(host, name, graceSeconds) {
   await host.run(stopContainer(name, graceSeconds), {
     timeoutMs: (graceSeconds + 60) * 1e3
   });
+}
+async function stopAndInspect(host, name, graceSeconds) {
+  const r = await host.run(stopThenInspect(name, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1e3,
+    allowFailure: true
+  });
+  if (r.code === 0) return parseInspect(r.stdout);
+  if (r.code !== FIRST_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
+  const argv = r.code === FIRST_STEP_FAILED ? stopContainer(name, graceSeconds) : inspectContainer(name);
+  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 
 // src/remediate/lock-release.ts
@@ -77549,6 +77586,7 @@ async function waitCaughtUp(session, id, t, o) {
   let samples = 0;
   let last = "";
   for (; ; ) {
+    o.signal?.throwIfAborted();
     const views = await observe(session, session.inv.nodes, { inspectOnly: id });
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
@@ -77592,8 +77630,8 @@ function followsLeader(views, id) {
   }
   return void 0;
 }
-function catchUp(ctx, startedAt, baselineRestarts = 0) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts });
+function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
 }
 
 // src/node/context.ts
@@ -78071,17 +78109,17 @@ async function readBeforeStop(ctx, read) {
     read?.(files.bytesRead);
   }
 }
-async function checkWal(ctx, read, early = NOTHING_EARLY) {
+async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    const { verdict, dirs } = await judge(ctx, files, sealed);
+    const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
     read?.(files.bytesRead);
   }
 }
-async function judge(ctx, files, sealed) {
+async function judge(ctx, files, sealed, beforeWrite) {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules, sealed);
   for (const d2 of report.dirs) {
@@ -78090,6 +78128,7 @@ async function judge(ctx, files, sealed) {
   }
   if (report.verdict === "clean") return { verdict: "clean", dirs: report.dirs };
   if (report.verdict === "torn") {
+    await beforeWrite;
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== "clean") {
       throw new StepError(
@@ -78281,7 +78320,13 @@ function refuse(ctx, why) {
     "guard"
   );
 }
-async function guardNode(ctx, v, views, allowDownTarget) {
+function leftoverPrevious(ctx) {
+  const seen = inspect(ctx.host, ctx.prevName);
+  seen.catch(() => {
+  });
+  return seen;
+}
+async function guardNode(ctx, v, views, allowDownTarget, leftoverSeen = leftoverPrevious(ctx)) {
   phase(ctx, "guard");
   if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
   const wasDown = alreadyDown(v);
@@ -78290,7 +78335,7 @@ async function guardNode(ctx, v, views, allowDownTarget) {
     const why = q.why ?? await membership(ctx.session, q.views);
     if (why) refuse(ctx, why);
   }
-  const leftover = await inspect(ctx.host, ctx.prevName);
+  const leftover = await leftoverSeen;
   if (leftover?.state.running || leftover?.state.restarting) {
     refuse(
       ctx,
@@ -78438,8 +78483,7 @@ async function handover(ctx, views, row) {
 // src/node/stop.ts
 async function stopNode(ctx, hasContainer) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
-  if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
-  const stopped = await inspect(ctx.host, ctx.name);
+  const stopped = hasContainer ? await stopAndInspect(ctx.host, ctx.name, ctx.t.stopGraceSeconds) : await inspect(ctx.host, ctx.name);
   if (stopped?.state.running || stopped?.state.restarting) {
     const back = await restartOriginal(ctx);
     if (back.startsWith("the original container was started again"))
@@ -78457,10 +78501,11 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
+  const leftover = leftoverPrevious(ctx);
   const early = await readBeforeStop(ctx, (n) => {
     row.walBytesReadBeforeStop = n;
   });
-  const wasDown = await guardNode(ctx, v, views, allowDown);
+  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const specs = {
     ...v.container ? { old: specRef(ctx, v.container) } : {},
@@ -78469,9 +78514,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   await journal(ctx, "stop", specs);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
-  await journal(ctx, "wal", specs);
-  phase(ctx, "wal");
   const walFrom = Date.now();
+  const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
+  walLine.catch(() => {
+  });
   const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
   prepared?.catch(() => {
   });
@@ -78482,10 +78528,13 @@ async function replaceNode(ctx, v, views, row, o = {}) {
         row.walBytesRead = n;
         row.walMs = Date.now() - walFrom;
       },
-      early
+      early,
+      walLine
     );
+    await walLine;
   } catch (e) {
-    await discard(ctx, prepared);
+    await Promise.all([discard(ctx, prepared), walLine.catch(() => {
+    })]);
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
       });
@@ -78528,13 +78577,26 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
-    if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
-    await (await prepared).start();
+    const rename2 = v.container ? [ctx.name, ctx.prevName] : void 0;
+    const run3 = await prepared.catch(async (e) => {
+      if (rename2) await ctx.host.run(renameContainer(...rename2));
+      throw e;
+    });
+    await run3.start(rename2);
     at = "catch-up";
-    await journal(ctx, "catch-up", specs);
-    phase(ctx, "catch-up");
+    const stopWaiting = new AbortController();
+    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
+    waiting.catch(() => {
+    });
     envGone = discard(ctx, prepared);
-    row.finalLag = await catchUp(ctx, Date.now());
+    try {
+      await journal(ctx, "catch-up", specs);
+    } catch (e) {
+      stopWaiting.abort();
+      throw e;
+    }
+    phase(ctx, "catch-up");
+    row.finalLag = await waiting;
     await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
@@ -78565,12 +78627,12 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       }
     );
   }
-  const removed = await ctx.host.run(removeContainer(ctx.prevName), {
-    allowFailure: true
-  });
+  const [removed] = await Promise.all([
+    ctx.host.run(removeContainer(ctx.prevName), { allowFailure: true }),
+    journal(ctx, "done", specs)
+  ]);
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
-  await journal(ctx, "done", specs);
   phase(ctx, "done");
   return row;
 }

@@ -51,12 +51,15 @@ export async function waitCaughtUp(
     baselineRestarts?: number;
     also?: (v: NodeView) => string | undefined;
     onViews?: (views: NodeView[]) => void;
+    /** Ends the wait (it rejects) at its next observation. */
+    signal?: AbortSignal;
   },
 ): Promise<number> {
   let stableSince: number | undefined;
   let samples = 0;
   let last = '';
   for (;;) {
+    o.signal?.throwIfAborted();
     const views = await observe(session, session.inv.nodes, { inspectOnly: id });
     // Only an observation that starts a run: a caller that takes the leader's commit index
     // from it (a re-seed's promotion floor) gets one the node reached by the run's end.
@@ -115,6 +118,7 @@ export function catchUp(
   ctx: { session: ClusterSession; id: string; t: CatchUpTimings },
   startedAt: number,
   baselineRestarts = 0,
+  signal?: AbortSignal,
 ): Promise<number> {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
 }

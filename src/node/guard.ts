@@ -6,6 +6,7 @@ import type { NodeView } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import type { NodeInput } from '../inventory/schema.js';
 import * as containers from '../runtime/containers.js';
+import type { ContainerInfo } from '../runtime/docker.js';
 import * as docker from '../runtime/docker.js';
 import { type NodeContext, phase } from './context.js';
 import { StepError } from './errors.js';
@@ -65,6 +66,16 @@ function refuse(ctx: NodeContext, why: string): never {
 }
 
 /**
+ * The node's previous container, as an interrupted run may have left it: asked for before the
+ * guard's other checks (it only reads), and awaited by the guard. Never rejects unobserved.
+ */
+export function leftoverPrevious(ctx: NodeContext): Promise<ContainerInfo | undefined> {
+  const seen = containers.inspect(ctx.host, ctx.prevName);
+  seen.catch(() => {});
+  return seen;
+}
+
+/**
  * Passes or throws (phase guard, nothing touched). A target that is already down may be let
  * through while peers are down too when `allowDownTarget` is set: that cannot cost a working
  * member. Returns whether the target was already down.
@@ -74,6 +85,7 @@ export async function guardNode(
   v: NodeView,
   views: NodeView[],
   allowDownTarget: boolean,
+  leftoverSeen: Promise<ContainerInfo | undefined> = leftoverPrevious(ctx),
 ): Promise<boolean> {
   phase(ctx, 'guard');
   // A WAL is only read once the node's container is known to be stopped.
@@ -86,7 +98,7 @@ export async function guardNode(
   }
   // A leftover previous container from an interrupted run must not be running (it would hold
   // the data directory), and it must go before this run can keep its own.
-  const leftover = await containers.inspect(ctx.host, ctx.prevName);
+  const leftover = await leftoverSeen;
   if (leftover?.state.running || leftover?.state.restarting) {
     refuse(
       ctx,

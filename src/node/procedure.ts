@@ -10,7 +10,7 @@ import * as docker from '../runtime/docker.js';
 import { catchUp } from './catch-up.js';
 import { journal, type NodeContext, phase, specRef, warn } from './context.js';
 import { StepError } from './errors.js';
-import { guardNode, leadsNow } from './guard.js';
+import { guardNode, leadsNow, leftoverPrevious } from './guard.js';
 import { handover } from './handover.js';
 import { restartOriginal, rollback } from './rollback.js';
 import { stopNode } from './stop.js';
@@ -36,11 +36,12 @@ export async function replaceNode(
 ): Promise<NodeRow> {
   const allowDown = !!o.allowDownTarget;
   // Before the guard, so that the time it takes does not stand between the guard's checks and
-  // the stop they allow.
+  // the stop they allow; the guard's look for a leftover previous container goes beside it.
+  const leftover = leftoverPrevious(ctx);
   const early = await readBeforeStop(ctx, (n) => {
     row.walBytesReadBeforeStop = n;
   });
-  const wasDown = await guardNode(ctx, v, views, allowDown);
+  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
 
   // The journal names both containers from the first step on: a later run that finds this
@@ -53,9 +54,12 @@ export async function replaceNode(
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
 
-  await journal(ctx, 'wal', specs);
-  phase(ctx, 'wal');
   const walFrom = Date.now();
+  // The `wal` line is written beside the log's first reads: a run that dies at `stop` or at
+  // `wal` is finished alike (the old container is started again), and checkWal writes nothing
+  // to the log (a repair) before the line is down. The phase is told once it is.
+  const walLine = journal(ctx, 'wal', specs).then(() => phase(ctx, 'wal'));
+  walLine.catch(() => {});
   // The new container's env file is written while the log is checked: two round trips that
   // would otherwise lengthen the downtime. Every way out below removes it.
   const prepared = o.inPlace && v.container ? undefined : containers.prepare(ctx.host, ctx.spec);
@@ -69,12 +73,15 @@ export async function replaceNode(
         row.walMs = Date.now() - walFrom;
       },
       early,
+      walLine,
     );
+    await walLine;
   } catch (e) {
     // A corrupt log keeps the node stopped on purpose; anything else (no data directory, a
     // lost connection) must not leave a healthy node down. A node that was down already stays
     // down: its log was never judged, and it may be an empty directory that must not vote.
-    await discard(ctx, prepared);
+    // The `wal` line, if it is written at all, goes before any line below.
+    await Promise.all([discard(ctx, prepared), walLine.catch(() => {})]);
     if (e instanceof StepError && e.phase === 'wal') {
       await journal(ctx, 'left-stopped', { detail: e.message }).catch(() => {});
       throw e;
@@ -120,16 +127,29 @@ export async function replaceNode(
   try {
     await journal(ctx, 'start', specs);
     phase(ctx, 'start', ctx.spec.image);
+    const rename = v.container ? ([ctx.name, ctx.prevName] as const) : undefined;
     // Renamed first, whatever became of the env file: a rollback finds the old container
-    // under its previous name and puts it back.
-    if (v.container) await ctx.host.run(docker.renameContainer(ctx.name, ctx.prevName));
-    await (await prepared!).start();
+    // under its previous name and puts it back. The rename and the run are one round trip.
+    const run = await prepared!.catch(async (e: unknown) => {
+      if (rename) await ctx.host.run(docker.renameContainer(...rename));
+      throw e;
+    });
+    await run.start(rename);
     at = 'catch-up';
-    await journal(ctx, 'catch-up', specs);
-    phase(ctx, 'catch-up');
-    // The wait only reads: the env file's removal (which never rejects) need not hold it up.
+    // The wait only reads, so it starts beside its journal line (the phase is told once the
+    // line is down), and beside the env file's removal (which never rejects).
+    const stopWaiting = new AbortController();
+    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
+    waiting.catch(() => {});
     envGone = discard(ctx, prepared);
-    row.finalLag = await catchUp(ctx, Date.now());
+    try {
+      await journal(ctx, 'catch-up', specs);
+    } catch (e) {
+      stopWaiting.abort();
+      throw e;
+    }
+    phase(ctx, 'catch-up');
+    row.finalLag = await waiting;
     await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
@@ -162,12 +182,15 @@ export async function replaceNode(
       },
     );
   }
-  const removed = await ctx.host.run(docker.removeContainer(ctx.prevName), {
-    allowFailure: true,
-  });
+  // Side by side: a run that dies between them leaves either a `catch-up` line on a caught-up
+  // new container (the next run finishes it) or a stopped previous container (the next guard
+  // removes it).
+  const [removed] = await Promise.all([
+    ctx.host.run(docker.removeContainer(ctx.prevName), { allowFailure: true }),
+    journal(ctx, 'done', specs),
+  ]);
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
-  await journal(ctx, 'done', specs);
   phase(ctx, 'done');
   return row;
 }

@@ -13,8 +13,9 @@ export async function stopNode(
   hasContainer: boolean,
 ): Promise<ContainerInfo | undefined> {
   phase(ctx, 'stop', `docker stop --time ${ctx.t.stopGraceSeconds}`);
-  if (hasContainer) await containers.stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
-  const stopped = await containers.inspect(ctx.host, ctx.name);
+  const stopped = hasContainer
+    ? await containers.stopAndInspect(ctx.host, ctx.name, ctx.t.stopGraceSeconds)
+    : await containers.inspect(ctx.host, ctx.name);
   if (stopped?.state.running || stopped?.state.restarting) {
     const back = await restartOriginal(ctx);
     // The journal's last line for the node says `stop`: unless it is told the node is as it

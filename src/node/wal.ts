@@ -58,17 +58,19 @@ export async function readBeforeStop(
 /**
  * The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log.
  * `read` is told how many bytes came from the host, however the step ended. `early` is what
- * readBeforeStop found: only what is unchanged since is taken from it.
+ * readBeforeStop found: only what is unchanged since is taken from it. A repair waits for
+ * `beforeWrite` (the journal's line) and does not happen if it fails.
  */
 export async function checkWal(
   ctx: NodeContext,
   read?: (bytes: number) => void,
   early: EarlyRead = NOTHING_EARLY,
+  beforeWrite?: Promise<unknown>,
 ): Promise<string> {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    const { verdict, dirs } = await judge(ctx, files, sealed);
+    const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + (await checkNodeSnapshots(ctx, files, dirs, snapshots));
   } finally {
     read?.(files.bytesRead);
@@ -79,6 +81,7 @@ async function judge(
   ctx: NodeContext,
   files: HostFiles,
   sealed: readonly SealedPrefix[],
+  beforeWrite?: Promise<unknown>,
 ): Promise<{ verdict: string; dirs: DirReport[] }> {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules, sealed);
@@ -89,6 +92,7 @@ async function judge(
   }
   if (report.verdict === 'clean') return { verdict: 'clean', dirs: report.dirs };
   if (report.verdict === 'torn') {
+    await beforeWrite;
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== 'clean') {
       throw new StepError(

@@ -18,8 +18,11 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
 
 /** A container ready to start: its env file (if any) is already on the host. */
 export interface PreparedRun {
-  /** Starts it; returns docker's container id. */
-  start(): Promise<string>;
+  /**
+   * Starts it; returns docker's container id. With `renameFirst` ([from, to]), the container
+   * of that name is renamed first, in the same round trip, and nothing starts if that fails.
+   */
+  start(renameFirst?: readonly [string, string]): Promise<string>;
   /**
    * Removes the env file; safe to call more than once, and after a failed start. Never
    * rejects: it resolves to why the file could not be removed, if it could not (a stale one is
@@ -41,7 +44,7 @@ const REWRITE_AFTER_MS = (docker.ENV_FILE_SWEEP_MINUTES * 60_000) / 2;
 export async function prepare(host: Host, spec: docker.RunSpec): Promise<PreparedRun> {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: async () => (await host.run(docker.runContainer(spec))).stdout.trim(),
+      start: (renameFirst) => startRun(host, docker.runContainer(spec), renameFirst),
       discard: async () => undefined,
     };
   // Checked before anything runs on the host.
@@ -71,14 +74,28 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
     throw e;
   }
   return {
-    async start() {
+    async start(renameFirst) {
       // A start long after the write (a slow WAL read) writes the file again first, so that
       // another run's sweep of old env files cannot have taken it.
       if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
-      return (await host.run(docker.runContainer(spec, envFile))).stdout.trim();
+      return startRun(host, docker.runContainer(spec, envFile), renameFirst);
     },
     discard,
   };
+}
+
+async function startRun(
+  host: Host,
+  run: string[],
+  renameFirst?: readonly [string, string],
+): Promise<string> {
+  if (!renameFirst) return (await host.run(run)).stdout.trim();
+  const r = await host.run(docker.renameThen(renameFirst[0], renameFirst[1], run), {
+    allowFailure: true,
+  });
+  if (r.code === 0) return r.stdout.trim();
+  const argv = r.code === docker.FIRST_STEP_FAILED ? docker.renameContainer(...renameFirst) : run;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 
 /** Starts a container from a spec (see prepare), its env file removed before this returns. */
@@ -97,4 +114,26 @@ export async function stop(host: Host, name: string, graceSeconds: number): Prom
   await host.run(docker.stopContainer(name, graceSeconds), {
     timeoutMs: (graceSeconds + 60) * 1000,
   });
+}
+
+/**
+ * stop, then the container as it is afterwards (undefined if it is gone), in one round trip.
+ * A failed stop throws as stop does.
+ */
+export async function stopAndInspect(
+  host: Host,
+  name: string,
+  graceSeconds: number,
+): Promise<docker.ContainerInfo | undefined> {
+  const r = await host.run(docker.stopThenInspect(name, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1000,
+    allowFailure: true,
+  });
+  if (r.code === 0) return docker.parseInspect(r.stdout);
+  if (r.code !== docker.FIRST_STEP_FAILED && /No such container/i.test(r.stderr)) return undefined;
+  const argv =
+    r.code === docker.FIRST_STEP_FAILED
+      ? docker.stopContainer(name, graceSeconds)
+      : docker.inspectContainer(name);
+  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }

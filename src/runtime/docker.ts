@@ -69,6 +69,37 @@ export const stopContainer = (name: string, graceSeconds: number) => [
   name,
 ];
 export const startContainer = (name: string) => ['docker', 'start', '--', name];
+
+/** The exit code of stopThenInspect and renameThen when their first command failed. */
+export const FIRST_STEP_FAILED = 96;
+
+/**
+ * `docker stop`, then `docker container inspect` of the same container, in one round trip (a
+ * node is down for both): the inspect runs only once the stop has returned.
+ */
+export const stopThenInspect = (name: string, graceSeconds: number) => [
+  'sh',
+  '-c',
+  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; exec docker container inspect -- "$2"`,
+  'raftroll-stop',
+  String(checkStopGrace(graceSeconds)),
+  name,
+];
+
+/**
+ * `docker rename from to`, then argv (a `docker run`) only if the rename succeeded, in one round
+ * trip.
+ */
+export const renameThen = (from: string, to: string, argv: readonly string[]) => [
+  'sh',
+  '-c',
+  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; exec "$@"`,
+  'raftroll-start',
+  from,
+  to,
+  ...argv,
+];
+
 /** Removes a stopped container; without --force Docker refuses a running one. */
 export const removeContainer = (name: string) => ['docker', 'rm', '--', name];
 export const renameContainer = (from: string, to: string) => ['docker', 'rename', '--', from, to];

@@ -14,8 +14,7 @@ vi.mock('../../src/node/rollback.js', () => ({
   restartOriginal: async () => restart.answer,
 }));
 vi.mock('../../src/runtime/containers.js', () => ({
-  stop: async () => {},
-  inspect: async () => ({ state: { running: true, restarting: false }, restartCount: 0 }),
+  stopAndInspect: async () => ({ state: { running: true, restarting: false }, restartCount: 0 }),
 }));
 
 let records: Omit<JournalEntry, 'at' | 'run'>[];

@@ -3,15 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-MIHBE7BV.js";
+} from "./chunk-VK3CVOHI.js";
 import {
   observe
-} from "./chunk-567ZFNTQ.js";
+} from "./chunk-O6LF43PL.js";
 import {
   inspect,
   prepare,
-  stop
-} from "./chunk-KOV5QDC7.js";
+  stop,
+  stopAndInspect
+} from "./chunk-LTL3QNNS.js";
 import {
   repairPath,
   verifyPath,
@@ -22,7 +23,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import {
   ByteCursor,
   RecordType,
@@ -412,6 +413,7 @@ async function waitCaughtUp(session, id, t, o) {
   let samples = 0;
   let last = "";
   for (; ; ) {
+    o.signal?.throwIfAborted();
     const views = await observe(session, session.inv.nodes, { inspectOnly: id });
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
@@ -455,8 +457,8 @@ function followsLeader(views, id) {
   }
   return void 0;
 }
-function catchUp(ctx, startedAt, baselineRestarts = 0) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts });
+function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
 }
 
 // src/remote/host-files.ts
@@ -1143,17 +1145,17 @@ async function readBeforeStop(ctx, read) {
     read?.(files.bytesRead);
   }
 }
-async function checkWal(ctx, read, early = NOTHING_EARLY) {
+async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    const { verdict, dirs } = await judge(ctx, files, sealed);
+    const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
     read?.(files.bytesRead);
   }
 }
-async function judge(ctx, files, sealed) {
+async function judge(ctx, files, sealed, beforeWrite) {
   const { id, dataDir, rules } = ctx;
   const report = await verifyPath(files, dataDir, rules, sealed);
   for (const d2 of report.dirs) {
@@ -1162,6 +1164,7 @@ async function judge(ctx, files, sealed) {
   }
   if (report.verdict === "clean") return { verdict: "clean", dirs: report.dirs };
   if (report.verdict === "torn") {
+    await beforeWrite;
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== "clean") {
       throw new StepError(
@@ -1268,7 +1271,13 @@ function refuse(ctx, why) {
     "guard"
   );
 }
-async function guardNode(ctx, v, views, allowDownTarget) {
+function leftoverPrevious(ctx) {
+  const seen = inspect(ctx.host, ctx.prevName);
+  seen.catch(() => {
+  });
+  return seen;
+}
+async function guardNode(ctx, v, views, allowDownTarget, leftoverSeen = leftoverPrevious(ctx)) {
   phase(ctx, "guard");
   if (!v.reachable) refuse(ctx, `${ctx.id} cannot be reached (${v.error})`);
   const wasDown = alreadyDown(v);
@@ -1277,7 +1286,7 @@ async function guardNode(ctx, v, views, allowDownTarget) {
     const why = q.why ?? await membership(ctx.session, q.views);
     if (why) refuse(ctx, why);
   }
-  const leftover = await inspect(ctx.host, ctx.prevName);
+  const leftover = await leftoverSeen;
   if (leftover?.state.running || leftover?.state.restarting) {
     refuse(
       ctx,
@@ -1425,8 +1434,7 @@ async function handover(ctx, views, row) {
 // src/node/stop.ts
 async function stopNode(ctx, hasContainer) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
-  if (hasContainer) await stop(ctx.host, ctx.name, ctx.t.stopGraceSeconds);
-  const stopped = await inspect(ctx.host, ctx.name);
+  const stopped = hasContainer ? await stopAndInspect(ctx.host, ctx.name, ctx.t.stopGraceSeconds) : await inspect(ctx.host, ctx.name);
   if (stopped?.state.running || stopped?.state.restarting) {
     const back = await restartOriginal(ctx);
     if (back.startsWith("the original container was started again"))
@@ -1444,10 +1452,11 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
+  const leftover = leftoverPrevious(ctx);
   const early = await readBeforeStop(ctx, (n) => {
     row.walBytesReadBeforeStop = n;
   });
-  const wasDown = await guardNode(ctx, v, views, allowDown);
+  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
   if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const specs = {
     ...v.container ? { old: specRef(ctx, v.container) } : {},
@@ -1456,9 +1465,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   await journal(ctx, "stop", specs);
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
-  await journal(ctx, "wal", specs);
-  phase(ctx, "wal");
   const walFrom = Date.now();
+  const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
+  walLine.catch(() => {
+  });
   const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
   prepared?.catch(() => {
   });
@@ -1469,10 +1479,13 @@ async function replaceNode(ctx, v, views, row, o = {}) {
         row.walBytesRead = n;
         row.walMs = Date.now() - walFrom;
       },
-      early
+      early,
+      walLine
     );
+    await walLine;
   } catch (e) {
-    await discard(ctx, prepared);
+    await Promise.all([discard(ctx, prepared), walLine.catch(() => {
+    })]);
     if (e instanceof StepError && e.phase === "wal") {
       await journal(ctx, "left-stopped", { detail: e.message }).catch(() => {
       });
@@ -1515,13 +1528,26 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
-    if (v.container) await ctx.host.run(renameContainer(ctx.name, ctx.prevName));
-    await (await prepared).start();
+    const rename = v.container ? [ctx.name, ctx.prevName] : void 0;
+    const run = await prepared.catch(async (e) => {
+      if (rename) await ctx.host.run(renameContainer(...rename));
+      throw e;
+    });
+    await run.start(rename);
     at = "catch-up";
-    await journal(ctx, "catch-up", specs);
-    phase(ctx, "catch-up");
+    const stopWaiting = new AbortController();
+    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
+    waiting.catch(() => {
+    });
     envGone = discard(ctx, prepared);
-    row.finalLag = await catchUp(ctx, Date.now());
+    try {
+      await journal(ctx, "catch-up", specs);
+    } catch (e) {
+      stopWaiting.abort();
+      throw e;
+    }
+    phase(ctx, "catch-up");
+    row.finalLag = await waiting;
     await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
   } catch (e) {
@@ -1552,12 +1578,12 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       }
     );
   }
-  const removed = await ctx.host.run(removeContainer(ctx.prevName), {
-    allowFailure: true
-  });
+  const [removed] = await Promise.all([
+    ctx.host.run(removeContainer(ctx.prevName), { allowFailure: true }),
+    journal(ctx, "done", specs)
+  ]);
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
-  await journal(ctx, "done", specs);
   phase(ctx, "done");
   return row;
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_ENV,
   DEFAULT_MEMORY,
   ENV_FILE_SWEEP_MINUTES,
+  FIRST_STEP_FAILED,
   InventoryError,
   LABEL,
   RemoteCommandError,
@@ -20,12 +21,15 @@ import {
   parseDockerMemory,
   parseEnvLines,
   parseInspect,
+  renameContainer,
+  renameThen,
   runContainer,
   sshTargetOf,
   stopContainer,
+  stopThenInspect,
   sweepEnvFiles,
   writeStdinTo
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import {
   toUint64,
   walkMessage
@@ -25788,7 +25792,7 @@ var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: async () => (await host.run(runContainer(spec))).stdout.trim(),
+      start: (renameFirst) => startRun(host, runContainer(spec), renameFirst),
       discard: async () => void 0
     };
   const text = envFileText(spec.env);
@@ -25816,12 +25820,21 @@ async function prepare(host, spec) {
     throw e;
   }
   return {
-    async start() {
+    async start(renameFirst) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
-      return (await host.run(runContainer(spec, envFile))).stdout.trim();
+      return startRun(host, runContainer(spec, envFile), renameFirst);
     },
     discard
   };
+}
+async function startRun(host, run2, renameFirst) {
+  if (!renameFirst) return (await host.run(run2)).stdout.trim();
+  const r = await host.run(renameThen(renameFirst[0], renameFirst[1], run2), {
+    allowFailure: true
+  });
+  if (r.code === 0) return r.stdout.trim();
+  const argv = r.code === FIRST_STEP_FAILED ? renameContainer(...renameFirst) : run2;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 async function run(host, spec) {
   const p = await prepare(host, spec);
@@ -25835,6 +25848,16 @@ async function stop(host, name, graceSeconds) {
   await host.run(stopContainer(name, graceSeconds), {
     timeoutMs: (graceSeconds + 60) * 1e3
   });
+}
+async function stopAndInspect(host, name, graceSeconds) {
+  const r = await host.run(stopThenInspect(name, graceSeconds), {
+    timeoutMs: (graceSeconds + 60) * 1e3,
+    allowFailure: true
+  });
+  if (r.code === 0) return parseInspect(r.stdout);
+  if (r.code !== FIRST_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
+  const argv = r.code === FIRST_STEP_FAILED ? stopContainer(name, graceSeconds) : inspectContainer(name);
+  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 
 export {
@@ -25851,5 +25874,6 @@ export {
   inspect,
   prepare,
   run,
-  stop
+  stop,
+  stopAndInspect
 };

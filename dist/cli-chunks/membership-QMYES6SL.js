@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-VELCW7XL.js";
+} from "./chunk-3YDQCKSE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-GPC7RGC6.js";
+} from "./chunk-3ASYK7D5.js";
 import {
   withTag
-} from "./chunk-MIHBE7BV.js";
+} from "./chunk-VK3CVOHI.js";
 import {
   observe
-} from "./chunk-567ZFNTQ.js";
+} from "./chunk-O6LF43PL.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-AFMMIDBS.js";
+} from "./chunk-MHJTLLMA.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-GPC7RGC6.js";
+} from "./chunk-3ASYK7D5.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-MIHBE7BV.js";
+} from "./chunk-VK3CVOHI.js";
 import {
   observe
-} from "./chunk-567ZFNTQ.js";
+} from "./chunk-O6LF43PL.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";

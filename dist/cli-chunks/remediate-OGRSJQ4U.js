@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-VELCW7XL.js";
+} from "./chunk-3YDQCKSE.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-NVDT5JL7.js";
+} from "./chunk-WLC7Y7DA.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-AFMMIDBS.js";
+} from "./chunk-MHJTLLMA.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-GPC7RGC6.js";
+} from "./chunk-3ASYK7D5.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-MIHBE7BV.js";
+} from "./chunk-VK3CVOHI.js";
 import {
   inventoryAndNodes
-} from "./chunk-7ACV4I3S.js";
+} from "./chunk-JVAY5GBT.js";
 import {
   observe
-} from "./chunk-567ZFNTQ.js";
+} from "./chunk-O6LF43PL.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

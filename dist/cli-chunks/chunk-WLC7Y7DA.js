@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

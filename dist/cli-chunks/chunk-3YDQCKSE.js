@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-GPC7RGC6.js";
+} from "./chunk-3ASYK7D5.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-MIHBE7BV.js";
+} from "./chunk-VK3CVOHI.js";
 import {
   observe
-} from "./chunk-567ZFNTQ.js";
+} from "./chunk-O6LF43PL.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-7ACV4I3S.js";
+} from "./chunk-JVAY5GBT.js";
 import {
   observe
-} from "./chunk-567ZFNTQ.js";
+} from "./chunk-O6LF43PL.js";
 import {
   ClusterSession
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-O443O2DQ.js";
+import "./chunk-ZB4OY7XI.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

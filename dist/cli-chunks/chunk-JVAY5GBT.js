@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -27573,6 +27573,24 @@ var stopContainer = (name, graceSeconds) => [
   name
 ];
 var startContainer = (name) => ["docker", "start", "--", name];
+var FIRST_STEP_FAILED = 96;
+var stopThenInspect = (name, graceSeconds) => [
+  "sh",
+  "-c",
+  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; exec docker container inspect -- "$2"`,
+  "raftroll-stop",
+  String(checkStopGrace(graceSeconds)),
+  name
+];
+var renameThen = (from, to, argv) => [
+  "sh",
+  "-c",
+  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; exec "$@"`,
+  "raftroll-start",
+  from,
+  to,
+  ...argv
+];
 var removeContainer = (name) => ["docker", "rm", "--", name];
 var renameContainer = (from, to) => ["docker", "rename", "--", from, to];
 var ENV_FILE_PLACEHOLDER = "<env-file>";
@@ -28094,6 +28112,9 @@ export {
   inspectManifest,
   stopContainer,
   startContainer,
+  FIRST_STEP_FAILED,
+  stopThenInspect,
+  renameThen,
   removeContainer,
   renameContainer,
   runContainer,

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-GPC7RGC6.js";
+} from "./chunk-3ASYK7D5.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import {
   finishPlan
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-NVDT5JL7.js";
+} from "./chunk-WLC7Y7DA.js";
 import {
   previousName
-} from "./chunk-MIHBE7BV.js";
+} from "./chunk-VK3CVOHI.js";
 import {
   inventoryAndNodes
-} from "./chunk-7ACV4I3S.js";
+} from "./chunk-JVAY5GBT.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-KOV5QDC7.js";
+} from "./chunk-LTL3QNNS.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-K3NZUIG7.js";
+} from "./chunk-ERL3UEOI.js";
 import {
   LABEL
-} from "./chunk-O443O2DQ.js";
+} from "./chunk-ZB4OY7XI.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -1,0 +1,115 @@
+// The two steps that go to a host as one command while a node is down: stop-then-inspect and
+// rename-then-run. Run through a real shell against a stand-in `docker` on PATH that records
+// its calls and fails where it is told to, so the order, the "second step only after the
+// first" rule and the error each failure names are what the host would see.
+
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalHost } from '../../src/remote/local-host.js';
+import * as containers from '../../src/runtime/containers.js';
+import type { RunSpec } from '../../src/runtime/docker.js';
+import { tmp } from '../helpers/tmp.js';
+
+const bin = tmp();
+const calls = join(bin, 'calls');
+const failOn = join(bin, 'fail-on');
+const INSPECT = JSON.stringify([
+  { Id: 'c1', Name: '/etcd', State: { Status: 'exited', Running: false }, RestartCount: 2 },
+]);
+
+// Each call is one line of its arguments; `fail-on` holds the subcommand that must fail and
+// the message it prints.
+writeFileSync(
+  join(bin, 'docker'),
+  `#!/bin/sh
+echo "$*" >> '${calls}'
+if [ -f '${failOn}' ] && [ "$1" = "$(head -n1 '${failOn}')" ]; then tail -n1 '${failOn}' >&2; exit 1; fi
+case "$1" in
+  stop) echo "$4" ;;
+  container) printf '%s' '${INSPECT}' ;;
+  run) echo abc123 ;;
+esac
+`,
+);
+chmodSync(join(bin, 'docker'), 0o755);
+
+const host = new LocalHost('h1');
+const called = () => (existsSync(calls) ? readFileSync(calls, 'utf8').trim().split('\n') : []);
+const fail = (sub: string, message: string) => writeFileSync(failOn, `${sub}\n${message}\n`);
+
+let path: string | undefined;
+beforeAll(() => {
+  path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+});
+afterAll(() => {
+  process.env.PATH = path;
+});
+beforeEach(() => {
+  writeFileSync(calls, '');
+  writeFileSync(failOn, '');
+});
+
+describe('stopAndInspect', () => {
+  it('stops, then inspects the stopped container', async () => {
+    const c = await containers.stopAndInspect(host, 'etcd', 30);
+    expect(called()).toEqual(['stop --time 30 -- etcd', 'container inspect -- etcd']);
+    expect(c?.restartCount).toBe(2);
+    expect(c?.state.running).toBe(false);
+  });
+
+  it('throws naming docker stop when the stop fails, and inspects nothing', async () => {
+    fail('stop', 'Error response from daemon: cannot stop container: etcd');
+    const err = await containers.stopAndInspect(host, 'etcd', 30).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`docker stop --time \.\.\.` exited 96: .*cannot stop/);
+    expect(called()).toEqual(['stop --time 30 -- etcd']);
+  });
+
+  it('answers undefined when the container is gone after the stop', async () => {
+    fail('container', 'Error: No such container: etcd');
+    expect(await containers.stopAndInspect(host, 'etcd', 30)).toBeUndefined();
+  });
+
+  it('throws naming docker inspect on any other inspect failure', async () => {
+    fail('container', 'Cannot connect to the Docker daemon');
+    const err = await containers.stopAndInspect(host, 'etcd', 30).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`docker container inspect \.\.\.` exited 1/);
+  });
+});
+
+describe('a prepared start with renameFirst', () => {
+  const spec: RunSpec = {
+    name: 'etcd',
+    image: 'img:b',
+    volumes: [],
+    env: {},
+    labels: {},
+    args: ['--name', 'n1'],
+  };
+
+  it('renames the old container, then runs the new one', async () => {
+    const run = await containers.prepare(host, spec);
+    expect(await run.start(['etcd', 'etcd.raftroll-prev'])).toBe('abc123');
+    const c = called();
+    expect(c[0]).toBe('rename -- etcd etcd.raftroll-prev');
+    expect(c[1]).toBe('run --detach --name etcd -- img:b --name n1');
+    expect(c).toHaveLength(2);
+  });
+
+  it('starts nothing when the rename fails, and names docker rename', async () => {
+    fail('rename', 'Error response from daemon: No such container: etcd');
+    const run = await containers.prepare(host, spec);
+    const err = await run.start(['etcd', 'etcd.raftroll-prev']).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`docker rename -- \.\.\.` exited 96: .*No such/);
+    expect(called()).toEqual(['rename -- etcd etcd.raftroll-prev']);
+  });
+
+  it('names docker run when the run fails after the rename', async () => {
+    fail('run', 'docker: Error response from daemon: Conflict.');
+    const run = await containers.prepare(host, spec);
+    const err = await run.start(['etcd', 'etcd.raftroll-prev']).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`docker run --detach \.\.\.` exited 1: .*Conflict/);
+    expect(called()).toHaveLength(2);
+  });
+});
