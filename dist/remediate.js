@@ -73475,20 +73475,19 @@ function envFileText(env) {
   return Object.keys(env).sort().map((k) => `${k}=${env[k]}
 `).join("");
 }
-var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
 var ENV_FILE_SWEEP_MINUTES = 10;
-var sweepEnvFiles = (dir, minutes = ENV_FILE_SWEEP_MINUTES) => [
-  "find",
-  dir,
-  "-maxdepth",
-  "1",
-  "-type",
-  "f",
-  "-name",
-  "raftroll-env.*",
-  "-mmin",
-  `+${minutes}`,
-  "-delete"
+var createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
+  "sh",
+  "-c",
+  [
+    "f=$(mktemp -t raftroll-env.XXXXXXXXXX) || exit 1",
+    'find "$(dirname -- "$f")" -maxdepth 1 -type f -name "raftroll-env.*" -mmin +"$1" -delete',
+    "umask 077",
+    'cat > "$f" || { rm -f -- "$f"; exit 1; }',
+    'printf "%s\\n" "$f"'
+  ].join("; "),
+  "raftroll-env",
+  String(minutes)
 ];
 var writeStdinTo = (path4) => [
   "sh",
@@ -74461,9 +74460,10 @@ async function prepare(host, spec) {
       discard: async () => void 0
     };
   const text2 = envFileText(spec.env);
-  const envFile = (await host.run(makeEnvFile())).stdout.trim();
+  const envFile = (await host.run(createEnvFile(), { input: text2 })).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  let writtenAt = Date.now();
   let gone;
   const discard2 = () => {
     gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(
@@ -74472,18 +74472,10 @@ async function prepare(host, spec) {
     );
     return gone;
   };
-  let writtenAt = 0;
   const write = async () => {
     await host.run(writeStdinTo(envFile), { input: text2 });
     writtenAt = Date.now();
   };
-  try {
-    const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
-    await Promise.all([host.run(sweepEnvFiles(dir), { allowFailure: true }), write()]);
-  } catch (e) {
-    await discard2();
-    throw e;
-  }
   return {
     async start(renameFirst) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();

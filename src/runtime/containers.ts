@@ -49,9 +49,10 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
     };
   // Checked before anything runs on the host.
   const text = docker.envFileText(spec.env);
-  const envFile = (await host.run(docker.makeEnvFile())).stdout.trim();
+  const envFile = (await host.run(docker.createEnvFile(), { input: text })).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  let writtenAt = Date.now();
   let gone: Promise<string | undefined> | undefined;
   const discard = () => {
     gone ??= host.run(['rm', '-f', '--', envFile], { allowFailure: true }).then(
@@ -60,19 +61,10 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
     );
     return gone;
   };
-  let writtenAt = 0;
   const write = async () => {
     await host.run(docker.writeStdinTo(envFile), { input: text });
     writtenAt = Date.now();
   };
-  try {
-    const dir = envFile.slice(0, envFile.lastIndexOf('/')) || '/';
-    // The sweep spares anything younger than minutes, so it may run beside the write.
-    await Promise.all([host.run(docker.sweepEnvFiles(dir), { allowFailure: true }), write()]);
-  } catch (e) {
-    await discard();
-    throw e;
-  }
   return {
     async start(renameFirst) {
       // A start long after the write (a slow WAL read) writes the file again first, so that

@@ -147,29 +147,29 @@ export function envFileText(env: Env): string {
 }
 
 /** Creates an empty file only its owner can read (mktemp makes it 0600). */
-export const makeEnvFile = () => ['mktemp', '-t', 'raftroll-env.XXXXXXXXXX'];
-/** Env files older than this belong to no run (see sweepEnvFiles). */
+/** Env files older than this belong to no run (see createEnvFile). */
 export const ENV_FILE_SWEEP_MINUTES = 10;
 /**
- * Removes env files older than `minutes` from `dir`: a run killed between creating one and
- * removing it (a cancelled workflow's SIGKILL) leaves it behind. A live one is needed from a
- * node's WAL check to its start (a run writes it again when that took long), so an old one
- * belongs to no run.
+ * One round trip: a new env file from mktemp (mode 0600) holding stdin, its path on stdout. On
+ * the way, env files older than `minutes` go from the same directory: a run killed between
+ * creating one and removing it (a cancelled workflow's SIGKILL) leaves it behind. A live one
+ * is needed from a node's WAL check to its start (a run writes it again when that took long),
+ * so an old one belongs to no run, and this one is too young to be taken. A write that fails
+ * removes its file.
  */
-export const sweepEnvFiles = (dir: string, minutes = ENV_FILE_SWEEP_MINUTES) => [
-  'find',
-  dir,
-  '-maxdepth',
-  '1',
-  '-type',
-  'f',
-  '-name',
-  'raftroll-env.*',
-  '-mmin',
-  `+${minutes}`,
-  '-delete',
+export const createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
+  'sh',
+  '-c',
+  [
+    'f=$(mktemp -t raftroll-env.XXXXXXXXXX) || exit 1',
+    'find "$(dirname -- "$f")" -maxdepth 1 -type f -name "raftroll-env.*" -mmin +"$1" -delete',
+    'umask 077',
+    'cat > "$f" || { rm -f -- "$f"; exit 1; }',
+    'printf "%s\\n" "$f"',
+  ].join('; '),
+  'raftroll-env',
+  String(minutes),
 ];
-/** Writes stdin into an existing file (the values travel on stdin, not in argv). */
 export const writeStdinTo = (path: string) => [
   'sh',
   '-c',

@@ -1,14 +1,14 @@
-// The two steps that go to a host as one command while a node is down: stop-then-inspect and
-// rename-then-run. Run through a real shell against a stand-in `docker` on PATH that records
+// The steps that go to a host as one command while a node is down: stop-then-inspect,
+// rename-then-run, and the env file's creation with the sweep of stale ones. Run through a real shell against a stand-in `docker` on PATH that records
 // its calls and fails where it is told to, so the order, the "second step only after the
 // first" rule and the error each failure names are what the host would see.
 
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalHost } from '../../src/remote/local-host.js';
 import * as containers from '../../src/runtime/containers.js';
-import type { RunSpec } from '../../src/runtime/docker.js';
+import { createEnvFile, type RunSpec } from '../../src/runtime/docker.js';
 import { tmp } from '../helpers/tmp.js';
 
 const bin = tmp();
@@ -111,5 +111,36 @@ describe('a prepared start with renameFirst', () => {
     const err = await run.start(['etcd', 'etcd.raftroll-prev']).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/`docker run --detach \.\.\.` exited 1: .*Conflict/);
     expect(called()).toHaveLength(2);
+  });
+});
+
+describe('createEnvFile', () => {
+  const dir = tmp();
+  let tmpdir: string | undefined;
+  beforeAll(() => {
+    tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+  });
+  afterAll(() => {
+    if (tmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpdir;
+  });
+
+  it('writes stdin to a new 0600 file, and sweeps only env files older than the age', async () => {
+    const old = join(dir, 'raftroll-env.OLDOLDOLD1');
+    const young = join(dir, 'raftroll-env.YOUNGYOUN1');
+    const other = join(dir, 'unrelated');
+    for (const f of [old, young, other]) writeFileSync(f, 'x');
+    const past = new Date(Date.now() - 20 * 60_000);
+    utimesSync(old, past, past);
+    utimesSync(other, past, past);
+    const r = await host.run(createEnvFile(10), { input: 'A=1\nB=two\n' });
+    const path = r.stdout.trim();
+    expect(path.startsWith(`${dir}/raftroll-env.`)).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('A=1\nB=two\n');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(young)).toBe(true);
+    expect(existsSync(other)).toBe(true);
   });
 });

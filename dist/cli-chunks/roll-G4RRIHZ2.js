@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-MHJTLLMA.js";
+} from "./chunk-4SOIUIAI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-3ASYK7D5.js";
+} from "./chunk-AHV5SFQE.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-VK3CVOHI.js";
+} from "./chunk-Z74PUXIA.js";
 import {
   observe
-} from "./chunk-O6LF43PL.js";
+} from "./chunk-XDTMIIUV.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-3YDQCKSE.js";
+} from "./chunk-Z23OFFEY.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-WLC7Y7DA.js";
+} from "./chunk-KWFF7D55.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-MHJTLLMA.js";
+} from "./chunk-4SOIUIAI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-3ASYK7D5.js";
+} from "./chunk-AHV5SFQE.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-VK3CVOHI.js";
+} from "./chunk-Z74PUXIA.js";
 import {
   inventoryAndNodes
-} from "./chunk-JVAY5GBT.js";
+} from "./chunk-XWVVWRWR.js";
 import {
   observe
-} from "./chunk-O6LF43PL.js";
+} from "./chunk-XDTMIIUV.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-3ASYK7D5.js";
+} from "./chunk-AHV5SFQE.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import {
   finishPlan
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

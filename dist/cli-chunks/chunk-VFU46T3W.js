@@ -12,11 +12,11 @@ import {
   SshHost,
   checkEnvFileValues,
   checkMemLimits,
+  createEnvFile,
   envFileText,
   fingerprint,
   imageProblem,
   inspectContainer,
-  makeEnvFile,
   mergeEnv,
   parseDockerMemory,
   parseEnvLines,
@@ -27,9 +27,8 @@ import {
   sshTargetOf,
   stopContainer,
   stopThenInspect,
-  sweepEnvFiles,
   writeStdinTo
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import {
   toUint64,
   walkMessage
@@ -25796,9 +25795,10 @@ async function prepare(host, spec) {
       discard: async () => void 0
     };
   const text = envFileText(spec.env);
-  const envFile = (await host.run(makeEnvFile())).stdout.trim();
+  const envFile = (await host.run(createEnvFile(), { input: text })).stdout.trim();
   if (!/^\/[^\s]*$/.test(envFile))
     throw new Error(`${host.name}: mktemp returned "${envFile}", expected an absolute path`);
+  let writtenAt = Date.now();
   let gone;
   const discard = () => {
     gone ??= host.run(["rm", "-f", "--", envFile], { allowFailure: true }).then(
@@ -25807,18 +25807,10 @@ async function prepare(host, spec) {
     );
     return gone;
   };
-  let writtenAt = 0;
   const write = async () => {
     await host.run(writeStdinTo(envFile), { input: text });
     writtenAt = Date.now();
   };
-  try {
-    const dir = envFile.slice(0, envFile.lastIndexOf("/")) || "/";
-    await Promise.all([host.run(sweepEnvFiles(dir), { allowFailure: true }), write()]);
-  } catch (e) {
-    await discard();
-    throw e;
-  }
   return {
     async start(renameFirst) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();

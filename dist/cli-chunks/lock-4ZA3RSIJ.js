@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-WLC7Y7DA.js";
+} from "./chunk-KWFF7D55.js";
 import {
   previousName
-} from "./chunk-VK3CVOHI.js";
+} from "./chunk-Z74PUXIA.js";
 import {
   inventoryAndNodes
-} from "./chunk-JVAY5GBT.js";
+} from "./chunk-XWVVWRWR.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 import {
   LABEL
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

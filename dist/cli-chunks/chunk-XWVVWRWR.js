@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

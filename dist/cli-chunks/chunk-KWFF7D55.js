@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -27612,20 +27612,19 @@ function envFileText(env) {
   return Object.keys(env).sort().map((k) => `${k}=${env[k]}
 `).join("");
 }
-var makeEnvFile = () => ["mktemp", "-t", "raftroll-env.XXXXXXXXXX"];
 var ENV_FILE_SWEEP_MINUTES = 10;
-var sweepEnvFiles = (dir, minutes = ENV_FILE_SWEEP_MINUTES) => [
-  "find",
-  dir,
-  "-maxdepth",
-  "1",
-  "-type",
-  "f",
-  "-name",
-  "raftroll-env.*",
-  "-mmin",
-  `+${minutes}`,
-  "-delete"
+var createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
+  "sh",
+  "-c",
+  [
+    "f=$(mktemp -t raftroll-env.XXXXXXXXXX) || exit 1",
+    'find "$(dirname -- "$f")" -maxdepth 1 -type f -name "raftroll-env.*" -mmin +"$1" -delete',
+    "umask 077",
+    'cat > "$f" || { rm -f -- "$f"; exit 1; }',
+    'printf "%s\\n" "$f"'
+  ].join("; "),
+  "raftroll-env",
+  String(minutes)
 ];
 var writeStdinTo = (path) => [
   "sh",
@@ -28119,9 +28118,8 @@ export {
   renameContainer,
   runContainer,
   envFileText,
-  makeEnvFile,
   ENV_FILE_SWEEP_MINUTES,
-  sweepEnvFiles,
+  createEnvFile,
   writeStdinTo,
   fingerprint,
   parseInspect,

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-3YDQCKSE.js";
+} from "./chunk-Z23OFFEY.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-3ASYK7D5.js";
+} from "./chunk-AHV5SFQE.js";
 import {
   withTag
-} from "./chunk-VK3CVOHI.js";
+} from "./chunk-Z74PUXIA.js";
 import {
   observe
-} from "./chunk-O6LF43PL.js";
+} from "./chunk-XDTMIIUV.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-JVAY5GBT.js";
+} from "./chunk-XWVVWRWR.js";
 import {
   observe
-} from "./chunk-O6LF43PL.js";
+} from "./chunk-XDTMIIUV.js";
 import {
   ClusterSession
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-ZB4OY7XI.js";
+import "./chunk-IXGVVIJU.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

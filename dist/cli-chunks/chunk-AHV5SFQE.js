@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-VK3CVOHI.js";
+} from "./chunk-Z74PUXIA.js";
 import {
   observe
-} from "./chunk-O6LF43PL.js";
+} from "./chunk-XDTMIIUV.js";
 import {
   inspect,
   prepare,
   stop,
   stopAndInspect
-} from "./chunk-LTL3QNNS.js";
+} from "./chunk-VFU46T3W.js";
 import {
   repairPath,
   verifyPath,
@@ -23,7 +23,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import {
   ByteCursor,
   RecordType,

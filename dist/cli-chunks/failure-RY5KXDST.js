@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-ERL3UEOI.js";
+} from "./chunk-A7365YXF.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-ZB4OY7XI.js";
+} from "./chunk-IXGVVIJU.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";
