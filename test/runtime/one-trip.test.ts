@@ -1,8 +1,8 @@
 // The steps that go to a host as one command while a node is down: stop-then-inspect,
-// rename-then-run, and the env file's creation with the sweep of stale ones. Run through a real shell against a stand-in `docker` on PATH that records
-// its calls and fails where it is told to, so the order, the "second step only after the
-// first" rule and the error each failure names are what the host would see.
-
+// rename-then-run, and the env file's creation with the sweep of stale ones. They run through a
+// real shell against a stand-in `docker` on PATH that records its calls and fails where it is
+// told to, so the order, the "second step only after the first" rule and the error each
+// failure names are what a host would see.
 import { chmodSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
