@@ -3,6 +3,7 @@
 // real shell against a stand-in `docker` on PATH that records its calls and fails where it is
 // told to, so the order, the "second step only after the first" rule and the error each
 // failure names are what a host would see.
+
 import { chmodSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
