@@ -34,6 +34,9 @@ export const CONFIRM_GAP_MS = 100;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** No node's id: an observation told to inspect only it inspects no container. */
+const NO_NODE = '';
+
 /**
  * Polls until node `id` is caught up and stays so for the stabilization window; returns its
  * final lag. `also` adds a condition (e.g. "no longer a learner"); `onViews` gets every
@@ -58,13 +61,22 @@ export async function waitCaughtUp(
   let stableSince: number | undefined;
   let samples = 0;
   let last = '';
+  let seen: NodeView['container'];
   for (;;) {
     o.signal?.throwIfAborted();
-    const views = await observe(session, session.inv.nodes, { inspectOnly: id });
+    // A run of samples starts and ends with the container inspected; the ones between ask only
+    // Raft and carry the container over. A restart or an exit in between still shows at the
+    // end (the restart count, the state), and each inspect is a command on the node's host.
+    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
+    const views = await observe(session, session.inv.nodes, {
+      inspectOnly: between ? NO_NODE : id,
+    });
     // Only an observation that starts a run: a caller that takes the leader's commit index
     // from it (a re-seed's promotion floor) gets one the node reached by the run's end.
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id)!;
+    if (between) v.container = seen;
+    seen = v.container;
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
       throw new Error(

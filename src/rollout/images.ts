@@ -7,7 +7,8 @@ import { StepError } from '../node/errors.js';
 import * as docker from '../runtime/docker.js';
 
 export class TargetImage {
-  private readonly ids = new Map<string, string>();
+  /** Asked once per host; an answer of '' (not there yet) is asked again, after a pull. */
+  private readonly ids = new Map<string, Promise<string>>();
 
   constructor(
     private readonly session: ClusterSession,
@@ -19,13 +20,20 @@ export class TargetImage {
   }
 
   /** The image's ID on a node's host, or '' when the host does not have it. */
-  async idOn(id: string): Promise<string> {
+  idOn(id: string): Promise<string> {
     const known = this.ids.get(id);
     if (known) return known;
-    const r = await this.host(id).run(docker.inspectImage(this.image), { allowFailure: true });
-    const found = r.code === 0 ? r.stdout.trim() : '';
-    if (found) this.ids.set(id, found);
-    return found;
+    const asked = this.host(id)
+      .run(docker.inspectImage(this.image), { allowFailure: true })
+      .then((r) => (r.code === 0 ? r.stdout.trim() : ''));
+    this.ids.set(id, asked);
+    asked.then(
+      (found) => {
+        if (!found) this.ids.delete(id);
+      },
+      () => this.ids.delete(id),
+    );
+    return asked;
   }
 
   /**

@@ -108,10 +108,22 @@ describe('waitCaughtUp', () => {
       onViews: () => kept.push(observed),
     });
     expect(observed).toBe(3 + STABLE_SAMPLES);
-    // Every sample inspects the node's own container only (the others' Raft state is what
-    // tells whether it keeps pace); the first, and the first after a setback, go to onViews.
-    expect(inspected).toEqual(['n2', 'n2', 'n2', 'n2', 'n2', 'n2']);
+    // A sample inspects the node's own container only (the others' Raft state is what tells
+    // whether it keeps pace), and a run's middle sample none ('' is no node): each run starts
+    // and ends inspected. The first, and the first after a setback, go to onViews.
+    expect(inspected).toEqual(['n2', '', 'n2', 'n2', '', 'n2']);
     expect(kept).toEqual([1, 4]);
+  });
+
+  it("sees at a run's last sample a restart that happened during its middle one", async () => {
+    const restarted = healthy();
+    restarted[1] = { ...restarted[1]!, container: { ...container!, restartCount: 1 } };
+    script.push(healthy(), healthy(), restarted);
+    const err = await waitCaughtUp(session, 'n2', t, { startedAt: Date.now() }).catch(
+      (e: Error) => e,
+    );
+    expect((err as Error).message).toMatch(/crash-looping \(restarted 1 time/);
+    expect(observed).toBe(3);
   });
 
   it('keeps a minimum window when one is asked for', async () => {
