@@ -13,9 +13,14 @@
 // cluster back b -> a reading every WAL byte after the stop, as it did before the sealed
 // segments were read early (RAFTROLL_WAL_FULL_READ=1): the WAL step's share of the downtime,
 // before and after, comes from the same run. --compare-wal does the same without the slow link.
+//
+// --baseline <cli.js> then rolls the cluster back and forth --rounds times (default 3) with
+// each build in turn, this one and the other (a checkout of an earlier commit, built, its
+// cli-chunks/ beside its cli.js), under one write load: both sides' downtime and wall time per
+// round, their medians and the ratio, measured under the same conditions.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -94,6 +99,20 @@ if (LINK_MBPS !== undefined && !(LINK_MBPS > 0)) {
 const stabilizeAt = process.argv.indexOf('--stabilize');
 const STABILIZE = stabilizeAt > 0 ? process.argv[stabilizeAt + 1] : '0';
 const COMPARE_WAL = LINK_MBPS !== undefined || process.argv.includes('--compare-wal');
+const baselineAt = process.argv.indexOf('--baseline');
+const BASELINE = baselineAt > 0 ? resolve(process.argv[baselineAt + 1] ?? '') : undefined;
+if (BASELINE && !existsSync(BASELINE)) {
+  console.error(`bench: --baseline ${BASELINE}: no such file; give the path of a built cli.js`);
+  process.exit(2);
+}
+const roundsAt = process.argv.indexOf('--rounds');
+const ROUNDS = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : 3;
+if (!(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
+  console.error(
+    `bench: --rounds is "${process.argv[roundsAt + 1]}": expected a whole number above 0`,
+  );
+  process.exit(2);
+}
 
 /**
  * The lab's inventory with every node reached through its end of the slow link. Host keys are
@@ -134,11 +153,11 @@ async function slowLink(hosts) {
  * raftroll, run as a user runs it. Not spawnSync: the slow link's proxies live in this
  * process, and a blocked event loop would carry no byte.
  */
-async function raftroll(inventory, tag, report, env = {}) {
+async function raftroll(inventory, tag, report, env = {}, cli = 'dist/cli.js') {
   const child = spawn(
     'node',
     [
-      'dist/cli.js',
+      cli,
       'roll',
       '--inventory',
       inventory,
@@ -236,6 +255,64 @@ function stallPlaces(check, report) {
     for (const e of g.stallErrors ?? []) console.log(`    ${e}`);
   }
 }
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * This build and the baseline in turn, ROUNDS times each, under one load: per round each
+ * side's wall time and downtimes, then the medians and their ratios.
+ */
+async function againstBaseline(inventory, current) {
+  console.log(
+    `\nthis build against ${BASELINE}: ${ROUNDS} round(s) each, in turn, under ${RATE} writes/s`,
+  );
+  const from = await warmLoad();
+  const sides = { this: [], baseline: [] };
+  let tag = current;
+  for (let k = 0; k < ROUNDS; k++) {
+    for (const [side, cli] of [
+      ['baseline', BASELINE],
+      ['this', 'dist/cli.js'],
+    ]) {
+      tag = tag === 'a' ? 'b' : 'a';
+      const t = Date.now();
+      const r = await raftroll(
+        inventory,
+        tag,
+        join(ROOT, `.lab/bench-${side}-report.json`),
+        {},
+        cli,
+      );
+      const wall = Date.now() - t;
+      const downs = r.nodes.map((n) => n.downtimeMs ?? 0);
+      sides[side].push({ wall, downs });
+      console.log(
+        `  round ${k + 1} ${side.padEnd(8)}  wall ${fmt(wall)}  down ${downs.map((d) => fmt(d)).join(', ')}  ratio ${(wall / downs.reduce((a, b) => a + b, 0)).toFixed(2)}`,
+      );
+    }
+  }
+  lab('load', 'stop');
+  const check = checkFrom(from);
+  console.log(`  ${check.writes} writes, ${check.lost} lost`);
+  const m = (side, f) => median(sides[side].flatMap(f));
+  const row = (what, f, unit) => {
+    const a = m('this', f);
+    const b = m('baseline', f);
+    console.log(
+      `  median ${what.padEnd(22)} this ${unit(a)}   baseline ${unit(b)}   ratio ${(a / b).toFixed(2)}`,
+    );
+  };
+  row('downtime per node', (x) => x.downs, fmt);
+  row('wall time per roll', (x) => [x.wall], fmt);
+  row(
+    'wall / sum of downtime',
+    (x) => [x.wall / x.downs.reduce((a, b) => a + b, 0)],
+    (v) => v.toFixed(2),
+  );
+}
+
 let proxies = [];
 try {
   console.log('bringing the lab up...');
@@ -337,6 +414,7 @@ try {
       );
     }
   }
+  if (BASELINE) await againstBaseline(inventory, naiveTag);
 } finally {
   for (const p of proxies) await p.close();
   lab('down');

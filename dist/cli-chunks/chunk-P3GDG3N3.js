@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-AHV5SFQE.js";
+} from "./chunk-TBIZOGE2.js";
 import {
   inspect,
   nodeSpec

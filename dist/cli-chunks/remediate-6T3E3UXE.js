@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-Z23OFFEY.js";
+} from "./chunk-GGK6VFDE.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-4SOIUIAI.js";
+} from "./chunk-P3GDG3N3.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-AHV5SFQE.js";
+} from "./chunk-TBIZOGE2.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-AHV5SFQE.js";
+} from "./chunk-TBIZOGE2.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

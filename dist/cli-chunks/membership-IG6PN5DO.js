@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-Z23OFFEY.js";
+} from "./chunk-GGK6VFDE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-AHV5SFQE.js";
+} from "./chunk-TBIZOGE2.js";
 import {
   withTag
 } from "./chunk-Z74PUXIA.js";

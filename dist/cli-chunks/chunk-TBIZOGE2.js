@@ -408,15 +408,22 @@ async function journal(ctx, p, more = {}) {
 var STABLE_SAMPLES = 3;
 var CONFIRM_GAP_MS = 100;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var NO_NODE = "";
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
   let samples = 0;
   let last = "";
+  let seen;
   for (; ; ) {
     o.signal?.throwIfAborted();
-    const views = await observe(session, session.inv.nodes, { inspectOnly: id });
+    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
+    const views = await observe(session, session.inv.nodes, {
+      inspectOnly: between ? NO_NODE : id
+    });
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
+    if (between) v.container = seen;
+    seen = v.container;
     const c = v.container;
     if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
       throw new Error(

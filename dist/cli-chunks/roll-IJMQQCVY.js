@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-4SOIUIAI.js";
+} from "./chunk-P3GDG3N3.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-AHV5SFQE.js";
+} from "./chunk-TBIZOGE2.js";
 import {
   previousName,
   withPrevious,
@@ -820,18 +820,24 @@ var TargetImage = class {
   }
   session;
   image;
+  /** Asked once per host; an answer of '' (not there yet) is asked again, after a pull. */
   ids = /* @__PURE__ */ new Map();
   host(id) {
     return this.session.host(this.session.inv.nodes.find((n) => n.id === id));
   }
   /** The image's ID on a node's host, or '' when the host does not have it. */
-  async idOn(id) {
+  idOn(id) {
     const known = this.ids.get(id);
     if (known) return known;
-    const r = await this.host(id).run(inspectImage(this.image), { allowFailure: true });
-    const found = r.code === 0 ? r.stdout.trim() : "";
-    if (found) this.ids.set(id, found);
-    return found;
+    const asked = this.host(id).run(inspectImage(this.image), { allowFailure: true }).then((r) => r.code === 0 ? r.stdout.trim() : "");
+    this.ids.set(id, asked);
+    asked.then(
+      (found) => {
+        if (!found) this.ids.delete(id);
+      },
+      () => this.ids.delete(id)
+    );
+    return asked;
   }
   /**
    * Why a host that lacks the image could not pull it, or undefined: its registry is asked for
@@ -1110,6 +1116,9 @@ var Rollout = class {
     });
     const views = await observe(this.session, this.inv.nodes);
     const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    for (const id of order)
+      if (views.find((x) => x.id === id).reachable) this.target.idOn(id).catch(() => {
+      });
     this.events.emit({
       type: "rollout-start",
       at: Date.now(),
@@ -1175,7 +1184,6 @@ var Rollout = class {
       if (kept) this.events.emit({ type: "warning", at: Date.now(), message: kept });
     }
   }
-  /** The nodes a roll would skip as the cluster stands now (none when forced). */
   /** A plan proves the roll's pull would work on every host that lacks the image. */
   async pullable(order) {
     const problems = await Promise.all(order.map((id) => this.target.pullProblem(id)));
@@ -1183,6 +1191,7 @@ var Rollout = class {
     if (k >= 0)
       throw new StepError(`${order[k]}: ${problems[k]}; nothing was touched`, order[k], "observe");
   }
+  /** The nodes a roll would skip as the cluster stands now (none when forced). */
   async upToDate(order, views) {
     const skip = /* @__PURE__ */ new Set();
     if (this.opts.force) return skip;
