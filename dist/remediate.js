@@ -73437,10 +73437,11 @@ var stopContainer = (name, graceSeconds) => [
 ];
 var startContainer = (name) => ["docker", "start", "--", name];
 var FIRST_STEP_FAILED = 96;
+var SECOND_STEP_FAILED = 97;
 var stopThenInspect = (name, graceSeconds) => [
   "sh",
   "-c",
-  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; exec docker container inspect -- "$2"`,
+  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; docker container inspect -- "$2" || exit ${SECOND_STEP_FAILED}`,
   "raftroll-stop",
   String(checkStopGrace(graceSeconds)),
   name
@@ -73448,7 +73449,7 @@ var stopThenInspect = (name, graceSeconds) => [
 var renameThen = (from, to, argv) => [
   "sh",
   "-c",
-  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; exec "$@"`,
+  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; "$@" || exit ${SECOND_STEP_FAILED}`,
   "raftroll-start",
   from,
   to,
@@ -73481,6 +73482,8 @@ var createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
   "-c",
   [
     "f=$(mktemp -t raftroll-env.XXXXXXXXXX) || exit 1",
+    // Nothing is written to a path raftroll could not read back and remove.
+    'case "$f" in ""|[!/]*|*[[:space:]]*) rm -f -- "$f"; echo "mktemp returned [$f]: expected an absolute path without spaces (check TMPDIR on the host)" >&2; exit 1 ;; esac',
     'find "$(dirname -- "$f")" -maxdepth 1 -type f -name "raftroll-env.*" -mmin +"$1" -delete',
     "umask 077",
     'cat > "$f" || { rm -f -- "$f"; exit 1; }',
@@ -74478,7 +74481,12 @@ async function prepare(host, spec) {
   };
   return {
     async start(renameFirst) {
-      if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
+        await write().catch(async (e) => {
+          if (renameFirst) await host.run(renameContainer(...renameFirst));
+          throw e;
+        });
+      }
       return startRun(host, runContainer(spec, envFile), renameFirst);
     },
     discard: discard2
@@ -74486,12 +74494,14 @@ async function prepare(host, spec) {
 }
 async function startRun(host, run3, renameFirst) {
   if (!renameFirst) return (await host.run(run3)).stdout.trim();
-  const r = await host.run(renameThen(renameFirst[0], renameFirst[1], run3), {
-    allowFailure: true
-  });
+  const argv = renameThen(renameFirst[0], renameFirst[1], run3);
+  const r = await host.run(argv, { allowFailure: true });
   if (r.code === 0) return r.stdout.trim();
-  const argv = r.code === FIRST_STEP_FAILED ? renameContainer(...renameFirst) : run3;
-  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  throw stepError(host, r, renameContainer(...renameFirst), run3, argv);
+}
+function stepError(host, r, first, second, whole) {
+  const argv = r.code === FIRST_STEP_FAILED ? first : r.code === SECOND_STEP_FAILED ? second : whole;
+  return new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 async function run(host, spec) {
   const p = await prepare(host, spec);
@@ -74507,14 +74517,17 @@ async function stop(host, name, graceSeconds) {
   });
 }
 async function stopAndInspect(host, name, graceSeconds) {
-  const r = await host.run(stopThenInspect(name, graceSeconds), {
-    timeoutMs: (graceSeconds + 60) * 1e3,
-    allowFailure: true
-  });
+  const argv = stopThenInspect(name, graceSeconds);
+  const r = await host.run(argv, { timeoutMs: (graceSeconds + 60) * 1e3, allowFailure: true });
   if (r.code === 0) return parseInspect(r.stdout);
-  if (r.code !== FIRST_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
-  const argv = r.code === FIRST_STEP_FAILED ? stopContainer(name, graceSeconds) : inspectContainer(name);
-  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  if (r.code === SECOND_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
+  throw stepError(
+    host,
+    r,
+    stopContainer(name, graceSeconds),
+    inspectContainer(name),
+    argv
+  );
 }
 
 // src/remediate/lock-release.ts
@@ -77585,6 +77598,7 @@ async function waitCaughtUp(session, id, t, o) {
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id
     });
+    o.signal?.throwIfAborted();
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     if (between) v.container = seen;

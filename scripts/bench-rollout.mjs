@@ -15,9 +15,9 @@
 // before and after, comes from the same run. --compare-wal does the same without the slow link.
 //
 // --baseline <cli.js> then rolls the cluster back and forth --rounds times (default 3) with
-// each build in turn, this one and the other (a checkout of an earlier commit, built, its
-// cli-chunks/ beside its cli.js), under one write load: both sides' downtime and wall time per
-// round, their medians and the ratio, measured under the same conditions.
+// each build in turn, which one goes first alternating by round: this one and the other (a
+// checkout of an earlier commit, built, its cli-chunks/ beside its cli.js), under one write
+// load. It prints both sides' downtime and wall time per round, their medians and the ratio.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -272,10 +272,12 @@ async function againstBaseline(inventory, current) {
   const sides = { this: [], baseline: [] };
   let tag = current;
   for (let k = 0; k < ROUNDS; k++) {
-    for (const [side, cli] of [
+    // Each build goes first in every other round, so neither always meets the load's start.
+    const both = [
       ['baseline', BASELINE],
       ['this', 'dist/cli.js'],
-    ]) {
+    ];
+    for (const [side, cli] of k % 2 ? both.reverse() : both) {
       tag = tag === 'a' ? 'b' : 'a';
       const t = Date.now();
       const r = await raftroll(

@@ -71,6 +71,7 @@ export async function waitCaughtUp(
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id,
     });
+    o.signal?.throwIfAborted();
     // Only an observation that starts a run: a caller that takes the leader's commit index
     // from it (a re-seed's promotion floor) gets one the node reached by the run's end.
     if (samples === 0) o.onViews?.(views);

@@ -93,10 +93,6 @@ export class Rollout {
     });
     const views = await observe(this.session, this.inv.nodes);
     const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
-    // The image's ID on every reachable host, asked now and taken later: a read, so it need not
-    // wait for the lock, and the skip decision then costs no round trip of its own.
-    for (const id of order)
-      if (views.find((x) => x.id === id)!.reachable) this.target.idOn(id).catch(() => {});
     this.events.emit({
       type: 'rollout-start',
       at: Date.now(),
@@ -182,8 +178,9 @@ export class Rollout {
   private async upToDate(order: string[], views: NodeView[]): Promise<Set<string>> {
     const skip = new Set<string>();
     if (this.opts.force) return skip;
-    // Every reachable host was asked for the image's ID at once (an unreachable one is the
-    // preflight's to report); the answers are judged in order.
+    // Every reachable host is asked for the image's ID at once (an unreachable one is the
+    // preflight's to report), under the lock: another run may pull the tag until it is ours.
+    // The answers are then judged in order.
     const reachable = order.filter((id) => views.find((x) => x.id === id)!.reachable);
     const ids = await Promise.all(reachable.map((id) => this.target.idOn(id)));
     for (const [k, id] of reachable.entries()) {

@@ -1,6 +1,6 @@
 // Runs the docker builders on a Host. The only place a container is started or stopped.
 
-import { type Host, RemoteCommandError } from '../remote/host.js';
+import { type Host, RemoteCommandError, type RunResult } from '../remote/host.js';
 import * as docker from './docker.js';
 
 export async function inspect(host: Host, name: string): Promise<docker.ContainerInfo | undefined> {
@@ -68,8 +68,15 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
   return {
     async start(renameFirst) {
       // A start long after the write (a slow WAL read) writes the file again first, so that
-      // another run's sweep of old env files cannot have taken it.
-      if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
+      // another run's sweep of old env files cannot have taken it. If that fails, the rename
+      // still happens, as it would have: a rollback looks for the old container under its
+      // previous name.
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
+        await write().catch(async (e: unknown) => {
+          if (renameFirst) await host.run(docker.renameContainer(...renameFirst));
+          throw e;
+        });
+      }
       return startRun(host, docker.runContainer(spec, envFile), renameFirst);
     },
     discard,
@@ -82,12 +89,30 @@ async function startRun(
   renameFirst?: readonly [string, string],
 ): Promise<string> {
   if (!renameFirst) return (await host.run(run)).stdout.trim();
-  const r = await host.run(docker.renameThen(renameFirst[0], renameFirst[1], run), {
-    allowFailure: true,
-  });
+  const argv = docker.renameThen(renameFirst[0], renameFirst[1], run);
+  const r = await host.run(argv, { allowFailure: true });
   if (r.code === 0) return r.stdout.trim();
-  const argv = r.code === docker.FIRST_STEP_FAILED ? docker.renameContainer(...renameFirst) : run;
-  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  throw stepError(host, r, docker.renameContainer(...renameFirst), run, argv);
+}
+
+/**
+ * The error of a two-step command, naming the step that failed; a failure of neither step
+ * (ssh, sudo, a timeout) names the whole command.
+ */
+function stepError(
+  host: Host,
+  r: RunResult,
+  first: string[],
+  second: string[],
+  whole: string[],
+): RemoteCommandError {
+  const argv =
+    r.code === docker.FIRST_STEP_FAILED
+      ? first
+      : r.code === docker.SECOND_STEP_FAILED
+        ? second
+        : whole;
+  return new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 
 /** Starts a container from a spec (see prepare), its env file removed before this returns. */
@@ -117,15 +142,15 @@ export async function stopAndInspect(
   name: string,
   graceSeconds: number,
 ): Promise<docker.ContainerInfo | undefined> {
-  const r = await host.run(docker.stopThenInspect(name, graceSeconds), {
-    timeoutMs: (graceSeconds + 60) * 1000,
-    allowFailure: true,
-  });
+  const argv = docker.stopThenInspect(name, graceSeconds);
+  const r = await host.run(argv, { timeoutMs: (graceSeconds + 60) * 1000, allowFailure: true });
   if (r.code === 0) return docker.parseInspect(r.stdout);
-  if (r.code !== docker.FIRST_STEP_FAILED && /No such container/i.test(r.stderr)) return undefined;
-  const argv =
-    r.code === docker.FIRST_STEP_FAILED
-      ? docker.stopContainer(name, graceSeconds)
-      : docker.inspectContainer(name);
-  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  if (r.code === docker.SECOND_STEP_FAILED && /No such container/i.test(r.stderr)) return undefined;
+  throw stepError(
+    host,
+    r,
+    docker.stopContainer(name, graceSeconds),
+    docker.inspectContainer(name),
+    argv,
+  );
 }

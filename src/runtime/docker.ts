@@ -70,8 +70,12 @@ export const stopContainer = (name: string, graceSeconds: number) => [
 ];
 export const startContainer = (name: string) => ['docker', 'start', '--', name];
 
-/** The exit code of stopThenInspect and renameThen when their first command failed. */
+/**
+ * The exit codes of stopThenInspect and renameThen when their first or second command failed;
+ * any other failure (ssh, sudo, a timeout) belongs to the command as a whole.
+ */
 export const FIRST_STEP_FAILED = 96;
+export const SECOND_STEP_FAILED = 97;
 
 /**
  * `docker stop`, then `docker container inspect` of the same container, in one round trip (a
@@ -80,7 +84,7 @@ export const FIRST_STEP_FAILED = 96;
 export const stopThenInspect = (name: string, graceSeconds: number) => [
   'sh',
   '-c',
-  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; exec docker container inspect -- "$2"`,
+  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; docker container inspect -- "$2" || exit ${SECOND_STEP_FAILED}`,
   'raftroll-stop',
   String(checkStopGrace(graceSeconds)),
   name,
@@ -93,7 +97,7 @@ export const stopThenInspect = (name: string, graceSeconds: number) => [
 export const renameThen = (from: string, to: string, argv: readonly string[]) => [
   'sh',
   '-c',
-  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; exec "$@"`,
+  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; "$@" || exit ${SECOND_STEP_FAILED}`,
   'raftroll-start',
   from,
   to,
@@ -162,6 +166,8 @@ export const createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
   '-c',
   [
     'f=$(mktemp -t raftroll-env.XXXXXXXXXX) || exit 1',
+    // Nothing is written to a path raftroll could not read back and remove.
+    'case "$f" in ""|[!/]*|*[[:space:]]*) rm -f -- "$f"; echo "mktemp returned [$f]: expected an absolute path without spaces (check TMPDIR on the host)" >&2; exit 1 ;; esac',
     'find "$(dirname -- "$f")" -maxdepth 1 -type f -name "raftroll-env.*" -mmin +"$1" -delete',
     'umask 077',
     'cat > "$f" || { rm -f -- "$f"; exit 1; }',

@@ -20,7 +20,11 @@ vi.mock('../../src/cluster/observe.js', () => ({
   observe: async (_s: unknown, _n: unknown, o: { inspectOnly?: string } = {}) => {
     observed++;
     inspected.push(o.inspectOnly);
-    return script.length > 1 ? script.shift()! : script[0]!;
+    const views = script.length > 1 ? script.shift()! : script[0]!;
+    // As observe does: a node whose container was not asked for has none in its view.
+    return views.map((v) =>
+      o.inspectOnly !== undefined && v.id !== o.inspectOnly ? { ...v, container: undefined } : v,
+    );
   },
 }));
 

@@ -4,9 +4,19 @@
 // told to, so the order, the "second step only after the first" rule and the error each
 // failure names are what a host would see.
 
-import { chmodSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalHost } from '../../src/remote/local-host.js';
 import * as containers from '../../src/runtime/containers.js';
 import { createEnvFile, type RunSpec } from '../../src/runtime/docker.js';
@@ -75,7 +85,7 @@ describe('stopAndInspect', () => {
   it('throws naming docker inspect on any other inspect failure', async () => {
     fail('container', 'Cannot connect to the Docker daemon');
     const err = await containers.stopAndInspect(host, 'etcd', 30).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/`docker container inspect \.\.\.` exited 1/);
+    expect((err as Error).message).toMatch(/`docker container inspect \.\.\.` exited 97/);
   });
 });
 
@@ -110,7 +120,7 @@ describe('a prepared start with renameFirst', () => {
     fail('run', 'docker: Error response from daemon: Conflict.');
     const run = await containers.prepare(host, spec);
     const err = await run.start(['etcd', 'etcd.raftroll-prev']).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/`docker run --detach \.\.\.` exited 1: .*Conflict/);
+    expect((err as Error).message).toMatch(/`docker run --detach \.\.\.` exited 97: .*Conflict/);
     expect(called()).toHaveLength(2);
   });
 });
@@ -143,5 +153,55 @@ describe('createEnvFile', () => {
     expect(existsSync(old)).toBe(false);
     expect(existsSync(young)).toBe(true);
     expect(existsSync(other)).toBe(true);
+  });
+
+  it('writes nothing where mktemp gives a path raftroll could not use, and says why', async () => {
+    const spaced = join(tmp(), 'a b');
+    mkdirSync(spaced);
+    process.env.TMPDIR = spaced;
+    try {
+      const r = await host.run(createEnvFile(10), { input: 'A=1\n', allowFailure: true });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/expected an absolute path without spaces \(check TMPDIR/);
+      expect(readdirSync(spaced)).toEqual([]);
+    } finally {
+      process.env.TMPDIR = dir;
+    }
+  });
+});
+
+describe('a prepared start long after its env file was written', () => {
+  const dir = tmp();
+  let tmpdir: string | undefined;
+  beforeAll(() => {
+    tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    if (tmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpdir;
+  });
+
+  it('renames the old container even when writing the file again fails, and runs nothing', async () => {
+    const spec: RunSpec = {
+      name: 'etcd',
+      image: 'img:b',
+      volumes: [],
+      env: { SECRET_TOKEN: 'x' },
+      labels: {},
+      args: [],
+    };
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const run = await containers.prepare(host, spec);
+    const file = readdirSync(dir).find((n) => n.startsWith('raftroll-env.'))!;
+    // The rewrite fails: its path is now a directory.
+    rmSync(join(dir, file));
+    mkdirSync(join(dir, file));
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    const err = await run.start(['etcd', 'etcd.raftroll-prev']).catch((e: Error) => e);
+    vi.useRealTimers();
+    expect((err as Error).message).toMatch(/Is a directory/);
+    expect(called()).toEqual(['rename -- etcd etcd.raftroll-prev']);
   });
 });

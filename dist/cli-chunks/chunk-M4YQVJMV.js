@@ -9,6 +9,7 @@ import {
   InventoryError,
   LABEL,
   RemoteCommandError,
+  SECOND_STEP_FAILED,
   SshHost,
   checkEnvFileValues,
   checkMemLimits,
@@ -28,7 +29,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import {
   toUint64,
   walkMessage
@@ -25813,7 +25814,12 @@ async function prepare(host, spec) {
   };
   return {
     async start(renameFirst) {
-      if (Date.now() - writtenAt > REWRITE_AFTER_MS) await write();
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
+        await write().catch(async (e) => {
+          if (renameFirst) await host.run(renameContainer(...renameFirst));
+          throw e;
+        });
+      }
       return startRun(host, runContainer(spec, envFile), renameFirst);
     },
     discard
@@ -25821,12 +25827,14 @@ async function prepare(host, spec) {
 }
 async function startRun(host, run2, renameFirst) {
   if (!renameFirst) return (await host.run(run2)).stdout.trim();
-  const r = await host.run(renameThen(renameFirst[0], renameFirst[1], run2), {
-    allowFailure: true
-  });
+  const argv = renameThen(renameFirst[0], renameFirst[1], run2);
+  const r = await host.run(argv, { allowFailure: true });
   if (r.code === 0) return r.stdout.trim();
-  const argv = r.code === FIRST_STEP_FAILED ? renameContainer(...renameFirst) : run2;
-  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  throw stepError(host, r, renameContainer(...renameFirst), run2, argv);
+}
+function stepError(host, r, first, second, whole) {
+  const argv = r.code === FIRST_STEP_FAILED ? first : r.code === SECOND_STEP_FAILED ? second : whole;
+  return new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
 }
 async function run(host, spec) {
   const p = await prepare(host, spec);
@@ -25842,14 +25850,17 @@ async function stop(host, name, graceSeconds) {
   });
 }
 async function stopAndInspect(host, name, graceSeconds) {
-  const r = await host.run(stopThenInspect(name, graceSeconds), {
-    timeoutMs: (graceSeconds + 60) * 1e3,
-    allowFailure: true
-  });
+  const argv = stopThenInspect(name, graceSeconds);
+  const r = await host.run(argv, { timeoutMs: (graceSeconds + 60) * 1e3, allowFailure: true });
   if (r.code === 0) return parseInspect(r.stdout);
-  if (r.code !== FIRST_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
-  const argv = r.code === FIRST_STEP_FAILED ? stopContainer(name, graceSeconds) : inspectContainer(name);
-  throw new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  if (r.code === SECOND_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
+  throw stepError(
+    host,
+    r,
+    stopContainer(name, graceSeconds),
+    inspectContainer(name),
+    argv
+  );
 }
 
 export {

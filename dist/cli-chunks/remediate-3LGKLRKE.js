@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-GGK6VFDE.js";
+} from "./chunk-LN7UF5KT.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-KWFF7D55.js";
+} from "./chunk-EYKIJ6BD.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-P3GDG3N3.js";
+} from "./chunk-DRH62K4L.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-TBIZOGE2.js";
+} from "./chunk-BHOTUDZU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-Z74PUXIA.js";
+} from "./chunk-M7XR6EFA.js";
 import {
   inventoryAndNodes
-} from "./chunk-XWVVWRWR.js";
+} from "./chunk-HJUHXOL4.js";
 import {
   observe
-} from "./chunk-XDTMIIUV.js";
+} from "./chunk-5IEAGQNC.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

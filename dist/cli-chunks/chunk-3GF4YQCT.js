@@ -27574,10 +27574,11 @@ var stopContainer = (name, graceSeconds) => [
 ];
 var startContainer = (name) => ["docker", "start", "--", name];
 var FIRST_STEP_FAILED = 96;
+var SECOND_STEP_FAILED = 97;
 var stopThenInspect = (name, graceSeconds) => [
   "sh",
   "-c",
-  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; exec docker container inspect -- "$2"`,
+  `docker stop --time "$1" -- "$2" >/dev/null || exit ${FIRST_STEP_FAILED}; docker container inspect -- "$2" || exit ${SECOND_STEP_FAILED}`,
   "raftroll-stop",
   String(checkStopGrace(graceSeconds)),
   name
@@ -27585,7 +27586,7 @@ var stopThenInspect = (name, graceSeconds) => [
 var renameThen = (from, to, argv) => [
   "sh",
   "-c",
-  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; exec "$@"`,
+  `docker rename -- "$1" "$2" || exit ${FIRST_STEP_FAILED}; shift 2; "$@" || exit ${SECOND_STEP_FAILED}`,
   "raftroll-start",
   from,
   to,
@@ -27618,6 +27619,8 @@ var createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
   "-c",
   [
     "f=$(mktemp -t raftroll-env.XXXXXXXXXX) || exit 1",
+    // Nothing is written to a path raftroll could not read back and remove.
+    'case "$f" in ""|[!/]*|*[[:space:]]*) rm -f -- "$f"; echo "mktemp returned [$f]: expected an absolute path without spaces (check TMPDIR on the host)" >&2; exit 1 ;; esac',
     'find "$(dirname -- "$f")" -maxdepth 1 -type f -name "raftroll-env.*" -mmin +"$1" -delete',
     "umask 077",
     'cat > "$f" || { rm -f -- "$f"; exit 1; }',
@@ -28112,6 +28115,7 @@ export {
   stopContainer,
   startContainer,
   FIRST_STEP_FAILED,
+  SECOND_STEP_FAILED,
   stopThenInspect,
   renameThen,
   removeContainer,

@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

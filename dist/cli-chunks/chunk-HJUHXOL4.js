@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

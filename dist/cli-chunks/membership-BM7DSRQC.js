@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-GGK6VFDE.js";
+} from "./chunk-LN7UF5KT.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-TBIZOGE2.js";
+} from "./chunk-BHOTUDZU.js";
 import {
   withTag
-} from "./chunk-Z74PUXIA.js";
+} from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-XDTMIIUV.js";
+} from "./chunk-5IEAGQNC.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

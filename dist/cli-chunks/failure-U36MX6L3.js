@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-KWFF7D55.js";
+} from "./chunk-EYKIJ6BD.js";
 import {
   previousName
-} from "./chunk-Z74PUXIA.js";
+} from "./chunk-M7XR6EFA.js";
 import {
   inventoryAndNodes
-} from "./chunk-XWVVWRWR.js";
+} from "./chunk-HJUHXOL4.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 import {
   LABEL
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-P3GDG3N3.js";
+} from "./chunk-DRH62K4L.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-TBIZOGE2.js";
+} from "./chunk-BHOTUDZU.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-Z74PUXIA.js";
+} from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-XDTMIIUV.js";
+} from "./chunk-5IEAGQNC.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
@@ -1116,9 +1116,6 @@ var Rollout = class {
     });
     const views = await observe(this.session, this.inv.nodes);
     const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
-    for (const id of order)
-      if (views.find((x) => x.id === id).reachable) this.target.idOn(id).catch(() => {
-      });
     this.events.emit({
       type: "rollout-start",
       at: Date.now(),

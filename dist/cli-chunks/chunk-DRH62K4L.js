@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-TBIZOGE2.js";
+} from "./chunk-BHOTUDZU.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import {
   finishPlan
-} from "./chunk-A7365YXF.js";
+} from "./chunk-RVRML3CR.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-XWVVWRWR.js";
+} from "./chunk-HJUHXOL4.js";
 import {
   observe
-} from "./chunk-XDTMIIUV.js";
+} from "./chunk-5IEAGQNC.js";
 import {
   ClusterSession
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-IXGVVIJU.js";
+import "./chunk-3GF4YQCT.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

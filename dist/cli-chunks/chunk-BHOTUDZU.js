@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-Z74PUXIA.js";
+} from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-XDTMIIUV.js";
+} from "./chunk-5IEAGQNC.js";
 import {
   inspect,
   prepare,
   stop,
   stopAndInspect
-} from "./chunk-VFU46T3W.js";
+} from "./chunk-M4YQVJMV.js";
 import {
   repairPath,
   verifyPath,
@@ -23,7 +23,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-IXGVVIJU.js";
+} from "./chunk-3GF4YQCT.js";
 import {
   ByteCursor,
   RecordType,
@@ -420,6 +420,7 @@ async function waitCaughtUp(session, id, t, o) {
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id
     });
+    o.signal?.throwIfAborted();
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
     if (between) v.container = seen;
