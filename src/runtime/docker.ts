@@ -150,7 +150,6 @@ export function envFileText(env: Env): string {
     .join('');
 }
 
-/** Creates an empty file only its owner can read (mktemp makes it 0600). */
 /** Env files older than this belong to no run (see createEnvFile). */
 export const ENV_FILE_SWEEP_MINUTES = 10;
 /**
@@ -176,6 +175,7 @@ export const createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [
   'raftroll-env',
   String(minutes),
 ];
+/** Writes stdin into an existing file (the values travel on stdin, not in argv). */
 export const writeStdinTo = (path: string) => [
   'sh',
   '-c',
