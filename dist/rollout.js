@@ -74357,16 +74357,20 @@ async function prepare(host, spec) {
   };
   return {
     async start(renameFirst) {
-      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
-        await write().catch(async (e) => {
-          if (renameFirst) await host.run(renameContainer(...renameFirst));
-          throw e;
-        });
-      }
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS)
+        await write().catch((e) => renameThenThrow(host, e, renameFirst));
       return startRun(host, runContainer(spec, envFile), renameFirst);
     },
     discard: discard2
   };
+}
+async function startPrepared(host, prepared, renameFirst) {
+  const run3 = await prepared.catch((e) => renameThenThrow(host, e, renameFirst));
+  return run3.start(renameFirst);
+}
+async function renameThenThrow(host, e, renameFirst) {
+  if (renameFirst) await host.run(renameContainer(...renameFirst));
+  throw e;
 }
 async function startRun(host, run3, renameFirst) {
   if (!renameFirst) return (await host.run(run3)).stdout.trim();
@@ -77990,12 +77994,11 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
-    const rename2 = v.container ? [ctx.name, ctx.prevName] : void 0;
-    const run3 = await prepared.catch(async (e) => {
-      if (rename2) await ctx.host.run(renameContainer(...rename2));
-      throw e;
-    });
-    await run3.start(rename2);
+    await startPrepared(
+      ctx.host,
+      prepared,
+      v.container ? [ctx.name, ctx.prevName] : void 0
+    );
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

@@ -127,14 +127,13 @@ export async function replaceNode(
   try {
     await journal(ctx, 'start', specs);
     phase(ctx, 'start', ctx.spec.image);
-    const rename = v.container ? ([ctx.name, ctx.prevName] as const) : undefined;
     // Renamed first, whatever became of the env file: a rollback finds the old container
     // under its previous name and puts it back. The rename and the run are one round trip.
-    const run = await prepared!.catch(async (e: unknown) => {
-      if (rename) await ctx.host.run(docker.renameContainer(...rename));
-      throw e;
-    });
-    await run.start(rename);
+    await containers.startPrepared(
+      ctx.host,
+      prepared!,
+      v.container ? [ctx.name, ctx.prevName] : undefined,
+    );
     at = 'catch-up';
     // The wait only reads, so it starts beside its journal line (the phase is told once the
     // line is down), and beside the env file's removal (which never rejects).

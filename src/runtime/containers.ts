@@ -71,16 +71,35 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
       // another run's sweep of old env files cannot have taken it. If that fails, the rename
       // still happens, as it would have: a rollback looks for the old container under its
       // previous name.
-      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
-        await write().catch(async (e: unknown) => {
-          if (renameFirst) await host.run(docker.renameContainer(...renameFirst));
-          throw e;
-        });
-      }
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS)
+        await write().catch((e: unknown) => renameThenThrow(host, e, renameFirst));
       return startRun(host, docker.runContainer(spec, envFile), renameFirst);
     },
     discard,
   };
+}
+
+/**
+ * Starts a run that is being prepared. When the env file could not be made (or, in start,
+ * written again), `renameFirst` still happens before the error goes on: a rollback looks for
+ * the old container under its previous name.
+ */
+export async function startPrepared(
+  host: Host,
+  prepared: Promise<PreparedRun>,
+  renameFirst?: readonly [string, string],
+): Promise<string> {
+  const run = await prepared.catch((e: unknown) => renameThenThrow(host, e, renameFirst));
+  return run.start(renameFirst);
+}
+
+async function renameThenThrow(
+  host: Host,
+  e: unknown,
+  renameFirst?: readonly [string, string],
+): Promise<never> {
+  if (renameFirst) await host.run(docker.renameContainer(...renameFirst));
+  throw e;
 }
 
 async function startRun(

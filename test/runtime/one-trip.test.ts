@@ -125,17 +125,23 @@ describe('a prepared start with renameFirst', () => {
   });
 });
 
-describe('createEnvFile', () => {
+/** A fresh directory that mktemp -t uses (TMPDIR) for the tests of the enclosing describe. */
+function tmpdirFor(): string {
   const dir = tmp();
-  let tmpdir: string | undefined;
+  let before: string | undefined;
   beforeAll(() => {
-    tmpdir = process.env.TMPDIR;
+    before = process.env.TMPDIR;
     process.env.TMPDIR = dir;
   });
   afterAll(() => {
-    if (tmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = tmpdir;
+    if (before === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = before;
   });
+  return dir;
+}
+
+describe('createEnvFile', () => {
+  const dir = tmpdirFor();
 
   it('writes stdin to a new 0600 file, and sweeps only env files older than the age', async () => {
     const old = join(dir, 'raftroll-env.OLDOLDOLD1');
@@ -171,16 +177,9 @@ describe('createEnvFile', () => {
 });
 
 describe('a prepared start long after its env file was written', () => {
-  const dir = tmp();
-  let tmpdir: string | undefined;
-  beforeAll(() => {
-    tmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = dir;
-  });
+  const dir = tmpdirFor();
   afterAll(() => {
     vi.useRealTimers();
-    if (tmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = tmpdir;
   });
 
   it('renames the old container even when writing the file again fails, and runs nothing', async () => {

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-BHOTUDZU.js";
+} from "./chunk-YDQ4MP4K.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
 } from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-5IEAGQNC.js";
+} from "./chunk-6AR5YRC5.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";

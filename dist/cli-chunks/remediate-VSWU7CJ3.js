@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-LN7UF5KT.js";
+} from "./chunk-YW3NIFJC.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-DRH62K4L.js";
+} from "./chunk-QINEKP4L.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-BHOTUDZU.js";
+} from "./chunk-YDQ4MP4K.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -42,12 +42,12 @@ import {
 } from "./chunk-HJUHXOL4.js";
 import {
   observe
-} from "./chunk-5IEAGQNC.js";
+} from "./chunk-6AR5YRC5.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";

@@ -9,11 +9,11 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-BHOTUDZU.js";
+} from "./chunk-YDQ4MP4K.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import {
   finishPlan
 } from "./chunk-RVRML3CR.js";

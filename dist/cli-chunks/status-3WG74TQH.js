@@ -10,10 +10,10 @@ import {
 } from "./chunk-HJUHXOL4.js";
 import {
   observe
-} from "./chunk-5IEAGQNC.js";
+} from "./chunk-6AR5YRC5.js";
 import {
   ClusterSession
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import "./chunk-HTIQHKCO.js";
 import "./chunk-3GF4YQCT.js";
 import "./chunk-THGSPKRE.js";

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-DRH62K4L.js";
+} from "./chunk-QINEKP4L.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-BHOTUDZU.js";
+} from "./chunk-YDQ4MP4K.js";
 import {
   previousName,
   withPrevious,
@@ -32,7 +32,7 @@ import {
 } from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-5IEAGQNC.js";
+} from "./chunk-6AR5YRC5.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import {
   splitIds,
   value

@@ -25814,16 +25814,20 @@ async function prepare(host, spec) {
   };
   return {
     async start(renameFirst) {
-      if (Date.now() - writtenAt > REWRITE_AFTER_MS) {
-        await write().catch(async (e) => {
-          if (renameFirst) await host.run(renameContainer(...renameFirst));
-          throw e;
-        });
-      }
+      if (Date.now() - writtenAt > REWRITE_AFTER_MS)
+        await write().catch((e) => renameThenThrow(host, e, renameFirst));
       return startRun(host, runContainer(spec, envFile), renameFirst);
     },
     discard
   };
+}
+async function startPrepared(host, prepared, renameFirst) {
+  const run2 = await prepared.catch((e) => renameThenThrow(host, e, renameFirst));
+  return run2.start(renameFirst);
+}
+async function renameThenThrow(host, e, renameFirst) {
+  if (renameFirst) await host.run(renameContainer(...renameFirst));
+  throw e;
 }
 async function startRun(host, run2, renameFirst) {
   if (!renameFirst) return (await host.run(run2)).stdout.trim();
@@ -25876,6 +25880,7 @@ export {
   ClusterSession,
   inspect,
   prepare,
+  startPrepared,
   run,
   stop,
   stopAndInspect

@@ -6,13 +6,14 @@ import {
 } from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-5IEAGQNC.js";
+} from "./chunk-6AR5YRC5.js";
 import {
   inspect,
   prepare,
+  startPrepared,
   stop,
   stopAndInspect
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import {
   repairPath,
   verifyPath,
@@ -1536,12 +1537,11 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
-    const rename = v.container ? [ctx.name, ctx.prevName] : void 0;
-    const run = await prepared.catch(async (e) => {
-      if (rename) await ctx.host.run(renameContainer(...rename));
-      throw e;
-    });
-    await run.start(rename);
+    await startPrepared(
+      ctx.host,
+      prepared,
+      v.container ? [ctx.name, ctx.prevName] : void 0
+    );
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-LN7UF5KT.js";
+} from "./chunk-YW3NIFJC.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-BHOTUDZU.js";
+} from "./chunk-YDQ4MP4K.js";
 import {
   withTag
 } from "./chunk-M7XR6EFA.js";
 import {
   observe
-} from "./chunk-5IEAGQNC.js";
+} from "./chunk-6AR5YRC5.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,7 +45,7 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";

@@ -16,7 +16,7 @@ import {
 import {
   ClusterSession,
   inspect
-} from "./chunk-M4YQVJMV.js";
+} from "./chunk-Q6U2F3UP.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
