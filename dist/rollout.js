@@ -57641,7 +57641,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect2 = (iss, side) => {
+  const collect3 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -57662,11 +57662,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect2(iss, "l"))
+    if (!collect3(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect2(iss, "r"))
+    if (!collect3(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -75473,6 +75473,61 @@ async function handover(ctx, views, row) {
 
 // src/remote/host-files.ts
 import { posix as posix3 } from "node:path";
+
+// src/remote/read-ahead.ts
+async function collect(chunks, want) {
+  const parts = [];
+  let n = 0;
+  for await (const c of chunks) {
+    parts.push(Buffer.from(c));
+    n += c.length;
+  }
+  return n === want ? Buffer.concat(parts, n) : void 0;
+}
+var ReadAhead = class {
+  constructor(io, window2) {
+    this.io = io;
+    this.window = window2;
+  }
+  io;
+  window;
+  ahead = /* @__PURE__ */ new Map();
+  /** Starts the first range's read and the zero check of the rest, for each segment. */
+  start(tails) {
+    for (const { path: path4, size } of tails) {
+      if (this.ahead.has(path4) || size <= 0) continue;
+      const end = Math.min(this.window, size);
+      const window2 = collect(this.io.read(path4, 0, end), end).catch(() => void 0);
+      const rest = end < size ? this.io.zeros(path4, end, size).catch(() => "unknown") : Promise.resolve(void 0);
+      this.ahead.set(path4, { size, window: window2, end, rest });
+    }
+  }
+  /** Everything fetched is forgotten: a write may have changed any of it. */
+  clear() {
+    this.ahead.clear();
+  }
+  /** Bytes [start, end) of path, when exactly those were fetched from the file at this size. */
+  async bytes(path4, start, end) {
+    const a = this.ahead.get(path4);
+    if (!a || start !== 0 || end !== a.end) return void 0;
+    return a.window;
+  }
+  /**
+   * The first non-zero byte in [start, end) of a file whose size is `end`, from the fetched range
+   * and the zero check beyond it; 'unknown' when they do not cover the question.
+   */
+  async firstNonZero(path4, start, end) {
+    const a = this.ahead.get(path4);
+    if (!a || end !== a.size || start < 0) return "unknown";
+    const [window2, rest] = await Promise.all([a.window, a.rest]);
+    if (!window2 || rest === "unknown") return "unknown";
+    for (let i = start; i < a.end; i++) if (window2[i] !== 0) return i;
+    if (rest === void 0) return void 0;
+    return rest >= start ? rest : "unknown";
+  }
+};
+
+// src/remote/host-files.ts
 var KINDS = { f: "file", d: "dir" };
 function absolutePath(path4, what = "path") {
   if (!path4.startsWith("/") || posix3.normalize(path4) !== path4 || path4.length > 1 && path4.endsWith("/") || path4.includes("\0"))
@@ -75533,9 +75588,25 @@ var HostFiles = class {
     this.host = host;
     this.opts = opts;
     this.readWindow = opts.everyByte ? void 0 : READ_WINDOW;
+    this.ahead = new ReadAhead(
+      {
+        read: (p, a, b) => this.fetch(p, a, b),
+        zeros: (p, a, b) => this.compareWithZeros(p, a, b)
+      },
+      READ_WINDOW
+    );
   }
   host;
   opts;
+  ahead;
+  /**
+   * Starts the reads the WAL step will ask first after a stop, beside its survey: each last
+   * segment's first range and the zero check of the rest (see ReadAhead). Call it only once
+   * the node is stopped: what it fetches is taken as the file's content from then on.
+   */
+  readAhead(tails) {
+    if (this.readWindow) this.ahead.start(tails.map((t) => ({ ...t, path: absolutePath(t.path) })));
+  }
   get where() {
     return `${this.host.name} (${this.host.address})`;
   }
@@ -75549,6 +75620,7 @@ var HostFiles = class {
   }
   forget() {
     this.known = void 0;
+    this.ahead.clear();
   }
   /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
   surveyed(path4) {
@@ -75627,6 +75699,14 @@ var HostFiles = class {
   /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
   bytesRead = 0;
   async *read(path4, start, end) {
+    const fetched = start !== void 0 && end !== void 0 ? await this.ahead.bytes(absolutePath(path4), start, end) : void 0;
+    if (fetched) {
+      yield fetched;
+      return;
+    }
+    yield* this.fetch(path4, start, end);
+  }
+  async *fetch(path4, start, end) {
     for await (const chunk of this.host.readStream(absolutePath(path4), start, end)) {
       this.bytesRead += chunk.length;
       yield chunk;
@@ -75645,6 +75725,11 @@ var HostFiles = class {
   async firstNonZero(path4, start, end) {
     if (end <= start) return void 0;
     if (this.opts.everyByte) return start;
+    const known = await this.ahead.firstNonZero(absolutePath(path4), start, end);
+    if (known !== "unknown") return known;
+    return this.compareWithZeros(path4, start, end);
+  }
+  async compareWithZeros(path4, start, end) {
     const r = await this.host.run(zeroCheckCommand(absolutePath(path4), start, end), {
       allowFailure: true
     });
@@ -75695,7 +75780,7 @@ var HostFiles = class {
     return out;
   }
   async copyNew(src, dst) {
-    this.known = void 0;
+    this.forget();
     absolutePath(src);
     const exists2 = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
     if (exists2.code === 0)
@@ -75712,12 +75797,12 @@ var HostFiles = class {
     await this.host.run(["sync", "--", dst, posix3.dirname(dst)]);
   }
   async ensureDir(path4) {
-    this.known = void 0;
+    this.forget();
     await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path4)]);
     await this.host.run(["sync", "--", posix3.dirname(path4)]);
   }
   async truncate(path4, size) {
-    this.known = void 0;
+    this.forget();
     absolutePath(path4);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path4]);
     await this.host.run(["sync", "--", path4, posix3.dirname(path4)]);
@@ -77654,7 +77739,7 @@ async function readFsmFile(files, path4, expectCrc) {
   if (st.kind !== "file") return problem("it is not a regular file");
   if (st.size < 4)
     return problem(`it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`);
-  const footerBytes = await collect(files.read(path4, st.size - 4, st.size), 4);
+  const footerBytes = await collect2(files.read(path4, st.size - 4, st.size), 4);
   if (footerBytes.length !== 4) return problem("its CRC-32C footer could not be read whole");
   const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
   if (expectCrc !== void 0 && footer !== expectCrc) return { footer };
@@ -77679,7 +77764,7 @@ function fsmProblem(r, tokenCrc) {
     return `its footer records CRC-32C ${hex8(r.footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
   return void 0;
 }
-async function collect(chunks, max) {
+async function collect2(chunks, max) {
   const out = new Uint8Array(max);
   let n = 0;
   for await (const c of chunks) {
@@ -77791,14 +77876,25 @@ async function checkNodeSnapshots(ctx, files, verified, early) {
 // src/node/wal.ts
 var FULL_READ_ENV = "RAFTROLL_WAL_FULL_READ";
 var fullRead = () => process.env[FULL_READ_ENV] === "1";
-var NOTHING_EARLY = { sealed: [], snapshots: /* @__PURE__ */ new Map() };
+var NOTHING_EARLY = { sealed: [], snapshots: /* @__PURE__ */ new Map(), tails: [] };
+async function lastSegments(files, dirs) {
+  const out = [];
+  for (const dir of dirs) {
+    const entries2 = await files.list(dir);
+    const last = selectSegments(entries2.map((e) => e.name)).segments.at(-1);
+    const size = entries2.find((e) => e.name === last?.name)?.size;
+    if (last && size) out.push({ path: `${dir}/${last.name}`, size });
+  }
+  return out;
+}
 async function readBeforeStop(ctx, read) {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
-    const snapshots = await readSnapshotsEarly(files, await walDirsOf(files, ctx.dataDir));
-    return { sealed, snapshots };
+    const dirs = await walDirsOf(files, ctx.dataDir);
+    const snapshots = await readSnapshotsEarly(files, dirs);
+    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
   } catch (e) {
     warn(
       ctx,
@@ -77811,7 +77907,8 @@ async function readBeforeStop(ctx, read) {
 }
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
-  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
+  const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
+  files.readAhead(tails);
   try {
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);

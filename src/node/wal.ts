@@ -4,8 +4,11 @@
 // before the stop, while the node still serves; after it, only what can have changed crosses the
 // link.
 
+import type { WalFiles } from '../base/files.js';
 import { HostFiles } from '../remote/host-files.js';
+import type { TailHint } from '../remote/read-ahead.js';
 import { repairPath, verifyPath, walDirsOf } from '../wal/engine.js';
+import { selectSegments } from '../wal/names.js';
 import { readSealed } from '../wal/sealed.js';
 import type { EarlySnapshots } from '../wal/snapshots.js';
 import { readSnapshotsEarly } from '../wal/snapshots.js';
@@ -21,13 +24,29 @@ import { checkNodeSnapshots } from './snapshots.js';
 export const FULL_READ_ENV = 'RAFTROLL_WAL_FULL_READ';
 const fullRead = () => process.env[FULL_READ_ENV] === '1';
 
-/** What was read while the node still ran: its sealed WAL segments and its snapshot files. */
+/**
+ * What was read while the node still ran: its sealed WAL segments and its snapshot files; and
+ * each WAL directory's last segment, whose first reads after the stop go out beside the survey.
+ */
 export interface EarlyRead {
   sealed: SealedPrefix[];
   snapshots: EarlySnapshots;
+  tails: TailHint[];
 }
 
-const NOTHING_EARLY: EarlyRead = { sealed: [], snapshots: new Map() };
+const NOTHING_EARLY: EarlyRead = { sealed: [], snapshots: new Map(), tails: [] };
+
+/** The last segment of each WAL directory, as the files show it now. */
+async function lastSegments(files: WalFiles, dirs: readonly string[]): Promise<TailHint[]> {
+  const out: TailHint[] = [];
+  for (const dir of dirs) {
+    const entries = await files.list(dir);
+    const last = selectSegments(entries.map((e) => e.name)).segments.at(-1);
+    const size = entries.find((e) => e.name === last?.name)?.size;
+    if (last && size) out.push({ path: `${dir}/${last.name}`, size });
+  }
+  return out;
+}
 
 /**
  * The sealed segments and the newest snapshot files, verified while the node still runs. Never
@@ -42,8 +61,9 @@ export async function readBeforeStop(
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
-    const snapshots = await readSnapshotsEarly(files, await walDirsOf(files, ctx.dataDir));
-    return { sealed, snapshots };
+    const dirs = await walDirsOf(files, ctx.dataDir);
+    const snapshots = await readSnapshotsEarly(files, dirs);
+    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
   } catch (e) {
     warn(
       ctx,
@@ -68,7 +88,8 @@ export async function checkWal(
   beforeWrite?: Promise<unknown>,
 ): Promise<string> {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
-  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
+  const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
+  files.readAhead(tails);
   try {
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + (await checkNodeSnapshots(ctx, files, dirs, snapshots));

@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import type { DirEntry, FileIdentity, FileStat, WalWriter } from '../base/files.js';
 import type { Host } from './host.js';
+import { ReadAhead, type TailHint } from './read-ahead.js';
 
 const KINDS: Record<string, DirEntry['kind']> = { f: 'file', d: 'dir' };
 
@@ -106,6 +107,24 @@ export class HostFiles implements WalWriter {
     private readonly opts: { everyByte?: boolean } = {},
   ) {
     this.readWindow = opts.everyByte ? undefined : READ_WINDOW;
+    this.ahead = new ReadAhead(
+      {
+        read: (p, a, b) => this.fetch(p, a, b),
+        zeros: (p, a, b) => this.compareWithZeros(p, a, b),
+      },
+      READ_WINDOW,
+    );
+  }
+
+  private readonly ahead: ReadAhead;
+
+  /**
+   * Starts the reads the WAL step will ask first after a stop, beside its survey: each last
+   * segment's first range and the zero check of the rest (see ReadAhead). Call it only once
+   * the node is stopped: what it fetches is taken as the file's content from then on.
+   */
+  readAhead(tails: readonly TailHint[]): void {
+    if (this.readWindow) this.ahead.start(tails.map((t) => ({ ...t, path: absolutePath(t.path) })));
   }
 
   get where(): string {
@@ -127,6 +146,7 @@ export class HostFiles implements WalWriter {
 
   forget(): void {
     this.known = undefined;
+    this.ahead.clear();
   }
 
   /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
@@ -215,6 +235,18 @@ export class HostFiles implements WalWriter {
   bytesRead = 0;
 
   async *read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
+    const fetched =
+      start !== undefined && end !== undefined
+        ? await this.ahead.bytes(absolutePath(path), start, end)
+        : undefined;
+    if (fetched) {
+      yield fetched;
+      return;
+    }
+    yield* this.fetch(path, start, end);
+  }
+
+  private async *fetch(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
     for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
       this.bytesRead += chunk.length;
       yield chunk;
@@ -235,6 +267,16 @@ export class HostFiles implements WalWriter {
   async firstNonZero(path: string, start: number, end: number): Promise<number | undefined> {
     if (end <= start) return undefined;
     if (this.opts.everyByte) return start;
+    const known = await this.ahead.firstNonZero(absolutePath(path), start, end);
+    if (known !== 'unknown') return known;
+    return this.compareWithZeros(path, start, end);
+  }
+
+  private async compareWithZeros(
+    path: string,
+    start: number,
+    end: number,
+  ): Promise<number | undefined> {
     const r = await this.host.run(zeroCheckCommand(absolutePath(path), start, end), {
       allowFailure: true,
     });
@@ -288,7 +330,7 @@ export class HostFiles implements WalWriter {
   }
 
   async copyNew(src: string, dst: string): Promise<void> {
-    this.known = undefined;
+    this.forget();
     absolutePath(src);
     const exists = await this.host.run(['test', '-e', absolutePath(dst)], { allowFailure: true });
     if (exists.code === 0)
@@ -307,13 +349,13 @@ export class HostFiles implements WalWriter {
   }
 
   async ensureDir(path: string): Promise<void> {
-    this.known = undefined;
+    this.forget();
     await this.host.run(['mkdir', '-p', '-m', '0700', '--', absolutePath(path)]);
     await this.host.run(['sync', '--', posix.dirname(path)]);
   }
 
   async truncate(path: string, size: number): Promise<void> {
-    this.known = undefined;
+    this.forget();
     absolutePath(path);
     await this.host.run(['truncate', '--no-create', `--size=${size}`, '--', path]);
     await this.host.run(['sync', '--', path, posix.dirname(path)]);

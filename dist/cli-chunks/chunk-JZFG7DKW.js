@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-YDQ4MP4K.js";
+} from "./chunk-BQKDBRSR.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-QINEKP4L.js";
+} from "./chunk-I6ACIYJ6.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-YDQ4MP4K.js";
+} from "./chunk-BQKDBRSR.js";
 import {
   previousName,
   withPrevious,

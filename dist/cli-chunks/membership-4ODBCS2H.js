@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-YW3NIFJC.js";
+} from "./chunk-JZFG7DKW.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-YDQ4MP4K.js";
+} from "./chunk-BQKDBRSR.js";
 import {
   withTag
 } from "./chunk-M7XR6EFA.js";

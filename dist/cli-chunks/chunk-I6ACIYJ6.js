@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-YDQ4MP4K.js";
+} from "./chunk-BQKDBRSR.js";
 import {
   inspect,
   nodeSpec

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-YW3NIFJC.js";
+} from "./chunk-JZFG7DKW.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-QINEKP4L.js";
+} from "./chunk-I6ACIYJ6.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-YDQ4MP4K.js";
+} from "./chunk-BQKDBRSR.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

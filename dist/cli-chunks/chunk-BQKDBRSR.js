@@ -472,6 +472,61 @@ function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
 
 // src/remote/host-files.ts
 import { posix } from "node:path";
+
+// src/remote/read-ahead.ts
+async function collect(chunks, want) {
+  const parts = [];
+  let n = 0;
+  for await (const c of chunks) {
+    parts.push(Buffer.from(c));
+    n += c.length;
+  }
+  return n === want ? Buffer.concat(parts, n) : void 0;
+}
+var ReadAhead = class {
+  constructor(io, window) {
+    this.io = io;
+    this.window = window;
+  }
+  io;
+  window;
+  ahead = /* @__PURE__ */ new Map();
+  /** Starts the first range's read and the zero check of the rest, for each segment. */
+  start(tails) {
+    for (const { path, size } of tails) {
+      if (this.ahead.has(path) || size <= 0) continue;
+      const end = Math.min(this.window, size);
+      const window = collect(this.io.read(path, 0, end), end).catch(() => void 0);
+      const rest = end < size ? this.io.zeros(path, end, size).catch(() => "unknown") : Promise.resolve(void 0);
+      this.ahead.set(path, { size, window, end, rest });
+    }
+  }
+  /** Everything fetched is forgotten: a write may have changed any of it. */
+  clear() {
+    this.ahead.clear();
+  }
+  /** Bytes [start, end) of path, when exactly those were fetched from the file at this size. */
+  async bytes(path, start, end) {
+    const a = this.ahead.get(path);
+    if (!a || start !== 0 || end !== a.end) return void 0;
+    return a.window;
+  }
+  /**
+   * The first non-zero byte in [start, end) of a file whose size is `end`, from the fetched range
+   * and the zero check beyond it; 'unknown' when they do not cover the question.
+   */
+  async firstNonZero(path, start, end) {
+    const a = this.ahead.get(path);
+    if (!a || end !== a.size || start < 0) return "unknown";
+    const [window, rest] = await Promise.all([a.window, a.rest]);
+    if (!window || rest === "unknown") return "unknown";
+    for (let i = start; i < a.end; i++) if (window[i] !== 0) return i;
+    if (rest === void 0) return void 0;
+    return rest >= start ? rest : "unknown";
+  }
+};
+
+// src/remote/host-files.ts
 var KINDS = { f: "file", d: "dir" };
 function absolutePath(path, what = "path") {
   if (!path.startsWith("/") || posix.normalize(path) !== path || path.length > 1 && path.endsWith("/") || path.includes("\0"))
@@ -532,9 +587,25 @@ var HostFiles = class {
     this.host = host;
     this.opts = opts;
     this.readWindow = opts.everyByte ? void 0 : READ_WINDOW;
+    this.ahead = new ReadAhead(
+      {
+        read: (p, a, b) => this.fetch(p, a, b),
+        zeros: (p, a, b) => this.compareWithZeros(p, a, b)
+      },
+      READ_WINDOW
+    );
   }
   host;
   opts;
+  ahead;
+  /**
+   * Starts the reads the WAL step will ask first after a stop, beside its survey: each last
+   * segment's first range and the zero check of the rest (see ReadAhead). Call it only once
+   * the node is stopped: what it fetches is taken as the file's content from then on.
+   */
+  readAhead(tails) {
+    if (this.readWindow) this.ahead.start(tails.map((t) => ({ ...t, path: absolutePath(t.path) })));
+  }
   get where() {
     return `${this.host.name} (${this.host.address})`;
   }
@@ -548,6 +619,7 @@ var HostFiles = class {
   }
   forget() {
     this.known = void 0;
+    this.ahead.clear();
   }
   /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
   surveyed(path) {
@@ -626,6 +698,14 @@ var HostFiles = class {
   /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
   bytesRead = 0;
   async *read(path, start, end) {
+    const fetched = start !== void 0 && end !== void 0 ? await this.ahead.bytes(absolutePath(path), start, end) : void 0;
+    if (fetched) {
+      yield fetched;
+      return;
+    }
+    yield* this.fetch(path, start, end);
+  }
+  async *fetch(path, start, end) {
     for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
       this.bytesRead += chunk.length;
       yield chunk;
@@ -644,6 +724,11 @@ var HostFiles = class {
   async firstNonZero(path, start, end) {
     if (end <= start) return void 0;
     if (this.opts.everyByte) return start;
+    const known = await this.ahead.firstNonZero(absolutePath(path), start, end);
+    if (known !== "unknown") return known;
+    return this.compareWithZeros(path, start, end);
+  }
+  async compareWithZeros(path, start, end) {
     const r = await this.host.run(zeroCheckCommand(absolutePath(path), start, end), {
       allowFailure: true
     });
@@ -694,7 +779,7 @@ var HostFiles = class {
     return out;
   }
   async copyNew(src, dst) {
-    this.known = void 0;
+    this.forget();
     absolutePath(src);
     const exists = await this.host.run(["test", "-e", absolutePath(dst)], { allowFailure: true });
     if (exists.code === 0)
@@ -711,12 +796,12 @@ var HostFiles = class {
     await this.host.run(["sync", "--", dst, posix.dirname(dst)]);
   }
   async ensureDir(path) {
-    this.known = void 0;
+    this.forget();
     await this.host.run(["mkdir", "-p", "-m", "0700", "--", absolutePath(path)]);
     await this.host.run(["sync", "--", posix.dirname(path)]);
   }
   async truncate(path, size) {
-    this.known = void 0;
+    this.forget();
     absolutePath(path);
     await this.host.run(["truncate", "--no-create", `--size=${size}`, "--", path]);
     await this.host.run(["sync", "--", path, posix.dirname(path)]);
@@ -999,7 +1084,7 @@ async function readFsmFile(files, path, expectCrc) {
   if (st.kind !== "file") return problem("it is not a regular file");
   if (st.size < 4)
     return problem(`it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`);
-  const footerBytes = await collect(files.read(path, st.size - 4, st.size), 4);
+  const footerBytes = await collect2(files.read(path, st.size - 4, st.size), 4);
   if (footerBytes.length !== 4) return problem("its CRC-32C footer could not be read whole");
   const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
   if (expectCrc !== void 0 && footer !== expectCrc) return { footer };
@@ -1024,7 +1109,7 @@ function fsmProblem(r, tokenCrc) {
     return `its footer records CRC-32C ${hex8(r.footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
   return void 0;
 }
-async function collect(chunks, max) {
+async function collect2(chunks, max) {
   const out = new Uint8Array(max);
   let n = 0;
   for await (const c of chunks) {
@@ -1136,14 +1221,25 @@ async function checkNodeSnapshots(ctx, files, verified, early) {
 // src/node/wal.ts
 var FULL_READ_ENV = "RAFTROLL_WAL_FULL_READ";
 var fullRead = () => process.env[FULL_READ_ENV] === "1";
-var NOTHING_EARLY = { sealed: [], snapshots: /* @__PURE__ */ new Map() };
+var NOTHING_EARLY = { sealed: [], snapshots: /* @__PURE__ */ new Map(), tails: [] };
+async function lastSegments(files, dirs) {
+  const out = [];
+  for (const dir of dirs) {
+    const entries = await files.list(dir);
+    const last = selectSegments(entries.map((e) => e.name)).segments.at(-1);
+    const size = entries.find((e) => e.name === last?.name)?.size;
+    if (last && size) out.push({ path: `${dir}/${last.name}`, size });
+  }
+  return out;
+}
 async function readBeforeStop(ctx, read) {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
-    const snapshots = await readSnapshotsEarly(files, await walDirsOf(files, ctx.dataDir));
-    return { sealed, snapshots };
+    const dirs = await walDirsOf(files, ctx.dataDir);
+    const snapshots = await readSnapshotsEarly(files, dirs);
+    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
   } catch (e) {
     warn(
       ctx,
@@ -1156,7 +1252,8 @@ async function readBeforeStop(ctx, read) {
 }
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
-  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
+  const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
+  files.readAhead(tails);
   try {
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);

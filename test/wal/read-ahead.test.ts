@@ -1,0 +1,171 @@
+// The WAL step's first reads after a stop go out beside its survey (HostFiles.readAhead). Run
+// for real over a Host that executes its argv on this machine: the verdict must be the one a
+// read without read-ahead gives, whatever the last segment holds, and an answer fetched ahead
+// is used only for exactly the question it answers.
+
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HostFiles } from '../../src/remote/host-files.js';
+import { LocalHost } from '../../src/remote/local-host.js';
+import type { TailHint } from '../../src/remote/read-ahead.js';
+import { verifyPath } from '../../src/wal/engine.js';
+import { readSealed } from '../../src/wal/sealed.js';
+import { rulesFor } from '../../src/wal/versions.js';
+import { cleanupTmp, tmp } from '../helpers/tmp.js';
+import { createWal } from '../helpers/walref.js';
+
+afterAll(cleanupTmp);
+
+const rules = rulesFor('3.4');
+const MiB = 2 ** 20;
+
+/** Counts commands and streams, and how many were under way at once (each held 30 ms). */
+class TracingHost extends LocalHost {
+  commands: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  private async held<T>(what: string, f: () => Promise<T>): Promise<T> {
+    this.commands.push(what);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      return await f();
+    } finally {
+      this.inFlight--;
+    }
+  }
+  override run(argv: readonly string[], opts?: Parameters<LocalHost['run']>[1]) {
+    return this.held(argv.includes('cmp') ? 'cmp' : argv[0]!, () => super.run(argv, opts));
+  }
+  override readStream(path: string, start?: number, end?: number) {
+    const inner = super.readStream(path, start, end);
+    const self = this;
+    return (async function* () {
+      const chunks = await self.held('read', async () => {
+        const out: Uint8Array[] = [];
+        for await (const c of inner) out.push(Buffer.from(c));
+        return out;
+      });
+      yield* chunks;
+    })();
+  }
+}
+
+/** A WAL of several 3 MB segments whose last one holds about `lastBytes` of records. */
+function wal(entriesInLast: number): { dir: string; last: string; hint: TailHint } {
+  const dir = join(tmp(), 'wal');
+  // ~220 bytes an entry on disk; 14,000 fill one 3 MB segment.
+  createWal(dir, { entries: 14_000 + entriesInLast, entrySize: 200, segmentSize: 3_000_000 });
+  const names = readdirSync(dir)
+    .filter((n) => n.endsWith('.wal'))
+    .sort();
+  const last = join(dir, names.at(-1)!);
+  return { dir, last, hint: { path: last, size: statSync(last).size } };
+}
+
+function recordsEnd(path: string): number {
+  const b = readFileSync(path);
+  let end = b.length;
+  while (end > 0 && b[end - 1] === 0) end--;
+  return end;
+}
+
+function poke(path: string, at: number, bytes: Buffer): void {
+  const fd = openSync(path, 'r+');
+  writeSync(fd, bytes, 0, bytes.length, at);
+  closeSync(fd);
+}
+
+async function both(dir: string, hint: TailHint) {
+  const sealed = await readSealed(new HostFiles(new LocalHost()), dir, rules);
+  const plain = await verifyPath(new HostFiles(new LocalHost()), dir, rules, sealed);
+  const host = new TracingHost();
+  const files = new HostFiles(host);
+  files.readAhead([hint]);
+  const ahead = await verifyPath(files, dir, rules, sealed);
+  const strip = (r: typeof plain) =>
+    r.dirs.map(({ verdict, etcdVerdict, reason, problem, repair, hazards, summary }) => ({
+      verdict,
+      etcdVerdict,
+      reason,
+      problem,
+      repair,
+      hazards,
+      summary,
+    }));
+  expect(strip(ahead)).toEqual(strip(plain));
+  return { plain, ahead, host, files };
+}
+
+describe('the reads after a stop, fetched beside the survey', () => {
+  it('go out at once, and the engine asks nothing more of a last segment under 1 MiB', async () => {
+    const { dir, last, hint } = wal(1_000);
+    expect(recordsEnd(last)).toBeLessThan(MiB);
+    const { ahead, host, files } = await both(dir, hint);
+    expect(ahead.verdict).toBe('clean');
+    expect(host.maxInFlight).toBeGreaterThanOrEqual(3);
+    expect(host.commands.sort()).toEqual(['cmp', 'find', 'read']);
+    expect(files.bytesRead).toBe(MiB);
+  });
+
+  it('read on, and compare again, when the records go past the first range', async () => {
+    const { dir, last, hint } = wal(7_000);
+    expect(recordsEnd(last)).toBeGreaterThan(MiB);
+    const { ahead, host } = await both(dir, hint);
+    expect(ahead.verdict).toBe('clean');
+    // The cmp fetched ahead met the records; the one after them decides.
+    expect(host.commands.filter((c) => c === 'cmp')).toHaveLength(2);
+  });
+
+  it('see a torn tail as torn', async () => {
+    const { dir, last } = wal(1_000);
+    truncateSync(last, recordsEnd(last) - 5);
+    const { ahead } = await both(dir, { path: last, size: statSync(last).size });
+    expect(ahead.verdict).toBe('torn');
+  });
+
+  for (const [where, at] of [
+    ['inside the first range', (end: number) => end + 4096],
+    ['past the first range', () => 2 * MiB + 8],
+  ] as const) {
+    it(`see a non-zero byte after the records ${where}`, async () => {
+      const { dir, last, hint } = wal(1_000);
+      poke(last, at(recordsEnd(last)), Buffer.from([0x5a]));
+      const { ahead } = await both(dir, hint);
+      // etcd loads it and zeroes the byte: clean, with the stray byte named.
+      expect(ahead.dirs[0]!.hazards.map((h) => h.kind)).toContain('data-after-end');
+    });
+  }
+
+  it('ask the host again when the segment is not the size it had before the stop', async () => {
+    const { dir, last, hint } = wal(1_000);
+    const { ahead, host } = await both(dir, { path: last, size: hint.size + 8 });
+    expect(ahead.verdict).toBe('clean');
+    // Both ahead of time and again, for the size the file has now.
+    expect(host.commands.filter((c) => c === 'cmp')).toHaveLength(2);
+  });
+
+  it('answer only until a write, then the host is asked', async () => {
+    const { last, hint } = wal(1_000);
+    const end = recordsEnd(last);
+    const host = new TracingHost();
+    const files = new HostFiles(host);
+    files.readAhead([hint]);
+    expect(await files.firstNonZero(last, end, hint.size)).toBeUndefined();
+    expect(host.commands.sort()).toEqual(['cmp', 'read']);
+    await files.truncate(last, hint.size);
+    const before = host.commands.length;
+    expect(await files.firstNonZero(last, end, hint.size)).toBeUndefined();
+    expect(host.commands.slice(before)).toEqual(['cmp']);
+  });
+});
