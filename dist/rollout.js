@@ -57641,7 +57641,7 @@ function handleIntersectionResults(result, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect3 = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -57662,11 +57662,11 @@ function handleIntersectionResults(result, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect3(iss, "l"))
+    if (!collect2(iss, "l"))
       result.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect3(iss, "r"))
+    if (!collect2(iss, "r"))
       result.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f]) => f.l && f.r).map(([k]) => k);
@@ -75200,6 +75200,7 @@ async function waitCaughtUp(session, id, t, o) {
   let seen;
   for (; ; ) {
     o.signal?.throwIfAborted();
+    const askedAt = Date.now();
     const between = samples > 0 && samples < STABLE_SAMPLES - 1;
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id
@@ -75231,7 +75232,9 @@ async function waitCaughtUp(session, id, t, o) {
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    await sleep2(samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs);
+    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs;
+    const wait = askedAt + gap - Date.now();
+    if (wait > 0) await sleep2(wait);
   }
 }
 function followsLeader(views, id) {
@@ -75475,15 +75478,85 @@ async function handover(ctx, views, row) {
 import { posix as posix3 } from "node:path";
 
 // src/remote/read-ahead.ts
-async function collect(chunks, want) {
-  const parts = [];
-  let n = 0;
-  for await (const c of chunks) {
-    parts.push(Buffer.from(c));
-    n += c.length;
+var Range = class {
+  constructor(io, path4, want) {
+    this.io = io;
+    this.path = path4;
+    this.want = want;
+    this.it = io.read(path4, 0, want)[Symbol.asyncIterator]();
+    void this.pump();
   }
-  return n === want ? Buffer.concat(parts, n) : void 0;
-}
+  io;
+  path;
+  want;
+  chunks = [];
+  received = 0;
+  /** Set when the stream ended: an Error when it failed, GIVEN_UP when it was stopped. */
+  ended;
+  waiters = [];
+  it;
+  wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  async pump() {
+    try {
+      for (; ; ) {
+        const r = await this.it.next();
+        if (r.done || this.ended) break;
+        this.chunks.push(Buffer.from(r.value));
+        this.received += r.value.length;
+        this.wake();
+      }
+      this.ended ??= this.received === this.want ? true : new Error("the range came short");
+    } catch (e) {
+      this.ended ??= e;
+    }
+    this.wake();
+  }
+  get complete() {
+    return this.ended === true;
+  }
+  /** Stops the stream where it is: the rest of the range is fetched only if it is read. */
+  giveUp() {
+    if (this.ended) return;
+    this.ended = GIVEN_UP;
+    void this.it.return?.();
+    this.wake();
+  }
+  /** The range's bytes: those that arrived, then the rest from the host if it was given up. */
+  async *replay() {
+    let at = 0;
+    try {
+      for (let k = 0; ; k++) {
+        while (k >= this.chunks.length && !this.ended)
+          await new Promise((r) => this.waiters.push(r));
+        if (k < this.chunks.length) {
+          at += this.chunks[k].length;
+          yield this.chunks[k];
+          continue;
+        }
+        if (this.ended === GIVEN_UP) {
+          if (at < this.want) yield* this.io.read(this.path, at, this.want);
+          return;
+        }
+        if (this.ended !== true) throw this.ended;
+        return;
+      }
+    } finally {
+      this.giveUp();
+    }
+  }
+  /** Index of the first non-zero byte at or after `from`, or `want` when none. */
+  firstNonZero(from) {
+    let base = 0;
+    for (const c of this.chunks) {
+      for (let i = Math.max(0, from - base); i < c.length; i++) if (c[i] !== 0) return base + i;
+      base += c.length;
+    }
+    return this.want;
+  }
+};
+var GIVEN_UP = new Error("the read ahead was given up");
 var ReadAhead = class {
   constructor(io, window2) {
     this.io = io;
@@ -75497,31 +75570,39 @@ var ReadAhead = class {
     for (const { path: path4, size } of tails) {
       if (this.ahead.has(path4) || size <= 0) continue;
       const end = Math.min(this.window, size);
-      const window2 = collect(this.io.read(path4, 0, end), end).catch(() => void 0);
+      const range = new Range(this.io, path4, end);
       const rest = end < size ? this.io.zeros(path4, end, size).catch(() => "unknown") : Promise.resolve(void 0);
-      this.ahead.set(path4, { size, window: window2, end, rest });
+      this.ahead.set(path4, { size, range, rest });
     }
   }
   /** Everything fetched is forgotten: a write may have changed any of it. */
   clear() {
+    for (const a of this.ahead.values()) a.range.giveUp();
     this.ahead.clear();
   }
-  /** Bytes [start, end) of path, when exactly those were fetched from the file at this size. */
-  async bytes(path4, start, end) {
+  /** Bytes [start, end) of path, as they arrive, when exactly those are being fetched. */
+  bytes(path4, start, end) {
     const a = this.ahead.get(path4);
-    if (!a || start !== 0 || end !== a.end) return void 0;
-    return a.window;
+    if (!a || start !== 0 || end !== a.range.want) return void 0;
+    if (a.range.ended instanceof Error && a.range.ended !== GIVEN_UP) return void 0;
+    return a.range.replay();
   }
   /**
    * The first non-zero byte in [start, end) of a file whose size is `end`, from the fetched range
-   * and the zero check beyond it; 'unknown' when they do not cover the question.
+   * and the zero check beyond it; 'unknown' when they do not cover the question. A range not yet
+   * in full is given up here: the host answers sooner than the rest of it would arrive.
    */
   async firstNonZero(path4, start, end) {
     const a = this.ahead.get(path4);
     if (!a || end !== a.size || start < 0) return "unknown";
-    const [window2, rest] = await Promise.all([a.window, a.rest]);
-    if (!window2 || rest === "unknown") return "unknown";
-    for (let i = start; i < a.end; i++) if (window2[i] !== 0) return i;
+    if (!a.range.complete) {
+      a.range.giveUp();
+      return "unknown";
+    }
+    const rest = await a.rest;
+    if (rest === "unknown") return "unknown";
+    const i = a.range.firstNonZero(start);
+    if (i < a.range.want) return i;
     if (rest === void 0) return void 0;
     return rest >= start ? rest : "unknown";
   }
@@ -75699,9 +75780,9 @@ var HostFiles = class {
   /** Bytes streamed from the host so far: what the WAL step costs on a slow link. */
   bytesRead = 0;
   async *read(path4, start, end) {
-    const fetched = start !== void 0 && end !== void 0 ? await this.ahead.bytes(absolutePath(path4), start, end) : void 0;
+    const fetched = start !== void 0 && end !== void 0 ? this.ahead.bytes(absolutePath(path4), start, end) : void 0;
     if (fetched) {
-      yield fetched;
+      yield* fetched;
       return;
     }
     yield* this.fetch(path4, start, end);
@@ -77739,7 +77820,7 @@ async function readFsmFile(files, path4, expectCrc) {
   if (st.kind !== "file") return problem("it is not a regular file");
   if (st.size < 4)
     return problem(`it is ${st.size} bytes long, shorter than its 4-byte CRC-32C footer`);
-  const footerBytes = await collect2(files.read(path4, st.size - 4, st.size), 4);
+  const footerBytes = await collect(files.read(path4, st.size - 4, st.size), 4);
   if (footerBytes.length !== 4) return problem("its CRC-32C footer could not be read whole");
   const footer = new DataView(footerBytes.buffer, footerBytes.byteOffset, 4).getUint32(0, false);
   if (expectCrc !== void 0 && footer !== expectCrc) return { footer };
@@ -77764,7 +77845,7 @@ function fsmProblem(r, tokenCrc) {
     return `its footer records CRC-32C ${hex8(r.footer)}, but the raft snapshot's token says ${hex8(tokenCrc)}`;
   return void 0;
 }
-async function collect2(chunks, max) {
+async function collect(chunks, max) {
   const out = new Uint8Array(max);
   let n = 0;
   for await (const c of chunks) {

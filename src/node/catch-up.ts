@@ -26,9 +26,10 @@ export interface CatchUpTimings extends Thresholds {
 export const STABLE_SAMPLES = 3;
 
 /**
- * The pause before a confirming sample. An observation of every node itself takes a round trip
- * per host, so the samples still span a few hundred milliseconds of live writes; waiting a
- * full poll between them would only add downtime.
+ * How far apart confirming samples start, at least. An observation of every node itself takes a
+ * round trip per host, and that time counts towards the gap: over a link where it takes longer,
+ * the next sample starts as soon as the last one has answered. On a fast network the samples
+ * still span 2 × this of live writes. Waiting a full poll between them would only add downtime.
  */
 export const CONFIRM_GAP_MS = 100;
 
@@ -64,6 +65,8 @@ export async function waitCaughtUp(
   let seen: NodeView['container'];
   for (;;) {
     o.signal?.throwIfAborted();
+    // The next observation is paced from when this one started.
+    const askedAt = Date.now();
     // A run of samples starts and ends with the container inspected; the ones between ask only
     // Raft and carry the container over. A restart or an exit in between still shows at the
     // end (the restart count, the state), and each inspect is a command on the node's host.
@@ -100,7 +103,9 @@ export async function waitCaughtUp(
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1000)} s: ${last}`);
-    await sleep(samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs);
+    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs;
+    const wait = askedAt + gap - Date.now();
+    if (wait > 0) await sleep(wait);
   }
 }
 

@@ -237,10 +237,10 @@ export class HostFiles implements WalWriter {
   async *read(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
     const fetched =
       start !== undefined && end !== undefined
-        ? await this.ahead.bytes(absolutePath(path), start, end)
+        ? this.ahead.bytes(absolutePath(path), start, end)
         : undefined;
     if (fetched) {
-      yield fetched;
+      yield* fetched;
       return;
     }
     yield* this.fetch(path, start, end);

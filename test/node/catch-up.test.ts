@@ -14,12 +14,18 @@ import {
 
 const script: NodeView[][] = [];
 let observed = 0;
+/** How long each mocked observation takes, as a round trip to every host would. */
+let observeMs = 0;
+/** When each observation started. */
+const startedAt: number[] = [];
 /** Whose container each observation inspected: every node's (undefined) or one node's. */
 const inspected: (string | undefined)[] = [];
 vi.mock('../../src/cluster/observe.js', () => ({
   observe: async (_s: unknown, _n: unknown, o: { inspectOnly?: string } = {}) => {
     observed++;
+    startedAt.push(Date.now());
     inspected.push(o.inspectOnly);
+    if (observeMs) await new Promise((r) => setTimeout(r, observeMs));
     const views = script.length > 1 ? script.shift()! : script[0]!;
     // As observe does: a node whose container was not asked for has none in its view.
     return views.map((v) =>
@@ -68,6 +74,24 @@ function node(id: string, o: { role?: string; leader?: string; term?: number; la
   } as NodeView;
 }
 
+/** Time between the starts of consecutive observations. */
+const gaps = () => startedAt.slice(1).map((x, k) => x - startedAt[k]!);
+
+/** Runs f with a clock that moves only as its timers fire: its pacing is then exact. */
+async function onFakeClock<T>(f: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers();
+  try {
+    let done = false;
+    const p = f().finally(() => {
+      done = true;
+    });
+    while (!done) await vi.advanceTimersByTimeAsync(1);
+    return await p;
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 const healthy = () => [node('n1', { role: 'leader' }), node('n2', {}), node('n3', {})];
 const t = {
   maxLag: 10,
@@ -81,6 +105,8 @@ const session = { inv: { nodes: [] } } as unknown as ClusterSession;
 beforeEach(() => {
   script.length = 0;
   observed = 0;
+  observeMs = 0;
+  startedAt.length = 0;
   inspected.length = 0;
 });
 
@@ -102,6 +128,31 @@ describe('waitCaughtUp', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(CONFIRM_GAP_MS).toBeLessThan(1500 / 2);
   }, 10_000);
+
+  it('starts confirming samples CONFIRM_GAP_MS apart, counting the time each one takes', async () => {
+    script.push(healthy());
+    await onFakeClock(() =>
+      waitCaughtUp(session, 'n2', { ...t, pollMs: 1500 }, { startedAt: Date.now() }),
+    );
+    expect(gaps()).toEqual([CONFIRM_GAP_MS, CONFIRM_GAP_MS]);
+    // An observation that takes longer than the gap is followed at once by the next.
+    startedAt.length = 0;
+    observeMs = 250;
+    await onFakeClock(() =>
+      waitCaughtUp(session, 'n2', { ...t, pollMs: 1500 }, { startedAt: Date.now() }),
+    );
+    expect(gaps()).toEqual([250, 250]);
+  });
+
+  it('polls a node that is behind pollMs apart, counting the time each observation takes', async () => {
+    const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];
+    script.push(behind, behind, healthy());
+    observeMs = 150;
+    await onFakeClock(() =>
+      waitCaughtUp(session, 'n2', { ...t, pollMs: 400 }, { startedAt: Date.now() }),
+    );
+    expect(gaps().slice(0, 2)).toEqual([400, 400]);
+  });
 
   it('starts counting again after a sample that finds the node behind', async () => {
     const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-BQKDBRSR.js";
+} from "./chunk-X2KCCOEO.js";
 import {
   inspect,
   nodeSpec

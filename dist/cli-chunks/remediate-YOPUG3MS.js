@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-JZFG7DKW.js";
+} from "./chunk-HM3XT2FC.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-I6ACIYJ6.js";
+} from "./chunk-GEKIU7JS.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-BQKDBRSR.js";
+} from "./chunk-X2KCCOEO.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-BQKDBRSR.js";
+} from "./chunk-X2KCCOEO.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-I6ACIYJ6.js";
+} from "./chunk-GEKIU7JS.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-BQKDBRSR.js";
+} from "./chunk-X2KCCOEO.js";
 import {
   previousName,
   withPrevious,

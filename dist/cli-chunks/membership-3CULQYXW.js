@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-JZFG7DKW.js";
+} from "./chunk-HM3XT2FC.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-BQKDBRSR.js";
+} from "./chunk-X2KCCOEO.js";
 import {
   withTag
 } from "./chunk-M7XR6EFA.js";
