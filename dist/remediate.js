@@ -78710,6 +78710,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const stoppedAt = Date.now();
   const stopped = await stopNode(ctx, !!v.container);
   const walFrom = Date.now();
+  row.stopMs = walFrom - stoppedAt;
   const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
   walLine.catch(() => {
   });
@@ -78772,11 +78773,13 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   try {
     await journal(ctx, "start", specs);
     phase(ctx, "start", ctx.spec.image);
+    const startFrom = Date.now();
     await startPrepared(
       ctx.host,
       prepared,
       v.container ? [ctx.name, ctx.prevName] : void 0
     );
+    row.startMs = Date.now() - startFrom;
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

@@ -46,6 +46,10 @@ export interface NodeRow {
   walBytesReadBeforeStop?: number;
   /** Milliseconds of the WAL step between the stop and the start (the part that is downtime). */
   walMs?: number;
+  /** Milliseconds of the graceful stop itself (docker stop, and the inspect that proves it). */
+  stopMs?: number;
+  /** Milliseconds of the new container's start itself (the rename and docker run). */
+  startMs?: number;
   /** From the stop to caught up, in milliseconds (the node's unavoidable time). */
   downtimeMs?: number;
   finalLag?: number;

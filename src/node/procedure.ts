@@ -55,6 +55,7 @@ export async function replaceNode(
   const stopped = await stopNode(ctx, !!v.container);
 
   const walFrom = Date.now();
+  row.stopMs = walFrom - stoppedAt;
   // The `wal` line is written beside the log's first reads: a run that dies at `stop` or at
   // `wal` is finished alike (the old container is started again), and checkWal writes nothing
   // to the log (a repair) before the line is down. The phase is told once it is.
@@ -129,11 +130,13 @@ export async function replaceNode(
     phase(ctx, 'start', ctx.spec.image);
     // Renamed first, whatever became of the env file: a rollback finds the old container
     // under its previous name and puts it back. The rename and the run are one round trip.
+    const startFrom = Date.now();
     await containers.startPrepared(
       ctx.host,
       prepared!,
       v.container ? [ctx.name, ctx.prevName] : undefined,
     );
+    row.startMs = Date.now() - startFrom;
     at = 'catch-up';
     // The wait only reads, so it starts beside its journal line (the phase is told once the
     // line is down), and beside the env file's removal (which never rejects).

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-X2KCCOEO.js";
+} from "./chunk-RN4OV7GF.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

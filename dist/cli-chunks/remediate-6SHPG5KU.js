@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-HM3XT2FC.js";
+} from "./chunk-FDUCWT3G.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-GEKIU7JS.js";
+} from "./chunk-WKMHW5JX.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-X2KCCOEO.js";
+} from "./chunk-RN4OV7GF.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

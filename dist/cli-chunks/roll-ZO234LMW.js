@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-GEKIU7JS.js";
+} from "./chunk-WKMHW5JX.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-X2KCCOEO.js";
+} from "./chunk-RN4OV7GF.js";
 import {
   previousName,
   withPrevious,

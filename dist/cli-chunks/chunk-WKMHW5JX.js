@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-X2KCCOEO.js";
+} from "./chunk-RN4OV7GF.js";
 import {
   inspect,
   nodeSpec

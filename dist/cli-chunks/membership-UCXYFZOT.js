@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-HM3XT2FC.js";
+} from "./chunk-FDUCWT3G.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-X2KCCOEO.js";
+} from "./chunk-RN4OV7GF.js";
 import {
   withTag
 } from "./chunk-M7XR6EFA.js";
