@@ -73466,6 +73466,22 @@ var renameThen = (from, to, argv) => [
   to,
   ...argv
 ];
+var JOURNAL_FAILED = 95;
+var journalThen = (path4, argv) => [
+  "sh",
+  "-c",
+  `cat >> "$1" || exit ${JOURNAL_FAILED}; shift; exec "$@"`,
+  "raftroll-journal",
+  path4,
+  ...argv
+];
+var appendStdinTo = (path4) => [
+  "sh",
+  "-c",
+  'cat >> "$1"',
+  "raftroll-journal",
+  path4
+];
 var removeContainer = (name) => ["docker", "rm", "--", name];
 var renameContainer = (from, to) => ["docker", "rename", "--", from, to];
 var ENV_FILE_PLACEHOLDER = "<env-file>";
@@ -73918,6 +73934,8 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 import { hostname as hostname4, userInfo } from "node:os";
 
 // src/cluster/journal.ts
+var journalLine = (e) => `${JSON.stringify(e)}
+`;
 var SETTLED = /* @__PURE__ */ new Set([
   "done",
   "restored",
@@ -73947,8 +73965,7 @@ function inFlight(entries2) {
   return [...last.values()].filter((e) => !SETTLED.has(e.phase));
 }
 async function appendJournal(host, path4, e) {
-  await host.run(["tee", "-a", "--", path4], { input: `${JSON.stringify(e)}
-` });
+  await host.run(["tee", "-a", "--", path4], { input: journalLine(e) });
 }
 
 // src/cluster/lease.ts
@@ -74156,14 +74173,28 @@ var Lease = class {
     return this.takenOver.flatMap((t) => inFlight(t.entries));
   }
   async record(e) {
-    const h = this.held.find((x) => x.node.id === e.node);
-    if (!h)
-      throw new Error(
-        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
-      );
+    const h = this.heldFor(e.node);
     const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
     await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
     this.last.set(e.node, full);
+  }
+  pending(e) {
+    const h = this.heldFor(e.node);
+    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    return {
+      host: h.host,
+      path: `${this.path}/${JOURNAL_FILE}`,
+      text: journalLine(full),
+      written: () => this.last.set(e.node, full)
+    };
+  }
+  heldFor(node2) {
+    const h = this.held.find((x) => x.node.id === node2);
+    if (!h)
+      throw new Error(
+        `${node2}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
+      );
+    return h;
   }
   /** The nodes this run began and did not bring to an end. */
   halfDone() {
@@ -74335,7 +74366,7 @@ var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: (renameFirst) => startRun(host, runContainer(spec), renameFirst),
+      start: (renameFirst, line) => startRun(host, runContainer(spec), renameFirst, line),
       discard: async () => void 0
     };
   const text2 = envFileText(spec.env);
@@ -74356,27 +74387,43 @@ async function prepare(host, spec) {
     writtenAt = Date.now();
   };
   return {
-    async start(renameFirst) {
+    async start(renameFirst, line) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
-        await write().catch((e) => renameThenThrow(host, e, renameFirst));
-      return startRun(host, runContainer(spec, envFile), renameFirst);
+        await write().catch((e) => renameThenThrow(host, e, renameFirst, line));
+      return startRun(host, runContainer(spec, envFile), renameFirst, line);
     },
     discard: discard2
   };
 }
-async function startPrepared(host, prepared, renameFirst) {
-  const run3 = await prepared.catch((e) => renameThenThrow(host, e, renameFirst));
-  return run3.start(renameFirst);
+async function startPrepared(host, prepared, renameFirst, line) {
+  const run3 = await prepared.catch((e) => renameThenThrow(host, e, renameFirst, line));
+  return run3.start(renameFirst, line);
 }
-async function renameThenThrow(host, e, renameFirst) {
-  if (renameFirst) await host.run(renameContainer(...renameFirst));
+async function renameThenThrow(host, e, renameFirst, line) {
+  if (renameFirst) await runAfterLine(host, renameContainer(...renameFirst), line);
+  else if (line) await runAfterLine(host, ["true"], line);
   throw e;
 }
-async function startRun(host, run3, renameFirst) {
-  if (!renameFirst) return (await host.run(run3)).stdout.trim();
-  const argv = renameThen(renameFirst[0], renameFirst[1], run3);
-  const r = await host.run(argv, { allowFailure: true });
+async function runAfterLine(host, argv, line) {
+  if (!line) return host.run(argv);
+  const whole = journalThen(line.path, argv);
+  const r = await host.run(whole, { input: line.text, allowFailure: true });
+  if (r.code === 0) return r;
+  const named = r.code === JOURNAL_FAILED ? appendStdinTo(line.path) : argv;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
+}
+async function startRun(host, run3, renameFirst, line) {
+  if (!renameFirst) return (await runAfterLine(host, run3, line)).stdout.trim();
+  const steps = renameThen(renameFirst[0], renameFirst[1], run3);
+  const argv = line ? journalThen(line.path, steps) : steps;
+  const r = await host.run(argv, { allowFailure: true, ...line ? { input: line.text } : {} });
   if (r.code === 0) return r.stdout.trim();
+  if (line && r.code === JOURNAL_FAILED)
+    throw new RemoteCommandError(
+      `${host.name} (${host.address})`,
+      appendStdinTo(line.path),
+      r
+    );
   throw stepError(host, r, renameContainer(...renameFirst), run3, argv);
 }
 function stepError(host, r, first, second, whole) {
@@ -78171,15 +78218,24 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   let at = "start";
   let envGone;
   try {
-    await journal(ctx, "start", specs);
-    phase(ctx, "start", ctx.spec.image);
+    const line = ctx.journal?.pending?.({ node: ctx.id, phase: "start", ...specs });
+    const together = line?.host === ctx.host ? line : void 0;
+    if (!together) {
+      await journal(ctx, "start", specs);
+      phase(ctx, "start", ctx.spec.image);
+    }
     const startFrom = Date.now();
     await startPrepared(
       ctx.host,
       prepared,
-      v.container ? [ctx.name, ctx.prevName] : void 0
+      v.container ? [ctx.name, ctx.prevName] : void 0,
+      together
     );
     row.startMs = Date.now() - startFrom;
+    if (together) {
+      together.written();
+      phase(ctx, "start", ctx.spec.image);
+    }
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

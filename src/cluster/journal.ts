@@ -46,10 +46,26 @@ export interface JournalEntry {
   detail?: string;
 }
 
+/**
+ * A line that a command appends itself, on `host`, before its own step (one round trip instead
+ * of two); `written()` is called once that command has succeeded.
+ */
+export interface PendingLine {
+  host: Host;
+  path: string;
+  text: string;
+  written(): void;
+}
+
 /** What a run hands the node procedure: an awaited write-ahead record per transition. */
 export interface PhaseJournal {
   record(e: Omit<JournalEntry, 'at' | 'run'>): Promise<void>;
+  /** The line record(e) would append, for a command to append before its step; see PendingLine. */
+  pending?(e: Omit<JournalEntry, 'at' | 'run'>): PendingLine | undefined;
 }
+
+/** A journal line as it is appended. */
+export const journalLine = (e: JournalEntry) => `${JSON.stringify(e)}\n`;
 
 /** Ends after which nothing is left half-done on the node. */
 export const SETTLED: ReadonlySet<JournalPhase> = new Set([
@@ -170,5 +186,5 @@ export const walVerified = (e: JournalEntry) =>
 
 /** Appends one line; the line travels on stdin, the path as one argv word (no shell). */
 export async function appendJournal(host: Host, path: string, e: JournalEntry): Promise<void> {
-  await host.run(['tee', '-a', '--', path], { input: `${JSON.stringify(e)}\n` });
+  await host.run(['tee', '-a', '--', path], { input: journalLine(e) });
 }

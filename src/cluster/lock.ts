@@ -20,6 +20,8 @@ import {
   inFlight,
   JOURNAL_FILE,
   type JournalEntry,
+  journalLine,
+  type PendingLine,
   type PhaseJournal,
   SETTLED,
 } from './journal.js';
@@ -161,14 +163,30 @@ export class Lease implements PhaseJournal {
   }
 
   async record(e: Omit<JournalEntry, 'at' | 'run'>): Promise<void> {
-    const h = this.held.find((x) => x.node.id === e.node);
-    if (!h)
-      throw new Error(
-        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`,
-      );
+    const h = this.heldFor(e.node);
     const full: JournalEntry = { at: new Date().toISOString(), run: this.owner.token, ...e };
     await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
     this.last.set(e.node, full);
+  }
+
+  pending(e: Omit<JournalEntry, 'at' | 'run'>): PendingLine {
+    const h = this.heldFor(e.node);
+    const full: JournalEntry = { at: new Date().toISOString(), run: this.owner.token, ...e };
+    return {
+      host: h.host,
+      path: `${this.path}/${JOURNAL_FILE}`,
+      text: journalLine(full),
+      written: () => this.last.set(e.node, full),
+    };
+  }
+
+  private heldFor(node: string): Held {
+    const h = this.held.find((x) => x.node.id === node);
+    if (!h)
+      throw new Error(
+        `${node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`,
+      );
+    return h;
   }
 
   /** The nodes this run began and did not bring to an end. */

@@ -126,8 +126,15 @@ export async function replaceNode(
   let at: Phase = 'start';
   let envGone: Promise<void> | undefined;
   try {
-    await journal(ctx, 'start', specs);
-    phase(ctx, 'start', ctx.spec.image);
+    // The `start` line goes ahead of the rename in the same command, where the journal is on
+    // this node's host (the lease's is): the line is down before the step begins, and a run
+    // that dies meanwhile finds the step's line or nothing of it. The phase is told once it is.
+    const line = ctx.journal?.pending?.({ node: ctx.id, phase: 'start', ...specs });
+    const together = line?.host === ctx.host ? line : undefined;
+    if (!together) {
+      await journal(ctx, 'start', specs);
+      phase(ctx, 'start', ctx.spec.image);
+    }
     // Renamed first, whatever became of the env file: a rollback finds the old container
     // under its previous name and puts it back. The rename and the run are one round trip.
     const startFrom = Date.now();
@@ -135,8 +142,13 @@ export async function replaceNode(
       ctx.host,
       prepared!,
       v.container ? [ctx.name, ctx.prevName] : undefined,
+      together,
     );
     row.startMs = Date.now() - startFrom;
+    if (together) {
+      together.written();
+      phase(ctx, 'start', ctx.spec.image);
+    }
     at = 'catch-up';
     // The wait only reads, so it starts beside its journal line (the phase is told once the
     // line is down), and beside the env file's removal (which never rejects).

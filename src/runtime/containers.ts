@@ -16,13 +16,21 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
   return docker.parseInspect(r.stdout);
 }
 
+/** A journal line to append on the host (at path) before a start begins, in its round trip. */
+export interface LineFirst {
+  path: string;
+  text: string;
+}
+
 /** A container ready to start: its env file (if any) is already on the host. */
 export interface PreparedRun {
   /**
    * Starts it; returns docker's container id. With `renameFirst` ([from, to]), the container
    * of that name is renamed first, in the same round trip, and nothing starts if that fails.
+   * With `line`, that is appended before anything else, in the same round trip too, and
+   * nothing is renamed or started if it fails.
    */
-  start(renameFirst?: readonly [string, string]): Promise<string>;
+  start(renameFirst?: readonly [string, string], line?: LineFirst): Promise<string>;
   /**
    * Removes the env file; safe to call more than once, and after a failed start. Never
    * rejects: it resolves to why the file could not be removed, if it could not (a stale one is
@@ -44,7 +52,7 @@ const REWRITE_AFTER_MS = (docker.ENV_FILE_SWEEP_MINUTES * 60_000) / 2;
 export async function prepare(host: Host, spec: docker.RunSpec): Promise<PreparedRun> {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: (renameFirst) => startRun(host, docker.runContainer(spec), renameFirst),
+      start: (renameFirst, line) => startRun(host, docker.runContainer(spec), renameFirst, line),
       discard: async () => undefined,
     };
   // Checked before anything runs on the host.
@@ -66,14 +74,14 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
     writtenAt = Date.now();
   };
   return {
-    async start(renameFirst) {
+    async start(renameFirst, line) {
       // A start long after the write (a slow WAL read) writes the file again first, so that
-      // another run's sweep of old env files cannot have taken it. If that fails, the rename
-      // still happens, as it would have: a rollback looks for the old container under its
-      // previous name.
+      // another run's sweep of old env files cannot have taken it. If that fails, the line and
+      // the rename still happen, as they would have: a rollback looks for the old container
+      // under its previous name.
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
-        await write().catch((e: unknown) => renameThenThrow(host, e, renameFirst));
-      return startRun(host, docker.runContainer(spec, envFile), renameFirst);
+        await write().catch((e: unknown) => renameThenThrow(host, e, renameFirst, line));
+      return startRun(host, docker.runContainer(spec, envFile), renameFirst, line);
     },
     discard,
   };
@@ -88,29 +96,50 @@ export async function startPrepared(
   host: Host,
   prepared: Promise<PreparedRun>,
   renameFirst?: readonly [string, string],
+  line?: LineFirst,
 ): Promise<string> {
-  const run = await prepared.catch((e: unknown) => renameThenThrow(host, e, renameFirst));
-  return run.start(renameFirst);
+  const run = await prepared.catch((e: unknown) => renameThenThrow(host, e, renameFirst, line));
+  return run.start(renameFirst, line);
 }
 
 async function renameThenThrow(
   host: Host,
   e: unknown,
   renameFirst?: readonly [string, string],
+  line?: LineFirst,
 ): Promise<never> {
-  if (renameFirst) await host.run(docker.renameContainer(...renameFirst));
+  if (renameFirst) await runAfterLine(host, docker.renameContainer(...renameFirst), line);
+  else if (line) await runAfterLine(host, ['true'], line);
   throw e;
+}
+
+/** argv, after line if one is given, in one round trip; a failed append names itself. */
+async function runAfterLine(host: Host, argv: string[], line?: LineFirst): Promise<RunResult> {
+  if (!line) return host.run(argv);
+  const whole = docker.journalThen(line.path, argv);
+  const r = await host.run(whole, { input: line.text, allowFailure: true });
+  if (r.code === 0) return r;
+  const named = r.code === docker.JOURNAL_FAILED ? docker.appendStdinTo(line.path) : argv;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
 }
 
 async function startRun(
   host: Host,
   run: string[],
   renameFirst?: readonly [string, string],
+  line?: LineFirst,
 ): Promise<string> {
-  if (!renameFirst) return (await host.run(run)).stdout.trim();
-  const argv = docker.renameThen(renameFirst[0], renameFirst[1], run);
-  const r = await host.run(argv, { allowFailure: true });
+  if (!renameFirst) return (await runAfterLine(host, run, line)).stdout.trim();
+  const steps = docker.renameThen(renameFirst[0], renameFirst[1], run);
+  const argv = line ? docker.journalThen(line.path, steps) : steps;
+  const r = await host.run(argv, { allowFailure: true, ...(line ? { input: line.text } : {}) });
   if (r.code === 0) return r.stdout.trim();
+  if (line && r.code === docker.JOURNAL_FAILED)
+    throw new RemoteCommandError(
+      `${host.name} (${host.address})`,
+      docker.appendStdinTo(line.path),
+      r,
+    );
   throw stepError(host, r, docker.renameContainer(...renameFirst), run, argv);
 }
 

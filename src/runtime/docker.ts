@@ -104,6 +104,32 @@ export const renameThen = (from: string, to: string, argv: readonly string[]) =>
   ...argv,
 ];
 
+/** The exit code of journalThen when the line could not be appended (argv did not run). */
+export const JOURNAL_FAILED = 95;
+
+/**
+ * Appends stdin (a journal line) to path, then runs argv only if that worked, in one round trip:
+ * the line is on the host before the step it announces begins. argv's own exit code comes
+ * through (exec).
+ */
+export const journalThen = (path: string, argv: readonly string[]) => [
+  'sh',
+  '-c',
+  `cat >> "$1" || exit ${JOURNAL_FAILED}; shift; exec "$@"`,
+  'raftroll-journal',
+  path,
+  ...argv,
+];
+
+/** What journalThen's first step is, for naming it when it fails. */
+export const appendStdinTo = (path: string) => [
+  'sh',
+  '-c',
+  'cat >> "$1"',
+  'raftroll-journal',
+  path,
+];
+
 /** Removes a stopped container; without --force Docker refuses a running one. */
 export const removeContainer = (name: string) => ['docker', 'rm', '--', name];
 export const renameContainer = (from: string, to: string) => ['docker', 'rename', '--', from, to];

@@ -194,6 +194,25 @@ describe('takeLease', () => {
     expect(existsSync(lockPath(dir))).toBe(false);
   });
 
+  it('hands out a line for a command to append itself, counted once it is written', async () => {
+    const dir = join(tmp(), 'kv');
+    const lease = await takeLease(session(dir, ['n1']), 'raftroll roll kv:2', { image: 'kv:2' });
+    await lease.record({ node: 'n1', phase: 'wal' });
+    const line = lease.pending({ node: 'n1', phase: 'start' });
+    expect(line.path).toBe(join(lockPath(dir), 'journal.jsonl'));
+    // Appended by the command that carries it, as the start's own does.
+    await line.host.run(['tee', '-a', '--', line.path], { input: line.text });
+    const l = await readLock(new LocalHost(), lockPath(dir));
+    expect(l.state === 'held' && l.entries.map((e) => e.phase)).toEqual(['wal', 'start']);
+    expect(l.state === 'held' && l.entries[1]!.run).toBe(lease.owner.token);
+    // Until the command says it succeeded, the run counts the node where its last record was.
+    expect(await lease.release()).toMatch(/n1 was left at wal/);
+    line.written();
+    expect(await lease.release()).toMatch(/n1 was left at start/);
+    await lease.record({ node: 'n1', phase: 'done' });
+    expect(await lease.release()).toBeUndefined();
+  });
+
   it('skips a host it cannot reach, says so, and still excludes a second run', async () => {
     const dir = join(tmp(), 'kv');
     const warnings: string[] = [];

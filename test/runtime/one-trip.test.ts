@@ -125,6 +125,57 @@ describe('a prepared start with renameFirst', () => {
   });
 });
 
+describe('a prepared start with its journal line first', () => {
+  const spec: RunSpec = {
+    name: 'etcd',
+    image: 'img:b',
+    volumes: [],
+    env: {},
+    labels: {},
+    args: ['--name', 'n1'],
+  };
+  const journalDir = tmp();
+  const journal = join(journalDir, 'journal.jsonl');
+  const line = { path: journal, text: '{"phase":"start"}\n' };
+  beforeEach(() => writeFileSync(journal, '{"phase":"wal"}\n'));
+
+  it('appends the line, then renames the old container and runs the new one', async () => {
+    const run = await containers.prepare(host, spec);
+    expect(await run.start(['etcd', 'etcd.raftroll-prev'], line)).toBe('abc123');
+    expect(readFileSync(journal, 'utf8')).toBe('{"phase":"wal"}\n{"phase":"start"}\n');
+    expect(called()).toEqual([
+      'rename -- etcd etcd.raftroll-prev',
+      'run --detach --name etcd -- img:b --name n1',
+    ]);
+  });
+
+  it('touches no container when the line cannot be appended, and names the append', async () => {
+    const run = await containers.prepare(host, spec);
+    const gone = { ...line, path: join(journalDir, 'missing', 'journal.jsonl') };
+    const err = await run.start(['etcd', 'etcd.raftroll-prev'], gone).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`sh -c cat >> "\$1" \.\.\.` exited 95/);
+    expect(readFileSync(calls, 'utf8')).toBe('');
+  });
+
+  it('keeps the rename and run failures their own, after the line', async () => {
+    fail('run', 'docker: Error response from daemon: Conflict.');
+    const run = await containers.prepare(host, spec);
+    const err = await run.start(['etcd', 'etcd.raftroll-prev'], line).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`docker run --detach \.\.\.` exited 97: .*Conflict/);
+    expect(readFileSync(journal, 'utf8')).toMatch(/"start"/);
+  });
+
+  it('appends the line before the rename when the env file could not be made', async () => {
+    const failed = Promise.reject(new Error('mktemp failed'));
+    const err = await containers
+      .startPrepared(host, failed, ['etcd', 'etcd.raftroll-prev'], line)
+      .catch((e: Error) => e);
+    expect((err as Error).message).toBe('mktemp failed');
+    expect(readFileSync(journal, 'utf8')).toMatch(/"start"/);
+    expect(called()).toEqual(['rename -- etcd etcd.raftroll-prev']);
+  });
+});
+
 /** A fresh directory that mktemp -t uses (TMPDIR) for the tests of the enclosing describe. */
 function tmpdirFor(): string {
   const dir = tmp();

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-EYKIJ6BD.js";
+} from "./chunk-GKTPZSD6.js";
 import {
   previousName
-} from "./chunk-M7XR6EFA.js";
+} from "./chunk-WZ3YLG3R.js";
 import {
   inventoryAndNodes
-} from "./chunk-HJUHXOL4.js";
+} from "./chunk-EZRLHLFM.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 import {
   LABEL
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

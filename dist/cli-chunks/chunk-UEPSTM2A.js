@@ -3,13 +3,15 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";
 import { hostname as hostname2, userInfo } from "node:os";
 
 // src/cluster/journal.ts
+var journalLine = (e) => `${JSON.stringify(e)}
+`;
 var SETTLED = /* @__PURE__ */ new Set([
   "done",
   "restored",
@@ -84,8 +86,7 @@ function finishPlan(e, seen) {
 }
 var walVerified = (e) => e.phase === "start" || e.phase === "catch-up" || e.phase === "rollback";
 async function appendJournal(host, path, e) {
-  await host.run(["tee", "-a", "--", path], { input: `${JSON.stringify(e)}
-` });
+  await host.run(["tee", "-a", "--", path], { input: journalLine(e) });
 }
 
 // src/cluster/lease.ts
@@ -293,14 +294,28 @@ var Lease = class {
     return this.takenOver.flatMap((t) => inFlight(t.entries));
   }
   async record(e) {
-    const h = this.held.find((x) => x.node.id === e.node);
-    if (!h)
-      throw new Error(
-        `${e.node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
-      );
+    const h = this.heldFor(e.node);
     const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
     await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
     this.last.set(e.node, full);
+  }
+  pending(e) {
+    const h = this.heldFor(e.node);
+    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    return {
+      host: h.host,
+      path: `${this.path}/${JOURNAL_FILE}`,
+      text: journalLine(full),
+      written: () => this.last.set(e.node, full)
+    };
+  }
+  heldFor(node) {
+    const h = this.held.find((x) => x.node.id === node);
+    if (!h)
+      throw new Error(
+        `${node}: cannot write the journal: this run holds no lock on its host (it was unreachable when the lock was taken)`
+      );
+    return h;
   }
   /** The nodes this run began and did not bring to an end. */
   halfDone() {

@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-RN4OV7GF.js";
+} from "./chunk-LHW76VBT.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import {
   finishPlan
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -27592,6 +27592,22 @@ var renameThen = (from, to, argv) => [
   to,
   ...argv
 ];
+var JOURNAL_FAILED = 95;
+var journalThen = (path, argv) => [
+  "sh",
+  "-c",
+  `cat >> "$1" || exit ${JOURNAL_FAILED}; shift; exec "$@"`,
+  "raftroll-journal",
+  path,
+  ...argv
+];
+var appendStdinTo = (path) => [
+  "sh",
+  "-c",
+  'cat >> "$1"',
+  "raftroll-journal",
+  path
+];
 var removeContainer = (name) => ["docker", "rm", "--", name];
 var renameContainer = (from, to) => ["docker", "rename", "--", from, to];
 var ENV_FILE_PLACEHOLDER = "<env-file>";
@@ -28118,6 +28134,9 @@ export {
   SECOND_STEP_FAILED,
   stopThenInspect,
   renameThen,
+  JOURNAL_FAILED,
+  journalThen,
+  appendStdinTo,
   removeContainer,
   renameContainer,
   runContainer,

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-FDUCWT3G.js";
+} from "./chunk-JPPF23CT.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-RN4OV7GF.js";
+} from "./chunk-LHW76VBT.js";
 import {
   withTag
-} from "./chunk-M7XR6EFA.js";
+} from "./chunk-WZ3YLG3R.js";
 import {
   observe
-} from "./chunk-6AR5YRC5.js";
+} from "./chunk-5XRKI6K6.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

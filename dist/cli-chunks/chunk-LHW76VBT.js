@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-M7XR6EFA.js";
+} from "./chunk-WZ3YLG3R.js";
 import {
   observe
-} from "./chunk-6AR5YRC5.js";
+} from "./chunk-5XRKI6K6.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspect
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import {
   repairPath,
   verifyPath,
@@ -24,7 +24,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import {
   ByteCursor,
   RecordType,
@@ -1714,15 +1714,24 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   let at = "start";
   let envGone;
   try {
-    await journal(ctx, "start", specs);
-    phase(ctx, "start", ctx.spec.image);
+    const line = ctx.journal?.pending?.({ node: ctx.id, phase: "start", ...specs });
+    const together = line?.host === ctx.host ? line : void 0;
+    if (!together) {
+      await journal(ctx, "start", specs);
+      phase(ctx, "start", ctx.spec.image);
+    }
     const startFrom = Date.now();
     await startPrepared(
       ctx.host,
       prepared,
-      v.container ? [ctx.name, ctx.prevName] : void 0
+      v.container ? [ctx.name, ctx.prevName] : void 0,
+      together
     );
     row.startMs = Date.now() - startFrom;
+    if (together) {
+      together.written();
+      phase(ctx, "start", ctx.spec.image);
+    }
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

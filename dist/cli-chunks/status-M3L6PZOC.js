@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-HJUHXOL4.js";
+} from "./chunk-EZRLHLFM.js";
 import {
   observe
-} from "./chunk-6AR5YRC5.js";
+} from "./chunk-5XRKI6K6.js";
 import {
   ClusterSession
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-3GF4YQCT.js";
+import "./chunk-JLQ2XHTB.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-WKMHW5JX.js";
+} from "./chunk-YM4DML6L.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-RN4OV7GF.js";
+} from "./chunk-LHW76VBT.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-M7XR6EFA.js";
+} from "./chunk-WZ3YLG3R.js";
 import {
   observe
-} from "./chunk-6AR5YRC5.js";
+} from "./chunk-5XRKI6K6.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

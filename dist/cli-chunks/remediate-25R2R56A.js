@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-FDUCWT3G.js";
+} from "./chunk-JPPF23CT.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-EYKIJ6BD.js";
+} from "./chunk-GKTPZSD6.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-WKMHW5JX.js";
+} from "./chunk-YM4DML6L.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-RN4OV7GF.js";
+} from "./chunk-LHW76VBT.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-M7XR6EFA.js";
+} from "./chunk-WZ3YLG3R.js";
 import {
   inventoryAndNodes
-} from "./chunk-HJUHXOL4.js";
+} from "./chunk-EZRLHLFM.js";
 import {
   observe
-} from "./chunk-6AR5YRC5.js";
+} from "./chunk-5XRKI6K6.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-RVRML3CR.js";
+} from "./chunk-UEPSTM2A.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

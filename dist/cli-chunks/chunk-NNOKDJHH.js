@@ -7,10 +7,12 @@ import {
   ENV_FILE_SWEEP_MINUTES,
   FIRST_STEP_FAILED,
   InventoryError,
+  JOURNAL_FAILED,
   LABEL,
   RemoteCommandError,
   SECOND_STEP_FAILED,
   SshHost,
+  appendStdinTo,
   checkEnvFileValues,
   checkMemLimits,
   createEnvFile,
@@ -18,6 +20,7 @@ import {
   fingerprint,
   imageProblem,
   inspectContainer,
+  journalThen,
   mergeEnv,
   parseDockerMemory,
   parseEnvLines,
@@ -29,7 +32,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 import {
   toUint64,
   walkMessage
@@ -25792,7 +25795,7 @@ var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: (renameFirst) => startRun(host, runContainer(spec), renameFirst),
+      start: (renameFirst, line) => startRun(host, runContainer(spec), renameFirst, line),
       discard: async () => void 0
     };
   const text = envFileText(spec.env);
@@ -25813,27 +25816,43 @@ async function prepare(host, spec) {
     writtenAt = Date.now();
   };
   return {
-    async start(renameFirst) {
+    async start(renameFirst, line) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
-        await write().catch((e) => renameThenThrow(host, e, renameFirst));
-      return startRun(host, runContainer(spec, envFile), renameFirst);
+        await write().catch((e) => renameThenThrow(host, e, renameFirst, line));
+      return startRun(host, runContainer(spec, envFile), renameFirst, line);
     },
     discard
   };
 }
-async function startPrepared(host, prepared, renameFirst) {
-  const run2 = await prepared.catch((e) => renameThenThrow(host, e, renameFirst));
-  return run2.start(renameFirst);
+async function startPrepared(host, prepared, renameFirst, line) {
+  const run2 = await prepared.catch((e) => renameThenThrow(host, e, renameFirst, line));
+  return run2.start(renameFirst, line);
 }
-async function renameThenThrow(host, e, renameFirst) {
-  if (renameFirst) await host.run(renameContainer(...renameFirst));
+async function renameThenThrow(host, e, renameFirst, line) {
+  if (renameFirst) await runAfterLine(host, renameContainer(...renameFirst), line);
+  else if (line) await runAfterLine(host, ["true"], line);
   throw e;
 }
-async function startRun(host, run2, renameFirst) {
-  if (!renameFirst) return (await host.run(run2)).stdout.trim();
-  const argv = renameThen(renameFirst[0], renameFirst[1], run2);
-  const r = await host.run(argv, { allowFailure: true });
+async function runAfterLine(host, argv, line) {
+  if (!line) return host.run(argv);
+  const whole = journalThen(line.path, argv);
+  const r = await host.run(whole, { input: line.text, allowFailure: true });
+  if (r.code === 0) return r;
+  const named = r.code === JOURNAL_FAILED ? appendStdinTo(line.path) : argv;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
+}
+async function startRun(host, run2, renameFirst, line) {
+  if (!renameFirst) return (await runAfterLine(host, run2, line)).stdout.trim();
+  const steps = renameThen(renameFirst[0], renameFirst[1], run2);
+  const argv = line ? journalThen(line.path, steps) : steps;
+  const r = await host.run(argv, { allowFailure: true, ...line ? { input: line.text } : {} });
   if (r.code === 0) return r.stdout.trim();
+  if (line && r.code === JOURNAL_FAILED)
+    throw new RemoteCommandError(
+      `${host.name} (${host.address})`,
+      appendStdinTo(line.path),
+      r
+    );
   throw stepError(host, r, renameContainer(...renameFirst), run2, argv);
 }
 function stepError(host, r, first, second, whole) {

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-RN4OV7GF.js";
+} from "./chunk-LHW76VBT.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-M7XR6EFA.js";
+} from "./chunk-WZ3YLG3R.js";
 import {
   observe
-} from "./chunk-6AR5YRC5.js";
+} from "./chunk-5XRKI6K6.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-Q6U2F3UP.js";
+} from "./chunk-NNOKDJHH.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-3GF4YQCT.js";
+} from "./chunk-JLQ2XHTB.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {
