@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-LHW76VBT.js";
+} from "./chunk-QJ444CYX.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-JPPF23CT.js";
+} from "./chunk-7YR6VSXC.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-YM4DML6L.js";
+} from "./chunk-RMCVCOFJ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-LHW76VBT.js";
+} from "./chunk-QJ444CYX.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

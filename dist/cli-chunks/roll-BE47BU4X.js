@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-YM4DML6L.js";
+} from "./chunk-RMCVCOFJ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-LHW76VBT.js";
+} from "./chunk-QJ444CYX.js";
 import {
   previousName,
   withPrevious,

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-JPPF23CT.js";
+} from "./chunk-7YR6VSXC.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-LHW76VBT.js";
+} from "./chunk-QJ444CYX.js";
 import {
   withTag
 } from "./chunk-WZ3YLG3R.js";

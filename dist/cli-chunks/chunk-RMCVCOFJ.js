@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-LHW76VBT.js";
+} from "./chunk-QJ444CYX.js";
 import {
   inspect,
   nodeSpec
