@@ -53581,8 +53581,21 @@ raftroll: timed out after ${timeoutMs} ms
       });
     }
   }
+  /**
+   * Whether this host's shared connection is up, asked of the local master alone (no round
+   * trip to the host): after any command it usually is, and a tunnel then needs nothing more.
+   */
+  async masterUp() {
+    if (this.connecting) return false;
+    const r = await this.exec(
+      [...this.sshArgs(), "-O", "check", ...this.destination()],
+      void 0,
+      5e3
+    );
+    return r.code === 0;
+  }
   async tunnel(remoteHost, remotePort) {
-    await this.connected();
+    if (!await this.masterUp()) await this.connected();
     if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
       throw new SshSettingError(
         `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`
@@ -78651,10 +78664,11 @@ async function missingMounts(session, id, spec) {
   );
 }
 async function blockers(session, order, views, t, o) {
-  const onHost = await Promise.all(
+  const known = o.skip instanceof Set ? o.skip : void 0;
+  const asked = Promise.all(
     order.map(async (id) => {
       const v = views.find((x) => x.id === id);
-      if (o.skip.has(id) || !v.reachable) return [];
+      if (known?.has(id) || !v.reachable) return [];
       const [dir, layout, mounts] = await Promise.all([
         dataDirProblem(session, id),
         // Without a data directory the layout's own failure says nothing more.
@@ -78666,10 +78680,11 @@ async function blockers(session, order, views, t, o) {
       return [...layout.errors, ...mounts];
     }).map((p) => p.catch((e) => e))
   );
+  const [onHost, skip] = await Promise.all([asked, o.skip]);
   const found = [];
   let members2;
   for (const [k, id] of order.entries()) {
-    if (o.skip.has(id)) continue;
+    if (skip.has(id)) continue;
     const v = views.find((x) => x.id === id);
     if (!v.reachable) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
@@ -78804,12 +78819,15 @@ var Rollout = class {
         });
         this.run0.journal = lease;
       }
-      const skip = await this.upToDate(order, views);
+      const skipping = this.upToDate(order, views);
+      skipping.catch(() => {
+      });
       const found = await blockers(this.session, order, views, this.run0.t, {
-        skip,
+        skip: skipping,
         guard: !!this.opts.dryRun,
         specOf: (id) => this.baseSpec(id)
       });
+      const skip = await skipping;
       if (this.opts.dryRun) {
         const specOf = (id, v) => withPrevious(this.baseSpec(id), v.container);
         const rows = await planRows(this.run0, order, views, this.target, specOf, {

@@ -107,8 +107,11 @@ export async function blockers(
   views: NodeView[],
   t: NodeThresholds,
   o: {
-    /** Nodes the roll would leave alone (already up to date): nothing of theirs is checked. */
-    skip: Set<string>;
+    /**
+     * Nodes the roll would leave alone (already up to date): nothing of theirs is judged. While
+     * it is still being found out, every reachable node's host is asked meanwhile.
+     */
+    skip: Set<string> | Promise<Set<string>>;
     /** Also ask the quorum guard (plan); a roll asks it node by node, right before each stop. */
     guard: boolean;
     /** The container each node is to run (its read-only mounts are checked). */
@@ -117,11 +120,12 @@ export async function blockers(
 ): Promise<Blocker[]> {
   // Each node's host is asked on its own connection, all at once; the answers (and failures)
   // are then read in rollout order, so the first blocker is the one the roll would meet first.
-  const onHost = await Promise.all(
+  const known = o.skip instanceof Set ? o.skip : undefined;
+  const asked = Promise.all(
     order
       .map(async (id): Promise<string[] | Error> => {
         const v = views.find((x) => x.id === id)!;
-        if (o.skip.has(id) || !v.reachable) return [];
+        if (known?.has(id) || !v.reachable) return [];
         const [dir, layout, mounts] = await Promise.all([
           dataDirProblem(session, id),
           // Without a data directory the layout's own failure says nothing more.
@@ -134,10 +138,11 @@ export async function blockers(
       })
       .map((p) => p.catch((e: Error) => e)),
   );
+  const [onHost, skip] = await Promise.all([asked, o.skip]);
   const found: Blocker[] = [];
   let members: Promise<string | undefined> | undefined;
   for (const [k, id] of order.entries()) {
-    if (o.skip.has(id)) continue;
+    if (skip.has(id)) continue;
     const v = views.find((x) => x.id === id)!;
     if (!v.reachable) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });

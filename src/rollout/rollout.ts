@@ -113,12 +113,15 @@ export class Rollout {
         });
         this.run0.journal = lease;
       }
-      const skip = await this.upToDate(order, views);
+      // The image IDs and the hosts' own checks are asked at once: both only read.
+      const skipping = this.upToDate(order, views);
+      skipping.catch(() => {});
       const found = await blockers(this.session, order, views, this.run0.t, {
-        skip,
+        skip: skipping,
         guard: !!this.opts.dryRun,
         specOf: (id) => this.baseSpec(id),
       });
+      const skip = await skipping;
       if (this.opts.dryRun) {
         const specOf = (id: string, v: (typeof views)[number]) =>
           withPrevious(this.baseSpec(id), v.container);

@@ -78,3 +78,40 @@ describe('readStream over SSH', () => {
     expect(calls.map((c) => c.kind)).toEqual(['stream']);
   });
 });
+
+describe('a tunnel over SSH', () => {
+  /** Records each ssh invocation's kind: -O check, -O forward, or the remote command. */
+  function recorder(checkCode: number) {
+    const seen: string[] = [];
+    const spawner: Spawner = {
+      async run(argv) {
+        const o = argv.indexOf('-O');
+        const what = o >= 0 ? `-O ${argv[o + 1]}` : argv.at(-1)!;
+        seen.push(what);
+        const code = what === '-O check' ? checkCode : 0;
+        return {
+          code,
+          stdout: '',
+          stderr: code ? 'Control socket connect: No such file\n' : '',
+          timedOut: false,
+        };
+      },
+      stream() {
+        throw new Error('no stream expected');
+      },
+    };
+    return { spawner, seen };
+  }
+
+  it('asks the local master, and makes no round trip to the host, when the connection is up', async () => {
+    const { spawner, seen } = recorder(0);
+    await host(spawner).tunnel('127.0.0.1', 2379);
+    expect(seen).toEqual(['-O check', '-O forward']);
+  });
+
+  it('makes the connection first when the master is not up', async () => {
+    const { spawner, seen } = recorder(255);
+    await host(spawner).tunnel('127.0.0.1', 2379);
+    expect(seen).toEqual(['-O check', 'true', '-O forward']);
+  });
+});

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-7YR6VSXC.js";
+} from "./chunk-3WS2AOH2.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-GKTPZSD6.js";
+} from "./chunk-HSKLMZGN.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-RMCVCOFJ.js";
+} from "./chunk-ABXR5J37.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-QJ444CYX.js";
+} from "./chunk-MJZMKEPX.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-WZ3YLG3R.js";
+} from "./chunk-GGD76BBB.js";
 import {
   inventoryAndNodes
-} from "./chunk-EZRLHLFM.js";
+} from "./chunk-YLVPD34R.js";
 import {
   observe
-} from "./chunk-5XRKI6K6.js";
+} from "./chunk-JOYKLP5C.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

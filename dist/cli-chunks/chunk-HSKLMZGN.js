@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-RMCVCOFJ.js";
+} from "./chunk-ABXR5J37.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-QJ444CYX.js";
+} from "./chunk-MJZMKEPX.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-WZ3YLG3R.js";
+} from "./chunk-GGD76BBB.js";
 import {
   observe
-} from "./chunk-5XRKI6K6.js";
+} from "./chunk-JOYKLP5C.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
@@ -980,10 +980,11 @@ async function missingMounts(session, id, spec) {
   );
 }
 async function blockers(session, order, views, t, o) {
-  const onHost = await Promise.all(
+  const known = o.skip instanceof Set ? o.skip : void 0;
+  const asked = Promise.all(
     order.map(async (id) => {
       const v = views.find((x) => x.id === id);
-      if (o.skip.has(id) || !v.reachable) return [];
+      if (known?.has(id) || !v.reachable) return [];
       const [dir, layout, mounts] = await Promise.all([
         dataDirProblem(session, id),
         // Without a data directory the layout's own failure says nothing more.
@@ -995,10 +996,11 @@ async function blockers(session, order, views, t, o) {
       return [...layout.errors, ...mounts];
     }).map((p) => p.catch((e) => e))
   );
+  const [onHost, skip] = await Promise.all([asked, o.skip]);
   const found = [];
   let members;
   for (const [k, id] of order.entries()) {
-    if (o.skip.has(id)) continue;
+    if (skip.has(id)) continue;
     const v = views.find((x) => x.id === id);
     if (!v.reachable) {
       found.push({ node: id, why: `${id} cannot be reached (${v.error})` });
@@ -1133,12 +1135,15 @@ var Rollout = class {
         });
         this.run0.journal = lease;
       }
-      const skip = await this.upToDate(order, views);
+      const skipping = this.upToDate(order, views);
+      skipping.catch(() => {
+      });
       const found = await blockers(this.session, order, views, this.run0.t, {
-        skip,
+        skip: skipping,
         guard: !!this.opts.dryRun,
         specOf: (id) => this.baseSpec(id)
       });
+      const skip = await skipping;
       if (this.opts.dryRun) {
         const specOf = (id, v) => withPrevious(this.baseSpec(id), v.container);
         const rows = await planRows(this.run0, order, views, this.target, specOf, {

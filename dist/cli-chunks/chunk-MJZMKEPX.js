@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-WZ3YLG3R.js";
+} from "./chunk-GGD76BBB.js";
 import {
   observe
-} from "./chunk-5XRKI6K6.js";
+} from "./chunk-JOYKLP5C.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspect
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import {
   repairPath,
   verifyPath,
@@ -24,7 +24,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import {
   ByteCursor,
   RecordType,

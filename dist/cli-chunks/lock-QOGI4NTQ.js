@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-GKTPZSD6.js";
+} from "./chunk-HSKLMZGN.js";
 import {
   previousName
-} from "./chunk-WZ3YLG3R.js";
+} from "./chunk-GGD76BBB.js";
 import {
   inventoryAndNodes
-} from "./chunk-EZRLHLFM.js";
+} from "./chunk-YLVPD34R.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 import {
   LABEL
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-QJ444CYX.js";
+} from "./chunk-MJZMKEPX.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import {
   finishPlan
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

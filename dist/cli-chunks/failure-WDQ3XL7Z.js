@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-QJ444CYX.js";
+} from "./chunk-MJZMKEPX.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-WZ3YLG3R.js";
+} from "./chunk-GGD76BBB.js";
 import {
   observe
-} from "./chunk-5XRKI6K6.js";
+} from "./chunk-JOYKLP5C.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

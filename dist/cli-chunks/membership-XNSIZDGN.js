@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-7YR6VSXC.js";
+} from "./chunk-3WS2AOH2.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-QJ444CYX.js";
+} from "./chunk-MJZMKEPX.js";
 import {
   withTag
-} from "./chunk-WZ3YLG3R.js";
+} from "./chunk-GGD76BBB.js";
 import {
   observe
-} from "./chunk-5XRKI6K6.js";
+} from "./chunk-JOYKLP5C.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-UEPSTM2A.js";
+} from "./chunk-5NTBAXFE.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

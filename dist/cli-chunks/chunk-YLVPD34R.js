@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -32,7 +32,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-JLQ2XHTB.js";
+} from "./chunk-G3323B3W.js";
 import {
   toUint64,
   walkMessage

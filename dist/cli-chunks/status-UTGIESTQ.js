@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-EZRLHLFM.js";
+} from "./chunk-YLVPD34R.js";
 import {
   observe
-} from "./chunk-5XRKI6K6.js";
+} from "./chunk-JOYKLP5C.js";
 import {
   ClusterSession
-} from "./chunk-NNOKDJHH.js";
+} from "./chunk-KDXYZ2WD.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-JLQ2XHTB.js";
+import "./chunk-G3323B3W.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {
