@@ -9,7 +9,8 @@
 // every write is still read back). A benchmark, not a test: it never fails on timings.
 //
 // --link-mbps N puts a link of N megabits per second (each way) between raftroll and every
-// host's sshd, as a runner reaching its hosts over Tailscale has. raftroll then also rolls the
+// host's sshd (--link-rtt-ms M gives it M ms of round trip), as a runner reaching its hosts over
+// Tailscale has. raftroll then also rolls the
 // cluster back b -> a reading every WAL byte after the stop, as it did before the sealed
 // segments were read early (RAFTROLL_WAL_FULL_READ=1): the WAL step's share of the downtime,
 // before and after, comes from the same run. --compare-wal does the same without the slow link.
@@ -95,6 +96,16 @@ if (LINK_MBPS !== undefined && !(LINK_MBPS > 0)) {
   );
   process.exit(2);
 }
+// --link-rtt-ms N adds N ms of round trip to that link (half each way), as a path over Tailscale
+// has: what a round trip saved is worth shows only where round trips cost time.
+const rttAt = process.argv.indexOf('--link-rtt-ms');
+const LINK_RTT_MS = rttAt > 0 ? Number(process.argv[rttAt + 1]) : 0;
+if (rttAt > 0 && !(LINK_MBPS !== undefined && LINK_RTT_MS >= 0)) {
+  console.error(
+    `bench: --link-rtt-ms is "${process.argv[rttAt + 1]}": expected milliseconds (0 or more), with --link-mbps`,
+  );
+  process.exit(2);
+}
 // The catch-up ends on consecutive good samples; a fixed window on top is the user's choice.
 const stabilizeAt = process.argv.indexOf('--stabilize');
 const STABILIZE = stabilizeAt > 0 ? process.argv[stabilizeAt + 1] : '0';
@@ -144,6 +155,7 @@ async function slowLink(hosts) {
         listen: { host: linkIp(i), port: LINK_PORT },
         target: { host: hostIp(i), port: 22 },
         bytesPerSec,
+        rttMs: LINK_RTT_MS,
       }),
     );
   return proxies;
@@ -338,7 +350,9 @@ try {
   if (LINK_MBPS !== undefined) {
     proxies = await slowLink([1, 2, 3]);
     inventory = LINK_INVENTORY;
-    console.log(`every host reached over a ${LINK_MBPS} Mbit/s link (each way)`);
+    console.log(
+      `every host reached over a ${LINK_MBPS} Mbit/s link (each way)${LINK_RTT_MS ? `, ${LINK_RTT_MS} ms round trip` : ''}`,
+    );
   }
 
   console.log(`raftroll: roll a -> b under ${RATE} writes/s`);

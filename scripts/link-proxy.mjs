@@ -7,28 +7,30 @@ import { createConnection, createServer } from 'node:net';
 
 /**
  * One direction of the link: a chunk may go once the link has finished sending what came
- * before it, and takes n / rate to send. The source is paused meanwhile, so TCP's own back
- * pressure reaches the sender.
+ * before it, and takes n / rate to send; it arrives delayMs (half the round trip) after that.
+ * The source is paused while the link is busy, so TCP's own back pressure reaches the sender;
+ * bytes in flight do not hold it back.
  */
-function direction(bytesPerSec) {
+function direction(bytesPerSec, delayMs = 0) {
   let freeAt = 0;
   return (from, to) => {
     from.on('data', (chunk) => {
       const now = Date.now();
       freeAt = Math.max(freeAt, now) + (chunk.length * 1000) / bytesPerSec;
-      const wait = freeAt - now;
-      if (wait < 1) {
+      const busy = freeAt - now;
+      const arrive = busy + delayMs;
+      if (arrive < 1) {
         to.write(chunk);
         return;
       }
-      from.pause();
-      setTimeout(() => {
-        to.write(chunk);
-        from.resume();
-      }, wait);
+      if (busy >= 1) {
+        from.pause();
+        setTimeout(() => from.resume(), busy);
+      }
+      setTimeout(() => to.write(chunk), arrive);
     });
-    // The last chunk may still be on its way: end only once the link has sent it.
-    from.on('end', () => setTimeout(() => to.end(), Math.max(0, freeAt - Date.now())));
+    // The last chunk may still be on its way: end only once it has arrived.
+    from.on('end', () => setTimeout(() => to.end(), Math.max(0, freeAt + delayMs - Date.now())));
   };
 }
 
@@ -36,10 +38,11 @@ function direction(bytesPerSec) {
  * Listens on listen.host:listen.port and carries each connection to target at bytesPerSec each
  * way. Resolves once listening; close() stops it and cuts every connection.
  */
-export async function startLinkProxy({ listen, target, bytesPerSec }) {
+export async function startLinkProxy({ listen, target, bytesPerSec, rttMs = 0 }) {
   if (!(bytesPerSec > 0)) throw new Error(`link rate ${bytesPerSec} B/s: expected a positive rate`);
-  const up = direction(bytesPerSec);
-  const down = direction(bytesPerSec);
+  if (!(rttMs >= 0)) throw new Error(`link round trip ${rttMs} ms: expected 0 or more`);
+  const up = direction(bytesPerSec, rttMs / 2);
+  const down = direction(bytesPerSec, rttMs / 2);
   const sockets = new Set();
   let carried = 0;
   const server = createServer((client) => {
