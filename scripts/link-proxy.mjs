@@ -14,23 +14,33 @@ import { createConnection, createServer } from 'node:net';
 function direction(bytesPerSec, delayMs = 0) {
   let freeAt = 0;
   return (from, to) => {
+    // Chunks in flight, in order, each with when it arrives; one timer delivers them, so that
+    // timers firing out of order can never reorder the bytes.
+    const flight = [];
+    let timer;
+    const deliver = () => {
+      timer = undefined;
+      while (flight.length && flight[0].at <= Date.now()) to.write(flight.shift().chunk);
+      if (flight.length) timer = setTimeout(deliver, Math.max(1, flight[0].at - Date.now()));
+      else if (ended) to.end();
+    };
+    let ended = false;
     from.on('data', (chunk) => {
       const now = Date.now();
       freeAt = Math.max(freeAt, now) + (chunk.length * 1000) / bytesPerSec;
       const busy = freeAt - now;
-      const arrive = busy + delayMs;
-      if (arrive < 1) {
-        to.write(chunk);
-        return;
-      }
       if (busy >= 1) {
         from.pause();
         setTimeout(() => from.resume(), busy);
       }
-      setTimeout(() => to.write(chunk), arrive);
+      flight.push({ chunk, at: freeAt + delayMs });
+      if (!timer) deliver();
     });
     // The last chunk may still be on its way: end only once it has arrived.
-    from.on('end', () => setTimeout(() => to.end(), Math.max(0, freeAt + delayMs - Date.now())));
+    from.on('end', () => {
+      ended = true;
+      if (!timer) deliver();
+    });
   };
 }
 
