@@ -4,7 +4,6 @@
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
 import { caughtUp, perGroup, type Thresholds } from './guards.js';
-import type { ClusterViews } from './views.js';
 
 export interface CatchUpTimings extends Thresholds {
   startTimeoutMs: number;
@@ -56,12 +55,6 @@ export async function waitCaughtUp(
     baselineRestarts?: number;
     also?: (v: NodeView) => string | undefined;
     onViews?: (views: NodeView[]) => void;
-    /**
-     * When given, a run's last sample inspects every node's container (each host is asked
-     * anyway, so it takes no longer), and the wait hands that whole observation, and when it
-     * was asked, to this as it returns: the next step may take it as the cluster's.
-     */
-    whole?: (views: NodeView[], askedAt: number) => void;
     /** Ends the wait (it rejects) at its next observation. */
     signal?: AbortSignal;
   },
@@ -78,12 +71,9 @@ export async function waitCaughtUp(
     // Raft and carry the container over. A restart or an exit in between still shows at the
     // end (the restart count, the state), and each inspect is a command on the node's host.
     const between = samples > 0 && samples < STABLE_SAMPLES - 1;
-    const whole = !!o.whole && samples >= STABLE_SAMPLES - 1;
-    const views = await observe(
-      session,
-      session.inv.nodes,
-      whole ? {} : { inspectOnly: between ? NO_NODE : id },
-    );
+    const views = await observe(session, session.inv.nodes, {
+      inspectOnly: between ? NO_NODE : id,
+    });
     o.signal?.throwIfAborted();
     // Only an observation that starts a run: a caller that takes the leader's commit index
     // from it (a re-seed's promotion floor) gets one the node reached by the run's end.
@@ -104,10 +94,7 @@ export async function waitCaughtUp(
     if (why === undefined) {
       stableSince ??= now;
       samples++;
-      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) {
-        if (whole) o.whole?.(views, askedAt);
-        return v.lag!;
-      }
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag!;
     } else {
       stableSince = undefined;
       samples = 0;
@@ -144,21 +131,12 @@ export function followsLeader(views: NodeView[], id: string): string | undefined
   return undefined;
 }
 
-/**
- * The wait for this node in a node procedure. Its last observation is a whole one, kept in
- * ctx.views: the next node's guard may judge the cluster by it while it is fresh.
- */
+/** The wait for this node in a node procedure. */
 export function catchUp(
-  ctx: { session: ClusterSession; id: string; t: CatchUpTimings; views?: ClusterViews },
+  ctx: { session: ClusterSession; id: string; t: CatchUpTimings },
   startedAt: number,
   baselineRestarts = 0,
   signal?: AbortSignal,
 ): Promise<number> {
-  const views = ctx.views;
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
-    startedAt,
-    baselineRestarts,
-    signal,
-    ...(views ? { whole: (v: NodeView[], at: number) => views.offer(v, at) } : {}),
-  });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
 }

@@ -9,14 +9,6 @@ export class ClusterViews {
 
   constructor(private readonly session: ClusterSession) {}
 
-  /**
-   * A whole observation made elsewhere (every node's Raft state and container), asked at `at`;
-   * kept when it is newer than the last.
-   */
-  offer(views: NodeView[], at: number): void {
-    if (!this.last || at > this.last.at) this.last = { at, views };
-  }
-
   /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
   async get(maxAgeMs = 0): Promise<NodeView[]> {
     if (!this.last || Date.now() - this.last.at > maxAgeMs) {

@@ -170,22 +170,6 @@ describe('waitCaughtUp', () => {
     expect(kept).toEqual([1, 4]);
   });
 
-  it('inspects every container at the last sample when asked, and hands that observation on', async () => {
-    const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];
-    script.push(healthy(), healthy(), behind, healthy());
-    const handed: { views: NodeView[]; at: number }[] = [];
-    const t0 = Date.now();
-    await waitCaughtUp(session, 'n2', t, {
-      startedAt: t0,
-      whole: (views, at) => handed.push({ views, at }),
-    });
-    // The run cut short by the setback ended on a whole sample that did not finish the wait.
-    expect(inspected).toEqual(['n2', '', undefined, 'n2', '', undefined]);
-    expect(handed).toHaveLength(1);
-    expect(handed[0]!.views.every((v) => v.container)).toBe(true);
-    expect(handed[0]!.at).toBe(startedAt.at(-1));
-  });
-
   it("sees at a run's last sample a restart that happened during its middle one", async () => {
     const restarted = healthy();
     restarted[1] = { ...restarted[1]!, container: { ...container!, restartCount: 1 } };

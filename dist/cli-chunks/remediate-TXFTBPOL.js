@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-3WS2AOH2.js";
+} from "./chunk-PSPIOGB3.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-ABXR5J37.js";
+} from "./chunk-IHZL76TM.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-MJZMKEPX.js";
+} from "./chunk-IWROPQJJ.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

@@ -195,13 +195,6 @@ var ClusterViews = class {
   }
   session;
   last;
-  /**
-   * A whole observation made elsewhere (every node's Raft state and container), asked at `at`;
-   * kept when it is newer than the last.
-   */
-  offer(views, at) {
-    if (!this.last || at > this.last.at) this.last = { at, views };
-  }
   /** Every node's view, observed anew unless the last observation is at most maxAgeMs old. */
   async get(maxAgeMs = 0) {
     if (!this.last || Date.now() - this.last.at > maxAgeMs) {
@@ -426,12 +419,9 @@ async function waitCaughtUp(session, id, t, o) {
     o.signal?.throwIfAborted();
     const askedAt = Date.now();
     const between = samples > 0 && samples < STABLE_SAMPLES - 1;
-    const whole = !!o.whole && samples >= STABLE_SAMPLES - 1;
-    const views = await observe(
-      session,
-      session.inv.nodes,
-      whole ? {} : { inspectOnly: between ? NO_NODE : id }
-    );
+    const views = await observe(session, session.inv.nodes, {
+      inspectOnly: between ? NO_NODE : id
+    });
     o.signal?.throwIfAborted();
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
@@ -450,10 +440,7 @@ async function waitCaughtUp(session, id, t, o) {
     if (why === void 0) {
       stableSince ??= now;
       samples++;
-      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) {
-        if (whole) o.whole?.(views, askedAt);
-        return v.lag;
-      }
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag;
     } else {
       stableSince = void 0;
       samples = 0;
@@ -483,13 +470,7 @@ function followsLeader(views, id) {
   return void 0;
 }
 function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
-  const views = ctx.views;
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
-    startedAt,
-    baselineRestarts,
-    signal,
-    ...views ? { whole: (v, at) => views.offer(v, at) } : {}
-  });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
 }
 
 // src/remote/host-files.ts

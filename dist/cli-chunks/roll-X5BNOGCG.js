@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-ABXR5J37.js";
+} from "./chunk-IHZL76TM.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,7 +24,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-MJZMKEPX.js";
+} from "./chunk-IWROPQJJ.js";
 import {
   previousName,
   withPrevious,

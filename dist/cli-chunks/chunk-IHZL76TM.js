@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-MJZMKEPX.js";
+} from "./chunk-IWROPQJJ.js";
 import {
   inspect,
   nodeSpec

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-3WS2AOH2.js";
+} from "./chunk-PSPIOGB3.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-MJZMKEPX.js";
+} from "./chunk-IWROPQJJ.js";
 import {
   withTag
 } from "./chunk-GGD76BBB.js";

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-MJZMKEPX.js";
+} from "./chunk-IWROPQJJ.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
