@@ -314,7 +314,12 @@ async function againstBaseline(inventory, current) {
       );
       const wall = Date.now() - t;
       const downs = r.nodes.map((n) => n.downtimeMs ?? 0);
-      sides[side].push({ wall, downs, beyond: r.nodes.map(beyondStopStart) });
+      sides[side].push({
+        wall,
+        downs,
+        beyond: r.nodes.map(beyondStopStart),
+        wal: r.nodes.map((n) => n.walMs ?? NaN),
+      });
       console.log(
         `  round ${k + 1} ${side.padEnd(8)}  wall ${fmt(wall)}  down ${downs.map((d) => fmt(d)).join(', ')}  ratio ${(wall / downs.reduce((a, b) => a + b, 0)).toFixed(2)}`,
       );
@@ -333,6 +338,7 @@ async function againstBaseline(inventory, current) {
   };
   row('downtime per node', (x) => x.downs, fmt);
   row('down beyond stop+start', (x) => x.beyond, fmt);
+  row('WAL step while down', (x) => x.wal, fmt);
   row('wall time per roll', (x) => [x.wall], fmt);
   row(
     'wall / sum of downtime',
