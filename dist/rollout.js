@@ -73480,18 +73480,19 @@ var renameThen = (from, to, argv) => [
   ...argv
 ];
 var JOURNAL_FAILED = 95;
-var journalThen = (path4, argv) => [
+var journalThen = (path4, line, argv) => [
   "sh",
   "-c",
-  `cat >> "$1" || exit ${JOURNAL_FAILED}; shift; exec "$@"`,
+  `printf '%s\\n' "$2" >> "$1" || exit ${JOURNAL_FAILED}; shift 2; exec "$@"`,
   "raftroll-journal",
   path4,
+  line,
   ...argv
 ];
-var appendStdinTo = (path4) => [
+var appendLineTo = (path4) => [
   "sh",
   "-c",
-  'cat >> "$1"',
+  'printf >> "$1"',
   "raftroll-journal",
   path4
 ];
@@ -74197,7 +74198,7 @@ var Lease = class {
     return {
       host: h.host,
       path: `${this.path}/${JOURNAL_FILE}`,
-      text: journalLine(full),
+      text: JSON.stringify(full),
       written: () => this.last.set(e.node, full)
     };
   }
@@ -74375,6 +74376,7 @@ async function inspect(host, name) {
   }
   return parseInspect(r.stdout);
 }
+var appended = (code) => code === 0 || code > 0 && code < 255 && code !== JOURNAL_FAILED;
 var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
@@ -74419,22 +74421,23 @@ async function renameThenThrow(host, e, renameFirst, line) {
 }
 async function runAfterLine(host, argv, line) {
   if (!line) return host.run(argv);
-  const whole = journalThen(line.path, argv);
-  const r = await host.run(whole, { input: line.text, allowFailure: true });
+  const r = await host.run(journalThen(line.path, line.text, argv), { allowFailure: true });
+  if (appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const named = r.code === JOURNAL_FAILED ? appendStdinTo(line.path) : argv;
+  const named = r.code === JOURNAL_FAILED ? appendLineTo(line.path) : argv;
   throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
 }
 async function startRun(host, run3, renameFirst, line) {
   if (!renameFirst) return (await runAfterLine(host, run3, line)).stdout.trim();
   const steps = renameThen(renameFirst[0], renameFirst[1], run3);
-  const argv = line ? journalThen(line.path, steps) : steps;
-  const r = await host.run(argv, { allowFailure: true, ...line ? { input: line.text } : {} });
+  const argv = line ? journalThen(line.path, line.text, steps) : steps;
+  const r = await host.run(argv, { allowFailure: true });
+  if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r.stdout.trim();
   if (line && r.code === JOURNAL_FAILED)
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
-      appendStdinTo(line.path),
+      appendLineTo(line.path),
       r
     );
   throw stepError(host, r, renameContainer(...renameFirst), run3, argv);
@@ -75562,10 +75565,11 @@ var Range = class {
     try {
       for (; ; ) {
         const r = await this.it.next();
-        if (r.done || this.ended) break;
+        if (r.done) break;
         this.chunks.push(Buffer.from(r.value));
         this.received += r.value.length;
         this.wake();
+        if (this.ended) break;
       }
       this.ended ??= this.received === this.want ? true : new Error("the range came short");
     } catch (e) {
@@ -78049,11 +78053,12 @@ async function readBeforeStop(ctx, read) {
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
-  files.readAhead(tails);
   try {
+    files.readAhead(tails);
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
+    files.forget();
     read?.(files.bytesRead);
   }
 }
@@ -78067,6 +78072,7 @@ async function judge(ctx, files, sealed, beforeWrite) {
   if (report.verdict === "clean") return { verdict: "clean", dirs: report.dirs };
   if (report.verdict === "torn") {
     await beforeWrite;
+    files.forget();
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== "clean") {
       throw new StepError(
@@ -78245,10 +78251,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       together
     );
     row.startMs = Date.now() - startFrom;
-    if (together) {
-      together.written();
-      phase(ctx, "start", ctx.spec.image);
-    }
+    if (together) phase(ctx, "start", ctx.spec.image);
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

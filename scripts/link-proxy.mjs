@@ -20,7 +20,7 @@ function direction(bytesPerSec, delayMs = 0) {
     let timer;
     const deliver = () => {
       timer = undefined;
-      while (flight.length && flight[0].at <= Date.now()) to.write(flight.shift().chunk);
+      while (flight.length && flight[0].at - Date.now() < 1) to.write(flight.shift().chunk);
       if (flight.length) timer = setTimeout(deliver, Math.max(1, flight[0].at - Date.now()));
       else if (ended) to.end();
     };

@@ -48,11 +48,12 @@ export interface JournalEntry {
 
 /**
  * A line that a command appends itself, on `host`, before its own step (one round trip instead
- * of two); `written()` is called once that command has succeeded.
+ * of two); `written()` is called once the host has shown it appended.
  */
 export interface PendingLine {
   host: Host;
   path: string;
+  /** The line, without its newline. */
   text: string;
   written(): void;
 }
@@ -64,7 +65,7 @@ export interface PhaseJournal {
   pending?(e: Omit<JournalEntry, 'at' | 'run'>): PendingLine | undefined;
 }
 
-/** A journal line as it is appended. */
+/** A journal line as it is appended (JSON has no newline of its own). */
 export const journalLine = (e: JournalEntry) => `${JSON.stringify(e)}\n`;
 
 /** Ends after which nothing is left half-done on the node. */

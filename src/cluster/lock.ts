@@ -20,7 +20,6 @@ import {
   inFlight,
   JOURNAL_FILE,
   type JournalEntry,
-  journalLine,
   type PendingLine,
   type PhaseJournal,
   SETTLED,
@@ -175,7 +174,7 @@ export class Lease implements PhaseJournal {
     return {
       host: h.host,
       path: `${this.path}/${JOURNAL_FILE}`,
-      text: journalLine(full),
+      text: JSON.stringify(full),
       written: () => this.last.set(e.node, full),
     };
   }

@@ -145,10 +145,7 @@ export async function replaceNode(
       together,
     );
     row.startMs = Date.now() - startFrom;
-    if (together) {
-      together.written();
-      phase(ctx, 'start', ctx.spec.image);
-    }
+    if (together) phase(ctx, 'start', ctx.spec.image);
     at = 'catch-up';
     // The wait only reads, so it starts beside its journal line (the phase is told once the
     // line is down), and beside the env file's removal (which never rejects).

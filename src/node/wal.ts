@@ -89,11 +89,13 @@ export async function checkWal(
 ): Promise<string> {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
-  files.readAhead(tails);
   try {
+    files.readAhead(tails);
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + (await checkNodeSnapshots(ctx, files, dirs, snapshots));
   } finally {
+    // A range fetched ahead and never asked for stops here, before its bytes are counted.
+    files.forget();
     read?.(files.bytesRead);
   }
 }
@@ -114,6 +116,9 @@ async function judge(
   if (report.verdict === 'clean') return { verdict: 'clean', dirs: report.dirs };
   if (report.verdict === 'torn') {
     await beforeWrite;
+    // The repair looks anew: bytes fetched beside the survey may be older than it, and the
+    // repair's check that nothing changed is made against a survey.
+    files.forget();
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== 'clean') {
       throw new StepError(

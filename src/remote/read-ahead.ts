@@ -48,11 +48,14 @@ class Range {
     try {
       for (;;) {
         const r = await this.it.next();
-        if (r.done || this.ended) break;
-        // Copied: a stream may hand its chunks' memory back to a pool once it ends.
+        if (r.done) break;
+        // Kept even when the range was given up meanwhile: it came over the link, and a reader
+        // then fetches only what lies after it. Copied: a stream may hand its chunks' memory
+        // back to a pool once it ends.
         this.chunks.push(Buffer.from(r.value));
         this.received += r.value.length;
         this.wake();
+        if (this.ended) break;
       }
       this.ended ??= this.received === this.want ? true : new Error('the range came short');
     } catch (e) {

@@ -19,8 +19,15 @@ export async function inspect(host: Host, name: string): Promise<docker.Containe
 /** A journal line to append on the host (at path) before a start begins, in its round trip. */
 export interface LineFirst {
   path: string;
+  /** The line, without its newline. */
   text: string;
+  /** Told once the host has shown the line appended, even when a later step failed. */
+  written?(): void;
 }
+
+/** Whether a command that began with journalThen got past appending its line. */
+const appended = (code: number) =>
+  code === 0 || (code > 0 && code < 255 && code !== docker.JOURNAL_FAILED);
 
 /** A container ready to start: its env file (if any) is already on the host. */
 export interface PreparedRun {
@@ -116,10 +123,10 @@ async function renameThenThrow(
 /** argv, after line if one is given, in one round trip; a failed append names itself. */
 async function runAfterLine(host: Host, argv: string[], line?: LineFirst): Promise<RunResult> {
   if (!line) return host.run(argv);
-  const whole = docker.journalThen(line.path, argv);
-  const r = await host.run(whole, { input: line.text, allowFailure: true });
+  const r = await host.run(docker.journalThen(line.path, line.text, argv), { allowFailure: true });
+  if (appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const named = r.code === docker.JOURNAL_FAILED ? docker.appendStdinTo(line.path) : argv;
+  const named = r.code === docker.JOURNAL_FAILED ? docker.appendLineTo(line.path) : argv;
   throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
 }
 
@@ -131,13 +138,14 @@ async function startRun(
 ): Promise<string> {
   if (!renameFirst) return (await runAfterLine(host, run, line)).stdout.trim();
   const steps = docker.renameThen(renameFirst[0], renameFirst[1], run);
-  const argv = line ? docker.journalThen(line.path, steps) : steps;
-  const r = await host.run(argv, { allowFailure: true, ...(line ? { input: line.text } : {}) });
+  const argv = line ? docker.journalThen(line.path, line.text, steps) : steps;
+  const r = await host.run(argv, { allowFailure: true });
+  if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r.stdout.trim();
   if (line && r.code === docker.JOURNAL_FAILED)
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
-      docker.appendStdinTo(line.path),
+      docker.appendLineTo(line.path),
       r,
     );
   throw stepError(host, r, docker.renameContainer(...renameFirst), run, argv);

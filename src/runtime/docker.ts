@@ -108,24 +108,27 @@ export const renameThen = (from: string, to: string, argv: readonly string[]) =>
 export const JOURNAL_FAILED = 95;
 
 /**
- * Appends stdin (a journal line) to path, then runs argv only if that worked, in one round trip:
- * the line is on the host before the step it announces begins. argv's own exit code comes
- * through (exec).
+ * Appends line (a journal line, without its newline) to path, then runs argv only if that worked,
+ * in one round trip: the line is on the host before the step it announces begins. The line is
+ * an argument, not stdin: a run that dies while it sends the command sends none of it, whereas
+ * a cut-short stdin would still end cat well and let argv run with the line lost. argv's own
+ * exit code comes through (exec).
  */
-export const journalThen = (path: string, argv: readonly string[]) => [
+export const journalThen = (path: string, line: string, argv: readonly string[]) => [
   'sh',
   '-c',
-  `cat >> "$1" || exit ${JOURNAL_FAILED}; shift; exec "$@"`,
+  `printf '%s\\n' "$2" >> "$1" || exit ${JOURNAL_FAILED}; shift 2; exec "$@"`,
   'raftroll-journal',
   path,
+  line,
   ...argv,
 ];
 
 /** What journalThen's first step is, for naming it when it fails. */
-export const appendStdinTo = (path: string) => [
+export const appendLineTo = (path: string) => [
   'sh',
   '-c',
-  'cat >> "$1"',
+  'printf >> "$1"',
   'raftroll-journal',
   path,
 ];

@@ -201,7 +201,8 @@ describe('takeLease', () => {
     const line = lease.pending({ node: 'n1', phase: 'start' });
     expect(line.path).toBe(join(lockPath(dir), 'journal.jsonl'));
     // Appended by the command that carries it, as the start's own does.
-    await line.host.run(['tee', '-a', '--', line.path], { input: line.text });
+    expect(line.text).not.toMatch(/\n/);
+    await line.host.run(['tee', '-a', '--', line.path], { input: `${line.text}\n` });
     const l = await readLock(new LocalHost(), lockPath(dir));
     expect(l.state === 'held' && l.entries.map((e) => e.phase)).toEqual(['wal', 'start']);
     expect(l.state === 'held' && l.entries[1]!.run).toBe(lease.owner.token);

@@ -136,7 +136,7 @@ describe('a prepared start with its journal line first', () => {
   };
   const journalDir = tmp();
   const journal = join(journalDir, 'journal.jsonl');
-  const line = { path: journal, text: '{"phase":"start"}\n' };
+  const line = { path: journal, text: '{"phase":"start"}' };
   beforeEach(() => writeFileSync(journal, '{"phase":"wal"}\n'));
 
   it('appends the line, then renames the old container and runs the new one', async () => {
@@ -151,16 +151,40 @@ describe('a prepared start with its journal line first', () => {
 
   it('touches no container when the line cannot be appended, and names the append', async () => {
     const run = await containers.prepare(host, spec);
-    const gone = { ...line, path: join(journalDir, 'missing', 'journal.jsonl') };
+    let told = 0;
+    const gone = {
+      ...line,
+      path: join(journalDir, 'missing', 'journal.jsonl'),
+      written: () => told++,
+    };
     const err = await run.start(['etcd', 'etcd.raftroll-prev'], gone).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/`sh -c cat >> "\$1" \.\.\.` exited 95/);
+    expect(told).toBe(0);
+    expect((err as Error).message).toMatch(/`sh -c printf >> "\$1" \.\.\.` exited 95/);
     expect(readFileSync(calls, 'utf8')).toBe('');
+  });
+
+  it('carries the line as an argument, byte for byte, and says when it is down', async () => {
+    const odd = `{"detail":"it's \\"$HOME\\" \`x\` %s \\\\ ;|&"}`;
+    let told = 0;
+    const run = await containers.prepare(host, spec);
+    await run.start(['etcd', 'etcd.raftroll-prev'], {
+      path: journal,
+      text: odd,
+      written: () => told++,
+    });
+    expect(readFileSync(journal, 'utf8')).toBe(`{"phase":"wal"}\n${odd}\n`);
+    expect(told).toBe(1);
   });
 
   it('keeps the rename and run failures their own, after the line', async () => {
     fail('run', 'docker: Error response from daemon: Conflict.');
+    let told = 0;
     const run = await containers.prepare(host, spec);
-    const err = await run.start(['etcd', 'etcd.raftroll-prev'], line).catch((e: Error) => e);
+    const err = await run
+      .start(['etcd', 'etcd.raftroll-prev'], { ...line, written: () => told++ })
+      .catch((e: Error) => e);
+    // The line went down before the run failed: the journal's owner is told so.
+    expect(told).toBe(1);
     expect((err as Error).message).toMatch(/`docker run --detach \.\.\.` exited 97: .*Conflict/);
     expect(readFileSync(journal, 'utf8')).toMatch(/"start"/);
   });

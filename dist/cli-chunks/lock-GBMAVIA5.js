@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-HSKLMZGN.js";
+} from "./chunk-B72RHNJJ.js";
 import {
   previousName
-} from "./chunk-GGD76BBB.js";
+} from "./chunk-XTLNCW7X.js";
 import {
   inventoryAndNodes
-} from "./chunk-YLVPD34R.js";
+} from "./chunk-YCYH6Z4B.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 import {
   LABEL
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-PSPIOGB3.js";
+} from "./chunk-IEUAWUEV.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-HSKLMZGN.js";
+} from "./chunk-B72RHNJJ.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-IHZL76TM.js";
+} from "./chunk-MOKC3KND.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-IWROPQJJ.js";
+} from "./chunk-AAH7L2LH.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-GGD76BBB.js";
+} from "./chunk-XTLNCW7X.js";
 import {
   inventoryAndNodes
-} from "./chunk-YLVPD34R.js";
+} from "./chunk-YCYH6Z4B.js";
 import {
   observe
-} from "./chunk-JOYKLP5C.js";
+} from "./chunk-LL6DX6DP.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

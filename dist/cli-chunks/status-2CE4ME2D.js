@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-YLVPD34R.js";
+} from "./chunk-YCYH6Z4B.js";
 import {
   observe
-} from "./chunk-JOYKLP5C.js";
+} from "./chunk-LL6DX6DP.js";
 import {
   ClusterSession
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-G3323B3W.js";
+import "./chunk-ICG5ZQ3C.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-IWROPQJJ.js";
+} from "./chunk-AAH7L2LH.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import {
   finishPlan
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

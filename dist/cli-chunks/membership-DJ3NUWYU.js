@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-PSPIOGB3.js";
+} from "./chunk-IEUAWUEV.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-IWROPQJJ.js";
+} from "./chunk-AAH7L2LH.js";
 import {
   withTag
-} from "./chunk-GGD76BBB.js";
+} from "./chunk-XTLNCW7X.js";
 import {
   observe
-} from "./chunk-JOYKLP5C.js";
+} from "./chunk-LL6DX6DP.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -27606,18 +27606,19 @@ var renameThen = (from, to, argv) => [
   ...argv
 ];
 var JOURNAL_FAILED = 95;
-var journalThen = (path, argv) => [
+var journalThen = (path, line, argv) => [
   "sh",
   "-c",
-  `cat >> "$1" || exit ${JOURNAL_FAILED}; shift; exec "$@"`,
+  `printf '%s\\n' "$2" >> "$1" || exit ${JOURNAL_FAILED}; shift 2; exec "$@"`,
   "raftroll-journal",
   path,
+  line,
   ...argv
 ];
-var appendStdinTo = (path) => [
+var appendLineTo = (path) => [
   "sh",
   "-c",
-  'cat >> "$1"',
+  'printf >> "$1"',
   "raftroll-journal",
   path
 ];
@@ -28149,7 +28150,7 @@ export {
   renameThen,
   JOURNAL_FAILED,
   journalThen,
-  appendStdinTo,
+  appendLineTo,
   removeContainer,
   renameContainer,
   runContainer,

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-IHZL76TM.js";
+} from "./chunk-MOKC3KND.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-IWROPQJJ.js";
+} from "./chunk-AAH7L2LH.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-GGD76BBB.js";
+} from "./chunk-XTLNCW7X.js";
 import {
   observe
-} from "./chunk-JOYKLP5C.js";
+} from "./chunk-LL6DX6DP.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

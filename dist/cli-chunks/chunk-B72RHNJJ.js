@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-5NTBAXFE.js";
+} from "./chunk-H3HW7VQ7.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

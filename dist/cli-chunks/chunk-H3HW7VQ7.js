@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";
@@ -305,7 +305,7 @@ var Lease = class {
     return {
       host: h.host,
       path: `${this.path}/${JOURNAL_FILE}`,
-      text: journalLine(full),
+      text: JSON.stringify(full),
       written: () => this.last.set(e.node, full)
     };
   }

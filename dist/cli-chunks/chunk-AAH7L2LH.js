@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-GGD76BBB.js";
+} from "./chunk-XTLNCW7X.js";
 import {
   observe
-} from "./chunk-JOYKLP5C.js";
+} from "./chunk-LL6DX6DP.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspect
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import {
   repairPath,
   verifyPath,
@@ -24,7 +24,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import {
   ByteCursor,
   RecordType,
@@ -501,10 +501,11 @@ var Range = class {
     try {
       for (; ; ) {
         const r = await this.it.next();
-        if (r.done || this.ended) break;
+        if (r.done) break;
         this.chunks.push(Buffer.from(r.value));
         this.received += r.value.length;
         this.wake();
+        if (this.ended) break;
       }
       this.ended ??= this.received === this.want ? true : new Error("the range came short");
     } catch (e) {
@@ -1334,11 +1335,12 @@ async function readBeforeStop(ctx, read) {
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
   const files = new HostFiles(ctx.host, { everyByte: fullRead() });
   const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
-  files.readAhead(tails);
   try {
+    files.readAhead(tails);
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
+    files.forget();
     read?.(files.bytesRead);
   }
 }
@@ -1352,6 +1354,7 @@ async function judge(ctx, files, sealed, beforeWrite) {
   if (report.verdict === "clean") return { verdict: "clean", dirs: report.dirs };
   if (report.verdict === "torn") {
     await beforeWrite;
+    files.forget();
     const r = await repairPath(files, dataDir, rules, { sealed });
     if (r.after.verdict !== "clean") {
       throw new StepError(
@@ -1728,10 +1731,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       together
     );
     row.startMs = Date.now() - startFrom;
-    if (together) {
-      together.written();
-      phase(ctx, "start", ctx.spec.image);
-    }
+    if (together) phase(ctx, "start", ctx.spec.image);
     at = "catch-up";
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);

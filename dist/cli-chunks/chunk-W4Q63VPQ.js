@@ -12,7 +12,7 @@ import {
   RemoteCommandError,
   SECOND_STEP_FAILED,
   SshHost,
-  appendStdinTo,
+  appendLineTo,
   checkEnvFileValues,
   checkMemLimits,
   createEnvFile,
@@ -32,7 +32,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 import {
   toUint64,
   walkMessage
@@ -25791,6 +25791,7 @@ async function inspect(host, name) {
   }
   return parseInspect(r.stdout);
 }
+var appended = (code) => code === 0 || code > 0 && code < 255 && code !== JOURNAL_FAILED;
 var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
@@ -25835,22 +25836,23 @@ async function renameThenThrow(host, e, renameFirst, line) {
 }
 async function runAfterLine(host, argv, line) {
   if (!line) return host.run(argv);
-  const whole = journalThen(line.path, argv);
-  const r = await host.run(whole, { input: line.text, allowFailure: true });
+  const r = await host.run(journalThen(line.path, line.text, argv), { allowFailure: true });
+  if (appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const named = r.code === JOURNAL_FAILED ? appendStdinTo(line.path) : argv;
+  const named = r.code === JOURNAL_FAILED ? appendLineTo(line.path) : argv;
   throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
 }
 async function startRun(host, run2, renameFirst, line) {
   if (!renameFirst) return (await runAfterLine(host, run2, line)).stdout.trim();
   const steps = renameThen(renameFirst[0], renameFirst[1], run2);
-  const argv = line ? journalThen(line.path, steps) : steps;
-  const r = await host.run(argv, { allowFailure: true, ...line ? { input: line.text } : {} });
+  const argv = line ? journalThen(line.path, line.text, steps) : steps;
+  const r = await host.run(argv, { allowFailure: true });
+  if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r.stdout.trim();
   if (line && r.code === JOURNAL_FAILED)
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
-      appendStdinTo(line.path),
+      appendLineTo(line.path),
       r
     );
   throw stepError(host, r, renameContainer(...renameFirst), run2, argv);

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-IWROPQJJ.js";
+} from "./chunk-AAH7L2LH.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-GGD76BBB.js";
+} from "./chunk-XTLNCW7X.js";
 import {
   observe
-} from "./chunk-JOYKLP5C.js";
+} from "./chunk-LL6DX6DP.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-KDXYZ2WD.js";
+} from "./chunk-W4Q63VPQ.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-G3323B3W.js";
+} from "./chunk-ICG5ZQ3C.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {
