@@ -341,22 +341,8 @@ export class SshHost implements Host {
     }
   }
 
-  /**
-   * Whether this host's shared connection is up, asked of the local master alone (no round
-   * trip to the host): after any command it usually is, and a tunnel then needs nothing more.
-   */
-  private async masterUp(): Promise<boolean> {
-    if (this.connecting) return false;
-    const r = await this.exec(
-      [...this.sshArgs(), '-O', 'check', ...this.destination()],
-      undefined,
-      5_000,
-    );
-    return r.code === 0;
-  }
-
   async tunnel(remoteHost: string, remotePort: number): Promise<Tunnel> {
-    if (!(await this.masterUp())) await this.connected();
+    await this.connected();
     if (
       !isHostName(remoteHost) ||
       !Number.isInteger(remotePort) ||

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-AAH7L2LH.js";
+} from "./chunk-6J4AECZU.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import {
   finishPlan
-} from "./chunk-H3HW7VQ7.js";
+} from "./chunk-2NIXD7LP.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

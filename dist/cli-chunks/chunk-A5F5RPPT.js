@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

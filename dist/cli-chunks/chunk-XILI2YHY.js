@@ -7775,21 +7775,8 @@ raftroll: timed out after ${timeoutMs} ms
       });
     }
   }
-  /**
-   * Whether this host's shared connection is up, asked of the local master alone (no round
-   * trip to the host): after any command it usually is, and a tunnel then needs nothing more.
-   */
-  async masterUp() {
-    if (this.connecting) return false;
-    const r = await this.exec(
-      [...this.sshArgs(), "-O", "check", ...this.destination()],
-      void 0,
-      5e3
-    );
-    return r.code === 0;
-  }
   async tunnel(remoteHost, remotePort) {
-    if (!await this.masterUp()) await this.connected();
+    await this.connected();
     if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
       throw new SshSettingError(
         `${this.name}: cannot forward to ${JSON.stringify(remoteHost)}:${remotePort}: expected a host name or IP address and a port from 1 to 65535`

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-IEUAWUEV.js";
+} from "./chunk-UXC4X7QC.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-AAH7L2LH.js";
+} from "./chunk-6J4AECZU.js";
 import {
   withTag
-} from "./chunk-XTLNCW7X.js";
+} from "./chunk-HX2ZGXLC.js";
 import {
   observe
-} from "./chunk-LL6DX6DP.js";
+} from "./chunk-VHOUZS5N.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-H3HW7VQ7.js";
+} from "./chunk-2NIXD7LP.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

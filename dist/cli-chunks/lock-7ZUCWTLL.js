@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-B72RHNJJ.js";
+} from "./chunk-7FQVKDWT.js";
 import {
   previousName
-} from "./chunk-XTLNCW7X.js";
+} from "./chunk-HX2ZGXLC.js";
 import {
   inventoryAndNodes
-} from "./chunk-YCYH6Z4B.js";
+} from "./chunk-A5F5RPPT.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-H3HW7VQ7.js";
+} from "./chunk-2NIXD7LP.js";
 import {
   LABEL
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-H3HW7VQ7.js";
+} from "./chunk-2NIXD7LP.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-MOKC3KND.js";
+} from "./chunk-I4RNNYC5.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -24,15 +24,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-AAH7L2LH.js";
+} from "./chunk-6J4AECZU.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-XTLNCW7X.js";
+} from "./chunk-HX2ZGXLC.js";
 import {
   observe
-} from "./chunk-LL6DX6DP.js";
+} from "./chunk-VHOUZS5N.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -41,7 +41,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import {
   splitIds,
   value
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-H3HW7VQ7.js";
+} from "./chunk-2NIXD7LP.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -81,7 +81,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-IEUAWUEV.js";
+} from "./chunk-UXC4X7QC.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-B72RHNJJ.js";
+} from "./chunk-7FQVKDWT.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-MOKC3KND.js";
+} from "./chunk-I4RNNYC5.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-AAH7L2LH.js";
+} from "./chunk-6J4AECZU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-XTLNCW7X.js";
+} from "./chunk-HX2ZGXLC.js";
 import {
   inventoryAndNodes
-} from "./chunk-YCYH6Z4B.js";
+} from "./chunk-A5F5RPPT.js";
 import {
   observe
-} from "./chunk-LL6DX6DP.js";
+} from "./chunk-VHOUZS5N.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-H3HW7VQ7.js";
+} from "./chunk-2NIXD7LP.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

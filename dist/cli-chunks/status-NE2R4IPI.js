@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-YCYH6Z4B.js";
+} from "./chunk-A5F5RPPT.js";
 import {
   observe
-} from "./chunk-LL6DX6DP.js";
+} from "./chunk-VHOUZS5N.js";
 import {
   ClusterSession
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-ICG5ZQ3C.js";
+import "./chunk-XILI2YHY.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-AAH7L2LH.js";
+} from "./chunk-6J4AECZU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-XTLNCW7X.js";
+} from "./chunk-HX2ZGXLC.js";
 import {
   observe
-} from "./chunk-LL6DX6DP.js";
+} from "./chunk-VHOUZS5N.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-W4Q63VPQ.js";
+} from "./chunk-UOZEZ5DV.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-ICG5ZQ3C.js";
+} from "./chunk-XILI2YHY.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {
