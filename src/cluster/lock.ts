@@ -163,20 +163,25 @@ export class Lease implements PhaseJournal {
 
   async record(e: Omit<JournalEntry, 'at' | 'run'>): Promise<void> {
     const h = this.heldFor(e.node);
-    const full: JournalEntry = { at: new Date().toISOString(), run: this.owner.token, ...e };
+    const full = this.entry(e);
     await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
     this.last.set(e.node, full);
   }
 
   pending(e: Omit<JournalEntry, 'at' | 'run'>): PendingLine {
     const h = this.heldFor(e.node);
-    const full: JournalEntry = { at: new Date().toISOString(), run: this.owner.token, ...e };
+    const full = this.entry(e);
     return {
       host: h.host,
       path: `${this.path}/${JOURNAL_FILE}`,
       text: JSON.stringify(full),
       written: () => this.last.set(e.node, full),
     };
+  }
+
+  /** The line for e as this run writes it: stamped now, with its token. */
+  private entry(e: Omit<JournalEntry, 'at' | 'run'>): JournalEntry {
+    return { at: new Date().toISOString(), run: this.owner.token, ...e };
   }
 
   private heldFor(node: string): Held {

@@ -8,11 +8,11 @@ import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-7FQVKDWT.js";
+} from "./chunk-MTCVX7VV.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-I4RNNYC5.js";
+} from "./chunk-EFTCIY7E.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -57,7 +57,7 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-2NIXD7LP.js";
+} from "./chunk-S3T4LXGY.js";
 import {
   inspectImage,
   parseGoMemLimit,

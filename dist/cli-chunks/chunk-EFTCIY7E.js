@@ -16,7 +16,7 @@ import {
 } from "./chunk-UOZEZ5DV.js";
 import {
   finishPlan
-} from "./chunk-2NIXD7LP.js";
+} from "./chunk-S3T4LXGY.js";
 import {
   LABEL,
   removeContainer,

@@ -6,7 +6,7 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-7FQVKDWT.js";
+} from "./chunk-MTCVX7VV.js";
 import {
   previousName
 } from "./chunk-HX2ZGXLC.js";
@@ -24,7 +24,7 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-2NIXD7LP.js";
+} from "./chunk-S3T4LXGY.js";
 import {
   LABEL
 } from "./chunk-XILI2YHY.js";

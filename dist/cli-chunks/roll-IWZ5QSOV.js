@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-I4RNNYC5.js";
+} from "./chunk-EFTCIY7E.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-2NIXD7LP.js";
+} from "./chunk-S3T4LXGY.js";
 import {
   AdminSchema,
   DEFAULT_ENV,

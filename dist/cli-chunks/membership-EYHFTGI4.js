@@ -52,7 +52,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-2NIXD7LP.js";
+} from "./chunk-S3T4LXGY.js";
 import {
   InventoryError,
   checkNodes,

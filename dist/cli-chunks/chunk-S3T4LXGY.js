@@ -295,19 +295,23 @@ var Lease = class {
   }
   async record(e) {
     const h = this.heldFor(e.node);
-    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    const full = this.entry(e);
     await appendJournal(h.host, `${this.path}/${JOURNAL_FILE}`, full);
     this.last.set(e.node, full);
   }
   pending(e) {
     const h = this.heldFor(e.node);
-    const full = { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
+    const full = this.entry(e);
     return {
       host: h.host,
       path: `${this.path}/${JOURNAL_FILE}`,
       text: JSON.stringify(full),
       written: () => this.last.set(e.node, full)
     };
+  }
+  /** The line for e as this run writes it: stamped now, with its token. */
+  entry(e) {
+    return { at: (/* @__PURE__ */ new Date()).toISOString(), run: this.owner.token, ...e };
   }
   heldFor(node) {
     const h = this.held.find((x) => x.node.id === node);

@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-2NIXD7LP.js";
+} from "./chunk-S3T4LXGY.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {
