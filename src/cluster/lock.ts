@@ -226,25 +226,37 @@ export class Lease implements PhaseJournal {
     if (open.length)
       return `the cluster lock is kept: ${open.map((e) => `${e.node} was left at ${e.phase}`).join(', ')}; the journal says where things stand (raftroll lock status)`;
     const archive = this.takenOver.length > 0;
-    for (const h of [...this.held].reverse())
-      await releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
-        (e: Error) => this.warn(h.node.id, `could not release the cluster lock: ${e.message}`),
-      );
+    await firstLast(this.held, (h) =>
+      releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch((e: Error) =>
+        this.warn(h.node.id, `could not release the cluster lock: ${e.message}`),
+      ),
+    );
     return undefined;
   }
 
   /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
   async undo(): Promise<void> {
     clearInterval(this.timer);
-    for (const h of [...this.held].reverse()) {
+    await firstLast([...this.held], async (h) => {
       if (h.previousOwner !== undefined) {
         await h.host
           .run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner })
           .catch(() => {});
         if (h.marker) await h.host.run(['rmdir', '--', h.marker]).catch(() => {});
       } else await releaseHost(h.host, this.path, this.owner.token, false).catch(() => {});
-    }
+    });
   }
+}
+
+/**
+ * Gives back locks in the order that keeps the take's arbitration: every host but the first at
+ * once, then the first. The first host in inventory order is where two runs meet first; while
+ * it is held, no other run gets past it, so the others may go in any order.
+ */
+async function firstLast(held: Held[], give: (h: Held) => Promise<void>): Promise<void> {
+  const [first, ...rest] = held;
+  await Promise.all(rest.map(give));
+  if (first) await give(first);
 }
 
 /** Removes the lock on one host if it is still ours; the journal is archived when asked. */
@@ -256,11 +268,32 @@ async function releaseHost(
   session?: ClusterSession,
 ): Promise<void> {
   // Only our own lock: a lock someone broke and took over stays theirs.
+  if (!(archive && session)) {
+    await host.run(releaseOwnCommand(path, token));
+    return;
+  }
   const r = await host.run(['cat', '--', `${path}/${OWNER_FILE}`], { allowFailure: true });
   const o = parseOwner(r.code === 0 ? r.stdout : '');
   if (o.kind !== 'lease' || o.owner.token !== token) return;
-  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
+  await archiveJournal(host, path, session.inv.container.dataDir);
   await host.run(['rm', '-rf', '--', path]);
+}
+
+/**
+ * Removes the lock directory when its owner file carries our token, in one command: the token
+ * is a random UUID, written only by this run's JSON.stringify, so finding it there is as good as
+ * parsing the file. An owner file that cannot be read (the lock is gone) leaves nothing to do.
+ */
+function releaseOwnCommand(path: string, token: string): string[] {
+  return [
+    'sh',
+    '-c',
+    'o=$(cat -- "$2") || exit 0; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
+    'raftroll-unlock',
+    path,
+    `${path}/${OWNER_FILE}`,
+    JSON.stringify({ token }).slice(1, -1),
+  ];
 }
 
 /** Moves the journal out of the lock, beside the data directory; says where (or undefined). */
@@ -334,14 +367,14 @@ export async function takeLease(
     } else plan.push({ node, host });
   }
 
-  for (const p of plan) {
+  const takeOne = async (p: (typeof plan)[number]): Promise<void> => {
     if (p.takeOver) {
       const prev = p.takeOver;
       const prevOwner = (prev.owner as Extract<OwnerFile, { kind: 'lease' }>).owner;
       // Two runs taking over the same stale lease: the marker's mkdir lets exactly one win.
       const marker = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
       const won = await p.host.run(['mkdir', '--', marker], { allowFailure: true });
-      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      if (won.code !== 0) throw await conflict(p.host, path, p.node.id);
       held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker });
       await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
       takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
@@ -353,30 +386,38 @@ export async function takeLease(
         phase: 'take-over',
         detail: `stale lease of ${holderLine(prevOwner)} taken over`,
       });
-    } else {
-      // One command per host: the directory (atomic: exactly one run makes it), then its owner
-      // and heartbeat, written before the next host's lock is taken, since an undo removes
-      // only a lock whose owner file says it is ours.
-      const made = await p.host
-        .run(takeLockCommand(path), { input: ownerText, allowFailure: true })
-        .catch((e: Error) => ({ code: -1, stderr: e.message }));
-      if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
-        await fail(await conflict(p.host, path, p.node.id));
-      if (made.code !== 0) {
-        // It may have made the directory before failing: the undo looks, and removes only a
-        // lock whose owner file says it is ours.
-        if (made.code !== MKDIR_FAILED && made.code !== -1)
-          held.push({ node: p.node, host: p.host });
-        await fail(
-          new Error(
-            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`,
-          ),
-        );
-      }
-      held.push({ node: p.node, host: p.host });
-      continue;
+      await p.host.run(['touch', '--', `${path}/${HEARTBEAT_FILE}`]);
+      return;
     }
-    await p.host.run(['touch', '--', `${path}/${HEARTBEAT_FILE}`]);
+    // One command per host: the directory (atomic: exactly one run makes it), then its owner
+    // and heartbeat, since an undo removes only a lock whose owner file says it is ours.
+    const made = await p.host
+      .run(takeLockCommand(path), { input: ownerText, allowFailure: true })
+      .catch((e: Error) => ({ code: -1, stderr: e.message }));
+    if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
+      throw await conflict(p.host, path, p.node.id);
+    if (made.code !== 0) {
+      // It may have made the directory before failing: the undo looks, and removes only a
+      // lock whose owner file says it is ours.
+      if (made.code !== MKDIR_FAILED && made.code !== -1) held.push({ node: p.node, host: p.host });
+      throw new Error(
+        `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`,
+      );
+    }
+    held.push({ node: p.node, host: p.host });
+  };
+  // The first host alone, then the rest at once. Two runs meet at the first host in inventory
+  // order, and exactly one gets past it; the winner meets no rival at the others, except a run
+  // whose inventory lists the hosts in another order, and each host's mkdir still lets only one
+  // of them have it. Whatever a run took is undone (the first host last) when any host fails.
+  try {
+    const [first, ...rest] = plan;
+    if (first) await takeOne(first);
+    const took = await Promise.allSettled(rest.map(takeOne));
+    const lost = took.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (lost) throw lost.reason;
+  } catch (e) {
+    await fail(e as Error);
   }
   lease.startHeartbeat(o.heartbeatMs);
   return lease;

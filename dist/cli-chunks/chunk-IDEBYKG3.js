@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -16,7 +16,7 @@ import {
 } from "./chunk-UOZEZ5DV.js";
 import {
   finishPlan
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 import {
   LABEL,
   removeContainer,

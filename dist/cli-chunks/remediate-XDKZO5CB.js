@@ -8,11 +8,11 @@ import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-MTCVX7VV.js";
+} from "./chunk-IDEBYKG3.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-EFTCIY7E.js";
+} from "./chunk-EDWZGX6P.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -57,7 +57,7 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 import {
   inspectImage,
   parseGoMemLimit,

@@ -6,7 +6,7 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-MTCVX7VV.js";
+} from "./chunk-IDEBYKG3.js";
 import {
   previousName
 } from "./chunk-HX2ZGXLC.js";
@@ -24,7 +24,7 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 import {
   LABEL
 } from "./chunk-XILI2YHY.js";

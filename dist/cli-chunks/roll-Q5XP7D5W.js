@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-EFTCIY7E.js";
+} from "./chunk-EDWZGX6P.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -49,7 +49,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 import {
   AdminSchema,
   DEFAULT_ENV,

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 import {
   EnvError,
   InventoryError,

@@ -52,7 +52,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-S3T4LXGY.js";
+} from "./chunk-JS2WEOGV.js";
 import {
   InventoryError,
   checkNodes,

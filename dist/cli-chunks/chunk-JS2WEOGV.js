@@ -349,16 +349,18 @@ var Lease = class {
     if (open.length)
       return `the cluster lock is kept: ${open.map((e) => `${e.node} was left at ${e.phase}`).join(", ")}; the journal says where things stand (raftroll lock status)`;
     const archive = this.takenOver.length > 0;
-    for (const h of [...this.held].reverse())
-      await releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
+    await firstLast(
+      this.held,
+      (h) => releaseHost(h.host, this.path, this.owner.token, archive, this.session).catch(
         (e) => this.warn(h.node.id, `could not release the cluster lock: ${e.message}`)
-      );
+      )
+    );
     return void 0;
   }
   /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
   async undo() {
     clearInterval(this.timer);
-    for (const h of [...this.held].reverse()) {
+    await firstLast([...this.held], async (h) => {
       if (h.previousOwner !== void 0) {
         await h.host.run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner }).catch(() => {
         });
@@ -366,15 +368,35 @@ var Lease = class {
         });
       } else await releaseHost(h.host, this.path, this.owner.token, false).catch(() => {
       });
-    }
+    });
   }
 };
+async function firstLast(held, give) {
+  const [first, ...rest] = held;
+  await Promise.all(rest.map(give));
+  if (first) await give(first);
+}
 async function releaseHost(host, path, token, archive, session) {
+  if (!(archive && session)) {
+    await host.run(releaseOwnCommand(path, token));
+    return;
+  }
   const r = await host.run(["cat", "--", `${path}/${OWNER_FILE}`], { allowFailure: true });
   const o = parseOwner(r.code === 0 ? r.stdout : "");
   if (o.kind !== "lease" || o.owner.token !== token) return;
-  if (archive && session) await archiveJournal(host, path, session.inv.container.dataDir);
+  await archiveJournal(host, path, session.inv.container.dataDir);
   await host.run(["rm", "-rf", "--", path]);
+}
+function releaseOwnCommand(path, token) {
+  return [
+    "sh",
+    "-c",
+    'o=$(cat -- "$2") || exit 0; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
+    "raftroll-unlock",
+    path,
+    `${path}/${OWNER_FILE}`,
+    JSON.stringify({ token }).slice(1, -1)
+  ];
 }
 async function archiveJournal(host, path, dataDir) {
   const from = `${path}/${JOURNAL_FILE}`;
@@ -423,13 +445,13 @@ async function takeLease(session, purpose, o = {}) {
       plan.push({ node, host, takeOver: mine });
     } else plan.push({ node, host });
   }
-  for (const p of plan) {
+  const takeOne = async (p) => {
     if (p.takeOver) {
       const prev = p.takeOver;
       const prevOwner = prev.owner.owner;
       const marker = `${path}/${TAKEOVER_PREFIX}${prevOwner.token}`;
       const won = await p.host.run(["mkdir", "--", marker], { allowFailure: true });
-      if (won.code !== 0) await fail(await conflict(p.host, path, p.node.id));
+      if (won.code !== 0) throw await conflict(p.host, path, p.node.id);
       held.push({ node: p.node, host: p.host, previousOwner: prev.ownerText, marker });
       await p.host.run(writeStdinTo(`${path}/${OWNER_FILE}`), { input: ownerText });
       takenOver.push({ node: p.node.id, previous: prevOwner, entries: prev.entries });
@@ -440,23 +462,28 @@ async function takeLease(session, purpose, o = {}) {
         phase: "take-over",
         detail: `stale lease of ${holderLine(prevOwner)} taken over`
       });
-    } else {
-      const made = await p.host.run(takeLockCommand(path), { input: ownerText, allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
-      if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
-        await fail(await conflict(p.host, path, p.node.id));
-      if (made.code !== 0) {
-        if (made.code !== MKDIR_FAILED && made.code !== -1)
-          held.push({ node: p.node, host: p.host });
-        await fail(
-          new Error(
-            `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
-          )
-        );
-      }
-      held.push({ node: p.node, host: p.host });
-      continue;
+      await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
+      return;
     }
-    await p.host.run(["touch", "--", `${path}/${HEARTBEAT_FILE}`]);
+    const made = await p.host.run(takeLockCommand(path), { input: ownerText, allowFailure: true }).catch((e) => ({ code: -1, stderr: e.message }));
+    if (made.code === MKDIR_FAILED && /exists/i.test(made.stderr))
+      throw await conflict(p.host, path, p.node.id);
+    if (made.code !== 0) {
+      if (made.code !== MKDIR_FAILED && made.code !== -1) held.push({ node: p.node, host: p.host });
+      throw new Error(
+        `${p.node.id}: cannot take the cluster lock at ${path}: ${made.stderr.trim()}; the directory holding the data directory must exist and be writable (with sudo if the inventory says so)`
+      );
+    }
+    held.push({ node: p.node, host: p.host });
+  };
+  try {
+    const [first, ...rest] = plan;
+    if (first) await takeOne(first);
+    const took = await Promise.allSettled(rest.map(takeOne));
+    const lost = took.find((r) => r.status === "rejected");
+    if (lost) throw lost.reason;
+  } catch (e) {
+    await fail(e);
   }
   lease.startHeartbeat(o.heartbeatMs);
   return lease;
