@@ -77901,6 +77901,9 @@ function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
 
 // src/node/context.ts
 function nodeContext(run3, id, spec) {
+  return { ...nodeBase(run3, id), spec };
+}
+function nodeBase(run3, id) {
   const inv = run3.session.inv;
   const node2 = inv.nodes.find((n) => n.id === id);
   if (!node2) throw new Error(`node "${id}" is not in the inventory`);
@@ -77911,8 +77914,7 @@ function nodeContext(run3, id, spec) {
     host: run3.session.host(node2),
     name: inv.container.name,
     prevName: previousName(inv.container.name),
-    dataDir: inv.container.dataDir,
-    spec
+    dataDir: inv.container.dataDir
   };
 }
 function phase(ctx, p, detail) {
@@ -78367,22 +78369,21 @@ async function lastSegments(files, dirs) {
   }
   return out;
 }
-async function readBeforeStop(ctx, read) {
+async function readBeforeStop(ctx) {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
-    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
+    const tails = await lastSegments(files, dirs);
+    return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
-    warn(
-      ctx,
-      `the WAL could not be read before the stop (${e.message}); it is read in full after it`
-    );
-    return NOTHING_EARLY;
-  } finally {
-    read?.(files.bytesRead);
+    return {
+      ...NOTHING_EARLY,
+      bytes: files.bytesRead,
+      problem: `the WAL could not be read before the stop (${e.message}); it is read in full after it`
+    };
   }
 }
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
@@ -78759,6 +78760,11 @@ async function handover(ctx, views, row) {
   return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
 }
 
+// src/node/pre-stop.ts
+function readsBeforeStop(ctx) {
+  return { leftover: leftoverPrevious(ctx), early: readBeforeStop(ctx) };
+}
+
 // src/node/stop.ts
 async function stopNode(ctx, hasContainer) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
@@ -78780,26 +78786,35 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
-  const leftover = leftoverPrevious(ctx);
-  const early = await readBeforeStop(ctx, (n) => {
-    row.walBytesReadBeforeStop = n;
+  const pre = o.pre ?? readsBeforeStop(ctx);
+  const early = await pre.early;
+  row.walBytesReadBeforeStop = early.bytes;
+  if (early.problem) warn(ctx, early.problem);
+  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
+  prepared?.catch(() => {
   });
-  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const specs = {
     ...v.container ? { old: specRef(ctx, v.container) } : {},
     new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
   };
-  await journal(ctx, "stop", specs);
-  const stoppedAt = Date.now();
-  const stopped = await stopNode(ctx, !!v.container);
+  let wasDown;
+  let stoppedAt;
+  let stopped;
+  try {
+    wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
+    if (await leadsNow(ctx, v, allowDown && wasDown))
+      row.handover = await handover(ctx, views, row);
+    await journal(ctx, "stop", specs);
+    stoppedAt = Date.now();
+    stopped = await stopNode(ctx, !!v.container);
+  } catch (e) {
+    await discard(ctx, prepared);
+    throw e;
+  }
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
   const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
   walLine.catch(() => {
-  });
-  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
-  prepared?.catch(() => {
   });
   try {
     row.wal = await checkWal(

@@ -75081,6 +75081,9 @@ function nodeSpec(inv, node2, o = {}) {
 
 // src/node/context.ts
 function nodeContext(run3, id, spec) {
+  return { ...nodeBase(run3, id), spec };
+}
+function nodeBase(run3, id) {
   const inv = run3.session.inv;
   const node2 = inv.nodes.find((n) => n.id === id);
   if (!node2) throw new Error(`node "${id}" is not in the inventory`);
@@ -75091,8 +75094,7 @@ function nodeContext(run3, id, spec) {
     host: run3.session.host(node2),
     name: inv.container.name,
     prevName: previousName(inv.container.name),
-    dataDir: inv.container.dataDir,
-    spec
+    dataDir: inv.container.dataDir
   };
 }
 function phase(ctx, p, detail) {
@@ -75269,74 +75271,6 @@ function membershipGuard(members2, nodes) {
   return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
-// src/node/catch-up.ts
-var STABLE_SAMPLES = 3;
-var CONFIRM_GAP_MS = 100;
-var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
-var NO_NODE = "";
-async function waitCaughtUp(session, id, t, o) {
-  let stableSince;
-  let samples = 0;
-  let last = "";
-  let seen;
-  for (; ; ) {
-    o.signal?.throwIfAborted();
-    const askedAt = Date.now();
-    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
-    const views = await observe(session, session.inv.nodes, {
-      inspectOnly: between ? NO_NODE : id
-    });
-    o.signal?.throwIfAborted();
-    if (samples === 0) o.onViews?.(views);
-    const v = views.find((x) => x.id === id);
-    if (between) v.container = seen;
-    seen = v.container;
-    const c = v.container;
-    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
-      throw new Error(
-        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
-      );
-    }
-    if (c && c.state.status === "exited")
-      throw new Error(`the new container exited with code ${c.state.exitCode}`);
-    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
-    const now = Date.now();
-    if (why === void 0) {
-      stableSince ??= now;
-      samples++;
-      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag;
-    } else {
-      stableSince = void 0;
-      samples = 0;
-      last = why;
-    }
-    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
-    if (now - o.startedAt > limit)
-      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs;
-    const wait = askedAt + gap - Date.now();
-    if (wait > 0) await sleep2(wait);
-  }
-}
-function followsLeader(views, id) {
-  for (const [group, gv] of perGroup(views)) {
-    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
-    const v = gv.find((x) => x.id === id);
-    const leader2 = gv.find((x) => x.raft?.role === "leader");
-    if (!v?.raft) return `${where2}no Raft status`;
-    if (!leader2?.raft) return `${where2}no node answers as the leader`;
-    if (leader2.id === id) continue;
-    if (v.raft.leaderId !== leader2.raft.id || v.raft.term !== leader2.raft.term)
-      return `${where2}follows ${v.raft.leaderId ?? "no leader"} in term ${v.raft.term}, but ${leader2.id} leads in term ${leader2.raft.term}`;
-    if (v.raft.role !== "follower" && v.raft.role !== "learner")
-      return `${where2}is ${v.raft.role}, not yet a follower of ${leader2.id}`;
-  }
-  return void 0;
-}
-function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
-}
-
 // src/node/thresholds.ts
 var DEFAULT_THRESHOLDS = {
   maxLag: 1e3,
@@ -75358,7 +75292,7 @@ function startTimeoutMsOf(inv, givenSeconds) {
 }
 
 // src/node/guard.ts
-var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var sleep2 = (ms) => new Promise((r) => setTimeout(r, ms));
 async function membership(session, views) {
   for (const [group, vs] of perGroup(views)) {
     const where2 = group === void 0 ? "" : `Raft group ${group}: `;
@@ -75377,7 +75311,7 @@ async function quorumAfterElection(ctx, views) {
   const until = Date.now() + limit;
   let check2 = quorumCheck(ctx.id, views, ctx.t);
   while (check2.why && check2.electing && Date.now() < until) {
-    await sleep3(ctx.t.pollMs);
+    await sleep2(ctx.t.pollMs);
     views = await ctx.views.get();
     check2 = quorumCheck(ctx.id, views, ctx.t);
   }
@@ -75448,111 +75382,6 @@ async function leadsNow(ctx, v, letThroughDown) {
     }
   }
   return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
-}
-
-// src/node/handover.ts
-var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
-var HEALTH_RECHECK_MS = 100;
-var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
-async function settledStatus(ctx, group) {
-  const client = await ctx.session.raft(ctx.node, group);
-  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
-  const until = Date.now() + limit;
-  let last = "";
-  for (; ; ) {
-    const s = await client.status().catch((e) => e);
-    if (!(s instanceof Error) && s.leaderId) return s;
-    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
-    if (Date.now() >= until)
-      throw new StepError(
-        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
-        ctx.id,
-        "handover"
-      );
-    await sleep4(ctx.t.pollMs);
-  }
-}
-async function handoverGroup(ctx, viewsNow, group) {
-  const t = ctx.t;
-  const me = await settledStatus(ctx, group);
-  if (me.role !== "leader") return void 0;
-  const leaderClient = await ctx.session.raft(ctx.node, group);
-  const members2 = await leaderClient.members();
-  const views = typeof viewsNow === "function" ? await viewsNow() : viewsNow;
-  const seen = group === void 0 ? views : projectGroup(views, group);
-  const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
-  const tried = [...skipped];
-  const transfer = leaderClient.transferLeadership.bind(leaderClient);
-  for (const [k, { view, member }] of targets.entries()) {
-    const gate = {
-      maxLag: t.maxLag,
-      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address }))
-    };
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const started = Date.now();
-      try {
-        await transfer(member, t.handoverTimeoutMs, gate);
-        const deadline = Date.now() + t.handoverTimeoutMs;
-        while (Date.now() < deadline) {
-          const s = await leaderClient.status().catch(() => void 0);
-          if (s?.leaderId && s.leaderId !== s.id) {
-            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
-            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
-          }
-          await sleep4(t.pollMs);
-        }
-        throw new Error("no other node took over in time");
-      } catch (e) {
-        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
-        warn(
-          ctx,
-          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
-        );
-        await sleep4(500 * 2 ** (attempt - 1));
-      }
-    }
-  }
-  throw new StepError(
-    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
-    ctx.id,
-    "handover"
-  );
-}
-async function handover(ctx, views, row) {
-  phase(ctx, "handover");
-  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
-  if (!groups.length) {
-    const moved = await handoverGroup(ctx, views, void 0);
-    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
-  }
-  const moves = [];
-  const until = Date.now() + ctx.t.handoverTimeoutMs;
-  let rounds = 0;
-  let todo = await ledGroups(ctx.session, ctx.node, void 0);
-  while (todo.length) {
-    if (rounds >= 3 || Date.now() > until)
-      throw new StepError(
-        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
-        ctx.id,
-        "handover"
-      );
-    let again;
-    const fresh = moves.length ? () => again ??= ctx.views.get() : views;
-    let moved = false;
-    for (const g of todo) {
-      const m = await handoverGroup(ctx, fresh, g);
-      if (m) {
-        moved = true;
-        moves.push(m);
-        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
-      }
-    }
-    if (moved) rounds++;
-    else await sleep4(Math.min(ctx.t.pollMs, HEALTH_RECHECK_MS));
-    todo = await ledGroups(ctx.session, ctx.node, void 0);
-  }
-  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
-  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
 }
 
 // src/remote/host-files.ts
@@ -78050,22 +77879,21 @@ async function lastSegments(files, dirs) {
   }
   return out;
 }
-async function readBeforeStop(ctx, read) {
+async function readBeforeStop(ctx) {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
-    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
+    const tails = await lastSegments(files, dirs);
+    return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
-    warn(
-      ctx,
-      `the WAL could not be read before the stop (${e.message}); it is read in full after it`
-    );
-    return NOTHING_EARLY;
-  } finally {
-    read?.(files.bytesRead);
+    return {
+      ...NOTHING_EARLY,
+      bytes: files.bytesRead,
+      problem: `the WAL could not be read before the stop (${e.message}); it is read in full after it`
+    };
   }
 }
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
@@ -78127,6 +77955,184 @@ function droppedText(total, plan) {
   return `${record2} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
 }
 
+// src/node/pre-stop.ts
+function readsBeforeStop(ctx) {
+  return { leftover: leftoverPrevious(ctx), early: readBeforeStop(ctx) };
+}
+
+// src/node/catch-up.ts
+var STABLE_SAMPLES = 3;
+var CONFIRM_GAP_MS = 100;
+var sleep3 = (ms) => new Promise((r) => setTimeout(r, ms));
+var NO_NODE = "";
+async function waitCaughtUp(session, id, t, o) {
+  let stableSince;
+  let samples = 0;
+  let last = "";
+  let seen;
+  for (; ; ) {
+    o.signal?.throwIfAborted();
+    const askedAt = Date.now();
+    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
+    const views = await observe(session, session.inv.nodes, {
+      inspectOnly: between ? NO_NODE : id
+    });
+    o.signal?.throwIfAborted();
+    if (samples === 0) o.onViews?.(views);
+    const v = views.find((x) => x.id === id);
+    if (between) v.container = seen;
+    seen = v.container;
+    const c = v.container;
+    if (c && (c.restartCount > (o.baselineRestarts ?? 0) || c.state.restarting)) {
+      throw new Error(
+        `the new container is crash-looping (restarted ${c.restartCount} time(s), last exit code ${c.state.exitCode})`
+      );
+    }
+    if (c && c.state.status === "exited")
+      throw new Error(`the new container exited with code ${c.state.exitCode}`);
+    const why = caughtUp(v, t) ?? followsLeader(views, id) ?? o.also?.(v);
+    const now = Date.now();
+    if (why === void 0) {
+      stableSince ??= now;
+      samples++;
+      if (samples >= STABLE_SAMPLES && now - stableSince >= t.stabilizeMs) return v.lag;
+    } else {
+      stableSince = void 0;
+      samples = 0;
+      last = why;
+    }
+    const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
+    if (now - o.startedAt > limit)
+      throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
+    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs;
+    const wait = askedAt + gap - Date.now();
+    if (wait > 0) await sleep3(wait);
+  }
+}
+function followsLeader(views, id) {
+  for (const [group, gv] of perGroup(views)) {
+    const where2 = group === void 0 ? "" : `Raft group ${group}: `;
+    const v = gv.find((x) => x.id === id);
+    const leader2 = gv.find((x) => x.raft?.role === "leader");
+    if (!v?.raft) return `${where2}no Raft status`;
+    if (!leader2?.raft) return `${where2}no node answers as the leader`;
+    if (leader2.id === id) continue;
+    if (v.raft.leaderId !== leader2.raft.id || v.raft.term !== leader2.raft.term)
+      return `${where2}follows ${v.raft.leaderId ?? "no leader"} in term ${v.raft.term}, but ${leader2.id} leads in term ${leader2.raft.term}`;
+    if (v.raft.role !== "follower" && v.raft.role !== "learner")
+      return `${where2}is ${v.raft.role}, not yet a follower of ${leader2.id}`;
+  }
+  return void 0;
+}
+function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
+}
+
+// src/node/handover.ts
+var sleep4 = (ms) => new Promise((r) => setTimeout(r, ms));
+var HEALTH_RECHECK_MS = 100;
+var inGroup2 = (g) => g === void 0 ? "" : ` of Raft group ${g}`;
+async function settledStatus(ctx, group) {
+  const client = await ctx.session.raft(ctx.node, group);
+  const limit = ctx.t.leaderWaitMs ?? DEFAULT_THRESHOLDS.leaderWaitMs;
+  const until = Date.now() + limit;
+  let last = "";
+  for (; ; ) {
+    const s = await client.status().catch((e) => e);
+    if (!(s instanceof Error) && s.leaderId) return s;
+    last = s instanceof Error ? s.message : `${ctx.id} is ${s.role} and sees no leader`;
+    if (Date.now() >= until)
+      throw new StepError(
+        `${ctx.id}: no leader${inGroup2(group)} after ${limit >= 1e3 ? `${Math.round(limit / 1e3)} s` : `${limit} ms`} (${last}). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    await sleep4(ctx.t.pollMs);
+  }
+}
+async function handoverGroup(ctx, viewsNow, group) {
+  const t = ctx.t;
+  const me = await settledStatus(ctx, group);
+  if (me.role !== "leader") return void 0;
+  const leaderClient = await ctx.session.raft(ctx.node, group);
+  const members2 = await leaderClient.members();
+  const views = typeof viewsNow === "function" ? await viewsNow() : viewsNow;
+  const seen = group === void 0 ? views : projectGroup(views, group);
+  const { targets, skipped } = transferTargets(ctx.id, seen, members2, me, t);
+  const tried = [...skipped];
+  const transfer = leaderClient.transferLeadership.bind(leaderClient);
+  for (const [k, { view, member }] of targets.entries()) {
+    const gate = {
+      maxLag: t.maxLag,
+      candidates: targets.slice(k).map((x) => ({ id: x.member.id, address: x.member.address }))
+    };
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const started = Date.now();
+      try {
+        await transfer(member, t.handoverTimeoutMs, gate);
+        const deadline = Date.now() + t.handoverTimeoutMs;
+        while (Date.now() < deadline) {
+          const s = await leaderClient.status().catch(() => void 0);
+          if (s?.leaderId && s.leaderId !== s.id) {
+            const to = targets.find((x) => x.member.id === s.leaderId)?.view.id ?? view.id;
+            return { group: group ?? 0, from: ctx.id, to, ms: Date.now() - started };
+          }
+          await sleep4(t.pollMs);
+        }
+        throw new Error("no other node took over in time");
+      } catch (e) {
+        tried.push(`${view.id} (attempt ${attempt}: ${e.message})`);
+        warn(
+          ctx,
+          `leadership transfer${inGroup2(group)} to ${view.id} failed: ${e.message}`
+        );
+        await sleep4(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+  throw new StepError(
+    `${ctx.id}: could not hand leadership${inGroup2(group)} over; tried ${tried.join("; ") || "no healthy follower"}. Nothing was stopped.`,
+    ctx.id,
+    "handover"
+  );
+}
+async function handover(ctx, views, row) {
+  phase(ctx, "handover");
+  const groups = ctx.session.groups(ctx.node).map((g) => g.id);
+  if (!groups.length) {
+    const moved = await handoverGroup(ctx, views, void 0);
+    return moved ? `to ${moved.to}` : "not needed (no longer leads)";
+  }
+  const moves = [];
+  const until = Date.now() + ctx.t.handoverTimeoutMs;
+  let rounds = 0;
+  let todo = await ledGroups(ctx.session, ctx.node, void 0);
+  while (todo.length) {
+    if (rounds >= 3 || Date.now() > until)
+      throw new StepError(
+        `${ctx.id}: still leads Raft group(s) ${todo.join(",")} after handing them over (is a leader balancer moving them back? set its kill switch during the rollout). Nothing was stopped.`,
+        ctx.id,
+        "handover"
+      );
+    let again;
+    const fresh = moves.length ? () => again ??= ctx.views.get() : views;
+    let moved = false;
+    for (const g of todo) {
+      const m = await handoverGroup(ctx, fresh, g);
+      if (m) {
+        moved = true;
+        moves.push(m);
+        phase(ctx, "handover", `group ${m.group}: ${m.from} -> ${m.to} in ${m.ms} ms`);
+      }
+    }
+    if (moved) rounds++;
+    else await sleep4(Math.min(ctx.t.pollMs, HEALTH_RECHECK_MS));
+    todo = await ledGroups(ctx.session, ctx.node, void 0);
+  }
+  if (row) row.groupHandovers = [...row.groupHandovers ?? [], ...moves];
+  return moves.length ? moves.map((m) => `group ${m.group} to ${m.to}`).join(", ") : "not needed (leads no group)";
+}
+
 // src/node/rollback.ts
 async function restartOriginal(ctx) {
   const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
@@ -78180,26 +78186,35 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
-  const leftover = leftoverPrevious(ctx);
-  const early = await readBeforeStop(ctx, (n) => {
-    row.walBytesReadBeforeStop = n;
+  const pre = o.pre ?? readsBeforeStop(ctx);
+  const early = await pre.early;
+  row.walBytesReadBeforeStop = early.bytes;
+  if (early.problem) warn(ctx, early.problem);
+  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
+  prepared?.catch(() => {
   });
-  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const specs = {
     ...v.container ? { old: specRef(ctx, v.container) } : {},
     new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
   };
-  await journal(ctx, "stop", specs);
-  const stoppedAt = Date.now();
-  const stopped = await stopNode(ctx, !!v.container);
+  let wasDown;
+  let stoppedAt;
+  let stopped;
+  try {
+    wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
+    if (await leadsNow(ctx, v, allowDown && wasDown))
+      row.handover = await handover(ctx, views, row);
+    await journal(ctx, "stop", specs);
+    stoppedAt = Date.now();
+    stopped = await stopNode(ctx, !!v.container);
+  } catch (e) {
+    await discard(ctx, prepared);
+    throw e;
+  }
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
   const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
   walLine.catch(() => {
-  });
-  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
-  prepared?.catch(() => {
   });
   try {
     row.wal = await checkWal(
@@ -78802,8 +78817,25 @@ var Rollout = class {
         );
       return n.id;
     });
-    const views = await observe(this.session, this.inv.nodes);
-    const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    const early = [];
+    let started = false;
+    const warn2 = (node2, message) => started ? this.events.emit({ type: "warning", at: Date.now(), node: node2, message }) : early.push({ node: node2, message });
+    const leasing = this.opts.lease || this.opts.dryRun ? Promise.resolve(this.opts.lease) : takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+      image: this.opts.image,
+      onWarning: warn2
+    });
+    leasing.catch(() => {
+    });
+    let views;
+    let order;
+    try {
+      views = await observe(this.session, this.inv.nodes);
+      order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    } catch (e) {
+      const own2 = await leasing.catch(() => void 0);
+      if (own2 && own2 !== this.opts.lease) await own2.release();
+      throw e;
+    }
     this.events.emit({
       type: "rollout-start",
       at: Date.now(),
@@ -78811,16 +78843,13 @@ var Rollout = class {
       order,
       dryRun: !!this.opts.dryRun
     });
+    started = true;
+    for (const w of early.splice(0)) warn2(w.node, w.message);
     let lease = this.opts.lease;
     let resume;
     try {
-      if (!this.opts.dryRun) {
-        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
-          image: this.opts.image,
-          onWarning: (node2, message) => this.events.emit({ type: "warning", at: Date.now(), node: node2, message })
-        });
-        this.run0.journal = lease;
-      }
+      lease = await leasing;
+      if (lease) this.run0.journal = lease;
       const skipping = this.upToDate(order, views);
       skipping.catch(() => {
       });
@@ -78851,7 +78880,7 @@ var Rollout = class {
           this.events.emit({ type: "rollout-end", at: Date.now(), result: "interrupted", message });
           return { result: "interrupted", rows: this.rows, message };
         }
-        await this.rollNode(id);
+        await this.rollNode(id, skip.has(id));
       }
       this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
       return { result: "success", rows: this.rows };
@@ -78896,8 +78925,10 @@ var Rollout = class {
     this.rows.push(row);
     this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
   }
-  async rollNode(id) {
+  /** `likelySkipped`: the preflight found the node up to date (it is judged again here). */
+  async rollNode(id, likelySkipped) {
     this.events.emit({ type: "phase", at: Date.now(), node: id, phase: "observe" });
+    const pre = likelySkipped ? void 0 : readsBeforeStop(nodeBase(this.run0, id));
     const views = await this.run0.views.get(1e3);
     const v = views.find((x) => x.id === id);
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
@@ -78913,10 +78944,12 @@ var Rollout = class {
     if (!this.opts.force && upToDate(v, ctx.spec, await this.target.idOn(id), this.run0.t)) {
       phase(ctx, "skip", "image and configuration unchanged, caught up");
       this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
+      if (pre) await Promise.all([pre.leftover.catch(() => {
+      }), pre.early]);
       return;
     }
     try {
-      this.addRow(await replaceNode(ctx, v, views, row));
+      this.addRow(await replaceNode(ctx, v, views, row, { pre }));
     } catch (e) {
       if (e instanceof StepError && e.row) this.addRow(e.row);
       throw e;

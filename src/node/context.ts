@@ -27,7 +27,8 @@ export interface RunContext {
   journal?: PhaseJournal;
 }
 
-export interface NodeContext extends RunContext {
+/** One node's part of the context that does not depend on what it is to run. */
+export interface NodeBase extends RunContext {
   id: string;
   node: NodeInput;
   host: Host;
@@ -35,11 +36,18 @@ export interface NodeContext extends RunContext {
   name: string;
   prevName: string;
   dataDir: string;
+}
+
+export interface NodeContext extends NodeBase {
   /** The container the node is to run (the inventory's, with the caller's overrides). */
   spec: RunSpec;
 }
 
 export function nodeContext(run: RunContext, id: string, spec: RunSpec): NodeContext {
+  return { ...nodeBase(run, id), spec };
+}
+
+export function nodeBase(run: RunContext, id: string): NodeBase {
   const inv = run.session.inv;
   const node = inv.nodes.find((n) => n.id === id);
   if (!node) throw new Error(`node "${id}" is not in the inventory`);
@@ -51,7 +59,6 @@ export function nodeContext(run: RunContext, id: string, spec: RunSpec): NodeCon
     name: inv.container.name,
     prevName: previousName(inv.container.name),
     dataDir: inv.container.dataDir,
-    spec,
   };
 }
 

@@ -8,7 +8,7 @@ import type { NodeInput } from '../inventory/schema.js';
 import * as containers from '../runtime/containers.js';
 import type { ContainerInfo } from '../runtime/docker.js';
 import * as docker from '../runtime/docker.js';
-import { type NodeContext, phase } from './context.js';
+import { type NodeBase, type NodeContext, phase } from './context.js';
 import { StepError } from './errors.js';
 import { alreadyDown, membershipGuard, perGroup, quorumCheck, quorumGuard } from './guards.js';
 import { DEFAULT_THRESHOLDS } from './thresholds.js';
@@ -69,7 +69,7 @@ function refuse(ctx: NodeContext, why: string): never {
  * The node's previous container, as an interrupted run may have left it: asked for before the
  * guard's other checks (it only reads), and awaited by the guard. Never rejects unobserved.
  */
-export function leftoverPrevious(ctx: NodeContext): Promise<ContainerInfo | undefined> {
+export function leftoverPrevious(ctx: NodeBase): Promise<ContainerInfo | undefined> {
   const seen = containers.inspect(ctx.host, ctx.prevName);
   seen.catch(() => {});
   return seen;

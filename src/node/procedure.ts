@@ -10,17 +10,20 @@ import * as docker from '../runtime/docker.js';
 import { catchUp } from './catch-up.js';
 import { journal, type NodeContext, phase, specRef, warn } from './context.js';
 import { StepError } from './errors.js';
-import { guardNode, leadsNow, leftoverPrevious } from './guard.js';
+import { guardNode, leadsNow } from './guard.js';
 import { handover } from './handover.js';
+import { type PreStop, readsBeforeStop } from './pre-stop.js';
 import { restartOriginal, rollback } from './rollback.js';
 import { stopNode } from './stop.js';
-import { checkWal, readBeforeStop } from './wal.js';
+import { checkWal } from './wal.js';
 
 export interface ReplaceOptions {
   /** A target that is already down may be worked on while peers are down too. */
   allowDownTarget?: boolean;
   /** Start the node's own container again (same image, env and overrides) instead of ctx.spec. */
   inPlace?: boolean;
+  /** The reads before the stop, when the caller sent them out already (see readsBeforeStop). */
+  pre?: PreStop;
 }
 
 /**
@@ -35,24 +38,37 @@ export async function replaceNode(
   o: ReplaceOptions = {},
 ): Promise<NodeRow> {
   const allowDown = !!o.allowDownTarget;
-  // Before the guard, so that the time it takes does not stand between the guard's checks and
-  // the stop they allow; the guard's look for a leftover previous container goes beside it.
-  const leftover = leftoverPrevious(ctx);
-  const early = await readBeforeStop(ctx, (n) => {
-    row.walBytesReadBeforeStop = n;
-  });
-  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
-
+  // Before the guard, so that the time they take does not stand between the guard's checks and
+  // the stop they allow; the guard's look for a leftover previous container goes beside them.
+  const pre = o.pre ?? readsBeforeStop(ctx);
+  const early = await pre.early;
+  row.walBytesReadBeforeStop = early.bytes;
+  if (early.problem) warn(ctx, early.problem);
+  // The new container's env file is written before the stop, so that its round trips do not
+  // lengthen the downtime. Every way out below removes it.
+  const prepared = o.inPlace && v.container ? undefined : containers.prepare(ctx.host, ctx.spec);
+  // Its failure is met at the start, where it is awaited; until then it waits unobserved.
+  prepared?.catch(() => {});
   // The journal names both containers from the first step on: a later run that finds this
   // node half-done knows what it ran and what it was going to run.
   const specs = {
     ...(v.container ? { old: specRef(ctx, v.container) } : {}),
     new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec),
   };
-  await journal(ctx, 'stop', specs);
-  const stoppedAt = Date.now();
-  const stopped = await stopNode(ctx, !!v.container);
+  let wasDown: boolean;
+  let stoppedAt: number;
+  let stopped: Awaited<ReturnType<typeof stopNode>>;
+  try {
+    wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
+    if (await leadsNow(ctx, v, allowDown && wasDown))
+      row.handover = await handover(ctx, views, row);
+    await journal(ctx, 'stop', specs);
+    stoppedAt = Date.now();
+    stopped = await stopNode(ctx, !!v.container);
+  } catch (e) {
+    await discard(ctx, prepared);
+    throw e;
+  }
 
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
@@ -61,11 +77,6 @@ export async function replaceNode(
   // to the log (a repair) before the line is down. The phase is told once it is.
   const walLine = journal(ctx, 'wal', specs).then(() => phase(ctx, 'wal'));
   walLine.catch(() => {});
-  // The new container's env file is written while the log is checked: two round trips that
-  // would otherwise lengthen the downtime. Every way out below removes it.
-  const prepared = o.inPlace && v.container ? undefined : containers.prepare(ctx.host, ctx.spec);
-  // Its failure is met at the start, where it is awaited; until then it waits unobserved.
-  prepared?.catch(() => {});
   try {
     row.wal = await checkWal(
       ctx,

@@ -13,7 +13,7 @@ import { readSealed } from '../wal/sealed.js';
 import type { EarlySnapshots } from '../wal/snapshots.js';
 import { readSnapshotsEarly } from '../wal/snapshots.js';
 import type { DirReport, SealedPrefix } from '../wal/verify.js';
-import { type NodeContext, warn } from './context.js';
+import { type NodeBase, type NodeContext, warn } from './context.js';
 import { StepError } from './errors.js';
 import { checkNodeSnapshots } from './snapshots.js';
 
@@ -32,6 +32,10 @@ export interface EarlyRead {
   sealed: SealedPrefix[];
   snapshots: EarlySnapshots;
   tails: TailHint[];
+  /** Bytes read from the host for it (none when nothing was read early). */
+  bytes?: number;
+  /** Why nothing could be read early, when it could not. */
+  problem?: string;
 }
 
 const NOTHING_EARLY: EarlyRead = { sealed: [], snapshots: new Map(), tails: [] };
@@ -50,28 +54,24 @@ async function lastSegments(files: WalFiles, dirs: readonly string[]): Promise<T
 
 /**
  * The sealed segments and the newest snapshot files, verified while the node still runs. Never
- * fails the step: anything that goes wrong here only means the read after the stop covers
- * everything, and decides.
+ * fails: anything that goes wrong here only means the read after the stop covers everything,
+ * and decides; `problem` says what, for the caller to tell once the node's step is under way.
  */
-export async function readBeforeStop(
-  ctx: NodeContext,
-  read?: (bytes: number) => void,
-): Promise<EarlyRead> {
+export async function readBeforeStop(ctx: NodeBase): Promise<EarlyRead> {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
-    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
+    const tails = await lastSegments(files, dirs);
+    return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
-    warn(
-      ctx,
-      `the WAL could not be read before the stop (${(e as Error).message}); it is read in full after it`,
-    );
-    return NOTHING_EARLY;
-  } finally {
-    read?.(files.bytesRead);
+    return {
+      ...NOTHING_EARLY,
+      bytes: files.bytesRead,
+      problem: `the WAL could not be read before the stop (${(e as Error).message}); it is read in full after it`,
+    };
   }
 }
 

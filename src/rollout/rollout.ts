@@ -8,8 +8,9 @@ import type { ClusterSession } from '../cluster/session.js';
 import type { Events, NodeRow, Phase } from '../events/events.js';
 import type { Inventory } from '../inventory/load.js';
 import { nodeSpec, type Overrides } from '../inventory/spec.js';
-import { nodeContext, phase, type RunContext } from '../node/context.js';
+import { nodeBase, nodeContext, phase, type RunContext } from '../node/context.js';
 import { StepError } from '../node/errors.js';
+import { readsBeforeStop } from '../node/pre-stop.js';
 import { replaceNode } from '../node/procedure.js';
 import { withPrevious } from '../node/spec.js';
 import type { NodeThresholds } from '../node/thresholds.js';
@@ -91,8 +92,35 @@ export class Rollout {
         );
       return n.id;
     });
-    const views = await observe(this.session, this.inv.nodes);
-    const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    // The lock is asked for while the cluster is looked at: until the lock is taken both only
+    // read, and taking it changes nothing on the nodes. What the look found is judged only once
+    // the lock is held (a run that lost the race is told who holds it, not that a node the
+    // winner just stopped is down), and every node is looked at again right before its stop.
+    const early: { node?: string; message: string }[] = [];
+    let started = false;
+    const warn = (node: string | undefined, message: string) =>
+      started
+        ? this.events.emit({ type: 'warning', at: Date.now(), node, message })
+        : early.push({ node, message });
+    const leasing: Promise<Lease | undefined> =
+      this.opts.lease || this.opts.dryRun
+        ? Promise.resolve(this.opts.lease)
+        : takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+            image: this.opts.image,
+            onWarning: warn,
+          });
+    leasing.catch(() => {});
+    let views: NodeView[];
+    let order: string[];
+    try {
+      views = await observe(this.session, this.inv.nodes);
+      order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    } catch (e) {
+      // Nothing was done under a lock this run took: it goes back at once.
+      const own = await leasing.catch(() => undefined);
+      if (own && own !== this.opts.lease) await own.release();
+      throw e;
+    }
     this.events.emit({
       type: 'rollout-start',
       at: Date.now(),
@@ -100,19 +128,13 @@ export class Rollout {
       order,
       dryRun: !!this.opts.dryRun,
     });
+    started = true;
+    for (const w of early.splice(0)) warn(w.node, w.message);
     let lease: Lease | undefined = this.opts.lease;
     let resume: (() => Promise<void>) | undefined;
     try {
-      // A real roll judges the cluster under the lock: a run that lost the race for it is told
-      // who holds it, not that a node the winner just stopped is down.
-      if (!this.opts.dryRun) {
-        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
-          image: this.opts.image,
-          onWarning: (node, message) =>
-            this.events.emit({ type: 'warning', at: Date.now(), node, message }),
-        });
-        this.run0.journal = lease;
-      }
+      lease = await leasing;
+      if (lease) this.run0.journal = lease;
       // The image IDs and the hosts' own checks are asked at once: both only read.
       const skipping = this.upToDate(order, views);
       skipping.catch(() => {});
@@ -145,7 +167,7 @@ export class Rollout {
           this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'interrupted', message });
           return { result: 'interrupted', rows: this.rows, message };
         }
-        await this.rollNode(id);
+        await this.rollNode(id, skip.has(id));
       }
       this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
       return { result: 'success', rows: this.rows };
@@ -199,10 +221,14 @@ export class Rollout {
     this.events.emit({ type: 'node-result', at: Date.now(), node: row.node, row });
   }
 
-  private async rollNode(id: string): Promise<void> {
+  /** `likelySkipped`: the preflight found the node up to date (it is judged again here). */
+  private async rollNode(id: string, likelySkipped: boolean): Promise<void> {
     // One look at the whole cluster serves for the skip decision and the guard; whether this
-    // node leads is asked again right before its stop.
+    // node leads is asked again right before its stop. The node's own reads before the stop
+    // only read, and do not depend on that look, so they go out beside it; not for a node
+    // that will most likely be skipped, where they would be wasted.
     this.events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'observe' });
+    const pre = likelySkipped ? undefined : readsBeforeStop(nodeBase(this.run0, id));
     const views = await this.run0.views.get(1000);
     const v = views.find((x) => x.id === id)!;
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
@@ -218,10 +244,12 @@ export class Rollout {
     if (!this.opts.force && upToDate(v, ctx.spec, await this.target.idOn(id), this.run0.t)) {
       phase(ctx, 'skip', 'image and configuration unchanged, caught up');
       this.addRow({ ...row, result: 'skipped', wal: 'not touched', finalLag: v.lag });
+      // Sent out for nothing: let them end before the next node's commands.
+      if (pre) await Promise.all([pre.leftover.catch(() => {}), pre.early]);
       return;
     }
     try {
-      this.addRow(await replaceNode(ctx, v, views, row));
+      this.addRow(await replaceNode(ctx, v, views, row, { pre }));
     } catch (e) {
       if (e instanceof StepError && e.row) this.addRow(e.row);
       throw e;

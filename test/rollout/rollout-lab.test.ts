@@ -8,10 +8,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { RolloutReport } from '../../src/events/report.js';
 import {
+  envFilesOn,
   freshLab,
   LAB,
   lab,
   labContainer,
+  labSsh,
   labWalDigest,
   ROOT,
   raftrollInterrupted,
@@ -174,17 +176,22 @@ it('applies memory overrides, and "none" switches both defaults off', () => {
   expect(container(1).env.some((e) => e.startsWith('GOMEMLIMIT='))).toBe(false);
 }, 120_000);
 
-it('refuses at the quorum check when a peer host is unreachable, and restarts nothing', () => {
+it('refuses at the quorum check when a peer host is unreachable, and restarts nothing', async () => {
   lab('fault', 'ssh-down', 'n3');
+  const h1 = labSsh(1);
   try {
     const before = boxes();
+    const envBefore = await envFilesOn(h1);
     const r = roll('--image-tag', 'a', '--nodes', 'n1');
     expect(r.code).toBe(1);
     expect(r.report.message).toMatch(
       /n1: refused: peer n3 is unreachable .*Nothing was touched on n1/,
     );
     expect(boxes()).toEqual(before);
+    // The new container's env file is written before the guard decides: a refusal removes it.
+    expect(await envFilesOn(h1)).toEqual(envBefore);
   } finally {
+    await h1.close();
     lab('fault', 'ssh-up', 'n3');
   }
 });
@@ -218,7 +225,7 @@ it('refuses when the cluster has a voter the inventory does not list, and restar
   expect(boxes()).toEqual(before);
 });
 
-it('refuses a node whose leftover previous container is running (it may hold the data directory)', () => {
+it('refuses a node whose leftover previous container is running (it may hold the data directory)', async () => {
   const sock = 'unix:///run/raftroll-lab/h1/docker.sock';
   spawnSync('docker', [
     '-H',
@@ -233,15 +240,19 @@ it('refuses a node whose leftover previous container is running (it may hold the
     '--data-dir',
     '/tmp/leftover',
   ]);
+  const h1 = labSsh(1);
   try {
     const before = boxes();
+    const envBefore = await envFilesOn(h1);
     const r = roll('--image-tag', 'a', '--nodes', 'n1');
     expect(r.code).toBe(1);
     expect(r.report.message).toMatch(
       /n1: refused: etcd\.raftroll-prev \(left by an earlier run\) is running on n1/,
     );
     expect(boxes()).toEqual(before);
+    expect(await envFilesOn(h1)).toEqual(envBefore);
   } finally {
+    await h1.close();
     spawnSync('docker', ['-H', sock, 'stop', 'etcd.raftroll-prev']);
     spawnSync('docker', ['-H', sock, 'rm', 'etcd.raftroll-prev']);
   }

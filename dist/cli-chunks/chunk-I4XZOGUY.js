@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-6J4AECZU.js";
+} from "./chunk-VVHPEELG.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

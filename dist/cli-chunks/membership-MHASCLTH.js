@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-UXC4X7QC.js";
+} from "./chunk-I4XZOGUY.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-6J4AECZU.js";
+} from "./chunk-VVHPEELG.js";
 import {
   withTag
 } from "./chunk-HX2ZGXLC.js";

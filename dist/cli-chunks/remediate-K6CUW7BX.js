@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-UXC4X7QC.js";
+} from "./chunk-I4XZOGUY.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-EDWZGX6P.js";
+} from "./chunk-5CXOG2OZ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-6J4AECZU.js";
+} from "./chunk-VVHPEELG.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-6J4AECZU.js";
+} from "./chunk-VVHPEELG.js";
 import {
   inspect,
   nodeSpec

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-EDWZGX6P.js";
+} from "./chunk-5CXOG2OZ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -16,15 +16,17 @@ import {
   freeBytes,
   ganttMarkdown,
   membership,
+  nodeBase,
   nodeContext,
   phase,
   printProgress,
   quorumGuard,
+  readsBeforeStop,
   replaceNode,
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-6J4AECZU.js";
+} from "./chunk-VVHPEELG.js";
 import {
   previousName,
   withPrevious,
@@ -1116,8 +1118,25 @@ var Rollout = class {
         );
       return n.id;
     });
-    const views = await observe(this.session, this.inv.nodes);
-    const order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    const early = [];
+    let started = false;
+    const warn = (node, message) => started ? this.events.emit({ type: "warning", at: Date.now(), node, message }) : early.push({ node, message });
+    const leasing = this.opts.lease || this.opts.dryRun ? Promise.resolve(this.opts.lease) : takeLease(this.session, `raftroll roll ${this.opts.image}`, {
+      image: this.opts.image,
+      onWarning: warn
+    });
+    leasing.catch(() => {
+    });
+    let views;
+    let order;
+    try {
+      views = await observe(this.session, this.inv.nodes);
+      order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+    } catch (e) {
+      const own = await leasing.catch(() => void 0);
+      if (own && own !== this.opts.lease) await own.release();
+      throw e;
+    }
     this.events.emit({
       type: "rollout-start",
       at: Date.now(),
@@ -1125,16 +1144,13 @@ var Rollout = class {
       order,
       dryRun: !!this.opts.dryRun
     });
+    started = true;
+    for (const w of early.splice(0)) warn(w.node, w.message);
     let lease = this.opts.lease;
     let resume;
     try {
-      if (!this.opts.dryRun) {
-        lease ??= await takeLease(this.session, `raftroll roll ${this.opts.image}`, {
-          image: this.opts.image,
-          onWarning: (node, message) => this.events.emit({ type: "warning", at: Date.now(), node, message })
-        });
-        this.run0.journal = lease;
-      }
+      lease = await leasing;
+      if (lease) this.run0.journal = lease;
       const skipping = this.upToDate(order, views);
       skipping.catch(() => {
       });
@@ -1165,7 +1181,7 @@ var Rollout = class {
           this.events.emit({ type: "rollout-end", at: Date.now(), result: "interrupted", message });
           return { result: "interrupted", rows: this.rows, message };
         }
-        await this.rollNode(id);
+        await this.rollNode(id, skip.has(id));
       }
       this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
       return { result: "success", rows: this.rows };
@@ -1210,8 +1226,10 @@ var Rollout = class {
     this.rows.push(row);
     this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
   }
-  async rollNode(id) {
+  /** `likelySkipped`: the preflight found the node up to date (it is judged again here). */
+  async rollNode(id, likelySkipped) {
     this.events.emit({ type: "phase", at: Date.now(), node: id, phase: "observe" });
+    const pre = likelySkipped ? void 0 : readsBeforeStop(nodeBase(this.run0, id));
     const views = await this.run0.views.get(1e3);
     const v = views.find((x) => x.id === id);
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
@@ -1227,10 +1245,12 @@ var Rollout = class {
     if (!this.opts.force && upToDate(v, ctx.spec, await this.target.idOn(id), this.run0.t)) {
       phase(ctx, "skip", "image and configuration unchanged, caught up");
       this.addRow({ ...row, result: "skipped", wal: "not touched", finalLag: v.lag });
+      if (pre) await Promise.all([pre.leftover.catch(() => {
+      }), pre.early]);
       return;
     }
     try {
-      this.addRow(await replaceNode(ctx, v, views, row));
+      this.addRow(await replaceNode(ctx, v, views, row, { pre }));
     } catch (e) {
       if (e instanceof StepError && e.row) this.addRow(e.row);
       throw e;

@@ -377,6 +377,9 @@ function membershipGuard(members, nodes) {
 
 // src/node/context.ts
 function nodeContext(run, id, spec) {
+  return { ...nodeBase(run, id), spec };
+}
+function nodeBase(run, id) {
   const inv = run.session.inv;
   const node = inv.nodes.find((n) => n.id === id);
   if (!node) throw new Error(`node "${id}" is not in the inventory`);
@@ -387,8 +390,7 @@ function nodeContext(run, id, spec) {
     host: run.session.host(node),
     name: inv.container.name,
     prevName: previousName(inv.container.name),
-    dataDir: inv.container.dataDir,
-    spec
+    dataDir: inv.container.dataDir
   };
 }
 function phase(ctx, p, detail) {
@@ -1314,22 +1316,21 @@ async function lastSegments(files, dirs) {
   }
   return out;
 }
-async function readBeforeStop(ctx, read) {
+async function readBeforeStop(ctx) {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
   try {
     const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
-    return { sealed, snapshots, tails: await lastSegments(files, dirs) };
+    const tails = await lastSegments(files, dirs);
+    return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
-    warn(
-      ctx,
-      `the WAL could not be read before the stop (${e.message}); it is read in full after it`
-    );
-    return NOTHING_EARLY;
-  } finally {
-    read?.(files.bytesRead);
+    return {
+      ...NOTHING_EARLY,
+      bytes: files.bytesRead,
+      problem: `the WAL could not be read before the stop (${e.message}); it is read in full after it`
+    };
   }
 }
 async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
@@ -1389,38 +1390,6 @@ function droppedText(total, plan) {
   if (record === void 0) return `${total} bytes dropped`;
   const zeros = total - record;
   return `${record} non-zero bytes dropped (the torn record)${zeros > 0 ? `; the other ${zeros} of ${total} were zeros (preallocation)` : ""}`;
-}
-
-// src/node/rollback.ts
-async function restartOriginal(ctx) {
-  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
-  if (!before) return "the node has no container to start again";
-  try {
-    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
-    await catchUp(ctx, Date.now(), before.restartCount);
-    return "the original container was started again and caught up";
-  } catch (e) {
-    return `starting the original container again failed: ${e.message}`;
-  }
-}
-async function rollback(ctx) {
-  const { host, name, prevName } = ctx;
-  const prev = await inspect(host, prevName);
-  const cur = await inspect(host, name);
-  if (prev) {
-    if (cur) {
-      if (cur.state.running || cur.state.restarting)
-        await stop(host, name, ctx.t.stopGraceSeconds);
-      await host.run(removeContainer(name));
-    }
-    await host.run(renameContainer(prevName, name));
-  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
-    return "the previous container is gone; nothing to restore";
-  }
-  const wal = await checkWal(ctx);
-  await host.run(startContainer(name));
-  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
-  return `the previous container is back and caught up (WAL ${wal})`;
 }
 
 // src/node/guard.ts
@@ -1514,6 +1483,43 @@ async function leadsNow(ctx, v, letThroughDown) {
     }
   }
   return (await ledGroups(ctx.session, ctx.node, v)).length > 0;
+}
+
+// src/node/pre-stop.ts
+function readsBeforeStop(ctx) {
+  return { leftover: leftoverPrevious(ctx), early: readBeforeStop(ctx) };
+}
+
+// src/node/rollback.ts
+async function restartOriginal(ctx) {
+  const before = await inspect(ctx.host, ctx.name).catch(() => void 0);
+  if (!before) return "the node has no container to start again";
+  try {
+    if (!before.state.running) await ctx.host.run(startContainer(ctx.name));
+    await catchUp(ctx, Date.now(), before.restartCount);
+    return "the original container was started again and caught up";
+  } catch (e) {
+    return `starting the original container again failed: ${e.message}`;
+  }
+}
+async function rollback(ctx) {
+  const { host, name, prevName } = ctx;
+  const prev = await inspect(host, prevName);
+  const cur = await inspect(host, name);
+  if (prev) {
+    if (cur) {
+      if (cur.state.running || cur.state.restarting)
+        await stop(host, name, ctx.t.stopGraceSeconds);
+      await host.run(removeContainer(name));
+    }
+    await host.run(renameContainer(prevName, name));
+  } else if (!cur || cur.labels[LABEL.fingerprint] === ctx.spec.labels[LABEL.fingerprint]) {
+    return "the previous container is gone; nothing to restore";
+  }
+  const wal = await checkWal(ctx);
+  await host.run(startContainer(name));
+  await catchUp(ctx, Date.now(), (prev ?? cur).restartCount);
+  return `the previous container is back and caught up (WAL ${wal})`;
 }
 
 // src/node/handover.ts
@@ -1642,26 +1648,35 @@ async function stopNode(ctx, hasContainer) {
 // src/node/procedure.ts
 async function replaceNode(ctx, v, views, row, o = {}) {
   const allowDown = !!o.allowDownTarget;
-  const leftover = leftoverPrevious(ctx);
-  const early = await readBeforeStop(ctx, (n) => {
-    row.walBytesReadBeforeStop = n;
+  const pre = o.pre ?? readsBeforeStop(ctx);
+  const early = await pre.early;
+  row.walBytesReadBeforeStop = early.bytes;
+  if (early.problem) warn(ctx, early.problem);
+  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
+  prepared?.catch(() => {
   });
-  const wasDown = await guardNode(ctx, v, views, allowDown, leftover);
-  if (await leadsNow(ctx, v, allowDown && wasDown)) row.handover = await handover(ctx, views, row);
   const specs = {
     ...v.container ? { old: specRef(ctx, v.container) } : {},
     new: o.inPlace && v.container ? specRef(ctx, v.container) : specRef(ctx, ctx.spec)
   };
-  await journal(ctx, "stop", specs);
-  const stoppedAt = Date.now();
-  const stopped = await stopNode(ctx, !!v.container);
+  let wasDown;
+  let stoppedAt;
+  let stopped;
+  try {
+    wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
+    if (await leadsNow(ctx, v, allowDown && wasDown))
+      row.handover = await handover(ctx, views, row);
+    await journal(ctx, "stop", specs);
+    stoppedAt = Date.now();
+    stopped = await stopNode(ctx, !!v.container);
+  } catch (e) {
+    await discard(ctx, prepared);
+    throw e;
+  }
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
   const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
   walLine.catch(() => {
-  });
-  const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
-  prepared?.catch(() => {
   });
   try {
     row.wal = await checkWal(
@@ -1813,6 +1828,7 @@ export {
   isMemberOf,
   membershipGuard,
   nodeContext,
+  nodeBase,
   phase,
   journal,
   waitCaughtUp,
@@ -1824,6 +1840,7 @@ export {
   absolutePath,
   HostFiles,
   checkWal,
+  readsBeforeStop,
   rollback,
   replaceNode,
   ClusterViews,
