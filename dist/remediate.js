@@ -53454,11 +53454,17 @@ var SshHost = class {
   /** The connection being made for this host, while it is being made (see connected). */
   connecting;
   /**
+   * Whether a command has come back over this host's shared connection since it was last found
+   * lost: the next commands and tunnels then ride on it without asking first.
+   */
+  up = false;
+  /**
    * Makes sure the host's shared connection is up, once for all who ask at the same time:
-   * three tunnels opened at once would otherwise each race to become the master, and pay for
-   * three handshakes where one serves.
+   * three commands or tunnels started at once would otherwise each race to become the master,
+   * and pay for three handshakes where one serves. A connection seen working costs nothing.
    */
   connected() {
+    if (this.up) return Promise.resolve();
     this.connecting ??= this.run(["true"], { sudo: false }).then(
       () => {
         this.connecting = void 0;
@@ -53471,8 +53477,7 @@ var SshHost = class {
     return this.connecting;
   }
   async run(argv, opts = {}) {
-    const making = this.connecting;
-    if (making && !(argv.length === 1 && argv[0] === "true")) await making;
+    if (!(argv.length === 1 && argv[0] === "true")) await this.connected();
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last;
@@ -53485,10 +53490,12 @@ var SshHost = class {
       if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
         if (r.code === 255 && FATAL.test(r.stderr))
           throw new HostUnreachableError(this.explain(r.stderr));
+        if (r.code !== 255) this.up = true;
         if (r.code !== 0 && !opts.allowFailure)
           throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
         return r;
       }
+      this.up = false;
       last = r;
       if (attempt < attempts) {
         this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
@@ -53561,6 +53568,7 @@ raftroll: timed out after ${timeoutMs} ms
       const { code, stderr } = await child2.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
+        this.up = false;
         await this.connected();
         continue;
       }
@@ -53573,6 +53581,7 @@ raftroll: timed out after ${timeoutMs} ms
     }
   }
   async tunnel(remoteHost, remotePort) {
+    const counted = this.up;
     await this.connected();
     if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
       throw new SshSettingError(
@@ -53583,11 +53592,17 @@ raftroll: timed out after ${timeoutMs} ms
     );
     const to = isIPv6(remoteHost) ? `[${remoteHost}]` : remoteHost;
     const spec = `${socketPath}:${to}:${remotePort}`;
-    const r = await this.exec(
+    const forward = () => this.exec(
       [...this.sshArgs(), "-O", "forward", "-L", spec, ...this.destination()],
       void 0,
       15e3
     );
+    let r = await forward();
+    if (r.code !== 0 && counted) {
+      this.up = false;
+      await this.connected();
+      r = await forward();
+    }
     if (r.code !== 0)
       throw new HostUnreachableError(
         `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`
@@ -74249,8 +74264,22 @@ var Lease = class {
     return [...this.last.values()].filter((e) => !SETTLED.has(e.phase));
   }
   startHeartbeat(ms = HEARTBEAT_MS) {
-    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer = setInterval(() => {
+      this.beating ??= this.beat().finally(() => {
+        this.beating = void 0;
+      });
+    }, ms);
     this.timer.unref();
+  }
+  /** The renewal under way, if any. */
+  beating;
+  /**
+   * No renewal after this, and none still running: a touch that outlived the release would
+   * meet a removed lock, or a connection already closed, and warn about nothing.
+   */
+  async stopHeartbeat() {
+    clearInterval(this.timer);
+    await this.beating;
   }
   async beat() {
     await Promise.all(
@@ -74267,7 +74296,7 @@ var Lease = class {
    * a taken-over run is archived beside the data directory, never deleted.
    */
   async release() {
-    clearInterval(this.timer);
+    await this.stopHeartbeat();
     const open3 = this.halfDone();
     if (open3.length)
       return `the cluster lock is kept: ${open3.map((e) => `${e.node} was left at ${e.phase}`).join(", ")}; the journal says where things stand (raftroll lock status)`;
@@ -74282,7 +74311,7 @@ var Lease = class {
   }
   /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
   async undo() {
-    clearInterval(this.timer);
+    await this.stopHeartbeat();
     await firstLast([...this.held], async (h) => {
       if (h.previousOwner !== void 0) {
         await h.host.run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner }).catch(() => {
@@ -78890,7 +78919,6 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
     waiting.catch(() => {
     });
-    envGone = discard(ctx, prepared);
     try {
       await journal(ctx, "catch-up", specs);
     } catch (e) {
@@ -78899,8 +78927,9 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     }
     phase(ctx, "catch-up");
     row.finalLag = await waiting;
-    await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
+    envGone = discard(ctx, prepared);
+    await envGone;
   } catch (e) {
     await (envGone ?? discard(ctx, prepared));
     const why = e.message;

@@ -199,8 +199,24 @@ export class Lease implements PhaseJournal {
   }
 
   startHeartbeat(ms = HEARTBEAT_MS): void {
-    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer = setInterval(() => {
+      this.beating ??= this.beat().finally(() => {
+        this.beating = undefined;
+      });
+    }, ms);
     this.timer.unref();
+  }
+
+  /** The renewal under way, if any. */
+  private beating?: Promise<void>;
+
+  /**
+   * No renewal after this, and none still running: a touch that outlived the release would
+   * meet a removed lock, or a connection already closed, and warn about nothing.
+   */
+  private async stopHeartbeat(): Promise<void> {
+    clearInterval(this.timer);
+    await this.beating;
   }
 
   private async beat(): Promise<void> {
@@ -221,7 +237,7 @@ export class Lease implements PhaseJournal {
    * a taken-over run is archived beside the data directory, never deleted.
    */
   async release(): Promise<string | undefined> {
-    clearInterval(this.timer);
+    await this.stopHeartbeat();
     const open = this.halfDone();
     if (open.length)
       return `the cluster lock is kept: ${open.map((e) => `${e.node} was left at ${e.phase}`).join(', ')}; the journal says where things stand (raftroll lock status)`;
@@ -236,7 +252,7 @@ export class Lease implements PhaseJournal {
 
   /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
   async undo(): Promise<void> {
-    clearInterval(this.timer);
+    await this.stopHeartbeat();
     await firstLast([...this.held], async (h) => {
       if (h.previousOwner !== undefined) {
         await h.host

@@ -159,11 +159,11 @@ export async function replaceNode(
     if (together) phase(ctx, 'start', ctx.spec.image);
     at = 'catch-up';
     // The wait only reads, so it starts beside its journal line (the phase is told once the
-    // line is down), and beside the env file's removal (which never rejects).
+    // line is down). The env file goes once the wait is over: a command beside the wait's
+    // samples would only slow them.
     const stopWaiting = new AbortController();
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
     waiting.catch(() => {});
-    envGone = discard(ctx, prepared);
     try {
       await journal(ctx, 'catch-up', specs);
     } catch (e) {
@@ -172,8 +172,9 @@ export async function replaceNode(
     }
     phase(ctx, 'catch-up');
     row.finalLag = await waiting;
-    await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
+    envGone = discard(ctx, prepared);
+    await envGone;
   } catch (e) {
     await (envGone ?? discard(ctx, prepared));
     const why = (e as Error).message;

@@ -208,11 +208,18 @@ export class SshHost implements Host {
   private connecting?: Promise<void>;
 
   /**
+   * Whether a command has come back over this host's shared connection since it was last found
+   * lost: the next commands and tunnels then ride on it without asking first.
+   */
+  private up = false;
+
+  /**
    * Makes sure the host's shared connection is up, once for all who ask at the same time:
-   * three tunnels opened at once would otherwise each race to become the master, and pay for
-   * three handshakes where one serves.
+   * three commands or tunnels started at once would otherwise each race to become the master,
+   * and pay for three handshakes where one serves. A connection seen working costs nothing.
    */
   private connected(): Promise<void> {
+    if (this.up) return Promise.resolve();
     this.connecting ??= this.run(['true'], { sudo: false }).then(
       () => {
         this.connecting = undefined;
@@ -226,11 +233,10 @@ export class SshHost implements Host {
   }
 
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-    // A command that arrives while the connection is being made waits for it, and then rides
-    // on it rather than making a connection of its own; if it cannot be made (after its own
+    // A command that arrives before the connection is made waits for it, and then rides on it
+    // rather than making a connection of its own; if it cannot be made (after its own
     // retries), the command fails with that, rather than trying all over again.
-    const making = this.connecting;
-    if (making && !(argv.length === 1 && argv[0] === 'true')) await making;
+    if (!(argv.length === 1 && argv[0] === 'true')) await this.connected();
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last: RunResult | undefined;
@@ -243,10 +249,13 @@ export class SshHost implements Host {
       if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
         if (r.code === 255 && FATAL.test(r.stderr))
           throw new HostUnreachableError(this.explain(r.stderr));
+        // ssh's own failures exit 255 too; anything else came from the host.
+        if (r.code !== 255) this.up = true;
         if (r.code !== 0 && !opts.allowFailure)
           throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
         return r;
       }
+      this.up = false;
       last = r;
       if (attempt < attempts) {
         this.s.onRetry?.(attempt, r.stderr.trim().split('\n').at(-1) ?? '');
@@ -329,6 +338,7 @@ export class SshHost implements Host {
       const { code, stderr } = await child.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
+        this.up = false;
         await this.connected();
         continue;
       }
@@ -342,6 +352,7 @@ export class SshHost implements Host {
   }
 
   async tunnel(remoteHost: string, remotePort: number): Promise<Tunnel> {
+    const counted = this.up;
     await this.connected();
     if (
       !isHostName(remoteHost) ||
@@ -357,11 +368,20 @@ export class SshHost implements Host {
     );
     const to = isIPv6(remoteHost) ? `[${remoteHost}]` : remoteHost;
     const spec = `${socketPath}:${to}:${remotePort}`;
-    const r = await this.exec(
-      [...this.sshArgs(), '-O', 'forward', '-L', spec, ...this.destination()],
-      undefined,
-      15_000,
-    );
+    const forward = () =>
+      this.exec(
+        [...this.sshArgs(), '-O', 'forward', '-L', spec, ...this.destination()],
+        undefined,
+        15_000,
+      );
+    let r = await forward();
+    if (r.code !== 0 && counted) {
+      // The connection a command came back over a while ago has gone since (its master was
+      // killed, or timed out): it is made again, as for any command, and asked once more.
+      this.up = false;
+      await this.connected();
+      r = await forward();
+    }
     if (r.code !== 0)
       throw new HostUnreachableError(
         `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`,

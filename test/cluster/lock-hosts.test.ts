@@ -21,7 +21,7 @@ const DATA = '/srv/kv/data';
 
 interface Call {
   host: string;
-  what: 'take' | 'release' | 'other';
+  what: 'take' | 'release' | 'beat' | 'other';
   start: number;
   end: number;
 }
@@ -49,7 +49,9 @@ function cluster(
           ? 'take'
           : argv.includes('raftroll-unlock')
             ? 'release'
-            : 'other';
+            : argv[0] === 'touch'
+              ? 'beat'
+              : 'other';
         const start = performance.now();
         try {
           return await local.run(
@@ -149,5 +151,26 @@ describe('the lock over several hosts', () => {
     expect(await lease.release()).toBeUndefined();
     expect(existsSync(c.lockOn('n1'))).toBe(false);
     expect(readFileSync(join(c.lockOn('n2'), 'owner'), 'utf8')).toBe(theirs);
+  });
+
+  it('lets a heartbeat under way end before the lock goes, and warns of nothing', async () => {
+    const calls: Call[] = [];
+    const warnings: string[] = [];
+    // Each renewal takes a while on its host, as over a network.
+    const c = cluster(['n1', 'n2'], calls, (_id, argv) => {
+      if (argv[0] === 'touch') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+    });
+    const lease = await takeLease(c.session, 'raftroll roll kv:2', {
+      heartbeatMs: 5,
+      onWarning: (n, m) => warnings.push(`${n}: ${m}`),
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await lease.release()).toBeUndefined();
+    const beats = calls.filter((x) => x.what === 'beat');
+    const releases = calls.filter((x) => x.what === 'release');
+    expect(beats.length).toBeGreaterThan(0);
+    const firstRelease = Math.min(...releases.map((r) => r.start));
+    for (const b of beats) expect(b.end).toBeLessThan(firstRelease);
+    expect(warnings).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";
@@ -326,8 +326,22 @@ var Lease = class {
     return [...this.last.values()].filter((e) => !SETTLED.has(e.phase));
   }
   startHeartbeat(ms = HEARTBEAT_MS) {
-    this.timer = setInterval(() => void this.beat(), ms);
+    this.timer = setInterval(() => {
+      this.beating ??= this.beat().finally(() => {
+        this.beating = void 0;
+      });
+    }, ms);
     this.timer.unref();
+  }
+  /** The renewal under way, if any. */
+  beating;
+  /**
+   * No renewal after this, and none still running: a touch that outlived the release would
+   * meet a removed lock, or a connection already closed, and warn about nothing.
+   */
+  async stopHeartbeat() {
+    clearInterval(this.timer);
+    await this.beating;
   }
   async beat() {
     await Promise.all(
@@ -344,7 +358,7 @@ var Lease = class {
    * a taken-over run is archived beside the data directory, never deleted.
    */
   async release() {
-    clearInterval(this.timer);
+    await this.stopHeartbeat();
     const open = this.halfDone();
     if (open.length)
       return `the cluster lock is kept: ${open.map((e) => `${e.node} was left at ${e.phase}`).join(", ")}; the journal says where things stand (raftroll lock status)`;
@@ -359,7 +373,7 @@ var Lease = class {
   }
   /** Undo a take that did not complete: own locks go, taken-over ones get their owner back. */
   async undo() {
-    clearInterval(this.timer);
+    await this.stopHeartbeat();
     await firstLast([...this.held], async (h) => {
       if (h.previousOwner !== void 0) {
         await h.host.run(writeStdinTo(`${this.path}/${OWNER_FILE}`), { input: h.previousOwner }).catch(() => {

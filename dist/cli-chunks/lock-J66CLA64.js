@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-IDEBYKG3.js";
+} from "./chunk-NFEHN2NO.js";
 import {
   previousName
-} from "./chunk-HX2ZGXLC.js";
+} from "./chunk-ZKEM275E.js";
 import {
   inventoryAndNodes
-} from "./chunk-A5F5RPPT.js";
+} from "./chunk-MGDZ4R4R.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 import {
   LABEL
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

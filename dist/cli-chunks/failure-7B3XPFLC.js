@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

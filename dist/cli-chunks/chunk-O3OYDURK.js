@@ -32,7 +32,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import {
   toUint64,
   walkMessage

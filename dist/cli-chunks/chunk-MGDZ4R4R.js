@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

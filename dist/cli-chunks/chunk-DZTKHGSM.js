@@ -7657,11 +7657,17 @@ var SshHost = class {
   /** The connection being made for this host, while it is being made (see connected). */
   connecting;
   /**
+   * Whether a command has come back over this host's shared connection since it was last found
+   * lost: the next commands and tunnels then ride on it without asking first.
+   */
+  up = false;
+  /**
    * Makes sure the host's shared connection is up, once for all who ask at the same time:
-   * three tunnels opened at once would otherwise each race to become the master, and pay for
-   * three handshakes where one serves.
+   * three commands or tunnels started at once would otherwise each race to become the master,
+   * and pay for three handshakes where one serves. A connection seen working costs nothing.
    */
   connected() {
+    if (this.up) return Promise.resolve();
     this.connecting ??= this.run(["true"], { sudo: false }).then(
       () => {
         this.connecting = void 0;
@@ -7674,8 +7680,7 @@ var SshHost = class {
     return this.connecting;
   }
   async run(argv, opts = {}) {
-    const making = this.connecting;
-    if (making && !(argv.length === 1 && argv[0] === "true")) await making;
+    if (!(argv.length === 1 && argv[0] === "true")) await this.connected();
     const command = this.remote(argv, opts.sudo ?? true);
     const attempts = this.s.connectAttempts ?? 4;
     let last;
@@ -7688,10 +7693,12 @@ var SshHost = class {
       if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
         if (r.code === 255 && FATAL.test(r.stderr))
           throw new HostUnreachableError(this.explain(r.stderr));
+        if (r.code !== 255) this.up = true;
         if (r.code !== 0 && !opts.allowFailure)
           throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
         return r;
       }
+      this.up = false;
       last = r;
       if (attempt < attempts) {
         this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
@@ -7764,6 +7771,7 @@ raftroll: timed out after ${timeoutMs} ms
       const { code, stderr } = await child.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
+        this.up = false;
         await this.connected();
         continue;
       }
@@ -7776,6 +7784,7 @@ raftroll: timed out after ${timeoutMs} ms
     }
   }
   async tunnel(remoteHost, remotePort) {
+    const counted = this.up;
     await this.connected();
     if (!isHostName(remoteHost) || !Number.isInteger(remotePort) || remotePort < 1 || remotePort > 65535)
       throw new SshSettingError(
@@ -7786,11 +7795,17 @@ raftroll: timed out after ${timeoutMs} ms
     );
     const to = isIPv6(remoteHost) ? `[${remoteHost}]` : remoteHost;
     const spec = `${socketPath}:${to}:${remotePort}`;
-    const r = await this.exec(
+    const forward = () => this.exec(
       [...this.sshArgs(), "-O", "forward", "-L", spec, ...this.destination()],
       void 0,
       15e3
     );
+    let r = await forward();
+    if (r.code !== 0 && counted) {
+      this.up = false;
+      await this.connected();
+      r = await forward();
+    }
     if (r.code !== 0)
       throw new HostUnreachableError(
         `${this.name}: cannot forward to ${remoteHost}:${remotePort}: ${r.stderr.trim()}`

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-I4XZOGUY.js";
+} from "./chunk-X3WESGNQ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-VVHPEELG.js";
+} from "./chunk-6BUS4N2Y.js";
 import {
   withTag
-} from "./chunk-HX2ZGXLC.js";
+} from "./chunk-ZKEM275E.js";
 import {
   observe
-} from "./chunk-VHOUZS5N.js";
+} from "./chunk-CEKTQ7DZ.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-VVHPEELG.js";
+} from "./chunk-6BUS4N2Y.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import {
   finishPlan
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-HX2ZGXLC.js";
+} from "./chunk-ZKEM275E.js";
 import {
   observe
-} from "./chunk-VHOUZS5N.js";
+} from "./chunk-CEKTQ7DZ.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspect
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import {
   repairPath,
   verifyPath,
@@ -24,7 +24,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import {
   ByteCursor,
   RecordType,
@@ -1752,7 +1752,6 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
     waiting.catch(() => {
     });
-    envGone = discard(ctx, prepared);
     try {
       await journal(ctx, "catch-up", specs);
     } catch (e) {
@@ -1761,8 +1760,9 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     }
     phase(ctx, "catch-up");
     row.finalLag = await waiting;
-    await envGone;
     row.downtimeMs = Date.now() - stoppedAt;
+    envGone = discard(ctx, prepared);
+    await envGone;
   } catch (e) {
     await (envGone ?? discard(ctx, prepared));
     const why = e.message;

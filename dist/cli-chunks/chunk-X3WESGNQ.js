@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-VVHPEELG.js";
+} from "./chunk-6BUS4N2Y.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-HX2ZGXLC.js";
+} from "./chunk-ZKEM275E.js";
 import {
   observe
-} from "./chunk-VHOUZS5N.js";
+} from "./chunk-CEKTQ7DZ.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-5CXOG2OZ.js";
+} from "./chunk-BJD2LQRI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,15 +26,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-VVHPEELG.js";
+} from "./chunk-6BUS4N2Y.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-HX2ZGXLC.js";
+} from "./chunk-ZKEM275E.js";
 import {
   observe
-} from "./chunk-VHOUZS5N.js";
+} from "./chunk-CEKTQ7DZ.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -43,7 +43,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import {
   splitIds,
   value
@@ -51,7 +51,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -83,7 +83,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-I4XZOGUY.js";
+} from "./chunk-X3WESGNQ.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-IDEBYKG3.js";
+} from "./chunk-NFEHN2NO.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-5CXOG2OZ.js";
+} from "./chunk-BJD2LQRI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-VVHPEELG.js";
+} from "./chunk-6BUS4N2Y.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-HX2ZGXLC.js";
+} from "./chunk-ZKEM275E.js";
 import {
   inventoryAndNodes
-} from "./chunk-A5F5RPPT.js";
+} from "./chunk-MGDZ4R4R.js";
 import {
   observe
-} from "./chunk-VHOUZS5N.js";
+} from "./chunk-CEKTQ7DZ.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-UOZEZ5DV.js";
+} from "./chunk-O3OYDURK.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-JS2WEOGV.js";
+} from "./chunk-ZXHBKQ5T.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-XILI2YHY.js";
+} from "./chunk-DZTKHGSM.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
