@@ -73491,6 +73491,16 @@ var journalThen = (path4, line, argv) => [
   line,
   ...argv
 ];
+var LINE_AFTER_FAILED = 98;
+var appendAfter = (argv, path4, line) => [
+  "sh",
+  "-c",
+  `j=$1; l=$2; shift 2; "$@" || exit; printf '%s\\n' "$l" >> "$j" || exit ${LINE_AFTER_FAILED}`,
+  "raftroll-journal",
+  path4,
+  line,
+  ...argv
+];
 var appendLineTo = (path4) => [
   "sh",
   "-c",
@@ -74506,11 +74516,25 @@ async function stop(host, name, graceSeconds) {
     timeoutMs: (graceSeconds + 60) * 1e3
   });
 }
-async function stopAndInspect(host, name, graceSeconds) {
-  const argv = stopThenInspect(name, graceSeconds);
+async function stopAndInspectThen(host, name, graceSeconds, after) {
+  const steps = stopThenInspect(name, graceSeconds);
+  const argv = after ? appendAfter(steps, after.path, after.text) : steps;
   const r = await host.run(argv, { timeoutMs: (graceSeconds + 60) * 1e3, allowFailure: true });
-  if (r.code === 0) return parseInspect(r.stdout);
-  if (r.code === SECOND_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
+  if (r.code === 0) {
+    after?.written?.();
+    return { info: parseInspect(r.stdout), ...after ? { line: "written" } : {} };
+  }
+  if (after && r.code === LINE_AFTER_FAILED)
+    return {
+      info: parseInspect(r.stdout),
+      line: new RemoteCommandError(
+        `${host.name} (${host.address})`,
+        appendLineTo(after.path),
+        r
+      )
+    };
+  if (r.code === SECOND_STEP_FAILED && /No such container/i.test(r.stderr))
+    return { info: void 0 };
   throw stepError(
     host,
     r,
@@ -78195,10 +78219,11 @@ async function rollback(ctx) {
 }
 
 // src/node/stop.ts
-async function stopNode(ctx, hasContainer) {
+async function stopNode(ctx, hasContainer, after) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
-  const stopped = hasContainer ? await stopAndInspect(ctx.host, ctx.name, ctx.t.stopGraceSeconds) : await inspect(ctx.host, ctx.name);
-  if (stopped?.state.running || stopped?.state.restarting) {
+  const stopped = hasContainer ? await stopAndInspectThen(ctx.host, ctx.name, ctx.t.stopGraceSeconds, after) : { info: await inspect(ctx.host, ctx.name) };
+  const c = stopped.info;
+  if (c?.state.running || c?.state.restarting) {
     const back = await restartOriginal(ctx);
     if (back.startsWith("the original container was started again"))
       await journal(ctx, "restored", { detail: back }).catch(() => {
@@ -78228,21 +78253,23 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   };
   let wasDown;
   let stoppedAt;
-  let stopped;
+  let stop2;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
       row.handover = await handover(ctx, views, row);
     await journal(ctx, "stop", specs);
+    const line = ctx.journal?.pending?.({ node: ctx.id, phase: "wal", ...specs });
     stoppedAt = Date.now();
-    stopped = await stopNode(ctx, !!v.container);
+    stop2 = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : void 0);
   } catch (e) {
     await discard(ctx, prepared);
     throw e;
   }
+  const stopped = stop2.info;
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
-  const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
+  const walLine = (stop2.line === "written" ? Promise.resolve() : stop2.line instanceof Error ? Promise.reject(stop2.line) : journal(ctx, "wal", specs)).then(() => phase(ctx, "wal"));
   walLine.catch(() => {
   });
   try {

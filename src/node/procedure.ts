@@ -57,25 +57,35 @@ export async function replaceNode(
   };
   let wasDown: boolean;
   let stoppedAt: number;
-  let stopped: Awaited<ReturnType<typeof stopNode>>;
+  let stop: Awaited<ReturnType<typeof stopNode>>;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
       row.handover = await handover(ctx, views, row);
     await journal(ctx, 'stop', specs);
+    // The `wal` line goes in the stop's own command, after the container is down, where the
+    // journal is on this node's host (the lease's is): a run that dies at `stop` or at `wal` is
+    // finished alike (the old container is started again). Elsewhere it is written beside the
+    // log's first reads. Either way checkWal writes nothing to the log (a repair) before the
+    // line is down, and the phase is told once it is.
+    const line = ctx.journal?.pending?.({ node: ctx.id, phase: 'wal', ...specs });
     stoppedAt = Date.now();
-    stopped = await stopNode(ctx, !!v.container);
+    stop = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : undefined);
   } catch (e) {
     await discard(ctx, prepared);
     throw e;
   }
+  const stopped = stop.info;
 
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
-  // The `wal` line is written beside the log's first reads: a run that dies at `stop` or at
-  // `wal` is finished alike (the old container is started again), and checkWal writes nothing
-  // to the log (a repair) before the line is down. The phase is told once it is.
-  const walLine = journal(ctx, 'wal', specs).then(() => phase(ctx, 'wal'));
+  const walLine = (
+    stop.line === 'written'
+      ? Promise.resolve()
+      : stop.line instanceof Error
+        ? Promise.reject(stop.line)
+        : journal(ctx, 'wal', specs)
+  ).then(() => phase(ctx, 'wal'));
   walLine.catch(() => {});
   try {
     row.wal = await checkWal(

@@ -7,19 +7,26 @@ import { journal, type NodeContext, phase } from './context.js';
 import { StepError } from './errors.js';
 import { restartOriginal } from './rollback.js';
 
-/** The container as it is once stopped (undefined when there was none). */
+/**
+ * The container as it is once stopped (undefined when there was none), and what became of the
+ * journal line `after` (see stopAndInspectThen), which the stop's own command appends once the
+ * container is down.
+ */
 export async function stopNode(
   ctx: NodeContext,
   hasContainer: boolean,
-): Promise<ContainerInfo | undefined> {
+  after?: containers.LineFirst,
+): Promise<{ info: ContainerInfo | undefined; line?: 'written' | Error }> {
   phase(ctx, 'stop', `docker stop --time ${ctx.t.stopGraceSeconds}`);
   const stopped = hasContainer
-    ? await containers.stopAndInspect(ctx.host, ctx.name, ctx.t.stopGraceSeconds)
-    : await containers.inspect(ctx.host, ctx.name);
-  if (stopped?.state.running || stopped?.state.restarting) {
+    ? await containers.stopAndInspectThen(ctx.host, ctx.name, ctx.t.stopGraceSeconds, after)
+    : { info: await containers.inspect(ctx.host, ctx.name) };
+  const c = stopped.info;
+  if (c?.state.running || c?.state.restarting) {
     const back = await restartOriginal(ctx);
-    // The journal's last line for the node says `stop`: unless it is told the node is as it
-    // was, the next run would take the node for half-done. A failed restart leaves it saying so.
+    // The journal's last line for the node says `stop` (or `wal`): unless it is told the node is
+    // as it was, the next run would take the node for half-done. A failed restart leaves it
+    // saying so.
     if (back.startsWith('the original container was started again'))
       await journal(ctx, 'restored', { detail: back }).catch(() => {});
     throw new StepError(

@@ -198,10 +198,38 @@ export async function stopAndInspect(
   name: string,
   graceSeconds: number,
 ): Promise<docker.ContainerInfo | undefined> {
-  const argv = docker.stopThenInspect(name, graceSeconds);
+  return (await stopAndInspectThen(host, name, graceSeconds)).info;
+}
+
+/**
+ * stopAndInspect, with `after` appended once both have succeeded, in the same round trip.
+ * `line` says what became of it: written, or why not (the container is stopped either way);
+ * absent when it was not tried (no line given, or the container is gone).
+ */
+export async function stopAndInspectThen(
+  host: Host,
+  name: string,
+  graceSeconds: number,
+  after?: LineFirst,
+): Promise<{ info: docker.ContainerInfo | undefined; line?: 'written' | Error }> {
+  const steps = docker.stopThenInspect(name, graceSeconds);
+  const argv = after ? docker.appendAfter(steps, after.path, after.text) : steps;
   const r = await host.run(argv, { timeoutMs: (graceSeconds + 60) * 1000, allowFailure: true });
-  if (r.code === 0) return docker.parseInspect(r.stdout);
-  if (r.code === docker.SECOND_STEP_FAILED && /No such container/i.test(r.stderr)) return undefined;
+  if (r.code === 0) {
+    after?.written?.();
+    return { info: docker.parseInspect(r.stdout), ...(after ? { line: 'written' as const } : {}) };
+  }
+  if (after && r.code === docker.LINE_AFTER_FAILED)
+    return {
+      info: docker.parseInspect(r.stdout),
+      line: new RemoteCommandError(
+        `${host.name} (${host.address})`,
+        docker.appendLineTo(after.path),
+        r,
+      ),
+    };
+  if (r.code === docker.SECOND_STEP_FAILED && /No such container/i.test(r.stderr))
+    return { info: undefined };
   throw stepError(
     host,
     r,

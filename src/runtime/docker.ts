@@ -124,6 +124,25 @@ export const journalThen = (path: string, line: string, argv: readonly string[])
   ...argv,
 ];
 
+/** The exit code of appendAfter when argv succeeded but its line could not be appended. */
+export const LINE_AFTER_FAILED = 98;
+
+/**
+ * Runs argv, then appends line (a journal line, without its newline) to path only if argv
+ * succeeded, in one round trip: the line is on the host as soon as the step it follows is
+ * done. argv's own exit code comes through when it fails. The line is an argument, as in
+ * journalThen.
+ */
+export const appendAfter = (argv: readonly string[], path: string, line: string) => [
+  'sh',
+  '-c',
+  `j=$1; l=$2; shift 2; "$@" || exit; printf '%s\\n' "$l" >> "$j" || exit ${LINE_AFTER_FAILED}`,
+  'raftroll-journal',
+  path,
+  line,
+  ...argv,
+];
+
 /** What journalThen's first step is, for naming it when it fails. */
 export const appendLineTo = (path: string) => [
   'sh',

@@ -94,15 +94,28 @@ describe('hosts use the spawner they are given', () => {
       connectAttempts: 1,
       spawner: actionsSpawner,
     });
+    // The first command to a host makes its connection first, with `true`.
     const { value: e, log } = await logged(() =>
       host.run(['docker', 'inspect', 'etcd']).catch((x) => x),
     );
     expect(e).toBeInstanceOf(HostUnreachableError);
     expect((e as Error).message).toMatch(/Could not resolve hostname/);
     expect(log).toMatch(
-      /\[command\]\S*timeout --kill-after=5 120 ssh -o BatchMode=yes .* -- n1\.raftroll\.invalid docker inspect etcd\n/,
+      /\[command\]\S*timeout --kill-after=5 120 ssh -o BatchMode=yes .* -- n1\.raftroll\.invalid true\n/,
     );
     expect(log).toMatch(/Could not resolve hostname/);
+    // A stream goes straight out: its quoted remote command is in the log.
+    const streamed = await logged(async () => {
+      try {
+        for await (const _ of host.readStream('/var/lib/etcd/a b.wal', 0, 8)) break;
+      } catch (x) {
+        return x;
+      }
+    });
+    expect(streamed.value).toBeInstanceOf(HostUnreachableError);
+    expect(streamed.log).toMatch(
+      /\[command\]ssh -o BatchMode=yes .* -- n1\.raftroll\.invalid dd 'if=\/var\/lib\/etcd\/a b\.wal' /,
+    );
   });
 
   it('a local host runs through it', async () => {

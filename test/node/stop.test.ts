@@ -14,7 +14,9 @@ vi.mock('../../src/node/rollback.js', () => ({
   restartOriginal: async () => restart.answer,
 }));
 vi.mock('../../src/runtime/containers.js', () => ({
-  stopAndInspect: async () => ({ state: { running: true, restarting: false }, restartCount: 0 }),
+  stopAndInspectThen: async () => ({
+    info: { state: { running: true, restarting: false }, restartCount: 0 },
+  }),
 }));
 
 let records: Omit<JournalEntry, 'at' | 'run'>[];

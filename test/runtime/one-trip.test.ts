@@ -89,6 +89,54 @@ describe('stopAndInspect', () => {
   });
 });
 
+describe('stopAndInspectThen with a journal line after', () => {
+  const journalDir = tmp();
+  const journal = join(journalDir, 'journal.jsonl');
+  // Quotes, $, backticks, % and a backslash: the line arrives as an argument, byte for byte.
+  const text = `{"phase":"wal","detail":"a 'b' $HOME \`id\` %s \\n"}`;
+
+  it('appends the line once the container is stopped and inspected, and says so', async () => {
+    writeFileSync(journal, '');
+    let told = 0;
+    const r = await containers.stopAndInspectThen(host, 'etcd', 30, {
+      path: journal,
+      text,
+      written: () => told++,
+    });
+    expect(called()).toEqual(['stop --time 30 -- etcd', 'container inspect -- etcd']);
+    expect(r.info?.state.running).toBe(false);
+    expect(r.line).toBe('written');
+    expect(told).toBe(1);
+    expect(readFileSync(journal, 'utf8')).toBe(`${text}\n`);
+  });
+
+  it('appends nothing when the stop fails, and names docker stop', async () => {
+    writeFileSync(journal, '');
+    fail('stop', 'Error response from daemon: cannot stop container: etcd');
+    const err = await containers
+      .stopAndInspectThen(host, 'etcd', 30, { path: journal, text })
+      .catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/`docker stop --time \.\.\.` exited 96: .*cannot stop/);
+    expect(readFileSync(journal, 'utf8')).toBe('');
+  });
+
+  it('gives the stopped container and the reason when the line cannot be appended', async () => {
+    const nowhere = join(journalDir, 'no-such-dir', 'journal.jsonl');
+    const r = await containers.stopAndInspectThen(host, 'etcd', 30, { path: nowhere, text });
+    expect(r.info?.state.running).toBe(false);
+    expect(r.line).toBeInstanceOf(Error);
+    expect((r.line as Error).message).toMatch(/exited 98/);
+  });
+
+  it('tries no line when the container is gone after the stop', async () => {
+    writeFileSync(journal, '');
+    fail('container', 'Error: No such container: etcd');
+    const r = await containers.stopAndInspectThen(host, 'etcd', 30, { path: journal, text });
+    expect(r).toEqual({ info: undefined });
+    expect(readFileSync(journal, 'utf8')).toBe('');
+  });
+});
+
 describe('a prepared start with renameFirst', () => {
   const spec: RunSpec = {
     name: 'etcd',

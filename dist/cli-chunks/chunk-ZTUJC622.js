@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-6BUS4N2Y.js";
+} from "./chunk-Y5YV57AC.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import {
   finishPlan
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

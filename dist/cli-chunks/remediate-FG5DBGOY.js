@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-X3WESGNQ.js";
+} from "./chunk-6GSN7XM4.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-NFEHN2NO.js";
+} from "./chunk-2DNP4AAB.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-BJD2LQRI.js";
+} from "./chunk-ZTUJC622.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-6BUS4N2Y.js";
+} from "./chunk-Y5YV57AC.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-ZKEM275E.js";
+} from "./chunk-MKREKI3V.js";
 import {
   inventoryAndNodes
-} from "./chunk-MGDZ4R4R.js";
+} from "./chunk-UOW7PY4E.js";
 import {
   observe
-} from "./chunk-CEKTQ7DZ.js";
+} from "./chunk-JJ7OH3EP.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

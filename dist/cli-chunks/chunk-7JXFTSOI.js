@@ -9,9 +9,11 @@ import {
   InventoryError,
   JOURNAL_FAILED,
   LABEL,
+  LINE_AFTER_FAILED,
   RemoteCommandError,
   SECOND_STEP_FAILED,
   SshHost,
+  appendAfter,
   appendLineTo,
   checkEnvFileValues,
   checkMemLimits,
@@ -32,7 +34,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import {
   toUint64,
   walkMessage
@@ -25874,11 +25876,25 @@ async function stop(host, name, graceSeconds) {
     timeoutMs: (graceSeconds + 60) * 1e3
   });
 }
-async function stopAndInspect(host, name, graceSeconds) {
-  const argv = stopThenInspect(name, graceSeconds);
+async function stopAndInspectThen(host, name, graceSeconds, after) {
+  const steps = stopThenInspect(name, graceSeconds);
+  const argv = after ? appendAfter(steps, after.path, after.text) : steps;
   const r = await host.run(argv, { timeoutMs: (graceSeconds + 60) * 1e3, allowFailure: true });
-  if (r.code === 0) return parseInspect(r.stdout);
-  if (r.code === SECOND_STEP_FAILED && /No such container/i.test(r.stderr)) return void 0;
+  if (r.code === 0) {
+    after?.written?.();
+    return { info: parseInspect(r.stdout), ...after ? { line: "written" } : {} };
+  }
+  if (after && r.code === LINE_AFTER_FAILED)
+    return {
+      info: parseInspect(r.stdout),
+      line: new RemoteCommandError(
+        `${host.name} (${host.address})`,
+        appendLineTo(after.path),
+        r
+      )
+    };
+  if (r.code === SECOND_STEP_FAILED && /No such container/i.test(r.stderr))
+    return { info: void 0 };
   throw stepError(
     host,
     r,
@@ -25904,5 +25920,5 @@ export {
   startPrepared,
   run,
   stop,
-  stopAndInspect
+  stopAndInspectThen
 };

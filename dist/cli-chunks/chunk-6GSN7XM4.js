@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-6BUS4N2Y.js";
+} from "./chunk-Y5YV57AC.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-ZKEM275E.js";
+} from "./chunk-MKREKI3V.js";
 import {
   observe
-} from "./chunk-CEKTQ7DZ.js";
+} from "./chunk-JJ7OH3EP.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

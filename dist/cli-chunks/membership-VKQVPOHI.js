@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-X3WESGNQ.js";
+} from "./chunk-6GSN7XM4.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-6BUS4N2Y.js";
+} from "./chunk-Y5YV57AC.js";
 import {
   withTag
-} from "./chunk-ZKEM275E.js";
+} from "./chunk-MKREKI3V.js";
 import {
   observe
-} from "./chunk-CEKTQ7DZ.js";
+} from "./chunk-JJ7OH3EP.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-BJD2LQRI.js";
+} from "./chunk-ZTUJC622.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,15 +26,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-6BUS4N2Y.js";
+} from "./chunk-Y5YV57AC.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-ZKEM275E.js";
+} from "./chunk-MKREKI3V.js";
 import {
   observe
-} from "./chunk-CEKTQ7DZ.js";
+} from "./chunk-JJ7OH3EP.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -43,7 +43,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import {
   splitIds,
   value
@@ -51,7 +51,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -83,7 +83,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

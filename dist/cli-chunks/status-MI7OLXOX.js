@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-MGDZ4R4R.js";
+} from "./chunk-UOW7PY4E.js";
 import {
   observe
-} from "./chunk-CEKTQ7DZ.js";
+} from "./chunk-JJ7OH3EP.js";
 import {
   ClusterSession
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-DZTKHGSM.js";
+import "./chunk-O7PEBZIJ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

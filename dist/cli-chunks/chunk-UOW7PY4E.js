@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-NFEHN2NO.js";
+} from "./chunk-2DNP4AAB.js";
 import {
   previousName
-} from "./chunk-ZKEM275E.js";
+} from "./chunk-MKREKI3V.js";
 import {
   inventoryAndNodes
-} from "./chunk-MGDZ4R4R.js";
+} from "./chunk-UOW7PY4E.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-ZXHBKQ5T.js";
+} from "./chunk-PSO7ENRJ.js";
 import {
   LABEL
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

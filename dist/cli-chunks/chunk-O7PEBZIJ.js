@@ -27617,6 +27617,16 @@ var journalThen = (path, line, argv) => [
   line,
   ...argv
 ];
+var LINE_AFTER_FAILED = 98;
+var appendAfter = (argv, path, line) => [
+  "sh",
+  "-c",
+  `j=$1; l=$2; shift 2; "$@" || exit; printf '%s\\n' "$l" >> "$j" || exit ${LINE_AFTER_FAILED}`,
+  "raftroll-journal",
+  path,
+  line,
+  ...argv
+];
 var appendLineTo = (path) => [
   "sh",
   "-c",
@@ -28152,6 +28162,8 @@ export {
   renameThen,
   JOURNAL_FAILED,
   journalThen,
+  LINE_AFTER_FAILED,
+  appendAfter,
   appendLineTo,
   removeContainer,
   renameContainer,

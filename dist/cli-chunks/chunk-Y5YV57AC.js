@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-ZKEM275E.js";
+} from "./chunk-MKREKI3V.js";
 import {
   observe
-} from "./chunk-CEKTQ7DZ.js";
+} from "./chunk-JJ7OH3EP.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
-  stopAndInspect
-} from "./chunk-O3OYDURK.js";
+  stopAndInspectThen
+} from "./chunk-7JXFTSOI.js";
 import {
   repairPath,
   verifyPath,
@@ -24,7 +24,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-DZTKHGSM.js";
+} from "./chunk-O7PEBZIJ.js";
 import {
   ByteCursor,
   RecordType,
@@ -1628,10 +1628,11 @@ async function handover(ctx, views, row) {
 }
 
 // src/node/stop.ts
-async function stopNode(ctx, hasContainer) {
+async function stopNode(ctx, hasContainer, after) {
   phase(ctx, "stop", `docker stop --time ${ctx.t.stopGraceSeconds}`);
-  const stopped = hasContainer ? await stopAndInspect(ctx.host, ctx.name, ctx.t.stopGraceSeconds) : await inspect(ctx.host, ctx.name);
-  if (stopped?.state.running || stopped?.state.restarting) {
+  const stopped = hasContainer ? await stopAndInspectThen(ctx.host, ctx.name, ctx.t.stopGraceSeconds, after) : { info: await inspect(ctx.host, ctx.name) };
+  const c = stopped.info;
+  if (c?.state.running || c?.state.restarting) {
     const back = await restartOriginal(ctx);
     if (back.startsWith("the original container was started again"))
       await journal(ctx, "restored", { detail: back }).catch(() => {
@@ -1661,21 +1662,23 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   };
   let wasDown;
   let stoppedAt;
-  let stopped;
+  let stop2;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
       row.handover = await handover(ctx, views, row);
     await journal(ctx, "stop", specs);
+    const line = ctx.journal?.pending?.({ node: ctx.id, phase: "wal", ...specs });
     stoppedAt = Date.now();
-    stopped = await stopNode(ctx, !!v.container);
+    stop2 = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : void 0);
   } catch (e) {
     await discard(ctx, prepared);
     throw e;
   }
+  const stopped = stop2.info;
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
-  const walLine = journal(ctx, "wal", specs).then(() => phase(ctx, "wal"));
+  const walLine = (stop2.line === "written" ? Promise.resolve() : stop2.line instanceof Error ? Promise.reject(stop2.line) : journal(ctx, "wal", specs)).then(() => phase(ctx, "wal"));
   walLine.catch(() => {
   });
   try {

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   inspect
-} from "./chunk-O3OYDURK.js";
+} from "./chunk-7JXFTSOI.js";
 
 // src/cluster/observe.ts
 async function observeRaft(session, node) {
