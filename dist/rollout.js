@@ -53340,6 +53340,8 @@ function quoteCommand(argv) {
 var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
 var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var PERSIST_SECONDS = 300;
+var TRUST_CONNECTION_MS = (PERSIST_SECONDS - 60) * 1e3;
 var SshSettingError = class extends Error {
   name = "SshSettingError";
 };
@@ -53449,7 +53451,7 @@ var SshHost = class {
       ...s.identityFile ? [...o("IdentitiesOnly=yes"), "-i", s.identityFile] : [],
       ...o("ControlMaster=auto"),
       ...o(`ControlPath=${this.control}`),
-      ...o("ControlPersist=300"),
+      ...o(`ControlPersist=${PERSIST_SECONDS}`),
       ...o("ServerAliveInterval=15"),
       ...o("ServerAliveCountMax=4"),
       ...(s.options ?? []).flatMap(o),
@@ -53463,10 +53465,14 @@ var SshHost = class {
   /** The connection being made for this host, while it is being made (see connected). */
   connecting;
   /**
-   * Whether a command has come back over this host's shared connection since it was last found
-   * lost: the next commands and tunnels then ride on it without asking first.
+   * When a command last came back over this host's shared connection (0: never, or since found
+   * lost or closed). While that is recent, the next commands and tunnels ride on it without
+   * asking first; the master itself lives ControlPersist after its last use.
    */
-  up = false;
+  lastBack = 0;
+  get up() {
+    return Date.now() - this.lastBack < TRUST_CONNECTION_MS;
+  }
   /**
    * Makes sure the host's shared connection is up, once for all who ask at the same time:
    * three commands or tunnels started at once would otherwise each race to become the master,
@@ -53499,12 +53505,12 @@ var SshHost = class {
       if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
         if (r.code === 255 && FATAL.test(r.stderr))
           throw new HostUnreachableError(this.explain(r.stderr));
-        if (r.code !== 255) this.up = true;
+        if (r.code !== 255) this.lastBack = Date.now();
         if (r.code !== 0 && !opts.allowFailure)
           throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
         return r;
       }
-      this.up = false;
+      this.lastBack = 0;
       last = r;
       if (attempt < attempts) {
         this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
@@ -53577,7 +53583,7 @@ raftroll: timed out after ${timeoutMs} ms
       const { code, stderr } = await child2.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
-        this.up = false;
+        this.lastBack = 0;
         await this.connected();
         continue;
       }
@@ -53608,7 +53614,7 @@ raftroll: timed out after ${timeoutMs} ms
     );
     let r = await forward();
     if (r.code !== 0 && counted) {
-      this.up = false;
+      this.lastBack = 0;
       await this.connected();
       r = await forward();
     }
@@ -53629,6 +53635,7 @@ raftroll: timed out after ${timeoutMs} ms
     };
   }
   async close() {
+    this.lastBack = 0;
     await this.exec([...this.sshArgs(), "-O", "exit", ...this.destination()], void 0, 1e4);
   }
 };
@@ -74232,7 +74239,8 @@ var Lease = class {
   }
   startHeartbeat(ms = HEARTBEAT_MS) {
     this.timer = setInterval(() => {
-      this.beating ??= this.beat().finally(() => {
+      this.beating ??= this.beat().catch(() => {
+      }).finally(() => {
         this.beating = void 0;
       });
     }, ms);
@@ -74310,7 +74318,7 @@ function releaseOwnCommand(path4, token) {
   return [
     "sh",
     "-c",
-    'o=$(cat -- "$2") || exit 0; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
+    '[ -e "$2" ] || exit 0; o=$(cat -- "$2") || exit 1; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
     "raftroll-unlock",
     path4,
     `${path4}/${OWNER_FILE}`,
@@ -78890,6 +78898,8 @@ var Rollout = class {
     } catch (e) {
       const own2 = await leasing.catch(() => void 0);
       if (own2 && own2 !== this.opts.lease) await own2.release();
+      started = true;
+      for (const w of early.splice(0)) warn2(w.node, w.message);
       throw e;
     }
     this.events.emit({

@@ -53,7 +53,11 @@ export interface JournalEntry {
 export interface PendingLine {
   host: Host;
   path: string;
-  /** The line, without its newline. */
+  /**
+   * The line, without its newline. Its `at` is when it was made, before the command that
+   * carries it: for a line appended after its step (the `wal` line after the stop), the time
+   * that step began.
+   */
   text: string;
   written(): void;
 }

@@ -200,9 +200,11 @@ export class Lease implements PhaseJournal {
 
   startHeartbeat(ms = HEARTBEAT_MS): void {
     this.timer = setInterval(() => {
-      this.beating ??= this.beat().finally(() => {
-        this.beating = undefined;
-      });
+      this.beating ??= this.beat()
+        .catch(() => {})
+        .finally(() => {
+          this.beating = undefined;
+        });
     }, ms);
     this.timer.unref();
   }
@@ -266,8 +268,10 @@ export class Lease implements PhaseJournal {
 
 /**
  * Gives back locks in the order that keeps the take's arbitration: every host but the first at
- * once, then the first. The first host in inventory order is where two runs meet first; while
- * it is held, no other run gets past it, so the others may go in any order.
+ * once, then the first. The first host taken (the first reachable one in inventory order) is
+ * where two runs reading the same inventory meet first; while it is held, neither gets past it,
+ * so the others may go in any order. Runs that meet elsewhere first are still kept apart by
+ * each host's mkdir.
  */
 async function firstLast(held: Held[], give: (h: Held) => Promise<void>): Promise<void> {
   const [first, ...rest] = held;
@@ -298,13 +302,14 @@ async function releaseHost(
 /**
  * Removes the lock directory when its owner file carries our token, in one command: the token
  * is a random UUID, written only by this run's JSON.stringify, so finding it there is as good as
- * parsing the file. An owner file that cannot be read (the lock is gone) leaves nothing to do.
+ * parsing the file. No owner file (the lock is gone, or was never ours) leaves nothing to do;
+ * one that cannot be read fails the command, and the release warns.
  */
 function releaseOwnCommand(path: string, token: string): string[] {
   return [
     'sh',
     '-c',
-    'o=$(cat -- "$2") || exit 0; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
+    '[ -e "$2" ] || exit 0; o=$(cat -- "$2") || exit 1; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
     'raftroll-unlock',
     path,
     `${path}/${OWNER_FILE}`,
@@ -422,10 +427,11 @@ export async function takeLease(
     }
     held.push({ node: p.node, host: p.host });
   };
-  // The first host alone, then the rest at once. Two runs meet at the first host in inventory
-  // order, and exactly one gets past it; the winner meets no rival at the others, except a run
-  // whose inventory lists the hosts in another order, and each host's mkdir still lets only one
-  // of them have it. Whatever a run took is undone (the first host last) when any host fails.
+  // The first host alone, then the rest at once. Two runs reading the same inventory meet at
+  // its first reachable host, and exactly one gets past it; the winner meets no rival at the
+  // others, except a run that lists or reaches the hosts otherwise, and each host's mkdir still
+  // lets only one of them have it. Whatever a run took is undone (the first host last) when any
+  // host fails.
   try {
     const [first, ...rest] = plan;
     if (first) await takeOne(first);

@@ -55,6 +55,11 @@ const FATAL =
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long an idle shared connection stays up after its last use (ssh's ControlPersist). */
+const PERSIST_SECONDS = 300;
+/** A connection used this recently is taken to be up; older, it is asked for again. */
+const TRUST_CONNECTION_MS = (PERSIST_SECONDS - 60) * 1000;
+
 export class SshSettingError extends Error {
   override name = 'SshSettingError';
 }
@@ -191,7 +196,7 @@ export class SshHost implements Host {
       ...(s.identityFile ? [...o('IdentitiesOnly=yes'), '-i', s.identityFile] : []),
       ...o('ControlMaster=auto'),
       ...o(`ControlPath=${this.control}`),
-      ...o('ControlPersist=300'),
+      ...o(`ControlPersist=${PERSIST_SECONDS}`),
       ...o('ServerAliveInterval=15'),
       ...o('ServerAliveCountMax=4'),
       ...(s.options ?? []).flatMap(o),
@@ -208,10 +213,15 @@ export class SshHost implements Host {
   private connecting?: Promise<void>;
 
   /**
-   * Whether a command has come back over this host's shared connection since it was last found
-   * lost: the next commands and tunnels then ride on it without asking first.
+   * When a command last came back over this host's shared connection (0: never, or since found
+   * lost or closed). While that is recent, the next commands and tunnels ride on it without
+   * asking first; the master itself lives ControlPersist after its last use.
    */
-  private up = false;
+  private lastBack = 0;
+
+  private get up(): boolean {
+    return Date.now() - this.lastBack < TRUST_CONNECTION_MS;
+  }
 
   /**
    * Makes sure the host's shared connection is up, once for all who ask at the same time:
@@ -250,12 +260,12 @@ export class SshHost implements Host {
         if (r.code === 255 && FATAL.test(r.stderr))
           throw new HostUnreachableError(this.explain(r.stderr));
         // ssh's own failures exit 255 too; anything else came from the host.
-        if (r.code !== 255) this.up = true;
+        if (r.code !== 255) this.lastBack = Date.now();
         if (r.code !== 0 && !opts.allowFailure)
           throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
         return r;
       }
-      this.up = false;
+      this.lastBack = 0;
       last = r;
       if (attempt < attempts) {
         this.s.onRetry?.(attempt, r.stderr.trim().split('\n').at(-1) ?? '');
@@ -338,7 +348,7 @@ export class SshHost implements Host {
       const { code, stderr } = await child.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
-        this.up = false;
+        this.lastBack = 0;
         await this.connected();
         continue;
       }
@@ -378,7 +388,7 @@ export class SshHost implements Host {
     if (r.code !== 0 && counted) {
       // The connection a command came back over a while ago has gone since (its master was
       // killed, or timed out): it is made again, as for any command, and asked once more.
-      this.up = false;
+      this.lastBack = 0;
       await this.connected();
       r = await forward();
     }
@@ -400,6 +410,7 @@ export class SshHost implements Host {
   }
 
   async close(): Promise<void> {
+    this.lastBack = 0;
     await this.exec([...this.sshArgs(), '-O', 'exit', ...this.destination()], undefined, 10_000);
   }
 }

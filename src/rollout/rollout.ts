@@ -116,9 +116,12 @@ export class Rollout {
       views = await observe(this.session, this.inv.nodes);
       order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
     } catch (e) {
-      // Nothing was done under a lock this run took: it goes back at once.
+      // Nothing was done under a lock this run took: it goes back at once, and what the lock
+      // had to say (a host skipped, a release that failed) is told all the same.
       const own = await leasing.catch(() => undefined);
       if (own && own !== this.opts.lease) await own.release();
+      started = true;
+      for (const w of early.splice(0)) warn(w.node, w.message);
       throw e;
     }
     this.events.emit({

@@ -54,7 +54,7 @@ const REWRITE_AFTER_MS = (docker.ENV_FILE_SWEEP_MINUTES * 60_000) / 2;
  * user (root under sudo) can read, written through stdin, handed to docker with --env-file and
  * removed by discard(): values stay out of argv and out of the docker client's own environment.
  * Env files that a killed run left behind are removed on the way. Preparing apart from starting
- * lets a caller write the file while it waits for something else (a node's WAL check).
+ * lets a caller write the file before the node goes down, while it waits for something else.
  */
 export async function prepare(host: Host, spec: docker.RunSpec): Promise<PreparedRun> {
   if (Object.keys(spec.env).length === 0)
@@ -82,10 +82,10 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
   };
   return {
     async start(renameFirst, line) {
-      // A start long after the write (a slow WAL read) writes the file again first, so that
-      // another run's sweep of old env files cannot have taken it. If that fails, the line and
-      // the rename still happen, as they would have: a rollback looks for the old container
-      // under its previous name.
+      // A start long after the write (a handover, a long stop, a slow WAL read) writes the file
+      // again first, so that another run's sweep of old env files cannot have taken it. If that
+      // fails, the line and the rename still happen, as they would have: a rollback looks for
+      // the old container under its previous name.
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
         await write().catch((e: unknown) => renameThenThrow(host, e, renameFirst, line));
       return startRun(host, docker.runContainer(spec, envFile), renameFirst, line);

@@ -204,8 +204,9 @@ export const ENV_FILE_SWEEP_MINUTES = 10;
  * One round trip: a new env file from mktemp (mode 0600) holding stdin, its path on stdout. On
  * the way, env files older than `minutes` go from the same directory: a run killed between
  * creating one and removing it (a cancelled workflow's SIGKILL) leaves it behind. A live one
- * is needed from a node's WAL check to its start (a run writes it again when that took long),
- * so an old one belongs to no run, and this one is too young to be taken. A write that fails
+ * is needed from before a node's stop to its start (a run writes it again when that took
+ * long: a handover, a long grace, a slow WAL read), so an old one belongs to no run, and this
+ * one is too young to be taken. A write that fails
  * removes its file.
  */
 export const createEnvFile = (minutes = ENV_FILE_SWEEP_MINUTES) => [

@@ -3,7 +3,7 @@
 // this machine with a directory of its own standing for its filesystem, so every command
 // really runs and every lock really is a directory.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LEASE_FORMAT } from '../../src/cluster/lease.js';
@@ -172,5 +172,21 @@ describe('the lock over several hosts', () => {
     const firstRelease = Math.min(...releases.map((r) => r.start));
     for (const b of beats) expect(b.end).toBeLessThan(firstRelease);
     expect(warnings).toEqual([]);
+  });
+
+  it('warns, and keeps the lock, when its owner file cannot be read', async () => {
+    const calls: Call[] = [];
+    const warnings: string[] = [];
+    const c = cluster(['n1', 'n2'], calls);
+    const lease = await takeLease(c.session, 'raftroll roll kv:2', {
+      onWarning: (n, m) => warnings.push(`${n}: ${m}`),
+    });
+    // An owner "file" that cat cannot read.
+    rmSync(join(c.lockOn('n2'), 'owner'));
+    mkdirSync(join(c.lockOn('n2'), 'owner'));
+    expect(await lease.release()).toBeUndefined();
+    expect(existsSync(c.lockOn('n1'))).toBe(false);
+    expect(existsSync(c.lockOn('n2'))).toBe(true);
+    expect(warnings.join('\n')).toMatch(/n2: could not release the cluster lock/);
   });
 });

@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Spawner } from '../../src/remote/spawn.js';
 import { SshHost } from '../../src/remote/ssh.js';
 
@@ -17,17 +17,16 @@ type Answer = { code: number; stderr?: string };
  */
 function scripted(o: { run?: Answer[]; forward?: Answer[] } = {}) {
   const calls: string[] = [];
-  let running = 0;
-  let most = 0;
+  const spans: { call: string; start: number; end: number }[] = [];
   const spawner: Spawner = {
     async run(argv) {
       const forward = argv.includes('forward');
       const cancel = argv.includes('cancel');
-      calls.push(forward ? 'forward' : cancel ? 'cancel' : argv.at(-1)!);
-      running++;
-      most = Math.max(most, running);
+      const call = forward ? 'forward' : cancel ? 'cancel' : argv.at(-1)!;
+      calls.push(call);
+      const start = performance.now();
       await new Promise((r) => setTimeout(r, 5));
-      running--;
+      spans.push({ call, start, end: performance.now() });
       const a = (forward ? o.forward?.shift() : cancel ? undefined : o.run?.shift()) ?? {
         code: 0,
       };
@@ -37,7 +36,7 @@ function scripted(o: { run?: Answer[]; forward?: Answer[] } = {}) {
       throw new Error('no streams here');
     },
   };
-  return { spawner, calls, most: () => most };
+  return { spawner, calls, spans };
 }
 
 function host(spawner: Spawner) {
@@ -56,9 +55,12 @@ describe('the shared connection', () => {
     const s = scripted();
     const h = host(s.spawner);
     await Promise.all([h.run(['docker', 'ps']), h.run(['find', '/d']), h.run(['ls'])]);
-    expect(s.calls[0]).toBe('true');
     expect(s.calls.filter((c) => c === 'true')).toHaveLength(1);
-    expect(s.calls.slice(1).sort()).toEqual(['docker ps', 'find /d', 'ls']);
+    expect(s.calls.filter((c) => c !== 'true').sort()).toEqual(['docker ps', 'find /d', 'ls']);
+    // Each command waited for the connection: none started before the `true` was back.
+    const made = s.spans.find((x) => x.call === 'true')!;
+    for (const c of s.spans.filter((x) => x.call !== 'true'))
+      expect(c.start).toBeGreaterThanOrEqual(made.end);
     s.calls.length = 0;
     await h.run(['docker', 'ps']);
     const t = await h.tunnel('127.0.0.1', 2379);
@@ -85,5 +87,25 @@ describe('the shared connection', () => {
     s.calls.length = 0;
     await h.run(['ls']);
     expect(s.calls).toEqual(['true', 'ls']);
+  });
+
+  it('is asked for again once closed, and once unused for longer than ssh keeps it', async () => {
+    const s = scripted();
+    const h = host(s.spawner);
+    await h.run(['ls']);
+    await h.close();
+    s.calls.length = 0;
+    await h.run(['ls']);
+    expect(s.calls).toEqual(['true', 'ls']);
+    // Only the clock is faked: the spawner's own timer still runs.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 250_000);
+      s.calls.length = 0;
+      await h.run(['ls']);
+      expect(s.calls).toEqual(['true', 'ls']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

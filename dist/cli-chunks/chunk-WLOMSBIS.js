@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-MKREKI3V.js";
+} from "./chunk-XNLQO4E5.js";
 import {
   observe
-} from "./chunk-JJ7OH3EP.js";
+} from "./chunk-L26CGQEA.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspectThen
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import {
   repairPath,
   verifyPath,
@@ -24,7 +24,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import {
   ByteCursor,
   RecordType,

@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-Y5YV57AC.js";
+} from "./chunk-WLOMSBIS.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-MKREKI3V.js";
+} from "./chunk-XNLQO4E5.js";
 import {
   observe
-} from "./chunk-JJ7OH3EP.js";
+} from "./chunk-L26CGQEA.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import {
   verifyPath
 } from "./chunk-5JOBEVGH.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";
@@ -327,7 +327,8 @@ var Lease = class {
   }
   startHeartbeat(ms = HEARTBEAT_MS) {
     this.timer = setInterval(() => {
-      this.beating ??= this.beat().finally(() => {
+      this.beating ??= this.beat().catch(() => {
+      }).finally(() => {
         this.beating = void 0;
       });
     }, ms);
@@ -405,7 +406,7 @@ function releaseOwnCommand(path, token) {
   return [
     "sh",
     "-c",
-    'o=$(cat -- "$2") || exit 0; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
+    '[ -e "$2" ] || exit 0; o=$(cat -- "$2") || exit 1; case "$o" in *"$3"*) exec rm -rf -- "$1" ;; esac',
     "raftroll-unlock",
     path,
     `${path}/${OWNER_FILE}`,

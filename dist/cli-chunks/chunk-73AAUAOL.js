@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-Y5YV57AC.js";
+} from "./chunk-WLOMSBIS.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import {
   finishPlan
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

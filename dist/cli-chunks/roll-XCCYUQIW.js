@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-ZTUJC622.js";
+} from "./chunk-73AAUAOL.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,15 +26,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-Y5YV57AC.js";
+} from "./chunk-WLOMSBIS.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-MKREKI3V.js";
+} from "./chunk-XNLQO4E5.js";
 import {
   observe
-} from "./chunk-JJ7OH3EP.js";
+} from "./chunk-L26CGQEA.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -43,7 +43,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import {
   splitIds,
   value
@@ -51,7 +51,7 @@ import {
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -83,7 +83,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
@@ -1135,6 +1135,8 @@ var Rollout = class {
     } catch (e) {
       const own = await leasing.catch(() => void 0);
       if (own && own !== this.opts.lease) await own.release();
+      started = true;
+      for (const w of early.splice(0)) warn(w.node, w.message);
       throw e;
     }
     this.events.emit({

@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

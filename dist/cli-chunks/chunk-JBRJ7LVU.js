@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

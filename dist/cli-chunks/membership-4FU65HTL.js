@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-6GSN7XM4.js";
+} from "./chunk-CIP5EYIQ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-Y5YV57AC.js";
+} from "./chunk-WLOMSBIS.js";
 import {
   withTag
-} from "./chunk-MKREKI3V.js";
+} from "./chunk-XNLQO4E5.js";
 import {
   observe
-} from "./chunk-JJ7OH3EP.js";
+} from "./chunk-L26CGQEA.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";

@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-UOW7PY4E.js";
+} from "./chunk-YBFMVWWH.js";
 import {
   observe
-} from "./chunk-JJ7OH3EP.js";
+} from "./chunk-L26CGQEA.js";
 import {
   ClusterSession
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-O7PEBZIJ.js";
+import "./chunk-45YH63KD.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

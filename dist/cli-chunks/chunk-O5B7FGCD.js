@@ -34,7 +34,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import {
   toUint64,
   walkMessage

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

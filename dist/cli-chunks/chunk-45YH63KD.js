@@ -7534,6 +7534,8 @@ var processSpawner = () => installed;
 var TRANSIENT = /ssh: connect to host .* port \d+: (Connection refused|Connection timed out|No route to host|Network is unreachable)|kex_exchange_identification|Connection timed out during banner exchange|Control socket connect.*: Connection refused/;
 var FATAL = /Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|Permission denied \(|No such file or directory.*identity|Could not resolve hostname/;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+var PERSIST_SECONDS = 300;
+var TRUST_CONNECTION_MS = (PERSIST_SECONDS - 60) * 1e3;
 var SshSettingError = class extends Error {
   name = "SshSettingError";
 };
@@ -7643,7 +7645,7 @@ var SshHost = class {
       ...s.identityFile ? [...o("IdentitiesOnly=yes"), "-i", s.identityFile] : [],
       ...o("ControlMaster=auto"),
       ...o(`ControlPath=${this.control}`),
-      ...o("ControlPersist=300"),
+      ...o(`ControlPersist=${PERSIST_SECONDS}`),
       ...o("ServerAliveInterval=15"),
       ...o("ServerAliveCountMax=4"),
       ...(s.options ?? []).flatMap(o),
@@ -7657,10 +7659,14 @@ var SshHost = class {
   /** The connection being made for this host, while it is being made (see connected). */
   connecting;
   /**
-   * Whether a command has come back over this host's shared connection since it was last found
-   * lost: the next commands and tunnels then ride on it without asking first.
+   * When a command last came back over this host's shared connection (0: never, or since found
+   * lost or closed). While that is recent, the next commands and tunnels ride on it without
+   * asking first; the master itself lives ControlPersist after its last use.
    */
-  up = false;
+  lastBack = 0;
+  get up() {
+    return Date.now() - this.lastBack < TRUST_CONNECTION_MS;
+  }
   /**
    * Makes sure the host's shared connection is up, once for all who ask at the same time:
    * three commands or tunnels started at once would otherwise each race to become the master,
@@ -7693,12 +7699,12 @@ var SshHost = class {
       if (r.code !== 255 || !TRANSIENT.test(r.stderr) || FATAL.test(r.stderr)) {
         if (r.code === 255 && FATAL.test(r.stderr))
           throw new HostUnreachableError(this.explain(r.stderr));
-        if (r.code !== 255) this.up = true;
+        if (r.code !== 255) this.lastBack = Date.now();
         if (r.code !== 0 && !opts.allowFailure)
           throw new RemoteCommandError(`${this.name} (${this.address})`, argv, r);
         return r;
       }
-      this.up = false;
+      this.lastBack = 0;
       last = r;
       if (attempt < attempts) {
         this.s.onRetry?.(attempt, r.stderr.trim().split("\n").at(-1) ?? "");
@@ -7771,7 +7777,7 @@ raftroll: timed out after ${timeoutMs} ms
       const { code, stderr } = await child.done;
       if (code === 0) return;
       if (attempt === 1 && bytes === 0 && code === 255 && TRANSIENT.test(stderr)) {
-        this.up = false;
+        this.lastBack = 0;
         await this.connected();
         continue;
       }
@@ -7802,7 +7808,7 @@ raftroll: timed out after ${timeoutMs} ms
     );
     let r = await forward();
     if (r.code !== 0 && counted) {
-      this.up = false;
+      this.lastBack = 0;
       await this.connected();
       r = await forward();
     }
@@ -7823,6 +7829,7 @@ raftroll: timed out after ${timeoutMs} ms
     };
   }
   async close() {
+    this.lastBack = 0;
     await this.exec([...this.sshArgs(), "-O", "exit", ...this.destination()], void 0, 1e4);
   }
 };

@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-2DNP4AAB.js";
+} from "./chunk-JBRJ7LVU.js";
 import {
   previousName
-} from "./chunk-MKREKI3V.js";
+} from "./chunk-XNLQO4E5.js";
 import {
   inventoryAndNodes
-} from "./chunk-UOW7PY4E.js";
+} from "./chunk-YBFMVWWH.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 import {
   LABEL
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

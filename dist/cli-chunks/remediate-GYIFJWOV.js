@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-6GSN7XM4.js";
+} from "./chunk-CIP5EYIQ.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-2DNP4AAB.js";
+} from "./chunk-JBRJ7LVU.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-ZTUJC622.js";
+} from "./chunk-73AAUAOL.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-Y5YV57AC.js";
+} from "./chunk-WLOMSBIS.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-MKREKI3V.js";
+} from "./chunk-XNLQO4E5.js";
 import {
   inventoryAndNodes
-} from "./chunk-UOW7PY4E.js";
+} from "./chunk-YBFMVWWH.js";
 import {
   observe
-} from "./chunk-JJ7OH3EP.js";
+} from "./chunk-L26CGQEA.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-7JXFTSOI.js";
+} from "./chunk-O5B7FGCD.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-5JOBEVGH.js";
 import {
   takeLease
-} from "./chunk-PSO7ENRJ.js";
+} from "./chunk-5UNREXSH.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-O7PEBZIJ.js";
+} from "./chunk-45YH63KD.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-IHR25YY6.js";
 import "./chunk-X6X2WM6E.js";
