@@ -53552,8 +53552,8 @@ raftroll: timed out after ${timeoutMs} ms
 ` : stderr
     };
   }
-  async *readStream(path4, start = 0, end) {
-    const argv = [
+  async *readStream(path4, start = 0, end, gate) {
+    const dd = [
       "dd",
       `if=${path4}`,
       "bs=1M",
@@ -53561,7 +53561,8 @@ raftroll: timed out after ${timeoutMs} ms
       "iflag=skip_bytes,count_bytes",
       `skip=${start}`
     ];
-    if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
+    if (end !== void 0) dd.push(`count=${Math.max(0, end - start)}`);
+    const argv = gate ? gate(dd) : dd;
     for (let attempt = 1; ; attempt++) {
       const child2 = (this.s.spawner ?? processSpawner()).stream([
         "ssh",
@@ -73488,6 +73489,19 @@ var renameThen = (from, to, argv) => [
   to,
   ...argv
 ];
+var NOT_STOPPED = 93;
+var afterStopped = (name, waitSeconds, argv) => [
+  "sh",
+  "-c",
+  `timeout "$1" docker wait -- "$2" >/dev/null || exit ${NOT_STOPPED}; shift 2; exec "$@"`,
+  "raftroll-after-stop",
+  String(Math.max(1, Math.ceil(waitSeconds))),
+  name,
+  ...argv
+];
+function stoppedAsSeen(before, after) {
+  return !!after && before.state.running && !before.state.restarting && after.id === before.id && after.state.startedAt === before.state.startedAt && after.restartCount === before.restartCount && !after.state.running && !after.state.restarting;
+}
 var JOURNAL_FAILED = 95;
 var journalThen = (path4, line, argv) => [
   "sh",
@@ -75449,12 +75463,14 @@ async function leadsNow(ctx, v, letThroughDown) {
 import { posix as posix3 } from "node:path";
 
 // src/remote/read-ahead.ts
+var DATA_END_BLOCK = 512 * 1024;
+var DATA_END_MARGIN = 512 * 1024;
 var Range = class {
-  constructor(io, path4, want) {
+  constructor(io, path4, want, after) {
     this.io = io;
     this.path = path4;
     this.want = want;
-    this.it = io.read(path4, 0, want)[Symbol.asyncIterator]();
+    this.it = io.read(path4, 0, want, after)[Symbol.asyncIterator]();
     void this.pump();
   }
   io;
@@ -75488,6 +75504,19 @@ var Range = class {
   get complete() {
     return this.ended === true;
   }
+  /** Waits up to ms for the stream to end; true when the whole range arrived. */
+  async settle(ms) {
+    if (!this.ended && ms > 0) {
+      let timer;
+      await new Promise((done) => {
+        timer = setTimeout(done, ms);
+        const check2 = () => this.ended ? done() : this.waiters.push(check2);
+        check2();
+      });
+      clearTimeout(timer);
+    }
+    return this.complete;
+  }
   /** Stops the stream where it is: the rest of the range is fetched only if it is read. */
   giveUp() {
     if (this.ended) return;
@@ -75518,14 +75547,17 @@ var Range = class {
       this.giveUp();
     }
   }
-  /** Index of the first non-zero byte at or after `from`, or `want` when none. */
+  /**
+   * Index of the first non-zero byte at or after `from` among the bytes that arrived, or
+   * `received` when none (`want` once the range is complete).
+   */
   firstNonZero(from) {
     let base = 0;
     for (const c of this.chunks) {
       for (let i = Math.max(0, from - base); i < c.length; i++) if (c[i] !== 0) return base + i;
       base += c.length;
     }
-    return this.want;
+    return this.received;
   }
 };
 var GIVEN_UP = new Error("the read ahead was given up");
@@ -75537,13 +75569,16 @@ var ReadAhead = class {
   io;
   window;
   ahead = /* @__PURE__ */ new Map();
-  /** Starts the first range's read and the zero check of the rest, for each segment. */
-  start(tails) {
-    for (const { path: path4, size } of tails) {
+  /**
+   * Starts the first range's read and the zero check of the rest, for each segment; with
+   * `after`, each waits on the host for the container's stop.
+   */
+  start(tails, after) {
+    for (const { path: path4, size, dataEnd } of tails) {
       if (this.ahead.has(path4) || size <= 0) continue;
-      const end = Math.min(this.window, size);
-      const range = new Range(this.io, path4, end);
-      const rest = end < size ? this.io.zeros(path4, end, size).catch(() => "unknown") : Promise.resolve(void 0);
+      const end = Math.min(Math.max(this.window, (dataEnd ?? 0) + DATA_END_MARGIN), size);
+      const range = new Range(this.io, path4, end, after);
+      const rest = end < size ? this.io.zeros(path4, end, size, after).catch(() => "unknown") : Promise.resolve(void 0);
       this.ahead.set(path4, { size, range, rest });
     }
   }
@@ -75551,6 +75586,10 @@ var ReadAhead = class {
   clear() {
     for (const a of this.ahead.values()) a.range.giveUp();
     this.ahead.clear();
+  }
+  /** Where the range fetched ahead from `start` ends, if one is. */
+  rangeEnd(path4, start) {
+    return start === 0 ? this.ahead.get(path4)?.range.want : void 0;
   }
   /** Bytes [start, end) of path, as they arrive, when exactly those are being fetched. */
   bytes(path4, start, end) {
@@ -75561,24 +75600,33 @@ var ReadAhead = class {
   }
   /**
    * The first non-zero byte in [start, end) of a file whose size is `end`, from the fetched range
-   * and the zero check beyond it; 'unknown' when they do not cover the question. A range not yet
-   * in full is given up here: the host answers sooner than the rest of it would arrive.
+   * and the zero check beyond it; 'unknown' when they do not cover the question.
    */
   async firstNonZero(path4, start, end) {
     const a = this.ahead.get(path4);
     if (!a || end !== a.size || start < 0) return "unknown";
-    if (!a.range.complete) {
-      a.range.giveUp();
-      return "unknown";
-    }
+    const inRange = await this.firstNonZeroInRange(path4, a.range, start);
+    if (inRange === "unknown" || inRange < a.range.want) return inRange;
     const rest = await a.rest;
-    if (rest === "unknown") return "unknown";
-    const i = a.range.firstNonZero(start);
-    if (i < a.range.want) return i;
-    if (rest === void 0) return void 0;
+    if (rest === "unknown" || rest === void 0) return rest;
     return rest >= start ? rest : "unknown";
   }
+  /**
+   * The first non-zero byte in [start, want) of the range, `want` for none. What is missing of
+   * it comes from the stream if it arrives within RANGE_GRACE_MS, else from cmp on the host over
+   * just the missing part: both are the file as it is after the stop.
+   */
+  async firstNonZeroInRange(path4, range, start) {
+    if (start >= range.want) return range.want;
+    if (!await range.settle(RANGE_GRACE_MS)) range.giveUp();
+    const seen = range.firstNonZero(start);
+    if (seen < range.received || range.complete) return seen;
+    const from = Math.max(start, range.received);
+    const r = await this.io.zeros(path4, from, range.want).catch(() => "unknown");
+    return r === void 0 ? range.want : r;
+  }
 };
+var RANGE_GRACE_MS = 100;
 
 // src/remote/host-files.ts
 var KINDS = { f: "file", d: "dir" };
@@ -75600,6 +75648,28 @@ function zeroCheckCommand(path4, start, end) {
     "--",
     path4,
     "/dev/zero"
+  ];
+}
+function dataEndCommand(path4, size, block) {
+  return [
+    "sh",
+    "-c",
+    [
+      "p=$1; n=$2; b=$3; x=0",
+      'while [ "$x" -lt "$n" ]; do',
+      '  r=$(LC_ALL=C cmp --bytes=$((n - x)) --ignore-initial="$x":0 -- "$p" /dev/zero) && break',
+      '  case $r in *" differ: "*) ;; *) exit 1 ;; esac',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion
+      "  k=${r##* differ: }; k=${k#byte }; k=${k#char }; k=${k%%,*}",
+      '  case $k in "" | *[!0-9]*) exit 1 ;; esac',
+      "  x=$(( (x + k - 1) / b * b + b ))",
+      "done",
+      'echo "$x"'
+    ].join("\n"),
+    "raftroll-data-end",
+    path4,
+    String(size),
+    String(block)
   ];
 }
 function identityStatCommand(paths) {
@@ -75643,8 +75713,8 @@ var HostFiles = class {
     this.readWindow = opts.everyByte ? void 0 : READ_WINDOW;
     this.ahead = new ReadAhead(
       {
-        read: (p, a, b) => this.fetch(p, a, b),
-        zeros: (p, a, b) => this.compareWithZeros(p, a, b)
+        read: (p, a, b, after) => this.fetch(p, a, b, after),
+        zeros: (p, a, b, after) => this.compareWithZeros(p, a, b, after)
       },
       READ_WINDOW
     );
@@ -75652,13 +75722,31 @@ var HostFiles = class {
   host;
   opts;
   ahead;
+  /** The survey of `root` sent with readAhead, until survey() takes it. */
+  surveyAhead;
   /**
-   * Starts the reads the WAL step will ask first after a stop, beside its survey: each last
-   * segment's first range and the zero check of the rest (see ReadAhead). Call it only once
-   * the node is stopped: what it fetches is taken as the file's content from then on.
+   * Starts the reads the WAL step will ask first after a stop: the survey of `root`, each last
+   * segment's first range and the zero check of the rest (see ReadAhead). What they fetch is
+   * taken as the files' content from then on: call it once the node is stopped, or give
+   * `after`, whose gate holds each read on the host until the container is down; then call
+   * forget() unless the container stopped is the run seen before the stop.
    */
-  readAhead(tails) {
-    if (this.readWindow) this.ahead.start(tails.map((t) => ({ ...t, path: absolutePath(t.path) })));
+  readAhead(tails, root, after) {
+    if (root !== void 0 && !this.known) {
+      const argv = surveyCommand(absolutePath(root));
+      const answer = this.host.run(after ? after.gate(argv) : argv, {
+        allowFailure: true,
+        ...after ? { timeoutMs: after.timeoutMs } : {}
+      });
+      answer.catch(() => {
+      });
+      this.surveyAhead = { root, answer };
+    }
+    if (this.readWindow)
+      this.ahead.start(
+        tails.map((t) => ({ ...t, path: absolutePath(t.path) })),
+        after
+      );
   }
   get where() {
     return `${this.host.name} (${this.host.address})`;
@@ -75668,11 +75756,15 @@ var HostFiles = class {
   async survey(root) {
     if (this.known?.root === root) return;
     this.known = void 0;
-    const r = await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
+    const ahead = this.surveyAhead?.root === root ? this.surveyAhead.answer : void 0;
+    this.surveyAhead = void 0;
+    const early = await ahead?.catch(() => void 0);
+    const r = early?.code === 0 ? early : await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
     if (r.code === 0) this.known = parseSurvey(root, r.stdout);
   }
   forget() {
     this.known = void 0;
+    this.surveyAhead = void 0;
     this.ahead.clear();
   }
   /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
@@ -75759,8 +75851,8 @@ var HostFiles = class {
     }
     yield* this.fetch(path4, start, end);
   }
-  async *fetch(path4, start, end) {
-    for await (const chunk of this.host.readStream(absolutePath(path4), start, end)) {
+  async *fetch(path4, start, end, after) {
+    for await (const chunk of this.host.readStream(absolutePath(path4), start, end, after?.gate)) {
       this.bytesRead += chunk.length;
       yield chunk;
     }
@@ -75782,9 +75874,11 @@ var HostFiles = class {
     if (known !== "unknown") return known;
     return this.compareWithZeros(path4, start, end);
   }
-  async compareWithZeros(path4, start, end) {
-    const r = await this.host.run(zeroCheckCommand(absolutePath(path4), start, end), {
-      allowFailure: true
+  async compareWithZeros(path4, start, end, after) {
+    const argv = zeroCheckCommand(absolutePath(path4), start, end);
+    const r = await this.host.run(after ? after.gate(argv) : argv, {
+      allowFailure: true,
+      ...after ? { timeoutMs: after.timeoutMs } : {}
     });
     if (r.code === 0) return void 0;
     const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
@@ -75793,6 +75887,20 @@ var HostFiles = class {
     throw new Error(
       `${this.where}: cannot compare ${path4} [${start}, ${end}) with /dev/zero: ${r.stderr.trim() || `cmp exited ${r.code}`}`
     );
+  }
+  /**
+   * Where path's non-zero bytes ended, rounded up to `block` (see dataEndCommand), or undefined
+   * when the host could not tell: a hint for sizing reads, never a verdict.
+   */
+  async dataEnd(path4, size, block) {
+    const r = await this.host.run(dataEndCommand(absolutePath(path4), size, block), {
+      allowFailure: true
+    });
+    const x = Number(r.stdout.trim());
+    return r.code === 0 && /^\d+$/.test(r.stdout.trim()) ? Math.min(x, size) : void 0;
+  }
+  rangeEnd(path4, start) {
+    return this.readWindow ? this.ahead.rangeEnd(absolutePath(path4), start) : void 0;
   }
   /**
    * find(1) for size, mtime, ctime and inode: no byte of content is read, so it costs the same
@@ -76997,8 +77105,11 @@ async function* readRanged(files, path4, start, end) {
     yield* files.read(path4, start, end);
     return;
   }
-  for (let a = start; a < end; a += w) {
-    for await (const chunk of files.read(path4, a, Math.min(a + w, end))) yield Buffer.from(chunk);
+  for (let a = start; a < end; ) {
+    const sized = files.rangeEnd?.(path4, a);
+    const b = Math.min(sized !== void 0 && sized > a ? sized : a + w, end);
+    for await (const chunk of files.read(path4, a, b)) yield Buffer.from(chunk);
+    a = b;
   }
 }
 async function scanTailOf(files, path4, cursor, from, segmentSize, rules) {
@@ -77948,6 +78059,11 @@ async function readBeforeStop(ctx) {
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
     const tails = await lastSegments(files, dirs);
+    await Promise.all(
+      tails.map(async (t) => {
+        t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => void 0);
+      })
+    );
     return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
     return {
@@ -77957,11 +78073,17 @@ async function readBeforeStop(ctx) {
     };
   }
 }
-async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
-  const files = new HostFiles(ctx.host, { everyByte: fullRead() });
-  const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
+function walFiles(ctx) {
+  return new HostFiles(ctx.host, { everyByte: fullRead() });
+}
+function sendFirstReads(files, ctx, early, after) {
+  if (!fullRead()) files.readAhead(early.tails, ctx.dataDir, after);
+}
+async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite, sent) {
+  const files = sent ?? walFiles(ctx);
+  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    files.readAhead(tails);
+    if (!sent) sendFirstReads(files, ctx, early);
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
@@ -78262,6 +78384,8 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   let wasDown;
   let stoppedAt;
   let stop2;
+  const files = walFiles(ctx);
+  const seen = v.container?.state.running && !v.container.state.restarting ? v.container : void 0;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
@@ -78269,12 +78393,18 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     await journal(ctx, "stop", specs);
     const line = ctx.journal?.pending?.({ node: ctx.id, phase: "wal", ...specs });
     stoppedAt = Date.now();
+    if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
     stop2 = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : void 0);
   } catch (e) {
+    files.forget();
     await discard(ctx, prepared);
     throw e;
   }
   const stopped = stop2.info;
+  if (!seen || !stoppedAsSeen(seen, stopped)) {
+    files.forget();
+    sendFirstReads(files, ctx, early);
+  }
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
   const walLine = (stop2.line === "written" ? Promise.resolve() : stop2.line instanceof Error ? Promise.reject(stop2.line) : journal(ctx, "wal", specs)).then(() => phase(ctx, "wal"));
@@ -78288,7 +78418,8 @@ async function replaceNode(ctx, v, views, row, o = {}) {
         row.walMs = Date.now() - walFrom;
       },
       early,
-      walLine
+      walLine,
+      files
     );
     await walLine;
   } catch (e) {
@@ -78364,7 +78495,6 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     row.finalLag = await waiting;
     row.downtimeMs = Date.now() - stoppedAt;
     envGone = discard(ctx, prepared);
-    await envGone;
   } catch (e) {
     await (envGone ?? discard(ctx, prepared));
     const why = e.message;
@@ -78393,14 +78523,26 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       }
     );
   }
-  const [removed] = await Promise.all([
+  const [removed, unjournaled] = await Promise.all([
     ctx.host.run(removeContainer(ctx.prevName), { allowFailure: true }),
-    journal(ctx, "done", specs)
+    journal(ctx, "done", specs).then(
+      () => void 0,
+      (e) => e
+    ),
+    envGone
   ]);
+  if (unjournaled) throw unjournaled;
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, "done");
   return row;
+}
+function afterStop(ctx) {
+  const waitSeconds = ctx.t.stopGraceSeconds + 30;
+  return {
+    gate: (argv) => afterStopped(ctx.name, waitSeconds, argv),
+    timeoutMs: (waitSeconds + 30) * 1e3
+  };
 }
 async function discard(ctx, p) {
   const why = await p?.then(

@@ -20921,8 +20921,11 @@ async function* readRanged(files, path, start, end) {
     yield* files.read(path, start, end);
     return;
   }
-  for (let a = start; a < end; a += w) {
-    for await (const chunk of files.read(path, a, Math.min(a + w, end))) yield Buffer.from(chunk);
+  for (let a = start; a < end; ) {
+    const sized = files.rangeEnd?.(path, a);
+    const b = Math.min(sized !== void 0 && sized > a ? sized : a + w, end);
+    for await (const chunk of files.read(path, a, b)) yield Buffer.from(chunk);
+    a = b;
   }
 }
 async function scanTailOf(files, path, cursor, from, segmentSize, rules) {

@@ -37,6 +37,11 @@ export interface WalFiles {
    */
   readonly readWindow?: number;
   /**
+   * Where the range of path that starts at `start` ends, when it is not start + readWindow: a
+   * range fetched ahead of the reader, sized from what was seen before the stop.
+   */
+  rangeEnd?(path: string, start: number): number | undefined;
+  /**
    * The offset of the first non-zero byte in [start, end) of a file, or undefined when the
    * range holds only zeros, found where the file lives so that the zeros need not travel.
    * Unset when the place has no cheaper way than read().

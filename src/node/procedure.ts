@@ -5,6 +5,7 @@
 
 import type { NodeView } from '../cluster/observe.js';
 import type { NodeRow, Phase } from '../events/events.js';
+import type { AfterStop } from '../remote/read-ahead.js';
 import * as containers from '../runtime/containers.js';
 import * as docker from '../runtime/docker.js';
 import { catchUp } from './catch-up.js';
@@ -15,7 +16,7 @@ import { handover } from './handover.js';
 import { type PreStop, readsBeforeStop } from './pre-stop.js';
 import { restartOriginal, rollback } from './rollback.js';
 import { stopNode } from './stop.js';
-import { checkWal } from './wal.js';
+import { checkWal, sendFirstReads, walFiles } from './wal.js';
 
 export interface ReplaceOptions {
   /** A target that is already down may be worked on while peers are down too. */
@@ -58,6 +59,12 @@ export async function replaceNode(
   let wasDown: boolean;
   let stoppedAt: number;
   let stop: Awaited<ReturnType<typeof stopNode>>;
+  const files = walFiles(ctx);
+  // The WAL step's first reads go out beside the stop of a running container and wait on its
+  // host for it to be down: they cost no round trip after the stop. They count only if the run
+  // stopped is the one seen running (no restart between), else they are sent again.
+  const seen =
+    v.container?.state.running && !v.container.state.restarting ? v.container : undefined;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
@@ -70,12 +77,18 @@ export async function replaceNode(
     // line is down, and the phase is told once it is.
     const line = ctx.journal?.pending?.({ node: ctx.id, phase: 'wal', ...specs });
     stoppedAt = Date.now();
+    if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
     stop = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : undefined);
   } catch (e) {
+    files.forget();
     await discard(ctx, prepared);
     throw e;
   }
   const stopped = stop.info;
+  if (!seen || !docker.stoppedAsSeen(seen, stopped)) {
+    files.forget();
+    sendFirstReads(files, ctx, early);
+  }
 
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
@@ -96,6 +109,7 @@ export async function replaceNode(
       },
       early,
       walLine,
+      files,
     );
     await walLine;
   } catch (e) {
@@ -184,7 +198,6 @@ export async function replaceNode(
     row.finalLag = await waiting;
     row.downtimeMs = Date.now() - stoppedAt;
     envGone = discard(ctx, prepared);
-    await envGone;
   } catch (e) {
     await (envGone ?? discard(ctx, prepared));
     const why = (e as Error).message;
@@ -215,17 +228,31 @@ export async function replaceNode(
       },
     );
   }
-  // Side by side: a run that dies between them leaves either a `catch-up` line on a caught-up
-  // new container (the next run finishes it) or a stopped previous container (the next guard
-  // removes it).
-  const [removed] = await Promise.all([
+  // Side by side, and beside the env file's removal: a run that dies between them leaves either
+  // a `catch-up` line on a caught-up new container (the next run finishes it) or a stopped
+  // previous container (the next guard removes it).
+  const [removed, unjournaled] = await Promise.all([
     ctx.host.run(docker.removeContainer(ctx.prevName), { allowFailure: true }),
-    journal(ctx, 'done', specs),
+    journal(ctx, 'done', specs).then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+    envGone,
   ]);
+  if (unjournaled) throw unjournaled;
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, 'done');
   return row;
+}
+
+/** Holds a command on the node's host until the container is down, for as long as a stop may take. */
+function afterStop(ctx: NodeContext): AfterStop {
+  const waitSeconds = ctx.t.stopGraceSeconds + 30;
+  return {
+    gate: (argv) => docker.afterStopped(ctx.name, waitSeconds, argv),
+    timeoutMs: (waitSeconds + 30) * 1000,
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import type { WalFiles } from '../base/files.js';
 import { HostFiles } from '../remote/host-files.js';
-import type { TailHint } from '../remote/read-ahead.js';
+import { type AfterStop, DATA_END_BLOCK, type TailHint } from '../remote/read-ahead.js';
 import { repairPath, verifyPath, walDirsOf } from '../wal/engine.js';
 import { selectSegments } from '../wal/names.js';
 import { readSealed } from '../wal/sealed.js';
@@ -65,6 +65,13 @@ export async function readBeforeStop(ctx: NodeBase): Promise<EarlyRead> {
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
     const tails = await lastSegments(files, dirs);
+    // Where each last segment's records end, found on the host: the reads after the stop then
+    // fetch them in one range. Only a hint: without it, they go a window at a time.
+    await Promise.all(
+      tails.map(async (t) => {
+        t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => undefined);
+      }),
+    );
     return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
     return {
@@ -75,22 +82,43 @@ export async function readBeforeStop(ctx: NodeBase): Promise<EarlyRead> {
   }
 }
 
+/** The files of a node's WAL step: every byte it reads from the host is counted there. */
+export function walFiles(ctx: NodeBase): HostFiles {
+  return new HostFiles(ctx.host, { everyByte: fullRead() });
+}
+
+/**
+ * Sends the WAL step's first reads (the survey, each last segment's first range and the zero
+ * check of the rest): once the node is stopped, or beside its stop with `after` (see
+ * HostFiles.readAhead for what the caller must then check).
+ */
+export function sendFirstReads(
+  files: HostFiles,
+  ctx: NodeBase,
+  early: EarlyRead,
+  after?: AfterStop,
+): void {
+  if (!fullRead()) files.readAhead(early.tails, ctx.dataDir, after);
+}
+
 /**
  * The verdict in words, for the report row; throws StepError (phase wal) on a corrupt log.
  * `read` is told how many bytes came from the host, however the step ended. `early` is what
  * readBeforeStop found: only what is unchanged since is taken from it. A repair waits for
- * `beforeWrite` (the journal's line) and does not happen if it fails.
+ * `beforeWrite` (the journal's line) and does not happen if it fails. `sent` is the files whose
+ * first reads are already under way (sendFirstReads); otherwise they are sent here.
  */
 export async function checkWal(
   ctx: NodeContext,
   read?: (bytes: number) => void,
   early: EarlyRead = NOTHING_EARLY,
   beforeWrite?: Promise<unknown>,
+  sent?: HostFiles,
 ): Promise<string> {
-  const files = new HostFiles(ctx.host, { everyByte: fullRead() });
-  const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
+  const files = sent ?? walFiles(ctx);
+  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    files.readAhead(tails);
+    if (!sent) sendFirstReads(files, ctx, early);
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + (await checkNodeSnapshots(ctx, files, dirs, snapshots));
   } finally {

@@ -3,8 +3,8 @@
 
 import { posix } from 'node:path';
 import type { DirEntry, FileIdentity, FileStat, WalWriter } from '../base/files.js';
-import type { Host } from './host.js';
-import { ReadAhead, type TailHint } from './read-ahead.js';
+import type { Host, RunResult } from './host.js';
+import { type AfterStop, ReadAhead, type TailHint } from './read-ahead.js';
 
 const KINDS: Record<string, DirEntry['kind']> = { f: 'file', d: 'dir' };
 
@@ -39,6 +39,35 @@ export function zeroCheckCommand(path: string, start: number, end: number): stri
     '--',
     path,
     '/dev/zero',
+  ];
+}
+
+/**
+ * Prints the first multiple of `block` from which path's first `size` bytes hold only zeros:
+ * from 0, each cmp against /dev/zero names the first non-zero byte, and the scan moves to the
+ * block after it, until one cmp finds nothing but zeros to the end. Dense records cost one
+ * cmp per block; the zeros are read once. Exits 1 when a cmp answer cannot be read.
+ */
+export function dataEndCommand(path: string, size: number, block: number): string[] {
+  return [
+    'sh',
+    '-c',
+    [
+      'p=$1; n=$2; b=$3; x=0',
+      'while [ "$x" -lt "$n" ]; do',
+      '  r=$(LC_ALL=C cmp --bytes=$((n - x)) --ignore-initial="$x":0 -- "$p" /dev/zero) && break',
+      '  case $r in *" differ: "*) ;; *) exit 1 ;; esac',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion
+      '  k=${r##* differ: }; k=${k#byte }; k=${k#char }; k=${k%%,*}',
+      '  case $k in "" | *[!0-9]*) exit 1 ;; esac',
+      '  x=$(( (x + k - 1) / b * b + b ))',
+      'done',
+      'echo "$x"',
+    ].join('\n'),
+    'raftroll-data-end',
+    path,
+    String(size),
+    String(block),
   ];
 }
 
@@ -109,8 +138,8 @@ export class HostFiles implements WalWriter {
     this.readWindow = opts.everyByte ? undefined : READ_WINDOW;
     this.ahead = new ReadAhead(
       {
-        read: (p, a, b) => this.fetch(p, a, b),
-        zeros: (p, a, b) => this.compareWithZeros(p, a, b),
+        read: (p, a, b, after) => this.fetch(p, a, b, after),
+        zeros: (p, a, b, after) => this.compareWithZeros(p, a, b, after),
       },
       READ_WINDOW,
     );
@@ -118,13 +147,31 @@ export class HostFiles implements WalWriter {
 
   private readonly ahead: ReadAhead;
 
+  /** The survey of `root` sent with readAhead, until survey() takes it. */
+  private surveyAhead?: { root: string; answer: Promise<RunResult> };
+
   /**
-   * Starts the reads the WAL step will ask first after a stop, beside its survey: each last
-   * segment's first range and the zero check of the rest (see ReadAhead). Call it only once
-   * the node is stopped: what it fetches is taken as the file's content from then on.
+   * Starts the reads the WAL step will ask first after a stop: the survey of `root`, each last
+   * segment's first range and the zero check of the rest (see ReadAhead). What they fetch is
+   * taken as the files' content from then on: call it once the node is stopped, or give
+   * `after`, whose gate holds each read on the host until the container is down; then call
+   * forget() unless the container stopped is the run seen before the stop.
    */
-  readAhead(tails: readonly TailHint[]): void {
-    if (this.readWindow) this.ahead.start(tails.map((t) => ({ ...t, path: absolutePath(t.path) })));
+  readAhead(tails: readonly TailHint[], root?: string, after?: AfterStop): void {
+    if (root !== undefined && !this.known) {
+      const argv = surveyCommand(absolutePath(root));
+      const answer = this.host.run(after ? after.gate(argv) : argv, {
+        allowFailure: true,
+        ...(after ? { timeoutMs: after.timeoutMs } : {}),
+      });
+      answer.catch(() => {});
+      this.surveyAhead = { root, answer };
+    }
+    if (this.readWindow)
+      this.ahead.start(
+        tails.map((t) => ({ ...t, path: absolutePath(t.path) })),
+        after,
+      );
   }
 
   get where(): string {
@@ -138,7 +185,15 @@ export class HostFiles implements WalWriter {
     // Nothing was written since the last one: it still holds.
     if (this.known?.root === root) return;
     this.known = undefined;
-    const r = await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
+    const ahead = this.surveyAhead?.root === root ? this.surveyAhead.answer : undefined;
+    this.surveyAhead = undefined;
+    // One sent ahead that did not succeed (its gate gave up, the connection went, a directory
+    // could not be read) is asked again, as without it.
+    const early = await ahead?.catch(() => undefined);
+    const r =
+      early?.code === 0
+        ? early
+        : await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
     // Anything it could not read (a missing root, a directory it may not enter) makes the
     // answer partial: then every call asks the host itself, as without a survey.
     if (r.code === 0) this.known = parseSurvey(root, r.stdout);
@@ -146,6 +201,7 @@ export class HostFiles implements WalWriter {
 
   forget(): void {
     this.known = undefined;
+    this.surveyAhead = undefined;
     this.ahead.clear();
   }
 
@@ -246,8 +302,13 @@ export class HostFiles implements WalWriter {
     yield* this.fetch(path, start, end);
   }
 
-  private async *fetch(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
-    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+  private async *fetch(
+    path: string,
+    start?: number,
+    end?: number,
+    after?: AfterStop,
+  ): AsyncIterable<Uint8Array> {
+    for await (const chunk of this.host.readStream(absolutePath(path), start, end, after?.gate)) {
       this.bytesRead += chunk.length;
       yield chunk;
     }
@@ -276,9 +337,12 @@ export class HostFiles implements WalWriter {
     path: string,
     start: number,
     end: number,
+    after?: AfterStop,
   ): Promise<number | undefined> {
-    const r = await this.host.run(zeroCheckCommand(absolutePath(path), start, end), {
+    const argv = zeroCheckCommand(absolutePath(path), start, end);
+    const r = await this.host.run(after ? after.gate(argv) : argv, {
       allowFailure: true,
+      ...(after ? { timeoutMs: after.timeoutMs } : {}),
     });
     if (r.code === 0) return undefined;
     const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
@@ -287,6 +351,22 @@ export class HostFiles implements WalWriter {
     throw new Error(
       `${this.where}: cannot compare ${path} [${start}, ${end}) with /dev/zero: ${r.stderr.trim() || `cmp exited ${r.code}`}`,
     );
+  }
+
+  /**
+   * Where path's non-zero bytes ended, rounded up to `block` (see dataEndCommand), or undefined
+   * when the host could not tell: a hint for sizing reads, never a verdict.
+   */
+  async dataEnd(path: string, size: number, block: number): Promise<number | undefined> {
+    const r = await this.host.run(dataEndCommand(absolutePath(path), size, block), {
+      allowFailure: true,
+    });
+    const x = Number(r.stdout.trim());
+    return r.code === 0 && /^\d+$/.test(r.stdout.trim()) ? Math.min(x, size) : undefined;
+  }
+
+  rangeEnd(path: string, start: number): number | undefined {
+    return this.readWindow ? this.ahead.rangeEnd(absolutePath(path), start) : undefined;
   }
 
   /**

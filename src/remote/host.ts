@@ -24,14 +24,21 @@ export interface Tunnel {
   close(): Promise<void>;
 }
 
+/** Wraps argv in a command that runs it only once something holds on the host. */
+export type Gate = (argv: readonly string[]) => string[];
+
 export interface Host {
   /** The node this host carries, for messages. */
   readonly name: string;
   /** Where it is, for messages (user@address). */
   readonly address: string;
   run(argv: readonly string[], opts?: RunOptions): Promise<RunResult>;
-  /** Streams a remote file's bytes [start, end). */
-  readStream(path: string, start?: number, end?: number): AsyncIterable<Uint8Array>;
+  /**
+   * Streams a remote file's bytes [start, end). `gate` wraps the reading command in one that
+   * runs it only once a condition holds on the host (see docker.afterStopped); the stream fails
+   * when it does not.
+   */
+  readStream(path: string, start?: number, end?: number, gate?: Gate): AsyncIterable<Uint8Array>;
   /** Forwards a local unix socket to host:port as seen from the remote host. */
   tunnel(remoteHost: string, remotePort: number): Promise<Tunnel>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Gate,
   type Host,
   RemoteCommandError,
   type RunOptions,
@@ -39,8 +40,15 @@ export class LocalHost implements Host {
     return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   }
 
-  readStream(path: string, start?: number, end?: number): AsyncIterable<Uint8Array> {
-    return new LocalFiles().read(path, start, end);
+  async *readStream(
+    path: string,
+    start?: number,
+    end?: number,
+    gate?: Gate,
+  ): AsyncIterable<Uint8Array> {
+    // The gate as a command of its own, then the read: the same order as on a remote host.
+    if (gate) await this.run(gate(['true']));
+    yield* new LocalFiles().read(path, start, end);
   }
 
   async tunnel(remoteHost: string, remotePort: number): Promise<Tunnel> {

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { isIP, isIPv6 } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import {
+  type Gate,
   type Host,
   HostUnreachableError,
   RemoteCommandError,
@@ -313,8 +314,8 @@ export class SshHost implements Host {
     };
   }
 
-  async *readStream(path: string, start = 0, end?: number): AsyncIterable<Uint8Array> {
-    const argv = [
+  async *readStream(path: string, start = 0, end?: number, gate?: Gate): AsyncIterable<Uint8Array> {
+    const dd = [
       'dd',
       `if=${path}`,
       'bs=1M',
@@ -322,7 +323,8 @@ export class SshHost implements Host {
       'iflag=skip_bytes,count_bytes',
       `skip=${start}`,
     ];
-    if (end !== undefined) argv.push(`count=${Math.max(0, end - start)}`);
+    if (end !== undefined) dd.push(`count=${Math.max(0, end - start)}`);
+    const argv = gate ? gate(dd) : dd;
     // A stream costs no round trip of its own first: only one that could not connect, before
     // any byte came, has the connection made (retried and reported as for any command) and is
     // asked again, once.

@@ -104,6 +104,43 @@ export const renameThen = (from: string, to: string, argv: readonly string[]) =>
   ...argv,
 ];
 
+/** The exit code of afterStopped when the container was not seen stopped (argv did not run). */
+export const NOT_STOPPED = 93;
+
+/**
+ * Runs argv on the host once the container has stopped (`docker wait`), at most `waitSeconds`
+ * from now: a command sent beside the stop starts the moment the container is down, rather
+ * than a round trip after the stop's own command is back. Whoever sends it must still check
+ * that the run of the container it waited on is the one that was stopped (see stoppedAsSeen):
+ * a container that a restart policy started again may have been waited on too early.
+ */
+export const afterStopped = (name: string, waitSeconds: number, argv: readonly string[]) => [
+  'sh',
+  '-c',
+  `timeout "$1" docker wait -- "$2" >/dev/null || exit ${NOT_STOPPED}; shift 2; exec "$@"`,
+  'raftroll-after-stop',
+  String(Math.max(1, Math.ceil(waitSeconds))),
+  name,
+  ...argv,
+];
+
+/**
+ * The container seen `before` (running) is the one now stopped, with no restart in between:
+ * what a command gated on its stop read, it read after the last write of that run.
+ */
+export function stoppedAsSeen(before: ContainerInfo, after: ContainerInfo | undefined): boolean {
+  return (
+    !!after &&
+    before.state.running &&
+    !before.state.restarting &&
+    after.id === before.id &&
+    after.state.startedAt === before.state.startedAt &&
+    after.restartCount === before.restartCount &&
+    !after.state.running &&
+    !after.state.restarting
+  );
+}
+
 /** The exit code of journalThen when the line could not be appended (argv did not run). */
 export const JOURNAL_FAILED = 95;
 

@@ -21,10 +21,13 @@ export async function* readRanged(
     yield* files.read(path, start, end);
     return;
   }
-  for (let a = start; a < end; a += w) {
+  for (let a = start; a < end; ) {
+    const sized = files.rangeEnd?.(path, a);
+    const b = Math.min(sized !== undefined && sized > a ? sized : a + w, end);
     // A range's chunks may go back to a pool when its stream ends, while the cursor still
-    // holds the last one and reads the next range: so each is copied (a range is small).
-    for await (const chunk of files.read(path, a, Math.min(a + w, end))) yield Buffer.from(chunk);
+    // holds the last one and reads the next range: so each chunk is copied.
+    for await (const chunk of files.read(path, a, b)) yield Buffer.from(chunk);
+    a = b;
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type ContainerInfo,
   envFileText,
   fingerprint,
   type RunSpec,
@@ -7,6 +8,7 @@ import {
   runContainer,
   StopGraceError,
   stopContainer,
+  stoppedAsSeen,
 } from '../../src/runtime/docker.js';
 import { EnvError, mergeEnv, parseEnvLines } from '../../src/runtime/env.js';
 import {
@@ -210,5 +212,57 @@ describe('env', () => {
     expect(() => parseEnvLines('JUSTTEXT', 'extra env')).toThrow(
       /^extra env, line 1: expected KEY=VALUE, found no "=" \(the line is not shown\)$/,
     );
+  });
+});
+
+describe('stoppedAsSeen', () => {
+  const running: ContainerInfo = {
+    id: 'c1',
+    name: 'etcd',
+    image: 'img:a',
+    imageId: 'sha256:a',
+    labels: {},
+    state: {
+      status: 'running',
+      running: true,
+      restarting: false,
+      oomKilled: false,
+      exitCode: 0,
+      startedAt: '2026-12-03T09:00:00.1Z',
+      finishedAt: '0001-01-01T00:00:00Z',
+    },
+    restartCount: 1,
+    restartPolicy: 'unless-stopped',
+    memory: 0,
+    env: {},
+  };
+  const stopped = (
+    o: { id?: string; startedAt?: string; restartCount?: number; running?: boolean } = {},
+  ) => ({
+    ...running,
+    id: o.id ?? running.id,
+    restartCount: o.restartCount ?? running.restartCount,
+    state: {
+      ...running.state,
+      status: o.running ? 'running' : 'exited',
+      running: !!o.running,
+      startedAt: o.startedAt ?? running.state.startedAt,
+      finishedAt: '2026-12-03T09:05:00Z',
+    },
+  });
+
+  it('holds for the run seen running, now stopped', () => {
+    expect(stoppedAsSeen(running, stopped())).toBe(true);
+  });
+
+  it('fails for a run started again, another container, a running one or none', () => {
+    expect(stoppedAsSeen(running, stopped({ startedAt: '2026-12-03T09:04:00Z' }))).toBe(false);
+    expect(stoppedAsSeen(running, stopped({ restartCount: 2 }))).toBe(false);
+    expect(stoppedAsSeen(running, stopped({ id: 'c2' }))).toBe(false);
+    expect(stoppedAsSeen(running, stopped({ running: true }))).toBe(false);
+    expect(stoppedAsSeen(running, undefined)).toBe(false);
+    expect(
+      stoppedAsSeen({ ...running, state: { ...running.state, restarting: true } }, stopped()),
+    ).toBe(false);
   });
 });

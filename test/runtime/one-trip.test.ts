@@ -19,7 +19,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalHost } from '../../src/remote/local-host.js';
 import * as containers from '../../src/runtime/containers.js';
-import { createEnvFile, type RunSpec } from '../../src/runtime/docker.js';
+import {
+  afterStopped,
+  createEnvFile,
+  NOT_STOPPED,
+  type RunSpec,
+} from '../../src/runtime/docker.js';
 import { tmp } from '../helpers/tmp.js';
 
 const bin = tmp();
@@ -40,6 +45,7 @@ case "$1" in
   stop) echo "$4" ;;
   container) printf '%s' '${INSPECT}' ;;
   run) echo abc123 ;;
+  wait) while [ ! -e '${bin}/stopped' ]; do sleep 0.02; done; echo 0 ;;
 esac
 `,
 );
@@ -60,6 +66,39 @@ afterAll(() => {
 beforeEach(() => {
   writeFileSync(calls, '');
   writeFileSync(failOn, '');
+});
+
+describe('a command held until the container has stopped', () => {
+  const ran = join(bin, 'ran');
+  const gated = (waitSeconds: number) =>
+    host.run(
+      afterStopped('etcd', waitSeconds, ['sh', '-c', 'echo "$1" > "$2"', 'x', 'read', ran]),
+      {
+        allowFailure: true,
+      },
+    );
+  beforeEach(() => {
+    rmSync(join(bin, 'stopped'), { force: true });
+    rmSync(ran, { force: true });
+  });
+
+  it('runs only once docker wait returns', async () => {
+    const r = gated(30);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(existsSync(ran)).toBe(false);
+    writeFileSync(join(bin, 'stopped'), '');
+    expect((await r).code).toBe(0);
+    expect(readFileSync(ran, 'utf8')).toBe('read\n');
+    expect(called()).toEqual(['wait -- etcd']);
+  });
+
+  it('runs nothing, and says so, when docker wait fails or the wait runs out', async () => {
+    fail('wait', 'Error response from daemon: No such container: etcd');
+    expect((await gated(30)).code).toBe(NOT_STOPPED);
+    fail('nothing', '');
+    expect((await gated(1)).code).toBe(NOT_STOPPED);
+    expect(existsSync(ran)).toBe(false);
+  });
 });
 
 describe('stopAndInspect', () => {

@@ -10,13 +10,15 @@ import {
   readFileSync,
   statSync,
   truncateSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Gate } from '../../src/remote/host.js';
 import { HostFiles } from '../../src/remote/host-files.js';
 import { LocalHost } from '../../src/remote/local-host.js';
-import type { TailHint } from '../../src/remote/read-ahead.js';
+import { DATA_END_BLOCK, type TailHint } from '../../src/remote/read-ahead.js';
 import { verifyPath } from '../../src/wal/engine.js';
 import { readSealed } from '../../src/wal/sealed.js';
 import { rulesFor } from '../../src/wal/versions.js';
@@ -47,8 +49,8 @@ class TracingHost extends LocalHost {
   override run(argv: readonly string[], opts?: Parameters<LocalHost['run']>[1]) {
     return this.held(argv.includes('cmp') ? 'cmp' : argv[0]!, () => super.run(argv, opts));
   }
-  override readStream(path: string, start?: number, end?: number) {
-    const inner = super.readStream(path, start, end);
+  override readStream(path: string, start?: number, end?: number, gate?: Gate) {
+    const inner = super.readStream(path, start, end, gate);
     const self = this;
     return (async function* () {
       const chunks = await self.held('read', async () => {
@@ -68,9 +70,9 @@ class SlowLinkHost extends LocalHost {
     this.commands.push(argv.includes('cmp') ? 'cmp' : argv[0]!);
     return super.run(argv, opts);
   }
-  override readStream(path: string, start?: number, end?: number) {
+  override readStream(path: string, start?: number, end?: number, gate?: Gate) {
     this.commands.push('read');
-    const inner = super.readStream(path, start, end);
+    const inner = super.readStream(path, start, end, gate);
     return (async function* () {
       for await (const c of inner)
         for (let i = 0; i < c.length; i += 64 * 1024) {
@@ -79,6 +81,45 @@ class SlowLinkHost extends LocalHost {
         }
     })();
   }
+}
+
+/**
+ * A link whose first stream (the range fetched ahead) delivers 256 KiB at once, then stalls for
+ * `stallMs` a chunk; later streams flow.
+ */
+class StallingHost extends LocalHost {
+  cmps: string[][] = [];
+  private streams = 0;
+  constructor(private readonly stallMs: number) {
+    super();
+  }
+  override run(argv: readonly string[], opts?: Parameters<LocalHost['run']>[1]) {
+    if (argv.includes('cmp')) this.cmps.push([...argv]);
+    return super.run(argv, opts);
+  }
+  override readStream(path: string, start?: number, end?: number, gate?: Gate) {
+    const inner = super.readStream(path, start, end, gate);
+    const stallMs = this.streams++ === 0 ? this.stallMs : 0;
+    return (async function* () {
+      let sent = 0;
+      for await (const c of inner)
+        for (let i = 0; i < c.length; i += 64 * 1024) {
+          if (sent >= 256 * 1024) await new Promise((r) => setTimeout(r, stallMs));
+          const piece = c.subarray(i, i + 64 * 1024);
+          sent += piece.length;
+          yield Buffer.from(piece);
+        }
+    })();
+  }
+}
+
+/** cmp's range, from its --ignore-initial and --bytes. */
+function cmpRange(argv: readonly string[]): [number, number] {
+  const start = Number(
+    /^--ignore-initial=(\d+):/.exec(argv.find((a) => a.startsWith('--ignore-initial='))!)![1],
+  );
+  const bytes = Number(argv.find((a) => a.startsWith('--bytes='))!.slice('--bytes='.length));
+  return [start, start + bytes];
 }
 
 /** A WAL of several 3 MB segments whose last one holds about `lastBytes` of records. */
@@ -150,6 +191,47 @@ describe('the reads after a stop, fetched beside the survey', () => {
     expect(host.commands.filter((c) => c === 'cmp')).toHaveLength(2);
   });
 
+  it('fetch the records in one range when where they ended before the stop is known', async () => {
+    const { dir, last, hint } = wal(7_000);
+    const end = recordsEnd(last);
+    expect(end).toBeGreaterThan(2 * MiB);
+    const dataEnd = await new HostFiles(new LocalHost()).dataEnd(last, hint.size, DATA_END_BLOCK);
+    // A block boundary, at most one block past the last non-zero byte.
+    expect(dataEnd! % DATA_END_BLOCK).toBe(0);
+    expect(dataEnd).toBeGreaterThanOrEqual(end);
+    expect(dataEnd! - end).toBeLessThan(DATA_END_BLOCK);
+    const { ahead, host, files } = await both(dir, { ...hint, dataEnd });
+    expect(ahead.verdict).toBe('clean');
+    expect(host.commands.filter((c) => c === 'read')).toHaveLength(1);
+    // The zero check covers only what lies past the range, if anything does.
+    const reach = Math.min(dataEnd! + DATA_END_BLOCK, hint.size);
+    expect(host.commands.filter((c) => c === 'cmp')).toHaveLength(reach < hint.size ? 1 : 0);
+    expect(files.bytesRead).toBeLessThan(end + MiB);
+    // Without the hint, a window at a time.
+    const { host: windowed } = await both(dir, hint);
+    expect(windowed.commands.filter((c) => c === 'read').length).toBeGreaterThan(2);
+  });
+
+  it('read on past the range when the node wrote more after the look', async () => {
+    const { dir, last, hint } = wal(7_000);
+    const end = recordsEnd(last);
+    // As if seen 1.5 MiB earlier: the range ends short of the records.
+    const dataEnd = Math.floor((end - 1.5 * MiB) / DATA_END_BLOCK) * DATA_END_BLOCK;
+    const { ahead, host } = await both(dir, { ...hint, dataEnd });
+    expect(ahead.verdict).toBe('clean');
+    expect(host.commands.filter((c) => c === 'read').length).toBeGreaterThan(1);
+  });
+
+  it('find where non-zero bytes end past a run of zeros inside them', async () => {
+    const { last, hint } = wal(1_000);
+    const end = recordsEnd(last);
+    const at = end + 1.5 * MiB + 5;
+    expect(at).toBeLessThan(hint.size);
+    poke(last, at, Buffer.from([0x5a]));
+    const dataEnd = await new HostFiles(new LocalHost()).dataEnd(last, hint.size, DATA_END_BLOCK);
+    expect(dataEnd).toBe(Math.ceil((at + 1) / DATA_END_BLOCK) * DATA_END_BLOCK);
+  });
+
   it('see a torn tail as torn', async () => {
     const { dir, last } = wal(1_000);
     truncateSync(last, recordsEnd(last) - 5);
@@ -206,10 +288,66 @@ describe('the reads after a stop, fetched beside the survey', () => {
     expect(ahead.verdict).toBe('clean');
     expect(files.bytesRead).toBeLessThan(MiB);
     expect(files.bytesRead).toBeGreaterThanOrEqual(end);
-    // The zero check fetched ahead could not be used without the whole range: the host is asked
-    // again, from the end of the records.
+    // The range was not waited for: the host compares what did not arrive of it with zeros.
     expect(host.commands.filter((c) => c === 'cmp')).toHaveLength(2);
   });
+
+  it('where the range stalls after the records end, compare only its missing part on the host', async () => {
+    const { dir, last, hint } = wal(-2_000);
+    const end = recordsEnd(last);
+    expect(end).toBeLessThan(256 * 1024);
+    const host = new StallingHost(20_000);
+    const t = Date.now();
+    const { ahead } = await both(dir, hint, host);
+    expect(ahead.verdict).toBe('clean');
+    // Not waited for: the stall is far longer than the first bytes took.
+    expect(Date.now() - t).toBeLessThan(15_000);
+    const ranges = host.cmps.map(cmpRange);
+    // The check fetched ahead covers the rest of the segment; the one after the records covers
+    // what arrived of the range up to its end, and no more.
+    expect(ranges).toContainEqual([MiB, hint.size]);
+    expect(ranges).toContainEqual([256 * 1024, MiB]);
+    expect(ranges).toHaveLength(2);
+  });
+
+  it('where the range stalls, find a non-zero byte in its missing part', async () => {
+    const { dir, last, hint } = wal(-2_000);
+    poke(last, 512 * 1024, Buffer.from([0x5a]));
+    const { ahead } = await both(dir, hint, new StallingHost(20_000));
+    expect(ahead.dirs[0]!.hazards.map((h) => h.kind)).toContain('data-after-end');
+  });
+
+  for (const [where, at] of [
+    ['in the first range', (end: number) => end + 4096],
+    ['past the first range', () => 2 * MiB + 8],
+  ] as const) {
+    it(`sent beside the stop, wait for it on the host: a byte written ${where} before it is seen`, async () => {
+      const { dir, last, hint } = wal(1_000);
+      const stopped = join(tmp(), 'stopped');
+      const gate = (argv: readonly string[]) => [
+        'sh',
+        '-c',
+        'while [ ! -e "$1" ]; do sleep 0.02; done; shift; exec "$@"',
+        'gate',
+        stopped,
+        ...argv,
+      ];
+      const host = new TracingHost();
+      const files = new HostFiles(host);
+      files.readAhead([hint], dir, { gate, timeoutMs: 30_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      // All sent: the survey and the range's gate (sh), the range, the zero check.
+      expect(host.commands.sort()).toEqual(['cmp', 'read', 'sh', 'sh']);
+      // The node's last write before it is down.
+      poke(last, at(recordsEnd(last)), Buffer.from([0x5a]));
+      writeFileSync(stopped, '');
+      const sealed = await readSealed(new HostFiles(new LocalHost()), dir, rules);
+      const r = await verifyPath(files, dir, rules, sealed);
+      expect(r.dirs[0]!.hazards.map((h) => h.kind)).toContain('data-after-end');
+      // The survey sent ahead was the one used: none was asked after the gate.
+      expect(host.commands).not.toContain('find');
+    });
+  }
 
   it('over a slow link, read on from where a given-up range stopped when the tail needs it', async () => {
     const { dir, last, hint } = wal(1_000);

@@ -5,7 +5,7 @@ import {
   WalInputError,
   joinPath,
   verifyDir
-} from "./chunk-IHR25YY6.js";
+} from "./chunk-HEY4NWHX.js";
 
 // src/wal/engine.ts
 var ETCD_ORDER = ["clean", "torn", "corrupt"];

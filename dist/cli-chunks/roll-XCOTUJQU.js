@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-73AAUAOL.js";
+} from "./chunk-YLFNRWCE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,15 +26,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-WLOMSBIS.js";
+} from "./chunk-KUA5WBKJ.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-XNLQO4E5.js";
+} from "./chunk-RAVSVMSC.js";
 import {
   observe
-} from "./chunk-L26CGQEA.js";
+} from "./chunk-C2CILECT.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -43,15 +43,15 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import {
   splitIds,
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-5JOBEVGH.js";
+import "./chunk-HJE3OOX3.js";
 import {
   takeLease
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -83,9 +83,9 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-IHR25YY6.js";
+import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

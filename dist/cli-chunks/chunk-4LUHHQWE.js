@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

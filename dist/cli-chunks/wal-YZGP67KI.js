@@ -5,8 +5,8 @@ import {
   RepairRefusedError,
   repairPath,
   verifyPath
-} from "./chunk-5JOBEVGH.js";
-import "./chunk-IHR25YY6.js";
+} from "./chunk-HJE3OOX3.js";
+import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-WLOMSBIS.js";
+} from "./chunk-KUA5WBKJ.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import {
   finishPlan
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-CIP5EYIQ.js";
+} from "./chunk-XS4DZ5KD.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-JBRJ7LVU.js";
+} from "./chunk-4LUHHQWE.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-73AAUAOL.js";
+} from "./chunk-YLFNRWCE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,40 +31,40 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-WLOMSBIS.js";
+} from "./chunk-KUA5WBKJ.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-XNLQO4E5.js";
+} from "./chunk-RAVSVMSC.js";
 import {
   inventoryAndNodes
-} from "./chunk-YBFMVWWH.js";
+} from "./chunk-UZB34TPZ.js";
 import {
   observe
-} from "./chunk-L26CGQEA.js";
+} from "./chunk-C2CILECT.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import {
   BACKUP_SUFFIX,
   verifyPath
-} from "./chunk-5JOBEVGH.js";
+} from "./chunk-HJE3OOX3.js";
 import {
   takeLease
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-IHR25YY6.js";
+import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

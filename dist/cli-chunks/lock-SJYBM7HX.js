@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-JBRJ7LVU.js";
+} from "./chunk-4LUHHQWE.js";
 import {
   previousName
-} from "./chunk-XNLQO4E5.js";
+} from "./chunk-RAVSVMSC.js";
 import {
   inventoryAndNodes
-} from "./chunk-YBFMVWWH.js";
+} from "./chunk-UZB34TPZ.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 import {
   LABEL
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

@@ -3,28 +3,30 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-XNLQO4E5.js";
+} from "./chunk-RAVSVMSC.js";
 import {
   observe
-} from "./chunk-L26CGQEA.js";
+} from "./chunk-C2CILECT.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspectThen
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import {
   repairPath,
   verifyPath,
   walDirsOf
-} from "./chunk-5JOBEVGH.js";
+} from "./chunk-HJE3OOX3.js";
 import {
   LABEL,
+  afterStopped,
   removeContainer,
   renameContainer,
-  startContainer
-} from "./chunk-45YH63KD.js";
+  startContainer,
+  stoppedAsSeen
+} from "./chunk-SSRWKFA7.js";
 import {
   ByteCursor,
   RecordType,
@@ -39,7 +41,7 @@ import {
   readSealedSegment,
   sameFile,
   selectSegments
-} from "./chunk-IHR25YY6.js";
+} from "./chunk-HEY4NWHX.js";
 import {
   toUint64,
   walkMessage
@@ -479,12 +481,14 @@ function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
 import { posix } from "node:path";
 
 // src/remote/read-ahead.ts
+var DATA_END_BLOCK = 512 * 1024;
+var DATA_END_MARGIN = 512 * 1024;
 var Range = class {
-  constructor(io, path, want) {
+  constructor(io, path, want, after) {
     this.io = io;
     this.path = path;
     this.want = want;
-    this.it = io.read(path, 0, want)[Symbol.asyncIterator]();
+    this.it = io.read(path, 0, want, after)[Symbol.asyncIterator]();
     void this.pump();
   }
   io;
@@ -518,6 +522,19 @@ var Range = class {
   get complete() {
     return this.ended === true;
   }
+  /** Waits up to ms for the stream to end; true when the whole range arrived. */
+  async settle(ms) {
+    if (!this.ended && ms > 0) {
+      let timer;
+      await new Promise((done) => {
+        timer = setTimeout(done, ms);
+        const check = () => this.ended ? done() : this.waiters.push(check);
+        check();
+      });
+      clearTimeout(timer);
+    }
+    return this.complete;
+  }
   /** Stops the stream where it is: the rest of the range is fetched only if it is read. */
   giveUp() {
     if (this.ended) return;
@@ -548,14 +565,17 @@ var Range = class {
       this.giveUp();
     }
   }
-  /** Index of the first non-zero byte at or after `from`, or `want` when none. */
+  /**
+   * Index of the first non-zero byte at or after `from` among the bytes that arrived, or
+   * `received` when none (`want` once the range is complete).
+   */
   firstNonZero(from) {
     let base = 0;
     for (const c of this.chunks) {
       for (let i = Math.max(0, from - base); i < c.length; i++) if (c[i] !== 0) return base + i;
       base += c.length;
     }
-    return this.want;
+    return this.received;
   }
 };
 var GIVEN_UP = new Error("the read ahead was given up");
@@ -567,13 +587,16 @@ var ReadAhead = class {
   io;
   window;
   ahead = /* @__PURE__ */ new Map();
-  /** Starts the first range's read and the zero check of the rest, for each segment. */
-  start(tails) {
-    for (const { path, size } of tails) {
+  /**
+   * Starts the first range's read and the zero check of the rest, for each segment; with
+   * `after`, each waits on the host for the container's stop.
+   */
+  start(tails, after) {
+    for (const { path, size, dataEnd } of tails) {
       if (this.ahead.has(path) || size <= 0) continue;
-      const end = Math.min(this.window, size);
-      const range = new Range(this.io, path, end);
-      const rest = end < size ? this.io.zeros(path, end, size).catch(() => "unknown") : Promise.resolve(void 0);
+      const end = Math.min(Math.max(this.window, (dataEnd ?? 0) + DATA_END_MARGIN), size);
+      const range = new Range(this.io, path, end, after);
+      const rest = end < size ? this.io.zeros(path, end, size, after).catch(() => "unknown") : Promise.resolve(void 0);
       this.ahead.set(path, { size, range, rest });
     }
   }
@@ -581,6 +604,10 @@ var ReadAhead = class {
   clear() {
     for (const a of this.ahead.values()) a.range.giveUp();
     this.ahead.clear();
+  }
+  /** Where the range fetched ahead from `start` ends, if one is. */
+  rangeEnd(path, start) {
+    return start === 0 ? this.ahead.get(path)?.range.want : void 0;
   }
   /** Bytes [start, end) of path, as they arrive, when exactly those are being fetched. */
   bytes(path, start, end) {
@@ -591,24 +618,33 @@ var ReadAhead = class {
   }
   /**
    * The first non-zero byte in [start, end) of a file whose size is `end`, from the fetched range
-   * and the zero check beyond it; 'unknown' when they do not cover the question. A range not yet
-   * in full is given up here: the host answers sooner than the rest of it would arrive.
+   * and the zero check beyond it; 'unknown' when they do not cover the question.
    */
   async firstNonZero(path, start, end) {
     const a = this.ahead.get(path);
     if (!a || end !== a.size || start < 0) return "unknown";
-    if (!a.range.complete) {
-      a.range.giveUp();
-      return "unknown";
-    }
+    const inRange = await this.firstNonZeroInRange(path, a.range, start);
+    if (inRange === "unknown" || inRange < a.range.want) return inRange;
     const rest = await a.rest;
-    if (rest === "unknown") return "unknown";
-    const i = a.range.firstNonZero(start);
-    if (i < a.range.want) return i;
-    if (rest === void 0) return void 0;
+    if (rest === "unknown" || rest === void 0) return rest;
     return rest >= start ? rest : "unknown";
   }
+  /**
+   * The first non-zero byte in [start, want) of the range, `want` for none. What is missing of
+   * it comes from the stream if it arrives within RANGE_GRACE_MS, else from cmp on the host over
+   * just the missing part: both are the file as it is after the stop.
+   */
+  async firstNonZeroInRange(path, range, start) {
+    if (start >= range.want) return range.want;
+    if (!await range.settle(RANGE_GRACE_MS)) range.giveUp();
+    const seen = range.firstNonZero(start);
+    if (seen < range.received || range.complete) return seen;
+    const from = Math.max(start, range.received);
+    const r = await this.io.zeros(path, from, range.want).catch(() => "unknown");
+    return r === void 0 ? range.want : r;
+  }
 };
+var RANGE_GRACE_MS = 100;
 
 // src/remote/host-files.ts
 var KINDS = { f: "file", d: "dir" };
@@ -630,6 +666,28 @@ function zeroCheckCommand(path, start, end) {
     "--",
     path,
     "/dev/zero"
+  ];
+}
+function dataEndCommand(path, size, block) {
+  return [
+    "sh",
+    "-c",
+    [
+      "p=$1; n=$2; b=$3; x=0",
+      'while [ "$x" -lt "$n" ]; do',
+      '  r=$(LC_ALL=C cmp --bytes=$((n - x)) --ignore-initial="$x":0 -- "$p" /dev/zero) && break',
+      '  case $r in *" differ: "*) ;; *) exit 1 ;; esac',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion
+      "  k=${r##* differ: }; k=${k#byte }; k=${k#char }; k=${k%%,*}",
+      '  case $k in "" | *[!0-9]*) exit 1 ;; esac',
+      "  x=$(( (x + k - 1) / b * b + b ))",
+      "done",
+      'echo "$x"'
+    ].join("\n"),
+    "raftroll-data-end",
+    path,
+    String(size),
+    String(block)
   ];
 }
 function identityStatCommand(paths) {
@@ -673,8 +731,8 @@ var HostFiles = class {
     this.readWindow = opts.everyByte ? void 0 : READ_WINDOW;
     this.ahead = new ReadAhead(
       {
-        read: (p, a, b) => this.fetch(p, a, b),
-        zeros: (p, a, b) => this.compareWithZeros(p, a, b)
+        read: (p, a, b, after) => this.fetch(p, a, b, after),
+        zeros: (p, a, b, after) => this.compareWithZeros(p, a, b, after)
       },
       READ_WINDOW
     );
@@ -682,13 +740,31 @@ var HostFiles = class {
   host;
   opts;
   ahead;
+  /** The survey of `root` sent with readAhead, until survey() takes it. */
+  surveyAhead;
   /**
-   * Starts the reads the WAL step will ask first after a stop, beside its survey: each last
-   * segment's first range and the zero check of the rest (see ReadAhead). Call it only once
-   * the node is stopped: what it fetches is taken as the file's content from then on.
+   * Starts the reads the WAL step will ask first after a stop: the survey of `root`, each last
+   * segment's first range and the zero check of the rest (see ReadAhead). What they fetch is
+   * taken as the files' content from then on: call it once the node is stopped, or give
+   * `after`, whose gate holds each read on the host until the container is down; then call
+   * forget() unless the container stopped is the run seen before the stop.
    */
-  readAhead(tails) {
-    if (this.readWindow) this.ahead.start(tails.map((t) => ({ ...t, path: absolutePath(t.path) })));
+  readAhead(tails, root, after) {
+    if (root !== void 0 && !this.known) {
+      const argv = surveyCommand(absolutePath(root));
+      const answer = this.host.run(after ? after.gate(argv) : argv, {
+        allowFailure: true,
+        ...after ? { timeoutMs: after.timeoutMs } : {}
+      });
+      answer.catch(() => {
+      });
+      this.surveyAhead = { root, answer };
+    }
+    if (this.readWindow)
+      this.ahead.start(
+        tails.map((t) => ({ ...t, path: absolutePath(t.path) })),
+        after
+      );
   }
   get where() {
     return `${this.host.name} (${this.host.address})`;
@@ -698,11 +774,15 @@ var HostFiles = class {
   async survey(root) {
     if (this.known?.root === root) return;
     this.known = void 0;
-    const r = await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
+    const ahead = this.surveyAhead?.root === root ? this.surveyAhead.answer : void 0;
+    this.surveyAhead = void 0;
+    const early = await ahead?.catch(() => void 0);
+    const r = early?.code === 0 ? early : await this.host.run(surveyCommand(absolutePath(root)), { allowFailure: true });
     if (r.code === 0) this.known = parseSurvey(root, r.stdout);
   }
   forget() {
     this.known = void 0;
+    this.surveyAhead = void 0;
     this.ahead.clear();
   }
   /** The survey's entry for path, null when the survey shows it absent, undefined: unknown. */
@@ -789,8 +869,8 @@ var HostFiles = class {
     }
     yield* this.fetch(path, start, end);
   }
-  async *fetch(path, start, end) {
-    for await (const chunk of this.host.readStream(absolutePath(path), start, end)) {
+  async *fetch(path, start, end, after) {
+    for await (const chunk of this.host.readStream(absolutePath(path), start, end, after?.gate)) {
       this.bytesRead += chunk.length;
       yield chunk;
     }
@@ -812,9 +892,11 @@ var HostFiles = class {
     if (known !== "unknown") return known;
     return this.compareWithZeros(path, start, end);
   }
-  async compareWithZeros(path, start, end) {
-    const r = await this.host.run(zeroCheckCommand(absolutePath(path), start, end), {
-      allowFailure: true
+  async compareWithZeros(path, start, end, after) {
+    const argv = zeroCheckCommand(absolutePath(path), start, end);
+    const r = await this.host.run(after ? after.gate(argv) : argv, {
+      allowFailure: true,
+      ...after ? { timeoutMs: after.timeoutMs } : {}
     });
     if (r.code === 0) return void 0;
     const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
@@ -823,6 +905,20 @@ var HostFiles = class {
     throw new Error(
       `${this.where}: cannot compare ${path} [${start}, ${end}) with /dev/zero: ${r.stderr.trim() || `cmp exited ${r.code}`}`
     );
+  }
+  /**
+   * Where path's non-zero bytes ended, rounded up to `block` (see dataEndCommand), or undefined
+   * when the host could not tell: a hint for sizing reads, never a verdict.
+   */
+  async dataEnd(path, size, block) {
+    const r = await this.host.run(dataEndCommand(absolutePath(path), size, block), {
+      allowFailure: true
+    });
+    const x = Number(r.stdout.trim());
+    return r.code === 0 && /^\d+$/.test(r.stdout.trim()) ? Math.min(x, size) : void 0;
+  }
+  rangeEnd(path, start) {
+    return this.readWindow ? this.ahead.rangeEnd(absolutePath(path), start) : void 0;
   }
   /**
    * find(1) for size, mtime, ctime and inode: no byte of content is read, so it costs the same
@@ -1324,6 +1420,11 @@ async function readBeforeStop(ctx) {
     const dirs = await walDirsOf(files, ctx.dataDir);
     const snapshots = await readSnapshotsEarly(files, dirs);
     const tails = await lastSegments(files, dirs);
+    await Promise.all(
+      tails.map(async (t) => {
+        t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => void 0);
+      })
+    );
     return { sealed, snapshots, tails, bytes: files.bytesRead };
   } catch (e) {
     return {
@@ -1333,11 +1434,17 @@ async function readBeforeStop(ctx) {
     };
   }
 }
-async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite) {
-  const files = new HostFiles(ctx.host, { everyByte: fullRead() });
-  const { sealed, snapshots, tails } = fullRead() ? NOTHING_EARLY : early;
+function walFiles(ctx) {
+  return new HostFiles(ctx.host, { everyByte: fullRead() });
+}
+function sendFirstReads(files, ctx, early, after) {
+  if (!fullRead()) files.readAhead(early.tails, ctx.dataDir, after);
+}
+async function checkWal(ctx, read, early = NOTHING_EARLY, beforeWrite, sent) {
+  const files = sent ?? walFiles(ctx);
+  const { sealed, snapshots } = fullRead() ? NOTHING_EARLY : early;
   try {
-    files.readAhead(tails);
+    if (!sent) sendFirstReads(files, ctx, early);
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + await checkNodeSnapshots(ctx, files, dirs, snapshots);
   } finally {
@@ -1663,6 +1770,8 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   let wasDown;
   let stoppedAt;
   let stop2;
+  const files = walFiles(ctx);
+  const seen = v.container?.state.running && !v.container.state.restarting ? v.container : void 0;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
@@ -1670,12 +1779,18 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     await journal(ctx, "stop", specs);
     const line = ctx.journal?.pending?.({ node: ctx.id, phase: "wal", ...specs });
     stoppedAt = Date.now();
+    if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
     stop2 = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : void 0);
   } catch (e) {
+    files.forget();
     await discard(ctx, prepared);
     throw e;
   }
   const stopped = stop2.info;
+  if (!seen || !stoppedAsSeen(seen, stopped)) {
+    files.forget();
+    sendFirstReads(files, ctx, early);
+  }
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
   const walLine = (stop2.line === "written" ? Promise.resolve() : stop2.line instanceof Error ? Promise.reject(stop2.line) : journal(ctx, "wal", specs)).then(() => phase(ctx, "wal"));
@@ -1689,7 +1804,8 @@ async function replaceNode(ctx, v, views, row, o = {}) {
         row.walMs = Date.now() - walFrom;
       },
       early,
-      walLine
+      walLine,
+      files
     );
     await walLine;
   } catch (e) {
@@ -1765,7 +1881,6 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     row.finalLag = await waiting;
     row.downtimeMs = Date.now() - stoppedAt;
     envGone = discard(ctx, prepared);
-    await envGone;
   } catch (e) {
     await (envGone ?? discard(ctx, prepared));
     const why = e.message;
@@ -1794,14 +1909,26 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       }
     );
   }
-  const [removed] = await Promise.all([
+  const [removed, unjournaled] = await Promise.all([
     ctx.host.run(removeContainer(ctx.prevName), { allowFailure: true }),
-    journal(ctx, "done", specs)
+    journal(ctx, "done", specs).then(
+      () => void 0,
+      (e) => e
+    ),
+    envGone
   ]);
+  if (unjournaled) throw unjournaled;
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, "done");
   return row;
+}
+function afterStop(ctx) {
+  const waitSeconds = ctx.t.stopGraceSeconds + 30;
+  return {
+    gate: (argv) => afterStopped(ctx.name, waitSeconds, argv),
+    timeoutMs: (waitSeconds + 30) * 1e3
+  };
 }
 async function discard(ctx, p) {
   const why = await p?.then(

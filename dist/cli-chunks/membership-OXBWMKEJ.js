@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-CIP5EYIQ.js";
+} from "./chunk-XS4DZ5KD.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-WLOMSBIS.js";
+} from "./chunk-KUA5WBKJ.js";
 import {
   withTag
-} from "./chunk-XNLQO4E5.js";
+} from "./chunk-RAVSVMSC.js";
 import {
   observe
-} from "./chunk-L26CGQEA.js";
+} from "./chunk-C2CILECT.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,23 +45,23 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-5JOBEVGH.js";
+import "./chunk-HJE3OOX3.js";
 import {
   takeLease
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-IHR25YY6.js";
+import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

@@ -7746,8 +7746,8 @@ raftroll: timed out after ${timeoutMs} ms
 ` : stderr
     };
   }
-  async *readStream(path, start = 0, end) {
-    const argv = [
+  async *readStream(path, start = 0, end, gate) {
+    const dd = [
       "dd",
       `if=${path}`,
       "bs=1M",
@@ -7755,7 +7755,8 @@ raftroll: timed out after ${timeoutMs} ms
       "iflag=skip_bytes,count_bytes",
       `skip=${start}`
     ];
-    if (end !== void 0) argv.push(`count=${Math.max(0, end - start)}`);
+    if (end !== void 0) dd.push(`count=${Math.max(0, end - start)}`);
+    const argv = gate ? gate(dd) : dd;
     for (let attempt = 1; ; attempt++) {
       const child = (this.s.spawner ?? processSpawner()).stream([
         "ssh",
@@ -27614,6 +27615,19 @@ var renameThen = (from, to, argv) => [
   to,
   ...argv
 ];
+var NOT_STOPPED = 93;
+var afterStopped = (name, waitSeconds, argv) => [
+  "sh",
+  "-c",
+  `timeout "$1" docker wait -- "$2" >/dev/null || exit ${NOT_STOPPED}; shift 2; exec "$@"`,
+  "raftroll-after-stop",
+  String(Math.max(1, Math.ceil(waitSeconds))),
+  name,
+  ...argv
+];
+function stoppedAsSeen(before, after) {
+  return !!after && before.state.running && !before.state.restarting && after.id === before.id && after.state.startedAt === before.state.startedAt && after.restartCount === before.restartCount && !after.state.running && !after.state.restarting;
+}
 var JOURNAL_FAILED = 95;
 var journalThen = (path, line, argv) => [
   "sh",
@@ -28167,6 +28181,8 @@ export {
   SECOND_STEP_FAILED,
   stopThenInspect,
   renameThen,
+  afterStopped,
+  stoppedAsSeen,
   JOURNAL_FAILED,
   journalThen,
   LINE_AFTER_FAILED,

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -34,7 +34,7 @@ import {
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 import {
   toUint64,
   walkMessage

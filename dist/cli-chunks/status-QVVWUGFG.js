@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-YBFMVWWH.js";
+} from "./chunk-UZB34TPZ.js";
 import {
   observe
-} from "./chunk-L26CGQEA.js";
+} from "./chunk-C2CILECT.js";
 import {
   ClusterSession
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-45YH63KD.js";
+import "./chunk-SSRWKFA7.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

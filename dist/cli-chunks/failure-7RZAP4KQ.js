@@ -3,18 +3,18 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-5UNREXSH.js";
+} from "./chunk-S6VIWN6U.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";
 import {
   WalInputError
-} from "./chunk-IHR25YY6.js";
+} from "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT

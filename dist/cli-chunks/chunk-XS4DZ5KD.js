@@ -11,31 +11,31 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-WLOMSBIS.js";
+} from "./chunk-KUA5WBKJ.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-XNLQO4E5.js";
+} from "./chunk-RAVSVMSC.js";
 import {
   observe
-} from "./chunk-L26CGQEA.js";
+} from "./chunk-C2CILECT.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 import {
   verifyPath
-} from "./chunk-5JOBEVGH.js";
+} from "./chunk-HJE3OOX3.js";
 import {
   LABEL,
   fingerprint,
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-45YH63KD.js";
+} from "./chunk-SSRWKFA7.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   inspect
-} from "./chunk-O5B7FGCD.js";
+} from "./chunk-6R2AYXX3.js";
 
 // src/cluster/observe.ts
 async function observeRaft(session, node) {
