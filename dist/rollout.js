@@ -73489,6 +73489,26 @@ var renameThen = (from, to, argv) => [
   to,
   ...argv
 ];
+var runThenInspect = (name, argv) => [
+  "sh",
+  "-c",
+  'n=$1; shift; "$@" || exit; docker container inspect -- "$n" 2>/dev/null || :',
+  "raftroll-run",
+  name,
+  ...argv
+];
+function parseRunThenInspect(stdout) {
+  const nl = stdout.indexOf("\n");
+  const id = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
+  const rest = nl < 0 ? "" : stdout.slice(nl + 1).trim();
+  if (!rest) return { id };
+  try {
+    const info2 = parseInspect(rest);
+    return info2.id === id ? { id, info: info2 } : { id };
+  } catch {
+    return { id };
+  }
+}
 var NOT_STOPPED = 93;
 var afterStopped = (name, waitSeconds, argv) => [
   "sh",
@@ -74460,7 +74480,7 @@ var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: (renameFirst, line) => startRun(host, runContainer(spec), renameFirst, line),
+      start: (renameFirst, line) => startRun(host, spec.name, runContainer(spec), renameFirst, line),
       discard: async () => void 0
     };
   const text2 = envFileText(spec.env);
@@ -74484,7 +74504,7 @@ async function prepare(host, spec) {
     async start(renameFirst, line) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
         await write().catch((e) => renameThenThrow(host, e, renameFirst, line));
-      return startRun(host, runContainer(spec, envFile), renameFirst, line);
+      return startRun(host, spec.name, runContainer(spec, envFile), renameFirst, line);
     },
     discard: discard2
   };
@@ -74498,21 +74518,23 @@ async function renameThenThrow(host, e, renameFirst, line) {
   else if (line) await runAfterLine(host, ["true"], line);
   throw e;
 }
-async function runAfterLine(host, argv, line) {
-  if (!line) return host.run(argv);
-  const r = await host.run(journalThen(line.path, line.text, argv), { allowFailure: true });
-  if (appended(r.code)) line.written?.();
+async function runAfterLine(host, argv, line, named = argv) {
+  const whole = line ? journalThen(line.path, line.text, argv) : argv;
+  const r = await host.run(whole, { allowFailure: true });
+  if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const named = r.code === JOURNAL_FAILED ? appendLineTo(line.path) : argv;
-  throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
+  const failed = line && r.code === JOURNAL_FAILED ? appendLineTo(line.path) : named;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, failed, r);
 }
-async function startRun(host, run3, renameFirst, line) {
-  if (!renameFirst) return (await runAfterLine(host, run3, line)).stdout.trim();
-  const steps = renameThen(renameFirst[0], renameFirst[1], run3);
+async function startRun(host, name, run3, renameFirst, line) {
+  const runLook = runThenInspect(name, run3);
+  if (!renameFirst)
+    return parseRunThenInspect((await runAfterLine(host, runLook, line, run3)).stdout);
+  const steps = renameThen(renameFirst[0], renameFirst[1], runLook);
   const argv = line ? journalThen(line.path, line.text, steps) : steps;
   const r = await host.run(argv, { allowFailure: true });
   if (line && appended(r.code)) line.written?.();
-  if (r.code === 0) return r.stdout.trim();
+  if (r.code === 0) return parseRunThenInspect(r.stdout);
   if (line && r.code === JOURNAL_FAILED)
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
@@ -74528,7 +74550,7 @@ function stepError(host, r, first, second, whole) {
 async function run(host, spec) {
   const p = await prepare(host, spec);
   try {
-    return await p.start();
+    return (await p.start()).id;
   } finally {
     await p.discard();
   }
@@ -78152,11 +78174,13 @@ async function waitCaughtUp(session, id, t, o) {
   let stableSince;
   let samples = 0;
   let last = "";
-  let seen;
+  let seen = o.started;
+  let first = true;
   for (; ; ) {
     o.signal?.throwIfAborted();
     const askedAt = Date.now();
-    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
+    const between = samples > 0 && samples < STABLE_SAMPLES - 1 || first && o.started !== void 0;
+    first = false;
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id
     });
@@ -78207,8 +78231,13 @@ function followsLeader(views, id) {
   }
   return void 0;
 }
-function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
+function catchUp(ctx, startedAt, baselineRestarts = 0, signal, started) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    signal,
+    ...started ? { started } : {}
+  });
 }
 
 // src/node/handover.ts
@@ -78472,7 +78501,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       phase(ctx, "start", ctx.spec.image);
     }
     const startFrom = Date.now();
-    await startPrepared(
+    const started = await startPrepared(
       ctx.host,
       prepared,
       v.container ? [ctx.name, ctx.prevName] : void 0,
@@ -78482,7 +78511,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     if (together) phase(ctx, "start", ctx.spec.image);
     at = "catch-up";
     const stopWaiting = new AbortController();
-    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
+    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal, started.info);
     waiting.catch(() => {
     });
     try {

@@ -3,6 +3,7 @@
 
 import { type NodeView, observe } from '../cluster/observe.js';
 import type { ClusterSession } from '../cluster/session.js';
+import type { ContainerInfo } from '../runtime/docker.js';
 import { caughtUp, perGroup, type Thresholds } from './guards.js';
 
 export interface CatchUpTimings extends Thresholds {
@@ -57,12 +58,18 @@ export async function waitCaughtUp(
     onViews?: (views: NodeView[]) => void;
     /** Ends the wait (it rejects) at its next observation. */
     signal?: AbortSignal;
+    /**
+     * The container as inspected right after its start: the first observation asks Raft alone
+     * and carries this over, as a run's middle samples do.
+     */
+    started?: ContainerInfo;
   },
 ): Promise<number> {
   let stableSince: number | undefined;
   let samples = 0;
   let last = '';
-  let seen: NodeView['container'];
+  let seen: NodeView['container'] = o.started;
+  let first = true;
   for (;;) {
     o.signal?.throwIfAborted();
     // The next observation is paced from when this one started.
@@ -70,7 +77,10 @@ export async function waitCaughtUp(
     // A run of samples starts and ends with the container inspected; the ones between ask only
     // Raft and carry the container over. A restart or an exit in between still shows at the
     // end (the restart count, the state), and each inspect is a command on the node's host.
-    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
+    // The start's own inspect stands for the first one's.
+    const between =
+      (samples > 0 && samples < STABLE_SAMPLES - 1) || (first && o.started !== undefined);
+    first = false;
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id,
     });
@@ -131,12 +141,21 @@ export function followsLeader(views: NodeView[], id: string): string | undefined
   return undefined;
 }
 
-/** The wait for this node in a node procedure. */
+/**
+ * The wait for this node in a node procedure; `started` is the container as its start's own
+ * command inspected it, if it did.
+ */
 export function catchUp(
   ctx: { session: ClusterSession; id: string; t: CatchUpTimings },
   startedAt: number,
   baselineRestarts = 0,
   signal?: AbortSignal,
+  started?: ContainerInfo,
 ): Promise<number> {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    signal,
+    ...(started ? { started } : {}),
+  });
 }

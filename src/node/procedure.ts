@@ -173,7 +173,7 @@ export async function replaceNode(
     // Renamed first, whatever became of the env file: a rollback finds the old container
     // under its previous name and puts it back. The rename and the run are one round trip.
     const startFrom = Date.now();
-    await containers.startPrepared(
+    const started = await containers.startPrepared(
       ctx.host,
       prepared!,
       v.container ? [ctx.name, ctx.prevName] : undefined,
@@ -186,7 +186,7 @@ export async function replaceNode(
     // line is down). The env file goes once the wait is over: a command beside the wait's
     // samples would only slow them.
     const stopWaiting = new AbortController();
-    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
+    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal, started.info);
     waiting.catch(() => {});
     try {
       await journal(ctx, 'catch-up', specs);

@@ -29,15 +29,22 @@ export interface LineFirst {
 const appended = (code: number) =>
   code === 0 || (code > 0 && code < 255 && code !== docker.JOURNAL_FAILED);
 
+/** A container just started: its id, and how it looked right after (when it could be seen). */
+export interface Started {
+  id: string;
+  info?: docker.ContainerInfo;
+}
+
 /** A container ready to start: its env file (if any) is already on the host. */
 export interface PreparedRun {
   /**
-   * Starts it; returns docker's container id. With `renameFirst` ([from, to]), the container
+   * Starts it; returns docker's container id and the container as inspected right after the
+   * start, in the same round trip (when that inspect answered). With `renameFirst` ([from, to]), the container
    * of that name is renamed first, in the same round trip, and nothing starts if that fails.
    * With `line`, that is appended before anything else, in the same round trip too, and
    * nothing is renamed or started if it fails.
    */
-  start(renameFirst?: readonly [string, string], line?: LineFirst): Promise<string>;
+  start(renameFirst?: readonly [string, string], line?: LineFirst): Promise<Started>;
   /**
    * Removes the env file; safe to call more than once, and after a failed start. Never
    * rejects: it resolves to why the file could not be removed, if it could not (a stale one is
@@ -59,7 +66,8 @@ const REWRITE_AFTER_MS = (docker.ENV_FILE_SWEEP_MINUTES * 60_000) / 2;
 export async function prepare(host: Host, spec: docker.RunSpec): Promise<PreparedRun> {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: (renameFirst, line) => startRun(host, docker.runContainer(spec), renameFirst, line),
+      start: (renameFirst, line) =>
+        startRun(host, spec.name, docker.runContainer(spec), renameFirst, line),
       discard: async () => undefined,
     };
   // Checked before anything runs on the host.
@@ -88,7 +96,7 @@ export async function prepare(host: Host, spec: docker.RunSpec): Promise<Prepare
       // the old container under its previous name.
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
         await write().catch((e: unknown) => renameThenThrow(host, e, renameFirst, line));
-      return startRun(host, docker.runContainer(spec, envFile), renameFirst, line);
+      return startRun(host, spec.name, docker.runContainer(spec, envFile), renameFirst, line);
     },
     discard,
   };
@@ -104,7 +112,7 @@ export async function startPrepared(
   prepared: Promise<PreparedRun>,
   renameFirst?: readonly [string, string],
   line?: LineFirst,
-): Promise<string> {
+): Promise<Started> {
   const run = await prepared.catch((e: unknown) => renameThenThrow(host, e, renameFirst, line));
   return run.start(renameFirst, line);
 }
@@ -120,28 +128,40 @@ async function renameThenThrow(
   throw e;
 }
 
-/** argv, after line if one is given, in one round trip; a failed append names itself. */
-async function runAfterLine(host: Host, argv: string[], line?: LineFirst): Promise<RunResult> {
-  if (!line) return host.run(argv);
-  const r = await host.run(docker.journalThen(line.path, line.text, argv), { allowFailure: true });
-  if (appended(r.code)) line.written?.();
+/**
+ * argv, after line if one is given, in one round trip; a failed append names itself, any other
+ * failure `named` (argv by default).
+ */
+async function runAfterLine(
+  host: Host,
+  argv: string[],
+  line?: LineFirst,
+  named: string[] = argv,
+): Promise<RunResult> {
+  const whole = line ? docker.journalThen(line.path, line.text, argv) : argv;
+  const r = await host.run(whole, { allowFailure: true });
+  if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const named = r.code === docker.JOURNAL_FAILED ? docker.appendLineTo(line.path) : argv;
-  throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
+  const failed = line && r.code === docker.JOURNAL_FAILED ? docker.appendLineTo(line.path) : named;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, failed, r);
 }
 
 async function startRun(
   host: Host,
+  name: string,
   run: string[],
   renameFirst?: readonly [string, string],
   line?: LineFirst,
-): Promise<string> {
-  if (!renameFirst) return (await runAfterLine(host, run, line)).stdout.trim();
-  const steps = docker.renameThen(renameFirst[0], renameFirst[1], run);
+): Promise<Started> {
+  // The container's first look rides on the run: the wait for it to catch up starts from it.
+  const runLook = docker.runThenInspect(name, run);
+  if (!renameFirst)
+    return docker.parseRunThenInspect((await runAfterLine(host, runLook, line, run)).stdout);
+  const steps = docker.renameThen(renameFirst[0], renameFirst[1], runLook);
   const argv = line ? docker.journalThen(line.path, line.text, steps) : steps;
   const r = await host.run(argv, { allowFailure: true });
   if (line && appended(r.code)) line.written?.();
-  if (r.code === 0) return r.stdout.trim();
+  if (r.code === 0) return docker.parseRunThenInspect(r.stdout);
   if (line && r.code === docker.JOURNAL_FAILED)
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
@@ -175,7 +195,7 @@ function stepError(
 export async function run(host: Host, spec: docker.RunSpec): Promise<string> {
   const p = await prepare(host, spec);
   try {
-    return await p.start();
+    return (await p.start()).id;
   } finally {
     // A file it could not remove is swept by a later run; the start's outcome stands.
     await p.discard();

@@ -104,6 +104,38 @@ export const renameThen = (from: string, to: string, argv: readonly string[]) =>
   ...argv,
 ];
 
+/**
+ * argv (a `docker run --detach`), then, only if it succeeded, `docker container inspect` of the
+ * container it started, in the same round trip: its first look costs the caller nothing more.
+ * The run's exit code comes through; an inspect that fails prints nothing and changes nothing
+ * (the caller then looks itself).
+ */
+export const runThenInspect = (name: string, argv: readonly string[]) => [
+  'sh',
+  '-c',
+  'n=$1; shift; "$@" || exit; docker container inspect -- "$n" 2>/dev/null || :',
+  'raftroll-run',
+  name,
+  ...argv,
+];
+
+/**
+ * What runThenInspect printed: the container id (docker run's line), and the container as the
+ * inspect saw it, when it did.
+ */
+export function parseRunThenInspect(stdout: string): { id: string; info?: ContainerInfo } {
+  const nl = stdout.indexOf('\n');
+  const id = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
+  const rest = nl < 0 ? '' : stdout.slice(nl + 1).trim();
+  if (!rest) return { id };
+  try {
+    const info = parseInspect(rest);
+    return info.id === id ? { id, info } : { id };
+  } catch {
+    return { id };
+  }
+}
+
 /** The exit code of afterStopped when the container was not seen stopped (argv did not run). */
 export const NOT_STOPPED = 93;
 

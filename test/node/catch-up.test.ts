@@ -170,6 +170,30 @@ describe('waitCaughtUp', () => {
     expect(kept).toEqual([1, 4]);
   });
 
+  it("takes the start's own look at the container for its first sample's", async () => {
+    script.push(healthy());
+    await waitCaughtUp(session, 'n2', t, { startedAt: Date.now(), started: container! });
+    // Raft alone twice, then the run's closing inspect.
+    expect(inspected).toEqual(['', '', 'n2']);
+  });
+
+  it("judges the start's look as it would a sample's: a restart there is a crash loop", async () => {
+    script.push(healthy());
+    const err = await waitCaughtUp(session, 'n2', t, {
+      startedAt: Date.now(),
+      started: { ...container!, restartCount: 1 },
+    }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/crash-looping \(restarted 1 time/);
+    expect(inspected).toEqual(['']);
+  });
+
+  it("inspects again once a sample after the start's look finds the node behind", async () => {
+    const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];
+    script.push(behind, healthy());
+    await waitCaughtUp(session, 'n2', t, { startedAt: Date.now(), started: container! });
+    expect(inspected).toEqual(['', 'n2', '', 'n2']);
+  });
+
   it("sees at a run's last sample a restart that happened during its middle one", async () => {
     const restarted = healthy();
     restarted[1] = { ...restarted[1]!, container: { ...container!, restartCount: 1 } };

@@ -3,6 +3,7 @@ import {
   type ContainerInfo,
   envFileText,
   fingerprint,
+  parseRunThenInspect,
   type RunSpec,
   renameContainer,
   runContainer,
@@ -264,5 +265,24 @@ describe('stoppedAsSeen', () => {
     expect(
       stoppedAsSeen({ ...running, state: { ...running.state, restarting: true } }, stopped()),
     ).toBe(false);
+  });
+});
+
+describe('parseRunThenInspect', () => {
+  const inspect = (id: string) =>
+    JSON.stringify([
+      { Id: id, Name: '/etcd', State: { Status: 'running', Running: true }, RestartCount: 0 },
+    ]);
+
+  it('gives the id, and the container the inspect saw', () => {
+    const r = parseRunThenInspect(`c1\n${inspect('c1')}\n`);
+    expect(r.id).toBe('c1');
+    expect(r.info?.state.running).toBe(true);
+  });
+
+  it('gives the id alone when the inspect printed nothing, something else, or another container', () => {
+    expect(parseRunThenInspect('c1\n')).toEqual({ id: 'c1' });
+    expect(parseRunThenInspect('c1\nnot json')).toEqual({ id: 'c1' });
+    expect(parseRunThenInspect(`c1\n${inspect('c2')}`)).toEqual({ id: 'c1' });
   });
 });

@@ -44,7 +44,7 @@ if [ -f '${failOn}' ] && [ "$1" = "$(head -n1 '${failOn}')" ]; then tail -n1 '${
 case "$1" in
   stop) echo "$4" ;;
   container) printf '%s' '${INSPECT}' ;;
-  run) echo abc123 ;;
+  run) echo c1 ;;
   wait) while [ ! -e '${bin}/stopped' ]; do sleep 0.02; done; echo 0 ;;
 esac
 `,
@@ -188,11 +188,33 @@ describe('a prepared start with renameFirst', () => {
 
   it('renames the old container, then runs the new one', async () => {
     const run = await containers.prepare(host, spec);
-    expect(await run.start(['etcd', 'etcd.raftroll-prev'])).toBe('abc123');
+    const started = await run.start(['etcd', 'etcd.raftroll-prev']);
+    expect(started.id).toBe('c1');
+    // The first look at it rides on the same command.
+    expect(started.info?.restartCount).toBe(2);
     const c = called();
     expect(c[0]).toBe('rename -- etcd etcd.raftroll-prev');
     expect(c[1]).toBe('run --detach --name etcd -- img:b --name n1');
-    expect(c).toHaveLength(2);
+    expect(c[2]).toBe('container inspect -- etcd');
+    expect(c).toHaveLength(3);
+  });
+
+  it('stands started, with no look, when the inspect after the run fails', async () => {
+    fail('container', 'Error response from daemon: something went wrong');
+    const run = await containers.prepare(host, spec);
+    expect(await run.start(['etcd', 'etcd.raftroll-prev'])).toEqual({ id: 'c1' });
+    expect(called()).toHaveLength(3);
+  });
+
+  it('runs and looks without a rename', async () => {
+    const run = await containers.prepare(host, spec);
+    const started = await run.start();
+    expect(started.id).toBe('c1');
+    expect(started.info?.id).toBe('c1');
+    expect(called()).toEqual([
+      'run --detach --name etcd -- img:b --name n1',
+      'container inspect -- etcd',
+    ]);
   });
 
   it('starts nothing when the rename fails, and names docker rename', async () => {
@@ -228,11 +250,12 @@ describe('a prepared start with its journal line first', () => {
 
   it('appends the line, then renames the old container and runs the new one', async () => {
     const run = await containers.prepare(host, spec);
-    expect(await run.start(['etcd', 'etcd.raftroll-prev'], line)).toBe('abc123');
+    expect((await run.start(['etcd', 'etcd.raftroll-prev'], line)).id).toBe('c1');
     expect(readFileSync(journal, 'utf8')).toBe('{"phase":"wal"}\n{"phase":"start"}\n');
     expect(called()).toEqual([
       'rename -- etcd etcd.raftroll-prev',
       'run --detach --name etcd -- img:b --name n1',
+      'container inspect -- etcd',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   writeStdinTo
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 
 // src/cluster/lock.ts
 import { randomUUID } from "node:crypto";

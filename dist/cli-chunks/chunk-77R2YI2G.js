@@ -3,17 +3,17 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   previousName
-} from "./chunk-RAVSVMSC.js";
+} from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-C2CILECT.js";
+} from "./chunk-4F6BRMOK.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspectThen
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import {
   repairPath,
   verifyPath,
@@ -26,7 +26,7 @@ import {
   renameContainer,
   startContainer,
   stoppedAsSeen
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import {
   ByteCursor,
   RecordType,
@@ -418,11 +418,13 @@ async function waitCaughtUp(session, id, t, o) {
   let stableSince;
   let samples = 0;
   let last = "";
-  let seen;
+  let seen = o.started;
+  let first = true;
   for (; ; ) {
     o.signal?.throwIfAborted();
     const askedAt = Date.now();
-    const between = samples > 0 && samples < STABLE_SAMPLES - 1;
+    const between = samples > 0 && samples < STABLE_SAMPLES - 1 || first && o.started !== void 0;
+    first = false;
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id
     });
@@ -473,8 +475,13 @@ function followsLeader(views, id) {
   }
   return void 0;
 }
-function catchUp(ctx, startedAt, baselineRestarts = 0, signal) {
-  return waitCaughtUp(ctx.session, ctx.id, ctx.t, { startedAt, baselineRestarts, signal });
+function catchUp(ctx, startedAt, baselineRestarts = 0, signal, started) {
+  return waitCaughtUp(ctx.session, ctx.id, ctx.t, {
+    startedAt,
+    baselineRestarts,
+    signal,
+    ...started ? { started } : {}
+  });
 }
 
 // src/remote/host-files.ts
@@ -1858,7 +1865,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       phase(ctx, "start", ctx.spec.image);
     }
     const startFrom = Date.now();
-    await startPrepared(
+    const started = await startPrepared(
       ctx.host,
       prepared,
       v.container ? [ctx.name, ctx.prevName] : void 0,
@@ -1868,7 +1875,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     if (together) phase(ctx, "start", ctx.spec.image);
     at = "catch-up";
     const stopWaiting = new AbortController();
-    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal);
+    const waiting = catchUp(ctx, Date.now(), 0, stopWaiting.signal, started.info);
     waiting.catch(() => {
     });
     try {

@@ -7,7 +7,7 @@ import {
 import {
   loadInventory,
   selectNodes
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 
 // src/cli/run/inventory.ts
 async function inventoryAndNodes(file, ids) {

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   LABEL
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 
 // src/node/spec.ts
 var PREVIOUS_SUFFIX = ".raftroll-prev";

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-YLFNRWCE.js";
+} from "./chunk-HK4AHYMM.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,15 +26,15 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-KUA5WBKJ.js";
+} from "./chunk-77R2YI2G.js";
 import {
   previousName,
   withPrevious,
   withTag
-} from "./chunk-RAVSVMSC.js";
+} from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-C2CILECT.js";
+} from "./chunk-4F6BRMOK.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -43,7 +43,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import {
   splitIds,
   value
@@ -51,7 +51,7 @@ import {
 import "./chunk-HJE3OOX3.js";
 import {
   takeLease
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 import {
   AdminSchema,
   DEFAULT_ENV,
@@ -83,7 +83,7 @@ import {
   selectNodes,
   stopContainer,
   walRulesVersion
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";

@@ -27,14 +27,16 @@ import {
   parseDockerMemory,
   parseEnvLines,
   parseInspect,
+  parseRunThenInspect,
   renameContainer,
   renameThen,
   runContainer,
+  runThenInspect,
   sshTargetOf,
   stopContainer,
   stopThenInspect,
   writeStdinTo
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import {
   toUint64,
   walkMessage
@@ -25798,7 +25800,7 @@ var REWRITE_AFTER_MS = ENV_FILE_SWEEP_MINUTES * 6e4 / 2;
 async function prepare(host, spec) {
   if (Object.keys(spec.env).length === 0)
     return {
-      start: (renameFirst, line) => startRun(host, runContainer(spec), renameFirst, line),
+      start: (renameFirst, line) => startRun(host, spec.name, runContainer(spec), renameFirst, line),
       discard: async () => void 0
     };
   const text = envFileText(spec.env);
@@ -25822,7 +25824,7 @@ async function prepare(host, spec) {
     async start(renameFirst, line) {
       if (Date.now() - writtenAt > REWRITE_AFTER_MS)
         await write().catch((e) => renameThenThrow(host, e, renameFirst, line));
-      return startRun(host, runContainer(spec, envFile), renameFirst, line);
+      return startRun(host, spec.name, runContainer(spec, envFile), renameFirst, line);
     },
     discard
   };
@@ -25836,21 +25838,23 @@ async function renameThenThrow(host, e, renameFirst, line) {
   else if (line) await runAfterLine(host, ["true"], line);
   throw e;
 }
-async function runAfterLine(host, argv, line) {
-  if (!line) return host.run(argv);
-  const r = await host.run(journalThen(line.path, line.text, argv), { allowFailure: true });
-  if (appended(r.code)) line.written?.();
+async function runAfterLine(host, argv, line, named = argv) {
+  const whole = line ? journalThen(line.path, line.text, argv) : argv;
+  const r = await host.run(whole, { allowFailure: true });
+  if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const named = r.code === JOURNAL_FAILED ? appendLineTo(line.path) : argv;
-  throw new RemoteCommandError(`${host.name} (${host.address})`, named, r);
+  const failed = line && r.code === JOURNAL_FAILED ? appendLineTo(line.path) : named;
+  throw new RemoteCommandError(`${host.name} (${host.address})`, failed, r);
 }
-async function startRun(host, run2, renameFirst, line) {
-  if (!renameFirst) return (await runAfterLine(host, run2, line)).stdout.trim();
-  const steps = renameThen(renameFirst[0], renameFirst[1], run2);
+async function startRun(host, name, run2, renameFirst, line) {
+  const runLook = runThenInspect(name, run2);
+  if (!renameFirst)
+    return parseRunThenInspect((await runAfterLine(host, runLook, line, run2)).stdout);
+  const steps = renameThen(renameFirst[0], renameFirst[1], runLook);
   const argv = line ? journalThen(line.path, line.text, steps) : steps;
   const r = await host.run(argv, { allowFailure: true });
   if (line && appended(r.code)) line.written?.();
-  if (r.code === 0) return r.stdout.trim();
+  if (r.code === 0) return parseRunThenInspect(r.stdout);
   if (line && r.code === JOURNAL_FAILED)
     throw new RemoteCommandError(
       `${host.name} (${host.address})`,
@@ -25866,7 +25870,7 @@ function stepError(host, r, first, second, whole) {
 async function run(host, spec) {
   const p = await prepare(host, spec);
   try {
-    return await p.start();
+    return (await p.start()).id;
   } finally {
     await p.discard();
   }

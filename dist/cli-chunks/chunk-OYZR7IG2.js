@@ -27615,6 +27615,26 @@ var renameThen = (from, to, argv) => [
   to,
   ...argv
 ];
+var runThenInspect = (name, argv) => [
+  "sh",
+  "-c",
+  'n=$1; shift; "$@" || exit; docker container inspect -- "$n" 2>/dev/null || :',
+  "raftroll-run",
+  name,
+  ...argv
+];
+function parseRunThenInspect(stdout) {
+  const nl = stdout.indexOf("\n");
+  const id = (nl < 0 ? stdout : stdout.slice(0, nl)).trim();
+  const rest = nl < 0 ? "" : stdout.slice(nl + 1).trim();
+  if (!rest) return { id };
+  try {
+    const info = parseInspect(rest);
+    return info.id === id ? { id, info } : { id };
+  } catch {
+    return { id };
+  }
+}
 var NOT_STOPPED = 93;
 var afterStopped = (name, waitSeconds, argv) => [
   "sh",
@@ -28181,6 +28201,8 @@ export {
   SECOND_STEP_FAILED,
   stopThenInspect,
   renameThen,
+  runThenInspect,
+  parseRunThenInspect,
   afterStopped,
   stoppedAsSeen,
   JOURNAL_FAILED,

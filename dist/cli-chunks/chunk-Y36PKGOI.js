@@ -8,7 +8,7 @@ import {
   lockPath,
   readLock,
   sharedLockPath
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 
 // src/cluster/lock-status.ts
 async function lockStatus(session) {

@@ -9,19 +9,19 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-KUA5WBKJ.js";
+} from "./chunk-77R2YI2G.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import {
   finishPlan
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 import {
   LABEL,
   removeContainer,
   startContainer
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 
 // src/remediate/finish.ts
 var seenOf = (c) => c ? {

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   inspect
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 
 // src/cluster/observe.ts
 async function observeRaft(session, node) {

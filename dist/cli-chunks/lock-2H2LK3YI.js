@@ -6,17 +6,17 @@ import {
   isHeld,
   lockLine,
   lockStatus
-} from "./chunk-4LUHHQWE.js";
+} from "./chunk-Y36PKGOI.js";
 import {
   previousName
-} from "./chunk-RAVSVMSC.js";
+} from "./chunk-W5BFIYAD.js";
 import {
   inventoryAndNodes
-} from "./chunk-UZB34TPZ.js";
+} from "./chunk-3GAGTSFC.js";
 import {
   ClusterSession,
   inspect
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,
@@ -24,10 +24,10 @@ import {
   describeHolder,
   inFlight,
   walVerified
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 import {
   LABEL
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {

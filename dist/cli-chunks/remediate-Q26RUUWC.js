@@ -3,16 +3,16 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-XS4DZ5KD.js";
+} from "./chunk-UKR24SHJ.js";
 import {
   finishCommand,
   interruptedRuns,
   lockStatus
-} from "./chunk-4LUHHQWE.js";
+} from "./chunk-Y36PKGOI.js";
 import {
   finishNode,
   onInterrupt
-} from "./chunk-YLFNRWCE.js";
+} from "./chunk-HK4AHYMM.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,23 +31,23 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-KUA5WBKJ.js";
+} from "./chunk-77R2YI2G.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
   withPrevious
-} from "./chunk-RAVSVMSC.js";
+} from "./chunk-W5BFIYAD.js";
 import {
   inventoryAndNodes
-} from "./chunk-UZB34TPZ.js";
+} from "./chunk-3GAGTSFC.js";
 import {
   observe
-} from "./chunk-C2CILECT.js";
+} from "./chunk-4F6BRMOK.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
@@ -57,12 +57,12 @@ import {
 } from "./chunk-HJE3OOX3.js";
 import {
   takeLease
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 import {
   inspectImage,
   parseGoMemLimit,
   walRulesVersion
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";

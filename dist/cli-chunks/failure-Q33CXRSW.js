@@ -3,12 +3,12 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   ClusterLockedError
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 import {
   EnvError,
   InventoryError,
   MemorySettingError
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import {
   SettingError
 } from "./chunk-THGSPKRE.js";

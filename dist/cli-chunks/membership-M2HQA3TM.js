@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-XS4DZ5KD.js";
+} from "./chunk-UKR24SHJ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-KUA5WBKJ.js";
+} from "./chunk-77R2YI2G.js";
 import {
   withTag
-} from "./chunk-RAVSVMSC.js";
+} from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-C2CILECT.js";
+} from "./chunk-4F6BRMOK.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,21 +45,21 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";
 import "./chunk-HJE3OOX3.js";
 import {
   takeLease
-} from "./chunk-S6VIWN6U.js";
+} from "./chunk-ASQ42LHN.js";
 import {
   InventoryError,
   checkNodes,
   loadInventory,
   removeContainer,
   walRulesVersion
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-HEY4NWHX.js";
 import "./chunk-X6X2WM6E.js";

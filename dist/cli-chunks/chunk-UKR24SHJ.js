@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-KUA5WBKJ.js";
+} from "./chunk-77R2YI2G.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
-} from "./chunk-RAVSVMSC.js";
+} from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-C2CILECT.js";
+} from "./chunk-4F6BRMOK.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import {
   verifyPath
 } from "./chunk-HJE3OOX3.js";
@@ -35,7 +35,7 @@ import {
   removeContainer,
   renameContainer,
   startContainer
-} from "./chunk-SSRWKFA7.js";
+} from "./chunk-OYZR7IG2.js";
 
 // src/inventory/joining.ts
 function initialCluster(members, id, address) {

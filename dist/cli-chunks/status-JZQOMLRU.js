@@ -7,15 +7,15 @@ import {
 } from "./chunk-FM4XUR3X.js";
 import {
   inventoryAndNodes
-} from "./chunk-UZB34TPZ.js";
+} from "./chunk-3GAGTSFC.js";
 import {
   observe
-} from "./chunk-C2CILECT.js";
+} from "./chunk-4F6BRMOK.js";
 import {
   ClusterSession
-} from "./chunk-6R2AYXX3.js";
+} from "./chunk-FDHWN2SI.js";
 import "./chunk-HTIQHKCO.js";
-import "./chunk-SSRWKFA7.js";
+import "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
 import "./chunk-X6X2WM6E.js";
 import {
