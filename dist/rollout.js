@@ -78414,7 +78414,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   let stoppedAt;
   let stop2;
   const files = walFiles(ctx);
-  const seen = v.container?.state.running && !v.container.state.restarting ? v.container : void 0;
+  const seen = v.container?.state.running && !v.container.state.restarting && early.tails.length <= GATED_DIRS_MAX ? v.container : void 0;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
@@ -78422,8 +78422,13 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     await journal(ctx, "stop", specs);
     const line = ctx.journal?.pending?.({ node: ctx.id, phase: "wal", ...specs });
     stoppedAt = Date.now();
-    if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
-    stop2 = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : void 0);
+    const stopping = stopNode(ctx, !!v.container, line?.host === ctx.host ? line : void 0);
+    try {
+      if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
+    } catch {
+      files.forget();
+    }
+    stop2 = await stopping;
   } catch (e) {
     files.forget();
     await discard(ctx, prepared);
@@ -78432,7 +78437,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const stopped = stop2.info;
   if (!seen || !stoppedAsSeen(seen, stopped)) {
     files.forget();
-    sendFirstReads(files, ctx, early);
+    sendFirstReads(files, ctx, seen ? withoutHints(early) : early);
   }
   const walFrom = Date.now();
   row.stopMs = walFrom - stoppedAt;
@@ -78565,6 +78570,10 @@ async function replaceNode(ctx, v, views, row, o = {}) {
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, "done");
   return row;
+}
+var GATED_DIRS_MAX = 3;
+function withoutHints(early) {
+  return { ...early, tails: early.tails.map(({ path: path4, size }) => ({ path: path4, size })) };
 }
 function afterStop(ctx) {
   const waitSeconds = ctx.t.stopGraceSeconds + 30;

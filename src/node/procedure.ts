@@ -16,7 +16,7 @@ import { handover } from './handover.js';
 import { type PreStop, readsBeforeStop } from './pre-stop.js';
 import { restartOriginal, rollback } from './rollback.js';
 import { stopNode } from './stop.js';
-import { checkWal, sendFirstReads, walFiles } from './wal.js';
+import { checkWal, type EarlyRead, sendFirstReads, walFiles } from './wal.js';
 
 export interface ReplaceOptions {
   /** A target that is already down may be worked on while peers are down too. */
@@ -62,9 +62,16 @@ export async function replaceNode(
   const files = walFiles(ctx);
   // The WAL step's first reads go out beside the stop of a running container and wait on its
   // host for it to be down: they cost no round trip after the stop. They count only if the run
-  // stopped is the one seen running (no restart between), else they are sent again.
+  // stopped is the one seen running (no restart between), else they are sent again. Each is a
+  // session on the host's one SSH connection, held through the stop: with the stop, the
+  // survey and a heartbeat they must stay under sshd's default MaxSessions (10), or the stop
+  // itself could be refused. More WAL directories than that allows read after the stop.
   const seen =
-    v.container?.state.running && !v.container.state.restarting ? v.container : undefined;
+    v.container?.state.running &&
+    !v.container.state.restarting &&
+    early.tails.length <= GATED_DIRS_MAX
+      ? v.container
+      : undefined;
   try {
     wasDown = await guardNode(ctx, v, views, allowDown, pre.leftover);
     if (await leadsNow(ctx, v, allowDown && wasDown))
@@ -77,8 +84,16 @@ export async function replaceNode(
     // line is down, and the phase is told once it is.
     const line = ctx.journal?.pending?.({ node: ctx.id, phase: 'wal', ...specs });
     stoppedAt = Date.now();
-    if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
-    stop = await stopNode(ctx, !!v.container, line?.host === ctx.host ? line : undefined);
+    // The stop's command first: its session is asked for before the reads' sessions.
+    const stopping = stopNode(ctx, !!v.container, line?.host === ctx.host ? line : undefined);
+    try {
+      if (seen) sendFirstReads(files, ctx, early, afterStop(ctx));
+    } catch {
+      // Nothing sent, or part of it: the step asks the host itself, and meets the same trouble
+      // there, after the stop, where a failure puts the node back.
+      files.forget();
+    }
+    stop = await stopping;
   } catch (e) {
     files.forget();
     await discard(ctx, prepared);
@@ -87,7 +102,8 @@ export async function replaceNode(
   const stopped = stop.info;
   if (!seen || !docker.stoppedAsSeen(seen, stopped)) {
     files.forget();
-    sendFirstReads(files, ctx, early);
+    // A run that restarted meanwhile may have changed where its records end: no hint then.
+    sendFirstReads(files, ctx, seen ? withoutHints(early) : early);
   }
 
   const walFrom = Date.now();
@@ -244,6 +260,17 @@ export async function replaceNode(
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, 'done');
   return row;
+}
+
+/**
+ * The most WAL directories whose first reads go out beside the stop: a range and a check each,
+ * plus the stop, the survey and a heartbeat, within sshd's default of 10 sessions.
+ */
+const GATED_DIRS_MAX = 3;
+
+/** What was read before the stop, without where each last segment's records seemed to end. */
+function withoutHints(early: EarlyRead): EarlyRead {
+  return { ...early, tails: early.tails.map(({ path, size }) => ({ path, size })) };
 }
 
 /** Holds a command on the node's host until the container is down, for as long as a stop may take. */

@@ -122,7 +122,8 @@ export async function checkWal(
     const { verdict, dirs } = await judge(ctx, files, sealed, beforeWrite);
     return verdict + (await checkNodeSnapshots(ctx, files, dirs, snapshots));
   } finally {
-    // A range fetched ahead and never asked for stops here, before its bytes are counted.
+    // A range fetched ahead and never asked for stops here; what it brought counts, as every
+    // byte that came over the link does.
     files.forget();
     read?.(files.bytesRead);
   }

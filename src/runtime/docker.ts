@@ -107,8 +107,8 @@ export const renameThen = (from: string, to: string, argv: readonly string[]) =>
 /**
  * argv (a `docker run --detach`), then, only if it succeeded, `docker container inspect` of the
  * container it started, in the same round trip: its first look costs the caller nothing more.
- * The run's exit code comes through; an inspect that fails prints nothing and changes nothing
- * (the caller then looks itself).
+ * The run's exit code comes through; an inspect that fails changes nothing (what it prints is
+ * not taken for a container, and the caller then looks itself).
  */
 export const runThenInspect = (name: string, argv: readonly string[]) => [
   'sh',

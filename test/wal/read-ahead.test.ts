@@ -349,6 +349,22 @@ describe('the reads after a stop, fetched beside the survey', () => {
     });
   }
 
+  it('once forgotten, answer nothing that was fetched ahead: reads sent again see the file as it is', async () => {
+    // As when the gate opened on an earlier run's end and the container ran again: what was
+    // fetched is older than the stop.
+    const { dir, last, hint } = wal(1_000);
+    const host = new TracingHost();
+    const files = new HostFiles(host);
+    files.readAhead([hint], dir, { gate: (argv) => [...argv], timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    poke(last, recordsEnd(last) + 4096, Buffer.from([0x5a]));
+    files.forget();
+    files.readAhead([hint], dir);
+    const sealed = await readSealed(new HostFiles(new LocalHost()), dir, rules);
+    const r = await verifyPath(files, dir, rules, sealed);
+    expect(r.dirs[0]!.hazards.map((h) => h.kind)).toContain('data-after-end');
+  });
+
   it('over a slow link, read on from where a given-up range stopped when the tail needs it', async () => {
     const { dir, last, hint } = wal(1_000);
     poke(last, recordsEnd(last) + 512 * 1024, Buffer.from([0x5a]));

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-HK4AHYMM.js";
+} from "./chunk-OUOOQXWE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,7 +26,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-77R2YI2G.js";
+} from "./chunk-V7W6HPKV.js";
 import {
   previousName,
   withPrevious,

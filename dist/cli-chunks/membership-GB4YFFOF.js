@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-UKR24SHJ.js";
+} from "./chunk-NP6EBRZQ.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-77R2YI2G.js";
+} from "./chunk-V7W6HPKV.js";
 import {
   withTag
 } from "./chunk-W5BFIYAD.js";

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-UKR24SHJ.js";
+} from "./chunk-NP6EBRZQ.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-HK4AHYMM.js";
+} from "./chunk-OUOOQXWE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-77R2YI2G.js";
+} from "./chunk-V7W6HPKV.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

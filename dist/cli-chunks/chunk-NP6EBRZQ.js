@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-77R2YI2G.js";
+} from "./chunk-V7W6HPKV.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

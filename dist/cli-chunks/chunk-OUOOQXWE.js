@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-77R2YI2G.js";
+} from "./chunk-V7W6HPKV.js";
 import {
   inspect,
   nodeSpec
