@@ -30,11 +30,11 @@ function joinCommand(program) {
     program.command("join").description(
       "join a fresh node (a new host entry of the inventory): add it as a learner, start it with the joining flags, promote it once caught up, then redeploy it as a normal member; refused while any member is unhealthy or if it is a voter already"
     )
-  ).action(async (o) => (await import("./cli-chunks/membership-GB4YFFOF.js")).joinAction(o));
+  ).action(async (o) => (await import("./cli-chunks/membership-7ZMPDJ6J.js")).joinAction(o));
 }
 
 // src/cli/commands/lock.ts
-var run = () => import("./cli-chunks/lock-2H2LK3YI.js");
+var run = () => import("./cli-chunks/lock-3BUO2E3G.js");
 function lockCommand(program) {
   const lock = program.command("lock").description("the cluster lock (a lease with a journal) on every host: status, release");
   lock.command("status").description(
@@ -55,7 +55,7 @@ function lockCommand(program) {
 }
 
 // src/cli/commands/remediate.ts
-var run2 = () => import("./cli-chunks/remediate-VAWP6G7P.js");
+var run2 = () => import("./cli-chunks/remediate-T75J4FIV.js");
 function remediation(program, name, description, exits) {
   return program.command(name).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").option(
     "--json-report <file>",
@@ -93,7 +93,7 @@ function replaceCommand(program) {
   ).requiredOption("--host <address>", "the new host (the address its peers reach it at)").option(
     "--ssh <target>",
     "the new host's ssh target (default: the node's, with --host for its address)"
-  ).action(async (o) => (await import("./cli-chunks/membership-GB4YFFOF.js")).replaceAction(o));
+  ).action(async (o) => (await import("./cli-chunks/membership-7ZMPDJ6J.js")).replaceAction(o));
 }
 
 // src/cli/commands/roll.ts
@@ -116,7 +116,7 @@ function rollCommands(program) {
     ).option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
       "after",
       "\nExit codes: 0 success, 1 failed or refused (the report says where and why; a held lock names its holder), 2 bad input, 130 interrupted."
-    ).action(async (o) => (await import("./cli-chunks/roll-IMRQ6OEH.js")).rollAction(name, o));
+    ).action(async (o) => (await import("./cli-chunks/roll-FSETOIME.js")).rollAction(name, o));
   }
 }
 
@@ -128,7 +128,7 @@ function statusCommand(program) {
     "after",
     "\nExit codes: 0 every node answered, 1 some node is unreachable or has no Raft status, 2 bad input."
   ).action(
-    async (o) => (await import("./cli-chunks/status-JZQOMLRU.js")).statusAction(o)
+    async (o) => (await import("./cli-chunks/status-QN7PID53.js")).statusAction(o)
   );
 }
 

@@ -74518,34 +74518,34 @@ async function renameThenThrow(host, e, renameFirst, line) {
   else if (line) await runAfterLine(host, ["true"], line);
   throw e;
 }
-async function runAfterLine(host, argv, line, named = argv) {
+async function runAfterLine(host, argv, line, named = () => argv) {
   const whole = line ? journalThen(line.path, line.text, argv) : argv;
   const r = await host.run(whole, { allowFailure: true });
   if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const failed = line && r.code === JOURNAL_FAILED ? appendLineTo(line.path) : named;
+  const failed = line && r.code === JOURNAL_FAILED ? appendLineTo(line.path) : named(r, whole);
   throw new RemoteCommandError(`${host.name} (${host.address})`, failed, r);
 }
 async function startRun(host, name, run3, renameFirst, line) {
   const runLook = runThenInspect(name, run3);
-  if (!renameFirst)
-    return parseRunThenInspect((await runAfterLine(host, runLook, line, run3)).stdout);
-  const steps = renameThen(renameFirst[0], renameFirst[1], runLook);
-  const argv = line ? journalThen(line.path, line.text, steps) : steps;
-  const r = await host.run(argv, { allowFailure: true });
-  if (line && appended(r.code)) line.written?.();
-  if (r.code === 0) return parseRunThenInspect(r.stdout);
-  if (line && r.code === JOURNAL_FAILED)
-    throw new RemoteCommandError(
-      `${host.name} (${host.address})`,
-      appendLineTo(line.path),
-      r
-    );
-  throw stepError(host, r, renameContainer(...renameFirst), run3, argv);
+  const steps = renameFirst ? renameThen(renameFirst[0], renameFirst[1], runLook) : runLook;
+  const r = await runAfterLine(
+    host,
+    steps,
+    line,
+    (failed, whole) => renameFirst ? stepArgv(failed, renameContainer(...renameFirst), run3, whole) : run3
+  );
+  return parseRunThenInspect(r.stdout);
+}
+function stepArgv(r, first, second, whole) {
+  return r.code === FIRST_STEP_FAILED ? first : r.code === SECOND_STEP_FAILED ? second : whole;
 }
 function stepError(host, r, first, second, whole) {
-  const argv = r.code === FIRST_STEP_FAILED ? first : r.code === SECOND_STEP_FAILED ? second : whole;
-  return new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  return new RemoteCommandError(
+    `${host.name} (${host.address})`,
+    stepArgv(r, first, second, whole),
+    r
+  );
 }
 async function run(host, spec) {
   const p = await prepare(host, spec);
@@ -75755,11 +75755,7 @@ var HostFiles = class {
    */
   readAhead(tails, root, after) {
     if (root !== void 0 && !this.known) {
-      const argv = surveyCommand(absolutePath(root));
-      const answer = this.host.run(after ? after.gate(argv) : argv, {
-        allowFailure: true,
-        ...after ? { timeoutMs: after.timeoutMs } : {}
-      });
+      const answer = this.runAfter(surveyCommand(absolutePath(root)), after);
       answer.catch(() => {
       });
       this.surveyAhead = { root, answer };
@@ -75769,6 +75765,13 @@ var HostFiles = class {
         tails.map((t) => ({ ...t, path: absolutePath(t.path) })),
         after
       );
+  }
+  /** argv on the host, held by `after`'s gate when given, its failure returned. */
+  runAfter(argv, after) {
+    return this.host.run(after ? after.gate(argv) : argv, {
+      allowFailure: true,
+      ...after ? { timeoutMs: after.timeoutMs } : {}
+    });
   }
   get where() {
     return `${this.host.name} (${this.host.address})`;
@@ -75897,11 +75900,7 @@ var HostFiles = class {
     return this.compareWithZeros(path4, start, end);
   }
   async compareWithZeros(path4, start, end, after) {
-    const argv = zeroCheckCommand(absolutePath(path4), start, end);
-    const r = await this.host.run(after ? after.gate(argv) : argv, {
-      allowFailure: true,
-      ...after ? { timeoutMs: after.timeoutMs } : {}
-    });
+    const r = await this.runAfter(zeroCheckCommand(absolutePath(path4), start, end), after);
     if (r.code === 0) return void 0;
     const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
     if (r.code === 1 && m) return start + Number(m[1]) - 1;

@@ -159,11 +159,7 @@ export class HostFiles implements WalWriter {
    */
   readAhead(tails: readonly TailHint[], root?: string, after?: AfterStop): void {
     if (root !== undefined && !this.known) {
-      const argv = surveyCommand(absolutePath(root));
-      const answer = this.host.run(after ? after.gate(argv) : argv, {
-        allowFailure: true,
-        ...(after ? { timeoutMs: after.timeoutMs } : {}),
-      });
+      const answer = this.runAfter(surveyCommand(absolutePath(root)), after);
       answer.catch(() => {});
       this.surveyAhead = { root, answer };
     }
@@ -172,6 +168,14 @@ export class HostFiles implements WalWriter {
         tails.map((t) => ({ ...t, path: absolutePath(t.path) })),
         after,
       );
+  }
+
+  /** argv on the host, held by `after`'s gate when given, its failure returned. */
+  private runAfter(argv: string[], after?: AfterStop): Promise<RunResult> {
+    return this.host.run(after ? after.gate(argv) : argv, {
+      allowFailure: true,
+      ...(after ? { timeoutMs: after.timeoutMs } : {}),
+    });
   }
 
   get where(): string {
@@ -339,11 +343,7 @@ export class HostFiles implements WalWriter {
     end: number,
     after?: AfterStop,
   ): Promise<number | undefined> {
-    const argv = zeroCheckCommand(absolutePath(path), start, end);
-    const r = await this.host.run(after ? after.gate(argv) : argv, {
-      allowFailure: true,
-      ...(after ? { timeoutMs: after.timeoutMs } : {}),
-    });
+    const r = await this.runAfter(zeroCheckCommand(absolutePath(path), start, end), after);
     if (r.code === 0) return undefined;
     const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
     if (r.code === 1 && m) return start + Number(m[1]) - 1;

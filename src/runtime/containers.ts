@@ -130,19 +130,20 @@ async function renameThenThrow(
 
 /**
  * argv, after line if one is given, in one round trip; a failed append names itself, any other
- * failure `named` (argv by default).
+ * failure what `named` picks from the result and the command as sent (by default argv).
  */
 async function runAfterLine(
   host: Host,
   argv: string[],
   line?: LineFirst,
-  named: string[] = argv,
+  named: (r: RunResult, whole: string[]) => string[] = () => argv,
 ): Promise<RunResult> {
   const whole = line ? docker.journalThen(line.path, line.text, argv) : argv;
   const r = await host.run(whole, { allowFailure: true });
   if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const failed = line && r.code === docker.JOURNAL_FAILED ? docker.appendLineTo(line.path) : named;
+  const failed =
+    line && r.code === docker.JOURNAL_FAILED ? docker.appendLineTo(line.path) : named(r, whole);
   throw new RemoteCommandError(`${host.name} (${host.address})`, failed, r);
 }
 
@@ -155,26 +156,26 @@ async function startRun(
 ): Promise<Started> {
   // The container's first look rides on the run: the wait for it to catch up starts from it.
   const runLook = docker.runThenInspect(name, run);
-  if (!renameFirst)
-    return docker.parseRunThenInspect((await runAfterLine(host, runLook, line, run)).stdout);
-  const steps = docker.renameThen(renameFirst[0], renameFirst[1], runLook);
-  const argv = line ? docker.journalThen(line.path, line.text, steps) : steps;
-  const r = await host.run(argv, { allowFailure: true });
-  if (line && appended(r.code)) line.written?.();
-  if (r.code === 0) return docker.parseRunThenInspect(r.stdout);
-  if (line && r.code === docker.JOURNAL_FAILED)
-    throw new RemoteCommandError(
-      `${host.name} (${host.address})`,
-      docker.appendLineTo(line.path),
-      r,
-    );
-  throw stepError(host, r, docker.renameContainer(...renameFirst), run, argv);
+  const steps = renameFirst ? docker.renameThen(renameFirst[0], renameFirst[1], runLook) : runLook;
+  const r = await runAfterLine(host, steps, line, (failed, whole) =>
+    renameFirst ? stepArgv(failed, docker.renameContainer(...renameFirst), run, whole) : run,
+  );
+  return docker.parseRunThenInspect(r.stdout);
 }
 
 /**
- * The error of a two-step command, naming the step that failed; a failure of neither step
- * (ssh, sudo, a timeout) names the whole command.
+ * What a two-step command's failure names: the step that failed, or the whole command when
+ * neither did (ssh, sudo, a timeout).
  */
+function stepArgv(r: RunResult, first: string[], second: string[], whole: string[]): string[] {
+  return r.code === docker.FIRST_STEP_FAILED
+    ? first
+    : r.code === docker.SECOND_STEP_FAILED
+      ? second
+      : whole;
+}
+
+/** The error of a two-step command, naming what stepArgv picks. */
 function stepError(
   host: Host,
   r: RunResult,
@@ -182,13 +183,11 @@ function stepError(
   second: string[],
   whole: string[],
 ): RemoteCommandError {
-  const argv =
-    r.code === docker.FIRST_STEP_FAILED
-      ? first
-      : r.code === docker.SECOND_STEP_FAILED
-        ? second
-        : whole;
-  return new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  return new RemoteCommandError(
+    `${host.name} (${host.address})`,
+    stepArgv(r, first, second, whole),
+    r,
+  );
 }
 
 /** Starts a container from a spec (see prepare), its env file removed before this returns. */

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-OUOOQXWE.js";
+} from "./chunk-I2V7HXO2.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,7 +26,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-V7W6HPKV.js";
+} from "./chunk-C43A25UH.js";
 import {
   previousName,
   withPrevious,
@@ -34,7 +34,7 @@ import {
 } from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-4F6BRMOK.js";
+} from "./chunk-CJCWXONM.js";
 import {
   ClusterSession,
   SCRIPT_FP_LABEL,
@@ -43,7 +43,7 @@ import {
   nodeSpec,
   predictedWalDirs,
   resolveElastickv
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import {
   splitIds,
   value

@@ -25838,34 +25838,34 @@ async function renameThenThrow(host, e, renameFirst, line) {
   else if (line) await runAfterLine(host, ["true"], line);
   throw e;
 }
-async function runAfterLine(host, argv, line, named = argv) {
+async function runAfterLine(host, argv, line, named = () => argv) {
   const whole = line ? journalThen(line.path, line.text, argv) : argv;
   const r = await host.run(whole, { allowFailure: true });
   if (line && appended(r.code)) line.written?.();
   if (r.code === 0) return r;
-  const failed = line && r.code === JOURNAL_FAILED ? appendLineTo(line.path) : named;
+  const failed = line && r.code === JOURNAL_FAILED ? appendLineTo(line.path) : named(r, whole);
   throw new RemoteCommandError(`${host.name} (${host.address})`, failed, r);
 }
 async function startRun(host, name, run2, renameFirst, line) {
   const runLook = runThenInspect(name, run2);
-  if (!renameFirst)
-    return parseRunThenInspect((await runAfterLine(host, runLook, line, run2)).stdout);
-  const steps = renameThen(renameFirst[0], renameFirst[1], runLook);
-  const argv = line ? journalThen(line.path, line.text, steps) : steps;
-  const r = await host.run(argv, { allowFailure: true });
-  if (line && appended(r.code)) line.written?.();
-  if (r.code === 0) return parseRunThenInspect(r.stdout);
-  if (line && r.code === JOURNAL_FAILED)
-    throw new RemoteCommandError(
-      `${host.name} (${host.address})`,
-      appendLineTo(line.path),
-      r
-    );
-  throw stepError(host, r, renameContainer(...renameFirst), run2, argv);
+  const steps = renameFirst ? renameThen(renameFirst[0], renameFirst[1], runLook) : runLook;
+  const r = await runAfterLine(
+    host,
+    steps,
+    line,
+    (failed, whole) => renameFirst ? stepArgv(failed, renameContainer(...renameFirst), run2, whole) : run2
+  );
+  return parseRunThenInspect(r.stdout);
+}
+function stepArgv(r, first, second, whole) {
+  return r.code === FIRST_STEP_FAILED ? first : r.code === SECOND_STEP_FAILED ? second : whole;
 }
 function stepError(host, r, first, second, whole) {
-  const argv = r.code === FIRST_STEP_FAILED ? first : r.code === SECOND_STEP_FAILED ? second : whole;
-  return new RemoteCommandError(`${host.name} (${host.address})`, argv, r);
+  return new RemoteCommandError(
+    `${host.name} (${host.address})`,
+    stepArgv(r, first, second, whole),
+    r
+  );
 }
 async function run(host, spec) {
   const p = await prepare(host, spec);

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-NP6EBRZQ.js";
+} from "./chunk-TCNU64A6.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-OUOOQXWE.js";
+} from "./chunk-I2V7HXO2.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-V7W6HPKV.js";
+} from "./chunk-C43A25UH.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -42,12 +42,12 @@ import {
 } from "./chunk-3GAGTSFC.js";
 import {
   observe
-} from "./chunk-4F6BRMOK.js";
+} from "./chunk-CJCWXONM.js";
 import {
   ClusterSession,
   inspect,
   nodeSpec
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";

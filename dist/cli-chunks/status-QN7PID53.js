@@ -10,10 +10,10 @@ import {
 } from "./chunk-3GAGTSFC.js";
 import {
   observe
-} from "./chunk-4F6BRMOK.js";
+} from "./chunk-CJCWXONM.js";
 import {
   ClusterSession
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import "./chunk-HTIQHKCO.js";
 import "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";

@@ -6,14 +6,14 @@ import {
 } from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-4F6BRMOK.js";
+} from "./chunk-CJCWXONM.js";
 import {
   inspect,
   prepare,
   startPrepared,
   stop,
   stopAndInspectThen
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import {
   repairPath,
   verifyPath,
@@ -758,11 +758,7 @@ var HostFiles = class {
    */
   readAhead(tails, root, after) {
     if (root !== void 0 && !this.known) {
-      const argv = surveyCommand(absolutePath(root));
-      const answer = this.host.run(after ? after.gate(argv) : argv, {
-        allowFailure: true,
-        ...after ? { timeoutMs: after.timeoutMs } : {}
-      });
+      const answer = this.runAfter(surveyCommand(absolutePath(root)), after);
       answer.catch(() => {
       });
       this.surveyAhead = { root, answer };
@@ -772,6 +768,13 @@ var HostFiles = class {
         tails.map((t) => ({ ...t, path: absolutePath(t.path) })),
         after
       );
+  }
+  /** argv on the host, held by `after`'s gate when given, its failure returned. */
+  runAfter(argv, after) {
+    return this.host.run(after ? after.gate(argv) : argv, {
+      allowFailure: true,
+      ...after ? { timeoutMs: after.timeoutMs } : {}
+    });
   }
   get where() {
     return `${this.host.name} (${this.host.address})`;
@@ -900,11 +903,7 @@ var HostFiles = class {
     return this.compareWithZeros(path, start, end);
   }
   async compareWithZeros(path, start, end, after) {
-    const argv = zeroCheckCommand(absolutePath(path), start, end);
-    const r = await this.host.run(after ? after.gate(argv) : argv, {
-      allowFailure: true,
-      ...after ? { timeoutMs: after.timeoutMs } : {}
-    });
+    const r = await this.runAfter(zeroCheckCommand(absolutePath(path), start, end), after);
     if (r.code === 0) return void 0;
     const m = /differ: (?:byte|char) (\d+)/.exec(r.stdout);
     if (r.code === 1 && m) return start + Number(m[1]) - 1;

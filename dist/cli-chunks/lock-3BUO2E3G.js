@@ -16,7 +16,7 @@ import {
 import {
   ClusterSession,
   inspect
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import "./chunk-HTIQHKCO.js";
 import {
   ageText,

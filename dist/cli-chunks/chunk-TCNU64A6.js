@@ -11,21 +11,21 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-V7W6HPKV.js";
+} from "./chunk-C43A25UH.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
 } from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-4F6BRMOK.js";
+} from "./chunk-CJCWXONM.js";
 import {
   groupIds,
   inspect,
   nodeSpec,
   run,
   stop
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import {
   verifyPath
 } from "./chunk-HJE3OOX3.js";

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-NP6EBRZQ.js";
+} from "./chunk-TCNU64A6.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,13 +31,13 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-V7W6HPKV.js";
+} from "./chunk-C43A25UH.js";
 import {
   withTag
 } from "./chunk-W5BFIYAD.js";
 import {
   observe
-} from "./chunk-4F6BRMOK.js";
+} from "./chunk-CJCWXONM.js";
 import {
   ClusterSession,
   ElastickvClient,
@@ -45,7 +45,7 @@ import {
   groupIds,
   nodeSpec,
   stop
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import {
   value
 } from "./chunk-HTIQHKCO.js";

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   inspect
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 
 // src/cluster/observe.ts
 async function observeRaft(session, node) {

@@ -9,11 +9,11 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-V7W6HPKV.js";
+} from "./chunk-C43A25UH.js";
 import {
   inspect,
   nodeSpec
-} from "./chunk-FDHWN2SI.js";
+} from "./chunk-ED7TOYZQ.js";
 import {
   finishPlan
 } from "./chunk-ASQ42LHN.js";
