@@ -54,6 +54,12 @@ export interface WalFiles {
    */
   identify?(dir: string, names: readonly string[]): Promise<Map<string, FileIdentity>>;
   /**
+   * Each named file's SHA-256, computed where the file lives, with its identity taken after
+   * the hash: a file whose identity is unchanged across the hash had these bytes. Files that do
+   * not exist are left out. Unset when the place cannot compute one.
+   */
+  contents?(dir: string, names: readonly string[]): Promise<Map<string, FileContent>>;
+  /**
    * Learns, in one go, what stat, list, findWalDirs and identify would say of root and every
    * entry below it, so that those calls cost no round trip until the next write. Unset where
    * each call is cheap anyway.
@@ -72,6 +78,10 @@ export interface FileIdentity {
    * inode for a file replaced by another), or a checksum of the content.
    */
   fingerprint: string;
+}
+
+export interface FileContent extends FileIdentity {
+  sha256: string;
 }
 
 /** Whether `now` is the same file, unchanged, as `was` (size, mtime and fingerprint). */

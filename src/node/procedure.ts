@@ -45,6 +45,7 @@ export async function replaceNode(
   const early = await pre.early;
   row.walBytesReadBeforeStop = early.bytes;
   if (early.problem) warn(ctx, early.problem);
+  for (const note of early.notes ?? []) warn(ctx, note);
   // The new container's env file is written before the stop, so that its round trips do not
   // lengthen the downtime. Every way out below removes it.
   const prepared = o.inPlace && v.container ? undefined : containers.prepare(ctx.host, ctx.spec);

@@ -10,6 +10,7 @@ import { type AfterStop, DATA_END_BLOCK, type TailHint } from '../remote/read-ah
 import { repairPath, verifyPath, walDirsOf } from '../wal/engine.js';
 import { selectSegments } from '../wal/names.js';
 import { readSealed } from '../wal/sealed.js';
+import { decodeManifest, encodeManifest, manifestPath } from '../wal/sealed-manifest.js';
 import type { EarlySnapshots } from '../wal/snapshots.js';
 import { readSnapshotsEarly } from '../wal/snapshots.js';
 import type { DirReport, SealedPrefix } from '../wal/verify.js';
@@ -36,6 +37,8 @@ export interface EarlyRead {
   bytes?: number;
   /** Why nothing could be read early, when it could not. */
   problem?: string;
+  /** What went amiss with the record of verified sealed segments, which only costs reads. */
+  notes?: string[];
 }
 
 const NOTHING_EARLY: EarlyRead = { sealed: [], snapshots: new Map(), tails: [] };
@@ -60,24 +63,64 @@ async function lastSegments(files: WalFiles, dirs: readonly string[]): Promise<T
 export async function readBeforeStop(ctx: NodeBase): Promise<EarlyRead> {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
+  const record = manifestPath(ctx.dataDir);
+  // The record of what an earlier run verified is asked for beside the survey.
+  const recorded = readRecord(files, record);
   try {
-    const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
     const dirs = await walDirsOf(files, ctx.dataDir);
-    const snapshots = await readSnapshotsEarly(files, dirs);
-    const tails = await lastSegments(files, dirs);
-    // Where each last segment's records end, found on the host: the reads after the stop then
-    // fetch them in one range. Only a hint: without it, they go a window at a time.
-    await Promise.all(
-      tails.map(async (t) => {
-        t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => undefined);
-      }),
+    // Where each last segment's records end, found on the host beside the sealed read: the
+    // reads after the stop then fetch them in one range. Only a hint: without it, they go a
+    // window at a time.
+    const ending = lastSegments(files, dirs).then((tails) =>
+      Promise.all(
+        tails.map(async (t) => {
+          t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => undefined);
+          return t;
+        }),
+      ),
     );
-    return { sealed, snapshots, tails, bytes: files.bytesRead };
+    ending.catch(() => {});
+    const known = await recorded;
+    const sealed = await readSealed(files, ctx.dataDir, ctx.rules, known.prefixes);
+    const text = encodeManifest(sealed);
+    const saved =
+      text && text !== known.text
+        ? files.replaceText(record, text).then(
+            () => undefined,
+            (e: Error) =>
+              `the record of verified sealed segments could not be written to ${record} (${e.message}); the next run reads them again`,
+          )
+        : undefined;
+    const snapshots = await readSnapshotsEarly(files, dirs);
+    const tails = await ending;
+    const notes = [known.problem, await saved].filter((x): x is string => !!x);
+    return { sealed, snapshots, tails, bytes: files.bytesRead, ...(notes.length ? { notes } : {}) };
   } catch (e) {
     return {
       ...NOTHING_EARLY,
       bytes: files.bytesRead,
       problem: `the WAL could not be read before the stop (${(e as Error).message}); it is read in full after it`,
+    };
+  }
+}
+
+/**
+ * The record beside the data directory, decoded; none when there is none. Never rejects: a
+ * record that cannot be read or does not check out is not used, and `problem` says why.
+ */
+async function readRecord(
+  files: HostFiles,
+  path: string,
+): Promise<{ prefixes: Map<string, SealedPrefix>; text?: string; problem?: string }> {
+  let text: string | undefined;
+  try {
+    text = await files.readText(path);
+    return { prefixes: text === undefined ? new Map() : decodeManifest(text), text };
+  } catch (e) {
+    return {
+      prefixes: new Map(),
+      text,
+      problem: `the record of verified sealed segments in ${path} was not used (${(e as Error).message}); they were read again`,
     };
   }
 }

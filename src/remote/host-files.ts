@@ -2,7 +2,7 @@
 // engine reads a remote log as a byte stream, and a repair is a few commands there.
 
 import { posix } from 'node:path';
-import type { DirEntry, FileIdentity, FileStat, WalWriter } from '../base/files.js';
+import type { DirEntry, FileContent, FileIdentity, FileStat, WalWriter } from '../base/files.js';
 import type { Host, RunResult } from './host.js';
 import { type AfterStop, ReadAhead, type TailHint } from './read-ahead.js';
 
@@ -74,6 +74,50 @@ export function dataEndCommand(path: string, size: number, block: number): strin
 /** Size, mtime, ctime, inode and name of each path, NUL-separated. */
 export function identityStatCommand(paths: readonly string[]): string[] {
   return ['find', ...paths, '-maxdepth', '0', '-printf', '%s %T@ %C@ %i %f\\0'];
+}
+
+/**
+ * Each path's SHA-256, then its identity as identityStatCommand prints it, taken after the
+ * hash: `<sha256> <size> <mtime> <ctime> <inode> <name>`, NUL-separated. sha256sum is in
+ * coreutils and busybox alike; nothing is installed.
+ */
+export function contentsCommand(paths: readonly string[]): string[] {
+  return [
+    'sh',
+    '-c',
+    [
+      'for p do',
+      '  [ -e "$p" ] || continue',
+      '  h=$(sha256sum < "$p") || exit 1',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion
+      '  printf "%s " "${h%% *}"',
+      '  find "$p" -maxdepth 0 -printf \'%s %T@ %C@ %i %f\\0\' || exit 1',
+      'done',
+    ].join('\n'),
+    'raftroll-contents',
+    ...paths,
+  ];
+}
+
+/** identityStatCommand's records, by name; `withHash`: each begins with the SHA-256. */
+function parseIdentities(out: string, withHash: false): Map<string, FileIdentity>;
+function parseIdentities(out: string, withHash: true): Map<string, FileContent>;
+function parseIdentities(out: string, withHash: boolean): Map<string, FileIdentity> {
+  const ids = new Map<string, FileIdentity | FileContent>();
+  for (const rec of out.split('\0').filter(Boolean)) {
+    const words = rec.split(' ');
+    const sha256 = withHash ? words.shift() : undefined;
+    const [size, mtime, ctime, inode, ...name] = words;
+    const n = name.join(' ');
+    const id = {
+      name: n,
+      size: Number(size),
+      mtimeNs: mtime ?? '',
+      fingerprint: fingerprintOf(ctime, inode),
+    };
+    ids.set(n, withHash ? { ...id, sha256: sha256 ?? '' } : id);
+  }
+  return ids;
 }
 
 /** What find's ctime (%C@) and inode (%i) make of a file's identity. */
@@ -396,17 +440,48 @@ export class HostFiles implements WalWriter {
     const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
     if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
       throw new Error(`${this.where}: cannot stat the WAL segments in ${dir}: ${r.stderr.trim()}`);
-    for (const rec of r.stdout.split('\0').filter(Boolean)) {
-      const [size, mtime, ctime, inode, ...name] = rec.split(' ');
-      const n = name.join(' ');
-      out.set(n, {
-        name: n,
-        size: Number(size),
-        mtimeNs: mtime ?? '',
-        fingerprint: fingerprintOf(ctime, inode),
-      });
+    return parseIdentities(r.stdout, false);
+  }
+
+  /** sha256sum on the host; a missing file is left out (see contentsCommand). */
+  async contents(dir: string, names: readonly string[]): Promise<Map<string, FileContent>> {
+    if (names.length === 0) return new Map();
+    const paths = names.map((n) => absolutePath(posix.join(absolutePath(dir), n), 'WAL file'));
+    const r = await this.host.run(contentsCommand(paths), { allowFailure: true });
+    if (r.code !== 0)
+      throw new Error(`${this.where}: cannot hash the WAL segments in ${dir}: ${r.stderr.trim()}`);
+    return parseIdentities(r.stdout, true);
+  }
+
+  /**
+   * A small file's text (raftroll's own record beside the data directory), or undefined when
+   * there is none. Its bytes count as read.
+   */
+  async readText(path: string): Promise<string | undefined> {
+    const r = await this.host.run(['cat', '--', absolutePath(path)], { allowFailure: true });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return undefined;
+      throw new Error(`${this.where}: cannot read ${path}: ${r.stderr.trim()}`);
     }
-    return out;
+    this.bytesRead += Buffer.byteLength(r.stdout);
+    return r.stdout;
+  }
+
+  /**
+   * Replaces path with text, readable by its owner only, in one rename: a reader sees the old
+   * text or the new, never part of it. Not a WAL file: nothing is synced.
+   */
+  async replaceText(path: string, text: string): Promise<void> {
+    await this.host.run(
+      [
+        'sh',
+        '-c',
+        'umask 077 && cat > "$1.new" && mv -f -- "$1.new" "$1"',
+        'raftroll-replace',
+        absolutePath(path),
+      ],
+      { input: text },
+    );
   }
 
   async copyNew(src: string, dst: string): Promise<void> {

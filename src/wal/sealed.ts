@@ -2,9 +2,9 @@
 // others (sealed) can be verified while the node still runs, at no cost in downtime. After
 // the stop, verifyDir takes them as read only when each is still byte for byte the same.
 
-import type { WalFiles } from '../base/files.js';
+import { type FileIdentity, sameFile, type WalFiles } from '../base/files.js';
 import { walDirsOf } from './engine.js';
-import { newLoaderState } from './loader.js';
+import { cloneLoaderState, newLoaderState } from './loader.js';
 import { findSequenceGap, selectSegments } from './names.js';
 import { type Hazard, readSealedSegment, type SealedPrefix } from './verify.js';
 import type { EtcdRules } from './versions.js';
@@ -18,11 +18,12 @@ export async function readSealed(
   files: WalFiles,
   path: string,
   rules: EtcdRules,
+  recorded: ReadonlyMap<string, SealedPrefix> = new Map(),
 ): Promise<SealedPrefix[]> {
   if (!files.identify) return [];
   const out: SealedPrefix[] = [];
   for (const dir of await walDirsOf(files, path)) {
-    const p = await readSealedDir(files, dir, rules);
+    const p = await readSealedDir(files, dir, rules, recorded.get(dir));
     if (p) out.push(p);
   }
   return out;
@@ -32,24 +33,82 @@ async function readSealedDir(
   files: WalFiles,
   dir: string,
   rules: EtcdRules,
+  recorded: SealedPrefix | undefined,
 ): Promise<SealedPrefix | undefined> {
   const { segments } = selectSegments((await files.list(dir)).map((e) => e.name));
   const sealed = segments.slice(0, -1);
   if (sealed.length === 0 || findSequenceGap(segments)) return undefined;
+  const names = sealed.map((s) => s.name);
   // Identities first: a segment that changes after this is read again after the stop.
-  const ids = await files.identify!(
-    dir,
-    sealed.map((s) => s.name),
-  );
-  const state = newLoaderState(Number(segments[0]!.index));
-  const hazards: Hazard[] = [];
-  const identities = [];
-  for (const s of sealed) {
+  const ids = await files.identify!(dir, names);
+  // A record's segments are taken as read; segments sealed since are read on from its state.
+  const kept = await stillRecorded(files, dir, rules, names, ids, recorded);
+  const state = kept ? cloneLoaderState(kept.state) : newLoaderState(Number(segments[0]!.index));
+  const hazards: Hazard[] = kept ? [...kept.hazards] : [];
+  const identities = kept ? [...kept.segments] : [];
+  const sha256 = kept ? [...kept.sha256!] : [];
+  const fresh = sealed.slice(identities.length);
+  for (const s of fresh) {
     const id = ids.get(s.name);
     if (!id || id.size === 0) return undefined;
     const end = await readSealedSegment(files, `${dir}/${s.name}`, id.size, state, rules, hazards);
     if (end.kind === 'fail') return undefined;
     identities.push(id);
   }
-  return { dir, etcdVersion: rules.version, segments: identities, state, hazards };
+  const prefix: SealedPrefix = {
+    dir,
+    etcdVersion: rules.version,
+    segments: identities,
+    state,
+    hazards,
+  };
+  // The hashes for the record, taken after the read: they stand for the bytes read only if
+  // no segment changed in between.
+  const now = fresh.length
+    ? await files
+        .contents?.(
+          dir,
+          fresh.map((s) => s.name),
+        )
+        .catch(() => undefined)
+    : new Map();
+  for (const s of fresh) {
+    const c = now?.get(s.name);
+    if (!c || !sameFile(ids.get(s.name)!, c)) return prefix;
+    sha256.push(c.sha256);
+  }
+  prefix.sha256 = sha256;
+  return prefix;
+}
+
+/**
+ * The recorded prefix, when the directory's first sealed segments are exactly the ones it
+ * covers (names, identities, and their SHA-256 on the host now): those bytes were verified.
+ */
+async function stillRecorded(
+  files: WalFiles,
+  dir: string,
+  rules: EtcdRules,
+  names: readonly string[],
+  ids: ReadonlyMap<string, FileIdentity>,
+  recorded: SealedPrefix | undefined,
+): Promise<SealedPrefix | undefined> {
+  if (!recorded?.sha256 || !files.contents) return undefined;
+  const segs = recorded.segments;
+  if (recorded.dir !== dir || recorded.etcdVersion !== rules.version) return undefined;
+  // A purged first segment changes where ReadAll starts, and so what it checks.
+  if (segs.length > names.length || segs.some((s, i) => s.name !== names[i])) return undefined;
+  if (!segs.every((s) => sameFile(s, ids.get(s.name)))) return undefined;
+  // Identity alone misses what changes no metadata (a disk's rot): the content decides.
+  const now = await files
+    .contents(
+      dir,
+      segs.map((s) => s.name),
+    )
+    .catch(() => undefined);
+  const same = segs.every((s, i) => {
+    const c = now?.get(s.name);
+    return !!c && sameFile(s, c) && c.sha256 === recorded.sha256![i];
+  });
+  return same ? recorded : undefined;
 }

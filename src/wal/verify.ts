@@ -120,6 +120,12 @@ export interface SealedPrefix {
   /** ReadAll's state after the last of them. */
   state: LoaderState;
   hazards: Hazard[];
+  /**
+   * Each segment's SHA-256 as its host computed it once the read was done, for an identity
+   * still the one taken before it: what a later run needs to trust these bytes without
+   * reading them (see sealed-manifest.ts). Unset where the host could not say.
+   */
+  sha256?: string[];
 }
 
 export class WalInputError extends Error {

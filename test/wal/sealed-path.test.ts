@@ -11,6 +11,7 @@ import type { FileIdentity } from '../../src/base/files.js';
 import { LocalFiles } from '../../src/remote/local-files.js';
 import { repairPath, verifyPath } from '../../src/wal/engine.js';
 import { readSealed } from '../../src/wal/sealed.js';
+import { decodeManifest, encodeManifest } from '../../src/wal/sealed-manifest.js';
 import { rulesFor } from '../../src/wal/versions.js';
 import { cleanupTmp, copyDir, dirDigest, tmp } from '../helpers/tmp.js';
 import { createWal, type LoadResult, walref } from '../helpers/walref.js';
@@ -104,6 +105,19 @@ describe.each(FIXTURES.map((f) => f.name))('%s', (fixture) => {
     // The same report in every other respect (the copies differ only in where and when).
     const same = (d: typeof d1) => ({ ...d, sealed: undefined, dir: '', lastSegment: undefined });
     expect(same(d1)).toEqual(same(full));
+
+    // The same early read kept in a record and taken back, as a later run takes it.
+    const hashed = sealedEarly.map((p) => ({ ...p, sha256: p.segments.map(() => '0'.repeat(64)) }));
+    const text = encodeManifest(hashed);
+    if (text) {
+      const kept = [...decodeManifest(text).values()];
+      const d3 = (await verifyPath(new RemoteStyleFiles(), early, rules, kept)).dirs[0]!;
+      expect({ etcd: d3.etcdVerdict, ours: d3.verdict }, d3.reason).toEqual({
+        etcd: etcd.verdict,
+        ours: full.verdict,
+      });
+      expect(same(d3)).toEqual(same(full));
+    }
 
     // The damage came after it, with every mtime put back: only the fingerprint (ctime) tells.
     const sealedLate = await readSealed(new RemoteStyleFiles(), late, rules);

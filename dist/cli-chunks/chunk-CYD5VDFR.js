@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-C43A25UH.js";
+} from "./chunk-66VXDO76.js";
 import {
   inspect,
   nodeSpec

@@ -5,8 +5,8 @@ import {
   RepairRefusedError,
   repairPath,
   verifyPath
-} from "./chunk-HJE3OOX3.js";
-import "./chunk-HEY4NWHX.js";
+} from "./chunk-5SVSBXFA.js";
+import "./chunk-OQVX7KGE.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

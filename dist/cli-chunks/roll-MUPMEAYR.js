@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-I2V7HXO2.js";
+} from "./chunk-CYD5VDFR.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,7 +26,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-C43A25UH.js";
+} from "./chunk-66VXDO76.js";
 import {
   previousName,
   withPrevious,
@@ -48,7 +48,7 @@ import {
   splitIds,
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-HJE3OOX3.js";
+import "./chunk-5SVSBXFA.js";
 import {
   takeLease
 } from "./chunk-ASQ42LHN.js";
@@ -85,7 +85,7 @@ import {
   walRulesVersion
 } from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-HEY4NWHX.js";
+import "./chunk-OQVX7KGE.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

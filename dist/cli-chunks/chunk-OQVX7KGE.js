@@ -1221,6 +1221,7 @@ export {
   decodeSnapshotRef,
   isFailure,
   newLoaderState,
+  cloneLoaderState,
   findSequenceGap,
   selectSegments,
   WalInputError,

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-TCNU64A6.js";
+} from "./chunk-M32QX5Q4.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-I2V7HXO2.js";
+} from "./chunk-CYD5VDFR.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-C43A25UH.js";
+} from "./chunk-66VXDO76.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -54,7 +54,7 @@ import {
 import {
   BACKUP_SUFFIX,
   verifyPath
-} from "./chunk-HJE3OOX3.js";
+} from "./chunk-5SVSBXFA.js";
 import {
   takeLease
 } from "./chunk-ASQ42LHN.js";
@@ -64,7 +64,7 @@ import {
   walRulesVersion
 } from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-HEY4NWHX.js";
+import "./chunk-OQVX7KGE.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-C43A25UH.js";
+} from "./chunk-66VXDO76.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
@@ -28,7 +28,7 @@ import {
 } from "./chunk-ED7TOYZQ.js";
 import {
   verifyPath
-} from "./chunk-HJE3OOX3.js";
+} from "./chunk-5SVSBXFA.js";
 import {
   LABEL,
   fingerprint,

@@ -14,7 +14,7 @@ import {
 } from "./chunk-THGSPKRE.js";
 import {
   WalInputError
-} from "./chunk-HEY4NWHX.js";
+} from "./chunk-OQVX7KGE.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT

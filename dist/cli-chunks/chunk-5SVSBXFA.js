@@ -5,7 +5,7 @@ import {
   WalInputError,
   joinPath,
   verifyDir
-} from "./chunk-HEY4NWHX.js";
+} from "./chunk-OQVX7KGE.js";
 
 // src/wal/engine.ts
 var ETCD_ORDER = ["clean", "torn", "corrupt"];

@@ -18,7 +18,7 @@ import {
   repairPath,
   verifyPath,
   walDirsOf
-} from "./chunk-HJE3OOX3.js";
+} from "./chunk-5SVSBXFA.js";
 import {
   LABEL,
   afterStopped,
@@ -30,6 +30,7 @@ import {
 import {
   ByteCursor,
   RecordType,
+  cloneLoaderState,
   crc32cUpdate,
   decodeHardState,
   decodeSegment,
@@ -41,11 +42,14 @@ import {
   readSealedSegment,
   sameFile,
   selectSegments
-} from "./chunk-HEY4NWHX.js";
+} from "./chunk-OQVX7KGE.js";
 import {
   toUint64,
   walkMessage
 } from "./chunk-X6X2WM6E.js";
+import {
+  ETCD_VERSIONS
+} from "./chunk-B2HVS2M6.js";
 
 // src/events/events.ts
 var Events = class {
@@ -373,8 +377,8 @@ function isMemberOf(m, n) {
 function membershipGuard(members, nodes) {
   const unknown = members.filter((m) => m.voter && !nodes.some((n) => isMemberOf(m, n)));
   if (!unknown.length) return void 0;
-  const list = unknown.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
-  return `the cluster has voting member(s) the inventory does not list: ${list}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
+  const list2 = unknown.map((m) => `${m.name || m.id} (${m.address})`).join(", ");
+  return `the cluster has voting member(s) the inventory does not list: ${list2}; the quorum guard cannot see them, so it cannot vouch for the majority. Add them to the inventory`;
 }
 
 // src/node/context.ts
@@ -700,6 +704,40 @@ function dataEndCommand(path, size, block) {
 function identityStatCommand(paths) {
   return ["find", ...paths, "-maxdepth", "0", "-printf", "%s %T@ %C@ %i %f\\0"];
 }
+function contentsCommand(paths) {
+  return [
+    "sh",
+    "-c",
+    [
+      "for p do",
+      '  [ -e "$p" ] || continue',
+      '  h=$(sha256sum < "$p") || exit 1',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's parameter expansion
+      '  printf "%s " "${h%% *}"',
+      `  find "$p" -maxdepth 0 -printf '%s %T@ %C@ %i %f\\0' || exit 1`,
+      "done"
+    ].join("\n"),
+    "raftroll-contents",
+    ...paths
+  ];
+}
+function parseIdentities(out, withHash) {
+  const ids = /* @__PURE__ */ new Map();
+  for (const rec of out.split("\0").filter(Boolean)) {
+    const words = rec.split(" ");
+    const sha256 = withHash ? words.shift() : void 0;
+    const [size, mtime, ctime, inode, ...name] = words;
+    const n = name.join(" ");
+    const id = {
+      name: n,
+      size: Number(size),
+      mtimeNs: mtime ?? "",
+      fingerprint: fingerprintOf(ctime, inode)
+    };
+    ids.set(n, withHash ? { ...id, sha256: sha256 ?? "" } : id);
+  }
+  return ids;
+}
 var fingerprintOf = (ctime, inode) => `ctime ${ctime} inode ${inode}`;
 var SURVEY_DEPTH = 8;
 function surveyCommand(root) {
@@ -952,17 +990,45 @@ var HostFiles = class {
     const r = await this.host.run(identityStatCommand(paths), { allowFailure: true });
     if (r.code !== 0 && !/No such file or directory/.test(r.stderr))
       throw new Error(`${this.where}: cannot stat the WAL segments in ${dir}: ${r.stderr.trim()}`);
-    for (const rec of r.stdout.split("\0").filter(Boolean)) {
-      const [size, mtime, ctime, inode, ...name] = rec.split(" ");
-      const n = name.join(" ");
-      out.set(n, {
-        name: n,
-        size: Number(size),
-        mtimeNs: mtime ?? "",
-        fingerprint: fingerprintOf(ctime, inode)
-      });
+    return parseIdentities(r.stdout, false);
+  }
+  /** sha256sum on the host; a missing file is left out (see contentsCommand). */
+  async contents(dir, names) {
+    if (names.length === 0) return /* @__PURE__ */ new Map();
+    const paths = names.map((n) => absolutePath(posix.join(absolutePath(dir), n), "WAL file"));
+    const r = await this.host.run(contentsCommand(paths), { allowFailure: true });
+    if (r.code !== 0)
+      throw new Error(`${this.where}: cannot hash the WAL segments in ${dir}: ${r.stderr.trim()}`);
+    return parseIdentities(r.stdout, true);
+  }
+  /**
+   * A small file's text (raftroll's own record beside the data directory), or undefined when
+   * there is none. Its bytes count as read.
+   */
+  async readText(path) {
+    const r = await this.host.run(["cat", "--", absolutePath(path)], { allowFailure: true });
+    if (r.code !== 0) {
+      if (/No such file or directory/.test(r.stderr)) return void 0;
+      throw new Error(`${this.where}: cannot read ${path}: ${r.stderr.trim()}`);
     }
-    return out;
+    this.bytesRead += Buffer.byteLength(r.stdout);
+    return r.stdout;
+  }
+  /**
+   * Replaces path with text, readable by its owner only, in one rename: a reader sees the old
+   * text or the new, never part of it. Not a WAL file: nothing is synced.
+   */
+  async replaceText(path, text) {
+    await this.host.run(
+      [
+        "sh",
+        "-c",
+        'umask 077 && cat > "$1.new" && mv -f -- "$1.new" "$1"',
+        "raftroll-replace",
+        absolutePath(path)
+      ],
+      { input: text }
+    );
   }
   async copyNew(src, dst) {
     this.forget();
@@ -995,35 +1061,205 @@ var HostFiles = class {
 };
 
 // src/wal/sealed.ts
-async function readSealed(files, path, rules) {
+async function readSealed(files, path, rules, recorded = /* @__PURE__ */ new Map()) {
   if (!files.identify) return [];
   const out = [];
   for (const dir of await walDirsOf(files, path)) {
-    const p = await readSealedDir(files, dir, rules);
+    const p = await readSealedDir(files, dir, rules, recorded.get(dir));
     if (p) out.push(p);
   }
   return out;
 }
-async function readSealedDir(files, dir, rules) {
+async function readSealedDir(files, dir, rules, recorded) {
   const { segments } = selectSegments((await files.list(dir)).map((e) => e.name));
   const sealed = segments.slice(0, -1);
   if (sealed.length === 0 || findSequenceGap(segments)) return void 0;
-  const ids = await files.identify(
-    dir,
-    sealed.map((s) => s.name)
-  );
-  const state = newLoaderState(Number(segments[0].index));
-  const hazards = [];
-  const identities = [];
-  for (const s of sealed) {
+  const names = sealed.map((s) => s.name);
+  const ids = await files.identify(dir, names);
+  const kept = await stillRecorded(files, dir, rules, names, ids, recorded);
+  const state = kept ? cloneLoaderState(kept.state) : newLoaderState(Number(segments[0].index));
+  const hazards = kept ? [...kept.hazards] : [];
+  const identities = kept ? [...kept.segments] : [];
+  const sha256 = kept ? [...kept.sha256] : [];
+  const fresh = sealed.slice(identities.length);
+  for (const s of fresh) {
     const id = ids.get(s.name);
     if (!id || id.size === 0) return void 0;
     const end = await readSealedSegment(files, `${dir}/${s.name}`, id.size, state, rules, hazards);
     if (end.kind === "fail") return void 0;
     identities.push(id);
   }
-  return { dir, etcdVersion: rules.version, segments: identities, state, hazards };
+  const prefix = {
+    dir,
+    etcdVersion: rules.version,
+    segments: identities,
+    state,
+    hazards
+  };
+  const now = fresh.length ? await files.contents?.(
+    dir,
+    fresh.map((s) => s.name)
+  ).catch(() => void 0) : /* @__PURE__ */ new Map();
+  for (const s of fresh) {
+    const c = now?.get(s.name);
+    if (!c || !sameFile(ids.get(s.name), c)) return prefix;
+    sha256.push(c.sha256);
+  }
+  prefix.sha256 = sha256;
+  return prefix;
 }
+async function stillRecorded(files, dir, rules, names, ids, recorded) {
+  if (!recorded?.sha256 || !files.contents) return void 0;
+  const segs = recorded.segments;
+  if (recorded.dir !== dir || recorded.etcdVersion !== rules.version) return void 0;
+  if (segs.length > names.length || segs.some((s, i) => s.name !== names[i])) return void 0;
+  if (!segs.every((s) => sameFile(s, ids.get(s.name)))) return void 0;
+  const now = await files.contents(
+    dir,
+    segs.map((s) => s.name)
+  ).catch(() => void 0);
+  const same = segs.every((s, i) => {
+    const c = now?.get(s.name);
+    return !!c && sameFile(s, c) && c.sha256 === recorded.sha256[i];
+  });
+  return same ? recorded : void 0;
+}
+
+// src/wal/sealed-manifest.ts
+import { createHash } from "node:crypto";
+var MANIFEST_FORMAT = "raftroll sealed WAL segments 1";
+function manifestPath(dataDir) {
+  const trimmed = dataDir.replace(/\/+$/, "");
+  const cut = trimmed.lastIndexOf("/");
+  return `${trimmed.slice(0, cut + 1)}.raftroll-sealed-${trimmed.slice(cut + 1)}.json`;
+}
+var recordable = (p) => p.sha256?.length === p.segments.length;
+function encodeManifest(prefixes) {
+  const dirs = prefixes.filter(recordable).map((p) => ({
+    dir: p.dir,
+    etcdVersion: p.etcdVersion,
+    segments: p.segments.map((s, i) => ({
+      name: s.name,
+      size: s.size,
+      mtimeNs: s.mtimeNs,
+      fingerprint: s.fingerprint,
+      sha256: p.sha256[i]
+    })),
+    state: {
+      ...p.state,
+      metadata: p.state.metadata && Buffer.from(p.state.metadata).toString("base64")
+    },
+    hazards: p.hazards
+  }));
+  if (dirs.length === 0) return void 0;
+  const body = JSON.stringify(dirs);
+  return `${JSON.stringify({ format: MANIFEST_FORMAT, sha256: digest(body), dirs: JSON.parse(body) })}
+`;
+}
+var digest = (s) => createHash("sha256").update(s).digest("hex");
+var ManifestError = class extends Error {
+  name = "ManifestError";
+};
+function decodeManifest(text) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new ManifestError("not JSON");
+  }
+  const o = obj(doc, "the record");
+  if (o.format !== MANIFEST_FORMAT)
+    throw new ManifestError(`format ${JSON.stringify(o.format)}, expected "${MANIFEST_FORMAT}"`);
+  if (!Array.isArray(o.dirs)) throw new ManifestError("no list of directories");
+  if (o.sha256 !== digest(JSON.stringify(o.dirs)))
+    throw new ManifestError("its checksum does not match its content");
+  const out = /* @__PURE__ */ new Map();
+  for (const d of o.dirs) {
+    const p = prefixOf(obj(d, "a directory"));
+    out.set(p.dir, p);
+  }
+  return out;
+}
+function prefixOf(d) {
+  const segs = list(d.segments, "segments").map((s) => obj(s, "a segment"));
+  if (segs.length === 0) throw new ManifestError("a directory without segments");
+  const version = str(d.etcdVersion, "etcdVersion");
+  if (!ETCD_VERSIONS.includes(version))
+    throw new ManifestError(`unknown etcd version ${version}`);
+  return {
+    dir: str(d.dir, "dir"),
+    etcdVersion: version,
+    segments: segs.map((s) => ({
+      name: str(s.name, "name"),
+      size: int(s.size, "size"),
+      mtimeNs: str(s.mtimeNs, "mtimeNs"),
+      fingerprint: str(s.fingerprint, "fingerprint")
+    })),
+    sha256: segs.map((s) => {
+      const h = str(s.sha256, "sha256");
+      if (!/^[0-9a-f]{64}$/.test(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
+      return h;
+    }),
+    state: stateOf(obj(d.state, "state")),
+    hazards: list(d.hazards, "hazards").map((h) => hazardOf(obj(h, "a hazard")))
+  };
+}
+function stateOf(s) {
+  const decoder = obj(s.decoder, "decoder");
+  return {
+    decoder: { crc: int(decoder.crc, "decoder.crc") },
+    startIndex: int(s.startIndex, "startIndex"),
+    startTerm: opt(s.startTerm, (v) => int(v, "startTerm")),
+    entsLen: int(s.entsLen, "entsLen"),
+    metadata: opt(s.metadata, (v) => Buffer.from(str(v, "metadata"), "base64")),
+    hardState: opt(s.hardState, (v) => hardStateOf(obj(v, "hardState"))),
+    firstEntryIndex: opt(s.firstEntryIndex, (v) => int(v, "firstEntryIndex")),
+    records: int(s.records, "records"),
+    entryRecords: int(s.entryRecords, "entryRecords"),
+    snapshots: int(s.snapshots, "snapshots"),
+    snapshotMatched: bool(s.snapshotMatched, "snapshotMatched"),
+    snapshotRefs: list(s.snapshotRefs, "snapshotRefs").map((r) => snapshotRefOf(obj(r, "ref")))
+  };
+}
+var hardStateOf = (h) => ({
+  term: int(h.term, "term"),
+  vote: str(h.vote, "vote"),
+  commit: int(h.commit, "commit")
+});
+var snapshotRefOf = (r) => ({
+  index: int(r.index, "index"),
+  term: int(r.term, "term")
+});
+function hazardOf(h) {
+  return {
+    kind: str(h.kind, "kind"),
+    message: str(h.message, "message"),
+    ...h.segment === void 0 ? {} : { segment: str(h.segment, "segment") },
+    ...h.offset === void 0 ? {} : { offset: int(h.offset, "offset") }
+  };
+}
+function obj(v, what) {
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new ManifestError(`${what} is not an object`);
+  return v;
+}
+function list(v, what) {
+  if (!Array.isArray(v)) throw new ManifestError(`${what} is not a list`);
+  return v;
+}
+function str(v, what) {
+  if (typeof v !== "string") throw new ManifestError(`${what} is not a string`);
+  return v;
+}
+function int(v, what) {
+  if (!Number.isSafeInteger(v)) throw new ManifestError(`${what} is not an integer`);
+  return v;
+}
+function bool(v, what) {
+  if (typeof v !== "boolean") throw new ManifestError(`${what} is not true or false`);
+  return v;
+}
+var opt = (v, f) => v === void 0 || v === null ? void 0 : f(v);
 
 // src/wal/snapshots.ts
 var SnapshotInputError = class extends Error {
@@ -1421,22 +1657,49 @@ async function lastSegments(files, dirs) {
 async function readBeforeStop(ctx) {
   if (fullRead()) return NOTHING_EARLY;
   const files = new HostFiles(ctx.host);
+  const record = manifestPath(ctx.dataDir);
+  const recorded = readRecord(files, record);
   try {
-    const sealed = await readSealed(files, ctx.dataDir, ctx.rules);
     const dirs = await walDirsOf(files, ctx.dataDir);
-    const snapshots = await readSnapshotsEarly(files, dirs);
-    const tails = await lastSegments(files, dirs);
-    await Promise.all(
-      tails.map(async (t) => {
-        t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => void 0);
-      })
+    const ending = lastSegments(files, dirs).then(
+      (tails2) => Promise.all(
+        tails2.map(async (t) => {
+          t.dataEnd = await files.dataEnd(t.path, t.size, DATA_END_BLOCK).catch(() => void 0);
+          return t;
+        })
+      )
     );
-    return { sealed, snapshots, tails, bytes: files.bytesRead };
+    ending.catch(() => {
+    });
+    const known = await recorded;
+    const sealed = await readSealed(files, ctx.dataDir, ctx.rules, known.prefixes);
+    const text = encodeManifest(sealed);
+    const saved = text && text !== known.text ? files.replaceText(record, text).then(
+      () => void 0,
+      (e) => `the record of verified sealed segments could not be written to ${record} (${e.message}); the next run reads them again`
+    ) : void 0;
+    const snapshots = await readSnapshotsEarly(files, dirs);
+    const tails = await ending;
+    const notes = [known.problem, await saved].filter((x) => !!x);
+    return { sealed, snapshots, tails, bytes: files.bytesRead, ...notes.length ? { notes } : {} };
   } catch (e) {
     return {
       ...NOTHING_EARLY,
       bytes: files.bytesRead,
       problem: `the WAL could not be read before the stop (${e.message}); it is read in full after it`
+    };
+  }
+}
+async function readRecord(files, path) {
+  let text;
+  try {
+    text = await files.readText(path);
+    return { prefixes: text === void 0 ? /* @__PURE__ */ new Map() : decodeManifest(text), text };
+  } catch (e) {
+    return {
+      prefixes: /* @__PURE__ */ new Map(),
+      text,
+      problem: `the record of verified sealed segments in ${path} was not used (${e.message}); they were read again`
     };
   }
 }
@@ -1766,6 +2029,7 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   const early = await pre.early;
   row.walBytesReadBeforeStop = early.bytes;
   if (early.problem) warn(ctx, early.problem);
+  for (const note of early.notes ?? []) warn(ctx, note);
   const prepared = o.inPlace && v.container ? void 0 : prepare(ctx.host, ctx.spec);
   prepared?.catch(() => {
   });
