@@ -4,6 +4,7 @@
 // dist/ differs, so a stale bundle can never land unnoticed.
 // `--lab` bundles the lab instead, into the ignored build/lab/ (Node cannot run its .ts
 // sources); it is never committed, and scripts/lab.mjs rebuilds it when its sources change.
+import { createHash } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -100,7 +101,22 @@ const ACTION_ENTRIES = {
 // YAML reader or the WAL engine that one command or another needs.
 const CLI_CHUNKS = 'cli-chunks';
 
+/**
+ * A digest of the WAL engine's sources: a record of verified sealed segments is trusted only by
+ * the build of the engine that wrote it (src/wal/sealed-manifest.ts).
+ */
+function walEngineDigest() {
+  const h = createHash('sha256');
+  for (const rel of filesUnder(join(ROOT, 'src/wal'))) {
+    h.update(`${rel}\0`);
+    h.update(readFileSync(join(ROOT, 'src/wal', rel)));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
 const COMMON = {
+  define: { __RAFTROLL_WAL_ENGINE__: JSON.stringify(walEngineDigest()) },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -84,6 +84,9 @@ export interface FileContent extends FileIdentity {
   sha256: string;
 }
 
+/** Lower-case hex of 32 bytes, as sha256sum prints it. */
+export const isSha256 = (h: string) => /^[0-9a-f]{64}$/.test(h);
+
 /** Whether `now` is the same file, unchanged, as `was` (size, mtime and fingerprint). */
 export function sameFile(was: FileIdentity, now: FileIdentity | undefined): boolean {
   return (

@@ -2,7 +2,14 @@
 // engine reads a remote log as a byte stream, and a repair is a few commands there.
 
 import { posix } from 'node:path';
-import type { DirEntry, FileContent, FileIdentity, FileStat, WalWriter } from '../base/files.js';
+import {
+  type DirEntry,
+  type FileContent,
+  type FileIdentity,
+  type FileStat,
+  isSha256,
+  type WalWriter,
+} from '../base/files.js';
 import type { Host, RunResult } from './host.js';
 import { type AfterStop, ReadAhead, type TailHint } from './read-ahead.js';
 
@@ -107,6 +114,8 @@ function parseIdentities(out: string, withHash: boolean): Map<string, FileIdenti
   for (const rec of out.split('\0').filter(Boolean)) {
     const words = rec.split(' ');
     const sha256 = withHash ? words.shift() : undefined;
+    // An answer that is not a hash is no answer: the file is left out, as a missing one is.
+    if (withHash && !isSha256(sha256 ?? '')) continue;
     const [size, mtime, ctime, inode, ...name] = words;
     const n = name.join(' ');
     const id = {
@@ -458,7 +467,9 @@ export class HostFiles implements WalWriter {
    * there is none. Its bytes count as read.
    */
   async readText(path: string): Promise<string | undefined> {
-    const r = await this.host.run(['cat', '--', absolutePath(path)], { allowFailure: true });
+    const r = await this.host.run(['env', 'LC_ALL=C', 'cat', '--', absolutePath(path)], {
+      allowFailure: true,
+    });
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return undefined;
       throw new Error(`${this.where}: cannot read ${path}: ${r.stderr.trim()}`);
@@ -472,16 +483,22 @@ export class HostFiles implements WalWriter {
    * text or the new, never part of it. Not a WAL file: nothing is synced.
    */
   async replaceText(path: string, text: string): Promise<void> {
-    await this.host.run(
+    const r = await this.host.run(
       [
         'sh',
         '-c',
-        'umask 077 && cat > "$1.new" && mv -f -- "$1.new" "$1"',
+        // A leftover `.new` (a run killed mid-write) is removed, not written through.
+        [
+          // mv would move the file into a directory of that name.
+          'if [ -d "$1" ]; then echo "$1 is a directory" >&2; exit 1; fi',
+          'rm -f -- "$1.new" && umask 077 && set -C && cat > "$1.new" && mv -f -- "$1.new" "$1"',
+        ].join('\n'),
         'raftroll-replace',
         absolutePath(path),
       ],
-      { input: text },
+      { input: text, allowFailure: true },
     );
+    if (r.code !== 0) throw new Error(`${this.where}: cannot write ${path}: ${r.stderr.trim()}`);
   }
 
   async copyNew(src: string, dst: string): Promise<void> {

@@ -5,6 +5,7 @@
 // segments are then read as if there were no record, and that read decides.
 
 import { createHash } from 'node:crypto';
+import { isSha256 } from '../base/files.js';
 import type { LoaderState } from './loader.js';
 import type { HardState, SnapshotRef } from './raftpb.js';
 import type { Hazard, HazardKind, SealedPrefix } from './verify.js';
@@ -15,6 +16,14 @@ import { ETCD_VERSIONS, type EtcdVersion } from './versions.js';
  * under): a record from another format is not used.
  */
 export const MANIFEST_FORMAT = 'raftroll sealed WAL segments 1';
+
+declare const __RAFTROLL_WAL_ENGINE__: string | undefined;
+/**
+ * The build of the WAL engine (a digest of its sources, set when bundled): a state computed by
+ * another build, one with a bug since fixed perhaps, is not taken on trust.
+ */
+export const WAL_ENGINE =
+  typeof __RAFTROLL_WAL_ENGINE__ === 'string' ? __RAFTROLL_WAL_ENGINE__ : 'unbundled';
 
 /** The record's file, beside the data directory (never inside it, where the node looks). */
 export function manifestPath(dataDir: string): string {
@@ -42,11 +51,17 @@ export function encodeManifest(prefixes: readonly SealedPrefix[]): string | unde
       ...p.state,
       metadata: p.state.metadata && Buffer.from(p.state.metadata).toString('base64'),
     },
-    hazards: p.hazards,
+    // In one order whatever order they were made in: the same record is the same text.
+    hazards: p.hazards.map((h) => ({
+      kind: h.kind,
+      message: h.message,
+      segment: h.segment,
+      offset: h.offset,
+    })),
   }));
   if (dirs.length === 0) return undefined;
   const body = JSON.stringify(dirs);
-  return `${JSON.stringify({ format: MANIFEST_FORMAT, sha256: digest(body), dirs: JSON.parse(body) })}\n`;
+  return `${JSON.stringify({ format: MANIFEST_FORMAT, engine: WAL_ENGINE, sha256: digest(body), dirs: JSON.parse(body) })}\n`;
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -69,6 +84,8 @@ export function decodeManifest(text: string): Map<string, SealedPrefix> {
   const o = obj(doc, 'the record');
   if (o.format !== MANIFEST_FORMAT)
     throw new ManifestError(`format ${JSON.stringify(o.format)}, expected "${MANIFEST_FORMAT}"`);
+  if (o.engine !== WAL_ENGINE)
+    throw new ManifestError('it was written by another build of the WAL engine');
   if (!Array.isArray(o.dirs)) throw new ManifestError('no list of directories');
   // The dirs as written: a field changed by hand or by the disk shows here.
   if (o.sha256 !== digest(JSON.stringify(o.dirs)))
@@ -76,6 +93,7 @@ export function decodeManifest(text: string): Map<string, SealedPrefix> {
   const out = new Map<string, SealedPrefix>();
   for (const d of o.dirs) {
     const p = prefixOf(obj(d, 'a directory'));
+    if (out.has(p.dir)) throw new ManifestError(`${p.dir} is recorded twice`);
     out.set(p.dir, p);
   }
   return out;
@@ -98,7 +116,7 @@ function prefixOf(d: Record<string, unknown>): SealedPrefix {
     })),
     sha256: segs.map((s) => {
       const h = str(s.sha256, 'sha256');
-      if (!/^[0-9a-f]{64}$/.test(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
+      if (!isSha256(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
       return h;
     }),
     state: stateOf(obj(d.state, 'state')),
@@ -113,7 +131,7 @@ function stateOf(s: Record<string, unknown>): LoaderState {
     startIndex: int(s.startIndex, 'startIndex'),
     startTerm: opt(s.startTerm, (v) => int(v, 'startTerm')),
     entsLen: int(s.entsLen, 'entsLen'),
-    metadata: opt(s.metadata, (v) => Buffer.from(str(v, 'metadata'), 'base64')),
+    metadata: opt(s.metadata, (v) => base64(str(v, 'metadata'))),
     hardState: opt(s.hardState, (v) => hardStateOf(obj(v, 'hardState'))),
     firstEntryIndex: opt(s.firstEntryIndex, (v) => int(v, 'firstEntryIndex')),
     records: int(s.records, 'records'),
@@ -135,9 +153,20 @@ const snapshotRefOf = (r: Record<string, unknown>): SnapshotRef => ({
   term: int(r.term, 'term'),
 });
 
+const HAZARD_KINDS: ReadonlySet<string> = new Set<HazardKind>([
+  'data-after-end',
+  'stale-backup',
+  'sequence-gap',
+  'empty-segment',
+  'ignored-file',
+  'skipped-tail',
+]);
+
 function hazardOf(h: Record<string, unknown>): Hazard {
+  const kind = str(h.kind, 'kind');
+  if (!HAZARD_KINDS.has(kind)) throw new ManifestError(`unknown hazard ${kind}`);
   return {
-    kind: str(h.kind, 'kind') as HazardKind,
+    kind: kind as HazardKind,
     message: str(h.message, 'message'),
     ...(h.segment === undefined ? {} : { segment: str(h.segment, 'segment') }),
     ...(h.offset === undefined ? {} : { offset: int(h.offset, 'offset') }),
@@ -165,5 +194,12 @@ function bool(v: unknown, what: string): boolean {
   if (typeof v !== 'boolean') throw new ManifestError(`${what} is not true or false`);
   return v;
 }
+function base64(v: string): Buffer {
+  const b = Buffer.from(v, 'base64');
+  // Buffer.from skips what is not base64: the text must be exactly what the bytes encode to.
+  if (b.toString('base64') !== v) throw new ManifestError('metadata is not base64');
+  return b;
+}
+
 const opt = <T>(v: unknown, f: (v: unknown) => T): T | undefined =>
   v === undefined || v === null ? undefined : f(v);

@@ -62,8 +62,10 @@ async function readSealedDir(
     state,
     hazards,
   };
-  // The hashes for the record, taken after the read: they stand for the bytes read only if
-  // no segment changed in between.
+  // The hashes for the record, taken right after the read and kept only for a segment whose
+  // identity is still the one taken before it. A change in between that leaves no trace in the
+  // metadata (a disk's rot, within those seconds, under the page cache) is not seen: as between
+  // this read and the check after the stop.
   const now = fresh.length
     ? await files
         .contents?.(
@@ -99,7 +101,8 @@ async function stillRecorded(
   // A purged first segment changes where ReadAll starts, and so what it checks.
   if (segs.length > names.length || segs.some((s, i) => s.name !== names[i])) return undefined;
   if (!segs.every((s) => sameFile(s, ids.get(s.name)))) return undefined;
-  // Identity alone misses what changes no metadata (a disk's rot): the content decides.
+  // Identity alone misses what changes no metadata (a disk's rot since the record): the hash
+  // taken now must be the recorded one too.
   const now = await files
     .contents(
       dir,

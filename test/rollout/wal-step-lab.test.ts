@@ -5,7 +5,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { labEngine } from '../../lab/engines/registry.js';
 import { corruptSealed } from '../../lab/faults.js';
@@ -16,6 +16,7 @@ import {
   LAB,
   lab,
   labContainer,
+  labDataDir,
   labDocker,
   labStatus,
   labWalDigest,
@@ -205,9 +206,7 @@ it('a later roll takes the sealed segments from the record beside the data direc
     const i = Number(n.node.slice(1));
     const segs = segments(i);
     const sealed = segs.slice(0, -1);
-    const record = decodeManifest(
-      readFileSync(manifestPath(resolve(labWalDirs(i)[0]!, '../..')), 'utf8'),
-    );
+    const record = decodeManifest(readFileSync(manifestPath(labDataDir(i)), 'utf8'));
     const kept = [...record.values()][0]!;
     console.log(
       `wal step, later roll: ${JSON.stringify({ node: n.node, sealed: sealed.length, recorded: kept.segments.length, walBytesReadBeforeStop: n.walBytesReadBeforeStop, walBytesRead: n.walBytesRead })}`,

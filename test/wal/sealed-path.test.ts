@@ -117,6 +117,7 @@ describe.each(FIXTURES.map((f) => f.name))('%s', (fixture) => {
         ours: full.verdict,
       });
       expect(same(d3)).toEqual(same(full));
+      expect(d3.sealed).toEqual({ reused: kept[0]!.segments.length });
     }
 
     // The damage came after it, with every mtime put back: only the fingerprint (ctime) tells.

@@ -15,6 +15,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { NodeBase } from '../../src/node/context.js';
+import { readBeforeStop } from '../../src/node/wal.js';
 import { HostFiles } from '../../src/remote/host-files.js';
 import { LocalHost } from '../../src/remote/local-host.js';
 import { verifyPath } from '../../src/wal/engine.js';
@@ -188,5 +190,54 @@ describe('HostFiles', () => {
     expect(f.bytesRead).toBe(4);
     expect(statSync(p).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(p, '..'))).toEqual(['record.json']);
+  });
+});
+
+describe('the read before the stop', () => {
+  const ctxFor = (dataDir: string) =>
+    ({ host: new LocalHost(), dataDir, rules }) as unknown as NodeBase;
+  const dataDirWithWal = () => {
+    const dataDir = join(tmp(), 'data');
+    createWal(join(dataDir, 'member', 'wal'), {
+      entries: 1500,
+      entrySize: 120,
+      segmentSize: 48_000,
+    });
+    return dataDir;
+  };
+
+  it('writes the record, and a later one reads only the record', async () => {
+    const dataDir = dataDirWithWal();
+    const first = await readBeforeStop(ctxFor(dataDir));
+    expect(first.notes).toBeUndefined();
+    const text = readFileSync(manifestPath(dataDir), 'utf8');
+    expect(first.bytes).toBeGreaterThan(text.length);
+    const later = await readBeforeStop(ctxFor(dataDir));
+    expect(later.bytes).toBe(text.length);
+    expect(later.notes).toBeUndefined();
+    expect(later.sealed).toEqual(first.sealed);
+  });
+
+  it('tells why a record was not used or not written, and reads all the same', async () => {
+    const dataDir = dataDirWithWal();
+    writeFileSync(manifestPath(dataDir), '{"format": 0');
+    const bad = await readBeforeStop(ctxFor(dataDir));
+    expect(bad.notes).toEqual([
+      expect.stringMatching(/was not used \(not JSON\); they were read again/),
+    ]);
+    expect(bad.sealed).toHaveLength(1);
+    decodeManifest(readFileSync(manifestPath(dataDir), 'utf8'));
+
+    const blocked = dataDirWithWal();
+    mkdirSync(manifestPath(blocked));
+    const r = await readBeforeStop(ctxFor(blocked));
+    expect(r.problem).toBeUndefined();
+    expect(r.sealed).toHaveLength(1);
+    expect(r.notes).toEqual([
+      expect.stringMatching(/was not used \(.*Is a directory\)/),
+      expect.stringMatching(
+        /could not be written to .* is a directory\); the next run reads them again/,
+      ),
+    ]);
   });
 });
