@@ -30,7 +30,7 @@ function joinCommand(program) {
     program.command("join").description(
       "join a fresh node (a new host entry of the inventory): add it as a learner, start it with the joining flags, promote it once caught up, then redeploy it as a normal member; refused while any member is unhealthy or if it is a voter already"
     )
-  ).action(async (o) => (await import("./cli-chunks/membership-YC3BX62N.js")).joinAction(o));
+  ).action(async (o) => (await import("./cli-chunks/membership-RTAGEEDQ.js")).joinAction(o));
 }
 
 // src/cli/commands/lock.ts
@@ -55,7 +55,7 @@ function lockCommand(program) {
 }
 
 // src/cli/commands/remediate.ts
-var run2 = () => import("./cli-chunks/remediate-4GAWOSOE.js");
+var run2 = () => import("./cli-chunks/remediate-2YZLLC7Q.js");
 function remediation(program, name, description, exits) {
   return program.command(name).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").option(
     "--json-report <file>",
@@ -93,7 +93,7 @@ function replaceCommand(program) {
   ).requiredOption("--host <address>", "the new host (the address its peers reach it at)").option(
     "--ssh <target>",
     "the new host's ssh target (default: the node's, with --host for its address)"
-  ).action(async (o) => (await import("./cli-chunks/membership-YC3BX62N.js")).replaceAction(o));
+  ).action(async (o) => (await import("./cli-chunks/membership-RTAGEEDQ.js")).replaceAction(o));
 }
 
 // src/cli/commands/roll.ts
@@ -116,7 +116,7 @@ function rollCommands(program) {
     ).option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
       "after",
       "\nExit codes: 0 success, 1 failed or refused (the report says where and why; a held lock names its holder), 2 bad input, 130 interrupted."
-    ).action(async (o) => (await import("./cli-chunks/roll-MUPMEAYR.js")).rollAction(name, o));
+    ).action(async (o) => (await import("./cli-chunks/roll-B26PGDYX.js")).rollAction(name, o));
   }
 }
 
@@ -139,7 +139,7 @@ function walCommand(program) {
     "after",
     "\nExit codes: 0 clean, 3 torn tail (repairable), 4 corrupt or unsafe, 2 bad input."
   ).action(
-    async (path, o) => (await import("./cli-chunks/wal-WLMPNDE7.js")).verifyAction(path, o)
+    async (path, o) => (await import("./cli-chunks/wal-BQ62X6ZB.js")).verifyAction(path, o)
   );
   wal.command("repair").description("truncate a torn final record (after a backup); never touches a corrupt log").argument("<path>", "a WAL directory, or a data directory with WAL directories below it").option("--json", "print the report as JSON").addOption(walEtcdOption()).option(
     "--allow-lossy-repair",
@@ -148,7 +148,7 @@ function walCommand(program) {
     "after",
     "\nExit codes: 0 clean or repaired, 4 refused (nothing written), 2 bad input."
   ).action(
-    async (path, o) => (await import("./cli-chunks/wal-WLMPNDE7.js")).repairAction(path, o)
+    async (path, o) => (await import("./cli-chunks/wal-BQ62X6ZB.js")).repairAction(path, o)
   );
 }
 
@@ -179,7 +179,7 @@ async function main(argv) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    return (await import("./cli-chunks/failure-3QBRXZDJ.js")).exitCodeFor(e);
+    return (await import("./cli-chunks/failure-SAPPPYIG.js")).exitCodeFor(e);
   }
 }
 

@@ -32078,8 +32078,8 @@ var require_aspromise = __commonJS({
 var require_base64 = __commonJS({
   "node_modules/@protobufjs/base64/index.js"(exports) {
     "use strict";
-    var base643 = exports;
-    base643.length = function length(string4) {
+    var base644 = exports;
+    base644.length = function length(string4) {
       var p = string4.length;
       if (!p)
         return 0;
@@ -32093,7 +32093,7 @@ var require_base64 = __commonJS({
     for (i = 0; i < 64; )
       s64[b64[i] = i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i - 59 | 43] = i++;
     var i;
-    base643.encode = function encode3(buffer, start, end) {
+    base644.encode = function encode3(buffer, start, end) {
       var parts = null, chunk = [];
       var i2 = 0, j = 0, t;
       while (start < end) {
@@ -32134,7 +32134,7 @@ var require_base64 = __commonJS({
       return String.fromCharCode.apply(String, chunk.slice(0, i2));
     };
     var invalidEncoding = "invalid encoding";
-    base643.decode = function decode4(string4, buffer, offset) {
+    base644.decode = function decode4(string4, buffer, offset) {
       var start = offset;
       var j = 0, t;
       for (var i2 = 0; i2 < string4.length; ) {
@@ -32168,7 +32168,7 @@ var require_base64 = __commonJS({
         throw Error(invalidEncoding);
       return offset - start;
     };
-    base643.test = function test(string4) {
+    base644.test = function test(string4) {
       return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(string4);
     };
   }
@@ -33816,7 +33816,7 @@ var require_writer = __commonJS({
     var util = require_minimal();
     var BufferWriter;
     var LongBits = util.LongBits;
-    var base643 = util.base64;
+    var base644 = util.base64;
     var utf8 = util.utf8;
     function Op(fn, len, val) {
       this.fn = fn;
@@ -33945,8 +33945,8 @@ var require_writer = __commonJS({
       if (!len)
         return this._push(writeByte, 1, 0);
       if (util.isString(value)) {
-        var buf = Writer.alloc(len = base643.length(value));
-        base643.decode(value, buf, 0);
+        var buf = Writer.alloc(len = base644.length(value));
+        base644.decode(value, buf, 0);
         value = buf;
       }
       return this.uint32(len)._push(writeBytes, len, value);
@@ -33983,7 +33983,7 @@ var require_writer = __commonJS({
       }
       return this;
     };
-    Writer.prototype.finish = function finish() {
+    Writer.prototype.finish = function finish2() {
       var head = this.head.next, buf = this.constructor.alloc(this.len), pos = 0;
       while (head) {
         head.fn(head.val, buf, pos);
@@ -36042,7 +36042,7 @@ var require_root = __commonJS({
         return util.asPromise(load, self2, filename, options);
       }
       var sync = callback === SYNC;
-      function finish(err, root) {
+      function finish2(err, root) {
         if (!callback) {
           return;
         }
@@ -36089,10 +36089,10 @@ var require_root = __commonJS({
             }
           }
         } catch (err) {
-          finish(err);
+          finish2(err);
         }
         if (!sync && !queued) {
-          finish(null, self2);
+          finish2(null, self2);
         }
       }
       function fetch2(filename2, weak, depth) {
@@ -36121,7 +36121,7 @@ var require_root = __commonJS({
             source = util.fs.readFileSync(filename2).toString("utf8");
           } catch (err) {
             if (!weak)
-              finish(err);
+              finish2(err);
             return;
           }
           process2(filename2, source, depth);
@@ -36134,9 +36134,9 @@ var require_root = __commonJS({
             }
             if (err) {
               if (!weak)
-                finish(err);
+                finish2(err);
               else if (!queued)
-                finish(null, self2);
+                finish2(null, self2);
               return;
             }
             process2(filename2, source2, depth);
@@ -36155,7 +36155,7 @@ var require_root = __commonJS({
         return self2;
       }
       if (!queued) {
-        finish(null, self2);
+        finish2(null, self2);
       }
       return self2;
     };
@@ -54916,8 +54916,8 @@ function cleanEnum(obj2) {
     return Number.isNaN(Number.parseInt(k, 10));
   }).map((el) => el[1]);
 }
-function base64ToUint8Array(base643) {
-  const binaryString = atob(base643);
+function base64ToUint8Array(base644) {
+  const binaryString = atob(base644);
   const bytes = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i++) {
     bytes[i] = binaryString.charCodeAt(i);
@@ -54932,9 +54932,9 @@ function uint8ArrayToBase64(bytes) {
   return btoa(binaryString);
 }
 function base64urlToUint8Array(base64url3) {
-  const base643 = base64url3.replace(/-/g, "+").replace(/_/g, "/");
-  const padding = "=".repeat((4 - base643.length % 4) % 4);
-  return base64ToUint8Array(base643 + padding);
+  const base644 = base64url3.replace(/-/g, "+").replace(/_/g, "/");
+  const padding = "=".repeat((4 - base644.length % 4) % 4);
+  return base64ToUint8Array(base644 + padding);
 }
 function uint8ArrayToBase64url(bytes) {
   return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
@@ -56677,8 +56677,8 @@ var base64urlCharset = /^[A-Za-z0-9_-]*$/;
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base643 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
-  const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
+  const base644 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
+  const padded = base644.padEnd(Math.ceil(base644.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
 var $ZodBase64URL = /* @__PURE__ */ $constructor("$ZodBase64URL", (inst, def) => {
@@ -75101,6 +75101,15 @@ function membershipGuard(members2, nodes) {
 // src/remote/host-files.ts
 import { posix as posix3 } from "node:path";
 
+// src/base/files.ts
+var isSha256 = (h) => /^[0-9a-f]{64}$/.test(h);
+function sameFile(was, now) {
+  return !!now && now.size === was.size && now.mtimeNs === was.mtimeNs && now.fingerprint === was.fingerprint;
+}
+function joinPath(dir, name) {
+  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
+}
+
 // src/remote/read-ahead.ts
 var DATA_END_BLOCK = 512 * 1024;
 var DATA_END_MARGIN = 512 * 1024;
@@ -75336,6 +75345,7 @@ function parseIdentities(out, withHash) {
   for (const rec of out.split("\0").filter(Boolean)) {
     const words = rec.split(" ");
     const sha256 = withHash ? words.shift() : void 0;
+    if (withHash && !isSha256(sha256 ?? "")) continue;
     const [size, mtime, ctime, inode, ...name] = words;
     const n = name.join(" ");
     const id = {
@@ -75616,7 +75626,9 @@ var HostFiles = class {
    * there is none. Its bytes count as read.
    */
   async readText(path4) {
-    const r = await this.host.run(["cat", "--", absolutePath(path4)], { allowFailure: true });
+    const r = await this.host.run(["env", "LC_ALL=C", "cat", "--", absolutePath(path4)], {
+      allowFailure: true
+    });
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return void 0;
       throw new Error(`${this.where}: cannot read ${path4}: ${r.stderr.trim()}`);
@@ -75629,16 +75641,22 @@ var HostFiles = class {
    * text or the new, never part of it. Not a WAL file: nothing is synced.
    */
   async replaceText(path4, text2) {
-    await this.host.run(
+    const r = await this.host.run(
       [
         "sh",
         "-c",
-        'umask 077 && cat > "$1.new" && mv -f -- "$1.new" "$1"',
+        // A leftover `.new` (a run killed mid-write) is removed, not written through.
+        [
+          // mv would move the file into a directory of that name.
+          'if [ -d "$1" ]; then echo "$1 is a directory" >&2; exit 1; fi',
+          'rm -f -- "$1.new" && umask 077 && set -C && cat > "$1.new" && mv -f -- "$1.new" "$1"'
+        ].join("\n"),
         "raftroll-replace",
         absolutePath(path4)
       ],
-      { input: text2 }
+      { input: text2, allowFailure: true }
     );
+    if (r.code !== 0) throw new Error(`${this.where}: cannot write ${path4}: ${r.stderr.trim()}`);
   }
   async copyNew(src, dst) {
     this.forget();
@@ -75742,14 +75760,6 @@ function checkMemLimits(memory, goMemLimit) {
       `GOMEMLIMIT=${goMemLimit} (${mib(go)}) is not below the container memory limit ${memory} (${mib(limit)}); the kernel would kill the node before Go's collector reacts. Lower GOMEMLIMIT (about 70% of the limit) or raise the limit`
     );
   }
-}
-
-// src/base/files.ts
-function sameFile(was, now) {
-  return !!now && now.size === was.size && now.mtimeNs === was.mtimeNs && now.fingerprint === was.fingerprint;
-}
-function joinPath(dir, name) {
-  return dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 // src/wal/cursor.ts
@@ -78261,6 +78271,7 @@ async function stillRecorded(files, dir, rules, names, ids2, recorded) {
 // src/wal/sealed-manifest.ts
 import { createHash as createHash4 } from "node:crypto";
 var MANIFEST_FORMAT = "raftroll sealed WAL segments 1";
+var WAL_ENGINE = true ? "a22a49ed1855519ed214fdc1dad738ab4979e4a88479cfe9429ea44fc35026f6" : "unbundled";
 function manifestPath(dataDir) {
   const trimmed = dataDir.replace(/\/+$/, "");
   const cut = trimmed.lastIndexOf("/");
@@ -78282,11 +78293,17 @@ function encodeManifest(prefixes) {
       ...p.state,
       metadata: p.state.metadata && Buffer.from(p.state.metadata).toString("base64")
     },
-    hazards: p.hazards
+    // In one order whatever order they were made in: the same record is the same text.
+    hazards: p.hazards.map((h) => ({
+      kind: h.kind,
+      message: h.message,
+      segment: h.segment,
+      offset: h.offset
+    }))
   }));
   if (dirs.length === 0) return void 0;
   const body = JSON.stringify(dirs);
-  return `${JSON.stringify({ format: MANIFEST_FORMAT, sha256: digest(body), dirs: JSON.parse(body) })}
+  return `${JSON.stringify({ format: MANIFEST_FORMAT, engine: WAL_ENGINE, sha256: digest(body), dirs: JSON.parse(body) })}
 `;
 }
 var digest = (s) => createHash4("sha256").update(s).digest("hex");
@@ -78303,12 +78320,15 @@ function decodeManifest(text2) {
   const o = obj(doc, "the record");
   if (o.format !== MANIFEST_FORMAT)
     throw new ManifestError(`format ${JSON.stringify(o.format)}, expected "${MANIFEST_FORMAT}"`);
+  if (o.engine !== WAL_ENGINE)
+    throw new ManifestError("it was written by another build of the WAL engine");
   if (!Array.isArray(o.dirs)) throw new ManifestError("no list of directories");
   if (o.sha256 !== digest(JSON.stringify(o.dirs)))
     throw new ManifestError("its checksum does not match its content");
   const out = /* @__PURE__ */ new Map();
   for (const d of o.dirs) {
     const p = prefixOf(obj(d, "a directory"));
+    if (out.has(p.dir)) throw new ManifestError(`${p.dir} is recorded twice`);
     out.set(p.dir, p);
   }
   return out;
@@ -78330,7 +78350,7 @@ function prefixOf(d) {
     })),
     sha256: segs.map((s) => {
       const h = str(s.sha256, "sha256");
-      if (!/^[0-9a-f]{64}$/.test(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
+      if (!isSha256(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
       return h;
     }),
     state: stateOf(obj(d.state, "state")),
@@ -78344,7 +78364,7 @@ function stateOf(s) {
     startIndex: int2(s.startIndex, "startIndex"),
     startTerm: opt(s.startTerm, (v) => int2(v, "startTerm")),
     entsLen: int2(s.entsLen, "entsLen"),
-    metadata: opt(s.metadata, (v) => Buffer.from(str(v, "metadata"), "base64")),
+    metadata: opt(s.metadata, (v) => base643(str(v, "metadata"))),
     hardState: opt(s.hardState, (v) => hardStateOf(obj(v, "hardState"))),
     firstEntryIndex: opt(s.firstEntryIndex, (v) => int2(v, "firstEntryIndex")),
     records: int2(s.records, "records"),
@@ -78363,9 +78383,19 @@ var snapshotRefOf = (r) => ({
   index: int2(r.index, "index"),
   term: int2(r.term, "term")
 });
+var HAZARD_KINDS = /* @__PURE__ */ new Set([
+  "data-after-end",
+  "stale-backup",
+  "sequence-gap",
+  "empty-segment",
+  "ignored-file",
+  "skipped-tail"
+]);
 function hazardOf(h) {
+  const kind = str(h.kind, "kind");
+  if (!HAZARD_KINDS.has(kind)) throw new ManifestError(`unknown hazard ${kind}`);
   return {
-    kind: str(h.kind, "kind"),
+    kind,
     message: str(h.message, "message"),
     ...h.segment === void 0 ? {} : { segment: str(h.segment, "segment") },
     ...h.offset === void 0 ? {} : { offset: int2(h.offset, "offset") }
@@ -78391,6 +78421,11 @@ function int2(v, what) {
 function bool(v, what) {
   if (typeof v !== "boolean") throw new ManifestError(`${what} is not true or false`);
   return v;
+}
+function base643(v) {
+  const b = Buffer.from(v, "base64");
+  if (b.toString("base64") !== v) throw new ManifestError("metadata is not base64");
+  return b;
 }
 var opt = (v, f) => v === void 0 || v === null ? void 0 : f(v);
 
@@ -79416,6 +79451,17 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       }
     );
   }
+  const finishing = finish(ctx, specs, envGone);
+  if (!o.finishLater) {
+    await finishing;
+    return row;
+  }
+  finishing.catch(() => {
+  });
+  o.finishLater(finishing);
+  return row;
+}
+async function finish(ctx, specs, envGone) {
   const [removed, unjournaled] = await Promise.all([
     ctx.host.run(removeContainer(ctx.prevName), { allowFailure: true }),
     journal(ctx, "done", specs).then(
@@ -79428,7 +79474,6 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, "done");
-  return row;
 }
 var GATED_DIRS_MAX = 3;
 function withoutHints(early) {

@@ -3,6 +3,7 @@
 // catch-up. A new container that does not come back gets the previous one back. The rollout
 // and the heal both come through here.
 
+import type { JournalEntry } from '../cluster/journal.js';
 import type { NodeView } from '../cluster/observe.js';
 import type { NodeRow, Phase } from '../events/events.js';
 import type { AfterStop } from '../remote/read-ahead.js';
@@ -25,6 +26,13 @@ export interface ReplaceOptions {
   inPlace?: boolean;
   /** The reads before the stop, when the caller sent them out already (see readsBeforeStop). */
   pre?: PreStop;
+  /**
+   * Takes the work left once the new container has caught up (the previous container's
+   * removal, the env file's, the `done` line) instead of waiting for it: the caller may look at
+   * the next node meanwhile, and must wait for it before changing anything. It rejects when the
+   * `done` line could not be written.
+   */
+  finishLater?: (finishing: Promise<void>) => void;
 }
 
 /**
@@ -245,9 +253,27 @@ export async function replaceNode(
       },
     );
   }
-  // Side by side, and beside the env file's removal: a run that dies between them leaves either
-  // a `catch-up` line on a caught-up new container (the next run finishes it) or a stopped
-  // previous container (the next guard removes it).
+  const finishing = finish(ctx, specs, envGone);
+  if (!o.finishLater) {
+    await finishing;
+    return row;
+  }
+  finishing.catch(() => {});
+  o.finishLater(finishing);
+  return row;
+}
+
+/**
+ * The previous container's removal and the `done` line, side by side and beside the env
+ * file's removal: a run that dies between them leaves either a `catch-up` line on a caught-up
+ * new container (the next run finishes it) or a stopped previous container (the next guard
+ * removes it).
+ */
+async function finish(
+  ctx: NodeContext,
+  specs: Omit<JournalEntry, 'at' | 'run' | 'node' | 'phase'>,
+  envGone: Promise<void> | undefined,
+): Promise<void> {
   const [removed, unjournaled] = await Promise.all([
     ctx.host.run(docker.removeContainer(ctx.prevName), { allowFailure: true }),
     journal(ctx, 'done', specs).then(
@@ -260,7 +286,6 @@ export async function replaceNode(
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, 'done');
-  return row;
 }
 
 /**

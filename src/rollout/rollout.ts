@@ -54,6 +54,8 @@ export interface RolloutResult {
 
 export class Rollout {
   private readonly rows: NodeRow[] = [];
+  /** The last node's work after its catch-up (its row is told once it is done). */
+  private finishing?: Promise<void>;
   private readonly run0: RunContext;
   private readonly target: TargetImage;
 
@@ -166,15 +168,19 @@ export class Rollout {
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
+          await this.finished();
           const message = `interrupted before ${id}; every node is in a safe state`;
           this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'interrupted', message });
           return { result: 'interrupted', rows: this.rows, message };
         }
         await this.rollNode(id, skip.has(id));
       }
+      await this.finished();
       this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
       return { result: 'success', rows: this.rows };
     } catch (e) {
+      // The node before the failure finished its catch-up: its row is told if its end was.
+      await this.finished().catch(() => {});
       const message = (e as Error).message;
       const where = e instanceof StepError ? { node: e.node, phase: e.phase } : {};
       this.events.emit({
@@ -186,6 +192,8 @@ export class Rollout {
       });
       return { result: 'failure', rows: this.rows, message, ...where };
     } finally {
+      // Nothing is released while a node's last line may still be on its way.
+      await this.finishing?.catch(() => {});
       await resume?.();
       // A node left half-done (a second interrupt, a failed rollback) keeps the lock and its
       // journal for the next run; the message says so.
@@ -219,6 +227,13 @@ export class Rollout {
     return skip;
   }
 
+  /** Waits for the last node's work after its catch-up. */
+  private async finished(): Promise<void> {
+    const f = this.finishing;
+    this.finishing = undefined;
+    await f;
+  }
+
   private addRow(row: NodeRow): void {
     this.rows.push(row);
     this.events.emit({ type: 'node-result', at: Date.now(), node: row.node, row });
@@ -233,6 +248,8 @@ export class Rollout {
     this.events.emit({ type: 'phase', at: Date.now(), node: id, phase: 'observe' });
     const pre = likelySkipped ? undefined : readsBeforeStop(nodeBase(this.run0, id));
     const views = await this.run0.views.get(1000);
+    // The node before finishes beside that look (its work left only removes and records).
+    await this.finished();
     const v = views.find((x) => x.id === id)!;
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
     const row: NodeRow = {
@@ -252,7 +269,18 @@ export class Rollout {
       return;
     }
     try {
-      this.addRow(await replaceNode(ctx, v, views, row, { pre }));
+      let done: Promise<void> | undefined;
+      const replaced = await replaceNode(ctx, v, views, row, {
+        pre,
+        finishLater: (d) => {
+          done = d;
+        },
+      });
+      if (!done) this.addRow(replaced);
+      else {
+        this.finishing = done.then(() => this.addRow(replaced));
+        this.finishing.catch(() => {});
+      }
     } catch (e) {
       if (e instanceof StepError && e.row) this.addRow(e.row);
       throw e;

@@ -105,6 +105,16 @@ it('rolls a -> b under load: followers first, the leader handed over and last, n
     expect(c.env).toContain('GOMEMLIMIT=1800MiB');
   }
   for (const n of r.report.nodes) expect(n.downtimeMs).toBeGreaterThan(0);
+  // A node's work after its catch-up (removals, the `done` line) goes beside the next node's
+  // look; the next node's guard waits for it, and the rows keep the roll's order.
+  expect(r.report.nodes.map((n) => n.node)).toEqual(r.report.order);
+  const mark = (node: string, phase: string) =>
+    r.report.timeline.find((x) => x.node === node && x.phase === phase)!.atMs;
+  for (const [k, id] of r.report.order.slice(1).entries()) {
+    const prev = r.report.order[k]!;
+    expect(mark(id, 'observe')).toBeLessThan(mark(prev, 'done'));
+    expect(mark(prev, 'done')).toBeLessThanOrEqual(mark(id, 'guard'));
+  }
 }, 300_000);
 
 it('re-running a finished rollout restarts nothing', () => {

@@ -5,7 +5,7 @@ import {
   WalInputError,
   joinPath,
   verifyDir
-} from "./chunk-OQVX7KGE.js";
+} from "./chunk-6XTDMOB3.js";
 
 // src/wal/engine.ts
 var ETCD_ORDER = ["clean", "torn", "corrupt"];

@@ -7,6 +7,7 @@ import {
 } from "./chunk-X6X2WM6E.js";
 
 // src/base/files.ts
+var isSha256 = (h) => /^[0-9a-f]{64}$/.test(h);
 function sameFile(was, now) {
   return !!now && now.size === was.size && now.mtimeNs === was.mtimeNs && now.fingerprint === was.fingerprint;
 }
@@ -1211,6 +1212,7 @@ function describe(f) {
 }
 
 export {
+  isSha256,
   sameFile,
   joinPath,
   ByteCursor,

@@ -18,7 +18,7 @@ import {
   repairPath,
   verifyPath,
   walDirsOf
-} from "./chunk-5SVSBXFA.js";
+} from "./chunk-6OLVQDZI.js";
 import {
   LABEL,
   afterStopped,
@@ -37,12 +37,13 @@ import {
   decodeSnapshotRef,
   findSequenceGap,
   isFailure,
+  isSha256,
   joinPath,
   newLoaderState,
   readSealedSegment,
   sameFile,
   selectSegments
-} from "./chunk-OQVX7KGE.js";
+} from "./chunk-6XTDMOB3.js";
 import {
   toUint64,
   walkMessage
@@ -726,6 +727,7 @@ function parseIdentities(out, withHash) {
   for (const rec of out.split("\0").filter(Boolean)) {
     const words = rec.split(" ");
     const sha256 = withHash ? words.shift() : void 0;
+    if (withHash && !isSha256(sha256 ?? "")) continue;
     const [size, mtime, ctime, inode, ...name] = words;
     const n = name.join(" ");
     const id = {
@@ -1006,7 +1008,9 @@ var HostFiles = class {
    * there is none. Its bytes count as read.
    */
   async readText(path) {
-    const r = await this.host.run(["cat", "--", absolutePath(path)], { allowFailure: true });
+    const r = await this.host.run(["env", "LC_ALL=C", "cat", "--", absolutePath(path)], {
+      allowFailure: true
+    });
     if (r.code !== 0) {
       if (/No such file or directory/.test(r.stderr)) return void 0;
       throw new Error(`${this.where}: cannot read ${path}: ${r.stderr.trim()}`);
@@ -1019,16 +1023,22 @@ var HostFiles = class {
    * text or the new, never part of it. Not a WAL file: nothing is synced.
    */
   async replaceText(path, text) {
-    await this.host.run(
+    const r = await this.host.run(
       [
         "sh",
         "-c",
-        'umask 077 && cat > "$1.new" && mv -f -- "$1.new" "$1"',
+        // A leftover `.new` (a run killed mid-write) is removed, not written through.
+        [
+          // mv would move the file into a directory of that name.
+          'if [ -d "$1" ]; then echo "$1 is a directory" >&2; exit 1; fi',
+          'rm -f -- "$1.new" && umask 077 && set -C && cat > "$1.new" && mv -f -- "$1.new" "$1"'
+        ].join("\n"),
         "raftroll-replace",
         absolutePath(path)
       ],
-      { input: text }
+      { input: text, allowFailure: true }
     );
+    if (r.code !== 0) throw new Error(`${this.where}: cannot write ${path}: ${r.stderr.trim()}`);
   }
   async copyNew(src, dst) {
     this.forget();
@@ -1128,6 +1138,7 @@ async function stillRecorded(files, dir, rules, names, ids, recorded) {
 // src/wal/sealed-manifest.ts
 import { createHash } from "node:crypto";
 var MANIFEST_FORMAT = "raftroll sealed WAL segments 1";
+var WAL_ENGINE = true ? "a22a49ed1855519ed214fdc1dad738ab4979e4a88479cfe9429ea44fc35026f6" : "unbundled";
 function manifestPath(dataDir) {
   const trimmed = dataDir.replace(/\/+$/, "");
   const cut = trimmed.lastIndexOf("/");
@@ -1149,11 +1160,17 @@ function encodeManifest(prefixes) {
       ...p.state,
       metadata: p.state.metadata && Buffer.from(p.state.metadata).toString("base64")
     },
-    hazards: p.hazards
+    // In one order whatever order they were made in: the same record is the same text.
+    hazards: p.hazards.map((h) => ({
+      kind: h.kind,
+      message: h.message,
+      segment: h.segment,
+      offset: h.offset
+    }))
   }));
   if (dirs.length === 0) return void 0;
   const body = JSON.stringify(dirs);
-  return `${JSON.stringify({ format: MANIFEST_FORMAT, sha256: digest(body), dirs: JSON.parse(body) })}
+  return `${JSON.stringify({ format: MANIFEST_FORMAT, engine: WAL_ENGINE, sha256: digest(body), dirs: JSON.parse(body) })}
 `;
 }
 var digest = (s) => createHash("sha256").update(s).digest("hex");
@@ -1170,12 +1187,15 @@ function decodeManifest(text) {
   const o = obj(doc, "the record");
   if (o.format !== MANIFEST_FORMAT)
     throw new ManifestError(`format ${JSON.stringify(o.format)}, expected "${MANIFEST_FORMAT}"`);
+  if (o.engine !== WAL_ENGINE)
+    throw new ManifestError("it was written by another build of the WAL engine");
   if (!Array.isArray(o.dirs)) throw new ManifestError("no list of directories");
   if (o.sha256 !== digest(JSON.stringify(o.dirs)))
     throw new ManifestError("its checksum does not match its content");
   const out = /* @__PURE__ */ new Map();
   for (const d of o.dirs) {
     const p = prefixOf(obj(d, "a directory"));
+    if (out.has(p.dir)) throw new ManifestError(`${p.dir} is recorded twice`);
     out.set(p.dir, p);
   }
   return out;
@@ -1197,7 +1217,7 @@ function prefixOf(d) {
     })),
     sha256: segs.map((s) => {
       const h = str(s.sha256, "sha256");
-      if (!/^[0-9a-f]{64}$/.test(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
+      if (!isSha256(h)) throw new ManifestError(`sha256 ${h} is not a SHA-256`);
       return h;
     }),
     state: stateOf(obj(d.state, "state")),
@@ -1211,7 +1231,7 @@ function stateOf(s) {
     startIndex: int(s.startIndex, "startIndex"),
     startTerm: opt(s.startTerm, (v) => int(v, "startTerm")),
     entsLen: int(s.entsLen, "entsLen"),
-    metadata: opt(s.metadata, (v) => Buffer.from(str(v, "metadata"), "base64")),
+    metadata: opt(s.metadata, (v) => base64(str(v, "metadata"))),
     hardState: opt(s.hardState, (v) => hardStateOf(obj(v, "hardState"))),
     firstEntryIndex: opt(s.firstEntryIndex, (v) => int(v, "firstEntryIndex")),
     records: int(s.records, "records"),
@@ -1230,9 +1250,19 @@ var snapshotRefOf = (r) => ({
   index: int(r.index, "index"),
   term: int(r.term, "term")
 });
+var HAZARD_KINDS = /* @__PURE__ */ new Set([
+  "data-after-end",
+  "stale-backup",
+  "sequence-gap",
+  "empty-segment",
+  "ignored-file",
+  "skipped-tail"
+]);
 function hazardOf(h) {
+  const kind = str(h.kind, "kind");
+  if (!HAZARD_KINDS.has(kind)) throw new ManifestError(`unknown hazard ${kind}`);
   return {
-    kind: str(h.kind, "kind"),
+    kind,
     message: str(h.message, "message"),
     ...h.segment === void 0 ? {} : { segment: str(h.segment, "segment") },
     ...h.offset === void 0 ? {} : { offset: int(h.offset, "offset") }
@@ -1258,6 +1288,11 @@ function int(v, what) {
 function bool(v, what) {
   if (typeof v !== "boolean") throw new ManifestError(`${what} is not true or false`);
   return v;
+}
+function base64(v) {
+  const b = Buffer.from(v, "base64");
+  if (b.toString("base64") !== v) throw new ManifestError("metadata is not base64");
+  return b;
 }
 var opt = (v, f) => v === void 0 || v === null ? void 0 : f(v);
 
@@ -2184,6 +2219,17 @@ async function replaceNode(ctx, v, views, row, o = {}) {
       }
     );
   }
+  const finishing = finish(ctx, specs, envGone);
+  if (!o.finishLater) {
+    await finishing;
+    return row;
+  }
+  finishing.catch(() => {
+  });
+  o.finishLater(finishing);
+  return row;
+}
+async function finish(ctx, specs, envGone) {
   const [removed, unjournaled] = await Promise.all([
     ctx.host.run(removeContainer(ctx.prevName), { allowFailure: true }),
     journal(ctx, "done", specs).then(
@@ -2196,7 +2242,6 @@ async function replaceNode(ctx, v, views, row, o = {}) {
   if (removed.code !== 0 && !/No such container/i.test(removed.stderr))
     warn(ctx, `could not remove ${ctx.prevName}: ${removed.stderr.trim()}`);
   phase(ctx, "done");
-  return row;
 }
 var GATED_DIRS_MAX = 3;
 function withoutHints(early) {

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-CYD5VDFR.js";
+} from "./chunk-25NRCJQI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,7 +26,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-66VXDO76.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   previousName,
   withPrevious,
@@ -48,7 +48,7 @@ import {
   splitIds,
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-5SVSBXFA.js";
+import "./chunk-6OLVQDZI.js";
 import {
   takeLease
 } from "./chunk-ASQ42LHN.js";
@@ -85,7 +85,7 @@ import {
   walRulesVersion
 } from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-OQVX7KGE.js";
+import "./chunk-6XTDMOB3.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,
@@ -1103,6 +1103,8 @@ var Rollout = class {
   opts;
   events;
   rows = [];
+  /** The last node's work after its catch-up (its row is told once it is done). */
+  finishing;
   run0;
   target;
   baseSpec(id) {
@@ -1179,15 +1181,19 @@ var Rollout = class {
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
         if (this.opts.signal?.aborted) {
+          await this.finished();
           const message = `interrupted before ${id}; every node is in a safe state`;
           this.events.emit({ type: "rollout-end", at: Date.now(), result: "interrupted", message });
           return { result: "interrupted", rows: this.rows, message };
         }
         await this.rollNode(id, skip.has(id));
       }
+      await this.finished();
       this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
       return { result: "success", rows: this.rows };
     } catch (e) {
+      await this.finished().catch(() => {
+      });
       const message = e.message;
       const where = e instanceof StepError ? { node: e.node, phase: e.phase } : {};
       this.events.emit({
@@ -1199,6 +1205,8 @@ var Rollout = class {
       });
       return { result: "failure", rows: this.rows, message, ...where };
     } finally {
+      await this.finishing?.catch(() => {
+      });
       await resume?.();
       const kept = await lease?.release();
       if (kept) this.events.emit({ type: "warning", at: Date.now(), message: kept });
@@ -1224,6 +1232,12 @@ var Rollout = class {
     }
     return skip;
   }
+  /** Waits for the last node's work after its catch-up. */
+  async finished() {
+    const f = this.finishing;
+    this.finishing = void 0;
+    await f;
+  }
   addRow(row) {
     this.rows.push(row);
     this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
@@ -1233,6 +1247,7 @@ var Rollout = class {
     this.events.emit({ type: "phase", at: Date.now(), node: id, phase: "observe" });
     const pre = likelySkipped ? void 0 : readsBeforeStop(nodeBase(this.run0, id));
     const views = await this.run0.views.get(1e3);
+    await this.finished();
     const v = views.find((x) => x.id === id);
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
     const row = {
@@ -1252,7 +1267,19 @@ var Rollout = class {
       return;
     }
     try {
-      this.addRow(await replaceNode(ctx, v, views, row, { pre }));
+      let done;
+      const replaced = await replaceNode(ctx, v, views, row, {
+        pre,
+        finishLater: (d) => {
+          done = d;
+        }
+      });
+      if (!done) this.addRow(replaced);
+      else {
+        this.finishing = done.then(() => this.addRow(replaced));
+        this.finishing.catch(() => {
+        });
+      }
     } catch (e) {
       if (e instanceof StepError && e.row) this.addRow(e.row);
       throw e;

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-M32QX5Q4.js";
+} from "./chunk-3SWUZZVE.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-CYD5VDFR.js";
+} from "./chunk-25NRCJQI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-66VXDO76.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,
@@ -54,7 +54,7 @@ import {
 import {
   BACKUP_SUFFIX,
   verifyPath
-} from "./chunk-5SVSBXFA.js";
+} from "./chunk-6OLVQDZI.js";
 import {
   takeLease
 } from "./chunk-ASQ42LHN.js";
@@ -64,7 +64,7 @@ import {
   walRulesVersion
 } from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-OQVX7KGE.js";
+import "./chunk-6XTDMOB3.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

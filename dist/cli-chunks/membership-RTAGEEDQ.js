@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-M32QX5Q4.js";
+} from "./chunk-3SWUZZVE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-66VXDO76.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   withTag
 } from "./chunk-W5BFIYAD.js";
@@ -49,7 +49,7 @@ import {
 import {
   value
 } from "./chunk-HTIQHKCO.js";
-import "./chunk-5SVSBXFA.js";
+import "./chunk-6OLVQDZI.js";
 import {
   takeLease
 } from "./chunk-ASQ42LHN.js";
@@ -61,7 +61,7 @@ import {
   walRulesVersion
 } from "./chunk-OYZR7IG2.js";
 import "./chunk-THGSPKRE.js";
-import "./chunk-OQVX7KGE.js";
+import "./chunk-6XTDMOB3.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

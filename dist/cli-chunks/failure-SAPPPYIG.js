@@ -14,7 +14,7 @@ import {
 } from "./chunk-THGSPKRE.js";
 import {
   WalInputError
-} from "./chunk-OQVX7KGE.js";
+} from "./chunk-6XTDMOB3.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT

@@ -5,8 +5,8 @@ import {
   RepairRefusedError,
   repairPath,
   verifyPath
-} from "./chunk-5SVSBXFA.js";
-import "./chunk-OQVX7KGE.js";
+} from "./chunk-6OLVQDZI.js";
+import "./chunk-6XTDMOB3.js";
 import "./chunk-X6X2WM6E.js";
 import {
   EXIT,

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-66VXDO76.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
@@ -28,7 +28,7 @@ import {
 } from "./chunk-ED7TOYZQ.js";
 import {
   verifyPath
-} from "./chunk-5SVSBXFA.js";
+} from "./chunk-6OLVQDZI.js";
 import {
   LABEL,
   fingerprint,
