@@ -100,6 +100,44 @@ export async function missingMounts(
     );
 }
 
+/**
+ * What each reachable node's host says against a roll: its data directory, its WAL layout and its
+ * read-only mounts. Only reads, so a roll asks as soon as it knows who is reachable, before its
+ * lock is taken; the answers are judged under it. Never rejects: a failure is the answer.
+ */
+export function askHosts(
+  session: ClusterSession,
+  ids: readonly string[],
+  views: NodeView[],
+  specOf: (id: string) => RunSpec,
+  skip?: Set<string>,
+): Map<string, Promise<string[] | Error>> {
+  const out = new Map<string, Promise<string[] | Error>>();
+  for (const id of ids) {
+    const v = views.find((x) => x.id === id)!;
+    if (skip?.has(id) || !v.reachable) {
+      out.set(id, Promise.resolve([]));
+      continue;
+    }
+    const asked = async (): Promise<string[]> => {
+      const [dir, layout, mounts] = await Promise.all([
+        dataDirProblem(session, id),
+        // Without a data directory the layout's own failure says nothing more.
+        walLayout(session, id).catch((e: Error) => e),
+        missingMounts(session, id, specOf(id)),
+      ]);
+      if (dir) return [dir, ...mounts];
+      if (layout instanceof Error) throw layout;
+      return [...layout.errors, ...mounts];
+    };
+    out.set(
+      id,
+      asked().catch((e: Error) => e),
+    );
+  }
+  return out;
+}
+
 /** Every reason, node by node in rollout order, that a roll would refuse now. */
 export async function blockers(
   session: ClusterSession,
@@ -116,28 +154,16 @@ export async function blockers(
     guard: boolean;
     /** The container each node is to run (its read-only mounts are checked). */
     specOf: (id: string) => RunSpec;
+    /** The hosts' answers, when askHosts was sent already. */
+    asked?: Map<string, Promise<string[] | Error>>;
   },
 ): Promise<Blocker[]> {
   // Each node's host is asked on its own connection, all at once; the answers (and failures)
   // are then read in rollout order, so the first blocker is the one the roll would meet first.
-  const known = o.skip instanceof Set ? o.skip : undefined;
-  const asked = Promise.all(
-    order
-      .map(async (id): Promise<string[] | Error> => {
-        const v = views.find((x) => x.id === id)!;
-        if (known?.has(id) || !v.reachable) return [];
-        const [dir, layout, mounts] = await Promise.all([
-          dataDirProblem(session, id),
-          // Without a data directory the layout's own failure says nothing more.
-          walLayout(session, id).catch((e: Error) => e),
-          missingMounts(session, id, o.specOf(id)),
-        ]);
-        if (dir) return [dir, ...mounts];
-        if (layout instanceof Error) throw layout;
-        return [...layout.errors, ...mounts];
-      })
-      .map((p) => p.catch((e: Error) => e)),
-  );
+  const sent =
+    o.asked ??
+    askHosts(session, order, views, o.specOf, o.skip instanceof Set ? o.skip : undefined);
+  const asked = Promise.all(order.map((id) => sent.get(id) ?? Promise.resolve([])));
   const [onHost, skip] = await Promise.all([asked, o.skip]);
   const found: Blocker[] = [];
   let members: Promise<string | undefined> | undefined;

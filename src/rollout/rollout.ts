@@ -21,7 +21,7 @@ import { TargetImage } from './images.js';
 import { pauseLeaderBalance } from './leader-balance.js';
 import { rolloutOrder } from './order.js';
 import { planRows } from './plan.js';
-import { blockers, refusal } from './preflight.js';
+import { askHosts, blockers, refusal } from './preflight.js';
 import { upToDate } from './skip.js';
 
 export interface RolloutOptions {
@@ -114,9 +114,12 @@ export class Rollout {
     leasing.catch(() => {});
     let views: NodeView[];
     let order: string[];
+    let asked: ReturnType<typeof askHosts>;
     try {
       views = await observe(this.session, this.inv.nodes);
       order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+      // The hosts' own checks only read: they go out while the lock is still being taken.
+      asked = askHosts(this.session, order, views, (id) => this.baseSpec(id));
     } catch (e) {
       // Nothing was done under a lock this run took: it goes back at once, and what the lock
       // had to say (a host skipped, a release that failed) is told all the same.
@@ -147,6 +150,7 @@ export class Rollout {
         skip: skipping,
         guard: !!this.opts.dryRun,
         specOf: (id) => this.baseSpec(id),
+        asked,
       });
       const skip = await skipping;
       if (this.opts.dryRun) {

@@ -10,7 +10,7 @@ import type { ClusterSession } from '../../src/cluster/session.js';
 import { predictedWalDirs } from '../../src/inventory/groups.js';
 import { type Inventory, parseInventory } from '../../src/inventory/load.js';
 import { LocalHost } from '../../src/remote/local-host.js';
-import { walLayout } from '../../src/rollout/preflight.js';
+import { askHosts, blockers, walLayout } from '../../src/rollout/preflight.js';
 import { cleanupTmp, tmp } from '../helpers/tmp.js';
 
 afterAll(cleanupTmp);
@@ -125,5 +125,41 @@ describe('the layout on the host', () => {
     );
     mkdirSync(join(data, 'member', 'wal'), { recursive: true });
     expect(await walLayout(session(inv), 'e1')).toEqual({ errors: [], warnings: [] });
+  });
+});
+
+describe('the hosts asked before the lock', () => {
+  const view = (id: string, reachable: boolean) => ({ id, reachable, error: 'no route' }) as never;
+  const spec = () => ({ volumes: [] }) as never;
+
+  it('asks each reachable host, and leaves an unreachable one to the judging', async () => {
+    const dir = join(tmp(), 'etcd');
+    const inv = etcd(dir);
+    const asked = askHosts(session(inv), ['e1'], [view('e1', true)], spec);
+    expect(await asked.get('e1')).toEqual([
+      expect.stringMatching(/its data directory .* does not exist on 10\.0\.0\.1/),
+    ]);
+    mkdirSync(join(dir, 'member', 'wal'), { recursive: true });
+    expect(await askHosts(session(inv), ['e1'], [view('e1', true)], spec).get('e1')).toEqual([]);
+    expect(await askHosts(session(inv), ['e1'], [view('e1', false)], spec).get('e1')).toEqual([]);
+  });
+
+  it('judges the answers it is given, in rollout order, under the lock', async () => {
+    const inv = etcd(join(tmp(), 'etcd'));
+    const given = new Map([['e1', Promise.resolve(['an answer sent before the lock'])]]);
+    const found = await blockers(session(inv), ['e1'], [view('e1', true)], {} as never, {
+      skip: new Set(),
+      guard: false,
+      specOf: spec,
+      asked: given,
+    });
+    expect(found).toEqual([{ node: 'e1', why: 'an answer sent before the lock' }]);
+    const down = await blockers(session(inv), ['e1'], [view('e1', false)], {} as never, {
+      skip: new Set(),
+      guard: false,
+      specOf: spec,
+      asked: given,
+    });
+    expect(down).toEqual([{ node: 'e1', why: 'e1 cannot be reached (no route)' }]);
   });
 });

@@ -981,23 +981,35 @@ async function missingMounts(session, id, spec) {
     (src) => `${src} (mounted read-only into the container) does not exist or is not readable on ${node.host}: put it there first, or the container cannot start`
   );
 }
-async function blockers(session, order, views, t, o) {
-  const known = o.skip instanceof Set ? o.skip : void 0;
-  const asked = Promise.all(
-    order.map(async (id) => {
-      const v = views.find((x) => x.id === id);
-      if (known?.has(id) || !v.reachable) return [];
+function askHosts(session, ids, views, specOf, skip) {
+  const out = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const v = views.find((x) => x.id === id);
+    if (skip?.has(id) || !v.reachable) {
+      out.set(id, Promise.resolve([]));
+      continue;
+    }
+    const asked = async () => {
       const [dir, layout, mounts] = await Promise.all([
         dataDirProblem(session, id),
         // Without a data directory the layout's own failure says nothing more.
         walLayout(session, id).catch((e) => e),
-        missingMounts(session, id, o.specOf(id))
+        missingMounts(session, id, specOf(id))
       ]);
       if (dir) return [dir, ...mounts];
       if (layout instanceof Error) throw layout;
       return [...layout.errors, ...mounts];
-    }).map((p) => p.catch((e) => e))
-  );
+    };
+    out.set(
+      id,
+      asked().catch((e) => e)
+    );
+  }
+  return out;
+}
+async function blockers(session, order, views, t, o) {
+  const sent = o.asked ?? askHosts(session, order, views, o.specOf, o.skip instanceof Set ? o.skip : void 0);
+  const asked = Promise.all(order.map((id) => sent.get(id) ?? Promise.resolve([])));
   const [onHost, skip] = await Promise.all([asked, o.skip]);
   const found = [];
   let members;
@@ -1131,9 +1143,11 @@ var Rollout = class {
     });
     let views;
     let order;
+    let asked;
     try {
       views = await observe(this.session, this.inv.nodes);
       order = rolloutOrder(selected, views, this.opts.leaderLast ?? true);
+      asked = askHosts(this.session, order, views, (id) => this.baseSpec(id));
     } catch (e) {
       const own = await leasing.catch(() => void 0);
       if (own && own !== this.opts.lease) await own.release();
@@ -1161,7 +1175,8 @@ var Rollout = class {
       const found = await blockers(this.session, order, views, this.run0.t, {
         skip: skipping,
         guard: !!this.opts.dryRun,
-        specOf: (id) => this.baseSpec(id)
+        specOf: (id) => this.baseSpec(id),
+        asked
       });
       const skip = await skipping;
       if (this.opts.dryRun) {
