@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { labEngine } from '../../lab/engines/registry.js';
 import { corruptSealed } from '../../lab/faults.js';
 import type { RolloutReport } from '../../src/events/report.js';
-import { decodeManifest, manifestPath } from '../../src/wal/sealed-manifest.js';
+import { manifestPath } from '../../src/wal/sealed-manifest.js';
 import {
   freshLab,
   LAB,
@@ -206,8 +206,11 @@ it('a later roll takes the sealed segments from the record beside the data direc
     const i = Number(n.node.slice(1));
     const segs = segments(i);
     const sealed = segs.slice(0, -1);
-    const record = decodeManifest(readFileSync(manifestPath(labDataDir(i)), 'utf8'));
-    const kept = [...record.values()][0]!;
+    // Read as JSON: this test runs the sources, whose WAL engine is not the bundle's that wrote
+    // it (decodeManifest would refuse it, as it must).
+    const record = JSON.parse(readFileSync(manifestPath(labDataDir(i)), 'utf8'));
+    expect(record.engine).toMatch(/^[0-9a-f]{64}$/);
+    const kept: { segments: { name: string }[] } = record.dirs[0];
     console.log(
       `wal step, later roll: ${JSON.stringify({ node: n.node, sealed: sealed.length, recorded: kept.segments.length, walBytesReadBeforeStop: n.walBytesReadBeforeStop, walBytesRead: n.walBytesRead })}`,
     );
