@@ -116,7 +116,7 @@ function rollCommands(program) {
     ).option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
       "after",
       "\nExit codes: 0 success, 1 failed or refused (the report says where and why; a held lock names its holder), 2 bad input, 130 interrupted."
-    ).action(async (o) => (await import("./cli-chunks/roll-4HXFDS4W.js")).rollAction(name, o));
+    ).action(async (o) => (await import("./cli-chunks/roll-Z54JUZ47.js")).rollAction(name, o));
   }
 }
 

@@ -171,21 +171,30 @@ export class Rollout {
       resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
-        if (this.opts.signal?.aborted) {
+        // Asked again once the node before has finished: a stop asked for meanwhile is met
+        // before this node is changed.
+        if (
+          this.opts.signal?.aborted ||
+          (await this.rollNode(id, skip.has(id))) === 'interrupted'
+        ) {
           await this.finished();
           const message = `interrupted before ${id}; every node is in a safe state`;
           this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'interrupted', message });
           return { result: 'interrupted', rows: this.rows, message };
         }
-        await this.rollNode(id, skip.has(id));
       }
       await this.finished();
       this.events.emit({ type: 'rollout-end', at: Date.now(), result: 'success' });
       return { result: 'success', rows: this.rows };
     } catch (e) {
-      // The node before the failure finished its catch-up: its row is told if its end was.
-      await this.finished().catch(() => {});
-      const message = (e as Error).message;
+      // The node before the failure finished its catch-up: its row is told if its end was, and
+      // said if it was not.
+      const unfinished = await this.finished().then(
+        () => undefined,
+        (x: Error) => x.message,
+      );
+      const first = (e as Error).message;
+      const message = unfinished && unfinished !== first ? `${first}; also: ${unfinished}` : first;
       const where = e instanceof StepError ? { node: e.node, phase: e.phase } : {};
       this.events.emit({
         type: 'rollout-end',
@@ -196,8 +205,6 @@ export class Rollout {
       });
       return { result: 'failure', rows: this.rows, message, ...where };
     } finally {
-      // Nothing is released while a node's last line may still be on its way.
-      await this.finishing?.catch(() => {});
       await resume?.();
       // A node left half-done (a second interrupt, a failed rollback) keeps the lock and its
       // journal for the next run; the message says so.
@@ -243,8 +250,11 @@ export class Rollout {
     this.events.emit({ type: 'node-result', at: Date.now(), node: row.node, row });
   }
 
-  /** `likelySkipped`: the preflight found the node up to date (it is judged again here). */
-  private async rollNode(id: string, likelySkipped: boolean): Promise<void> {
+  /**
+   * `likelySkipped`: the preflight found the node up to date (it is judged again here).
+   * 'interrupted': a stop was asked for before anything was done to the node.
+   */
+  private async rollNode(id: string, likelySkipped: boolean): Promise<'interrupted' | undefined> {
     // One look at the whole cluster serves for the skip decision and the guard; whether this
     // node leads is asked again right before its stop. The node's own reads before the stop
     // only read, and do not depend on that look, so they go out beside it; not for a node
@@ -254,6 +264,10 @@ export class Rollout {
     const views = await this.run0.views.get(1000);
     // The node before finishes beside that look (its work left only removes and records).
     await this.finished();
+    if (this.opts.signal?.aborted) {
+      if (pre) await Promise.all([pre.leftover.catch(() => {}), pre.early]);
+      return 'interrupted';
+    }
     const v = views.find((x) => x.id === id)!;
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
     const row: NodeRow = {
@@ -282,7 +296,18 @@ export class Rollout {
       });
       if (!done) this.addRow(replaced);
       else {
-        this.finishing = done.then(() => this.addRow(replaced));
+        this.finishing = done.then(
+          () => this.addRow(replaced),
+          (x: Error) => {
+            // Caught up all the same: its row is told, and the run stops at this node.
+            this.addRow(replaced);
+            throw new StepError(
+              `${id}: caught up, but its end could not be written to the journal (${x.message}); the nodes after ${id} were not touched`,
+              id,
+              'catch-up',
+            );
+          },
+        );
         this.finishing.catch(() => {});
       }
     } catch (e) {

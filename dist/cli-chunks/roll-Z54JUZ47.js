@@ -1195,21 +1195,23 @@ var Rollout = class {
       resume = await pauseLeaderBalance(this.session, this.events);
       await this.target.pullEverywhere(order, this.events);
       for (const id of order) {
-        if (this.opts.signal?.aborted) {
+        if (this.opts.signal?.aborted || await this.rollNode(id, skip.has(id)) === "interrupted") {
           await this.finished();
           const message = `interrupted before ${id}; every node is in a safe state`;
           this.events.emit({ type: "rollout-end", at: Date.now(), result: "interrupted", message });
           return { result: "interrupted", rows: this.rows, message };
         }
-        await this.rollNode(id, skip.has(id));
       }
       await this.finished();
       this.events.emit({ type: "rollout-end", at: Date.now(), result: "success" });
       return { result: "success", rows: this.rows };
     } catch (e) {
-      await this.finished().catch(() => {
-      });
-      const message = e.message;
+      const unfinished = await this.finished().then(
+        () => void 0,
+        (x) => x.message
+      );
+      const first = e.message;
+      const message = unfinished && unfinished !== first ? `${first}; also: ${unfinished}` : first;
       const where = e instanceof StepError ? { node: e.node, phase: e.phase } : {};
       this.events.emit({
         type: "rollout-end",
@@ -1220,8 +1222,6 @@ var Rollout = class {
       });
       return { result: "failure", rows: this.rows, message, ...where };
     } finally {
-      await this.finishing?.catch(() => {
-      });
       await resume?.();
       const kept = await lease?.release();
       if (kept) this.events.emit({ type: "warning", at: Date.now(), message: kept });
@@ -1257,12 +1257,20 @@ var Rollout = class {
     this.rows.push(row);
     this.events.emit({ type: "node-result", at: Date.now(), node: row.node, row });
   }
-  /** `likelySkipped`: the preflight found the node up to date (it is judged again here). */
+  /**
+   * `likelySkipped`: the preflight found the node up to date (it is judged again here).
+   * 'interrupted': a stop was asked for before anything was done to the node.
+   */
   async rollNode(id, likelySkipped) {
     this.events.emit({ type: "phase", at: Date.now(), node: id, phase: "observe" });
     const pre = likelySkipped ? void 0 : readsBeforeStop(nodeBase(this.run0, id));
     const views = await this.run0.views.get(1e3);
     await this.finished();
+    if (this.opts.signal?.aborted) {
+      if (pre) await Promise.all([pre.leftover.catch(() => {
+      }), pre.early]);
+      return "interrupted";
+    }
     const v = views.find((x) => x.id === id);
     const ctx = nodeContext(this.run0, id, withPrevious(this.baseSpec(id), v.container));
     const row = {
@@ -1291,7 +1299,17 @@ var Rollout = class {
       });
       if (!done) this.addRow(replaced);
       else {
-        this.finishing = done.then(() => this.addRow(replaced));
+        this.finishing = done.then(
+          () => this.addRow(replaced),
+          (x) => {
+            this.addRow(replaced);
+            throw new StepError(
+              `${id}: caught up, but its end could not be written to the journal (${x.message}); the nodes after ${id} were not touched`,
+              id,
+              "catch-up"
+            );
+          }
+        );
         this.finishing.catch(() => {
         });
       }
