@@ -5791,7 +5791,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5866,7 +5866,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5961,11 +5961,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5988,10 +5988,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6008,7 +6008,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6188,7 +6188,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6210,7 +6210,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request3.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6246,13 +6246,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -12042,10 +12042,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter2}${value}`
+            value: `${exists2.value}${delimiter3}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -51893,6 +51893,8 @@ function installSpawner(s) {
 }
 
 // src/actions/exec.ts
+import { accessSync, constants as constants2, statSync } from "node:fs";
+import { delimiter as delimiter2, join as join3 } from "node:path";
 import { Writable } from "node:stream";
 
 // node_modules/@actions/exec/lib/toolrunner.js
@@ -52616,8 +52618,24 @@ function echo(argv) {
   process.stdout.write(`[command]${argv.join(" ")}
 `);
 }
+function runnable(program) {
+  const can = (p) => {
+    try {
+      accessSync(p, constants2.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes("/")) return can(program);
+  return (process.env.PATH ?? "").split(delimiter2).some((d) => d && can(join3(d, program)));
+}
 var actionsSpawner = {
   async run(argv, opts) {
+    if (!runnable(argv[0])) {
+      echo(argv);
+      throw new SpawnError(argv[0], "no such program on this runner (not on PATH)");
+    }
     const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1e3));
     const out = [];
     const err = [];
@@ -52758,15 +52776,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter2 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter2)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter2}"`);
+  if (key.includes(delimiter3)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
   }
-  if (convertedValue.includes(delimiter2)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter2}"`);
+  if (convertedValue.includes(delimiter3)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter2}${os3.EOL}${convertedValue}${os3.EOL}${delimiter2}`;
+  return `${key}<<${delimiter3}${os3.EOL}${convertedValue}${os3.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
@@ -52829,7 +52847,7 @@ var HttpResponseRetryCodes = [
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL4 } from "os";
-import { constants as constants2, promises as promises2 } from "fs";
+import { constants as constants3, promises as promises2 } from "fs";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
@@ -52879,7 +52897,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
+        yield access(pathFromEnv, constants3.R_OK | constants3.W_OK);
       } catch (_a3) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -53285,7 +53303,7 @@ import { dirname as dirname3, isAbsolute as isAbsolute2, resolve as resolve2 } f
 import { createHash } from "node:crypto";
 import { rm as rm2 } from "node:fs/promises";
 import { isIP, isIPv6 } from "node:net";
-import { isAbsolute, join as join3 } from "node:path";
+import { isAbsolute, join as join4 } from "node:path";
 
 // src/remote/host.ts
 var RemoteCommandError = class extends Error {
@@ -53428,7 +53446,7 @@ var SshHost = class {
   tunnels = 0;
   /** A socket path in the control directory, refused when it would not fit a unix socket. */
   socket(file2, reserve = 0) {
-    const path4 = join3(this.s.controlDir, file2);
+    const path4 = join4(this.s.controlDir, file2);
     if (Buffer.byteLength(path4) + reserve > SOCKET_MAX)
       throw new SshSettingError(
         `${this.name}: ssh socket path ${path4} is too long for a unix socket (${SOCKET_MAX - reserve} bytes at most): use a shorter temporary directory (TMPDIR)`
@@ -55654,8 +55672,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter2) => {
-  const escapedDelim = escapeRegex(delimiter2 ?? ":");
+var mac = (delimiter3) => {
+  const escapedDelim = escapeRegex(delimiter3 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -79159,21 +79177,21 @@ function flagValue(args, name) {
   }
   return void 0;
 }
-var join4 = (dir, ...names) => [dir.replace(/\/+$/, ""), ...names].join("/");
+var join5 = (dir, ...names) => [dir.replace(/\/+$/, ""), ...names].join("/");
 function predictedWalDirs(inv, node2) {
   const dataDir = inv.container.dataDir;
   if (inv.engine !== "elastickv") {
     const walDir = flagValue(nodeSpec(inv, node2).args, "wal-dir");
-    return { dirs: [{ dir: walDir || join4(dataDir, "member", "wal") }] };
+    return { dirs: [{ dir: walDir || join5(dataDir, "member", "wal") }] };
   }
-  const root = join4(dataDir, node2.id);
+  const root = join5(dataDir, node2.id);
   const groups = nodeGroups(inv).get(node2.id) ?? [];
-  if (groups.length === 0) return { dirs: [{ dir: join4(root, "wal") }], groupsRoot: root };
+  if (groups.length === 0) return { dirs: [{ dir: join5(root, "wal") }], groupsRoot: root };
   const multi = groups.filter((g) => g.id !== 0).length > 1;
   return {
     dirs: groups.map((g) => ({
       group: g.id,
-      dir: !multi && g.id !== 0 ? join4(root, "wal") : join4(root, `group-${g.id}`, "wal")
+      dir: !multi && g.id !== 0 ? join5(root, "wal") : join5(root, `group-${g.id}`, "wal")
     })),
     groupsRoot: root
   };
@@ -83956,18 +83974,18 @@ function deploymentOutcome(r) {
 
 // src/actions/inventory-input.ts
 import { mkdtemp } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 async function inventoryFromInput(value, baseDir) {
   if (!value.includes("\n")) return loadInventory(value.trim());
-  const dir = await mkdtemp(join5(baseDir, "raftroll-inventory-"));
-  return parseInventory(value, join5(dir, "inventory.yml"));
+  const dir = await mkdtemp(join6(baseDir, "raftroll-inventory-"));
+  return parseInventory(value, join6(dir, "inventory.yml"));
 }
 
 // src/cluster/session.ts
 import { lstatSync, rmSync } from "node:fs";
 import { mkdtemp as mkdtemp2, readdir as readdir2, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 import { hostname as hostname5, tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/raft/elastickv.ts
 var grpc = __toESM(require_src3(), 1);
@@ -84403,11 +84421,11 @@ async function removeStaleDirs(base = tmpdir()) {
   for (const name of names) {
     const pid = Number(PRIVATE_DIR.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    const dir = join6(base, name);
+    const dir = join7(base, name);
     try {
       const st = lstatSync(dir);
       if (!st.isDirectory() || st.uid !== process.getuid?.()) continue;
-      if (await readFile2(join6(dir, MADE_ON), "utf8") !== `${hostname5()}
+      if (await readFile2(join7(dir, MADE_ON), "utf8") !== `${hostname5()}
 `) continue;
       await rm3(dir, { recursive: true, force: true });
       removed.push(dir);
@@ -84453,18 +84471,18 @@ var ClusterSession = class _ClusterSession {
     const base = opts.baseDir ?? tmpdir();
     await removeStaleDirs(base);
     hookExit();
-    const dir = await mkdtemp2(join6(base, `raftroll-${process.pid}-`));
+    const dir = await mkdtemp2(join7(base, `raftroll-${process.pid}-`));
     openDirs.add(dir);
-    await writeFile2(join6(dir, MADE_ON), `${hostname5()}
+    await writeFile2(join7(dir, MADE_ON), `${hostname5()}
 `, { mode: 384 });
     let keyFile;
     if (opts.privateKey) {
-      keyFile = join6(dir, "id");
+      keyFile = join7(dir, "id");
       await writeFile2(keyFile, withNewline(opts.privateKey), { mode: 384 });
     }
     let inventory = inv;
     if (opts.knownHosts) {
-      const file2 = join6(dir, "known_hosts");
+      const file2 = join7(dir, "known_hosts");
       await writeFile2(file2, withNewline(opts.knownHosts), { mode: 384 });
       inventory = { ...inv, ssh: { ...inv.ssh, knownHostsFile: file2 } };
     }

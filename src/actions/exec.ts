@@ -6,6 +6,8 @@
 // no mask knows about (`docker inspect` prints a container's whole environment). Secrets
 // themselves never reach argv: they travel on stdin, which is never echoed.
 
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as exec from '@actions/exec';
 import { nodeSpawner, SpawnError, type Spawner } from '../remote/spawn.js';
@@ -18,8 +20,30 @@ function echo(argv: readonly string[]): void {
   process.stdout.write(`[command]${argv.join(' ')}\n`);
 }
 
+/**
+ * Whether a program can be run as named: a path, or a name found on PATH. @actions/exec
+ * writes stdin to `timeout` even when it could not start the program and has exited, and the
+ * broken pipe then escapes as an uncaught error; a missing program is therefore told here.
+ */
+function runnable(program: string): boolean {
+  const can = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes('/')) return can(program);
+  return (process.env.PATH ?? '').split(delimiter).some((d) => d && can(join(d, program)));
+}
+
 export const actionsSpawner: Spawner = {
   async run(argv, opts) {
+    if (!runnable(argv[0]!)) {
+      echo(argv);
+      throw new SpawnError(argv[0]!, 'no such program on this runner (not on PATH)');
+    }
     // @actions/exec has no timeout and no handle on its process: coreutils' timeout ends it
     // (exit 124 after SIGTERM, 137 once it had to be killed).
     const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
