@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-4NKZOZNU.js";
+} from "./chunk-HGZYNLJJ.js";
 import {
   inspect,
   nodeSpec

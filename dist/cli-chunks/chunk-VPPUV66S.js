@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-4NKZOZNU.js";
+} from "./chunk-HGZYNLJJ.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX

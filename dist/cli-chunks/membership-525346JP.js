@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-3SWUZZVE.js";
+} from "./chunk-VPPUV66S.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-4NKZOZNU.js";
+} from "./chunk-HGZYNLJJ.js";
 import {
   withTag
 } from "./chunk-W5BFIYAD.js";

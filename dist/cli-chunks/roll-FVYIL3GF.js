@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-25NRCJQI.js";
+} from "./chunk-B7QEEQLL.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,7 +26,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-4NKZOZNU.js";
+} from "./chunk-HGZYNLJJ.js";
 import {
   previousName,
   withPrevious,
