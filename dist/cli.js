@@ -30,7 +30,7 @@ function joinCommand(program) {
     program.command("join").description(
       "join a fresh node (a new host entry of the inventory): add it as a learner, start it with the joining flags, promote it once caught up, then redeploy it as a normal member; refused while any member is unhealthy or if it is a voter already"
     )
-  ).action(async (o) => (await import("./cli-chunks/membership-525346JP.js")).joinAction(o));
+  ).action(async (o) => (await import("./cli-chunks/membership-RTAGEEDQ.js")).joinAction(o));
 }
 
 // src/cli/commands/lock.ts
@@ -55,7 +55,7 @@ function lockCommand(program) {
 }
 
 // src/cli/commands/remediate.ts
-var run2 = () => import("./cli-chunks/remediate-BILINAU3.js");
+var run2 = () => import("./cli-chunks/remediate-2YZLLC7Q.js");
 function remediation(program, name, description, exits) {
   return program.command(name).description(description).addOption(inventoryOption().makeOptionMandatory()).addOption(nodesOption()).addOption(flag("maxLag")).addOption(flag("memoryPressure")).addOption(flag("crashLoopRestarts")).addOption(clusterEtcdOption()).option("--json", "print findings (and actions) as JSON").option(
     "--json-report <file>",
@@ -93,7 +93,7 @@ function replaceCommand(program) {
   ).requiredOption("--host <address>", "the new host (the address its peers reach it at)").option(
     "--ssh <target>",
     "the new host's ssh target (default: the node's, with --host for its address)"
-  ).action(async (o) => (await import("./cli-chunks/membership-525346JP.js")).replaceAction(o));
+  ).action(async (o) => (await import("./cli-chunks/membership-RTAGEEDQ.js")).replaceAction(o));
 }
 
 // src/cli/commands/roll.ts
@@ -116,7 +116,7 @@ function rollCommands(program) {
     ).option("--timeline <file.md>", "write each node's phases as a Mermaid gantt chart").addHelpText(
       "after",
       "\nExit codes: 0 success, 1 failed or refused (the report says where and why; a held lock names its holder), 2 bad input, 130 interrupted."
-    ).action(async (o) => (await import("./cli-chunks/roll-FVYIL3GF.js")).rollAction(name, o));
+    ).action(async (o) => (await import("./cli-chunks/roll-Z54JUZ47.js")).rollAction(name, o));
   }
 }
 

@@ -34,17 +34,7 @@ export const STABLE_SAMPLES = 3;
  */
 export const CONFIRM_GAP_MS = 100;
 
-/**
- * How often a node that does not answer Raft yet (it is still starting) is asked again, Raft
- * alone: a pollMs apart, its answer would wait for the next poll. Its container is still
- * inspected a pollMs apart, so an exit shows as soon as before.
- */
-export const PROBE_GAP_MS = 50;
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether the node gave no Raft status at all, in any group: it has not come up yet. */
-const silent = (v: NodeView) => !v.raft && !v.groups?.some((g) => g.raft);
 
 /** No node's id: an observation told to inspect only it inspects no container. */
 const NO_NODE = '';
@@ -80,10 +70,6 @@ export async function waitCaughtUp(
   let last = '';
   let seen: NodeView['container'] = o.started;
   let first = true;
-  // When the container was last inspected (the start's own look counts), and whether the last
-  // sample found the node silent: then it is probed, Raft alone, until a pollMs has passed.
-  let inspectedAt = o.started ? Date.now() : 0;
-  let probing = false;
   for (;;) {
     o.signal?.throwIfAborted();
     // The next observation is paced from when this one started.
@@ -91,18 +77,13 @@ export async function waitCaughtUp(
     // A run of samples starts and ends with the container inspected; the ones between ask only
     // Raft and carry the container over. A restart or an exit in between still shows at the
     // end (the restart count, the state), and each inspect is a command on the node's host.
-    // The start's own inspect stands for the first one's, and a probe's run starts from the
-    // last inspect, a pollMs ago at most: the run's closing inspect still sees any restart since
-    // the start.
+    // The start's own inspect stands for the first one's.
     const between =
-      (samples > 0 && samples < STABLE_SAMPLES - 1) ||
-      (first && o.started !== undefined) ||
-      (samples === 0 && probing && askedAt - inspectedAt < t.pollMs);
+      (samples > 0 && samples < STABLE_SAMPLES - 1) || (first && o.started !== undefined);
     first = false;
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id,
     });
-    if (!between) inspectedAt = askedAt;
     o.signal?.throwIfAborted();
     // Only an observation that starts a run: a caller that takes the leader's commit index
     // from it (a re-seed's promotion floor) gets one the node reached by the run's end.
@@ -129,16 +110,10 @@ export async function waitCaughtUp(
       samples = 0;
       last = why;
     }
-    probing = why !== undefined && silent(v) && c?.state.running === true;
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1000)} s: ${last}`);
-    const gap =
-      samples > 0
-        ? Math.min(t.pollMs, CONFIRM_GAP_MS)
-        : probing
-          ? Math.min(t.pollMs, PROBE_GAP_MS)
-          : t.pollMs;
+    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs;
     const wait = askedAt + gap - Date.now();
     if (wait > 0) await sleep(wait);
   }

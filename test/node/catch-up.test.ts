@@ -8,7 +8,6 @@ import type { ClusterSession } from '../../src/cluster/session.js';
 import {
   CONFIRM_GAP_MS,
   followsLeader,
-  PROBE_GAP_MS,
   STABLE_SAMPLES,
   waitCaughtUp,
 } from '../../src/node/catch-up.js';
@@ -153,58 +152,6 @@ describe('waitCaughtUp', () => {
       waitCaughtUp(session, 'n2', { ...t, pollMs: 400 }, { startedAt: Date.now() }),
     );
     expect(gaps().slice(0, 2)).toEqual([400, 400]);
-  });
-
-  // A node still starting: its container runs, but it answers no Raft status yet.
-  const silent = () => {
-    const v = healthy();
-    v[1] = { ...v[1]!, raft: undefined, raftError: 'connection refused', lag: undefined };
-    return v;
-  };
-
-  it('probes a node that does not answer Raft yet every PROBE_GAP_MS, inspecting it a pollMs apart', async () => {
-    script.push(silent(), silent(), silent(), silent(), silent(), silent(), healthy());
-    await onFakeClock(() =>
-      waitCaughtUp(session, 'n2', { ...t, pollMs: 250 }, { startedAt: Date.now() }),
-    );
-    // Inspected at 0 and 250; Raft alone between; the run that confirms it starts with a probe
-    // and ends inspected.
-    expect(inspected).toEqual(['n2', '', '', '', '', 'n2', '', '', 'n2']);
-    expect(gaps()).toEqual([50, 50, 50, 50, 50, 50, 100, 100]);
-    expect(PROBE_GAP_MS).toBe(50);
-  });
-
-  it('sees an exit while it probes at the next inspect, a pollMs after the last', async () => {
-    const exited = silent();
-    exited[1] = {
-      ...exited[1]!,
-      container: {
-        ...container!,
-        state: { ...container!.state, status: 'exited', running: false, exitCode: 2 },
-      },
-    };
-    script.push(silent(), silent(), silent(), silent(), silent(), exited);
-    const t0 = Date.now();
-    let ended = 0;
-    const err = await onFakeClock(() =>
-      waitCaughtUp(session, 'n2', { ...t, pollMs: 250 }, { startedAt: t0 }).catch((e: Error) => {
-        ended = Date.now();
-        return e;
-      }),
-    );
-    expect((err as Error).message).toMatch(/exited with code 2/);
-    expect(inspected).toEqual(['n2', '', '', '', '', 'n2']);
-    expect(ended - t0).toBe(250);
-  });
-
-  it('does not probe a node that answers but is behind: a pollMs apart, inspected each time', async () => {
-    const behind = [node('n1', { role: 'leader' }), node('n2', { lag: 500 }), node('n3', {})];
-    script.push(behind, behind, healthy());
-    await onFakeClock(() =>
-      waitCaughtUp(session, 'n2', { ...t, pollMs: 250 }, { startedAt: Date.now() }),
-    );
-    expect(inspected).toEqual(['n2', 'n2', 'n2', '', 'n2']);
-    expect(gaps()).toEqual([250, 250, 100, 100]);
   });
 
   it('starts counting again after a sample that finds the node behind', async () => {

@@ -417,9 +417,7 @@ async function journal(ctx, p, more = {}) {
 // src/node/catch-up.ts
 var STABLE_SAMPLES = 3;
 var CONFIRM_GAP_MS = 100;
-var PROBE_GAP_MS = 50;
 var sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-var silent = (v) => !v.raft && !v.groups?.some((g) => g.raft);
 var NO_NODE = "";
 async function waitCaughtUp(session, id, t, o) {
   let stableSince;
@@ -427,17 +425,14 @@ async function waitCaughtUp(session, id, t, o) {
   let last = "";
   let seen = o.started;
   let first = true;
-  let inspectedAt = o.started ? Date.now() : 0;
-  let probing = false;
   for (; ; ) {
     o.signal?.throwIfAborted();
     const askedAt = Date.now();
-    const between = samples > 0 && samples < STABLE_SAMPLES - 1 || first && o.started !== void 0 || samples === 0 && probing && askedAt - inspectedAt < t.pollMs;
+    const between = samples > 0 && samples < STABLE_SAMPLES - 1 || first && o.started !== void 0;
     first = false;
     const views = await observe(session, session.inv.nodes, {
       inspectOnly: between ? NO_NODE : id
     });
-    if (!between) inspectedAt = askedAt;
     o.signal?.throwIfAborted();
     if (samples === 0) o.onViews?.(views);
     const v = views.find((x) => x.id === id);
@@ -462,11 +457,10 @@ async function waitCaughtUp(session, id, t, o) {
       samples = 0;
       last = why;
     }
-    probing = why !== void 0 && silent(v) && c?.state.running === true;
     const limit = v.raft ? t.catchUpTimeoutMs : t.startTimeoutMs;
     if (now - o.startedAt > limit)
       throw new Error(`not caught up after ${Math.round((now - o.startedAt) / 1e3)} s: ${last}`);
-    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : probing ? Math.min(t.pollMs, PROBE_GAP_MS) : t.pollMs;
+    const gap = samples > 0 ? Math.min(t.pollMs, CONFIRM_GAP_MS) : t.pollMs;
     const wait = askedAt + gap - Date.now();
     if (wait > 0) await sleep(wait);
   }

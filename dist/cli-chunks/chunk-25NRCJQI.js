@@ -9,7 +9,7 @@ import {
   phase,
   quorumGuard,
   rollback
-} from "./chunk-HGZYNLJJ.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   inspect,
   nodeSpec

@@ -4,7 +4,7 @@ const require = __raftrollCreateRequire(import.meta.url);
 import {
   finishNode,
   onInterrupt
-} from "./chunk-B7QEEQLL.js";
+} from "./chunk-25NRCJQI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -26,7 +26,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-HGZYNLJJ.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   previousName,
   withPrevious,

@@ -3,7 +3,7 @@ import { createRequire as __raftrollCreateRequire } from 'node:module';
 const require = __raftrollCreateRequire(import.meta.url);
 import {
   reseed
-} from "./chunk-VPPUV66S.js";
+} from "./chunk-3SWUZZVE.js";
 import {
   finishCommand,
   interruptedRuns,
@@ -12,7 +12,7 @@ import {
 import {
   finishNode,
   onInterrupt
-} from "./chunk-B7QEEQLL.js";
+} from "./chunk-25NRCJQI.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   startTimeoutMsOf,
   stopGraceOf,
   waitCaughtUp
-} from "./chunk-HGZYNLJJ.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX,

@@ -14,7 +14,7 @@ import {
   peerAddress,
   redeployAsMember,
   undo
-} from "./chunk-VPPUV66S.js";
+} from "./chunk-3SWUZZVE.js";
 import {
   ClusterViews,
   DEFAULT_THRESHOLDS,
@@ -31,7 +31,7 @@ import {
   retryWarnings,
   startTimeoutMsOf,
   stopGraceOf
-} from "./chunk-HGZYNLJJ.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   withTag
 } from "./chunk-W5BFIYAD.js";

@@ -11,7 +11,7 @@ import {
   quorumGuard,
   replaceNode,
   waitCaughtUp
-} from "./chunk-HGZYNLJJ.js";
+} from "./chunk-4NKZOZNU.js";
 import {
   ASIDE_SUFFIX,
   PREVIOUS_SUFFIX
